@@ -1,0 +1,2 @@
+export { createPaths } from './paths.js';
+export type { Env, OrchPaths, ProjectPaths } from './paths.js';
