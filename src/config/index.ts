@@ -1,0 +1,17 @@
+export { ConfigError, FLAGS_SOURCE, formatIssue, formatWarning } from './errors.js';
+export type { ConfigIssue, ConfigWarning } from './errors.js';
+export { configJsonSchema, configJsonSchemaText } from './json-schema.js';
+export type { JsonSchema } from './json-schema.js';
+export { loadConfig } from './load.js';
+export type { LoadConfigOptions, LoadConfigResult } from './load.js';
+export {
+  AGENT_BACKENDS,
+  ConfigSchema,
+  DEFAULT_ALLOWED_TOOLS,
+  defaultConfig,
+  MERGE_STRATEGIES,
+  PERMISSION_MODES,
+  SECRET_NAME,
+} from './schema.js';
+export type { Config, ConfigInput } from './schema.js';
+export { defaultConfigToml } from './template.js';

@@ -1,0 +1,151 @@
+import { z } from 'zod';
+
+/**
+ * Environment variable names that look like secrets. Secrets come from the user's environment, never from
+ * a config file (config files get committed, copied into bug reports and shown in the TUI).
+ */
+export const SECRET_NAME = /(_KEY$|_TOKEN$|SECRET|PASSWORD)/i;
+
+const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+export const SECRET_MESSAGE = 'looks like a secret; secrets must come from the environment, not config files';
+
+const EnvName = z
+  .string()
+  .regex(ENV_NAME, 'must be an environment variable name (letters, digits, _)')
+  .refine((name) => !SECRET_NAME.test(name), { message: SECRET_MESSAGE, params: { secret: true } });
+
+/** A git branch name Orch can pass as one argv element without it being read as an option. */
+const BRANCH = /^(?!-)(?!.*\.\.)[^\s~^:?*[\\]*$/;
+
+export const MERGE_STRATEGIES = ['squash', 'merge'] as const;
+export const AGENT_BACKENDS = ['claude'] as const;
+export const PERMISSION_MODES = ['default', 'acceptEdits', 'auto', 'plan', 'dontAsk', 'bypassPermissions'] as const;
+
+export const DEFAULT_ALLOWED_TOOLS = ['Read', 'Write', 'Edit', 'MultiEdit', 'Glob', 'Grep', 'LS', 'Bash', 'TodoWrite'];
+
+const AgentSchema = z
+  .object({
+    backend: z
+      .enum(AGENT_BACKENDS)
+      .default('claude')
+      .describe('Which coding-agent CLI runs the tasks. Only "claude" (Claude Code) for now.'),
+    command: z
+      .string()
+      .default('')
+      .describe('Path or name of the agent CLI executable. "" = look it up on PATH.'),
+    args: z
+      .array(z.string())
+      .default(() => [])
+      .describe('Extra arguments appended to the agent command line, one array element per argument.'),
+    model: z.string().default('').describe('Model passed to the agent CLI. "" = the CLI\'s own default.'),
+    permission_mode: z
+      .enum(PERMISSION_MODES)
+      .default('acceptEdits')
+      .describe('Claude Code --permission-mode for agent runs.'),
+    allowed_tools: z
+      .array(z.string().min(1))
+      .default(() => [...DEFAULT_ALLOWED_TOOLS])
+      .describe('Tools the agent may use without asking (Claude Code --allowedTools rules, e.g. "Bash(npm test:*)").'),
+    disallowed_tools: z
+      .array(z.string().min(1))
+      .default(() => [])
+      .describe("Tools the agent may not use, added to Orch's built-in deny-list (which forbids pushing and rewriting history)."),
+    max_turns: z
+      .number()
+      .int()
+      .min(0)
+      .max(10_000)
+      .default(0)
+      .describe('Maximum agent turns per run. 0 = no limit.'),
+    timeout_minutes: z
+      .number()
+      .int()
+      .min(1)
+      .max(10_080)
+      .default(60)
+      .describe('A run still going after this many minutes is stopped and marked failed.'),
+    env: z
+      .record(EnvName, z.string())
+      .default(() => ({}))
+      .describe(
+        'Extra environment variables for the agent (non-secret values only). Secrets such as API keys come from your environment, not from config files.',
+      ),
+  })
+  .describe('The coding agent that works on tasks.');
+
+const WritebackSchema = z
+  .object({
+    readme: z
+      .boolean()
+      .default(true)
+      .describe('Update the 🔴/🟡/🟢 status marks in the plan README on the target branch.'),
+    epic_marker: z
+      .boolean()
+      .default(false)
+      .describe('Write an <!-- orch: status=... --> marker comment at the top of each epic file.'),
+  })
+  .describe('What Orch writes back into the plan as tasks progress.');
+
+const DaemonSchema = z
+  .object({
+    host: z
+      .string()
+      .min(1)
+      .default('127.0.0.1')
+      .describe('Address the daemon HTTP API listens on. Anything other than localhost requires a token.'),
+    port: z.number().int().min(0).max(65_535).default(0).describe('Port of the daemon HTTP API. 0 = pick a free port.'),
+  })
+  .describe('The background daemon that owns runs, the store and the HTTP API.');
+
+export const ConfigSchema = z
+  .object({
+    target_branch: z
+      .string()
+      .regex(BRANCH, 'must be a git branch name (no spaces, no leading "-")')
+      .default('')
+      .describe(
+        'Branch Orch merges finished work into. "" = the repository\'s default branch (origin/HEAD, else main, else master).',
+      ),
+    plans_dir: z
+      .string()
+      .min(1)
+      .refine((p) => !p.startsWith('/') && !/^[A-Za-z]:[\\/]/.test(p) && !p.split(/[\\/]/).includes('..'), {
+        message: 'must be a path inside the repository, relative to its root',
+      })
+      .default('docs/plans')
+      .describe('Folder holding the markdown plan, relative to the repository root.'),
+    max_parallel_agents: z
+      .number()
+      .int()
+      .min(1)
+      .max(64)
+      .default(3)
+      .describe('How many agents may run at the same time (1 to 64).'),
+    merge_strategy: z
+      .enum(MERGE_STRATEGIES)
+      .default('squash')
+      .describe('How finished branches are merged into the target branch.'),
+    commit_template: z
+      .string()
+      .min(1)
+      .default('feat({module}): implement E{epic} - {title}')
+      .describe('Commit message for a finished task. Placeholders: {module}, {epic}, {title}.'),
+    agent: AgentSchema.prefault({}),
+    writeback: WritebackSchema.prefault({}),
+    daemon: DaemonSchema.prefault({}),
+  })
+  .meta({
+    title: 'Orch configuration',
+    description:
+      'Orch configuration (TOML). User file: ~/.config/orch/config.toml; project file: .orch/config.toml. Project overrides user; every key is optional.',
+  });
+
+/** The validated configuration, with every default filled in. Keys are snake_case, as in the TOML files. */
+export type Config = z.output<typeof ConfigSchema>;
+/** What a config file (or a set of flags) may contain: every key optional. */
+export type ConfigInput = z.input<typeof ConfigSchema>;
+
+export function defaultConfig(): Config {
+  return ConfigSchema.parse({});
+}
