@@ -1,0 +1,206 @@
+import { z } from 'zod';
+
+/** Wire shapes of the daemon's HTTP API and event stream. Clients (CLI, TUI, web) import only this folder. */
+
+export const TaskStatus = z.enum(['not_started', 'in_progress', 'complete', 'failed', 'needs_review']);
+export type TaskStatus = z.infer<typeof TaskStatus>;
+
+export const RunState = z.enum([
+  'queued',
+  'preparing',
+  'spawning',
+  'running',
+  'agent_done',
+  'committed',
+  'merging',
+  'cleanup',
+  'done',
+  'failed',
+  'stopped',
+]);
+export type RunState = z.infer<typeof RunState>;
+export const terminalRunStates: readonly RunState[] = ['done', 'failed', 'stopped'];
+
+export const Task = z.object({
+  id: z.string(),
+  module: z.string(),
+  epic: z.number().int(),
+  title: z.string(),
+  description: z.string(),
+  status: TaskStatus,
+  statusNote: z.string().nullable(),
+  priority: z.enum(['high', 'medium', 'low']),
+  dependsOn: z.array(z.string()),
+  ready: z.boolean(),
+  /** Dependencies not complete yet: what the task waits for. */
+  waitingFor: z.array(z.string()),
+  needsReview: z.boolean(),
+  touches: z.array(z.string()),
+  agent: z.string().nullable(),
+  model: z.string().nullable(),
+  file: z.string(),
+  removed: z.boolean(),
+});
+export type Task = z.infer<typeof Task>;
+
+export const Usage = z.object({
+  inputTokens: z.number(),
+  outputTokens: z.number(),
+  cacheReadTokens: z.number(),
+  cacheWriteTokens: z.number(),
+  costUsd: z.number(),
+});
+export type Usage = z.infer<typeof Usage>;
+
+export const Run = z.object({
+  id: z.string(),
+  taskId: z.string(),
+  batchId: z.string().nullable(),
+  state: RunState,
+  attempt: z.number(),
+  branch: z.string(),
+  worktree: z.string(),
+  targetBranch: z.string(),
+  backend: z.string(),
+  sessionId: z.string().nullable(),
+  pid: z.number().nullable(),
+  commitSha: z.string().nullable(),
+  mergeCommit: z.string().nullable(),
+  savedRef: z.string().nullable(),
+  waitingReason: z.string().nullable(),
+  error: z.string().nullable(),
+  usage: Usage,
+  startedAt: z.string().nullable(),
+  endedAt: z.string().nullable(),
+  durationMs: z.number().nullable(),
+  createdAt: z.string(),
+});
+export type Run = z.infer<typeof Run>;
+
+export const PlanIssue = z.object({
+  severity: z.enum(['error', 'warning']),
+  code: z.string(),
+  file: z.string(),
+  line: z.number(),
+  message: z.string(),
+  fix: z.string(),
+});
+export type PlanIssue = z.infer<typeof PlanIssue>;
+
+export const SyncResult = z.object({
+  ok: z.boolean(),
+  tasks: z.number(),
+  modules: z.number(),
+  added: z.array(z.string()),
+  updated: z.array(z.string()),
+  removed: z.array(z.string()),
+  issues: z.array(PlanIssue),
+  durationMs: z.number(),
+});
+export type SyncResult = z.infer<typeof SyncResult>;
+
+export const StartRequest = z.object({
+  tasks: z.array(z.string()).default([]),
+  module: z.string().optional(),
+  count: z.number().int().positive().optional(),
+});
+export type StartRequest = z.input<typeof StartRequest>;
+
+export const Batch = z.object({
+  id: z.string(),
+  scope: z.object({ tasks: z.array(z.string()), module: z.string().optional() }),
+  maxTasks: z.number().nullable(),
+  started: z.number(),
+  state: z.enum(['active', 'finished', 'stopped']),
+  createdAt: z.string(),
+  endedAt: z.string().nullable(),
+});
+export type Batch = z.infer<typeof Batch>;
+
+export const StartResponse = z.object({
+  batch: Batch,
+  started: z.array(z.object({ taskId: z.string(), runId: z.string() })),
+  /** Tasks named in the request that could not start now, with why. */
+  skipped: z.array(z.object({ taskId: z.string(), reason: z.string() })),
+});
+export type StartResponse = z.infer<typeof StartResponse>;
+
+export const BatchReport = z.object({
+  batch: Batch,
+  runs: z.array(Run),
+  merged: z.array(z.string()),
+  failed: z.array(z.string()),
+  done: z.boolean(),
+});
+export type BatchReport = z.infer<typeof BatchReport>;
+
+export const Status = z.object({
+  project: z.object({ root: z.string(), key: z.string(), targetBranch: z.string(), plansDir: z.string() }),
+  daemon: z.object({ pid: z.number(), port: z.number(), startedAt: z.string(), version: z.string() }),
+  counts: z.record(TaskStatus, z.number()),
+  ready: z.number(),
+  maxParallel: z.number(),
+  active: z.array(Run),
+  waiting: z.array(z.object({ runId: z.string(), taskId: z.string(), reason: z.string() })),
+  batches: z.array(Batch),
+  totals: Usage,
+  lastSync: z.object({ at: z.string(), ok: z.boolean(), issues: z.number() }).nullable(),
+});
+export type Status = z.infer<typeof Status>;
+
+export const LogEntry = z.object({
+  t: z.string(),
+  s: z.enum(['out', 'err', 'orch']),
+  l: z.string(),
+});
+export type LogEntry = z.infer<typeof LogEntry>;
+
+export const EventType = z.enum([
+  'sync',
+  'task.status',
+  'run.state',
+  'run.usage',
+  'run.output',
+  'run.waiting',
+  'batch.started',
+  'batch.finished',
+  'daemon.started',
+  'daemon.stopping',
+]);
+export type EventType = z.infer<typeof EventType>;
+
+export const Event = z.object({
+  seq: z.number(),
+  ts: z.string(),
+  type: EventType,
+  taskId: z.string().nullable(),
+  runId: z.string().nullable(),
+  data: z.record(z.string(), z.unknown()),
+});
+export type Event = z.infer<typeof Event>;
+
+export const ErrorBody = z.object({
+  error: z.object({ code: z.string(), message: z.string(), details: z.unknown().optional() }),
+});
+export type ErrorBody = z.infer<typeof ErrorBody>;
+
+export const Health = z.object({
+  ok: z.literal(true),
+  pid: z.number(),
+  root: z.string(),
+  version: z.string(),
+  startedAt: z.string(),
+});
+export type Health = z.infer<typeof Health>;
+
+/** The daemon file (mode 0600) in the project's state dir: how clients find and authenticate to the daemon. */
+export const DaemonInfo = z.object({
+  pid: z.number(),
+  host: z.string(),
+  port: z.number(),
+  token: z.string(),
+  root: z.string(),
+  version: z.string(),
+  startedAt: z.string(),
+});
+export type DaemonInfo = z.infer<typeof DaemonInfo>;

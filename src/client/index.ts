@@ -1,0 +1,1 @@
+export { connect, createClient, findDaemon, ClientError, type Client, type ClientOptions } from './client.js';

@@ -1,0 +1,62 @@
+import { createPaths, type ProjectPaths } from '../paths/index.js';
+import { loadConfig, type Config } from '../config/index.js';
+import { createStore } from '../store/index.js';
+import { createGit, defaultBranch, repoRoot } from '../git/index.js';
+import { createBackend, isAlive, isOurProcess, killGroup, sanitizeEnv } from '../agents/index.js';
+import { createEngine, RUN_ENV_KEY, type Engine } from '../engine/index.js';
+import { createRepoPort } from './repo.js';
+
+export interface ComposeOptions {
+  /** Any directory inside the project's git repository. */
+  root: string;
+  env?: NodeJS.ProcessEnv;
+  log?: (msg: string) => void;
+}
+
+export class ProjectError extends Error {
+  override readonly name = 'ProjectError';
+}
+
+/** The one place where the daemon's services are created and wired. */
+export async function composeDaemon(o: ComposeOptions): Promise<{
+  root: string;
+  paths: ProjectPaths;
+  config: Config;
+  targetBranch: string;
+  engine: Engine;
+  close: () => void;
+}> {
+  const env = o.env ?? process.env;
+  const log = o.log ?? (() => undefined);
+  const git = createGit();
+  const root = await repoRoot(git, o.root);
+  if (!root) throw new ProjectError(`${o.root} is not inside a git repository; run orch from your project's checkout (or \`git init\` it first)`);
+  const allPaths = createPaths(env);
+  const paths = allPaths.project(root);
+  const loaded = loadConfig({ paths: allPaths, root });
+  if (!loaded.ok) throw loaded.error;
+  for (const w of loaded.warnings) log(`config: ${w.message}`);
+  const config = loaded.config;
+  const targetBranch = config.target_branch || (await defaultBranch(git, root));
+  if (!targetBranch) throw new ProjectError(`cannot tell the target branch of ${root}: the repository has no commits; make a first commit or set target_branch in .orch/config.toml`);
+  const store = createStore(paths.dbFile);
+  const engine = createEngine({
+    root,
+    projectKey: paths.key,
+    logsDir: paths.logsDir,
+    worktreesDir: paths.worktreesDir,
+    config,
+    targetBranch,
+    store,
+    repo: createRepoPort(git, root),
+    procs: {
+      isAlive,
+      isOurs: (pid, runId) => isOurProcess(pid, { envKey: RUN_ENV_KEY, envValue: runId }),
+      killGroup: (pgid, graceMs) => killGroup(pgid, graceMs),
+    },
+    backendFor: (agent) => createBackend(agent ?? config.agent.backend, config.agent),
+    agentEnv: () => sanitizeEnv(env, config.agent.env),
+    log,
+  });
+  return { root, paths, config, targetBranch, engine, close: () => store.close() };
+}

@@ -1,0 +1,50 @@
+import { existsSync } from 'node:fs';
+import * as g from '../git/index.js';
+import type { GitRunner } from '../git/index.js';
+import type { RepoPort } from '../engine/index.js';
+
+/** Binds the git layer to one repository for the engine. */
+export function createRepoPort(git: GitRunner, root: string): RepoPort {
+  return {
+    root,
+    revParse: (ref) => g.revParse(git, root, ref),
+    branchExists: (name) => g.branchExists(git, root, name),
+    isAncestor: (a, b) => g.isAncestor(git, root, a, b),
+    async ensureWorktree({ path, branch, base }) {
+      await g.ensureWorktree(git, root, { path, branch, base });
+    },
+    async worktreeExists(path) {
+      if (!existsSync(path)) return false;
+      const list = await g.listWorktrees(git, root);
+      return (await g.findWorktree(list, path)) !== undefined;
+    },
+    async commitAll(path, message) {
+      const r = await g.commitAll(git, path, message);
+      return { committed: r.committed, sha: r.sha };
+    },
+    async squashMerge(o) {
+      const r = await g.squashMerge(git, root, o);
+      return r.ok ? { ok: true, commit: r.commit, empty: r.empty } : r;
+    },
+    async commitFilesOnto(o) {
+      const r = await g.commitFilesOnto(git, root, o);
+      return r.commit;
+    },
+    advanceBranch: (o) => g.advanceBranch(git, root, o),
+    findTrailer: (branch, key, value) => g.containsCommitWithTrailer(git, root, branch, key, value, { limit: 500 }),
+    readFileAt: (ref, path) => g.readFileAt(git, root, ref, path),
+    async saveRef(ref, sha) {
+      await g.saveRef(git, root, ref, sha);
+    },
+    async removeWorktree(path) {
+      const r = await g.removeWorktree(git, root, path, { force: false });
+      return r.ok ? { ok: true } : { ok: false, reason: `${r.reason}: ${r.detail}` };
+    },
+    async deleteBranch(name) {
+      await g.deleteBranch(git, root, name, { force: true });
+    },
+    async clearStaleLocks() {
+      for (const w of await g.listWorktrees(git, root)) await g.clearStaleLocks(git, w.path, 60_000);
+    },
+  };
+}

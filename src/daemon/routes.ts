@@ -1,0 +1,128 @@
+import { createReadStream, existsSync, statSync, watch } from 'node:fs';
+import { join } from 'node:path';
+import type { ServerResponse } from 'node:http';
+import type { Engine } from '../engine/index.js';
+import type { Event, Status } from '../api/index.js';
+import { HttpError, type createRouter } from './http.js';
+
+export interface RouteDeps {
+  engine: Engine;
+  logsDir: string;
+  daemon: () => Status['daemon'];
+  health: () => unknown;
+  shutdown: () => void;
+}
+
+export function registerRoutes(router: ReturnType<typeof createRouter>, d: RouteDeps): void {
+  const { engine } = d;
+  router.get('/api/health', async () => d.health());
+  router.get('/api/status', async () => engine.status(d.daemon()));
+  router.post('/api/sync', async () => engine.sync());
+  router.get('/api/tasks', async (_q, _r, { url }) =>
+    engine.list({ status: url.searchParams.get('status') ?? undefined, module: url.searchParams.get('module') ?? undefined }),
+  );
+  router.get('/api/task', async (_q, _r, { url }) => engine.task(required(url, 'id')));
+  router.get('/api/next', async (_q, _r, { url }) => engine.next({ module: url.searchParams.get('module') ?? undefined }));
+  router.post('/api/start', async (_q, _r, { body }) => engine.start(body));
+  router.post('/api/stop', async (_q, _r, { body }) => {
+    const tasks = (body as { tasks?: unknown }).tasks;
+    if (tasks !== undefined && !(Array.isArray(tasks) && tasks.every((t) => typeof t === 'string'))) {
+      throw new HttpError(400, 'bad_request', 'tasks must be an array of task ids');
+    }
+    return engine.stop((tasks as string[] | undefined) ?? []);
+  });
+  router.get('/api/batches/:id', async (_q, _r, { params }) => engine.batch(params.id ?? ''));
+  router.get('/api/runs/:id', async (_q, _r, { params }) => {
+    const run = engine.run(params.id ?? '');
+    if (!run) throw new HttpError(404, 'unknown_run', `unknown run ${params.id ?? ''}`);
+    return run;
+  });
+  router.get('/api/runs/:id/log', async (req, res, { params, url }) => {
+    const id = params.id ?? '';
+    if (!engine.run(id)) throw new HttpError(404, 'unknown_run', `unknown run ${id}`);
+    streamLog(join(d.logsDir, `${id}.jsonl`), res, url.searchParams.get('follow') === '1', () => {
+      const r = engine.run(id);
+      return !r || r.state === 'done' || r.state === 'failed' || r.state === 'stopped';
+    }, req.once.bind(req));
+    return undefined;
+  });
+  router.get('/api/events', async (req, res, { url }) => {
+    const since = Number(url.searchParams.get('since') ?? req.headers['last-event-id'] ?? -1);
+    res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive' });
+    const send = (e: Event): void => {
+      res.write(`${e.seq > 0 ? `id: ${e.seq}\n` : ''}event: ${e.type}\ndata: ${JSON.stringify(e)}\n\n`);
+    };
+    if (since >= 0) for (const e of engine.eventsSince(since)) send(e);
+    const off = engine.subscribe(send);
+    const ping = setInterval(() => res.write(': ping\n\n'), 15_000);
+    req.once('close', () => {
+      clearInterval(ping);
+      off();
+    });
+    return undefined;
+  });
+  router.post('/api/shutdown', async () => {
+    setImmediate(d.shutdown);
+    return { ok: true };
+  });
+}
+
+function required(url: URL, key: string): string {
+  const v = url.searchParams.get(key);
+  if (!v) throw new HttpError(400, 'bad_request', `query parameter "${key}" is required`);
+  return v;
+}
+
+/** Streams a run's JSONL log; with follow, keeps tailing until the run is over. */
+function streamLog(file: string, res: ServerResponse, follow: boolean, finished: () => boolean, onClose: (ev: 'close', fn: () => void) => void): void {
+  res.writeHead(200, { 'content-type': 'application/x-ndjson' });
+  let offset = 0;
+  let reading = false;
+  let closed = false;
+  const pump = (then?: () => void): void => {
+    if (reading || closed) return;
+    if (!existsSync(file)) {
+      then?.();
+      return;
+    }
+    const size = statSync(file).size;
+    if (size <= offset) {
+      then?.();
+      return;
+    }
+    reading = true;
+    const s = createReadStream(file, { start: offset, end: size - 1 });
+    s.on('data', (c) => res.write(c));
+    s.on('end', () => {
+      offset = size;
+      reading = false;
+      then?.();
+    });
+  };
+  if (!follow) {
+    pump(() => res.end());
+    return;
+  }
+  const timer = setInterval(() => {
+    pump(() => {
+      if (finished() && !reading) {
+        pump(() => {
+          clearInterval(timer);
+          res.end();
+        });
+      }
+    });
+  }, 250);
+  let watcher: ReturnType<typeof watch> | undefined;
+  try {
+    watcher = existsSync(file) ? watch(file, () => pump()) : undefined;
+  } catch {
+    watcher = undefined;
+  }
+  onClose('close', () => {
+    closed = true;
+    clearInterval(timer);
+    watcher?.close();
+  });
+  pump();
+}

@@ -1,0 +1,83 @@
+import { randomBytes } from 'node:crypto';
+import type { Server } from 'node:http';
+import { createRouter } from './http.js';
+import { registerRoutes } from './routes.js';
+import { acquireLock, removeDaemonInfo, writeDaemonInfo } from './lockfile.js';
+import { composeDaemon, type ComposeOptions } from './compose.js';
+import { VERSION } from '../version.js';
+
+export interface ServeOptions extends ComposeOptions {
+  host?: string;
+  port?: number;
+  log?: (msg: string) => void;
+}
+
+export class DaemonRunningError extends Error {
+  constructor(readonly pid: number) {
+    super(`an Orch daemon is already running for this project (pid ${pid}); use \`orch daemon stop\` first`);
+  }
+}
+
+/**
+ * Runs the daemon until `stop()` or SIGINT/SIGTERM: lock, compose, recover, serve. Returns when it has stopped.
+ * The only place that owns the store, the agent processes and the worktrees of one project.
+ */
+export async function serve(o: ServeOptions): Promise<{ port: number; stopped: Promise<void>; stop: () => Promise<void> }> {
+  const log = o.log ?? ((m: string) => process.stderr.write(`[orch] ${m}\n`));
+  const c = await composeDaemon({ ...o, log });
+  const lock = acquireLock(c.paths.lockFile);
+  if (!lock.ok) {
+    c.close();
+    throw new DaemonRunningError(lock.pid);
+  }
+  const token = randomBytes(24).toString('hex');
+  const startedAt = new Date().toISOString();
+  let server: Server | undefined;
+  let port = 0;
+  let resolveStopped: () => void = () => undefined;
+  const stopped = new Promise<void>((r) => (resolveStopped = r));
+  let stopping: Promise<void> | undefined;
+
+  const stop = (): Promise<void> => {
+    stopping ??= (async () => {
+      log('stopping: ending agents, writing state');
+      await c.engine.shutdown();
+      server?.closeAllConnections();
+      await new Promise<void>((r) => (server ? server.close(() => r()) : r()));
+      removeDaemonInfo(c.paths.daemonFile, process.pid);
+      c.close();
+      lock.release();
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+      log('stopped');
+      resolveStopped();
+    })();
+    return stopping;
+  };
+  const onSignal = (): void => void stop();
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+
+  try {
+    const router = createRouter({ token, onError: (e) => log(`request failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`) });
+    const daemon = () => ({ pid: process.pid, port, startedAt, version: VERSION });
+    registerRoutes(router, {
+      engine: c.engine,
+      logsDir: c.paths.logsDir,
+      daemon,
+      health: () => ({ ok: true, pid: process.pid, root: c.root, version: VERSION, startedAt }),
+      shutdown: () => void stop(),
+    });
+    const host = o.host ?? c.config.daemon.host;
+    server = await router.listen(host, o.port ?? c.config.daemon.port);
+    const addr = server.address();
+    port = typeof addr === 'object' && addr ? addr.port : 0;
+    await c.engine.boot();
+    writeDaemonInfo(c.paths.daemonFile, { pid: process.pid, host, port, token, root: c.root, version: VERSION, startedAt });
+    log(`daemon for ${c.root} on http://${host}:${port} (pid ${process.pid}), target branch ${c.targetBranch}`);
+  } catch (e) {
+    await stop();
+    throw e;
+  }
+  return { port, stopped, stop };
+}

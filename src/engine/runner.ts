@@ -1,0 +1,370 @@
+import { mkdirSync, createWriteStream, type WriteStream } from 'node:fs';
+import { join } from 'node:path';
+import type { AgentEvent, AgentHandle } from '../agents/index.js';
+import type { EventType, RunState } from '../api/index.js';
+import type { RunRow, Store, TaskRow } from '../store/index.js';
+import type { ModuleInfo } from '../plans/index.js';
+import { buildPrompt } from './prompt.js';
+import { runTrailer, savedRefFor } from './names.js';
+import { statusFiles, type Writeback } from './writeback.js';
+import { RUN_ENV_KEY, type BackendFor, type ProcessPort, type RepoPort } from './ports.js';
+import type { Mutex } from './mutex.js';
+
+export interface RunnerDeps {
+  store: Store;
+  repo: RepoPort;
+  procs: ProcessPort;
+  backendFor: BackendFor;
+  writeback: Writeback;
+  targetMutex: Mutex;
+  logsDir: string;
+  plansDir: string;
+  readme: boolean;
+  epicMarker: boolean;
+  commitTemplate: string;
+  agentEnv: () => Record<string, string>;
+  agentTimeoutMs: number;
+  modules: () => ModuleInfo[];
+  emit: (type: EventType, taskId: string | null, runId: string | null, data: Record<string, unknown>, persist?: boolean) => void;
+  /** Called when a run reaches a terminal state or merged: the scheduler looks for new work. */
+  onSettled: () => void;
+}
+
+type StepResult = 'continue' | 'wait' | 'stop';
+
+export function commitMessage(template: string, task: TaskRow): string {
+  const epic = String(task.epic).padStart(2, '0');
+  return template.replaceAll('{module}', task.module).replaceAll('{epic}', epic).replaceAll('{title}', task.title).replaceAll('{id}', task.id);
+}
+
+/**
+ * Drives runs through their written state machine. The state names the next step; each step is idempotent, writes
+ * its intent before acting and its result after, so a crash anywhere is recovered by driving the run again.
+ */
+export function createRunner(d: RunnerDeps) {
+  const driving = new Map<string, Promise<void>>();
+  const handles = new Map<string, { handle: AgentHandle; abort: AbortController; stopping?: 'stop' | 'shutdown' }>();
+  const logs = new Map<string, WriteStream>();
+
+  const setState = (run: RunRow, state: RunState, fields: Partial<RunRow> = {}): RunRow => {
+    const next = d.store.runs.update(run.id, { ...fields, state });
+    if (run.state !== state) d.emit('run.state', run.taskId, run.id, { from: run.state, to: state, error: next.error });
+    return next;
+  };
+
+  const log = (runId: string, s: 'out' | 'err' | 'orch', l: string): void => {
+    let w = logs.get(runId);
+    if (!w) {
+      mkdirSync(d.logsDir, { recursive: true });
+      w = createWriteStream(join(d.logsDir, `${runId}.jsonl`), { flags: 'a' });
+      logs.set(runId, w);
+    }
+    w.write(`${JSON.stringify({ t: new Date().toISOString(), s, l })}\n`);
+  };
+  const closeLog = (runId: string): void => {
+    logs.get(runId)?.end();
+    logs.delete(runId);
+  };
+
+  const task = (run: RunRow): TaskRow => {
+    const t = d.store.tasks.get(run.taskId);
+    if (!t) throw new Error(`run ${run.id} names task ${run.taskId}, which is not in the store`);
+    return t;
+  };
+
+  async function prepare(run: RunRow): Promise<StepResult> {
+    let base = run.baseSha;
+    if (!base) {
+      base = await d.repo.revParse(`refs/heads/${run.targetBranch}`);
+      if (!base) return fail(run, `target branch ${run.targetBranch} does not exist; set target_branch in .orch/config.toml`);
+      run = d.store.runs.update(run.id, { baseSha: base });
+    }
+    await d.repo.ensureWorktree({ path: run.worktree, branch: run.branch, base });
+    log(run.id, 'orch', `worktree ${run.worktree} on ${run.branch} from ${base.slice(0, 10)}`);
+    const t = task(run);
+    const marked = await d.writeback.commit(run.targetBranch, t, { status: 'in_progress' });
+    if (!marked.ok) log(run.id, 'orch', `plan README not marked in progress: ${marked.detail ?? 'unknown'}`);
+    setState(run, 'spawning');
+    return 'continue';
+  }
+
+  async function spawn(run: RunRow): Promise<StepResult> {
+    const t = task(run);
+    const backend = d.backendFor(t.agent);
+    const deps = t.dependsOn.map((id) => d.store.tasks.get(id)).filter((x): x is TaskRow => !!x);
+    const overview = d.modules().find((m) => m.name === t.module)?.overview;
+    const prompt = run.sessionId
+      ? `Your previous session on ${t.id} was interrupted. Continue the task where you left off, in this same directory, and reply with a summary when it is done.`
+      : buildPrompt({ task: t, moduleOverview: overview, completedDeps: deps, targetBranch: run.targetBranch });
+    const abort = new AbortController();
+    const timer = setTimeout(() => abort.abort(new Error('timeout')), d.agentTimeoutMs);
+    const handle = backend.start({
+      runId: run.id,
+      cwd: run.worktree,
+      prompt,
+      resumeSessionId: run.sessionId ?? undefined,
+      model: t.model ?? run.model ?? undefined,
+      env: { ...d.agentEnv(), [RUN_ENV_KEY]: run.id },
+      signal: abort.signal,
+      onLine: (stream, line) => {
+        log(run.id, stream === 'stdout' ? 'out' : 'err', line);
+      },
+      onEvent: (e) => onAgentEvent(run.id, run.taskId, e),
+    });
+    handles.set(run.id, { handle, abort });
+    log(run.id, 'orch', `${backend.id} started, pid ${handle.pid}${run.sessionId ? `, resuming session ${run.sessionId}` : ''}`);
+    run = setState(run, 'running', {
+      pid: handle.pid,
+      pgid: handle.pgid,
+      startedAt: run.startedAt ?? new Date().toISOString(),
+      attempt: run.sessionId ? run.attempt + 1 : run.attempt,
+    });
+    const outcome = await handle.result.finally(() => clearTimeout(timer));
+    const entry = handles.get(run.id);
+    handles.delete(run.id);
+    run = d.store.runs.update(run.id, {
+      pid: null,
+      pgid: null,
+      sessionId: outcome.sessionId ?? run.sessionId,
+      inputTokens: outcome.usage.inputTokens,
+      outputTokens: outcome.usage.outputTokens,
+      cacheReadTokens: outcome.usage.cacheReadTokens,
+      cacheWriteTokens: outcome.usage.cacheWriteTokens,
+      costUsd: outcome.costUsd ?? 0,
+    });
+    d.emit('run.usage', run.taskId, run.id, { ...outcome.usage, costUsd: outcome.costUsd ?? 0 });
+    if (entry?.stopping === 'shutdown') {
+      // The daemon is going down: the run resumes from its session on the next start.
+      log(run.id, 'orch', 'agent ended by daemon shutdown; will resume on next start');
+      setState(run, 'spawning');
+      return 'stop';
+    }
+    if (entry?.stopping === 'stop') return finishStopped(run);
+    if (outcome.canceled && abort.signal.reason instanceof Error && abort.signal.reason.message === 'timeout') {
+      return fail(run, `agent timed out after ${Math.round(d.agentTimeoutMs / 60000)} min (agent.timeout_minutes)`);
+    }
+    if (!outcome.ok) return fail(run, outcome.error ?? `agent failed with exit code ${outcome.exitCode}`);
+    log(run.id, 'orch', `agent finished: ${outcome.resultText.slice(0, 500)}`);
+    setState(run, 'agent_done');
+    return 'continue';
+  }
+
+  function onAgentEvent(runId: string, taskId: string, e: AgentEvent): void {
+    if (e.type === 'session') {
+      const run = d.store.runs.get(runId);
+      if (run && run.sessionId !== e.sessionId) d.store.runs.update(runId, { sessionId: e.sessionId });
+    } else if (e.type === 'result' && e.usage) {
+      d.store.runs.update(runId, {
+        inputTokens: e.usage.inputTokens,
+        outputTokens: e.usage.outputTokens,
+        cacheReadTokens: e.usage.cacheReadTokens,
+        cacheWriteTokens: e.usage.cacheWriteTokens,
+        costUsd: e.costUsd ?? 0,
+      });
+    }
+    if (e.type !== 'unparsed') d.emit('run.output', taskId, runId, { event: e }, false);
+  }
+
+  async function commit(run: RunRow): Promise<StepResult> {
+    const t = task(run);
+    const res = await d.repo.commitAll(run.worktree, commitMessage(d.commitTemplate, t));
+    if (res.sha === run.baseSha) return fail(run, 'the agent finished without changing any file; nothing to merge');
+    log(run.id, 'orch', res.committed ? `committed ${res.sha.slice(0, 10)}` : `agent already committed; head ${res.sha.slice(0, 10)}`);
+    setState(run, 'committed', { commitSha: res.sha });
+    return 'continue';
+  }
+
+  async function merge(run: RunRow): Promise<StepResult> {
+    if (run.state === 'committed') run = setState(run, 'merging');
+    return d.targetMutex.run(async () => {
+      const target = run.targetBranch;
+      for (let attempt = 0; attempt < 5; attempt++) {
+        const tip = await d.repo.revParse(`refs/heads/${target}`);
+        if (!tip) return fail(run, `target branch ${target} disappeared`);
+        // Already merged before a crash? The recorded commit or the run trailer on the target tells.
+        if (run.mergeCommit && (await d.repo.isAncestor(run.mergeCommit, tip))) return merged(run);
+        const found = await d.repo.findTrailer(target, runTrailer, run.id);
+        if (found) return merged(d.store.runs.update(run.id, { mergeCommit: found }));
+        const t = task(run);
+        const extraFiles = await statusFiles(
+          { repo: d.repo, plansDir: d.plansDir, readme: d.readme, epicMarker: d.epicMarker, modules: d.modules },
+          tip,
+          t,
+          { status: 'complete', fields: { status: 'complete', merged: new Date().toISOString().slice(0, 10) } },
+        );
+        const squash = await d.repo.squashMerge({
+          target: tip,
+          source: run.commitSha ?? run.branch,
+          message: commitMessage(d.commitTemplate, t),
+          extraFiles,
+          trailers: { [runTrailer]: run.id, 'Orch-Task': t.id },
+        });
+        if (!squash.ok) {
+          return fail(run, `merge into ${target} conflicts in ${squash.conflicts.join(', ')}; the work is kept on ${run.branch}`);
+        }
+        run = d.store.runs.update(run.id, { mergeCommit: squash.commit });
+        const adv = await d.repo.advanceBranch({ branch: target, from: tip, to: squash.commit });
+        if (adv.ok) return merged(run);
+        if (adv.reason === 'moved') continue;
+        const reason =
+          adv.reason === 'dirty'
+            ? `merge waits: ${target} is checked out with uncommitted changes (${adv.detail}); commit or stash them and Orch merges`
+            : `merge waits: ${adv.detail}`;
+        if (run.waitingReason !== reason) {
+          d.store.runs.update(run.id, { waitingReason: reason });
+          d.emit('run.waiting', run.taskId, run.id, { reason });
+          log(run.id, 'orch', reason);
+        }
+        return 'wait';
+      }
+      return 'wait';
+    });
+  }
+
+  function merged(run: RunRow): StepResult {
+    log(run.id, 'orch', `merged into ${run.targetBranch} as ${run.mergeCommit?.slice(0, 10)}`);
+    setState(run, 'cleanup', { waitingReason: null });
+    d.store.tasks.setStatus(run.taskId, 'complete');
+    d.emit('task.status', run.taskId, run.id, { status: 'complete', mergeCommit: run.mergeCommit });
+    d.onSettled();
+    return 'continue';
+  }
+
+  /** Keeps every commit reachable (saved ref), then removes the worktree and the merged branch. */
+  async function cleanup(run: RunRow): Promise<StepResult> {
+    const head = (await d.repo.revParse(`refs/heads/${run.branch}`)) ?? run.commitSha;
+    if (head) await d.repo.saveRef(savedRefFor(run.id), head);
+    const removed = await d.repo.removeWorktree(run.worktree);
+    if (!removed.ok) log(run.id, 'orch', `worktree kept: ${removed.reason}`);
+    else await d.repo.deleteBranch(run.branch);
+    setState(run, 'done', { endedAt: new Date().toISOString(), savedRef: head ? savedRefFor(run.id) : null });
+    closeLog(run.id);
+    d.onSettled();
+    return 'stop';
+  }
+
+  /** Saves whatever the agent left (commit on its branch + saved ref), removes the worktree, records the reason. */
+  async function park(run: RunRow, label: string): Promise<string | null> {
+    if (!(await d.repo.worktreeExists(run.worktree))) return run.savedRef;
+    const t = task(run);
+    const res = await d.repo.commitAll(run.worktree, `wip(${t.module}): ${label} E${String(t.epic).padStart(2, '0')} - ${t.title}`);
+    await d.repo.saveRef(savedRefFor(run.id), res.sha);
+    const removed = await d.repo.removeWorktree(run.worktree);
+    if (!removed.ok) log(run.id, 'orch', `worktree kept: ${removed.reason}`);
+    return savedRefFor(run.id);
+  }
+
+  async function fail(run: RunRow, error: string): Promise<StepResult> {
+    log(run.id, 'orch', `failed: ${error}`);
+    run = d.store.runs.update(run.id, { error });
+    const saved = await park(run, 'unfinished').catch((e: unknown) => {
+      log(run.id, 'orch', `could not save the worktree: ${String(e)}`);
+      return null;
+    });
+    setState(run, 'failed', { endedAt: new Date().toISOString(), savedRef: saved, pid: null, pgid: null });
+    const t = task(run);
+    d.store.tasks.setStatus(t.id, 'failed', error);
+    d.emit('task.status', t.id, run.id, { status: 'failed', error });
+    await d.writeback.commit(run.targetBranch, t, { status: 'not_started', note: `failed: ${error.split('\n')[0]?.slice(0, 120)}` });
+    closeLog(run.id);
+    d.onSettled();
+    return 'stop';
+  }
+
+  async function finishStopped(run: RunRow): Promise<StepResult> {
+    const saved = await park(run, 'stopped');
+    setState(run, 'stopped', { endedAt: new Date().toISOString(), savedRef: saved, pid: null, pgid: null });
+    d.store.tasks.setStatus(run.taskId, 'not_started', 'stopped by user');
+    d.emit('task.status', run.taskId, run.id, { status: 'not_started', note: 'stopped by user' });
+    await d.writeback.commit(run.targetBranch, task(run), { status: 'not_started', note: 'stopped' });
+    closeLog(run.id);
+    d.onSettled();
+    return 'stop';
+  }
+
+  /** Recovery of a run that was in an agent step when an earlier daemon died: end any leftover agent, resume. */
+  async function reattach(run: RunRow): Promise<StepResult> {
+    if (run.pid && d.procs.isAlive(run.pid) && d.procs.isOurs(run.pid, run.id)) {
+      log(run.id, 'orch', `ending agent pid ${run.pid} left by an earlier daemon`);
+      await d.procs.killGroup(run.pgid ?? run.pid, 3000);
+    }
+    setState(run, 'spawning', { pid: null, pgid: null });
+    return 'continue';
+  }
+
+  async function step(run: RunRow): Promise<StepResult> {
+    switch (run.state) {
+      case 'queued':
+        setState(run, 'preparing');
+        return 'continue';
+      case 'preparing':
+        return prepare(run);
+      case 'spawning':
+        return spawn(run);
+      case 'running':
+        return handles.has(run.id) ? 'stop' : reattach(run);
+      case 'agent_done':
+        return commit(run);
+      case 'committed':
+      case 'merging':
+        return merge(run);
+      case 'cleanup':
+        return cleanup(run);
+      case 'done':
+      case 'failed':
+      case 'stopped':
+        return 'stop';
+      default: {
+        const never: never = run.state;
+        throw new Error(`unknown run state ${String(never)}`);
+      }
+    }
+  }
+
+  async function loop(runId: string): Promise<void> {
+    for (;;) {
+      const run = d.store.runs.get(runId);
+      if (!run) return;
+      let res: StepResult;
+      try {
+        res = await step(run);
+      } catch (err) {
+        const msg = err instanceof Error ? err.message : String(err);
+        log(runId, 'orch', `step ${run.state} failed: ${msg}`);
+        res = await fail(run, `${run.state}: ${msg}`).catch(() => 'stop' as const);
+      }
+      if (res !== 'continue') return;
+    }
+  }
+
+  return {
+    /** Drives a run unless it is already being driven. */
+    drive(runId: string): Promise<void> {
+      const current = driving.get(runId);
+      if (current) return current;
+      const p = loop(runId).finally(() => driving.delete(runId));
+      driving.set(runId, p);
+      return p;
+    },
+    isDriving: (runId: string) => driving.has(runId),
+    hasAgent: (runId: string) => handles.has(runId),
+    /** Ends a run's agent: 'stop' parks the run as stopped; 'shutdown' leaves it to resume on the next start. */
+    async cancel(runId: string, why: 'stop' | 'shutdown'): Promise<boolean> {
+      const h = handles.get(runId);
+      if (!h) return false;
+      h.stopping = why;
+      h.abort.abort(new Error(why));
+      await h.handle.result.catch(() => undefined);
+      return true;
+    },
+    async stopIdle(run: RunRow): Promise<void> {
+      await finishStopped(run);
+    },
+    async settleAll(): Promise<void> {
+      await Promise.allSettled([...driving.values()]);
+      for (const id of [...logs.keys()]) closeLog(id);
+    },
+  };
+}
+
+export type Runner = ReturnType<typeof createRunner>;

@@ -1,0 +1,181 @@
+import { dispatchOrder } from '../graph/index.js';
+import { StartRequest, type Batch, type EventType, type StartResponse } from '../api/index.js';
+import type { Store, TaskRow } from '../store/index.js';
+import type { Runner } from './runner.js';
+import type { RepoPort } from './ports.js';
+import { branchFor, newBatchId, newRunId, worktreeFor } from './names.js';
+import { isReady } from './views.js';
+import { createMutex } from './mutex.js';
+
+export interface SchedulerDeps {
+  store: Store;
+  runner: Runner;
+  repo: RepoPort;
+  worktreesDir: string;
+  maxParallel: number;
+  targetBranch: () => string;
+  backendId: (task: TaskRow) => string;
+  model: (task: TaskRow) => string | null;
+  emit: (type: EventType, taskId: string | null, runId: string | null, data: Record<string, unknown>) => void;
+}
+
+export class RequestError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+    readonly status = 400,
+  ) {
+    super(message);
+    this.name = 'RequestError';
+  }
+}
+
+/** States in which a run holds an agent slot. Runs waiting to merge do not. */
+const slotStates = new Set(['queued', 'preparing', 'spawning', 'running', 'agent_done', 'committed']);
+
+const inScope = (b: Batch, t: TaskRow): boolean =>
+  b.scope.tasks.length > 0 ? b.scope.tasks.includes(t.id) : b.scope.module === undefined || t.module === b.scope.module;
+
+export function createScheduler(d: SchedulerDeps) {
+  const tickMutex = createMutex();
+  let paused = false;
+
+  async function launch(task: TaskRow, batch: Batch): Promise<string> {
+    const id = newRunId();
+    const previous = d.store.runs.forTask(task.id);
+    const taken = new Set<string>();
+    for (const r of previous) taken.add(r.branch);
+    const branch = branchFor(task.id, id, (name) => taken.has(name));
+    const finalBranch = (await d.repo.branchExists(branch)) ? `feat/${task.id.replace('/', '-')}-${id}` : branch;
+    d.store.runs.create({
+      id,
+      taskId: task.id,
+      batchId: batch.id,
+      attempt: 1,
+      branch: finalBranch,
+      worktree: worktreeFor(d.worktreesDir, id),
+      targetBranch: d.targetBranch(),
+      backend: d.backendId(task),
+      model: d.model(task),
+    });
+    d.store.batches.countStarted(batch.id);
+    d.store.tasks.setStatus(task.id, 'in_progress');
+    d.emit('task.status', task.id, id, { status: 'in_progress' });
+    void d.runner.drive(id);
+    return id;
+  }
+
+  /** Starts what fits now. Returns the runs started, per batch. */
+  async function fill(): Promise<Array<{ taskId: string; runId: string; batchId: string }>> {
+    const started: Array<{ taskId: string; runId: string; batchId: string }> = [];
+    const active = d.store.runs.active();
+    // Runs parked in merging without a driver (waiting on a dirty checkout) are retried on every tick.
+    for (const r of active) if (!d.runner.isDriving(r.id)) void d.runner.drive(r.id);
+    if (paused) return started;
+    let free = d.maxParallel - active.filter((r) => slotStates.has(r.state)).length;
+    const batches = d.store.batches.active();
+    if (batches.length === 0) return started;
+    const tasks = d.store.tasks.list();
+    const byId = new Map(tasks.map((t) => [t.id, t]));
+    const busy = new Set(active.map((r) => r.taskId));
+    const ready = tasks.filter((t) => isReady(t, byId) && !busy.has(t.id));
+    const ordered = dispatchOrder(ready, tasks, (id: string) => byId.get(id)?.status ?? 'not_started') as TaskRow[];
+    for (const batch of batches) {
+      let left = batch.maxTasks === null ? Infinity : batch.maxTasks - batch.started;
+      for (const t of ordered) {
+        if (free <= 0 || left <= 0) break;
+        if (busy.has(t.id) || !inScope(batch, t)) continue;
+        const runId = await launch(t, batch);
+        busy.add(t.id);
+        started.push({ taskId: t.id, runId, batchId: batch.id });
+        free--;
+        left--;
+      }
+      finishIfDone(batch.id, ordered);
+    }
+    return started;
+  }
+
+  function finishIfDone(batchId: string, ordered: TaskRow[]): void {
+    const batch = d.store.batches.get(batchId);
+    if (!batch || batch.state !== 'active') return;
+    const live = d.store.runs.forBatch(batchId).some((r) => r.state !== 'done' && r.state !== 'failed' && r.state !== 'stopped');
+    if (live) return;
+    const left = batch.maxTasks === null ? Infinity : batch.maxTasks - batch.started;
+    const startable = left > 0 && ordered.some((t) => inScope(batch, t) && t.status === 'not_started');
+    if (startable) return;
+    d.store.batches.end(batchId, 'finished');
+    d.emit('batch.finished', null, null, { batchId });
+  }
+
+  return {
+    tick: () => tickMutex.run(fill),
+    setPaused(value: boolean): void {
+      paused = value;
+    },
+    get paused(): boolean {
+      return paused;
+    },
+    async start(body: unknown): Promise<StartResponse> {
+      const parsed = StartRequest.safeParse(body);
+      if (!parsed.success) throw new RequestError('bad_request', parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
+      const req = parsed.data;
+      const tasks = d.store.tasks.list();
+      const byId = new Map(tasks.map((t) => [t.id, t]));
+      const skipped: StartResponse['skipped'] = [];
+      const named: string[] = [];
+      for (const raw of req.tasks) {
+        const id = normalizeTaskId(raw);
+        const t = byId.get(id);
+        if (!t) {
+          throw new RequestError('unknown_task', `unknown task "${raw}"; task ids look like billing/E01 (run \`orch list\` to see them, \`orch sync\` after editing the plan)`, 404);
+        }
+        if (t.removedAt) skipped.push({ taskId: id, reason: 'removed from the plan' });
+        else if (t.status === 'complete') skipped.push({ taskId: id, reason: 'already complete' });
+        else if (t.status === 'in_progress') skipped.push({ taskId: id, reason: 'already running' });
+        else named.push(id);
+        // An explicit start of a failed task is the retry.
+        if (t.status === 'failed' && !t.removedAt) d.store.tasks.setStatus(id, 'not_started', 'retry requested');
+      }
+      if (req.module && !tasks.some((t) => t.module === req.module)) {
+        const modules = [...new Set(tasks.map((t) => t.module))].join(', ');
+        throw new RequestError('unknown_module', `unknown module "${req.module}"; modules in the plan: ${modules || '(none: run orch sync)'}`, 404);
+      }
+      if (req.tasks.length > 0 && named.length === 0) {
+        const batch = d.store.batches.create(newBatchId(), { tasks: [], module: req.module }, 0);
+        d.store.batches.end(batch.id, 'finished');
+        return { batch: d.store.batches.get(batch.id) ?? batch, started: [], skipped };
+      }
+      for (const id of named) {
+        const t = byId.get(id);
+        const waits = t ? t.dependsOn.filter((dep) => byId.get(dep)?.status !== 'complete') : [];
+        if (waits.length > 0) skipped.push({ taskId: id, reason: `waits for ${waits.join(', ')}; starts when they merge` });
+      }
+      const batch = d.store.batches.create(newBatchId(), { tasks: named, module: req.module }, req.count ?? null);
+      d.emit('batch.started', null, null, { batchId: batch.id, scope: batch.scope, maxTasks: batch.maxTasks });
+      const started = (await tickMutex.run(fill)).filter((s) => s.batchId === batch.id);
+      return { batch: d.store.batches.get(batch.id) ?? batch, started, skipped };
+    },
+    async stop(taskIds: string[]): Promise<{ stopped: string[] }> {
+      const ids = new Set(taskIds.map(normalizeTaskId));
+      const stopped: string[] = [];
+      if (ids.size === 0) for (const b of d.store.batches.active()) d.store.batches.end(b.id, 'stopped');
+      for (const run of d.store.runs.active()) {
+        if (ids.size > 0 && !ids.has(run.taskId)) continue;
+        if (run.state === 'merging' || run.state === 'cleanup') continue; // finished work is merged, not thrown away
+        stopped.push(run.taskId);
+        if (!(await d.runner.cancel(run.id, 'stop'))) await d.runner.stopIdle(run);
+      }
+      return { stopped };
+    },
+  };
+}
+
+/** Accepts `billing/E1`, `billing/e01`, `billing-module/E01` and returns the canonical `billing/E01`. */
+export function normalizeTaskId(raw: string): string {
+  const m = /^\s*([^/\s]+?)(?:-module)?\/e(\d+)\s*$/i.exec(raw);
+  if (!m) return raw.trim();
+  return `${m[1]}/E${m[2]!.replace(/^0+(?=\d)/, '').padStart(2, '0')}`;
+}
+
+export type Scheduler = ReturnType<typeof createScheduler>;

@@ -1,0 +1,67 @@
+import type { Run, Task } from '../api/index.js';
+import type { RunRow, TaskRow } from '../store/index.js';
+
+/** A task is ready when it has not started, is still in the plan, and every dependency is complete (merged). */
+export function isReady(t: TaskRow, byId: Map<string, TaskRow>): boolean {
+  return t.status === 'not_started' && t.removedAt === null && waitingFor(t, byId).length === 0;
+}
+
+export function waitingFor(t: TaskRow, byId: Map<string, TaskRow>): string[] {
+  return t.dependsOn.filter((d) => byId.get(d)?.status !== 'complete');
+}
+
+export function toTaskView(t: TaskRow, byId: Map<string, TaskRow>): Task {
+  return {
+    id: t.id,
+    module: t.module,
+    epic: t.epic,
+    title: t.title,
+    description: t.description,
+    status: t.status,
+    statusNote: t.statusNote,
+    priority: t.priority,
+    dependsOn: t.dependsOn,
+    ready: isReady(t, byId),
+    waitingFor: waitingFor(t, byId),
+    needsReview: t.needsReview,
+    touches: t.touches,
+    agent: t.agent,
+    model: t.model,
+    file: t.file,
+    removed: t.removedAt !== null,
+  };
+}
+
+export function toRunView(r: RunRow): Run {
+  const start = r.startedAt ? Date.parse(r.startedAt) : null;
+  const end = r.endedAt ? Date.parse(r.endedAt) : null;
+  return {
+    id: r.id,
+    taskId: r.taskId,
+    batchId: r.batchId,
+    state: r.state,
+    attempt: r.attempt,
+    branch: r.branch,
+    worktree: r.worktree,
+    targetBranch: r.targetBranch,
+    backend: r.backend,
+    sessionId: r.sessionId,
+    pid: r.pid,
+    commitSha: r.commitSha,
+    mergeCommit: r.mergeCommit,
+    savedRef: r.savedRef,
+    waitingReason: r.waitingReason,
+    error: r.error,
+    usage: {
+      inputTokens: r.inputTokens,
+      outputTokens: r.outputTokens,
+      cacheReadTokens: r.cacheReadTokens,
+      cacheWriteTokens: r.cacheWriteTokens,
+      costUsd: r.costUsd,
+    },
+    startedAt: r.startedAt,
+    endedAt: r.endedAt,
+    durationMs: start === null ? null : (end ?? Date.now()) - start,
+    createdAt: r.createdAt,
+  };
+}

@@ -1,0 +1,78 @@
+import { posix } from 'node:path';
+import { setEpicMarker, setReadmeStatus, type ModuleInfo, type PlanStatus } from '../plans/index.js';
+import type { TaskRow } from '../store/index.js';
+import type { RepoPort } from './ports.js';
+import type { Mutex } from './mutex.js';
+
+export interface WritebackOptions {
+  repo: RepoPort;
+  plansDir: string;
+  readme: boolean;
+  epicMarker: boolean;
+  modules: () => ModuleInfo[];
+  targetMutex: Mutex;
+  log: (msg: string) => void;
+}
+
+export type StatusChange = { status: PlanStatus; note?: string; fields?: Record<string, string> };
+
+/** Plan files as they must read on `ref` after `task` moves to `change`; only files that really change. */
+export async function statusFiles(
+  o: Pick<WritebackOptions, 'repo' | 'plansDir' | 'readme' | 'epicMarker' | 'modules'>,
+  ref: string,
+  task: TaskRow,
+  change: StatusChange,
+): Promise<Array<{ path: string; content: string }>> {
+  const files: Array<{ path: string; content: string }> = [];
+  if (o.readme) {
+    const readmePath = posix.join(o.plansDir, 'README.md');
+    const readme = await o.repo.readFileAt(ref, readmePath);
+    if (readme !== undefined) {
+      const out = setReadmeStatus(readme, o.plansDir, o.modules(), task.id, task.file, change.status, change.note);
+      if (out.changed) files.push({ path: readmePath, content: out.text });
+    }
+  }
+  if (o.epicMarker && change.fields) {
+    const epic = await o.repo.readFileAt(ref, task.file);
+    if (epic !== undefined) {
+      const next = setEpicMarker(epic, change.fields);
+      if (next !== epic) files.push({ path: task.file, content: next });
+    }
+  }
+  return files;
+}
+
+/**
+ * Commits a status change of the plan onto the target branch without touching any working tree. Best effort: when
+ * the user's checkout of the target is dirty it is skipped (the merge commit carries the final mark anyway).
+ */
+export function createWriteback(o: WritebackOptions) {
+  return {
+    async commit(target: string, task: TaskRow, change: StatusChange): Promise<{ ok: boolean; detail?: string }> {
+      if (!o.readme && !(o.epicMarker && change.fields)) return { ok: true };
+      return o.targetMutex.run(async () => {
+        for (let attempt = 0; attempt < 3; attempt++) {
+          const tip = await o.repo.revParse(`refs/heads/${target}`);
+          if (!tip) return { ok: false, detail: `target branch ${target} not found` };
+          const files = await statusFiles(o, tip, task, change);
+          if (files.length === 0) return { ok: true };
+          const mark = change.status === 'in_progress' ? 'start' : change.status === 'complete' ? 'complete' : 'reset';
+          const commit = await o.repo.commitFilesOnto({
+            target: tip,
+            files,
+            message: `chore(plan): ${mark} ${task.id} - ${task.title}${change.note ? `\n\n${change.note}` : ''}`,
+          });
+          const moved = await o.repo.advanceBranch({ branch: target, from: tip, to: commit });
+          if (moved.ok) return { ok: true };
+          if (moved.reason !== 'moved') {
+            o.log(`plan status for ${task.id} not written to ${target}: ${moved.detail}`);
+            return { ok: false, detail: moved.detail };
+          }
+        }
+        return { ok: false, detail: `${target} kept moving` };
+      });
+    },
+  };
+}
+
+export type Writeback = ReturnType<typeof createWriteback>;

@@ -1,0 +1,41 @@
+import type { Db } from './db.js';
+import type { Event, EventType } from '../api/index.js';
+
+interface RawEvent {
+  seq: number;
+  ts: string;
+  type: string;
+  task_id: string | null;
+  run_id: string | null;
+  data: string;
+}
+
+const toEvent = (r: RawEvent): Event => ({
+  seq: r.seq,
+  ts: r.ts,
+  type: r.type as EventType,
+  taskId: r.task_id,
+  runId: r.run_id,
+  data: JSON.parse(r.data) as Record<string, unknown>,
+});
+
+export function createEventStore(db: Db) {
+  const insert = db.prepare('INSERT INTO events (ts, type, task_id, run_id, data) VALUES (?, ?, ?, ?, ?)');
+  const since = db.prepare('SELECT * FROM events WHERE seq > ? ORDER BY seq LIMIT ?');
+  const forRun = db.prepare('SELECT * FROM events WHERE run_id = ? ORDER BY seq');
+  return {
+    append(type: EventType, taskId: string | null, runId: string | null, data: Record<string, unknown>): Event {
+      const ts = new Date().toISOString();
+      const info = insert.run(ts, type, taskId, runId, JSON.stringify(data));
+      return { seq: Number(info.lastInsertRowid), ts, type, taskId, runId, data };
+    },
+    since(seq: number, limit = 1000): Event[] {
+      return (since.all(seq, limit) as RawEvent[]).map(toEvent);
+    },
+    forRun(runId: string): Event[] {
+      return (forRun.all(runId) as RawEvent[]).map(toEvent);
+    },
+  };
+}
+
+export type EventStore = ReturnType<typeof createEventStore>;

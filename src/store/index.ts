@@ -1,0 +1,36 @@
+import { openDb, type Db } from './db.js';
+import { createTaskStore } from './tasks.js';
+import { createRunStore } from './runs.js';
+import { createEventStore } from './events.js';
+import { createBatchStore } from './batches.js';
+
+export type { Db } from './db.js';
+export type { TaskRow, TaskStore } from './tasks.js';
+export type { RunRow, RunStore, NewRun } from './runs.js';
+export type { EventStore } from './events.js';
+export type { BatchStore } from './batches.js';
+
+export function createStore(file: string) {
+  const db: Db = openDb(file);
+  return {
+    db,
+    tasks: createTaskStore(db),
+    runs: createRunStore(db),
+    events: createEventStore(db),
+    batches: createBatchStore(db),
+    meta: {
+      get(key: string): string | undefined {
+        const r = db.prepare('SELECT value FROM meta WHERE key = ?').get(key) as { value: string } | undefined;
+        return r?.value;
+      },
+      set(key: string, value: string): void {
+        db.prepare('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value').run(key, value);
+      },
+    },
+    close(): void {
+      db.close();
+    },
+  };
+}
+
+export type Store = ReturnType<typeof createStore>;

@@ -1,0 +1,87 @@
+/** Numbered, append-only. Never edit a released migration: add the next one. */
+export const migrations: Array<{ version: number; sql: string }> = [
+  {
+    version: 1,
+    sql: `
+CREATE TABLE tasks (
+  id TEXT PRIMARY KEY,
+  module TEXT NOT NULL,
+  epic INTEGER NOT NULL,
+  title TEXT NOT NULL,
+  description TEXT NOT NULL DEFAULT '',
+  file TEXT NOT NULL,
+  body TEXT NOT NULL DEFAULT '',
+  priority TEXT NOT NULL DEFAULT 'medium',
+  depends_on TEXT NOT NULL DEFAULT '[]',
+  needs_review INTEGER NOT NULL DEFAULT 0,
+  touches TEXT NOT NULL DEFAULT '[]',
+  conflicts_with TEXT NOT NULL DEFAULT '[]',
+  agent TEXT,
+  model TEXT,
+  plan_status TEXT,
+  status TEXT NOT NULL DEFAULT 'not_started',
+  status_note TEXT,
+  removed_at TEXT,
+  created_at TEXT NOT NULL,
+  updated_at TEXT NOT NULL
+);
+CREATE INDEX tasks_module ON tasks(module, epic);
+CREATE INDEX tasks_status ON tasks(status);
+
+CREATE TABLE batches (
+  id TEXT PRIMARY KEY,
+  scope TEXT NOT NULL,
+  max_tasks INTEGER,
+  started INTEGER NOT NULL DEFAULT 0,
+  state TEXT NOT NULL DEFAULT 'active',
+  created_at TEXT NOT NULL,
+  ended_at TEXT
+);
+
+CREATE TABLE runs (
+  id TEXT PRIMARY KEY,
+  task_id TEXT NOT NULL REFERENCES tasks(id),
+  batch_id TEXT REFERENCES batches(id),
+  state TEXT NOT NULL,
+  attempt INTEGER NOT NULL DEFAULT 1,
+  branch TEXT NOT NULL,
+  worktree TEXT NOT NULL,
+  target_branch TEXT NOT NULL,
+  base_sha TEXT,
+  backend TEXT NOT NULL,
+  model TEXT,
+  session_id TEXT,
+  pid INTEGER,
+  pgid INTEGER,
+  commit_sha TEXT,
+  merge_commit TEXT,
+  saved_ref TEXT,
+  waiting_reason TEXT,
+  error TEXT,
+  input_tokens INTEGER NOT NULL DEFAULT 0,
+  output_tokens INTEGER NOT NULL DEFAULT 0,
+  cache_read_tokens INTEGER NOT NULL DEFAULT 0,
+  cache_write_tokens INTEGER NOT NULL DEFAULT 0,
+  cost_usd REAL NOT NULL DEFAULT 0,
+  started_at TEXT,
+  ended_at TEXT,
+  created_at TEXT NOT NULL,
+  updated_at TEXT NOT NULL
+);
+CREATE INDEX runs_task ON runs(task_id, created_at);
+CREATE INDEX runs_state ON runs(state);
+
+CREATE TABLE events (
+  seq INTEGER PRIMARY KEY AUTOINCREMENT,
+  ts TEXT NOT NULL,
+  type TEXT NOT NULL,
+  task_id TEXT,
+  run_id TEXT,
+  data TEXT NOT NULL DEFAULT '{}'
+);
+CREATE INDEX events_run ON events(run_id, seq);
+
+CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+`,
+  },
+];

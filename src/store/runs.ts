@@ -1,0 +1,124 @@
+import type { Db } from './db.js';
+import type { RunState } from '../api/index.js';
+
+export interface RunRow {
+  id: string;
+  taskId: string;
+  batchId: string | null;
+  state: RunState;
+  attempt: number;
+  branch: string;
+  worktree: string;
+  targetBranch: string;
+  baseSha: string | null;
+  backend: string;
+  model: string | null;
+  sessionId: string | null;
+  pid: number | null;
+  pgid: number | null;
+  commitSha: string | null;
+  mergeCommit: string | null;
+  savedRef: string | null;
+  waitingReason: string | null;
+  error: string | null;
+  inputTokens: number;
+  outputTokens: number;
+  cacheReadTokens: number;
+  cacheWriteTokens: number;
+  costUsd: number;
+  startedAt: string | null;
+  endedAt: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+const columns: Record<keyof RunRow, string> = {
+  id: 'id',
+  taskId: 'task_id',
+  batchId: 'batch_id',
+  state: 'state',
+  attempt: 'attempt',
+  branch: 'branch',
+  worktree: 'worktree',
+  targetBranch: 'target_branch',
+  baseSha: 'base_sha',
+  backend: 'backend',
+  model: 'model',
+  sessionId: 'session_id',
+  pid: 'pid',
+  pgid: 'pgid',
+  commitSha: 'commit_sha',
+  mergeCommit: 'merge_commit',
+  savedRef: 'saved_ref',
+  waitingReason: 'waiting_reason',
+  error: 'error',
+  inputTokens: 'input_tokens',
+  outputTokens: 'output_tokens',
+  cacheReadTokens: 'cache_read_tokens',
+  cacheWriteTokens: 'cache_write_tokens',
+  costUsd: 'cost_usd',
+  startedAt: 'started_at',
+  endedAt: 'ended_at',
+  createdAt: 'created_at',
+  updatedAt: 'updated_at',
+};
+
+const selectList = Object.entries(columns)
+  .map(([k, c]) => `${c} AS ${k}`)
+  .join(', ');
+
+export type NewRun = Pick<RunRow, 'id' | 'taskId' | 'batchId' | 'attempt' | 'branch' | 'worktree' | 'targetBranch' | 'backend' | 'model'> &
+  Partial<Pick<RunRow, 'sessionId'>>;
+
+export function createRunStore(db: Db) {
+  const byId = db.prepare(`SELECT ${selectList} FROM runs WHERE id = ?`);
+  const byTask = db.prepare(`SELECT ${selectList} FROM runs WHERE task_id = ? ORDER BY created_at DESC, rowid DESC`);
+  const active = db.prepare(`SELECT ${selectList} FROM runs WHERE state NOT IN ('done','failed','stopped') ORDER BY created_at`);
+  const byBatch = db.prepare(`SELECT ${selectList} FROM runs WHERE batch_id = ? ORDER BY created_at`);
+  const recent = db.prepare(`SELECT ${selectList} FROM runs ORDER BY created_at DESC, rowid DESC LIMIT ?`);
+  const totals = db.prepare(`SELECT COALESCE(SUM(input_tokens),0) AS inputTokens, COALESCE(SUM(output_tokens),0) AS outputTokens,
+    COALESCE(SUM(cache_read_tokens),0) AS cacheReadTokens, COALESCE(SUM(cache_write_tokens),0) AS cacheWriteTokens,
+    COALESCE(SUM(cost_usd),0) AS costUsd FROM runs`);
+  const insert = db.prepare(`INSERT INTO runs (id, task_id, batch_id, state, attempt, branch, worktree, target_branch, backend,
+    model, session_id, created_at, updated_at) VALUES (@id, @taskId, @batchId, 'queued', @attempt, @branch, @worktree,
+    @targetBranch, @backend, @model, @sessionId, @now, @now)`);
+
+  return {
+    get(id: string): RunRow | undefined {
+      return byId.get(id) as RunRow | undefined;
+    },
+    forTask(taskId: string): RunRow[] {
+      return byTask.all(taskId) as RunRow[];
+    },
+    active(): RunRow[] {
+      return active.all() as RunRow[];
+    },
+    forBatch(batchId: string): RunRow[] {
+      return byBatch.all(batchId) as RunRow[];
+    },
+    recent(limit = 50): RunRow[] {
+      return recent.all(limit) as RunRow[];
+    },
+    totals(): { inputTokens: number; outputTokens: number; cacheReadTokens: number; cacheWriteTokens: number; costUsd: number } {
+      return totals.get() as ReturnType<ReturnType<typeof createRunStore>['totals']>;
+    },
+    create(run: NewRun): RunRow {
+      insert.run({ sessionId: null, ...run, now: new Date().toISOString() });
+      return byId.get(run.id) as RunRow;
+    },
+    /** Writes the given fields (camelCase keys) in one statement. */
+    update(id: string, fields: Partial<Omit<RunRow, 'id' | 'createdAt'>>): RunRow {
+      const entries = Object.entries(fields).filter(([, v]) => v !== undefined);
+      const sets = entries.map(([k]) => `${columns[k as keyof RunRow]} = @${k}`);
+      sets.push('updated_at = @updatedAt');
+      db.prepare(`UPDATE runs SET ${sets.join(', ')} WHERE id = @id`).run({
+        ...Object.fromEntries(entries),
+        updatedAt: new Date().toISOString(),
+        id,
+      });
+      return byId.get(id) as RunRow;
+    },
+  };
+}
+
+export type RunStore = ReturnType<typeof createRunStore>;

@@ -1,0 +1,174 @@
+import type { Db } from './db.js';
+import type { TaskStatus } from '../api/index.js';
+import type { PlanTask } from '../plans/index.js';
+
+export interface TaskRow {
+  id: string;
+  module: string;
+  epic: number;
+  title: string;
+  description: string;
+  file: string;
+  body: string;
+  priority: 'high' | 'medium' | 'low';
+  dependsOn: string[];
+  needsReview: boolean;
+  touches: string[];
+  conflictsWith: string[];
+  agent: string | null;
+  model: string | null;
+  planStatus: string | null;
+  status: TaskStatus;
+  statusNote: string | null;
+  removedAt: string | null;
+}
+
+interface RawTask {
+  id: string;
+  module: string;
+  epic: number;
+  title: string;
+  description: string;
+  file: string;
+  body: string;
+  priority: string;
+  depends_on: string;
+  needs_review: number;
+  touches: string;
+  conflicts_with: string;
+  agent: string | null;
+  model: string | null;
+  plan_status: string | null;
+  status: string;
+  status_note: string | null;
+  removed_at: string | null;
+}
+
+const toRow = (r: RawTask): TaskRow => ({
+  id: r.id,
+  module: r.module,
+  epic: r.epic,
+  title: r.title,
+  description: r.description,
+  file: r.file,
+  body: r.body,
+  priority: r.priority as TaskRow['priority'],
+  dependsOn: JSON.parse(r.depends_on) as string[],
+  needsReview: r.needs_review === 1,
+  touches: JSON.parse(r.touches) as string[],
+  conflictsWith: JSON.parse(r.conflicts_with) as string[],
+  agent: r.agent,
+  model: r.model,
+  planStatus: r.plan_status,
+  status: r.status as TaskStatus,
+  statusNote: r.status_note,
+  removedAt: r.removed_at,
+});
+
+export interface UpsertOutcome {
+  added: string[];
+  updated: string[];
+  removed: string[];
+}
+
+export function createTaskStore(db: Db) {
+  const all = db.prepare('SELECT * FROM tasks ORDER BY module, epic');
+  const one = db.prepare('SELECT * FROM tasks WHERE id = ?');
+  const insert = db.prepare(`INSERT INTO tasks (id, module, epic, title, description, file, body, priority, depends_on,
+      needs_review, touches, conflicts_with, agent, model, plan_status, status, created_at, updated_at)
+    VALUES (@id, @module, @epic, @title, @description, @file, @body, @priority, @depends_on, @needs_review, @touches,
+      @conflicts_with, @agent, @model, @plan_status, @status, @now, @now)`);
+  const update = db.prepare(`UPDATE tasks SET module=@module, epic=@epic, title=@title, description=@description,
+      file=@file, body=@body, priority=@priority, depends_on=@depends_on, needs_review=@needs_review, touches=@touches,
+      conflicts_with=@conflicts_with, agent=@agent, model=@model, plan_status=@plan_status, removed_at=NULL,
+      status=@status, updated_at=@now WHERE id=@id`);
+  const markRemoved = db.prepare('UPDATE tasks SET removed_at = ?, updated_at = ? WHERE id = ? AND removed_at IS NULL');
+  const setStatus = db.prepare('UPDATE tasks SET status = ?, status_note = ?, updated_at = ? WHERE id = ?');
+
+  return {
+    list(): TaskRow[] {
+      return (all.all() as RawTask[]).map(toRow);
+    },
+    get(id: string): TaskRow | undefined {
+      const r = one.get(id) as RawTask | undefined;
+      return r ? toRow(r) : undefined;
+    },
+    setStatus(id: string, status: TaskStatus, note: string | null = null): void {
+      setStatus.run(status, note, new Date().toISOString(), id);
+    },
+    /**
+     * Replaces the plan view of the store in one transaction: nothing half-syncs. A task's run status survives a
+     * sync; the plan's own marks (🟢 or an epic marker) can only move a task forward to complete.
+     */
+    sync(tasks: PlanTask[], isActive: (id: string) => boolean): UpsertOutcome {
+      const now = new Date().toISOString();
+      const out: UpsertOutcome = { added: [], updated: [], removed: [] };
+      db.transaction(() => {
+        const existing = new Map((all.all() as RawTask[]).map((r) => [r.id, toRow(r)]));
+        const seen = new Set<string>();
+        for (const t of tasks) {
+          seen.add(t.id);
+          const prev = existing.get(t.id);
+          const planComplete = t.planStatus === 'complete';
+          const status: TaskStatus = isActive(t.id)
+            ? 'in_progress'
+            : planComplete
+              ? 'complete'
+              : prev && prev.status !== 'in_progress'
+                ? prev.status
+                : 'not_started';
+          const params = {
+            id: t.id,
+            module: t.module,
+            epic: t.epic,
+            title: t.title,
+            description: t.description,
+            file: t.file,
+            body: t.body,
+            priority: t.priority,
+            depends_on: JSON.stringify(t.dependsOn),
+            needs_review: t.needsReview ? 1 : 0,
+            touches: JSON.stringify(t.touches),
+            conflicts_with: JSON.stringify(t.conflictsWith),
+            agent: t.agent ?? null,
+            model: t.model ?? null,
+            plan_status: t.planStatus ?? null,
+            status,
+            now,
+          };
+          if (!prev) {
+            insert.run(params);
+            out.added.push(t.id);
+            continue;
+          }
+          const changed =
+            prev.title !== t.title ||
+            prev.body !== t.body ||
+            prev.file !== t.file ||
+            prev.priority !== t.priority ||
+            prev.status !== status ||
+            prev.removedAt !== null ||
+            JSON.stringify(prev.dependsOn) !== params.depends_on ||
+            prev.needsReview !== t.needsReview ||
+            JSON.stringify(prev.touches) !== params.touches ||
+            (prev.agent ?? undefined) !== t.agent ||
+            (prev.model ?? undefined) !== t.model ||
+            (prev.planStatus ?? undefined) !== t.planStatus;
+          if (changed) {
+            update.run(params);
+            out.updated.push(t.id);
+          }
+        }
+        for (const id of existing.keys()) {
+          if (!seen.has(id) && existing.get(id)?.removedAt === null) {
+            markRemoved.run(now, now, id);
+            out.removed.push(id);
+          }
+        }
+      })();
+      return out;
+    },
+  };
+}
+
+export type TaskStore = ReturnType<typeof createTaskStore>;
