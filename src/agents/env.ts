@@ -1,0 +1,48 @@
+/** Variables an agent child may inherit: exact names. */
+const PASS_NAMES = new Set([
+  'PATH', 'HOME', 'USER', 'LOGNAME', 'LANG', 'LANGUAGE', 'TERM', 'COLORTERM', 'TMPDIR', 'SHELL', 'TZ',
+  'HTTP_PROXY', 'HTTPS_PROXY', 'NO_PROXY', 'ALL_PROXY', 'http_proxy', 'https_proxy', 'no_proxy', 'all_proxy',
+  'NODE_EXTRA_CA_CERTS', 'SSL_CERT_FILE', 'SSL_CERT_DIR', 'REQUESTS_CA_BUNDLE',
+  'CLOUD_ML_REGION', 'IS_SANDBOX', 'API_TIMEOUT_MS', 'BASH_DEFAULT_TIMEOUT_MS', 'BASH_MAX_TIMEOUT_MS', 'MAX_THINKING_TOKENS', 'MCP_TIMEOUT',
+]);
+
+/** Variables an agent child may inherit: prefixes (model providers and locale). */
+const PASS_PREFIXES = ['LC_', 'ANTHROPIC_', 'CLAUDE_', 'AWS_', 'GOOGLE_', 'GCLOUD_', 'VERTEX_'];
+
+/** Never passed even when a prefix matches: markers of a surrounding Claude Code session. */
+const DENY_NAMES = new Set(['CLAUDECODE', 'CLAUDE_CODE_ENTRYPOINT', 'CLAUDE_CODE_SSE_PORT']);
+
+/** Always set for agents: no self-update, no telemetry or error reporting from inside a run. */
+export const AGENT_ENV_DEFAULTS: Readonly<Record<string, string>> = {
+  DISABLE_AUTOUPDATER: '1',
+  CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: '1',
+};
+
+export interface SanitizeOptions {
+  /** More names to pass through; a trailing `*` makes a prefix (`OPENAI_*`). */
+  allow?: readonly string[];
+}
+
+const allowed = (name: string, extra: readonly string[]): boolean =>
+  !DENY_NAMES.has(name) &&
+  // Git plumbing variables (GIT_DIR, GIT_WORK_TREE, GIT_INDEX_FILE, GIT_CONFIG_*) would point the agent's git
+  // at the wrong repository or inject config; they are never on the list.
+  (PASS_NAMES.has(name) ||
+    PASS_PREFIXES.some((p) => name.startsWith(p)) ||
+    extra.some((a) => (a.endsWith('*') ? name.startsWith(a.slice(0, -1)) : name === a)));
+
+/**
+ * The environment for an agent: an allow-list of the parent's variables (locale, shell basics, proxies,
+ * CA bundles, provider credentials), the agent defaults, then `extra` (which wins and is not filtered).
+ */
+export const sanitizeEnv = (
+  parent: NodeJS.ProcessEnv,
+  extra: Record<string, string> = {},
+  opts: SanitizeOptions = {},
+): Record<string, string> => {
+  const env: Record<string, string> = {};
+  for (const [name, value] of Object.entries(parent)) {
+    if (value !== undefined && allowed(name, opts.allow ?? [])) env[name] = value;
+  }
+  return { ...env, ...AGENT_ENV_DEFAULTS, ...extra };
+};

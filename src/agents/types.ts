@@ -1,0 +1,66 @@
+/** Typed events every backend's output parser produces (one JSON line in, zero or more events out). */
+export type AgentEvent =
+  | { type: 'session'; sessionId: string; model?: string; version?: string }
+  | { type: 'text'; text: string }
+  | { type: 'tool_call'; id: string; name: string; input: unknown }
+  | { type: 'tool_result'; id: string; isError: boolean; output: string }
+  | { type: 'usage'; usage: Usage }
+  | { type: 'retry'; attempt: number; delayMs?: number; status?: number; message: string }
+  | { type: 'result'; ok: boolean; text: string; usage?: Usage; costUsd?: number; numTurns?: number; subtype?: string; errors?: string[] }
+  | { type: 'error'; message: string }
+  /** A line the parser could not understand; kept for the log, never fatal. */
+  | { type: 'unparsed'; line: string; reason: string };
+
+export interface Usage {
+  inputTokens: number;
+  outputTokens: number;
+  cacheReadTokens: number;
+  cacheWriteTokens: number;
+}
+
+export interface AgentRunRequest {
+  runId: string;
+  /** Absolute path of the worktree; the agent's cwd. */
+  cwd: string;
+  prompt: string;
+  /** Resume this session instead of starting a new one. */
+  resumeSessionId?: string;
+  model?: string;
+  systemPrompt?: string;
+  /** Environment for the child, already sanitised by the caller. */
+  env: Record<string, string>;
+  /** Raw stdout/stderr lines, for the run log. */
+  onLine?: (stream: 'stdout' | 'stderr', line: string) => void;
+  onEvent?: (event: AgentEvent) => void;
+  signal?: AbortSignal;
+}
+
+export interface AgentOutcome {
+  ok: boolean;
+  sessionId?: string;
+  usage: Usage;
+  costUsd?: number;
+  resultText: string;
+  /** Why it failed, with the last lines of output when there was no result. */
+  error?: string;
+  exitCode: number | null;
+  signal: string | null;
+  durationMs: number;
+  canceled: boolean;
+}
+
+export interface AgentHandle {
+  pid: number;
+  /** Process group id (== pid: agents are group leaders). */
+  pgid: number;
+  result: Promise<AgentOutcome>;
+}
+
+export interface AgentBackend {
+  readonly id: string;
+  /** Resolves the executable; returns an install hint when missing. */
+  check(): Promise<{ ok: true; command: string; version?: string } | { ok: false; error: string }>;
+  start(req: AgentRunRequest): AgentHandle;
+}
+
+export const emptyUsage = (): Usage => ({ inputTokens: 0, outputTokens: 0, cacheReadTokens: 0, cacheWriteTokens: 0 });
