@@ -1,0 +1,133 @@
+import { resolve } from 'node:path';
+import { GitError, type GitRunner } from './types.js';
+
+/** Rejects values git would parse as an option (not every command used here knows `--end-of-options`). */
+export function argSafe(value: string, what: string): string {
+  if (value === '' || value.startsWith('-') || value.includes('\0')) {
+    throw new Error(`invalid ${what} "${value}": must be non-empty and must not start with "-"`);
+  }
+  return value;
+}
+
+/** `main` -> `refs/heads/main`; a full `refs/...` name is kept. */
+export function branchRef(branch: string): string {
+  argSafe(branch, 'branch');
+  return branch.startsWith('refs/') ? branch : `refs/heads/${branch}`;
+}
+
+export async function repoRoot(git: GitRunner, cwd: string): Promise<string | undefined> {
+  const r = await git.run(['rev-parse', '--show-toplevel'], { cwd });
+  return r.exitCode === 0 ? r.stdout.trim() : undefined;
+}
+
+/** Absolute git dir of the checkout at `cwd` (`.git/worktrees/<name>` for a linked worktree). */
+export async function gitDir(git: GitRunner, cwd: string): Promise<string> {
+  return (await git.ok(['rev-parse', '--absolute-git-dir'], { cwd })).trim();
+}
+
+/** Absolute directory shared by all worktrees (objects, refs). */
+export async function commonDir(git: GitRunner, cwd: string): Promise<string> {
+  return resolve(cwd, (await git.ok(['rev-parse', '--git-common-dir'], { cwd })).trim());
+}
+
+export async function revParse(git: GitRunner, root: string, ref: string): Promise<string | undefined> {
+  const r = await git.run(['rev-parse', '--verify', '--quiet', argSafe(ref, 'ref')], { cwd: root });
+  return r.exitCode === 0 ? r.stdout.trim() : undefined;
+}
+
+/** Commit a branch name or any revision names, preferring the local branch over a same-named tag or sha. */
+export async function resolveCommit(git: GitRunner, root: string, rev: string): Promise<string | undefined> {
+  argSafe(rev, 'revision');
+  if (!rev.startsWith('refs/')) {
+    const asBranch = await revParse(git, root, `refs/heads/${rev}^{commit}`);
+    if (asBranch) return asBranch;
+  }
+  return revParse(git, root, `${rev}^{commit}`);
+}
+
+export async function isAncestor(git: GitRunner, root: string, a: string, b: string): Promise<boolean> {
+  const r = await git.run(['merge-base', '--is-ancestor', argSafe(a, 'revision'), argSafe(b, 'revision')], { cwd: root });
+  if (r.exitCode === 0) return true;
+  if (r.exitCode === 1) return false;
+  throw new GitError(r);
+}
+
+export async function branchExists(git: GitRunner, root: string, branch: string): Promise<boolean> {
+  const r = await git.run(['show-ref', '--verify', '--quiet', branchRef(branch)], { cwd: root });
+  return r.exitCode === 0;
+}
+
+/** The branch checked out at `worktreePath`, or undefined when HEAD is detached. */
+export async function currentBranchOf(git: GitRunner, worktreePath: string): Promise<string | undefined> {
+  const r = await git.run(['symbolic-ref', '--quiet', '--short', 'HEAD'], { cwd: worktreePath });
+  return r.exitCode === 0 ? r.stdout.trim() : undefined;
+}
+
+/** origin/HEAD if set, else `main`, else `master`, else the branch checked out at `root`. */
+export async function defaultBranch(git: GitRunner, root: string): Promise<string | undefined> {
+  const origin = await git.run(['symbolic-ref', '--quiet', 'refs/remotes/origin/HEAD'], { cwd: root });
+  const originRef = origin.stdout.trim();
+  if (origin.exitCode === 0 && originRef.startsWith('refs/remotes/origin/')) {
+    return originRef.slice('refs/remotes/origin/'.length);
+  }
+  for (const candidate of ['main', 'master']) {
+    if (await branchExists(git, root, candidate)) return candidate;
+  }
+  return currentBranchOf(git, root);
+}
+
+/** Points `refs/orch/saved/<id>` (or a full `refs/...` name) at `sha`, with a reflog so an overwrite is recoverable. */
+export async function saveRef(git: GitRunner, root: string, ref: string, sha: string): Promise<string> {
+  argSafe(ref, 'ref');
+  const full = ref.startsWith('refs/') ? ref : `refs/orch/saved/${ref}`;
+  await git.ok(['update-ref', '--create-reflog', '-m', 'orch: save', full, argSafe(sha, 'sha')], { cwd: root });
+  return full;
+}
+
+/** Refs (other than `exclude`) whose history contains `sha`, at most `limit` of them. */
+export async function refsContaining(git: GitRunner, root: string, sha: string, exclude?: string, limit = 2): Promise<string[]> {
+  const out = await git.ok(
+    ['for-each-ref', `--count=${limit + 1}`, '--format=%(refname)', '--contains', argSafe(sha, 'sha')],
+    { cwd: root },
+  );
+  return out.split('\n').filter((ref) => ref !== '' && ref !== exclude).slice(0, limit);
+}
+
+/** Contents of `path` at `ref`, or undefined when the ref or the path does not exist. */
+export async function readFileAt(git: GitRunner, root: string, ref: string, path: string): Promise<string | undefined> {
+  const r = await git.run(['cat-file', 'blob', `${argSafe(ref, 'ref')}:${path.replace(/^\/+/, '')}`], { cwd: root });
+  return r.exitCode === 0 ? r.stdout : undefined;
+}
+
+/**
+ * The newest commit on `branch` (within `limit` commits) with the trailer `key: value`, so a merge interrupted
+ * by a crash can be recognised as done. The grep is a fixed-string prefilter; trailers are then compared exactly.
+ */
+export async function containsCommitWithTrailer(
+  git: GitRunner,
+  root: string,
+  branch: string,
+  key: string,
+  value: string,
+  options: { limit?: number } = {},
+): Promise<string | undefined> {
+  if (!/^[A-Za-z0-9-]+$/.test(key)) throw new Error(`invalid trailer key "${key}": use letters, digits and "-"`);
+  const tip = await resolveCommit(git, root, branch);
+  if (!tip) return undefined;
+  const out = await git.ok(
+    [
+      'log',
+      `--max-count=${options.limit ?? 1000}`,
+      '--fixed-strings',
+      `--grep=${key}: ${value}`,
+      `--format=%H%x00%(trailers:key=${key},valueonly,separator=%x00)%x1e`,
+      tip,
+    ],
+    { cwd: root },
+  );
+  for (const record of out.split('\x1e')) {
+    const [sha, ...values] = record.replace(/^\n/, '').split('\0');
+    if (sha && values.some((v) => v.trim() === value)) return sha;
+  }
+  return undefined;
+}
