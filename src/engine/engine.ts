@@ -8,7 +8,7 @@ import { createScheduler, normalizeTaskId, RequestError } from './scheduler.js';
 import { createWriteback } from './writeback.js';
 import { createMutex } from './mutex.js';
 import { syncPlan } from './sync.js';
-import { isReady, toRunView, toTaskView } from './views.js';
+import { graphStatus, isReady, toRunView, toTaskView } from './views.js';
 import type { BackendFor, ProcessPort, RepoPort } from './ports.js';
 
 export interface EngineDeps {
@@ -128,7 +128,7 @@ export function createEngine(d: EngineDeps) {
       const byId = new Map(rows.map((t) => [t.id, t]));
       const busy = new Set(d.store.runs.active().map((r) => r.taskId));
       const ready = rows.filter((t) => isReady(t, byId) && !busy.has(t.id) && (!filter.module || t.module === filter.module));
-      const ordered = dispatchOrder(ready, rows, (id: string) => byId.get(id)?.status ?? 'not_started') as TaskRow[];
+      const ordered = dispatchOrder(ready, rows, (id: string) => graphStatus(byId.get(id)?.status));
       return ordered.map((t) => toTaskView(t, byId));
     },
 

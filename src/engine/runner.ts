@@ -125,7 +125,7 @@ export function createRunner(d: RunnerDeps) {
     run = d.store.runs.update(run.id, {
       pid: null,
       pgid: null,
-      sessionId: outcome.sessionId ?? run.sessionId,
+      sessionId: outcome.sessionId ?? run.sessionId ?? null,
       inputTokens: outcome.usage.inputTokens,
       outputTokens: outcome.usage.outputTokens,
       cacheReadTokens: outcome.usage.cacheReadTokens,

@@ -4,7 +4,7 @@ import type { Store, TaskRow } from '../store/index.js';
 import type { Runner } from './runner.js';
 import type { RepoPort } from './ports.js';
 import { branchFor, newBatchId, newRunId, worktreeFor } from './names.js';
-import { isReady } from './views.js';
+import { graphStatus, isReady } from './views.js';
 import { createMutex } from './mutex.js';
 
 export interface SchedulerDeps {
@@ -79,7 +79,7 @@ export function createScheduler(d: SchedulerDeps) {
     const byId = new Map(tasks.map((t) => [t.id, t]));
     const busy = new Set(active.map((r) => r.taskId));
     const ready = tasks.filter((t) => isReady(t, byId) && !busy.has(t.id));
-    const ordered = dispatchOrder(ready, tasks, (id: string) => byId.get(id)?.status ?? 'not_started') as TaskRow[];
+    const ordered = dispatchOrder(ready, tasks, (id: string) => graphStatus(byId.get(id)?.status));
     for (const batch of batches) {
       let left = batch.maxTasks === null ? Infinity : batch.maxTasks - batch.started;
       for (const t of ordered) {

@@ -1,4 +1,5 @@
-import type { Run, Task } from '../api/index.js';
+import type { Run, Task, TaskStatus } from '../api/index.js';
+import type { NodeStatus } from '../graph/index.js';
 import type { RunRow, TaskRow } from '../store/index.js';
 
 /** A task is ready when it has not started, is still in the plan, and every dependency is complete (merged). */
@@ -64,4 +65,9 @@ export function toRunView(r: RunRow): Run {
     durationMs: start === null ? null : (end ?? Date.now()) - start,
     createdAt: r.createdAt,
   };
+}
+
+/** The graph knows four states; a task waiting for review is still in progress for scheduling. */
+export function graphStatus(s: TaskStatus | undefined): NodeStatus | undefined {
+  return s === 'needs_review' ? 'in_progress' : s;
 }
