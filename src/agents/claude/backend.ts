@@ -1,0 +1,137 @@
+import { AGENT_ENV_DEFAULTS } from '../env.js';
+import { spawnSupervised, type ProcessResult } from '../process.js';
+import { resolveCommand } from '../resolve.js';
+import { emptyUsage, type AgentBackend, type AgentEvent, type AgentHandle, type AgentOutcome, type AgentRunRequest } from '../types.js';
+import { parseClaudeLine } from './parse.js';
+
+export interface ClaudeBackendOptions {
+  /** Executable name looked up on PATH, or a path. Default `claude`. */
+  command?: string;
+  /** Appended after every other argument. */
+  extraArgs?: string[];
+  /** Default `acceptEdits` (bypassPermissions is refused as root). */
+  permissionMode?: string;
+  allowedTools?: string[];
+  /** Default `DEFAULT_DISALLOWED_TOOLS`; pass `[]` to deny nothing. */
+  disallowedTools?: string[];
+  maxTurns?: number;
+  /** Environment used by `check()` to find the command. Default `process.env`. */
+  env?: NodeJS.ProcessEnv;
+  /** Between SIGTERM and SIGKILL on cancel. Default 3000. */
+  graceMs?: number;
+}
+
+/** The config key naming another binary, quoted in install hints. */
+export const CLAUDE_COMMAND_CONFIG_KEY = 'agents.claude.command';
+
+export const DEFAULT_ALLOWED_TOOLS = ['Bash', 'Edit', 'Write', 'Read', 'Glob', 'Grep', 'NotebookEdit', 'TodoWrite'];
+
+/** The orchestrator owns branches, worktrees and what reaches the remote; agents only edit and commit. */
+export const DEFAULT_DISALLOWED_TOOLS = [
+  'Bash(git push:*)', 'Bash(git reset --hard:*)', 'Bash(git rebase:*)', 'Bash(git switch:*)', 'Bash(git checkout -b:*)',
+  'Bash(git worktree:*)', 'Bash(git stash:*)', 'Bash(git clean:*)', 'Bash(git branch -D:*)', 'Bash(git branch -d:*)',
+  'Bash(git filter-branch:*)', 'Bash(git update-ref:*)', 'EnterWorktree', 'ExitWorktree',
+];
+
+const TAIL_LINES = 20;
+const VERSION_TIMEOUT_MS = 15_000;
+
+/** argv for one run. The prompt comes right after `-p`: variadic flags such as `--allowedTools` would swallow it. */
+export const buildClaudeArgs = (opts: ClaudeBackendOptions, req: Pick<AgentRunRequest, 'prompt' | 'resumeSessionId' | 'model' | 'systemPrompt'>): string[] => {
+  // commander would read a prompt starting with "-" as an option; a leading space keeps it a positional argument.
+  const prompt = req.prompt.startsWith('-') ? ` ${req.prompt}` : req.prompt;
+  const args = ['-p', prompt, '--output-format', 'stream-json', '--verbose', '--permission-mode', opts.permissionMode ?? 'acceptEdits'];
+  const allowed = opts.allowedTools ?? DEFAULT_ALLOWED_TOOLS;
+  if (allowed.length > 0) args.push('--allowedTools', ...allowed);
+  const denied = opts.disallowedTools ?? DEFAULT_DISALLOWED_TOOLS;
+  if (denied.length > 0) args.push('--disallowedTools', ...denied);
+  if (req.resumeSessionId) args.push('--resume', req.resumeSessionId);
+  if (req.model) args.push('--model', req.model);
+  if (req.systemPrompt) args.push('--append-system-prompt', req.systemPrompt);
+  if (opts.maxTurns !== undefined) args.push('--max-turns', String(opts.maxTurns));
+  return [...args, ...(opts.extraArgs ?? [])];
+};
+
+const installHint = (command: string): string =>
+  `Install Claude Code with \`npm i -g @anthropic-ai/claude-code\`, or set ${CLAUDE_COMMAND_CONFIG_KEY} in the config to the path of the binary (now "${command}").`;
+
+const describeExit = (r: ProcessResult): string =>
+  r.signal ? `was killed by ${r.signal}` : `failed with exit code ${String(r.exitCode)}`;
+
+const outcomeOf = (r: ProcessResult, events: { sessionId?: string; result?: Extract<AgentEvent, { type: 'result' }> }, tail: string[], command: string): AgentOutcome => {
+  const res = events.result;
+  const base = {
+    ...(events.sessionId ? { sessionId: events.sessionId } : {}),
+    usage: res?.usage ?? emptyUsage(),
+    ...(res?.costUsd === undefined ? {} : { costUsd: res.costUsd }),
+    resultText: res?.text ?? '',
+    exitCode: r.exitCode,
+    signal: r.signal,
+    durationMs: r.durationMs,
+    canceled: r.canceled,
+  };
+  const lastLines = tail.length > 0 ? `\nLast ${tail.length} lines of output:\n${tail.join('\n')}` : '';
+  if (r.error) return { ...base, ok: false, error: `${r.error}. ${installHint(command)}` };
+  if (r.canceled || r.timedOut) return { ...base, ok: false, error: `Command ${r.timedOut ? 'timed out' : 'was canceled'}: ${r.command}` };
+  if (!res) return { ...base, ok: false, error: `Command ${describeExit(r)} without a result event: ${r.command}${lastLines}` };
+  if (!res.ok) {
+    const detail = res.text || res.errors?.join('; ') || 'no message';
+    return { ...base, ok: false, error: `Claude Code reported an error (${res.subtype ?? 'unknown'}, exit code ${String(r.exitCode)}): ${detail}` };
+  }
+  if (r.exitCode !== 0) return { ...base, ok: false, error: `Command ${describeExit(r)} after a successful result: ${r.command}${lastLines}` };
+  return { ...base, ok: true };
+};
+
+export const createClaudeBackend = (opts: ClaudeBackendOptions = {}): AgentBackend => {
+  const command = opts.command ?? 'claude';
+  return {
+    id: 'claude',
+
+    async check() {
+      const env = opts.env ?? process.env;
+      const resolved = await resolveCommand(command, env.PATH ?? '');
+      if (!resolved) return { ok: false, error: `Claude Code CLI not found: "${command}" is not an executable file${command.includes('/') ? '' : ' on PATH'}. ${installHint(command)}` };
+      const out: string[] = [];
+      const r = await spawnSupervised({
+        command: resolved, args: ['--version'], cwd: env.HOME ?? '/', env: { PATH: env.PATH ?? '', HOME: env.HOME ?? '/', ...AGENT_ENV_DEFAULTS },
+        timeoutMs: VERSION_TIMEOUT_MS, graceMs: 1000, onStdoutLine: (l) => out.push(l), onStderrLine: (l) => out.push(l),
+      }).result;
+      if (r.exitCode !== 0) {
+        return { ok: false, error: `Command ${r.timedOut ? 'timed out' : describeExit(r)}: ${r.command}\n${out.slice(-TAIL_LINES).join('\n')}\n${installHint(command)}` };
+      }
+      const version = /\d+\.\d+\.\d+[\w.-]*/.exec(out.join(' '))?.[0];
+      return { ok: true, command: resolved, ...(version ? { version } : {}) };
+    },
+
+    start(req: AgentRunRequest): AgentHandle {
+      const tail: string[] = [];
+      const remember = (line: string): void => {
+        tail.push(line.length > 2000 ? `${line.slice(0, 2000)}...` : line);
+        if (tail.length > TAIL_LINES) tail.shift();
+      };
+      const seen: { sessionId?: string; result?: Extract<AgentEvent, { type: 'result' }> } = {};
+      const proc = spawnSupervised({
+        command,
+        args: buildClaudeArgs(opts, req),
+        cwd: req.cwd,
+        env: { ...AGENT_ENV_DEFAULTS, ...req.env },
+        ...(req.signal ? { signal: req.signal } : {}),
+        ...(opts.graceMs === undefined ? {} : { graceMs: opts.graceMs }),
+        onStdoutLine: (line) => {
+          remember(line);
+          req.onLine?.('stdout', line);
+          for (const ev of parseClaudeLine(line)) {
+            if (ev.type === 'session') seen.sessionId = ev.sessionId;
+            if (ev.type === 'result') seen.result = ev;
+            req.onEvent?.(ev);
+          }
+        },
+        onStderrLine: (line) => {
+          remember(line);
+          req.onLine?.('stderr', line);
+        },
+      });
+      return { pid: proc.pid, pgid: proc.pgid, result: proc.result.then((r) => outcomeOf(r, seen, tail, command)) };
+    },
+  };
+};

@@ -1,0 +1,30 @@
+/** Agents: one backend per coding-agent CLI, process supervision, and the agent environment. */
+import { createClaudeBackend, type ClaudeBackendOptions } from './claude/backend.js';
+import type { AgentBackend } from './types.js';
+
+export type * from './types.js';
+export { emptyUsage } from './types.js';
+export {
+  buildClaudeArgs, CLAUDE_COMMAND_CONFIG_KEY, createClaudeBackend, DEFAULT_ALLOWED_TOOLS, DEFAULT_DISALLOWED_TOOLS,
+  type ClaudeBackendOptions,
+} from './claude/backend.js';
+export { parseClaudeLine } from './claude/parse.js';
+export { AGENT_ENV_DEFAULTS, sanitizeEnv, type SanitizeOptions } from './env.js';
+export { isAlive, isOurProcess, killGroup, type KillGroupResult, type ProcessMarker } from './group.js';
+export { createLineSplitter, type LineSplitter } from './lines.js';
+export { spawnSupervised, type ProcessResult, type SpawnOptions, type SupervisedProcess } from './process.js';
+export { resolveCommand } from './resolve.js';
+
+export const SUPPORTED_BACKENDS = ['claude'] as const;
+
+/** Options every backend understands; a backend ignores the fields it has no use for. */
+export type BackendConfig = ClaudeBackendOptions;
+
+export const createBackend = (id: string, config: BackendConfig = {}): AgentBackend => {
+  switch (id) {
+    case 'claude':
+      return createClaudeBackend(config);
+    default:
+      throw new Error(`Unknown agent backend "${id}": supported backends are ${SUPPORTED_BACKENDS.join(', ')}`);
+  }
+};
