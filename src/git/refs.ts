@@ -100,8 +100,9 @@ export async function readFileAt(git: GitRunner, root: string, ref: string, path
 }
 
 /**
- * The newest commit on `branch` (within `limit` commits) with the trailer `key: value`, so a merge interrupted
- * by a crash can be recognised as done. The grep is a fixed-string prefilter; trailers are then compared exactly.
+ * The newest of the last `limit` commits on `branch` carrying the trailer `key: value`, so a merge
+ * interrupted by a crash can be recognised as done. Trailers are parsed by git and compared exactly,
+ * so a value mentioned in a message body does not count.
  */
 export async function containsCommitWithTrailer(
   git: GitRunner,
@@ -114,15 +115,10 @@ export async function containsCommitWithTrailer(
   if (!/^[A-Za-z0-9-]+$/.test(key)) throw new Error(`invalid trailer key "${key}": use letters, digits and "-"`);
   const tip = await resolveCommit(git, root, branch);
   if (!tip) return undefined;
+  // PERF: a depth-bounded walk with git-side trailer parsing; `--grep` cannot bound the depth because
+  // --max-count counts matches, not commits walked.
   const out = await git.ok(
-    [
-      'log',
-      `--max-count=${options.limit ?? 1000}`,
-      '--fixed-strings',
-      `--grep=${key}: ${value}`,
-      `--format=%H%x00%(trailers:key=${key},valueonly,separator=%x00)%x1e`,
-      tip,
-    ],
+    ['log', `--max-count=${options.limit ?? 1000}`, `--format=%H%x00%(trailers:key=${key},valueonly,separator=%x00)%x1e`, tip],
     { cwd: root },
   );
   for (const record of out.split('\x1e')) {
