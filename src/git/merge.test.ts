@@ -1,6 +1,7 @@
 import { chmod, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { createGit } from './index.js';
 import { makeTempRepo, type TempRepo } from './testing.js';
 
 let repo: TempRepo;
@@ -81,9 +82,9 @@ describe('squashMerge', () => {
     expect(await repo.git.isClean(repo.root)).toBe(true);
   });
 
-  it('merges a commit sha and works with no user.name configured, using the Orch identity', async () => {
+  it('merges a commit sha with no user.name configured and signing required, using the Orch identity', async () => {
     repo = await makeTempRepo({ userConfig: false });
-    const { createGit } = await import('./index.js');
+    await repo.git.ok(['config', 'commit.gpgsign', 'true'], { cwd: repo.root });
     const git = createGit({ env: { ...process.env, HOME: join(repo.dir, 'home') } });
     const wt = await git.ensureWorktree(repo.root, { path: join(repo.dir, 'wt', 'x'), branch: 'feat/x', base: 'main' });
     await repo.write({ 'x.txt': 'x\n' }, wt.path);
@@ -93,8 +94,7 @@ describe('squashMerge', () => {
     expect(await git.ok(['log', '-1', '--format=%an <%ae>|%cn <%ce>', r.commit], { cwd: repo.root })).toBe(
       'Orch <orch@localhost>|Orch <orch@localhost>\n',
     );
-    const signingOn = await git.run(['-c', 'commit.gpgsign=true', 'log', '-1'], { cwd: repo.root });
-    expect(signingOn.exitCode).toBe(0);
+    expect(await git.ok(['log', '-1', '--format=%an <%ae>', c.sha], { cwd: repo.root })).toBe('Orch <orch@localhost>\n');
   });
 });
 
