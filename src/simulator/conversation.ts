@@ -7,6 +7,9 @@ type Message = { role: string; content: unknown };
 
 interface Block {
   type?: unknown;
+  id?: unknown;
+  name?: unknown;
+  input?: unknown;
   text?: unknown;
   tool_use_id?: unknown;
   is_error?: unknown;
@@ -67,6 +70,14 @@ export const analyzeConversation = (body: MessagesRequestBody): ConversationCont
             content: toolResultText(b.content),
           }))
       : [];
+  const lastAssistant = messages.slice(anchor + 1).filter((m) => m.role === 'assistant').at(-1);
+  const lastToolCalls = blocksOf(lastAssistant?.content)
+    .filter((b) => b.type === 'tool_use')
+    .map((b) => ({
+      id: typeof b.id === 'string' ? b.id : '',
+      name: typeof b.name === 'string' ? b.name : '',
+      input: typeof b.input === 'object' && b.input !== null ? (b.input as Record<string, unknown>) : {},
+    }));
   const cwd = CWD_LINE.exec(systemText(body.system))?.[1];
   return {
     promptText: anchor >= 0 ? messageText(messages[anchor]?.content) : '',
@@ -74,6 +85,7 @@ export const analyzeConversation = (body: MessagesRequestBody): ConversationCont
     ...(cwd ? { cwd } : {}),
     turn,
     promptIndex: messages.slice(0, anchor).filter((m) => m.role === 'user' && !isToolResultMessage(m)).length,
+    lastToolCalls,
     lastToolResults,
     body,
   };

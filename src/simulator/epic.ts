@@ -27,30 +27,45 @@ export const simulatedFileContent = (path: string, title: string): string => {
 
 const absolute = (cwd: string | undefined, path: string): string => (cwd ? `${cwd.replace(/\/$/, '')}/${path}` : path);
 
+const NOT_READ = 'has not been read';
+
 /**
  * The default "implement the epic" script: write every deliverable the prompt names (one turn, parallel
- * Write calls), run the verify command (default `ls`), then end with a summary.
+ * Write calls), run the verify command (default `ls`), then end with a summary. Claude refuses to Write over
+ * a file it has not read in this session, so writes refused that way are retried: Read them alongside the
+ * verify command, write them again, then end.
  */
 export const epicScenario = (ctx: ConversationContext): Scenario => {
   const d = readPromptDirectives(ctx.promptText);
   const command = d.verify ?? 'ls';
-  const steps: Step[] = [];
-  if (d.files.length > 0) {
-    steps.push({
-      text: `I'll create ${d.files.length} file(s) for: ${d.title}`,
-      tools: d.files.map((f) => ({
-        name: 'Write',
-        input: { file_path: absolute(ctx.cwd, f.path), content: f.content ?? simulatedFileContent(f.path, d.title) },
-      })),
-    });
-  }
-  steps.push({ text: 'Checking the result.', tools: [{ name: 'Bash', input: { command, description: 'Check the work' } }] });
-  const written = d.files.map((f) => f.path).join(', ');
-  steps.push({
+  const files = d.files.map((f) => ({ path: f.path, filePath: absolute(ctx.cwd, f.path), content: f.content ?? simulatedFileContent(f.path, d.title) }));
+  const written = files.map((f) => f.path).join(', ');
+  const summary: Step = {
     text:
-      d.files.length > 0
-        ? `Done: ${d.title}. Wrote ${d.files.length} file(s): ${written}. Ran \`${command}\`.`
+      files.length > 0
+        ? `Done: ${d.title}. Wrote ${files.length} file(s): ${written}. Ran \`${command}\`.`
         : `Done: ${d.title}. No deliverables were listed, so I wrote nothing. Ran \`${command}\`.`,
-  });
-  return steps;
+  };
+  const verify = (c: ConversationContext): Step => {
+    const refused = c.lastToolCalls.filter((call) => call.name === 'Write' && c.lastToolResults.some((r) => r.toolUseId === call.id && r.isError && r.content.includes(NOT_READ)));
+    return {
+      text: refused.length > 0 ? 'Some files already exist; reading them, then checking the result.' : 'Checking the result.',
+      tools: [
+        ...refused.map((call) => ({ name: 'Read', input: { file_path: call.input.file_path } })),
+        { name: 'Bash', input: { command, description: 'Check the work' } },
+      ],
+    };
+  };
+  const rewrite = (c: ConversationContext): Step => {
+    const read = new Set(c.lastToolCalls.filter((call) => call.name === 'Read').map((call) => call.input.file_path));
+    const again = files.filter((f) => read.has(f.filePath));
+    if (again.length === 0) return summary;
+    return { text: 'Updating the existing files.', tools: again.map((f) => ({ name: 'Write', input: { file_path: f.filePath, content: f.content } })) };
+  };
+  if (files.length === 0) return [verify, summary];
+  const write: Step = {
+    text: `I'll create ${files.length} file(s) for: ${d.title}`,
+    tools: files.map((f) => ({ name: 'Write', input: { file_path: f.filePath, content: f.content } })),
+  };
+  return [write, verify, rewrite, summary];
 };

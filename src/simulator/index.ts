@@ -26,7 +26,9 @@
  *    - a line `Verify: \`some command\`` sets the Bash command run afterwards (default `ls`).
  *    The script: turn 0 writes every file with parallel `Write` calls (paths made absolute with the working
  *    directory found in Claude's system prompt), turn 1 runs the Bash command, turn 2 ends with a summary
- *    naming the files. Files not given by a `file:` block get deterministic content naming the prompt's title.
+ *    naming the files. Claude refuses to Write over an existing file it has not read: such files are Read in
+ *    turn 1 and written again in turn 2, and the summary moves to turn 3. Files not given by a `file:` block
+ *    get deterministic content naming the prompt's title (first `# H1`, else first line).
  *
  * Tool inputs in any scenario may contain `{{cwd}}`, replaced by that working directory.
  */

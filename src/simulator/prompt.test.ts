@@ -32,21 +32,45 @@ describe('readPromptDirectives', () => {
 });
 
 describe('epicScenario', () => {
-  const ctx = (promptText: string, cwd?: string): ConversationContext => ({
-    promptText, firstUserText: promptText, turn: 0, promptIndex: 0, lastToolResults: [], body: {}, ...(cwd ? { cwd } : {}),
+  const ctx = (promptText: string, more: Partial<ConversationContext> = {}): ConversationContext => ({
+    promptText, firstUserText: promptText, turn: 0, promptIndex: 0, lastToolCalls: [], lastToolResults: [], body: {}, cwd: '/w/', ...more,
   });
+  const play = (c: ConversationContext): Step => {
+    const s = epicScenario(c)[c.turn];
+    if (s === undefined) throw new Error('no step');
+    return typeof s === 'function' ? s(c) : s;
+  };
+  const PROMPT = '# T\nDeliverables:\n- `a/b.ts`\n- `c.md`\nVerify: `ls a`';
 
   it('writes the deliverables, runs the verify command, then ends', () => {
-    const steps = epicScenario(ctx('# T\nDeliverables:\n- `a/b.ts`\nVerify: `ls a`', '/w/')) as Step[];
-    expect(steps).toHaveLength(3);
-    expect(steps[0]?.tools?.[0]).toEqual({ name: 'Write', input: { file_path: '/w/a/b.ts', content: expect.stringContaining('export const b') } });
-    expect(steps[1]?.tools?.[0]?.input).toMatchObject({ command: 'ls a' });
-    expect(steps[2]?.tools).toBeUndefined();
-    expect(steps[2]?.text).toContain('a/b.ts');
+    const s0 = play(ctx(PROMPT));
+    expect(s0.tools?.[0]).toEqual({ name: 'Write', input: { file_path: '/w/a/b.ts', content: expect.stringContaining('export const b') } });
+    expect(s0.tools).toHaveLength(2);
+    const writes = (s0.tools ?? []).map((t, i) => ({ id: `t${i}`, ...t }));
+    const ok = writes.map((w) => ({ toolUseId: w.id, isError: false, content: 'File created successfully' }));
+    const s1 = play(ctx(PROMPT, { turn: 1, lastToolCalls: writes, lastToolResults: ok }));
+    expect(s1.tools).toEqual([{ name: 'Bash', input: { command: 'ls a', description: 'Check the work' } }]);
+    const s2 = play(ctx(PROMPT, { turn: 2, lastToolCalls: [{ id: 'b', name: 'Bash', input: {} }] }));
+    expect(s2.tools).toBeUndefined();
+    expect(s2.text).toContain('a/b.ts, c.md');
+  });
+
+  it('reads and rewrites files Claude refused to overwrite unread', () => {
+    const writes = (play(ctx(PROMPT)).tools ?? []).map((t, i) => ({ id: `t${i}`, ...t }));
+    const results = [
+      { toolUseId: 't0', isError: true, content: '<tool_use_error>File has not been read yet. Read it first before writing to it.</tool_use_error>' },
+      { toolUseId: 't1', isError: false, content: 'File created successfully' },
+    ];
+    const s1 = play(ctx(PROMPT, { turn: 1, lastToolCalls: writes, lastToolResults: results }));
+    expect(s1.tools?.map((t) => [t.name, t.input.file_path ?? t.input.command])).toEqual([['Read', '/w/a/b.ts'], ['Bash', 'ls a']]);
+    const reads = (s1.tools ?? []).map((t, i) => ({ id: `r${i}`, ...t }));
+    const s2 = play(ctx(PROMPT, { turn: 2, lastToolCalls: reads }));
+    expect(s2.tools).toEqual([{ name: 'Write', input: { file_path: '/w/a/b.ts', content: expect.stringContaining('export const b') } }]);
+    expect(play(ctx(PROMPT, { turn: 3 })).text).toContain('Done: T.');
   });
 
   it('without deliverables only runs ls and ends', () => {
-    const steps = epicScenario(ctx('hello')) as Step[];
-    expect(steps.map((s) => s.tools?.[0]?.name)).toEqual(['Bash', undefined]);
+    expect(play(ctx('hello')).tools?.[0]?.input).toMatchObject({ command: 'ls' });
+    expect(play(ctx('hello', { turn: 1 })).tools).toBeUndefined();
   });
 });

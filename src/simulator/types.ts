@@ -60,6 +60,8 @@ export interface ConversationContext {
   turn: number;
   /** 0 for the first prompt of the conversation, 1 for the first follow-up (a resume), ... */
   promptIndex: number;
+  /** Tool calls of the previous assistant turn, in order (ids as the server issued them). */
+  lastToolCalls: Array<{ id: string; name: string; input: Record<string, unknown> }>;
   /** Tool results of the previous turn, in order. */
   lastToolResults: Array<{ toolUseId: string; isError: boolean; content: string }>;
   /** The parsed request body. */

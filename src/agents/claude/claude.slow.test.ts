@@ -139,6 +139,15 @@ describe('claude backend (real binary, simulated model)', () => {
     firstSession = outcome.sessionId ?? '';
   });
 
+  it('overwrites an existing deliverable after reading it', async () => {
+    const dir = makeRepo('rexisting');
+    const prompt = '# Readme refresh\n\n```file:README.md\n# refreshed by the simulated model\n```\n';
+    const { outcome, events } = await run('existing-file', dir, { prompt });
+    expect(outcome.ok).toBe(true);
+    expect(readFileSync(join(dir, 'README.md'), 'utf8')).toBe('# refreshed by the simulated model\n');
+    expect(events.filter((e) => e.type === 'tool_call').map((e) => (e.type === 'tool_call' ? e.name : ''))).toEqual(['Write', 'Read', 'Bash', 'Write']);
+  });
+
   it('resumes the same session and the model sees the earlier history', async () => {
     const before = server.requests.length;
     const { outcome } = await run('resume', repo, { prompt: '[[scenario:followup]] Please continue.', resumeSessionId: firstSession });
