@@ -8,16 +8,17 @@
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { startModelServer } from './server.js';
-import type { ModelServerOptions, Scenario } from './types.js';
+import { readScenarioFile } from './schema.js';
+import type { ModelServerOptions } from './types.js';
 
 const loadScenarios = async (file: string): Promise<Pick<ModelServerOptions, 'scenario' | 'scenarios'>> => {
-  const parsed: unknown = JSON.parse(await readFile(file, 'utf8'));
-  if (Array.isArray(parsed)) return { scenario: parsed as Scenario };
-  if (parsed && typeof parsed === 'object') {
-    const o = parsed as { default?: Scenario; scenarios?: Record<string, Scenario> };
-    return { ...(o.default ? { scenario: o.default } : {}), ...(o.scenarios ? { scenarios: o.scenarios } : {}) };
+  let json: unknown;
+  try {
+    json = JSON.parse(await readFile(file, 'utf8'));
+  } catch (err) {
+    throw new Error(`${file}: cannot read the scenario file: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
   }
-  throw new Error(`${file}: expected a JSON array of steps or an object with "default" and/or "scenarios"`);
+  return readScenarioFile(json, file);
 };
 
 const main = async (): Promise<void> => {

@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { readScenarioFile } from './schema.js';
 import { startModelServer } from './server.js';
 import type { ModelServer, ModelServerOptions } from './types.js';
 
@@ -122,5 +123,14 @@ describe('startModelServer', () => {
     const s = await start({ scenario: [{ text: 'x', streamError: { message: 'boom' } }] });
     const frames = await sse(await post(s, { stream: true, tools: TOOLS, messages: [user('go')] }));
     expect(frames.map((f) => f.event)).toEqual(['message_start', 'error']);
+  });
+});
+
+describe('readScenarioFile', () => {
+  it('accepts a step list or named scenarios and reports bad files with the path of the problem', () => {
+    expect(readScenarioFile([{ text: 'hi' }], 'a.json')).toEqual({ scenario: [{ text: 'hi' }] });
+    expect(readScenarioFile({ scenarios: { x: [{ httpError: { status: 529, times: 1 } }] } }, 'b.json').scenarios?.x).toHaveLength(1);
+    expect(() => readScenarioFile([{ tools: [{ name: 'Bash' }] }], 'c.json')).toThrow(/c\.json[\s\S]*input/);
+    expect(() => readScenarioFile({ steps: [] }, 'd.json')).toThrow(/d\.json/);
   });
 });
