@@ -29,10 +29,8 @@ const step = z.strictObject({
   stopReason: z.string().optional(),
 });
 
-export const scenarioFileSchema = z.union([
-  z.array(step),
-  z.strictObject({ default: z.array(step).optional(), scenarios: z.record(z.string(), z.array(step)).optional() }),
-]);
+const stepList = z.array(step);
+const namedScenarios = z.strictObject({ default: stepList.optional(), scenarios: z.record(z.string(), stepList).optional() });
 
 export interface ScenarioFile {
   scenario?: Scenario;
@@ -41,7 +39,8 @@ export interface ScenarioFile {
 
 /** Validates a parsed scenario file; throws with every problem and where it is. */
 export const readScenarioFile = (json: unknown, file: string): ScenarioFile => {
-  const parsed = scenarioFileSchema.safeParse(json);
+  // Not a union: zod would then report only "Invalid input" instead of the path of the problem.
+  const parsed = Array.isArray(json) ? stepList.safeParse(json) : namedScenarios.safeParse(json);
   if (!parsed.success) {
     throw new Error(`${file}: not a scenario file (expected a step list or { "default", "scenarios" }):\n${z.prettifyError(parsed.error)}`);
   }
