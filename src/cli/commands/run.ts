@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { BatchReport, LogEntry, StartResponse, Status, type Event, type Run } from '../../api/index.js';
+import { BatchReport, LogEntry, Run, StartResponse, Status, Task, type Event } from '../../api/index.js';
 import { z } from 'zod';
 import { client, CliError, Exit, printJson, type GlobalOptions } from '../context.js';
 import { bold, dim, duration, green, red, statusMark, table, tokens, yellow } from '../format.js';
@@ -59,6 +59,22 @@ export function registerRunCommands(program: Command, globals: () => GlobalOptio
       const s = await c.get('/api/status', Status);
       if (o.json || globals().json) return printJson(s);
       printStatus(s);
+    });
+
+  program
+    .command('show')
+    .description('one task with its runs (state, branch, session, usage, error)')
+    .argument('<task>', 'task id such as billing/E01')
+    .option('--json', 'print JSON')
+    .action(async (task: string, o: { json?: boolean }) => {
+      const c = await client(globals());
+      const info = await c.get(`/api/task?id=${encodeURIComponent(task)}`, z.object({ task: Task, runs: z.array(Run) }));
+      if (o.json || globals().json) return printJson(info);
+      const t = info.task;
+      process.stdout.write(`${statusMark[t.status]} ${bold(t.id)} ${t.title}\n${t.file}\npriority ${t.priority}; depends on ${t.dependsOn.join(', ') || 'nothing'}${t.statusNote ? `\nnote: ${t.statusNote}` : ''}\n`);
+      const rows = [[bold('RUN'), bold('STATE'), bold('TIME'), bold('USAGE'), bold('BRANCH / ERROR')]];
+      for (const r of info.runs) rows.push([r.id, r.state, duration(r.durationMs), tokens(r.usage), r.error ?? r.branch]);
+      if (info.runs.length) process.stdout.write(`${table(rows)}\n`);
     });
 
   program
@@ -187,4 +203,3 @@ function render(e: LogEntry): string {
   }
 }
 
-export type { Run };

@@ -1,0 +1,50 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startModelServer } from '../../src/simulator/index.js';
+import { epic, sandbox, type Sandbox } from '../harness.js';
+
+type ModelServer = Awaited<ReturnType<typeof startModelServer>>;
+
+describe('orch with the real Claude Code binary against the simulated model', () => {
+  let model: ModelServer;
+  let sb: Sandbox;
+  beforeAll(async () => {
+    model = await startModelServer({});
+  });
+  afterAll(async () => {
+    sb?.cleanup();
+    await model.close();
+  });
+
+  it('runs two dependent epics across modules to merged, recording session, tokens and cost', () => {
+    sb = sandbox(
+      {
+        'docs/plans/README.md': '# Plan\n\n| Task | Status |\n|---|---|\n| core/E01 | 🔴 |\n| app/E01 | 🔴 |\n',
+        'docs/plans/core-module/epic-01-greet.md': epic('Greeting', 'A greeting function.', { 'src/greet.js': "export const greet = (n) => `hello ${n}`;" }),
+        'docs/plans/app-module/epic-01-main.md': epic('Main', 'The program. Depends on core/E01.', { 'src/main.js': "import { greet } from './greet.js';\nconsole.log(greet('orch'));" }),
+      },
+      {
+        realClaude: true,
+        env: { ANTHROPIC_BASE_URL: model.url, ANTHROPIC_API_KEY: 'sk-simulated', CLAUDE_CODE_MAX_RETRIES: '1' },
+      },
+    );
+    sb.env.CLAUDE_CONFIG_DIR = join(sb.base, 'claude');
+    const r = sb.orch('start', '--wait');
+    expect(r.status, r.stdout + r.stderr).toBe(0);
+    expect(readFileSync(join(sb.repo, 'src/main.js'), 'utf8')).toContain("greet('orch')");
+    expect(sb.git('log', '--format=%s', 'main')).toContain('feat(app): implement E01 - Main');
+    expect(readFileSync(join(sb.repo, 'docs/plans/README.md'), 'utf8').match(/🟢/g)).toHaveLength(2);
+    const shown = sb.orchJson<{ runs: Array<{ sessionId: string | null; usage: { inputTokens: number; outputTokens: number; costUsd: number }; state: string }> }>(
+      'show',
+      'core/E01',
+    );
+    const run = shown.runs[0];
+    expect(run?.state).toBe('done');
+    expect(run?.sessionId).toMatch(/^[0-9a-f-]{36}$/);
+    expect(run?.usage.inputTokens).toBeGreaterThan(0);
+    expect(run?.usage.outputTokens).toBeGreaterThan(0);
+    expect(run?.usage.costUsd).toBeGreaterThan(0);
+    expect(model.requests.length).toBeGreaterThan(4);
+  });
+});

@@ -1,0 +1,152 @@
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { epic, sandbox, until, type Sandbox } from '../harness.js';
+
+interface TaskJson {
+  id: string;
+  module: string;
+  epic: number;
+  title: string;
+  status: string;
+  priority: string;
+  dependsOn: string[];
+  ready: boolean;
+  file: string;
+}
+
+const readme = `# Plan
+
+## Core
+
+| Epic | Title | Status |
+|---|---|---|
+| [E01](core-module/epic-01-a.md) | A | 🔴 |
+| [E02](core-module/epic-02-b.md) | B | 🔴 |
+
+## Web
+
+| Epic | Title | Status |
+|---|---|---|
+| [E01](web-module/epic-01-c.md) | C | 🔴 |
+`;
+
+const plan = (extra: Record<string, string> = {}): Record<string, string> => ({
+  'docs/plans/README.md': readme,
+  'docs/plans/core-module/00-overview.md': '# Core\n\nThe core.\n',
+  'docs/plans/core-module/epic-01-a.md': epic('A', 'First thing.', { 'src/a.txt': 'a' }),
+  'docs/plans/core-module/epic-02-b.md': epic('B', 'Second thing.', { 'src/b.txt': 'b' }),
+  'docs/plans/web-module/epic-01-c.md': epic('C', 'Web thing. Requires core/E02.', { 'web/c.txt': 'c' }),
+  ...extra,
+});
+
+let sb: Sandbox | undefined;
+afterEach(() => {
+  sb?.cleanup();
+  sb = undefined;
+});
+
+describe('orch end to end with a fake agent process', () => {
+  it('syncs, lists, orders, runs, merges in dependency order and writes the plan status back', () => {
+    sb = sandbox(plan());
+    const sync = sb.orch('sync');
+    expect(sync.status, sync.stderr).toBe(0);
+    expect(sync.stdout).toContain('synced 3 tasks in 2 modules');
+
+    const list = sb.orchJson<TaskJson[]>('list');
+    expect(list.map((t) => t.id)).toEqual(['core/E01', 'core/E02', 'web/E01']);
+    const c = list.find((t) => t.id === 'web/E01');
+    expect(c).toMatchObject({ module: 'web', epic: 1, title: 'C', status: 'not_started', ready: false, dependsOn: ['core/E02'], file: 'docs/plans/web-module/epic-01-c.md' });
+    expect(sb.orchJson<TaskJson[]>('next').map((t) => t.id)).toEqual(['core/E01']);
+
+    const start = sb.orch('start', '--wait');
+    expect(start.status, start.stdout + start.stderr).toBe(0);
+    expect(start.stdout).toContain('3 merged, 0 failed');
+
+    const log = sb.git('log', '--format=%s', 'main');
+    const subjects = log.trim().split('\n');
+    // Merge commits in dependency order, each preceded by its "in progress" status commit.
+    const merges = subjects.filter((s) => s.startsWith('feat('));
+    expect(merges).toEqual(['feat(web): implement E01 - C', 'feat(core): implement E02 - B', 'feat(core): implement E01 - A']);
+    expect(subjects.filter((s) => s.startsWith('chore(plan): start'))).toHaveLength(3);
+    // The user's checkout (on main, clean) was fast-forwarded: files and README are there.
+    expect(readFileSync(join(sb.repo, 'src/a.txt'), 'utf8')).toBe('a\n');
+    expect(readFileSync(join(sb.repo, 'web/c.txt'), 'utf8')).toBe('c\n');
+    const md = readFileSync(join(sb.repo, 'docs/plans/README.md'), 'utf8');
+    expect(md.match(/🟢/g)).toHaveLength(3);
+    expect(md).not.toContain('🔴');
+    expect(sb.git('status', '--porcelain')).toBe('');
+    // Trailers make merges recognisable after a crash; saved refs keep the agent's commits.
+    expect(sb.git('log', '-1', '--format=%B', 'main')).toMatch(/Orch-Run: r\w+/);
+    expect(sb.git('for-each-ref', '--format=%(refname)', 'refs/orch/saved').trim().split('\n')).toHaveLength(3);
+    expect(sb.git('branch', '--list', 'feat/*').trim()).toBe('');
+    const wtDir = join(sb.base, 'data', 'orch', 'worktrees');
+    const left = existsSync(wtDir) ? readdirSync(wtDir).flatMap((d) => readdirSync(join(wtDir, d))) : [];
+    expect(left).toEqual([]);
+
+    const after = sb.orchJson<TaskJson[]>('list', '--status', 'complete');
+    expect(after).toHaveLength(3);
+    const status = sb.orchJson<{ counts: Record<string, number>; totals: { inputTokens: number; costUsd: number } }>('status');
+    expect(status.counts.complete).toBe(3);
+    expect(status.totals.inputTokens).toBe(3000);
+    expect(status.totals.costUsd).toBeCloseTo(0.0369, 4);
+
+    const logs = sb.orch('logs', 'core/E01');
+    expect(logs.status).toBe(0);
+    expect(logs.stdout).toContain('Done: wrote 1 files');
+  });
+
+  it('rejects an invalid plan atomically and names file and line', () => {
+    sb = sandbox(plan());
+    expect(sb.orch('sync').status).toBe(0);
+    sb.write('docs/plans/web-module/epic-02-d.md', '---\ndepends_on: [core/E09]\n---\n# D\n\nNeeds a missing task.\n');
+    sb.write('docs/plans/core-module/epic-01-a.md', '---\npriority: [high\n---\n# A renamed\n');
+    const r = sb.orch('sync');
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain('docs/plans/web-module/epic-02-d.md:2');
+    expect(r.stderr).toMatch(/core\/E09/);
+    expect(r.stderr).toContain('docs/plans/core-module/epic-01-a.md:');
+    expect(r.stderr).toContain('nothing was synced');
+    const list = sb.orchJson<TaskJson[]>('list');
+    expect(list.map((t) => t.id)).toEqual(['core/E01', 'core/E02', 'web/E01']);
+    expect(list[0]?.title).toBe('A');
+  });
+
+  it('a failed agent marks the task failed, keeps its work, and does not start dependents', () => {
+    sb = sandbox(plan({ 'docs/plans/core-module/epic-02-b.md': epic('B', 'Second thing. [[fake:fail]]', { 'src/b.txt': 'b' }) }));
+    const r = sb.orch('start', '--wait');
+    expect(r.status).toBe(1);
+    const list = sb.orchJson<TaskJson[]>('list');
+    expect(list.map((t) => [t.id, t.status])).toEqual([
+      ['core/E01', 'complete'],
+      ['core/E02', 'failed'],
+      ['web/E01', 'not_started'],
+    ]);
+    const md = readFileSync(join(sb.repo, 'docs/plans/README.md'), 'utf8');
+    expect(md).toMatch(/\[E02\].*🔴/);
+    expect(md).toMatch(/failed/);
+    expect(sb.git('for-each-ref', '--format=%(refname)', 'refs/orch/saved').trim().split('\n')).toHaveLength(2);
+  });
+
+  it('waits to merge while the user has uncommitted changes on the target checkout, then merges', async () => {
+    sb = sandbox(plan());
+    sb.write('README.md', 'my uncommitted edit\n');
+    sb.git('add', 'README.md');
+    sb.write('notes.txt', 'untracked note\n');
+    const start = sb.orch('start', 'core/E01');
+    expect(start.status, start.stderr).toBe(0);
+    const s = sb!;
+    const waiting = await until(() => {
+      const st = s.orchJson<{ waiting: Array<{ taskId: string; reason: string }> }>('status');
+      return st.waiting.find((w) => w.taskId === 'core/E01');
+    }, 'the merge to wait');
+    expect(waiting.reason).toMatch(/uncommitted changes/);
+    expect(readFileSync(join(sb.repo, 'README.md'), 'utf8')).toBe('my uncommitted edit\n');
+    expect(sb.git('diff', '--cached', '--name-only').trim()).toBe('README.md');
+    expect(existsSync(join(sb.repo, 'src/a.txt'))).toBe(false);
+    s.commitAll('my work');
+    await until(() => s.orchJson<TaskJson[]>('list').find((t) => t.id === 'core/E01')?.status === 'complete', 'the merge');
+    expect(readFileSync(join(sb.repo, 'src/a.txt'), 'utf8')).toBe('a\n');
+    expect(readFileSync(join(sb.repo, 'notes.txt'), 'utf8')).toBe('untracked note\n');
+  });
+});

@@ -1,0 +1,104 @@
+import { execFileSync, spawnSync, type SpawnSyncReturns } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const repoRootDir = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+export const orchBin = join(repoRootDir, 'bin', 'orch.js');
+const fakeClaude = join(repoRootDir, 'test', 'fixtures', 'fake-claude.mjs');
+
+export interface Sandbox {
+  base: string;
+  repo: string;
+  env: NodeJS.ProcessEnv;
+  agentLog: string;
+  git: (...args: string[]) => string;
+  write: (path: string, content: string) => void;
+  commitAll: (message: string) => void;
+  orch: (...args: string[]) => SpawnSyncReturns<string>;
+  orchJson: <T>(...args: string[]) => T;
+  cleanup: () => void;
+}
+
+/**
+ * A temporary project: a git repository with `files`, private XDG dirs, and a fake `claude` first on PATH
+ * (pass `realClaude` to use node_modules/.bin/claude instead).
+ */
+export function sandbox(files: Record<string, string>, opts: { realClaude?: boolean; env?: NodeJS.ProcessEnv } = {}): Sandbox {
+  const base = mkdtempSync(join(tmpdir(), 'orch-test-'));
+  const repo = join(base, 'repo');
+  const bin = join(base, 'bin');
+  mkdirSync(repo, { recursive: true });
+  mkdirSync(bin, { recursive: true });
+  if (!opts.realClaude) symlinkSync(fakeClaude, join(bin, 'claude'));
+  const agentLog = join(base, 'agent.log');
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    PATH: `${bin}:${join(repoRootDir, 'node_modules', '.bin')}:${process.env.PATH ?? ''}`,
+    HOME: join(base, 'home'),
+    XDG_CONFIG_HOME: join(base, 'config'),
+    XDG_STATE_HOME: join(base, 'state'),
+    XDG_DATA_HOME: join(base, 'data'),
+    FAKE_CLAUDE_LOG: agentLog,
+    GIT_AUTHOR_NAME: 'Test',
+    GIT_AUTHOR_EMAIL: 'test@example.com',
+    GIT_COMMITTER_NAME: 'Test',
+    GIT_COMMITTER_EMAIL: 'test@example.com',
+    NO_COLOR: '1',
+    ...opts.env,
+  };
+  const git = (...args: string[]) => execFileSync('git', args, { cwd: repo, env, encoding: 'utf8' });
+  const write = (path: string, content: string) => {
+    mkdirSync(dirname(join(repo, path)), { recursive: true });
+    writeFileSync(join(repo, path), content);
+  };
+  for (const [p, c] of Object.entries(files)) write(p, c);
+  git('init', '-q', '-b', 'main');
+  git('config', 'commit.gpgsign', 'false');
+  const commitAll = (message: string) => {
+    git('add', '-A');
+    git('commit', '-q', '--allow-empty', '-m', message);
+  };
+  commitAll('initial');
+  const orch = (...args: string[]) => spawnSync(process.execPath, [orchBin, ...args], { cwd: repo, env, encoding: 'utf8', timeout: 120_000 });
+  const orchJson = <T>(...args: string[]): T => {
+    const r = orch(...args, '--json');
+    try {
+      return JSON.parse(r.stdout) as T;
+    } catch {
+      throw new Error(`orch ${args.join(' ')} --json printed no JSON (exit ${r.status}):\n${r.stdout}\n${r.stderr}`);
+    }
+  };
+  return {
+    base,
+    repo,
+    env,
+    agentLog,
+    git,
+    write,
+    commitAll,
+    orch,
+    orchJson,
+    cleanup: () => {
+      orch('daemon', 'stop');
+      rmSync(base, { recursive: true, force: true });
+    },
+  };
+}
+
+/** An epic whose deliverables the fake agent (and the simulated model) write verbatim. */
+export function epic(title: string, body: string, files: Record<string, string>, frontmatter?: string): string {
+  const blocks = Object.entries(files).map(([p, c]) => '```file:' + p + '\n' + c + '\n```');
+  return `${frontmatter ? `---\n${frontmatter}\n---\n` : ''}# ${title}\n\n${body}\n\n## Deliverables\n\n${blocks.join('\n\n')}\n`;
+}
+
+export async function until<T>(fn: () => T | Promise<T>, what: string, timeoutMs = 60_000): Promise<NonNullable<T>> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await fn();
+    if (v) return v as NonNullable<T>;
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
