@@ -13,6 +13,7 @@ const KEPT_HEADERS = ['anthropic-version', 'anthropic-beta', 'x-claude-code-sess
 const EXHAUSTED: Step = { text: 'Done. (simulated model: the script has no more steps)' };
 const DEFAULT_SIDE_REPLY = 'Simulated model reply.';
 const MAX_BODY = 64 * 1024 * 1024;
+const DEFAULT_MAX_RECORDED = 1000;
 
 const readBody = async (req: IncomingMessage): Promise<string> => {
   const parts: Buffer[] = [];
@@ -150,6 +151,7 @@ export const startModelServer = async (opts: ModelServerOptions = {}): Promise<M
     const kind: RequestKind = path === '/v1/messages' ? 'main' : path === '/v1/messages/count_tokens' ? 'count_tokens' : path === '/' ? 'probe' : 'unknown';
     const rec: RecordedRequest = { method: req.method ?? 'GET', path, query, headers: headerSubset(req), body, kind, status: 0, at: Date.now() };
     requests.push(rec);
+    if (requests.length > (opts.maxRecorded ?? DEFAULT_MAX_RECORDED)) requests.shift();
     const isObject = typeof body === 'object' && body !== null;
     if (kind === 'probe') {
       rec.status = 200;

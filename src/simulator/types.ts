@@ -110,6 +110,8 @@ export interface ModelServerOptions {
   scenarios?: Record<string, Scenario>;
   port?: number;
   host?: string;
+  /** Keep at most this many recorded requests, dropping the oldest (bodies carry the whole history). Default 1000. */
+  maxRecorded?: number;
   /** Reply text for side requests (no tools offered); default a short fixed sentence. */
   sideReply?: string;
 }

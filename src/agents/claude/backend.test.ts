@@ -41,10 +41,17 @@ describe('buildClaudeArgs', () => {
     expect(buildClaudeArgs({}, { prompt: '-x hi' })[1]).toBe(' -x hi');
   });
 
-  it('omits empty tool lists', () => {
-    const args = buildClaudeArgs({ allowedTools: [], disallowedTools: [] }, { prompt: 'p' });
+  it('omits empty tool lists and a zero turn limit', () => {
+    const args = buildClaudeArgs({ allowedTools: [], baseDisallowedTools: [], maxTurns: 0 }, { prompt: 'p' });
     expect(args).not.toContain('--allowedTools');
     expect(args).not.toContain('--disallowedTools');
+    expect(args).not.toContain('--max-turns');
+  });
+
+  it('adds configured denials to the built-in deny-list', () => {
+    const args = buildClaudeArgs({ disallowedTools: ['WebFetch', 'Bash(git push:*)'] }, { prompt: 'p' });
+    const denied = args.slice(args.indexOf('--disallowedTools') + 1);
+    expect(denied).toEqual([...DEFAULT_DISALLOWED_TOOLS, 'WebFetch']);
   });
 });
 
@@ -76,7 +83,7 @@ describe('claude backend outcomes (fake executable)', () => {
     const o = await start(join(dir, 'absent'));
     expect(o.ok).toBe(false);
     expect(o.error).toContain('npm i -g @anthropic-ai/claude-code');
-    expect(o.error).toContain('agents.claude.command');
+    expect(o.error).toContain('agent.command');
   });
 
   it('check() resolves on PATH and reads the version', async () => {

@@ -5,15 +5,18 @@ import { emptyUsage, type AgentBackend, type AgentEvent, type AgentHandle, type 
 import { parseClaudeLine } from './parse.js';
 
 export interface ClaudeBackendOptions {
-  /** Executable name looked up on PATH, or a path. Default `claude`. */
+  /** Executable name looked up on PATH, or a path. Default (also for "") `claude`. */
   command?: string;
   /** Appended after every other argument. */
   extraArgs?: string[];
   /** Default `acceptEdits` (bypassPermissions is refused as root). */
   permissionMode?: string;
   allowedTools?: string[];
-  /** Default `DEFAULT_DISALLOWED_TOOLS`; pass `[]` to deny nothing. */
+  /** Added to the built-in deny-list (config `agent.disallowed_tools` has the same meaning). */
   disallowedTools?: string[];
+  /** Replaces the built-in deny-list `DEFAULT_DISALLOWED_TOOLS`; `[]` denies only `disallowedTools`. */
+  baseDisallowedTools?: string[];
+  /** 0 or undefined: no limit. */
   maxTurns?: number;
   /** Environment used by `check()` to find the command. Default `process.env`. */
   env?: NodeJS.ProcessEnv;
@@ -22,7 +25,7 @@ export interface ClaudeBackendOptions {
 }
 
 /** The config key naming another binary, quoted in install hints. */
-export const CLAUDE_COMMAND_CONFIG_KEY = 'agents.claude.command';
+export const CLAUDE_COMMAND_CONFIG_KEY = 'agent.command';
 
 export const DEFAULT_ALLOWED_TOOLS = ['Bash', 'Edit', 'Write', 'Read', 'Glob', 'Grep', 'NotebookEdit', 'TodoWrite'];
 
@@ -43,12 +46,12 @@ export const buildClaudeArgs = (opts: ClaudeBackendOptions, req: Pick<AgentRunRe
   const args = ['-p', prompt, '--output-format', 'stream-json', '--verbose', '--permission-mode', opts.permissionMode ?? 'acceptEdits'];
   const allowed = opts.allowedTools ?? DEFAULT_ALLOWED_TOOLS;
   if (allowed.length > 0) args.push('--allowedTools', ...allowed);
-  const denied = opts.disallowedTools ?? DEFAULT_DISALLOWED_TOOLS;
+  const denied = [...new Set([...(opts.baseDisallowedTools ?? DEFAULT_DISALLOWED_TOOLS), ...(opts.disallowedTools ?? [])])];
   if (denied.length > 0) args.push('--disallowedTools', ...denied);
   if (req.resumeSessionId) args.push('--resume', req.resumeSessionId);
   if (req.model) args.push('--model', req.model);
   if (req.systemPrompt) args.push('--append-system-prompt', req.systemPrompt);
-  if (opts.maxTurns !== undefined) args.push('--max-turns', String(opts.maxTurns));
+  if (opts.maxTurns !== undefined && opts.maxTurns > 0) args.push('--max-turns', String(opts.maxTurns));
   return [...args, ...(opts.extraArgs ?? [])];
 };
 
@@ -83,7 +86,7 @@ const outcomeOf = (r: ProcessResult, events: { sessionId?: string; result?: Extr
 };
 
 export const createClaudeBackend = (opts: ClaudeBackendOptions = {}): AgentBackend => {
-  const command = opts.command ?? 'claude';
+  const command = opts.command || 'claude';
   return {
     id: 'claude',
 
