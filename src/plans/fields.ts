@@ -1,0 +1,180 @@
+import { closest, parseTaskRef } from './ids.js';
+import type { TaskRef } from './ids.js';
+import type { KeyLines } from './frontmatter.js';
+import type { PlanIssue, Priority } from './types.js';
+
+/** Frontmatter of an epic after validation; absent fields were not given (or were invalid). */
+export interface EpicMeta {
+  priority?: Priority;
+  dependsOn: { ref: TaskRef; line: number; text: string }[];
+  needsReview?: boolean;
+  module?: string;
+  epic?: number;
+  title?: string;
+  touches: string[];
+  conflictsWith: string[];
+  agent?: string;
+  model?: string;
+}
+
+export const KNOWN_KEYS = [
+  'priority',
+  'depends_on',
+  'needs_review',
+  'module',
+  'epic',
+  'title',
+  'touches',
+  'conflicts_with',
+  'agent',
+  'model',
+] as const;
+
+const PRIORITY_BY_NUMBER: Record<number, Priority> = { 1: 'high', 2: 'medium', 3: 'low' };
+
+/** Checks every field; each problem is an issue and the field is left out, so one bad key never hides another. */
+export function readEpicMeta(data: Record<string, unknown>, lines: KeyLines, file: string): { meta: EpicMeta; issues: PlanIssue[] } {
+  const issues: PlanIssue[] = [];
+  const meta: EpicMeta = { dependsOn: [], touches: [], conflictsWith: [] };
+  const lineOf = (key: string) => lines.get(key)?.line ?? 1;
+  const bad = (key: string, value: unknown, expected: string, fix: string, line = lineOf(key)) => {
+    issues.push({
+      severity: 'error',
+      code: 'bad_field',
+      file,
+      line,
+      message: `${key}: got ${describe(value)}, expected ${expected}`,
+      fix,
+    });
+  };
+
+  for (const [key, value] of Object.entries(data)) {
+    if (value === null || value === undefined) continue;
+    switch (key) {
+      case 'priority': {
+        const priority = readPriority(value);
+        if (priority) meta.priority = priority;
+        else bad(key, value, 'high, medium or low (or 1, 2, 3)', 'write `priority: high`, `priority: medium` or `priority: low`');
+        break;
+      }
+      case 'needs_review': {
+        const flag = readBoolean(value);
+        if (flag === undefined) bad(key, value, 'a boolean', 'write `needs_review: true` or `needs_review: false`');
+        else meta.needsReview = flag;
+        break;
+      }
+      case 'module':
+      case 'title':
+      case 'agent':
+      case 'model': {
+        if (typeof value === 'string' && value.trim() !== '') meta[key] = value.trim();
+        else bad(key, value, 'a non-empty string', `write \`${key}: <text>\` on one line`);
+        break;
+      }
+      case 'epic': {
+        const epic = readEpicNumber(value);
+        if (epic !== undefined) meta.epic = epic;
+        else bad(key, value, 'an epic number such as 5 or E05', 'write `epic: 5` or remove the key to use the number in the file name');
+        break;
+      }
+      case 'touches':
+      case 'conflicts_with': {
+        const globs = readStringList(value);
+        if (globs) meta[key === 'touches' ? 'touches' : 'conflictsWith'] = globs;
+        else bad(key, value, 'a path or glob, or a list of them', `write \`${key}: [src/billing/**, db/schema.sql]\``);
+        break;
+      }
+      case 'depends_on':
+        readDependsOn(value, lines.get(key) ?? { line: 1, items: [] }, meta, bad);
+        break;
+      default: {
+        const near = closest(key, KNOWN_KEYS);
+        const hint = near && near.distance <= 3 ? `did you mean \`${near.value}\`? ` : '';
+        issues.push({
+          severity: 'warning',
+          code: 'bad_field',
+          file,
+          line: lineOf(key),
+          message: `unknown frontmatter key \`${key}\` is ignored`,
+          fix: `${hint}known keys: ${KNOWN_KEYS.join(', ')}`,
+        });
+      }
+    }
+  }
+  return { meta, issues };
+}
+
+type Bad = (key: string, value: unknown, expected: string, fix: string, line?: number) => void;
+
+function readDependsOn(value: unknown, where: { line: number; items: number[] }, meta: EpicMeta, bad: Bad): void {
+  const expected = 'a task id like billing/E01 or E03, or a list of them';
+  const entries: { value: unknown; line: number }[] = [];
+  if (typeof value === 'string') {
+    for (const part of value.split(/[,\s]+/)) if (part !== '') entries.push({ value: part, line: where.line });
+  } else if (typeof value === 'number') {
+    entries.push({ value, line: where.line });
+  } else if (Array.isArray(value)) {
+    value.forEach((item: unknown, i) => entries.push({ value: item, line: where.items[i] ?? where.line }));
+  } else {
+    bad('depends_on', value, expected, 'write `depends_on: [billing/E01, E03]`');
+    return;
+  }
+  for (const entry of entries) {
+    const ref =
+      typeof entry.value === 'string'
+        ? parseTaskRef(entry.value)
+        : typeof entry.value === 'number' && Number.isSafeInteger(entry.value) && entry.value >= 0
+          ? { epic: entry.value }
+          : undefined;
+    if (ref) meta.dependsOn.push({ ref, line: entry.line, text: String(entry.value) });
+    else bad('depends_on', entry.value, expected, 'task ids are `<module>/E<NN>` (e.g. billing/E01), or `E<NN>` for the same module', entry.line);
+  }
+}
+
+function readPriority(value: unknown): Priority | undefined {
+  if (typeof value === 'number') return PRIORITY_BY_NUMBER[value];
+  if (typeof value !== 'string') return undefined;
+  const text = value.trim().toLowerCase();
+  if (text === 'high' || text === 'medium' || text === 'low') return text;
+  return /^[123]$/.test(text) ? PRIORITY_BY_NUMBER[Number(text)] : undefined;
+}
+
+function readEpicNumber(value: unknown): number | undefined {
+  if (typeof value === 'number') return Number.isSafeInteger(value) && value >= 0 ? value : undefined;
+  if (typeof value !== 'string') return undefined;
+  const ref = parseTaskRef(value);
+  return ref && ref.module === undefined ? ref.epic : undefined;
+}
+
+function readBoolean(value: unknown): boolean | undefined {
+  if (typeof value === 'boolean') return value;
+  if (typeof value !== 'string') return undefined;
+  const text = value.trim().toLowerCase();
+  if (text === 'true' || text === 'yes') return true;
+  if (text === 'false' || text === 'no') return false;
+  return undefined;
+}
+
+function readStringList(value: unknown): string[] | undefined {
+  if (typeof value === 'string') return value.trim() === '' ? [] : [value.trim()];
+  if (!Array.isArray(value)) return undefined;
+  const out: string[] = [];
+  for (const item of value as unknown[]) {
+    if (typeof item !== 'string') return undefined;
+    if (item.trim() !== '') out.push(item.trim());
+  }
+  return out;
+}
+
+/** `"urgent" (string)`, `[1, 2] (list)`: the value as received, short. */
+function describe(value: unknown): string {
+  const type = Array.isArray(value) ? 'list' : value instanceof Date ? 'date' : typeof value === 'object' ? 'mapping' : typeof value;
+  let shown: string;
+  try {
+    shown = JSON.stringify(value) ?? String(value);
+  } catch {
+    shown = String(value);
+  }
+  if (shown.length > 60) shown = `${shown.slice(0, 57)}...`;
+  return `${shown} (${type})`;
+}

@@ -1,0 +1,103 @@
+import type { Dirent } from 'node:fs';
+import { readdir, readFile, stat } from 'node:fs/promises';
+import { join, posix } from 'node:path';
+import type { PlanIssue } from './types.js';
+
+export const EPIC_FILE = /^epic-(\d+)(?:-.*)?\.md$/i;
+const EPIC_LIKE = /^epic(?![a-z])/i;
+export const OVERVIEW_FILE = '00-overview.md';
+
+export interface ModuleFolder {
+  folder: string;
+  /** Repo-relative posix path. */
+  dir: string;
+  overview?: string;
+  epics: { file: string; epic: number; content: string }[];
+}
+
+/** Files are opened at most this many at a time: enough to keep the disk busy, far below fd limits. */
+const READ_CONCURRENCY = 64;
+
+/**
+ * Lists module folders and reads their overview and epic files, concurrently. Folders starting with `.` and
+ * folders with neither are skipped. A file that looks like an epic but is not named `epic-NN-<slug>.md` is a
+ * `bad_filename` warning.
+ */
+export async function readModuleFolders(absDir: string, relDir: string): Promise<{ folders: ModuleFolder[]; issues: PlanIssue[] }> {
+  const issues: PlanIssue[] = [];
+  const entries = await readdir(absDir, { withFileTypes: true });
+  const dirs = (await Promise.all(entries.map(async (e) => ((await isDirectory(absDir, e)) ? e.name : undefined))))
+    .filter((name): name is string => name !== undefined && !name.startsWith('.'))
+    .sort();
+  const listings = await Promise.all(dirs.map((folder) => readdir(join(absDir, folder), { withFileTypes: true })));
+
+  const folders: ModuleFolder[] = [];
+  const reads: { folder: ModuleFolder; name: string; epic?: number }[] = [];
+  dirs.forEach((folder, i) => {
+    const entry: ModuleFolder = { folder, dir: posix.join(relDir, folder), epics: [] };
+    for (const file of listings[i]!) {
+      if (!file.isFile() && !file.isSymbolicLink()) continue;
+      if (file.name === OVERVIEW_FILE) {
+        reads.push({ folder: entry, name: file.name });
+        continue;
+      }
+      const match = EPIC_FILE.exec(file.name);
+      const epic = match ? Number(match[1]) : undefined;
+      if (epic !== undefined && Number.isSafeInteger(epic)) reads.push({ folder: entry, name: file.name, epic });
+      else if (EPIC_LIKE.test(file.name) && file.name.toLowerCase().endsWith('.md')) {
+        issues.push({
+          severity: 'warning',
+          code: 'bad_filename',
+          file: posix.join(entry.dir, file.name),
+          line: 1,
+          message: `\`${file.name}\` looks like an epic but is not named epic-NN-<slug>.md, so it is ignored`,
+          fix: 'rename it to epic-<number>-<slug>.md, e.g. epic-05-invoicing.md',
+        });
+      }
+    }
+    folders.push(entry);
+  });
+
+  const contents = await mapLimit(reads, READ_CONCURRENCY, (r) => readFile(join(absDir, r.folder.folder, r.name), 'utf8'));
+  reads.forEach((r, i) => {
+    const content = contents[i]!;
+    if (r.epic === undefined) r.folder.overview = content;
+    else r.folder.epics.push({ file: posix.join(r.folder.dir, r.name), epic: r.epic, content });
+  });
+  for (const folder of folders) folder.epics.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
+  return { folders: folders.filter((f) => f.overview !== undefined || f.epics.length > 0), issues };
+}
+
+async function isDirectory(parent: string, entry: Dirent): Promise<boolean> {
+  if (entry.isDirectory()) return true;
+  if (!entry.isSymbolicLink()) return false;
+  try {
+    return (await stat(join(parent, entry.name))).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+/** Like Promise.all over `items.map(fn)`, with at most `limit` calls in flight. */
+export async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const results = new Array<R>(items.length);
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < items.length) {
+      const i = next++;
+      results[i] = await fn(items[i]!);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return results;
+}
+
+/** The file if it exists, undefined if it does not. */
+export async function readOptional(path: string): Promise<string | undefined> {
+  try {
+    return await readFile(path, 'utf8');
+  } catch (cause) {
+    if ((cause as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw cause;
+  }
+}

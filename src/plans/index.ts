@@ -1,0 +1,16 @@
+export type {
+  DependencySource,
+  ModuleInfo,
+  ParsedPlan,
+  PlanIssue,
+  PlanStatus,
+  PlanTask,
+  Priority,
+} from './types.js';
+export { parsePlan, type ParseOptions } from './parse.js';
+export { parseEpic, type EpicDraft } from './epic.js';
+export { formatIssue, hasErrors } from './issues.js';
+export { setReadmeStatus, rowNames } from './readme.js';
+export { readmeRows, STATUS_EMOJI, type ReadmeRow, type RowTarget } from './readme-table.js';
+export { setEpicMarker, parseMarker, markerStatus } from './marker.js';
+export { formatTaskId, moduleName, parseTaskRef, taskKey, type TaskRef } from './ids.js';

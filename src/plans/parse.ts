@@ -1,0 +1,232 @@
+import { join, posix, relative, resolve, sep } from 'node:path';
+import { findCycles, formatCycle } from '../graph/index.js';
+import { parseEpic } from './epic.js';
+import type { EpicDraft } from './epic.js';
+import { readModuleFolders, readOptional } from './files.js';
+import type { ModuleFolder } from './files.js';
+import { parseFrontmatterYaml, splitFrontmatter } from './frontmatter.js';
+import { formatTaskId, moduleKey, moduleName, taskKey } from './ids.js';
+import { readmeRows } from './readme-table.js';
+import { fromProse, indexTasks, resolveDependency } from './resolve.js';
+import type { TaskIndex, WrittenDependency } from './resolve.js';
+import type { DependencySource, ModuleInfo, ParsedPlan, PlanIssue, PlanTask } from './types.js';
+
+export interface ParseOptions {
+  /** Plans folder relative to `root` (or absolute). Default `docs/plans`. */
+  plansDir?: string;
+}
+
+/**
+ * Reads the plan under `<root>/<plansDir>`: module folders, epic files and the README's status tables.
+ * Content problems never throw; they come back as `issues` (errors make the plan unusable as a whole).
+ * Only unexpected file-system failures (permissions, I/O) reject.
+ */
+export async function parsePlan(root: string, options: ParseOptions = {}): Promise<ParsedPlan> {
+  const absRoot = resolve(root);
+  const absDir = resolve(absRoot, options.plansDir ?? 'docs/plans');
+  const plansDir = toPosix(relative(absRoot, absDir)) || '.';
+  const empty: ParsedPlan = { root: absRoot, plansDir, modules: [], tasks: [], issues: [] };
+
+  let listing: Awaited<ReturnType<typeof readModuleFolders>>;
+  try {
+    listing = await readModuleFolders(absDir, plansDir);
+  } catch (cause) {
+    const code = (cause as NodeJS.ErrnoException).code;
+    if (code !== 'ENOENT' && code !== 'ENOTDIR') throw cause;
+    empty.issues.push({
+      severity: 'error',
+      code: 'no_plans_dir',
+      file: plansDir,
+      line: 0,
+      message: `plans folder ${plansDir} does not exist`,
+      fix: `create ${plansDir}/<module>/epic-01-<slug>.md (with a "# Title" line), or run \`orch onboard\``,
+    });
+    return empty;
+  }
+
+  const issues: PlanIssue[] = [...listing.issues];
+  const modules = new Map<string, ModuleInfo>();
+  const drafts: { draft: EpicDraft; module: string; epic: number }[] = [];
+  for (const folder of listing.folders) {
+    const name = folderModule(folder, issues);
+    const info = modules.get(moduleKey(name)) ?? { name, dir: folder.dir };
+    if (folder.overview !== undefined && info.overview === undefined) info.overview = folder.overview;
+    modules.set(moduleKey(name), info);
+    for (const epic of folder.epics) {
+      const draft = parseEpic(epic.content, epic.file);
+      issues.push(...draft.issues);
+      const own = draft.meta.module === undefined ? name : moduleName(draft.meta.module);
+      if (!modules.has(moduleKey(own))) modules.set(moduleKey(own), { name: own, dir: folder.dir });
+      drafts.push({ draft, module: modules.get(moduleKey(own))!.name, epic: draft.meta.epic ?? epic.epic });
+    }
+  }
+
+  const tasks = buildTasks(drafts, issues);
+  const index = indexTasks(tasks);
+  const drafted = new Map(drafts.map((d) => [d.draft.file, d.draft]));
+  for (const task of tasks) resolveAll(task, drafted.get(task.file)!, index, issues);
+  reportCycles(tasks, issues);
+
+  const readme = await readOptional(join(absDir, 'README.md'));
+  // A folder whose epics all moved to another module by `module:` is no module of its own.
+  const moduleList = [...modules.values()]
+    .filter((m) => m.overview !== undefined || index.byModule.has(moduleKey(m.name)))
+    .sort((a, b) => compare(a.name, b.name));
+  if (readme !== undefined) applyReadme(readme, plansDir, moduleList, index, issues);
+  for (const task of tasks) {
+    const draft = drafted.get(task.file)!;
+    if (draft.markerStatus) task.planStatus = draft.markerStatus;
+  }
+
+  issues.sort((a, b) => compare(a.file, b.file) || a.line - b.line || compare(a.code, b.code));
+  return { root: absRoot, plansDir, modules: moduleList, tasks, issues };
+}
+
+/** Module name of a folder: `module:` in 00-overview.md frontmatter, else the folder name without `-module`. */
+function folderModule(folder: ModuleFolder, issues: PlanIssue[]): string {
+  const fallback = moduleName(folder.folder);
+  if (folder.overview === undefined) return fallback;
+  const split = splitFrontmatter(folder.overview.replace(/^\uFEFF/, ''));
+  if (split.kind !== 'block') return fallback;
+  const parsed = parseFrontmatterYaml(split.yaml, split.yamlLine);
+  const file = posix.join(folder.dir, '00-overview.md');
+  if (!parsed.ok) {
+    issues.push({
+      severity: 'error',
+      code: 'bad_frontmatter',
+      file,
+      line: parsed.line,
+      message: `frontmatter is not valid YAML: ${parsed.message}`,
+      fix: 'fix the YAML between the `---` lines',
+    });
+    return fallback;
+  }
+  const value = parsed.data.module;
+  if (value === undefined || value === null) return fallback;
+  if (typeof value === 'string' && value.trim() !== '') return moduleName(value);
+  issues.push({
+    severity: 'error',
+    code: 'bad_field',
+    file,
+    line: parsed.lines.get('module')?.line ?? 1,
+    message: `module: got ${JSON.stringify(value)}, expected a module name`,
+    fix: 'write `module: <name>` or remove the key to use the folder name',
+  });
+  return fallback;
+}
+
+function buildTasks(drafts: readonly { draft: EpicDraft; module: string; epic: number }[], issues: PlanIssue[]): PlanTask[] {
+  const seen = new Map<string, PlanTask>();
+  for (const { draft, module, epic } of drafts) {
+    const id = formatTaskId(module, epic);
+    const key = taskKey(module, epic);
+    const first = seen.get(key);
+    if (first) {
+      issues.push({
+        severity: 'error',
+        code: 'duplicate_id',
+        file: draft.file,
+        line: 1,
+        message: `${id} is defined twice: ${first.file} and ${draft.file}`,
+        fix: 'give one of them another epic number (rename the file or change `epic:`/`module:` in its frontmatter)',
+      });
+      continue;
+    }
+    const { meta } = draft;
+    seen.set(key, {
+      id,
+      module,
+      epic,
+      title: draft.title ?? posix.basename(draft.file, '.md'),
+      description: draft.description,
+      file: draft.file,
+      body: draft.body,
+      priority: meta.priority ?? 'medium',
+      dependsOn: [],
+      dependencySources: [],
+      needsReview: meta.needsReview ?? false,
+      touches: meta.touches,
+      conflictsWith: meta.conflictsWith,
+      ...(meta.agent !== undefined ? { agent: meta.agent } : {}),
+      ...(meta.model !== undefined ? { model: meta.model } : {}),
+      ...(draft.marker ? { marker: draft.marker } : {}),
+    });
+  }
+  return [...seen.values()].sort((a, b) => compare(moduleKey(a.module), moduleKey(b.module)) || a.epic - b.epic);
+}
+
+/** Implicit (previous epic of the module), frontmatter and prose dependencies, resolved to ids. */
+function resolveAll(task: PlanTask, draft: EpicDraft, index: TaskIndex, issues: PlanIssue[]): void {
+  const sources: DependencySource[] = [];
+  const siblings = index.byModule.get(moduleKey(task.module)) ?? [];
+  const previous = siblings[siblings.indexOf(task) - 1];
+  if (previous) sources.push({ id: previous.id, kind: 'implicit', line: 1 });
+  const written: WrittenDependency[] = [
+    ...draft.meta.dependsOn.map((d): WrittenDependency => ({ ref: d.ref, kind: 'frontmatter', line: d.line, text: d.text })),
+    ...draft.prose.map((ref) => fromProse(ref, task)),
+  ];
+  for (const dep of written) {
+    const found = resolveDependency(dep, task, index);
+    if ('code' in found) issues.push(found);
+    else if (found !== task) sources.push({ id: found.id, kind: dep.kind, line: dep.line });
+  }
+  const unique = new Map(sources.map((s) => [`${s.id} ${s.kind} ${s.line}`, s]));
+  task.dependencySources = [...unique.values()];
+  task.dependsOn = [...new Set(sources.map((s) => s.id))].sort(compare);
+}
+
+function reportCycles(tasks: readonly PlanTask[], issues: PlanIssue[]): void {
+  const byId = new Map(tasks.map((t) => [t.id, t]));
+  for (const cycle of findCycles(tasks)) {
+    const edges = cycle.map((id, i) => {
+      const next = cycle[(i + 1) % cycle.length]!;
+      const task = byId.get(id)!;
+      const source = task.dependencySources.find((s) => s.id === next);
+      return { task, next, source };
+    });
+    const first = edges[0]!;
+    const where = edges
+      .map(({ task, next, source }) => `${task.id} -> ${next} (${source?.kind ?? 'unknown'}, ${task.file}:${source?.line ?? 1})`)
+      .join('; ');
+    issues.push({
+      severity: 'error',
+      code: 'cycle',
+      file: first.task.file,
+      line: first.source?.line ?? 1,
+      message: `dependency cycle: ${formatCycle(cycle)}`,
+      fix: `remove one of these dependencies: ${where}`,
+    });
+  }
+}
+
+function applyReadme(readme: string, plansDir: string, modules: readonly ModuleInfo[], index: TaskIndex, issues: PlanIssue[]): void {
+  const file = posix.join(plansDir, 'README.md');
+  const done = new Set<PlanTask>();
+  for (const row of readmeRows(readme, plansDir, modules)) {
+    const target = row.target;
+    const task = target.kind === 'file' ? index.byFile.get(target.path) : index.byKey.get(taskKey(target.module, target.epic));
+    if (task) {
+      // The first row that names a task wins; setReadmeStatus keeps every row in step.
+      if (!done.has(task)) task.planStatus = row.status;
+      done.add(task);
+      continue;
+    }
+    const named = target.kind === 'file' ? target.path : formatTaskId(target.module, target.epic);
+    issues.push({
+      severity: 'warning',
+      code: 'readme_unknown_task',
+      file,
+      line: row.line,
+      message: `README row names ${named}, which is not an epic of this plan`,
+      fix: target.kind === 'file' ? 'fix the link or remove the row' : `remove the row, fix the id, or create the epic file for ${named}`,
+    });
+  }
+}
+
+function toPosix(path: string): string {
+  return path.split(sep).join('/');
+}
+
+function compare(a: string, b: string): number {
+  return a === b ? 0 : a < b ? -1 : 1;
+}

@@ -1,0 +1,207 @@
+import { posix } from 'node:path';
+import { moduleKey } from './ids.js';
+import { codeLines, heading } from './markdown.js';
+import type { ModuleInfo, PlanStatus } from './types.js';
+
+export const STATUS_EMOJI: Record<PlanStatus, string> = { not_started: '🔴', in_progress: '🟡', complete: '🟢' };
+const EMOJI_STATUS = new Map<string, PlanStatus>(Object.entries(STATUS_EMOJI).map(([s, e]) => [e, s as PlanStatus]));
+const EMOJI = /🔴|🟡|🟢/u;
+
+export interface Span {
+  start: number;
+  end: number;
+}
+
+/** How a README row names its task: a link to the epic file (repo-relative path) or a module and epic number. */
+export type RowTarget = { kind: 'file'; path: string } | { kind: 'id'; module: string; epic: number };
+
+/** One status row of a README table. Offsets index the whole README text. */
+export interface ReadmeRow {
+  /** 1-based line number. */
+  line: number;
+  status: PlanStatus;
+  target: RowTarget;
+  /** The row as written, for messages. */
+  text: string;
+  /** The line without its line ending. */
+  span: Span;
+  /** Cell contents between the pipes. */
+  cells: Span[];
+  statusCell: number;
+  /** A cell under a `Notes`/`Note` header, if the table has one. */
+  notesCell?: number;
+}
+
+const EPIC_HEADER = /^(?:epic|#|id|no\.?|nr\.?|number|task)$/i;
+const NOTES_HEADER = /^notes?$/i;
+// Bracket and paren classes exclude their own openers, so a run of `[` or `(` cannot make a scan quadratic.
+const LINK = /\[[^[\]\n]*\]\(([^()\s]+)(?:\s+"[^"\n]*")?\)/g;
+const FULL_ID = /(?<![\w/.-])([A-Za-z][\w.-]*)\/E(\d{1,9})(?!\w)/i;
+const EPIC_CELL = /^(?:(?:E|Epic\s*)(\d{1,9})(?!\w)|(\d{1,9})$)/i;
+
+/**
+ * Status rows of the plan README. A row counts when one cell holds 🔴, 🟡 or 🟢 and the row names a task by
+ * (a) a markdown link to the epic file, (b) a full id such as `billing/E01` or `billing/E1`, or
+ * (c) an `E01`, `01` or `Epic 1` cell (the column headed Epic/#/ID if there is one, else the first such cell)
+ * under the nearest heading that names a module (`## Billing`, `## billing-module`, `### Billing Module`).
+ * Tables inside code fences are skipped; rows that name nothing (a legend) are too.
+ */
+export function readmeRows(readme: string, plansDirRel: string, modules: readonly Pick<ModuleInfo, 'name' | 'dir'>[]): ReadmeRow[] {
+  const lines = lineSpans(readme);
+  const texts = lines.map((s) => readme.slice(s.start, s.end));
+  const code = codeLines(texts);
+  const names = moduleNames(modules);
+  const rows: ReadmeRow[] = [];
+  const headings: { level: number; module?: string }[] = [];
+  let header: string[] | undefined;
+
+  for (let i = 0; i < lines.length; i++) {
+    const text = texts[i]!;
+    if (code[i]) {
+      header = undefined;
+      continue;
+    }
+    const h = heading(text);
+    if (h) {
+      while (headings.length > 0 && headings[headings.length - 1]!.level >= h.level) headings.pop();
+      headings.push({ level: h.level, module: names.get(headingKey(h.text)) });
+      header = undefined;
+      continue;
+    }
+    if (!text.includes('|')) {
+      header = undefined;
+      continue;
+    }
+    if (header === undefined) {
+      const next = texts[i + 1];
+      if (next !== undefined && !code[i + 1] && isDelimiterRow(next)) {
+        header = splitCells(readme, lines[i]!).map((c) => plain(readme.slice(c.start, c.end)));
+        i++;
+      }
+      continue;
+    }
+    const module = [...headings].reverse().find((entry) => entry.module !== undefined)?.module;
+    const row = readRow(readme, lines[i]!, i + 1, header, module, plansDirRel);
+    if (row) rows.push(row);
+  }
+  return rows;
+}
+
+function readRow(readme: string, span: Span, line: number, header: readonly string[], module: string | undefined, plansDirRel: string): ReadmeRow | undefined {
+  const cells = splitCells(readme, span);
+  const contents = cells.map((c) => readme.slice(c.start, c.end));
+  const statusCell = contents.findIndex((c) => EMOJI.test(c));
+  if (statusCell === -1) return undefined;
+  const status = EMOJI_STATUS.get(EMOJI.exec(contents[statusCell]!)![0])!;
+  const text = readme.slice(span.start, span.end);
+  const target = linkTarget(text, plansDirRel) ?? fullIdTarget(contents, statusCell) ?? epicCellTarget(contents, header, statusCell, module);
+  if (!target) return undefined;
+  const notes = header.findIndex((name) => NOTES_HEADER.test(name));
+  return { line, status, target, text, span, cells, statusCell, ...(notes !== -1 && notes < cells.length ? { notesCell: notes } : {}) };
+}
+
+function linkTarget(row: string, plansDirRel: string): RowTarget | undefined {
+  for (const match of row.matchAll(LINK)) {
+    const raw = match[1]!.replace(/[#?].*$/, '');
+    if (/^[a-z][a-z0-9+.-]*:/i.test(raw) || !/\.md$/i.test(raw) || !/^epic/i.test(posix.basename(raw))) continue;
+    let decoded = raw;
+    try {
+      decoded = decodeURIComponent(raw);
+    } catch {
+      // A stray % stays as written.
+    }
+    const path = decoded.startsWith('/') ? posix.normalize(decoded.slice(1)) : posix.normalize(posix.join(plansDirRel, decoded));
+    return { kind: 'file', path };
+  }
+  return undefined;
+}
+
+function fullIdTarget(contents: readonly string[], statusCell: number): RowTarget | undefined {
+  for (let i = 0; i < contents.length; i++) {
+    if (i === statusCell) continue;
+    const match = FULL_ID.exec(contents[i]!);
+    if (match) return { kind: 'id', module: match[1]!, epic: Number(match[2]) };
+  }
+  return undefined;
+}
+
+function epicCellTarget(contents: readonly string[], header: readonly string[], statusCell: number, module: string | undefined): RowTarget | undefined {
+  if (module === undefined) return undefined;
+  const column = header.findIndex((name) => EPIC_HEADER.test(name));
+  const order = column === -1 ? contents.map((_, i) => i) : [column];
+  for (const i of order) {
+    if (i === statusCell || contents[i] === undefined) continue;
+    const match = EPIC_CELL.exec(plain(contents[i]!));
+    if (match) return { kind: 'id', module, epic: Number(match[1] ?? match[2]) };
+  }
+  return undefined;
+}
+
+/** Cell text without emphasis, code ticks and link syntax. */
+function plain(cell: string): string {
+  return cell
+    .replace(/\[([^[\]\n]*)\]\([^()\n]*\)/g, '$1')
+    .replace(/[*_`]/g, '')
+    .trim();
+}
+
+/** Heading text -> the key module names are looked up by ("1. Billing Module" -> "billing"). */
+function headingKey(text: string): string {
+  const words = plain(text)
+    .toLowerCase()
+    .replace(/^[^a-z0-9]+/, '')
+    .replace(/^\d+[.)]\s*/, '')
+    .replace(/^module:?\s+/, '')
+    .replace(/\([^()]*\)$/, '')
+    .trim()
+    .replace(/\s+/g, '-');
+  return moduleKey(words);
+}
+
+function moduleNames(modules: readonly Pick<ModuleInfo, 'name' | 'dir'>[]): Map<string, string> {
+  const names = new Map<string, string>();
+  for (const m of modules) {
+    names.set(moduleKey(m.name), m.name);
+    const folder = moduleKey(posix.basename(m.dir));
+    if (!names.has(folder)) names.set(folder, m.name);
+  }
+  return names;
+}
+
+function isDelimiterRow(line: string): boolean {
+  const compact = line.replace(/\s+/g, '');
+  return compact.includes('|') && /^\|?:?-+:?(?:\|:?-+:?)*\|?$/.test(compact);
+}
+
+/** Cells between unescaped pipes; the empty edges of `| a | b |` are not cells. */
+export function splitCells(text: string, span: Span): Span[] {
+  const cells: Span[] = [];
+  let from = span.start;
+  for (let i = span.start; i < span.end; i++) {
+    if (text[i] === '\\') i++;
+    else if (text[i] === '|') {
+      cells.push({ start: from, end: i });
+      from = i + 1;
+    }
+  }
+  cells.push({ start: from, end: span.end });
+  const blank = (c: Span) => text.slice(c.start, c.end).trim() === '';
+  if (cells.length > 1 && blank(cells[0]!)) cells.shift();
+  if (cells.length > 1 && blank(cells[cells.length - 1]!)) cells.pop();
+  return cells;
+}
+
+/** Every line's span, line endings (`\n` or `\r\n`) excluded. */
+export function lineSpans(text: string): Span[] {
+  const spans: Span[] = [];
+  let start = 0;
+  for (;;) {
+    const nl = text.indexOf('\n', start);
+    if (nl === -1) {
+      spans.push({ start, end: text.length });
+      return spans;
+    }
+    spans.push({ start, end: nl > start && text[nl - 1] === '\r' ? nl - 1 : nl });
+    start = nl + 1;
+  }
+}
