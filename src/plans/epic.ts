@@ -67,7 +67,8 @@ export function parseEpic(content: string, file: string): EpicDraft {
       severity: 'error',
       code: 'missing_title',
       file,
-      line: split.bodyLine,
+      // An empty body after frontmatter starts past the last line.
+      line: Math.min(split.bodyLine, splitLines(text).length),
       message: 'the epic has no title',
       fix: 'start the epic with a `# Title` line, or set `title:` in the frontmatter',
     });

@@ -1,4 +1,4 @@
-import { closest, parseTaskRef } from './ids.js';
+import { closest, isModuleName, moduleName, parseTaskRef } from './ids.js';
 import type { TaskRef } from './ids.js';
 import type { KeyLines } from './frontmatter.js';
 import type { PlanIssue, Priority } from './types.js';
@@ -63,7 +63,11 @@ export function readEpicMeta(data: Record<string, unknown>, lines: KeyLines, fil
         else meta.needsReview = flag;
         break;
       }
-      case 'module':
+      case 'module': {
+        if (typeof value === 'string' && isModuleName(moduleName(value))) meta.module = moduleName(value);
+        else bad(key, value, 'a module name (letters, digits, `_`, `.`, `-`)', 'write `module: billing`, or remove the key to use the folder name');
+        break;
+      }
       case 'title':
       case 'agent':
       case 'model': {

@@ -58,7 +58,9 @@ export function parseFrontmatterYaml(yaml: string, yamlLine: number): YamlResult
 function parseWithYaml(yaml: string, yamlLine: number): YamlResult {
   const counter = new LineCounter();
   const doc = parseDocument(yaml, { lineCounter: counter, prettyErrors: false, uniqueKeys: true });
-  const lineOf = (offset: number) => counter.linePos(offset).line + yamlLine - 1;
+  // Errors found at the end of input point one past the last line; keep them inside the block.
+  const lastLine = yamlLine + Math.max(0, yaml.replace(/\n$/, '').split('\n').length - 1);
+  const lineOf = (offset: number) => Math.min(counter.linePos(offset).line + yamlLine - 1, lastLine);
   const error = doc.errors[0];
   if (error) return { ok: false, line: lineOf(error.pos[0]), message: firstLine(error.message) };
   const contents = doc.contents;

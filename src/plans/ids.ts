@@ -5,6 +5,13 @@ export function moduleName(folderOrName: string): string {
   return stripped === '' ? trimmed : stripped;
 }
 
+/** What a module name may be: it ends up in ids, branch names and worktree paths. */
+export const MODULE_NAME = /^[\p{L}\p{N}][\p{L}\p{N}_.-]*$/u;
+
+export function isModuleName(name: string): boolean {
+  return MODULE_NAME.test(name) && !name.includes('..');
+}
+
 /** The case-insensitive key two spellings of one module share. */
 export function moduleKey(name: string): string {
   return moduleName(name).toLowerCase();

@@ -56,7 +56,8 @@ export function setEpicMarker(content: string, fields: Record<string, string>): 
   const text = content.slice(bom.length);
   const split = splitFrontmatter(text);
   const bodyStart = split.kind === 'block' ? text.length - split.body.length : 0;
-  const head = bom + text.slice(0, bodyStart);
+  // A closing `---` on the last line has no line break after it yet.
+  const head = bom + text.slice(0, bodyStart) + (bodyStart > 0 && !text.slice(0, bodyStart).endsWith('\n') ? eol : '');
   let body = text.slice(bodyStart);
 
   const entries = Object.entries(fields)
@@ -64,15 +65,16 @@ export function setEpicMarker(content: string, fields: Record<string, string>): 
     .filter(([key]) => key !== '');
   const marker = entries.length === 0 ? undefined : `<!-- orch: ${entries.map(([k, v]) => `${k}=${v}`).join(', ')} -->`;
 
-  const existing = firstNonBlankLine(body);
-  if (existing && parseMarker(existing.line) !== undefined) {
-    const before = body.slice(0, existing.start);
-    const after = body.slice(existing.next);
-    body = marker === undefined ? before + after : before + marker + body.slice(existing.end, existing.next) + after;
-    return head + body;
+  // Every marker at the top goes (a duplicate would otherwise surface on the next call); the new one takes
+  // the place of the first.
+  let at: number | undefined;
+  for (let line = firstNonBlankLine(body); line && parseMarker(line.line) !== undefined; line = firstNonBlankLine(body)) {
+    at ??= line.start;
+    body = body.slice(0, line.start) + body.slice(line.next);
   }
-  if (marker === undefined) return content;
-  return head + marker + eol + body;
+  if (marker === undefined) return at === undefined ? content : head + body;
+  const insertAt = at ?? 0;
+  return head + body.slice(0, insertAt) + marker + eol + body.slice(insertAt);
 }
 
 function clean(value: string): string {

@@ -5,7 +5,7 @@ import type { EpicDraft } from './epic.js';
 import { readModuleFolders, readOptional } from './files.js';
 import type { ModuleFolder } from './files.js';
 import { parseFrontmatterYaml, splitFrontmatter } from './frontmatter.js';
-import { formatTaskId, moduleKey, moduleName, taskKey } from './ids.js';
+import { formatTaskId, isModuleName, moduleKey, moduleName, taskKey } from './ids.js';
 import { readmeRows } from './readme-table.js';
 import { fromProse, indexTasks, resolveDependency } from './resolve.js';
 import type { TaskIndex, WrittenDependency } from './resolve.js';
@@ -49,6 +49,17 @@ export async function parsePlan(root: string, options: ParseOptions = {}): Promi
   const drafts: { draft: EpicDraft; module: string; epic: number }[] = [];
   for (const folder of listing.folders) {
     const name = folderModule(folder, issues);
+    if (!isModuleName(name)) {
+      issues.push({
+        severity: 'warning',
+        code: 'bad_filename',
+        file: folder.dir,
+        line: 0,
+        message: `folder \`${folder.folder}\` is skipped: "${name}" cannot be a module name, which ends up in ids and branch names`,
+        fix: 'rename the folder to letters, digits, `_`, `.` and `-` only (e.g. billing-module)',
+      });
+      continue;
+    }
     const info = modules.get(moduleKey(name)) ?? { name, dir: folder.dir };
     if (folder.overview !== undefined && info.overview === undefined) info.overview = folder.overview;
     modules.set(moduleKey(name), info);
@@ -103,13 +114,13 @@ function folderModule(folder: ModuleFolder, issues: PlanIssue[]): string {
   }
   const value = parsed.data.module;
   if (value === undefined || value === null) return fallback;
-  if (typeof value === 'string' && value.trim() !== '') return moduleName(value);
+  if (typeof value === 'string' && isModuleName(moduleName(value))) return moduleName(value);
   issues.push({
     severity: 'error',
     code: 'bad_field',
     file,
     line: parsed.lines.get('module')?.line ?? 1,
-    message: `module: got ${JSON.stringify(value)}, expected a module name`,
+    message: `module: got ${JSON.stringify(value)}, expected a module name (letters, digits, \`_\`, \`.\`, \`-\`)`,
     fix: 'write `module: <name>` or remove the key to use the folder name',
   });
   return fallback;

@@ -57,8 +57,9 @@ function rewriteRow(readme: string, row: ReadmeRow, status: PlanStatus, note: st
 
 /** The cell with its orch note removed, then `note` appended if given; padding kept. */
 function withNote(cell: string, note: string | undefined): string {
-  const lead = cell.slice(0, cell.length - cell.trimStart().length);
-  const trail = cell.slice(cell.trimEnd().length);
+  const blank = cell.trim() === '';
+  const lead = blank ? ' ' : cell.slice(0, cell.length - cell.trimStart().length);
+  const trail = blank ? ' ' : cell.slice(cell.trimEnd().length);
   let core = cell.trim();
   const at = core.indexOf(NOTE_START);
   const hadNote = at !== -1;

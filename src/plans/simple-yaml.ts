@@ -7,7 +7,8 @@ import type { KeyLines } from './frontmatter.js';
  * always safe, so every rule below errs on the side of declining.
  */
 export function parseSimpleYaml(text: string, firstLine: number): { data: Record<string, unknown>; lines: KeyLines } | undefined {
-  if (text.includes('#') || text.includes('\t') || text.includes('\r')) return undefined;
+  // Comments, tabs, control characters and non-ASCII space all have YAML rules of their own.
+  if (/[#\t\r\x00-\x08\x0b-\x1f\x7f-\x9f\u00a0\u1680\u2000-\u200b\u2028\u2029\u202f\u205f\u3000\ufeff]/.test(text)) return undefined;
   const data: Record<string, unknown> = Object.create(null) as Record<string, unknown>;
   const lines: KeyLines = new Map();
   const rows = text.split('\n');
@@ -60,8 +61,9 @@ function flowList(raw: string, line: number, itemLines: number[]): unknown[] | t
   if (inner === '') return [];
   const out: unknown[] = [];
   for (const part of inner.split(',')) {
+    if (part.trim() === '') return DECLINE;
     const value = plainScalar(part.trim(), true);
-    if (value === DECLINE || value === '') return DECLINE;
+    if (value === DECLINE) return DECLINE;
     out.push(value);
     itemLines.push(line);
   }
