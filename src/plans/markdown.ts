@@ -1,6 +1,8 @@
 /** Lines without their `\n` or `\r\n`. */
 export function splitLines(text: string): string[] {
-  return text.split(/\r?\n/);
+  const lines = text.split('\n');
+  if (!text.includes('\r')) return lines;
+  return lines.map((line) => (line.endsWith('\r') ? line.slice(0, -1) : line));
 }
 
 /**
@@ -30,6 +32,9 @@ export interface Heading {
 
 /** An ATX heading (`## Text ##`), or undefined. Done with string operations to stay linear on any input. */
 export function heading(line: string): Heading | undefined {
+  // PERF: called for every line, several times; most lines start with neither `#` nor a space.
+  const first = line.charCodeAt(0);
+  if (first !== 35 && first !== 32) return undefined;
   const match = /^ {0,3}(#{1,6})(?=[ \t]|$)/.exec(line);
   if (!match) return undefined;
   let text = line.slice(match[0].length).trim();

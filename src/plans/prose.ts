@@ -47,7 +47,9 @@ export function proseDependencies(lines: readonly string[], code: readonly boole
       const item = LIST_ITEM.exec(line);
       if (item && readRefs(line, item[0].length, lineNo, refs) > 0) continue;
     }
-    for (const match of line.matchAll(KEYWORD)) {
+    // PERF: an exec loop, not matchAll, which clones the regex for every line.
+    KEYWORD.lastIndex = 0;
+    for (let match = KEYWORD.exec(line); match; match = KEYWORD.exec(line)) {
       const before = line.slice(Math.max(0, match.index - 40), match.index);
       if (NEGATED.test(before)) continue;
       const end = match.index + match[0].length;
