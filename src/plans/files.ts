@@ -26,7 +26,7 @@ export interface ModuleFolder {
 const READ_BATCH = 200;
 
 /**
- * Lists module folders and reads their overview and epic files, concurrently. Folders starting with `.` and
+ * Lists module folders (concurrently) and reads their overview and epic files (in batches). Folders starting with `.` and
  * folders with neither are skipped. A file that looks like an epic but is not named `epic-NN-<slug>.md` is a
  * `bad_filename` warning.
  */

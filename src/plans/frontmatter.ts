@@ -49,7 +49,9 @@ export type YamlResult =
  * of the 1 s budget for 5,000 epics; the common flat `key: value` form goes through a small exact parser
  * first and only what it declines reaches `yaml`.
  */
-export function parseFrontmatterYaml(yaml: string, yamlLine: number): YamlResult {
+export function parseFrontmatterYaml(raw: string, yamlLine: number): YamlResult {
+  // CRLF files would otherwise all take the slow path; the line count does not change.
+  const yaml = raw.includes('\r\n') ? raw.replace(/\r\n/g, '\n') : raw;
   const simple = parseSimpleYaml(yaml, yamlLine);
   if (simple) return { ok: true, ...simple };
   return parseWithYaml(yaml, yamlLine);

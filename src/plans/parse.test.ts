@@ -126,6 +126,23 @@ describe('parsePlan: modules, ids, titles, descriptions', () => {
     expect(task(parsed, 'a/E02').priority).toBe('low');
   });
 
+  it('reads CRLF files and a BOM the same way', async () => {
+    const lf = '---\npriority: high\ndepends_on:\n  - b/E01\n---\n# Title\n\nFirst line.\n\nRequires b/E02\n';
+    const parsed = await plan({
+      [`${P}/b/epic-01-x.md`]: '# X\n',
+      [`${P}/b/epic-02-y.md`]: '# Y\n',
+      [`${P}/a/epic-01-lf.md`]: lf,
+      [`${P}/c/epic-01-crlf.md`]: `\uFEFF${lf.replace(/\n/g, '\r\n')}`,
+    });
+    expect(parsed.issues).toEqual([]);
+    const [a, c] = [task(parsed, 'a/E01'), task(parsed, 'c/E01')];
+    expect(c.title).toBe('Title');
+    expect(c.description).toBe('First line.');
+    expect(c.priority).toBe('high');
+    expect(c.dependencySources).toEqual(a.dependencySources);
+    expect(c.dependencySources.map((s) => s.line)).toEqual([4, 10]);
+  });
+
   it('accepts a custom plans folder', async () => {
     const parsed = await plan({ 'plans/x/epic-01-a.md': '# A\n' }, 'plans');
     expect(parsed.plansDir).toBe('plans');
@@ -180,6 +197,7 @@ describe('parsePlan: dependencies', () => {
     ['Requires [invoices](../billing-module/epic-01-invoices.md)', ['billing/E01']],
     ['After completing E02, do this.', ['app/E02']],
     ['Requires Epic 1', ['app/E01']],
+    ["Don't start until after billing/E01 merges.", ['billing/E01']],
   ];
   it.each(proseCases)('reads prose %j', async (line, expected) => {
     const parsed = await plan({
@@ -200,6 +218,8 @@ describe('parsePlan: dependencies', () => {
   const notDependencies = [
     'See billing/E01 for context.',
     'This does not depend on billing/E01.',
+    'It no longer requires billing/E01.',
+    "It doesn't need billing/E01.",
     'Similar to billing/E01, after all.',
     'Needs E2E tests.',
     'After that, billing/E01 gets simpler.',

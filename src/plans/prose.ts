@@ -7,7 +7,9 @@ export type ProseRef =
 
 // "Requires", "Depends on", "After", "Blocked by", "Needs", "Prerequisite(s)", and close variants.
 const KEYWORD = /\b(?:requires?|required|depends?\s+on|dependent\s+on|depending\s+on|after|blocked\s+by|needs|prerequisites?)\b/gi;
-const NEGATED = /(?:\b(?:not|no|never|without)\b|n['’]t\b)[^.;:!?]*$/i;
+// A negation right before the keyword, at most one word between: "does not depend on", "no longer requires";
+// but "don't start until after billing/E01" is a dependency.
+const NEGATED = /(?:\b(?:not|no|never|without)|n['’]t)(?:\s+[\w-]+)?\s+$/i;
 const LIST_HEADING = /^(?:dependencies|dependency|depends\s+on|prerequisites?|requires|blocked\s+by)\s*:?$/i;
 const LIST_ITEM = /^\s*(?:[-*+]|\d{1,9}[.)])\s+/;
 
@@ -50,7 +52,7 @@ export function proseDependencies(lines: readonly string[], code: readonly boole
     // PERF: an exec loop, not matchAll, which clones the regex for every line.
     KEYWORD.lastIndex = 0;
     for (let match = KEYWORD.exec(line); match; match = KEYWORD.exec(line)) {
-      const before = line.slice(Math.max(0, match.index - 40), match.index);
+      const before = line.slice(Math.max(0, match.index - 30), match.index);
       if (NEGATED.test(before)) continue;
       const end = match.index + match[0].length;
       // "Requires:" alone on its line introduces a list.
