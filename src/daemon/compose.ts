@@ -2,7 +2,7 @@ import { createPaths, type ProjectPaths } from '../paths/index.js';
 import { loadConfig, type Config } from '../config/index.js';
 import { createStore } from '../store/index.js';
 import { createGit, defaultBranch, repoRoot } from '../git/index.js';
-import { createBackend, isAlive, isOurProcess, killGroup, sanitizeEnv } from '../agents/index.js';
+import { createBackend, DEFAULT_DISALLOWED_TOOLS, isAlive, isOurProcess, killGroup, sanitizeEnv, type BackendConfig } from '../agents/index.js';
 import { createEngine, RUN_ENV_KEY, type Engine } from '../engine/index.js';
 import { createRepoPort } from './repo.js';
 
@@ -52,11 +52,26 @@ export async function composeDaemon(o: ComposeOptions): Promise<{
     procs: {
       isAlive,
       isOurs: (pid, runId) => isOurProcess(pid, { envKey: RUN_ENV_KEY, envValue: runId }),
-      killGroup: (pgid, graceMs) => killGroup(pgid, graceMs),
+      killGroup: async (pgid, graceMs) => {
+        await killGroup(pgid, graceMs);
+      },
     },
-    backendFor: (agent) => createBackend(agent ?? config.agent.backend, config.agent),
+    backendFor: (agent) => createBackend(agent ?? config.agent.backend, backendOptions(config, env)),
     agentEnv: () => sanitizeEnv(env, config.agent.env),
     log,
   });
   return { root, paths, config, targetBranch, engine, close: () => store.close() };
+}
+
+function backendOptions(config: Config, env: NodeJS.ProcessEnv): BackendConfig {
+  const a = config.agent;
+  return {
+    command: a.command || undefined,
+    extraArgs: a.args,
+    permissionMode: a.permission_mode,
+    allowedTools: a.allowed_tools,
+    disallowedTools: [...DEFAULT_DISALLOWED_TOOLS, ...a.disallowed_tools],
+    maxTurns: a.max_turns > 0 ? a.max_turns : undefined,
+    env,
+  };
 }

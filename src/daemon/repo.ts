@@ -44,7 +44,8 @@ export function createRepoPort(git: GitRunner, root: string): RepoPort {
       await g.deleteBranch(git, root, name, { force: true });
     },
     async clearStaleLocks() {
-      for (const w of await g.listWorktrees(git, root)) await g.clearStaleLocks(git, w.path, 60_000);
+      // Only Orch's own worktrees: a lock in the user's checkout may belong to a git they are running right now.
+      for (const w of await g.listWorktrees(git, root)) if (w.path !== root) await g.clearStaleLocks(git, w.path, 60_000);
     },
   };
 }

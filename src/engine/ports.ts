@@ -30,7 +30,7 @@ export interface RepoPort {
 
 export interface ProcessPort {
   isAlive(pid: number): boolean;
-  isOurs(pid: number, runId: string): boolean;
+  isOurs(pid: number, runId: string): Promise<boolean>;
   killGroup(pgid: number, graceMs: number): Promise<void>;
 }
 

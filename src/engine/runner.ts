@@ -73,7 +73,7 @@ export function createRunner(d: RunnerDeps) {
   };
 
   async function prepare(run: RunRow): Promise<StepResult> {
-    let base = run.baseSha;
+    let base = run.baseSha ?? undefined;
     if (!base) {
       base = await d.repo.revParse(`refs/heads/${run.targetBranch}`);
       if (!base) return fail(run, `target branch ${run.targetBranch} does not exist; set target_branch in .orch/config.toml`);
@@ -284,7 +284,7 @@ export function createRunner(d: RunnerDeps) {
 
   /** Recovery of a run that was in an agent step when an earlier daemon died: end any leftover agent, resume. */
   async function reattach(run: RunRow): Promise<StepResult> {
-    if (run.pid && d.procs.isAlive(run.pid) && d.procs.isOurs(run.pid, run.id)) {
+    if (run.pid && d.procs.isAlive(run.pid) && (await d.procs.isOurs(run.pid, run.id))) {
       log(run.id, 'orch', `ending agent pid ${run.pid} left by an earlier daemon`);
       await d.procs.killGroup(run.pgid ?? run.pid, 3000);
     }

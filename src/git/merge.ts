@@ -43,6 +43,9 @@ export interface SquashMergeOptions {
   author?: Identity;
 }
 
+/** A full commit id pins the exact tip the caller read; anything else is a branch name. */
+const targetRev = (target: string): string => (/^[0-9a-f]{40}$/.test(target) ? target : branchRef(target));
+
 async function mustResolve(git: GitRunner, root: string, rev: string, what: string): Promise<string> {
   const sha = await resolveCommit(git, root, rev);
   if (!sha) throw new Error(`${what} "${rev}" does not name a commit in ${root}`);
@@ -55,7 +58,7 @@ async function mustResolve(git: GitRunner, root: string, rev: string, what: stri
  * `empty` means the source adds nothing to the target (already merged): no commit is made.
  */
 export async function squashMerge(git: GitRunner, root: string, options: SquashMergeOptions): Promise<SquashMergeResult> {
-  const parent = await mustResolve(git, root, branchRef(options.target), 'target');
+  const parent = await mustResolve(git, root, targetRev(options.target), 'target');
   const source = await mustResolve(git, root, options.source, 'source');
   const r = await git.run(['merge-tree', '--write-tree', '--name-only', '-z', parent, source], { cwd: root });
   const parsed = r.exitCode === 0 || r.exitCode === 1 ? parseMergeTreeZ(r.stdout) : undefined;
@@ -86,7 +89,7 @@ export interface CommitFilesOntoOptions {
 
 /** A commit on top of the target tip that writes `files`, built off-index; the branch is not moved. */
 export async function commitFilesOnto(git: GitRunner, root: string, options: CommitFilesOntoOptions): Promise<CommitOntoResult> {
-  const parent = await mustResolve(git, root, branchRef(options.target), 'target');
+  const parent = await mustResolve(git, root, targetRev(options.target), 'target');
   const parentTree = await revParse(git, root, `${parent}^{tree}`);
   if (!parentTree) throw new Error(`commit ${parent} has no tree`);
   const tree = await writeFilesOntoTree(git, root, parentTree, options.files);

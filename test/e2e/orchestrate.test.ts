@@ -149,4 +149,38 @@ describe('orch end to end with a fake agent process', () => {
     expect(readFileSync(join(sb.repo, 'src/a.txt'), 'utf8')).toBe('a\n');
     expect(readFileSync(join(sb.repo, 'notes.txt'), 'utf8')).toBe('untracked note\n');
   });
+
+  it('kill -9 of the daemon mid-run: the next command recovers, ends the orphaned agent and resumes its session', async () => {
+    sb = sandbox(plan(), { env: { FAKE_CLAUDE_HANG_UNLESS_RESUMED: '1' } });
+    const s = sb;
+    expect(s.orch('start', 'core/E01').status).toBe(0);
+    const first = await until(() => {
+      const lines = existsSync(s.agentLog) ? readFileSync(s.agentLog, 'utf8').trim().split('\n').filter(Boolean) : [];
+      return lines[0] ? (JSON.parse(lines[0]) as { pid: number; resume: string | null }) : undefined;
+    }, 'the agent to start');
+    const daemon = s.orchJson<{ pid: number }>('daemon', 'status');
+    await until(() => s.orchJson<{ runs: Array<{ sessionId: string | null }> }>('show', 'core/E01').runs[0]?.sessionId, 'the session id to be recorded');
+    process.kill(daemon.pid, 'SIGKILL');
+    await until(() => {
+      try {
+        process.kill(daemon.pid, 0);
+        return false;
+      } catch {
+        return true;
+      }
+    }, 'the daemon to die');
+    expect(() => process.kill(first.pid, 0)).not.toThrow(); // the orphan is still running
+    const st = s.orch('status');
+    expect(st.status, st.stderr).toBe(0);
+    await until(() => s.orchJson<TaskJson[]>('list').find((t) => t.id === 'core/E01')?.status === 'complete', 'the resumed run to merge');
+    const calls = readFileSync(s.agentLog, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { pid: number; resume: string | null; cwd: string });
+    expect(calls).toHaveLength(2);
+    expect(calls[1]?.resume).toBeTruthy();
+    expect(calls[1]?.cwd).toBe(calls[0]?.cwd);
+    expect(() => process.kill(first.pid, 0)).toThrow();
+    const shown = s.orchJson<{ runs: Array<{ state: string; sessionId: string }> }>('show', 'core/E01');
+    expect(shown.runs).toHaveLength(1);
+    expect(shown.runs[0]).toMatchObject({ state: 'done', sessionId: calls[1]?.resume });
+    expect(s.git('log', '--format=%s', 'main').match(/implement E01 - A/g)).toHaveLength(1);
+  });
 });

@@ -116,12 +116,13 @@ async function waitForBatch(c: Awaited<ReturnType<typeof client>>, batchId: stri
     process.exit(Exit.interrupted);
   };
   process.once('SIGINT', onSigint);
+  let poll: NodeJS.Timeout | undefined;
   const done = new Promise<void>((resolve) => {
     const check = async (): Promise<void> => {
       const r = await c.get(`/api/batches/${batchId}`, BatchReport);
       if (r.done) resolve();
     };
-    const poll = setInterval(() => void check().catch(() => undefined), 3000);
+    poll = setInterval(() => void check().catch(() => undefined), 3000);
     void c
       .events(
         (e: Event) => {
@@ -133,9 +134,9 @@ async function waitForBatch(c: Awaited<ReturnType<typeof client>>, batchId: stri
       )
       .catch((e: unknown) => process.stderr.write(`event stream ended: ${(e as Error).message}\n`));
     void check().catch(() => undefined);
-    void done.then(() => clearInterval(poll));
   });
   await done;
+  clearInterval(poll);
   abort.abort();
   process.off('SIGINT', onSigint);
   return c.get(`/api/batches/${batchId}`, BatchReport);
