@@ -54,6 +54,7 @@ export function sandbox(files: Record<string, string>, opts: { realClaude?: bool
     writeFileSync(join(repo, path), content);
   };
   for (const [p, c] of Object.entries(files)) write(p, c);
+  if (!files['.orch/config.toml']) write('.orch/config.toml', 'max_parallel_agents = 3\n\n[agent]\npass_env = ["FAKE_CLAUDE_*"]\n');
   git('init', '-q', '-b', 'main');
   git('config', 'commit.gpgsign', 'false');
   const commitAll = (message: string) => {

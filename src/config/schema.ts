@@ -65,6 +65,12 @@ const AgentSchema = z
       .max(10_080)
       .default(60)
       .describe('A run still going after this many minutes is stopped and marked failed.'),
+    pass_env: z
+      .array(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*\*?$/, 'a variable name, optionally ending in *'))
+      .default(() => [])
+      .describe(
+        'Names of environment variables (a trailing * matches a prefix) passed from your environment to agents, beyond the built-in list (PATH, HOME, locale, proxies, ANTHROPIC_*, CLAUDE_*, cloud provider credentials).',
+      ),
     env: z
       .record(EnvName, z.string())
       .default(() => ({}))

@@ -57,7 +57,7 @@ export async function composeDaemon(o: ComposeOptions): Promise<{
       },
     },
     backendFor: (agent) => createBackend(agent ?? config.agent.backend, backendOptions(config, env)),
-    agentEnv: () => sanitizeEnv(env, config.agent.env),
+    agentEnv: () => sanitizeEnv(env, config.agent.env, { allow: config.agent.pass_env }),
     log,
   });
   return { root, paths, config, targetBranch, engine, close: () => store.close() };

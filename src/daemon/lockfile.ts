@@ -1,15 +1,10 @@
 import { mkdirSync, openSync, closeSync, writeSync, readFileSync, unlinkSync, writeFileSync, renameSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { DaemonInfo } from '../api/index.js';
+import { isAlive } from '../agents/index.js';
 
-export function pidAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
+/** Alive and not a zombie: a killed daemon whose parent never reaps it must not hold the lock. */
+export const pidAlive = (pid: number): boolean => isAlive(pid);
 
 /** One daemon per project: an exclusive lock file holding the owner's pid; a dead owner's lock is taken over. */
 export function acquireLock(file: string): { ok: true; release: () => void } | { ok: false; pid: number } {

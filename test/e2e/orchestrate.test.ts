@@ -1,6 +1,7 @@
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { isAlive } from '../../src/agents/index.js';
 import { epic, sandbox, until, type Sandbox } from '../harness.js';
 
 interface TaskJson {
@@ -161,15 +162,8 @@ describe('orch end to end with a fake agent process', () => {
     const daemon = s.orchJson<{ pid: number }>('daemon', 'status');
     await until(() => s.orchJson<{ runs: Array<{ sessionId: string | null }> }>('show', 'core/E01').runs[0]?.sessionId, 'the session id to be recorded');
     process.kill(daemon.pid, 'SIGKILL');
-    await until(() => {
-      try {
-        process.kill(daemon.pid, 0);
-        return false;
-      } catch {
-        return true;
-      }
-    }, 'the daemon to die');
-    expect(() => process.kill(first.pid, 0)).not.toThrow(); // the orphan is still running
+    await until(() => !isAlive(daemon.pid), 'the daemon to die');
+    expect(isAlive(first.pid)).toBe(true); // the orphan is still running
     const st = s.orch('status');
     expect(st.status, st.stderr).toBe(0);
     await until(() => s.orchJson<TaskJson[]>('list').find((t) => t.id === 'core/E01')?.status === 'complete', 'the resumed run to merge');
@@ -177,7 +171,7 @@ describe('orch end to end with a fake agent process', () => {
     expect(calls).toHaveLength(2);
     expect(calls[1]?.resume).toBeTruthy();
     expect(calls[1]?.cwd).toBe(calls[0]?.cwd);
-    expect(() => process.kill(first.pid, 0)).toThrow();
+    expect(isAlive(first.pid)).toBe(false);
     const shown = s.orchJson<{ runs: Array<{ state: string; sessionId: string }> }>('show', 'core/E01');
     expect(shown.runs).toHaveLength(1);
     expect(shown.runs[0]).toMatchObject({ state: 'done', sessionId: calls[1]?.resume });
