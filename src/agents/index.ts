@@ -1,5 +1,6 @@
 /** Agents: one backend per coding-agent CLI, process supervision, and the agent environment. */
 import { createClaudeBackend, type ClaudeBackendOptions } from './claude/backend.js';
+import { createCodexBackend, type CodexBackendOptions } from './codex/backend.js';
 import type { AgentBackend } from './types.js';
 
 export type * from './types.js';
@@ -9,21 +10,25 @@ export {
   type ClaudeBackendOptions,
 } from './claude/backend.js';
 export { parseClaudeLine } from './claude/parse.js';
+export { buildCodexArgs, createCodexBackend, type CodexBackendOptions } from './codex/backend.js';
+export { parseCodexLine } from './codex/parse.js';
 export { AGENT_ENV_DEFAULTS, sanitizeEnv, type SanitizeOptions } from './env.js';
 export { isAlive, isOurProcess, killGroup, type KillGroupResult, type ProcessMarker } from './group.js';
 export { createLineSplitter, type LineSplitter } from './lines.js';
 export { spawnSupervised, type ProcessResult, type SpawnOptions, type SupervisedProcess } from './process.js';
 export { resolveCommand } from './resolve.js';
 
-export const SUPPORTED_BACKENDS = ['claude'] as const;
+export const SUPPORTED_BACKENDS = ['claude', 'codex'] as const;
 
 /** Options every backend understands; a backend ignores the fields it has no use for. */
-export type BackendConfig = ClaudeBackendOptions;
+export type BackendConfig = ClaudeBackendOptions & CodexBackendOptions;
 
 export const createBackend = (id: string, config: BackendConfig = {}): AgentBackend => {
   switch (id) {
     case 'claude':
       return createClaudeBackend(config);
+    case 'codex':
+      return createCodexBackend(config);
     default:
       throw new Error(`Unknown agent backend "${id}": supported backends are ${SUPPORTED_BACKENDS.join(', ')}`);
   }

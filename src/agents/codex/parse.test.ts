@@ -47,6 +47,30 @@ describe('parseCodexLine on transcripts', () => {
   });
 });
 
+describe('parseCodexLine on transcripts captured from codex-cli 0.169.0', () => {
+  it('a shell call, then text and usage summed over both model requests', () => {
+    const events = fixture('real-success-tools');
+    expect(ofType(events, 'unparsed')).toEqual([]);
+    expect(ofType(events, 'tool_call')[0]).toMatchObject({ name: 'command_execution', input: { command: "/bin/bash -lc 'echo hi > made.txt'" } });
+    expect(ofType(events, 'tool_result')[0]).toMatchObject({ isError: false });
+    expect(ofType(events, 'text').map((e) => e.text)).toEqual(['Running a command.', 'Done. Tool ran.']);
+    expect(events.at(-1)).toMatchObject({ type: 'result', ok: true, usage: { inputTokens: 240, cacheReadTokens: 40, outputTokens: 30 } });
+  });
+
+  it('resume keeps the thread id; its usage counts the whole thread, earlier turns included', () => {
+    const first = ofType(fixture('real-success-tools'), 'session')[0]?.sessionId;
+    const resumed = fixture('real-resume');
+    expect(ofType(resumed, 'session')[0]?.sessionId).toBe(first);
+    expect(resumed.at(-1)).toMatchObject({ type: 'result', ok: true, usage: { inputTokens: 480 } });
+  });
+
+  it('HTTP 500 without retries: one error event, then turn.failed', () => {
+    const events = fixture('real-api-error-500');
+    expect(events.map((e) => e.type)).toEqual(['session', 'error', 'result']);
+    expect(events.at(-1)).toMatchObject({ ok: false, subtype: 'turn.failed' });
+  });
+});
+
 describe('parseCodexLine on garbage', () => {
   it.each([
     ['{not json', /not JSON/],

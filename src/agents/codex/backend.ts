@@ -1,0 +1,52 @@
+import type { AgentBackend, AgentRunRequest } from '../types.js';
+import { parseCodexLine } from './parse.js';
+import { createCliBackend } from './runner.js';
+
+export interface CodexBackendOptions {
+  /** Executable name looked up on PATH, or a path. Default (also for "") `codex`. */
+  command?: string;
+  /** Before the prompt (and the thread id): `-c key=value` overrides, `--add-dir`, ... */
+  extraArgs?: string[];
+  /** Default `workspace-write`: exec already runs with approval `never`, and the default sandbox is read-only. */
+  sandbox?: 'read-only' | 'workspace-write' | 'danger-full-access';
+  /** Environment used by `check()` to find the command. Default `process.env`. */
+  env?: NodeJS.ProcessEnv;
+  /** Between SIGTERM and SIGKILL on cancel. Default 3000. */
+  graceMs?: number;
+}
+
+/** The config key naming another binary, quoted in install hints. */
+export const CODEX_COMMAND_CONFIG_KEY = 'agent.command';
+
+const installHint = (command: string): string =>
+  `Install Codex with \`npm i -g @openai/codex\`, or set ${CODEX_COMMAND_CONFIG_KEY} in the config to the path of the binary (now "${command}").`;
+
+/**
+ * argv for one run. `exec resume` refuses `-s` and `-C`, so a resumed run sets the sandbox through `-c` and
+ * relies on the spawn cwd. `--` ends the options, so a prompt starting with a dash stays the prompt.
+ * The system prompt has no flag of its own in exec mode: it is prepended to the prompt.
+ */
+export const buildCodexArgs = (opts: CodexBackendOptions, req: Pick<AgentRunRequest, 'prompt' | 'resumeSessionId' | 'model' | 'systemPrompt' | 'cwd'>): string[] => {
+  const sandbox = opts.sandbox ?? 'workspace-write';
+  const model = req.model ? ['-m', req.model] : [];
+  const prompt = req.systemPrompt ? `${req.systemPrompt}\n\n${req.prompt}` : req.prompt;
+  const extra = opts.extraArgs ?? [];
+  if (req.resumeSessionId) {
+    return ['exec', 'resume', '--json', '--skip-git-repo-check', ...model, '-c', `sandbox_mode="${sandbox}"`, ...extra, '--', req.resumeSessionId, prompt];
+  }
+  return ['exec', '--json', '--skip-git-repo-check', '-C', req.cwd, ...model, '-s', sandbox, ...extra, '--', prompt];
+};
+
+export const createCodexBackend = (opts: CodexBackendOptions = {}): AgentBackend => {
+  const command = opts.command || 'codex';
+  return createCliBackend({
+    id: 'codex',
+    label: 'Codex',
+    command,
+    installHint: installHint(command),
+    parse: parseCodexLine,
+    args: (req) => buildCodexArgs(opts, req),
+    ...(opts.env ? { checkEnv: opts.env } : {}),
+    ...(opts.graceMs === undefined ? {} : { graceMs: opts.graceMs }),
+  });
+};
