@@ -1,0 +1,62 @@
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import type { AgentEvent } from '../types.js';
+import { parseGeminiLine } from './parse.js';
+
+/** Transcripts in the shapes Gemini CLI 0.61.0 printed against a fake server (AGENT-CLIS.md 7.3); not captured here. */
+const fixture = (name: string): AgentEvent[] =>
+  readFileSync(fileURLToPath(new URL(`./fixtures/${name}.jsonl`, import.meta.url)), 'utf8').split('\n').flatMap(parseGeminiLine);
+
+const ofType = <T extends AgentEvent['type']>(events: AgentEvent[], type: T): Array<Extract<AgentEvent, { type: T }>> =>
+  events.filter((e): e is Extract<AgentEvent, { type: T }> => e.type === type);
+
+describe('parseGeminiLine on transcripts', () => {
+  it('success with tools: session with model, deltas, tool calls and results, usage', () => {
+    const events = fixture('success-tools');
+    expect(ofType(events, 'unparsed')).toEqual([]);
+    expect(events[0]).toEqual({ type: 'session', sessionId: '081f2564-c4b2-447b-9574-6b6a51d20cb7', model: 'gemini-2.5-flash' });
+    expect(ofType(events, 'text').map((e) => e.text)).toEqual(['Writing the file.', 'Done. ', 'Tool ran.']);
+    expect(ofType(events, 'tool_call')[0]).toEqual({
+      type: 'tool_call', id: 'write_file__write_file_1795305906014_0', name: 'write_file', input: { file_path: 'made_by_tool.txt', content: 'hello from fake gemini\n' },
+    });
+    expect(ofType(events, 'tool_result')).toEqual([
+      { type: 'tool_result', id: 'write_file__write_file_1795305906014_0', isError: false, output: '' },
+      { type: 'tool_result', id: 'run_shell_command__run_shell_command_1795306180512_0', isError: false, output: 'hi-from-shell' },
+    ]);
+    const usage = { inputTokens: 200, outputTokens: 20, cacheReadTokens: 0, cacheWriteTokens: 0 };
+    expect(events.slice(-2)).toEqual([{ type: 'usage', usage }, { type: 'result', ok: true, text: '', usage }]);
+  });
+
+  it('an unregistered tool is an error tool result; a warning is an error event; the run still succeeds', () => {
+    const events = fixture('tool-not-registered');
+    expect(ofType(events, 'tool_result')[0]).toMatchObject({ isError: true, output: expect.stringContaining('not found') });
+    expect(ofType(events, 'error')).toEqual([{ type: 'error', message: 'Loop detected, stopping execution' }]);
+    expect(events.at(-1)).toMatchObject({ type: 'result', ok: true, usage: { inputTokens: 300, cacheReadTokens: 100 } });
+  });
+
+  it('API error: result not ok, with the error type and message', () => {
+    const result = fixture('api-error-500').at(-1);
+    expect(result).toMatchObject({ type: 'result', ok: false, subtype: 'unknown', text: expect.stringContaining('scripted failure') });
+  });
+});
+
+describe('parseGeminiLine on garbage', () => {
+  it.each([
+    ['{not json', /not JSON/],
+    ['[]', /not an object/],
+    ['{"type":"init"}', /without session_id/],
+    ['{"type":"message","role":"assistant","content":{"x":1}}', /without string content/],
+    ['{"type":"telemetry"}', /unknown event type "telemetry"/],
+  ])('%s -> unparsed', (line, reason) => {
+    expect(parseGeminiLine(line)).toEqual([{ type: 'unparsed', line, reason: expect.stringMatching(reason) }]);
+  });
+
+  it('drops blank lines and the user prompt echo; tolerates missing fields', () => {
+    expect(parseGeminiLine('  ')).toEqual([]);
+    expect(parseGeminiLine('{"type":"message","role":"user","content":"hi"}')).toEqual([]);
+    expect(parseGeminiLine('{"type":"result","status":"success"}')).toEqual([{ type: 'result', ok: true, text: '' }]);
+    expect(parseGeminiLine('{"type":"result","status":"cancelled"}')[0]).toMatchObject({ ok: false, text: 'status cancelled' });
+    expect(parseGeminiLine('{"type":"tool_result","tool_id":"t","status":"error","error":{"message":"no"}}')).toEqual([{ type: 'tool_result', id: 't', isError: true, output: 'no' }]);
+  });
+});
