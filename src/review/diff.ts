@@ -51,7 +51,7 @@ function headerPaths(rest: string): { oldPath: string; path: string } {
 }
 
 function newFile(path: string): DiffFile {
-  return { path, status: 'modified', binary: false, added: [], removed: [], lines: [] };
+  return { path, status: 'modified', binary: false, added: [], removed: [], lines: [], sections: [] };
 }
 
 function finish(file: DiffFile): DiffFile {
@@ -117,6 +117,8 @@ export function parseDiff(text: string): DiffFile[] {
       oldLeft = hunk[2] === undefined ? 1 : Number(hunk[2]);
       newLeft = hunk[4] === undefined ? 1 : Number(hunk[4]);
       inHunk = true;
+      const section = line.slice(hunk[0].length).trim();
+      if (section !== '') file.sections.push({ line: newNo, text: section });
       continue;
     }
     if (!file) continue;

@@ -64,4 +64,6 @@ export interface DiffFile {
   removed: DiffLine[];
   /** Every hunk line in order, context included, for rules that need to know the enclosing section. */
   lines: DiffHunkLine[];
+  /** The enclosing function or section git prints after each `@@ ... @@`, with the hunk's first new line. */
+  sections: Array<{ line: number; text: string }>;
 }

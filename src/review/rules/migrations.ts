@@ -18,8 +18,10 @@ export function migrationReasons(file: DiffFile, out: ReasonSet): void {
   if (!test && paths.some((p) => SCHEMA_FILE.test(p))) out.add('migrations', 'migrations/schema-file', file.path, `schema file ${file.status}`);
   if (test || isDocPath(file.path)) return;
   const cs = commentStyle(file.path);
+  // Outside .sql files only upper-case DDL counts, so a "Create table" button label is not a migration.
+  const ddl = cs === 'sql' ? DDL : new RegExp(DDL.source);
   for (const l of file.added) {
     const code = codeOf(clip(l.text), cs);
-    if (code !== '' && DDL.test(code)) out.add('migrations', 'migrations/ddl', file.path, `schema change: ${snippet(code)}`, l.line);
+    if (code !== '' && ddl.test(code)) out.add('migrations', 'migrations/ddl', file.path, `schema change: ${snippet(code)}`, l.line);
   }
 }

@@ -83,6 +83,13 @@ export function securityReasons(file: DiffFile, out: ReasonSet): void {
   }
 
   if (test || doc || style || env) return;
+  for (const s of file.sections) {
+    const code = codeOf(clip(s.text), cs);
+    const word = words(code).find((w) => AUTH_WORDS.has(w));
+    if (word !== undefined || TOKEN_KIND.test(code)) {
+      out.add('security', 'security/auth-context', file.path, `change inside ${snippet(code)}`, s.line);
+    }
+  }
   const changed = [...file.added.map((l) => ({ l, verb: 'added' })), ...file.removed.map((l) => ({ l, verb: 'removed' }))];
   for (const { l, verb } of changed) {
     const code = codeOf(clip(l.text), cs);
