@@ -1,6 +1,9 @@
 /** Agents: one backend per coding-agent CLI, process supervision, and the agent environment. */
 import { createClaudeBackend, type ClaudeBackendOptions } from './claude/backend.js';
 import { createCodexBackend, type CodexBackendOptions } from './codex/backend.js';
+import { createGeminiBackend, type GeminiBackendOptions } from './gemini/backend.js';
+import { createGooseBackend, type GooseBackendOptions } from './goose/backend.js';
+import { createOpenCodeBackend, type OpenCodeBackendOptions } from './opencode/backend.js';
 import type { AgentBackend } from './types.js';
 
 export type * from './types.js';
@@ -12,16 +15,22 @@ export {
 export { parseClaudeLine } from './claude/parse.js';
 export { buildCodexArgs, createCodexBackend, type CodexBackendOptions } from './codex/backend.js';
 export { parseCodexLine } from './codex/parse.js';
+export { buildGeminiArgs, createGeminiBackend, type GeminiBackendOptions } from './gemini/backend.js';
+export { parseGeminiLine } from './gemini/parse.js';
+export { buildGooseArgs, createGooseBackend, gooseSessionName, type GooseBackendOptions } from './goose/backend.js';
+export { parseGooseLine } from './goose/parse.js';
+export { buildOpenCodeArgs, createOpenCodeBackend, type OpenCodeBackendOptions } from './opencode/backend.js';
+export { parseOpenCodeLine } from './opencode/parse.js';
 export { AGENT_ENV_DEFAULTS, sanitizeEnv, type SanitizeOptions } from './env.js';
 export { isAlive, isOurProcess, killGroup, type KillGroupResult, type ProcessMarker } from './group.js';
 export { createLineSplitter, type LineSplitter } from './lines.js';
 export { spawnSupervised, type ProcessResult, type SpawnOptions, type SupervisedProcess } from './process.js';
 export { resolveCommand } from './resolve.js';
 
-export const SUPPORTED_BACKENDS = ['claude', 'codex'] as const;
+export const SUPPORTED_BACKENDS = ['claude', 'codex', 'gemini', 'opencode', 'goose'] as const;
 
 /** Options every backend understands; a backend ignores the fields it has no use for. */
-export type BackendConfig = ClaudeBackendOptions & CodexBackendOptions;
+export type BackendConfig = ClaudeBackendOptions & CodexBackendOptions & GeminiBackendOptions & OpenCodeBackendOptions & GooseBackendOptions;
 
 export const createBackend = (id: string, config: BackendConfig = {}): AgentBackend => {
   switch (id) {
@@ -29,6 +38,12 @@ export const createBackend = (id: string, config: BackendConfig = {}): AgentBack
       return createClaudeBackend(config);
     case 'codex':
       return createCodexBackend(config);
+    case 'gemini':
+      return createGeminiBackend(config);
+    case 'opencode':
+      return createOpenCodeBackend(config);
+    case 'goose':
+      return createGooseBackend(config);
     default:
       throw new Error(`Unknown agent backend "${id}": supported backends are ${SUPPORTED_BACKENDS.join(', ')}`);
   }

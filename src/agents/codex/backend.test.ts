@@ -88,3 +88,11 @@ describe('codex backend outcomes (fake executable)', () => {
     expect(await createCodexBackend({ command: 'codex-fake', env: { PATH: dir } }).check()).toEqual({ ok: true, command: join(dir, 'codex-fake'), version: '0.169.0' });
   });
 });
+
+describe('createBackend', () => {
+  it('creates every JSONL backend by id', async () => {
+    const { createBackend, SUPPORTED_BACKENDS } = await import('../index.js');
+    expect(SUPPORTED_BACKENDS).toEqual(['claude', 'codex', 'gemini', 'opencode', 'goose']);
+    for (const id of ['codex', 'gemini', 'opencode', 'goose']) expect(createBackend(id).id).toBe(id);
+  });
+});

@@ -1,0 +1,51 @@
+import { createCliBackend } from '../codex/runner.js';
+import type { AgentBackend, AgentRunRequest } from '../types.js';
+import { parseGooseLine } from './parse.js';
+
+export interface GooseBackendOptions {
+  /** Executable name looked up on PATH, or a path. Default (also for "") `goose`. */
+  command?: string;
+  /** Appended after every other argument: `--with-builtin developer`, `--max-turns 50`, `--provider x`, ... */
+  extraArgs?: string[];
+  /** Environment used by `check()` to find the command. Default `process.env`. */
+  env?: NodeJS.ProcessEnv;
+  /** Between SIGTERM and SIGKILL on cancel. Default 3000. */
+  graceMs?: number;
+}
+
+export const GOOSE_COMMAND_CONFIG_KEY = 'agent.command';
+
+const installHint = (command: string): string =>
+  `Install Goose (https://block.github.io/goose/docs/getting-started/installation), or set ${GOOSE_COMMAND_CONFIG_KEY} in the config to the path of the binary (now "${command}").`;
+
+/** Goose never prints its session id, so the run names the session and that name is the id to resume. */
+export const gooseSessionName = (req: Pick<AgentRunRequest, 'runId' | 'resumeSessionId'>): string => req.resumeSessionId || `orch-${req.runId}`;
+
+/** argv for one run. The system prompt goes through `--system`, which goose adds to its own. */
+export const buildGooseArgs = (opts: GooseBackendOptions, req: Pick<AgentRunRequest, 'prompt' | 'resumeSessionId' | 'model' | 'systemPrompt' | 'runId'>): string[] => {
+  // clap would read a prompt starting with "-" as an option; a leading space keeps it the value of -t.
+  const prompt = req.prompt.startsWith('-') ? ` ${req.prompt}` : req.prompt;
+  const args = ['run'];
+  if (req.resumeSessionId) args.push('--resume');
+  args.push('-n', gooseSessionName(req), '-t', prompt, '--output-format', 'stream-json');
+  if (req.model) args.push('--model', req.model);
+  if (req.systemPrompt) args.push('--system', req.systemPrompt);
+  return [...args, ...(opts.extraArgs ?? [])];
+};
+
+export const createGooseBackend = (opts: GooseBackendOptions = {}): AgentBackend => {
+  const command = opts.command || 'goose';
+  return createCliBackend({
+    id: 'goose',
+    label: 'Goose',
+    command,
+    installHint: installHint(command),
+    parse: parseGooseLine,
+    args: (req) => buildGooseArgs(opts, req),
+    // Any other mode makes a headless run fail with "Tool approval required in non-interactive mode".
+    env: () => ({ GOOSE_MODE: 'auto' }),
+    presetSessionId: gooseSessionName,
+    ...(opts.env ? { checkEnv: opts.env } : {}),
+    ...(opts.graceMs === undefined ? {} : { graceMs: opts.graceMs }),
+  });
+};

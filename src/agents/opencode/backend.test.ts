@@ -1,0 +1,75 @@
+import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { buildOpenCodeArgs, createOpenCodeBackend } from './backend.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'orch-fake-opencode-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+const fake = (name: string, body: string): string => {
+  const file = join(dir, name);
+  writeFileSync(file, `#!${process.execPath}\n${body}\n`);
+  chmodSync(file, 0o755);
+  return file;
+};
+
+const printing = (lines: unknown[], exitCode: number): string =>
+  `for (const l of ${JSON.stringify(lines.map((l) => JSON.stringify(l)))}) console.log(l); process.exitCode = ${exitCode};`;
+
+const S = 'ses_1';
+const step = { type: 'step_start', sessionID: S, part: { type: 'step-start' } };
+const text = (t: string) => ({ type: 'text', sessionID: S, part: { type: 'text', text: t } });
+const finish = (input: number, cost: number) => ({ type: 'step_finish', sessionID: S, part: { type: 'step-finish', reason: 'stop', cost, tokens: { input, output: 1, cache: { read: 2, write: 0 } } } });
+
+const start = (command: string) =>
+  createOpenCodeBackend({ command }).start({ runId: 'r', cwd: dir, prompt: 'p', env: { PATH: process.env.PATH ?? '' } }).result;
+
+describe('buildOpenCodeArgs', () => {
+  it('run --format json, model, --auto, --dir, extra args, then the prompt words after --', () => {
+    expect(buildOpenCodeArgs({ extraArgs: ['--agent', 'build'] }, { prompt: 'fix  the\n--dir bug', model: 'fake/fake-model', cwd: '/w' })).toEqual([
+      'run', '--format', 'json', '-m', 'fake/fake-model', '--auto', '--dir', '/w', '--agent', 'build', '--', 'fix', 'the', '--dir', 'bug',
+    ]);
+  });
+
+  it('resume adds --session; the system prompt is prepended', () => {
+    expect(buildOpenCodeArgs({}, { prompt: ' more ', resumeSessionId: 'ses_9', systemPrompt: 'be brief', cwd: '/w' })).toEqual([
+      'run', '--format', 'json', '--auto', '--session', 'ses_9', '--dir', '/w', '--', 'be', 'brief', 'more',
+    ]);
+  });
+});
+
+describe('opencode backend outcomes (fake executable)', () => {
+  it('clean exit without a terminal event is ok; usage and cost summed over steps', async () => {
+    const o = await start(fake('ok', printing([step, text('Working.'), finish(100, 0.25), step, text('Done.'), finish(50, 0.5)], 0)));
+    expect(o).toMatchObject({ ok: true, sessionId: S, resultText: 'Working.\nDone.', costUsd: 0.75, exitCode: 0 });
+    expect(o.usage).toEqual({ inputTokens: 150, outputTokens: 2, cacheReadTokens: 4, cacheWriteTokens: 0 });
+  });
+
+  it('an error event with exit 1 is a failure naming the error', async () => {
+    const o = await start(fake('err', printing([step, { type: 'error', sessionID: S, error: { name: 'APIError', data: { message: 'scripted failure' } } }], 1)));
+    expect(o.ok).toBe(false);
+    expect(o.error).toBe('OpenCode reported an error (error, exit code 1): APIError: scripted failure');
+  });
+
+  it('exit 1 with nothing on stdout (unknown session): the stderr tail', async () => {
+    const o = await start(fake('nosession', "console.error('Error: Session not found'); process.exitCode = 1;"));
+    expect(o.error).toMatch(/^Command failed with exit code 1 without a result event: /);
+    expect(o.error).toContain('Session not found');
+  });
+
+  it('done with rejected permissions is not ok', async () => {
+    const o = await start(fake('rejected', printing([step, { type: 'done', sessionID: S, reason: 'idle', rejected: ['bash'] }], 0)));
+    expect(o.ok).toBe(false);
+    expect(o.error).toContain('permission rejected: bash');
+  });
+
+  it('sets OPENCODE_DISABLE_AUTOUPDATE and leaves stdin closed', async () => {
+    const o = await start(fake('env', `
+      const fs = require('node:fs');
+      let stdin = 'open';
+      try { stdin = fs.readFileSync(0, 'utf8') === '' ? 'closed' : 'data'; } catch { stdin = 'closed'; }
+      console.log(JSON.stringify({ type: 'text', sessionID: 's', part: { text: process.env.OPENCODE_DISABLE_AUTOUPDATE + ' ' + stdin } }));`));
+    expect(o).toMatchObject({ ok: true, resultText: '1 closed' });
+  });
+});

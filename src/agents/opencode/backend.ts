@@ -1,0 +1,60 @@
+import { createCliBackend } from '../codex/runner.js';
+import type { AgentBackend, AgentRunRequest } from '../types.js';
+import { openCodeStepCost, parseOpenCodeLine } from './parse.js';
+
+export interface OpenCodeBackendOptions {
+  /** Executable name looked up on PATH, or a path. Default (also for "") `opencode`. */
+  command?: string;
+  /** Before `--` and the prompt words: `--agent`, `--variant`, ... */
+  extraArgs?: string[];
+  /** Environment used by `check()` to find the command. Default `process.env`. */
+  env?: NodeJS.ProcessEnv;
+  /** Between SIGTERM and SIGKILL on cancel. Default 3000. */
+  graceMs?: number;
+}
+
+export const OPENCODE_COMMAND_CONFIG_KEY = 'agent.command';
+
+const installHint = (command: string): string =>
+  `Install OpenCode with \`npm i -g opencode-ai\`, or set ${OPENCODE_COMMAND_CONFIG_KEY} in the config to the path of the binary (now "${command}").`;
+
+/**
+ * argv for one run. The prompt goes as separate words after `--`: `run` wraps any argument containing a space
+ * in literal quotes, and words that look like flags would be parsed as flags (AGENT-CLIS.md 7.8). Line breaks
+ * in the prompt are lost this way. `--dir` always: `--session` run from anywhere else hangs after the turn.
+ */
+export const buildOpenCodeArgs = (opts: OpenCodeBackendOptions, req: Pick<AgentRunRequest, 'prompt' | 'resumeSessionId' | 'model' | 'systemPrompt' | 'cwd'>): string[] => {
+  const text = req.systemPrompt ? `${req.systemPrompt}\n\n${req.prompt}` : req.prompt;
+  const args = ['run', '--format', 'json'];
+  if (req.model) args.push('-m', req.model);
+  args.push('--auto');
+  if (req.resumeSessionId) args.push('--session', req.resumeSessionId);
+  args.push('--dir', req.cwd, ...(opts.extraArgs ?? []));
+  return [...args, '--', ...text.split(/\s+/).filter((w) => w !== '')];
+};
+
+export const createOpenCodeBackend = (opts: OpenCodeBackendOptions = {}): AgentBackend => {
+  const command = opts.command || 'opencode';
+  return createCliBackend({
+    id: 'opencode',
+    label: 'OpenCode',
+    command,
+    installHint: installHint(command),
+    parse: parseOpenCodeLine,
+    args: (req) => buildOpenCodeArgs(opts, req),
+    env: () => ({ OPENCODE_DISABLE_AUTOUPDATE: '1' }),
+    observe: (line, state) => {
+      const cost = openCodeStepCost(line);
+      if (cost !== undefined) state.costUsd = (state.costUsd ?? 0) + cost;
+    },
+    // 1.18.33 prints no terminal event: a clean exit with no error event is success (error events exit 1).
+    resultOnExit: (r, state) => {
+      if (r.exitCode === null || r.error) return undefined;
+      if (r.exitCode === 0 && state.errors.length === 0) return { type: 'result', ok: true, text: '', subtype: 'exit' };
+      const last = state.errors.at(-1);
+      return last ? { type: 'result', ok: false, text: last, subtype: 'error', errors: state.errors } : undefined;
+    },
+    ...(opts.env ? { checkEnv: opts.env } : {}),
+    ...(opts.graceMs === undefined ? {} : { graceMs: opts.graceMs }),
+  });
+};
