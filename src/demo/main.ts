@@ -2,7 +2,8 @@
  * `npm run demo`: a temporary git repository with a 3-module, 9-epic plan, orchestrated end to end by the real
  * Claude Code CLI against the simulated model (src/simulator). No API key and no network needed.
  */
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFile, execFileSync, spawn, spawnSync } from 'node:child_process';
+import { promisify } from 'node:util';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -43,23 +44,26 @@ async function main(): Promise<number> {
     CLAUDE_CONFIG_DIR: join(home, 'claude'),
     CLAUDE_CODE_MAX_RETRIES: '2',
   };
-  const orch = (...args: string[]) => spawnSync(process.execPath, [orchBin, ...args], { cwd: repo, env, stdio: 'inherit' }).status ?? 1;
-  const orchJson = (...args: string[]): unknown => JSON.parse(execFileSync(process.execPath, [orchBin, ...args, '--json'], { cwd: repo, env, encoding: 'utf8' })) as unknown;
+  // Async on purpose: the simulated model is served from this process's event loop.
+  const orch = (...args: string[]): Promise<number> =>
+    new Promise((done) => spawn(process.execPath, [orchBin, ...args], { cwd: repo, env, stdio: 'inherit' }).once('exit', (c) => done(c ?? 1)));
+  const orchJson = async (...args: string[]): Promise<unknown> =>
+    JSON.parse((await promisify(execFile)(process.execPath, [orchBin, ...args, '--json'], { cwd: repo, env, encoding: 'utf8' })).stdout) as unknown;
 
   process.stdout.write(`\n== Orch demo: ${repo}\n== simulated model (scripted, not an LLM) at ${model.url}\n\n`);
   let code = 1;
   try {
     process.stdout.write('$ orch sync\n');
-    if (orch('sync') !== 0) return 2;
+    if ((await orch('sync')) !== 0) return 2;
     process.stdout.write('\n$ orch next\n');
-    orch('next');
+    (await orch('next'));
     process.stdout.write('\n$ orch start --wait\n');
     const t0 = Date.now();
-    code = orch('start', '--wait');
+    code = (await orch('start', '--wait'));
     const secs = ((Date.now() - t0) / 1000).toFixed(1);
     process.stdout.write('\n$ orch list\n');
-    orch('list');
-    const status = orchJson('status') as { totals: { inputTokens: number; outputTokens: number; cacheReadTokens: number; cacheWriteTokens: number; costUsd: number }; counts: Record<string, number> };
+    (await orch('list'));
+    const status = (await orchJson('status')) as { totals: { inputTokens: number; outputTokens: number; cacheReadTokens: number; cacheWriteTokens: number; costUsd: number }; counts: Record<string, number> };
     process.stdout.write(`\n$ git log --oneline main\n${git(repo, 'log', '--oneline', 'main')}`);
     const t = status.totals;
     const tests = spawnSync(process.execPath, ['--test'], { cwd: repo, encoding: 'utf8' });
@@ -77,7 +81,7 @@ async function main(): Promise<number> {
     );
     if (tests.status !== 0) code = 1;
   } finally {
-    orch('daemon', 'stop');
+    (await orch('daemon', 'stop'));
     await model.close();
   }
   return code;
