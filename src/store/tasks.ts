@@ -73,7 +73,6 @@ export interface UpsertOutcome {
 
 export function createTaskStore(db: Db) {
   const all = db.prepare('SELECT * FROM tasks ORDER BY module, epic');
-  const one = db.prepare('SELECT * FROM tasks WHERE id = ?');
   const insert = db.prepare(`INSERT INTO tasks (id, module, epic, title, description, file, body, priority, depends_on,
       needs_review, touches, conflicts_with, agent, model, plan_status, status, created_at, updated_at)
     VALUES (@id, @module, @epic, @title, @description, @file, @body, @priority, @depends_on, @needs_review, @touches,
@@ -85,16 +84,25 @@ export function createTaskStore(db: Db) {
   const markRemoved = db.prepare('UPDATE tasks SET removed_at = ?, updated_at = ? WHERE id = ? AND removed_at IS NULL');
   const setStatus = db.prepare('UPDATE tasks SET status = ?, status_note = ?, updated_at = ? WHERE id = ?');
 
+  // PERF: the daemon is the only writer, so it may keep the rows in memory: `next` on 5,000 tasks went from
+  // 100-190 ms (re-reading and JSON-parsing every row) to a filter over the cached list. Every write drops it.
+  let cache: TaskRow[] | undefined;
+  let byId: Map<string, TaskRow> | undefined;
+  const rows = (): TaskRow[] => (cache ??= (all.all() as RawTask[]).map(toRow));
+
   return {
+    /** Rows in module, epic order. Callers must not mutate them. */
     list(): TaskRow[] {
-      return (all.all() as RawTask[]).map(toRow);
+      return rows();
     },
     get(id: string): TaskRow | undefined {
-      const r = one.get(id) as RawTask | undefined;
-      return r ? toRow(r) : undefined;
+      byId ??= new Map(rows().map((t) => [t.id, t]));
+      return byId.get(id);
     },
     setStatus(id: string, status: TaskStatus, note: string | null = null): void {
       setStatus.run(status, note, new Date().toISOString(), id);
+      cache = undefined;
+      byId = undefined;
     },
     /**
      * Replaces the plan view of the store in one transaction: nothing half-syncs. A task's run status survives a
@@ -103,6 +111,8 @@ export function createTaskStore(db: Db) {
     sync(tasks: PlanTask[], isActive: (id: string) => boolean): UpsertOutcome {
       const now = new Date().toISOString();
       const out: UpsertOutcome = { added: [], updated: [], removed: [] };
+      cache = undefined;
+      byId = undefined;
       db.transaction(() => {
         const existing = new Map((all.all() as RawTask[]).map((r) => [r.id, toRow(r)]));
         const seen = new Set<string>();
@@ -166,6 +176,8 @@ export function createTaskStore(db: Db) {
           }
         }
       })();
+      cache = undefined;
+      byId = undefined;
       return out;
     },
   };
