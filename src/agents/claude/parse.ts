@@ -1,9 +1,7 @@
 import type { AgentEvent, Usage } from '../types.js';
+import { isObject, readJsonLine, str, type Json } from '../jsonl.js';
 
-type Json = Record<string, unknown>;
 
-const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
-const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
 const num = (v: unknown): number | undefined => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
 
 /** Stream-json `type`s that carry nothing the orchestrator needs (the raw line still goes to the run log). */
@@ -95,15 +93,9 @@ const result = (e: Json): AgentEvent[] => {
 
 /** One line of `claude -p --output-format stream-json --verbose` to typed events. Pure; never throws. */
 export const parseClaudeLine = (line: string): AgentEvent[] => {
-  const trimmed = line.trim();
-  if (trimmed === '') return [];
-  let e: unknown;
-  try {
-    e = JSON.parse(trimmed);
-  } catch (err) {
-    return [{ type: 'unparsed', line, reason: `not JSON: ${err instanceof Error ? err.message : String(err)}` }];
-  }
-  if (!isObject(e) || typeof e.type !== 'string') return [{ type: 'unparsed', line, reason: 'not an object with a string "type"' }];
+  const read = readJsonLine(line);
+  if ('events' in read) return read.events;
+  const e = read.event;
   const withLine = (events: AgentEvent[]): AgentEvent[] => events.map((ev) => (ev.type === 'unparsed' ? { ...ev, line } : ev));
   switch (e.type) {
     case 'system':

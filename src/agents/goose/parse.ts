@@ -1,9 +1,7 @@
 import type { AgentEvent, Usage } from '../types.js';
+import { isObject, readJsonLine, str, type Json } from '../jsonl.js';
 
-type Json = Record<string, unknown>;
 
-const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
-const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
 const num = (v: unknown): number | undefined => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
 
 /** The `complete` event's token fields. */
@@ -52,15 +50,9 @@ const message = (m: unknown, line: string): AgentEvent[] => {
  * The stream never names the session: the backend chooses it (`-n`).
  */
 export const parseGooseLine = (line: string): AgentEvent[] => {
-  const trimmed = line.trim();
-  if (trimmed === '') return [];
-  let e: unknown;
-  try {
-    e = JSON.parse(trimmed);
-  } catch (err) {
-    return [{ type: 'unparsed', line, reason: `not JSON: ${err instanceof Error ? err.message : String(err)}` }];
-  }
-  if (!isObject(e) || typeof e.type !== 'string') return [{ type: 'unparsed', line, reason: 'not an object with a string "type"' }];
+  const read = readJsonLine(line);
+  if ('events' in read) return read.events;
+  const e = read.event;
   switch (e.type) {
     case 'message':
       return message(e.message, line);

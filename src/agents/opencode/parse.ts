@@ -1,9 +1,7 @@
 import type { AgentEvent, Usage } from '../types.js';
+import { isObject, readJsonLine, str, type Json } from '../jsonl.js';
 
-type Json = Record<string, unknown>;
 
-const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
-const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
 const num = (v: unknown): number | undefined => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
 
 /** `step_finish.part.tokens`: per step, so a run's usage is the sum over its steps. */
@@ -50,15 +48,9 @@ const tool = (part: Json, line: string): AgentEvent[] => {
  * 1.18.33 has no terminal event (the stream ends at exit); newer builds end with `done`, mapped to a result.
  */
 export const parseOpenCodeLine = (line: string): AgentEvent[] => {
-  const trimmed = line.trim();
-  if (trimmed === '') return [];
-  let e: unknown;
-  try {
-    e = JSON.parse(trimmed);
-  } catch (err) {
-    return [{ type: 'unparsed', line, reason: `not JSON: ${err instanceof Error ? err.message : String(err)}` }];
-  }
-  if (!isObject(e) || typeof e.type !== 'string') return [{ type: 'unparsed', line, reason: 'not an object with a string "type"' }];
+  const read = readJsonLine(line);
+  if ('events' in read) return read.events;
+  const e = read.event;
   const sessionId = str(e.sessionID);
   const part = isObject(e.part) ? e.part : undefined;
   switch (e.type) {
