@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { resolve } from 'node:path';
 import { createPaths, type ProjectPaths } from '../paths/index.js';
 import { connect, findDaemon, type Client } from '../client/index.js';
+import { loadConfig } from '../config/index.js';
 
 export interface GlobalOptions {
   root?: string;
@@ -37,6 +38,9 @@ export function projectPaths(opts: GlobalOptions): ProjectPaths {
 
 export async function client(opts: GlobalOptions, start = true): Promise<Client> {
   const paths = projectPaths(opts);
+  // Fail fast with the file, key and line rather than as a daemon that would not start.
+  const loaded = loadConfig({ paths: createPaths(process.env), root: paths.root });
+  if (!loaded.ok) throw new CliError(loaded.error.message, Exit.input);
   try {
     return await connect({ root: paths.root, daemonFile: paths.daemonFile, daemonLog: paths.daemonLog, start });
   } catch (e) {
