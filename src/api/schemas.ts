@@ -204,3 +204,32 @@ export const DaemonInfo = z.object({
   startedAt: z.string(),
 });
 export type DaemonInfo = z.infer<typeof DaemonInfo>;
+
+/** What an agent tells Orch through its MCP server (A7): done, stuck, or a question for a human or for Orch. */
+export const SignalKind = z.enum(['done', 'stuck', 'question']);
+export type SignalKind = z.infer<typeof SignalKind>;
+
+export const SignalRequest = z.object({
+  kind: SignalKind,
+  text: z.string().min(1).max(20_000),
+  /** For questions: who should answer. */
+  audience: z.enum(['human', 'orchestrator']).optional(),
+});
+export type SignalRequest = z.infer<typeof SignalRequest>;
+
+export const Signal = z.object({
+  id: z.string(),
+  runId: z.string(),
+  taskId: z.string(),
+  kind: SignalKind,
+  text: z.string(),
+  audience: z.enum(['human', 'orchestrator']).nullable(),
+  answer: z.string().nullable(),
+  answeredBy: z.string().nullable(),
+  createdAt: z.string(),
+  answeredAt: z.string().nullable(),
+});
+export type Signal = z.infer<typeof Signal>;
+
+export const AnswerRequest = z.object({ answer: z.string().min(1).max(20_000), by: z.string().default('human') });
+export type AnswerRequest = z.input<typeof AnswerRequest>;
