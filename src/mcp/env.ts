@@ -1,0 +1,67 @@
+import { z } from 'zod';
+import type { ProjectCommands } from './commands.js';
+
+/** What the MCP server process reads from its environment; the daemon sets these when it spawns an agent. */
+export interface McpServerEnv {
+  daemonUrl: string;
+  token: string;
+  runId: string;
+  cwd: string;
+  commands: ProjectCommands;
+}
+
+export const MCP_ENV_NAMES = {
+  daemonUrl: 'ORCH_DAEMON_URL',
+  token: 'ORCH_DAEMON_TOKEN',
+  runId: 'ORCH_RUN_ID',
+  commands: 'ORCH_COMMANDS',
+  cwd: 'ORCH_CWD',
+} as const;
+
+const Argv = z.array(z.string().min(1)).optional();
+const Commands = z.strictObject({ build: Argv, test: Argv, lint: Argv });
+
+/** The environment for the MCP server child: the inverse of `readMcpServerEnv`. */
+export const mcpServerEnv = (v: Omit<McpServerEnv, 'cwd'> & { cwd?: string }): Record<string, string> => ({
+  [MCP_ENV_NAMES.daemonUrl]: v.daemonUrl,
+  [MCP_ENV_NAMES.token]: v.token,
+  [MCP_ENV_NAMES.runId]: v.runId,
+  [MCP_ENV_NAMES.commands]: JSON.stringify(v.commands),
+  ...(v.cwd === undefined ? {} : { [MCP_ENV_NAMES.cwd]: v.cwd }),
+});
+
+/** Reads and checks the server's environment; `cwd` falls back to `fallbackCwd` (the directory the agent CLI started it in). */
+export const readMcpServerEnv = (
+  env: NodeJS.ProcessEnv,
+  fallbackCwd: string,
+): { ok: true; value: McpServerEnv } | { ok: false; error: string } => {
+  const missing = [MCP_ENV_NAMES.daemonUrl, MCP_ENV_NAMES.token, MCP_ENV_NAMES.runId].filter((n) => !env[n]);
+  if (missing.length > 0) {
+    return { ok: false, error: `Missing environment variable${missing.length > 1 ? 's' : ''} ${missing.join(', ')}: the Orch daemon sets them when it starts an agent.` };
+  }
+  let commands: ProjectCommands = {};
+  const raw = env[MCP_ENV_NAMES.commands];
+  if (raw) {
+    let json: unknown;
+    try {
+      json = JSON.parse(raw);
+    } catch (e) {
+      return { ok: false, error: `${MCP_ENV_NAMES.commands} is not JSON (${(e as Error).message}); expected {"build"?: string[], "test"?: string[], "lint"?: string[]}, received ${raw}` };
+    }
+    const parsed = Commands.safeParse(json);
+    if (!parsed.success) {
+      return { ok: false, error: `${MCP_ENV_NAMES.commands} is invalid (${parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ')}); expected {"build"?: string[], "test"?: string[], "lint"?: string[]}` };
+    }
+    commands = parsed.data;
+  }
+  return {
+    ok: true,
+    value: {
+      daemonUrl: env[MCP_ENV_NAMES.daemonUrl] ?? '',
+      token: env[MCP_ENV_NAMES.token] ?? '',
+      runId: env[MCP_ENV_NAMES.runId] ?? '',
+      cwd: env[MCP_ENV_NAMES.cwd] || fallbackCwd,
+      commands,
+    },
+  };
+};

@@ -1,0 +1,13 @@
+/**
+ * The MCP server Orch gives every agent run (A7, U6): `orch_done`, `orch_stuck` and `orch_ask` signal the daemon
+ * through `/api/runs/:id/signals`; `run_build`, `run_test` and `run_lint` run the configured argv in the worktree.
+ * The daemon spawns the agent with `--mcp-config claudeMcpConfig(...)` and the `mcpServerEnv(...)` variables.
+ */
+export { createAgentMcpServer, DEFAULT_ANSWER_WAIT_MS, MCP_SERVER_NAME, type AgentMcpServerOptions } from './server.js';
+export { claudeMcpConfig, ORCH_MCP_TOOLS, type ClaudeMcpConfigOptions } from './config.js';
+export { MCP_ENV_NAMES, mcpServerEnv, readMcpServerEnv, type McpServerEnv } from './env.js';
+export {
+  COMMAND_KINDS, COMMAND_OUTPUT_CHARS, COMMAND_TIMEOUT_MS, runProjectCommand,
+  type CommandKind, type CommandRun, type ProjectCommands, type RunCommandOptions,
+} from './commands.js';
+export { createDaemonClient, type DaemonClient, type DaemonClientOptions, type DaemonResult } from './daemon.js';

@@ -1,0 +1,25 @@
+/**
+ * The stdio entry point of the agent MCP server: the agent CLI spawns `node dist/src/mcp/main.js` per run
+ * (see `claudeMcpConfig`). stdout is the protocol; diagnostics go to stderr only.
+ */
+import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
+import { readMcpServerEnv } from './env.js';
+import { createAgentMcpServer } from './server.js';
+
+const main = async (): Promise<void> => {
+  const env = readMcpServerEnv(process.env, process.cwd());
+  if (!env.ok) {
+    process.stderr.write(`orch mcp: ${env.error}\n`);
+    process.exit(2);
+  }
+  const server = createAgentMcpServer(env.value);
+  const transport = new StdioServerTransport();
+  transport.onclose = () => process.exit(0);
+  await server.connect(transport);
+  process.stdin.once('end', () => void server.close().finally(() => process.exit(0)));
+};
+
+main().catch((e: unknown) => {
+  process.stderr.write(`orch mcp: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+  process.exit(1);
+});
