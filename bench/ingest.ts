@@ -1,0 +1,178 @@
+/**
+ * Ingest: N concurrent fake agents (bench/fixtures/flood-agent.mjs) each print MB megabytes of Claude stream-json as
+ * fast as they can, through the real daemon (in this process) started over its HTTP API. Target from issue 3: the
+ * daemon stays under 300 MB and keeps up with the output. Prints throughput, the daemon's CPU, peak RSS, event-loop
+ * delay, and each agent's own time to print compared with a run of the same agents into /dev/null.
+ *
+ *   node dist/bench/ingest.js [agents=50] [mb=5]
+ */
+import { execFileSync, spawn } from 'node:child_process';
+import { chmodSync, closeSync, mkdirSync, mkdtempSync, openSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { generatePlan } from './gen-plan.js';
+import { serve } from '../src/daemon/index.js';
+import { connect } from '../src/client/index.js';
+import { createPaths } from '../src/paths/index.js';
+import type { BatchReport, StartResponse } from '../src/api/index.js';
+
+const agents = Number(process.argv[2] ?? 50);
+const mb = Number(process.argv[3] ?? 5);
+const floodAgent = fileURLToPath(new URL('../../bench/fixtures/flood-agent.mjs', import.meta.url));
+const CLK_TCK = 100;
+const MiB = 1024 * 1024;
+
+interface AgentReport {
+  pid: number;
+  bytes: number;
+  lines: number;
+  maxLine: number;
+  printStart: number;
+  printEnd: number;
+  printMs: number;
+  cpuMs: number;
+}
+
+const base = mkdtempSync(join(tmpdir(), 'orch-ingest-'));
+const repo = join(base, 'repo');
+const reportDaemon = join(base, 'report-daemon');
+const reportDevNull = join(base, 'report-devnull');
+for (const d of [repo, reportDaemon, reportDevNull]) mkdirSync(d, { recursive: true });
+const identity = { GIT_AUTHOR_NAME: 'Bench', GIT_AUTHOR_EMAIL: 'bench@example.com', GIT_COMMITTER_NAME: 'Bench', GIT_COMMITTER_EMAIL: 'bench@example.com' };
+// The daemon's git runs with process.env; give it an identity so merges do not depend on the machine's config.
+Object.assign(process.env, identity);
+const env = {
+  ...process.env,
+  XDG_STATE_HOME: join(base, 'state'),
+  XDG_DATA_HOME: join(base, 'data'),
+  XDG_CONFIG_HOME: join(base, 'config'),
+  FLOOD_MB: String(mb),
+  FLOOD_REPORT_DIR: reportDaemon,
+};
+
+/** cutime + cstime of this process (waited-for children: agents and git), in ms. */
+const childrenCpuMs = (): number => {
+  const stat = readFileSync('/proc/self/stat', 'utf8');
+  const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return ((Number(f[13]) + Number(f[14])) * 1000) / CLK_TCK;
+};
+
+const readReports = (dir: string): AgentReport[] =>
+  readdirSync(dir).map((f) => JSON.parse(readFileSync(join(dir, f), 'utf8')) as AgentReport);
+
+const pct = (xs: number[], p: number): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))] ?? 0;
+};
+
+/** The same agents, all at once, printing into /dev/null: how fast they print when nothing holds them up. */
+async function unconstrained(): Promise<AgentReport[]> {
+  const cwd = join(base, 'devnull-cwd');
+  mkdirSync(cwd, { recursive: true });
+  const fd = openSync('/dev/null', 'w');
+  const exits = Array.from({ length: agents }, () => {
+    const child = spawn(floodAgent, ['-p', 'flood'], { cwd, env: { ...env, FLOOD_REPORT_DIR: reportDevNull }, stdio: ['ignore', fd, 'inherit'] });
+    return new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  });
+  await Promise.all(exits);
+  closeSync(fd);
+  return readReports(reportDevNull);
+}
+
+async function main(): Promise<number> {
+  chmodSync(floodAgent, 0o755);
+  await generatePlan(repo, { modules: agents, epicsPerModule: 1, crossDepsEvery: 0, frontmatterEvery: 0 });
+  mkdirSync(join(repo, '.orch'), { recursive: true });
+  writeFileSync(
+    join(repo, '.orch', 'config.toml'),
+    `max_parallel_agents = ${agents}\n\n[agent]\ncommand = ${JSON.stringify(floodAgent)}\npass_env = ["FLOOD_*"]\n`,
+  );
+  const g = (...a: string[]) => execFileSync('git', a, { cwd: repo, env });
+  g('init', '-q', '-b', 'main');
+  g('add', '-A');
+  g('-c', 'commit.gpgsign=false', 'commit', '-q', '-m', 'plan');
+
+  const free = await unconstrained();
+
+  const daemon = await serve({ root: repo, env, log: () => undefined });
+  const paths = createPaths(env).project(repo);
+  const c = await connect({ root: repo, daemonFile: paths.daemonFile, daemonLog: paths.daemonLog, start: false });
+
+  let peakRss = process.memoryUsage().rss;
+  const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 10);
+  const loopDelay = monitorEventLoopDelay({ resolution: 10 });
+  loopDelay.enable();
+  const cpu0 = process.cpuUsage();
+  const children0 = childrenCpuMs();
+  const t0 = Date.now();
+
+  const start = (await c.post('/api/start', {})) as StartResponse;
+  if (start.started.length !== agents) throw new Error(`expected ${agents} runs to start, got ${start.started.length} (skipped: ${JSON.stringify(start.skipped)})`);
+  let report: BatchReport;
+  for (;;) {
+    report = (await c.get(`/api/batches/${start.batch.id}`)) as BatchReport;
+    if (report.done) break;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  const t1 = Date.now();
+  const cpu = process.cpuUsage(cpu0);
+  const childrenMs = childrenCpuMs() - children0;
+  loopDelay.disable();
+  clearInterval(sampler);
+  await daemon.stop();
+  const maxRss = Math.max(peakRss, process.resourceUsage().maxRSS * 1024);
+
+  const flood = readReports(reportDaemon);
+  const bytes = flood.reduce((s, r) => s + r.bytes, 0);
+  const lines = flood.reduce((s, r) => s + r.lines, 0);
+  const firstPrint = Math.min(...flood.map((r) => r.printStart));
+  const lastPrint = Math.max(...flood.map((r) => r.printEnd));
+  const window = (lastPrint - firstPrint) / 1000;
+  const freeWindow = (Math.max(...free.map((r) => r.printEnd)) - Math.min(...free.map((r) => r.printStart))) / 1000;
+  const agentCpu = flood.reduce((s, r) => s + r.cpuMs, 0);
+
+  // What the daemon actually took in: the stdout lines in its run logs.
+  let seenBytes = 0;
+  for (const f of readdirSync(paths.logsDir)) {
+    for (const l of readFileSync(join(paths.logsDir, f), 'utf8').split('\n')) {
+      if (!l) continue;
+      const e = JSON.parse(l) as { s: string; l: string };
+      if (e.s === 'out') seenBytes += Buffer.byteLength(e.l) + 1;
+    }
+  }
+
+  const daemonCpuS = (cpu.user + cpu.system) / 1e6;
+  const row = (k: string, v: string): void => void process.stdout.write(`${k.padEnd(38)} ${v}\n`);
+  const ms = (xs: number[]): string => `median ${pct(xs, 50)} ms, p95 ${pct(xs, 95)} ms, max ${Math.max(...xs)} ms`;
+  process.stdout.write(`\ningest: ${agents} agents x ${mb} MB of stream-json, ${lines} lines (largest ${(Math.max(...flood.map((r) => r.maxLine)) / 1024).toFixed(0)} KB)\n\n`);
+  row('bytes printed by agents', `${(bytes / MiB).toFixed(1)} MiB`);
+  row('bytes of stdout in the run logs', `${(seenBytes / MiB).toFixed(1)} MiB${seenBytes >= bytes ? '' : '  (LESS than printed)'}`);
+  row('batch wall time (start -> done)', `${((t1 - t0) / 1000).toFixed(2)} s`);
+  row('  start -> first agent printing', `${((firstPrint - t0) / 1000).toFixed(2)} s`);
+  row('  ingest window (first..last print)', `${window.toFixed(2)} s`);
+  row('  last print -> batch done (merges)', `${((t1 - lastPrint) / 1000).toFixed(2)} s`);
+  row('ingest throughput', `${(bytes / MiB / window).toFixed(1)} MiB/s (${Math.round(lines / window)} lines/s)`);
+  row('same agents into /dev/null', `${(bytes / MiB / freeWindow).toFixed(1)} MiB/s (window ${freeWindow.toFixed(2)} s)`);
+  row('daemon CPU (this process)', `${daemonCpuS.toFixed(2)} s (user ${(cpu.user / 1e6).toFixed(2)}, sys ${(cpu.system / 1e6).toFixed(2)}), ${(daemonCpuS / ((t1 - t0) / 1000) * 100).toFixed(0)}% of one core`);
+  row('daemon CPU per MiB ingested', `${((daemonCpuS * 1000) / (bytes / MiB)).toFixed(1)} ms`);
+  row('children CPU (agents + git)', `${(childrenMs / 1000).toFixed(2)} s, of which agents ${(agentCpu / 1000).toFixed(2)} s`);
+  row('daemon peak RSS', `${(maxRss / MiB).toFixed(0)} MiB (target < 300 MB)${maxRss < 300e6 ? '' : '  OVER TARGET'}`);
+  row('daemon event-loop delay', `p50 ${(loopDelay.percentile(50) / 1e6).toFixed(1)} ms, p99 ${(loopDelay.percentile(99) / 1e6).toFixed(1)} ms, max ${(loopDelay.max / 1e6).toFixed(0)} ms`);
+  row('agent time to print, via daemon', ms(flood.map((r) => r.printMs)));
+  row('agent time to print, into /dev/null', ms(free.map((r) => r.printMs)));
+  row('merged', `${report.merged.length}/${agents}${report.failed.length > 0 ? `, failed: ${report.failed.join(', ')}` : ''}`);
+  const blocked = pct(flood.map((r) => r.printMs), 50) - pct(free.map((r) => r.printMs), 50);
+  process.stdout.write(
+    `\nAgents were held up on a full pipe for about ${blocked} ms each (median, vs /dev/null): ` +
+      `${blocked > 1000 ? 'the daemon did NOT keep up' : 'the daemon kept up'}.\n`,
+  );
+  if (report.failed.length > 0) {
+    for (const r of report.runs.filter((x) => x.state !== 'done')) process.stdout.write(`  ${r.taskId}: ${r.state} ${r.error ?? ''}\n`);
+  }
+  rmSync(base, { recursive: true, force: true });
+  return report.merged.length === agents ? 0 : 1;
+}
+
+process.exitCode = await main();
