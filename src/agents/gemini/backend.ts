@@ -1,3 +1,5 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { createCliBackend } from '../codex/runner.js';
 import type { AgentBackend, AgentRunRequest } from '../types.js';
 import { parseGeminiLine } from './parse.js';
@@ -13,7 +15,38 @@ export interface GeminiBackendOptions {
   env?: NodeJS.ProcessEnv;
   /** Between SIGTERM and SIGKILL on cancel. Default 3000. */
   graceMs?: number;
+  /**
+   * `GEMINI_CLI_HOME`: where `.gemini/` (user settings, sessions) lives. Default: the child's HOME. Resuming needs
+   * the same home as the run that made the session. `writeGeminiSettings` prepares one for headless runs.
+   */
+  home?: string;
 }
+
+/**
+ * User settings a headless run needs (AGENT-CLIS.md 7.1, 7.4). `selectedType`: with `GOOGLE_GEMINI_BASE_URL`
+ * set, the auth type from the environment is "gateway", which `-p` mode rejects (exit 41). No usage statistics
+ * (telemetry lookups), no update checks. Settings given via `GEMINI_CLI_SYSTEM_SETTINGS_PATH` do not help: the
+ * CLI skips a system file that is not root-owned.
+ */
+export const GEMINI_HEADLESS_SETTINGS = {
+  security: { auth: { selectedType: 'gemini-api-key' } },
+  privacy: { usageStatisticsEnabled: false },
+  general: { enableAutoUpdate: false, enableAutoUpdateNotification: false },
+} as const;
+
+/**
+ * Writes `<home>/.gemini/settings.json`: the headless settings with `general` and `security` merged one level
+ * deep with `extra` (e.g. `{ general: { maxAttempts: 1 } }`: a failing request is otherwise retried for minutes).
+ */
+export const writeGeminiSettings = (home: string, extra: Record<string, Record<string, unknown>> = {}): string => {
+  const dir = join(home, '.gemini');
+  mkdirSync(dir, { recursive: true });
+  const base: Record<string, Record<string, unknown>> = GEMINI_HEADLESS_SETTINGS;
+  const merged = { ...base, ...Object.fromEntries(Object.entries(extra).map(([k, v]) => [k, { ...base[k], ...v }])) };
+  const file = join(dir, 'settings.json');
+  writeFileSync(file, `${JSON.stringify(merged, null, 2)}\n`);
+  return file;
+};
 
 export const GEMINI_COMMAND_CONFIG_KEY = 'agent.command';
 
@@ -44,7 +77,10 @@ export const createGeminiBackend = (opts: GeminiBackendOptions = {}): AgentBacke
     parse: parseGeminiLine,
     args: (req) => buildGeminiArgs(opts, req),
     // Without it gemini re-spawns itself as a second node process with a bigger heap.
-    env: () => ({ GEMINI_CLI_NO_RELAUNCH: '1' }),
+    env: () => ({
+      GEMINI_CLI_NO_RELAUNCH: '1',
+      ...(opts.home ? { GEMINI_CLI_HOME: opts.home } : {}),
+    }),
     textSeparator: '',
     ...(opts.env ? { checkEnv: opts.env } : {}),
     ...(opts.graceMs === undefined ? {} : { graceMs: opts.graceMs }),
