@@ -41,5 +41,9 @@ describe('readMcpServerEnv', () => {
     expect(!notJson.ok && notJson.error).toMatch(/^ORCH_COMMANDS is not JSON .*expected \{"build"\?: string\[\]/);
     const shell = readMcpServerEnv({ ...base, ORCH_COMMANDS: '{"test":"npm test"}' }, '/w');
     expect(!shell.ok && shell.error).toMatch(/^ORCH_COMMANDS is invalid \(test: /);
+    expect(readMcpServerEnv({ ...base, ORCH_ANSWER_WAIT_MS: '5000' }, '/w')).toMatchObject({ ok: true, value: { answerWaitMs: 5000 } });
+    expect(readMcpServerEnv({ ...base, ORCH_ANSWER_WAIT_MS: '2m' }, '/w')).toEqual({
+      ok: false, error: 'ORCH_ANSWER_WAIT_MS must be a whole number of milliseconds, received "2m"',
+    });
   });
 });

@@ -8,6 +8,8 @@ export interface McpServerEnv {
   runId: string;
   cwd: string;
   commands: ProjectCommands;
+  /** How long orch_ask waits for an answer; unset = the server default. */
+  answerWaitMs?: number;
 }
 
 export const MCP_ENV_NAMES = {
@@ -16,6 +18,7 @@ export const MCP_ENV_NAMES = {
   runId: 'ORCH_RUN_ID',
   commands: 'ORCH_COMMANDS',
   cwd: 'ORCH_CWD',
+  answerWaitMs: 'ORCH_ANSWER_WAIT_MS',
 } as const;
 
 const Argv = z.array(z.string().min(1)).optional();
@@ -28,6 +31,7 @@ export const mcpServerEnv = (v: Omit<McpServerEnv, 'cwd'> & { cwd?: string }): R
   [MCP_ENV_NAMES.runId]: v.runId,
   [MCP_ENV_NAMES.commands]: JSON.stringify(v.commands),
   ...(v.cwd === undefined ? {} : { [MCP_ENV_NAMES.cwd]: v.cwd }),
+  ...(v.answerWaitMs === undefined ? {} : { [MCP_ENV_NAMES.answerWaitMs]: String(v.answerWaitMs) }),
 });
 
 /** Reads and checks the server's environment; `cwd` falls back to `fallbackCwd` (the directory the agent CLI started it in). */
@@ -54,6 +58,10 @@ export const readMcpServerEnv = (
     }
     commands = parsed.data;
   }
+  const wait = env[MCP_ENV_NAMES.answerWaitMs];
+  if (wait !== undefined && wait !== '' && !/^\d+$/.test(wait)) {
+    return { ok: false, error: `${MCP_ENV_NAMES.answerWaitMs} must be a whole number of milliseconds, received ${JSON.stringify(wait)}` };
+  }
   return {
     ok: true,
     value: {
@@ -62,6 +70,7 @@ export const readMcpServerEnv = (
       runId: env[MCP_ENV_NAMES.runId] ?? '',
       cwd: env[MCP_ENV_NAMES.cwd] || fallbackCwd,
       commands,
+      ...(wait ? { answerWaitMs: Number(wait) } : {}),
     },
   };
 };
