@@ -40,7 +40,7 @@ export function createStuckDetector(options: StuckDetectorOptions): StuckDetecto
 const TEST_COMMAND = new RegExp(
   '^(?:' +
     [
-      '(?:npm|pnpm|yarn|bun)\\s+(?:run\\s+)?(?:test|t)(?:[:\\w-]*)(?:\\s|$)',
+      '(?:npm|pnpm|yarn|bun)\\s+(?:run\\s+)?(?:test|t)(?::[\\w:-]*)?(?:\\s|$)',
       'bun\\s+test',
       '(?:npx|pnpx|bunx|pnpm\\s+exec|yarn)\\s+(?:vitest|jest|mocha|ava|tap|playwright\\s+test)',
       '(?:\\S*/)?(?:vitest|jest|mocha|pytest|py\\.test|rspec|phpunit|tox|nox)(?:\\s|$)',
