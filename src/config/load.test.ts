@@ -151,7 +151,7 @@ daemon = { port = 70000 }
     const err = fail(loadConfig({ paths, root }));
     const byKey = Object.fromEntries(err.issues.map((i) => [i.key, i]));
     expect(byKey['max_parallel_agents']).toMatchObject({ line: 1, expected: 'an integer from 1 to 64', received: '100 (an integer)' });
-    expect(byKey['merge_strategy']).toMatchObject({ line: 2, expected: 'one of "squash", "merge"', received: '"rebase" (a string)' });
+    expect(byKey['merge_strategy']).toMatchObject({ line: 2, expected: 'one of "squash"', received: '"rebase" (a string)' });
     expect(byKey['agent.args[1]']).toMatchObject({ line: 3, expected: 'a string', received: '3 (an integer)' });
     expect(byKey['daemon.port']).toMatchObject({ line: 4, expected: 'an integer from 0 to 65535' });
   });

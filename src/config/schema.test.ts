@@ -37,13 +37,14 @@ describe('config schema', () => {
     expect(defaultConfig().agent.env).toEqual({});
   });
 
-  it('validates merge strategies that are not implemented yet', () => {
-    expect(ConfigSchema.parse({ merge_strategy: 'merge' }).merge_strategy).toBe('merge');
+  it('accepts only the merge strategies that are implemented', () => {
+    expect(ConfigSchema.parse({ merge_strategy: 'squash' }).merge_strategy).toBe('squash');
+    expect(ConfigSchema.safeParse({ merge_strategy: 'merge' }).success).toBe(false);
   });
 
   it('writes a starter config that, uncommented, parses to the defaults', () => {
     const text = defaultConfigToml();
-    expect(parse(text)).toEqual({ agent: {}, writeback: {}, daemon: {} });
+    expect(parse(text)).toEqual({ agent: {}, roles: {}, commands: {}, writeback: {}, daemon: {} });
     const uncommented = text
       .split('\n')
       .map((l) => (/^# [a-z_]+ = /.test(l) ? l.slice(2) : l))

@@ -18,8 +18,8 @@ const EnvName = z
 /** A git branch name Orch can pass as one argv element without it being read as an option. */
 const BRANCH = /^(?!-)(?!.*\.\.)[^\s~^:?*[\\]*$/;
 
-export const MERGE_STRATEGIES = ['squash', 'merge'] as const;
-export const AGENT_BACKENDS = ['claude'] as const;
+export const MERGE_STRATEGIES = ['squash'] as const;
+export const AGENT_BACKENDS = ['claude', 'codex', 'gemini', 'opencode', 'goose'] as const;
 export const PERMISSION_MODES = ['default', 'acceptEdits', 'auto', 'plan', 'dontAsk', 'bypassPermissions'] as const;
 
 export const DEFAULT_ALLOWED_TOOLS = ['Read', 'Write', 'Edit', 'MultiEdit', 'Glob', 'Grep', 'LS', 'Bash', 'TodoWrite'];
@@ -29,7 +29,7 @@ const AgentSchema = z
     backend: z
       .enum(AGENT_BACKENDS)
       .default('claude')
-      .describe('Which coding-agent CLI runs the tasks. Only "claude" (Claude Code) for now.'),
+      .describe('Which coding-agent CLI runs the tasks: claude (Claude Code), codex, gemini (Gemini CLI), opencode or goose.'),
     command: z
       .string()
       .default('')
@@ -39,6 +39,7 @@ const AgentSchema = z
       .default(() => [])
       .describe('Extra arguments appended to the agent command line, one array element per argument.'),
     model: z.string().default('').describe('Model passed to the agent CLI. "" = the CLI\'s own default.'),
+    system_prompt: z.string().default('').describe('Text appended to the agent\'s system prompt for every run. "" = none.'),
     permission_mode: z
       .enum(PERMISSION_MODES)
       .default('acceptEdits')
@@ -79,6 +80,26 @@ const AgentSchema = z
       ),
   })
   .describe('The coding agent that works on tasks.');
+
+const AGENT_NAME = /^[a-z][a-z0-9_-]{0,39}$/;
+
+const RolesSchema = z
+  .object({
+    coder: z.string().default('').describe('Agent (a name under [agents], or a backend id) that implements tasks. "" = [agent].'),
+    reviewer: z.string().default('').describe('Agent that reviews changes. "" = [agent].'),
+    tester: z.string().default('').describe('Agent that writes and runs tests. "" = [agent].'),
+    planner: z.string().default('').describe('Agent that answers questions from the plan and decomposes plans. "" = [agent].'),
+  })
+  .describe('Which agent plays which role.');
+
+const Argv = z.array(z.string().min(1)).default(() => []);
+const CommandsSchema = z
+  .object({
+    build: Argv.describe('Build command as an argv array (no shell), e.g. ["npm", "run", "build"]. [] = none.'),
+    test: Argv.describe('Test command as an argv array, e.g. ["npm", "test"]. [] = none.'),
+    lint: Argv.describe('Lint command as an argv array, e.g. ["npx", "eslint", "."]. [] = none.'),
+  })
+  .describe("The project's build, test and lint commands, offered to agents as MCP tools that run in their worktree.");
 
 const WritebackSchema = z
   .object({
@@ -138,6 +159,12 @@ export const ConfigSchema = z
       .default('feat({module}): implement E{epic} - {title}')
       .describe('Commit message for a finished task. Placeholders: {module}, {epic}, {title}.'),
     agent: AgentSchema.prefault({}),
+    agents: z
+      .record(z.string().regex(AGENT_NAME, 'agent names are lowercase letters, digits, - and _'), AgentSchema.partial())
+      .default(() => ({}))
+      .describe('Named agents: each key overrides [agent] fields, e.g. [agents.fast] backend = "codex". A task picks one with `agent:` in its frontmatter.'),
+    roles: RolesSchema.prefault({}),
+    commands: CommandsSchema.prefault({}),
     writeback: WritebackSchema.prefault({}),
     daemon: DaemonSchema.prefault({}),
   })

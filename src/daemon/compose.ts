@@ -2,8 +2,8 @@ import { createPaths, type ProjectPaths } from '../paths/index.js';
 import { loadConfig, type Config } from '../config/index.js';
 import { createStore } from '../store/index.js';
 import { createGit, defaultBranch, repoRoot } from '../git/index.js';
-import { createBackend, DEFAULT_DISALLOWED_TOOLS, isAlive, isOurProcess, killGroup, sanitizeEnv, type BackendConfig } from '../agents/index.js';
-import { createEngine, RUN_ENV_KEY, type Engine } from '../engine/index.js';
+import { createBackend, DEFAULT_DISALLOWED_TOOLS, isAlive, isOurProcess, killGroup, sanitizeEnv, SUPPORTED_BACKENDS, type BackendConfig } from '../agents/index.js';
+import { createEngine, RUN_ENV_KEY, type BackendFor, type Engine, type ResolvedAgent } from '../engine/index.js';
 import { createRepoPort } from './repo.js';
 
 export interface ComposeOptions {
@@ -56,15 +56,47 @@ export async function composeDaemon(o: ComposeOptions): Promise<{
         await killGroup(pgid, graceMs);
       },
     },
-    backendFor: (agent) => createBackend(agent ?? config.agent.backend, backendOptions(config, env)),
-    agentEnv: () => sanitizeEnv(env, config.agent.env, { allow: config.agent.pass_env }),
+    backendFor: createAgentResolver(config, env),
     log,
+    userConfigDir: allPaths.configDir,
   });
   return { root, paths, config, targetBranch, engine, close: () => store.close() };
 }
 
-function backendOptions(config: Config, env: NodeJS.ProcessEnv): BackendConfig {
-  const a = config.agent;
+type AgentConfig = Config['agent'];
+
+/**
+ * `agent:` in a task (or a role) names an agent under [agents] (its fields override [agent]) or a backend id
+ * (the [agent] settings with that CLI); none means the coder role, then [agent].
+ */
+export function createAgentResolver(config: Config, env: NodeJS.ProcessEnv): BackendFor {
+  const cache = new Map<string, ResolvedAgent>();
+  return (name) => {
+    const key = name || config.roles.coder || 'default';
+    const hit = cache.get(key);
+    if (hit) return hit;
+    let a: AgentConfig;
+    if (key === 'default') a = config.agent;
+    else if (config.agents[key]) a = { ...config.agent, ...config.agents[key] } as AgentConfig;
+    else if ((SUPPORTED_BACKENDS as readonly string[]).includes(key)) a = { ...config.agent, backend: key as AgentConfig['backend'] };
+    else {
+      const known = [...Object.keys(config.agents), ...SUPPORTED_BACKENDS].join(', ');
+      throw new Error(`agent "${key}" is not configured: add [agents.${key}] to .orch/config.toml or use one of: ${known}`);
+    }
+    const resolved: ResolvedAgent = {
+      name: key,
+      backendId: a.backend,
+      backend: createBackend(a.backend, backendOptions(a, env)),
+      model: a.model || null,
+      systemPrompt: a.system_prompt || null,
+      env: sanitizeEnv(env, a.env, { allow: a.pass_env }),
+    };
+    cache.set(key, resolved);
+    return resolved;
+  };
+}
+
+function backendOptions(a: AgentConfig, env: NodeJS.ProcessEnv): BackendConfig {
   return {
     command: a.command || undefined,
     extraArgs: a.args,

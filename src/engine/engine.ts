@@ -22,8 +22,9 @@ export interface EngineDeps {
   repo: RepoPort;
   procs: ProcessPort;
   backendFor: BackendFor;
-  agentEnv: () => Record<string, string>;
   log: (msg: string) => void;
+  /** The user's orch config dir (for prompt overrides in <dir>/prompts). */
+  userConfigDir: string;
 }
 
 export function createEngine(d: EngineDeps) {
@@ -63,9 +64,9 @@ export function createEngine(d: EngineDeps) {
     readme: cfg.writeback.readme,
     epicMarker: cfg.writeback.epic_marker,
     commitTemplate: cfg.commit_template,
-    agentEnv: d.agentEnv,
     agentTimeoutMs: cfg.agent.timeout_minutes * 60_000,
     modules: () => modules,
+    templateDirs: { projectRoot: d.root, userConfigDir: d.userConfigDir },
     emit,
     onSettled: () => scheduleSoon(),
   });
@@ -77,8 +78,8 @@ export function createEngine(d: EngineDeps) {
     worktreesDir: d.worktreesDir,
     maxParallel: cfg.max_parallel_agents,
     targetBranch: () => d.targetBranch,
-    backendId: (t) => t.agent ?? cfg.agent.backend,
-    model: (t) => t.model ?? (cfg.agent.model || null),
+    backendId: (t) => d.backendFor(t.agent).backendId,
+    model: (t) => t.model ?? d.backendFor(t.agent).model,
     emit,
   });
 

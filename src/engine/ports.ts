@@ -34,6 +34,18 @@ export interface ProcessPort {
   killGroup(pgid: number, graceMs: number): Promise<void>;
 }
 
-export type BackendFor = (agent: string | null) => AgentBackend;
+/** A configured agent, resolved from a task's `agent:` (a name under [agents] or a backend id) or a role. */
+export interface ResolvedAgent {
+  name: string;
+  backendId: string;
+  backend: AgentBackend;
+  model: string | null;
+  systemPrompt: string | null;
+  /** The child environment, sanitised: what the agent may see of the daemon's environment plus its config env. */
+  env: Record<string, string>;
+}
+
+/** Throws an Error naming the unknown agent and the known ones. */
+export type BackendFor = (agent: string | null) => ResolvedAgent;
 
 export const RUN_ENV_KEY = 'ORCH_RUN_ID';

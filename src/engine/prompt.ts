@@ -1,4 +1,5 @@
 import type { TaskRow } from '../store/index.js';
+import { loadTemplate, renderTemplate } from '../prompts/index.js';
 
 export interface PromptInput {
   task: TaskRow;
@@ -7,36 +8,28 @@ export interface PromptInput {
   targetBranch: string;
 }
 
-/**
- * The built-in coder prompt. Agents work in their own worktree; Orch commits and merges, so the agent must not.
- */
-export function buildPrompt({ task, moduleOverview, completedDeps, targetBranch }: PromptInput): string {
-  const deps = completedDeps.length
-    ? completedDeps.map((d) => `- ${d.id}: ${d.title} (${d.file})${d.description ? ` — ${d.description}` : ''}`).join('\n')
-    : '- none';
-  return [
-    `You are implementing ${task.id}: ${task.title}`,
-    '',
-    `Epic file: ${task.file}`,
-    '',
-    '## Epic',
-    '',
-    task.body.trim(),
-    '',
-    '## Module context',
-    '',
-    moduleOverview?.trim() || '(no 00-overview.md for this module)',
-    '',
-    '## Dependencies already merged into ' + targetBranch,
-    '',
-    deps,
-    '',
-    '## How to work',
-    '',
-    '1. Implement what the epic asks for in this working directory (a git worktree made for this task).',
-    '2. Run the project\'s tests if it has any, and make them pass.',
-    '3. Do not commit, push, rebase or merge: Orch commits your changes and merges them when you finish.',
-    '4. Stay inside this directory. When you are done, reply with a short summary of what you changed.',
-    '',
-  ].join('\n');
+export interface TemplateDirs {
+  projectRoot: string;
+  userConfigDir: string;
+}
+
+/** The variables every task template can use. */
+export function taskVariables({ task, moduleOverview, completedDeps, targetBranch }: PromptInput): Record<string, string> {
+  return {
+    task_id: task.id,
+    title: task.title,
+    module: task.module,
+    epic_file: task.file,
+    epic_content: task.body.trim(),
+    module_context: moduleOverview?.trim() || '(no 00-overview.md for this module)',
+    completed_dependencies: completedDeps.length
+      ? completedDeps.map((d) => `- ${d.id}: ${d.title} (${d.file})${d.description ? ` — ${d.description}` : ''}`).join('\n')
+      : '- none',
+    target_branch: targetBranch,
+  };
+}
+
+/** Renders the `coder` template (or another) for a task; overrides come from the project and the user. */
+export function buildPrompt(input: PromptInput, dirs: TemplateDirs = { projectRoot: '/nonexistent', userConfigDir: '/nonexistent' }, name = 'coder', extra: Record<string, string> = {}): string {
+  return renderTemplate(loadTemplate(name, dirs), { ...taskVariables(input), ...extra });
 }

@@ -4,7 +4,7 @@ import type { AgentEvent, AgentHandle } from '../agents/index.js';
 import type { EventType, RunState } from '../api/index.js';
 import type { RunRow, Store, TaskRow } from '../store/index.js';
 import type { ModuleInfo } from '../plans/index.js';
-import { buildPrompt } from './prompt.js';
+import { buildPrompt, type TemplateDirs } from './prompt.js';
 import { runTrailer, savedRefFor } from './names.js';
 import { statusFiles, type Writeback } from './writeback.js';
 import { RUN_ENV_KEY, type BackendFor, type ProcessPort, type RepoPort } from './ports.js';
@@ -22,9 +22,9 @@ export interface RunnerDeps {
   readme: boolean;
   epicMarker: boolean;
   commitTemplate: string;
-  agentEnv: () => Record<string, string>;
   agentTimeoutMs: number;
   modules: () => ModuleInfo[];
+  templateDirs: TemplateDirs;
   emit: (type: EventType, taskId: string | null, runId: string | null, data: Record<string, unknown>, persist?: boolean) => void;
   /** Called when a run reaches a terminal state or merged: the scheduler looks for new work. */
   onSettled: () => void;
@@ -90,12 +90,21 @@ export function createRunner(d: RunnerDeps) {
 
   async function spawn(run: RunRow): Promise<StepResult> {
     const t = task(run);
-    const backend = d.backendFor(t.agent);
+    let agent;
+    try {
+      agent = d.backendFor(t.agent);
+    } catch (e) {
+      return fail(run, (e as Error).message);
+    }
+    const backend = agent.backend;
     const deps = t.dependsOn.map((id) => d.store.tasks.get(id)).filter((x): x is TaskRow => !!x);
     const overview = d.modules().find((m) => m.name === t.module)?.overview;
-    const prompt = run.sessionId
-      ? `Your previous session on ${t.id} was interrupted. Continue the task where you left off, in this same directory, and reply with a summary when it is done.`
-      : buildPrompt({ task: t, moduleOverview: overview, completedDeps: deps, targetBranch: run.targetBranch });
+    let prompt: string;
+    try {
+      prompt = buildPrompt({ task: t, moduleOverview: overview, completedDeps: deps, targetBranch: run.targetBranch }, d.templateDirs, run.sessionId ? 'resume' : 'coder');
+    } catch (e) {
+      return fail(run, (e as Error).message);
+    }
     const abort = new AbortController();
     const timer = setTimeout(() => abort.abort(new Error('timeout')), d.agentTimeoutMs);
     const handle = backend.start({
@@ -104,7 +113,8 @@ export function createRunner(d: RunnerDeps) {
       prompt,
       resumeSessionId: run.sessionId ?? undefined,
       model: t.model ?? run.model ?? undefined,
-      env: { ...d.agentEnv(), [RUN_ENV_KEY]: run.id },
+      systemPrompt: agent.systemPrompt ?? undefined,
+      env: { ...agent.env, [RUN_ENV_KEY]: run.id },
       signal: abort.signal,
       onLine: (stream, line) => {
         log(run.id, stream === 'stdout' ? 'out' : 'err', line);

@@ -42,6 +42,16 @@ export function createScheduler(d: SchedulerDeps) {
 
   async function launch(task: TaskRow, batch: Batch): Promise<string> {
     const id = newRunId();
+    let backend: string;
+    let model: string | null;
+    try {
+      backend = d.backendId(task);
+      model = d.model(task);
+    } catch (e) {
+      d.store.tasks.setStatus(task.id, 'failed', (e as Error).message);
+      d.emit('task.status', task.id, null, { status: 'failed', error: (e as Error).message });
+      return '';
+    }
     const previous = d.store.runs.forTask(task.id);
     const taken = new Set<string>();
     for (const r of previous) taken.add(r.branch);
@@ -55,8 +65,8 @@ export function createScheduler(d: SchedulerDeps) {
       branch: finalBranch,
       worktree: worktreeFor(d.worktreesDir, id),
       targetBranch: d.targetBranch(),
-      backend: d.backendId(task),
-      model: d.model(task),
+      backend,
+      model,
     });
     d.store.batches.countStarted(batch.id);
     d.store.tasks.setStatus(task.id, 'in_progress');
@@ -87,6 +97,7 @@ export function createScheduler(d: SchedulerDeps) {
         if (busy.has(t.id) || !inScope(batch, t)) continue;
         const runId = await launch(t, batch);
         busy.add(t.id);
+        if (!runId) continue;
         started.push({ taskId: t.id, runId, batchId: batch.id });
         free--;
         left--;
