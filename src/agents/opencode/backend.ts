@@ -11,6 +11,17 @@ export interface OpenCodeBackendOptions {
   env?: NodeJS.ProcessEnv;
   /** Between SIGTERM and SIGKILL on cancel. Default 3000. */
   graceMs?: number;
+  /**
+   * `OPENCODE_CONFIG_CONTENT`: config merged over the user's and the project's `opencode.json`, e.g. a custom
+   * provider `{ provider: { fake: { npm: '@ai-sdk/openai-compatible', options: { baseURL, apiKey }, models: { m: {} } } } }`
+   * used with model `fake/m` (AGENT-CLIS.md 7.5).
+   */
+  config?: Record<string, unknown>;
+  /**
+   * `OPENCODE_DISABLE_MODELS_FETCH=1`: skip the models.dev catalogue download (offline runs, custom providers).
+   * Default false: the catalogue carries the prices that make `costUsd`.
+   */
+  disableModelsFetch?: boolean;
 }
 
 export const OPENCODE_COMMAND_CONFIG_KEY = 'agent.command';
@@ -42,7 +53,11 @@ export const createOpenCodeBackend = (opts: OpenCodeBackendOptions = {}): AgentB
     installHint: installHint(command),
     parse: parseOpenCodeLine,
     args: (req) => buildOpenCodeArgs(opts, req),
-    env: () => ({ OPENCODE_DISABLE_AUTOUPDATE: '1' }),
+    env: () => ({
+      OPENCODE_DISABLE_AUTOUPDATE: '1',
+      ...(opts.config ? { OPENCODE_CONFIG_CONTENT: JSON.stringify(opts.config) } : {}),
+      ...(opts.disableModelsFetch ? { OPENCODE_DISABLE_MODELS_FETCH: '1' } : {}),
+    }),
     observe: (line, state) => {
       const cost = openCodeStepCost(line);
       if (cost !== undefined) state.costUsd = (state.costUsd ?? 0) + cost;
