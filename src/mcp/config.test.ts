@@ -6,7 +6,10 @@ describe('claudeMcpConfig', () => {
   it('describes one stdio server named orch', () => {
     const json = claudeMcpConfig({ node: '/usr/bin/node', entry: '/opt/orch/dist/src/mcp/main.js', env: { ORCH_RUN_ID: 'r1' } });
     expect(JSON.parse(json)).toEqual({
-      mcpServers: { orch: { type: 'stdio', command: '/usr/bin/node', args: ['/opt/orch/dist/src/mcp/main.js'], env: { ORCH_RUN_ID: 'r1' } } },
+      mcpServers: { orch: {
+        type: 'stdio', command: '/usr/bin/node', args: ['/opt/orch/dist/src/mcp/main.js'], env: { ORCH_RUN_ID: 'r1' },
+        timeout: 900_000, alwaysLoad: true,
+      } },
     });
   });
 

@@ -120,6 +120,9 @@ describe('the agent MCP server under the real claude binary', () => {
         { kind: 'done', text: 'Used integer cents as told.', runId: 'run-ask' },
       ]);
       expect(daemon.requests.every((r) => r.authorized)).toBe(true);
+      const first = model.requests.find((r) => r.kind === 'main' && r.scenario === 'ask');
+      const offered = ((first?.body as { tools?: Array<{ name?: string }> } | undefined)?.tools ?? []).map((t) => t.name);
+      expect(offered).toEqual(expect.arrayContaining(['mcp__orch__orch_done', 'mcp__orch__orch_ask', 'mcp__orch__orch_stuck']));
       const results = toolResults(model.requests, 'ask');
       expect(results[0]).toContain(ANSWER);
       expect(results[1]).toContain('recorded the task as done');
