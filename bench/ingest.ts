@@ -1,10 +1,11 @@
 /**
  * Ingest: N concurrent fake agents (bench/fixtures/flood-agent.mjs) each print MB megabytes of Claude stream-json as
- * fast as they can, through the real daemon (in this process) started over its HTTP API. Target from issue 3: the
+ * fast as they can, all at once (each waits after its init line until every agent has started; `--staggered`
+ * lets each flood as soon as it starts), through the real daemon (in this process) started over its HTTP API. Target from issue 3: the
  * daemon stays under 300 MB and keeps up with the output. Prints throughput, the daemon's CPU, peak RSS, event-loop
  * delay, and each agent's own time to print compared with a run of the same agents into /dev/null.
  *
- *   node dist/bench/ingest.js [agents=50] [mb=5]
+ *   node dist/bench/ingest.js [agents=50] [mb=5] [--staggered]
  */
 import { execFileSync, spawn } from 'node:child_process';
 import { chmodSync, closeSync, mkdirSync, mkdtempSync, openSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -18,8 +19,10 @@ import { connect } from '../src/client/index.js';
 import { createPaths } from '../src/paths/index.js';
 import type { BatchReport, StartResponse } from '../src/api/index.js';
 
-const agents = Number(process.argv[2] ?? 50);
-const mb = Number(process.argv[3] ?? 5);
+const positional = process.argv.slice(2).filter((a) => !a.startsWith('--'));
+const agents = Number(positional[0] ?? 50);
+const mb = Number(positional[1] ?? 5);
+const barrier = !process.argv.includes('--staggered');
 const floodAgent = fileURLToPath(new URL('../../bench/fixtures/flood-agent.mjs', import.meta.url));
 const CLK_TCK = 100;
 const MiB = 1024 * 1024;
@@ -50,6 +53,7 @@ const env = {
   XDG_CONFIG_HOME: join(base, 'config'),
   FLOOD_MB: String(mb),
   FLOOD_REPORT_DIR: reportDaemon,
+  FLOOD_BARRIER: barrier ? '1' : '0',
 };
 
 /** cutime + cstime of this process (waited-for children: agents and git), in ms. */
@@ -60,12 +64,19 @@ const childrenCpuMs = (): number => {
 };
 
 const readReports = (dir: string): AgentReport[] =>
-  readdirSync(dir).map((f) => JSON.parse(readFileSync(join(dir, f), 'utf8')) as AgentReport);
+  readdirSync(dir).filter((f) => f.endsWith('.json')).map((f) => JSON.parse(readFileSync(join(dir, f), 'utf8')) as AgentReport);
 
 const pct = (xs: number[], p: number): number => {
   const s = [...xs].sort((a, b) => a - b);
   return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))] ?? 0;
 };
+
+/** Once every agent has printed its init line and waits at the barrier, lets them all flood. Returns when. */
+async function release(dir: string): Promise<number> {
+  while (barrier && readdirSync(dir).filter((f) => f.endsWith('.ready')).length < agents) await new Promise((r) => setTimeout(r, 20));
+  writeFileSync(join(dir, 'go'), '');
+  return Date.now();
+}
 
 /** The same agents, all at once, printing into /dev/null: how fast they print when nothing holds them up. */
 async function unconstrained(): Promise<AgentReport[]> {
@@ -76,6 +87,7 @@ async function unconstrained(): Promise<AgentReport[]> {
     const child = spawn(floodAgent, ['-p', 'flood'], { cwd, env: { ...env, FLOOD_REPORT_DIR: reportDevNull }, stdio: ['ignore', fd, 'inherit'] });
     return new Promise<void>((resolve) => child.once('exit', () => resolve()));
   });
+  await release(reportDevNull);
   await Promise.all(exits);
   closeSync(fd);
   return readReports(reportDevNull);
@@ -101,7 +113,14 @@ async function main(): Promise<number> {
   const c = await connect({ root: repo, daemonFile: paths.daemonFile, daemonLog: paths.daemonLog, start: false });
 
   let peakRss = process.memoryUsage().rss;
-  const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 10);
+  // Every 10 ms: peak RSS; every sample also goes to a timeline so CPU and RSS can be read for the flood window alone.
+  const timeline: Array<{ t: number; cpuUs: number; rss: number }> = [];
+  const sampler = setInterval(() => {
+    const rss = process.memoryUsage().rss;
+    peakRss = Math.max(peakRss, rss);
+    const u = process.cpuUsage();
+    timeline.push({ t: Date.now(), cpuUs: u.user + u.system, rss });
+  }, 10);
   const loopDelay = monitorEventLoopDelay({ resolution: 10 });
   loopDelay.enable();
   const cpu0 = process.cpuUsage();
@@ -110,6 +129,7 @@ async function main(): Promise<number> {
 
   const start = (await c.post('/api/start', {})) as StartResponse;
   if (start.started.length !== agents) throw new Error(`expected ${agents} runs to start, got ${start.started.length} (skipped: ${JSON.stringify(start.skipped)})`);
+  const released = release(reportDaemon);
   let report: BatchReport;
   for (;;) {
     report = (await c.get(`/api/batches/${start.batch.id}`)) as BatchReport;
@@ -117,6 +137,7 @@ async function main(): Promise<number> {
     await new Promise((r) => setTimeout(r, 200));
   }
   const t1 = Date.now();
+  const tGo = await released;
   const cpu = process.cpuUsage(cpu0);
   const childrenMs = childrenCpuMs() - children0;
   loopDelay.disable();
@@ -132,6 +153,10 @@ async function main(): Promise<number> {
   const window = (lastPrint - firstPrint) / 1000;
   const freeWindow = (Math.max(...free.map((r) => r.printEnd)) - Math.min(...free.map((r) => r.printStart))) / 1000;
   const agentCpu = flood.reduce((s, r) => s + r.cpuMs, 0);
+  const inWindow = timeline.filter((x) => x.t >= firstPrint && x.t <= lastPrint);
+  const windowCpuS = inWindow.length < 2 ? 0 : ((inWindow.at(-1)?.cpuUs ?? 0) - (inWindow[0]?.cpuUs ?? 0)) / 1e6;
+  const windowRss = Math.max(0, ...inWindow.map((x) => x.rss));
+  const afterRss = Math.max(0, ...timeline.filter((x) => x.t > lastPrint).map((x) => x.rss));
 
   // What the daemon actually took in: the stdout lines in its run logs.
   let seenBytes = 0;
@@ -150,23 +175,27 @@ async function main(): Promise<number> {
   row('bytes printed by agents', `${(bytes / MiB).toFixed(1)} MiB`);
   row('bytes of stdout in the run logs', `${(seenBytes / MiB).toFixed(1)} MiB${seenBytes >= bytes ? '' : '  (LESS than printed)'}`);
   row('batch wall time (start -> done)', `${((t1 - t0) / 1000).toFixed(2)} s`);
-  row('  start -> first agent printing', `${((firstPrint - t0) / 1000).toFixed(2)} s`);
+  row(barrier ? '  start -> all agents spawned' : '  start -> first agent printing', `${(((barrier ? tGo : firstPrint) - t0) / 1000).toFixed(2)} s`);
   row('  ingest window (first..last print)', `${window.toFixed(2)} s`);
   row('  last print -> batch done (merges)', `${((t1 - lastPrint) / 1000).toFixed(2)} s`);
   row('ingest throughput', `${(bytes / MiB / window).toFixed(1)} MiB/s (${Math.round(lines / window)} lines/s)`);
   row('same agents into /dev/null', `${(bytes / MiB / freeWindow).toFixed(1)} MiB/s (window ${freeWindow.toFixed(2)} s)`);
   row('daemon CPU (this process)', `${daemonCpuS.toFixed(2)} s (user ${(cpu.user / 1e6).toFixed(2)}, sys ${(cpu.system / 1e6).toFixed(2)}), ${(daemonCpuS / ((t1 - t0) / 1000) * 100).toFixed(0)}% of one core`);
+  row('  during the ingest window', `${windowCpuS.toFixed(2)} s, ${((windowCpuS / window) * 100).toFixed(0)}% of one core`);
   row('daemon CPU per MiB ingested', `${((daemonCpuS * 1000) / (bytes / MiB)).toFixed(1)} ms`);
   row('children CPU (agents + git)', `${(childrenMs / 1000).toFixed(2)} s, of which agents ${(agentCpu / 1000).toFixed(2)} s`);
   row('daemon peak RSS', `${(maxRss / MiB).toFixed(0)} MiB (target < 300 MB)${maxRss < 300e6 ? '' : '  OVER TARGET'}`);
+  row('  during the ingest window / after', `${(windowRss / MiB).toFixed(0)} MiB / ${(afterRss / MiB).toFixed(0)} MiB`);
   row('daemon event-loop delay', `p50 ${(loopDelay.percentile(50) / 1e6).toFixed(1)} ms, p99 ${(loopDelay.percentile(99) / 1e6).toFixed(1)} ms, max ${(loopDelay.max / 1e6).toFixed(0)} ms`);
   row('agent time to print, via daemon', ms(flood.map((r) => r.printMs)));
   row('agent time to print, into /dev/null', ms(free.map((r) => r.printMs)));
   row('merged', `${report.merged.length}/${agents}${report.failed.length > 0 ? `, failed: ${report.failed.join(', ')}` : ''}`);
-  const blocked = pct(flood.map((r) => r.printMs), 50) - pct(free.map((r) => r.printMs), 50);
+  const viaDaemon = pct(flood.map((r) => r.printMs), 50);
+  const blocked = viaDaemon - pct(free.map((r) => r.printMs), 50);
   process.stdout.write(
-    `\nAgents were held up on a full pipe for about ${blocked} ms each (median, vs /dev/null): ` +
-      `${blocked > 1000 ? 'the daemon did NOT keep up' : 'the daemon kept up'}.\n`,
+    `\nAgents blocked on a full pipe: ${blocked > 50 ? 'yes' : 'no'}, about ${blocked} ms each (median, vs /dev/null; ` +
+      `${viaDaemon > 0 ? Math.round((blocked / viaDaemon) * 100) : 0}% of their print time). The daemon drained ${(bytes / MiB / window).toFixed(1)} MiB/s ` +
+      `from ${agents} agents at once, ${(bytes / MiB / window / agents * 1024).toFixed(0)} KiB/s per agent.\n`,
   );
   if (report.failed.length > 0) {
     for (const r of report.runs.filter((x) => x.state !== 'done')) process.stdout.write(`  ${r.taskId}: ${r.state} ${r.error ?? ''}\n`);
