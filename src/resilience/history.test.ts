@@ -1,0 +1,76 @@
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { makeTempRepo, type TempRepo } from '../git/testing.js';
+import { checkWorktreeHistory, snapshotRemoteRefs } from './history.js';
+
+let repo: TempRepo;
+afterEach(async () => {
+  await repo.cleanup();
+});
+
+/** A repository with an `origin` (bare, beside it) and a run worktree on `feat/a-E01` made from main. */
+const setup = async () => {
+  repo = await makeTempRepo();
+  const origin = join(repo.dir, 'origin.git');
+  const worktree = join(repo.dir, 'wt');
+  await repo.git.ok(['init', '--quiet', '--bare', origin], { cwd: repo.dir });
+  await repo.git.ok(['remote', 'add', 'origin', origin], { cwd: repo.root });
+  await repo.git.ok(['push', '--quiet', 'origin', 'main'], { cwd: repo.root });
+  await repo.git.ok(['worktree', 'add', '--quiet', '-b', 'feat/a-E01', worktree, repo.head], { cwd: repo.root });
+  const opts = { root: repo.root, worktree, baseSha: repo.head, branch: 'feat/a-E01' };
+  return { worktree, opts, remoteRefs: await snapshotRemoteRefs(repo.git, repo.root) };
+};
+
+describe('checkWorktreeHistory', () => {
+  it('passes a run that only committed on its branch', async () => {
+    const { worktree, opts, remoteRefs } = await setup();
+    expect([...remoteRefs.keys()]).toEqual(['refs/remotes/origin/main']);
+    await repo.commit('feat: one', { 'a.txt': 'a\n' }, worktree);
+    await repo.commit('feat: two', { 'b.txt': 'b\n' }, worktree);
+    expect(await checkWorktreeHistory(repo.git, { ...opts, remoteRefs })).toEqual([]);
+    expect(await checkWorktreeHistory(repo.git, { ...opts, branch: 'refs/heads/feat/a-E01', remoteRefs })).toEqual([]);
+  });
+
+  it('flags a push from the worktree: a new remote-tracking ref', async () => {
+    const { worktree, opts, remoteRefs } = await setup();
+    const sha = await repo.commit('feat: one', { 'a.txt': 'a\n' }, worktree);
+    await repo.git.ok(['push', '--quiet', 'origin', 'HEAD'], { cwd: worktree });
+    expect(await checkWorktreeHistory(repo.git, { ...opts, remoteRefs })).toEqual([
+      { rule: 'push', detail: `new remote ref refs/remotes/origin/feat/a-E01 at ${sha}` },
+    ]);
+    // Without a snapshot pushes go unchecked.
+    expect(await checkWorktreeHistory(repo.git, opts)).toEqual([]);
+  });
+
+  it('flags a moved remote-tracking ref', async () => {
+    const { worktree, opts, remoteRefs } = await setup();
+    const sha = await repo.commit('feat: one', { 'a.txt': 'a\n' }, worktree);
+    await repo.git.ok(['push', '--quiet', 'origin', 'HEAD:main'], { cwd: worktree });
+    const v = await checkWorktreeHistory(repo.git, { ...opts, remoteRefs });
+    expect(v).toEqual([{ rule: 'push', detail: `remote ref refs/remotes/origin/main moved from ${repo.head} to ${sha}` }]);
+  });
+
+  it('flags a branch that no longer descends from its base', async () => {
+    const { worktree, opts } = await setup();
+    const base = await repo.commit('feat: base of the run', { 'base.txt': 'x\n' }, worktree);
+    await repo.commit('feat: work', { 'a.txt': 'a\n' }, worktree);
+    await repo.git.ok(['reset', '--quiet', '--hard', repo.head], { cwd: worktree });
+    await repo.commit('feat: redone', { 'c.txt': 'c\n' }, worktree);
+    const v = await checkWorktreeHistory(repo.git, { ...opts, baseSha: base });
+    expect(v).toHaveLength(1);
+    expect(v[0]).toMatchObject({ rule: 'rewrite-history', detail: expect.stringContaining(`no longer descends from its base ${base}`) });
+  });
+
+  it('flags HEAD off the branch: another branch, detached, and the branch deleted', async () => {
+    const { worktree, opts } = await setup();
+    await repo.git.ok(['switch', '--quiet', '-c', 'other'], { cwd: worktree });
+    expect(await checkWorktreeHistory(repo.git, opts)).toEqual([
+      { rule: 'wrong-branch', detail: `HEAD of ${worktree} is refs/heads/other, expected refs/heads/feat/a-E01` },
+    ]);
+    await repo.git.ok(['switch', '--quiet', '--detach', repo.head], { cwd: worktree });
+    await repo.git.ok(['branch', '-D', 'feat/a-E01'], { cwd: worktree });
+    const v = await checkWorktreeHistory(repo.git, opts);
+    expect(v.map((x) => x.rule)).toEqual(['branch-missing', 'wrong-branch']);
+    expect(v[1]?.detail).toContain(`detached at ${repo.head}`);
+  });
+});
