@@ -20,7 +20,8 @@ import type { MessagesRequestBody, ModelServer, ModelServerOptions, RecordedRequ
 const KEPT_HEADERS = ['x-goog-api-client', 'user-agent', 'content-type'];
 const ROUTE = /^\/v1(?:beta|alpha)?\/models\/([^/:]+):(\w+)$/;
 const SESSION_CONTEXT = /<session_context>[\s\S]*?<\/session_context>/g;
-const CWD_IN_CONTEXT = /(?:current working directory|working directory)[^/\n]*?(\/[^\s'"`]*)/i;
+/** The first of the `**Workspace Directories:**` list items in the CLI's session context. */
+const CWD_IN_CONTEXT = /Workspace Directories:\**\s*\n\s*-\s*(\/\S*)/;
 
 export const geminiTools = toolMapper({
   Write: { name: 'write_file', keys: {} },
@@ -69,7 +70,7 @@ export const geminiConversation = (body: Record<string, unknown>): MessagesReque
       return [];
     });
     return { role: c.role === 'model' ? 'assistant' : 'user', content: blocks };
-  });
+  }).filter((m) => m.content.length > 0);
   const tools = (Array.isArray(body.tools) ? body.tools.filter(isRecord) : [])
     .flatMap((t) => (Array.isArray(t.functionDeclarations) ? t.functionDeclarations.filter(isRecord) : []))
     .map((d) => ({ name: String(d.name ?? '') }));

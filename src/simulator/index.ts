@@ -40,3 +40,5 @@ export type {
   ConversationContext, HttpErrorSpec, MessagesRequestBody, ModelServer, ModelServerOptions, RecordedRequest, RequestKind,
   Scenario, ScenarioPicker, Step, StepSource, StepUsage, ToolCall,
 } from './types.js';
+export { startGeminiServer } from './gemini.js';
+export { startOpenAIChatServer } from './openai-chat.js';

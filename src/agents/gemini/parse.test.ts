@@ -4,7 +4,10 @@ import { describe, expect, it } from 'vitest';
 import type { AgentEvent } from '../types.js';
 import { parseGeminiLine } from './parse.js';
 
-/** Transcripts in the shapes Gemini CLI 0.61.0 printed against a fake server (AGENT-CLIS.md 7.3); not captured here. */
+/**
+ * `real-*`: captured from Gemini CLI 0.61.0 by `gemini.slow.test.ts` (ORCH_CAPTURE_FIXTURES=1). The others are
+ * written in the shapes of AGENT-CLIS.md 7.3, for cases the slow test does not provoke.
+ */
 const fixture = (name: string): AgentEvent[] =>
   readFileSync(fileURLToPath(new URL(`./fixtures/${name}.jsonl`, import.meta.url)), 'utf8').split('\n').flatMap(parseGeminiLine);
 
@@ -38,6 +41,34 @@ describe('parseGeminiLine on transcripts', () => {
   it('API error: result not ok, with the error type and message', () => {
     const result = fixture('api-error-500').at(-1);
     expect(result).toMatchObject({ type: 'result', ok: false, subtype: 'unknown', text: expect.stringContaining('scripted failure') });
+  });
+});
+
+describe('parseGeminiLine on real Gemini CLI 0.61.0 transcripts', () => {
+  it('write_file then run_shell_command then text: session, deltas, tools, usage from result.stats', () => {
+    const events = fixture('real-success-tools');
+    expect(ofType(events, 'unparsed')).toEqual([]);
+    expect(events[0]).toEqual({ type: 'session', sessionId: 'e8a06517-29a6-4d5e-a494-5c55ce47c282', model: 'gemini-2.5-flash' });
+    expect(ofType(events, 'text').map((e) => e.text)).toEqual(['Writing the file.', 'Running a command.', 'Done. Tool ran.']);
+    expect(ofType(events, 'tool_call').map((e) => [e.name, e.input])).toEqual([
+      ['write_file', { file_path: 'made.txt', content: 'hello from the simulator\n' }],
+      ['run_shell_command', { command: 'echo hi-from-shell | tee shell.txt', description: 'echo' }],
+    ]);
+    const calls = ofType(events, 'tool_call').map((e) => e.id);
+    expect(ofType(events, 'tool_result').map((e) => [e.id, e.isError, e.output])).toEqual([[calls[0], false, ''], [calls[1], false, 'hi-from-shell']]);
+    const usage = { inputTokens: 36859, outputTokens: 49, cacheReadTokens: 0, cacheWriteTokens: 0 };
+    expect(events.slice(-2)).toEqual([{ type: 'usage', usage }, { type: 'result', ok: true, text: '', usage }]);
+  });
+
+  it('resume: the same session id again', () => {
+    const events = fixture('real-resume');
+    expect(events[0]).toMatchObject({ type: 'session', sessionId: 'e8a06517-29a6-4d5e-a494-5c55ce47c282' });
+    expect(events.at(-1)).toMatchObject({ type: 'result', ok: true });
+  });
+
+  it('HTTP 500 with maxAttempts 1: a result not ok, the API error as text', () => {
+    const result = fixture('real-api-error-500').at(-1);
+    expect(result).toMatchObject({ type: 'result', ok: false, subtype: 'unknown', text: expect.stringContaining('"message\":\"scripted failure') });
   });
 });
 

@@ -4,7 +4,10 @@ import { describe, expect, it } from 'vitest';
 import type { AgentEvent } from '../types.js';
 import { openCodeStepCost, parseOpenCodeLine } from './parse.js';
 
-/** Transcripts in the shapes OpenCode 1.18.33 printed (AGENT-CLIS.md 7.7; `done` from 5); not captured here. */
+/**
+ * `real-*`: captured from OpenCode 1.18.33 by `opencode.slow.test.ts` (ORCH_CAPTURE_FIXTURES=1). The others are
+ * written in the shapes of AGENT-CLIS.md 7.7 (and `done` from 5, which 1.18.33 never prints).
+ */
 const read = (name: string): string[] => readFileSync(fileURLToPath(new URL(`./fixtures/${name}.jsonl`, import.meta.url)), 'utf8').split('\n');
 const fixture = (name: string): AgentEvent[] => read(name).flatMap(parseOpenCodeLine);
 
@@ -45,6 +48,41 @@ describe('parseOpenCodeLine on transcripts', () => {
     expect(ofType(events, 'text')).toEqual([]);
     expect(events.at(-1)).toEqual({ type: 'result', ok: false, text: '', subtype: 'done:idle', errors: ['permission rejected: bash'] });
     expect(parseOpenCodeLine('{"type":"done","reason":"idle","rejected":[]}')).toEqual([{ type: 'result', ok: true, text: '', subtype: 'done:idle' }]);
+  });
+});
+
+describe('parseOpenCodeLine on real OpenCode 1.18.33 transcripts', () => {
+  it('write then bash then text: three steps, tools completed, tokens per step, cost 0', () => {
+    const lines = read('real-success-tools');
+    const events = lines.flatMap(parseOpenCodeLine);
+    expect(ofType(events, 'unparsed')).toEqual([]);
+    expect(new Set(ofType(events, 'session').map((e) => e.sessionId))).toEqual(new Set(['ses_dff299a8bffeSEcN8CaaLCpq81']));
+    expect(ofType(events, 'session')).toHaveLength(3);
+    expect(ofType(events, 'text').map((e) => e.text)).toEqual(['Writing the file.', 'Running a command.', 'Done. Tool ran.']);
+    expect(ofType(events, 'tool_call').map((e) => [e.name, e.input])).toEqual([
+      ['write', { filePath: 'made.txt', content: 'hello from the simulator\n' }],
+      ['bash', { command: 'echo hi-from-shell | tee shell.txt', description: 'echo' }],
+    ]);
+    expect(ofType(events, 'tool_result').map((e) => [e.isError, e.output])).toEqual([[false, 'Wrote file successfully.'], [false, 'hi-from-shell\n']]);
+    const usage = ofType(events, 'usage').map((e) => e.usage);
+    expect(usage).toHaveLength(3);
+    expect(usage.every((u) => u.inputTokens > 0 && u.outputTokens > 0)).toBe(true);
+    expect(lines.map(openCodeStepCost).filter((c) => c !== undefined)).toEqual([0, 0, 0]);
+    expect(ofType(events, 'result')).toEqual([]);
+  });
+
+  it('resume: the same session id, one bash call', () => {
+    const events = fixture('real-resume');
+    expect(ofType(events, 'unparsed')).toEqual([]);
+    expect(ofType(events, 'tool_call').map((e) => e.name)).toEqual(['bash']);
+    expect(ofType(events, 'text').at(-1)?.text).toBe('Resumed.');
+  });
+
+  it('HTTP 500 after the retries: one error event carrying the session, nothing else', () => {
+    expect(fixture('real-api-error-500')).toEqual([
+      { type: 'session', sessionId: 'ses_dff28eb16ffeTKePltm0DBclLP' },
+      { type: 'error', message: 'APIError: scripted failure' },
+    ]);
   });
 });
 
