@@ -73,7 +73,7 @@ const pct = (xs: number[], p: number): number => {
 
 /** Once every agent has printed its init line and waits at the barrier, lets them all flood. Returns when. */
 async function release(dir: string): Promise<number> {
-  while (barrier && readdirSync(dir).filter((f) => f.endsWith('.ready')).length < agents) await new Promise((r) => setTimeout(r, 20));
+  while (barrier && readdirSync(dir).filter((f) => f.endsWith('.ready')).length < agents) await new Promise((r) => setTimeout(r, 100));
   writeFileSync(join(dir, 'go'), '');
   return Date.now();
 }
@@ -112,11 +112,15 @@ async function main(): Promise<number> {
   const paths = createPaths(env).project(repo);
   const c = await connect({ root: repo, daemonFile: paths.daemonFile, daemonLog: paths.daemonLog, start: false });
 
-  let peakRss = process.memoryUsage().rss;
+  const rssBefore = process.memoryUsage().rss;
+  let peakRss = rssBefore;
+  let atPeak = process.memoryUsage();
   // Every 10 ms: peak RSS; every sample also goes to a timeline so CPU and RSS can be read for the flood window alone.
   const timeline: Array<{ t: number; cpuUs: number; rss: number }> = [];
   const sampler = setInterval(() => {
-    const rss = process.memoryUsage().rss;
+    const m = process.memoryUsage();
+    const rss = m.rss;
+    if (rss > peakRss) atPeak = m;
     peakRss = Math.max(peakRss, rss);
     const u = process.cpuUsage();
     timeline.push({ t: Date.now(), cpuUs: u.user + u.system, rss });
@@ -185,6 +189,7 @@ async function main(): Promise<number> {
   row('daemon CPU per MiB ingested', `${((daemonCpuS * 1000) / (bytes / MiB)).toFixed(1)} ms`);
   row('children CPU (agents + git)', `${(childrenMs / 1000).toFixed(2)} s, of which agents ${(agentCpu / 1000).toFixed(2)} s`);
   row('daemon peak RSS', `${(maxRss / MiB).toFixed(0)} MiB (target < 300 MB)${maxRss < 300e6 ? '' : '  OVER TARGET'}`);
+  row('  at the peak', `heap used ${(atPeak.heapUsed / MiB).toFixed(0)} MiB, external ${(atPeak.external / MiB).toFixed(0)} MiB (buffers ${(atPeak.arrayBuffers / MiB).toFixed(0)}); before start ${(rssBefore / MiB).toFixed(0)} MiB`);
   row('  during the ingest window / after', `${(windowRss / MiB).toFixed(0)} MiB / ${(afterRss / MiB).toFixed(0)} MiB`);
   row('daemon event-loop delay', `p50 ${(loopDelay.percentile(50) / 1e6).toFixed(1)} ms, p99 ${(loopDelay.percentile(99) / 1e6).toFixed(1)} ms, max ${(loopDelay.max / 1e6).toFixed(0)} ms`);
   row('agent time to print, via daemon', ms(flood.map((r) => r.printMs)));
