@@ -38,7 +38,7 @@ export async function preflight(client: GitHubClient, repo: { owner: string; rep
     scopes = scopesOf(user.headers);
   } catch (error) {
     // Installation tokens (GitHub Actions' GITHUB_TOKEN) cannot read /user; the repository check decides.
-    if (!(error instanceof ForgeError && error.status === 403)) return asProblem(error, 'GET /user');
+    if (!(error instanceof ForgeError && error.status === 403 && /not accessible by integration/i.test(error.message))) return asProblem(error, 'GET /user');
   }
 
   let data;

@@ -60,6 +60,9 @@ export class OpenApi {
     normaliseNullable(spec);
     this.ajv = new Ajv({ strict: false, allErrors: true, validateSchema: false });
     addFormats(this.ajv);
+    // GitHub's own formats, beside the standard ones ajv-formats knows.
+    this.ajv.addFormat('repo.nwo', /^[\w.-]+\/[\w.-]+$/);
+    this.ajv.addFormat('timestamp', true);
     this.ajv.addSchema({ $id: 'gh', paths: spec.paths, components: spec.components });
   }
 
@@ -101,16 +104,18 @@ export class OpenApi {
       return { name: node.name as string, in: node.in as string, required: node.required === true, schema: node.schema as Node | undefined, schemaAt: [...at, 'schema'] };
     });
 
+    const errorAt: Pointer = ['components', 'schemas', 'basic-error'];
     const responseAt = (status: number): Pointer | 'no-content' | undefined => {
       const responses = op.responses as Node;
       const entry = responses[String(status)] ? String(status) : responses.default ? 'default' : undefined;
       if (!entry) return undefined;
       const { node, at } = this.resolve([...opAt, 'responses', entry]);
       const content = node.content as Node | undefined;
-      if (!content?.['application/json']) return 'no-content';
+      // Real GitHub sends `{ message, documentation_url }` with every error even where the description
+      // lists none (e.g. 422 "Reference does not exist" on DELETE git/refs); such errors use basic-error.
+      if (!content?.['application/json']) return status >= 400 ? errorAt : 'no-content';
       return [...at, 'content', 'application/json', 'schema'];
     };
-    const errorAt: Pointer = ['components', 'schemas', 'basic-error'];
 
     const spec: OperationSpec = {
       operationId: op.operationId as string,
@@ -170,6 +175,8 @@ function normaliseNullable(node: unknown): void {
   if (!node || typeof node !== 'object') return;
   const obj = node as Node;
   for (const value of Object.values(obj)) normaliseNullable(value);
+  // ajv checks `enum` on its own, so a nullable enum must list null itself.
+  if (obj.nullable === true && Array.isArray(obj.enum) && !obj.enum.includes(null)) obj.enum.push(null);
   if (obj.nullable === true && obj.type === undefined && obj.$ref === undefined) {
     const inner: Node = { ...obj };
     delete inner.nullable;
