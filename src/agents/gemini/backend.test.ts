@@ -1,8 +1,8 @@
-import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { buildGeminiArgs, createGeminiBackend } from './backend.js';
+import { buildGeminiArgs, createGeminiBackend, writeGeminiSettings } from './backend.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'orch-fake-gemini-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -63,5 +63,18 @@ describe('gemini backend outcomes (fake executable)', () => {
     const c = await createGeminiBackend({ command: 'orch-no-gemini', env: { PATH: dir } }).check();
     expect(c.ok).toBe(false);
     if (!c.ok) expect(c.error).toContain('npm i -g @google/gemini-cli');
+  });
+
+  it('home sets GEMINI_CLI_HOME; writeGeminiSettings writes the headless settings merged with extras', async () => {
+    const command = fake('home', `console.log(JSON.stringify(${JSON.stringify(INIT)})); console.log(JSON.stringify({ type: 'message', role: 'assistant', content: String(process.env.GEMINI_CLI_HOME) })); console.log(JSON.stringify(${JSON.stringify(OK)}));`);
+    const home = join(dir, 'gh');
+    const o = await createGeminiBackend({ command, home }).start({ runId: 'r', cwd: dir, prompt: 'p', env: { PATH: process.env.PATH ?? '' } }).result;
+    expect(o.resultText).toBe(home);
+    const file = writeGeminiSettings(home, { general: { maxAttempts: 1 } });
+    expect(JSON.parse(readFileSync(file, 'utf8'))).toEqual({
+      security: { auth: { selectedType: 'gemini-api-key' } },
+      privacy: { usageStatisticsEnabled: false },
+      general: { enableAutoUpdate: false, enableAutoUpdateNotification: false, maxAttempts: 1 },
+    });
   });
 });

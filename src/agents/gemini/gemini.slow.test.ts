@@ -25,9 +25,10 @@ const MODEL = 'gemini-2.5-flash';
 
 if (!GEMINI) process.stdout.write('gemini.slow.test.ts skipped: no node_modules/.bin/gemini and ORCH_GEMINI_BIN is unset\n');
 
-/** First prompt: write a file, run a shell command, end. A follow-up: one shell command. `FAIL`: HTTP 500. `SLOW`: a long command. */
-const scenario = (ctx: ConversationContext): Scenario => {
+/** `Deliverables`: the default epic scenario. First prompt: write a file, run a shell command, end. A follow-up: one shell command. `FAIL`: HTTP 500. `SLOW`: a long command. */
+const scenario = (ctx: ConversationContext): Scenario | undefined => {
   if (ctx.promptText.includes('FAIL')) return [{ httpError: { status: 500, message: 'scripted failure' } }];
+  if (ctx.promptText.includes('Deliverables')) return undefined;
   if (ctx.promptText.includes('SLOW')) return [{ tools: [{ name: 'Bash', input: { command: 'sleep 30', description: 'wait' } }] }];
   if (ctx.promptIndex > 0) return [{ text: 'Continuing.', tools: [{ name: 'Bash', input: { command: 'echo again > resumed.txt', description: 'again' } }] }, { text: 'Resumed.' }];
   return [
@@ -72,7 +73,7 @@ const run = async (name: string, cwd: string, req: Partial<AgentRunRequest> & { 
   return { outcome, events, stderr };
 };
 
-describe.skipIf(!GEMINI)('gemini backend (real binary, simulated Gemini API)', () => {
+describe.skipIf(!GEMINI)('gemini backend (real binary, simulated Gemini API)', { timeout: 120_000 }, () => {
   let repo: string;
   let firstSession = '';
 
@@ -131,6 +132,19 @@ describe.skipIf(!GEMINI)('gemini backend (real binary, simulated Gemini API)', (
     expect(outcome.error).toContain('Gemini CLI reported an error');
     expect(outcome.error).toContain('scripted failure');
     expect(server.requests.slice(before).filter((r) => r.kind === 'main')).toHaveLength(1);
+  });
+
+  it('the default epic scenario writes the deliverables at absolute paths and runs its verify command', async () => {
+    const dir = makeRepo('repic');
+    const before = server.requests.length;
+    const { outcome, events, stderr } = await run('epic', dir, { prompt: 'Deliverables: `src/epic.ts` `notes/epic.md`' });
+    expect(outcome.error, stderr.join('\n')).toBeUndefined();
+    expect(outcome.resultText).toContain('Wrote 2 file(s): src/epic.ts, notes/epic.md');
+    expect(readFileSync(join(dir, 'src/epic.ts'), 'utf8')).toContain('export const epic = "src/epic.ts";');
+    expect(existsSync(join(dir, 'notes/epic.md'))).toBe(true);
+    const writes = events.filter((e) => e.type === 'tool_call' && e.name === 'write_file');
+    expect(JSON.stringify(writes)).toContain(join(dir, 'src/epic.ts'));
+    expect(server.requests.slice(before).filter((r) => r.kind === 'main').map((r) => r.scenario)).toEqual(['epic', 'epic', 'epic']);
   });
 
   it('an unknown session id fails (exit 42) without a result event', async () => {

@@ -72,4 +72,12 @@ describe('opencode backend outcomes (fake executable)', () => {
       console.log(JSON.stringify({ type: 'text', sessionID: 's', part: { text: process.env.OPENCODE_DISABLE_AUTOUPDATE + ' ' + stdin } }));`));
     expect(o).toMatchObject({ ok: true, resultText: '1 closed' });
   });
+
+  it('passes the config as OPENCODE_CONFIG_CONTENT and, when asked, OPENCODE_DISABLE_MODELS_FETCH', async () => {
+    const command = fake('config', `console.log(JSON.stringify({ type: 'text', sessionID: 's', part: { text: process.env.OPENCODE_CONFIG_CONTENT + ' ' + process.env.OPENCODE_DISABLE_MODELS_FETCH } }));`);
+    const run = (opts: Parameters<typeof createOpenCodeBackend>[0]) =>
+      createOpenCodeBackend({ command, ...opts }).start({ runId: 'r', cwd: dir, prompt: 'p', env: { PATH: process.env.PATH ?? '' } }).result;
+    expect((await run({ config: { provider: {} }, disableModelsFetch: true })).resultText).toBe('{"provider":{}} 1');
+    expect((await run({})).resultText).toBe('undefined undefined');
+  });
 });

@@ -24,9 +24,10 @@ const MODEL = 'sim/sim-model';
 
 if (!OPENCODE) process.stdout.write('opencode.slow.test.ts skipped: no node_modules/.bin/opencode and ORCH_OPENCODE_BIN is unset\n');
 
-/** First prompt: write a file, run a shell command, end. A follow-up: one shell command. `FAIL`: HTTP 500. `SLOW`: a long command. */
-const scenario = (ctx: ConversationContext): Scenario => {
+/** `Deliverables`: the default epic scenario. First prompt: write a file, run a shell command, end. A follow-up: one shell command. `FAIL`: HTTP 500. `SLOW`: a long command. */
+const scenario = (ctx: ConversationContext): Scenario | undefined => {
   if (ctx.promptText.includes('FAIL')) return [{ httpError: { status: 500, message: 'scripted failure', retryAfter: 0.01 } }];
+  if (ctx.promptText.includes('Deliverables')) return undefined;
   if (ctx.promptText.includes('SLOW')) return [{ tools: [{ name: 'Bash', input: { command: 'sleep 30', description: 'wait' } }] }];
   if (ctx.promptIndex > 0) return [{ text: 'Continuing.', tools: [{ name: 'Bash', input: { command: 'echo again > resumed.txt', description: 'again' } }] }, { text: 'Resumed.' }];
   return [
@@ -142,6 +143,19 @@ describe.skipIf(!OPENCODE)('opencode backend (real binary, simulated Chat Comple
     expect(Date.now() - started).toBeLessThan(60_000);
     expect(server.requests.slice(before).filter((r) => r.kind === 'main')).toHaveLength(6);
   }, 120_000);
+
+  it('the default epic scenario writes the deliverables at absolute paths and runs its verify command', async () => {
+    const dir = makeRepo('repic');
+    const before = server.requests.length;
+    const { outcome, events, stderr } = await run('epic', dir, { prompt: 'Deliverables: `src/epic.ts` `notes/epic.md`' });
+    expect(outcome.error, stderr.join('\n')).toBeUndefined();
+    expect(outcome.resultText).toContain('Wrote 2 file(s): src/epic.ts, notes/epic.md');
+    expect(readFileSync(join(dir, 'src/epic.ts'), 'utf8')).toContain('export const epic = "src/epic.ts";');
+    expect(existsSync(join(dir, 'notes/epic.md'))).toBe(true);
+    const writes = events.filter((e) => e.type === 'tool_call' && e.name === 'write');
+    expect(JSON.stringify(writes)).toContain(join(dir, 'src/epic.ts'));
+    expect(server.requests.slice(before).filter((r) => r.kind === 'main').map((r) => r.scenario)).toEqual(['epic', 'epic', 'epic']);
+  });
 
   it('an unknown session id fails (exit 1) without a result event', async () => {
     const { outcome } = await run('bad-resume', repo, { prompt: 'continue', resumeSessionId: 'ses_doesnotexist0000000000000' });
