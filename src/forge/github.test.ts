@@ -62,10 +62,10 @@ describe('pull requests', () => {
     expect(fx.server.requests.filter((r) => r.operation === 'pulls/create')).toHaveLength(1);
   });
 
-  test('a create that times out after GitHub made the pull request finds it instead of duplicating', async () => {
+  test('a create that times out is retried after a back-off and opens exactly one pull request', async () => {
     await fx.pushBranch('orch/task-2', { 'b.txt': 'b\n' });
     const forge = fx.makeForge({ timeoutMs: 300 });
-    // The server makes the PR on the second POST only after the first hung; the retry then sees "already exists".
+    // The first POST hangs before the handler runs; the retry after the per-attempt timeout creates the PR.
     fx.server.fail({ method: 'POST', path: /\/pulls$/, failure: { kind: 'timeout' } });
     const pr = await forge.findOrCreatePullRequest({ head: 'orch/task-2', base: 'main', title: 'T2', body: '' });
     expect(pr).toMatchObject({ number: 1, created: true });
