@@ -27,6 +27,11 @@ export interface AgentRunRequest {
   resumeSessionId?: string;
   model?: string;
   systemPrompt?: string;
+  /**
+   * Orch's MCP server for this run (signals, questions, build/test/lint tools): the stdio command and its
+   * environment. Each backend passes it in its own CLI's format; one that cannot ignores it.
+   */
+  mcp?: { command: string; args: string[]; env: Record<string, string>; tools: string[]; /** A private (0700) dir for config files that carry the token: never put it on a command line. */ configDir: string };
   /** Environment for the child, already sanitised by the caller. */
   env: Record<string, string>;
   /** Raw stdout/stderr lines, for the run log. */

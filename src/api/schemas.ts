@@ -10,6 +10,8 @@ export const RunState = z.enum([
   'preparing',
   'spawning',
   'running',
+  /** No agent process: waits for an answer, guidance (stuck) or a retry delay; holds its worktree and session. */
+  'waiting',
   'agent_done',
   'committed',
   'merging',
@@ -141,7 +143,8 @@ export const Status = z.object({
   ready: z.number(),
   maxParallel: z.number(),
   active: z.array(Run),
-  waiting: z.array(z.object({ runId: z.string(), taskId: z.string(), reason: z.string() })),
+  /** What waits and why: runs whose merge waits, and tasks held back (e.g. their agent CLI is missing). */
+  waiting: z.array(z.object({ runId: z.string().nullable(), taskId: z.string(), reason: z.string() })),
   batches: z.array(Batch),
   totals: Usage,
   lastSync: z.object({ at: z.string(), ok: z.boolean(), issues: z.number() }).nullable(),
@@ -162,6 +165,9 @@ export const EventType = z.enum([
   'run.usage',
   'run.output',
   'run.waiting',
+  'run.signal',
+  'run.question',
+  'run.answer',
   'batch.started',
   'batch.finished',
   'daemon.started',

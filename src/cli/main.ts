@@ -7,6 +7,8 @@ import { CliError, Exit, type GlobalOptions } from './context.js';
 import { registerPlanCommands } from './commands/plan.js';
 import { registerRunCommands } from './commands/run.js';
 import { registerDaemonCommands } from './commands/daemon.js';
+import { registerDoctorCommand } from './commands/doctor.js';
+import { registerQuestionCommands } from './commands/questions.js';
 import { red } from './format.js';
 
 const program = new Command('orch')
@@ -21,6 +23,8 @@ const globals = (): GlobalOptions => program.opts<GlobalOptions>();
 registerPlanCommands(program, globals);
 registerRunCommands(program, globals);
 registerDaemonCommands(program, globals);
+registerDoctorCommand(program, globals);
+registerQuestionCommands(program, globals);
 
 /** The one top-level handler: a clear message and a meaningful exit code. */
 function exitCodeFor(e: unknown): number {

@@ -66,6 +66,27 @@ const AgentSchema = z
       .max(10_080)
       .default(60)
       .describe('A run still going after this many minutes is stopped and marked failed.'),
+    stuck_minutes: z
+      .number()
+      .int()
+      .min(1)
+      .max(1440)
+      .default(15)
+      .describe('An agent with no output for this many minutes is stopped and its run waits for guidance (orch resume TASK --guidance ...).'),
+    max_retries: z
+      .number()
+      .int()
+      .min(0)
+      .max(20)
+      .default(3)
+      .describe('Transient failures (rate limit, overload, timeouts, 5xx) retried with exponential backoff and jitter before a run fails.'),
+    max_test_failures: z
+      .number()
+      .int()
+      .min(0)
+      .max(100)
+      .default(3)
+      .describe('A run whose tests still fail after this many test runs in a row waits for a human. 0 = never.'),
     pass_env: z
       .array(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*\*?$/, 'a variable name, optionally ending in *'))
       .default(() => [])

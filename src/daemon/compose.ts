@@ -5,12 +5,19 @@ import { createGit, defaultBranch, repoRoot } from '../git/index.js';
 import { createBackend, DEFAULT_DISALLOWED_TOOLS, isAlive, isOurProcess, killGroup, sanitizeEnv, SUPPORTED_BACKENDS, type BackendConfig } from '../agents/index.js';
 import { createEngine, RUN_ENV_KEY, type BackendFor, type Engine, type ResolvedAgent } from '../engine/index.js';
 import { createRepoPort } from './repo.js';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { mcpServerEnv, ORCH_MCP_TOOLS } from '../mcp/index.js';
+
+const mcpEntry = fileURLToPath(new URL('../mcp/main.js', import.meta.url));
 
 export interface ComposeOptions {
   /** Any directory inside the project's git repository. */
   root: string;
   env?: NodeJS.ProcessEnv;
   log?: (msg: string) => void;
+  /** Filled in by the server once it listens; agents' MCP servers call the daemon there. */
+  address?: { url?: string; token?: string };
 }
 
 export class ProjectError extends Error {
@@ -59,6 +66,12 @@ export async function composeDaemon(o: ComposeOptions): Promise<{
     backendFor: createAgentResolver(config, env),
     log,
     userConfigDir: allPaths.configDir,
+    mcpFor: (run) => {
+      const a = o.address;
+      if (!a?.url || !a.token) return undefined;
+      const env = mcpServerEnv({ daemonUrl: a.url, token: a.token, runId: run.id, commands: config.commands });
+      return { command: process.execPath, args: [mcpEntry], env, tools: [...ORCH_MCP_TOOLS], configDir: join(paths.stateDir, 'runs', run.id) };
+    },
   });
   return { root, paths, config, targetBranch, engine, close: () => store.close() };
 }

@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import * as g from '../git/index.js';
 import type { GitRunner } from '../git/index.js';
 import type { RepoPort } from '../engine/index.js';
+import { checkWorktreeHistory, snapshotRemoteRefs } from '../resilience/index.js';
 
 /** Binds the git layer to one repository for the engine. */
 export function createRepoPort(git: GitRunner, root: string): RepoPort {
@@ -43,6 +44,8 @@ export function createRepoPort(git: GitRunner, root: string): RepoPort {
     async deleteBranch(name) {
       await g.deleteBranch(git, root, name, { force: true });
     },
+    snapshotRemoteRefs: () => snapshotRemoteRefs(git, root),
+    checkHistory: ({ worktree, baseSha, branch, remoteRefs }) => checkWorktreeHistory(git, { root, worktree, baseSha, branch, remoteRefs }),
     async clearStaleLocks() {
       // Only Orch's own worktrees: a lock in the user's checkout may belong to a git they are running right now.
       for (const w of await g.listWorktrees(git, root)) if (w.path !== root) await g.clearStaleLocks(git, w.path, 60_000);

@@ -31,6 +31,20 @@ export function registerRoutes(router: ReturnType<typeof createRouter>, d: Route
     }
     return engine.stop((tasks as string[] | undefined) ?? []);
   });
+  router.post('/api/runs/:id/signals', async (_q, res, { params, body }) => {
+    const sig = engine.signal(params.id ?? '', body);
+    res.writeHead(201, { 'content-type': 'application/json' });
+    res.end(JSON.stringify(sig));
+    return undefined;
+  });
+  router.get('/api/runs/:id/signals/:sid', async (_q, _r, { params }) => engine.getSignal(params.id ?? '', params.sid ?? ''));
+  router.get('/api/questions', async () => engine.questions());
+  router.post('/api/questions/:id/answer', async (_q, _r, { params, body }) => engine.answer(params.id ?? '', body));
+  router.post('/api/resume', async (_q, _r, { body }) => {
+    const b = body as { task?: unknown; guidance?: unknown };
+    if (typeof b.task !== 'string') throw new HttpError(400, 'bad_request', 'task (a task id) is required');
+    return engine.resume(b.task, typeof b.guidance === 'string' ? b.guidance : undefined);
+  });
   router.get('/api/batches/:id', async (_q, _r, { params }) => engine.batch(params.id ?? ''));
   router.get('/api/runs/:id', async (_q, _r, { params }) => {
     const run = engine.run(params.id ?? '');

@@ -24,7 +24,8 @@ export class DaemonRunningError extends Error {
  */
 export async function serve(o: ServeOptions): Promise<{ port: number; stopped: Promise<void>; stop: () => Promise<void> }> {
   const log = o.log ?? ((m: string) => process.stderr.write(`[orch] ${m}\n`));
-  const c = await composeDaemon({ ...o, log });
+  const address: { url?: string; token?: string } = {};
+  const c = await composeDaemon({ ...o, log, address });
   const lock = acquireLock(c.paths.lockFile);
   if (!lock.ok) {
     c.close();
@@ -72,6 +73,8 @@ export async function serve(o: ServeOptions): Promise<{ port: number; stopped: P
     server = await router.listen(host, o.port ?? c.config.daemon.port);
     const addr = server.address();
     port = typeof addr === 'object' && addr ? addr.port : 0;
+    address.url = `http://${host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host}:${port}`;
+    address.token = token;
     await c.engine.boot();
     writeDaemonInfo(c.paths.daemonFile, { pid: process.pid, host, port, token, root: c.root, version: VERSION, startedAt });
     log(`daemon for ${c.root} on http://${host}:${port} (pid ${process.pid}), target branch ${c.targetBranch}`);

@@ -1,7 +1,10 @@
 import { dispatchOrder } from '../graph/index.js';
-import type { Event, EventType, Run, Status, SyncResult, Task, TaskStatus } from '../api/index.js';
+import { AnswerRequest, SignalRequest, type Event, type EventType, type Run, type Signal, type Status, type SyncResult, type Task, type TaskStatus } from '../api/index.js';
 import type { ModuleInfo } from '../plans/index.js';
-import type { Store, TaskRow } from '../store/index.js';
+import type { RunRow, Store, TaskRow } from '../store/index.js';
+import type { AgentRunRequest } from '../agents/index.js';
+import { createCircuitBreaker, createStuckDetector } from '../resilience/index.js';
+import { buildPrompt } from './prompt.js';
 import type { Config } from '../config/index.js';
 import { createRunner } from './runner.js';
 import { createScheduler, normalizeTaskId, RequestError } from './scheduler.js';
@@ -23,12 +26,16 @@ export interface EngineDeps {
   procs: ProcessPort;
   backendFor: BackendFor;
   log: (msg: string) => void;
+  /** Orch's MCP server for a run's agent (late-bound: it needs the daemon's address). */
+  mcpFor?: (run: RunRow) => AgentRunRequest['mcp'];
   /** The user's orch config dir (for prompt overrides in <dir>/prompts). */
   userConfigDir: string;
 }
 
 export function createEngine(d: EngineDeps) {
   const listeners = new Set<(e: Event) => void>();
+  const breaker = createCircuitBreaker({ failureThreshold: 3, cooldownMs: 60_000 });
+  const stuck = createStuckDetector({ idleMs: d.config.agent.stuck_minutes * 60_000 });
   let modules: ModuleInfo[] = [];
   let lastSync: Status['lastSync'] = null;
   const targetMutex = createMutex();
@@ -67,6 +74,15 @@ export function createEngine(d: EngineDeps) {
     agentTimeoutMs: cfg.agent.timeout_minutes * 60_000,
     modules: () => modules,
     templateDirs: { projectRoot: d.root, userConfigDir: d.userConfigDir },
+    mcpFor: d.mcpFor,
+    maxRetries: cfg.agent.max_retries,
+    maxTestFailures: cfg.agent.max_test_failures,
+    stuckMs: cfg.agent.stuck_minutes * 60_000,
+    onActivity: (runId, ended) => (ended ? stuck.forget(runId) : stuck.touch(runId)),
+    onTurnEnd: (backendId, verdict) => {
+      if (verdict.kind === 'retry' || (verdict.kind === 'fail' && verdict.transient)) breaker.recordFailure(backendId);
+      else breaker.recordSuccess(backendId);
+    },
     emit,
     onSettled: () => scheduleSoon(),
   });
@@ -81,7 +97,27 @@ export function createEngine(d: EngineDeps) {
     backendId: (t) => d.backendFor(t.agent).backendId,
     model: (t) => t.model ?? d.backendFor(t.agent).model,
     emit,
+    agentProblem: async (t) => {
+      let name: string;
+      let backendId: string;
+      try {
+        ({ name, backendId } = d.backendFor(t.agent));
+      } catch (e) {
+        return (e as Error).message;
+      }
+      if (!breaker.canStart(backendId)) {
+        const until = breaker.openUntil(backendId);
+        return `${backendId} keeps failing; new starts paused until ${until ? new Date(until).toISOString().slice(11, 19) : 'it recovers'} (circuit breaker)`;
+      }
+      const hit = agentChecks.get(name);
+      if (hit && Date.now() - hit.at < 30_000) return hit.problem;
+      const c = await d.backendFor(t.agent).backend.check();
+      const problem = c.ok ? undefined : c.error;
+      agentChecks.set(name, { at: Date.now(), problem });
+      return problem;
+    },
   });
+  const agentChecks = new Map<string, { at: number; problem: string | undefined }>();
 
   let timer: NodeJS.Timeout | undefined;
   let pending = false;
@@ -174,7 +210,10 @@ export function createEngine(d: EngineDeps) {
         ready: tasks.filter((t) => t.ready).length,
         maxParallel: cfg.max_parallel_agents,
         active,
-        waiting: active.filter((r) => r.waitingReason).map((r) => ({ runId: r.id, taskId: r.taskId, reason: r.waitingReason ?? '' })),
+        waiting: [
+          ...active.filter((r) => r.waitingReason).map((r) => ({ runId: r.id, taskId: r.taskId, reason: r.waitingReason ?? '' })),
+          ...scheduler.blocked().map((b) => ({ runId: null, taskId: b.taskId, reason: b.reason })),
+        ],
         batches: d.store.batches.recent(5),
         totals: d.store.runs.totals(),
         lastSync,
@@ -182,6 +221,47 @@ export function createEngine(d: EngineDeps) {
     },
 
     start: (body: unknown) => scheduler.start(body),
+
+    /** A signal from a run's agent through its MCP server (A7). */
+    signal(runId: string, body: unknown): Signal {
+      const run = d.store.runs.get(runId);
+      if (!run) throw new RequestError('unknown_run', `unknown run ${runId}`, 404);
+      const req = SignalRequest.safeParse(body);
+      if (!req.success) throw new RequestError('bad_request', req.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
+      const sig = d.store.signals.add(runId, run.taskId, req.data.kind, req.data.text, req.data.kind === 'question' ? (req.data.audience ?? 'human') : null);
+      emit(req.data.kind === 'question' ? 'run.question' : 'run.signal', run.taskId, runId, { signal: sig });
+      return sig;
+    },
+    getSignal(runId: string, id: string): Signal {
+      const sig = d.store.signals.get(id);
+      if (!sig || sig.runId !== runId) throw new RequestError('unknown_signal', `unknown signal ${id} for run ${runId}`, 404);
+      return sig;
+    },
+    questions: (): Signal[] => d.store.signals.openQuestions(),
+    /** A human's answer: the agent gets it in its open tool call, or its session resumes with it (O4). */
+    answer(id: string, body: unknown): Signal {
+      const req = AnswerRequest.safeParse(body);
+      if (!req.success) throw new RequestError('bad_request', req.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
+      const sig = d.store.signals.get(id);
+      if (!sig) throw new RequestError('unknown_question', `unknown question ${id}; \`orch questions\` lists the open ones`, 404);
+      if (!d.store.signals.answer(id, req.data.answer, req.data.by)) throw new RequestError('already_answered', `question ${id} was already answered`, 409);
+      const answered = d.store.signals.get(id) ?? sig;
+      emit('run.answer', sig.taskId, sig.runId, { signal: answered });
+      const t = d.store.tasks.get(sig.taskId);
+      if (t) {
+        const prompt = buildPrompt({ task: t, completedDeps: [], targetBranch: d.targetBranch }, { projectRoot: d.root, userConfigDir: d.userConfigDir }, 'answer', { answer: req.data.answer });
+        runner.wake(sig.runId, 'answer', prompt);
+      }
+      return answered;
+    },
+    /** Resumes a waiting run (stuck, or after a question) with guidance for its agent, in the same session. */
+    resume(taskId: string, guidance: string | undefined): { runId: string } {
+      const id = normalizeTaskId(taskId);
+      const run = d.store.runs.forTask(id).find((r) => r.state === 'waiting');
+      if (!run) throw new RequestError('not_waiting', `${id} has no run waiting for guidance; \`orch status\` shows what waits`, 409);
+      runner.wake(run.id, 'guidance', guidance ?? 'Continue the task where you left off.');
+      return { runId: run.id };
+    },
     stop: (tasks: string[]) => scheduler.stop(tasks),
 
     /** Startup: sync the plan, reconcile every unfinished run with reality, then keep scheduling. */
@@ -190,7 +270,10 @@ export function createEngine(d: EngineDeps) {
       const res = await this.sync();
       if (!res.ok) d.log(`plan has ${res.issues.length} problem(s); runs continue, new tasks wait for a valid plan`);
       for (const run of d.store.runs.active()) void runner.drive(run.id);
-      timer = setInterval(() => scheduleSoon(), 2000);
+      timer = setInterval(() => {
+        scheduleSoon();
+        for (const s of stuck.stuckRuns()) if (runner.hasAgent(s.runId)) void runner.cancel(s.runId, 'stuck');
+      }, 2000);
       timer.unref();
       scheduleSoon();
     },

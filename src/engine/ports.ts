@@ -1,4 +1,5 @@
 import type { AgentBackend } from '../agents/index.js';
+import type { Violation } from '../resilience/index.js';
 
 /** What the engine needs from git, bound to one repository. Every call is idempotent and safe to repeat. */
 export interface RepoPort {
@@ -26,6 +27,10 @@ export interface RepoPort {
   removeWorktree(path: string): Promise<{ ok: true } | { ok: false; reason: string }>;
   deleteBranch(name: string): Promise<void>;
   clearStaleLocks(): Promise<void>;
+  /** Remote-tracking refs now, to tell afterwards whether an agent pushed. */
+  snapshotRemoteRefs(): Promise<ReadonlyMap<string, string>>;
+  /** What an agent did to its branch that it must not: rewrite the base, leave the branch, push. */
+  checkHistory(o: { worktree: string; baseSha: string; branch: string; remoteRefs: ReadonlyMap<string, string> }): Promise<Violation[]>;
 }
 
 export interface ProcessPort {

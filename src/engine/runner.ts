@@ -1,6 +1,7 @@
 import { mkdirSync, createWriteStream, type WriteStream } from 'node:fs';
 import { join } from 'node:path';
-import type { AgentEvent, AgentHandle } from '../agents/index.js';
+import type { AgentEvent, AgentHandle, AgentRunRequest } from '../agents/index.js';
+import { judgeTurn, type Verdict } from './judge.js';
 import type { EventType, RunState } from '../api/index.js';
 import type { RunRow, Store, TaskRow } from '../store/index.js';
 import type { ModuleInfo } from '../plans/index.js';
@@ -25,6 +26,14 @@ export interface RunnerDeps {
   agentTimeoutMs: number;
   modules: () => ModuleInfo[];
   templateDirs: TemplateDirs;
+  mcpFor?: (run: RunRow) => AgentRunRequest['mcp'];
+  maxRetries: number;
+  maxTestFailures: number;
+  stuckMs: number;
+  /** Output or token movement of a run's agent (stuck detection); `ended` when its process is gone. */
+  onActivity: (runId: string, ended?: boolean) => void;
+  /** Every finished agent turn, for the per-backend circuit breaker. */
+  onTurnEnd: (backendId: string, verdict: Verdict) => void;
   emit: (type: EventType, taskId: string | null, runId: string | null, data: Record<string, unknown>, persist?: boolean) => void;
   /** Called when a run reaches a terminal state or merged: the scheduler looks for new work. */
   onSettled: () => void;
@@ -43,7 +52,7 @@ export function commitMessage(template: string, task: TaskRow): string {
  */
 export function createRunner(d: RunnerDeps) {
   const driving = new Map<string, Promise<void>>();
-  const handles = new Map<string, { handle: AgentHandle; abort: AbortController; stopping?: 'stop' | 'shutdown' }>();
+  const handles = new Map<string, { handle: AgentHandle; abort: AbortController; stopping?: 'stop' | 'shutdown' | 'stuck' }>();
   const logs = new Map<string, WriteStream>();
 
   const setState = (run: RunRow, state: RunState, fields: Partial<RunRow> = {}): RunRow => {
@@ -101,12 +110,18 @@ export function createRunner(d: RunnerDeps) {
     const overview = d.modules().find((m) => m.name === t.module)?.overview;
     let prompt: string;
     try {
-      prompt = buildPrompt({ task: t, moduleOverview: overview, completedDeps: deps, targetBranch: run.targetBranch }, d.templateDirs, run.sessionId ? 'resume' : 'coder');
+      prompt =
+        run.nextPrompt ??
+        buildPrompt({ task: t, moduleOverview: overview, completedDeps: deps, targetBranch: run.targetBranch }, d.templateDirs, run.sessionId ? 'resume' : 'coder');
     } catch (e) {
       return fail(run, (e as Error).message);
     }
     const abort = new AbortController();
     const timer = setTimeout(() => abort.abort(new Error('timeout')), d.agentTimeoutMs);
+    const turnStarted = new Date().toISOString();
+    const before = { i: run.inputTokens, o: run.outputTokens, cr: run.cacheReadTokens, cw: run.cacheWriteTokens, c: run.costUsd };
+    const events: AgentEvent[] = [];
+    const remoteRefs = await d.repo.snapshotRemoteRefs();
     const handle = backend.start({
       runId: run.id,
       cwd: run.worktree,
@@ -115,32 +130,42 @@ export function createRunner(d: RunnerDeps) {
       model: t.model ?? run.model ?? undefined,
       systemPrompt: agent.systemPrompt ?? undefined,
       env: { ...agent.env, [RUN_ENV_KEY]: run.id },
+      mcp: d.mcpFor?.(run),
       signal: abort.signal,
       onLine: (stream, line) => {
+        d.onActivity(run.id);
         log(run.id, stream === 'stdout' ? 'out' : 'err', line);
       },
-      onEvent: (e) => onAgentEvent(run.id, run.taskId, e),
+      onEvent: (e) => {
+        // PERF: judging needs tool calls and results, not megabytes of text; keep a bounded window.
+        if (e.type !== 'text') events.push(e);
+        if (events.length > 5000) events.splice(0, 1000);
+        onAgentEvent(run.id, run.taskId, e, before);
+      },
     });
     handles.set(run.id, { handle, abort });
     log(run.id, 'orch', `${backend.id} started, pid ${handle.pid}${run.sessionId ? `, resuming session ${run.sessionId}` : ''}`);
     run = setState(run, 'running', {
       pid: handle.pid,
       pgid: handle.pgid,
+      nextPrompt: null,
+      waitingReason: null,
       startedAt: run.startedAt ?? new Date().toISOString(),
       attempt: run.sessionId ? run.attempt + 1 : run.attempt,
     });
     const outcome = await handle.result.finally(() => clearTimeout(timer));
     const entry = handles.get(run.id);
     handles.delete(run.id);
+    d.onActivity(run.id, true);
     run = d.store.runs.update(run.id, {
       pid: null,
       pgid: null,
       sessionId: outcome.sessionId ?? run.sessionId ?? null,
-      inputTokens: outcome.usage.inputTokens,
-      outputTokens: outcome.usage.outputTokens,
-      cacheReadTokens: outcome.usage.cacheReadTokens,
-      cacheWriteTokens: outcome.usage.cacheWriteTokens,
-      costUsd: outcome.costUsd ?? 0,
+      inputTokens: before.i + outcome.usage.inputTokens,
+      outputTokens: before.o + outcome.usage.outputTokens,
+      cacheReadTokens: before.cr + outcome.usage.cacheReadTokens,
+      cacheWriteTokens: before.cw + outcome.usage.cacheWriteTokens,
+      costUsd: before.c + (outcome.costUsd ?? 0),
     });
     d.emit('run.usage', run.taskId, run.id, { ...outcome.usage, costUsd: outcome.costUsd ?? 0 });
     if (entry?.stopping === 'shutdown') {
@@ -150,26 +175,79 @@ export function createRunner(d: RunnerDeps) {
       return 'stop';
     }
     if (entry?.stopping === 'stop') return finishStopped(run);
+    if (entry?.stopping === 'stuck') {
+      return park(run, `stuck: no output for ${Math.round(d.stuckMs / 60000)} min — give guidance with: orch resume ${run.taskId} --guidance "..."`);
+    }
     if (outcome.canceled && abort.signal.reason instanceof Error && abort.signal.reason.message === 'timeout') {
       return fail(run, `agent timed out after ${Math.round(d.agentTimeoutMs / 60000)} min (agent.timeout_minutes)`);
     }
-    if (!outcome.ok) return fail(run, outcome.error ?? `agent failed with exit code ${outcome.exitCode}`);
-    log(run.id, 'orch', `agent finished: ${outcome.resultText.slice(0, 500)}`);
-    setState(run, 'agent_done');
-    return 'continue';
+    const verdict = judgeTurn({
+      outcome,
+      events,
+      signals: d.store.signals.forRun(run.id).filter((sig) => sig.createdAt >= turnStarted),
+      retries: run.retries,
+      maxRetries: d.maxRetries,
+      maxTestFailures: d.maxTestFailures,
+      worktree: run.worktree,
+      taskId: run.taskId,
+      historyViolations: await d.repo.checkHistory({ worktree: run.worktree, baseSha: run.baseSha ?? '', branch: run.branch, remoteRefs }),
+    });
+    d.onTurnEnd(agent.backendId, verdict);
+    switch (verdict.kind) {
+      case 'done':
+        log(run.id, 'orch', `agent finished: ${outcome.resultText.slice(0, 500)}`);
+        setState(run, 'agent_done');
+        return 'continue';
+      case 'retry': {
+        log(run.id, 'orch', `transient failure, retrying in ${Math.round(verdict.delayMs / 1000)} s: ${verdict.reason}`);
+        run = d.store.runs.update(run.id, { retries: run.retries + 1 });
+        const reason = `retrying in ${Math.round(verdict.delayMs / 1000)} s: ${verdict.reason}`;
+        setState(run, 'waiting', { waitingReason: reason });
+        d.emit('run.waiting', run.taskId, run.id, { reason });
+        setTimeout(() => wake(run.id, 'retry'), verdict.delayMs).unref();
+        return 'stop';
+      }
+      case 'wait':
+        return park(run, verdict.reason);
+      case 'fail':
+        return fail(run, verdict.error);
+      default: {
+        const never: never = verdict;
+        throw new Error(`unknown verdict ${JSON.stringify(never)}`);
+      }
+    }
   }
 
-  function onAgentEvent(runId: string, taskId: string, e: AgentEvent): void {
+  /** A run that waits for a person: no agent, worktree and session kept, the reason on the event stream. */
+  function park(run: RunRow, reason: string): StepResult {
+    log(run.id, 'orch', reason);
+    setState(run, 'waiting', { waitingReason: reason });
+    d.emit('run.waiting', run.taskId, run.id, { reason });
+    d.onSettled();
+    return 'stop';
+  }
+
+  /** Moves a waiting run back to its agent, with the next prompt if one is given. */
+  function wake(runId: string, why: 'retry' | 'answer' | 'guidance', nextPrompt?: string): boolean {
+    const run = d.store.runs.get(runId);
+    if (!run || run.state !== 'waiting') return false;
+    if (why === 'retry' && !run.waitingReason?.startsWith('retrying')) return false;
+    setState(run, 'spawning', { waitingReason: null, nextPrompt: nextPrompt ?? null });
+    void drive(runId);
+    return true;
+  }
+
+  function onAgentEvent(runId: string, taskId: string, e: AgentEvent, before: { i: number; o: number; cr: number; cw: number; c: number }): void {
     if (e.type === 'session') {
       const run = d.store.runs.get(runId);
       if (run && run.sessionId !== e.sessionId) d.store.runs.update(runId, { sessionId: e.sessionId });
     } else if (e.type === 'result' && e.usage) {
       d.store.runs.update(runId, {
-        inputTokens: e.usage.inputTokens,
-        outputTokens: e.usage.outputTokens,
-        cacheReadTokens: e.usage.cacheReadTokens,
-        cacheWriteTokens: e.usage.cacheWriteTokens,
-        costUsd: e.costUsd ?? 0,
+        inputTokens: before.i + e.usage.inputTokens,
+        outputTokens: before.o + e.usage.outputTokens,
+        cacheReadTokens: before.cr + e.usage.cacheReadTokens,
+        cacheWriteTokens: before.cw + e.usage.cacheWriteTokens,
+        costUsd: before.c + (e.costUsd ?? 0),
       });
     }
     if (e.type !== 'unparsed') d.emit('run.output', taskId, runId, { event: e }, false);
@@ -254,7 +332,7 @@ export function createRunner(d: RunnerDeps) {
   }
 
   /** Saves whatever the agent left (commit on its branch + saved ref), removes the worktree, records the reason. */
-  async function park(run: RunRow, label: string): Promise<string | null> {
+  async function saveWork(run: RunRow, label: string): Promise<string | null> {
     if (!(await d.repo.worktreeExists(run.worktree))) return run.savedRef;
     const t = task(run);
     const res = await d.repo.commitAll(run.worktree, `wip(${t.module}): ${label} E${String(t.epic).padStart(2, '0')} - ${t.title}`);
@@ -267,7 +345,7 @@ export function createRunner(d: RunnerDeps) {
   async function fail(run: RunRow, error: string): Promise<StepResult> {
     log(run.id, 'orch', `failed: ${error}`);
     run = d.store.runs.update(run.id, { error });
-    const saved = await park(run, 'unfinished').catch((e: unknown) => {
+    const saved = await saveWork(run, 'unfinished').catch((e: unknown) => {
       log(run.id, 'orch', `could not save the worktree: ${String(e)}`);
       return null;
     });
@@ -282,7 +360,7 @@ export function createRunner(d: RunnerDeps) {
   }
 
   async function finishStopped(run: RunRow): Promise<StepResult> {
-    const saved = await park(run, 'stopped');
+    const saved = await saveWork(run, 'stopped');
     setState(run, 'stopped', { endedAt: new Date().toISOString(), savedRef: saved, pid: null, pgid: null });
     d.store.tasks.setStatus(run.taskId, 'not_started', 'stopped by user');
     d.emit('task.status', run.taskId, run.id, { status: 'not_started', note: 'stopped by user' });
@@ -313,6 +391,13 @@ export function createRunner(d: RunnerDeps) {
         return spawn(run);
       case 'running':
         return handles.has(run.id) ? 'stop' : reattach(run);
+      case 'waiting':
+        // After a restart a pending retry has lost its timer: retry now. Questions and stuck runs keep waiting.
+        if (run.waitingReason?.startsWith('retrying')) {
+          setState(run, 'spawning', { waitingReason: null });
+          return 'continue';
+        }
+        return 'stop';
       case 'agent_done':
         return commit(run);
       case 'committed':
@@ -347,19 +432,22 @@ export function createRunner(d: RunnerDeps) {
     }
   }
 
+  /** Drives a run unless it is already being driven. */
+  function drive(runId: string): Promise<void> {
+    const current = driving.get(runId);
+    if (current) return current;
+    const p = loop(runId).finally(() => driving.delete(runId));
+    driving.set(runId, p);
+    return p;
+  }
+
   return {
-    /** Drives a run unless it is already being driven. */
-    drive(runId: string): Promise<void> {
-      const current = driving.get(runId);
-      if (current) return current;
-      const p = loop(runId).finally(() => driving.delete(runId));
-      driving.set(runId, p);
-      return p;
-    },
+    drive,
     isDriving: (runId: string) => driving.has(runId),
+    wake,
     hasAgent: (runId: string) => handles.has(runId),
     /** Ends a run's agent: 'stop' parks the run as stopped; 'shutdown' leaves it to resume on the next start. */
-    async cancel(runId: string, why: 'stop' | 'shutdown'): Promise<boolean> {
+    async cancel(runId: string, why: 'stop' | 'shutdown' | 'stuck'): Promise<boolean> {
       const h = handles.get(runId);
       if (!h) return false;
       h.stopping = why;

@@ -17,6 +17,8 @@ export interface SchedulerDeps {
   backendId: (task: TaskRow) => string;
   model: (task: TaskRow) => string | null;
   emit: (type: EventType, taskId: string | null, runId: string | null, data: Record<string, unknown>) => void;
+  /** Why the task's agent cannot start now (CLI missing, unknown agent), or undefined when it can. */
+  agentProblem: (task: TaskRow) => Promise<string | undefined>;
 }
 
 export class RequestError extends Error {
@@ -39,6 +41,8 @@ const inScope = (b: Batch, t: TaskRow): boolean =>
 export function createScheduler(d: SchedulerDeps) {
   const tickMutex = createMutex();
   let paused = false;
+  /** Tasks held back by their agent, with why; they stay not_started and start once the agent is fixed. */
+  const blocked = new Map<string, string>();
 
   async function launch(task: TaskRow, batch: Batch): Promise<string> {
     const id = newRunId();
@@ -95,6 +99,13 @@ export function createScheduler(d: SchedulerDeps) {
       for (const t of ordered) {
         if (free <= 0 || left <= 0) break;
         if (busy.has(t.id) || !inScope(batch, t)) continue;
+        const problem = await d.agentProblem(t);
+        if (problem) {
+          if (blocked.get(t.id) !== problem) d.emit('task.status', t.id, null, { status: t.status, blocked: problem });
+          blocked.set(t.id, problem);
+          continue;
+        }
+        blocked.delete(t.id);
         const runId = await launch(t, batch);
         busy.add(t.id);
         if (!runId) continue;
@@ -113,7 +124,7 @@ export function createScheduler(d: SchedulerDeps) {
     const live = d.store.runs.forBatch(batchId).some((r) => r.state !== 'done' && r.state !== 'failed' && r.state !== 'stopped');
     if (live) return;
     const left = batch.maxTasks === null ? Infinity : batch.maxTasks - batch.started;
-    const startable = left > 0 && ordered.some((t) => inScope(batch, t) && t.status === 'not_started');
+    const startable = left > 0 && ordered.some((t) => inScope(batch, t) && t.status === 'not_started' && !blocked.has(t.id));
     if (startable) return;
     d.store.batches.end(batchId, 'finished');
     d.emit('batch.finished', null, null, { batchId });
@@ -121,6 +132,7 @@ export function createScheduler(d: SchedulerDeps) {
 
   return {
     tick: () => tickMutex.run(fill),
+    blocked: (): Array<{ taskId: string; reason: string }> => [...blocked].map(([taskId, reason]) => ({ taskId, reason })),
     setPaused(value: boolean): void {
       paused = value;
     },
@@ -165,6 +177,10 @@ export function createScheduler(d: SchedulerDeps) {
       const batch = d.store.batches.create(newBatchId(), { tasks: named, module: req.module }, req.count ?? null);
       d.emit('batch.started', null, null, { batchId: batch.id, scope: batch.scope, maxTasks: batch.maxTasks });
       const started = (await tickMutex.run(fill)).filter((s) => s.batchId === batch.id);
+      for (const [taskId, reason] of blocked) {
+        const t = byId.get(taskId);
+        if (t && inScope(batch, t) && !skipped.some((s) => s.taskId === taskId)) skipped.push({ taskId, reason });
+      }
       return { batch: d.store.batches.get(batch.id) ?? batch, started, skipped };
     },
     async stop(taskIds: string[]): Promise<{ stopped: string[] }> {

@@ -3,12 +3,14 @@ import { createTaskStore } from './tasks.js';
 import { createRunStore } from './runs.js';
 import { createEventStore } from './events.js';
 import { createBatchStore } from './batches.js';
+import { createSignalStore } from './signals.js';
 
 export type { Db } from './db.js';
 export type { TaskRow, TaskStore } from './tasks.js';
 export type { RunRow, RunStore, NewRun } from './runs.js';
 export type { EventStore } from './events.js';
 export type { BatchStore } from './batches.js';
+export type { SignalStore } from './signals.js';
 
 export function createStore(file: string) {
   const db: Db = openDb(file);
@@ -18,6 +20,7 @@ export function createStore(file: string) {
     runs: createRunStore(db),
     events: createEventStore(db),
     batches: createBatchStore(db),
+    signals: createSignalStore(db),
     meta: {
       get(key: string): string | undefined {
         const r = db.prepare('SELECT value FROM meta WHERE key = ?').get(key) as { value: string } | undefined;

@@ -84,4 +84,24 @@ CREATE INDEX events_run ON events(run_id, seq);
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 `,
   },
+  {
+    version: 2,
+    sql: `
+CREATE TABLE signals (
+  id TEXT PRIMARY KEY,
+  run_id TEXT NOT NULL REFERENCES runs(id),
+  task_id TEXT NOT NULL,
+  kind TEXT NOT NULL,
+  text TEXT NOT NULL,
+  audience TEXT,
+  answer TEXT,
+  answered_by TEXT,
+  created_at TEXT NOT NULL,
+  answered_at TEXT
+);
+CREATE INDEX signals_run ON signals(run_id, created_at);
+ALTER TABLE runs ADD COLUMN next_prompt TEXT;
+ALTER TABLE runs ADD COLUMN retries INTEGER NOT NULL DEFAULT 0;
+`,
+  },
 ];

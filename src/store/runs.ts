@@ -30,6 +30,10 @@ export interface RunRow {
   endedAt: string | null;
   createdAt: string;
   updatedAt: string;
+  /** The prompt of the next agent turn (an answer, guidance), consumed when the agent is spawned. */
+  nextPrompt: string | null;
+  /** Transient failures retried so far. */
+  retries: number;
 }
 
 const columns: Record<keyof RunRow, string> = {
@@ -61,6 +65,8 @@ const columns: Record<keyof RunRow, string> = {
   endedAt: 'ended_at',
   createdAt: 'created_at',
   updatedAt: 'updated_at',
+  nextPrompt: 'next_prompt',
+  retries: 'retries',
 };
 
 const selectList = Object.entries(columns)

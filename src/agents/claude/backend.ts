@@ -1,3 +1,6 @@
+import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { AGENT_ENV_DEFAULTS } from '../env.js';
 import { spawnSupervised, type ProcessResult } from '../process.js';
 import { resolveCommand } from '../resolve.js';
@@ -40,17 +43,25 @@ const TAIL_LINES = 20;
 const VERSION_TIMEOUT_MS = 15_000;
 
 /** argv for one run. The prompt comes right after `-p`: variadic flags such as `--allowedTools` would swallow it. */
-export const buildClaudeArgs = (opts: ClaudeBackendOptions, req: Pick<AgentRunRequest, 'prompt' | 'resumeSessionId' | 'model' | 'systemPrompt'>): string[] => {
+export const buildClaudeArgs = (opts: ClaudeBackendOptions, req: Pick<AgentRunRequest, 'prompt' | 'resumeSessionId' | 'model' | 'systemPrompt' | 'mcp'>): string[] => {
   // commander would read a prompt starting with "-" as an option; a leading space keeps it a positional argument.
   const prompt = req.prompt.startsWith('-') ? ` ${req.prompt}` : req.prompt;
   const args = ['-p', prompt, '--output-format', 'stream-json', '--verbose', '--permission-mode', opts.permissionMode ?? 'acceptEdits'];
-  const allowed = opts.allowedTools ?? DEFAULT_ALLOWED_TOOLS;
+  const allowed = [...(opts.allowedTools ?? DEFAULT_ALLOWED_TOOLS), ...(req.mcp?.tools ?? [])];
   if (allowed.length > 0) args.push('--allowedTools', ...allowed);
   const denied = [...new Set([...(opts.baseDisallowedTools ?? DEFAULT_DISALLOWED_TOOLS), ...(opts.disallowedTools ?? [])])];
   if (denied.length > 0) args.push('--disallowedTools', ...denied);
   if (req.resumeSessionId) args.push('--resume', req.resumeSessionId);
   if (req.model) args.push('--model', req.model);
   if (req.systemPrompt) args.push('--append-system-prompt', req.systemPrompt);
+  if (req.mcp) {
+    // The server env carries the daemon token: it goes into a 0600 file, not onto the command line (/proc/*/cmdline).
+    const server = { type: 'stdio', command: req.mcp.command, args: req.mcp.args, env: req.mcp.env, timeout: 900_000 };
+    mkdirSync(req.mcp.configDir, { recursive: true, mode: 0o700 });
+    const file = join(req.mcp.configDir, 'claude-mcp.json');
+    writeFileSync(file, JSON.stringify({ mcpServers: { orch: server } }), { mode: 0o600 });
+    args.push('--mcp-config', file, '--strict-mcp-config');
+  }
   if (opts.maxTurns !== undefined && opts.maxTurns > 0) args.push('--max-turns', String(opts.maxTurns));
   return [...args, ...(opts.extraArgs ?? [])];
 };
@@ -96,7 +107,7 @@ export const createClaudeBackend = (opts: ClaudeBackendOptions = {}): AgentBacke
       if (!resolved) return { ok: false, error: `Claude Code CLI not found: "${command}" is not an executable file${command.includes('/') ? '' : ' on PATH'}. ${installHint(command)}` };
       const out: string[] = [];
       const r = await spawnSupervised({
-        command: resolved, args: ['--version'], cwd: env.HOME ?? '/', env: { PATH: env.PATH ?? '', HOME: env.HOME ?? '/', ...AGENT_ENV_DEFAULTS },
+        command: resolved, args: ['--version'], cwd: tmpdir(), env: { PATH: env.PATH ?? '', HOME: env.HOME ?? '/', ...AGENT_ENV_DEFAULTS },
         timeoutMs: VERSION_TIMEOUT_MS, graceMs: 1000, onStdoutLine: (l) => out.push(l), onStderrLine: (l) => out.push(l),
       }).result;
       if (r.exitCode !== 0) {

@@ -1,3 +1,4 @@
+import { tmpdir } from 'node:os';
 /**
  * Process plumbing shared by the JSONL backends (codex, gemini, opencode, goose): resolve and version-check
  * the binary, run it supervised, feed stdout lines through the backend's pure parser, and turn what was seen
@@ -89,7 +90,7 @@ const check = async (spec: CliBackendSpec): Promise<Awaited<ReturnType<AgentBack
   if (!resolved) return { ok: false, error: `${spec.label} CLI not found: "${command}" is not an executable file${command.includes('/') ? '' : ' on PATH'}. ${spec.installHint}` };
   const out: string[] = [];
   const r = await spawnSupervised({
-    command: resolved, args: ['--version'], cwd: env.HOME ?? '/', env: { PATH: env.PATH ?? '', HOME: env.HOME ?? '/', ...AGENT_ENV_DEFAULTS },
+    command: resolved, args: ['--version'], cwd: tmpdir(), env: { PATH: env.PATH ?? '', HOME: env.HOME ?? '/', ...AGENT_ENV_DEFAULTS },
     timeoutMs: VERSION_TIMEOUT_MS, graceMs: 1000, onStdoutLine: (l) => out.push(l), onStderrLine: (l) => out.push(l),
   }).result;
   if (r.exitCode !== 0) {

@@ -1,0 +1,67 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { createPaths } from '../paths/index.js';
+import { loadConfig, formatIssue as formatConfigIssue } from '../config/index.js';
+import { createGit, defaultBranch, repoRoot } from '../git/index.js';
+import { createAgentResolver } from '../daemon/compose.js';
+
+export interface Check {
+  name: string;
+  ok: boolean;
+  /** `warn` checks do not fail the doctor. */
+  level: 'error' | 'warn' | 'info';
+  detail: string;
+  fix?: string;
+}
+
+/** Everything Orch needs before it can run a task here, each with what to do when it is missing. */
+export async function runDoctor(cwd: string, env: NodeJS.ProcessEnv = process.env): Promise<{ ok: boolean; checks: Check[] }> {
+  const checks: Check[] = [];
+  const git = createGit();
+  const v = await git.run(['--version'], { cwd });
+  const version = /(\d+)\.(\d+)/.exec(v.stdout);
+  const gitOk = v.exitCode === 0 && !!version && (Number(version[1]) > 2 || (Number(version[1]) === 2 && Number(version[2]) >= 38));
+  checks.push({ name: 'git', ok: gitOk, level: 'error', detail: v.stdout.trim() || 'git not found', fix: gitOk ? undefined : 'install git 2.38 or newer (Orch merges with git merge-tree --write-tree)' });
+  const root = await repoRoot(git, cwd);
+  checks.push({ name: 'repository', ok: !!root, level: 'error', detail: root ?? `${cwd} is not inside a git repository`, fix: root ? undefined : 'run orch in your project checkout, or git init it' });
+  if (!root) return { ok: false, checks };
+  const allPaths = createPaths(env);
+  const loaded = loadConfig({ paths: allPaths, root });
+  if (!loaded.ok) {
+    checks.push({ name: 'config', ok: false, level: 'error', detail: loaded.error.issues.map(formatConfigIssue).join('\n'), fix: 'fix the keys named above' });
+    return { ok: false, checks };
+  }
+  checks.push({ name: 'config', ok: true, level: 'info', detail: loaded.sources.length ? `read ${loaded.sources.join(', ')}` : 'no config files; using defaults' });
+  for (const w of loaded.warnings) checks.push({ name: 'config', ok: false, level: 'warn', detail: w.message });
+  const config = loaded.config;
+  const target = config.target_branch || (await defaultBranch(git, root));
+  const targetSha = target ? (await git.run(['rev-parse', '--verify', '--quiet', `refs/heads/${target}`], { cwd: root })).stdout.trim() : '';
+  checks.push({
+    name: 'target branch',
+    ok: !!targetSha,
+    level: 'error',
+    detail: target ? `${target}${targetSha ? ` at ${targetSha.slice(0, 10)}` : ' does not exist'}` : 'the repository has no commits',
+    fix: targetSha ? undefined : 'make a first commit, or set target_branch in .orch/config.toml',
+  });
+  const plans = join(root, config.plans_dir);
+  checks.push({ name: 'plans', ok: existsSync(plans), level: 'warn', detail: existsSync(plans) ? plans : `${plans} does not exist`, fix: existsSync(plans) ? undefined : `create ${config.plans_dir}/<module>/epic-01-<slug>.md (see README)` });
+  const resolve = createAgentResolver(config, env);
+  const names = new Set<string>(['default', ...Object.keys(config.agents), ...Object.values(config.roles).filter(Boolean)]);
+  for (const name of names) {
+    try {
+      const agent = resolve(name === 'default' ? null : name);
+      const c = await agent.backend.check();
+      checks.push({
+        name: `agent ${agent.name}`,
+        ok: c.ok,
+        level: name === 'default' || name === config.roles.coder ? 'error' : 'warn',
+        detail: c.ok ? `${agent.backendId}: ${c.command}${c.version ? ` (${c.version})` : ''}` : `${agent.backendId}: ${c.error}`,
+      });
+    } catch (e) {
+      checks.push({ name: `agent ${name}`, ok: false, level: 'error', detail: (e as Error).message });
+    }
+  }
+  const paths = allPaths.project(root);
+  checks.push({ name: 'state', ok: true, level: 'info', detail: `${paths.stateDir} (worktrees in ${paths.worktreesDir})` });
+  return { ok: checks.every((c) => c.ok || c.level !== 'error'), checks };
+}

@@ -1,0 +1,1 @@
+export { runDoctor, type Check } from './doctor.js';

@@ -1,0 +1,49 @@
+import type { AgentEvent, AgentOutcome } from '../agents/index.js';
+import type { Signal } from '../api/index.js';
+import { backoffDelay, checkToolCalls, classifyFailure, trailingTestFailures, type Violation } from '../resilience/index.js';
+
+export type Verdict =
+  | { kind: 'done' }
+  | { kind: 'retry'; delayMs: number; reason: string }
+  | { kind: 'fail'; error: string; transient: boolean }
+  | { kind: 'wait'; reason: string };
+
+export interface JudgeInput {
+  outcome: AgentOutcome;
+  events: readonly AgentEvent[];
+  /** Signals the agent sent during this turn. */
+  signals: readonly Signal[];
+  retries: number;
+  maxRetries: number;
+  maxTestFailures: number;
+  worktree: string;
+  taskId: string;
+  /** Violations git found in the worktree's history (rewritten base, wrong branch, pushes). */
+  historyViolations: readonly Violation[];
+}
+
+const describe = (v: readonly Violation[]): string => v.map((x) => `${x.rule}: ${x.detail}`).join('; ');
+
+/** What a finished agent turn means for its run: merge it, retry it, park it for a human, or fail it. */
+export function judgeTurn(i: JudgeInput): Verdict {
+  const violations = [...checkToolCalls(i.events, { worktree: i.worktree }), ...i.historyViolations];
+  if (violations.length > 0) return { kind: 'fail', error: `safety rules broken: ${describe(violations)}`, transient: false };
+  if (!i.outcome.ok) {
+    const c = classifyFailure(i.outcome, i.events);
+    const error = i.outcome.error ?? `agent failed with exit code ${String(i.outcome.exitCode)}`;
+    if (c.kind === 'transient' && i.retries < i.maxRetries) {
+      const delayMs = backoffDelay(i.retries + 1, { retryAfterMs: c.retryAfterMs });
+      return { kind: 'retry', delayMs, reason: `${c.reason} (retry ${i.retries + 1} of ${i.maxRetries})` };
+    }
+    return { kind: 'fail', error: c.kind === 'transient' ? `${error} (gave up after ${i.retries} retries)` : error, transient: c.kind === 'transient' };
+  }
+  const question = i.signals.find((s) => s.kind === 'question' && s.answer === null);
+  if (question) return { kind: 'wait', reason: `question ${question.id}: ${question.text} — answer with: orch answer ${question.id} "..."` };
+  const stuck = [...i.signals].reverse().find((s) => s.kind === 'stuck');
+  if (stuck) return { kind: 'wait', reason: `stuck: ${stuck.text} — give guidance with: orch resume ${i.taskId} --guidance "..."` };
+  const failing = trailingTestFailures(i.events);
+  if (i.maxTestFailures > 0 && failing >= i.maxTestFailures) {
+    return { kind: 'wait', reason: `stuck: tests still failing after ${failing} attempts — orch resume ${i.taskId} --guidance "..." or orch stop ${i.taskId}` };
+  }
+  return { kind: 'done' };
+}
