@@ -73,6 +73,13 @@ const AgentSchema = z
       .max(1440)
       .default(15)
       .describe('An agent with no output for this many minutes is stopped and its run waits for guidance (orch resume TASK --guidance ...).'),
+    answer_wait_seconds: z
+      .number()
+      .int()
+      .min(0)
+      .max(3600)
+      .default(120)
+      .describe("How long an agent's question waits for an answer inside its turn; after that the agent ends its turn and the run waits, resuming with the answer."),
     max_retries: z
       .number()
       .int()

@@ -69,7 +69,7 @@ export async function composeDaemon(o: ComposeOptions): Promise<{
     mcpFor: (run) => {
       const a = o.address;
       if (!a?.url || !a.token) return undefined;
-      const env = mcpServerEnv({ daemonUrl: a.url, token: a.token, runId: run.id, commands: config.commands });
+      const env = mcpServerEnv({ daemonUrl: a.url, token: a.token, runId: run.id, commands: config.commands, answerWaitMs: config.agent.answer_wait_seconds * 1000 });
       return { command: process.execPath, args: [mcpEntry], env, tools: [...ORCH_MCP_TOOLS], configDir: join(paths.stateDir, 'runs', run.id) };
     },
   });

@@ -26,7 +26,10 @@ const describe = (v: readonly Violation[]): string => v.map((x) => `${x.rule}: $
 
 /** What a finished agent turn means for its run: merge it, retry it, park it for a human, or fail it. */
 export function judgeTurn(i: JudgeInput): Verdict {
-  const violations = [...checkToolCalls(i.events, { worktree: i.worktree }), ...i.historyViolations];
+  // A call the CLI itself refused (its deny-list did its job) is not something the agent did.
+  const refused = new Set(i.events.filter((e) => e.type === 'tool_result' && e.isError && /denied|blocked|not allowed|permission/i.test(e.output)).map((e) => (e.type === 'tool_result' ? e.id : '')));
+  const done = i.events.filter((e) => !(e.type === 'tool_call' && refused.has(e.id)));
+  const violations = [...checkToolCalls(done, { worktree: i.worktree }), ...i.historyViolations];
   if (violations.length > 0) return { kind: 'fail', error: `safety rules broken: ${describe(violations)}`, transient: false };
   if (!i.outcome.ok) {
     const c = classifyFailure(i.outcome, i.events);
