@@ -1,4 +1,4 @@
-import { execFileSync, spawnSync, type SpawnSyncReturns } from 'node:child_process';
+import { execFileSync, spawn, spawnSync, type SpawnSyncReturns } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -18,6 +18,8 @@ export interface Sandbox {
   commitAll: (message: string) => void;
   orch: (...args: string[]) => SpawnSyncReturns<string>;
   orchJson: <T>(...args: string[]) => T;
+  /** Like orch, without blocking this process's event loop (for servers that run inside the test). */
+  orchAsync: (...args: string[]) => Promise<{ status: number | null; stdout: string; stderr: string }>;
   cleanup: () => void;
 }
 
@@ -71,8 +73,18 @@ export function sandbox(files: Record<string, string>, opts: { realClaude?: bool
       throw new Error(`orch ${args.join(' ')} --json printed no JSON (exit ${r.status}):\n${r.stdout}\n${r.stderr}`);
     }
   };
+  const orchAsync = (...args: string[]) =>
+    new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve) => {
+      const child = spawn(process.execPath, [orchBin, ...args], { cwd: repo, env, stdio: ['ignore', 'pipe', 'pipe'] });
+      let stdout = '';
+      let stderr = '';
+      child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
+      child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+      child.once('close', (status) => resolve({ status, stdout, stderr }));
+    });
   return {
     base,
+    orchAsync,
     repo,
     env,
     agentLog,
