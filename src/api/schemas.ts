@@ -132,6 +132,10 @@ export const BatchReport = z.object({
   runs: z.array(Run),
   merged: z.array(z.string()),
   failed: z.array(z.string()),
+  /** Runs that wait for a person: a review, an answer, guidance. */
+  needsHuman: z.array(z.object({ taskId: z.string(), reason: z.string() })),
+  /** Whether any run of the batch is still working without a person. */
+  busy: z.boolean(),
   done: z.boolean(),
 });
 export type BatchReport = z.infer<typeof BatchReport>;

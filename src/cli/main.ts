@@ -9,6 +9,7 @@ import { registerRunCommands } from './commands/run.js';
 import { registerDaemonCommands } from './commands/daemon.js';
 import { registerDoctorCommand } from './commands/doctor.js';
 import { registerQuestionCommands } from './commands/questions.js';
+import { registerPrCommands } from './commands/pr.js';
 import { red } from './format.js';
 
 const program = new Command('orch')
@@ -25,6 +26,7 @@ registerRunCommands(program, globals);
 registerDaemonCommands(program, globals);
 registerDoctorCommand(program, globals);
 registerQuestionCommands(program, globals);
+registerPrCommands(program, globals);
 
 /** The one top-level handler: a clear message and a meaningful exit code. */
 function exitCodeFor(e: unknown): number {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { projectRuleSchema } from '../review/index.js';
 
 /**
  * Environment variable names that look like secrets. Secrets come from the user's environment, never from
@@ -129,6 +130,18 @@ const CommandsSchema = z
   })
   .describe("The project's build, test and lint commands, offered to agents as MCP tools that run in their worktree.");
 
+const ReviewSchema = z
+  .object({
+    enabled: z.boolean().default(true).describe('Classify every finished change; routine ones merge by themselves, flagged ones wait for `orch pr merge`.'),
+    rules: z
+      .array(projectRuleSchema)
+      .default(() => [])
+      .describe('Project rules: { category = "security"|"migrations"|"architecture", paths = [globs], patterns = [regexes], reason = "..." }.'),
+    review_owners: z.array(z.string()).default(() => []).describe('CODEOWNERS owners (e.g. "@org/security") whose files always need a human.'),
+    max_changed_lines: z.number().int().min(1).default(2000).describe('A change larger than this is flagged as too big to merge unseen.'),
+  })
+  .describe('Review routing: which changes merge by themselves and which wait for a human.');
+
 const WritebackSchema = z
   .object({
     readme: z
@@ -193,6 +206,7 @@ export const ConfigSchema = z
       .describe('Named agents: each key overrides [agent] fields, e.g. [agents.fast] backend = "codex". A task picks one with `agent:` in its frontmatter.'),
     roles: RolesSchema.prefault({}),
     commands: CommandsSchema.prefault({}),
+    review: ReviewSchema.prefault({}),
     writeback: WritebackSchema.prefault({}),
     daemon: DaemonSchema.prefault({}),
   })

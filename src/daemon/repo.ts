@@ -34,6 +34,7 @@ export function createRepoPort(git: GitRunner, root: string): RepoPort {
     advanceBranch: (o) => g.advanceBranch(git, root, o),
     findTrailer: (branch, key, value) => g.containsCommitWithTrailer(git, root, branch, key, value, { limit: 500 }),
     readFileAt: (ref, path) => g.readFileAt(git, root, ref, path),
+    diff: (base, head) => git.ok(['diff', '--find-renames', '--no-color', '--no-ext-diff', base, head, '--'], { cwd: root }),
     async saveRef(ref, sha) {
       await g.saveRef(git, root, ref, sha);
     },

@@ -45,6 +45,12 @@ export function registerRoutes(router: ReturnType<typeof createRouter>, d: Route
     if (typeof b.task !== 'string') throw new HttpError(400, 'bad_request', 'task (a task id) is required');
     return engine.resume(b.task, typeof b.guidance === 'string' ? b.guidance : undefined);
   });
+  router.get('/api/reviews', async () => engine.reviewQueue());
+  router.post('/api/reviews/merge', async (_q, _r, { body }) => {
+    const b = body as { task?: unknown; by?: unknown };
+    if (typeof b.task !== 'string') throw new HttpError(400, 'bad_request', 'task (a task id) is required');
+    return engine.approve(b.task, typeof b.by === 'string' ? b.by : 'human');
+  });
   router.get('/api/batches/:id', async (_q, _r, { params }) => engine.batch(params.id ?? ''));
   router.get('/api/runs/:id', async (_q, _r, { params }) => {
     const run = engine.run(params.id ?? '');

@@ -75,6 +75,7 @@ export function createEngine(d: EngineDeps) {
     modules: () => modules,
     templateDirs: { projectRoot: d.root, userConfigDir: d.userConfigDir },
     mcpFor: d.mcpFor,
+    review: cfg.review,
     maxRetries: cfg.agent.max_retries,
     maxTestFailures: cfg.agent.max_test_failures,
     stuckMs: cfg.agent.stuck_minutes * 60_000,
@@ -194,6 +195,10 @@ export function createEngine(d: EngineDeps) {
         runs,
         merged: [...latest.values()].filter((r) => r.state === 'done').map((r) => r.taskId),
         failed: [...latest.values()].filter((r) => r.state === 'failed' || r.state === 'stopped').map((r) => r.taskId),
+        needsHuman: [...latest.values()]
+          .filter((r) => r.state === 'waiting' && !r.waitingReason?.startsWith('retrying'))
+          .map((r) => ({ taskId: r.taskId, reason: r.waitingReason ?? '' })),
+        busy: [...latest.values()].some((r) => !['done', 'failed', 'stopped'].includes(r.state) && !(r.state === 'waiting' && !r.waitingReason?.startsWith('retrying'))),
         done: batch.state !== 'active',
       };
     },
@@ -253,6 +258,21 @@ export function createEngine(d: EngineDeps) {
         runner.wake(sig.runId, 'answer', prompt);
       }
       return answered;
+    },
+    /** Changes that wait for a human review, with the reasons (W6 attention queue). */
+    reviewQueue() {
+      return d.store.runs
+        .active()
+        .filter((r) => r.state === 'waiting' && r.review !== null && !r.approvedBy)
+        .map((r) => ({ taskId: r.taskId, run: toRunView(r), decision: JSON.parse(r.review ?? '{}') as Record<string, unknown> }));
+    },
+    /** A human says merge it. */
+    approve(taskId: string, by: string): { runId: string } {
+      const id = normalizeTaskId(taskId);
+      const run = d.store.runs.forTask(id).find((r) => r.state === 'waiting' && r.review !== null);
+      if (!run) throw new RequestError('not_in_review', `${id} is not waiting for review; \`orch pr review\` lists what is`, 409);
+      runner.approve(run.id, by);
+      return { runId: run.id };
     },
     /** Resumes a waiting run (stuck, or after a question) with guidance for its agent, in the same session. */
     resume(taskId: string, guidance: string | undefined): { runId: string } {

@@ -23,6 +23,8 @@ export interface RepoPort {
   >;
   findTrailer(branch: string, key: string, value: string): Promise<string | undefined>;
   readFileAt(ref: string, path: string): Promise<string | undefined>;
+  /** `git diff --find-renames base head`, for review routing. */
+  diff(base: string, head: string): Promise<string>;
   saveRef(ref: string, sha: string): Promise<void>;
   removeWorktree(path: string): Promise<{ ok: true } | { ok: false; reason: string }>;
   deleteBranch(name: string): Promise<void>;

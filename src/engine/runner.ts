@@ -2,6 +2,8 @@ import { mkdirSync, createWriteStream, type WriteStream } from 'node:fs';
 import { join } from 'node:path';
 import type { AgentEvent, AgentHandle, AgentRunRequest } from '../agents/index.js';
 import { judgeTurn, type Verdict } from './judge.js';
+import { classifyDiff, formatDecision, type Decision } from '../review/index.js';
+import type { Config } from '../config/index.js';
 import type { EventType, RunState } from '../api/index.js';
 import type { RunRow, Store, TaskRow } from '../store/index.js';
 import type { ModuleInfo } from '../plans/index.js';
@@ -26,6 +28,7 @@ export interface RunnerDeps {
   agentTimeoutMs: number;
   modules: () => ModuleInfo[];
   templateDirs: TemplateDirs;
+  review: Config['review'];
   mcpFor?: (run: RunRow) => AgentRunRequest['mcp'];
   maxRetries: number;
   maxTestFailures: number;
@@ -227,12 +230,23 @@ export function createRunner(d: RunnerDeps) {
     return 'stop';
   }
 
+  /** A human approved a flagged change: merge it. */
+  function approve(runId: string, by: string): boolean {
+    const run = d.store.runs.get(runId);
+    if (!run || run.state !== 'waiting' || run.review === null) return false;
+    d.store.tasks.setStatus(run.taskId, 'in_progress', `approved by ${by}`);
+    setState(run, 'merging', { approvedBy: by, waitingReason: null });
+    void drive(runId);
+    return true;
+  }
+
   /** Moves a waiting run back to its agent, with the next prompt if one is given. */
   function wake(runId: string, why: 'retry' | 'answer' | 'guidance', nextPrompt?: string): boolean {
     const run = d.store.runs.get(runId);
     if (!run || run.state !== 'waiting') return false;
     if (why === 'retry' && !run.waitingReason?.startsWith('retrying')) return false;
-    setState(run, 'spawning', { waitingReason: null, nextPrompt: nextPrompt ?? null });
+    // New work gets a new review decision.
+    setState(run, 'spawning', { waitingReason: null, nextPrompt: nextPrompt ?? null, review: null, approvedBy: null });
     void drive(runId);
     return true;
   }
@@ -262,8 +276,44 @@ export function createRunner(d: RunnerDeps) {
     return 'continue';
   }
 
+  /**
+   * Review routing (W5/W6): routine changes go on to merge; flagged ones wait for a human with the reasons.
+   * The decision is recorded once, so a restart does not re-decide.
+   */
+  async function review(run: RunRow): Promise<StepResult> {
+    const t = task(run);
+    if (!d.review.enabled && !t.needsReview) {
+      setState(run, 'merging');
+      return 'continue';
+    }
+    if (run.review === null) {
+      const diff = await d.repo.diff(run.baseSha ?? run.targetBranch, run.commitSha ?? run.branch);
+      let codeowners: string | undefined;
+      for (const p of ['.github/CODEOWNERS', 'CODEOWNERS', 'docs/CODEOWNERS']) {
+        codeowners ??= await d.repo.readFileAt(`refs/heads/${run.targetBranch}`, p);
+      }
+      const decision = classifyDiff(diff, {
+        codeowners,
+        reviewOwners: d.review.review_owners,
+        rules: d.review.rules,
+        needsReview: t.needsReview,
+        maxChangedLines: d.review.max_changed_lines,
+      });
+      run = d.store.runs.update(run.id, { review: JSON.stringify(decision) });
+      log(run.id, 'orch', `review: ${formatDecision(decision).split('\n').join(' | ')}`);
+    }
+    const decision = JSON.parse(run.review ?? '{}') as Decision;
+    if (decision.flagged && !run.approvedBy) {
+      d.store.tasks.setStatus(t.id, 'needs_review', decision.reasons[0]?.detail ?? decision.category);
+      d.emit('task.status', t.id, run.id, { status: 'needs_review', category: decision.category, reasons: decision.reasons });
+      const first = decision.reasons[0];
+      return park(run, `needs review (${decision.category}): ${first ? `${first.file}${first.line ? `:${first.line}` : ''} ${first.detail}` : 'flagged'} — see orch pr review; merge with orch pr merge ${t.id}`);
+    }
+    setState(run, 'merging');
+    return 'continue';
+  }
+
   async function merge(run: RunRow): Promise<StepResult> {
-    if (run.state === 'committed') run = setState(run, 'merging');
     return d.targetMutex.run(async () => {
       const target = run.targetBranch;
       for (let attempt = 0; attempt < 5; attempt++) {
@@ -401,6 +451,7 @@ export function createRunner(d: RunnerDeps) {
       case 'agent_done':
         return commit(run);
       case 'committed':
+        return review(run);
       case 'merging':
         return merge(run);
       case 'cleanup':
@@ -445,6 +496,7 @@ export function createRunner(d: RunnerDeps) {
     drive,
     isDriving: (runId: string) => driving.has(runId),
     wake,
+    approve,
     hasAgent: (runId: string) => handles.has(runId),
     /** Ends a run's agent: 'stop' parks the run as stopped; 'shutdown' leaves it to resume on the next start. */
     async cancel(runId: string, why: 'stop' | 'shutdown' | 'stuck'): Promise<boolean> {

@@ -104,4 +104,11 @@ ALTER TABLE runs ADD COLUMN next_prompt TEXT;
 ALTER TABLE runs ADD COLUMN retries INTEGER NOT NULL DEFAULT 0;
 `,
   },
+  {
+    version: 3,
+    sql: `
+ALTER TABLE runs ADD COLUMN review TEXT;
+ALTER TABLE runs ADD COLUMN approved_by TEXT;
+`,
+  },
 ];

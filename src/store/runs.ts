@@ -34,6 +34,10 @@ export interface RunRow {
   nextPrompt: string | null;
   /** Transient failures retried so far. */
   retries: number;
+  /** The review-routing decision (JSON of review's Decision), once the change was classified. */
+  review: string | null;
+  /** Who approved a flagged change (`orch pr merge`). */
+  approvedBy: string | null;
 }
 
 const columns: Record<keyof RunRow, string> = {
@@ -67,6 +71,8 @@ const columns: Record<keyof RunRow, string> = {
   updatedAt: 'updated_at',
   nextPrompt: 'next_prompt',
   retries: 'retries',
+  review: 'review',
+  approvedBy: 'approved_by',
 };
 
 const selectList = Object.entries(columns)

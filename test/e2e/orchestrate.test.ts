@@ -177,4 +177,25 @@ describe('orch end to end with a fake agent process', () => {
     expect(shown.runs[0]).toMatchObject({ state: 'done', sessionId: calls[1]?.resume });
     expect(s.git('log', '--format=%s', 'main').match(/implement E01 - A/g)).toHaveLength(1);
   });
+
+  it('routes a risky change to a human: it waits in orch pr review until orch pr merge', async () => {
+    sb = sandbox({
+      'docs/plans/app-module/epic-01-login.md': epic('Login', 'Password login.', { 'src/auth/login.js': "export const check = (user, password) => bcrypt.compare(password, user.hash);" }),
+      'docs/plans/docs-module/epic-01-usage.md': epic('Docs', 'A docs page.', { 'docs/usage.md': '# Usage' }),
+    });
+    const s = sb;
+    const r = s.orch('start', '--wait');
+    expect(r.status).toBe(1);
+    expect(r.stdout).toMatch(/1 merged, 0 failed, 1 waiting for you/);
+    const queue = s.orchJson<Array<{ taskId: string; decision: { category: string; reasons: Array<{ file: string; rule: string }> } }>>('pr', 'review');
+    expect(queue).toHaveLength(1);
+    expect(queue[0]).toMatchObject({ taskId: 'app/E01', decision: { category: 'security' } });
+    expect(queue[0]?.decision.reasons.some((x) => x.file === 'src/auth/login.js')).toBe(true);
+    expect(s.orchJson<TaskJson[]>('list').find((t) => t.id === 'app/E01')?.status).toBe('needs_review');
+    expect(s.git('log', '--format=%s', 'main')).not.toContain('implement E01 - Login');
+    expect(s.orch('pr', 'merge', 'app/E01').status).toBe(0);
+    await until(() => s.orchJson<TaskJson[]>('list').find((t) => t.id === 'app/E01')?.status === 'complete', 'the approved merge');
+    expect(s.git('log', '--format=%s', 'main')).toContain('feat(app): implement E01 - Login');
+    expect(s.orchJson<unknown[]>('pr', 'review')).toHaveLength(0);
+  });
 });

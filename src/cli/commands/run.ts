@@ -31,7 +31,7 @@ export function registerRunCommands(program: Command, globals: () => GlobalOptio
       if (json) printJson({ ...res, report });
       else printReport(report);
       const namedOk = tasks.length === 0 || report.merged.length >= new Set(res.batch.scope.tasks).size;
-      process.exitCode = report.failed.length === 0 && namedOk && res.skipped.every((s) => !s.reason.startsWith('removed')) ? Exit.ok : Exit.failed;
+      process.exitCode = report.failed.length === 0 && report.needsHuman.length === 0 && namedOk && res.skipped.every((s) => !s.reason.startsWith('removed')) ? Exit.ok : Exit.failed;
     });
 
   program
@@ -118,9 +118,12 @@ async function waitForBatch(c: Awaited<ReturnType<typeof client>>, batchId: stri
   process.once('SIGINT', onSigint);
   let poll: NodeJS.Timeout | undefined;
   const done = new Promise<void>((resolve) => {
+    let idleChecks = 0;
     const check = async (): Promise<void> => {
       const r = await c.get(`/api/batches/${batchId}`, BatchReport);
-      if (r.done) resolve();
+      // Only people can move it on: stop waiting once that holds on two checks in a row.
+      idleChecks = !r.busy && r.needsHuman.length > 0 ? idleChecks + 1 : 0;
+      if (r.done || idleChecks >= 2) resolve();
     };
     poll = setInterval(() => void check().catch(() => undefined), 3000);
     void c
@@ -164,7 +167,8 @@ function printReport(r: BatchReport): void {
       run.state === 'done' ? `${run.mergeCommit?.slice(0, 10) ?? ''} on ${run.targetBranch}` : (run.error ?? run.branch),
     ]);
   }
-  process.stdout.write(`${table(rows)}\n${r.merged.length} merged, ${r.failed.length} failed\n`);
+  process.stdout.write(`${table(rows)}\n${r.merged.length} merged, ${r.failed.length} failed${r.needsHuman.length ? `, ${r.needsHuman.length} waiting for you` : ''}\n`);
+  for (const h of r.needsHuman) process.stdout.write(`${yellow('waiting')} ${h.taskId}: ${h.reason}\n`);
 }
 
 function printStatus(s: Status): void {
