@@ -69,6 +69,8 @@ export const Run = z.object({
   commitSha: z.string().nullable(),
   mergeCommit: z.string().nullable(),
   savedRef: z.string().nullable(),
+  prNumber: z.number().nullable(),
+  prUrl: z.string().nullable(),
   waitingReason: z.string().nullable(),
   error: z.string().nullable(),
   usage: Usage,

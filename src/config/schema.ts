@@ -142,6 +142,20 @@ const ReviewSchema = z
   })
   .describe('Review routing: which changes merge by themselves and which wait for a human.');
 
+const ForgeSchema = z
+  .object({
+    kind: z.enum(['local', 'github']).default('local').describe('"local": merge into the target branch of this repository, no forge. "github": push, open a pull request, wait for checks, merge through GitHub.'),
+    remote: z.string().min(1).default('origin').describe('The git remote Orch pushes run branches to.'),
+    base_url: z.string().default('').describe('GitHub API URL. "" = https://api.github.com; GitHub Enterprise: https://HOST/api/v3.'),
+    owner: z.string().default('').describe('Repository owner on the forge. "" = read from the remote URL.'),
+    repo: z.string().default('').describe('Repository name on the forge. "" = read from the remote URL.'),
+    label: z.string().min(1).default('needs-human-review').describe('Label put on pull requests that wait for a human.'),
+    max_fix_attempts: z.number().int().min(0).max(10).default(2).describe('How many times failing checks go back to the agent (same session) before a human is asked.'),
+    required_checks: z.array(z.string().min(1)).default(() => []).describe('Checks that must report before a PR merges; with none reported yet, Orch waits instead of merging an unchecked PR.'),
+    check_poll_seconds: z.number().int().min(1).max(3600).default(15).describe('How often the checks of an open pull request are polled.'),
+  })
+  .describe('Where finished work goes: local merges, or pull requests on GitHub. Tokens come from GITHUB_TOKEN, GH_TOKEN or `gh auth token`, never from config.');
+
 const WritebackSchema = z
   .object({
     readme: z
@@ -207,6 +221,7 @@ export const ConfigSchema = z
     roles: RolesSchema.prefault({}),
     commands: CommandsSchema.prefault({}),
     review: ReviewSchema.prefault({}),
+    forge: ForgeSchema.prefault({}),
     writeback: WritebackSchema.prefault({}),
     daemon: DaemonSchema.prefault({}),
   })

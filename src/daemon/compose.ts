@@ -5,6 +5,7 @@ import { createGit, defaultBranch, repoRoot } from '../git/index.js';
 import { createBackend, DEFAULT_DISALLOWED_TOOLS, isAlive, isOurProcess, killGroup, sanitizeEnv, SUPPORTED_BACKENDS, type BackendConfig } from '../agents/index.js';
 import { createEngine, RUN_ENV_KEY, type BackendFor, type Engine, type ResolvedAgent } from '../engine/index.js';
 import { createRepoPort } from './repo.js';
+import { createGitHubPort } from './forge.js';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { mcpServerEnv, ORCH_MCP_TOOLS } from '../mcp/index.js';
@@ -56,6 +57,7 @@ export async function composeDaemon(o: ComposeOptions): Promise<{
     targetBranch,
     store,
     repo: createRepoPort(git, root),
+    forge: config.forge.kind === 'github' ? createGitHubPort(git, root, config.forge, env) : undefined,
     procs: {
       isAlive,
       isOurs: (pid, runId) => isOurProcess(pid, { envKey: RUN_ENV_KEY, envValue: runId }),

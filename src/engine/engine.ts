@@ -12,7 +12,7 @@ import { createWriteback } from './writeback.js';
 import { createMutex } from './mutex.js';
 import { syncPlan } from './sync.js';
 import { graphStatus, isReady, toRunView, toTaskView } from './views.js';
-import type { BackendFor, ProcessPort, RepoPort } from './ports.js';
+import type { BackendFor, ForgePort, ProcessPort, RepoPort } from './ports.js';
 
 export interface EngineDeps {
   root: string;
@@ -26,6 +26,7 @@ export interface EngineDeps {
   procs: ProcessPort;
   backendFor: BackendFor;
   log: (msg: string) => void;
+  forge?: ForgePort;
   /** Orch's MCP server for a run's agent (late-bound: it needs the daemon's address). */
   mcpFor?: (run: RunRow) => AgentRunRequest['mcp'];
   /** The user's orch config dir (for prompt overrides in <dir>/prompts). */
@@ -76,6 +77,8 @@ export function createEngine(d: EngineDeps) {
     templateDirs: { projectRoot: d.root, userConfigDir: d.userConfigDir },
     mcpFor: d.mcpFor,
     review: cfg.review,
+    forge: d.forge,
+    forgeCfg: cfg.forge,
     maxRetries: cfg.agent.max_retries,
     maxTestFailures: cfg.agent.max_test_failures,
     stuckMs: cfg.agent.stuck_minutes * 60_000,
@@ -225,7 +228,14 @@ export function createEngine(d: EngineDeps) {
       };
     },
 
-    start: (body: unknown) => scheduler.start(body),
+    async start(body: unknown) {
+      if (d.forge) {
+        const pre = await d.forge.preflight();
+        if (!pre.ok) throw new RequestError('forge_not_ready', `${pre.problem}. Fix: ${pre.fix}. Nothing was started.`, 412);
+      }
+      return scheduler.start(body);
+    },
+    forgeReady: () => d.forge?.preflight(),
 
     /** A signal from a run's agent through its MCP server (A7). */
     signal(runId: string, body: unknown): Signal {

@@ -56,3 +56,21 @@ export interface ResolvedAgent {
 export type BackendFor = (agent: string | null) => ResolvedAgent;
 
 export const RUN_ENV_KEY = 'ORCH_RUN_ID';
+
+/** A forge that takes finished branches as pull requests (W4). Absent in local mode. */
+export interface ForgePort {
+  readonly kind: string;
+  /** Token, scopes, repository, remote: checked before any run starts. */
+  preflight(): Promise<{ ok: true; detail: string } | { ok: false; problem: string; fix: string }>;
+  /** Fetches the target from the remote; the sha of its remote-tracking ref. */
+  fetchTarget(target: string): Promise<string | undefined>;
+  push(branch: string): Promise<{ ok: true; sha: string } | { ok: false; detail: string }>;
+  ensurePr(o: { head: string; base: string; title: string; body: string }): Promise<{ number: number; url: string; state: 'open' | 'merged' }>;
+  pr(number: number): Promise<{ state: 'open' | 'closed' | 'merged'; mergeable: boolean | null; headSha: string; mergeCommitSha?: string }>;
+  checks(sha: string): Promise<{ state: 'pending' | 'success' | 'failure' | 'none'; failing: Array<{ name: string; summary?: string; url?: string }> }>;
+  addLabels(number: number, labels: string[]): Promise<void>;
+  merge(number: number, o: { sha: string; title: string }): Promise<{ merged: true; sha: string } | { merged: false; reason: string; message: string }>;
+  deleteBranch(branch: string): Promise<void>;
+  /** A link to a file on the target branch, for PR bodies. */
+  fileUrl(target: string, path: string): string;
+}

@@ -10,7 +10,8 @@ import type { ModuleInfo } from '../plans/index.js';
 import { buildPrompt, type TemplateDirs } from './prompt.js';
 import { runTrailer, savedRefFor } from './names.js';
 import { statusFiles, type Writeback } from './writeback.js';
-import { RUN_ENV_KEY, type BackendFor, type ProcessPort, type RepoPort } from './ports.js';
+import { RUN_ENV_KEY, type BackendFor, type ForgePort, type ProcessPort, type RepoPort } from './ports.js';
+import { createForgeSteps } from './forge-steps.js';
 import type { Mutex } from './mutex.js';
 
 export interface RunnerDeps {
@@ -29,6 +30,9 @@ export interface RunnerDeps {
   modules: () => ModuleInfo[];
   templateDirs: TemplateDirs;
   review: Config['review'];
+  /** GitHub and friends; undefined in local mode. */
+  forge?: ForgePort;
+  forgeCfg: Config['forge'];
   mcpFor?: (run: RunRow) => AgentRunRequest['mcp'];
   maxRetries: number;
   maxTestFailures: number;
@@ -78,6 +82,21 @@ export function createRunner(d: RunnerDeps) {
     logs.delete(runId);
   };
 
+  const forgeSteps = d.forge
+    ? createForgeSteps({
+        store: d.store,
+        repo: d.repo,
+        forge: d.forge,
+        cfg: d.forgeCfg,
+        plansDir: d.plansDir,
+        readme: d.readme,
+        epicMarker: d.epicMarker,
+        modules: d.modules,
+        title: (t) => commitMessage(d.commitTemplate, t),
+        log: (runId, line) => log(runId, 'orch', line),
+      })
+    : undefined;
+
   const task = (run: RunRow): TaskRow => {
     const t = d.store.tasks.get(run.taskId);
     if (!t) throw new Error(`run ${run.id} names task ${run.taskId}, which is not in the store`);
@@ -87,15 +106,18 @@ export function createRunner(d: RunnerDeps) {
   async function prepare(run: RunRow): Promise<StepResult> {
     let base = run.baseSha ?? undefined;
     if (!base) {
-      base = await d.repo.revParse(`refs/heads/${run.targetBranch}`);
+      base = d.forge ? await d.forge.fetchTarget(run.targetBranch) : await d.repo.revParse(`refs/heads/${run.targetBranch}`);
       if (!base) return fail(run, `target branch ${run.targetBranch} does not exist; set target_branch in .orch/config.toml`);
       run = d.store.runs.update(run.id, { baseSha: base });
     }
     await d.repo.ensureWorktree({ path: run.worktree, branch: run.branch, base });
     log(run.id, 'orch', `worktree ${run.worktree} on ${run.branch} from ${base.slice(0, 10)}`);
     const t = task(run);
-    const marked = await d.writeback.commit(run.targetBranch, t, { status: 'in_progress' });
-    if (!marked.ok) log(run.id, 'orch', `plan README not marked in progress: ${marked.detail ?? 'unknown'}`);
+    if (!d.forge) {
+      // Local mode marks 🟡 on the target; with a forge the plan status travels inside the pull request.
+      const marked = await d.writeback.commit(run.targetBranch, t, { status: 'in_progress' });
+      if (!marked.ok) log(run.id, 'orch', `plan README not marked in progress: ${marked.detail ?? 'unknown'}`);
+    }
     setState(run, 'spawning');
     return 'continue';
   }
@@ -307,13 +329,54 @@ export function createRunner(d: RunnerDeps) {
       d.store.tasks.setStatus(t.id, 'needs_review', decision.reasons[0]?.detail ?? decision.category);
       d.emit('task.status', t.id, run.id, { status: 'needs_review', category: decision.category, reasons: decision.reasons });
       const first = decision.reasons[0];
-      return park(run, `needs review (${decision.category}): ${first ? `${first.file}${first.line ? `:${first.line}` : ''} ${first.detail}` : 'flagged'} — see orch pr review; merge with orch pr merge ${t.id}`);
+      if (forgeSteps) {
+        const flagged = await forgeSteps.flag(run, t);
+        if (typeof flagged === 'string') return fail(run, flagged);
+        run = flagged;
+      }
+      return park(run, `needs review (${decision.category}): ${first ? `${first.file}${first.line ? `:${first.line}` : ''} ${first.detail}` : 'flagged'}${run.prUrl ? ` (${run.prUrl})` : ''} — see orch pr review; merge with orch pr merge ${t.id}`);
     }
     setState(run, 'merging');
     return 'continue';
   }
 
+  async function mergeViaForge(run: RunRow): Promise<StepResult> {
+    if (!forgeSteps) throw new Error('no forge');
+    const t = task(run);
+    let r;
+    try {
+      r = await forgeSteps.step(run, t);
+    } catch (e) {
+      // Every forge step is safe to repeat: an API or network failure is retried on a later tick, not fatal.
+      r = { kind: 'wait' as const, reason: `forge error, retrying: ${(e as Error).message.split('\n')[0] ?? ''}` };
+    }
+    switch (r.kind) {
+      case 'merged':
+        return merged(r.run);
+      case 'wait':
+        if (run.waitingReason !== r.reason) {
+          d.store.runs.update(run.id, { waitingReason: r.reason });
+          d.emit('run.waiting', run.taskId, run.id, { reason: r.reason });
+          log(run.id, 'orch', r.reason);
+        }
+        return 'wait';
+      case 'park':
+        return park(run, r.reason);
+      case 'fix':
+        log(run.id, 'orch', 'checks failed; back to the agent in the same session');
+        setState(run, 'spawning', { nextPrompt: r.prompt, waitingReason: null });
+        return 'continue';
+      case 'fail':
+        return fail(run, r.error);
+      default: {
+        const never: never = r;
+        throw new Error(`unknown forge step ${JSON.stringify(never)}`);
+      }
+    }
+  }
+
   async function merge(run: RunRow): Promise<StepResult> {
+    if (forgeSteps) return mergeViaForge(run);
     return d.targetMutex.run(async () => {
       const target = run.targetBranch;
       for (let attempt = 0; attempt < 5; attempt++) {
@@ -370,6 +433,7 @@ export function createRunner(d: RunnerDeps) {
 
   /** Keeps every commit reachable (saved ref), then removes the worktree and the merged branch. */
   async function cleanup(run: RunRow): Promise<StepResult> {
+    if (d.forge && run.prNumber) await d.forge.deleteBranch(run.branch).catch((e: unknown) => log(run.id, 'orch', `remote branch kept: ${String(e)}`));
     const head = (await d.repo.revParse(`refs/heads/${run.branch}`)) ?? run.commitSha;
     if (head) await d.repo.saveRef(savedRefFor(run.id), head);
     const removed = await d.repo.removeWorktree(run.worktree);
@@ -403,7 +467,7 @@ export function createRunner(d: RunnerDeps) {
     const t = task(run);
     d.store.tasks.setStatus(t.id, 'failed', error);
     d.emit('task.status', t.id, run.id, { status: 'failed', error });
-    await d.writeback.commit(run.targetBranch, t, { status: 'not_started', note: `failed: ${error.split('\n')[0]?.slice(0, 120)}` });
+    if (!d.forge) await d.writeback.commit(run.targetBranch, t, { status: 'not_started', note: `failed: ${error.split('\n')[0]?.slice(0, 120)}` });
     closeLog(run.id);
     d.onSettled();
     return 'stop';
@@ -414,7 +478,7 @@ export function createRunner(d: RunnerDeps) {
     setState(run, 'stopped', { endedAt: new Date().toISOString(), savedRef: saved, pid: null, pgid: null });
     d.store.tasks.setStatus(run.taskId, 'not_started', 'stopped by user');
     d.emit('task.status', run.taskId, run.id, { status: 'not_started', note: 'stopped by user' });
-    await d.writeback.commit(run.targetBranch, task(run), { status: 'not_started', note: 'stopped' });
+    if (!d.forge) await d.writeback.commit(run.targetBranch, task(run), { status: 'not_started', note: 'stopped' });
     closeLog(run.id);
     d.onSettled();
     return 'stop';

@@ -51,6 +51,8 @@ export function toRunView(r: RunRow): Run {
     commitSha: r.commitSha,
     mergeCommit: r.mergeCommit,
     savedRef: r.savedRef,
+    prNumber: r.prNumber,
+    prUrl: r.prUrl,
     waitingReason: r.waitingReason,
     error: r.error,
     usage: {

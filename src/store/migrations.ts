@@ -111,4 +111,12 @@ ALTER TABLE runs ADD COLUMN review TEXT;
 ALTER TABLE runs ADD COLUMN approved_by TEXT;
 `,
   },
+  {
+    version: 4,
+    sql: `
+ALTER TABLE runs ADD COLUMN pr_number INTEGER;
+ALTER TABLE runs ADD COLUMN pr_url TEXT;
+ALTER TABLE runs ADD COLUMN fix_attempts INTEGER NOT NULL DEFAULT 0;
+`,
+  },
 ];

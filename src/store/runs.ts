@@ -38,6 +38,10 @@ export interface RunRow {
   review: string | null;
   /** Who approved a flagged change (`orch pr merge`). */
   approvedBy: string | null;
+  prNumber: number | null;
+  prUrl: string | null;
+  /** Times failing checks went back to the agent. */
+  fixAttempts: number;
 }
 
 const columns: Record<keyof RunRow, string> = {
@@ -73,6 +77,9 @@ const columns: Record<keyof RunRow, string> = {
   retries: 'retries',
   review: 'review',
   approvedBy: 'approved_by',
+  prNumber: 'pr_number',
+  prUrl: 'pr_url',
+  fixAttempts: 'fix_attempts',
 };
 
 const selectList = Object.entries(columns)

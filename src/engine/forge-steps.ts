@@ -1,0 +1,141 @@
+import type { RunRow, Store, TaskRow } from '../store/index.js';
+import type { Config } from '../config/index.js';
+import type { ForgePort, RepoPort } from './ports.js';
+import type { Decision } from '../review/index.js';
+import { statusFiles } from './writeback.js';
+import type { ModuleInfo } from '../plans/index.js';
+import { writeFileSync, mkdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+
+export type ForgeStep =
+  | { kind: 'merged'; run: RunRow }
+  | { kind: 'wait'; reason: string }
+  | { kind: 'park'; reason: string }
+  | { kind: 'fix'; prompt: string }
+  | { kind: 'fail'; error: string };
+
+export interface ForgeStepDeps {
+  store: Store;
+  repo: RepoPort;
+  forge: ForgePort;
+  cfg: Config['forge'];
+  plansDir: string;
+  readme: boolean;
+  epicMarker: boolean;
+  modules: () => ModuleInfo[];
+  title: (t: TaskRow) => string;
+  log: (runId: string, line: string) => void;
+}
+
+const fmtUsd = (n: number): string => `$${n.toFixed(4)}`;
+
+export function prBody(run: RunRow, t: TaskRow, epicUrl: string): string {
+  const decision = run.review ? (JSON.parse(run.review) as Decision) : undefined;
+  const minutes = run.startedAt ? Math.max(1, Math.round((Date.now() - Date.parse(run.startedAt)) / 60000)) : 0;
+  const tokens = run.inputTokens + run.outputTokens + run.cacheReadTokens + run.cacheWriteTokens;
+  return [
+    `## ${t.id}: ${t.title}`,
+    '',
+    t.description || '(no description in the epic)',
+    '',
+    `Epic: [${t.file}](${epicUrl})`,
+    '',
+    '## Run',
+    '',
+    `| | |`,
+    `|---|---|`,
+    `| run | \`${run.id}\` (${run.backend}${run.model ? `, ${run.model}` : ''}) |`,
+    `| duration | ${minutes} min |`,
+    `| tokens | ${tokens.toLocaleString('en-US')} (${run.inputTokens} in, ${run.outputTokens} out, ${run.cacheReadTokens} cache read, ${run.cacheWriteTokens} cache write) |`,
+    `| cost | ${fmtUsd(run.costUsd)} |`,
+    `| tests | the checks on this pull request${run.fixAttempts ? `; the agent fixed failing checks ${run.fixAttempts} time(s)` : ''} |`,
+    '',
+    '## Review routing',
+    '',
+    decision
+      ? `**${decision.category}**${decision.flagged ? ' — waits for a human' : ' — merges by itself once checks pass'}\n\n${decision.reasons.map((r) => `- \`${r.file}${r.line ? `:${r.line}` : ''}\` ${r.detail} (${r.rule})`).join('\n')}`
+      : 'not classified',
+    '',
+    `<!-- orch-run: ${run.id} -->`,
+  ].join('\n');
+}
+
+/**
+ * The forge half of a run (W3, W4, W6): push, find-or-open the PR, wait for checks, send failures back to the
+ * agent, merge. Every call is safe to repeat after a crash: push is idempotent, the PR is found before one is
+ * opened, a merged PR is recognised.
+ */
+export function createForgeSteps(d: ForgeStepDeps) {
+  const lastPoll = new Map<string, number>();
+
+  async function publish(run: RunRow, t: TaskRow): Promise<RunRow | string> {
+    if (!run.prNumber && d.readme && (await d.repo.worktreeExists(run.worktree))) {
+      // The plan's 🟢 travels inside the PR: it becomes true exactly when the PR is merged.
+      const files = await statusFiles(
+        { repo: d.repo, plansDir: d.plansDir, readme: d.readme, epicMarker: d.epicMarker, modules: d.modules },
+        run.commitSha ?? `refs/heads/${run.branch}`,
+        t,
+        { status: 'complete', fields: { status: 'complete', merged: new Date().toISOString().slice(0, 10) } },
+      );
+      for (const f of files) {
+        mkdirSync(dirname(join(run.worktree, f.path)), { recursive: true });
+        writeFileSync(join(run.worktree, f.path), f.content);
+      }
+      if (files.length) {
+        const c = await d.repo.commitAll(run.worktree, `chore(plan): complete ${t.id} - ${t.title}`);
+        run = d.store.runs.update(run.id, { commitSha: c.sha });
+      }
+    }
+    const pushed = await d.forge.push(run.branch);
+    if (!pushed.ok) return `push of ${run.branch} to ${d.cfg.remote} failed: ${pushed.detail}`;
+    const pr = await d.forge.ensurePr({ head: run.branch, base: run.targetBranch, title: d.title(t), body: prBody(run, t, d.forge.fileUrl(run.targetBranch, t.file)) });
+    if (run.prNumber !== pr.number) {
+      d.log(run.id, `pull request #${pr.number} ${pr.url}`);
+      run = d.store.runs.update(run.id, { prNumber: pr.number, prUrl: pr.url });
+    }
+    return run;
+  }
+
+  return {
+    publish,
+    async flag(run: RunRow, t: TaskRow): Promise<RunRow | string> {
+      const p = await publish(run, t);
+      if (typeof p === 'string' || !p.prNumber) return p;
+      await d.forge.addLabels(p.prNumber, [d.cfg.label]);
+      return p;
+    },
+    async step(run: RunRow, t: TaskRow): Promise<ForgeStep> {
+      const last = lastPoll.get(run.id) ?? 0;
+      if (run.prNumber && Date.now() - last < d.cfg.check_poll_seconds * 1000) return { kind: 'wait', reason: run.waitingReason ?? `checks pending on PR #${run.prNumber}` };
+      lastPoll.set(run.id, Date.now());
+      const p = await publish(run, t);
+      if (typeof p === 'string') return { kind: 'fail', error: p };
+      run = p;
+      const n = run.prNumber as number;
+      const pr = await d.forge.pr(n);
+      if (pr.state === 'merged') return { kind: 'merged', run: d.store.runs.update(run.id, { mergeCommit: pr.mergeCommitSha ?? run.mergeCommit }) };
+      if (pr.state === 'closed') return { kind: 'park', reason: `PR #${n} was closed without merging (${run.prUrl ?? ''}); reopen it, or orch stop ${t.id}` };
+      const checks = await d.forge.checks(pr.headSha);
+      if (checks.state === 'none' && d.cfg.required_checks.length > 0) return { kind: 'wait', reason: `waiting for required checks (${d.cfg.required_checks.join(', ')}) on PR #${n} ${run.prUrl ?? ''}` };
+      if (checks.state === 'pending') return { kind: 'wait', reason: `checks pending on PR #${n} ${run.prUrl ?? ''}` };
+      if (checks.state === 'failure') {
+        const list = checks.failing.map((f) => `- ${f.name}${f.summary ? `: ${f.summary}` : ''}${f.url ? ` (${f.url})` : ''}`).join('\n');
+        if (run.fixAttempts < d.cfg.max_fix_attempts) {
+          d.store.runs.update(run.id, { fixAttempts: run.fixAttempts + 1 });
+          return { kind: 'fix', prompt: `The checks of your pull request #${n} failed:\n${list}\n\nFix the code in this directory so they pass. Do not commit or push: Orch does that and runs the checks again.` };
+        }
+        return { kind: 'park', reason: `checks still failing after ${run.fixAttempts} fix attempt(s) on PR #${n} ${run.prUrl ?? ''}:\n${list}` };
+      }
+      const m = await d.forge.merge(n, { sha: pr.headSha, title: d.title(t) });
+      if (!m.merged) {
+        if (m.reason === 'head-moved') return { kind: 'wait', reason: `PR #${n} head moved; retrying` };
+        return { kind: 'park', reason: `PR #${n} cannot be merged (${m.reason}: ${m.message}); resolve it on ${run.branch}, then orch pr merge ${t.id}` };
+      }
+      lastPoll.delete(run.id);
+      await d.forge.fetchTarget(run.targetBranch);
+      return { kind: 'merged', run: d.store.runs.update(run.id, { mergeCommit: m.sha }) };
+    },
+  };
+}
+
+export type ForgeSteps = ReturnType<typeof createForgeSteps>;
