@@ -167,7 +167,10 @@ async function main(): Promise<number> {
   for (const f of readdirSync(paths.logsDir)) {
     for (const l of readFileSync(join(paths.logsDir, f), 'utf8').split('\n')) {
       if (!l) continue;
-      const e = JSON.parse(l) as { s: string; l: string };
+      // Run logs are `time<TAB>stream<TAB>line`.
+      const a = l.indexOf('\t');
+      const b = l.indexOf('\t', a + 1);
+      const e = { s: l.slice(a + 1, b), l: l.slice(b + 1) };
       if (e.s === 'out') seenBytes += Buffer.byteLength(e.l) + 1;
     }
   }

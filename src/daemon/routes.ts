@@ -60,7 +60,7 @@ export function registerRoutes(router: ReturnType<typeof createRouter>, d: Route
   router.get('/api/runs/:id/log', async (req, res, { params, url }) => {
     const id = params.id ?? '';
     if (!engine.run(id)) throw new HttpError(404, 'unknown_run', `unknown run ${id}`);
-    streamLog(join(d.logsDir, `${id}.jsonl`), res, url.searchParams.get('follow') === '1', () => {
+    streamLog(join(d.logsDir, `${id}.log`), res, url.searchParams.get('follow') === '1', () => {
       const r = engine.run(id);
       return !r || r.state === 'done' || r.state === 'failed' || r.state === 'stopped';
     }, req.once.bind(req));
@@ -97,6 +97,7 @@ function required(url: URL, key: string): string {
 function streamLog(file: string, res: ServerResponse, follow: boolean, finished: () => boolean, onClose: (ev: 'close', fn: () => void) => void): void {
   res.writeHead(200, { 'content-type': 'application/x-ndjson' });
   let offset = 0;
+  let carry = '';
   let reading = false;
   let closed = false;
   const pump = (then?: () => void): void => {
@@ -111,8 +112,14 @@ function streamLog(file: string, res: ServerResponse, follow: boolean, finished:
       return;
     }
     reading = true;
-    const s = createReadStream(file, { start: offset, end: size - 1 });
-    s.on('data', (c) => res.write(c));
+    const s = createReadStream(file, { start: offset, end: size - 1, encoding: 'utf8' });
+    s.on('data', (c) => {
+      // The file is `time<TAB>stream<TAB>line`; clients get LogEntry JSON lines.
+      const text = carry + String(c);
+      const lines = text.split('\n');
+      carry = lines.pop() ?? '';
+      res.write(lines.map(toEntry).join(''));
+    });
     s.on('end', () => {
       offset = size;
       reading = false;
@@ -145,4 +152,11 @@ function streamLog(file: string, res: ServerResponse, follow: boolean, finished:
     watcher?.close();
   });
   pump();
+}
+
+function toEntry(line: string): string {
+  const a = line.indexOf('\t');
+  const b = line.indexOf('\t', a + 1);
+  if (a < 0 || b < 0) return `${JSON.stringify({ t: '', s: 'orch', l: line })}\n`;
+  return `${JSON.stringify({ t: line.slice(0, a), s: line.slice(a + 1, b), l: line.slice(b + 1) })}\n`;
 }

@@ -43,6 +43,7 @@ export function createEngine(d: EngineDeps) {
   const cfg = d.config;
 
   const emit = (type: EventType, taskId: string | null, runId: string | null, data: Record<string, unknown>, persist = true): void => {
+    if (!persist && listeners.size === 0) return;
     const e: Event = persist
       ? d.store.events.append(type, taskId, runId, data)
       : { seq: 0, ts: new Date().toISOString(), type, taskId, runId, data };

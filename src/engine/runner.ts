@@ -48,6 +48,20 @@ export interface RunnerDeps {
 
 type StepResult = 'continue' | 'wait' | 'stop';
 
+const trimValue = (v: unknown, depth = 0): unknown => {
+  if (typeof v === 'string') return v.length > 2000 ? `${v.slice(0, 2000)}…` : v;
+  if (depth > 3 || v === null || typeof v !== 'object') return v;
+  if (Array.isArray(v)) return v.slice(0, 50).map((x) => trimValue(x, depth + 1));
+  return Object.fromEntries(Object.entries(v).slice(0, 50).map(([k, x]) => [k, trimValue(x, depth + 1)]));
+};
+
+/** An event small enough to keep for judging the turn: long strings cut, deep structures pruned. */
+function trimEvent(e: AgentEvent): AgentEvent {
+  if (e.type === 'tool_call') return { ...e, input: trimValue(e.input) };
+  if (e.type === 'tool_result' && e.output.length > 4000) return { ...e, output: `${e.output.slice(0, 2000)}…${e.output.slice(-2000)}` };
+  return e;
+}
+
 export function commitMessage(template: string, task: TaskRow): string {
   const epic = String(task.epic).padStart(2, '0');
   return template.replaceAll('{module}', task.module).replaceAll('{epic}', epic).replaceAll('{title}', task.title).replaceAll('{id}', task.id);
@@ -72,10 +86,12 @@ export function createRunner(d: RunnerDeps) {
     let w = logs.get(runId);
     if (!w) {
       mkdirSync(d.logsDir, { recursive: true });
-      w = createWriteStream(join(d.logsDir, `${runId}.jsonl`), { flags: 'a' });
+      w = createWriteStream(join(d.logsDir, `${runId}.log`), { flags: 'a' });
       logs.set(runId, w);
     }
-    w.write(`${JSON.stringify({ t: new Date().toISOString(), s, l })}\n`);
+    // PERF: one tab-separated line per entry, no JSON escaping of agent output that is already JSON: escaping was
+    // 44% of the daemon's main thread with 50 agents flooding (bench/ingest.ts). Lines never hold a newline.
+    w.write(`${new Date().toISOString()}\t${s}\t${l}\n`);
   };
   const closeLog = (runId: string): void => {
     logs.get(runId)?.end();
@@ -162,9 +178,10 @@ export function createRunner(d: RunnerDeps) {
         log(run.id, stream === 'stdout' ? 'out' : 'err', line);
       },
       onEvent: (e) => {
-        // PERF: judging needs tool calls and results, not megabytes of text; keep a bounded window.
-        if (e.type !== 'text') events.push(e);
-        if (events.length > 5000) events.splice(0, 1000);
+        // PERF: judging needs the commands and paths of tool calls, not megabytes of text or file content:
+        // keep a bounded window of trimmed events (50 flooding agents pushed the daemon over 450 MB otherwise).
+        if (e.type !== 'text' && e.type !== 'unparsed') events.push(trimEvent(e));
+        if (events.length > 2000) events.splice(0, 500);
         onAgentEvent(run.id, run.taskId, e, before);
       },
     });
