@@ -1,3 +1,4 @@
+import { identityEnv } from '../git/index.js';
 import { existsSync } from 'node:fs';
 import * as g from '../git/index.js';
 import type { GitRunner } from '../git/index.js';
@@ -34,6 +35,17 @@ export function createRepoPort(git: GitRunner, root: string): RepoPort {
     advanceBranch: (o) => g.advanceBranch(git, root, o),
     findTrailer: (branch, key, value) => g.containsCommitWithTrailer(git, root, branch, key, value, { limit: 500 }),
     readFileAt: (ref, path) => g.readFileAt(git, root, ref, path),
+    async startMerge(worktree, target) {
+      const m = await git.run(['-c', 'commit.gpgsign=false', 'merge', '--no-commit', '--no-ff', '--no-edit', target], { cwd: worktree, env: identityEnv(git.identity) });
+      if (m.exitCode !== 0 && !/CONFLICT/.test(m.stdout + m.stderr)) throw new Error(`git merge of ${target} in ${worktree} failed: ${(m.stderr || m.stdout).trim()}`);
+      const r = await git.run(['diff', '--name-only', '--diff-filter=U', '-z'], { cwd: worktree });
+      return r.stdout.split('\0').filter(Boolean);
+    },
+    async conflictMarkers(worktree) {
+      await git.run(['add', '-A'], { cwd: worktree });
+      const r = await git.run(['grep', '--cached', '-l', '-E', '^(<<<<<<<|>>>>>>>)( |$)'], { cwd: worktree });
+      return r.exitCode === 0 ? r.stdout.split('\n').filter(Boolean) : [];
+    },
     diff: (base, head) => git.ok(['diff', '--find-renames', '--no-color', '--no-ext-diff', base, head, '--'], { cwd: root }),
     async saveRef(ref, sha) {
       await g.saveRef(git, root, ref, sha);

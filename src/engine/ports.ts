@@ -23,6 +23,10 @@ export interface RepoPort {
   >;
   findTrailer(branch: string, key: string, value: string): Promise<string | undefined>;
   readFileAt(ref: string, path: string): Promise<string | undefined>;
+  /** Starts merging `target` into the worktree's branch, leaving conflict markers; the conflicted paths. */
+  startMerge(worktree: string, target: string): Promise<string[]>;
+  /** Tracked files in the worktree that still hold conflict markers. */
+  conflictMarkers(worktree: string): Promise<string[]>;
   /** `git diff --find-renames base head`, for review routing. */
   diff(base: string, head: string): Promise<string>;
   saveRef(ref: string, sha: string): Promise<void>;

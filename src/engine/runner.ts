@@ -308,6 +308,8 @@ export function createRunner(d: RunnerDeps) {
 
   async function commit(run: RunRow): Promise<StepResult> {
     const t = task(run);
+    const markers = await d.repo.conflictMarkers(run.worktree);
+    if (markers.length > 0) return park(run, `conflict markers left in ${markers.join(', ')}; resolve them in ${run.worktree}, then orch resume ${t.id}`);
     const res = await d.repo.commitAll(run.worktree, commitMessage(d.commitTemplate, t));
     if (res.sha === run.baseSha) return fail(run, 'the agent finished without changing any file; nothing to merge');
     log(run.id, 'orch', res.committed ? `committed ${res.sha.slice(0, 10)}` : `agent already committed; head ${res.sha.slice(0, 10)}`);
@@ -418,7 +420,17 @@ export function createRunner(d: RunnerDeps) {
           trailers: { [runTrailer]: run.id, 'Orch-Task': t.id },
         });
         if (!squash.ok) {
-          return fail(run, `merge into ${target} conflicts in ${squash.conflicts.join(', ')}; the work is kept on ${run.branch}`);
+          // W7: the conflict goes back to the agent that made the branch (same session), then to a human.
+          if (run.fixAttempts < d.forgeCfg.max_fix_attempts && (await d.repo.worktreeExists(run.worktree))) {
+            const paths = await d.repo.startMerge(run.worktree, tip);
+            d.store.runs.update(run.id, { fixAttempts: run.fixAttempts + 1 });
+            log(run.id, 'orch', `${target} moved and conflicts with this branch in ${paths.join(', ')}; back to the agent`);
+            setState(run, 'spawning', {
+              nextPrompt: `${target} moved while you worked, and merging it into your branch conflicts in:\n${paths.map((p) => `- ${p}`).join('\n')}\n\nThe merge is in progress in this directory: resolve every conflict marker (<<<<<<< ======= >>>>>>>) keeping both intents, make the tests pass, and do not commit: Orch commits the resolution.`,
+            });
+            return 'continue';
+          }
+          return park(run, `merge into ${target} conflicts in ${squash.conflicts.join(', ')}; resolve it on ${run.branch} (worktree ${run.worktree}), then orch resume ${run.taskId}`);
         }
         run = d.store.runs.update(run.id, { mergeCommit: squash.commit });
         const adv = await d.repo.advanceBranch({ branch: target, from: tip, to: squash.commit });

@@ -47,3 +47,4 @@ export {
   type WorktreeHandle,
   type WorktreeInfo,
 } from './types.js';
+export { identityEnv } from './commit.js';

@@ -198,4 +198,17 @@ describe('orch end to end with a fake agent process', () => {
     expect(s.git('log', '--format=%s', 'main')).toContain('feat(app): implement E01 - Login');
     expect(s.orchJson<unknown[]>('pr', 'review')).toHaveLength(0);
   });
+
+  it('a conflict with work merged meanwhile goes back to the agent, which resolves it, then merges', async () => {
+    sb = sandbox({
+      'docs/plans/a-module/epic-01-x.md': epic('X', 'x [[fake:slow=100]]', { 'shared.txt': 'from a' }),
+      'docs/plans/b-module/epic-01-y.md': epic('Y', 'y [[fake:slow=1500]]', { 'shared.txt': 'from b' }),
+    });
+    const r = sb.orch('start', '--wait');
+    expect(r.status, r.stdout + r.stderr).toBe(0);
+    expect(sb.git('show', 'main:shared.txt')).toBe('resolved\n');
+    const logs = sb.orch('logs', 'b/E01').stdout;
+    expect(logs).toMatch(/conflicts with this branch in shared.txt; back to the agent/);
+    expect(sb.git('log', '--format=%s', 'main')).toContain('feat(b): implement E01 - Y');
+  });
 });
