@@ -32,7 +32,9 @@ export function judgeTurn(i: JudgeInput): Verdict {
   const violations = [...checkToolCalls(done, { worktree: i.worktree }), ...i.historyViolations];
   if (violations.length > 0) return { kind: 'fail', error: `safety rules broken: ${describe(violations)}`, transient: false };
   if (!i.outcome.ok) {
-    const c = classifyFailure(i.outcome, i.events);
+    // Killed from outside (OOM killer, a stray kill -9): the session is intact, so resume it like a transient failure.
+    const killed = i.outcome.signal !== null && !i.outcome.canceled;
+    const c = killed ? { kind: 'transient' as const, reason: `the agent process was killed by ${i.outcome.signal}`, retryAfterMs: undefined } : classifyFailure(i.outcome, i.events);
     const error = i.outcome.error ?? `agent failed with exit code ${String(i.outcome.exitCode)}`;
     if (c.kind === 'transient' && i.retries < i.maxRetries) {
       const delayMs = backoffDelay(i.retries + 1, { retryAfterMs: c.retryAfterMs });

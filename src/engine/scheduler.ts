@@ -121,7 +121,13 @@ export function createScheduler(d: SchedulerDeps) {
   function finishIfDone(batchId: string, ordered: TaskRow[]): void {
     const batch = d.store.batches.get(batchId);
     if (!batch || batch.state !== 'active') return;
-    const live = d.store.runs.forBatch(batchId).some((r) => r.state !== 'done' && r.state !== 'failed' && r.state !== 'stopped');
+    // Live while any run works on a task in scope, its own or one an earlier batch started.
+    const live =
+      d.store.runs.forBatch(batchId).some((r) => r.state !== 'done' && r.state !== 'failed' && r.state !== 'stopped') ||
+      d.store.runs.active().some((r) => {
+        const t = d.store.tasks.get(r.taskId);
+        return t !== undefined && inScope(batch, t);
+      });
     if (live) return;
     const left = batch.maxTasks === null ? Infinity : batch.maxTasks - batch.started;
     const startable = left > 0 && ordered.some((t) => inScope(batch, t) && t.status === 'not_started' && !blocked.has(t.id));

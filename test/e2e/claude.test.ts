@@ -31,7 +31,7 @@ describe('orch with the real Claude Code binary against the simulated model', ()
       {
         'docs/plans/README.md': '# Plan\n\n| Task | Status |\n|---|---|\n| core/E01 | 🔴 |\n| app/E01 | 🔴 |\n',
         'docs/plans/core-module/epic-01-greet.md': epic('Greeting', 'A greeting function.', { 'src/greet.js': "export const greet = (n) => `hello ${n}`;" }),
-        'docs/plans/app-module/epic-01-main.md': epic('Main', 'The program. Depends on core/E01.', { 'src/main.js': "import { greet } from './greet.js';\nconsole.log(greet('orch'));" }),
+        'docs/plans/app-module/epic-01-main.md': epic('Main', 'The program. Depends on core/E01.', { 'src/hello.js': "import { greet } from './greet.js';\nconsole.log(greet('orch'));" }),
       },
       {
         realClaude: true,
@@ -41,7 +41,7 @@ describe('orch with the real Claude Code binary against the simulated model', ()
     sb.env.CLAUDE_CONFIG_DIR = join(sb.base, 'claude');
     const r = sb.orch('start', '--wait');
     expect(r.status, r.stdout + r.stderr).toBe(0);
-    expect(readFileSync(join(sb.repo, 'src/main.js'), 'utf8')).toContain("greet('orch')");
+    expect(readFileSync(join(sb.repo, 'src/hello.js'), 'utf8')).toContain("greet('orch')");
     expect(sb.git('log', '--format=%s', 'main')).toContain('feat(app): implement E01 - Main');
     expect(readFileSync(join(sb.repo, 'docs/plans/README.md'), 'utf8').match(/🟢/g)).toHaveLength(2);
     const shown = sb.orchJson<{ runs: Array<{ sessionId: string | null; usage: { inputTokens: number; outputTokens: number; costUsd: number }; state: string }> }>(
