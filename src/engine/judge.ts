@@ -52,3 +52,18 @@ export function judgeTurn(i: JudgeInput): Verdict {
   }
   return { kind: 'done' };
 }
+
+const trimValue = (v: unknown, depth = 0): unknown => {
+  if (typeof v === 'string') return v.length > 2000 ? `${v.slice(0, 2000)}…` : v;
+  if (depth > 3 || v === null || typeof v !== 'object') return v;
+  if (Array.isArray(v)) return v.slice(0, 50).map((x) => trimValue(x, depth + 1));
+  return Object.fromEntries(Object.entries(v).slice(0, 50).map(([k, x]) => [k, trimValue(x, depth + 1)]));
+};
+
+/** An event small enough to keep for judging the turn: long strings cut, deep structures pruned. */
+export function trimEvent(e: AgentEvent): AgentEvent {
+  if (e.type === 'tool_call') return { ...e, input: trimValue(e.input) };
+  if (e.type === 'tool_result' && e.output.length > 4000) return { ...e, output: `${e.output.slice(0, 2000)}…${e.output.slice(-2000)}` };
+  return e;
+}
+

@@ -1,8 +1,8 @@
-import { mkdirSync, createWriteStream, type WriteStream } from 'node:fs';
-import { join } from 'node:path';
+import { createRunLogs } from './runlog.js';
 import type { AgentEvent, AgentHandle, AgentRunRequest } from '../agents/index.js';
-import { judgeTurn, type Verdict } from './judge.js';
-import { classifyDiff, formatDecision, type Decision } from '../review/index.js';
+import { judgeTurn, trimEvent, type Verdict } from './judge.js';
+import { formatDecision, type Decision } from '../review/index.js';
+import { decideReview } from './review-step.js';
 import type { Config } from '../config/index.js';
 import type { EventType, RunState } from '../api/index.js';
 import type { RunRow, Store, TaskRow } from '../store/index.js';
@@ -48,20 +48,6 @@ export interface RunnerDeps {
 
 type StepResult = 'continue' | 'wait' | 'stop';
 
-const trimValue = (v: unknown, depth = 0): unknown => {
-  if (typeof v === 'string') return v.length > 2000 ? `${v.slice(0, 2000)}…` : v;
-  if (depth > 3 || v === null || typeof v !== 'object') return v;
-  if (Array.isArray(v)) return v.slice(0, 50).map((x) => trimValue(x, depth + 1));
-  return Object.fromEntries(Object.entries(v).slice(0, 50).map(([k, x]) => [k, trimValue(x, depth + 1)]));
-};
-
-/** An event small enough to keep for judging the turn: long strings cut, deep structures pruned. */
-function trimEvent(e: AgentEvent): AgentEvent {
-  if (e.type === 'tool_call') return { ...e, input: trimValue(e.input) };
-  if (e.type === 'tool_result' && e.output.length > 4000) return { ...e, output: `${e.output.slice(0, 2000)}…${e.output.slice(-2000)}` };
-  return e;
-}
-
 export function commitMessage(template: string, task: TaskRow): string {
   const epic = String(task.epic).padStart(2, '0');
   return template.replaceAll('{module}', task.module).replaceAll('{epic}', epic).replaceAll('{title}', task.title).replaceAll('{id}', task.id);
@@ -74,7 +60,6 @@ export function commitMessage(template: string, task: TaskRow): string {
 export function createRunner(d: RunnerDeps) {
   const driving = new Map<string, Promise<void>>();
   const handles = new Map<string, { handle: AgentHandle; abort: AbortController; stopping?: 'stop' | 'shutdown' | 'stuck' }>();
-  const logs = new Map<string, WriteStream>();
 
   const setState = (run: RunRow, state: RunState, fields: Partial<RunRow> = {}): RunRow => {
     const next = d.store.runs.update(run.id, { ...fields, state });
@@ -82,21 +67,9 @@ export function createRunner(d: RunnerDeps) {
     return next;
   };
 
-  const log = (runId: string, s: 'out' | 'err' | 'orch', l: string): void => {
-    let w = logs.get(runId);
-    if (!w) {
-      mkdirSync(d.logsDir, { recursive: true });
-      w = createWriteStream(join(d.logsDir, `${runId}.log`), { flags: 'a' });
-      logs.set(runId, w);
-    }
-    // PERF: one tab-separated line per entry, no JSON escaping of agent output that is already JSON: escaping was
-    // 44% of the daemon's main thread with 50 agents flooding (bench/ingest.ts). Lines never hold a newline.
-    w.write(`${new Date().toISOString()}\t${s}\t${l}\n`);
-  };
-  const closeLog = (runId: string): void => {
-    logs.get(runId)?.end();
-    logs.delete(runId);
-  };
+  const runLogs = createRunLogs(d.logsDir);
+  const log = runLogs.write;
+  const closeLog = runLogs.close;
 
   const forgeSteps = d.forge
     ? createForgeSteps({
@@ -328,18 +301,7 @@ export function createRunner(d: RunnerDeps) {
       return 'continue';
     }
     if (run.review === null) {
-      const diff = await d.repo.diff(run.baseSha ?? run.targetBranch, run.commitSha ?? run.branch);
-      let codeowners: string | undefined;
-      for (const p of ['.github/CODEOWNERS', 'CODEOWNERS', 'docs/CODEOWNERS']) {
-        codeowners ??= await d.repo.readFileAt(`refs/heads/${run.targetBranch}`, p);
-      }
-      const decision = classifyDiff(diff, {
-        codeowners,
-        reviewOwners: d.review.review_owners,
-        rules: d.review.rules,
-        needsReview: t.needsReview,
-        maxChangedLines: d.review.max_changed_lines,
-      });
+      const decision = await decideReview(d.repo, run, t, d.review);
       run = d.store.runs.update(run.id, { review: JSON.stringify(decision) });
       log(run.id, 'orch', `review: ${formatDecision(decision).split('\n').join(' | ')}`);
     }
@@ -605,7 +567,7 @@ export function createRunner(d: RunnerDeps) {
     },
     async settleAll(): Promise<void> {
       await Promise.allSettled([...driving.values()]);
-      for (const id of [...logs.keys()]) closeLog(id);
+      runLogs.closeAll();
     },
   };
 }
