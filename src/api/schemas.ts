@@ -148,6 +148,8 @@ export const Status = z.object({
   counts: z.record(TaskStatus, z.number()),
   ready: z.number(),
   maxParallel: z.number(),
+  /** `orch pause` is in effect: nothing new starts until `orch resume`. */
+  paused: z.boolean(),
   active: z.array(Run),
   /** What waits and why: runs whose merge waits, and tasks held back (e.g. their agent CLI is missing). */
   waiting: z.array(z.object({ runId: z.string().nullable(), taskId: z.string(), reason: z.string() })),

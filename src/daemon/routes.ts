@@ -40,9 +40,14 @@ export function registerRoutes(router: ReturnType<typeof createRouter>, d: Route
   router.get('/api/runs/:id/signals/:sid', async (_q, _r, { params }) => engine.getSignal(params.id ?? '', params.sid ?? ''));
   router.get('/api/questions', async () => engine.questions());
   router.post('/api/questions/:id/answer', async (_q, _r, { params, body }) => engine.answer(params.id ?? '', body));
+  router.post('/api/pause', async (_q, _r, { body }) => {
+    const tasks = (body as { tasks?: unknown }).tasks;
+    return engine.pause(Array.isArray(tasks) ? tasks.filter((t): t is string => typeof t === 'string') : []);
+  });
   router.post('/api/resume', async (_q, _r, { body }) => {
     const b = body as { task?: unknown; guidance?: unknown };
-    if (typeof b.task !== 'string') throw new HttpError(400, 'bad_request', 'task (a task id) is required');
+    if (b.task === undefined) return engine.resumeAll();
+    if (typeof b.task !== 'string') throw new HttpError(400, 'bad_request', 'task must be a task id');
     return engine.resume(b.task, typeof b.guidance === 'string' ? b.guidance : undefined);
   });
   router.get('/api/reviews', async () => engine.reviewQueue());

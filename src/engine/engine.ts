@@ -218,6 +218,7 @@ export function createEngine(d: EngineDeps) {
         counts,
         ready: tasks.filter((t) => t.ready).length,
         maxParallel: cfg.max_parallel_agents,
+        paused: scheduler.paused,
         active,
         waiting: [
           ...active.filter((r) => r.waitingReason).map((r) => ({ runId: r.id, taskId: r.taskId, reason: r.waitingReason ?? '' })),
@@ -285,7 +286,36 @@ export function createEngine(d: EngineDeps) {
       runner.approve(run.id, by);
       return { runId: run.id };
     },
-    /** Resumes a waiting run (stuck, or after a question) with guidance for its agent, in the same session. */
+    /** Pauses all work (no new starts, agents stopped gracefully) or the named tasks' runs. */
+    async pause(taskIds: string[]): Promise<{ paused: string[] }> {
+      const ids = new Set(taskIds.map(normalizeTaskId));
+      if (ids.size === 0) {
+        scheduler.setPaused(true);
+        d.store.meta.set('paused', '1');
+      }
+      const paused: string[] = [];
+      for (const r of d.store.runs.active()) {
+        if (ids.size > 0 && !ids.has(r.taskId)) continue;
+        if (await runner.cancel(r.id, 'pause')) paused.push(r.taskId);
+      }
+      emit('run.waiting', null, null, { paused, all: ids.size === 0 });
+      return { paused };
+    },
+    /** Resumes everything paused (and new starts), or one task's waiting run, optionally with guidance. */
+    resumeAll(): { resumed: string[] } {
+      scheduler.setPaused(false);
+      d.store.meta.set('paused', '0');
+      const resumed: string[] = [];
+      for (const r of d.store.runs.active()) {
+        if (r.state === 'waiting' && r.waitingReason?.startsWith('paused') && runner.wake(r.id, 'guidance', 'You were paused. Continue the task where you left off.')) resumed.push(r.taskId);
+      }
+      scheduleSoon();
+      return { resumed };
+    },
+    get paused(): boolean {
+      return scheduler.paused;
+    },
+    /** Resumes a waiting run (stuck, paused, or after a question) with guidance for its agent, in the same session. */
     resume(taskId: string, guidance: string | undefined): { runId: string } {
       const id = normalizeTaskId(taskId);
       const run = d.store.runs.forTask(id).find((r) => r.state === 'waiting');
@@ -298,6 +328,7 @@ export function createEngine(d: EngineDeps) {
     /** Startup: sync the plan, reconcile every unfinished run with reality, then keep scheduling. */
     async boot(): Promise<void> {
       await d.repo.clearStaleLocks();
+      if (d.store.meta.get('paused') === '1') scheduler.setPaused(true);
       const res = await this.sync();
       if (!res.ok) d.log(`plan has ${res.issues.length} problem(s); runs continue, new tasks wait for a valid plan`);
       for (const run of d.store.runs.active()) void runner.drive(run.id);

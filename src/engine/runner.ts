@@ -59,7 +59,7 @@ export function commitMessage(template: string, task: TaskRow): string {
  */
 export function createRunner(d: RunnerDeps) {
   const driving = new Map<string, Promise<void>>();
-  const handles = new Map<string, { handle: AgentHandle; abort: AbortController; stopping?: 'stop' | 'shutdown' | 'stuck' }>();
+  const handles = new Map<string, { handle: AgentHandle; abort: AbortController; stopping?: 'stop' | 'shutdown' | 'stuck' | 'pause' }>();
 
   const setState = (run: RunRow, state: RunState, fields: Partial<RunRow> = {}): RunRow => {
     const next = d.store.runs.update(run.id, { ...fields, state });
@@ -190,6 +190,13 @@ export function createRunner(d: RunnerDeps) {
       return 'stop';
     }
     if (entry?.stopping === 'stop') return finishStopped(run);
+    if (entry?.stopping === 'pause') {
+      // Graceful pause (S3): partial work committed to the run's branch, worktree and session kept for resume.
+      const t = task(run);
+      const c = await d.repo.commitAll(run.worktree, `wip(${t.module}): paused E${String(t.epic).padStart(2, '0')} - ${t.title}`);
+      if (c.committed) log(run.id, 'orch', `partial work committed as ${c.sha.slice(0, 10)}`);
+      return park(run, `paused — orch resume ${run.taskId} continues the same session`);
+    }
     if (entry?.stopping === 'stuck') {
       return park(run, `stuck: no output for ${Math.round(d.stuckMs / 60000)} min — give guidance with: orch resume ${run.taskId} --guidance "..."`);
     }
@@ -554,7 +561,7 @@ export function createRunner(d: RunnerDeps) {
     approve,
     hasAgent: (runId: string) => handles.has(runId),
     /** Ends a run's agent: 'stop' parks the run as stopped; 'shutdown' leaves it to resume on the next start. */
-    async cancel(runId: string, why: 'stop' | 'shutdown' | 'stuck'): Promise<boolean> {
+    async cancel(runId: string, why: 'stop' | 'shutdown' | 'stuck' | 'pause'): Promise<boolean> {
       const h = handles.get(runId);
       if (!h) return false;
       h.stopping = why;

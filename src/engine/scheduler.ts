@@ -6,6 +6,7 @@ import type { RepoPort } from './ports.js';
 import { branchFor, newBatchId, newRunId, worktreeFor } from './names.js';
 import { graphStatus, isReady } from './views.js';
 import { createMutex } from './mutex.js';
+import { globsOverlap } from './overlap.js';
 
 export interface SchedulerDeps {
   store: Store;
@@ -99,6 +100,13 @@ export function createScheduler(d: SchedulerDeps) {
       for (const t of ordered) {
         if (free <= 0 || left <= 0) break;
         if (busy.has(t.id) || !inScope(batch, t)) continue;
+        // G4: tasks that declare overlapping files never run at the same time.
+        const mine = [...t.touches, ...t.conflictsWith];
+        const clash = mine.length > 0 && [...busy].some((id) => {
+          const other = byId.get(id);
+          return other !== undefined && globsOverlap(mine, [...other.touches, ...other.conflictsWith]);
+        });
+        if (clash) continue;
         const problem = await d.agentProblem(t);
         if (problem) {
           if (blocked.get(t.id) !== problem) d.emit('task.status', t.id, null, { status: t.status, blocked: problem });

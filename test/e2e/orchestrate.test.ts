@@ -211,4 +211,26 @@ describe('orch end to end with a fake agent process', () => {
     expect(logs).toMatch(/conflicts with this branch in shared.txt; back to the agent/);
     expect(sb.git('log', '--format=%s', 'main')).toContain('feat(b): implement E01 - Y');
   });
+
+  it('pause stops agents gracefully and keeps their sessions; resume continues the same session to merged', async () => {
+    sb = sandbox(plan(), { env: { FAKE_CLAUDE_HANG_UNLESS_RESUMED: '1' } });
+    const s = sb;
+    expect(s.orch('start', 'core/E01').status).toBe(0);
+    await until(() => s.orchJson<{ runs: Array<{ sessionId: string | null; state: string }> }>('show', 'core/E01').runs[0]?.sessionId, 'the session');
+    const p = s.orch('pause');
+    expect(p.status, p.stderr).toBe(0);
+    expect(p.stdout).toContain('paused core/E01');
+    const st = s.orchJson<{ paused: boolean; waiting: Array<{ taskId: string; reason: string }> }>('status');
+    expect(st.paused).toBe(true);
+    expect(st.waiting.find((w) => w.taskId === 'core/E01')?.reason).toMatch(/^paused/);
+    // Paused means no new starts either.
+    expect(s.orchJson<{ started: unknown[] }>('start', 'web/E01').started).toEqual([]);
+    const r = s.orch('resume');
+    expect(r.stdout).toContain('resumed core/E01');
+    await until(() => s.orchJson<TaskJson[]>('list').find((t) => t.id === 'core/E01')?.status === 'complete', 'the resumed run to merge');
+    const calls = readFileSync(s.agentLog, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { resume: string | null; cwd: string });
+    expect(calls).toHaveLength(2);
+    expect(calls[1]?.resume).toBeTruthy();
+    expect(calls[1]?.cwd).toBe(calls[0]?.cwd);
+  });
 });

@@ -33,13 +33,30 @@ export function registerQuestionCommands(program: Command, globals: () => Global
     });
 
   program
+    .command('pause')
+    .description('pause all work (no new starts; agents stop gracefully, partial work committed, sessions kept) or the named tasks')
+    .argument('[tasks...]', 'task ids; none = everything')
+    .option('--json', 'print JSON')
+    .action(async (tasks: string[], o: { json?: boolean }) => {
+      const c = await client(globals());
+      const r = await c.post('/api/pause', { tasks }, z.object({ paused: z.array(z.string()) }));
+      if (o.json || globals().json) return printJson(r);
+      process.stdout.write(`${tasks.length ? '' : 'paused: no new starts. '}${r.paused.length ? `paused ${r.paused.join(', ')}` : 'no agent was running'}\n`);
+    });
+
+  program
     .command('resume')
-    .description('continue a run that waits (stuck, or after a question) in the same agent session')
-    .argument('<task>', 'task id')
+    .description('resume everything paused, or continue one waiting run (paused, stuck, after a question) in the same session')
+    .argument('[task]', 'task id; none = everything paused')
     .option('--guidance <text>', 'what the agent should know or do now')
     .option('--json', 'print JSON')
-    .action(async (task: string, o: { guidance?: string; json?: boolean }) => {
+    .action(async (task: string | undefined, o: { guidance?: string; json?: boolean }) => {
       const c = await client(globals());
+      if (!task) {
+        const r = await c.post('/api/resume', {}, z.object({ resumed: z.array(z.string()) }));
+        if (o.json || globals().json) return printJson(r);
+        return void process.stdout.write(`resumed${r.resumed.length ? ` ${r.resumed.join(', ')}` : ''}; new starts allowed\n`);
+      }
       const r = await c.post('/api/resume', { task, guidance: o.guidance }, z.object({ runId: z.string() }));
       if (o.json || globals().json) return printJson(r);
       process.stdout.write(`${task} resumes (run ${r.runId})\n`);

@@ -176,7 +176,7 @@ function printStatus(s: Status): void {
   process.stdout.write(
     `${bold('Orch')} ${s.project.root} -> ${s.project.targetBranch}  (daemon pid ${s.daemon.pid}, port ${s.daemon.port})\n` +
       `tasks: ${statusMark.complete} ${c.complete} complete  ${statusMark.in_progress} ${c.in_progress} in progress  ${statusMark.not_started} ${c.not_started} not started (${s.ready} ready)  ${statusMark.failed} ${c.failed} failed\n` +
-      `agents: ${s.active.length}/${s.maxParallel}   total usage: ${tokens(s.totals)}\n`,
+      `agents: ${s.active.length}/${s.maxParallel}   total usage: ${tokens(s.totals)}${s.paused ? `   ${yellow('PAUSED')} (orch resume)` : ''}\n`,
   );
   if (s.lastSync && !s.lastSync.ok) process.stdout.write(red(`the plan is invalid (${s.lastSync.issues} problems): run orch sync to see them\n`));
   if (s.active.length) {
