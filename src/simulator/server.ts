@@ -1,3 +1,4 @@
+import { chooseScenario } from './steps.js';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -80,18 +81,7 @@ export const startModelServer = async (opts: ModelServerOptions = {}): Promise<M
   const requests: RecordedRequest[] = [];
   const failures = new Map<string, number>();
 
-  const pickScenario = (ctx: ConversationContext): { name: string; scenario: Scenario } => {
-    const marker = readPromptDirectives(ctx.promptText).scenarioName ?? readPromptDirectives(ctx.firstUserText).scenarioName;
-    const named = marker ? opts.scenarios?.[marker] : undefined;
-    if (marker && named) return { name: marker, scenario: named };
-    if (typeof opts.scenario === 'function') {
-      const picked = opts.scenario(ctx);
-      if (picked) return { name: 'custom', scenario: picked };
-    } else if (opts.scenario) {
-      return { name: 'fixed', scenario: opts.scenario };
-    }
-    return { name: 'epic', scenario: epicScenario(ctx) };
-  };
+  const pickScenario = (ctx: ConversationContext) => chooseScenario(opts, ctx);
 
   const answerMessages = async (body: MessagesRequestBody, res: ServerResponse, rec: RecordedRequest): Promise<void> => {
     if (!isMainRequest(body)) {

@@ -49,21 +49,24 @@ export const planTurn = (step: Step, requestChars: number, cwd: string | undefin
   };
 };
 
+/** Which script answers a conversation: a `[[scenario:NAME]]` marker, then `opts.scenario`, then the epic script. */
+export const chooseScenario = (opts: ModelServerOptions, ctx: ConversationContext): { name: string; scenario: Scenario } => {
+  const marker = readPromptDirectives(ctx.promptText).scenarioName ?? readPromptDirectives(ctx.firstUserText).scenarioName;
+  const named = marker ? opts.scenarios?.[marker] : undefined;
+  if (marker && named) return { name: marker, scenario: named };
+  if (typeof opts.scenario === 'function') {
+    const picked = opts.scenario(ctx);
+    if (picked) return { name: 'custom', scenario: picked };
+  } else if (opts.scenario) {
+    return { name: 'fixed', scenario: opts.scenario };
+  }
+  return { name: 'epic', scenario: epicScenario(ctx) };
+};
+
 /** A stateful picker (it counts scripted failures per conversation) over the server options. */
 export const createStepPlayer = (opts: ModelServerOptions) => {
   const failures = new Map<string, number>();
-  const pickScenario = (ctx: ConversationContext): { name: string; scenario: Scenario } => {
-    const marker = readPromptDirectives(ctx.promptText).scenarioName ?? readPromptDirectives(ctx.firstUserText).scenarioName;
-    const named = marker ? opts.scenarios?.[marker] : undefined;
-    if (marker && named) return { name: marker, scenario: named };
-    if (typeof opts.scenario === 'function') {
-      const picked = opts.scenario(ctx);
-      if (picked) return { name: 'custom', scenario: picked };
-    } else if (opts.scenario) {
-      return { name: 'fixed', scenario: opts.scenario };
-    }
-    return { name: 'epic', scenario: epicScenario(ctx) };
-  };
+  const pickScenario = (ctx: ConversationContext) => chooseScenario(opts, ctx);
   return (body: MessagesRequestBody, requestChars: number): Play => {
     const ctx = analyzeConversation(body);
     const { name, scenario } = pickScenario(ctx);
