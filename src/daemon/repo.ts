@@ -59,6 +59,10 @@ export function createRepoPort(git: GitRunner, root: string): RepoPort {
     },
     snapshotRemoteRefs: () => snapshotRemoteRefs(git, root),
     checkHistory: ({ worktree, baseSha, branch, remoteRefs }) => checkWorktreeHistory(git, { root, worktree, baseSha, branch, remoteRefs }),
+    async repair() {
+      await git.run(['worktree', 'prune'], { cwd: root });
+      await this.clearStaleLocks();
+    },
     async clearStaleLocks() {
       // Only Orch's own worktrees: a lock in the user's checkout may belong to a git they are running right now.
       for (const w of await g.listWorktrees(git, root)) if (w.path !== root) await g.clearStaleLocks(git, w.path, 60_000);

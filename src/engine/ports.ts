@@ -33,6 +33,8 @@ export interface RepoPort {
   removeWorktree(path: string): Promise<{ ok: true } | { ok: false; reason: string }>;
   deleteBranch(name: string): Promise<void>;
   clearStaleLocks(): Promise<void>;
+  /** After a crash: prune worktree records whose directories are gone or half-made, clear stale locks. */
+  repair(): Promise<void>;
   /** Remote-tracking refs now, to tell afterwards whether an agent pushed. */
   snapshotRemoteRefs(): Promise<ReadonlyMap<string, string>>;
   /** What an agent did to its branch that it must not: rewrite the base, leave the branch, push. */

@@ -529,6 +529,8 @@ export function createRunner(d: RunnerDeps) {
     }
   }
 
+  const stepErrors = new Map<string, number>();
+
   async function loop(runId: string): Promise<void> {
     for (;;) {
       const run = d.store.runs.get(runId);
@@ -538,9 +540,18 @@ export function createRunner(d: RunnerDeps) {
         res = await step(run);
       } catch (err) {
         const msg = err instanceof Error ? err.message : String(err);
-        log(runId, 'orch', `step ${run.state} failed: ${msg}`);
+        const tries = (stepErrors.get(runId) ?? 0) + 1;
+        stepErrors.set(runId, tries);
+        log(runId, 'orch', `step ${run.state} failed (try ${tries} of 3): ${msg}`);
+        if (tries < 3) {
+          // Steps are idempotent: repair what a crash can leave in git (stale locks, half-made worktrees), retry.
+          await d.repo.repair().catch(() => undefined);
+          await new Promise((r) => setTimeout(r, 500 * tries));
+          continue;
+        }
         res = await fail(run, `${run.state}: ${msg}`).catch(() => 'stop' as const);
       }
+      stepErrors.delete(runId);
       if (res !== 'continue') return;
     }
   }
