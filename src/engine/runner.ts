@@ -1,17 +1,16 @@
 import { createRunLogs } from './runlog.js';
 import type { AgentEvent, AgentHandle, AgentRunRequest } from '../agents/index.js';
 import { judgeTurn, trimEvent, type Verdict } from './judge.js';
-import { formatDecision, type Decision } from '../review/index.js';
-import { decideReview } from './review-step.js';
 import type { Config } from '../config/index.js';
 import type { EventType, RunState } from '../api/index.js';
 import type { RunRow, Store, TaskRow } from '../store/index.js';
 import type { ModuleInfo } from '../plans/index.js';
 import { buildPrompt, type TemplateDirs } from './prompt.js';
-import { runTrailer, savedRefFor } from './names.js';
-import { statusFiles, type Writeback } from './writeback.js';
+import { savedRefFor } from './names.js';
+import type { Writeback } from './writeback.js';
 import { RUN_ENV_KEY, type BackendFor, type ForgePort, type ProcessPort, type RepoPort } from './ports.js';
 import { createForgeSteps } from './forge-steps.js';
+import { createMergeSteps } from './merge-steps.js';
 import type { Mutex } from './mutex.js';
 
 export interface RunnerDeps {
@@ -297,137 +296,7 @@ export function createRunner(d: RunnerDeps) {
     return 'continue';
   }
 
-  /**
-   * Review routing (W5/W6): routine changes go on to merge; flagged ones wait for a human with the reasons.
-   * The decision is recorded once, so a restart does not re-decide.
-   */
-  async function review(run: RunRow): Promise<StepResult> {
-    const t = task(run);
-    if (!d.review.enabled && !t.needsReview) {
-      setState(run, 'merging');
-      return 'continue';
-    }
-    if (run.review === null) {
-      const decision = await decideReview(d.repo, run, t, d.review);
-      run = d.store.runs.update(run.id, { review: JSON.stringify(decision) });
-      log(run.id, 'orch', `review: ${formatDecision(decision).split('\n').join(' | ')}`);
-    }
-    const decision = JSON.parse(run.review ?? '{}') as Decision;
-    if (decision.flagged && !run.approvedBy) {
-      d.store.tasks.setStatus(t.id, 'needs_review', decision.reasons[0]?.detail ?? decision.category);
-      d.emit('task.status', t.id, run.id, { status: 'needs_review', category: decision.category, reasons: decision.reasons });
-      const first = decision.reasons[0];
-      if (forgeSteps) {
-        const flagged = await forgeSteps.flag(run, t);
-        if (typeof flagged === 'string') return fail(run, flagged);
-        run = flagged;
-      }
-      return park(run, `needs review (${decision.category}): ${first ? `${first.file}${first.line ? `:${first.line}` : ''} ${first.detail}` : 'flagged'}${run.prUrl ? ` (${run.prUrl})` : ''} — see orch pr review; merge with orch pr merge ${t.id}`);
-    }
-    setState(run, 'merging');
-    return 'continue';
-  }
-
-  async function mergeViaForge(run: RunRow): Promise<StepResult> {
-    if (!forgeSteps) throw new Error('no forge');
-    const t = task(run);
-    let r;
-    try {
-      r = await forgeSteps.step(run, t);
-    } catch (e) {
-      // Every forge step is safe to repeat: an API or network failure is retried on a later tick, not fatal.
-      r = { kind: 'wait' as const, reason: `forge error, retrying: ${(e as Error).message.split('\n')[0] ?? ''}` };
-    }
-    switch (r.kind) {
-      case 'merged':
-        return merged(r.run);
-      case 'wait':
-        if (run.waitingReason !== r.reason) {
-          d.store.runs.update(run.id, { waitingReason: r.reason });
-          d.emit('run.waiting', run.taskId, run.id, { reason: r.reason });
-          log(run.id, 'orch', r.reason);
-        }
-        return 'wait';
-      case 'park':
-        return park(run, r.reason);
-      case 'fix':
-        log(run.id, 'orch', 'checks failed; back to the agent in the same session');
-        setState(run, 'spawning', { nextPrompt: r.prompt, waitingReason: null });
-        return 'continue';
-      case 'fail':
-        return fail(run, r.error);
-      default: {
-        const never: never = r;
-        throw new Error(`unknown forge step ${JSON.stringify(never)}`);
-      }
-    }
-  }
-
-  async function merge(run: RunRow): Promise<StepResult> {
-    if (forgeSteps) return mergeViaForge(run);
-    return d.targetMutex.run(async () => {
-      const target = run.targetBranch;
-      for (let attempt = 0; attempt < 5; attempt++) {
-        const tip = await d.repo.revParse(`refs/heads/${target}`);
-        if (!tip) return fail(run, `target branch ${target} disappeared`);
-        // Already merged before a crash? The recorded commit or the run trailer on the target tells.
-        if (run.mergeCommit && (await d.repo.isAncestor(run.mergeCommit, tip))) return merged(run);
-        const found = await d.repo.findTrailer(target, runTrailer, run.id);
-        if (found) return merged(d.store.runs.update(run.id, { mergeCommit: found }));
-        const t = task(run);
-        const extraFiles = await statusFiles(
-          { repo: d.repo, plansDir: d.plansDir, readme: d.readme, epicMarker: d.epicMarker, modules: d.modules },
-          tip,
-          t,
-          { status: 'complete', fields: { status: 'complete', merged: new Date().toISOString().slice(0, 10) } },
-        );
-        const squash = await d.repo.squashMerge({
-          target: tip,
-          source: run.commitSha ?? run.branch,
-          message: commitMessage(d.commitTemplate, t),
-          extraFiles,
-          trailers: { [runTrailer]: run.id, 'Orch-Task': t.id },
-        });
-        if (!squash.ok) {
-          // W7: the conflict goes back to the agent that made the branch (same session), then to a human.
-          if (run.fixAttempts < d.forgeCfg.max_fix_attempts && (await d.repo.worktreeExists(run.worktree))) {
-            const paths = await d.repo.startMerge(run.worktree, tip);
-            d.store.runs.update(run.id, { fixAttempts: run.fixAttempts + 1 });
-            log(run.id, 'orch', `${target} moved and conflicts with this branch in ${paths.join(', ')}; back to the agent`);
-            setState(run, 'spawning', {
-              nextPrompt: `${target} moved while you worked, and merging it into your branch conflicts in:\n${paths.map((p) => `- ${p}`).join('\n')}\n\nThe merge is in progress in this directory: resolve every conflict marker (<<<<<<< ======= >>>>>>>) keeping both intents, make the tests pass, and do not commit: Orch commits the resolution.`,
-            });
-            return 'continue';
-          }
-          return park(run, `merge into ${target} conflicts in ${squash.conflicts.join(', ')}; resolve it on ${run.branch} (worktree ${run.worktree}), then orch resume ${run.taskId}`);
-        }
-        run = d.store.runs.update(run.id, { mergeCommit: squash.commit });
-        const adv = await d.repo.advanceBranch({ branch: target, from: tip, to: squash.commit });
-        if (adv.ok) return merged(run);
-        if (adv.reason === 'moved') continue;
-        const reason =
-          adv.reason === 'dirty'
-            ? `merge waits: ${target} is checked out with uncommitted changes (${adv.detail}); commit or stash them and Orch merges`
-            : `merge waits: ${adv.detail}`;
-        if (run.waitingReason !== reason) {
-          d.store.runs.update(run.id, { waitingReason: reason });
-          d.emit('run.waiting', run.taskId, run.id, { reason });
-          log(run.id, 'orch', reason);
-        }
-        return 'wait';
-      }
-      return 'wait';
-    });
-  }
-
-  function merged(run: RunRow): StepResult {
-    log(run.id, 'orch', `merged into ${run.targetBranch} as ${run.mergeCommit?.slice(0, 10)}`);
-    setState(run, 'cleanup', { waitingReason: null });
-    d.store.tasks.setStatus(run.taskId, 'complete');
-    d.emit('task.status', run.taskId, run.id, { status: 'complete', mergeCommit: run.mergeCommit });
-    d.onSettled();
-    return 'continue';
-  }
+  const { review, merge } = createMergeSteps({ d, log, setState, park, fail: (run: RunRow, error: string) => fail(run, error), task, forgeSteps });
 
   /** Keeps every commit reachable (saved ref), then removes the worktree and the merged branch. */
   async function cleanup(run: RunRow): Promise<StepResult> {
