@@ -153,6 +153,7 @@ const ForgeSchema = z
     max_fix_attempts: z.number().int().min(0).max(10).default(2).describe('How many times failing checks go back to the agent (same session) before a human is asked.'),
     required_checks: z.array(z.string().min(1)).default(() => []).describe('Checks that must report before a PR merges; with none reported yet, Orch waits instead of merging an unchecked PR.'),
     check_poll_seconds: z.number().int().min(1).max(3600).default(15).describe('How often the checks of an open pull request are polled.'),
+    request_timeout_seconds: z.number().int().min(1).max(600).default(30).describe('How long one forge API request may take before it is abandoned and retried.'),
   })
   .describe('Where finished work goes: local merges, or pull requests on GitHub. Tokens come from GITHUB_TOKEN, GH_TOKEN or `gh auth token`, never from config.');
 

@@ -34,7 +34,7 @@ export function createGitHubPort(git: GitRunner, root: string, cfg: Config['forg
     }
     const token = await discoverToken({ env, host });
     if (!('token' in token)) return { ok: false, problem: token.problem, fix: token.fix };
-    forge = createGitHubForge({ owner, repo, token: token.token, baseUrl });
+    forge = createGitHubForge({ owner, repo, token: token.token, baseUrl, timeoutMs: cfg.request_timeout_seconds * 1000 });
     const pre = await forge.preflight();
     return pre.ok ? { ok: true, detail: `${host}/${owner}/${repo} as ${pre.login} (token from ${token.source})` } : pre;
   };
