@@ -36,6 +36,33 @@ describe('advanceBranch with the target checked out in the user checkout', () =>
     expect(await repo.git.advanceBranch(repo.root, { branch: 'main', from, to })).toMatchObject({ ok: true, how: 'already' });
   });
 
+  it('a merge that git abandons half-way (hook refuses the ref) is undone in the checkout, then succeeds', async () => {
+    const { from, to } = await pendingMerge({ 'a.txt': 'A\n', 'c.txt': 'c\n' });
+    const hook = join(repo.root, '.git', 'hooks', 'reference-transaction');
+    await writeFile(hook, '#!/bin/sh\n[ "$1" = prepared ] || exit 0\ngrep -q refs/heads/main && exit 1\nexit 0\n', { mode: 0o755 });
+    await expect(repo.git.advanceBranch(repo.root, { branch: 'main', from, to })).rejects.toThrow(/ref updates aborted by hook/);
+    // The files the failed merge checked out are switched back: the checkout is clean and at `from`.
+    expect(await tip()).toBe(from);
+    expect(await repo.git.isClean(repo.root)).toBe(true);
+    expect((await read('a.txt')).toString()).toBe('a\n');
+    await writeFile(hook, '#!/bin/sh\nexit 0\n', { mode: 0o755 });
+    expect(await repo.git.advanceBranch(repo.root, { branch: 'main', from, to })).toMatchObject({ ok: true, how: 'ff-checkout' });
+    expect((await read('c.txt')).toString()).toBe('c\n');
+  });
+
+  it('a half-done merge left by a killed process is undone before merging; a user edit on top is never touched', async () => {
+    const { from, to } = await pendingMerge({ 'a.txt': 'A\n', 'c.txt': 'c\n' });
+    // As a git killed between checkout and ref update leaves it: index and files at `to`, HEAD at `from`.
+    await repo.git.ok(['read-tree', '-m', '-u', from, to], { cwd: repo.root });
+    await writeFile(join(repo.root, 'c.txt'), 'user edit\n');
+    expect(await repo.git.advanceBranch(repo.root, { branch: 'main', from, to })).toMatchObject({ ok: false, reason: 'dirty' });
+    expect((await read('c.txt')).toString()).toBe('user edit\n');
+    await writeFile(join(repo.root, 'c.txt'), 'c\n');
+    expect(await repo.git.advanceBranch(repo.root, { branch: 'main', from, to })).toMatchObject({ ok: true, how: 'ff-checkout' });
+    expect(await tip()).toBe(to);
+    expect(await repo.git.isClean(repo.root)).toBe(true);
+  });
+
   it('refuses while a tracked file is modified and leaves file and index byte-identical', async () => {
     const { from, to } = await pendingMerge({ 'a.txt': 'A\n' });
     await writeFile(join(repo.root, 'b.txt'), 'user edit, not staged\n');

@@ -76,7 +76,9 @@ export async function advanceBranch(git: GitRunner, root: string, options: Advan
   }
 
   const checkout = holder.path;
-  const changes = await statusPorcelain(git, checkout, { untracked: 'no' });
+  let changes = await statusPorcelain(git, checkout, { untracked: 'no' });
+  // An earlier attempt at this same merge that died half-way (after the checkout, before the ref) is undone first.
+  if (changes.length > 0 && (await undoHalfMerge(git, checkout, from, to))) changes = await statusPorcelain(git, checkout, { untracked: 'no' });
   if (changes.length > 0) {
     const paths = changes.map((c) => c.path);
     return { ok: false, reason: 'dirty', detail: `${checkout} has uncommitted changes: ${paths.slice(0, 10).join(', ')}`, paths };
@@ -93,6 +95,7 @@ export async function advanceBranch(git: GitRunner, root: string, options: Advan
     return moved(now);
   }
   if (now !== from) return moved(now);
+  await undoHalfMerge(git, checkout, from, to);
   const blocked = overwrittenPaths(r.stderr);
   if (blocked.length > 0) {
     return { ok: false, reason: 'dirty', detail: `merging in ${checkout} would overwrite: ${blocked.slice(0, 10).join(', ')}`, paths: blocked };
@@ -101,4 +104,17 @@ export async function advanceBranch(git: GitRunner, root: string, options: Advan
     return { ok: false, reason: 'dirty', detail: `another git process is using ${checkout} (index.lock exists); try again` };
   }
   throw new GitError(r);
+}
+
+/**
+ * A fast-forward that failed after it checked out `to` but before it moved the branch (a hook refused the ref update,
+ * git was killed, the disk filled up) leaves the checkout looking edited. When the index is exactly `to`'s tree, that
+ * is our half-done merge: switch the files back to `from`. `read-tree -m -u` refuses to touch any file that differs
+ * from the index, so an edit the user made meanwhile is never overwritten (the merge then waits for them instead).
+ */
+async function undoHalfMerge(git: GitRunner, checkout: string, from: string, to: string): Promise<boolean> {
+  // Plumbing that only reads the index (write-tree would rewrite it).
+  const same = await git.run(['diff-index', '--cached', '--quiet', to, '--'], { cwd: checkout });
+  if (same.exitCode !== 0) return false;
+  return (await git.run(['read-tree', '-m', '-u', to, from], { cwd: checkout })).exitCode === 0;
 }
