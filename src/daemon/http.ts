@@ -1,4 +1,5 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { isDiskFull } from '../store/index.js';
 import { timingSafeEqual } from 'node:crypto';
 import type { ErrorBody } from '../api/index.js';
 
@@ -23,7 +24,7 @@ export class HttpError extends Error {
 }
 
 /** A tiny router: `/api/runs/:id` patterns, JSON in and out, bearer-token auth, errors as ErrorBody. */
-export function createRouter(opts: { token: string; onError: (e: unknown) => void }) {
+export function createRouter(opts: { token: string; onError: (e: unknown) => void; stateDir?: string }) {
   const routes: Route[] = [];
   const add = (method: string, path: string, handler: Handler): void => {
     const keys: string[] = [];
@@ -76,6 +77,11 @@ export function createRouter(opts: { token: string; onError: (e: unknown) => voi
         if (e instanceof HttpError) sendError(res, e.status, e.code, e.message, e.details);
         else if (e instanceof Error && 'code' in e && 'status' in e && typeof e.status === 'number') {
           sendError(res, e.status, String(e.code), e.message);
+        } else if (isDiskFull(e)) {
+          // SQLite rolled the transaction back: the store is intact, the request simply did not happen.
+          opts.onError(e);
+          const where = opts.stateDir ? ` (Orch's state is in ${opts.stateDir})` : '';
+          sendError(res, 507, 'disk_full', `Orch could not save its state: the disk is full (${e instanceof Error ? e.message : String(e)}). Nothing was changed and nothing is lost. Free space on that disk${where}, then run the command again.`);
         } else {
           opts.onError(e);
           sendError(res, 500, 'internal', e instanceof Error ? e.message : String(e));

@@ -5,6 +5,7 @@ import { registerRoutes } from './routes.js';
 import { acquireLock, removeDaemonInfo, writeDaemonInfo } from './lockfile.js';
 import { composeDaemon, type ComposeOptions } from './compose.js';
 import { VERSION } from '../version.js';
+import { isDiskFull } from '../store/index.js';
 
 export interface ServeOptions extends ComposeOptions {
   host?: string;
@@ -23,7 +24,17 @@ export class DaemonRunningError extends Error {
  * The only place that owns the store, the agent processes and the worktrees of one project.
  */
 export async function serve(o: ServeOptions): Promise<{ port: number; stopped: Promise<void>; stop: () => Promise<void> }> {
-  const log = o.log ?? ((m: string) => process.stderr.write(`[orch] ${m}\n`));
+  // The daemon's stderr is daemon.log: a full disk must not end the daemon, its log lines are dropped meanwhile.
+  if (!o.log) process.stderr.on('error', () => undefined);
+  const log =
+    o.log ??
+    ((m: string) => {
+      try {
+        process.stderr.write(`[orch] ${m}\n`);
+      } catch {
+        // ENOSPC: nothing to do but go on; the state that matters is in SQLite.
+      }
+    });
   const address: { url?: string; token?: string } = {};
   const c = await composeDaemon({ ...o, log, address });
   const lock = acquireLock(c.paths.lockFile);
@@ -50,17 +61,26 @@ export async function serve(o: ServeOptions): Promise<{ port: number; stopped: P
       lock.release();
       process.off('SIGINT', onSignal);
       process.off('SIGTERM', onSignal);
+      process.off('uncaughtException', onUncaught);
       log('stopped');
       resolveStopped();
     })();
     return stopping;
   };
   const onSignal = (): void => void stop();
+  // Last line of defence for a full disk hit outside a request or a run step (a timer, an output callback):
+  // SQLite rolled the write back, so the daemon goes on and the next tick retries. Anything else still ends it.
+  const onUncaught = (e: unknown): void => {
+    if (isDiskFull(e)) return log(`disk full, waiting for space: ${e instanceof Error ? e.message : String(e)}`);
+    process.stderr.write(`${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+    process.exit(1);
+  };
+  process.on('uncaughtException', onUncaught);
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
 
   try {
-    const router = createRouter({ token, onError: (e) => log(`request failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`) });
+    const router = createRouter({ token, stateDir: c.paths.stateDir, onError: (e) => log(`request failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`) });
     const daemon = () => ({ pid: process.pid, port, startedAt, version: VERSION });
     registerRoutes(router, {
       engine: c.engine,

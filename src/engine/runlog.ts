@@ -13,7 +13,12 @@ export function createRunLogs(logsDir: string) {
       let w = logs.get(runId);
       if (!w) {
         mkdirSync(logsDir, { recursive: true });
-        w = createWriteStream(join(logsDir, `${runId}.log`), { flags: 'a' });
+        const stream = createWriteStream(join(logsDir, `${runId}.log`), { flags: 'a' });
+        // A full disk must not take the daemon down: drop the stream, the next line opens it again.
+        stream.on('error', () => {
+          if (logs.get(runId) === stream) logs.delete(runId);
+        });
+        w = stream;
         logs.set(runId, w);
       }
       // PERF: no JSON escaping of agent output that is already JSON: escaping was 44% of the daemon's main thread

@@ -3,7 +3,7 @@ import type { AgentEvent, AgentHandle, AgentRunRequest } from '../agents/index.j
 import { judgeTurn, trimEvent, type Verdict } from './judge.js';
 import type { Config } from '../config/index.js';
 import type { EventType, RunState } from '../api/index.js';
-import type { RunRow, Store, TaskRow } from '../store/index.js';
+import { isDiskFull, type RunRow, type Store, type TaskRow } from '../store/index.js';
 import type { ModuleInfo } from '../plans/index.js';
 import { buildPrompt, type TemplateDirs } from './prompt.js';
 import { savedRefFor, STOPPED_NOTE } from './names.js';
@@ -150,13 +150,22 @@ export function createRunner(d: RunnerDeps) {
         log(run.id, stream === 'stdout' ? 'out' : 'err', line);
       },
       onEvent: (e) => {
-        // PERF: judging needs the commands and paths of tool calls, not megabytes of text or file content:
-        // keep a bounded window of trimmed events (50 flooding agents pushed the daemon over 450 MB otherwise).
-        if (e.type !== 'text' && e.type !== 'unparsed') events.push(trimEvent(e));
-        if (events.length > 2000) events.splice(0, 500);
-        onAgentEvent(run.id, run.taskId, e, before);
+        try {
+          onEvent(e);
+        } catch (err) {
+          // Best effort mid-turn (usage, session id); the end of the turn records them again. A full disk must not
+          // end the daemon from inside an output callback.
+          if (!isDiskFull(err)) throw err;
+        }
       },
     });
+    function onEvent(e: AgentEvent): void {
+      // PERF: judging needs the commands and paths of tool calls, not megabytes of text or file content:
+      // keep a bounded window of trimmed events (50 flooding agents pushed the daemon over 450 MB otherwise).
+      if (e.type !== 'text' && e.type !== 'unparsed') events.push(trimEvent(e));
+      if (events.length > 2000) events.splice(0, 500);
+      onAgentEvent(run.id, run.taskId, e, before);
+    }
     handles.set(run.id, { handle, abort });
     log(run.id, 'orch', `${backend.id} started, pid ${handle.pid}${run.sessionId ? `, resuming session ${run.sessionId}` : ''}`);
     run = setState(run, 'running', {
@@ -399,6 +408,7 @@ export function createRunner(d: RunnerDeps) {
   }
 
   const stepErrors = new Map<string, number>();
+  const diskFull = new Set<string>();
 
   async function loop(runId: string): Promise<void> {
     for (;;) {
@@ -409,6 +419,14 @@ export function createRunner(d: RunnerDeps) {
         res = await step(run);
       } catch (err) {
         const msg = err instanceof Error ? err.message : String(err);
+        if (isDiskFull(err)) {
+          // Not the run's fault and nothing was half-written (SQLite rolled back): no retry count, no failure, no
+          // cleanup. The scheduler's tick drives the run again from its recorded state once there is space.
+          if (!diskFull.has(runId)) log(runId, 'orch', `step ${run.state} waits for disk space: ${msg}`);
+          diskFull.add(runId);
+          return;
+        }
+        diskFull.delete(runId);
         const tries = (stepErrors.get(runId) ?? 0) + 1;
         stepErrors.set(runId, tries);
         log(runId, 'orch', `step ${run.state} failed (try ${tries} of 3): ${msg}`);
