@@ -53,7 +53,7 @@ export async function serve(o: ServeOptions): Promise<{ port: number; stopped: P
   const stop = (): Promise<void> => {
     stopping ??= (async () => {
       log('stopping: ending agents, writing state');
-      await c.engine.shutdown();
+      await c.engine.shutdown().catch((e: unknown) => log(`shutdown incomplete: ${e instanceof Error ? e.message : String(e)}; runs resume on the next start`));
       server?.closeAllConnections();
       await new Promise<void>((r) => (server ? server.close(() => r()) : r()));
       removeDaemonInfo(c.paths.daemonFile, process.pid);

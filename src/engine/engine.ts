@@ -346,7 +346,11 @@ export function createEngine(d: EngineDeps) {
     async shutdown(): Promise<void> {
       stopping = true;
       if (timer) clearInterval(timer);
-      emit('daemon.stopping', null, null, {});
+      try {
+        emit('daemon.stopping', null, null, {});
+      } catch (e) {
+        d.log(`stopping without the daemon.stopping event: ${(e as Error).message}`); // a full disk must not block the stop
+      }
       await Promise.all(d.store.runs.active().map((r) => runner.cancel(r.id, 'shutdown')));
       await Promise.race([runner.settleAll(), new Promise((r) => setTimeout(r, 4000))]);
     },

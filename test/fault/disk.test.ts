@@ -90,5 +90,13 @@ describe.skipIf(!canMount)('disk full while writing the store', () => {
     expect(s.git('show', 'main:src/a.txt')).toBe('a\n');
     expect(integrity(db)).toBe('ok');
     expect(s.orchJson<{ pid: number }>('daemon', 'status').pid).toBe(daemon);
+
+    // 3. SIGTERM while the disk is full: the daemon still ends cleanly, and starts again once there is space.
+    free = fillDisk(state);
+    process.kill(daemon, 'SIGTERM');
+    await until(() => !isAlive(daemon), 'the daemon to end on SIGTERM', 10_000);
+    free();
+    expect(integrity(db)).toBe('ok');
+    expect(s.orch('status').status).toBe(0);
   });
 });
