@@ -4,7 +4,8 @@ export type AgentEvent =
   | { type: 'text'; text: string }
   | { type: 'tool_call'; id: string; name: string; input: unknown }
   | { type: 'tool_result'; id: string; isError: boolean; output: string }
-  | { type: 'usage'; usage: Usage }
+  /** Usage so far; `key` names the API message it belongs to when the CLI repeats it per line (latest wins). */
+  | { type: 'usage'; usage: Usage; key?: string }
   | { type: 'retry'; attempt: number; delayMs?: number; status?: number; message: string }
   | { type: 'result'; ok: boolean; text: string; usage?: Usage; costUsd?: number; numTurns?: number; subtype?: string; errors?: string[] }
   | { type: 'error'; message: string }

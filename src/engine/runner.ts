@@ -12,6 +12,11 @@ import { RUN_ENV_KEY, type BackendFor, type ForgePort, type ProcessPort, type Re
 import { createForgeSteps } from './forge-steps.js';
 import { createMergeSteps } from './merge-steps.js';
 import type { Mutex } from './mutex.js';
+import { createTurnMeter, type TurnMeter } from './meter.js';
+
+/** Token counts of a run before the current agent turn. */
+type Before = { i: number; o: number; cr: number; cw: number; c: number };
+const METER_INTERVAL_MS = 1000;
 
 export interface RunnerDeps {
   store: Store;
@@ -58,6 +63,7 @@ export function commitMessage(template: string, task: TaskRow): string {
  */
 export function createRunner(d: RunnerDeps) {
   const driving = new Map<string, Promise<void>>();
+  const lastMetered = new Map<string, number>();
   const handles = new Map<string, { handle: AgentHandle; abort: AbortController; stopping?: 'stop' | 'shutdown' | 'stuck' | 'pause' }>();
 
   const setState = (run: RunRow, state: RunState, fields: Partial<RunRow> = {}): RunRow => {
@@ -134,6 +140,7 @@ export function createRunner(d: RunnerDeps) {
     const turnStarted = new Date().toISOString();
     const before = { i: run.inputTokens, o: run.outputTokens, cr: run.cacheReadTokens, cw: run.cacheWriteTokens, c: run.costUsd };
     const events: AgentEvent[] = [];
+    const meter = createTurnMeter();
     const remoteRefs = await d.repo.snapshotRemoteRefs();
     const handle = backend.start({
       runId: run.id,
@@ -154,7 +161,7 @@ export function createRunner(d: RunnerDeps) {
         // keep a bounded window of trimmed events (50 flooding agents pushed the daemon over 450 MB otherwise).
         if (e.type !== 'text' && e.type !== 'unparsed') events.push(trimEvent(e));
         if (events.length > 2000) events.splice(0, 500);
-        onAgentEvent(run.id, run.taskId, e, before);
+        onAgentEvent(run.id, run.taskId, e, before, meter);
       },
     });
     handles.set(run.id, { handle, abort });
@@ -170,6 +177,7 @@ export function createRunner(d: RunnerDeps) {
     const outcome = await handle.result.finally(() => clearTimeout(timer));
     const entry = handles.get(run.id);
     handles.delete(run.id);
+    lastMetered.delete(run.id);
     d.onActivity(run.id, true);
     run = d.store.runs.update(run.id, {
       pid: null,
@@ -269,18 +277,25 @@ export function createRunner(d: RunnerDeps) {
     return true;
   }
 
-  function onAgentEvent(runId: string, taskId: string, e: AgentEvent, before: { i: number; o: number; cr: number; cw: number; c: number }): void {
+  function onAgentEvent(runId: string, taskId: string, e: AgentEvent, before: Before, meter: TurnMeter): void {
     if (e.type === 'session') {
       const run = d.store.runs.get(runId);
       if (run && run.sessionId !== e.sessionId) d.store.runs.update(runId, { sessionId: e.sessionId });
-    } else if (e.type === 'result' && e.usage) {
-      d.store.runs.update(runId, {
-        inputTokens: before.i + e.usage.inputTokens,
-        outputTokens: before.o + e.usage.outputTokens,
-        cacheReadTokens: before.cr + e.usage.cacheReadTokens,
-        cacheWriteTokens: before.cw + e.usage.cacheWriteTokens,
-        costUsd: before.c + (e.costUsd ?? 0),
-      });
+    } else if (meter.see(e)) {
+      // Live metering (A6): written at most once a second while the agent works, always for the final count.
+      const now = Date.now();
+      const { usage, costUsd, final } = meter.total;
+      if (final || now - (lastMetered.get(runId) ?? 0) >= METER_INTERVAL_MS) {
+        lastMetered.set(runId, now);
+        d.store.runs.update(runId, {
+          inputTokens: before.i + usage.inputTokens,
+          outputTokens: before.o + usage.outputTokens,
+          cacheReadTokens: before.cr + usage.cacheReadTokens,
+          cacheWriteTokens: before.cw + usage.cacheWriteTokens,
+          costUsd: before.c + costUsd,
+        });
+        if (!final) d.emit('run.usage', taskId, runId, { ...usage, costUsd, live: true }, false);
+      }
     }
     if (e.type !== 'unparsed') d.emit('run.output', taskId, runId, { event: e }, false);
   }
