@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { projectRuleSchema } from '../review/index.js';
+import { DEFAULT_ALLOWED_TOOLS } from '../agents/claude/tools.js';
 
 /**
  * Environment variable names that look like secrets. Secrets come from the user's environment, never from
@@ -23,7 +24,7 @@ export const MERGE_STRATEGIES = ['squash'] as const;
 export const AGENT_BACKENDS = ['claude', 'codex', 'gemini', 'opencode', 'goose'] as const;
 export const PERMISSION_MODES = ['default', 'acceptEdits', 'auto', 'plan', 'dontAsk', 'bypassPermissions'] as const;
 
-export const DEFAULT_ALLOWED_TOOLS = ['Read', 'Write', 'Edit', 'MultiEdit', 'Glob', 'Grep', 'LS', 'Bash', 'TodoWrite'];
+export { DEFAULT_ALLOWED_TOOLS };
 
 const AgentSchema = z
   .object({

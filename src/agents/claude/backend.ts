@@ -30,7 +30,8 @@ export interface ClaudeBackendOptions {
 /** The config key naming another binary, quoted in install hints. */
 export const CLAUDE_COMMAND_CONFIG_KEY = 'agent.command';
 
-export const DEFAULT_ALLOWED_TOOLS = ['Bash', 'Edit', 'Write', 'Read', 'Glob', 'Grep', 'NotebookEdit', 'TodoWrite'];
+export { DEFAULT_ALLOWED_TOOLS } from './tools.js';
+import { DEFAULT_ALLOWED_TOOLS } from './tools.js';
 
 /** The orchestrator owns branches, worktrees and what reaches the remote; agents only edit and commit. */
 export const DEFAULT_DISALLOWED_TOOLS = [
