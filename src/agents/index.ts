@@ -20,6 +20,7 @@ export { parseGeminiLine } from './gemini/parse.js';
 export { buildGooseArgs, createGooseBackend, gooseSessionName, type GooseBackendOptions } from './goose/backend.js';
 export { parseGooseLine } from './goose/parse.js';
 export { buildOpenCodeArgs, createOpenCodeBackend, type OpenCodeBackendOptions } from './opencode/backend.js';
+export { compareVersions, SUPPORTED_VERSIONS, supportedRange, unparsedNote, versionSupport } from './versions.js';
 export { parseOpenCodeLine } from './opencode/parse.js';
 export { AGENT_ENV_DEFAULTS, sanitizeEnv, type SanitizeOptions } from './env.js';
 export { isAlive, isOurProcess, killGroup, type KillGroupResult, type ProcessMarker } from './group.js';

@@ -1,5 +1,5 @@
 import { createRunLogs } from './runlog.js';
-import type { AgentEvent, AgentHandle, AgentRunRequest } from '../agents/index.js';
+import { unparsedNote, type AgentEvent, type AgentHandle, type AgentRunRequest } from '../agents/index.js';
 import { judgeTurn, trimEvent, type Verdict } from './judge.js';
 import type { Config } from '../config/index.js';
 import type { EventType, RunState } from '../api/index.js';
@@ -141,6 +141,7 @@ export function createRunner(d: RunnerDeps) {
     const before = { i: run.inputTokens, o: run.outputTokens, cr: run.cacheReadTokens, cw: run.cacheWriteTokens, c: run.costUsd };
     const events: AgentEvent[] = [];
     const meter = createTurnMeter();
+    const seen = { unparsed: 0, result: false, version: undefined as string | undefined };
     const remoteRefs = await d.repo.snapshotRemoteRefs();
     const handle = backend.start({
       runId: run.id,
@@ -161,6 +162,9 @@ export function createRunner(d: RunnerDeps) {
         // keep a bounded window of trimmed events (50 flooding agents pushed the daemon over 450 MB otherwise).
         if (e.type !== 'text' && e.type !== 'unparsed') events.push(trimEvent(e));
         if (events.length > 2000) events.splice(0, 500);
+        if (e.type === 'unparsed') seen.unparsed++;
+        else if (e.type === 'result') seen.result = true;
+        else if (e.type === 'session' && e.version) seen.version = e.version;
         onAgentEvent(run.id, run.taskId, e, before, meter);
       },
     });
@@ -238,8 +242,12 @@ export function createRunner(d: RunnerDeps) {
       }
       case 'wait':
         return park(run, verdict.reason);
-      case 'fail':
-        return fail(run, verdict.error);
+      case 'fail': {
+        if (seen.unparsed === 0 || seen.result) return fail(run, verdict.error);
+        // Output Orch did not understand and no result: name the CLI's version and the versions supported.
+        const version = seen.version ?? (await backend.check().then((c) => (c.ok ? c.version : undefined), () => undefined));
+        return fail(run, `${verdict.error}\n${unparsedNote(agent.backendId, version, seen.unparsed)}`);
+      }
       default: {
         const never: never = verdict;
         throw new Error(`unknown verdict ${JSON.stringify(never)}`);
