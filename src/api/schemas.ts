@@ -110,6 +110,13 @@ export const StartRequest = z.object({
 });
 export type StartRequest = z.input<typeof StartRequest>;
 
+/** `orch maintain <kind> [--module M]`: a maintenance task (A3) on one module or the whole repository. */
+export const MaintainRequest = z.object({
+  kind: z.string().min(1),
+  module: z.string().optional(),
+});
+export type MaintainRequest = z.input<typeof MaintainRequest>;
+
 export const Batch = z.object({
   id: z.string(),
   scope: z.object({ tasks: z.array(z.string()), module: z.string().optional() }),

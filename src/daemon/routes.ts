@@ -24,6 +24,7 @@ export function registerRoutes(router: ReturnType<typeof createRouter>, d: Route
   router.get('/api/task', async (_q, _r, { url }) => engine.task(required(url, 'id')));
   router.get('/api/next', async (_q, _r, { url }) => engine.next({ module: url.searchParams.get('module') ?? undefined }));
   router.post('/api/start', async (_q, _r, { body }) => engine.start(body));
+  router.post('/api/maintain', async (_q, _r, { body }) => engine.maintain(body));
   router.post('/api/stop', async (_q, _r, { body }) => {
     const tasks = (body as { tasks?: unknown }).tasks;
     if (tasks !== undefined && !(Array.isArray(tasks) && tasks.every((t) => typeof t === 'string'))) {

@@ -1,5 +1,5 @@
 import { dispatchOrder } from '../graph/index.js';
-import { AnswerRequest, SignalRequest, type Event, type EventType, type Run, type Signal, type Status, type SyncResult, type Task, type TaskStatus } from '../api/index.js';
+import { AnswerRequest, MaintainRequest, SignalRequest, type Event, type EventType, type Run, type Signal, type Status, type SyncResult, type Task, type TaskStatus } from '../api/index.js';
 import type { ModuleInfo } from '../plans/index.js';
 import type { RunRow, Store, TaskRow } from '../store/index.js';
 import type { AgentRunRequest } from '../agents/index.js';
@@ -11,6 +11,7 @@ import { createScheduler, normalizeTaskId, RequestError } from './scheduler.js';
 import { createWriteback } from './writeback.js';
 import { createMutex } from './mutex.js';
 import { syncPlan } from './sync.js';
+import { maintenanceTask } from './maintenance.js';
 import { graphStatus, isReady, toRunView, toTaskView } from './views.js';
 import type { BackendFor, ForgePort, ProcessPort, RepoPort } from './ports.js';
 
@@ -238,6 +239,20 @@ export function createEngine(d: EngineDeps) {
       return scheduler.start(body);
     },
     forgeReady: () => d.forge?.preflight(),
+
+    /** `orch maintain`: writes the maintenance task (re-armed when it ran before) and starts it like any task. */
+    async maintain(body: unknown) {
+      const req = MaintainRequest.safeParse(body);
+      if (!req.success) throw new RequestError('bad_request', req.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
+      const t = maintenanceTask(req.data, { modules, dirs: { projectRoot: d.root, userConfigDir: d.userConfigDir }, targetBranch: d.targetBranch });
+      const existing = d.store.tasks.get(t.id);
+      if (existing?.status === 'in_progress' || d.store.runs.active().some((r) => r.taskId === t.id)) {
+        throw new RequestError('already_running', `${t.id} is already running; \`orch logs ${t.id}\` follows it, \`orch stop ${t.id}\` stops it`, 409);
+      }
+      if (!d.store.tasks.putMaintenance(t)) throw new RequestError('id_taken', `${t.id} is a task of the plan, not a maintenance task`, 409);
+      emit('task.status', t.id, null, { status: 'not_started', maintenance: req.data.kind });
+      return this.start({ tasks: [t.id] });
+    },
 
     /** A signal from a run's agent through its MCP server (A7). */
     signal(runId: string, body: unknown): Signal {

@@ -13,6 +13,7 @@ import { createForgeSteps } from './forge-steps.js';
 import { createMergeSteps } from './merge-steps.js';
 import type { Mutex } from './mutex.js';
 import { createTurnMeter, type TurnMeter } from './meter.js';
+import { maintenanceCommitMessage } from './maintenance.js';
 
 /** Token counts of a run before the current agent turn. */
 type Before = { i: number; o: number; cr: number; cw: number; c: number };
@@ -53,6 +54,7 @@ export interface RunnerDeps {
 type StepResult = 'continue' | 'wait' | 'stop';
 
 export function commitMessage(template: string, task: TaskRow): string {
+  if (task.source === 'maintenance') return maintenanceCommitMessage(task);
   const epic = String(task.epic).padStart(2, '0');
   return template.replaceAll('{module}', task.module).replaceAll('{epic}', epic).replaceAll('{title}', task.title).replaceAll('{id}', task.id);
 }
@@ -131,6 +133,8 @@ export function createRunner(d: RunnerDeps) {
     try {
       prompt =
         run.nextPrompt ??
+        // A maintenance task's body is its prompt, rendered when `orch maintain` asked for it.
+        (t.source === 'maintenance' && !run.sessionId ? t.body : undefined) ??
         buildPrompt({ task: t, moduleOverview: overview, completedDeps: deps, targetBranch: run.targetBranch }, d.templateDirs, run.sessionId ? 'resume' : 'coder');
     } catch (e) {
       return fail(run, (e as Error).message);

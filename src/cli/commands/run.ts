@@ -108,7 +108,7 @@ function positiveInt(v: string, flag: string): number {
 }
 
 /** Follows the event stream until the batch is finished; prints progress unless quiet. */
-async function waitForBatch(c: Awaited<ReturnType<typeof client>>, batchId: string, quiet: boolean): Promise<BatchReport> {
+export async function waitForBatch(c: Awaited<ReturnType<typeof client>>, batchId: string, quiet: boolean): Promise<BatchReport> {
   const abort = new AbortController();
   const onSigint = (): void => {
     abort.abort();
@@ -156,7 +156,7 @@ function printEvent(e: Event): void {
   }
 }
 
-function printReport(r: BatchReport): void {
+export function printReport(r: BatchReport): void {
   const rows = [[bold('TASK'), bold('RESULT'), bold('TIME'), bold('USAGE'), bold('BRANCH / ERROR')]];
   for (const run of r.runs) {
     rows.push([
