@@ -12,6 +12,8 @@ import { createWriteback } from './writeback.js';
 import { createMutex } from './mutex.js';
 import { syncPlan } from './sync.js';
 import { maintenanceTask } from './maintenance.js';
+import { createPlanner } from './planner.js';
+import { tmpdir } from 'node:os';
 import { graphStatus, isReady, toRunView, toTaskView } from './views.js';
 import type { BackendFor, ForgePort, ProcessPort, RepoPort } from './ports.js';
 
@@ -91,6 +93,46 @@ export function createEngine(d: EngineDeps) {
     },
     emit,
     onSettled: () => scheduleSoon(),
+    undeliveredAnswer: (signals) => {
+      const q = signals.find((sig) => sig.kind === 'question' && sig.answer !== null && !delivered.has(sig.id));
+      return q?.answer == null ? undefined : answerPrompt(q.taskId, q.answer);
+    },
+  });
+
+  /** Answers whose agent has seen them in its open tool call (in memory: after a restart, runs resume anyway). */
+  const delivered = new Set<string>();
+  const answerPrompt = (taskId: string, answer: string): string | undefined => {
+    const t = d.store.tasks.get(taskId);
+    return t && buildPrompt({ task: t, completedDeps: [], targetBranch: d.targetBranch }, { projectRoot: d.root, userConfigDir: d.userConfigDir }, 'answer', { answer });
+  };
+  function answerQuestion(id: string, text: string, by: string): Signal {
+    const sig = d.store.signals.get(id);
+    if (!sig) throw new RequestError('unknown_question', `unknown question ${id}; \`orch questions\` lists the open ones`, 404);
+    if (!d.store.signals.answer(id, text, by)) throw new RequestError('already_answered', `question ${id} was already answered`, 409);
+    const answered = d.store.signals.get(id) ?? sig;
+    emit('run.answer', sig.taskId, sig.runId, { signal: answered });
+    const prompt = answerPrompt(sig.taskId, text);
+    if (prompt) runner.wake(sig.runId, 'answer', prompt);
+    return answered;
+  }
+  const planner = createPlanner({
+    store: d.store,
+    backendFor: d.backendFor,
+    agentName: cfg.roles.planner,
+    modules: () => modules,
+    templateDirs: { projectRoot: d.root, userConfigDir: d.userConfigDir },
+    targetBranch: d.targetBranch,
+    timeoutMs: Math.min(cfg.agent.timeout_minutes, 10) * 60_000,
+    scratchDir: tmpdir(),
+    note: (runId, msg) => runner.note(runId, msg),
+    answer: (id, text, by) => {
+      try {
+        answerQuestion(id, text, by);
+      } catch (e) {
+        // A human answered first: theirs stands.
+        d.log(`planner answer to ${id} not used: ${(e as Error).message}`);
+      }
+    },
   });
 
   const scheduler = createScheduler({
@@ -262,11 +304,14 @@ export function createEngine(d: EngineDeps) {
       if (!req.success) throw new RequestError('bad_request', req.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
       const sig = d.store.signals.add(runId, run.taskId, req.data.kind, req.data.text, req.data.kind === 'question' ? (req.data.audience ?? 'human') : null);
       emit(req.data.kind === 'question' ? 'run.question' : 'run.signal', run.taskId, runId, { signal: sig });
+      if (sig.kind === 'question' && sig.audience === 'orchestrator') planner.answer(sig);
       return sig;
     },
+    /** The agent's MCP server polls its question here; an answer it has seen counts as delivered. */
     getSignal(runId: string, id: string): Signal {
       const sig = d.store.signals.get(id);
       if (!sig || sig.runId !== runId) throw new RequestError('unknown_signal', `unknown signal ${id} for run ${runId}`, 404);
+      if (sig.answer !== null) delivered.add(sig.id);
       return sig;
     },
     questions: (): Signal[] => d.store.signals.openQuestions(),
@@ -274,17 +319,7 @@ export function createEngine(d: EngineDeps) {
     answer(id: string, body: unknown): Signal {
       const req = AnswerRequest.safeParse(body);
       if (!req.success) throw new RequestError('bad_request', req.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
-      const sig = d.store.signals.get(id);
-      if (!sig) throw new RequestError('unknown_question', `unknown question ${id}; \`orch questions\` lists the open ones`, 404);
-      if (!d.store.signals.answer(id, req.data.answer, req.data.by)) throw new RequestError('already_answered', `question ${id} was already answered`, 409);
-      const answered = d.store.signals.get(id) ?? sig;
-      emit('run.answer', sig.taskId, sig.runId, { signal: answered });
-      const t = d.store.tasks.get(sig.taskId);
-      if (t) {
-        const prompt = buildPrompt({ task: t, completedDeps: [], targetBranch: d.targetBranch }, { projectRoot: d.root, userConfigDir: d.userConfigDir }, 'answer', { answer: req.data.answer });
-        runner.wake(sig.runId, 'answer', prompt);
-      }
-      return answered;
+      return answerQuestion(id, req.data.answer, req.data.by);
     },
     /** Changes that wait for a human review, with the reasons (W6 attention queue). */
     reviewQueue() {
@@ -360,6 +395,7 @@ export function createEngine(d: EngineDeps) {
       stopping = true;
       if (timer) clearInterval(timer);
       emit('daemon.stopping', null, null, {});
+      planner.shutdown();
       await Promise.all(d.store.runs.active().map((r) => runner.cancel(r.id, 'shutdown')));
       await Promise.race([runner.settleAll(), new Promise((r) => setTimeout(r, 4000))]);
     },

@@ -2,7 +2,7 @@ import { createRunLogs } from './runlog.js';
 import { unparsedNote, type AgentEvent, type AgentHandle, type AgentRunRequest } from '../agents/index.js';
 import { judgeTurn, trimEvent, type Verdict } from './judge.js';
 import type { Config } from '../config/index.js';
-import type { EventType, RunState } from '../api/index.js';
+import type { EventType, RunState, Signal } from '../api/index.js';
 import type { RunRow, Store, TaskRow } from '../store/index.js';
 import type { ModuleInfo } from '../plans/index.js';
 import { buildPrompt, type TemplateDirs } from './prompt.js';
@@ -49,6 +49,8 @@ export interface RunnerDeps {
   emit: (type: EventType, taskId: string | null, runId: string | null, data: Record<string, unknown>, persist?: boolean) => void;
   /** Called when a run reaches a terminal state or merged: the scheduler looks for new work. */
   onSettled: () => void;
+  /** The answer prompt for a question of this turn answered after the agent stopped waiting in its tool call. */
+  undeliveredAnswer?: (signals: Signal[]) => string | undefined;
 }
 
 type StepResult = 'continue' | 'wait' | 'stop';
@@ -218,10 +220,18 @@ export function createRunner(d: RunnerDeps) {
     if (outcome.canceled && abort.signal.reason instanceof Error && abort.signal.reason.message === 'timeout') {
       return fail(run, `agent timed out after ${Math.round(d.agentTimeoutMs / 60000)} min (agent.timeout_minutes)`);
     }
+    const turnSignals = d.store.signals.forRun(run.id).filter((sig) => sig.createdAt >= turnStarted);
+    const late = outcome.ok ? d.undeliveredAnswer?.(turnSignals) : undefined;
+    if (late) {
+      // Answered in the gap between the agent giving up waiting and its turn ending: resume with the answer.
+      log(run.id, 'orch', 'a question of this turn was answered after the agent stopped waiting; resuming with the answer');
+      setState(run, 'spawning', { nextPrompt: late });
+      return 'continue';
+    }
     const verdict = judgeTurn({
       outcome,
       events,
-      signals: d.store.signals.forRun(run.id).filter((sig) => sig.createdAt >= turnStarted),
+      signals: turnSignals,
       retries: run.retries,
       maxRetries: d.maxRetries,
       maxTestFailures: d.maxTestFailures,
@@ -467,6 +477,8 @@ export function createRunner(d: RunnerDeps) {
     wake,
     approve,
     hasAgent: (runId: string) => handles.has(runId),
+    /** A line of Orch's own in the run's log. */
+    note: (runId: string, msg: string) => log(runId, 'orch', msg),
     /** Ends a run's agent: 'stop' parks the run as stopped; 'shutdown' leaves it to resume on the next start. */
     async cancel(runId: string, why: 'stop' | 'shutdown' | 'stuck' | 'pause'): Promise<boolean> {
       const h = handles.get(runId);
