@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { emptyUsage, type AgentBackend, type AgentRunRequest } from '../agents/index.js';
-import { createStore, type Store } from '../store/index.js';
+import { createStore, type Store, type TaskRow } from '../store/index.js';
 import { createPlanner, planOutline } from './planner.js';
 
 let dir: string | undefined;
@@ -96,7 +96,7 @@ describe('planner answers questions for the orchestrator', () => {
 
   it('outlines the plan without the asking task, removed tasks or maintenance work, and caps it', () => {
     const base = { module: 'm', epic: 1, description: '', file: '', body: '', priority: 'medium' as const, dependsOn: [], needsReview: false, touches: [], conflictsWith: [], agent: null, model: null, planStatus: null, status: 'not_started' as const, statusNote: null };
-    const rows = Array.from({ length: 250 }, (_, i) => ({ ...base, id: `m/E${i}`, title: `T${i}`, removedAt: null, source: 'plan' as const }));
+    const rows: TaskRow[] = Array.from({ length: 250 }, (_, i) => ({ ...base, id: `m/E${i}`, title: `T${i}`, removedAt: null, source: 'plan' }));
     rows.push({ ...base, id: 'maintenance/docs', title: 'docs', removedAt: null, source: 'maintenance' as const });
     const out = planOutline(rows, 'm/E0').split('\n');
     expect(out).toHaveLength(201);
