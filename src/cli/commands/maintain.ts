@@ -1,9 +1,8 @@
 import type { Command } from 'commander';
 import { StartResponse } from '../../api/index.js';
 import { maintenanceKinds } from '../../prompts/index.js';
-import { client, CliError, Exit, printJson, type GlobalOptions } from '../context.js';
-import { yellow } from '../format.js';
-import { printReport, waitForBatch } from './run.js';
+import { client, CliError, Exit, type GlobalOptions } from '../context.js';
+import { followStart } from './run.js';
 
 export function registerMaintainCommand(program: Command, globals: () => GlobalOptions): void {
   program
@@ -18,17 +17,7 @@ export function registerMaintainCommand(program: Command, globals: () => GlobalO
       const json = o.json || globals().json;
       const c = await client(globals());
       const res = await c.post('/api/maintain', { kind, module: o.module }, StartResponse);
-      if (!json) {
-        for (const s of res.started) process.stdout.write(`started ${s.taskId} (run ${s.runId})\n`);
-        for (const s of res.skipped) process.stdout.write(`${yellow('not started now')} ${s.taskId}: ${s.reason}\n`);
-      }
-      if (!o.wait) {
-        if (json) printJson(res);
-        return;
-      }
-      const report = await waitForBatch(c, res.batch.id, json === true);
-      if (json) printJson({ ...res, report });
-      else printReport(report);
-      process.exitCode = report.merged.length > 0 && report.failed.length === 0 && report.needsHuman.length === 0 ? Exit.ok : Exit.failed;
+      const report = await followStart(c, res, { wait: o.wait === true, json: json === true });
+      if (report) process.exitCode = report.merged.length > 0 && report.failed.length === 0 && report.needsHuman.length === 0 ? Exit.ok : Exit.failed;
     });
 }

@@ -17,19 +17,8 @@ export function registerRunCommands(program: Command, globals: () => GlobalOptio
       const json = o.json || globals().json;
       const c = await client(globals());
       const res = await c.post('/api/start', { tasks, module: o.module, count: o.count }, StartResponse);
-      if (!json) {
-        for (const s of res.started) process.stdout.write(`started ${s.taskId} (run ${s.runId})\n`);
-        for (const s of res.skipped) process.stdout.write(`${yellow('not started now')} ${s.taskId}: ${s.reason}\n`);
-        if (res.started.length === 0 && res.batch.state === 'active') process.stdout.write('nothing ready to start right now; the batch starts tasks as they become ready\n');
-        if (res.batch.state !== 'active') process.stdout.write('nothing to do\n');
-      }
-      if (!o.wait) {
-        if (json) printJson(res);
-        return;
-      }
-      const report = await waitForBatch(c, res.batch.id, json === true);
-      if (json) printJson({ ...res, report });
-      else printReport(report);
+      const report = await followStart(c, res, { wait: o.wait === true, json: json === true });
+      if (!report) return;
       const namedOk = tasks.length === 0 || report.merged.length >= new Set(res.batch.scope.tasks).size;
       process.exitCode = report.failed.length === 0 && report.needsHuman.length === 0 && namedOk && res.skipped.every((s) => !s.reason.startsWith('removed')) ? Exit.ok : Exit.failed;
     });
@@ -101,6 +90,24 @@ export function registerRunCommands(program: Command, globals: () => GlobalOptio
     });
 }
 
+/** Prints what a start began and, with `wait`, follows the batch to its end; the report when it waited. */
+export async function followStart(c: Awaited<ReturnType<typeof client>>, res: StartResponse, o: { wait: boolean; json: boolean }): Promise<BatchReport | undefined> {
+  if (!o.json) {
+    for (const s of res.started) process.stdout.write(`started ${s.taskId} (run ${s.runId})\n`);
+    for (const s of res.skipped) process.stdout.write(`${yellow('not started now')} ${s.taskId}: ${s.reason}\n`);
+    if (res.started.length === 0 && res.batch.state === 'active') process.stdout.write('nothing ready to start right now; the batch starts tasks as they become ready\n');
+    if (res.batch.state !== 'active') process.stdout.write('nothing to do\n');
+  }
+  if (!o.wait) {
+    if (o.json) printJson(res);
+    return undefined;
+  }
+  const report = await waitForBatch(c, res.batch.id, o.json);
+  if (o.json) printJson({ ...res, report });
+  else printReport(report);
+  return report;
+}
+
 function positiveInt(v: string, flag: string): number {
   const n = Number(v);
   if (!Number.isInteger(n) || n < 1) throw new CliError(`${flag} takes a whole number of 1 or more, got "${v}"`, Exit.input);
@@ -108,7 +115,7 @@ function positiveInt(v: string, flag: string): number {
 }
 
 /** Follows the event stream until the batch is finished; prints progress unless quiet. */
-export async function waitForBatch(c: Awaited<ReturnType<typeof client>>, batchId: string, quiet: boolean): Promise<BatchReport> {
+async function waitForBatch(c: Awaited<ReturnType<typeof client>>, batchId: string, quiet: boolean): Promise<BatchReport> {
   const abort = new AbortController();
   const onSigint = (): void => {
     abort.abort();
@@ -156,7 +163,7 @@ function printEvent(e: Event): void {
   }
 }
 
-export function printReport(r: BatchReport): void {
+function printReport(r: BatchReport): void {
   const rows = [[bold('TASK'), bold('RESULT'), bold('TIME'), bold('USAGE'), bold('BRANCH / ERROR')]];
   for (const run of r.runs) {
     rows.push([
