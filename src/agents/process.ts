@@ -74,7 +74,11 @@ const readLines = (stream: Readable, onLine: ((line: string, raw: readonly Buffe
     p.then(release, release);
   };
   const lines = createByteLineSplitter((l, raw) => hold(onLine?.(l, raw)), maxLine);
-  stream.on('data', (c: Buffer) => lines.push(c));
+  stream.on('data', (c: Buffer) => {
+    lines.push(c);
+    // child_process resumes its pipes when the child exits: still held, so one chunk at most gets through.
+    if (holds.size > 0) stream.pause();
+  });
   return { flush: () => lines.flush(), held: () => holds.size > 0 };
 };
 
