@@ -24,7 +24,7 @@ export { compareVersions, SUPPORTED_VERSIONS, supportedRange, unparsedNote, vers
 export { parseOpenCodeLine } from './opencode/parse.js';
 export { AGENT_ENV_DEFAULTS, sanitizeEnv, type SanitizeOptions } from './env.js';
 export { isAlive, isOurProcess, killGroup, type KillGroupResult, type ProcessMarker } from './group.js';
-export { createLineSplitter, type LineSplitter } from './lines.js';
+export { createLineSplitter, createTail, ownString, type LineSplitter } from './lines.js';
 export { spawnSupervised, type ProcessResult, type SpawnOptions, type SupervisedProcess } from './process.js';
 export { resolveCommand } from './resolve.js';
 

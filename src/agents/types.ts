@@ -35,8 +35,12 @@ export interface AgentRunRequest {
   mcp?: { command: string; args: string[]; env: Record<string, string>; tools: string[]; /** A private (0700) dir for config files that carry the token: never put it on a command line. */ configDir: string };
   /** Environment for the child, already sanitised by the caller. */
   env: Record<string, string>;
-  /** Raw stdout/stderr lines, for the run log. */
-  onLine?: (stream: 'stdout' | 'stderr', line: string) => void;
+  /**
+   * Raw stdout/stderr lines, for the run log: decoded, and as the agent's bytes (`raw`, no newline) when the backend
+   * has them. Backpressure: return a promise (e.g. the log's 'drain') and reading that stream of the agent pauses
+   * until it settles; the agent then blocks on a full pipe instead of the daemon buffering its output.
+   */
+  onLine?: (stream: 'stdout' | 'stderr', line: string, raw?: readonly Buffer[]) => unknown;
   onEvent?: (event: AgentEvent) => void;
   signal?: AbortSignal;
 }

@@ -72,6 +72,7 @@ export function createEngine(d: EngineDeps) {
     writeback,
     targetMutex,
     logsDir: d.logsDir,
+    daemonLog: d.log,
     plansDir: cfg.plans_dir,
     readme: cfg.writeback.readme,
     epicMarker: cfg.writeback.epic_marker,

@@ -27,6 +27,8 @@ export interface RunnerDeps {
   writeback: Writeback;
   targetMutex: Mutex;
   logsDir: string;
+  /** The daemon's own log, for a run log that cannot be written. */
+  daemonLog?: (msg: string) => void;
   plansDir: string;
   readme: boolean;
   epicMarker: boolean;
@@ -76,7 +78,7 @@ export function createRunner(d: RunnerDeps) {
     return next;
   };
 
-  const runLogs = createRunLogs(d.logsDir);
+  const runLogs = createRunLogs(d.logsDir, (runId, e) => d.daemonLog?.(`run log of ${runId} failed: ${e.message}`));
   const log = runLogs.write;
   const closeLog = runLogs.close;
 
@@ -159,9 +161,10 @@ export function createRunner(d: RunnerDeps) {
       env: { ...agent.env, [RUN_ENV_KEY]: run.id },
       mcp: d.mcpFor?.(run),
       signal: abort.signal,
-      onLine: (stream, line) => {
+      onLine: (stream, line, raw) => {
         d.onActivity(run.id);
-        log(run.id, stream === 'stdout' ? 'out' : 'err', line);
+        // Backpressure: a promise while the run log is over its high-water mark pauses reading the agent's pipe.
+        return log(run.id, stream === 'stdout' ? 'out' : 'err', line, raw);
       },
       onEvent: (e) => {
         // PERF: judging needs the commands and paths of tool calls, not megabytes of text or file content:
