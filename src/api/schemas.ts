@@ -187,6 +187,7 @@ export const EventType = z.enum([
   'batch.finished',
   'daemon.started',
   'daemon.stopping',
+  'worktree.orphan',
 ]);
 export type EventType = z.infer<typeof EventType>;
 

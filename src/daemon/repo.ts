@@ -57,6 +57,7 @@ export function createRepoPort(git: GitRunner, root: string): RepoPort {
     async deleteBranch(name) {
       await g.deleteBranch(git, root, name, { force: true });
     },
+    reapOrphanWorktrees: (dir, owned) => g.reapOrphanWorktrees(git, root, dir, owned),
     snapshotRemoteRefs: () => snapshotRemoteRefs(git, root),
     checkHistory: ({ worktree, baseSha, branch, remoteRefs }) => checkWorktreeHistory(git, { root, worktree, baseSha, branch, remoteRefs }),
     async repair() {

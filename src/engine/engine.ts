@@ -14,6 +14,7 @@ import { syncPlan } from './sync.js';
 import { maintenanceTask } from './maintenance.js';
 import { createPlanner } from './planner.js';
 import { tmpdir } from 'node:os';
+import { reapOrphans } from './orphans.js';
 import { graphStatus, isReady, toRunView, toTaskView } from './views.js';
 import type { BackendFor, ForgePort, ProcessPort, RepoPort } from './ports.js';
 
@@ -379,6 +380,7 @@ export function createEngine(d: EngineDeps) {
     /** Startup: sync the plan, reconcile every unfinished run with reality, then keep scheduling. */
     async boot(): Promise<void> {
       await d.repo.clearStaleLocks();
+      await reapOrphans({ repo: d.repo, store: d.store, worktreesDir: d.worktreesDir, log: d.log, emit });
       if (d.store.meta.get('paused') === '1') scheduler.setPaused(true);
       const res = await this.sync();
       if (!res.ok) d.log(`plan has ${res.issues.length} problem(s); runs continue, new tasks wait for a valid plan`);

@@ -24,3 +24,6 @@ export function worktreeFor(worktreesDir: string, runId: string): string {
 export const savedRefFor = (runId: string): string => `refs/orch/saved/${runId}`;
 
 export const runTrailer = 'Orch-Run';
+
+/** Note `orch stop` leaves on a task: only a new `orch start` that covers it starts it again, not an older batch. */
+export const STOPPED_NOTE = 'stopped by user';

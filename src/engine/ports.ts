@@ -33,6 +33,11 @@ export interface RepoPort {
   removeWorktree(path: string): Promise<{ ok: true } | { ok: false; reason: string }>;
   deleteBranch(name: string): Promise<void>;
   clearStaleLocks(): Promise<void>;
+  /**
+   * Worktrees (and leftover directories) under `dir` that no run owns: their work saved to
+   * `refs/orch/saved/orphan-<name>` when they have any, then removed.
+   */
+  reapOrphanWorktrees(dir: string, owned: Iterable<string>): Promise<Array<{ path: string; kind: string; savedRef: string | null; removed: boolean; detail?: string }>>;
   /** After a crash: prune worktree records whose directories are gone or half-made, clear stale locks. */
   repair(): Promise<void>;
   /** Remote-tracking refs now, to tell afterwards whether an agent pushed. */

@@ -6,7 +6,7 @@ import type { EventType, RunState, Signal } from '../api/index.js';
 import type { RunRow, Store, TaskRow } from '../store/index.js';
 import type { ModuleInfo } from '../plans/index.js';
 import { buildPrompt, type TemplateDirs } from './prompt.js';
-import { savedRefFor } from './names.js';
+import { savedRefFor, STOPPED_NOTE } from './names.js';
 import type { Writeback } from './writeback.js';
 import { RUN_ENV_KEY, type BackendFor, type ForgePort, type ProcessPort, type RepoPort } from './ports.js';
 import { createForgeSteps } from './forge-steps.js';
@@ -383,8 +383,8 @@ export function createRunner(d: RunnerDeps) {
   async function finishStopped(run: RunRow): Promise<StepResult> {
     const saved = await saveWork(run, 'stopped');
     setState(run, 'stopped', { endedAt: new Date().toISOString(), savedRef: saved, pid: null, pgid: null });
-    d.store.tasks.setStatus(run.taskId, 'not_started', 'stopped by user');
-    d.emit('task.status', run.taskId, run.id, { status: 'not_started', note: 'stopped by user' });
+    d.store.tasks.setStatus(run.taskId, 'not_started', STOPPED_NOTE);
+    d.emit('task.status', run.taskId, run.id, { status: 'not_started', note: STOPPED_NOTE });
     if (!d.forge) await d.writeback.commit(run.targetBranch, task(run), { status: 'not_started', note: 'stopped' });
     closeLog(run.id);
     d.onSettled();

@@ -3,10 +3,11 @@ import { StartRequest, type Batch, type EventType, type StartResponse } from '..
 import type { Store, TaskRow } from '../store/index.js';
 import type { Runner } from './runner.js';
 import type { RepoPort } from './ports.js';
-import { branchFor, newBatchId, newRunId, worktreeFor } from './names.js';
+import { branchFor, newBatchId, newRunId, STOPPED_NOTE, worktreeFor } from './names.js';
 import { graphStatus, isReady } from './views.js';
 import { createMutex } from './mutex.js';
 import { globsOverlap } from './overlap.js';
+import { continuationFor } from './continue.js';
 
 export interface SchedulerDeps {
   store: Store;
@@ -36,6 +37,8 @@ export class RequestError extends Error {
 /** States in which a run holds an agent slot. Runs waiting to merge do not. */
 const slotStates = new Set(['queued', 'preparing', 'spawning', 'running', 'agent_done', 'committed']);
 
+const heldByStop = (t: TaskRow): boolean => t.status === 'not_started' && t.statusNote === STOPPED_NOTE;
+
 const inScope = (b: Batch, t: TaskRow): boolean =>
   b.scope.tasks.length > 0 ? b.scope.tasks.includes(t.id) : b.scope.module === undefined || t.module === b.scope.module;
 
@@ -57,25 +60,30 @@ export function createScheduler(d: SchedulerDeps) {
       d.emit('task.status', task.id, null, { status: 'failed', error: (e as Error).message });
       return '';
     }
-    const previous = d.store.runs.forTask(task.id);
-    const taken = new Set<string>();
-    for (const r of previous) taken.add(r.branch);
-    const branch = branchFor(task.id, id, (name) => taken.has(name));
-    const finalBranch = (await d.repo.branchExists(branch)) ? `feat/${task.id.replace('/', '-')}-${id}` : branch;
+    // A stopped task continues from its branch and session; anything else gets a branch of its own.
+    const cont = await continuationFor(d.store, d.repo, task, backend);
+    const prior = cont && cont.from.targetBranch === d.targetBranch() ? cont : undefined;
+    let finalBranch = prior?.branch;
+    if (!finalBranch) {
+      const taken = new Set(d.store.runs.forTask(task.id).map((r) => r.branch));
+      const branch = branchFor(task.id, id, (name) => taken.has(name));
+      finalBranch = (await d.repo.branchExists(branch)) ? `feat/${task.id.replace('/', '-')}-${id}` : branch;
+    }
     d.store.runs.create({
       id,
       taskId: task.id,
       batchId: batch.id,
-      attempt: 1,
+      attempt: prior?.attempt ?? 1,
       branch: finalBranch,
-      worktree: worktreeFor(d.worktreesDir, id),
+      worktree: prior?.worktree ?? worktreeFor(d.worktreesDir, id),
       targetBranch: d.targetBranch(),
       backend,
       model,
     });
+    if (prior) d.store.runs.update(id, { baseSha: prior.baseSha, sessionId: prior.sessionId });
     d.store.batches.countStarted(batch.id);
     d.store.tasks.setStatus(task.id, 'in_progress');
-    d.emit('task.status', task.id, id, { status: 'in_progress' });
+    d.emit('task.status', task.id, id, { status: 'in_progress', ...(prior ? { continuesRun: prior.from.id, branch: prior.branch, resumesSession: prior.sessionId } : {}) });
     void d.runner.drive(id);
     return id;
   }
@@ -99,7 +107,7 @@ export function createScheduler(d: SchedulerDeps) {
       let left = batch.maxTasks === null ? Infinity : batch.maxTasks - batch.started;
       for (const t of ordered) {
         if (free <= 0 || left <= 0) break;
-        if (busy.has(t.id) || !inScope(batch, t)) continue;
+        if (busy.has(t.id) || !inScope(batch, t) || heldByStop(t)) continue;
         // G4: tasks that declare overlapping files never run at the same time.
         const mine = [...t.touches, ...t.conflictsWith];
         const clash = mine.length > 0 && [...busy].some((id) => {
@@ -138,7 +146,7 @@ export function createScheduler(d: SchedulerDeps) {
       });
     if (live) return;
     const left = batch.maxTasks === null ? Infinity : batch.maxTasks - batch.started;
-    const startable = left > 0 && ordered.some((t) => inScope(batch, t) && t.status === 'not_started' && !blocked.has(t.id));
+    const startable = left > 0 && ordered.some((t) => inScope(batch, t) && t.status === 'not_started' && !blocked.has(t.id) && !heldByStop(t));
     if (startable) return;
     d.store.batches.end(batchId, 'finished');
     d.emit('batch.finished', null, null, { batchId });
@@ -189,6 +197,8 @@ export function createScheduler(d: SchedulerDeps) {
         if (waits.length > 0) skipped.push({ taskId: id, reason: `waits for ${waits.join(', ')}; starts when they merge` });
       }
       const batch = d.store.batches.create(newBatchId(), { tasks: named, module: req.module }, req.count ?? null);
+      // This start covers tasks an earlier `orch stop` held back: they may start (and continue their stopped run).
+      for (const t of tasks) if (heldByStop(t) && inScope(batch, t)) d.store.tasks.setStatus(t.id, 'not_started', 'start requested');
       d.emit('batch.started', null, null, { batchId: batch.id, scope: batch.scope, maxTasks: batch.maxTasks });
       const started = (await tickMutex.run(fill)).filter((s) => s.batchId === batch.id);
       for (const [taskId, reason] of blocked) {

@@ -27,6 +27,7 @@ export {
 } from './worktrees.js';
 export { deleteBranch, removeWorktree, type DeleteBranchOptions, type RemoveWorktreeOptions } from './cleanup.js';
 export { saveWorktree, snapshotTree } from './tree.js';
+export { orphanRefFor, reapOrphanWorktrees, type ReapedWorktree } from './orphans.js';
 export { commitAll, withTrailers, type CommitAllOptions } from './commit.js';
 export { commitFilesOnto, parseMergeTreeZ, squashMerge, type CommitFilesOntoOptions, type SquashMergeOptions } from './merge.js';
 export { advanceBranch, type AdvanceBranchOptions } from './advance.js';

@@ -50,6 +50,15 @@ describe('checkWorktreeHistory', () => {
     expect(v).toEqual([{ rule: 'push', detail: `remote ref refs/remotes/origin/main moved from ${repo.head} to ${sha}` }]);
   });
 
+  it('ignores remote refs moved by others while the run worked (other runs pushing, Orch fetching the target)', async () => {
+    const { worktree, opts, remoteRefs } = await setup();
+    await repo.commit('feat: mine', { 'a.txt': 'a\n' }, worktree);
+    const other = await repo.commit('feat: another run', { 'o.txt': 'o\n' });
+    await repo.git.ok(['push', '--quiet', 'origin', 'main', 'main:feat/b-E02'], { cwd: repo.root });
+    expect((await snapshotRemoteRefs(repo.git, repo.root)).get('refs/remotes/origin/main')).toBe(other);
+    expect(await checkWorktreeHistory(repo.git, { ...opts, remoteRefs })).toEqual([]);
+  });
+
   it('flags a branch that no longer descends from its base', async () => {
     const { worktree, opts } = await setup();
     const base = await repo.commit('feat: base of the run', { 'base.txt': 'x\n' }, worktree);

@@ -32,7 +32,8 @@ export interface CheckHistoryOptions {
  * What the run did to git that it must not: the branch no longer descends from its base (history rewritten), HEAD moved
  * off the branch, or remote-tracking refs appeared or moved (a push to a configured remote updates them). A push to a
  * bare URL leaves no local trace; the CLI's tool permissions are the guard there. Anything else fetching during the run
- * would also move remote refs, so take the snapshot right before the run and check right after it.
+ * would also move remote refs: only a moved ref that now holds this run's own commits (reachable from the worktree's HEAD,
+ * not from the base) counts as a push from it.
  */
 export async function checkWorktreeHistory(git: GitRunner, options: CheckHistoryOptions): Promise<Violation[]> {
   const { root, worktree, baseSha, remoteRefs } = options;
@@ -55,9 +56,13 @@ export async function checkWorktreeHistory(git: GitRunner, options: CheckHistory
 
   if (remoteRefs) {
     const now = await snapshotRemoteRefs(git, root);
+    const headSha = (await git.run(['rev-parse', '--verify', '--quiet', 'HEAD^{commit}'], { cwd: worktree })).stdout.trim();
     for (const [name, sha] of now) {
       const before = remoteRefs.get(name);
       if (before === sha) continue;
+      // Orch itself moves remote-tracking refs while agents work (other runs push their branches, fetch the
+      // target): only a ref that now carries this run's own commits was pushed from this worktree.
+      if (!headSha || !(await isAncestor(git, root, sha, headSha)) || (await isAncestor(git, root, sha, baseSha))) continue;
       violations.push({ rule: 'push', detail: before === undefined ? `new remote ref ${name} at ${sha}` : `remote ref ${name} moved from ${before} to ${sha}` });
     }
   }

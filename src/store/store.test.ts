@@ -55,6 +55,11 @@ describe('store', () => {
     s.tasks.sync([task('a/E01', { planStatus: 'complete' }), task('a/E02')], (id) => id === 'a/E02');
     expect(s.tasks.get('a/E01')?.status).toBe('complete');
     expect(s.tasks.get('a/E02')?.status).toBe('in_progress');
+    // Merged, its run still cleaning up, the plan in this checkout still 🔴 (the 🟢 went to the forge): complete stays.
+    s.tasks.setStatus('a/E02', 'complete');
+    s.tasks.sync([task('a/E01', { planStatus: 'complete' }), task('a/E02')], (id) => id === 'a/E02');
+    s.tasks.sync([task('a/E01', { planStatus: 'complete' }), task('a/E02')], () => false);
+    expect(s.tasks.get('a/E02')?.status).toBe('complete');
     s.close();
   });
 

@@ -150,8 +150,12 @@ export function createTaskStore(db: Db) {
           seen.add(t.id);
           const prev = existing.get(t.id);
           const planComplete = t.planStatus === 'complete';
+          // A run still cleaning up after its merge is active, but its task is complete: that must survive (with a
+          // forge the plan's 🟢 is on the remote, not in this checkout, so nothing else would bring it back).
           const status: TaskStatus = isActive(t.id)
-            ? 'in_progress'
+            ? prev?.status === 'complete'
+              ? 'complete'
+              : 'in_progress'
             : planComplete
               ? 'complete'
               : prev && prev.status !== 'in_progress'

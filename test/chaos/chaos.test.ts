@@ -1,8 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { createRng, formatReport, generatePlan, runChaos } from '../../bench/chaos.js';
+import { createRng, formatReport, generatePlan, runChaos, type ForgeName } from '../../bench/chaos.js';
 
 // The short form of `node dist/bench/chaos.js` (issue 5): kill -9 the daemon and agents at random moments, then
-// check that every task merged once, nothing was lost, and no process or worktree is left. Needs the built CLI.
+// check that every task merged once, nothing was lost, and no process or worktree is left. With the GitHub forge
+// (a bare origin served by the GitHub API test server) also: one PR per head, each task's PR merged once, its squash
+// commit once on origin, its remote branch deleted. Needs the built CLI.
 describe('chaos: kill -9 anywhere, restart, nothing lost, duplicated or orphaned', () => {
   it('the seeded plan has at least 10 tasks in 3 modules with dependencies', () => {
     const a = generatePlan(createRng(42), 10);
@@ -13,15 +15,17 @@ describe('chaos: kill -9 anywhere, restart, nothing lost, duplicated or orphaned
     expect(Object.values(a.files).filter((f) => f.includes('```file:'))).toHaveLength(10);
   });
 
-  for (const { seed, trials } of [
-    { seed: 42, trials: 10 },
-    { seed: 7, trials: 3 },
-    { seed: 1234, trials: 3 },
-  ]) {
-    it(`seed ${seed}, ${trials} trials: zero violations`, { timeout: 150_000 }, async () => {
-      const report = await runChaos({ seed, trials, tasks: 10, maxParallel: 4, finishTimeoutMs: 60_000 });
+  const runs: Array<{ seed: number; trials: number; forge: ForgeName }> = [
+    { seed: 42, trials: 3, forge: 'local' },
+    { seed: 7, trials: 3, forge: 'local' },
+    { seed: 1234, trials: 3, forge: 'local' },
+    { seed: 5, trials: 3, forge: 'github' },
+  ];
+  for (const { seed, trials, forge } of runs) {
+    it(`${forge} forge, seed ${seed}, ${trials} trials: zero violations`, { timeout: 150_000 }, async () => {
+      const report = await runChaos({ seed, trials, forge, tasks: 10, maxParallel: 4, finishTimeoutMs: 60_000 });
       expect(report.trials).toBe(trials);
-      expect(report.kills.daemon + report.kills.agent).toBeGreaterThan(0);
+      expect(report.kills.daemon + report.kills.agent + report.kills.prGap).toBeGreaterThan(0);
       expect(report.violations, formatReport(report)).toEqual([]);
     });
   }

@@ -57,6 +57,8 @@ export interface GitHubTestServer {
   setCheckRuns(owner: string, repo: string, sha: string, runs: TestCheckRun[]): void;
   setStatuses(owner: string, repo: string, sha: string, statuses: TestStatus[]): void;
   fail(rule: FailureRule): void;
+  /** Withdraws every failure rule not used up yet. */
+  clearFailures(): void;
   close(): Promise<void>;
 }
 
@@ -238,6 +240,7 @@ export async function createGitHubServer(options: GitHubServerOptions = {}): Pro
     setCheckRuns: (owner, name, sha, runs) => void repoOf(owner, name).checkRuns.set(sha, runs),
     setStatuses: (owner, name, sha, statuses) => void repoOf(owner, name).statuses.set(sha, statuses),
     fail: (rule) => void rules.push({ ...rule, left: rule.times ?? 1 }),
+    clearFailures: () => void rules.splice(0),
     close: async () => {
       for (const res of hung) res.destroy();
       server.closeAllConnections();

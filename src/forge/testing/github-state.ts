@@ -217,25 +217,8 @@ export const handlers: Record<string, (ctx: Ctx) => Promise<Reply>> = {
     return pr ? { status: 200, body: await pullJson(ctx, pr, true) } : error(404, 'Not Found');
   },
 
-  'PUT /repos/{owner}/{repo}/pulls/{pull_number}/merge': async (ctx) => {
-    const denied = writeGuard(ctx);
-    if (denied) return denied;
-    const pr = findPull(ctx);
-    if (!pr) return error(404, 'Not Found');
-    if (pr.state !== 'open') return error(405, 'Pull Request is not mergeable');
-    const headSha = await tip(ctx, pr.head);
-    if (!headSha) return error(405, 'Pull Request is not mergeable');
-    if (typeof ctx.body.sha === 'string' && ctx.body.sha !== headSha) return error(409, 'Head branch was modified. Review and try the merge again.');
-    const method = ctx.body.merge_method ?? 'merge';
-    if (method !== 'squash') return error(405, `The test server only implements squash merges, not ${String(method)}`);
-    const title = typeof ctx.body.commit_title === 'string' ? ctx.body.commit_title : `${pr.title} (#${pr.number})`;
-    const message = typeof ctx.body.commit_message === 'string' ? `${title}\n\n${ctx.body.commit_message}` : title;
-    const result = await squashMerge(ctx.git, ctx.repo.bare, { target: pr.base, source: headSha, message });
-    if (!result.ok) return error(405, 'Pull Request is not mergeable');
-    await ctx.git.ok(['update-ref', `refs/heads/${pr.base}`, result.commit, result.parent], { cwd: ctx.repo.bare });
-    Object.assign(pr, { state: 'closed', merged: true, mergedAt: iso(ctx.now()), mergeCommitSha: result.commit, lastHeadSha: headSha });
-    return { status: 200, body: { sha: result.commit, merged: true, message: 'Pull Request successfully merged' } };
-  },
+  // GitHub merges one pull request into a branch at a time: two concurrent merges must not race on the base ref.
+  'PUT /repos/{owner}/{repo}/pulls/{pull_number}/merge': (ctx) => serialized(ctx.repo, () => mergePull(ctx)),
 
   'GET /repos/{owner}/{repo}/commits/{ref}/check-runs': async (ctx) => {
     const sha = await commitOf(ctx, ctx.params.ref ?? '');
@@ -325,4 +308,31 @@ export const handlers: Record<string, (ctx: Ctx) => Promise<Reply>> = {
 
 function exists(repo: RepoState, number: number): boolean {
   return repo.pulls.some((p) => p.number === number) || repo.issues.some((i) => i.number === number);
+}
+
+const queues = new WeakMap<RepoState, Promise<unknown>>();
+function serialized<T>(repo: RepoState, fn: () => Promise<T>): Promise<T> {
+  const run = (queues.get(repo) ?? Promise.resolve()).then(fn, fn);
+  queues.set(repo, run.catch(() => undefined));
+  return run;
+}
+
+async function mergePull(ctx: Ctx): Promise<Reply> {
+  const denied = writeGuard(ctx);
+  if (denied) return denied;
+  const pr = findPull(ctx);
+  if (!pr) return error(404, 'Not Found');
+  if (pr.state !== 'open') return error(405, 'Pull Request is not mergeable');
+  const headSha = await tip(ctx, pr.head);
+  if (!headSha) return error(405, 'Pull Request is not mergeable');
+  if (typeof ctx.body.sha === 'string' && ctx.body.sha !== headSha) return error(409, 'Head branch was modified. Review and try the merge again.');
+  const method = ctx.body.merge_method ?? 'merge';
+  if (method !== 'squash') return error(405, `The test server only implements squash merges, not ${String(method)}`);
+  const title = typeof ctx.body.commit_title === 'string' ? ctx.body.commit_title : `${pr.title} (#${pr.number})`;
+  const message = typeof ctx.body.commit_message === 'string' ? `${title}\n\n${ctx.body.commit_message}` : title;
+  const result = await squashMerge(ctx.git, ctx.repo.bare, { target: pr.base, source: headSha, message });
+  if (!result.ok) return error(405, 'Pull Request is not mergeable');
+  await ctx.git.ok(['update-ref', `refs/heads/${pr.base}`, result.commit, result.parent], { cwd: ctx.repo.bare });
+  Object.assign(pr, { state: 'closed', merged: true, mergedAt: iso(ctx.now()), mergeCommitSha: result.commit, lastHeadSha: headSha });
+  return { status: 200, body: { sha: result.commit, merged: true, message: 'Pull Request successfully merged' } };
 }
