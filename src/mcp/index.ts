@@ -5,7 +5,7 @@
  */
 export { createAgentMcpServer, DEFAULT_ANSWER_WAIT_MS, MCP_SERVER_NAME, type AgentMcpServerOptions } from './server.js';
 export { claudeMcpConfig, MCP_TOOL_TIMEOUT_MS, ORCH_MCP_TOOLS, type ClaudeMcpConfigOptions } from './config.js';
-export { MCP_ENV_NAMES, mcpServerEnv, readMcpServerEnv, type McpServerEnv } from './env.js';
+export { ENV_FILE_FLAG, MCP_ENV_NAMES, mcpServerEnv, readEnvFileArg, readMcpServerEnv, type McpServerEnv } from './env.js';
 export {
   COMMAND_KINDS, COMMAND_OUTPUT_CHARS, COMMAND_TIMEOUT_MS, runProjectCommand,
   type CommandKind, type CommandRun, type ProjectCommands, type RunCommandOptions,
