@@ -27,8 +27,9 @@ export const privateDir = (mcp: McpSpec): string => {
  * Writes the server's variables (plus `ORCH_CWD`, the worktree its build/test/lint run in) to
  * `<configDir>/<backend>-mcp-env.json` (0600) and returns the stdio command that makes the server read them.
  */
-export const stdioLaunch = (mcp: McpSpec, backend: string, cwd: string): { command: string; args: string[] } => {
+export const stdioLaunch = (mcp: McpSpec, backend: string, cwd: string | undefined): { command: string; args: string[] } => {
   const file = join(privateDir(mcp), `${backend}-mcp-env.json`);
-  writeFileSync(file, JSON.stringify({ ORCH_CWD: cwd, ...mcp.env }), { mode: 0o600 });
+  // Without a cwd the server uses its own, which every CLI here sets to the agent's.
+  writeFileSync(file, JSON.stringify({ ...(cwd ? { ORCH_CWD: cwd } : {}), ...mcp.env }), { mode: 0o600 });
   return { command: mcp.command, args: [...mcp.args, ENV_FILE_FLAG, file] };
 };

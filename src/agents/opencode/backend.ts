@@ -1,4 +1,5 @@
 import { createCliBackend } from '../codex/runner.js';
+import { ORCH_MCP_NAME, stdioLaunch } from '../mcp.js';
 import type { AgentBackend, AgentRunRequest } from '../types.js';
 import { openCodeStepCost, parseOpenCodeLine } from './parse.js';
 
@@ -44,6 +45,31 @@ export const buildOpenCodeArgs = (opts: OpenCodeBackendOptions, req: Pick<AgentR
   return [...args, '--', ...text.split(/\s+/).filter((w) => w !== '')];
 };
 
+const parseObject = (text: string | undefined): Record<string, unknown> | undefined => {
+  if (!text) return undefined;
+  try {
+    const v: unknown = JSON.parse(text);
+    return typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined;
+  } catch {
+    return undefined;
+  }
+};
+
+/**
+ * `OPENCODE_CONFIG_CONTENT` for a run: `opts.config`, else the content the child would inherit, plus Orch's MCP
+ * server as a local server (its tools reach the model as `orch_orch_ask`, ...). This variable is merged over
+ * the user's and the project's files, so theirs stay as they are; it carries no secret (the server reads its
+ * token from a 0600 file, see ../mcp.ts) even though the agent's shell tool inherits it.
+ */
+export const openCodeConfigContent = (opts: OpenCodeBackendOptions, req: Pick<AgentRunRequest, 'mcp' | 'env' | 'cwd'>): string | undefined => {
+  const base = opts.config ?? parseObject(req.env.OPENCODE_CONFIG_CONTENT);
+  if (!req.mcp) return base ? JSON.stringify(base) : undefined;
+  const launch = stdioLaunch(req.mcp, 'opencode', req.cwd);
+  const mcp = typeof base?.mcp === 'object' && base.mcp !== null ? (base.mcp as Record<string, unknown>) : {};
+  const server = { type: 'local', command: [launch.command, ...launch.args], enabled: true, timeout: 30_000 };
+  return JSON.stringify({ ...base, mcp: { ...mcp, [ORCH_MCP_NAME]: server } });
+};
+
 export const createOpenCodeBackend = (opts: OpenCodeBackendOptions = {}): AgentBackend => {
   const command = opts.command || 'opencode';
   return createCliBackend({
@@ -53,11 +79,14 @@ export const createOpenCodeBackend = (opts: OpenCodeBackendOptions = {}): AgentB
     installHint: installHint(command),
     parse: parseOpenCodeLine,
     args: (req) => buildOpenCodeArgs(opts, req),
-    env: () => ({
-      OPENCODE_DISABLE_AUTOUPDATE: '1',
-      ...(opts.config ? { OPENCODE_CONFIG_CONTENT: JSON.stringify(opts.config) } : {}),
-      ...(opts.disableModelsFetch ? { OPENCODE_DISABLE_MODELS_FETCH: '1' } : {}),
-    }),
+    env: (req) => {
+      const content = openCodeConfigContent(opts, req);
+      return {
+        OPENCODE_DISABLE_AUTOUPDATE: '1',
+        ...(content ? { OPENCODE_CONFIG_CONTENT: content } : {}),
+        ...(opts.disableModelsFetch ? { OPENCODE_DISABLE_MODELS_FETCH: '1' } : {}),
+      };
+    },
     observe: (line, state) => {
       const cost = openCodeStepCost(line);
       if (cost !== undefined) state.costUsd = (state.costUsd ?? 0) + cost;
