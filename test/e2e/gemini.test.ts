@@ -17,7 +17,7 @@ const SCENARIOS: Record<string, Scenario> = {
 };
 
 // The simulator runs in this process: every orch call below is async so it keeps answering.
-describe.skipIf(!existsSync(GEMINI))('orch with the real Gemini CLI against the simulated Gemini API', () => {
+describe.skipIf(!existsSync(GEMINI))('orch with the real Gemini CLI against the simulated Gemini API', { timeout: 90_000 }, () => {
   let sb: Sandbox;
   let model: ModelServer;
   beforeAll(async () => {

@@ -6,7 +6,7 @@ import { openCodeStepCost, parseOpenCodeLine } from './parse.js';
 export interface OpenCodeBackendOptions {
   /** Executable name looked up on PATH, or a path. Default (also for "") `opencode`. */
   command?: string;
-  /** Before `--` and the prompt words: `--agent`, `--variant`, ... */
+  /** After every other argument: `--agent`, `--variant`, ... */
   extraArgs?: string[];
   /** Environment used by `check()` to find the command. Default `process.env`. */
   env?: NodeJS.ProcessEnv;
@@ -31,19 +31,23 @@ const installHint = (command: string): string =>
   `Install OpenCode with \`npm i -g opencode-ai\`, or set ${OPENCODE_COMMAND_CONFIG_KEY} in the config to the path of the binary (now "${command}").`;
 
 /**
- * argv for one run. The prompt goes as separate words after `--`: `run` wraps any argument containing a space
- * in literal quotes, and words that look like flags would be parsed as flags (AGENT-CLIS.md 7.8). Line breaks
- * in the prompt are lost this way. `--dir` always: `--session` run from anywhere else hangs after the turn.
+ * argv for one run; the prompt goes on stdin (`openCodePrompt`), which `run` reads to EOF and uses as the
+ * message. As arguments it broke: `run` wraps any argument containing a space in literal quotes, words that look
+ * like flags are parsed as flags, and yargs turns numeric words into numbers, on which `run` then crashes with
+ * "G.includes is not a function" (AGENT-CLIS.md 7.8; seen with a plan's prompt). `--dir` always: `--session`
+ * run from anywhere else hangs after the turn.
  */
-export const buildOpenCodeArgs = (opts: OpenCodeBackendOptions, req: Pick<AgentRunRequest, 'prompt' | 'resumeSessionId' | 'model' | 'systemPrompt' | 'cwd'>): string[] => {
-  const text = req.systemPrompt ? `${req.systemPrompt}\n\n${req.prompt}` : req.prompt;
+export const buildOpenCodeArgs = (opts: OpenCodeBackendOptions, req: Pick<AgentRunRequest, 'resumeSessionId' | 'model' | 'cwd'>): string[] => {
   const args = ['run', '--format', 'json'];
   if (req.model) args.push('-m', req.model);
   args.push('--auto');
   if (req.resumeSessionId) args.push('--session', req.resumeSessionId);
-  args.push('--dir', req.cwd, ...(opts.extraArgs ?? []));
-  return [...args, '--', ...text.split(/\s+/).filter((w) => w !== '')];
+  return [...args, '--dir', req.cwd, ...(opts.extraArgs ?? [])];
 };
+
+/** The message for stdin: the system prompt (OpenCode has no flag for one in `run`) before the prompt. */
+export const openCodePrompt = (req: Pick<AgentRunRequest, 'prompt' | 'systemPrompt'>): string =>
+  req.systemPrompt ? `${req.systemPrompt}\n\n${req.prompt}` : req.prompt;
 
 const parseObject = (text: string | undefined): Record<string, unknown> | undefined => {
   if (!text) return undefined;
@@ -79,6 +83,7 @@ export const createOpenCodeBackend = (opts: OpenCodeBackendOptions = {}): AgentB
     installHint: installHint(command),
     parse: parseOpenCodeLine,
     args: (req) => buildOpenCodeArgs(opts, req),
+    stdin: openCodePrompt,
     env: (req) => {
       const content = openCodeConfigContent(opts, req);
       return {
