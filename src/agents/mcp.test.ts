@@ -73,19 +73,23 @@ describe('Orch MCP server per CLI: nothing secret on the command line', () => {
     expect(lstatSync(join(home, '.gemini', 'tmp')).isSymbolicLink()).toBe(true);
     // A resumed run prepares the same home again.
     expect(geminiMcpHome(mcp, userHome, '/w/tree')).toBe(home);
-    expect(buildGeminiArgs({}, { prompt: 'p', mcp })).toEqual(expect.arrayContaining(['--allowed-mcp-server-names', 'orch']));
+    const args = buildGeminiArgs({ disallowedTools: ['Bash(git push:*)', 'Bash(git rebase:*)', 'Edit'] }, { prompt: 'p', mcp });
+    expect(args).toEqual(expect.arrayContaining(['--allowed-mcp-server-names', 'orch']));
+    const policy = readFileSync(args[args.indexOf('--policy') + 1] ?? '', 'utf8');
+    expect(policy).toContain('commandPrefix = ["git push", "git rebase"]');
+    expect(policy).toContain('decision = "deny"');
   });
 
   it('opencode: a local server merged into OPENCODE_CONFIG_CONTENT, keeping the provider config', () => {
     const inherited = JSON.stringify({ provider: { sim: { npm: '@ai-sdk/openai-compatible' } }, mcp: { mine: { type: 'remote', url: 'http://x' } } });
-    const content = openCodeConfigContent({}, { cwd: '/w', env: { OPENCODE_CONFIG_CONTENT: inherited }, mcp: spec('opencode') }) ?? '';
+    const content = openCodeConfigContent({}, { cwd: '/w', env: { OPENCODE_CONFIG_CONTENT: inherited }, mcp: spec('opencode') });
     const config = JSON.parse(content) as { provider: unknown; mcp: Record<string, { type: string; command: string[] }> };
     expect(config.provider).toEqual({ sim: { npm: '@ai-sdk/openai-compatible' } });
     expect(Object.keys(config.mcp)).toEqual(['mine', 'orch']);
     expect(config.mcp.orch?.type).toBe('local');
     expect(config.mcp.orch?.command.slice(0, 3)).toEqual(['/usr/bin/node', '/opt/orch/dist/src/mcp/main.js', '--env-file']);
     expect(content).not.toContain(TOKEN);
-    expect(openCodeConfigContent({}, { cwd: '/w', env: {} })).toBeUndefined();
+    expect(JSON.parse(openCodeConfigContent({}, { cwd: '/w', env: {} })).mcp).toBeUndefined();
   });
 
   it('goose: --with-extension "orch:<command>" with words containing spaces quoted', () => {

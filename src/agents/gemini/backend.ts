@@ -2,7 +2,8 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createCliBackend } from '../codex/runner.js';
 import type { AgentBackend, AgentRunRequest } from '../types.js';
-import { ORCH_MCP_NAME } from '../mcp.js';
+import { geminiDenyPolicy, shellDenyPrefixes } from '../deny.js';
+import { ORCH_MCP_NAME, privateDir } from '../mcp.js';
 import { geminiMcpHome, geminiUserHome } from './mcp.js';
 import { parseGeminiLine } from './parse.js';
 
@@ -17,6 +18,11 @@ export interface GeminiBackendOptions {
   env?: NodeJS.ProcessEnv;
   /** Between SIGTERM and SIGKILL on cancel. Default 3000. */
   graceMs?: number;
+  /**
+   * Orch's deny-list, Claude-style (`Bash(git push:*)`); default DEFAULT_DISALLOWED_TOOLS. Its shell prefixes
+   * become a `--policy` file denying them (written in the run's private dir, so only for runs given one: `mcp`).
+   */
+  disallowedTools?: string[];
   /**
    * `GEMINI_CLI_HOME`: where `.gemini/` (user settings, sessions) lives. Default: the child's HOME. Resuming needs
    * the same home as the run that made the session. `writeGeminiSettings` prepares one for headless runs.
@@ -66,8 +72,16 @@ export const buildGeminiArgs = (opts: GeminiBackendOptions, req: Pick<AgentRunRe
   const args = ['-p', prompt, '-o', 'stream-json', '--skip-trust', '--approval-mode', opts.approvalMode ?? 'yolo'];
   if (req.model) args.push('-m', req.model);
   if (req.resumeSessionId) args.push('--resume', req.resumeSessionId);
-  // Extensions can bring MCP servers of their own; the run gets Orch's only (its settings: see ./mcp.ts).
-  if (req.mcp) args.push('--allowed-mcp-server-names', ORCH_MCP_NAME);
+  if (req.mcp) {
+    // Extensions can bring MCP servers of their own; the run gets Orch's only (its settings: see ./mcp.ts).
+    args.push('--allowed-mcp-server-names', ORCH_MCP_NAME);
+    const policy = geminiDenyPolicy(shellDenyPrefixes(opts.disallowedTools));
+    if (policy) {
+      const file = join(privateDir(req.mcp), 'gemini-deny.toml');
+      writeFileSync(file, policy, { mode: 0o600 });
+      args.push('--policy', file);
+    }
+  }
   return [...args, ...(opts.extraArgs ?? [])];
 };
 

@@ -82,7 +82,14 @@ describe('opencode backend outcomes (fake executable)', () => {
     const command = fake('config', `console.log(JSON.stringify({ type: 'text', sessionID: 's', part: { text: process.env.OPENCODE_CONFIG_CONTENT + ' ' + process.env.OPENCODE_DISABLE_MODELS_FETCH } }));`);
     const run = (opts: Parameters<typeof createOpenCodeBackend>[0]) =>
       createOpenCodeBackend({ command, ...opts }).start({ runId: 'r', cwd: dir, prompt: 'p', env: { PATH: process.env.PATH ?? '' } }).result;
-    expect((await run({ config: { provider: {} }, disableModelsFetch: true })).resultText).toBe('{"provider":{}} 1');
-    expect((await run({})).resultText).toBe('undefined undefined');
+    const deny = { 'git push': 'deny', 'git push *': 'deny' };
+    expect((await run({ config: { provider: {} }, disableModelsFetch: true, disallowedTools: ['Bash(git push:*)', 'Edit'] })).resultText).toBe(
+      `${JSON.stringify({ provider: {}, permission: { bash: deny } })} 1`,
+    );
+    const text = (await run({})).resultText;
+    const content = text.slice(0, text.lastIndexOf(' '));
+    expect(text.endsWith(' undefined')).toBe(true);
+    // Without a list of its own the backend denies Orch's defaults.
+    expect(JSON.parse(content)).toMatchObject({ permission: { bash: { 'git push': 'deny', 'git rebase *': 'deny', 'git reset --hard': 'deny' } } });
   });
 });

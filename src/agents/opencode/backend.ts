@@ -1,4 +1,5 @@
 import { createCliBackend } from '../codex/runner.js';
+import { openCodeBashPermission, shellDenyPrefixes } from '../deny.js';
 import { ORCH_MCP_NAME, stdioLaunch } from '../mcp.js';
 import type { AgentBackend, AgentRunRequest } from '../types.js';
 import { openCodeStepCost, parseOpenCodeLine } from './parse.js';
@@ -18,6 +19,8 @@ export interface OpenCodeBackendOptions {
    * used with model `fake/m` (AGENT-CLIS.md 7.5).
    */
   config?: Record<string, unknown>;
+  /** Orch's deny-list, Claude-style (`Bash(git push:*)`); default DEFAULT_DISALLOWED_TOOLS. Its shell prefixes are denied in `permission.bash`. */
+  disallowedTools?: string[];
   /**
    * `OPENCODE_DISABLE_MODELS_FETCH=1`: skip the models.dev catalogue download (offline runs, custom providers).
    * Default false: the catalogue carries the prices that make `costUsd`.
@@ -60,18 +63,24 @@ const parseObject = (text: string | undefined): Record<string, unknown> | undefi
 };
 
 /**
- * `OPENCODE_CONFIG_CONTENT` for a run: `opts.config`, else the content the child would inherit, plus Orch's MCP
- * server as a local server (its tools reach the model as `orch_orch_ask`, ...). This variable is merged over
- * the user's and the project's files, so theirs stay as they are; it carries no secret (the server reads its
- * token from a 0600 file, see ../mcp.ts) even though the agent's shell tool inherits it.
+ * `OPENCODE_CONFIG_CONTENT` for a run: `opts.config`, else the content the child would inherit, plus Orch's
+ * deny-list in `permission.bash` and Orch's MCP server as a local server (its tools reach the model as
+ * `orch_orch_ask`, ...). This variable is merged over the user's and the project's files, so theirs stay as they
+ * are; it carries no secret (the server reads its token from a 0600 file, see ../mcp.ts) even though the
+ * agent's shell tool inherits it.
  */
-export const openCodeConfigContent = (opts: OpenCodeBackendOptions, req: Pick<AgentRunRequest, 'mcp' | 'env' | 'cwd'>): string | undefined => {
-  const base = opts.config ?? parseObject(req.env.OPENCODE_CONFIG_CONTENT);
-  if (!req.mcp) return base ? JSON.stringify(base) : undefined;
+export const openCodeConfigContent = (opts: OpenCodeBackendOptions, req: Pick<AgentRunRequest, 'mcp' | 'env' | 'cwd'>): string => {
+  const base = opts.config ?? parseObject(req.env.OPENCODE_CONFIG_CONTENT) ?? {};
+  const permission = typeof base.permission === 'object' && base.permission !== null ? (base.permission as Record<string, unknown>) : {};
+  const config: Record<string, unknown> = {
+    ...base,
+    permission: { ...permission, bash: openCodeBashPermission(permission.bash, shellDenyPrefixes(opts.disallowedTools)) },
+  };
+  if (!req.mcp) return JSON.stringify(config);
   const launch = stdioLaunch(req.mcp, 'opencode', req.cwd);
-  const mcp = typeof base?.mcp === 'object' && base.mcp !== null ? (base.mcp as Record<string, unknown>) : {};
+  const mcp = typeof base.mcp === 'object' && base.mcp !== null ? (base.mcp as Record<string, unknown>) : {};
   const server = { type: 'local', command: [launch.command, ...launch.args], enabled: true, timeout: 30_000 };
-  return JSON.stringify({ ...base, mcp: { ...mcp, [ORCH_MCP_NAME]: server } });
+  return JSON.stringify({ ...config, mcp: { ...mcp, [ORCH_MCP_NAME]: server } });
 };
 
 export const createOpenCodeBackend = (opts: OpenCodeBackendOptions = {}): AgentBackend => {
@@ -85,10 +94,9 @@ export const createOpenCodeBackend = (opts: OpenCodeBackendOptions = {}): AgentB
     args: (req) => buildOpenCodeArgs(opts, req),
     stdin: openCodePrompt,
     env: (req) => {
-      const content = openCodeConfigContent(opts, req);
       return {
         OPENCODE_DISABLE_AUTOUPDATE: '1',
-        ...(content ? { OPENCODE_CONFIG_CONTENT: content } : {}),
+        OPENCODE_CONFIG_CONTENT: openCodeConfigContent(opts, req),
         ...(opts.disableModelsFetch ? { OPENCODE_DISABLE_MODELS_FETCH: '1' } : {}),
       };
     },
