@@ -14,6 +14,11 @@ const MODEL = 'gemini-2.5-flash';
 const SCENARIOS: Record<string, Scenario> = {
   ask: [{ text: 'I need a decision.', tools: [{ name: 'mcp_orch_orch_ask', input: { question: 'Which currency should prices use?' } }] }, { text: 'Waiting for the answer.' }],
   answered: [{ text: 'Using the answer.', tools: [{ name: 'Write', input: { file_path: '{{cwd}}/currency.txt', content: 'EUR\n' } }] }, { text: 'Done: wrote currency.txt' }],
+  push: [
+    { text: 'Publishing.', tools: [{ name: 'Bash', input: { command: 'git push origin HEAD', description: 'push' } }] },
+    { text: 'Writing.', tools: [{ name: 'Write', input: { file_path: '{{cwd}}/pushed.txt', content: 'x\n' } }] },
+    { text: 'Done.' },
+  ],
 };
 
 // The simulator runs in this process: every orch call below is async so it keeps answering.
@@ -28,11 +33,15 @@ describe.skipIf(!existsSync(GEMINI))('orch with the real Gemini CLI against the 
         'docs/plans/README.md': '# Plan\n\n| Task | Status |\n|---|---|\n| core/E01 | 🔴 |\n| ask/E01 | 🔴 |\n',
         'docs/plans/core-module/epic-01-greet.md': epic('Greeting', 'A greeting function.', { 'src/greet.js': 'export const greet = (n) => `hello ${n}`;' }),
         'docs/plans/ask-module/epic-01-ask.md': '# Ask\n\nDo it. [[scenario:ask]]\n',
+        'docs/plans/push-module/epic-01-push.md': '# Push\n\nDo it. [[scenario:push]]\n',
       },
       { realClaude: true, env: { GOOGLE_GEMINI_BASE_URL: model.url, GEMINI_API_KEY: 'test-key' } },
     );
     // Headless settings in the user's home: the per-run home Orch builds for its MCP server starts from them.
     writeGeminiSettings(sb.env.HOME ?? '', { general: { maxAttempts: 1 } });
+    sb.git('init', '-q', '--bare', join(sb.base, 'origin.git'));
+    sb.git('remote', 'add', 'origin', join(sb.base, 'origin.git'));
+    sb.git('push', '-q', 'origin', 'main');
   });
   afterAll(async () => {
     sb?.cleanup();
@@ -73,5 +82,16 @@ describe.skipIf(!existsSync(GEMINI))('orch with the real Gemini CLI against the 
     expect(done.sessionId).toBe(asked.sessionId);
     expect(done.attempt).toBe(2);
     expect(sb.git('show', 'main:currency.txt')).toBe('EUR\n');
+  });
+
+  it('a git push is denied by the policy Orch gives Gemini CLI, never reaches the remote, and the work merges', async () => {
+    const before = sb.git('--git-dir', join(sb.base, 'origin.git'), 'for-each-ref');
+    const r = await sb.orchAsync('start', 'push/E01', '--wait');
+    expect(r.status, r.stdout + r.stderr).toBe(0);
+    expect(sb.git('--git-dir', join(sb.base, 'origin.git'), 'for-each-ref')).toBe(before);
+    const logs = (await sb.orchAsync('logs', 'push/E01')).stdout;
+    expect(logs).toMatch(/git push origin HEAD/);
+    expect(logs).toMatch(/denied by policy\. Orch denies this command/);
+    expect(sb.git('show', 'main:pushed.txt')).toBe('x\n');
   });
 });
