@@ -3,17 +3,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inputItems, startResponsesServer, userTexts, type Reply, type ResponsesServer } from '../../src/agents/codex/testing/responses-server.js';
 import { sandbox, until, type Sandbox } from '../harness.js';
-
-interface RunJson {
-  id: string;
-  state: string;
-  backend: string;
-  sessionId: string | null;
-  attempt: number;
-  waitingReason: string | null;
-  error: string | null;
-  usage: { inputTokens: number };
-}
+import { showTask } from './runs.js';
 
 /**
  * The scripted model. The scenario is a `[[codex:NAME]]` marker in the latest prompt (the epic, an answer or
@@ -94,7 +84,7 @@ describe('orch with the real Codex CLI against a scripted Responses API server',
     await server?.close();
   });
 
-  const show = async (task: string) => JSON.parse((await sb.orchAsync('show', task, '--json')).stdout) as { task: { status: string }; runs: RunJson[] };
+  const show = (task: string) => showTask(sb, task);
   const waiting = (task: string, what: string) =>
     until(async () => {
       const r = (await show(task)).runs[0];
