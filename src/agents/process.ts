@@ -25,6 +25,8 @@ export interface SpawnOptions {
   maxLineBytes?: number;
   /** Kill what is left of the group (background children) once the leader exits. Default true. */
   killGroupOnExit?: boolean;
+  /** Written to the child's stdin, which is then closed. Default: stdin is not connected at all. */
+  stdin?: string;
 }
 
 export interface ProcessResult {
@@ -108,7 +110,7 @@ const ended = (stream: Readable, ms: number, held: () => boolean): Promise<void>
   });
 
 /**
- * Runs a command as the leader of a new process group, stdin closed, stdout and stderr read concurrently
+ * Runs a command as the leader of a new process group, stdin closed (or fed `stdin`), stdout and stderr read concurrently
  * as lines. Abort (or timeout) sends SIGTERM to the group, then SIGKILL after the grace period; the result
  * settles once the leader has exited and, when canceled, the group is gone.
  */
@@ -121,13 +123,17 @@ export const spawnSupervised = (opts: SpawnOptions): SupervisedProcess => {
     return { pid: 0, pgid: 0, result: Promise.resolve({ ...base, exitCode: null, signal: null, durationMs: 0, canceled: true }) };
   }
 
-  const child = spawn(opts.command, [...opts.args], {
-    cwd: opts.cwd,
-    env: opts.env,
-    detached: true,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const spawnOpts = { cwd: opts.cwd, env: opts.env, detached: true };
+  const child =
+    opts.stdin === undefined
+      ? spawn(opts.command, [...opts.args], { ...spawnOpts, stdio: ['ignore', 'pipe', 'pipe'] })
+      : spawn(opts.command, [...opts.args], { ...spawnOpts, stdio: ['pipe', 'pipe', 'pipe'] });
   const pid = child.pid ?? 0;
+  if (child.stdin) {
+    // A child that exits without reading its input makes the write fail with EPIPE: not our failure to report.
+    child.stdin.on('error', () => undefined);
+    child.stdin.end(opts.stdin);
+  }
   let canceled = false;
   let timedOut = false;
   let killing: Promise<unknown> | undefined;

@@ -32,6 +32,8 @@ export interface CliBackendSpec {
   installHint: string;
   parse: (line: string) => AgentEvent[];
   args: (req: AgentRunRequest) => string[];
+  /** Text for the child's stdin (closed right after); default none, stdin not connected. */
+  stdin?: (req: AgentRunRequest) => string | undefined;
   /** Variables the backend needs to run headless; they win over the request's env. */
   env?: (req: AgentRunRequest) => Record<string, string>;
   /** Joins `finalText`: `''` when text arrives as deltas. Default `'\n'`. */
@@ -127,7 +129,7 @@ const track = (s: CliRunState, ev: AgentEvent): void => {
   }
 };
 
-/** An AgentBackend from a spec: stdin is always closed (every one of these CLIs reads a non-TTY stdin to EOF). */
+/** An AgentBackend from a spec: stdin is closed or fed and closed (every one of these CLIs reads a non-TTY stdin to EOF). */
 export const createCliBackend = (spec: CliBackendSpec): AgentBackend => ({
   id: spec.id,
   check: () => check(spec),
@@ -136,9 +138,11 @@ export const createCliBackend = (spec: CliBackendSpec): AgentBackend => ({
     const preset = spec.presetSessionId?.(req);
     const state: CliRunState = { finalText: [], errors: [], ...(preset ? { sessionId: preset } : {}) };
     if (preset) req.onEvent?.({ type: 'session', sessionId: preset });
+    const stdin = spec.stdin?.(req);
     const proc = spawnSupervised({
       command: spec.command,
       args: spec.args(req),
+      ...(stdin === undefined ? {} : { stdin }),
       cwd: req.cwd,
       env: { ...AGENT_ENV_DEFAULTS, ...req.env, ...spec.env?.(req) },
       ...(req.signal ? { signal: req.signal } : {}),
