@@ -13,6 +13,9 @@ export interface RouteDeps {
   shutdown: () => void;
 }
 
+/** Bytes an /api/events client may have unread before live (unpersisted) events to it are dropped. */
+export const SSE_LIVE_BUFFER = 1024 * 1024;
+
 export function registerRoutes(router: ReturnType<typeof createRouter>, d: RouteDeps): void {
   const { engine } = d;
   router.get('/api/health', async () => d.health());
@@ -73,8 +76,24 @@ export function registerRoutes(router: ReturnType<typeof createRouter>, d: Route
   });
   router.get('/api/events', async (req, res, { url }) => {
     const since = Number(url.searchParams.get('since') ?? req.headers['last-event-id'] ?? -1);
+    // `output=0`: no run.output events (every line an agent prints), for clients that only follow states.
+    const output = url.searchParams.get('output') !== '0';
     res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive' });
+    let dropped = 0;
     const send = (e: Event): void => {
+      if (e.seq === 0) {
+        if (!output) return;
+        // A client that does not keep up misses live output (the run log has all of it) instead of the daemon
+        // buffering it: 50 flooding agents grew the daemon by hundreds of MB per slow client.
+        if (res.writableLength > SSE_LIVE_BUFFER) {
+          dropped++;
+          return;
+        }
+        if (dropped > 0) {
+          res.write(`: ${dropped} live events dropped; the client was not keeping up\n\n`);
+          dropped = 0;
+        }
+      }
       res.write(`${e.seq > 0 ? `id: ${e.seq}\n` : ''}event: ${e.type}\ndata: ${JSON.stringify(e)}\n\n`);
     };
     if (since >= 0) for (const e of engine.eventsSince(since)) send(e);
