@@ -2,8 +2,9 @@ import { createReadStream, existsSync, statSync, watch } from 'node:fs';
 import { join } from 'node:path';
 import type { ServerResponse } from 'node:http';
 import type { Engine } from '../engine/index.js';
-import type { Event, Status } from '../api/index.js';
+import type { Status } from '../api/index.js';
 import { HttpError, type createRouter } from './http.js';
+import { createEventSender } from './sse.js';
 
 export interface RouteDeps {
   engine: Engine;
@@ -12,9 +13,6 @@ export interface RouteDeps {
   health: () => unknown;
   shutdown: () => void;
 }
-
-/** Bytes an /api/events client may have unread before live (unpersisted) events to it are dropped. */
-export const SSE_LIVE_BUFFER = 1024 * 1024;
 
 export function registerRoutes(router: ReturnType<typeof createRouter>, d: RouteDeps): void {
   const { engine } = d;
@@ -79,23 +77,7 @@ export function registerRoutes(router: ReturnType<typeof createRouter>, d: Route
     // `output=0`: no run.output events (every line an agent prints), for clients that only follow states.
     const output = url.searchParams.get('output') !== '0';
     res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive' });
-    let dropped = 0;
-    const send = (e: Event): void => {
-      if (e.seq === 0) {
-        if (!output) return;
-        // A client that does not keep up misses live output (the run log has all of it) instead of the daemon
-        // buffering it: 50 flooding agents grew the daemon by hundreds of MB per slow client.
-        if (res.writableLength > SSE_LIVE_BUFFER) {
-          dropped++;
-          return;
-        }
-        if (dropped > 0) {
-          res.write(`: ${dropped} live events dropped; the client was not keeping up\n\n`);
-          dropped = 0;
-        }
-      }
-      res.write(`${e.seq > 0 ? `id: ${e.seq}\n` : ''}event: ${e.type}\ndata: ${JSON.stringify(e)}\n\n`);
-    };
+    const send = createEventSender(res, { output });
     if (since >= 0) for (const e of engine.eventsSince(since)) send(e);
     const off = engine.subscribe(send);
     const ping = setInterval(() => res.write(': ping\n\n'), 15_000);
