@@ -5,7 +5,7 @@
  * daemon stays under 300 MB and keeps up with the output. Prints throughput, the daemon's CPU, peak RSS, event-loop
  * delay, and each agent's own time to print compared with a run of the same agents into /dev/null.
  *
- * `--events` adds a client on the event stream, as `orch start` has while it waits. Exits 1 unless the daemon stayed
+ * `--events` adds a client in its own process that follows the event stream with every agent's output. Exits 1 unless the daemon stayed
  * under 300 MB, the run logs hold every byte printed and every task merged.
  *
  *   node dist/bench/ingest.js [agents=50] [mb=5] [--staggered] [--events]
@@ -26,9 +26,10 @@ const positional = process.argv.slice(2).filter((a) => !a.startsWith('--'));
 const agents = Number(positional[0] ?? 50);
 const mb = Number(positional[1] ?? 5);
 const barrier = !process.argv.includes('--staggered');
-/** Also follow /api/events the way `orch start` does while it waits (every run.output event goes to the client). */
+/** Also follow /api/events with every run.output event, as a UI would (bench/fixtures/follow-events.mjs). */
 const follow = process.argv.includes('--events');
 const floodAgent = fileURLToPath(new URL('../../bench/fixtures/flood-agent.mjs', import.meta.url));
+const followEvents = fileURLToPath(new URL('../../bench/fixtures/follow-events.mjs', import.meta.url));
 const CLK_TCK = 100;
 const MiB = 1024 * 1024;
 /** Issue 3: the daemon stays under 300 MB. */
@@ -118,9 +119,9 @@ async function main(): Promise<number> {
   const daemon = await serve({ root: repo, env, log: () => undefined });
   const paths = createPaths(env).project(repo);
   const c = await connect({ root: repo, daemonFile: paths.daemonFile, daemonLog: paths.daemonLog, start: false });
-  const watching = new AbortController();
-  let seenEvents = 0;
-  if (follow) void c.events(() => void seenEvents++, { signal: watching.signal });
+  const followReport = join(base, 'follow.json');
+  const follower = follow ? spawn(process.execPath, [followEvents, repo, paths.daemonFile, followReport], { stdio: 'inherit' }) : undefined;
+  const followerExit = follower ? new Promise((r) => follower.once('exit', r)) : undefined;
 
   const rssBefore = process.memoryUsage().rss;
   let peakRss = rssBefore;
@@ -156,7 +157,8 @@ async function main(): Promise<number> {
   const childrenMs = childrenCpuMs() - children0;
   loopDelay.disable();
   clearInterval(sampler);
-  watching.abort();
+  follower?.kill('SIGTERM');
+  await followerExit;
   await daemon.stop();
   const maxRss = Math.max(peakRss, process.resourceUsage().maxRSS * 1024);
 
@@ -210,7 +212,10 @@ async function main(): Promise<number> {
   row('daemon event-loop delay', `p50 ${(loopDelay.percentile(50) / 1e6).toFixed(1)} ms, p99 ${(loopDelay.percentile(99) / 1e6).toFixed(1)} ms, max ${(loopDelay.max / 1e6).toFixed(0)} ms`);
   row('agent time to print, via daemon', ms(flood.map((r) => r.printMs)));
   row('agent time to print, into /dev/null', ms(free.map((r) => r.printMs)));
-  if (follow) row('events received by the follower', String(seenEvents));
+  if (follow) {
+    const seen = JSON.parse(readFileSync(followReport, 'utf8')) as { events: number; output: number };
+    row('events received by the follower', `${seen.events}, of which run.output ${seen.output} (a slow follower misses some)`);
+  }
   row('merged', `${report.merged.length}/${agents}${report.failed.length > 0 ? `, failed: ${report.failed.join(', ')}` : ''}`);
   const viaDaemon = pct(flood.map((r) => r.printMs), 50);
   const blocked = viaDaemon - pct(free.map((r) => r.printMs), 50);

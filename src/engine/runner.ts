@@ -169,12 +169,15 @@ export function createRunner(d: RunnerDeps) {
       onEvent: (e) => {
         // PERF: judging needs the commands and paths of tool calls, not megabytes of text or file content:
         // keep a bounded window of trimmed events (50 flooding agents pushed the daemon over 450 MB otherwise).
-        if (e.type !== 'text' && e.type !== 'unparsed') events.push(trimEvent(e));
+        // Followers of /api/events get the same trimmed events; the run log has everything.
+        const judged = e.type !== 'text' && e.type !== 'unparsed';
+        const kept = judged ? trimEvent(e) : e;
+        if (judged) events.push(kept);
         if (events.length > 2000) events.splice(0, 500);
         if (e.type === 'unparsed') seen.unparsed++;
         else if (e.type === 'result') seen.result = true;
         else if (e.type === 'session' && e.version) seen.version = e.version;
-        onAgentEvent(run.id, run.taskId, e, before, meter);
+        onAgentEvent(run.id, run.taskId, kept, before, meter);
       },
     });
     handles.set(run.id, { handle, abort });

@@ -140,7 +140,8 @@ async function waitForBatch(c: Awaited<ReturnType<typeof client>>, batchId: stri
           if (e.type === 'batch.finished' && e.data.batchId === batchId) resolve();
           if (e.type === 'run.state' || e.type === 'batch.finished') void check().catch(() => undefined);
         },
-        { signal: abort.signal },
+        // Progress needs states, not every line the agents print.
+        { signal: abort.signal, output: false },
       )
       .catch((e: unknown) => process.stderr.write(`event stream ended: ${(e as Error).message}\n`));
     void check().catch(() => undefined);
