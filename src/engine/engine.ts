@@ -135,6 +135,11 @@ export function createEngine(d: EngineDeps) {
         d.log(`planner answer to ${id} not used: ${(e as Error).message}`);
       }
     },
+    // Whoever waits on the run (orch start --wait) looks again: it may now wait for a person.
+    settled: (sig) => {
+      const run = d.store.runs.get(sig.runId);
+      if (run?.state === 'waiting') emit('run.waiting', run.taskId, run.id, { reason: run.waitingReason ?? '' });
+    },
   });
 
   const scheduler = createScheduler({
@@ -239,15 +244,15 @@ export function createEngine(d: EngineDeps) {
       const runs = d.store.runs.forBatch(id).map(toRunView);
       const latest = new Map<string, Run>();
       for (const r of runs) latest.set(r.taskId, r);
+      // A run whose question the planner is still answering waits for Orch, not for a person.
+      const waitsForPerson = (r: Run): boolean => r.state === 'waiting' && !r.waitingReason?.startsWith('retrying') && !planner.busyFor(r.id);
       return {
         batch,
         runs,
         merged: [...latest.values()].filter((r) => r.state === 'done').map((r) => r.taskId),
         failed: [...latest.values()].filter((r) => r.state === 'failed' || r.state === 'stopped').map((r) => r.taskId),
-        needsHuman: [...latest.values()]
-          .filter((r) => r.state === 'waiting' && !r.waitingReason?.startsWith('retrying'))
-          .map((r) => ({ taskId: r.taskId, reason: r.waitingReason ?? '' })),
-        busy: [...latest.values()].some((r) => !['done', 'failed', 'stopped'].includes(r.state) && !(r.state === 'waiting' && !r.waitingReason?.startsWith('retrying'))),
+        needsHuman: [...latest.values()].filter(waitsForPerson).map((r) => ({ taskId: r.taskId, reason: r.waitingReason ?? '' })),
+        busy: [...latest.values()].some((r) => !['done', 'failed', 'stopped'].includes(r.state) && !waitsForPerson(r)),
         done: batch.state !== 'active',
       };
     },

@@ -19,6 +19,8 @@ export interface PlannerDeps {
   scratchDir: string;
   note: (runId: string, msg: string) => void;
   answer: (signalId: string, text: string, by: string) => void;
+  /** The planner is done with this question (answered or left to a human). */
+  settled?: (sig: Signal) => void;
 }
 
 const OUTLINE_LIMIT = 200;
@@ -40,6 +42,8 @@ export function planOutline(tasks: TaskRow[], except: string): string {
  */
 export function createPlanner(d: PlannerDeps) {
   const inflight = new Set<AbortController>();
+  /** Runs with a question the planner is working on. */
+  const busy = new Map<string, number>();
 
   async function answer(sig: Signal): Promise<void> {
     const task = d.store.tasks.get(sig.taskId);
@@ -94,8 +98,16 @@ export function createPlanner(d: PlannerDeps) {
   return {
     /** Starts answering; never throws (a failure leaves the question to a human). */
     answer(sig: Signal): void {
-      void answer(sig);
+      busy.set(sig.runId, (busy.get(sig.runId) ?? 0) + 1);
+      void answer(sig).finally(() => {
+        const n = (busy.get(sig.runId) ?? 1) - 1;
+        if (n > 0) busy.set(sig.runId, n);
+        else busy.delete(sig.runId);
+        d.settled?.(sig);
+      });
     },
+    /** Whether the planner is still answering a question of this run. */
+    busyFor: (runId: string): boolean => busy.has(runId),
     shutdown(): void {
       for (const a of inflight) a.abort(new Error('shutdown'));
     },

@@ -88,8 +88,8 @@ describe('agent signals through Orch with the real Claude Code binary', () => {
 
   it('a question for the orchestrator is answered by the planner from the plan, and the session resumes with it', async () => {
     const r = sb.orch('start', 'e/E01', '--wait');
-    expect(r.status, r.stdout + r.stderr).toBe(0);
     const logs = sb.orch('logs', 'e/E01').stdout;
+    expect(r.status, r.stdout + r.stderr + logs).toBe(0);
     expect(logs).toMatch(/question \S+ goes to the planner \(default\)/);
     expect(logs).toMatch(/the planner answered question/);
     const done = run('e/E01').runs[0]!;
