@@ -6,12 +6,15 @@ import { statusFiles } from './writeback.js';
 import type { ModuleInfo } from '../plans/index.js';
 import { writeFileSync, mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import type { RebaseStep, RebaseSteps } from './rebase-step.js';
 
 export type ForgeStep =
   | { kind: 'merged'; run: RunRow }
   | { kind: 'wait'; reason: string }
   | { kind: 'park'; reason: string }
   | { kind: 'fix'; prompt: string }
+  /** The target moved and the branch was rebased onto it: clean (published, checks run again) or conflicting. */
+  | { kind: 'rebase'; step: RebaseStep }
   | { kind: 'fail'; error: string };
 
 export interface ForgeStepDeps {
@@ -25,6 +28,7 @@ export interface ForgeStepDeps {
   modules: () => ModuleInfo[];
   title: (t: TaskRow) => string;
   log: (runId: string, line: string) => void;
+  rebaseSteps: RebaseSteps;
 }
 
 const fmtUsd = (n: number): string => `$${n.toFixed(4)}`;
@@ -69,8 +73,9 @@ export function createForgeSteps(d: ForgeStepDeps) {
   const lastPoll = new Map<string, number>();
 
   async function publish(run: RunRow, t: TaskRow): Promise<RunRow | string> {
-    if (!run.prNumber && d.readme && (await d.repo.worktreeExists(run.worktree))) {
-      // The plan's 🟢 travels inside the PR: it becomes true exactly when the PR is merged.
+    if ((d.readme || d.epicMarker) && (await d.repo.worktreeExists(run.worktree))) {
+      // The plan's 🟢 travels inside the PR: it becomes true exactly when the PR is merged. Only files that change
+      // are written, so this is a no-op once done, and regenerates the status after a rebase dropped it.
       const files = await statusFiles(
         { repo: d.repo, plansDir: d.plansDir, readme: d.readme, epicMarker: d.epicMarker, modules: d.modules },
         run.commitSha ?? `refs/heads/${run.branch}`,
@@ -108,10 +113,26 @@ export function createForgeSteps(d: ForgeStepDeps) {
       const last = lastPoll.get(run.id) ?? 0;
       if (run.prNumber && Date.now() - last < d.cfg.check_poll_seconds * 1000) return { kind: 'wait', reason: run.waitingReason ?? `checks pending on PR #${run.prNumber}` };
       lastPoll.set(run.id, Date.now());
+      if (run.prNumber) {
+        // A merged PR is never rebased: its branch is already on the target (squashed).
+        const known = await d.forge.pr(run.prNumber);
+        if (known.state === 'merged') return { kind: 'merged', run: d.store.runs.update(run.id, { mergeCommit: known.mergeCommitSha ?? run.mergeCommit }) };
+        if (known.state === 'closed') return { kind: 'park', reason: `PR #${run.prNumber} was closed without merging (${run.prUrl ?? ''}); reopen it, or orch stop ${t.id}` };
+      }
+      // W7: the target moved since the branch was made or last rebased: rebase it (a clean one is silent).
+      const tip = await d.forge.fetchTarget(run.targetBranch);
+      let rebased = false;
+      if (tip) {
+        const r = await d.rebaseSteps.rebase(run, t, `${d.cfg.remote}/${run.targetBranch}`, tip);
+        if (r.kind === 'agent' || r.kind === 'human') return { kind: 'rebase', step: r };
+        rebased = r.kind === 'clean';
+        run = r.run;
+      }
       const p = await publish(run, t);
       if (typeof p === 'string') return { kind: 'fail', error: p };
       run = p;
       const n = run.prNumber as number;
+      if (rebased) return { kind: 'wait', reason: `rebased onto ${run.targetBranch} and pushed; checks run again on PR #${n} ${run.prUrl ?? ''}` };
       const pr = await d.forge.pr(n);
       if (pr.state === 'merged') return { kind: 'merged', run: d.store.runs.update(run.id, { mergeCommit: pr.mergeCommitSha ?? run.mergeCommit }) };
       if (pr.state === 'closed') return { kind: 'park', reason: `PR #${n} was closed without merging (${run.prUrl ?? ''}); reopen it, or orch stop ${t.id}` };
@@ -129,6 +150,9 @@ export function createForgeSteps(d: ForgeStepDeps) {
       const m = await d.forge.merge(n, { sha: pr.headSha, title: d.title(t) });
       if (!m.merged) {
         if (m.reason === 'head-moved') return { kind: 'wait', reason: `PR #${n} head moved; retrying` };
+        // The target moved between our fetch and the merge: the next poll rebases onto it.
+        const now = await d.forge.fetchTarget(run.targetBranch);
+        if (now && !(await d.repo.isAncestor(now, pr.headSha))) return { kind: 'wait', reason: `${run.targetBranch} moved; PR #${n} is rebased on the next poll` };
         return { kind: 'park', reason: `PR #${n} cannot be merged (${m.reason}: ${m.message}); resolve it on ${run.branch}, then orch pr merge ${t.id}` };
       }
       lastPoll.delete(run.id);

@@ -5,6 +5,7 @@ import { runTrailer } from './names.js';
 import { statusFiles } from './writeback.js';
 import { decideReview } from './review-step.js';
 import type { ForgeSteps } from './forge-steps.js';
+import type { RebaseStep, RebaseSteps } from './rebase-step.js';
 import { commitMessage, type RunnerDeps } from './runner.js';
 
 type StepResult = 'continue' | 'wait' | 'stop';
@@ -17,10 +18,12 @@ export interface MergeStepContext {
   fail: (run: RunRow, error: string) => Promise<StepResult>;
   task: (run: RunRow) => TaskRow;
   forgeSteps: ForgeSteps | undefined;
+  rebaseSteps: RebaseSteps;
+  afterRebase: (r: RebaseStep, next: RunState) => StepResult;
 }
 
 /** The steps after an agent's work is committed: review routing, then the merge (local, or through a forge). */
-export function createMergeSteps({ d, log, setState, park, fail, task, forgeSteps }: MergeStepContext) {
+export function createMergeSteps({ d, log, setState, park, fail, task, forgeSteps, rebaseSteps, afterRebase }: MergeStepContext) {
   /**
    * Review routing (W5/W6): routine changes go on to merge; flagged ones wait for a human with the reasons.
    * The decision is recorded once, so a restart does not re-decide.
@@ -78,6 +81,8 @@ export function createMergeSteps({ d, log, setState, park, fail, task, forgeStep
         log(run.id, 'orch', 'checks failed; back to the agent in the same session');
         setState(run, 'spawning', { nextPrompt: r.prompt, waitingReason: null });
         return 'continue';
+      case 'rebase':
+        return afterRebase(r.step, 'merging');
       case 'fail':
         return fail(run, r.error);
       default: {
@@ -88,6 +93,11 @@ export function createMergeSteps({ d, log, setState, park, fail, task, forgeStep
   }
 
   async function merge(run: RunRow): Promise<StepResult> {
+    // A rebase still in progress (a person resolved it, then approved with orch pr merge): finish it first.
+    if (await d.repo.rebasing(run.worktree)) {
+      setState(run, 'agent_done');
+      return 'continue';
+    }
     if (forgeSteps) return mergeViaForge(run);
     return d.targetMutex.run(async () => {
       const target = run.targetBranch;
@@ -113,16 +123,14 @@ export function createMergeSteps({ d, log, setState, park, fail, task, forgeStep
           trailers: { [runTrailer]: run.id, 'Orch-Task': t.id },
         });
         if (!squash.ok) {
-          // W7: the conflict goes back to the agent that made the branch (same session), then to a human.
-          if (run.fixAttempts < d.forgeCfg.max_fix_attempts && (await d.repo.worktreeExists(run.worktree))) {
-            const paths = await d.repo.startMerge(run.worktree, tip);
-            d.store.runs.update(run.id, { fixAttempts: run.fixAttempts + 1 });
-            log(run.id, 'orch', `${target} moved and conflicts with this branch in ${paths.join(', ')}; back to the agent`);
-            setState(run, 'spawning', {
-              nextPrompt: `${target} moved while you worked, and merging it into your branch conflicts in:\n${paths.map((p) => `- ${p}`).join('\n')}\n\nThe merge is in progress in this directory: resolve every conflict marker (<<<<<<< ======= >>>>>>>) keeping both intents, make the tests pass, and do not commit: Orch commits the resolution.`,
-            });
-            return 'continue';
+          // W7: a real rebase onto the moved target; its conflicts go to the agent (same session), then to a human.
+          // The squash stays the final landing.
+          const r = await rebaseSteps.rebase(run, t, target, tip);
+          if (r.kind === 'clean') {
+            run = r.run;
+            continue;
           }
+          if (r.kind !== 'current') return afterRebase(r, 'merging');
           return park(run, `merge into ${target} conflicts in ${squash.conflicts.join(', ')}; resolve it on ${run.branch} (worktree ${run.worktree}), then orch resume ${run.taskId}`);
         }
         run = d.store.runs.update(run.id, { mergeCommit: squash.commit });

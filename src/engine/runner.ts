@@ -11,6 +11,7 @@ import type { Writeback } from './writeback.js';
 import { RUN_ENV_KEY, type BackendFor, type ForgePort, type ProcessPort, type RepoPort } from './ports.js';
 import { createForgeSteps } from './forge-steps.js';
 import { createMergeSteps } from './merge-steps.js';
+import { createRebaseSteps, type RebaseStep } from './rebase-step.js';
 import type { Mutex } from './mutex.js';
 
 export interface RunnerDeps {
@@ -70,6 +71,18 @@ export function createRunner(d: RunnerDeps) {
   const log = runLogs.write;
   const closeLog = runLogs.close;
 
+  const rebaseSteps = createRebaseSteps({
+    store: d.store,
+    repo: d.repo,
+    maxAttempts: d.forgeCfg.max_fix_attempts,
+    log: (runId, line) => log(runId, 'orch', line),
+    flag: async (run) => {
+      if (d.forge && run.prNumber) await d.forge.addLabels(run.prNumber, [d.forgeCfg.label]);
+    },
+  });
+  /** The name a run's target goes by where its branch is rebased: the remote-tracking branch with a forge. */
+  const targetName = (run: RunRow): string => (d.forge ? `${d.forgeCfg.remote}/${run.targetBranch}` : run.targetBranch);
+
   const forgeSteps = d.forge
     ? createForgeSteps({
         store: d.store,
@@ -82,6 +95,7 @@ export function createRunner(d: RunnerDeps) {
         modules: d.modules,
         title: (t) => commitMessage(d.commitTemplate, t),
         log: (runId, line) => log(runId, 'orch', line),
+        rebaseSteps,
       })
     : undefined;
 
@@ -192,7 +206,8 @@ export function createRunner(d: RunnerDeps) {
     if (entry?.stopping === 'pause') {
       // Graceful pause (S3): partial work committed to the run's branch, worktree and session kept for resume.
       const t = task(run);
-      const c = await d.repo.commitAll(run.worktree, `wip(${t.module}): paused E${String(t.epic).padStart(2, '0')} - ${t.title}`);
+      // In the middle of resolving a rebase the worktree holds conflict markers: keep it as it is, never commit them.
+      const c = (await d.repo.rebasing(run.worktree)) ? { committed: false, sha: '' } : await d.repo.commitAll(run.worktree, `wip(${t.module}): paused E${String(t.epic).padStart(2, '0')} - ${t.title}`);
       if (c.committed) log(run.id, 'orch', `partial work committed as ${c.sha.slice(0, 10)}`);
       return park(run, `paused — orch resume ${run.taskId} continues the same session`);
     }
@@ -285,8 +300,29 @@ export function createRunner(d: RunnerDeps) {
     if (e.type !== 'unparsed') d.emit('run.output', taskId, runId, { event: e }, false);
   }
 
+  /** Turns the outcome of a rebase into the run's next state; `next` is where a rebased run goes on. */
+  function afterRebase(r: RebaseStep, next: RunState): StepResult {
+    switch (r.kind) {
+      case 'current':
+      case 'clean':
+        setState(r.run, next, { waitingReason: null });
+        return 'continue';
+      case 'agent':
+        setState(r.run, 'spawning', { nextPrompt: r.prompt, waitingReason: null });
+        return 'continue';
+      case 'human':
+        return park(r.run, r.reason);
+      default: {
+        const never: never = r;
+        throw new Error(`unknown rebase step ${JSON.stringify(never)}`);
+      }
+    }
+  }
+
   async function commit(run: RunRow): Promise<StepResult> {
     const t = task(run);
+    // W7: the agent (or a person) worked on a conflicting rebase; its resolution continues the rebase.
+    if (await d.repo.rebasing(run.worktree)) return afterRebase(await rebaseSteps.resume(run, t, targetName(run)), 'committed');
     const markers = await d.repo.conflictMarkers(run.worktree);
     if (markers.length > 0) return park(run, `conflict markers left in ${markers.join(', ')}; resolve them in ${run.worktree}, then orch resume ${t.id}`);
     const res = await d.repo.commitAll(run.worktree, commitMessage(d.commitTemplate, t));
@@ -296,7 +332,7 @@ export function createRunner(d: RunnerDeps) {
     return 'continue';
   }
 
-  const { review, merge } = createMergeSteps({ d, log, setState, park, fail: (run: RunRow, error: string) => fail(run, error), task, forgeSteps });
+  const { review, merge } = createMergeSteps({ d, log, setState, park, fail: (run: RunRow, error: string) => fail(run, error), task, forgeSteps, rebaseSteps, afterRebase });
 
   /** Keeps every commit reachable (saved ref), then removes the worktree and the merged branch. */
   async function cleanup(run: RunRow): Promise<StepResult> {
@@ -316,6 +352,8 @@ export function createRunner(d: RunnerDeps) {
   async function saveWork(run: RunRow, label: string): Promise<string | null> {
     if (!(await d.repo.worktreeExists(run.worktree))) return run.savedRef;
     const t = task(run);
+    // A rebase left half-resolved: back to the branch as it was (its head is saved), never commit conflict markers.
+    if (await d.repo.rebasing(run.worktree)) await d.repo.abortRebase(run.worktree);
     const res = await d.repo.commitAll(run.worktree, `wip(${t.module}): ${label} E${String(t.epic).padStart(2, '0')} - ${t.title}`);
     await d.repo.saveRef(savedRefFor(run.id), res.sha);
     const removed = await d.repo.removeWorktree(run.worktree);
