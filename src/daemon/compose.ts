@@ -8,7 +8,8 @@ import { createRepoPort } from './repo.js';
 import { createGitHubPort } from './forge.js';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { mcpServerEnv, ORCH_MCP_TOOLS } from '../mcp/index.js';
+import { COMMAND_KINDS, COMMAND_TIMEOUT_MS, mcpServerEnv, ORCH_MCP_TOOLS, runProjectCommand } from '../mcp/index.js';
+import type { Verification } from '../api/index.js';
 
 const mcpEntry = fileURLToPath(new URL('../mcp/main.js', import.meta.url));
 
@@ -66,6 +67,7 @@ export async function composeDaemon(o: ComposeOptions): Promise<{
       },
     },
     backendFor: createAgentResolver(config, env),
+    verify: createVerifier(config, env),
     log,
     userConfigDir: allPaths.configDir,
     mcpFor: (run) => {
@@ -79,6 +81,32 @@ export async function composeDaemon(o: ComposeOptions): Promise<{
 }
 
 type AgentConfig = Config['agent'];
+
+/**
+ * The project's own build, test and lint (`[commands]`) run in a finished run's worktree, in that order, each with a
+ * timeout, with the agent's sanitised environment. A command that cannot start is recorded as failed with the reason.
+ */
+export function createVerifier(config: Config, env: NodeJS.ProcessEnv, timeoutMs = COMMAND_TIMEOUT_MS): (worktree: string) => Promise<Verification[]> {
+  const childEnv = sanitizeEnv(env, config.agent.env, { allow: config.agent.pass_env });
+  return async (worktree) => {
+    const out: Verification[] = [];
+    for (const kind of COMMAND_KINDS) {
+      const argv = config.commands[kind];
+      if (argv.length === 0) continue;
+      const r = await runProjectCommand({ kind, argv, cwd: worktree, env: childEnv, timeoutMs, maxOutputChars: 4000 });
+      out.push({
+        kind,
+        ok: r.ok,
+        command: r.result?.command ?? argv.join(' '),
+        exitCode: r.result?.exitCode ?? null,
+        timedOut: r.result?.timedOut ?? false,
+        durationMs: r.result?.durationMs ?? 0,
+        outputTail: r.result?.outputTail ?? r.text,
+      });
+    }
+    return out;
+  };
+}
 
 /**
  * `agent:` in a task (or a role) names an agent under [agents] (its fields override [agent]) or a backend id

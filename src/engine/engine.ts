@@ -1,5 +1,5 @@
 import { dispatchOrder } from '../graph/index.js';
-import { AnswerRequest, SignalRequest, type Event, type EventType, type Run, type Signal, type Status, type SyncResult, type Task, type TaskStatus } from '../api/index.js';
+import { AnswerRequest, SignalRequest, type Event, type EventType, type Run, type Signal, type Status, type SyncResult, type Task, type TaskStatus, type Verification } from '../api/index.js';
 import type { ModuleInfo } from '../plans/index.js';
 import type { RunRow, Store, TaskRow } from '../store/index.js';
 import type { AgentRunRequest } from '../agents/index.js';
@@ -31,6 +31,8 @@ export interface EngineDeps {
   mcpFor?: (run: RunRow) => AgentRunRequest['mcp'];
   /** The user's orch config dir (for prompt overrides in <dir>/prompts). */
   userConfigDir: string;
+  /** Runs the project's build/test/lint commands on a finished change (results go on the run and the PR body). */
+  verify?: (worktree: string) => Promise<Verification[]>;
 }
 
 export function createEngine(d: EngineDeps) {
@@ -79,6 +81,7 @@ export function createEngine(d: EngineDeps) {
     mcpFor: d.mcpFor,
     review: cfg.review,
     forge: d.forge,
+    verify: d.verify,
     forgeCfg: cfg.forge,
     maxRetries: cfg.agent.max_retries,
     maxTestFailures: cfg.agent.max_test_failures,

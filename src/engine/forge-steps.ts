@@ -2,6 +2,7 @@ import type { RunRow, Store, TaskRow } from '../store/index.js';
 import type { Config } from '../config/index.js';
 import type { ForgePort, RepoPort } from './ports.js';
 import type { Decision } from '../review/index.js';
+import type { Verification } from '../api/index.js';
 import { statusFiles } from './writeback.js';
 import type { ModuleInfo } from '../plans/index.js';
 import { writeFileSync, mkdirSync } from 'node:fs';
@@ -32,11 +33,28 @@ export interface ForgeStepDeps {
 }
 
 const fmtUsd = (n: number): string => `$${n.toFixed(4)}`;
+const secs = (ms: number): string => `${(ms / 1000).toFixed(1)} s`;
+
+/** The project's own commands on the change: one summary line, and a section with each command's output tail. */
+export function verificationMarkdown(results: readonly Verification[] | null): { summary: string; section: string[] } {
+  if (!results || results.length === 0) return { summary: 'none configured (set `commands.test` in .orch/config.toml)', section: [] };
+  const mark = (v: Verification) => (v.ok ? '✅ passed' : v.timedOut ? '⏱️ timed out' : '❌ failed');
+  const summary = results.map((v) => `${v.kind} ${mark(v)} in ${secs(v.durationMs)}`).join(', ');
+  const section = ['## Test results', '', '| command | result | duration |', '|---|---|---|'];
+  for (const v of results) section.push(`| \`${v.command.replaceAll('|', '\\|')}\` (${v.kind}) | ${mark(v)}${v.exitCode !== null && !v.ok ? `, exit code ${v.exitCode}` : ''} | ${secs(v.durationMs)} |`);
+  for (const v of results) {
+    const tail = v.outputTail.length > 2000 ? `…${v.outputTail.slice(-2000)}` : v.outputTail;
+    section.push('', `<details><summary>${v.kind} output (last lines)</summary>`, '', '```', tail.replaceAll('```', "'''") || '(no output)', '```', '</details>');
+  }
+  section.push('');
+  return { summary, section };
+}
 
 export function prBody(run: RunRow, t: TaskRow, epicUrl: string): string {
   const decision = run.review ? (JSON.parse(run.review) as Decision) : undefined;
   const minutes = run.startedAt ? Math.max(1, Math.round((Date.now() - Date.parse(run.startedAt)) / 60000)) : 0;
   const tokens = run.inputTokens + run.outputTokens + run.cacheReadTokens + run.cacheWriteTokens;
+  const tests = verificationMarkdown(run.verification ? (JSON.parse(run.verification) as Verification[]) : null);
   return [
     `## ${t.id}: ${t.title}`,
     '',
@@ -52,8 +70,9 @@ export function prBody(run: RunRow, t: TaskRow, epicUrl: string): string {
     `| duration | ${minutes} min |`,
     `| tokens | ${tokens.toLocaleString('en-US')} (${run.inputTokens} in, ${run.outputTokens} out, ${run.cacheReadTokens} cache read, ${run.cacheWriteTokens} cache write) |`,
     `| cost | ${fmtUsd(run.costUsd)} |`,
-    `| tests | the checks on this pull request${run.fixAttempts ? `; the agent fixed failing checks ${run.fixAttempts} time(s)` : ''} |`,
+    `| tests | ${tests.summary}${run.fixAttempts ? `; the agent went back to fix checks or conflicts ${run.fixAttempts} time(s)` : ''} |`,
     '',
+    ...tests.section,
     '## Review routing',
     '',
     decision

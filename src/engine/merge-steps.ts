@@ -19,11 +19,59 @@ export interface MergeStepContext {
   task: (run: RunRow) => TaskRow;
   forgeSteps: ForgeSteps | undefined;
   rebaseSteps: RebaseSteps;
-  afterRebase: (r: RebaseStep, next: RunState) => StepResult;
+  /** The name of a run's target where its branch is rebased (`origin/main` with a forge). */
+  targetName: (run: RunRow) => string;
 }
 
 /** The steps after an agent's work is committed: review routing, then the merge (local, or through a forge). */
-export function createMergeSteps({ d, log, setState, park, fail, task, forgeSteps, rebaseSteps, afterRebase }: MergeStepContext) {
+export function createMergeSteps({ d, log, setState, park, fail, task, forgeSteps, rebaseSteps, targetName }: MergeStepContext) {
+  /** Turns the outcome of a rebase into the run's next state; `next` is where a rebased run goes on. */
+  function afterRebase(r: RebaseStep, next: RunState): StepResult {
+    switch (r.kind) {
+      case 'current':
+      case 'clean':
+        setState(r.run, next, { waitingReason: null });
+        return 'continue';
+      case 'agent':
+        setState(r.run, 'spawning', { nextPrompt: r.prompt, waitingReason: null });
+        return 'continue';
+      case 'human':
+        return park(r.run, r.reason);
+      default: {
+        const never: never = r;
+        throw new Error(`unknown rebase step ${JSON.stringify(never)}`);
+      }
+    }
+  }
+
+  /** The agent's work becomes a commit (or its rebase resolution is continued), then the project's own checks run on it. */
+  async function commit(run: RunRow): Promise<StepResult> {
+    const t = task(run);
+    if (await d.repo.rebasing(run.worktree)) {
+      // W7: the agent (or a person) worked on a conflicting rebase; its resolution continues the rebase.
+      const r = await rebaseSteps.resume(run, t, targetName(run));
+      if (r.kind !== 'clean') return afterRebase(r, 'committed');
+      run = r.run;
+    } else {
+      const markers = await d.repo.conflictMarkers(run.worktree);
+      if (markers.length > 0) return park(run, `conflict markers left in ${markers.join(', ')}; resolve them in ${run.worktree}, then orch resume ${t.id}`);
+      const res = await d.repo.commitAll(run.worktree, commitMessage(d.commitTemplate, t));
+      if (res.sha === run.baseSha) return fail(run, 'the agent finished without changing any file; nothing to merge');
+      log(run.id, 'orch', res.committed ? `committed ${res.sha.slice(0, 10)}` : `agent already committed; head ${res.sha.slice(0, 10)}`);
+      run = d.store.runs.update(run.id, { commitSha: res.sha });
+    }
+    if (d.verify) {
+      const results = await d.verify(run.worktree);
+      if (results.length > 0) {
+        run = d.store.runs.update(run.id, { verification: JSON.stringify(results) });
+        for (const v of results) log(run.id, 'orch', `${v.kind}: ${v.ok ? 'passed' : v.timedOut ? 'timed out' : 'failed'} in ${(v.durationMs / 1000).toFixed(1)} s (${v.command})`);
+        d.emit('run.verified', run.taskId, run.id, { results: results.map(({ outputTail: _tail, ...rest }) => rest) });
+      }
+    }
+    setState(run, 'committed');
+    return 'continue';
+  }
+
   /**
    * Review routing (W5/W6): routine changes go on to merge; flagged ones wait for a human with the reasons.
    * The decision is recorded once, so a restart does not re-decide.
@@ -162,5 +210,5 @@ export function createMergeSteps({ d, log, setState, park, fail, task, forgeStep
   }
 
 
-  return { review, merge };
+  return { commit, review, merge };
 }

@@ -2,7 +2,7 @@ import { createRunLogs } from './runlog.js';
 import type { AgentEvent, AgentHandle, AgentRunRequest } from '../agents/index.js';
 import { judgeTurn, trimEvent, type Verdict } from './judge.js';
 import type { Config } from '../config/index.js';
-import type { EventType, RunState } from '../api/index.js';
+import type { EventType, RunState, Verification } from '../api/index.js';
 import type { RunRow, Store, TaskRow } from '../store/index.js';
 import type { ModuleInfo } from '../plans/index.js';
 import { buildPrompt, type TemplateDirs } from './prompt.js';
@@ -11,7 +11,7 @@ import type { Writeback } from './writeback.js';
 import { RUN_ENV_KEY, type BackendFor, type ForgePort, type ProcessPort, type RepoPort } from './ports.js';
 import { createForgeSteps } from './forge-steps.js';
 import { createMergeSteps } from './merge-steps.js';
-import { createRebaseSteps, type RebaseStep } from './rebase-step.js';
+import { createRebaseSteps } from './rebase-step.js';
 import type { Mutex } from './mutex.js';
 
 export interface RunnerDeps {
@@ -30,6 +30,8 @@ export interface RunnerDeps {
   modules: () => ModuleInfo[];
   templateDirs: TemplateDirs;
   review: Config['review'];
+  /** Runs the project's build/test/lint commands in a worktree; undefined or [] when none are configured. */
+  verify?: (worktree: string) => Promise<Verification[]>;
   /** GitHub and friends; undefined in local mode. */
   forge?: ForgePort;
   forgeCfg: Config['forge'];
@@ -300,39 +302,7 @@ export function createRunner(d: RunnerDeps) {
     if (e.type !== 'unparsed') d.emit('run.output', taskId, runId, { event: e }, false);
   }
 
-  /** Turns the outcome of a rebase into the run's next state; `next` is where a rebased run goes on. */
-  function afterRebase(r: RebaseStep, next: RunState): StepResult {
-    switch (r.kind) {
-      case 'current':
-      case 'clean':
-        setState(r.run, next, { waitingReason: null });
-        return 'continue';
-      case 'agent':
-        setState(r.run, 'spawning', { nextPrompt: r.prompt, waitingReason: null });
-        return 'continue';
-      case 'human':
-        return park(r.run, r.reason);
-      default: {
-        const never: never = r;
-        throw new Error(`unknown rebase step ${JSON.stringify(never)}`);
-      }
-    }
-  }
-
-  async function commit(run: RunRow): Promise<StepResult> {
-    const t = task(run);
-    // W7: the agent (or a person) worked on a conflicting rebase; its resolution continues the rebase.
-    if (await d.repo.rebasing(run.worktree)) return afterRebase(await rebaseSteps.resume(run, t, targetName(run)), 'committed');
-    const markers = await d.repo.conflictMarkers(run.worktree);
-    if (markers.length > 0) return park(run, `conflict markers left in ${markers.join(', ')}; resolve them in ${run.worktree}, then orch resume ${t.id}`);
-    const res = await d.repo.commitAll(run.worktree, commitMessage(d.commitTemplate, t));
-    if (res.sha === run.baseSha) return fail(run, 'the agent finished without changing any file; nothing to merge');
-    log(run.id, 'orch', res.committed ? `committed ${res.sha.slice(0, 10)}` : `agent already committed; head ${res.sha.slice(0, 10)}`);
-    setState(run, 'committed', { commitSha: res.sha });
-    return 'continue';
-  }
-
-  const { review, merge } = createMergeSteps({ d, log, setState, park, fail: (run: RunRow, error: string) => fail(run, error), task, forgeSteps, rebaseSteps, afterRebase });
+  const { commit, review, merge } = createMergeSteps({ d, log, setState, park, fail: (run: RunRow, error: string) => fail(run, error), task, forgeSteps, rebaseSteps, targetName });
 
   /** Keeps every commit reachable (saved ref), then removes the worktree and the merged branch. */
   async function cleanup(run: RunRow): Promise<StepResult> {

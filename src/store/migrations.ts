@@ -119,4 +119,10 @@ ALTER TABLE runs ADD COLUMN pr_url TEXT;
 ALTER TABLE runs ADD COLUMN fix_attempts INTEGER NOT NULL DEFAULT 0;
 `,
   },
+  {
+    version: 5,
+    sql: `
+ALTER TABLE runs ADD COLUMN verification TEXT;
+`,
+  },
 ];

@@ -94,6 +94,33 @@ describe('orch with the GitHub forge (API test server checked against GitHub\'s 
     expect(srv.violations).toEqual([]);
   });
 
+  it("runs the project's test, build and lint on the finished change; pass/fail, duration and output go in the PR body and orch show", async () => {
+    const extra = [
+      '',
+      '[commands]',
+      `test = ["node", "-e", "console.log(require('fs').existsSync('src/a.txt') ? 'saw src/a.txt; 12 tests passed' : 'src/a.txt missing'); process.exit(require('fs').existsSync('src/a.txt') ? 0 : 1)"]`,
+      `lint = ["node", "-e", "console.error('src/a.txt:1 lint problem'); process.exit(3)"]`,
+      '',
+    ].join('\n');
+    const { s, srv } = await githubProject({ 'docs/plans/core-module/epic-01-a.md': epic('Alpha', 'a', { 'src/a.txt': 'alpha' }) }, { GITHUB_TOKEN: TOKEN }, `required_checks = ["ci"]\n${extra}`);
+    expect((await orchAsync(s, 'start')).status).toBe(0);
+    const body = (await until(() => pulls(srv)[0], 'the pull request')).body;
+    expect(body).toMatch(/\| tests \| test ✅ passed in \d+\.\d s, lint ❌ failed in \d+\.\d s/);
+    expect(body).toContain('## Test results');
+    expect(body).toMatch(/\(lint\) \| ❌ failed, exit code 3 \|/);
+    expect(body).toContain('saw src/a.txt; 12 tests passed');
+    expect(body).toContain('src/a.txt:1 lint problem');
+    const shown = JSON.parse((await orchAsync(s, 'show', 'core/E01', '--json')).stdout) as { runs: Array<{ verification: Array<{ kind: string; ok: boolean; exitCode: number | null; durationMs: number; outputTail: string }> | null }> };
+    const v = shown.runs[0]?.verification ?? [];
+    expect(v.map((x) => [x.kind, x.ok, x.exitCode])).toEqual([
+      ['test', true, 0],
+      ['lint', false, 3],
+    ]);
+    expect(v[0]?.durationMs).toBeGreaterThan(0);
+    expect(v[0]?.outputTail).toContain('12 tests passed');
+    expect(srv.violations).toEqual([]);
+  });
+
   it('a flagged change gets the needs-human-review label and waits; orch pr merge merges it', async () => {
     const { s, srv } = await githubProject({
       'docs/plans/core-module/epic-01-auth.md': epic('Auth', 'Login.', { 'src/auth/session.js': 'export const secret = process.env.SESSION_SECRET; // signs cookies with crypto' }),
