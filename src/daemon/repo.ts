@@ -46,6 +46,12 @@ export function createRepoPort(git: GitRunner, root: string): RepoPort {
       const r = await git.run(['grep', '--cached', '-l', '-E', '^(<<<<<<<|>>>>>>>)( |$)'], { cwd: worktree });
       return r.exitCode === 0 ? r.stdout.split('\n').filter(Boolean) : [];
     },
+    async changedFiles(worktree, base) {
+      if (!existsSync(worktree)) return [];
+      const diff = await git.run(['diff', '--name-only', '--no-renames', '-z', base, '--'], { cwd: worktree });
+      const untracked = await git.run(['ls-files', '--others', '--exclude-standard', '-z'], { cwd: worktree });
+      return [...new Set([...diff.stdout.split('\0'), ...untracked.stdout.split('\0')].filter(Boolean))];
+    },
     diff: (base, head) => git.ok(['diff', '--find-renames', '--no-color', '--no-ext-diff', base, head, '--'], { cwd: root }),
     async saveRef(ref, sha) {
       await g.saveRef(git, root, ref, sha);

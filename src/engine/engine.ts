@@ -139,10 +139,16 @@ export function createEngine(d: EngineDeps) {
   };
   let stopping = false;
 
+  /** A task held back by a live run (G4) waits for that run's task too. */
+  const withHolder = (v: Task): Task => {
+    const by = scheduler.heldBy(v.id);
+    return by && !v.waitingFor.includes(by) ? { ...v, waitingFor: [...v.waitingFor, by] } : v;
+  };
+
   const taskViews = (): Task[] => {
     const rows = d.store.tasks.list();
     const byId = new Map(rows.map((t) => [t.id, t]));
-    return rows.map((t) => toTaskView(t, byId));
+    return rows.map((t) => withHolder(toTaskView(t, byId)));
   };
 
   return {
@@ -174,7 +180,7 @@ export function createEngine(d: EngineDeps) {
       const busy = new Set(d.store.runs.active().map((r) => r.taskId));
       const ready = rows.filter((t) => isReady(t, byId) && !busy.has(t.id) && (!filter.module || t.module === filter.module));
       const ordered = dispatchOrder(ready, rows, (id: string) => graphStatus(byId.get(id)?.status));
-      return ordered.map((t) => toTaskView(t, byId));
+      return ordered.map((t) => withHolder(toTaskView(t, byId)));
     },
 
     task(id: string): { task: Task; runs: Run[] } {
@@ -183,7 +189,7 @@ export function createEngine(d: EngineDeps) {
       const byId = new Map(rows.map((t) => [t.id, t]));
       const t = byId.get(norm);
       if (!t) throw new RequestError('unknown_task', `unknown task "${id}"; run \`orch list\` to see task ids`, 404);
-      return { task: toTaskView(t, byId), runs: d.store.runs.forTask(norm).map(toRunView) };
+      return { task: withHolder(toTaskView(t, byId)), runs: d.store.runs.forTask(norm).map(toRunView) };
     },
 
     run(id: string): Run | undefined {

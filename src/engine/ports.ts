@@ -39,6 +39,8 @@ export interface RepoPort {
   abortRebase(worktree: string): Promise<void>;
   /** Tracked files in the worktree that still hold conflict markers. */
   conflictMarkers(worktree: string): Promise<string[]>;
+  /** Files a worktree changes against `base`: committed, staged, unstaged and untracked (not ignored). */
+  changedFiles(worktree: string, base: string): Promise<string[]>;
   /** `git diff --find-renames base head`, for review routing. */
   diff(base: string, head: string): Promise<string>;
   saveRef(ref: string, sha: string): Promise<void>;
