@@ -68,6 +68,7 @@ export async function composeDaemon(o: ComposeOptions): Promise<{
     },
     backendFor: createAgentResolver(config, env),
     verify: createVerifier(config, env),
+    reviewerFor: createAgentResolver(config, env, { readOnly: true }),
     log,
     userConfigDir: allPaths.configDir,
     mcpFor: (run) => {
@@ -112,7 +113,7 @@ export function createVerifier(config: Config, env: NodeJS.ProcessEnv, timeoutMs
  * `agent:` in a task (or a role) names an agent under [agents] (its fields override [agent]) or a backend id
  * (the [agent] settings with that CLI); none means the coder role, then [agent].
  */
-export function createAgentResolver(config: Config, env: NodeJS.ProcessEnv): BackendFor {
+export function createAgentResolver(config: Config, env: NodeJS.ProcessEnv, o: { readOnly?: boolean } = {}): BackendFor {
   const cache = new Map<string, ResolvedAgent>();
   return (name) => {
     const key = name || config.roles.coder || 'default';
@@ -129,13 +130,28 @@ export function createAgentResolver(config: Config, env: NodeJS.ProcessEnv): Bac
     const resolved: ResolvedAgent = {
       name: key,
       backendId: a.backend,
-      backend: createBackend(a.backend, backendOptions(a, env)),
+      backend: createBackend(a.backend, o.readOnly ? readOnlyOptions(a, env) : backendOptions(a, env)),
       model: a.model || null,
       systemPrompt: a.system_prompt || null,
       env: sanitizeEnv(env, a.env, { allow: a.pass_env }),
     };
     cache.set(key, resolved);
     return resolved;
+  };
+}
+
+/** Tools that only read, for the reviewer agent: each CLI's own read-only switch, edits and shells denied. */
+export const READ_ONLY_TOOLS = ['Read', 'Glob', 'Grep'];
+const WRITE_TOOLS = ['Edit', 'MultiEdit', 'Write', 'NotebookEdit', 'Bash'];
+
+function readOnlyOptions(a: AgentConfig, env: NodeJS.ProcessEnv): BackendConfig {
+  return {
+    ...backendOptions(a, env),
+    permissionMode: 'default',
+    allowedTools: READ_ONLY_TOOLS,
+    disallowedTools: [...DEFAULT_DISALLOWED_TOOLS, ...a.disallowed_tools, ...WRITE_TOOLS],
+    sandbox: 'read-only',
+    approvalMode: 'default',
   };
 }
 

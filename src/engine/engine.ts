@@ -12,7 +12,7 @@ import { createWriteback } from './writeback.js';
 import { createMutex } from './mutex.js';
 import { syncPlan } from './sync.js';
 import { graphStatus, isReady, toRunView, toTaskView } from './views.js';
-import type { BackendFor, ForgePort, ProcessPort, RepoPort } from './ports.js';
+import type { BackendFor, ForgePort, ProcessPort, RepoPort, ResolvedAgent } from './ports.js';
 
 export interface EngineDeps {
   root: string;
@@ -31,8 +31,18 @@ export interface EngineDeps {
   mcpFor?: (run: RunRow) => AgentRunRequest['mcp'];
   /** The user's orch config dir (for prompt overrides in <dir>/prompts). */
   userConfigDir: string;
+  /** Agents with read-only tools, for the reviewer ([review] reviewer_agent). */
+  reviewerFor?: BackendFor;
   /** Runs the project's build/test/lint commands on a finished change (results go on the run and the PR body). */
   verify?: (worktree: string) => Promise<Verification[]>;
+}
+
+/** `[review] reviewer_agent`: "reviewer" is the reviewer role (unless an agent has that name), else an agent name or backend id. */
+function reviewerAgent(cfg: Config, resolve: BackendFor | undefined): (() => ResolvedAgent) | undefined {
+  const name = cfg.review.reviewer_agent;
+  if (!name || !resolve) return undefined;
+  const key = name === 'reviewer' && !cfg.agents.reviewer ? cfg.roles.reviewer || 'default' : name;
+  return () => resolve(key);
 }
 
 export function createEngine(d: EngineDeps) {
@@ -82,6 +92,7 @@ export function createEngine(d: EngineDeps) {
     review: cfg.review,
     forge: d.forge,
     verify: d.verify,
+    reviewerAgent: reviewerAgent(cfg, d.reviewerFor),
     forgeCfg: cfg.forge,
     maxRetries: cfg.agent.max_retries,
     maxTestFailures: cfg.agent.max_test_failures,

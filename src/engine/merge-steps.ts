@@ -4,6 +4,7 @@ import { formatDecision, type Decision } from '../review/index.js';
 import { runTrailer } from './names.js';
 import { statusFiles } from './writeback.js';
 import { decideReview } from './review-step.js';
+import type { Reviewer } from './reviewer.js';
 import type { ForgeSteps } from './forge-steps.js';
 import type { RebaseStep, RebaseSteps } from './rebase-step.js';
 import { commitMessage, type RunnerDeps } from './runner.js';
@@ -21,10 +22,12 @@ export interface MergeStepContext {
   rebaseSteps: RebaseSteps;
   /** The name of a run's target where its branch is rebased (`origin/main` with a forge). */
   targetName: (run: RunRow) => string;
+  /** The optional reviewer agent ([review] reviewer_agent). */
+  reviewer?: Reviewer;
 }
 
 /** The steps after an agent's work is committed: review routing, then the merge (local, or through a forge). */
-export function createMergeSteps({ d, log, setState, park, fail, task, forgeSteps, rebaseSteps, targetName }: MergeStepContext) {
+export function createMergeSteps({ d, log, setState, park, fail, task, forgeSteps, rebaseSteps, targetName, reviewer }: MergeStepContext) {
   /** Turns the outcome of a rebase into the run's next state; `next` is where a rebased run goes on. */
   function afterRebase(r: RebaseStep, next: RunState): StepResult {
     switch (r.kind) {
@@ -83,8 +86,21 @@ export function createMergeSteps({ d, log, setState, park, fail, task, forgeStep
       return 'continue';
     }
     if (run.review === null) {
-      const decision = await decideReview(d.repo, run, t, d.review);
-      run = d.store.runs.update(run.id, { review: JSON.stringify(decision) });
+      const { decision, verdict } = await decideReview(d.repo, run, t, d.review, reviewer);
+      const u = verdict?.usage;
+      run = d.store.runs.update(run.id, {
+        review: JSON.stringify(decision),
+        // The reviewer's tokens are part of what the change cost.
+        ...(u
+          ? {
+              inputTokens: run.inputTokens + u.inputTokens,
+              outputTokens: run.outputTokens + u.outputTokens,
+              cacheReadTokens: run.cacheReadTokens + u.cacheReadTokens,
+              cacheWriteTokens: run.cacheWriteTokens + u.cacheWriteTokens,
+              costUsd: run.costUsd + u.costUsd,
+            }
+          : {}),
+      });
       log(run.id, 'orch', `review: ${formatDecision(decision).split('\n').join(' | ')}`);
     }
     const decision = JSON.parse(run.review ?? '{}') as Decision;

@@ -8,7 +8,8 @@ import type { ModuleInfo } from '../plans/index.js';
 import { buildPrompt, type TemplateDirs } from './prompt.js';
 import { savedRefFor } from './names.js';
 import type { Writeback } from './writeback.js';
-import { RUN_ENV_KEY, type BackendFor, type ForgePort, type ProcessPort, type RepoPort } from './ports.js';
+import { RUN_ENV_KEY, type BackendFor, type ForgePort, type ProcessPort, type RepoPort, type ResolvedAgent } from './ports.js';
+import { createReviewer } from './reviewer.js';
 import { createForgeSteps } from './forge-steps.js';
 import { createMergeSteps } from './merge-steps.js';
 import { createRebaseSteps } from './rebase-step.js';
@@ -32,6 +33,8 @@ export interface RunnerDeps {
   review: Config['review'];
   /** Runs the project's build/test/lint commands in a worktree; undefined or [] when none are configured. */
   verify?: (worktree: string) => Promise<Verification[]>;
+  /** The read-only reviewer agent ([review] reviewer_agent), when one is configured. */
+  reviewerAgent?: () => ResolvedAgent;
   /** GitHub and friends; undefined in local mode. */
   forge?: ForgePort;
   forgeCfg: Config['forge'];
@@ -302,7 +305,8 @@ export function createRunner(d: RunnerDeps) {
     if (e.type !== 'unparsed') d.emit('run.output', taskId, runId, { event: e }, false);
   }
 
-  const { commit, review, merge } = createMergeSteps({ d, log, setState, park, fail: (run: RunRow, error: string) => fail(run, error), task, forgeSteps, rebaseSteps, targetName });
+  const reviewer = d.reviewerAgent ? createReviewer({ agent: d.reviewerAgent, timeoutMs: d.agentTimeoutMs, log: (runId, line) => log(runId, 'orch', line) }) : undefined;
+  const { commit, review, merge } = createMergeSteps({ d, log, setState, park, fail: (run: RunRow, error: string) => fail(run, error), task, forgeSteps, rebaseSteps, targetName, reviewer });
 
   /** Keeps every commit reachable (saved ref), then removes the worktree and the merged branch. */
   async function cleanup(run: RunRow): Promise<StepResult> {
