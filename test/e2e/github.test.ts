@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createGitHubServer, type GitHubTestServer } from '../../src/forge/testing/github-server.js';
@@ -249,6 +249,18 @@ describe('open pull requests follow a moving target: rebased, conflicts to the a
     expect(s.git('--git-dir', bare, 'rev-parse', 'refs/heads/feat/web-E01').trim()).toBe(before);
     expect(s.git('--git-dir', bare, 'show', 'feat/web-E01:src/shared.txt')).toBe('from b\n');
     expect(pr(srv, 'feat/web-E01')?.merged).toBe(false);
+
+    // A person resolves the conflict in the run's worktree (the rebase is in progress there) and says merge it.
+    const shown = JSON.parse((await orchAsync(s, 'show', 'web/E01', '--json')).stdout) as { runs: Array<{ worktree: string }> };
+    const wt = shown.runs[0]?.worktree ?? '';
+    expect(readFileSync(join(wt, 'src/shared.txt'), 'utf8')).toMatch(/^<<<<<<< /m);
+    writeFileSync(join(wt, 'src/shared.txt'), 'from a and b\n');
+    expect((await orchAsync(s, 'pr', 'merge', 'web/E01')).status).toBe(0);
+    await rebasedOnMain(s, bare, 'feat/web-E01');
+    green(srv, bare, s, 'feat/web-E01');
+    await until(() => pr(srv, 'feat/web-E01')?.merged, 'the merge after the human resolution');
+    expect(s.git('--git-dir', bare, 'show', 'main:src/shared.txt')).toBe('from a and b\n');
+    expect(pulls(srv)).toHaveLength(2);
     expect(srv.violations).toEqual([]);
   });
 });
