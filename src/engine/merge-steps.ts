@@ -226,5 +226,11 @@ export function createMergeSteps({ d, log, setState, park, fail, task, forgeStep
   }
 
 
-  return { commit, review, merge };
+  /** The agent failed while resolving a conflicting rebase: the conflict goes to a human, the rebase stays in progress. */
+  async function rebaseGaveUp(run: RunRow, error: string): Promise<StepResult> {
+    log(run.id, 'orch', `agent failed on the conflict: ${error}`);
+    return afterRebase(await rebaseSteps.giveUp(run, task(run), targetName(run)), 'committed');
+  }
+
+  return { commit, review, merge, rebaseGaveUp };
 }

@@ -78,6 +78,11 @@ export function createRebaseSteps(d: RebaseStepDeps) {
       run = d.store.runs.update(run.id, { baseSha: onto, savedRef: savedRefFor(run.id) });
       return settle(run, t, target, r);
     },
+    /** Straight to a person: the files that still hold conflict markers are the reason. */
+    async giveUp(run: RunRow, t: TaskRow, target: string): Promise<RebaseStep> {
+      const markers = await d.repo.conflictMarkers(run.worktree);
+      return toHuman(run, t, target, markers.length > 0 ? markers : ['(rebase in progress)']);
+    },
     /** After the agent (or a person) worked on a rebase in progress: markers left go back, else the rebase goes on. */
     async resume(run: RunRow, t: TaskRow, target: string): Promise<RebaseStep> {
       const markers = await d.repo.conflictMarkers(run.worktree);

@@ -251,6 +251,8 @@ export function createRunner(d: RunnerDeps) {
       case 'wait':
         return park(run, verdict.reason);
       case 'fail':
+        // An agent that failed on a conflicting rebase (not one that broke the rules) hands the conflict to a human.
+        if (!verdict.error.startsWith('safety rules broken') && (await d.repo.rebasing(run.worktree))) return rebaseGaveUp(run, verdict.error);
         return fail(run, verdict.error);
       default: {
         const never: never = verdict;
@@ -306,7 +308,7 @@ export function createRunner(d: RunnerDeps) {
   }
 
   const reviewer = d.reviewerAgent ? createReviewer({ agent: d.reviewerAgent, timeoutMs: d.agentTimeoutMs, log: (runId, line) => log(runId, 'orch', line) }) : undefined;
-  const { commit, review, merge } = createMergeSteps({ d, log, setState, park, fail: (run: RunRow, error: string) => fail(run, error), task, forgeSteps, rebaseSteps, targetName, reviewer });
+  const { commit, review, merge, rebaseGaveUp } = createMergeSteps({ d, log, setState, park, fail: (run: RunRow, error: string) => fail(run, error), task, forgeSteps, rebaseSteps, targetName, reviewer });
 
   /** Keeps every commit reachable (saved ref), then removes the worktree and the merged branch. */
   async function cleanup(run: RunRow): Promise<StepResult> {
