@@ -52,6 +52,10 @@ export function createRepoPort(git: GitRunner, root: string): RepoPort {
       const untracked = await git.run(['ls-files', '--others', '--exclude-standard', '-z'], { cwd: worktree });
       return [...new Set([...diff.stdout.split('\0'), ...untracked.stdout.split('\0')].filter(Boolean))];
     },
+    async restoreWorktree(worktree) {
+      await git.ok(['reset', '--quiet', '--hard', 'HEAD'], { cwd: worktree });
+      await git.ok(['clean', '-fdq'], { cwd: worktree });
+    },
     diff: (base, head) => git.ok(['diff', '--find-renames', '--no-color', '--no-ext-diff', base, head, '--'], { cwd: root }),
     async saveRef(ref, sha) {
       await g.saveRef(git, root, ref, sha);

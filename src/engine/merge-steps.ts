@@ -69,6 +69,13 @@ export function createMergeSteps({ d, log, setState, park, fail, task, forgeStep
         run = d.store.runs.update(run.id, { verification: JSON.stringify(results) });
         for (const v of results) log(run.id, 'orch', `${v.kind}: ${v.ok ? 'passed' : v.timedOut ? 'timed out' : 'failed'} in ${(v.durationMs / 1000).toFixed(1)} s (${v.command})`);
         d.emit('run.verified', run.taskId, run.id, { results: results.map(({ outputTail: _tail, ...rest }) => rest) });
+        // Everything the agent made is committed, so what differs now is build and test output: it must not be
+        // committed by a later turn nor get in the way of a rebase.
+        const left = run.commitSha ? await d.repo.changedFiles(run.worktree, run.commitSha) : [];
+        if (left.length > 0) {
+          log(run.id, 'orch', `the project's commands left ${left.length} changed file(s) (${left.slice(0, 5).join(', ')}); worktree restored to ${run.commitSha?.slice(0, 10)}`);
+          await d.repo.restoreWorktree(run.worktree);
+        }
       }
     }
     setState(run, 'committed');

@@ -41,6 +41,8 @@ export interface RepoPort {
   conflictMarkers(worktree: string): Promise<string[]>;
   /** Files a worktree changes against `base`: committed, staged, unstaged and untracked (not ignored). */
   changedFiles(worktree: string, base: string): Promise<string[]>;
+  /** Back to HEAD exactly: tracked changes reverted, untracked (not ignored) files removed. Only for what Orch's own commands left. */
+  restoreWorktree(worktree: string): Promise<void>;
   /** `git diff --find-renames base head`, for review routing. */
   diff(base: string, head: string): Promise<string>;
   saveRef(ref: string, sha: string): Promise<void>;

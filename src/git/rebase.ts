@@ -114,7 +114,7 @@ async function settle(git: GitRunner, worktree: string, first: { exitCode: numbe
  * clean; the caller saves the old head first.
  */
 export async function startRebase(git: GitRunner, worktree: string, onto: string, o: RebaseOptions = {}): Promise<RebaseResult> {
-  const r = await git.run([...NO_SIGN, 'rebase', '--no-autostash', '--no-autosquash', argSafe(onto, 'onto')], { cwd: worktree, env: rebaseEnv(git) });
+  const r = await git.run([...NO_SIGN, 'rebase', '--no-verify', '--no-autostash', '--no-autosquash', argSafe(onto, 'onto')], { cwd: worktree, env: rebaseEnv(git) });
   if (r.exitCode !== 0 && (await rebasingBranch(git, worktree)) === undefined) throw new GitError(r);
   return settle(git, worktree, r, o);
 }

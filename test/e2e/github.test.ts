@@ -1,4 +1,4 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createGitHubServer, type GitHubTestServer } from '../../src/forge/testing/github-server.js';
@@ -99,7 +99,7 @@ describe('orch with the GitHub forge (API test server checked against GitHub\'s 
       '',
       '[commands]',
       `test = ["node", "-e", "console.log(require('fs').existsSync('src/a.txt') ? 'saw src/a.txt; 12 tests passed' : 'src/a.txt missing'); process.exit(require('fs').existsSync('src/a.txt') ? 0 : 1)"]`,
-      `lint = ["node", "-e", "console.error('src/a.txt:1 lint problem'); process.exit(3)"]`,
+      `lint = ["node", "-e", "console.error('src/a.txt:1 lint problem'); require('fs').writeFileSync('lint-report.txt', 'x'); process.exit(3)"]`,
       '',
     ].join('\n');
     const { s, srv } = await githubProject({ 'docs/plans/core-module/epic-01-a.md': epic('Alpha', 'a', { 'src/a.txt': 'alpha' }) }, { GITHUB_TOKEN: TOKEN }, `required_checks = ["ci"]\n${extra}`);
@@ -118,6 +118,11 @@ describe('orch with the GitHub forge (API test server checked against GitHub\'s 
     ]);
     expect(v[0]?.durationMs).toBeGreaterThan(0);
     expect(v[0]?.outputTail).toContain('12 tests passed');
+    // What the commands wrote is not the agent's work: removed, never committed.
+    const wt = (JSON.parse((await orchAsync(s, 'show', 'core/E01', '--json')).stdout) as { runs: Array<{ worktree: string }> }).runs[0]?.worktree ?? '';
+    expect(existsSync(join(wt, 'src/a.txt'))).toBe(true);
+    expect(existsSync(join(wt, 'lint-report.txt'))).toBe(false);
+    expect((await orchAsync(s, 'logs', 'core/E01')).stdout).toMatch(/left 1 changed file\(s\) \(lint-report.txt\); worktree restored/);
     expect(srv.violations).toEqual([]);
   });
 
