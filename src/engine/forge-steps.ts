@@ -90,6 +90,8 @@ export function prBody(run: RunRow, t: TaskRow, epicUrl: string): string {
  */
 export function createForgeSteps(d: ForgeStepDeps) {
   const lastPoll = new Map<string, number>();
+  /** What the PR body last described, per run (see publish). */
+  const bodies = new Map<string, string>();
 
   async function publish(run: RunRow, t: TaskRow): Promise<RunRow | string> {
     if ((d.readme || d.epicMarker) && (await d.repo.worktreeExists(run.worktree))) {
@@ -112,11 +114,17 @@ export function createForgeSteps(d: ForgeStepDeps) {
     }
     const pushed = await d.forge.push(run.branch);
     if (!pushed.ok) return `push of ${run.branch} to ${d.cfg.remote} failed: ${pushed.detail}`;
-    const pr = await d.forge.ensurePr({ head: run.branch, base: run.targetBranch, title: d.title(t), body: prBody(run, t, d.forge.fileUrl(run.targetBranch, t.file)) });
+    const body = prBody(run, t, d.forge.fileUrl(run.targetBranch, t.file));
+    const pr = await d.forge.ensurePr({ head: run.branch, base: run.targetBranch, title: d.title(t), body });
+    // The body follows the change (test results after a fix, review, head); not the clock, so no update per poll.
+    const key = JSON.stringify([run.commitSha, run.verification, run.review, run.fixAttempts]);
     if (run.prNumber !== pr.number) {
       d.log(run.id, `pull request #${pr.number} ${pr.url}`);
       run = d.store.runs.update(run.id, { prNumber: pr.number, prUrl: pr.url });
+    } else if (bodies.get(run.id) !== key) {
+      await d.forge.updatePrBody(pr.number, body);
     }
+    bodies.set(run.id, key);
     return run;
   }
 

@@ -88,6 +88,7 @@ export interface ForgePort {
   fetchTarget(target: string): Promise<string | undefined>;
   push(branch: string): Promise<{ ok: true; sha: string } | { ok: false; detail: string }>;
   ensurePr(o: { head: string; base: string; title: string; body: string }): Promise<{ number: number; url: string; state: 'open' | 'merged' }>;
+  updatePrBody(number: number, body: string): Promise<void>;
   pr(number: number): Promise<{ state: 'open' | 'closed' | 'merged'; mergeable: boolean | null; headSha: string; mergeCommitSha?: string }>;
   checks(sha: string): Promise<{ state: 'pending' | 'success' | 'failure' | 'none'; failing: Array<{ name: string; summary?: string; url?: string }> }>;
   addLabels(number: number, labels: string[]): Promise<void>;

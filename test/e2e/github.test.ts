@@ -88,6 +88,8 @@ describe('orch with the GitHub forge (API test server checked against GitHub\'s 
     const calls = readFileSync(s.agentLog, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { resume: string | null; prompt: string });
     expect(calls[1]?.resume).toBeTruthy();
     expect(calls[1]?.prompt).toContain('unit tests: 2 tests failed');
+    // The PR body follows: it now says the agent went back once.
+    await until(() => pulls(srv)[0]?.body.includes('the agent went back to fix checks or conflicts 1 time(s)'), 'the updated PR body');
     srv.setCheckRuns('acme', 'app', second, [{ name: 'unit tests', status: 'completed', conclusion: 'success' }]);
     await until(() => pulls(srv)[0]?.merged, 'the merge');
     expect(pulls(srv)).toHaveLength(1);
