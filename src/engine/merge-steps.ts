@@ -197,7 +197,7 @@ export function createMergeSteps({ d, log, setState, park, fail, task, forgeStep
           // W7: a real rebase onto the moved target; its conflicts go to the agent (same session), then to a human.
           // The squash stays the final landing.
           const r = await rebaseSteps.rebase(run, t, target, tip);
-          if (r.kind === 'clean') {
+          if (r.kind === 'clean' || (r.kind === 'current' && r.run.commitSha !== run.commitSha)) {
             run = r.run;
             continue;
           }

@@ -70,13 +70,17 @@ export function createRebaseSteps(d: RebaseStepDeps) {
     async rebase(run: RunRow, t: TaskRow, target: string, onto: string): Promise<RebaseStep> {
       const head = await d.repo.revParse(`refs/heads/${run.branch}`);
       if (!head) throw new Error(`branch ${run.branch} of run ${run.id} is gone; its work is under ${savedRefFor(run.id)} if it was saved`);
-      if ((await d.repo.isAncestor(onto, head)) || !(await d.repo.worktreeExists(run.worktree))) return { kind: 'current', run };
+      if ((await d.repo.isAncestor(onto, head)) || !(await d.repo.worktreeExists(run.worktree))) {
+        // A rebase that finished before a crash left the branch ahead of the recorded commit: the branch is the truth.
+        if (run.commitSha !== head && (await d.repo.isAncestor(onto, head))) run = d.store.runs.update(run.id, { commitSha: head });
+        return { kind: 'current', run };
+      }
       // Never lose commits: the pre-rebase head stays reachable whatever happens next.
       await d.repo.saveRef(savedRefFor(run.id), head);
       d.log(run.id, `${target} moved to ${onto.slice(0, 10)}; rebasing ${run.branch} (old head ${head.slice(0, 10)} saved as ${savedRefFor(run.id)})`);
-      const r = await d.repo.rebase(run.worktree, onto);
+      // Intent before the act: after a crash mid-rebase the run already knows its new base.
       run = d.store.runs.update(run.id, { baseSha: onto, savedRef: savedRefFor(run.id) });
-      return settle(run, t, target, r);
+      return settle(run, t, target, await d.repo.rebase(run.worktree, onto));
     },
     /** Straight to a person: the files that still hold conflict markers are the reason. */
     async giveUp(run: RunRow, t: TaskRow, target: string): Promise<RebaseStep> {
