@@ -49,6 +49,12 @@ describe('rebase steps', () => {
     expect(await port.revParse('refs/orch/saved/r1')).toBe(old);
     // Already on top: nothing to do.
     expect((await steps.rebase(run, t, 'main', tip)).kind).toBe('current');
+    // A second rebase keeps the first pre-rebase head reachable under its own ref.
+    const tip2 = await repo.commit('theirs again', { 'shared.txt': 'one\nTWO\nTHREE\n' });
+    const mid = run.commitSha ?? '';
+    expect((await steps.rebase(store.runs.get('r1')!, t, 'main', tip2)).kind).toBe('clean');
+    expect(await port.revParse('refs/orch/saved/r1')).toBe(mid);
+    expect(await port.revParse(`refs/orch/saved/r1-${old.slice(0, 12)}`)).toBe(old);
   });
 
   it('conflict: to the agent with the hunks; markers left: back again until the attempts run out, then a person', async () => {

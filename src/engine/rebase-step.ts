@@ -2,6 +2,7 @@ import type { RunRow, Store, TaskRow } from '../store/index.js';
 import type { Decision } from '../review/index.js';
 import type { RebaseOutcome, RepoPort } from './ports.js';
 import { savedRefFor } from './names.js';
+import { saveRunHead } from './saved.js';
 
 /** What a rebase of a run's branch came to, for the caller to turn into a state. */
 export type RebaseStep =
@@ -76,7 +77,7 @@ export function createRebaseSteps(d: RebaseStepDeps) {
         return { kind: 'current', run };
       }
       // Never lose commits: the pre-rebase head stays reachable whatever happens next.
-      await d.repo.saveRef(savedRefFor(run.id), head);
+      await saveRunHead(d.repo, run.id, head);
       d.log(run.id, `${target} moved to ${onto.slice(0, 10)}; rebasing ${run.branch} (old head ${head.slice(0, 10)} saved as ${savedRefFor(run.id)})`);
       // Intent before the act: after a crash mid-rebase the run already knows its new base.
       run = d.store.runs.update(run.id, { baseSha: onto, savedRef: savedRefFor(run.id) });

@@ -7,6 +7,7 @@ import type { RunRow, Store, TaskRow } from '../store/index.js';
 import type { ModuleInfo } from '../plans/index.js';
 import { buildPrompt, type TemplateDirs } from './prompt.js';
 import { savedRefFor } from './names.js';
+import { saveRunHead } from './saved.js';
 import type { Writeback } from './writeback.js';
 import { RUN_ENV_KEY, type BackendFor, type ForgePort, type ProcessPort, type RepoPort, type ResolvedAgent } from './ports.js';
 import { createReviewer } from './reviewer.js';
@@ -314,7 +315,7 @@ export function createRunner(d: RunnerDeps) {
   async function cleanup(run: RunRow): Promise<StepResult> {
     if (d.forge && run.prNumber) await d.forge.deleteBranch(run.branch).catch((e: unknown) => log(run.id, 'orch', `remote branch kept: ${String(e)}`));
     const head = (await d.repo.revParse(`refs/heads/${run.branch}`)) ?? run.commitSha;
-    if (head) await d.repo.saveRef(savedRefFor(run.id), head);
+    if (head) await saveRunHead(d.repo, run.id, head);
     const removed = await d.repo.removeWorktree(run.worktree);
     if (!removed.ok) log(run.id, 'orch', `worktree kept: ${removed.reason}`);
     else await d.repo.deleteBranch(run.branch);
@@ -331,7 +332,7 @@ export function createRunner(d: RunnerDeps) {
     // A rebase left half-resolved: back to the branch as it was (its head is saved), never commit conflict markers.
     if (await d.repo.rebasing(run.worktree)) await d.repo.abortRebase(run.worktree);
     const res = await d.repo.commitAll(run.worktree, `wip(${t.module}): ${label} E${String(t.epic).padStart(2, '0')} - ${t.title}`);
-    await d.repo.saveRef(savedRefFor(run.id), res.sha);
+    await saveRunHead(d.repo, run.id, res.sha);
     const removed = await d.repo.removeWorktree(run.worktree);
     if (!removed.ok) log(run.id, 'orch', `worktree kept: ${removed.reason}`);
     return savedRefFor(run.id);
