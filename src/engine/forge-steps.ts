@@ -140,9 +140,10 @@ export function createForgeSteps(d: ForgeStepDeps) {
       const last = lastPoll.get(run.id) ?? 0;
       if (run.prNumber && Date.now() - last < d.cfg.check_poll_seconds * 1000) return { kind: 'wait', reason: run.waitingReason ?? `checks pending on PR #${run.prNumber}` };
       lastPoll.set(run.id, Date.now());
+      let known: Awaited<ReturnType<ForgePort['pr']>> | undefined;
       if (run.prNumber) {
         // A merged PR is never rebased: its branch is already on the target (squashed).
-        const known = await d.forge.pr(run.prNumber);
+        known = await d.forge.pr(run.prNumber);
         if (known.state === 'merged') return { kind: 'merged', run: d.store.runs.update(run.id, { mergeCommit: known.mergeCommitSha ?? run.mergeCommit }) };
         if (known.state === 'closed') return { kind: 'park', reason: `PR #${run.prNumber} was closed without merging (${run.prUrl ?? ''}); reopen it, or orch stop ${t.id}` };
       }
@@ -160,7 +161,8 @@ export function createForgeSteps(d: ForgeStepDeps) {
       run = p;
       const n = run.prNumber as number;
       if (rebased) return { kind: 'wait', reason: `rebased onto ${run.targetBranch} and pushed; checks run again on PR #${n} ${run.prUrl ?? ''}` };
-      const pr = await d.forge.pr(n);
+      // PERF: one pull request read per poll unless this poll pushed a new head.
+      const pr = known && known.headSha === run.commitSha ? known : await d.forge.pr(n);
       if (pr.state === 'merged') return { kind: 'merged', run: d.store.runs.update(run.id, { mergeCommit: pr.mergeCommitSha ?? run.mergeCommit }) };
       if (pr.state === 'closed') return { kind: 'park', reason: `PR #${n} was closed without merging (${run.prUrl ?? ''}); reopen it, or orch stop ${t.id}` };
       const checks = await d.forge.checks(pr.headSha);
