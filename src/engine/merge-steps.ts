@@ -93,7 +93,12 @@ export function createMergeSteps({ d, log, setState, park, fail, task, forgeStep
       return 'continue';
     }
     if (run.review === null) {
-      const { decision, verdict } = await decideReview(d.repo, run, t, d.review, reviewer);
+      const decided = await decideReview(d.repo, run, t, d.review, reviewer);
+      if (decided === 'interrupted') {
+        log(run.id, 'orch', 'review interrupted by shutdown; it runs again on the next start');
+        return 'stop';
+      }
+      const { decision, verdict } = decided;
       const u = verdict?.usage;
       run = d.store.runs.update(run.id, {
         review: JSON.stringify(decision),

@@ -14,7 +14,7 @@ export async function decideReview(
   t: TaskRow,
   cfg: Config['review'],
   reviewer?: Reviewer,
-): Promise<{ decision: Decision; verdict?: ReviewerVerdict }> {
+): Promise<{ decision: Decision; verdict?: ReviewerVerdict } | 'interrupted'> {
   const head = run.commitSha ?? run.branch;
   const diff = await repo.diff(run.baseSha ?? run.targetBranch, head);
   let codeowners: string | undefined;
@@ -30,6 +30,7 @@ export async function decideReview(
   });
   if (!reviewer || !(await repo.worktreeExists(run.worktree))) return { decision };
   const verdict = await reviewer(run, t, diff, decision);
+  if (verdict === 'interrupted') return verdict;
   let result = withVerdict(decision, verdict);
   // Read-only is enforced by the reviewer's tools; this is the check that it held.
   const touched = await repo.changedFiles(run.worktree, head);

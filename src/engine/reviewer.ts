@@ -22,6 +22,8 @@ export interface ReviewerOptions {
   maxDiffChars?: number;
   log: (runId: string, line: string) => void;
   onEvent?: (runId: string, e: AgentEvent) => void;
+  /** Daemon shutdown: the reviewer is ended and the review is decided again on the next start (not flagged). */
+  signal?: AbortSignal;
 }
 
 const RANK: Record<Category, number> = { routine: 0, architecture: 1, migrations: 2, security: 3 };
@@ -90,9 +92,13 @@ export function withVerdict(decision: Decision, v: ReviewerVerdict): Decision {
   return { category, flagged: true, reasons: [...decision.reasons, ...reasons] };
 }
 
-/** Runs the reviewer agent on a run's change, in its worktree, with read-only tools; never throws. */
+/**
+ * Runs the reviewer agent on a run's change, in its worktree, with read-only tools; never throws. `interrupted` when
+ * the daemon shut down meanwhile: nothing is decided, the review runs again on the next start.
+ */
 export function createReviewer(o: ReviewerOptions) {
-  return async (run: RunRow, t: TaskRow, diff: string, decision: Decision): Promise<ReviewerVerdict> => {
+  return async (run: RunRow, t: TaskRow, diff: string, decision: Decision): Promise<ReviewerVerdict | 'interrupted'> => {
+    if (o.signal?.aborted) return 'interrupted';
     let agent: ResolvedAgent;
     try {
       agent = o.agent();
@@ -111,7 +117,7 @@ export function createReviewer(o: ReviewerOptions) {
         model: agent.model ?? undefined,
         systemPrompt: agent.systemPrompt ?? undefined,
         env: { ...agent.env, [RUN_ENV_KEY]: run.id },
-        signal: abort.signal,
+        signal: o.signal ? AbortSignal.any([abort.signal, o.signal]) : abort.signal,
         onLine: (stream, line) => o.log(run.id, `review ${stream}: ${line}`),
         onEvent: (e) => o.onEvent?.(run.id, e),
       });
@@ -121,6 +127,7 @@ export function createReviewer(o: ReviewerOptions) {
     } finally {
       clearTimeout(timer);
     }
+    if (o.signal?.aborted) return 'interrupted';
     const usage = { ...outcome.usage, costUsd: outcome.costUsd ?? 0 };
     if (!outcome.ok) return { agent: agent.name, flag: true, category: decision.category, reasons: [], problem: outcome.error ?? `exit code ${String(outcome.exitCode)}`, usage };
     const v = parseVerdict(outcome.resultText, agent.name);

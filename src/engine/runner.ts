@@ -308,7 +308,10 @@ export function createRunner(d: RunnerDeps) {
     if (e.type !== 'unparsed') d.emit('run.output', taskId, runId, { event: e }, false);
   }
 
-  const reviewer = d.reviewerAgent ? createReviewer({ agent: d.reviewerAgent, timeoutMs: d.agentTimeoutMs, log: (runId, line) => log(runId, 'orch', line) }) : undefined;
+  const shuttingDown = new AbortController();
+  const reviewer = d.reviewerAgent
+    ? createReviewer({ agent: d.reviewerAgent, timeoutMs: d.agentTimeoutMs, log: (runId, line) => log(runId, 'orch', line), signal: shuttingDown.signal })
+    : undefined;
   const { commit, review, merge, rebaseGaveUp } = createMergeSteps({ d, log, setState, park, fail: (run: RunRow, error: string) => fail(run, error), task, forgeSteps, rebaseSteps, targetName, reviewer });
 
   /** Keeps every commit reachable (saved ref), then removes the worktree and the merged branch. */
@@ -468,6 +471,7 @@ export function createRunner(d: RunnerDeps) {
       await finishStopped(run);
     },
     async settleAll(): Promise<void> {
+      shuttingDown.abort();
       await Promise.allSettled([...driving.values()]);
       runLogs.closeAll();
     },
