@@ -87,14 +87,15 @@ type AgentConfig = Config['agent'];
  * The project's own build, test and lint (`[commands]`) run in a finished run's worktree, in that order, each with a
  * timeout, with the agent's sanitised environment. A command that cannot start is recorded as failed with the reason.
  */
-export function createVerifier(config: Config, env: NodeJS.ProcessEnv, timeoutMs = COMMAND_TIMEOUT_MS): (worktree: string) => Promise<Verification[]> {
+export function createVerifier(config: Config, env: NodeJS.ProcessEnv, timeoutMs = COMMAND_TIMEOUT_MS): (worktree: string, signal?: AbortSignal) => Promise<Verification[]> {
   const childEnv = sanitizeEnv(env, config.agent.env, { allow: config.agent.pass_env });
-  return async (worktree) => {
+  return async (worktree, signal) => {
     const out: Verification[] = [];
     for (const kind of COMMAND_KINDS) {
       const argv = config.commands[kind];
       if (argv.length === 0) continue;
-      const r = await runProjectCommand({ kind, argv, cwd: worktree, env: childEnv, timeoutMs, maxOutputChars: 4000 });
+      if (signal?.aborted) break;
+      const r = await runProjectCommand({ kind, argv, cwd: worktree, env: childEnv, timeoutMs, maxOutputChars: 4000, ...(signal ? { signal } : {}) });
       out.push({
         kind,
         ok: r.ok,

@@ -34,7 +34,7 @@ export interface EngineDeps {
   /** Agents with read-only tools, for the reviewer ([review] reviewer_agent). */
   reviewerFor?: BackendFor;
   /** Runs the project's build/test/lint commands on a finished change (results go on the run and the PR body). */
-  verify?: (worktree: string) => Promise<Verification[]>;
+  verify?: (worktree: string, signal?: AbortSignal) => Promise<Verification[]>;
 }
 
 /** `[review] reviewer_agent`: "reviewer" is the reviewer role (unless an agent has that name), else an agent name or backend id. */

@@ -24,10 +24,12 @@ export interface MergeStepContext {
   targetName: (run: RunRow) => string;
   /** The optional reviewer agent ([review] reviewer_agent). */
   reviewer?: Reviewer;
+  /** Aborted when the daemon shuts down: the project's commands are ended and run again on the next start. */
+  shutdown?: AbortSignal;
 }
 
 /** The steps after an agent's work is committed: review routing, then the merge (local, or through a forge). */
-export function createMergeSteps({ d, log, setState, park, fail, task, forgeSteps, rebaseSteps, targetName, reviewer }: MergeStepContext) {
+export function createMergeSteps({ d, log, setState, park, fail, task, forgeSteps, rebaseSteps, targetName, reviewer, shutdown }: MergeStepContext) {
   /** Turns the outcome of a rebase into the run's next state; `next` is where a rebased run goes on. */
   function afterRebase(r: RebaseStep, next: RunState): StepResult {
     switch (r.kind) {
@@ -64,11 +66,8 @@ export function createMergeSteps({ d, log, setState, park, fail, task, forgeStep
       run = d.store.runs.update(run.id, { commitSha: res.sha });
     }
     if (d.verify) {
-      const results = await d.verify(run.worktree);
+      const results = await d.verify(run.worktree, shutdown);
       if (results.length > 0) {
-        run = d.store.runs.update(run.id, { verification: JSON.stringify(results) });
-        for (const v of results) log(run.id, 'orch', `${v.kind}: ${v.ok ? 'passed' : v.timedOut ? 'timed out' : 'failed'} in ${(v.durationMs / 1000).toFixed(1)} s (${v.command})`);
-        d.emit('run.verified', run.taskId, run.id, { results: results.map(({ outputTail: _tail, ...rest }) => rest) });
         // Everything the agent made is committed, so what differs now is build and test output: it must not be
         // committed by a later turn nor get in the way of a rebase.
         const left = run.commitSha ? await d.repo.changedFiles(run.worktree, run.commitSha) : [];
@@ -76,6 +75,16 @@ export function createMergeSteps({ d, log, setState, park, fail, task, forgeStep
           log(run.id, 'orch', `the project's commands left ${left.length} changed file(s) (${left.slice(0, 5).join(', ')}); worktree restored to ${run.commitSha?.slice(0, 10)}`);
           await d.repo.restoreWorktree(run.worktree);
         }
+      }
+      if (shutdown?.aborted) {
+        // The commit is made; on the next start this step finds nothing to commit and runs the commands again.
+        log(run.id, 'orch', "the project's commands were interrupted by shutdown; they run again on the next start");
+        return 'stop';
+      }
+      if (results.length > 0) {
+        run = d.store.runs.update(run.id, { verification: JSON.stringify(results) });
+        for (const v of results) log(run.id, 'orch', `${v.kind}: ${v.ok ? 'passed' : v.timedOut ? 'timed out' : 'failed'} in ${(v.durationMs / 1000).toFixed(1)} s (${v.command})`);
+        d.emit('run.verified', run.taskId, run.id, { results: results.map(({ outputTail: _tail, ...rest }) => rest) });
       }
     }
     setState(run, 'committed');

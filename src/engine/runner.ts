@@ -33,7 +33,7 @@ export interface RunnerDeps {
   templateDirs: TemplateDirs;
   review: Config['review'];
   /** Runs the project's build/test/lint commands in a worktree; undefined or [] when none are configured. */
-  verify?: (worktree: string) => Promise<Verification[]>;
+  verify?: (worktree: string, signal?: AbortSignal) => Promise<Verification[]>;
   /** The read-only reviewer agent ([review] reviewer_agent), when one is configured. */
   reviewerAgent?: () => ResolvedAgent;
   /** GitHub and friends; undefined in local mode. */
@@ -312,7 +312,9 @@ export function createRunner(d: RunnerDeps) {
   const reviewer = d.reviewerAgent
     ? createReviewer({ agent: d.reviewerAgent, timeoutMs: d.agentTimeoutMs, log: (runId, line) => log(runId, 'orch', line), signal: shuttingDown.signal })
     : undefined;
-  const { commit, review, merge, rebaseGaveUp } = createMergeSteps({ d, log, setState, park, fail: (run: RunRow, error: string) => fail(run, error), task, forgeSteps, rebaseSteps, targetName, reviewer });
+  const { commit, review, merge, rebaseGaveUp } = createMergeSteps({
+    d, log, setState, park, fail: (run: RunRow, error: string) => fail(run, error), task, forgeSteps, rebaseSteps, targetName, reviewer, shutdown: shuttingDown.signal,
+  });
 
   /** Keeps every commit reachable (saved ref), then removes the worktree and the merged branch. */
   async function cleanup(run: RunRow): Promise<StepResult> {
