@@ -140,6 +140,12 @@ const ReviewSchema = z
       .describe('Project rules: { category = "security"|"migrations"|"architecture", paths = [globs], patterns = [regexes], reason = "..." }.'),
     review_owners: z.array(z.string()).default(() => []).describe('CODEOWNERS owners (e.g. "@org/security") whose files always need a human.'),
     max_changed_lines: z.number().int().min(1).default(2000).describe('A change larger than this is flagged as too big to merge unseen.'),
+    reviewer_agent: z
+      .string()
+      .default('')
+      .describe(
+        'An agent that also reads every change (read-only tools) and answers routine or flag with reasons: "reviewer" = the reviewer role ([roles] reviewer), or a name under [agents], or a backend id. Its verdict can only add a flag, never remove one. "" = none.',
+      ),
   })
   .describe('Review routing: which changes merge by themselves and which wait for a human.');
 

@@ -1,5 +1,5 @@
 import { dispatchOrder } from '../graph/index.js';
-import { AnswerRequest, MaintainRequest, SignalRequest, type Event, type EventType, type Run, type Signal, type Status, type SyncResult, type Task, type TaskStatus } from '../api/index.js';
+import { AnswerRequest, MaintainRequest, SignalRequest, type Event, type EventType, type Run, type Signal, type Status, type SyncResult, type Task, type TaskStatus, type Verification } from '../api/index.js';
 import type { ModuleInfo } from '../plans/index.js';
 import type { RunRow, Store, TaskRow } from '../store/index.js';
 import type { AgentRunRequest } from '../agents/index.js';
@@ -16,7 +16,7 @@ import { createPlanner } from './planner.js';
 import { tmpdir } from 'node:os';
 import { reapOrphans } from './orphans.js';
 import { graphStatus, isReady, toRunView, toTaskView } from './views.js';
-import type { BackendFor, ForgePort, ProcessPort, RepoPort } from './ports.js';
+import type { BackendFor, ForgePort, ProcessPort, RepoPort, ResolvedAgent } from './ports.js';
 
 export interface EngineDeps {
   root: string;
@@ -35,6 +35,18 @@ export interface EngineDeps {
   mcpFor?: (run: RunRow) => AgentRunRequest['mcp'];
   /** The user's orch config dir (for prompt overrides in <dir>/prompts). */
   userConfigDir: string;
+  /** Agents with read-only tools, for the reviewer ([review] reviewer_agent). */
+  reviewerFor?: BackendFor;
+  /** Runs the project's build/test/lint commands on a finished change (results go on the run and the PR body). */
+  verify?: (worktree: string, signal?: AbortSignal) => Promise<Verification[]>;
+}
+
+/** `[review] reviewer_agent`: "reviewer" is the reviewer role (unless an agent has that name), else an agent name or backend id. */
+function reviewerAgent(cfg: Config, resolve: BackendFor | undefined): (() => ResolvedAgent) | undefined {
+  const name = cfg.review.reviewer_agent;
+  if (!name || !resolve) return undefined;
+  const key = name === 'reviewer' && !cfg.agents.reviewer ? cfg.roles.reviewer || 'default' : name;
+  return () => resolve(key);
 }
 
 export function createEngine(d: EngineDeps) {
@@ -84,6 +96,8 @@ export function createEngine(d: EngineDeps) {
     mcpFor: d.mcpFor,
     review: cfg.review,
     forge: d.forge,
+    verify: d.verify,
+    reviewerAgent: reviewerAgent(cfg, d.reviewerFor),
     forgeCfg: cfg.forge,
     maxRetries: cfg.agent.max_retries,
     maxTestFailures: cfg.agent.max_test_failures,
@@ -186,10 +200,16 @@ export function createEngine(d: EngineDeps) {
   };
   let stopping = false;
 
+  /** A task held back by a live run (G4) waits for that run's task too. */
+  const withHolder = (v: Task): Task => {
+    const by = scheduler.heldBy(v.id);
+    return by && !v.waitingFor.includes(by) ? { ...v, waitingFor: [...v.waitingFor, by] } : v;
+  };
+
   const taskViews = (): Task[] => {
     const rows = d.store.tasks.list();
     const byId = new Map(rows.map((t) => [t.id, t]));
-    return rows.map((t) => toTaskView(t, byId));
+    return rows.map((t) => withHolder(toTaskView(t, byId)));
   };
 
   return {
@@ -221,7 +241,7 @@ export function createEngine(d: EngineDeps) {
       const busy = new Set(d.store.runs.active().map((r) => r.taskId));
       const ready = rows.filter((t) => isReady(t, byId) && !busy.has(t.id) && (!filter.module || t.module === filter.module));
       const ordered = dispatchOrder(ready, rows, (id: string) => graphStatus(byId.get(id)?.status));
-      return ordered.map((t) => toTaskView(t, byId));
+      return ordered.map((t) => withHolder(toTaskView(t, byId)));
     },
 
     task(id: string): { task: Task; runs: Run[] } {
@@ -230,7 +250,7 @@ export function createEngine(d: EngineDeps) {
       const byId = new Map(rows.map((t) => [t.id, t]));
       const t = byId.get(norm);
       if (!t) throw new RequestError('unknown_task', `unknown task "${id}"; run \`orch list\` to see task ids`, 404);
-      return { task: toTaskView(t, byId), runs: d.store.runs.forTask(norm).map(toRunView) };
+      return { task: withHolder(toTaskView(t, byId)), runs: d.store.runs.forTask(norm).map(toRunView) };
     },
 
     run(id: string): Run | undefined {

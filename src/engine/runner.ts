@@ -2,15 +2,18 @@ import { createRunLogs } from './runlog.js';
 import { unparsedNote, type AgentEvent, type AgentHandle, type AgentRunRequest } from '../agents/index.js';
 import { judgeTurn, trimEvent, type Verdict } from './judge.js';
 import type { Config } from '../config/index.js';
-import type { EventType, RunState, Signal } from '../api/index.js';
+import type { EventType, RunState, Signal, Verification } from '../api/index.js';
 import type { RunRow, Store, TaskRow } from '../store/index.js';
 import type { ModuleInfo } from '../plans/index.js';
 import { buildPrompt, type TemplateDirs } from './prompt.js';
 import { savedRefFor, STOPPED_NOTE } from './names.js';
+import { saveRunHead } from './saved.js';
 import type { Writeback } from './writeback.js';
-import { RUN_ENV_KEY, type BackendFor, type ForgePort, type ProcessPort, type RepoPort } from './ports.js';
+import { RUN_ENV_KEY, type BackendFor, type ForgePort, type ProcessPort, type RepoPort, type ResolvedAgent } from './ports.js';
+import { createReviewer } from './reviewer.js';
 import { createForgeSteps } from './forge-steps.js';
 import { createMergeSteps } from './merge-steps.js';
+import { createRebaseSteps } from './rebase-step.js';
 import type { Mutex } from './mutex.js';
 import { createTurnMeter, type TurnMeter } from './meter.js';
 import { maintenanceCommitMessage } from './maintenance.js';
@@ -37,6 +40,10 @@ export interface RunnerDeps {
   modules: () => ModuleInfo[];
   templateDirs: TemplateDirs;
   review: Config['review'];
+  /** Runs the project's build/test/lint commands in a worktree; undefined or [] when none are configured. */
+  verify?: (worktree: string, signal?: AbortSignal) => Promise<Verification[]>;
+  /** The read-only reviewer agent ([review] reviewer_agent), when one is configured. */
+  reviewerAgent?: () => ResolvedAgent;
   /** GitHub and friends; undefined in local mode. */
   forge?: ForgePort;
   forgeCfg: Config['forge'];
@@ -82,6 +89,18 @@ export function createRunner(d: RunnerDeps) {
   const log = runLogs.write;
   const closeLog = runLogs.close;
 
+  const rebaseSteps = createRebaseSteps({
+    store: d.store,
+    repo: d.repo,
+    maxAttempts: d.forgeCfg.max_fix_attempts,
+    log: (runId, line) => log(runId, 'orch', line),
+    flag: async (run) => {
+      if (d.forge && run.prNumber) await d.forge.addLabels(run.prNumber, [d.forgeCfg.label]);
+    },
+  });
+  /** The name a run's target goes by where its branch is rebased: the remote-tracking branch with a forge. */
+  const targetName = (run: RunRow): string => (d.forge ? `${d.forgeCfg.remote}/${run.targetBranch}` : run.targetBranch);
+
   const forgeSteps = d.forge
     ? createForgeSteps({
         store: d.store,
@@ -94,6 +113,7 @@ export function createRunner(d: RunnerDeps) {
         modules: d.modules,
         title: (t) => commitMessage(d.commitTemplate, t),
         log: (runId, line) => log(runId, 'orch', line),
+        rebaseSteps,
       })
     : undefined;
 
@@ -216,7 +236,8 @@ export function createRunner(d: RunnerDeps) {
     if (entry?.stopping === 'pause') {
       // Graceful pause (S3): partial work committed to the run's branch, worktree and session kept for resume.
       const t = task(run);
-      const c = await d.repo.commitAll(run.worktree, `wip(${t.module}): paused E${String(t.epic).padStart(2, '0')} - ${t.title}`);
+      // In the middle of resolving a rebase the worktree holds conflict markers: keep it as it is, never commit them.
+      const c = (await d.repo.rebasing(run.worktree)) ? { committed: false, sha: '' } : await d.repo.commitAll(run.worktree, `wip(${t.module}): paused E${String(t.epic).padStart(2, '0')} - ${t.title}`);
       if (c.committed) log(run.id, 'orch', `partial work committed as ${c.sha.slice(0, 10)}`);
       return park(run, `paused — orch resume ${run.taskId} continues the same session`);
     }
@@ -263,6 +284,8 @@ export function createRunner(d: RunnerDeps) {
       case 'wait':
         return park(run, verdict.reason);
       case 'fail': {
+        // An agent that failed on a conflicting rebase (not one that broke the rules) hands the conflict to a human.
+        if (!verdict.error.startsWith('safety rules broken') && (await d.repo.rebasing(run.worktree))) return rebaseGaveUp(run, verdict.error);
         if (seen.unparsed === 0 || seen.result) return fail(run, verdict.error);
         // Output Orch did not understand and no result: name the CLI's version and the versions supported.
         const version = seen.version ?? (await backend.check().then((c) => (c.ok ? c.version : undefined), () => undefined));
@@ -328,24 +351,19 @@ export function createRunner(d: RunnerDeps) {
     if (e.type !== 'unparsed') d.emit('run.output', taskId, runId, { event: e }, false);
   }
 
-  async function commit(run: RunRow): Promise<StepResult> {
-    const t = task(run);
-    const markers = await d.repo.conflictMarkers(run.worktree);
-    if (markers.length > 0) return park(run, `conflict markers left in ${markers.join(', ')}; resolve them in ${run.worktree}, then orch resume ${t.id}`);
-    const res = await d.repo.commitAll(run.worktree, commitMessage(d.commitTemplate, t));
-    if (res.sha === run.baseSha) return fail(run, 'the agent finished without changing any file; nothing to merge');
-    log(run.id, 'orch', res.committed ? `committed ${res.sha.slice(0, 10)}` : `agent already committed; head ${res.sha.slice(0, 10)}`);
-    setState(run, 'committed', { commitSha: res.sha });
-    return 'continue';
-  }
-
-  const { review, merge } = createMergeSteps({ d, log, setState, park, fail: (run: RunRow, error: string) => fail(run, error), task, forgeSteps });
+  const shuttingDown = new AbortController();
+  const reviewer = d.reviewerAgent
+    ? createReviewer({ agent: d.reviewerAgent, timeoutMs: d.agentTimeoutMs, log: (runId, line) => log(runId, 'orch', line), signal: shuttingDown.signal })
+    : undefined;
+  const { commit, review, merge, rebaseGaveUp } = createMergeSteps({
+    d, log, setState, park, fail: (run: RunRow, error: string) => fail(run, error), task, forgeSteps, rebaseSteps, targetName, reviewer, shutdown: shuttingDown.signal,
+  });
 
   /** Keeps every commit reachable (saved ref), then removes the worktree and the merged branch. */
   async function cleanup(run: RunRow): Promise<StepResult> {
     if (d.forge && run.prNumber) await d.forge.deleteBranch(run.branch).catch((e: unknown) => log(run.id, 'orch', `remote branch kept: ${String(e)}`));
     const head = (await d.repo.revParse(`refs/heads/${run.branch}`)) ?? run.commitSha;
-    if (head) await d.repo.saveRef(savedRefFor(run.id), head);
+    if (head) await saveRunHead(d.repo, run.id, head);
     const removed = await d.repo.removeWorktree(run.worktree);
     if (!removed.ok) log(run.id, 'orch', `worktree kept: ${removed.reason}`);
     else await d.repo.deleteBranch(run.branch);
@@ -359,8 +377,10 @@ export function createRunner(d: RunnerDeps) {
   async function saveWork(run: RunRow, label: string): Promise<string | null> {
     if (!(await d.repo.worktreeExists(run.worktree))) return run.savedRef;
     const t = task(run);
+    // A rebase left half-resolved: back to the branch as it was (its head is saved), never commit conflict markers.
+    if (await d.repo.rebasing(run.worktree)) await d.repo.abortRebase(run.worktree);
     const res = await d.repo.commitAll(run.worktree, `wip(${t.module}): ${label} E${String(t.epic).padStart(2, '0')} - ${t.title}`);
-    await d.repo.saveRef(savedRefFor(run.id), res.sha);
+    await saveRunHead(d.repo, run.id, res.sha);
     const removed = await d.repo.removeWorktree(run.worktree);
     if (!removed.ok) log(run.id, 'orch', `worktree kept: ${removed.reason}`);
     return savedRefFor(run.id);
@@ -498,6 +518,7 @@ export function createRunner(d: RunnerDeps) {
       await finishStopped(run);
     },
     async settleAll(): Promise<void> {
+      shuttingDown.abort();
       await Promise.allSettled([...driving.values()]);
       runLogs.closeAll();
     },

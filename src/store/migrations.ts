@@ -125,4 +125,10 @@ ALTER TABLE runs ADD COLUMN fix_attempts INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE tasks ADD COLUMN source TEXT NOT NULL DEFAULT 'plan';
 `,
   },
+  {
+    version: 6,
+    sql: `
+ALTER TABLE runs ADD COLUMN verification TEXT;
+`,
+  },
 ];

@@ -209,6 +209,12 @@ describe('orch end to end with a fake agent process', () => {
     expect(sb.git('show', 'main:shared.txt')).toBe('resolved\n');
     const logs = sb.orch('logs', 'b/E01').stdout;
     expect(logs).toMatch(/conflicts with this branch in shared.txt; back to the agent/);
+    expect(logs).toMatch(/rebasing feat\/b-E01 \(old head [0-9a-f]+ saved as refs\/orch\/saved\//);
+    const calls = readFileSync(sb.agentLog, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { resume: string | null; prompt: string });
+    const conflictCall = calls.find((c) => c.prompt.includes('conflict marker'));
+    expect(conflictCall?.resume).toBeTruthy();
+    // The conflicting hunk itself is in the prompt: both sides of shared.txt.
+    expect(conflictCall?.prompt).toMatch(/<<<<<<< [\s\S]*from a[\s\S]*=======[\s\S]*from b[\s\S]*>>>>>>> /);
     expect(sb.git('log', '--format=%s', 'main')).toContain('feat(b): implement E01 - Y');
   });
 

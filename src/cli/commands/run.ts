@@ -64,6 +64,9 @@ export function registerRunCommands(program: Command, globals: () => GlobalOptio
       const rows = [[bold('RUN'), bold('STATE'), bold('TIME'), bold('USAGE'), bold('BRANCH / ERROR')]];
       for (const r of info.runs) rows.push([r.id, r.state, duration(r.durationMs), tokens(r.usage), r.error ?? r.branch]);
       if (info.runs.length) process.stdout.write(`${table(rows)}\n`);
+      for (const v of info.runs[0]?.verification ?? []) {
+        process.stdout.write(`${v.kind}: ${v.ok ? 'passed' : v.timedOut ? 'timed out' : 'failed'} in ${(v.durationMs / 1000).toFixed(1)} s (${v.command})\n`);
+      }
     });
 
   program
