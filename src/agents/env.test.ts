@@ -16,9 +16,11 @@ describe('sanitizeEnv', () => {
       [
         'PATH', 'HOME', 'USER', 'LANG', 'LC_ALL', 'TERM', 'TMPDIR', 'SHELL', 'ANTHROPIC_API_KEY', 'ANTHROPIC_BASE_URL', 'CLAUDE_CONFIG_DIR',
         'AWS_REGION', 'GOOGLE_CLOUD_PROJECT', 'HTTPS_PROXY', 'no_proxy', 'NODE_EXTRA_CA_CERTS', 'SSL_CERT_FILE',
-        'DISABLE_AUTOUPDATER', 'CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC',
+        'DISABLE_AUTOUPDATER', 'CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC', 'GIT_CONFIG_COUNT', 'GIT_CONFIG_KEY_0', 'GIT_CONFIG_VALUE_0',
       ].sort(),
     );
+    // The parent's git config injection is replaced by the push guard, not passed on.
+    expect(env.GIT_CONFIG_KEY_0).toBe('url.orch-push-denied::.pushInsteadOf');
     expect(env.DISABLE_AUTOUPDATER).toBe('1');
     expect(env.CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC).toBe('1');
   });
@@ -27,5 +29,29 @@ describe('sanitizeEnv', () => {
     const env = sanitizeEnv(parent, { HOME: '/other', ORCH_RUN_ID: 'r1' }, { allow: ['OPENAI_*', 'NPM_TOKEN'] });
     expect(env).toMatchObject({ HOME: '/other', ORCH_RUN_ID: 'r1', OPENAI_API_KEY: 'o', NPM_TOKEN: 'secret' });
     expect(env.GIT_DIR).toBeUndefined();
+  });
+});
+
+describe('the push guard in the agent environment', () => {
+  it('makes every git push fail without touching the remote, and leaves fetch alone', async () => {
+    const { execFileSync } = await import('node:child_process');
+    const { mkdtempSync, rmSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const dir = mkdtempSync(join(tmpdir(), 'orch-push-guard-'));
+    try {
+      const git = (args: string[], env: NodeJS.ProcessEnv = process.env) => execFileSync('git', args, { cwd: join(dir, 'w'), env, encoding: 'utf8', stdio: 'pipe' });
+      execFileSync('git', ['init', '-q', '--bare', join(dir, 'o.git')]);
+      execFileSync('git', ['init', '-q', join(dir, 'w')]);
+      git(['-c', 'user.name=t', '-c', 'user.email=t@t', 'commit', '-q', '--allow-empty', '-m', 'i']);
+      git(['remote', 'add', 'origin', join(dir, 'o.git')]);
+      const env = sanitizeEnv({ PATH: process.env.PATH, HOME: dir });
+      expect(() => git(['push', 'origin', 'HEAD:main'], env)).toThrow(/remote-orch-push-denied/);
+      expect(() => git(['push', '--force', join(dir, 'o.git'), 'HEAD:main'], env)).toThrow(/remote-orch-push-denied/);
+      expect(git(['fetch', 'origin'], env)).toBe('');
+      expect(execFileSync('git', ['--git-dir', join(dir, 'o.git'), 'for-each-ref'], { encoding: 'utf8' })).toBe('');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

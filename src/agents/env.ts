@@ -12,10 +12,24 @@ const PASS_PREFIXES = ['LC_', 'ANTHROPIC_', 'CLAUDE_', 'AWS_', 'GOOGLE_', 'GCLOU
 /** Never passed even when a prefix matches: markers of a surrounding Claude Code session. */
 const DENY_NAMES = new Set(['CLAUDECODE', 'CLAUDE_CODE_ENTRYPOINT', 'CLAUDE_CODE_SSE_PORT']);
 
-/** Always set for agents: no self-update, no telemetry or error reporting from inside a run. */
+/**
+ * The git-level half of the push deny-list, for every CLI (only Claude Code has a tool deny-list of its own):
+ * an empty `pushInsteadOf` prefix matches every remote URL, so each `git push` from the agent is rewritten to the
+ * nonexistent transport `orch-push-denied::` and fails at once, without network, printing
+ * "git: 'remote-orch-push-denied' is not a git command". Fetches are untouched. What the agent did is still
+ * checked after the turn (remote refs compared), since an agent can unset its environment.
+ */
+export const GIT_PUSH_GUARD_ENV: Readonly<Record<string, string>> = {
+  GIT_CONFIG_COUNT: '1',
+  GIT_CONFIG_KEY_0: 'url.orch-push-denied::.pushInsteadOf',
+  GIT_CONFIG_VALUE_0: '',
+};
+
+/** Always set for agents: no self-update, no telemetry or error reporting from inside a run, no pushes. */
 export const AGENT_ENV_DEFAULTS: Readonly<Record<string, string>> = {
   DISABLE_AUTOUPDATER: '1',
   CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: '1',
+  ...GIT_PUSH_GUARD_ENV,
 };
 
 export interface SanitizeOptions {

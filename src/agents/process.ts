@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import type { Readable } from 'node:stream';
 import { groupMembers, killGroup } from './group.js';
-import { createLineSplitter, MAX_LINE_CHARS } from './lines.js';
+import { createByteLineSplitter, MAX_LINE_CHARS } from './lines.js';
 
 export interface SpawnOptions {
   command: string;
@@ -10,15 +10,23 @@ export interface SpawnOptions {
   cwd: string;
   env: Record<string, string>;
   signal?: AbortSignal;
-  onStdoutLine?: (line: string) => void;
-  onStderrLine?: (line: string) => void;
+  /**
+   * Each line of stdout, decoded, and its raw bytes (no newline). Return a promise to apply backpressure: the stream
+   * is paused (the child blocks on a full pipe) until every promise returned so far has settled. At most one chunk
+   * (64 KiB) is read past the first hold.
+   */
+  onStdoutLine?: (line: string, raw: readonly Buffer[]) => unknown;
+  onStderrLine?: (line: string, raw: readonly Buffer[]) => unknown;
   /** Between SIGTERM and SIGKILL to the group. Default 3000. */
   graceMs?: number;
   /** Cancel after this long; the result then says `timedOut`. */
   timeoutMs?: number;
-  maxLineChars?: number;
+  /** Longer lines are delivered in pieces of this many bytes. */
+  maxLineBytes?: number;
   /** Kill what is left of the group (background children) once the leader exits. Default true. */
   killGroupOnExit?: boolean;
+  /** Written to the child's stdin, which is then closed. Default: stdin is not connected at all. */
+  stdin?: string;
 }
 
 export interface ProcessResult {
@@ -41,7 +49,10 @@ export interface SupervisedProcess {
   result: Promise<ProcessResult>;
 }
 
+/** After the leader exits, how long its pipes may stay silent (not counting our own backpressure) before we stop reading. */
 const STREAM_CLOSE_WAIT_MS = 2000;
+/** ...and the most we wait for them at all, for a background child that keeps printing after the leader is gone. */
+const STREAM_CLOSE_MAX_MS = 60_000;
 
 export const formatCommand = (command: string, args: readonly string[]): string =>
   [command, ...args]
@@ -49,24 +60,57 @@ export const formatCommand = (command: string, args: readonly string[]): string 
     .map((a) => (/^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replace(/\n/g, '\\n').replace(/'/g, "'\\''")}'`))
     .join(' ');
 
-const drained = (stream: Readable): Promise<void> =>
+const isThenable = (v: unknown): v is PromiseLike<unknown> => typeof (v as PromiseLike<unknown> | undefined)?.then === 'function';
+
+/** A stream read through a line splitter that pauses while the consumer holds it (see `onStdoutLine`). */
+const readLines = (stream: Readable, onLine: ((line: string, raw: readonly Buffer[]) => unknown) | undefined, maxLine: number) => {
+  const holds = new Set<PromiseLike<unknown>>();
+  const hold = (p: unknown): void => {
+    if (!isThenable(p) || holds.has(p)) return;
+    holds.add(p);
+    stream.pause();
+    const release = (): void => {
+      holds.delete(p);
+      if (holds.size === 0 && !stream.destroyed) stream.resume();
+    };
+    p.then(release, release);
+  };
+  const lines = createByteLineSplitter((l, raw) => hold(onLine?.(l, raw)), maxLine);
+  stream.on('data', (c: Buffer) => {
+    lines.push(c);
+    // child_process resumes its pipes when the child exits: still held, so one chunk at most gets through.
+    if (holds.size > 0) stream.pause();
+  });
+  return { flush: () => lines.flush(), held: () => holds.size > 0 };
+};
+
+/**
+ * Resolves once the stream has ended, or has been silent for `ms` while nothing of ours held it (a grandchild may
+ * keep a pipe open forever). Reading held up by our own backpressure never counts as silence: no line is lost.
+ */
+const ended = (stream: Readable, ms: number, held: () => boolean): Promise<void> =>
   new Promise((resolve) => {
     if (stream.destroyed || stream.readableEnded) return resolve();
-    stream.once('close', () => resolve());
-    stream.once('end', () => resolve());
-  });
-
-const within = <T>(p: Promise<T>, ms: number): Promise<T | undefined> =>
-  new Promise((resolve) => {
-    const timer = setTimeout(() => resolve(undefined), ms);
-    void p.then((v) => {
+    let timer: NodeJS.Timeout | undefined;
+    const cap = setTimeout(() => done(), STREAM_CLOSE_MAX_MS);
+    const done = (): void => {
       clearTimeout(timer);
-      resolve(v);
-    });
+      clearTimeout(cap);
+      stream.off('data', arm);
+      resolve();
+    };
+    function arm(): void {
+      clearTimeout(timer);
+      timer = setTimeout(() => (held() ? arm() : done()), ms);
+    }
+    stream.on('data', arm);
+    stream.once('end', done);
+    stream.once('close', done);
+    arm();
   });
 
 /**
- * Runs a command as the leader of a new process group, stdin closed, stdout and stderr read concurrently
+ * Runs a command as the leader of a new process group, stdin closed (or fed `stdin`), stdout and stderr read concurrently
  * as lines. Abort (or timeout) sends SIGTERM to the group, then SIGKILL after the grace period; the result
  * settles once the leader has exited and, when canceled, the group is gone.
  */
@@ -79,13 +123,17 @@ export const spawnSupervised = (opts: SpawnOptions): SupervisedProcess => {
     return { pid: 0, pgid: 0, result: Promise.resolve({ ...base, exitCode: null, signal: null, durationMs: 0, canceled: true }) };
   }
 
-  const child = spawn(opts.command, [...opts.args], {
-    cwd: opts.cwd,
-    env: opts.env,
-    detached: true,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const spawnOpts = { cwd: opts.cwd, env: opts.env, detached: true };
+  const child =
+    opts.stdin === undefined
+      ? spawn(opts.command, [...opts.args], { ...spawnOpts, stdio: ['ignore', 'pipe', 'pipe'] })
+      : spawn(opts.command, [...opts.args], { ...spawnOpts, stdio: ['pipe', 'pipe', 'pipe'] });
   const pid = child.pid ?? 0;
+  if (child.stdin) {
+    // A child that exits without reading its input makes the write fail with EPIPE: not our failure to report.
+    child.stdin.on('error', () => undefined);
+    child.stdin.end(opts.stdin);
+  }
   let canceled = false;
   let timedOut = false;
   let killing: Promise<unknown> | undefined;
@@ -107,11 +155,9 @@ export const spawnSupervised = (opts: SpawnOptions): SupervisedProcess => {
           stop();
         }, opts.timeoutMs);
 
-  const maxLine = opts.maxLineChars ?? MAX_LINE_CHARS;
-  const out = createLineSplitter((l) => opts.onStdoutLine?.(l), maxLine);
-  const err = createLineSplitter((l) => opts.onStderrLine?.(l), maxLine);
-  child.stdout.setEncoding('utf8').on('data', (c: string) => out.push(c));
-  child.stderr.setEncoding('utf8').on('data', (c: string) => err.push(c));
+  const maxLine = opts.maxLineBytes ?? MAX_LINE_CHARS;
+  const out = readLines(child.stdout, opts.onStdoutLine, maxLine);
+  const err = readLines(child.stderr, opts.onStderrLine, maxLine);
 
   const result = new Promise<ProcessResult>((resolve) => {
     let settled = false;
@@ -120,7 +166,7 @@ export const spawnSupervised = (opts: SpawnOptions): SupervisedProcess => {
       settled = true;
       if (pid > 1 && !killing && opts.killGroupOnExit !== false && groupMembers(pid).length > 0) stop();
       if (killing) await killing;
-      await within(Promise.all([drained(child.stdout), drained(child.stderr)]), STREAM_CLOSE_WAIT_MS);
+      await Promise.all([ended(child.stdout, STREAM_CLOSE_WAIT_MS, out.held), ended(child.stderr, STREAM_CLOSE_WAIT_MS, err.held)]);
       child.stdout.destroy();
       child.stderr.destroy();
       out.flush();

@@ -4,7 +4,8 @@ export type AgentEvent =
   | { type: 'text'; text: string }
   | { type: 'tool_call'; id: string; name: string; input: unknown }
   | { type: 'tool_result'; id: string; isError: boolean; output: string }
-  | { type: 'usage'; usage: Usage }
+  /** Usage so far; `key` names the API message it belongs to when the CLI repeats it per line (latest wins). */
+  | { type: 'usage'; usage: Usage; key?: string }
   | { type: 'retry'; attempt: number; delayMs?: number; status?: number; message: string }
   | { type: 'result'; ok: boolean; text: string; usage?: Usage; costUsd?: number; numTurns?: number; subtype?: string; errors?: string[] }
   | { type: 'error'; message: string }
@@ -34,8 +35,12 @@ export interface AgentRunRequest {
   mcp?: { command: string; args: string[]; env: Record<string, string>; tools: string[]; /** A private (0700) dir for config files that carry the token: never put it on a command line. */ configDir: string };
   /** Environment for the child, already sanitised by the caller. */
   env: Record<string, string>;
-  /** Raw stdout/stderr lines, for the run log. */
-  onLine?: (stream: 'stdout' | 'stderr', line: string) => void;
+  /**
+   * Raw stdout/stderr lines, for the run log: decoded, and as the agent's bytes (`raw`, no newline) when the backend
+   * has them. Backpressure: return a promise (e.g. the log's 'drain') and reading that stream of the agent pauses
+   * until it settles; the agent then blocks on a full pipe instead of the daemon buffering its output.
+   */
+  onLine?: (stream: 'stdout' | 'stderr', line: string, raw?: readonly Buffer[]) => unknown;
   onEvent?: (event: AgentEvent) => void;
   signal?: AbortSignal;
 }

@@ -54,6 +54,19 @@ export const Usage = z.object({
 });
 export type Usage = z.infer<typeof Usage>;
 
+/** One of the project's own commands (`commands.build|test|lint`) run on a finished change. */
+export const Verification = z.object({
+  kind: z.enum(['build', 'test', 'lint']),
+  ok: z.boolean(),
+  command: z.string(),
+  exitCode: z.number().nullable(),
+  timedOut: z.boolean(),
+  durationMs: z.number(),
+  /** The last lines of its output. */
+  outputTail: z.string(),
+});
+export type Verification = z.infer<typeof Verification>;
+
 export const Run = z.object({
   id: z.string(),
   taskId: z.string(),
@@ -74,6 +87,8 @@ export const Run = z.object({
   waitingReason: z.string().nullable(),
   error: z.string().nullable(),
   usage: Usage,
+  /** The project's build/test/lint commands run on the change after the agent finished; null when none ran. */
+  verification: z.array(Verification).nullable(),
   startedAt: z.string().nullable(),
   endedAt: z.string().nullable(),
   durationMs: z.number().nullable(),
@@ -109,6 +124,13 @@ export const StartRequest = z.object({
   count: z.number().int().positive().optional(),
 });
 export type StartRequest = z.input<typeof StartRequest>;
+
+/** `orch maintain <kind> [--module M]`: a maintenance task (A3) on one module or the whole repository. */
+export const MaintainRequest = z.object({
+  kind: z.string().min(1),
+  module: z.string().optional(),
+});
+export type MaintainRequest = z.input<typeof MaintainRequest>;
 
 export const Batch = z.object({
   id: z.string(),
@@ -171,6 +193,7 @@ export const EventType = z.enum([
   'task.status',
   'run.state',
   'run.usage',
+  'run.verified',
   'run.output',
   'run.waiting',
   'run.signal',

@@ -10,6 +10,7 @@ import { registerDaemonCommands } from './commands/daemon.js';
 import { registerDoctorCommand } from './commands/doctor.js';
 import { registerQuestionCommands } from './commands/questions.js';
 import { registerPrCommands } from './commands/pr.js';
+import { registerMaintainCommand } from './commands/maintain.js';
 import { red } from './format.js';
 
 const program = new Command('orch')
@@ -23,6 +24,7 @@ const program = new Command('orch')
 const globals = (): GlobalOptions => program.opts<GlobalOptions>();
 registerPlanCommands(program, globals);
 registerRunCommands(program, globals);
+registerMaintainCommand(program, globals);
 registerDaemonCommands(program, globals);
 registerDoctorCommand(program, globals);
 registerQuestionCommands(program, globals);

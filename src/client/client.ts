@@ -135,8 +135,11 @@ export function createClient(info: DaemonInfo) {
     post: <S extends z.ZodTypeAny>(path: string, body: unknown, schema?: S) => request('POST', path, schema, body),
 
     /** Subscribes to the SSE stream; resolves when `signal` aborts or the daemon goes away. */
-    async events(onEvent: (e: Event) => void, opts: { since?: number; signal?: AbortSignal } = {}): Promise<void> {
-      const q = opts.since === undefined ? '' : `?since=${opts.since}`;
+    async events(onEvent: (e: Event) => void, opts: { since?: number; signal?: AbortSignal; /** false: no run.output events. */ output?: boolean } = {}): Promise<void> {
+      const params = new URLSearchParams();
+      if (opts.since !== undefined) params.set('since', String(opts.since));
+      if (opts.output === false) params.set('output', '0');
+      const q = params.size > 0 ? `?${params.toString()}` : '';
       let res: Response;
       try {
         res = await fetch(`${base}/api/events${q}`, { headers, signal: opts.signal });

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { projectRuleSchema } from '../review/index.js';
+import { DEFAULT_ALLOWED_TOOLS } from '../agents/claude/tools.js';
 
 /**
  * Environment variable names that look like secrets. Secrets come from the user's environment, never from
@@ -23,7 +24,7 @@ export const MERGE_STRATEGIES = ['squash'] as const;
 export const AGENT_BACKENDS = ['claude', 'codex', 'gemini', 'opencode', 'goose'] as const;
 export const PERMISSION_MODES = ['default', 'acceptEdits', 'auto', 'plan', 'dontAsk', 'bypassPermissions'] as const;
 
-export const DEFAULT_ALLOWED_TOOLS = ['Read', 'Write', 'Edit', 'MultiEdit', 'Glob', 'Grep', 'LS', 'Bash', 'TodoWrite'];
+export { DEFAULT_ALLOWED_TOOLS };
 
 const AgentSchema = z
   .object({
@@ -139,6 +140,12 @@ const ReviewSchema = z
       .describe('Project rules: { category = "security"|"migrations"|"architecture", paths = [globs], patterns = [regexes], reason = "..." }.'),
     review_owners: z.array(z.string()).default(() => []).describe('CODEOWNERS owners (e.g. "@org/security") whose files always need a human.'),
     max_changed_lines: z.number().int().min(1).default(2000).describe('A change larger than this is flagged as too big to merge unseen.'),
+    reviewer_agent: z
+      .string()
+      .default('')
+      .describe(
+        'An agent that also reads every change (read-only tools) and answers routine or flag with reasons: "reviewer" = the reviewer role ([roles] reviewer), or a name under [agents], or a backend id. Its verdict can only add a flag, never remove one. "" = none.',
+      ),
   })
   .describe('Review routing: which changes merge by themselves and which wait for a human.');
 

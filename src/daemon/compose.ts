@@ -8,7 +8,8 @@ import { createRepoPort } from './repo.js';
 import { createGitHubPort } from './forge.js';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { mcpServerEnv, ORCH_MCP_TOOLS } from '../mcp/index.js';
+import { COMMAND_KINDS, COMMAND_TIMEOUT_MS, mcpServerEnv, ORCH_MCP_TOOLS, runProjectCommand } from '../mcp/index.js';
+import type { Verification } from '../api/index.js';
 
 const mcpEntry = fileURLToPath(new URL('../mcp/main.js', import.meta.url));
 
@@ -66,6 +67,8 @@ export async function composeDaemon(o: ComposeOptions): Promise<{
       },
     },
     backendFor: createAgentResolver(config, env),
+    verify: createVerifier(config, env),
+    reviewerFor: createAgentResolver(config, env, { readOnly: true }),
     log,
     userConfigDir: allPaths.configDir,
     mcpFor: (run) => {
@@ -81,10 +84,37 @@ export async function composeDaemon(o: ComposeOptions): Promise<{
 type AgentConfig = Config['agent'];
 
 /**
+ * The project's own build, test and lint (`[commands]`) run in a finished run's worktree, in that order, each with a
+ * timeout, with the agent's sanitised environment. A command that cannot start is recorded as failed with the reason.
+ */
+export function createVerifier(config: Config, env: NodeJS.ProcessEnv, timeoutMs = COMMAND_TIMEOUT_MS): (worktree: string, signal?: AbortSignal) => Promise<Verification[]> {
+  const childEnv = sanitizeEnv(env, config.agent.env, { allow: config.agent.pass_env });
+  return async (worktree, signal) => {
+    const out: Verification[] = [];
+    for (const kind of COMMAND_KINDS) {
+      const argv = config.commands[kind];
+      if (argv.length === 0) continue;
+      if (signal?.aborted) break;
+      const r = await runProjectCommand({ kind, argv, cwd: worktree, env: childEnv, timeoutMs, maxOutputChars: 4000, ...(signal ? { signal } : {}) });
+      out.push({
+        kind,
+        ok: r.ok,
+        command: r.result?.command ?? argv.join(' '),
+        exitCode: r.result?.exitCode ?? null,
+        timedOut: r.result?.timedOut ?? false,
+        durationMs: r.result?.durationMs ?? 0,
+        outputTail: r.result?.outputTail ?? r.text,
+      });
+    }
+    return out;
+  };
+}
+
+/**
  * `agent:` in a task (or a role) names an agent under [agents] (its fields override [agent]) or a backend id
  * (the [agent] settings with that CLI); none means the coder role, then [agent].
  */
-export function createAgentResolver(config: Config, env: NodeJS.ProcessEnv): BackendFor {
+export function createAgentResolver(config: Config, env: NodeJS.ProcessEnv, o: { readOnly?: boolean } = {}): BackendFor {
   const cache = new Map<string, ResolvedAgent>();
   return (name) => {
     const key = name || config.roles.coder || 'default';
@@ -101,13 +131,28 @@ export function createAgentResolver(config: Config, env: NodeJS.ProcessEnv): Bac
     const resolved: ResolvedAgent = {
       name: key,
       backendId: a.backend,
-      backend: createBackend(a.backend, backendOptions(a, env)),
+      backend: createBackend(a.backend, o.readOnly ? readOnlyOptions(a, env) : backendOptions(a, env)),
       model: a.model || null,
       systemPrompt: a.system_prompt || null,
       env: sanitizeEnv(env, a.env, { allow: a.pass_env }),
     };
     cache.set(key, resolved);
     return resolved;
+  };
+}
+
+/** Tools that only read, for the reviewer agent: each CLI's own read-only switch, edits and shells denied. */
+export const READ_ONLY_TOOLS = ['Read', 'Glob', 'Grep'];
+const WRITE_TOOLS = ['Edit', 'MultiEdit', 'Write', 'NotebookEdit', 'Bash'];
+
+function readOnlyOptions(a: AgentConfig, env: NodeJS.ProcessEnv): BackendConfig {
+  return {
+    ...backendOptions(a, env),
+    permissionMode: 'default',
+    allowedTools: READ_ONLY_TOOLS,
+    disallowedTools: [...DEFAULT_DISALLOWED_TOOLS, ...a.disallowed_tools, ...WRITE_TOOLS],
+    sandbox: 'read-only',
+    approvalMode: 'default',
   };
 }
 

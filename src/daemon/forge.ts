@@ -60,6 +60,9 @@ export function createGitHubPort(git: GitRunner, root: string, cfg: Config['forg
       const pr = await (await need()).findOrCreatePullRequest(o);
       return { number: pr.number, url: pr.url, state: pr.state };
     },
+    async updatePrBody(n, body) {
+      await (await need()).updatePullRequestBody(n, body);
+    },
     async pr(n) {
       const p = await (await need()).getPullRequest(n);
       return { state: p.state, mergeable: p.mergeable, headSha: p.headSha, mergeCommitSha: p.mergeCommitSha };

@@ -1,9 +1,11 @@
-import { identityEnv } from '../git/index.js';
 import { existsSync } from 'node:fs';
 import * as g from '../git/index.js';
 import type { GitRunner } from '../git/index.js';
 import type { RepoPort } from '../engine/index.js';
 import { checkWorktreeHistory, snapshotRemoteRefs } from '../resilience/index.js';
+
+/** Plan status commits Orch makes on a run's branch; regenerated after a rebase rather than resolved. */
+const isPlanCommit = (subject: string): boolean => subject.startsWith('chore(plan): ');
 
 /** Binds the git layer to one repository for the engine. */
 export function createRepoPort(git: GitRunner, root: string): RepoPort {
@@ -35,16 +37,24 @@ export function createRepoPort(git: GitRunner, root: string): RepoPort {
     advanceBranch: (o) => g.advanceBranch(git, root, o),
     findTrailer: (branch, key, value) => g.containsCommitWithTrailer(git, root, branch, key, value, { limit: 500 }),
     readFileAt: (ref, path) => g.readFileAt(git, root, ref, path),
-    async startMerge(worktree, target) {
-      const m = await git.run(['-c', 'commit.gpgsign=false', 'merge', '--no-commit', '--no-ff', '--no-edit', target], { cwd: worktree, env: identityEnv(git.identity) });
-      if (m.exitCode !== 0 && !/CONFLICT/.test(m.stdout + m.stderr)) throw new Error(`git merge of ${target} in ${worktree} failed: ${(m.stderr || m.stdout).trim()}`);
-      const r = await git.run(['diff', '--name-only', '--diff-filter=U', '-z'], { cwd: worktree });
-      return r.stdout.split('\0').filter(Boolean);
-    },
+    rebase: (worktree, onto) => g.startRebase(git, worktree, onto, { skipOnConflict: isPlanCommit }),
+    continueRebase: (worktree) => g.continueRebase(git, worktree, { skipOnConflict: isPlanCommit }),
+    rebasing: async (worktree) => existsSync(worktree) && (await g.rebasingBranch(git, worktree)) !== undefined,
+    abortRebase: (worktree) => g.abortRebase(git, worktree),
     async conflictMarkers(worktree) {
       await git.run(['add', '-A'], { cwd: worktree });
       const r = await git.run(['grep', '--cached', '-l', '-E', '^(<<<<<<<|>>>>>>>)( |$)'], { cwd: worktree });
       return r.exitCode === 0 ? r.stdout.split('\n').filter(Boolean) : [];
+    },
+    async changedFiles(worktree, base) {
+      if (!existsSync(worktree)) return [];
+      const diff = await git.run(['diff', '--name-only', '--no-renames', '-z', base, '--'], { cwd: worktree });
+      const untracked = await git.run(['ls-files', '--others', '--exclude-standard', '-z'], { cwd: worktree });
+      return [...new Set([...diff.stdout.split('\0'), ...untracked.stdout.split('\0')].filter(Boolean))];
+    },
+    async restoreWorktree(worktree) {
+      await git.ok(['reset', '--quiet', '--hard', 'HEAD'], { cwd: worktree });
+      await git.ok(['clean', '-fdq'], { cwd: worktree });
     },
     diff: (base, head) => git.ok(['diff', '--find-renames', '--no-color', '--no-ext-diff', base, head, '--'], { cwd: root }),
     async saveRef(ref, sha) {

@@ -2,8 +2,9 @@ import { createReadStream, existsSync, statSync, watch } from 'node:fs';
 import { join } from 'node:path';
 import type { ServerResponse } from 'node:http';
 import type { Engine } from '../engine/index.js';
-import type { Event, Status } from '../api/index.js';
+import type { Status } from '../api/index.js';
 import { HttpError, type createRouter } from './http.js';
+import { createEventSender } from './sse.js';
 
 export interface RouteDeps {
   engine: Engine;
@@ -24,6 +25,7 @@ export function registerRoutes(router: ReturnType<typeof createRouter>, d: Route
   router.get('/api/task', async (_q, _r, { url }) => engine.task(required(url, 'id')));
   router.get('/api/next', async (_q, _r, { url }) => engine.next({ module: url.searchParams.get('module') ?? undefined }));
   router.post('/api/start', async (_q, _r, { body }) => engine.start(body));
+  router.post('/api/maintain', async (_q, _r, { body }) => engine.maintain(body));
   router.post('/api/stop', async (_q, _r, { body }) => {
     const tasks = (body as { tasks?: unknown }).tasks;
     if (tasks !== undefined && !(Array.isArray(tasks) && tasks.every((t) => typeof t === 'string'))) {
@@ -73,10 +75,10 @@ export function registerRoutes(router: ReturnType<typeof createRouter>, d: Route
   });
   router.get('/api/events', async (req, res, { url }) => {
     const since = Number(url.searchParams.get('since') ?? req.headers['last-event-id'] ?? -1);
+    // `output=0`: no run.output events (every line an agent prints), for clients that only follow states.
+    const output = url.searchParams.get('output') !== '0';
     res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive' });
-    const send = (e: Event): void => {
-      res.write(`${e.seq > 0 ? `id: ${e.seq}\n` : ''}event: ${e.type}\ndata: ${JSON.stringify(e)}\n\n`);
-    };
+    const send = createEventSender(res, { output });
     if (since >= 0) for (const e of engine.eventsSince(since)) send(e);
     const off = engine.subscribe(send);
     const ping = setInterval(() => res.write(': ping\n\n'), 15_000);

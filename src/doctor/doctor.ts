@@ -4,6 +4,7 @@ import { createPaths } from '../paths/index.js';
 import { loadConfig, formatIssue as formatConfigIssue } from '../config/index.js';
 import { createGit, defaultBranch, repoRoot } from '../git/index.js';
 import { createAgentResolver } from '../daemon/compose.js';
+import { versionSupport } from '../agents/index.js';
 
 export interface Check {
   name: string;
@@ -57,6 +58,8 @@ export async function runDoctor(cwd: string, env: NodeJS.ProcessEnv = process.en
         level: name === 'default' || name === config.roles.coder ? 'error' : 'warn',
         detail: c.ok ? `${agent.backendId}: ${c.command}${c.version ? ` (${c.version})` : ''}` : `${agent.backendId}: ${c.error}`,
       });
+      const v = c.ok ? versionSupport(agent.backendId, c.version) : undefined;
+      if (v?.status === 'unsupported') checks.push({ name: `agent ${agent.name} version`, ok: false, level: 'warn', detail: v.message });
     } catch (e) {
       checks.push({ name: `agent ${name}`, ok: false, level: 'error', detail: (e as Error).message });
     }

@@ -1,5 +1,5 @@
 import { dispatchOrder } from '../graph/index.js';
-import { AnswerRequest, SignalRequest, type Event, type EventType, type Run, type Signal, type Status, type SyncResult, type Task, type TaskStatus } from '../api/index.js';
+import { AnswerRequest, MaintainRequest, SignalRequest, type Event, type EventType, type Run, type Signal, type Status, type SyncResult, type Task, type TaskStatus, type Verification } from '../api/index.js';
 import type { ModuleInfo } from '../plans/index.js';
 import type { RunRow, Store, TaskRow } from '../store/index.js';
 import type { AgentRunRequest } from '../agents/index.js';
@@ -11,9 +11,12 @@ import { createScheduler, normalizeTaskId, RequestError } from './scheduler.js';
 import { createWriteback } from './writeback.js';
 import { createMutex } from './mutex.js';
 import { syncPlan } from './sync.js';
+import { maintenanceTask } from './maintenance.js';
+import { createPlanner } from './planner.js';
+import { tmpdir } from 'node:os';
 import { reapOrphans } from './orphans.js';
 import { graphStatus, isReady, toRunView, toTaskView } from './views.js';
-import type { BackendFor, ForgePort, ProcessPort, RepoPort } from './ports.js';
+import type { BackendFor, ForgePort, ProcessPort, RepoPort, ResolvedAgent } from './ports.js';
 
 export interface EngineDeps {
   root: string;
@@ -32,6 +35,18 @@ export interface EngineDeps {
   mcpFor?: (run: RunRow) => AgentRunRequest['mcp'];
   /** The user's orch config dir (for prompt overrides in <dir>/prompts). */
   userConfigDir: string;
+  /** Agents with read-only tools, for the reviewer ([review] reviewer_agent). */
+  reviewerFor?: BackendFor;
+  /** Runs the project's build/test/lint commands on a finished change (results go on the run and the PR body). */
+  verify?: (worktree: string, signal?: AbortSignal) => Promise<Verification[]>;
+}
+
+/** `[review] reviewer_agent`: "reviewer" is the reviewer role (unless an agent has that name), else an agent name or backend id. */
+function reviewerAgent(cfg: Config, resolve: BackendFor | undefined): (() => ResolvedAgent) | undefined {
+  const name = cfg.review.reviewer_agent;
+  if (!name || !resolve) return undefined;
+  const key = name === 'reviewer' && !cfg.agents.reviewer ? cfg.roles.reviewer || 'default' : name;
+  return () => resolve(key);
 }
 
 export function createEngine(d: EngineDeps) {
@@ -70,6 +85,7 @@ export function createEngine(d: EngineDeps) {
     writeback,
     targetMutex,
     logsDir: d.logsDir,
+    daemonLog: d.log,
     plansDir: cfg.plans_dir,
     readme: cfg.writeback.readme,
     epicMarker: cfg.writeback.epic_marker,
@@ -80,6 +96,8 @@ export function createEngine(d: EngineDeps) {
     mcpFor: d.mcpFor,
     review: cfg.review,
     forge: d.forge,
+    verify: d.verify,
+    reviewerAgent: reviewerAgent(cfg, d.reviewerFor),
     forgeCfg: cfg.forge,
     maxRetries: cfg.agent.max_retries,
     maxTestFailures: cfg.agent.max_test_failures,
@@ -91,6 +109,51 @@ export function createEngine(d: EngineDeps) {
     },
     emit,
     onSettled: () => scheduleSoon(),
+    undeliveredAnswer: (signals) => {
+      const q = signals.find((sig) => sig.kind === 'question' && sig.answer !== null && !delivered.has(sig.id));
+      return q?.answer == null ? undefined : answerPrompt(q.taskId, q.answer);
+    },
+  });
+
+  /** Answers whose agent has seen them in its open tool call (in memory: after a restart, runs resume anyway). */
+  const delivered = new Set<string>();
+  const answerPrompt = (taskId: string, answer: string): string | undefined => {
+    const t = d.store.tasks.get(taskId);
+    return t && buildPrompt({ task: t, completedDeps: [], targetBranch: d.targetBranch }, { projectRoot: d.root, userConfigDir: d.userConfigDir }, 'answer', { answer });
+  };
+  function answerQuestion(id: string, text: string, by: string): Signal {
+    const sig = d.store.signals.get(id);
+    if (!sig) throw new RequestError('unknown_question', `unknown question ${id}; \`orch questions\` lists the open ones`, 404);
+    if (!d.store.signals.answer(id, text, by)) throw new RequestError('already_answered', `question ${id} was already answered`, 409);
+    const answered = d.store.signals.get(id) ?? sig;
+    emit('run.answer', sig.taskId, sig.runId, { signal: answered });
+    const prompt = answerPrompt(sig.taskId, text);
+    if (prompt) runner.wake(sig.runId, 'answer', prompt);
+    return answered;
+  }
+  const planner = createPlanner({
+    store: d.store,
+    backendFor: d.backendFor,
+    agentName: cfg.roles.planner,
+    modules: () => modules,
+    templateDirs: { projectRoot: d.root, userConfigDir: d.userConfigDir },
+    targetBranch: d.targetBranch,
+    timeoutMs: Math.min(cfg.agent.timeout_minutes, 10) * 60_000,
+    scratchDir: tmpdir(),
+    note: (runId, msg) => runner.note(runId, msg),
+    answer: (id, text, by) => {
+      try {
+        answerQuestion(id, text, by);
+      } catch (e) {
+        // A human answered first: theirs stands.
+        d.log(`planner answer to ${id} not used: ${(e as Error).message}`);
+      }
+    },
+    // Whoever waits on the run (orch start --wait) looks again: it may now wait for a person.
+    settled: (sig) => {
+      const run = d.store.runs.get(sig.runId);
+      if (run?.state === 'waiting') emit('run.waiting', run.taskId, run.id, { reason: run.waitingReason ?? '' });
+    },
   });
 
   const scheduler = createScheduler({
@@ -137,10 +200,16 @@ export function createEngine(d: EngineDeps) {
   };
   let stopping = false;
 
+  /** A task held back by a live run (G4) waits for that run's task too. */
+  const withHolder = (v: Task): Task => {
+    const by = scheduler.heldBy(v.id);
+    return by && !v.waitingFor.includes(by) ? { ...v, waitingFor: [...v.waitingFor, by] } : v;
+  };
+
   const taskViews = (): Task[] => {
     const rows = d.store.tasks.list();
     const byId = new Map(rows.map((t) => [t.id, t]));
-    return rows.map((t) => toTaskView(t, byId));
+    return rows.map((t) => withHolder(toTaskView(t, byId)));
   };
 
   return {
@@ -172,7 +241,7 @@ export function createEngine(d: EngineDeps) {
       const busy = new Set(d.store.runs.active().map((r) => r.taskId));
       const ready = rows.filter((t) => isReady(t, byId) && !busy.has(t.id) && (!filter.module || t.module === filter.module));
       const ordered = dispatchOrder(ready, rows, (id: string) => graphStatus(byId.get(id)?.status));
-      return ordered.map((t) => toTaskView(t, byId));
+      return ordered.map((t) => withHolder(toTaskView(t, byId)));
     },
 
     task(id: string): { task: Task; runs: Run[] } {
@@ -181,7 +250,7 @@ export function createEngine(d: EngineDeps) {
       const byId = new Map(rows.map((t) => [t.id, t]));
       const t = byId.get(norm);
       if (!t) throw new RequestError('unknown_task', `unknown task "${id}"; run \`orch list\` to see task ids`, 404);
-      return { task: toTaskView(t, byId), runs: d.store.runs.forTask(norm).map(toRunView) };
+      return { task: withHolder(toTaskView(t, byId)), runs: d.store.runs.forTask(norm).map(toRunView) };
     },
 
     run(id: string): Run | undefined {
@@ -195,15 +264,15 @@ export function createEngine(d: EngineDeps) {
       const runs = d.store.runs.forBatch(id).map(toRunView);
       const latest = new Map<string, Run>();
       for (const r of runs) latest.set(r.taskId, r);
+      // A run whose question the planner is still answering waits for Orch, not for a person.
+      const waitsForPerson = (r: Run): boolean => r.state === 'waiting' && !r.waitingReason?.startsWith('retrying') && !planner.busyFor(r.id);
       return {
         batch,
         runs,
         merged: [...latest.values()].filter((r) => r.state === 'done').map((r) => r.taskId),
         failed: [...latest.values()].filter((r) => r.state === 'failed' || r.state === 'stopped').map((r) => r.taskId),
-        needsHuman: [...latest.values()]
-          .filter((r) => r.state === 'waiting' && !r.waitingReason?.startsWith('retrying'))
-          .map((r) => ({ taskId: r.taskId, reason: r.waitingReason ?? '' })),
-        busy: [...latest.values()].some((r) => !['done', 'failed', 'stopped'].includes(r.state) && !(r.state === 'waiting' && !r.waitingReason?.startsWith('retrying'))),
+        needsHuman: [...latest.values()].filter(waitsForPerson).map((r) => ({ taskId: r.taskId, reason: r.waitingReason ?? '' })),
+        busy: [...latest.values()].some((r) => !['done', 'failed', 'stopped'].includes(r.state) && !waitsForPerson(r)),
         done: batch.state !== 'active',
       };
     },
@@ -240,6 +309,20 @@ export function createEngine(d: EngineDeps) {
     },
     forgeReady: () => d.forge?.preflight(),
 
+    /** `orch maintain`: writes the maintenance task (re-armed when it ran before) and starts it like any task. */
+    async maintain(body: unknown) {
+      const req = MaintainRequest.safeParse(body);
+      if (!req.success) throw new RequestError('bad_request', req.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
+      const t = maintenanceTask(req.data, { modules, dirs: { projectRoot: d.root, userConfigDir: d.userConfigDir }, targetBranch: d.targetBranch });
+      const existing = d.store.tasks.get(t.id);
+      if (existing?.status === 'in_progress' || d.store.runs.active().some((r) => r.taskId === t.id)) {
+        throw new RequestError('already_running', `${t.id} is already running; \`orch logs ${t.id}\` follows it, \`orch stop ${t.id}\` stops it`, 409);
+      }
+      if (!d.store.tasks.putMaintenance(t)) throw new RequestError('id_taken', `${t.id} is a task of the plan, not a maintenance task`, 409);
+      emit('task.status', t.id, null, { status: 'not_started', maintenance: req.data.kind });
+      return this.start({ tasks: [t.id] });
+    },
+
     /** A signal from a run's agent through its MCP server (A7). */
     signal(runId: string, body: unknown): Signal {
       const run = d.store.runs.get(runId);
@@ -248,11 +331,14 @@ export function createEngine(d: EngineDeps) {
       if (!req.success) throw new RequestError('bad_request', req.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
       const sig = d.store.signals.add(runId, run.taskId, req.data.kind, req.data.text, req.data.kind === 'question' ? (req.data.audience ?? 'human') : null);
       emit(req.data.kind === 'question' ? 'run.question' : 'run.signal', run.taskId, runId, { signal: sig });
+      if (sig.kind === 'question' && sig.audience === 'orchestrator') planner.answer(sig);
       return sig;
     },
+    /** The agent's MCP server polls its question here; an answer it has seen counts as delivered. */
     getSignal(runId: string, id: string): Signal {
       const sig = d.store.signals.get(id);
       if (!sig || sig.runId !== runId) throw new RequestError('unknown_signal', `unknown signal ${id} for run ${runId}`, 404);
+      if (sig.answer !== null) delivered.add(sig.id);
       return sig;
     },
     questions: (): Signal[] => d.store.signals.openQuestions(),
@@ -260,17 +346,7 @@ export function createEngine(d: EngineDeps) {
     answer(id: string, body: unknown): Signal {
       const req = AnswerRequest.safeParse(body);
       if (!req.success) throw new RequestError('bad_request', req.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
-      const sig = d.store.signals.get(id);
-      if (!sig) throw new RequestError('unknown_question', `unknown question ${id}; \`orch questions\` lists the open ones`, 404);
-      if (!d.store.signals.answer(id, req.data.answer, req.data.by)) throw new RequestError('already_answered', `question ${id} was already answered`, 409);
-      const answered = d.store.signals.get(id) ?? sig;
-      emit('run.answer', sig.taskId, sig.runId, { signal: answered });
-      const t = d.store.tasks.get(sig.taskId);
-      if (t) {
-        const prompt = buildPrompt({ task: t, completedDeps: [], targetBranch: d.targetBranch }, { projectRoot: d.root, userConfigDir: d.userConfigDir }, 'answer', { answer: req.data.answer });
-        runner.wake(sig.runId, 'answer', prompt);
-      }
-      return answered;
+      return answerQuestion(id, req.data.answer, req.data.by);
     },
     /** Changes that wait for a human review, with the reasons (W6 attention queue). */
     reviewQueue() {
@@ -351,6 +427,7 @@ export function createEngine(d: EngineDeps) {
       } catch (e) {
         d.log(`stopping without the daemon.stopping event: ${(e as Error).message}`); // a full disk must not block the stop
       }
+      planner.shutdown();
       await Promise.all(d.store.runs.active().map((r) => runner.cancel(r.id, 'shutdown')));
       await Promise.race([runner.settleAll(), new Promise((r) => setTimeout(r, 4000))]);
     },

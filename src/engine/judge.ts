@@ -1,4 +1,4 @@
-import type { AgentEvent, AgentOutcome } from '../agents/index.js';
+import { ownString, type AgentEvent, type AgentOutcome } from '../agents/index.js';
 import type { Signal } from '../api/index.js';
 import { backoffDelay, checkToolCalls, classifyFailure, trailingTestFailures, type Violation } from '../resilience/index.js';
 
@@ -53,17 +53,22 @@ export function judgeTurn(i: JudgeInput): Verdict {
   return { kind: 'done' };
 }
 
-const trimValue = (v: unknown, depth = 0): unknown => {
-  if (typeof v === 'string') return v.length > 2000 ? `${v.slice(0, 2000)}…` : v;
+// Kept events own their strings (ownString): a slice would keep the agent's whole line (file contents) alive until the
+// turn ends, which was most of the daemon's heap with 50 agents flooding (bench/ingest.ts).
+const cut = (v: string, max: number): string => (v.length > max ? ownString(`${v.slice(0, max)}…`) : v);
+/** Tool input fields that carry file contents: judging reads commands and paths, never these. */
+const BULK_KEYS = new Set(['content', 'file_text', 'new_string', 'old_string', 'new_str', 'old_str', 'new_source', 'text', 'contents']);
+
+const trimValue = (v: unknown, depth = 0, key = ''): unknown => {
+  if (typeof v === 'string') return cut(v, BULK_KEYS.has(key) ? 200 : 2000);
   if (depth > 3 || v === null || typeof v !== 'object') return v;
-  if (Array.isArray(v)) return v.slice(0, 50).map((x) => trimValue(x, depth + 1));
-  return Object.fromEntries(Object.entries(v).slice(0, 50).map(([k, x]) => [k, trimValue(x, depth + 1)]));
+  if (Array.isArray(v)) return v.slice(0, 50).map((x) => trimValue(x, depth + 1, key));
+  return Object.fromEntries(Object.entries(v).slice(0, 50).map(([k, x]) => [k, trimValue(x, depth + 1, k)]));
 };
 
-/** An event small enough to keep for judging the turn: long strings cut, deep structures pruned. */
+/** An event small enough to keep for judging the turn: long strings cut, file contents dropped, deep structures pruned. */
 export function trimEvent(e: AgentEvent): AgentEvent {
   if (e.type === 'tool_call') return { ...e, input: trimValue(e.input) };
-  if (e.type === 'tool_result' && e.output.length > 4000) return { ...e, output: `${e.output.slice(0, 2000)}…${e.output.slice(-2000)}` };
+  if (e.type === 'tool_result' && e.output.length > 2000) return { ...e, output: ownString(`${e.output.slice(0, 1000)}…${e.output.slice(-1000)}`) };
   return e;
 }
-

@@ -4,7 +4,9 @@ import { formatDecision, type Decision } from '../review/index.js';
 import { runTrailer } from './names.js';
 import { statusFiles } from './writeback.js';
 import { decideReview } from './review-step.js';
+import type { Reviewer } from './reviewer.js';
 import type { ForgeSteps } from './forge-steps.js';
+import type { RebaseStep, RebaseSteps } from './rebase-step.js';
 import { commitMessage, type RunnerDeps } from './runner.js';
 
 type StepResult = 'continue' | 'wait' | 'stop';
@@ -17,10 +19,78 @@ export interface MergeStepContext {
   fail: (run: RunRow, error: string) => Promise<StepResult>;
   task: (run: RunRow) => TaskRow;
   forgeSteps: ForgeSteps | undefined;
+  rebaseSteps: RebaseSteps;
+  /** The name of a run's target where its branch is rebased (`origin/main` with a forge). */
+  targetName: (run: RunRow) => string;
+  /** The optional reviewer agent ([review] reviewer_agent). */
+  reviewer?: Reviewer;
+  /** Aborted when the daemon shuts down: the project's commands are ended and run again on the next start. */
+  shutdown?: AbortSignal;
 }
 
 /** The steps after an agent's work is committed: review routing, then the merge (local, or through a forge). */
-export function createMergeSteps({ d, log, setState, park, fail, task, forgeSteps }: MergeStepContext) {
+export function createMergeSteps({ d, log, setState, park, fail, task, forgeSteps, rebaseSteps, targetName, reviewer, shutdown }: MergeStepContext) {
+  /** Turns the outcome of a rebase into the run's next state; `next` is where a rebased run goes on. */
+  function afterRebase(r: RebaseStep, next: RunState): StepResult {
+    switch (r.kind) {
+      case 'current':
+      case 'clean':
+        setState(r.run, next, { waitingReason: null });
+        return 'continue';
+      case 'agent':
+        setState(r.run, 'spawning', { nextPrompt: r.prompt, waitingReason: null });
+        return 'continue';
+      case 'human':
+        return park(r.run, r.reason);
+      default: {
+        const never: never = r;
+        throw new Error(`unknown rebase step ${JSON.stringify(never)}`);
+      }
+    }
+  }
+
+  /** The agent's work becomes a commit (or its rebase resolution is continued), then the project's own checks run on it. */
+  async function commit(run: RunRow): Promise<StepResult> {
+    const t = task(run);
+    if (await d.repo.rebasing(run.worktree)) {
+      // W7: the agent (or a person) worked on a conflicting rebase; its resolution continues the rebase.
+      const r = await rebaseSteps.resume(run, t, targetName(run));
+      if (r.kind !== 'clean') return afterRebase(r, 'committed');
+      run = r.run;
+    } else {
+      const markers = await d.repo.conflictMarkers(run.worktree);
+      if (markers.length > 0) return park(run, `conflict markers left in ${markers.join(', ')}; resolve them in ${run.worktree}, then orch resume ${t.id}`);
+      const res = await d.repo.commitAll(run.worktree, commitMessage(d.commitTemplate, t));
+      if (res.sha === run.baseSha) return fail(run, 'the agent finished without changing any file; nothing to merge');
+      log(run.id, 'orch', res.committed ? `committed ${res.sha.slice(0, 10)}` : `agent already committed; head ${res.sha.slice(0, 10)}`);
+      run = d.store.runs.update(run.id, { commitSha: res.sha });
+    }
+    if (d.verify) {
+      const results = await d.verify(run.worktree, shutdown);
+      if (results.length > 0) {
+        // Everything the agent made is committed, so what differs now is build and test output: it must not be
+        // committed by a later turn nor get in the way of a rebase.
+        const left = run.commitSha ? await d.repo.changedFiles(run.worktree, run.commitSha) : [];
+        if (left.length > 0) {
+          log(run.id, 'orch', `the project's commands left ${left.length} changed file(s) (${left.slice(0, 5).join(', ')}); worktree restored to ${run.commitSha?.slice(0, 10)}`);
+          await d.repo.restoreWorktree(run.worktree);
+        }
+      }
+      if (shutdown?.aborted) {
+        // The commit is made; on the next start this step finds nothing to commit and runs the commands again.
+        log(run.id, 'orch', "the project's commands were interrupted by shutdown; they run again on the next start");
+        return 'stop';
+      }
+      if (results.length > 0) {
+        run = d.store.runs.update(run.id, { verification: JSON.stringify(results) });
+        for (const v of results) log(run.id, 'orch', `${v.kind}: ${v.ok ? 'passed' : v.timedOut ? 'timed out' : 'failed'} in ${(v.durationMs / 1000).toFixed(1)} s (${v.command})`);
+        d.emit('run.verified', run.taskId, run.id, { results: results.map(({ outputTail: _tail, ...rest }) => rest) });
+      }
+    }
+    setState(run, 'committed');
+    return 'continue';
+  }
+
   /**
    * Review routing (W5/W6): routine changes go on to merge; flagged ones wait for a human with the reasons.
    * The decision is recorded once, so a restart does not re-decide.
@@ -32,8 +102,26 @@ export function createMergeSteps({ d, log, setState, park, fail, task, forgeStep
       return 'continue';
     }
     if (run.review === null) {
-      const decision = await decideReview(d.repo, run, t, d.review);
-      run = d.store.runs.update(run.id, { review: JSON.stringify(decision) });
+      const decided = await decideReview(d.repo, run, t, d.review, reviewer);
+      if (decided === 'interrupted') {
+        log(run.id, 'orch', 'review interrupted by shutdown; it runs again on the next start');
+        return 'stop';
+      }
+      const { decision, verdict } = decided;
+      const u = verdict?.usage;
+      run = d.store.runs.update(run.id, {
+        review: JSON.stringify(decision),
+        // The reviewer's tokens are part of what the change cost.
+        ...(u
+          ? {
+              inputTokens: run.inputTokens + u.inputTokens,
+              outputTokens: run.outputTokens + u.outputTokens,
+              cacheReadTokens: run.cacheReadTokens + u.cacheReadTokens,
+              cacheWriteTokens: run.cacheWriteTokens + u.cacheWriteTokens,
+              costUsd: run.costUsd + u.costUsd,
+            }
+          : {}),
+      });
       log(run.id, 'orch', `review: ${formatDecision(decision).split('\n').join(' | ')}`);
     }
     const decision = JSON.parse(run.review ?? '{}') as Decision;
@@ -78,6 +166,8 @@ export function createMergeSteps({ d, log, setState, park, fail, task, forgeStep
         log(run.id, 'orch', 'checks failed; back to the agent in the same session');
         setState(run, 'spawning', { nextPrompt: r.prompt, waitingReason: null });
         return 'continue';
+      case 'rebase':
+        return afterRebase(r.step, 'merging');
       case 'fail':
         return fail(run, r.error);
       default: {
@@ -88,6 +178,11 @@ export function createMergeSteps({ d, log, setState, park, fail, task, forgeStep
   }
 
   async function merge(run: RunRow): Promise<StepResult> {
+    // A rebase still in progress (a person resolved it, then approved with orch pr merge): finish it first.
+    if (await d.repo.rebasing(run.worktree)) {
+      setState(run, 'agent_done');
+      return 'continue';
+    }
     if (forgeSteps) return mergeViaForge(run);
     return d.targetMutex.run(async () => {
       const target = run.targetBranch;
@@ -113,16 +208,14 @@ export function createMergeSteps({ d, log, setState, park, fail, task, forgeStep
           trailers: { [runTrailer]: run.id, 'Orch-Task': t.id },
         });
         if (!squash.ok) {
-          // W7: the conflict goes back to the agent that made the branch (same session), then to a human.
-          if (run.fixAttempts < d.forgeCfg.max_fix_attempts && (await d.repo.worktreeExists(run.worktree))) {
-            const paths = await d.repo.startMerge(run.worktree, tip);
-            d.store.runs.update(run.id, { fixAttempts: run.fixAttempts + 1 });
-            log(run.id, 'orch', `${target} moved and conflicts with this branch in ${paths.join(', ')}; back to the agent`);
-            setState(run, 'spawning', {
-              nextPrompt: `${target} moved while you worked, and merging it into your branch conflicts in:\n${paths.map((p) => `- ${p}`).join('\n')}\n\nThe merge is in progress in this directory: resolve every conflict marker (<<<<<<< ======= >>>>>>>) keeping both intents, make the tests pass, and do not commit: Orch commits the resolution.`,
-            });
-            return 'continue';
+          // W7: a real rebase onto the moved target; its conflicts go to the agent (same session), then to a human.
+          // The squash stays the final landing.
+          const r = await rebaseSteps.rebase(run, t, target, tip);
+          if (r.kind === 'clean' || (r.kind === 'current' && r.run.commitSha !== run.commitSha)) {
+            run = r.run;
+            continue;
           }
+          if (r.kind !== 'current') return afterRebase(r, 'merging');
           return park(run, `merge into ${target} conflicts in ${squash.conflicts.join(', ')}; resolve it on ${run.branch} (worktree ${run.worktree}), then orch resume ${run.taskId}`);
         }
         run = d.store.runs.update(run.id, { mergeCommit: squash.commit });
@@ -154,5 +247,11 @@ export function createMergeSteps({ d, log, setState, park, fail, task, forgeStep
   }
 
 
-  return { review, merge };
+  /** The agent failed while resolving a conflicting rebase: the conflict goes to a human, the rebase stays in progress. */
+  async function rebaseGaveUp(run: RunRow, error: string): Promise<StepResult> {
+    log(run.id, 'orch', `agent failed on the conflict: ${error}`);
+    return afterRebase(await rebaseSteps.giveUp(run, task(run), targetName(run)), 'committed');
+  }
+
+  return { commit, review, merge, rebaseGaveUp };
 }

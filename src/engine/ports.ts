@@ -1,6 +1,10 @@
 import type { AgentBackend } from '../agents/index.js';
 import type { Violation } from '../resilience/index.js';
 
+export type RebaseOutcome =
+  | { ok: true; head: string; skipped: string[] }
+  | { ok: false; conflicts: Array<{ path: string; hunks: string }>; commit: string };
+
 /** What the engine needs from git, bound to one repository. Every call is idempotent and safe to repeat. */
 export interface RepoPort {
   readonly root: string;
@@ -23,10 +27,22 @@ export interface RepoPort {
   >;
   findTrailer(branch: string, key: string, value: string): Promise<string | undefined>;
   readFileAt(ref: string, path: string): Promise<string | undefined>;
-  /** Starts merging `target` into the worktree's branch, leaving conflict markers; the conflicted paths. */
-  startMerge(worktree: string, target: string): Promise<string[]>;
+  /**
+   * Rebases the worktree's branch onto `onto` (real `git rebase`). A conflicting replay of a plan status commit
+   * (`chore(plan): complete ...`) is dropped, since it is regenerated; any other conflict stays in progress.
+   */
+  rebase(worktree: string, onto: string): Promise<RebaseOutcome>;
+  /** Stages the resolution and continues the rebase in progress. */
+  continueRebase(worktree: string): Promise<RebaseOutcome>;
+  /** Whether a rebase is in progress in the worktree. */
+  rebasing(worktree: string): Promise<boolean>;
+  abortRebase(worktree: string): Promise<void>;
   /** Tracked files in the worktree that still hold conflict markers. */
   conflictMarkers(worktree: string): Promise<string[]>;
+  /** Files a worktree changes against `base`: committed, staged, unstaged and untracked (not ignored). */
+  changedFiles(worktree: string, base: string): Promise<string[]>;
+  /** Back to HEAD exactly: tracked changes reverted, untracked (not ignored) files removed. Only for what Orch's own commands left. */
+  restoreWorktree(worktree: string): Promise<void>;
   /** `git diff --find-renames base head`, for review routing. */
   diff(base: string, head: string): Promise<string>;
   saveRef(ref: string, sha: string): Promise<void>;
@@ -77,6 +93,7 @@ export interface ForgePort {
   fetchTarget(target: string): Promise<string | undefined>;
   push(branch: string): Promise<{ ok: true; sha: string } | { ok: false; detail: string }>;
   ensurePr(o: { head: string; base: string; title: string; body: string }): Promise<{ number: number; url: string; state: 'open' | 'merged' }>;
+  updatePrBody(number: number, body: string): Promise<void>;
   pr(number: number): Promise<{ state: 'open' | 'closed' | 'merged'; mergeable: boolean | null; headSha: string; mergeCommitSha?: string }>;
   checks(sha: string): Promise<{ state: 'pending' | 'success' | 'failure' | 'none'; failing: Array<{ name: string; summary?: string; url?: string }> }>;
   addLabels(number: number, labels: string[]): Promise<void>;

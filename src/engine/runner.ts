@@ -1,17 +1,26 @@
 import { createRunLogs } from './runlog.js';
-import type { AgentEvent, AgentHandle, AgentRunRequest } from '../agents/index.js';
+import { unparsedNote, type AgentEvent, type AgentHandle, type AgentRunRequest } from '../agents/index.js';
 import { judgeTurn, trimEvent, type Verdict } from './judge.js';
 import type { Config } from '../config/index.js';
-import type { EventType, RunState } from '../api/index.js';
+import type { EventType, RunState, Signal, Verification } from '../api/index.js';
 import { isDiskFull, type RunRow, type Store, type TaskRow } from '../store/index.js';
 import type { ModuleInfo } from '../plans/index.js';
 import { buildPrompt, type TemplateDirs } from './prompt.js';
 import { savedRefFor, STOPPED_NOTE } from './names.js';
+import { saveRunHead } from './saved.js';
 import type { Writeback } from './writeback.js';
-import { RUN_ENV_KEY, type BackendFor, type ForgePort, type ProcessPort, type RepoPort } from './ports.js';
+import { RUN_ENV_KEY, type BackendFor, type ForgePort, type ProcessPort, type RepoPort, type ResolvedAgent } from './ports.js';
+import { createReviewer } from './reviewer.js';
 import { createForgeSteps } from './forge-steps.js';
 import { createMergeSteps } from './merge-steps.js';
+import { createRebaseSteps } from './rebase-step.js';
 import type { Mutex } from './mutex.js';
+import { createTurnMeter, type TurnMeter } from './meter.js';
+import { maintenanceCommitMessage } from './maintenance.js';
+
+/** Token counts of a run before the current agent turn. */
+type Before = { i: number; o: number; cr: number; cw: number; c: number };
+const METER_INTERVAL_MS = 1000;
 
 export interface RunnerDeps {
   store: Store;
@@ -21,6 +30,8 @@ export interface RunnerDeps {
   writeback: Writeback;
   targetMutex: Mutex;
   logsDir: string;
+  /** The daemon's own log, for a run log that cannot be written. */
+  daemonLog?: (msg: string) => void;
   plansDir: string;
   readme: boolean;
   epicMarker: boolean;
@@ -29,6 +40,10 @@ export interface RunnerDeps {
   modules: () => ModuleInfo[];
   templateDirs: TemplateDirs;
   review: Config['review'];
+  /** Runs the project's build/test/lint commands in a worktree; undefined or [] when none are configured. */
+  verify?: (worktree: string, signal?: AbortSignal) => Promise<Verification[]>;
+  /** The read-only reviewer agent ([review] reviewer_agent), when one is configured. */
+  reviewerAgent?: () => ResolvedAgent;
   /** GitHub and friends; undefined in local mode. */
   forge?: ForgePort;
   forgeCfg: Config['forge'];
@@ -43,11 +58,14 @@ export interface RunnerDeps {
   emit: (type: EventType, taskId: string | null, runId: string | null, data: Record<string, unknown>, persist?: boolean) => void;
   /** Called when a run reaches a terminal state or merged: the scheduler looks for new work. */
   onSettled: () => void;
+  /** The answer prompt for a question of this turn answered after the agent stopped waiting in its tool call. */
+  undeliveredAnswer?: (signals: Signal[]) => string | undefined;
 }
 
 type StepResult = 'continue' | 'wait' | 'stop';
 
 export function commitMessage(template: string, task: TaskRow): string {
+  if (task.source === 'maintenance') return maintenanceCommitMessage(task);
   const epic = String(task.epic).padStart(2, '0');
   return template.replaceAll('{module}', task.module).replaceAll('{epic}', epic).replaceAll('{title}', task.title).replaceAll('{id}', task.id);
 }
@@ -58,6 +76,7 @@ export function commitMessage(template: string, task: TaskRow): string {
  */
 export function createRunner(d: RunnerDeps) {
   const driving = new Map<string, Promise<void>>();
+  const lastMetered = new Map<string, number>();
   const handles = new Map<string, { handle: AgentHandle; abort: AbortController; stopping?: 'stop' | 'shutdown' | 'stuck' | 'pause' }>();
 
   const setState = (run: RunRow, state: RunState, fields: Partial<RunRow> = {}): RunRow => {
@@ -66,9 +85,21 @@ export function createRunner(d: RunnerDeps) {
     return next;
   };
 
-  const runLogs = createRunLogs(d.logsDir);
+  const runLogs = createRunLogs(d.logsDir, (runId, e) => d.daemonLog?.(`run log of ${runId} failed: ${e.message}`));
   const log = runLogs.write;
   const closeLog = runLogs.close;
+
+  const rebaseSteps = createRebaseSteps({
+    store: d.store,
+    repo: d.repo,
+    maxAttempts: d.forgeCfg.max_fix_attempts,
+    log: (runId, line) => log(runId, 'orch', line),
+    flag: async (run) => {
+      if (d.forge && run.prNumber) await d.forge.addLabels(run.prNumber, [d.forgeCfg.label]);
+    },
+  });
+  /** The name a run's target goes by where its branch is rebased: the remote-tracking branch with a forge. */
+  const targetName = (run: RunRow): string => (d.forge ? `${d.forgeCfg.remote}/${run.targetBranch}` : run.targetBranch);
 
   const forgeSteps = d.forge
     ? createForgeSteps({
@@ -82,6 +113,7 @@ export function createRunner(d: RunnerDeps) {
         modules: d.modules,
         title: (t) => commitMessage(d.commitTemplate, t),
         log: (runId, line) => log(runId, 'orch', line),
+        rebaseSteps,
       })
     : undefined;
 
@@ -125,6 +157,8 @@ export function createRunner(d: RunnerDeps) {
     try {
       prompt =
         run.nextPrompt ??
+        // A maintenance task's body is its prompt, rendered when `orch maintain` asked for it.
+        (t.source === 'maintenance' && !run.sessionId ? t.body : undefined) ??
         buildPrompt({ task: t, moduleOverview: overview, completedDeps: deps, targetBranch: run.targetBranch }, d.templateDirs, run.sessionId ? 'resume' : 'coder');
     } catch (e) {
       return fail(run, (e as Error).message);
@@ -134,6 +168,8 @@ export function createRunner(d: RunnerDeps) {
     const turnStarted = new Date().toISOString();
     const before = { i: run.inputTokens, o: run.outputTokens, cr: run.cacheReadTokens, cw: run.cacheWriteTokens, c: run.costUsd };
     const events: AgentEvent[] = [];
+    const meter = createTurnMeter();
+    const seen = { unparsed: 0, result: false, version: undefined as string | undefined };
     const remoteRefs = await d.repo.snapshotRemoteRefs();
     const handle = backend.start({
       runId: run.id,
@@ -145,9 +181,10 @@ export function createRunner(d: RunnerDeps) {
       env: { ...agent.env, [RUN_ENV_KEY]: run.id },
       mcp: d.mcpFor?.(run),
       signal: abort.signal,
-      onLine: (stream, line) => {
+      onLine: (stream, line, raw) => {
         d.onActivity(run.id);
-        log(run.id, stream === 'stdout' ? 'out' : 'err', line);
+        // Backpressure: a promise while the run log is over its high-water mark pauses reading the agent's pipe.
+        return log(run.id, stream === 'stdout' ? 'out' : 'err', line, raw);
       },
       onEvent: (e) => {
         try {
@@ -162,9 +199,15 @@ export function createRunner(d: RunnerDeps) {
     function onEvent(e: AgentEvent): void {
       // PERF: judging needs the commands and paths of tool calls, not megabytes of text or file content:
       // keep a bounded window of trimmed events (50 flooding agents pushed the daemon over 450 MB otherwise).
-      if (e.type !== 'text' && e.type !== 'unparsed') events.push(trimEvent(e));
+      // Followers of /api/events get the same trimmed events; the run log has everything.
+      const judged = e.type !== 'text' && e.type !== 'unparsed';
+      const kept = judged ? trimEvent(e) : e;
+      if (judged) events.push(kept);
       if (events.length > 2000) events.splice(0, 500);
-      onAgentEvent(run.id, run.taskId, e, before);
+      if (e.type === 'unparsed') seen.unparsed++;
+      else if (e.type === 'result') seen.result = true;
+      else if (e.type === 'session' && e.version) seen.version = e.version;
+      onAgentEvent(run.id, run.taskId, kept, before, meter);
     }
     handles.set(run.id, { handle, abort });
     log(run.id, 'orch', `${backend.id} started, pid ${handle.pid}${run.sessionId ? `, resuming session ${run.sessionId}` : ''}`);
@@ -179,6 +222,7 @@ export function createRunner(d: RunnerDeps) {
     const outcome = await handle.result.finally(() => clearTimeout(timer));
     const entry = handles.get(run.id);
     handles.delete(run.id);
+    lastMetered.delete(run.id);
     d.onActivity(run.id, true);
     run = d.store.runs.update(run.id, {
       pid: null,
@@ -201,7 +245,8 @@ export function createRunner(d: RunnerDeps) {
     if (entry?.stopping === 'pause') {
       // Graceful pause (S3): partial work committed to the run's branch, worktree and session kept for resume.
       const t = task(run);
-      const c = await d.repo.commitAll(run.worktree, `wip(${t.module}): paused E${String(t.epic).padStart(2, '0')} - ${t.title}`);
+      // In the middle of resolving a rebase the worktree holds conflict markers: keep it as it is, never commit them.
+      const c = (await d.repo.rebasing(run.worktree)) ? { committed: false, sha: '' } : await d.repo.commitAll(run.worktree, `wip(${t.module}): paused E${String(t.epic).padStart(2, '0')} - ${t.title}`);
       if (c.committed) log(run.id, 'orch', `partial work committed as ${c.sha.slice(0, 10)}`);
       return park(run, `paused — orch resume ${run.taskId} continues the same session`);
     }
@@ -211,10 +256,18 @@ export function createRunner(d: RunnerDeps) {
     if (outcome.canceled && abort.signal.reason instanceof Error && abort.signal.reason.message === 'timeout') {
       return fail(run, `agent timed out after ${Math.round(d.agentTimeoutMs / 60000)} min (agent.timeout_minutes)`);
     }
+    const turnSignals = d.store.signals.forRun(run.id).filter((sig) => sig.createdAt >= turnStarted);
+    const late = outcome.ok ? d.undeliveredAnswer?.(turnSignals) : undefined;
+    if (late) {
+      // Answered in the gap between the agent giving up waiting and its turn ending: resume with the answer.
+      log(run.id, 'orch', 'a question of this turn was answered after the agent stopped waiting; resuming with the answer');
+      setState(run, 'spawning', { nextPrompt: late });
+      return 'continue';
+    }
     const verdict = judgeTurn({
       outcome,
       events,
-      signals: d.store.signals.forRun(run.id).filter((sig) => sig.createdAt >= turnStarted),
+      signals: turnSignals,
       retries: run.retries,
       maxRetries: d.maxRetries,
       maxTestFailures: d.maxTestFailures,
@@ -239,8 +292,14 @@ export function createRunner(d: RunnerDeps) {
       }
       case 'wait':
         return park(run, verdict.reason);
-      case 'fail':
-        return fail(run, verdict.error);
+      case 'fail': {
+        // An agent that failed on a conflicting rebase (not one that broke the rules) hands the conflict to a human.
+        if (!verdict.error.startsWith('safety rules broken') && (await d.repo.rebasing(run.worktree))) return rebaseGaveUp(run, verdict.error);
+        if (seen.unparsed === 0 || seen.result) return fail(run, verdict.error);
+        // Output Orch did not understand and no result: name the CLI's version and the versions supported.
+        const version = seen.version ?? (await backend.check().then((c) => (c.ok ? c.version : undefined), () => undefined));
+        return fail(run, `${verdict.error}\n${unparsedNote(agent.backendId, version, seen.unparsed)}`);
+      }
       default: {
         const never: never = verdict;
         throw new Error(`unknown verdict ${JSON.stringify(never)}`);
@@ -278,40 +337,42 @@ export function createRunner(d: RunnerDeps) {
     return true;
   }
 
-  function onAgentEvent(runId: string, taskId: string, e: AgentEvent, before: { i: number; o: number; cr: number; cw: number; c: number }): void {
+  function onAgentEvent(runId: string, taskId: string, e: AgentEvent, before: Before, meter: TurnMeter): void {
     if (e.type === 'session') {
       const run = d.store.runs.get(runId);
       if (run && run.sessionId !== e.sessionId) d.store.runs.update(runId, { sessionId: e.sessionId });
-    } else if (e.type === 'result' && e.usage) {
-      d.store.runs.update(runId, {
-        inputTokens: before.i + e.usage.inputTokens,
-        outputTokens: before.o + e.usage.outputTokens,
-        cacheReadTokens: before.cr + e.usage.cacheReadTokens,
-        cacheWriteTokens: before.cw + e.usage.cacheWriteTokens,
-        costUsd: before.c + (e.costUsd ?? 0),
-      });
+    } else if (meter.see(e)) {
+      // Live metering (A6): written at most once a second while the agent works, always for the final count.
+      const now = Date.now();
+      const { usage, costUsd, final } = meter.total;
+      if (final || now - (lastMetered.get(runId) ?? 0) >= METER_INTERVAL_MS) {
+        lastMetered.set(runId, now);
+        d.store.runs.update(runId, {
+          inputTokens: before.i + usage.inputTokens,
+          outputTokens: before.o + usage.outputTokens,
+          cacheReadTokens: before.cr + usage.cacheReadTokens,
+          cacheWriteTokens: before.cw + usage.cacheWriteTokens,
+          costUsd: before.c + costUsd,
+        });
+        if (!final) d.emit('run.usage', taskId, runId, { ...usage, costUsd, live: true }, false);
+      }
     }
     if (e.type !== 'unparsed') d.emit('run.output', taskId, runId, { event: e }, false);
   }
 
-  async function commit(run: RunRow): Promise<StepResult> {
-    const t = task(run);
-    const markers = await d.repo.conflictMarkers(run.worktree);
-    if (markers.length > 0) return park(run, `conflict markers left in ${markers.join(', ')}; resolve them in ${run.worktree}, then orch resume ${t.id}`);
-    const res = await d.repo.commitAll(run.worktree, commitMessage(d.commitTemplate, t));
-    if (res.sha === run.baseSha) return fail(run, 'the agent finished without changing any file; nothing to merge');
-    log(run.id, 'orch', res.committed ? `committed ${res.sha.slice(0, 10)}` : `agent already committed; head ${res.sha.slice(0, 10)}`);
-    setState(run, 'committed', { commitSha: res.sha });
-    return 'continue';
-  }
-
-  const { review, merge } = createMergeSteps({ d, log, setState, park, fail: (run: RunRow, error: string) => fail(run, error), task, forgeSteps });
+  const shuttingDown = new AbortController();
+  const reviewer = d.reviewerAgent
+    ? createReviewer({ agent: d.reviewerAgent, timeoutMs: d.agentTimeoutMs, log: (runId, line) => log(runId, 'orch', line), signal: shuttingDown.signal })
+    : undefined;
+  const { commit, review, merge, rebaseGaveUp } = createMergeSteps({
+    d, log, setState, park, fail: (run: RunRow, error: string) => fail(run, error), task, forgeSteps, rebaseSteps, targetName, reviewer, shutdown: shuttingDown.signal,
+  });
 
   /** Keeps every commit reachable (saved ref), then removes the worktree and the merged branch. */
   async function cleanup(run: RunRow): Promise<StepResult> {
     if (d.forge && run.prNumber) await d.forge.deleteBranch(run.branch).catch((e: unknown) => log(run.id, 'orch', `remote branch kept: ${String(e)}`));
     const head = (await d.repo.revParse(`refs/heads/${run.branch}`)) ?? run.commitSha;
-    if (head) await d.repo.saveRef(savedRefFor(run.id), head);
+    if (head) await saveRunHead(d.repo, run.id, head);
     const removed = await d.repo.removeWorktree(run.worktree);
     if (!removed.ok) log(run.id, 'orch', `worktree kept: ${removed.reason}`);
     else await d.repo.deleteBranch(run.branch);
@@ -325,8 +386,10 @@ export function createRunner(d: RunnerDeps) {
   async function saveWork(run: RunRow, label: string): Promise<string | null> {
     if (!(await d.repo.worktreeExists(run.worktree))) return run.savedRef;
     const t = task(run);
+    // A rebase left half-resolved: back to the branch as it was (its head is saved), never commit conflict markers.
+    if (await d.repo.rebasing(run.worktree)) await d.repo.abortRebase(run.worktree);
     const res = await d.repo.commitAll(run.worktree, `wip(${t.module}): ${label} E${String(t.epic).padStart(2, '0')} - ${t.title}`);
-    await d.repo.saveRef(savedRefFor(run.id), res.sha);
+    await saveRunHead(d.repo, run.id, res.sha);
     const removed = await d.repo.removeWorktree(run.worktree);
     if (!removed.ok) log(run.id, 'orch', `worktree kept: ${removed.reason}`);
     return savedRefFor(run.id);
@@ -458,6 +521,8 @@ export function createRunner(d: RunnerDeps) {
     wake,
     approve,
     hasAgent: (runId: string) => handles.has(runId),
+    /** A line of Orch's own in the run's log. */
+    note: (runId: string, msg: string) => log(runId, 'orch', msg),
     /** Ends a run's agent: 'stop' parks the run as stopped; 'shutdown' leaves it to resume on the next start. */
     async cancel(runId: string, why: 'stop' | 'shutdown' | 'stuck' | 'pause'): Promise<boolean> {
       const h = handles.get(runId);
@@ -471,6 +536,7 @@ export function createRunner(d: RunnerDeps) {
       await finishStopped(run);
     },
     async settleAll(): Promise<void> {
+      shuttingDown.abort();
       await Promise.allSettled([...driving.values()]);
       runLogs.closeAll();
     },

@@ -1,6 +1,6 @@
 import { dispatchOrder } from '../graph/index.js';
 import { StartRequest, type Batch, type EventType, type StartResponse } from '../api/index.js';
-import type { Store, TaskRow } from '../store/index.js';
+import type { RunRow, Store, TaskRow } from '../store/index.js';
 import type { Runner } from './runner.js';
 import type { RepoPort } from './ports.js';
 import { branchFor, newBatchId, newRunId, STOPPED_NOTE, worktreeFor } from './names.js';
@@ -47,6 +47,31 @@ export function createScheduler(d: SchedulerDeps) {
   let paused = false;
   /** Tasks held back by their agent, with why; they stay not_started and start once the agent is fixed. */
   const blocked = new Map<string, string>();
+  /** G4: tasks held back because a live run's worktree already changes files they declare; the holder's task id. */
+  const held = new Map<string, { reason: string; by: string }>();
+
+  function hold(t: TaskRow, reason: string, by: string): void {
+    if (held.get(t.id)?.reason !== reason) d.emit('task.status', t.id, null, { status: t.status, held: reason, by });
+    held.set(t.id, { reason, by });
+  }
+
+  /**
+   * The first live run whose worktree changes a file `globs` can name (G4 on running diffs, not only on declared
+   * touches). Each worktree's changes are read once per scheduling pass.
+   */
+  async function runningOverlap(globs: string[], active: RunRow[], cache: Map<string, Promise<string[]>>): Promise<{ run: RunRow; files: string[] } | undefined> {
+    for (const r of active) {
+      if (!r.baseSha) continue;
+      let files = cache.get(r.id);
+      if (!files) {
+        files = d.repo.changedFiles(r.worktree, r.baseSha).catch(() => []);
+        cache.set(r.id, files);
+      }
+      const hits = (await files).filter((f) => globsOverlap(globs, [f]));
+      if (hits.length > 0) return { run: r, files: hits };
+    }
+    return undefined;
+  }
 
   async function launch(task: TaskRow, batch: Batch): Promise<string> {
     const id = newRunId();
@@ -103,6 +128,8 @@ export function createScheduler(d: SchedulerDeps) {
     const busy = new Set(active.map((r) => r.taskId));
     const ready = tasks.filter((t) => isReady(t, byId) && !busy.has(t.id));
     const ordered = dispatchOrder(ready, tasks, (id: string) => graphStatus(byId.get(id)?.status));
+    const changed = new Map<string, Promise<string[]>>();
+    for (const id of held.keys()) if (!ready.some((t) => t.id === id)) held.delete(id);
     for (const batch of batches) {
       let left = batch.maxTasks === null ? Infinity : batch.maxTasks - batch.started;
       for (const t of ordered) {
@@ -110,11 +137,23 @@ export function createScheduler(d: SchedulerDeps) {
         if (busy.has(t.id) || !inScope(batch, t) || heldByStop(t)) continue;
         // G4: tasks that declare overlapping files never run at the same time.
         const mine = [...t.touches, ...t.conflictsWith];
-        const clash = mine.length > 0 && [...busy].some((id) => {
+        const clash = mine.length === 0 ? undefined : [...busy].find((id) => {
           const other = byId.get(id);
           return other !== undefined && globsOverlap(mine, [...other.touches, ...other.conflictsWith]);
         });
-        if (clash) continue;
+        if (clash) {
+          hold(t, `held: its declared touches overlap those of ${clash}, which is running; starts when that run merges or ends`, clash);
+          continue;
+        }
+        if (mine.length > 0) {
+          const hit = await runningOverlap(mine, active, changed);
+          if (hit) {
+            const shown = hit.files.slice(0, 3).join(', ') + (hit.files.length > 3 ? ` and ${hit.files.length - 3} more` : '');
+            hold(t, `held: ${hit.run.taskId} (run ${hit.run.id}) is changing ${shown}, which this task declares it touches; starts when that run merges or ends`, hit.run.taskId);
+            continue;
+          }
+        }
+        held.delete(t.id);
         const problem = await d.agentProblem(t);
         if (problem) {
           if (blocked.get(t.id) !== problem) d.emit('task.status', t.id, null, { status: t.status, blocked: problem });
@@ -154,7 +193,12 @@ export function createScheduler(d: SchedulerDeps) {
 
   return {
     tick: () => tickMutex.run(fill),
-    blocked: (): Array<{ taskId: string; reason: string }> => [...blocked].map(([taskId, reason]) => ({ taskId, reason })),
+    blocked: (): Array<{ taskId: string; reason: string }> => [
+      ...[...blocked].map(([taskId, reason]) => ({ taskId, reason })),
+      ...[...held].map(([taskId, h]) => ({ taskId, reason: h.reason })),
+    ],
+    /** The task whose live run holds `taskId` back (G4), if any. */
+    heldBy: (taskId: string): string | undefined => held.get(taskId)?.by,
     setPaused(value: boolean): void {
       paused = value;
     },
@@ -201,7 +245,7 @@ export function createScheduler(d: SchedulerDeps) {
       for (const t of tasks) if (heldByStop(t) && inScope(batch, t)) d.store.tasks.setStatus(t.id, 'not_started', 'start requested');
       d.emit('batch.started', null, null, { batchId: batch.id, scope: batch.scope, maxTasks: batch.maxTasks });
       const started = (await tickMutex.run(fill)).filter((s) => s.batchId === batch.id);
-      for (const [taskId, reason] of blocked) {
+      for (const [taskId, reason] of [...blocked, ...[...held].map(([id, h]) => [id, h.reason] as const)]) {
         const t = byId.get(taskId);
         if (t && inScope(batch, t) && !skipped.some((s) => s.taskId === taskId)) skipped.push({ taskId, reason });
       }

@@ -62,6 +62,7 @@ export function toRunView(r: RunRow): Run {
       cacheWriteTokens: r.cacheWriteTokens,
       costUsd: r.costUsd,
     },
+    verification: r.verification ? (JSON.parse(r.verification) as Run['verification']) : null,
     startedAt: r.startedAt,
     endedAt: r.endedAt,
     durationMs: start === null ? null : (end ?? Date.now()) - start,

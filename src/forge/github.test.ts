@@ -79,6 +79,8 @@ describe('pull requests', () => {
     await fx.forge.addLabels(pr.number, ['needs-human-review', 'orch']);
     await fx.forge.addLabels(pr.number, ['orch']);
     await fx.forge.comment(pr.number, 'Routed to a human: touches auth.');
+    await fx.forge.updatePullRequestBody(pr.number, 'b, with test results');
+    expect(fx.server.repo(OWNER, REPO).pulls[0]?.body).toBe('b, with test results');
     expect(await fx.forge.getPullRequest(pr.number)).toMatchObject({
       state: 'open',
       mergeable: true,

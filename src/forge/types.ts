@@ -6,6 +6,8 @@ export interface Forge {
   /** Finds the open (or already merged) pull request for `head`, creating one only when there is none. */
   findOrCreatePullRequest(input: PullRequestInput): Promise<PullRequestRef>;
   getPullRequest(number: number): Promise<PullRequestInfo>;
+  /** Replaces the body of a pull request (new test results after a fix, a rebase). */
+  updatePullRequestBody(number: number, body: string): Promise<void>;
   /** Check runs and commit statuses of `sha`, combined. */
   checksFor(sha: string): Promise<ChecksSummary>;
   addLabels(number: number, labels: readonly string[]): Promise<void>;

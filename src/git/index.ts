@@ -30,6 +30,7 @@ export { saveWorktree, snapshotTree } from './tree.js';
 export { orphanRefFor, reapOrphanWorktrees, type ReapedWorktree } from './orphans.js';
 export { commitAll, withTrailers, type CommitAllOptions } from './commit.js';
 export { commitFilesOnto, parseMergeTreeZ, squashMerge, type CommitFilesOntoOptions, type SquashMergeOptions } from './merge.js';
+export { abortRebase, conflictBlocks, continueRebase, rebasingBranch, startRebase, type ConflictHunk, type RebaseOptions, type RebaseResult } from './rebase.js';
 export { advanceBranch, type AdvanceBranchOptions } from './advance.js';
 export {
   GitError,

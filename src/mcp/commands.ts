@@ -15,6 +15,8 @@ export interface CommandRun {
   ok: boolean;
   /** The text the agent sees. */
   text: string;
+  /** Structured, for records (PR bodies, `orch show`); absent when the command could not be started. */
+  result?: { command: string; exitCode: number | null; timedOut: boolean; durationMs: number; outputTail: string };
 }
 
 export interface RunCommandOptions {
@@ -89,5 +91,6 @@ export const runProjectCommand = async (opts: RunCommandOptions): Promise<Comman
     kind: opts.kind,
     ok: result.exitCode === 0 && !result.timedOut && !result.canceled,
     text: `${head}\nexit code: ${result.exitCode ?? 'none'}\n${truncated}${output || '(no output)'}`,
+    result: { command: result.command, exitCode: result.exitCode, timedOut: result.timedOut, durationMs: result.durationMs, outputTail: output },
   };
 };

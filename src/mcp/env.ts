@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import type { ProjectCommands } from './commands.js';
 
@@ -73,4 +74,23 @@ export const readMcpServerEnv = (
       ...(wait ? { answerWaitMs: Number(wait) } : {}),
     },
   };
+};
+
+export const ENV_FILE_FLAG = '--env-file';
+
+/** `--env-file <file>` in the server's argv: the variables in that JSON file (string values); none without the flag. */
+export const readEnvFileArg = (argv: readonly string[]): { ok: true; value: Record<string, string> } | { ok: false; error: string } => {
+  const i = argv.indexOf(ENV_FILE_FLAG);
+  if (i === -1) return { ok: true, value: {} };
+  const file = argv[i + 1];
+  if (!file) return { ok: false, error: `${ENV_FILE_FLAG} needs a file path after it` };
+  let json: unknown;
+  try {
+    json = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (e) {
+    return { ok: false, error: `${ENV_FILE_FLAG} ${file}: cannot read it as JSON (${(e as Error).message}); the daemon writes it when it starts the agent` };
+  }
+  const parsed = z.record(z.string(), z.string()).safeParse(json);
+  if (!parsed.success) return { ok: false, error: `${ENV_FILE_FLAG} ${file}: expected an object of string values, received ${JSON.stringify(json).slice(0, 200)}` };
+  return { ok: true, value: parsed.data };
 };

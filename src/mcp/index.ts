@@ -1,11 +1,12 @@
 /**
  * The MCP server Orch gives every agent run (A7, U6): `orch_done`, `orch_stuck` and `orch_ask` signal the daemon
  * through `/api/runs/:id/signals`; `run_build`, `run_test` and `run_lint` run the configured argv in the worktree.
- * The daemon spawns the agent with `--mcp-config claudeMcpConfig(...)` and the `mcpServerEnv(...)` variables.
+ * Each backend hands it to its CLI in that CLI's own format (src/agents/mcp.ts and the backends); the
+ * `mcpServerEnv(...)` variables reach it in its environment (Claude) or in a 0600 `--env-file` (the others).
  */
 export { createAgentMcpServer, DEFAULT_ANSWER_WAIT_MS, MCP_SERVER_NAME, type AgentMcpServerOptions } from './server.js';
 export { claudeMcpConfig, MCP_TOOL_TIMEOUT_MS, ORCH_MCP_TOOLS, type ClaudeMcpConfigOptions } from './config.js';
-export { MCP_ENV_NAMES, mcpServerEnv, readMcpServerEnv, type McpServerEnv } from './env.js';
+export { ENV_FILE_FLAG, MCP_ENV_NAMES, mcpServerEnv, readEnvFileArg, readMcpServerEnv, type McpServerEnv } from './env.js';
 export {
   COMMAND_KINDS, COMMAND_OUTPUT_CHARS, COMMAND_TIMEOUT_MS, runProjectCommand,
   type CommandKind, type CommandRun, type ProjectCommands, type RunCommandOptions,

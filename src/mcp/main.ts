@@ -1,13 +1,20 @@
 /**
  * The stdio entry point of the agent MCP server: the agent CLI spawns `node dist/src/mcp/main.js` per run
- * (see `claudeMcpConfig`). stdout is the protocol; diagnostics go to stderr only.
+ * (see `claudeMcpConfig`), optionally with `--env-file <file>`: a JSON object of variables (the daemon token
+ * among them) that win over the inherited environment, so CLIs that can only pass a command line do not carry
+ * the token in argv. stdout is the protocol; diagnostics go to stderr only.
  */
 import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
-import { readMcpServerEnv } from './env.js';
+import { readEnvFileArg, readMcpServerEnv } from './env.js';
 import { createAgentMcpServer } from './server.js';
 
 const main = async (): Promise<void> => {
-  const env = readMcpServerEnv(process.env, process.cwd());
+  const fromFile = readEnvFileArg(process.argv.slice(2));
+  if (!fromFile.ok) {
+    process.stderr.write(`orch mcp: ${fromFile.error}\n`);
+    process.exit(2);
+  }
+  const env = readMcpServerEnv({ ...process.env, ...fromFile.value }, process.cwd());
   if (!env.ok) {
     process.stderr.write(`orch mcp: ${env.error}\n`);
     process.exit(2);

@@ -31,6 +31,31 @@ ${workRules}
   resume: `Your previous session on {{task_id}} ({{title}}) was interrupted. Continue where you left off, in this same
 directory. When the task is done, reply with a short summary.
 `,
+  'planner-answer': `A coding agent working on {{task_id}} ({{title}}) asks the orchestrator a question it could not answer
+from the code or its task:
+
+> {{question}}
+
+You are the planner: answer from the plan below. Reply with the answer only, short and decisive, the way a tech
+lead who wrote this plan would. If the plan does not settle it and a person must decide, reply with one line
+that starts with ESCALATE: and says why. Do not edit any file.
+
+## The task ({{epic_file}})
+
+{{epic_content}}
+
+## Module context ({{module}})
+
+{{module_context}}
+
+## Dependencies already merged into {{target_branch}}
+
+{{completed_dependencies}}
+
+## The rest of the plan
+
+{{plan_outline}}
+`,
   answer: `The answer to your question about {{task_id}}:
 
 {{answer}}

@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { makeTempRepo, type TempRepo } from '../git/testing.js';
+import { startRebase } from '../git/index.js';
 import { checkWorktreeHistory, snapshotRemoteRefs } from './history.js';
 
 let repo: TempRepo;
@@ -29,6 +30,17 @@ describe('checkWorktreeHistory', () => {
     await repo.commit('feat: two', { 'b.txt': 'b\n' }, worktree);
     expect(await checkWorktreeHistory(repo.git, { ...opts, remoteRefs })).toEqual([]);
     expect(await checkWorktreeHistory(repo.git, { ...opts, branch: 'refs/heads/feat/a-E01', remoteRefs })).toEqual([]);
+  });
+
+  it("accepts Orch's own rebase in progress (HEAD detached on the new base) and judges the rebased HEAD", async () => {
+    const { worktree, opts } = await setup();
+    await repo.commit('feat: mine', { 's.txt': 'mine\n' }, worktree);
+    const main = await repo.commit('theirs', { 's.txt': 'theirs\n' });
+    expect((await startRebase(repo.git, worktree, main)).ok).toBe(false);
+    expect(await checkWorktreeHistory(repo.git, { ...opts, baseSha: main })).toEqual([]);
+    // Off the base it was rebased onto: still caught.
+    const other = await repo.commit('unrelated', { 'u.txt': 'u\n' });
+    expect((await checkWorktreeHistory(repo.git, { ...opts, baseSha: other })).map((v) => v.rule)).toEqual(['rewrite-history']);
   });
 
   it('flags a push from the worktree: a new remote-tracking ref', async () => {

@@ -1,4 +1,4 @@
-import { isAncestor, revParse, type GitRunner } from '../git/index.js';
+import { isAncestor, rebasingBranch, revParse, type GitRunner } from '../git/index.js';
 import type { Violation } from './safety.js';
 
 /** Remote-tracking refs (`refs/remotes/...`) and the commit each points at. */
@@ -40,7 +40,10 @@ export async function checkWorktreeHistory(git: GitRunner, options: CheckHistory
   const short = options.branch.replace(/^refs\/heads\//, '');
   const violations: Violation[] = [];
 
-  const tip = await revParse(git, root, `refs/heads/${short}`);
+  // Orch's own rebase of this branch (conflicts handed to the agent) detaches HEAD on top of the new base; the branch
+  // ref still names the old head until the rebase finishes. Judge the rebased HEAD then, and do not call it a wrong branch.
+  const rebasing = (await rebasingBranch(git, worktree)) === `refs/heads/${short}`;
+  const tip = rebasing ? await revParse(git, worktree, 'HEAD') : await revParse(git, root, `refs/heads/${short}`);
   if (tip === undefined) {
     violations.push({ rule: 'branch-missing', detail: `branch ${short} no longer exists (it was created from ${baseSha})` });
   } else if (!(await isAncestor(git, root, baseSha, tip))) {
@@ -49,7 +52,7 @@ export async function checkWorktreeHistory(git: GitRunner, options: CheckHistory
 
   const head = await git.run(['symbolic-ref', '--quiet', 'HEAD'], { cwd: worktree });
   const headRef = head.exitCode === 0 ? head.stdout.trim() : undefined;
-  if (headRef !== `refs/heads/${short}`) {
+  if (!rebasing && headRef !== `refs/heads/${short}`) {
     const where = headRef ?? `detached at ${(await git.run(['rev-parse', 'HEAD'], { cwd: worktree })).stdout.trim() || 'an unknown commit'}`;
     violations.push({ rule: 'wrong-branch', detail: `HEAD of ${worktree} is ${where}, expected refs/heads/${short}` });
   }

@@ -7,7 +7,7 @@ import { createSignalStore } from './signals.js';
 
 export type { Db } from './db.js';
 export { isDiskFull } from './errors.js';
-export type { TaskRow, TaskStore } from './tasks.js';
+export type { MaintenanceTask, TaskRow, TaskSource, TaskStore } from './tasks.js';
 export type { RunRow, RunStore, NewRun } from './runs.js';
 export type { EventStore } from './events.js';
 export type { BatchStore } from './batches.js';

@@ -119,4 +119,16 @@ ALTER TABLE runs ADD COLUMN pr_url TEXT;
 ALTER TABLE runs ADD COLUMN fix_attempts INTEGER NOT NULL DEFAULT 0;
 `,
   },
+  {
+    version: 5,
+    sql: `
+ALTER TABLE tasks ADD COLUMN source TEXT NOT NULL DEFAULT 'plan';
+`,
+  },
+  {
+    version: 6,
+    sql: `
+ALTER TABLE runs ADD COLUMN verification TEXT;
+`,
+  },
 ];

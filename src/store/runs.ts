@@ -42,6 +42,8 @@ export interface RunRow {
   prUrl: string | null;
   /** Times failing checks went back to the agent. */
   fixAttempts: number;
+  /** The project's build/test/lint results on the change (JSON of api Verification[]). */
+  verification: string | null;
 }
 
 const columns: Record<keyof RunRow, string> = {
@@ -80,6 +82,7 @@ const columns: Record<keyof RunRow, string> = {
   prNumber: 'pr_number',
   prUrl: 'pr_url',
   fixAttempts: 'fix_attempts',
+  verification: 'verification',
 };
 
 const selectList = Object.entries(columns)

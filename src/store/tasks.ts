@@ -21,6 +21,20 @@ export interface TaskRow {
   status: TaskStatus;
   statusNote: string | null;
   removedAt: string | null;
+  /** `plan` for epics from the plan; `maintenance` for work started by `orch maintain` (never removed by a sync). */
+  source: TaskSource;
+}
+
+export type TaskSource = 'plan' | 'maintenance';
+
+/** A task not from the plan, written by `orch maintain`. */
+export interface MaintenanceTask {
+  id: string;
+  title: string;
+  description: string;
+  body: string;
+  module: string;
+  touches: string[];
 }
 
 interface RawTask {
@@ -42,6 +56,7 @@ interface RawTask {
   status: string;
   status_note: string | null;
   removed_at: string | null;
+  source: string;
 }
 
 const toRow = (r: RawTask): TaskRow => ({
@@ -63,6 +78,7 @@ const toRow = (r: RawTask): TaskRow => ({
   status: r.status as TaskStatus,
   statusNote: r.status_note,
   removedAt: r.removed_at,
+  source: r.source === 'maintenance' ? 'maintenance' : 'plan',
 });
 
 export interface UpsertOutcome {
@@ -83,6 +99,13 @@ export function createTaskStore(db: Db) {
       status=@status, updated_at=@now WHERE id=@id`);
   const markRemoved = db.prepare('UPDATE tasks SET removed_at = ?, updated_at = ? WHERE id = ? AND removed_at IS NULL');
   const setStatus = db.prepare('UPDATE tasks SET status = ?, status_note = ?, updated_at = ? WHERE id = ?');
+  const upsertMaintenance = db.prepare(`INSERT INTO tasks (id, module, epic, title, description, file, body, priority, depends_on,
+      needs_review, touches, conflicts_with, agent, model, plan_status, status, source, created_at, updated_at)
+    VALUES (@id, @module, 0, @title, @description, '', @body, 'high', '[]', 0, @touches, '[]', NULL, NULL, NULL, 'not_started',
+      'maintenance', @now, @now)
+    ON CONFLICT(id) DO UPDATE SET title=excluded.title, description=excluded.description, body=excluded.body,
+      touches=excluded.touches, status='not_started', status_note=NULL, removed_at=NULL, updated_at=excluded.updated_at
+    WHERE tasks.source = 'maintenance'`);
 
   // PERF: the daemon is the only writer, so it may keep the rows in memory: `next` on 5,000 tasks went from
   // 100-190 ms (re-reading and JSON-parsing every row) to a filter over the cached list. Every write drops it.
@@ -103,6 +126,13 @@ export function createTaskStore(db: Db) {
       setStatus.run(status, note, new Date().toISOString(), id);
       cache = undefined;
       byId = undefined;
+    },
+    /** Creates or re-arms a maintenance task; false when the id belongs to the plan. */
+    putMaintenance(t: MaintenanceTask): boolean {
+      const changed = upsertMaintenance.run({ ...t, touches: JSON.stringify(t.touches), now: new Date().toISOString() }).changes === 1;
+      cache = undefined;
+      byId = undefined;
+      return changed;
     },
     /**
      * Replaces the plan view of the store in one transaction: nothing half-syncs. A task's run status survives a
@@ -173,8 +203,8 @@ export function createTaskStore(db: Db) {
             out.updated.push(t.id);
           }
         }
-        for (const id of existing.keys()) {
-          if (!seen.has(id) && existing.get(id)?.removedAt === null) {
+        for (const [id, row] of existing) {
+          if (!seen.has(id) && row.removedAt === null && row.source === 'plan') {
             markRemoved.run(now, now, id);
             out.removed.push(id);
           }

@@ -209,7 +209,27 @@ describe('orch end to end with a fake agent process', () => {
     expect(sb.git('show', 'main:shared.txt')).toBe('resolved\n');
     const logs = sb.orch('logs', 'b/E01').stdout;
     expect(logs).toMatch(/conflicts with this branch in shared.txt; back to the agent/);
+    expect(logs).toMatch(/rebasing feat\/b-E01 \(old head [0-9a-f]+ saved as refs\/orch\/saved\//);
+    const calls = readFileSync(sb.agentLog, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { resume: string | null; prompt: string });
+    const conflictCall = calls.find((c) => c.prompt.includes('conflict marker'));
+    expect(conflictCall?.resume).toBeTruthy();
+    // The conflicting hunk itself is in the prompt: both sides of shared.txt.
+    expect(conflictCall?.prompt).toMatch(/<<<<<<< [\s\S]*from a[\s\S]*=======[\s\S]*from b[\s\S]*>>>>>>> /);
     expect(sb.git('log', '--format=%s', 'main')).toContain('feat(b): implement E01 - Y');
+  });
+
+  it('meters tokens live while the agent works, then records the total the CLI reports', async () => {
+    sb = sandbox({ 'docs/plans/core-module/epic-01-slow.md': epic('Slow', 'slow [[fake:slow=4000]]', { 'slow.txt': 'done' }) });
+    const s = sb;
+    expect(s.orch('start', 'core/E01').status).toBe(0);
+    type Shown = { runs: Array<{ state: string; usage: { inputTokens: number; outputTokens: number; costUsd: number } }> };
+    const live = await until(() => {
+      const run = s.orchJson<Shown>('show', 'core/E01').runs[0];
+      return run?.state === 'running' && run.usage.outputTokens > 0 ? run : undefined;
+    }, 'tokens while the agent runs', 20_000);
+    expect(live.usage).toMatchObject({ inputTokens: 400, outputTokens: 40, costUsd: 0 });
+    await until(() => s.orchJson<TaskJson[]>('list').find((t) => t.id === 'core/E01')?.status === 'complete', 'the merge');
+    expect(s.orchJson<Shown>('show', 'core/E01').runs[0]?.usage).toMatchObject({ inputTokens: 1000, outputTokens: 200, costUsd: 0.0123 });
   });
 
   it('pause stops agents gracefully and keeps their sessions; resume continues the same session to merged', async () => {

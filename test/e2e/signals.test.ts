@@ -13,6 +13,10 @@ const scenarios = {
   stuck: [{ text: 'Blocked.', tools: [{ name: 'mcp__orch__orch_stuck', input: { reason: 'the API key for the payment sandbox is missing' } }] }, { text: 'Stopping.' }],
   guided: [{ text: 'Following the guidance.', tools: [write('payments.txt', 'mocked\n')] }, { text: 'Done: wrote payments.txt' }],
   flaky: [{ httpError: { status: 529, times: 1 }, tools: [write('flaky.txt', 'ok\n')] }, { text: 'Done: wrote flaky.txt' }],
+  askplan: [{ text: 'I need a plan decision.', tools: [{ name: 'mcp__orch__orch_ask', input: { question: 'Cents or decimals for prices? [[scenario:planner]]', audience: 'orchestrator' } }] }, { text: 'Waiting for the answer.' }],
+  // The planner's reply: the question's marker is the first in the planner prompt, so this is what it plays.
+  planner: [{ text: 'Integer cents, as the plan says for every amount. [[scenario:planned]]' }],
+  planned: [{ text: 'Using cents.', tools: [write('cents.txt', 'cents\n')] }, { text: 'Done: wrote cents.txt' }],
   push: [{ text: 'Publishing.', tools: [{ name: 'Bash', input: { command: 'git push origin HEAD', description: 'push' } }] }, { text: 'Writing.', tools: [write('pushed.txt', 'x\n')] }, { text: 'Done.' }],
 };
 
@@ -47,6 +51,7 @@ describe('agent signals through Orch with the real Claude Code binary', () => {
       'docs/plans/b-module/epic-01-stuck.md': epic('Stuck', 'stuck'),
       'docs/plans/c-module/epic-01-flaky.md': epic('Flaky', 'flaky'),
       'docs/plans/d-module/epic-01-push.md': epic('Push', 'push'),
+      'docs/plans/e-module/epic-01-plan.md': epic('Prices', 'askplan'),
     }, { realClaude: true });
     model = await startModel(sb.base);
     Object.assign(sb.env, { ANTHROPIC_BASE_URL: model.url, ANTHROPIC_API_KEY: 'sk-simulated', CLAUDE_CONFIG_DIR: join(sb.base, 'claude'), CLAUDE_CODE_MAX_RETRIES: '0' });
@@ -78,6 +83,19 @@ describe('agent signals through Orch with the real Claude Code binary', () => {
     expect(done.sessionId).toBe(waiting.sessionId);
     expect(done.attempt).toBe(2);
     expect(sb.git('show', 'main:currency.txt')).toBe('EUR\n');
+    expect(sb.orchJson<unknown[]>('questions')).toHaveLength(0);
+  });
+
+  it('a question for the orchestrator is answered by the planner from the plan, and the session resumes with it', async () => {
+    const r = sb.orch('start', 'e/E01', '--wait');
+    const logs = sb.orch('logs', 'e/E01').stdout;
+    expect(r.status, r.stdout + r.stderr + logs).toBe(0);
+    expect(logs).toMatch(/question \S+ goes to the planner \(default\)/);
+    expect(logs).toMatch(/the planner answered question/);
+    const done = run('e/E01').runs[0]!;
+    expect(done.attempt).toBe(2);
+    expect(sb.git('show', 'main:cents.txt')).toBe('cents\n');
+    // Nobody had to answer it.
     expect(sb.orchJson<unknown[]>('questions')).toHaveLength(0);
   });
 

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createBackend } from '../index.js';
-import { buildClaudeArgs, createClaudeBackend, DEFAULT_DISALLOWED_TOOLS } from './backend.js';
+import { buildClaudeArgs, createClaudeBackend, DEFAULT_ALLOWED_TOOLS, DEFAULT_DISALLOWED_TOOLS } from './backend.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'orch-fake-claude-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -31,7 +31,7 @@ describe('buildClaudeArgs', () => {
     expect(args.slice(0, 2)).toEqual(['-p', 'do it']);
     expect(args).toEqual([
       '-p', 'do it', '--output-format', 'stream-json', '--verbose', '--permission-mode', 'acceptEdits',
-      '--allowedTools', 'Bash', 'Edit', 'Write', 'Read', 'Glob', 'Grep', 'NotebookEdit', 'TodoWrite',
+      '--allowedTools', ...DEFAULT_ALLOWED_TOOLS,
       '--disallowedTools', ...DEFAULT_DISALLOWED_TOOLS,
       '--resume', 's1', '--model', 'm', '--append-system-prompt', 'be brief', '--max-turns', '5', '--bare',
     ]);

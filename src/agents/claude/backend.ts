@@ -2,6 +2,7 @@ import { tmpdir } from 'node:os';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { AGENT_ENV_DEFAULTS } from '../env.js';
+import { createTail } from '../lines.js';
 import { spawnSupervised, type ProcessResult } from '../process.js';
 import { resolveCommand } from '../resolve.js';
 import { emptyUsage, type AgentBackend, type AgentEvent, type AgentHandle, type AgentOutcome, type AgentRunRequest } from '../types.js';
@@ -30,7 +31,8 @@ export interface ClaudeBackendOptions {
 /** The config key naming another binary, quoted in install hints. */
 export const CLAUDE_COMMAND_CONFIG_KEY = 'agent.command';
 
-export const DEFAULT_ALLOWED_TOOLS = ['Bash', 'Edit', 'Write', 'Read', 'Glob', 'Grep', 'NotebookEdit', 'TodoWrite'];
+export { DEFAULT_ALLOWED_TOOLS } from './tools.js';
+import { DEFAULT_ALLOWED_TOOLS } from './tools.js';
 
 /** The orchestrator owns branches, worktrees and what reaches the remote; agents only edit and commit. */
 export const DEFAULT_DISALLOWED_TOOLS = [
@@ -118,11 +120,7 @@ export const createClaudeBackend = (opts: ClaudeBackendOptions = {}): AgentBacke
     },
 
     start(req: AgentRunRequest): AgentHandle {
-      const tail: string[] = [];
-      const remember = (line: string): void => {
-        tail.push(line.length > 2000 ? `${line.slice(0, 2000)}...` : line);
-        if (tail.length > TAIL_LINES) tail.shift();
-      };
+      const { lines: tail, push: remember } = createTail(TAIL_LINES);
       const seen: { sessionId?: string; result?: Extract<AgentEvent, { type: 'result' }> } = {};
       const proc = spawnSupervised({
         command,
@@ -131,18 +129,19 @@ export const createClaudeBackend = (opts: ClaudeBackendOptions = {}): AgentBacke
         env: { ...AGENT_ENV_DEFAULTS, ...req.env },
         ...(req.signal ? { signal: req.signal } : {}),
         ...(opts.graceMs === undefined ? {} : { graceMs: opts.graceMs }),
-        onStdoutLine: (line) => {
+        onStdoutLine: (line, raw) => {
           remember(line);
-          req.onLine?.('stdout', line);
+          const hold = req.onLine?.('stdout', line, raw);
           for (const ev of parseClaudeLine(line)) {
             if (ev.type === 'session') seen.sessionId = ev.sessionId;
             if (ev.type === 'result') seen.result = ev;
             req.onEvent?.(ev);
           }
+          return hold;
         },
-        onStderrLine: (line) => {
+        onStderrLine: (line, raw) => {
           remember(line);
-          req.onLine?.('stderr', line);
+          return req.onLine?.('stderr', line, raw);
         },
       });
       return { pid: proc.pid, pgid: proc.pgid, result: proc.result.then((r) => outcomeOf(r, seen, tail, command)) };

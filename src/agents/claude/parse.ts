@@ -64,6 +64,10 @@ const assistant = (e: Json): AgentEvent[] => {
       events.push({ type: 'tool_call', id: str(b.id) ?? '', name: str(b.name) ?? '', input: b.input });
     }
   }
+  // Every line of one API message repeats that message's usage: keyed by message id so it counts once (A6 live).
+  const usage = !synthetic && isObject(e.message) ? parseUsage(e.message.usage) : undefined;
+  const key = isObject(e.message) ? str(e.message.id) : undefined;
+  if (usage && key) events.push({ type: 'usage', usage, key });
   return events;
 };
 

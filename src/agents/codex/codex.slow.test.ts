@@ -3,27 +3,20 @@
  * The binary is `node_modules/.bin/codex` (devDependency `@openai/codex`) or `ORCH_CODEX_BIN`; without
  * either the suite is skipped. `ORCH_CAPTURE_FIXTURES=1` also writes `fixtures/real-*.jsonl` from these runs.
  */
-import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sanitizeEnv } from '../env.js';
 import { isAlive } from '../group.js';
-import type { AgentEvent, AgentOutcome, AgentRunRequest } from '../types.js';
+import { createScratch, findCli, runTurn, type Scratch, type TurnResult } from '../testing/real-cli.js';
+import type { AgentRunRequest } from '../types.js';
 import { createCodexBackend } from './backend.js';
 import { afterToolCall, startResponsesServer, userTexts, type ResponsesServer } from './testing/responses-server.js';
 
-const LOCAL = fileURLToPath(new URL('../../../node_modules/.bin/codex', import.meta.url));
-const CODEX = process.env.ORCH_CODEX_BIN || (existsSync(LOCAL) ? LOCAL : '');
+const CODEX = findCli('codex', 'ORCH_CODEX_BIN', 'devDependency @openai/codex');
 const FIXTURES = fileURLToPath(new URL('./fixtures/', import.meta.url));
-const CAPTURE = process.env.ORCH_CAPTURE_FIXTURES === '1';
-
-if (!CODEX) {
-  process.stdout.write('codex.slow.test.ts skipped: no node_modules/.bin/codex (add the @openai/codex devDependency) and ORCH_CODEX_BIN is unset\n');
-}
 
 /** `RUN:<cmd>` in the prompt makes the model call exec_command once; `FAIL` makes the server answer 500; `SLOW` stalls. */
 const script = (body: unknown) => {
@@ -35,25 +28,10 @@ const script = (body: unknown) => {
 };
 
 let server: ResponsesServer;
-let root: string;
+let scratch: Scratch;
 let codexHome: string;
 let repo: string;
-
-const makeRepo = (name: string): string => {
-  const dir = join(root, name);
-  mkdirSync(dir, { recursive: true });
-  const git = (...args: string[]): void => {
-    execFileSync('git', args, { cwd: dir, stdio: 'ignore' });
-  };
-  git('init', '-q', '-b', 'main');
-  git('config', 'user.name', 'Orch Test');
-  git('config', 'user.email', 'test@orch.invalid');
-  git('config', 'commit.gpgsign', 'false');
-  writeFileSync(join(dir, 'README.md'), '# test\n');
-  git('add', 'README.md');
-  git('commit', '-q', '-m', 'init');
-  return dir;
-};
+const makeRepo = (name: string): string => scratch.makeRepo(name);
 
 const providerArgs = (): string[] => [
   '-c', 'model_provider=fake',
@@ -62,22 +40,15 @@ const providerArgs = (): string[] => [
   '-c', 'model_providers.fake.stream_max_retries=0',
 ];
 
-const env = (): Record<string, string> => sanitizeEnv({ PATH: process.env.PATH }, { HOME: root, CODEX_HOME: codexHome, FAKE_API_KEY: 'sk-test' });
+const env = (): Record<string, string> => sanitizeEnv({ PATH: process.env.PATH }, { HOME: scratch.root, CODEX_HOME: codexHome, FAKE_API_KEY: 'sk-test' });
 
-const run = async (name: string, cwd: string, req: Partial<AgentRunRequest> & { prompt: string }): Promise<{ outcome: AgentOutcome; events: AgentEvent[] }> => {
-  const events: AgentEvent[] = [];
-  const lines: string[] = [];
-  const outcome = await createCodexBackend({ command: CODEX, extraArgs: providerArgs() }).start({
-    runId: name, cwd, env: env(), model: 'gpt-5.5', onEvent: (e) => events.push(e), onLine: (s, l) => s === 'stdout' && lines.push(l), ...req,
-  }).result;
-  if (CAPTURE && lines.length > 0) writeFileSync(join(FIXTURES, `real-${name}.jsonl`), `${lines.join('\n')}\n`);
-  return { outcome, events };
-};
+const run = (name: string, cwd: string, req: Partial<AgentRunRequest> & { prompt: string }): Promise<TurnResult> =>
+  runTurn(createCodexBackend({ command: CODEX, extraArgs: providerArgs() }), { runId: name, cwd, env: env(), model: 'gpt-5.5', ...req }, { dir: FIXTURES, name });
 
 describe.skipIf(!CODEX)('codex backend (real binary, scripted Responses server)', () => {
   beforeAll(async () => {
-    root = mkdtempSync(join(tmpdir(), 'orch-codex-'));
-    codexHome = join(root, '.codex');
+    scratch = createScratch('orch-codex-');
+    codexHome = join(scratch.root, '.codex');
     mkdirSync(codexHome);
     server = await startResponsesServer(script);
     repo = makeRepo('repo');
@@ -85,7 +56,7 @@ describe.skipIf(!CODEX)('codex backend (real binary, scripted Responses server)'
 
   afterAll(async () => {
     await server.close();
-    rmSync(root, { recursive: true, force: true });
+    scratch.cleanup();
   });
 
   let firstThread = '';

@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
  * outside the backend folders; it belongs beside `process.ts`.
  */
 import { AGENT_ENV_DEFAULTS } from '../env.js';
+import { createTail } from '../lines.js';
 import { spawnSupervised, type ProcessResult } from '../process.js';
 import { resolveCommand } from '../resolve.js';
 import { emptyUsage, type AgentBackend, type AgentEvent, type AgentHandle, type AgentOutcome, type AgentRunRequest, type Usage } from '../types.js';
@@ -31,6 +32,8 @@ export interface CliBackendSpec {
   installHint: string;
   parse: (line: string) => AgentEvent[];
   args: (req: AgentRunRequest) => string[];
+  /** Text for the child's stdin (closed right after); default none, stdin not connected. */
+  stdin?: (req: AgentRunRequest) => string | undefined;
   /** Variables the backend needs to run headless; they win over the request's env. */
   env?: (req: AgentRunRequest) => Record<string, string>;
   /** Joins `finalText`: `''` when text arrives as deltas. Default `'\n'`. */
@@ -126,38 +129,37 @@ const track = (s: CliRunState, ev: AgentEvent): void => {
   }
 };
 
-/** An AgentBackend from a spec: stdin is always closed (every one of these CLIs reads a non-TTY stdin to EOF). */
+/** An AgentBackend from a spec: stdin is closed or fed and closed (every one of these CLIs reads a non-TTY stdin to EOF). */
 export const createCliBackend = (spec: CliBackendSpec): AgentBackend => ({
   id: spec.id,
   check: () => check(spec),
   start(req: AgentRunRequest): AgentHandle {
-    const tail: string[] = [];
-    const remember = (line: string): void => {
-      tail.push(line.length > 2000 ? `${line.slice(0, 2000)}...` : line);
-      if (tail.length > TAIL_LINES) tail.shift();
-    };
+    const { lines: tail, push: remember } = createTail(TAIL_LINES);
     const preset = spec.presetSessionId?.(req);
     const state: CliRunState = { finalText: [], errors: [], ...(preset ? { sessionId: preset } : {}) };
     if (preset) req.onEvent?.({ type: 'session', sessionId: preset });
+    const stdin = spec.stdin?.(req);
     const proc = spawnSupervised({
       command: spec.command,
       args: spec.args(req),
+      ...(stdin === undefined ? {} : { stdin }),
       cwd: req.cwd,
       env: { ...AGENT_ENV_DEFAULTS, ...req.env, ...spec.env?.(req) },
       ...(req.signal ? { signal: req.signal } : {}),
       ...(spec.graceMs === undefined ? {} : { graceMs: spec.graceMs }),
-      onStdoutLine: (line) => {
+      onStdoutLine: (line, raw) => {
         remember(line);
-        req.onLine?.('stdout', line);
+        const hold = req.onLine?.('stdout', line, raw);
         spec.observe?.(line, state);
         for (const ev of spec.parse(line)) {
           track(state, ev);
           req.onEvent?.(ev);
         }
+        return hold;
       },
-      onStderrLine: (line) => {
+      onStderrLine: (line, raw) => {
         remember(line);
-        req.onLine?.('stderr', line);
+        return req.onLine?.('stderr', line, raw);
       },
     });
     return { pid: proc.pid, pgid: proc.pgid, result: proc.result.then((r) => outcomeOf(spec, r, state, tail)) };

@@ -2,6 +2,9 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createCliBackend } from '../codex/runner.js';
 import type { AgentBackend, AgentRunRequest } from '../types.js';
+import { geminiDenyPolicy, shellDenyPrefixes } from '../deny.js';
+import { ORCH_MCP_NAME, privateDir } from '../mcp.js';
+import { geminiMcpHome, geminiUserHome } from './mcp.js';
 import { parseGeminiLine } from './parse.js';
 
 export interface GeminiBackendOptions {
@@ -15,6 +18,11 @@ export interface GeminiBackendOptions {
   env?: NodeJS.ProcessEnv;
   /** Between SIGTERM and SIGKILL on cancel. Default 3000. */
   graceMs?: number;
+  /**
+   * Orch's deny-list, Claude-style (`Bash(git push:*)`); default DEFAULT_DISALLOWED_TOOLS. Its shell prefixes
+   * become a `--policy` file denying them (written in the run's private dir, so only for runs given one: `mcp`).
+   */
+  disallowedTools?: string[];
   /**
    * `GEMINI_CLI_HOME`: where `.gemini/` (user settings, sessions) lives. Default: the child's HOME. Resuming needs
    * the same home as the run that made the session. `writeGeminiSettings` prepares one for headless runs.
@@ -57,13 +65,23 @@ const installHint = (command: string): string =>
  * argv for one run. `--skip-trust`: a fresh home otherwise exits 55 before doing anything. The system prompt
  * has no flag (GEMINI_SYSTEM_MD would replace the whole built-in prompt), so it is prepended to the prompt.
  */
-export const buildGeminiArgs = (opts: GeminiBackendOptions, req: Pick<AgentRunRequest, 'prompt' | 'resumeSessionId' | 'model' | 'systemPrompt'>): string[] => {
+export const buildGeminiArgs = (opts: GeminiBackendOptions, req: Pick<AgentRunRequest, 'prompt' | 'resumeSessionId' | 'model' | 'systemPrompt' | 'mcp'>): string[] => {
   const text = req.systemPrompt ? `${req.systemPrompt}\n\n${req.prompt}` : req.prompt;
   // yargs would read a prompt starting with "-" as an option; a leading space keeps it the value of -p.
   const prompt = text.startsWith('-') ? ` ${text}` : text;
   const args = ['-p', prompt, '-o', 'stream-json', '--skip-trust', '--approval-mode', opts.approvalMode ?? 'yolo'];
   if (req.model) args.push('-m', req.model);
   if (req.resumeSessionId) args.push('--resume', req.resumeSessionId);
+  if (req.mcp) {
+    // Extensions can bring MCP servers of their own; the run gets Orch's only (its settings: see ./mcp.ts).
+    args.push('--allowed-mcp-server-names', ORCH_MCP_NAME);
+    const policy = geminiDenyPolicy(shellDenyPrefixes(opts.disallowedTools));
+    if (policy) {
+      const file = join(privateDir(req.mcp), 'gemini-deny.toml');
+      writeFileSync(file, policy, { mode: 0o600 });
+      args.push('--policy', file);
+    }
+  }
   return [...args, ...(opts.extraArgs ?? [])];
 };
 
@@ -77,10 +95,10 @@ export const createGeminiBackend = (opts: GeminiBackendOptions = {}): AgentBacke
     parse: parseGeminiLine,
     args: (req) => buildGeminiArgs(opts, req),
     // Without it gemini re-spawns itself as a second node process with a bigger heap.
-    env: () => ({
-      GEMINI_CLI_NO_RELAUNCH: '1',
-      ...(opts.home ? { GEMINI_CLI_HOME: opts.home } : {}),
-    }),
+    env: (req) => {
+      const home = req.mcp ? geminiMcpHome(req.mcp, geminiUserHome(opts.home, req.env), req.cwd) : opts.home;
+      return { GEMINI_CLI_NO_RELAUNCH: '1', ...(home ? { GEMINI_CLI_HOME: home } : {}) };
+    },
     textSeparator: '',
     ...(opts.env ? { checkEnv: opts.env } : {}),
     ...(opts.graceMs === undefined ? {} : { graceMs: opts.graceMs }),

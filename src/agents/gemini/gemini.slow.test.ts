@@ -3,10 +3,8 @@
  * The binary is `node_modules/.bin/gemini` (devDependency `@google/gemini-cli`) or `ORCH_GEMINI_BIN`; without
  * either the suite is skipped. `ORCH_CAPTURE_FIXTURES=1` also writes `fixtures/real-*.jsonl` from these runs.
  */
-import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -14,16 +12,13 @@ import { startGeminiServer } from '../../simulator/gemini.js';
 import type { ConversationContext, ModelServer, Scenario } from '../../simulator/types.js';
 import { sanitizeEnv } from '../env.js';
 import { isAlive } from '../group.js';
-import type { AgentEvent, AgentOutcome, AgentRunRequest } from '../types.js';
+import { createScratch, findCli, runTurn, type Scratch, type TurnResult } from '../testing/real-cli.js';
+import type { AgentRunRequest } from '../types.js';
 import { createGeminiBackend, writeGeminiSettings, type GeminiBackendOptions } from './backend.js';
 
-const LOCAL = fileURLToPath(new URL('../../../node_modules/.bin/gemini', import.meta.url));
-const GEMINI = process.env.ORCH_GEMINI_BIN || (existsSync(LOCAL) ? LOCAL : '');
+const GEMINI = findCli('gemini', 'ORCH_GEMINI_BIN', 'devDependency @google/gemini-cli');
 const FIXTURES = fileURLToPath(new URL('./fixtures/', import.meta.url));
-const CAPTURE = process.env.ORCH_CAPTURE_FIXTURES === '1';
 const MODEL = 'gemini-2.5-flash';
-
-if (!GEMINI) process.stdout.write('gemini.slow.test.ts skipped: no node_modules/.bin/gemini and ORCH_GEMINI_BIN is unset\n');
 
 /** `Deliverables`: the default epic scenario. First prompt: write a file, run a shell command, end. A follow-up: one shell command. `FAIL`: HTTP 500. `SLOW`: a long command. */
 const scenario = (ctx: ConversationContext): Scenario | undefined => {
@@ -39,48 +34,23 @@ const scenario = (ctx: ConversationContext): Scenario | undefined => {
 };
 
 let server: ModelServer;
-let root: string;
+let scratch: Scratch;
 let opts: GeminiBackendOptions;
-
-const makeRepo = (name: string): string => {
-  const dir = join(root, name);
-  mkdirSync(dir, { recursive: true });
-  const git = (...args: string[]): void => {
-    execFileSync('git', args, { cwd: dir, stdio: 'ignore' });
-  };
-  git('init', '-q', '-b', 'main');
-  git('config', 'user.name', 'Orch Test');
-  git('config', 'user.email', 'test@orch.invalid');
-  git('config', 'commit.gpgsign', 'false');
-  writeFileSync(join(dir, 'README.md'), '# test\n');
-  git('add', 'README.md');
-  git('commit', '-q', '-m', 'init');
-  return dir;
-};
+const makeRepo = (name: string): string => scratch.makeRepo(name);
 
 const env = (): Record<string, string> =>
-  sanitizeEnv({ PATH: process.env.PATH }, { HOME: root, TMPDIR: join(root, 'tmp'), GOOGLE_GEMINI_BASE_URL: server.url, GEMINI_API_KEY: 'test-key' });
+  sanitizeEnv({ PATH: process.env.PATH }, { HOME: scratch.root, TMPDIR: join(scratch.root, 'tmp'), GOOGLE_GEMINI_BASE_URL: server.url, GEMINI_API_KEY: 'test-key' });
 
-const run = async (name: string, cwd: string, req: Partial<AgentRunRequest> & { prompt: string }): Promise<{ outcome: AgentOutcome; events: AgentEvent[]; stderr: string[] }> => {
-  const events: AgentEvent[] = [];
-  const lines: string[] = [];
-  const stderr: string[] = [];
-  const outcome = await createGeminiBackend(opts).start({
-    runId: name, cwd, env: env(), model: MODEL, onEvent: (e) => events.push(e),
-    onLine: (s, l) => (s === 'stdout' ? lines : stderr).push(l), ...req,
-  }).result;
-  if (CAPTURE && lines.length > 0) writeFileSync(join(FIXTURES, `real-${name}.jsonl`), `${lines.join('\n')}\n`);
-  return { outcome, events, stderr };
-};
+const run = (name: string, cwd: string, req: Partial<AgentRunRequest> & { prompt: string }): Promise<TurnResult> =>
+  runTurn(createGeminiBackend(opts), { runId: name, cwd, env: env(), model: MODEL, ...req }, { dir: FIXTURES, name });
 
 describe.skipIf(!GEMINI)('gemini backend (real binary, simulated Gemini API)', { timeout: 120_000 }, () => {
   let repo: string;
   let firstSession = '';
 
   beforeAll(async () => {
-    root = mkdtempSync(join(tmpdir(), 'orch-gemini-'));
-    mkdirSync(join(root, 'tmp'));
-    const home = join(root, 'gemini-home');
+    scratch = createScratch('orch-gemini-');
+    const home = join(scratch.root, 'gemini-home');
     writeGeminiSettings(home, { general: { maxAttempts: 1 } });
     opts = { command: GEMINI, home };
     server = await startGeminiServer({ scenario });
@@ -89,7 +59,7 @@ describe.skipIf(!GEMINI)('gemini backend (real binary, simulated Gemini API)', {
 
   afterAll(async () => {
     await server.close();
-    rmSync(root, { recursive: true, force: true });
+    scratch.cleanup();
   });
 
   it('check() finds the binary and its version', async () => {

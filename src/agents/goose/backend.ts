@@ -1,4 +1,5 @@
 import { createCliBackend } from '../codex/runner.js';
+import { ORCH_MCP_NAME, stdioLaunch } from '../mcp.js';
 import type { AgentBackend, AgentRunRequest } from '../types.js';
 import { parseGooseLine } from './parse.js';
 
@@ -21,8 +22,19 @@ const installHint = (command: string): string =>
 /** Goose never prints its session id, so the run names the session and that name is the id to resume. */
 export const gooseSessionName = (req: Pick<AgentRunRequest, 'runId' | 'resumeSessionId'>): string => req.resumeSessionId || `orch-${req.runId}`;
 
+const quoteWord = (w: string): string => (/^[\w@%+=:,./-]+$/.test(w) ? w : `"${w.replace(/(["\\$`])/g, '\\$1')}"`);
+
+/**
+ * `--with-extension` for Orch's MCP server, in goose's documented `[name:]ENV=val command args...` form (goose
+ * was not run here: AGENT-CLIS.md 3). Without the `orch:` prefix goose names an extension after its command's
+ * basename (`node`). Words with spaces are double-quoted for goose's shell-style split. No `ENV=` words: they
+ * would put the daemon token on the command line; the server reads it from a 0600 file (see ../mcp.ts).
+ */
+export const gooseMcpArgs = (launch: { command: string; args: string[] }): string[] =>
+  ['--with-extension', `${ORCH_MCP_NAME}:${[launch.command, ...launch.args].map(quoteWord).join(' ')}`];
+
 /** argv for one run. The system prompt goes through `--system`, which goose adds to its own. */
-export const buildGooseArgs = (opts: GooseBackendOptions, req: Pick<AgentRunRequest, 'prompt' | 'resumeSessionId' | 'model' | 'systemPrompt' | 'runId'>): string[] => {
+export const buildGooseArgs = (opts: GooseBackendOptions, req: Pick<AgentRunRequest, 'prompt' | 'resumeSessionId' | 'model' | 'systemPrompt' | 'runId'> & Partial<Pick<AgentRunRequest, 'mcp' | 'cwd'>>): string[] => {
   // clap would read a prompt starting with "-" as an option; a leading space keeps it the value of -t.
   const prompt = req.prompt.startsWith('-') ? ` ${req.prompt}` : req.prompt;
   const args = ['run'];
@@ -30,6 +42,7 @@ export const buildGooseArgs = (opts: GooseBackendOptions, req: Pick<AgentRunRequ
   args.push('-n', gooseSessionName(req), '-t', prompt, '--output-format', 'stream-json');
   if (req.model) args.push('--model', req.model);
   if (req.systemPrompt) args.push('--system', req.systemPrompt);
+  if (req.mcp) args.push(...gooseMcpArgs(stdioLaunch(req.mcp, 'goose', req.cwd)));
   return [...args, ...(opts.extraArgs ?? [])];
 };
 

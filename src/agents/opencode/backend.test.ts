@@ -2,7 +2,7 @@ import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { buildOpenCodeArgs, createOpenCodeBackend } from './backend.js';
+import { buildOpenCodeArgs, createOpenCodeBackend, openCodePrompt } from './backend.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'orch-fake-opencode-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -26,16 +26,21 @@ const start = (command: string) =>
   createOpenCodeBackend({ command }).start({ runId: 'r', cwd: dir, prompt: 'p', env: { PATH: process.env.PATH ?? '' } }).result;
 
 describe('buildOpenCodeArgs', () => {
-  it('run --format json, model, --auto, --dir, extra args, then the prompt words after --', () => {
-    expect(buildOpenCodeArgs({ extraArgs: ['--agent', 'build'] }, { prompt: 'fix  the\n--dir bug', model: 'fake/fake-model', cwd: '/w' })).toEqual([
-      'run', '--format', 'json', '-m', 'fake/fake-model', '--auto', '--dir', '/w', '--agent', 'build', '--', 'fix', 'the', '--dir', 'bug',
+  it('run --format json, model, --auto, --dir, extra args; no prompt on the command line', () => {
+    expect(buildOpenCodeArgs({ extraArgs: ['--agent', 'build'] }, { model: 'fake/fake-model', cwd: '/w' })).toEqual([
+      'run', '--format', 'json', '-m', 'fake/fake-model', '--auto', '--dir', '/w', '--agent', 'build',
     ]);
   });
 
-  it('resume adds --session; the system prompt is prepended', () => {
-    expect(buildOpenCodeArgs({}, { prompt: ' more ', resumeSessionId: 'ses_9', systemPrompt: 'be brief', cwd: '/w' })).toEqual([
-      'run', '--format', 'json', '--auto', '--session', 'ses_9', '--dir', '/w', '--', 'be', 'brief', 'more',
-    ]);
+  it('resume adds --session; the prompt for stdin keeps its lines and has the system prompt first', () => {
+    expect(buildOpenCodeArgs({}, { resumeSessionId: 'ses_9', cwd: '/w' })).toEqual(['run', '--format', 'json', '--auto', '--session', 'ses_9', '--dir', '/w']);
+    expect(openCodePrompt({ prompt: 'Epic 01\n--dir 2\n', systemPrompt: 'be brief' })).toBe('be brief\n\nEpic 01\n--dir 2\n');
+  });
+
+  it('the prompt reaches the child on stdin, which is then closed', async () => {
+    const echo = fake('stdin', "let s = ''; process.stdin.on('data', (c) => (s += c)).on('end', () => console.log(JSON.stringify({ type: 'text', sessionID: 'ses_1', part: { type: 'text', text: s } })));");
+    const o = await createOpenCodeBackend({ command: echo }).start({ runId: 'r', cwd: dir, prompt: 'E 01\n2 lines', env: { PATH: process.env.PATH ?? '' } }).result;
+    expect(o).toMatchObject({ ok: true, resultText: 'E 01\n2 lines' });
   });
 });
 
@@ -64,20 +69,27 @@ describe('opencode backend outcomes (fake executable)', () => {
     expect(o.error).toContain('permission rejected: bash');
   });
 
-  it('sets OPENCODE_DISABLE_AUTOUPDATE and leaves stdin closed', async () => {
+  it('sets OPENCODE_DISABLE_AUTOUPDATE; stdin holds the prompt and ends', async () => {
     const o = await start(fake('env', `
       const fs = require('node:fs');
       let stdin = 'open';
-      try { stdin = fs.readFileSync(0, 'utf8') === '' ? 'closed' : 'data'; } catch { stdin = 'closed'; }
+      try { stdin = fs.readFileSync(0, 'utf8') === 'p' ? 'prompt' : 'other'; } catch { stdin = 'closed'; }
       console.log(JSON.stringify({ type: 'text', sessionID: 's', part: { text: process.env.OPENCODE_DISABLE_AUTOUPDATE + ' ' + stdin } }));`));
-    expect(o).toMatchObject({ ok: true, resultText: '1 closed' });
+    expect(o).toMatchObject({ ok: true, resultText: '1 prompt' });
   });
 
   it('passes the config as OPENCODE_CONFIG_CONTENT and, when asked, OPENCODE_DISABLE_MODELS_FETCH', async () => {
     const command = fake('config', `console.log(JSON.stringify({ type: 'text', sessionID: 's', part: { text: process.env.OPENCODE_CONFIG_CONTENT + ' ' + process.env.OPENCODE_DISABLE_MODELS_FETCH } }));`);
     const run = (opts: Parameters<typeof createOpenCodeBackend>[0]) =>
       createOpenCodeBackend({ command, ...opts }).start({ runId: 'r', cwd: dir, prompt: 'p', env: { PATH: process.env.PATH ?? '' } }).result;
-    expect((await run({ config: { provider: {} }, disableModelsFetch: true })).resultText).toBe('{"provider":{}} 1');
-    expect((await run({})).resultText).toBe('undefined undefined');
+    const deny = { 'git push': 'deny', 'git push *': 'deny' };
+    expect((await run({ config: { provider: {} }, disableModelsFetch: true, disallowedTools: ['Bash(git push:*)', 'Edit'] })).resultText).toBe(
+      `${JSON.stringify({ provider: {}, permission: { bash: deny } })} 1`,
+    );
+    const text = (await run({})).resultText;
+    const content = text.slice(0, text.lastIndexOf(' '));
+    expect(text.endsWith(' undefined')).toBe(true);
+    // Without a list of its own the backend denies Orch's defaults.
+    expect(JSON.parse(content)).toMatchObject({ permission: { bash: { 'git push': 'deny', 'git rebase *': 'deny', 'git reset --hard': 'deny' } } });
   });
 });

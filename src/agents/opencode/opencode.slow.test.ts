@@ -3,9 +3,7 @@
  * (AGENT-CLIS.md 7.5). The binary is `node_modules/.bin/opencode` (devDependency `opencode-ai`) or `ORCH_OPENCODE_BIN`; without
  * either the suite is skipped. `ORCH_CAPTURE_FIXTURES=1` also writes `fixtures/real-*.jsonl` from these runs.
  */
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -13,16 +11,13 @@ import { startOpenAIChatServer } from '../../simulator/openai-chat.js';
 import type { ConversationContext, ModelServer, Scenario } from '../../simulator/types.js';
 import { sanitizeEnv } from '../env.js';
 import { isAlive } from '../group.js';
-import type { AgentEvent, AgentOutcome, AgentRunRequest } from '../types.js';
+import { createScratch, findCli, runTurn, type Scratch, type TurnResult } from '../testing/real-cli.js';
+import type { AgentRunRequest } from '../types.js';
 import { createOpenCodeBackend, type OpenCodeBackendOptions } from './backend.js';
 
-const LOCAL = fileURLToPath(new URL('../../../node_modules/.bin/opencode', import.meta.url));
-const OPENCODE = process.env.ORCH_OPENCODE_BIN || (existsSync(LOCAL) ? LOCAL : '');
+const OPENCODE = findCli('opencode', 'ORCH_OPENCODE_BIN', 'devDependency opencode-ai, `npm run agents:install`');
 const FIXTURES = fileURLToPath(new URL('./fixtures/', import.meta.url));
-const CAPTURE = process.env.ORCH_CAPTURE_FIXTURES === '1';
 const MODEL = 'sim/sim-model';
-
-if (!OPENCODE) process.stdout.write('opencode.slow.test.ts skipped: no node_modules/.bin/opencode and ORCH_OPENCODE_BIN is unset\n');
 
 /** `Deliverables`: the default epic scenario. First prompt: write a file, run a shell command, end. A follow-up: one shell command. `FAIL`: HTTP 500. `SLOW`: a long command. */
 const scenario = (ctx: ConversationContext): Scenario | undefined => {
@@ -38,42 +33,20 @@ const scenario = (ctx: ConversationContext): Scenario | undefined => {
 };
 
 let server: ModelServer;
-let root: string;
+let scratch: Scratch;
 let opts: OpenCodeBackendOptions;
+const makeRepo = (name: string): string => scratch.makeRepo(name);
 
-const makeRepo = (name: string): string => {
-  const dir = join(root, name);
-  mkdirSync(dir, { recursive: true });
-  const git = (...args: string[]): void => {
-    execFileSync('git', args, { cwd: dir, stdio: 'ignore' });
-  };
-  git('init', '-q', '-b', 'main');
-  git('config', 'user.name', 'Orch Test');
-  git('config', 'user.email', 'test@orch.invalid');
-  git('config', 'commit.gpgsign', 'false');
-  writeFileSync(join(dir, 'README.md'), '# test\n');
-  git('add', 'README.md');
-  git('commit', '-q', '-m', 'init');
-  return dir;
-};
-
-const env = (): Record<string, string> =>
-  sanitizeEnv({ PATH: process.env.PATH }, {
+const env = (): Record<string, string> => {
+  const root = scratch.root;
+  return sanitizeEnv({ PATH: process.env.PATH }, {
     HOME: root, TMPDIR: join(root, 'tmp'),
     XDG_DATA_HOME: join(root, 'xdg/data'), XDG_CONFIG_HOME: join(root, 'xdg/config'), XDG_CACHE_HOME: join(root, 'xdg/cache'), XDG_STATE_HOME: join(root, 'xdg/state'),
   });
-
-const run = async (name: string, cwd: string, req: Partial<AgentRunRequest> & { prompt: string }): Promise<{ outcome: AgentOutcome; events: AgentEvent[]; stderr: string[] }> => {
-  const events: AgentEvent[] = [];
-  const lines: string[] = [];
-  const stderr: string[] = [];
-  const outcome = await createOpenCodeBackend(opts).start({
-    runId: name, cwd, env: env(), model: MODEL, onEvent: (e) => events.push(e),
-    onLine: (s, l) => (s === 'stdout' ? lines : stderr).push(l), ...req,
-  }).result;
-  if (CAPTURE && lines.length > 0) writeFileSync(join(FIXTURES, `real-${name}.jsonl`), `${lines.join('\n')}\n`);
-  return { outcome, events, stderr };
 };
+
+const run = (name: string, cwd: string, req: Partial<AgentRunRequest> & { prompt: string }): Promise<TurnResult> =>
+  runTurn(createOpenCodeBackend(opts), { runId: name, cwd, env: env(), model: MODEL, ...req }, { dir: FIXTURES, name });
 
 // Each run takes about 5 s alone and over 20 s on a loaded machine.
 describe.skipIf(!OPENCODE)('opencode backend (real binary, simulated Chat Completions API)', { timeout: 120_000 }, () => {
@@ -81,8 +54,7 @@ describe.skipIf(!OPENCODE)('opencode backend (real binary, simulated Chat Comple
   let firstSession = '';
 
   beforeAll(async () => {
-    root = mkdtempSync(join(tmpdir(), 'orch-opencode-'));
-    mkdirSync(join(root, 'tmp'));
+    scratch = createScratch('orch-opencode-');
     server = await startOpenAIChatServer({ scenario });
     const provider = { npm: '@ai-sdk/openai-compatible', name: 'Simulator', options: { baseURL: `${server.url}/v1`, apiKey: 'sk-test' }, models: { 'sim-model': { name: 'Sim' } } };
     opts = { command: OPENCODE, config: { provider: { sim: provider } }, disableModelsFetch: true };
@@ -91,7 +63,7 @@ describe.skipIf(!OPENCODE)('opencode backend (real binary, simulated Chat Comple
 
   afterAll(async () => {
     await server.close();
-    rmSync(root, { recursive: true, force: true });
+    scratch.cleanup();
   });
 
   it('check() finds the binary and its version', async () => {

@@ -17,19 +17,8 @@ export function registerRunCommands(program: Command, globals: () => GlobalOptio
       const json = o.json || globals().json;
       const c = await client(globals());
       const res = await c.post('/api/start', { tasks, module: o.module, count: o.count }, StartResponse);
-      if (!json) {
-        for (const s of res.started) process.stdout.write(`started ${s.taskId} (run ${s.runId})\n`);
-        for (const s of res.skipped) process.stdout.write(`${yellow('not started now')} ${s.taskId}: ${s.reason}\n`);
-        if (res.started.length === 0 && res.batch.state === 'active') process.stdout.write('nothing ready to start right now; the batch starts tasks as they become ready\n');
-        if (res.batch.state !== 'active') process.stdout.write('nothing to do\n');
-      }
-      if (!o.wait) {
-        if (json) printJson(res);
-        return;
-      }
-      const report = await waitForBatch(c, res.batch.id, json === true);
-      if (json) printJson({ ...res, report });
-      else printReport(report);
+      const report = await followStart(c, res, { wait: o.wait === true, json: json === true });
+      if (!report) return;
       const namedOk = tasks.length === 0 || report.merged.length >= new Set(res.batch.scope.tasks).size;
       process.exitCode = report.failed.length === 0 && report.needsHuman.length === 0 && namedOk && res.skipped.every((s) => !s.reason.startsWith('removed')) ? Exit.ok : Exit.failed;
     });
@@ -75,6 +64,9 @@ export function registerRunCommands(program: Command, globals: () => GlobalOptio
       const rows = [[bold('RUN'), bold('STATE'), bold('TIME'), bold('USAGE'), bold('BRANCH / ERROR')]];
       for (const r of info.runs) rows.push([r.id, r.state, duration(r.durationMs), tokens(r.usage), r.error ?? r.branch]);
       if (info.runs.length) process.stdout.write(`${table(rows)}\n`);
+      for (const v of info.runs[0]?.verification ?? []) {
+        process.stdout.write(`${v.kind}: ${v.ok ? 'passed' : v.timedOut ? 'timed out' : 'failed'} in ${(v.durationMs / 1000).toFixed(1)} s (${v.command})\n`);
+      }
     });
 
   program
@@ -99,6 +91,24 @@ export function registerRunCommands(program: Command, globals: () => GlobalOptio
         if (e.success) process.stdout.write(`${render(e.data)}\n`);
       }
     });
+}
+
+/** Prints what a start began and, with `wait`, follows the batch to its end; the report when it waited. */
+export async function followStart(c: Awaited<ReturnType<typeof client>>, res: StartResponse, o: { wait: boolean; json: boolean }): Promise<BatchReport | undefined> {
+  if (!o.json) {
+    for (const s of res.started) process.stdout.write(`started ${s.taskId} (run ${s.runId})\n`);
+    for (const s of res.skipped) process.stdout.write(`${yellow('not started now')} ${s.taskId}: ${s.reason}\n`);
+    if (res.started.length === 0 && res.batch.state === 'active') process.stdout.write('nothing ready to start right now; the batch starts tasks as they become ready\n');
+    if (res.batch.state !== 'active') process.stdout.write('nothing to do\n');
+  }
+  if (!o.wait) {
+    if (o.json) printJson(res);
+    return undefined;
+  }
+  const report = await waitForBatch(c, res.batch.id, o.json);
+  if (o.json) printJson({ ...res, report });
+  else printReport(report);
+  return report;
 }
 
 function positiveInt(v: string, flag: string): number {
@@ -133,7 +143,8 @@ async function waitForBatch(c: Awaited<ReturnType<typeof client>>, batchId: stri
           if (e.type === 'batch.finished' && e.data.batchId === batchId) resolve();
           if (e.type === 'run.state' || e.type === 'batch.finished') void check().catch(() => undefined);
         },
-        { signal: abort.signal },
+        // Progress needs states, not every line the agents print.
+        { signal: abort.signal, output: false },
       )
       .catch((e: unknown) => process.stderr.write(`event stream ended: ${(e as Error).message}\n`));
     void check().catch(() => undefined);

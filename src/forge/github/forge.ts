@@ -108,6 +108,12 @@ export function createGitHubForge(options: GitHubForgeOptions): Forge {
       );
     },
 
+    async updatePullRequestBody(number, body) {
+      await call('PATCH /repos/{owner}/{repo}/pulls/{pull_number}', (signal) =>
+        octokit.request('PATCH /repos/{owner}/{repo}/pulls/{pull_number}', { ...repo, pull_number: number, body, request: { signal } }),
+      );
+    },
+
     async comment(number, body) {
       await call('POST /repos/{owner}/{repo}/issues/{issue_number}/comments', (signal) =>
         octokit.request('POST /repos/{owner}/{repo}/issues/{issue_number}/comments', { ...repo, issue_number: number, body, request: { signal } }),

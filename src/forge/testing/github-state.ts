@@ -217,6 +217,16 @@ export const handlers: Record<string, (ctx: Ctx) => Promise<Reply>> = {
     return pr ? { status: 200, body: await pullJson(ctx, pr, true) } : error(404, 'Not Found');
   },
 
+  'PATCH /repos/{owner}/{repo}/pulls/{pull_number}': async (ctx) => {
+    const denied = writeGuard(ctx);
+    if (denied) return denied;
+    const pr = findPull(ctx);
+    if (!pr) return error(404, 'Not Found');
+    if (typeof ctx.body.title === 'string') pr.title = ctx.body.title;
+    if (typeof ctx.body.body === 'string') pr.body = ctx.body.body;
+    return { status: 200, body: await pullJson(ctx, pr, true) };
+  },
+
   // GitHub merges one pull request into a branch at a time: two concurrent merges must not race on the base ref.
   'PUT /repos/{owner}/{repo}/pulls/{pull_number}/merge': (ctx) => serialized(ctx.repo, () => mergePull(ctx)),
 

@@ -8,8 +8,15 @@ import type { AddressInfo } from 'node:net';
 
 export type Reply =
   | { kind: 'command'; cmd: string; text?: string }
+  /** A function tool called with `args`; MCP tools found by `tool_search` are `namespace: 'mcp__orch', name: 'orch_ask'`. */
+  | { kind: 'tool'; name: string; namespace?: string; args: Record<string, unknown>; text?: string }
   | { kind: 'text'; text: string }
-  | { kind: 'http_error'; status: number; message: string };
+  /**
+   * Codex offers MCP tools only through its client-side `tool_search`: the model searches first, and the tools
+   * found are callable from the next request on (as a namespace plus a function name).
+   */
+  | { kind: 'tool_search'; query: string; text?: string }
+  | { kind: 'http_error'; status: number; message: string; /** Seconds, sent as `retry-after`. */ retryAfter?: number };
 
 export interface RecordedRequest {
   method: string;
@@ -67,6 +74,13 @@ const streamReply = (res: ServerResponse, model: string, reply: Exclude<Reply, {
   if (reply.kind === 'command') {
     output.push({ type: 'function_call', id: `fc_${n}`, call_id: `call_${n}`, name: 'exec_command', arguments: JSON.stringify({ cmd: reply.cmd }), status: 'completed' });
   }
+  if (reply.kind === 'tool_search') {
+    output.push({ type: 'tool_search_call', id: `ts_${n}`, call_id: `call_${n}`, execution: 'client', arguments: { query: reply.query }, status: 'completed' });
+  }
+  if (reply.kind === 'tool') {
+    const ns = reply.namespace === undefined ? {} : { namespace: reply.namespace };
+    output.push({ type: 'function_call', id: `fc_${n}`, call_id: `call_${n}`, name: reply.name, ...ns, arguments: JSON.stringify(reply.args), status: 'completed' });
+  }
   res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
   const response = { id: responseId, object: 'response', created_at: Math.floor(Date.now() / 1000), model, status: 'in_progress', output: [] };
   sse(res, 'response.created', { response });
@@ -104,7 +118,8 @@ export const startResponsesServer = async (script: (body: unknown) => Reply): Pr
       }
       const reply = script(body);
       if (reply.kind === 'http_error') {
-        res.writeHead(reply.status, { 'content-type': 'application/json' }).end(JSON.stringify({ error: { message: reply.message, type: 'server_error' } }));
+        const retry: Record<string, string> = reply.retryAfter === undefined ? {} : { 'retry-after': String(reply.retryAfter) };
+        res.writeHead(reply.status, { 'content-type': 'application/json', ...retry }).end(JSON.stringify({ error: { message: reply.message, type: 'server_error' } }));
         return;
       }
       streamReply(res, isObject(body) && typeof body.model === 'string' ? body.model : 'gpt-5.5', reply);

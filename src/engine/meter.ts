@@ -1,0 +1,52 @@
+import { emptyUsage, type AgentEvent, type Usage } from '../agents/index.js';
+
+/**
+ * Live metering of one agent turn (A6). CLIs report usage in two shapes: per API message, repeated on every
+ * line of that message (Claude's `assistant` lines carry `message.usage`; keyed, the latest count wins), and per
+ * step or turn (OpenCode `step_finish`, Codex `turn.completed`; unkeyed, summed). The final `result` usage, when
+ * there is one, is the CLI's own total for the turn and replaces the estimate.
+ */
+export function createTurnMeter() {
+  const keyed = new Map<string, Usage>();
+  let summed = emptyUsage();
+  let final: { usage: Usage; costUsd: number } | undefined;
+
+  const add = (a: Usage, b: Usage): Usage => ({
+    inputTokens: a.inputTokens + b.inputTokens,
+    outputTokens: a.outputTokens + b.outputTokens,
+    cacheReadTokens: a.cacheReadTokens + b.cacheReadTokens,
+    cacheWriteTokens: a.cacheWriteTokens + b.cacheWriteTokens,
+  });
+  const max = (a: Usage, b: Usage): Usage => ({
+    inputTokens: Math.max(a.inputTokens, b.inputTokens),
+    outputTokens: Math.max(a.outputTokens, b.outputTokens),
+    cacheReadTokens: Math.max(a.cacheReadTokens, b.cacheReadTokens),
+    cacheWriteTokens: Math.max(a.cacheWriteTokens, b.cacheWriteTokens),
+  });
+
+  return {
+    /** True when the event moved the meter. */
+    see(e: AgentEvent): boolean {
+      if (e.type === 'usage') {
+        if (final) return false;
+        if (e.key === undefined) summed = add(summed, e.usage);
+        else keyed.set(e.key, max(keyed.get(e.key) ?? emptyUsage(), e.usage));
+        return true;
+      }
+      if (e.type === 'result' && e.usage) {
+        final = { usage: e.usage, costUsd: e.costUsd ?? 0 };
+        return true;
+      }
+      return false;
+    },
+    /** Tokens so far this turn, and the cost when the CLI has reported it. */
+    get total(): { usage: Usage; costUsd: number; final: boolean } {
+      if (final) return { ...final, final: true };
+      let u = summed;
+      for (const k of keyed.values()) u = add(u, k);
+      return { usage: u, costUsd: 0, final: false };
+    },
+  };
+}
+
+export type TurnMeter = ReturnType<typeof createTurnMeter>;

@@ -1,0 +1,106 @@
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { emptyUsage, type AgentBackend, type AgentRunRequest } from '../agents/index.js';
+import { createStore, type Store, type TaskRow } from '../store/index.js';
+import { createPlanner, planOutline } from './planner.js';
+
+let dir: string | undefined;
+afterEach(() => {
+  if (dir) rmSync(dir, { recursive: true, force: true });
+  dir = undefined;
+});
+
+/** A backend that answers with `reply` and records what it was asked (a unit double; the e2e uses real Claude Code). */
+function replying(reply: string | Error, seen: AgentRunRequest[]): AgentBackend {
+  return {
+    id: 'claude',
+    check: async () => ({ ok: true, command: 'x' }),
+    start(req) {
+      seen.push(req);
+      const ok = !(reply instanceof Error);
+      return {
+        pid: 1,
+        pgid: 1,
+        result: Promise.resolve({
+          ok, usage: emptyUsage(), resultText: ok ? reply : '', exitCode: ok ? 0 : 1, signal: null, durationMs: 1, canceled: false,
+          ...(ok ? {} : { error: reply.message }),
+        }),
+      };
+    },
+  };
+}
+
+function setup(reply: string | Error) {
+  dir = mkdtempSync(join(tmpdir(), 'orch-planner-'));
+  const store: Store = createStore(join(dir, 'orch.db'));
+  store.tasks.sync([
+    { id: 'billing/E01', module: 'billing', epic: 1, title: 'Prices', description: 'Store prices.', file: 'docs/plans/billing-module/epic-01-prices.md', body: '# Prices\n\nAll amounts are integer cents.\n', priority: 'medium', dependsOn: [], dependencySources: [], needsReview: false, touches: [], conflictsWith: [] },
+    { id: 'billing/E02', module: 'billing', epic: 2, title: 'Invoices', description: 'Render invoices.', file: 'docs/plans/billing-module/epic-02-invoices.md', body: '# Invoices\n', priority: 'medium', dependsOn: ['billing/E01'], dependencySources: [], needsReview: false, touches: [], conflictsWith: [] },
+  ], () => false);
+  store.batches.create('b1', { tasks: [] }, null);
+  store.runs.create({ id: 'r1', taskId: 'billing/E01', batchId: 'b1', attempt: 1, branch: 'feat/billing-E01', worktree: join(dir, 'wt'), targetBranch: 'main', backend: 'claude', model: null });
+  const sig = store.signals.add('r1', 'billing/E01', 'question', 'Cents or decimals?', 'orchestrator');
+  const seen: AgentRunRequest[] = [];
+  const notes: string[] = [];
+  const answers: Array<{ id: string; text: string; by: string }> = [];
+  const planner = createPlanner({
+    store,
+    backendFor: () => ({ name: 'lead', backendId: 'claude', backend: replying(reply, seen), model: null, systemPrompt: null, env: {} }),
+    agentName: 'lead',
+    modules: () => [{ name: 'billing', dir: 'docs/plans/billing-module', overview: 'Billing owns money.' }],
+    templateDirs: { projectRoot: dir, userConfigDir: dir },
+    targetBranch: 'main',
+    timeoutMs: 5000,
+    scratchDir: dir,
+    note: (_r, m) => notes.push(m),
+    answer: (id, text, by) => answers.push({ id, text, by }),
+  });
+  return { store, sig, planner, seen, notes, answers, dir };
+}
+
+const settle = () => new Promise((r) => setTimeout(r, 20));
+
+describe('planner answers questions for the orchestrator', () => {
+  it('asks with the question first and the plan after, in an empty scratch dir it then removes', async () => {
+    const s = setup('Integer cents.');
+    s.planner.answer(s.sig);
+    await settle();
+    expect(s.answers).toEqual([{ id: s.sig.id, text: 'Integer cents.', by: 'planner (lead)' }]);
+    const prompt = s.seen[0]?.prompt ?? '';
+    expect(prompt.indexOf('Cents or decimals?')).toBeLessThan(prompt.indexOf('All amounts are integer cents.'));
+    expect(prompt).toContain('Billing owns money.');
+    expect(prompt).toContain('- billing/E02 Invoices [not_started]: Render invoices.');
+    expect(s.seen[0]?.mcp).toBeUndefined();
+    expect(s.seen[0]?.cwd.startsWith(s.dir)).toBe(true);
+    expect(readdirSync(s.dir).filter((f) => f.startsWith('planner-'))).toEqual([]);
+    s.store.close();
+  });
+
+  it('leaves the question to a human when the planner escalates or fails, saying why', async () => {
+    const e = setup('ESCALATE: the plan does not say; product must decide');
+    e.planner.answer(e.sig);
+    await settle();
+    expect(e.answers).toEqual([]);
+    expect(e.notes.at(-1)).toMatch(/the planner escalated: the plan does not say; product must decide; question \S+ waits for a human/);
+    e.store.close();
+    rmSync(e.dir, { recursive: true, force: true });
+    const f = setup(new Error('rate limited'));
+    f.planner.answer(f.sig);
+    await settle();
+    expect(f.answers).toEqual([]);
+    expect(f.notes.at(-1)).toMatch(/the planner failed: rate limited/);
+    f.store.close();
+  });
+
+  it('outlines the plan without the asking task, removed tasks or maintenance work, and caps it', () => {
+    const base = { module: 'm', epic: 1, description: '', file: '', body: '', priority: 'medium' as const, dependsOn: [], needsReview: false, touches: [], conflictsWith: [], agent: null, model: null, planStatus: null, status: 'not_started' as const, statusNote: null };
+    const rows: TaskRow[] = Array.from({ length: 250 }, (_, i) => ({ ...base, id: `m/E${i}`, title: `T${i}`, removedAt: null, source: 'plan' }));
+    rows.push({ ...base, id: 'maintenance/docs', title: 'docs', removedAt: null, source: 'maintenance' as const });
+    const out = planOutline(rows, 'm/E0').split('\n');
+    expect(out).toHaveLength(201);
+    expect(out[0]).toBe('- m/E1 T1 [not_started]');
+    expect(out.at(-1)).toBe('- ... and 49 more');
+  });
+});

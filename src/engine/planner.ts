@@ -1,0 +1,115 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Signal } from '../api/index.js';
+import type { ModuleInfo } from '../plans/index.js';
+import type { Store, TaskRow } from '../store/index.js';
+import { buildPrompt, type TemplateDirs } from './prompt.js';
+import type { BackendFor } from './ports.js';
+
+export interface PlannerDeps {
+  store: Store;
+  backendFor: BackendFor;
+  /** The agent of the planner role (`roles.planner`, "" = the default agent). */
+  agentName: string;
+  modules: () => ModuleInfo[];
+  templateDirs: TemplateDirs;
+  targetBranch: string;
+  timeoutMs: number;
+  /** Where the planner's scratch directory goes; it never works in a worktree or the user's checkout. */
+  scratchDir: string;
+  note: (runId: string, msg: string) => void;
+  answer: (signalId: string, text: string, by: string) => void;
+  /** The planner is done with this question (answered or left to a human). */
+  settled?: (sig: Signal) => void;
+}
+
+const OUTLINE_LIMIT = 200;
+
+/** Every other task of the plan, one line each, for the planner's view of the whole. */
+export function planOutline(tasks: TaskRow[], except: string): string {
+  const lines = tasks
+    .filter((t) => t.id !== except && !t.removedAt && t.source === 'plan')
+    .map((t) => `- ${t.id} ${t.title} [${t.status}]${t.description ? `: ${t.description.slice(0, 200)}` : ''}`);
+  if (lines.length > OUTLINE_LIMIT) return [...lines.slice(0, OUTLINE_LIMIT), `- ... and ${lines.length - OUTLINE_LIMIT} more`].join('\n');
+  return lines.join('\n') || '- (no other tasks)';
+}
+
+/**
+ * Questions an agent addresses to the orchestrator (A7) are answered by the planner role's agent from the plan's
+ * context: the task, its module overview, merged dependencies and an outline of the plan. The planner runs in an
+ * empty scratch directory with no MCP server, so it can read nothing it was not given and change nothing. When it
+ * escalates, fails or times out, the question stays open for a human, with the reason in the run's log.
+ */
+export function createPlanner(d: PlannerDeps) {
+  const inflight = new Set<AbortController>();
+  /** Runs with a question the planner is working on. */
+  const busy = new Map<string, number>();
+
+  async function answer(sig: Signal): Promise<void> {
+    const task = d.store.tasks.get(sig.taskId);
+    if (!task) return;
+    let agent;
+    try {
+      agent = d.backendFor(d.agentName || 'default');
+    } catch (e) {
+      d.note(sig.runId, `planner not available (${(e as Error).message}); question ${sig.id} waits for a human`);
+      return;
+    }
+    const deps = task.dependsOn.map((id) => d.store.tasks.get(id)).filter((x): x is TaskRow => !!x);
+    const prompt = buildPrompt(
+      { task, moduleOverview: d.modules().find((m) => m.name === task.module)?.overview, completedDeps: deps, targetBranch: d.targetBranch },
+      d.templateDirs,
+      'planner-answer',
+      { question: sig.text, plan_outline: planOutline(d.store.tasks.list(), task.id) },
+    );
+    const cwd = mkdtempSync(join(d.scratchDir, 'planner-'));
+    const abort = new AbortController();
+    const timer = setTimeout(() => abort.abort(new Error('timeout')), d.timeoutMs);
+    inflight.add(abort);
+    d.note(sig.runId, `question ${sig.id} goes to the planner (${agent.name})`);
+    try {
+      const outcome = await agent.backend.start({
+        runId: `${sig.runId}-planner`,
+        cwd,
+        prompt,
+        ...(agent.model ? { model: agent.model } : {}),
+        ...(agent.systemPrompt ? { systemPrompt: agent.systemPrompt } : {}),
+        env: agent.env,
+        signal: abort.signal,
+      }).result;
+      const text = outcome.resultText.trim();
+      const escalated = /^\s*ESCALATE:\s*(.*)$/ims.exec(text);
+      if (!outcome.ok || !text || escalated) {
+        const why = escalated ? `the planner escalated: ${escalated[1]?.trim() || 'no reason'}` : outcome.ok ? 'the planner gave no answer' : `the planner failed: ${outcome.error ?? 'unknown error'}`;
+        d.note(sig.runId, `${why.slice(0, 500)}; question ${sig.id} waits for a human (orch questions)`);
+        return;
+      }
+      d.note(sig.runId, `the planner answered question ${sig.id}`);
+      d.answer(sig.id, text, `planner (${agent.name})`);
+    } catch (e) {
+      d.note(sig.runId, `the planner failed: ${(e as Error).message}; question ${sig.id} waits for a human`);
+    } finally {
+      clearTimeout(timer);
+      inflight.delete(abort);
+      rmSync(cwd, { recursive: true, force: true });
+    }
+  }
+
+  return {
+    /** Starts answering; never throws (a failure leaves the question to a human). */
+    answer(sig: Signal): void {
+      busy.set(sig.runId, (busy.get(sig.runId) ?? 0) + 1);
+      void answer(sig).finally(() => {
+        const n = (busy.get(sig.runId) ?? 1) - 1;
+        if (n > 0) busy.set(sig.runId, n);
+        else busy.delete(sig.runId);
+        d.settled?.(sig);
+      });
+    },
+    /** Whether the planner is still answering a question of this run. */
+    busyFor: (runId: string): boolean => busy.has(runId),
+    shutdown(): void {
+      for (const a of inflight) a.abort(new Error('shutdown'));
+    },
+  };
+}
