@@ -4,6 +4,7 @@ import { judgeTurn, trimEvent, type Verdict } from './judge.js';
 import type { Config } from '../config/index.js';
 import type { EventType, RunState, Signal, Verification } from '../api/index.js';
 import { isDiskFull, type RunRow, type Store, type TaskRow } from '../store/index.js';
+import { createDriver } from './driver.js';
 import type { ModuleInfo } from '../plans/index.js';
 import { buildPrompt, type TemplateDirs } from './prompt.js';
 import { savedRefFor, STOPPED_NOTE } from './names.js';
@@ -16,7 +17,7 @@ import { createMergeSteps } from './merge-steps.js';
 import { createRebaseSteps } from './rebase-step.js';
 import type { Mutex } from './mutex.js';
 import { createTurnMeter, type TurnMeter } from './meter.js';
-import { maintenanceCommitMessage } from './maintenance.js';
+import { commitMessage } from './commit-message.js';
 
 /** Token counts of a run before the current agent turn. */
 type Before = { i: number; o: number; cr: number; cw: number; c: number };
@@ -63,19 +64,13 @@ export interface RunnerDeps {
 }
 
 type StepResult = 'continue' | 'wait' | 'stop';
-
-export function commitMessage(template: string, task: TaskRow): string {
-  if (task.source === 'maintenance') return maintenanceCommitMessage(task);
-  const epic = String(task.epic).padStart(2, '0');
-  return template.replaceAll('{module}', task.module).replaceAll('{epic}', epic).replaceAll('{title}', task.title).replaceAll('{id}', task.id);
-}
+export { commitMessage };
 
 /**
  * Drives runs through their written state machine. The state names the next step; each step is idempotent, writes
  * its intent before acting and its result after, so a crash anywhere is recovered by driving the run again.
  */
 export function createRunner(d: RunnerDeps) {
-  const driving = new Map<string, Promise<void>>();
   const lastMetered = new Map<string, number>();
   const handles = new Map<string, { handle: AgentHandle; abort: AbortController; stopping?: 'stop' | 'shutdown' | 'stuck' | 'pause' }>();
 
@@ -190,8 +185,7 @@ export function createRunner(d: RunnerDeps) {
         try {
           onEvent(e);
         } catch (err) {
-          // Best effort mid-turn (usage, session id); the end of the turn records them again. A full disk must not
-          // end the daemon from inside an output callback.
+          // Best effort mid-turn: the end of the turn records usage and session again. A full disk must not end the daemon.
           if (!isDiskFull(err)) throw err;
         }
       },
@@ -470,54 +464,12 @@ export function createRunner(d: RunnerDeps) {
     }
   }
 
-  const stepErrors = new Map<string, number>();
-  const diskFull = new Set<string>();
-
-  async function loop(runId: string): Promise<void> {
-    for (;;) {
-      const run = d.store.runs.get(runId);
-      if (!run) return;
-      let res: StepResult;
-      try {
-        res = await step(run);
-      } catch (err) {
-        const msg = err instanceof Error ? err.message : String(err);
-        if (isDiskFull(err)) {
-          // Not the run's fault and nothing was half-written (SQLite rolled back): no retry count, no failure, no
-          // cleanup. The scheduler's tick drives the run again from its recorded state once there is space.
-          if (!diskFull.has(runId)) log(runId, 'orch', `step ${run.state} waits for disk space: ${msg}`);
-          diskFull.add(runId);
-          return;
-        }
-        diskFull.delete(runId);
-        const tries = (stepErrors.get(runId) ?? 0) + 1;
-        stepErrors.set(runId, tries);
-        log(runId, 'orch', `step ${run.state} failed (try ${tries} of 3): ${msg}`);
-        if (tries < 3) {
-          // Steps are idempotent: repair what a crash can leave in git (stale locks, half-made worktrees), retry.
-          await d.repo.repair().catch(() => undefined);
-          await new Promise((r) => setTimeout(r, 500 * tries));
-          continue;
-        }
-        res = await fail(run, `${run.state}: ${msg}`).catch(() => 'stop' as const);
-      }
-      stepErrors.delete(runId);
-      if (res !== 'continue') return;
-    }
-  }
-
-  /** Drives a run unless it is already being driven. */
-  function drive(runId: string): Promise<void> {
-    const current = driving.get(runId);
-    if (current) return current;
-    const p = loop(runId).finally(() => driving.delete(runId));
-    driving.set(runId, p);
-    return p;
-  }
+  const driver = createDriver({ store: d.store, step, fail, repair: () => d.repo.repair(), log: (runId, line) => log(runId, 'orch', line) });
+  const drive = driver.drive;
 
   return {
     drive,
-    isDriving: (runId: string) => driving.has(runId),
+    isDriving: driver.isDriving,
     wake,
     approve,
     hasAgent: (runId: string) => handles.has(runId),
@@ -537,7 +489,7 @@ export function createRunner(d: RunnerDeps) {
     },
     async settleAll(): Promise<void> {
       shuttingDown.abort();
-      await Promise.allSettled([...driving.values()]);
+      await driver.settle();
       runLogs.closeAll();
     },
   };
