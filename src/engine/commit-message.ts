@@ -1,7 +1,7 @@
 import type { TaskRow } from '../store/index.js';
 import { maintenanceCommitMessage } from './maintenance.js';
 
-/** The squash commit message (and PR title) of a task, from `commit_template`. */
+/** `feat(<module>): implement E<NN> - <title>` from `commit_template`; maintenance work has its own type and scope. */
 export function commitMessage(template: string, task: TaskRow): string {
   if (task.source === 'maintenance') return maintenanceCommitMessage(task);
   const epic = String(task.epic).padStart(2, '0');

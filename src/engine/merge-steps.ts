@@ -7,7 +7,8 @@ import { decideReview } from './review-step.js';
 import type { Reviewer } from './reviewer.js';
 import type { ForgeSteps } from './forge-steps.js';
 import type { RebaseStep, RebaseSteps } from './rebase-step.js';
-import { commitMessage, type RunnerDeps } from './runner.js';
+import type { RunnerDeps } from './runner.js';
+import { commitMessage } from './commit-message.js';
 
 type StepResult = 'continue' | 'wait' | 'stop';
 

@@ -1,4 +1,6 @@
 import { emptyUsage, type AgentEvent, type Usage } from '../agents/index.js';
+import type { EventType } from '../api/index.js';
+import type { RunRow } from '../store/index.js';
 
 /**
  * Live metering of one agent turn (A6). CLIs report usage in two shapes: per API message, repeated on every
@@ -50,3 +52,44 @@ export function createTurnMeter() {
 }
 
 export type TurnMeter = ReturnType<typeof createTurnMeter>;
+
+/** Token counts of a run before the current agent turn. */
+export type UsageBefore = { i: number; o: number; cr: number; cw: number; c: number };
+
+/** The run's totals after this turn's `usage` and `costUsd`. */
+export const usageFields = (b: UsageBefore, usage: Usage, costUsd: number): Pick<RunRow, 'inputTokens' | 'outputTokens' | 'cacheReadTokens' | 'cacheWriteTokens' | 'costUsd'> => ({
+  inputTokens: b.i + usage.inputTokens,
+  outputTokens: b.o + usage.outputTokens,
+  cacheReadTokens: b.cr + usage.cacheReadTokens,
+  cacheWriteTokens: b.cw + usage.cacheWriteTokens,
+  costUsd: b.c + costUsd,
+});
+
+export const usageBefore = (run: RunRow): UsageBefore => ({ i: run.inputTokens, o: run.outputTokens, cr: run.cacheReadTokens, cw: run.cacheWriteTokens, c: run.costUsd });
+
+/**
+ * Writes a turn's usage on its run while the agent works (A6 live): at most once per `intervalMs`, always the
+ * final count, with a `run.usage` event (not stored) for followers.
+ */
+export function createLiveUsage(o: {
+  update: (runId: string, fields: Partial<RunRow>) => unknown;
+  emit: (type: EventType, taskId: string | null, runId: string | null, data: Record<string, unknown>, persist?: boolean) => void;
+  runId: string;
+  taskId: string;
+  before: UsageBefore;
+  intervalMs?: number;
+}) {
+  const meter = createTurnMeter();
+  let last = 0;
+  return {
+    see(e: AgentEvent): void {
+      if (!meter.see(e)) return;
+      const now = Date.now();
+      const { usage, costUsd, final } = meter.total;
+      if (!final && now - last < (o.intervalMs ?? 1000)) return;
+      last = now;
+      o.update(o.runId, usageFields(o.before, usage, costUsd));
+      if (!final) o.emit('run.usage', o.taskId, o.runId, { ...usage, costUsd, live: true }, false);
+    },
+  };
+}

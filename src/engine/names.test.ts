@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { branchFor, newRunId } from './names.js';
 import { normalizeTaskId } from './scheduler.js';
-import { commitMessage } from './runner.js';
+import { commitMessage } from './commit-message.js';
 
 describe('names', () => {
   it('normalises the ways people write task ids', () => {

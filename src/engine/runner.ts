@@ -16,12 +16,10 @@ import { createForgeSteps } from './forge-steps.js';
 import { createMergeSteps } from './merge-steps.js';
 import { createRebaseSteps } from './rebase-step.js';
 import type { Mutex } from './mutex.js';
-import { createTurnMeter, type TurnMeter } from './meter.js';
+import { createLiveUsage, usageBefore, usageFields } from './meter.js';
 import { commitMessage } from './commit-message.js';
 
-/** Token counts of a run before the current agent turn. */
-type Before = { i: number; o: number; cr: number; cw: number; c: number };
-const METER_INTERVAL_MS = 1000;
+type LiveUsage = ReturnType<typeof createLiveUsage>;
 
 export interface RunnerDeps {
   store: Store;
@@ -64,14 +62,12 @@ export interface RunnerDeps {
 }
 
 type StepResult = 'continue' | 'wait' | 'stop';
-export { commitMessage };
 
 /**
  * Drives runs through their written state machine. The state names the next step; each step is idempotent, writes
  * its intent before acting and its result after, so a crash anywhere is recovered by driving the run again.
  */
 export function createRunner(d: RunnerDeps) {
-  const lastMetered = new Map<string, number>();
   const handles = new Map<string, { handle: AgentHandle; abort: AbortController; stopping?: 'stop' | 'shutdown' | 'stuck' | 'pause' }>();
 
   const setState = (run: RunRow, state: RunState, fields: Partial<RunRow> = {}): RunRow => {
@@ -161,9 +157,9 @@ export function createRunner(d: RunnerDeps) {
     const abort = new AbortController();
     const timer = setTimeout(() => abort.abort(new Error('timeout')), d.agentTimeoutMs);
     const turnStarted = new Date().toISOString();
-    const before = { i: run.inputTokens, o: run.outputTokens, cr: run.cacheReadTokens, cw: run.cacheWriteTokens, c: run.costUsd };
+    const before = usageBefore(run);
     const events: AgentEvent[] = [];
-    const meter = createTurnMeter();
+    const usage = createLiveUsage({ update: d.store.runs.update, emit: d.emit, runId: run.id, taskId: run.taskId, before });
     const seen = { unparsed: 0, result: false, version: undefined as string | undefined };
     const remoteRefs = await d.repo.snapshotRemoteRefs();
     const handle = backend.start({
@@ -201,7 +197,7 @@ export function createRunner(d: RunnerDeps) {
       if (e.type === 'unparsed') seen.unparsed++;
       else if (e.type === 'result') seen.result = true;
       else if (e.type === 'session' && e.version) seen.version = e.version;
-      onAgentEvent(run.id, run.taskId, kept, before, meter);
+      onAgentEvent(run.id, run.taskId, kept, usage);
     }
     handles.set(run.id, { handle, abort });
     log(run.id, 'orch', `${backend.id} started, pid ${handle.pid}${run.sessionId ? `, resuming session ${run.sessionId}` : ''}`);
@@ -216,17 +212,12 @@ export function createRunner(d: RunnerDeps) {
     const outcome = await handle.result.finally(() => clearTimeout(timer));
     const entry = handles.get(run.id);
     handles.delete(run.id);
-    lastMetered.delete(run.id);
     d.onActivity(run.id, true);
     run = d.store.runs.update(run.id, {
       pid: null,
       pgid: null,
       sessionId: outcome.sessionId ?? run.sessionId ?? null,
-      inputTokens: before.i + outcome.usage.inputTokens,
-      outputTokens: before.o + outcome.usage.outputTokens,
-      cacheReadTokens: before.cr + outcome.usage.cacheReadTokens,
-      cacheWriteTokens: before.cw + outcome.usage.cacheWriteTokens,
-      costUsd: before.c + (outcome.costUsd ?? 0),
+      ...usageFields(before, outcome.usage, outcome.costUsd ?? 0),
     });
     d.emit('run.usage', run.taskId, run.id, { ...outcome.usage, costUsd: outcome.costUsd ?? 0 });
     if (entry?.stopping === 'shutdown') {
@@ -331,26 +322,11 @@ export function createRunner(d: RunnerDeps) {
     return true;
   }
 
-  function onAgentEvent(runId: string, taskId: string, e: AgentEvent, before: Before, meter: TurnMeter): void {
+  function onAgentEvent(runId: string, taskId: string, e: AgentEvent, usage: LiveUsage): void {
     if (e.type === 'session') {
       const run = d.store.runs.get(runId);
       if (run && run.sessionId !== e.sessionId) d.store.runs.update(runId, { sessionId: e.sessionId });
-    } else if (meter.see(e)) {
-      // Live metering (A6): written at most once a second while the agent works, always for the final count.
-      const now = Date.now();
-      const { usage, costUsd, final } = meter.total;
-      if (final || now - (lastMetered.get(runId) ?? 0) >= METER_INTERVAL_MS) {
-        lastMetered.set(runId, now);
-        d.store.runs.update(runId, {
-          inputTokens: before.i + usage.inputTokens,
-          outputTokens: before.o + usage.outputTokens,
-          cacheReadTokens: before.cr + usage.cacheReadTokens,
-          cacheWriteTokens: before.cw + usage.cacheWriteTokens,
-          costUsd: before.c + costUsd,
-        });
-        if (!final) d.emit('run.usage', taskId, runId, { ...usage, costUsd, live: true }, false);
-      }
-    }
+    } else usage.see(e);
     if (e.type !== 'unparsed') d.emit('run.output', taskId, runId, { event: e }, false);
   }
 
