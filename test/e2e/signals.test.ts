@@ -46,7 +46,8 @@ describe('agent signals through Orch with the real Claude Code binary', () => {
   beforeAll(async () => {
     const epic = (title: string, marker: string) => `# ${title}\n\nDo it. [[scenario:${marker}]]\n`;
     sb = sandbox({
-      '.orch/config.toml': '[agent]\nanswer_wait_seconds = 1\nmax_retries = 2\n',
+      // No wait in the tool call: every answer reaches the agent by resuming its session, whatever the timing.
+      '.orch/config.toml': '[agent]\nanswer_wait_seconds = 0\nmax_retries = 2\n',
       'docs/plans/a-module/epic-01-ask.md': epic('Ask', 'ask'),
       'docs/plans/b-module/epic-01-stuck.md': epic('Stuck', 'stuck'),
       'docs/plans/c-module/epic-01-flaky.md': epic('Flaky', 'flaky'),
