@@ -2,10 +2,8 @@
  * The real Claude Code binary against the simulated model server, in temporary git repositories.
  * `ORCH_CAPTURE_FIXTURES=1` also rewrites `fixtures/*.jsonl` from these runs (the parser tests read them).
  */
-import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -14,6 +12,7 @@ import { sanitizeEnv } from '../env.js';
 import { isAlive } from '../group.js';
 import type { AgentEvent, AgentOutcome, AgentRunRequest } from '../types.js';
 import { createClaudeBackend, type ClaudeBackendOptions } from './backend.js';
+import { createScratch, type Scratch } from '../testing/real-cli.js';
 
 const CLAUDE = fileURLToPath(new URL('../../../node_modules/.bin/claude', import.meta.url));
 const FIXTURES = fileURLToPath(new URL('./fixtures/', import.meta.url));
@@ -52,21 +51,8 @@ let configDir: string;
 let repo: string;
 const timings: string[] = [];
 
-const makeRepo = (name: string): string => {
-  const dir = join(root, name);
-  mkdirSync(dir, { recursive: true });
-  const git = (...args: string[]): void => {
-    execFileSync('git', args, { cwd: dir, stdio: 'ignore' });
-  };
-  git('init', '-q', '-b', 'main');
-  git('config', 'user.name', 'Orch Test');
-  git('config', 'user.email', 'test@orch.invalid');
-  git('config', 'commit.gpgsign', 'false');
-  writeFileSync(join(dir, 'README.md'), '# test\n');
-  git('add', 'README.md');
-  git('commit', '-q', '-m', 'init');
-  return dir;
-};
+let scratch: Scratch;
+const makeRepo = (name: string): string => scratch.makeRepo(name);
 
 interface Run {
   outcome: AgentOutcome;
@@ -97,7 +83,8 @@ const run = async (
 };
 
 beforeAll(async () => {
-  root = mkdtempSync(join(tmpdir(), 'orch-claude-'));
+  scratch = createScratch('orch-claude-');
+  root = scratch.root;
   configDir = join(root, '.claude');
   server = await startModelServer({ scenarios: SCENARIOS });
   repo = makeRepo('repo');
@@ -106,7 +93,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await server.close();
-  rmSync(root, { recursive: true, force: true });
+  scratch.cleanup();
   process.stdout.write(`claude run times against the simulator:\n  ${timings.join('\n  ')}\n`);
 });
 
