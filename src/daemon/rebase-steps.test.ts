@@ -1,6 +1,6 @@
 // The engine's rebase steps (W7) against a real repository port and a real store.
-import { readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { makeTempRepo, type TempRepo } from '../git/testing.js';
 import { createStore } from '../store/index.js';
@@ -43,6 +43,7 @@ describe('rebase steps', () => {
     const tip = await repo.commit('theirs', { 'shared.txt': 'one\nTWO\nthree\n' });
     const r = await steps.rebase(store.runs.get('r1')!, t, 'main', tip);
     expect(r.kind).toBe('clean');
+    expect(await port.rebasing(worktree)).toBe(false);
     const run = store.runs.get('r1')!;
     expect(run.baseSha).toBe(tip);
     expect(run.commitSha).toBe(await port.revParse('refs/heads/feat/m-E01'));
@@ -95,6 +96,31 @@ describe('rebase steps', () => {
     expect(store.runs.get('r1')?.commitSha).toBe(head);
     expect(await port.isAncestor(tip, head!)).toBe(true);
     expect(readFileSync(join(worktree, 'shared.txt'), 'utf8')).toBe('one\nTWO both\nthree\n');
+  });
+
+  it('git failing mid-rebase (a hook refuses the ref update): aborted with git\'s reason, nothing lost, and the next try rebases', async () => {
+    const { store, port, steps, worktree, t } = await setup();
+    const old = await repo.commit('mine', { 'other.txt': 'mine\n' }, worktree);
+    const tip = await repo.commit('theirs', { 'shared.txt': 'x\n' });
+    const hook = join(repo.root, '.git', 'hooks', 'reference-transaction');
+    mkdirSync(dirname(hook), { recursive: true });
+    writeFileSync(hook, '#!/bin/sh\n[ "$1" = prepared ] || exit 0\nwhile read o n ref; do [ "$ref" = refs/heads/feat/m-E01 ] && { echo "refusing $ref" >&2; exit 1; }; done\nexit 0\n', { mode: 0o755 });
+    const started = Date.now();
+    await expect(steps.rebase(store.runs.get('r1')!, t, 'main', tip)).rejects.toThrow(/ref updates aborted by hook/);
+    expect(Date.now() - started).toBeLessThan(10_000);
+    // The abort itself updates the branch ref, which the hook refuses too: the branch is untouched either way.
+    expect(await port.revParse('refs/heads/feat/m-E01')).toBe(old);
+    expect(await port.revParse('refs/orch/saved/r1')).toBe(old);
+    rmSync(hook);
+    // Git works again: the half-finished rebase is aborted on the first try if it cannot go on; the driver's
+    // retry (a failing step is tried again) then rebases from the saved head.
+    let r = await steps.rebase(store.runs.get('r1')!, t, 'main', tip).catch(() => undefined);
+    r ??= await steps.rebase(store.runs.get('r1')!, t, 'main', tip);
+    expect(r.kind).toBe('clean');
+    const head = await port.revParse('refs/heads/feat/m-E01');
+    expect(head).not.toBe(old);
+    expect(await port.isAncestor(tip, head!)).toBe(true);
+    expect(readFileSync(join(worktree, 'other.txt'), 'utf8')).toBe('mine\n');
   });
 
   it('after a crash mid-way the recorded head catches up with the rebased branch', async () => {

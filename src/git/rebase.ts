@@ -80,6 +80,7 @@ const rebaseEnv = (git: GitRunner): NodeJS.ProcessEnv => ({ ...identityEnv(git.i
 async function settle(git: GitRunner, worktree: string, first: { exitCode: number; stdout: string; stderr: string; command: string[]; durationMs: number }, o: RebaseOptions): Promise<RebaseResult> {
   const skipped: string[] = [];
   let r = first;
+  let lastStop = '';
   for (let guard = 0; guard < 1000; guard++) {
     if (r.exitCode === 0 && (await rebasingBranch(git, worktree)) === undefined) {
       const head = await revParse(git, worktree, 'HEAD');
@@ -87,6 +88,15 @@ async function settle(git: GitRunner, worktree: string, first: { exitCode: numbe
       return { ok: true, head, skipped };
     }
     if ((await rebasingBranch(git, worktree)) === undefined) throw new GitError({ ...r, command: r.command });
+    // Git failing mid-rebase (a hook refusing the ref update, a lock, a full disk) stops it in the same place
+    // again and again: abort, so the branch is as it was (its head is saved), and report git's own words.
+    const stop = `${await revParse(git, worktree, 'HEAD')}|${await revParse(git, worktree, 'REBASE_HEAD')}|${r.exitCode}`;
+    if (r.exitCode !== 0 && stop === lastStop) {
+      const aborted = await git.run(['rebase', '--abort'], { cwd: worktree });
+      if (aborted.exitCode !== 0) r = { ...r, stderr: `${r.stderr}\n(the rebase is left in progress in ${worktree}: git could not abort it either; it is aborted or continued on the next try)` };
+      throw new GitError(r);
+    }
+    lastStop = stop;
     const subject = (await git.run(['log', '-1', '--format=%s', 'REBASE_HEAD'], { cwd: worktree })).stdout.trim();
     const found = await conflicts(git, worktree, o.maxHunkChars ?? 4000);
     if (found.length > 0 && o.skipOnConflict?.(subject)) {
