@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import type { Server } from 'node:http';
 import { createRouter } from './http.js';
@@ -23,6 +24,8 @@ export class DaemonRunningError extends Error {
  * Runs the daemon until `stop()` or SIGINT/SIGTERM: lock, compose, recover, serve. Returns when it has stopped.
  * The only place that owns the store, the agent processes and the worktrees of one project.
  */
+const ROOT_CHECK_MS = 5000;
+
 export async function serve(o: ServeOptions): Promise<{ port: number; stopped: Promise<void>; stop: () => Promise<void> }> {
   // The daemon's stderr is daemon.log: a full disk must not end the daemon, its log lines are dropped meanwhile.
   if (!o.log) process.stderr.on('error', () => undefined);
@@ -50,8 +53,10 @@ export async function serve(o: ServeOptions): Promise<{ port: number; stopped: P
   const stopped = new Promise<void>((r) => (resolveStopped = r));
   let stopping: Promise<void> | undefined;
 
+  let rootWatch: NodeJS.Timeout | undefined;
   const stop = (): Promise<void> => {
     stopping ??= (async () => {
+      clearInterval(rootWatch);
       log('stopping: ending agents, writing state');
       await c.engine.shutdown().catch((e: unknown) => log(`shutdown incomplete: ${e instanceof Error ? e.message : String(e)}; runs resume on the next start`));
       server?.closeAllConnections();
@@ -96,6 +101,13 @@ export async function serve(o: ServeOptions): Promise<{ port: number; stopped: P
     address.url = `http://${host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host}:${port}`;
     address.token = token;
     await c.engine.boot();
+    // A project that was deleted (or a test sandbox removed) takes its daemon with it; runs would resume on a restart.
+    rootWatch = setInterval(() => {
+      if (existsSync(c.root)) return;
+      log(`the project ${c.root} is gone; stopping`);
+      void stop();
+    }, ROOT_CHECK_MS);
+    rootWatch.unref();
     writeDaemonInfo(c.paths.daemonFile, { pid: process.pid, host, port, token, root: c.root, version: VERSION, startedAt });
     log(`daemon for ${c.root} on http://${host}:${port} (pid ${process.pid}), target branch ${c.targetBranch}`);
   } catch (e) {

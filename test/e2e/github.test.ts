@@ -18,7 +18,8 @@ afterEach(async () => {
 /** A project whose origin is a bare repository served by the GitHub API test server (OpenAPI-validated). */
 async function githubProject(files: Record<string, string>, env: NodeJS.ProcessEnv = { GITHUB_TOKEN: TOKEN }, extra = '') {
   server = await createGitHubServer();
-  const s = sandbox(files);
+  // Cleaned up after each test: its daemon stopped, its directory removed.
+  const s = (sb = sandbox(files));
   const bare = join(s.base, 'origin.git');
   s.git('init', '-q', '--bare', bare);
   s.git('remote', 'add', 'origin', bare);
