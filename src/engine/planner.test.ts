@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -92,6 +92,19 @@ describe('planner answers questions for the orchestrator', () => {
     expect(f.answers).toEqual([]);
     expect(f.notes.at(-1)).toMatch(/the planner failed: rate limited/);
     f.store.close();
+  });
+
+  it('a broken planner-answer override leaves the question to a human instead of crashing', async () => {
+    const s = setup('never asked');
+    mkdirSync(join(s.dir, '.orch', 'prompts'), { recursive: true });
+    writeFileSync(join(s.dir, '.orch', 'prompts', 'planner-answer.md'), 'Answer {{questoin}}\n');
+    s.planner.answer(s.sig);
+    await settle();
+    expect(s.seen).toEqual([]);
+    expect(s.answers).toEqual([]);
+    expect(s.notes.at(-1)).toMatch(/the planner failed: .*questoin.*; question \S+ waits for a human/);
+    expect(s.planner.busyFor('r1')).toBe(false);
+    s.store.close();
   });
 
   it('outlines the plan without the asking task, removed tasks or maintenance work, and caps it', () => {

@@ -5,6 +5,7 @@ import type { ModuleInfo } from '../plans/index.js';
 import type { Store, TaskRow } from '../store/index.js';
 import { buildPrompt, type TemplateDirs } from './prompt.js';
 import type { BackendFor } from './ports.js';
+import { oneShotTurn } from './one-shot.js';
 
 export interface PlannerDeps {
   store: Store;
@@ -41,7 +42,7 @@ export function planOutline(tasks: TaskRow[], except: string): string {
  * escalates, fails or times out, the question stays open for a human, with the reason in the run's log.
  */
 export function createPlanner(d: PlannerDeps) {
-  const inflight = new Set<AbortController>();
+  const stopping = new AbortController();
   /** Runs with a question the planner is working on. */
   const busy = new Map<string, number>();
 
@@ -56,27 +57,18 @@ export function createPlanner(d: PlannerDeps) {
       return;
     }
     const deps = task.dependsOn.map((id) => d.store.tasks.get(id)).filter((x): x is TaskRow => !!x);
-    const prompt = buildPrompt(
-      { task, moduleOverview: d.modules().find((m) => m.name === task.module)?.overview, completedDeps: deps, targetBranch: d.targetBranch },
-      d.templateDirs,
-      'planner-answer',
-      { question: sig.text, plan_outline: planOutline(d.store.tasks.list(), task.id) },
-    );
-    const cwd = mkdtempSync(join(d.scratchDir, 'planner-'));
-    const abort = new AbortController();
-    const timer = setTimeout(() => abort.abort(new Error('timeout')), d.timeoutMs);
-    inflight.add(abort);
-    d.note(sig.runId, `question ${sig.id} goes to the planner (${agent.name})`);
+    let cwd: string | undefined;
     try {
-      const outcome = await agent.backend.start({
-        runId: `${sig.runId}-planner`,
-        cwd,
-        prompt,
-        ...(agent.model ? { model: agent.model } : {}),
-        ...(agent.systemPrompt ? { systemPrompt: agent.systemPrompt } : {}),
-        env: agent.env,
-        signal: abort.signal,
-      }).result;
+      // A broken `planner-answer` override is reported like any other planner failure.
+      const prompt = buildPrompt(
+        { task, moduleOverview: d.modules().find((m) => m.name === task.module)?.overview, completedDeps: deps, targetBranch: d.targetBranch },
+        d.templateDirs,
+        'planner-answer',
+        { question: sig.text, plan_outline: planOutline(d.store.tasks.list(), task.id) },
+      );
+      cwd = mkdtempSync(join(d.scratchDir, 'planner-'));
+      d.note(sig.runId, `question ${sig.id} goes to the planner (${agent.name})`);
+      const outcome = await oneShotTurn(agent, { runId: `${sig.runId}-planner`, cwd, prompt }, { timeoutMs: d.timeoutMs, signal: stopping.signal });
       const text = outcome.resultText.trim();
       const escalated = /^\s*ESCALATE:\s*(.*)$/ims.exec(text);
       if (!outcome.ok || !text || escalated) {
@@ -89,9 +81,7 @@ export function createPlanner(d: PlannerDeps) {
     } catch (e) {
       d.note(sig.runId, `the planner failed: ${(e as Error).message}; question ${sig.id} waits for a human`);
     } finally {
-      clearTimeout(timer);
-      inflight.delete(abort);
-      rmSync(cwd, { recursive: true, force: true });
+      if (cwd) rmSync(cwd, { recursive: true, force: true });
     }
   }
 
@@ -109,7 +99,7 @@ export function createPlanner(d: PlannerDeps) {
     /** Whether the planner is still answering a question of this run. */
     busyFor: (runId: string): boolean => busy.has(runId),
     shutdown(): void {
-      for (const a of inflight) a.abort(new Error('shutdown'));
+      stopping.abort(new Error('shutdown'));
     },
   };
 }

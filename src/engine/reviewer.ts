@@ -2,6 +2,7 @@ import type { AgentEvent, AgentOutcome } from '../agents/index.js';
 import { categories, type Category, type Decision, type Reason } from '../review/index.js';
 import type { RunRow, TaskRow } from '../store/index.js';
 import { RUN_ENV_KEY, type ResolvedAgent } from './ports.js';
+import { oneShotTurn } from './one-shot.js';
 
 /** What the reviewer agent answered, or why there is no answer. */
 export interface ReviewerVerdict {
@@ -105,27 +106,23 @@ export function createReviewer(o: ReviewerOptions) {
     } catch (e) {
       return { agent: 'reviewer', flag: true, category: decision.category, reasons: [], problem: (e as Error).message };
     }
-    const abort = new AbortController();
-    const timer = setTimeout(() => abort.abort(new Error('timeout')), o.timeoutMs);
     o.log(run.id, `review by ${agent.name} (${agent.backendId}, read-only) started`);
     let outcome: AgentOutcome;
     try {
-      const handle = agent.backend.start({
-        runId: run.id,
-        cwd: run.worktree,
-        prompt: reviewerPrompt(t, diff, decision, o.maxDiffChars ?? 60_000),
-        model: agent.model ?? undefined,
-        systemPrompt: agent.systemPrompt ?? undefined,
-        env: { ...agent.env, [RUN_ENV_KEY]: run.id },
-        signal: o.signal ? AbortSignal.any([abort.signal, o.signal]) : abort.signal,
-        onLine: (stream, line) => o.log(run.id, `review ${stream}: ${line}`),
-        onEvent: (e) => o.onEvent?.(run.id, e),
-      });
-      outcome = await handle.result;
+      outcome = await oneShotTurn(
+        agent,
+        {
+          runId: run.id,
+          cwd: run.worktree,
+          prompt: reviewerPrompt(t, diff, decision, o.maxDiffChars ?? 60_000),
+          env: { ...agent.env, [RUN_ENV_KEY]: run.id },
+          onLine: (stream, line) => o.log(run.id, `review ${stream}: ${line}`),
+          onEvent: (e) => o.onEvent?.(run.id, e),
+        },
+        { timeoutMs: o.timeoutMs, ...(o.signal ? { signal: o.signal } : {}) },
+      );
     } catch (e) {
       return { agent: agent.name, flag: true, category: decision.category, reasons: [], problem: (e as Error).message };
-    } finally {
-      clearTimeout(timer);
     }
     if (o.signal?.aborted) return 'interrupted';
     const usage = { ...outcome.usage, costUsd: outcome.costUsd ?? 0 };
