@@ -85,9 +85,10 @@ export function createLiveUsage(o: {
     see(e: AgentEvent): void {
       if (!meter.see(e)) return;
       const now = Date.now();
-      const { usage, costUsd, final } = meter.total;
-      if (!final && now - last < (o.intervalMs ?? 1000)) return;
+      // Only the final count or a due write sums the turn's messages.
+      if (e.type !== 'result' && now - last < (o.intervalMs ?? 1000)) return;
       last = now;
+      const { usage, costUsd, final } = meter.total;
       o.update(o.runId, usageFields(o.before, usage, costUsd));
       if (!final) o.emit('run.usage', o.taskId, o.runId, { ...usage, costUsd, live: true }, false);
     },
