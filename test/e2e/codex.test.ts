@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inputItems, startResponsesServer, userTexts, type Reply, type ResponsesServer } from '../../src/agents/codex/testing/responses-server.js';
 import { sandbox, until, type Sandbox } from '../harness.js';
-import { showTask } from './runs.js';
+import { expectPushRefusedAndMerged, showTask } from './runs.js';
 
 /**
  * The scripted model. The scenario is a `[[codex:NAME]]` marker in the latest prompt (the epic, an answer or
@@ -141,13 +141,6 @@ describe('orch with the real Codex CLI against a scripted Responses API server',
   });
 
   it('a git push is refused by the push guard, never reaches the remote, and the work merges locally', async () => {
-    const before = sb.git('--git-dir', join(sb.base, 'origin.git'), 'for-each-ref');
-    const r = await sb.orchAsync('start', 'd/E01', '--wait');
-    expect(r.status, r.stdout + r.stderr).toBe(0);
-    expect(sb.git('--git-dir', join(sb.base, 'origin.git'), 'for-each-ref')).toBe(before);
-    const logs = (await sb.orchAsync('logs', 'd/E01')).stdout;
-    expect(logs).toMatch(/git push origin HEAD/);
-    expect(logs).toMatch(/remote-orch-push-denied/);
-    expect(sb.git('show', 'main:pushed.txt')).toBe('x\n');
+    await expectPushRefusedAndMerged(sb, 'd/E01', /remote-orch-push-denied/, 'pushed.txt', 'x\n');
   });
 });

@@ -2,17 +2,13 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { epic, sandbox, until, type Sandbox } from '../harness.js';
+import type { ReviewQueueEntry } from './runs.js';
 
 let sb: Sandbox | undefined;
 afterEach(() => {
   sb?.cleanup();
   sb = undefined;
 });
-
-interface Queue {
-  taskId: string;
-  decision: { flagged: boolean; reasons: Array<{ rule: string; file: string; detail: string }> };
-}
 
 describe('local mode: a conflict the agent cannot resolve goes to a person (W7)', () => {
   it('the agent fails on the rebase conflict: flagged with the reason, rebase kept in progress, saved ref; the person resolves and merges', async () => {
@@ -26,7 +22,7 @@ describe('local mode: a conflict the agent cannot resolve goes to a person (W7)'
     expect(r.status, r.stdout + r.stderr).toBe(1);
     expect(r.stdout).toMatch(/b\/E01/);
     expect(s.git('show', 'main:shared.txt')).toBe('from a\n');
-    const q = await until(() => s.orchJson<Queue[]>('pr', 'review').find((x) => x.taskId === 'b/E01'), 'b/E01 flagged for a person');
+    const q = await until(() => s.orchJson<ReviewQueueEntry[]>('pr', 'review').find((x) => x.taskId === 'b/E01'), 'b/E01 flagged for a person');
     expect(q.decision.flagged).toBe(true);
     expect(q.decision.reasons[0]).toMatchObject({ rule: 'conflict/unresolved', file: 'shared.txt' });
     const st = s.orchJson<{ waiting: Array<{ taskId: string; reason: string }> }>('status');

@@ -5,7 +5,7 @@ import { writeGeminiSettings } from '../../src/agents/gemini/backend.js';
 import { startGeminiServer } from '../../src/simulator/gemini.js';
 import type { ModelServer, Scenario } from '../../src/simulator/types.js';
 import { epic, repoRootDir, sandbox, until, type Sandbox } from '../harness.js';
-import { showTask } from './runs.js';
+import { expectPushRefusedAndMerged, showTask } from './runs.js';
 
 const GEMINI = join(repoRootDir, 'node_modules', '.bin', 'gemini');
 const MODEL = 'gemini-2.5-flash';
@@ -85,13 +85,6 @@ describe.skipIf(!existsSync(GEMINI))('orch with the real Gemini CLI against the 
   });
 
   it('a git push is denied by the policy Orch gives Gemini CLI, never reaches the remote, and the work merges', async () => {
-    const before = sb.git('--git-dir', join(sb.base, 'origin.git'), 'for-each-ref');
-    const r = await sb.orchAsync('start', 'push/E01', '--wait');
-    expect(r.status, r.stdout + r.stderr).toBe(0);
-    expect(sb.git('--git-dir', join(sb.base, 'origin.git'), 'for-each-ref')).toBe(before);
-    const logs = (await sb.orchAsync('logs', 'push/E01')).stdout;
-    expect(logs).toMatch(/git push origin HEAD/);
-    expect(logs).toMatch(/denied by policy\. Orch denies this command/);
-    expect(sb.git('show', 'main:pushed.txt')).toBe('x\n');
+    await expectPushRefusedAndMerged(sb, 'push/E01', /denied by policy\. Orch denies this command/, 'pushed.txt', 'x\n');
   });
 });

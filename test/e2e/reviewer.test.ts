@@ -1,17 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { epic, sandbox, until, type Sandbox } from '../harness.js';
+import type { ReviewQueueEntry } from './runs.js';
 
 let sb: Sandbox | undefined;
 afterEach(() => {
   sb?.cleanup();
   sb = undefined;
 });
-
-interface Queue {
-  taskId: string;
-  decision: { category: string; flagged: boolean; reasons: Array<{ rule: string; file: string; line?: number; detail: string }> };
-}
 
 describe('[review] reviewer_agent: an agent reads every change and can only add a flag', () => {
   it('flags what the rules let through, with its reasons; routine changes still merge by themselves; read-only tools', async () => {
@@ -23,7 +19,7 @@ describe('[review] reviewer_agent: an agent reads every change and can only add 
     const s = sb;
     expect(s.orch('start').status).toBe(0);
     await until(() => s.orchJson<Array<{ id: string; status: string }>>('list').find((t) => t.id === 'b/E01')?.status === 'complete', 'the routine change to merge');
-    const queue = await until(() => s.orchJson<Queue[]>('pr', 'review').find((q) => q.taskId === 'a/E01'), 'the flagged change in the review queue');
+    const queue = await until(() => s.orchJson<ReviewQueueEntry[]>('pr', 'review').find((q) => q.taskId === 'a/E01'), 'the flagged change in the review queue');
     expect(queue.decision.flagged).toBe(true);
     expect(queue.decision.category).toBe('architecture');
     expect(queue.decision.reasons).toEqual([{ category: 'architecture', rule: 'reviewer/default', file: 'src/retry.js', line: 1, detail: 'turns retries off for every client' }]);
@@ -55,7 +51,7 @@ describe('[review] reviewer_agent: an agent reads every change and can only add 
     });
     const s = sb;
     expect(s.orch('start').status).toBe(0);
-    const queue = await until(() => s.orchJson<Queue[]>('pr', 'review').find((q) => q.taskId === 'a/E01'), 'the flagged change');
+    const queue = await until(() => s.orchJson<ReviewQueueEntry[]>('pr', 'review').find((q) => q.taskId === 'a/E01'), 'the flagged change');
     expect(queue.decision.reasons[0]).toMatchObject({ rule: 'reviewer/claude', detail: expect.stringContaining('no verdict from the reviewer agent') });
   });
 });
