@@ -121,7 +121,7 @@ export function createMergeSteps({ d, log, setState, park, fail, task, forgeStep
     }
     const why = `checks still failing after ${run.fixAttempts} fix attempt(s): ${failingSummary(failing)}`;
     d.store.tasks.setStatus(t.id, 'needs_review', why);
-    d.emit('task.status', t.id, run.id, { status: 'needs_review', category: 'checks', reasons: failing.map((v) => ({ rule: v.kind, file: '', detail: `${v.command} exit ${v.exitCode ?? 'none'}` })) });
+    d.emit('task.status', t.id, run.id, { status: 'needs_review', note: why });
     if (forgeSteps) {
       const flagged = await forgeSteps.flag(run, t);
       if (typeof flagged === 'string') return fail(run, flagged);
