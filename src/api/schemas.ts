@@ -188,34 +188,7 @@ export const LogEntry = z.object({
 });
 export type LogEntry = z.infer<typeof LogEntry>;
 
-export const EventType = z.enum([
-  'sync',
-  'task.status',
-  'run.state',
-  'run.usage',
-  'run.verified',
-  'run.output',
-  'run.waiting',
-  'run.signal',
-  'run.question',
-  'run.answer',
-  'batch.started',
-  'batch.finished',
-  'daemon.started',
-  'daemon.stopping',
-  'worktree.orphan',
-]);
-export type EventType = z.infer<typeof EventType>;
-
-export const Event = z.object({
-  seq: z.number(),
-  ts: z.string(),
-  type: EventType,
-  taskId: z.string().nullable(),
-  runId: z.string().nullable(),
-  data: z.record(z.string(), z.unknown()),
-});
-export type Event = z.infer<typeof Event>;
+/** The event stream's shapes (`Event`, `EventType`, one payload per type) are in events.ts. */
 
 export const ErrorBody = z.object({
   error: z.object({ code: z.string(), message: z.string(), details: z.unknown().optional() }),

@@ -1,5 +1,6 @@
 import { dispatchOrder } from '../graph/index.js';
-import { AnswerRequest, MaintainRequest, SignalRequest, type Event, type EventType, type Run, type Signal, type Status, type SyncResult, type Task, type TaskStatus, type Verification } from '../api/index.js';
+import type { Emit } from './emit.js';
+import { AnswerRequest, MaintainRequest, SignalRequest, makeEvent, type Event, type Run, type Signal, type Status, type SyncResult, type Task, type TaskStatus, type Verification } from '../api/index.js';
 import type { ModuleInfo } from '../plans/index.js';
 import type { RunRow, Store, TaskRow } from '../store/index.js';
 import type { AgentRunRequest } from '../agents/index.js';
@@ -58,12 +59,10 @@ export function createEngine(d: EngineDeps) {
   const targetMutex = createMutex();
   const cfg = d.config;
 
-  const emit = (type: EventType, taskId: string | null, runId: string | null, data: Record<string, unknown>, persist = true): void => {
+  const emit: Emit = (type, taskId, runId, data, persist = true) => {
     if (!persist && listeners.size === 0) return;
-    const e: Event = persist
-      ? d.store.events.append(type, taskId, runId, data)
-      : { seq: 0, ts: new Date().toISOString(), type, taskId, runId, data };
-    for (const l of listeners) l(e);
+    const e = persist ? d.store.events.append(type, taskId, runId, data) : makeEvent(0, new Date().toISOString(), type, taskId, runId, data);
+    for (const l of listeners) l(e as Event);
   };
 
   const writeback = createWriteback({
