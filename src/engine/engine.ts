@@ -1,6 +1,6 @@
 import { dispatchOrder } from '../graph/index.js';
 import type { Emit } from './emit.js';
-import { AnswerRequest, MaintainRequest, SignalRequest, makeEvent, type Event, type Run, type Signal, type Status, type SyncResult, type Task, type TaskStatus, type Verification } from '../api/index.js';
+import { AnswerRequest, MaintainRequest, SignalRequest, makeEvent, type Event, type ReviewDiff, type Run, type Signal, type Status, type SyncResult, type Task, type TaskStatus, type Verification } from '../api/index.js';
 import type { ModuleInfo } from '../plans/index.js';
 import type { RunRow, Store, TaskRow } from '../store/index.js';
 import type { AgentRunRequest } from '../agents/index.js';
@@ -353,6 +353,17 @@ export function createEngine(d: EngineDeps) {
         .active()
         .filter((r) => r.state === 'waiting' && r.review !== null && !r.approvedBy)
         .map((r) => ({ taskId: r.taskId, run: toRunView(r), decision: JSON.parse(r.review ?? '{}') as Record<string, unknown> }));
+    },
+    /** The change a flagged run waits with, for a person to read before `approve` (cut at 400 KB). */
+    async reviewDiff(taskId: string): Promise<ReviewDiff> {
+      const id = normalizeTaskId(taskId);
+      const run = d.store.runs.forTask(id).find((r) => r.state === 'waiting' && r.review !== null);
+      if (!run) throw new RequestError('not_in_review', `${id} is not waiting for review; \`orch pr review\` lists what is`, 409);
+      const base = run.baseSha ?? run.targetBranch;
+      const head = run.commitSha ?? run.branch;
+      const full = await d.repo.diff(base, head);
+      const max = 400_000;
+      return { taskId: id, runId: run.id, base, head, diff: full.slice(0, max), truncated: full.length > max };
     },
     /** A human says merge it. */
     approve(taskId: string, by: string): { runId: string } {
