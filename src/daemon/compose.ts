@@ -3,7 +3,9 @@ import { loadConfig, type Config } from '../config/index.js';
 import { createStore } from '../store/index.js';
 import { createGit, defaultBranch, repoRoot } from '../git/index.js';
 import { createBackend, DEFAULT_DISALLOWED_TOOLS, isAlive, isOurProcess, killGroup, sanitizeEnv, SUPPORTED_BACKENDS, type BackendConfig } from '../agents/index.js';
-import { createEngine, RUN_ENV_KEY, type BackendFor, type Engine, type ResolvedAgent } from '../engine/index.js';
+import { createEngine, RUN_ENV_KEY, type BackendFor, type ContainFor, type Engine, type ResolvedAgent } from '../engine/index.js';
+import { createSandboxer, worktreeGitDir, type Sandboxer } from '../sandbox/index.js';
+import type { Contain } from '../agents/index.js';
 import { createRepoPort } from './repo.js';
 import { createGitHubPort } from './forge.js';
 import { join } from 'node:path';
@@ -36,6 +38,7 @@ export async function composeDaemon(o: ComposeOptions): Promise<{
   config: Config;
   targetBranch: string;
   engine: Engine;
+  sandbox: Sandboxer;
   close: () => void;
 }> {
   const env = o.env ?? process.env;
@@ -49,6 +52,22 @@ export async function composeDaemon(o: ComposeOptions): Promise<{
   if (!loaded.ok) throw loaded.error;
   for (const w of loaded.warnings) log(`config: ${w.message}`);
   const config = loaded.config;
+  // Orch's own git calls run no repository hooks unless the user's config opts in.
+  const projectGit = createGit({ hooks: config.sandbox.git_hooks });
+  const sandbox = createSandboxer(config.sandbox.mode, env.PATH ?? '');
+  log(`sandbox: ${sandbox.note}`);
+  const commonDir = await gitCommonDir(projectGit, root);
+  const containFor: ContainFor = (place) =>
+    sandbox.contain({
+      worktree: place.cwd,
+      root,
+      orchDirs: [allPaths.stateDir, allPaths.dataDir, allPaths.configDir],
+      extraWritable: config.sandbox.writable,
+      ...(place.backendId ? { backendId: place.backendId } : {}),
+      // A run's worktree brings its git dirs (read-only .git, writable objects); a scratch dir brings nothing.
+      ...(place.runId ? { commonDir, configDir: join(paths.stateDir, 'runs', place.runId) } : {}),
+      ...(place.runId ? optional('gitDir', worktreeGitDir(place.cwd)) : {}),
+    });
   const targetBranch = config.target_branch || (await defaultBranch(git, root));
   if (!targetBranch) throw new ProjectError(`cannot tell the target branch of ${root}: the repository has no commits; make a first commit or set target_branch in .orch/config.toml`);
   const store = createStore(paths.dbFile);
@@ -60,8 +79,8 @@ export async function composeDaemon(o: ComposeOptions): Promise<{
     config,
     targetBranch,
     store,
-    repo: createRepoPort(git, root),
-    forge: config.forge.kind === 'github' ? createGitHubPort(git, root, config.forge, env) : undefined,
+    repo: createRepoPort(projectGit, root),
+    forge: config.forge.kind === 'github' ? createGitHubPort(projectGit, root, config.forge, env) : undefined,
     procs: {
       isAlive,
       isOurs: (pid, runId) => isOurProcess(pid, { envKey: RUN_ENV_KEY, envValue: runId }),
@@ -70,7 +89,8 @@ export async function composeDaemon(o: ComposeOptions): Promise<{
       },
     },
     backendFor: createAgentResolver(config, env),
-    verify: createVerifier(config, env),
+    verify: createVerifier(config, env, COMMAND_TIMEOUT_MS, (worktree) => containFor({ cwd: worktree })),
+    containFor,
     reviewerFor: createAgentResolver(config, env, { readOnly: true }),
     log,
     userConfigDir: allPaths.configDir,
@@ -81,7 +101,16 @@ export async function composeDaemon(o: ComposeOptions): Promise<{
       return { command: process.execPath, args: [mcpEntry], env, tools: [...ORCH_MCP_TOOLS], configDir: join(paths.stateDir, 'runs', run.id) };
     },
   });
-  return { root, paths, config, targetBranch, engine, close: () => store.close() };
+  return { root, paths, config, targetBranch, engine, sandbox, close: () => store.close() };
+}
+
+const optional = <K extends string>(key: K, value: string | undefined): Partial<Record<K, string>> =>
+  (value === undefined ? {} : { [key]: value }) as Partial<Record<K, string>>;
+
+/** The shared git dir of the repository (`.git` of the main checkout), absolute. */
+async function gitCommonDir(git: ReturnType<typeof createGit>, root: string): Promise<string | undefined> {
+  const r = await git.run(['rev-parse', '--path-format=absolute', '--git-common-dir'], { cwd: root });
+  return r.exitCode === 0 ? r.stdout.trim() || undefined : undefined;
 }
 
 type AgentConfig = Config['agent'];
@@ -90,7 +119,13 @@ type AgentConfig = Config['agent'];
  * The project's own build, test and lint (`[commands]`) run in a finished run's worktree, in that order, each with a
  * timeout, with the agent's sanitised environment. A command that cannot start is recorded as failed with the reason.
  */
-export function createVerifier(config: Config, env: NodeJS.ProcessEnv, timeoutMs = COMMAND_TIMEOUT_MS): (worktree: string, signal?: AbortSignal) => Promise<Verification[]> {
+export function createVerifier(
+  config: Config,
+  env: NodeJS.ProcessEnv,
+  timeoutMs = COMMAND_TIMEOUT_MS,
+  // The project's commands run code the agent wrote: inside the same sandbox as the agent.
+  contain: (worktree: string) => Contain | undefined = () => undefined,
+): (worktree: string, signal?: AbortSignal) => Promise<Verification[]> {
   const childEnv = sanitizeEnv(env, config.agent.env, { allow: config.agent.pass_env });
   return async (worktree, signal) => {
     const out: Verification[] = [];
@@ -98,7 +133,8 @@ export function createVerifier(config: Config, env: NodeJS.ProcessEnv, timeoutMs
       const argv = config.commands[kind];
       if (argv.length === 0) continue;
       if (signal?.aborted) break;
-      const r = await runProjectCommand({ kind, argv, cwd: worktree, env: childEnv, timeoutMs, maxOutputChars: 4000, ...(signal ? { signal } : {}) });
+      const box = contain(worktree);
+      const r = await runProjectCommand({ kind, argv, cwd: worktree, env: childEnv, timeoutMs, maxOutputChars: 4000, ...(signal ? { signal } : {}), ...(box ? { contain: box } : {}) });
       out.push({
         kind,
         ok: r.ok,

@@ -17,7 +17,7 @@ import { createPlanner } from './planner.js';
 import { tmpdir } from 'node:os';
 import { reapOrphans } from './orphans.js';
 import { graphStatus, isReady, toRunView, toTaskView } from './views.js';
-import type { BackendFor, ForgePort, ProcessPort, RepoPort, ResolvedAgent } from './ports.js';
+import type { BackendFor, ContainFor, ForgePort, ProcessPort, RepoPort, ResolvedAgent } from './ports.js';
 
 export interface EngineDeps {
   root: string;
@@ -36,8 +36,10 @@ export interface EngineDeps {
   mcpFor?: (run: RunRow) => AgentRunRequest['mcp'];
   /** The user's orch config dir (for prompt overrides in <dir>/prompts). */
   userConfigDir: string;
-  /** Agents with read-only tools, for the reviewer ([review] reviewer_agent). */
+  /** Agents with read-only tools, for the reviewer ([review] reviewer_agent) and the planner. */
   reviewerFor?: BackendFor;
+  /** The sandbox of each agent process (see src/sandbox); undefined = none. */
+  containFor?: ContainFor;
   /** Runs the project's build/test/lint commands on a finished change (results go on the run and the PR body). */
   verify?: (worktree: string, signal?: AbortSignal) => Promise<Verification[]>;
 }
@@ -93,6 +95,7 @@ export function createEngine(d: EngineDeps) {
     modules: () => modules,
     templateDirs: { projectRoot: d.root, userConfigDir: d.userConfigDir },
     mcpFor: d.mcpFor,
+    containFor: d.containFor,
     review: cfg.review,
     forge: d.forge,
     verify: d.verify,
@@ -132,7 +135,9 @@ export function createEngine(d: EngineDeps) {
   }
   const planner = createPlanner({
     store: d.store,
-    backendFor: d.backendFor,
+    // The planner reads text another agent chose: read-only tools, inside the sandbox, in an empty directory.
+    backendFor: d.reviewerFor ?? d.backendFor,
+    containFor: d.containFor,
     agentName: cfg.roles.planner,
     modules: () => modules,
     templateDirs: { projectRoot: d.root, userConfigDir: d.userConfigDir },

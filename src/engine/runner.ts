@@ -11,7 +11,7 @@ import { buildPrompt, type TemplateDirs } from './prompt.js';
 import { savedRefFor, STOPPED_NOTE } from './names.js';
 import { saveRunHead } from './saved.js';
 import type { Writeback } from './writeback.js';
-import { RUN_ENV_KEY, type BackendFor, type ForgePort, type ProcessPort, type RepoPort, type ResolvedAgent } from './ports.js';
+import { RUN_ENV_KEY, type BackendFor, type ContainFor, type ForgePort, type ProcessPort, type RepoPort, type ResolvedAgent } from './ports.js';
 import { createReviewer } from './reviewer.js';
 import { createForgeSteps } from './forge-steps.js';
 import { createMergeSteps } from './merge-steps.js';
@@ -48,6 +48,8 @@ export interface RunnerDeps {
   forge?: ForgePort;
   forgeCfg: Config['forge'];
   mcpFor?: (run: RunRow) => AgentRunRequest['mcp'];
+  /** The sandbox of each agent process; undefined = none. */
+  containFor?: ContainFor;
   maxRetries: number;
   maxTestFailures: number;
   stuckMs: number;
@@ -172,6 +174,7 @@ export function createRunner(d: RunnerDeps) {
       systemPrompt: agent.systemPrompt ?? undefined,
       env: { ...agent.env, [RUN_ENV_KEY]: run.id },
       mcp: d.mcpFor?.(run),
+      contain: d.containFor?.({ cwd: run.worktree, backendId: agent.backendId, runId: run.id }),
       signal: abort.signal,
       onLine: (stream, line, raw) => {
         d.onActivity(run.id);
@@ -333,7 +336,7 @@ export function createRunner(d: RunnerDeps) {
 
   const shuttingDown = new AbortController();
   const reviewer = d.reviewerAgent
-    ? createReviewer({ agent: d.reviewerAgent, timeoutMs: d.agentTimeoutMs, log: (runId, line) => log(runId, 'orch', line), signal: shuttingDown.signal })
+    ? createReviewer({ agent: d.reviewerAgent, containFor: d.containFor, timeoutMs: d.agentTimeoutMs, log: (runId, line) => log(runId, 'orch', line), signal: shuttingDown.signal })
     : undefined;
   const { commit, review, merge, rebaseGaveUp } = createMergeSteps({
     d, log, setState, park, fail: (run: RunRow, error: string) => fail(run, error), task, forgeSteps, rebaseSteps, targetName, reviewer, shutdown: shuttingDown.signal,
