@@ -4,7 +4,7 @@ import { createStore } from '../store/index.js';
 import { createGit, defaultBranch, repoRoot } from '../git/index.js';
 import { createBackend, DEFAULT_DISALLOWED_TOOLS, isAlive, isOurProcess, killGroup, sanitizeEnv, SUPPORTED_BACKENDS, type BackendConfig } from '../agents/index.js';
 import { createEngine, RUN_ENV_KEY, type BackendFor, type ContainFor, type Engine, type ResolvedAgent } from '../engine/index.js';
-import { createSandboxer, worktreeGitDir, type Sandboxer } from '../sandbox/index.js';
+import { createSandboxer, guardGit, worktreeGitDir, type Sandboxer } from '../sandbox/index.js';
 import type { Contain } from '../agents/index.js';
 import { createRepoPort } from './repo.js';
 import { createGitHubPort } from './forge.js';
@@ -64,6 +64,7 @@ export async function composeDaemon(o: ComposeOptions): Promise<{
       orchDirs: [allPaths.stateDir, allPaths.dataDir, allPaths.configDir],
       extraWritable: config.sandbox.writable,
       ...(place.backendId ? { backendId: place.backendId } : {}),
+      ...(place.readOnly ? { readOnly: true } : {}),
       // A run's worktree brings its git dirs (read-only .git, writable objects); a scratch dir brings nothing.
       ...(place.runId ? { commonDir, configDir: join(paths.stateDir, 'runs', place.runId) } : {}),
       ...(place.runId ? optional('gitDir', worktreeGitDir(place.cwd)) : {}),
@@ -91,6 +92,7 @@ export async function composeDaemon(o: ComposeOptions): Promise<{
     backendFor: createAgentResolver(config, env),
     verify: createVerifier(config, env, COMMAND_TIMEOUT_MS, (worktree) => containFor({ cwd: worktree })),
     containFor,
+    guardFor: (run) => (commonDir ? guardGit({ commonDir, worktree: run.worktree, ...optional('gitDir', worktreeGitDir(run.worktree)) }) : undefined),
     reviewerFor: createAgentResolver(config, env, { readOnly: true }),
     log,
     userConfigDir: allPaths.configDir,

@@ -40,6 +40,8 @@ export interface EngineDeps {
   reviewerFor?: BackendFor;
   /** The sandbox of each agent process (see src/sandbox); undefined = none. */
   containFor?: ContainFor;
+  /** Watches the shared .git across an agent's turn (see src/sandbox/tamper.ts). */
+  guardFor?: (run: RunRow) => (() => string[]) | undefined;
   /** Runs the project's build/test/lint commands on a finished change (results go on the run and the PR body). */
   verify?: (worktree: string, signal?: AbortSignal) => Promise<Verification[]>;
 }
@@ -96,6 +98,7 @@ export function createEngine(d: EngineDeps) {
     templateDirs: { projectRoot: d.root, userConfigDir: d.userConfigDir },
     mcpFor: d.mcpFor,
     containFor: d.containFor,
+    guardFor: d.guardFor,
     review: cfg.review,
     forge: d.forge,
     verify: d.verify,

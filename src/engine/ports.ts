@@ -87,6 +87,8 @@ export interface ContainPlace {
   cwd: string;
   backendId?: string;
   runId?: string;
+  /** The worktree read-only (the reviewer). */
+  readOnly?: boolean;
 }
 
 /** OS containment for one agent or project command; undefined when sandboxing is off. */

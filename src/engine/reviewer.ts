@@ -116,7 +116,7 @@ export function createReviewer(o: ReviewerOptions) {
         {
           runId: run.id,
           cwd: run.worktree,
-          contain: o.containFor?.({ cwd: run.worktree, backendId: agent.backendId, runId: run.id }),
+          contain: o.containFor?.({ cwd: run.worktree, backendId: agent.backendId, runId: run.id, readOnly: true }),
           prompt: reviewerPrompt(t, diff, decision, o.maxDiffChars ?? 60_000),
           env: { ...agent.env, [RUN_ENV_KEY]: run.id },
           onLine: (stream, line) => o.log(run.id, `review ${stream}: ${line}`),

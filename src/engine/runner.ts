@@ -50,6 +50,8 @@ export interface RunnerDeps {
   mcpFor?: (run: RunRow) => AgentRunRequest['mcp'];
   /** The sandbox of each agent process; undefined = none. */
   containFor?: ContainFor;
+  /** Watches the shared .git (hooks, config) across a turn; the check undoes and describes what changed. */
+  guardFor?: (run: RunRow) => (() => string[]) | undefined;
   maxRetries: number;
   maxTestFailures: number;
   stuckMs: number;
@@ -165,6 +167,7 @@ export function createRunner(d: RunnerDeps) {
     const usage = createLiveUsage({ update: d.store.runs.update, emit: d.emit, runId: run.id, taskId: run.taskId, before });
     const seen = { unparsed: 0, result: false, version: undefined as string | undefined };
     const remoteRefs = await d.repo.snapshotRemoteRefs();
+    const guard = d.guardFor?.(run);
     const handle = backend.start({
       runId: run.id,
       cwd: run.worktree,
@@ -214,6 +217,9 @@ export function createRunner(d: RunnerDeps) {
       attempt: run.sessionId ? run.attempt + 1 : run.attempt,
     });
     const outcome = await handle.result.finally(() => clearTimeout(timer));
+    // Before any other git call: a planted hook or config must not run in Orch's own git.
+    const tampered = guard?.() ?? [];
+    for (const t of tampered) log(run.id, 'orch', `security: ${t}`);
     const entry = handles.get(run.id);
     handles.delete(run.id);
     d.onActivity(run.id, true);
@@ -262,7 +268,10 @@ export function createRunner(d: RunnerDeps) {
       maxTestFailures: d.maxTestFailures,
       worktree: run.worktree,
       taskId: run.taskId,
-      historyViolations: await d.repo.checkHistory({ worktree: run.worktree, baseSha: run.baseSha ?? '', branch: run.branch, remoteRefs }),
+      historyViolations: [
+        ...tampered.map((detail) => ({ rule: 'git-tamper' as const, detail })),
+        ...(await d.repo.checkHistory({ worktree: run.worktree, baseSha: run.baseSha ?? '', branch: run.branch, remoteRefs })),
+      ],
     });
     d.onTurnEnd(agent.backendId, verdict);
     switch (verdict.kind) {

@@ -37,7 +37,7 @@ const clean = (paths: readonly string[]): string[] =>
 
 export const bwrapArgs = (spec: SandboxSpec): string[] => {
   const args = [
-    '--die-with-parent', '--unshare-pid', '--unshare-ipc', '--unshare-uts', '--hostname', 'orch-agent',
+    '--unshare-pid', '--unshare-ipc', '--unshare-uts', '--hostname', 'orch-agent',
     '--ro-bind', '/', '/', '--dev', '/dev', '--proc', '/proc', '--tmpfs', '/tmp',
   ];
   // A hidden directory inside another one is hidden already; /tmp is private anyway.

@@ -26,6 +26,8 @@ export interface SandboxPlace {
   /** The child's environment (HOME, XDG_*, PATH, the CLIs' *_HOME variables). */
   env: Record<string, string | undefined>;
   backendId?: string;
+  /** The worktree and git dirs read-only (a reviewer reads a change, it does not make one). */
+  readOnly?: boolean;
   /** `[sandbox] writable`: more paths the user lets agents write. */
   extraWritable?: string[];
 }
@@ -110,14 +112,15 @@ export const planSandbox = (p: SandboxPlace): SandboxSpec => {
   ].filter(tool);
   // A CLI dir that would uncover a hidden one (CLAUDE_CONFIG_DIR=$HOME) is not put back.
   const cliDirs = cliStateDirs(p.backendId, p.env).filter((d) => !hide.some((h) => within(d, h)));
-  const writable = [p.worktree, ...(p.configDir ? [p.configDir] : []), ...cliDirs, ...(p.extraWritable ?? [])];
+  const writable = [...(p.readOnly ? [] : [p.worktree]), ...(p.configDir ? [p.configDir] : []), ...cliDirs, ...(p.extraWritable ?? [])];
+  if (p.readOnly) readOnly.push(p.worktree);
   const readOnlyFiles: string[] = [];
   if (p.commonDir) {
     // The shared .git read-only (config, hooks, refs); its object store and this worktree's own dir writable
     // (new blobs from `git add`, the index, HEAD); the pointers that say which repository this is cannot move.
     readOnly.push(p.commonDir);
-    writable.push(join(p.commonDir, 'objects'));
-    if (p.gitDir && within(p.commonDir, p.gitDir)) {
+    if (!p.readOnly) writable.push(join(p.commonDir, 'objects'));
+    if (p.gitDir && within(p.commonDir, p.gitDir) && !p.readOnly) {
       writable.push(p.gitDir);
       readOnlyFiles.push(join(p.gitDir, 'commondir'), join(p.gitDir, 'gitdir'), join(p.gitDir, 'config.worktree'));
     }
