@@ -2,8 +2,9 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { isDiskFull } from '../store/index.js';
 import { timingSafeEqual } from 'node:crypto';
 import type { ErrorBody } from '../api/index.js';
+import { browserRequestProblem, type Sessions } from './session.js';
 
-export type Handler = (req: IncomingMessage, res: ServerResponse, ctx: { params: Record<string, string>; url: URL; body: unknown }) => Promise<unknown>;
+export type Handler = (req: IncomingMessage, res: ServerResponse, ctx: { params: Record<string, string>; url: URL; body: unknown; /** How the request authenticated. */ via: 'token' | 'session' | 'none' }) => Promise<unknown>;
 
 interface Route {
   method: string;
@@ -24,7 +25,13 @@ export class HttpError extends Error {
 }
 
 /** A tiny router: `/api/runs/:id` patterns, JSON in and out, bearer-token auth, errors as ErrorBody. */
-export function createRouter(opts: { token: string; onError: (e: unknown) => void; stateDir?: string }) {
+export function createRouter(opts: {
+  token: string;
+  onError: (e: unknown) => void;
+  stateDir?: string;
+  /** The web page: browser sessions (a second way in, besides the bearer token) and the handler of non-API paths. */
+  browser?: { sessions: Sessions; hosts: () => Set<string>; web: (req: IncomingMessage, res: ServerResponse, url: URL) => boolean };
+}) {
   const routes: Route[] = [];
   const add = (method: string, path: string, handler: Handler): void => {
     const keys: string[] = [];
@@ -57,9 +64,20 @@ export function createRouter(opts: { token: string; onError: (e: unknown) => voi
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://localhost');
-    if (url.pathname !== '/api/health' && !authorized(req, url)) {
-      sendError(res, 401, 'unauthorized', 'missing or wrong token; clients read it from the daemon file in the state directory');
-      return;
+    if (opts.browser && !url.pathname.startsWith('/api/') && opts.browser.web(req, res, url)) return;
+    let via: 'token' | 'session' | 'none' = 'none';
+    if (url.pathname !== '/api/health' && authorized(req, url)) via = 'token';
+    else if (url.pathname !== '/api/health') {
+      via = 'session';
+      if (!opts.browser?.sessions.valid(req)) {
+        sendError(res, 401, 'unauthorized', 'missing or wrong token; clients read it from the daemon file in the state directory, the web page logs in with `orch open`');
+        return;
+      }
+      const problem = browserRequestProblem(req, opts.browser.hosts());
+      if (problem) {
+        sendError(res, 403, 'forbidden', `refused: ${problem}`);
+        return;
+      }
     }
     for (const r of routes) {
       if (r.method !== req.method) continue;
@@ -68,7 +86,7 @@ export function createRouter(opts: { token: string; onError: (e: unknown) => voi
       const params = Object.fromEntries(r.keys.map((k, i) => [k, decodeURIComponent(m[i + 1] ?? '')]));
       try {
         const body = req.method === 'POST' ? await readJson(req) : undefined;
-        const out = await r.handler(req, res, { params, url, body });
+        const out = await r.handler(req, res, { params, url, body, via });
         if (out !== undefined && !res.headersSent) {
           res.writeHead(200, { 'content-type': 'application/json' });
           res.end(JSON.stringify(out));
