@@ -123,14 +123,6 @@ export const RunDiff = z.object({
 });
 export type RunDiff = z.infer<typeof RunDiff>;
 
-export const ReviewReason = z.object({ category: z.string(), rule: z.string(), file: z.string(), line: z.number().optional(), detail: z.string() });
-export const ReviewItem = z.object({
-  taskId: z.string(),
-  run: z.object({ id: z.string(), branch: z.string(), targetBranch: z.string() }).passthrough(),
-  decision: z.object({ category: z.string(), flagged: z.boolean(), reasons: z.array(ReviewReason) }).passthrough(),
-});
-export type ReviewItem = z.infer<typeof ReviewItem>;
-
 /** Another project on this machine whose daemon runs. */
 export const Project = z.object({
   key: z.string(),

@@ -1,11 +1,14 @@
-import type { Event, Signal, Status } from '../../api/index.js';
+import type { Event, EventType, Signal, Status } from '../../api/index.js';
 import { get } from './api.js';
 import { EventCursor } from './cursor.js';
 
 const TYPES = [
   'sync', 'task.status', 'run.state', 'run.usage', 'run.verified', 'run.output', 'run.waiting', 'run.signal', 'run.question',
   'run.answer', 'batch.started', 'batch.finished', 'daemon.started', 'daemon.stopping', 'worktree.orphan',
-] as const;
+] as const satisfies readonly EventType[];
+// Every event type the daemon sends has a listener: a new type fails the typecheck here until it is added above.
+const everyType: Exclude<EventType, (typeof TYPES)[number]> extends never ? true : never = true;
+void everyType;
 
 export interface Activity {
   text: string;
@@ -101,7 +104,7 @@ export class Live {
 
   /** Agent output arrives per line; the page takes the latest per run once a frame. */
   private noteActivity(runId: string, data: Record<string, unknown>): void {
-    const ev = data.event as { type?: string; text?: string; name?: string; output?: string } | undefined;
+    const ev = data.event as { type?: string; text?: string; name?: string } | undefined;
     if (!ev) return;
     const text = ev.type === 'text' ? (ev.text ?? '') : ev.type === 'tool_call' ? `→ ${ev.name ?? 'tool'}` : ev.type === 'tool_result' ? '← tool result' : '';
     if (!text) return;
