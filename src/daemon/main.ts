@@ -14,6 +14,9 @@ try {
   if (!values.root) throw new Error('usage: node dist/src/daemon/main.js --root <project dir> [--port N] [--host ADDR] [--background]');
   const d = await serve({ root: values.root, port: values.port === undefined ? undefined : Number(values.port), host: values.host });
   await d.stopped;
+  // Stopped means the store is closed, the lock released and daemon.json removed: nothing left to wait for, and a
+  // stray handle (a keep-alive socket, a timer of a library) must not keep `orch daemon stop` waiting.
+  process.exit();
 } catch (e) {
   const name = e instanceof Error ? e.name : '';
   const expected = name === 'DaemonRunningError' || name === 'ProjectError' || name === 'ConfigError';

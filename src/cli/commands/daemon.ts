@@ -36,7 +36,7 @@ export async function daemonStop(globals: () => GlobalOptions, o: { json?: boole
   const pid = c.info.pid;
   await c.post('/api/shutdown', {});
   const deadline = Date.now() + 10_000;
-  while (pidAlive(pid) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+  while (pidAlive(pid) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
   if (pidAlive(pid)) throw new CliError(`daemon pid ${pid} did not stop within 10 s`, Exit.daemon);
   if (o.json || globals().json) printJson({ stopped: true, pid });
   else process.stdout.write(`daemon pid ${pid} stopped\n`);
