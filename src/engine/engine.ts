@@ -10,7 +10,8 @@ import { createRunner } from './runner.js';
 import { createScheduler, normalizeTaskId, RequestError } from './scheduler.js';
 import { createWriteback } from './writeback.js';
 import { createMutex } from './mutex.js';
-import { syncPlan } from './sync.js';
+import { syncSources } from './sync.js';
+import { createMarkdownSource, createProgressReporter, type PlanSource, type TaskProgress } from '../sources/index.js';
 import { maintenanceTask } from './maintenance.js';
 import { createPlanner } from './planner.js';
 import { tmpdir } from 'node:os';
@@ -39,6 +40,8 @@ export interface EngineDeps {
   reviewerFor?: BackendFor;
   /** Runs the project's build/test/lint commands on a finished change (results go on the run and the PR body). */
   verify?: (worktree: string, signal?: AbortSignal) => Promise<Verification[]>;
+  /** Where tasks come from (`[sources]`); default: the markdown plan in `plans_dir`. */
+  sources?: PlanSource[];
 }
 
 /** `[review] reviewer_agent`: "reviewer" is the reviewer role (unless an agent has that name), else an agent name or backend id. */
@@ -57,6 +60,8 @@ export function createEngine(d: EngineDeps) {
   let lastSync: Status['lastSync'] = null;
   const targetMutex = createMutex();
   const cfg = d.config;
+  const sources = d.sources ?? [createMarkdownSource({ root: d.root, plansDir: cfg.plans_dir })];
+  const progress = createProgressReporter(sources, d.log);
 
   const emit = (type: EventType, taskId: string | null, runId: string | null, data: Record<string, unknown>, persist = true): void => {
     if (!persist && listeners.size === 0) return;
@@ -64,6 +69,22 @@ export function createEngine(d: EngineDeps) {
       ? d.store.events.append(type, taskId, runId, data)
       : { seq: 0, ts: new Date().toISOString(), type, taskId, runId, data };
     for (const l of listeners) l(e);
+    if (type === 'task.status' && taskId) reportProgress(taskId, runId, data);
+  };
+
+  const reportProgress = (taskId: string, runId: string | null, data: Record<string, unknown>): void => {
+    const status = data.status;
+    if (status !== 'in_progress' && status !== 'complete' && status !== 'failed' && status !== 'not_started' && status !== 'needs_review') return;
+    // Scheduler notes (held, blocked) repeat the current status; they are no progress.
+    if ('held' in data || 'blocked' in data) return;
+    const run = runId ? d.store.runs.get(runId) : undefined;
+    const p: TaskProgress = { taskId, status };
+    const note = typeof data.error === 'string' ? data.error : typeof data.note === 'string' ? data.note : undefined;
+    if (note) p.note = note;
+    if (run?.prUrl) p.prUrl = run.prUrl;
+    const merge = typeof data.mergeCommit === 'string' ? data.mergeCommit : run?.mergeCommit;
+    if (merge) p.mergeCommit = merge;
+    void progress.report(p);
   };
 
   const writeback = createWriteback({
@@ -220,7 +241,7 @@ export function createEngine(d: EngineDeps) {
     eventsSince: (seq: number) => d.store.events.since(seq),
 
     async sync(): Promise<SyncResult> {
-      const { result, modules: mods } = await syncPlan(d.store, d.root, cfg.plans_dir);
+      const { result, modules: mods } = await syncSources(d.store, sources);
       if (mods) modules = mods;
       lastSync = { at: new Date().toISOString(), ok: result.ok, issues: result.issues.length };
       emit('sync', null, null, { ok: result.ok, added: result.added.length, updated: result.updated.length, removed: result.removed, issues: result.issues.length });
@@ -429,7 +450,7 @@ export function createEngine(d: EngineDeps) {
       }
       planner.shutdown();
       await Promise.all(d.store.runs.active().map((r) => runner.cancel(r.id, 'shutdown')));
-      await Promise.race([runner.settleAll(), new Promise((r) => setTimeout(r, 4000))]);
+      await Promise.race([Promise.all([runner.settleAll(), progress.idle()]), new Promise((r) => setTimeout(r, 4000))]);
     },
   };
 }
