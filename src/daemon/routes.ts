@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import type { ServerResponse } from 'node:http';
 import type { Engine } from '../engine/index.js';
 import type { Status } from '../api/index.js';
+import { parseAgentLine } from '../agents/index.js';
 import { HttpError, type createRouter } from './http.js';
 import { createEventSender } from './sse.js';
 
@@ -53,6 +54,7 @@ export function registerRoutes(router: ReturnType<typeof createRouter>, d: Route
     return engine.resume(b.task, typeof b.guidance === 'string' ? b.guidance : undefined);
   });
   router.get('/api/reviews', async () => engine.reviewQueue());
+  router.get('/api/reviews/diff', async (_q, _r, { url }) => engine.reviewDiff(required(url, 'task')));
   router.post('/api/reviews/merge', async (_q, _r, { body }) => {
     const b = body as { task?: unknown; by?: unknown };
     if (typeof b.task !== 'string') throw new HttpError(400, 'bad_request', 'task (a task id) is required');
@@ -66,11 +68,14 @@ export function registerRoutes(router: ReturnType<typeof createRouter>, d: Route
   });
   router.get('/api/runs/:id/log', async (req, res, { params, url }) => {
     const id = params.id ?? '';
-    if (!engine.run(id)) throw new HttpError(404, 'unknown_run', `unknown run ${id}`);
+    const run = engine.run(id);
+    if (!run) throw new HttpError(404, 'unknown_run', `unknown run ${id}`);
+    // `events=1`: each agent line also as the typed events its backend's parser reads in it (readable in any client).
+    const entry = url.searchParams.get('events') === '1' ? (line: string) => toEntry(line, run.backend) : (line: string) => toEntry(line);
     streamLog(join(d.logsDir, `${id}.log`), res, url.searchParams.get('follow') === '1', () => {
       const r = engine.run(id);
       return !r || r.state === 'done' || r.state === 'failed' || r.state === 'stopped';
-    }, req.once.bind(req));
+    }, req.once.bind(req), entry);
     return undefined;
   });
   router.get('/api/events', async (req, res, { url }) => {
@@ -101,7 +106,14 @@ function required(url: URL, key: string): string {
 }
 
 /** Streams a run's JSONL log; with follow, keeps tailing until the run is over. */
-function streamLog(file: string, res: ServerResponse, follow: boolean, finished: () => boolean, onClose: (ev: 'close', fn: () => void) => void): void {
+function streamLog(
+  file: string,
+  res: ServerResponse,
+  follow: boolean,
+  finished: () => boolean,
+  onClose: (ev: 'close', fn: () => void) => void,
+  entry: (line: string) => string,
+): void {
   res.writeHead(200, { 'content-type': 'application/x-ndjson' });
   let offset = 0;
   let carry = '';
@@ -125,7 +137,7 @@ function streamLog(file: string, res: ServerResponse, follow: boolean, finished:
       const text = carry + String(c);
       const lines = text.split('\n');
       carry = lines.pop() ?? '';
-      res.write(lines.map(toEntry).join(''));
+      res.write(lines.map(entry).join(''));
     });
     s.on('end', () => {
       offset = size;
@@ -161,9 +173,15 @@ function streamLog(file: string, res: ServerResponse, follow: boolean, finished:
   pump();
 }
 
-function toEntry(line: string): string {
+function toEntry(line: string, backend?: string): string {
   const a = line.indexOf('\t');
   const b = line.indexOf('\t', a + 1);
   if (a < 0 || b < 0) return `${JSON.stringify({ t: '', s: 'orch', l: line })}\n`;
-  return `${JSON.stringify({ t: line.slice(0, a), s: line.slice(a + 1, b), l: line.slice(b + 1) })}\n`;
+  const t = line.slice(0, a);
+  const s = line.slice(a + 1, b);
+  const l = line.slice(b + 1);
+  if (backend === undefined || s !== 'out') return `${JSON.stringify({ t, s, l })}\n`;
+  const parsed = parseAgentLine(backend, l);
+  if (!parsed.some((x) => x.type !== 'unparsed')) return `${JSON.stringify({ t, s, l })}\n`;
+  return `${JSON.stringify({ t, s, l: '', e: parsed.filter((x) => x.type !== 'unparsed' && x.type !== 'usage') })}\n`;
 }
