@@ -18,7 +18,7 @@ export async function review(globals: () => GlobalOptions, o: { json?: boolean }
 
 export async function merge(globals: () => GlobalOptions, task: string, o: { json?: boolean }): Promise<void> {
   const c = await client(globals());
-  const r = await c.post('/api/reviews/merge', { task, by: process.env.USER ?? 'human' }, z.object({ runId: z.string() }));
+  const r = await c.post('/api/reviews/merge', { task }, z.object({ runId: z.string() }));
   if (o.json || globals().json) return printJson(r);
   process.stdout.write(`${task} approved; merging (run ${r.runId})\n`);
 }

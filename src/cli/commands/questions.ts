@@ -15,7 +15,7 @@ export async function questions(globals: () => GlobalOptions, o: { json?: boolea
 
 export async function answer(globals: () => GlobalOptions, id: string, words: string[], o: { json?: boolean }): Promise<void> {
   const c = await client(globals());
-  const sig = await c.post(`/api/questions/${encodeURIComponent(id)}/answer`, { answer: words.join(' '), by: process.env.USER ?? 'human' }, Signal);
+  const sig = await c.post(`/api/questions/${encodeURIComponent(id)}/answer`, { answer: words.join(' ') }, Signal);
   if (o.json || globals().json) return printJson(sig);
   process.stdout.write(`answered ${sig.id}; ${sig.taskId} continues\n`);
 }
