@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
-import { randomBytes } from 'node:crypto';
 import type { Server } from 'node:http';
 import { createRouter } from './http.js';
+import { createAuth, ownerName } from './auth.js';
 import { registerRoutes } from './routes.js';
 import { registerWebRoutes } from './web-routes.js';
 import { allowedHosts, createSessions } from './session.js';
@@ -19,6 +19,7 @@ export interface ServeOptions extends ComposeOptions {
 }
 
 export class DaemonRunningError extends Error {
+  override readonly name = 'DaemonRunningError';
   constructor(readonly pid: number) {
     super(`an Orch daemon is already running for this project (pid ${pid}); use \`orch daemon stop\` first`);
   }
@@ -42,14 +43,16 @@ export async function serve(o: ServeOptions): Promise<{ port: number; stopped: P
         // ENOSPC: nothing to do but go on; the state that matters is in SQLite.
       }
     });
-  const address: { url?: string; token?: string } = {};
+  const auth = createAuth();
+  // Agents get a token of their own run (see auth.ts); the admin token stays in the 0600 daemon file.
+  const address: NonNullable<ComposeOptions['address']> = { runToken: auth.runToken };
   const c = await composeDaemon({ ...o, log, address });
   const lock = acquireLock(c.paths.lockFile);
   if (!lock.ok) {
     c.close();
     throw new DaemonRunningError(lock.pid);
   }
-  const token = randomBytes(24).toString('hex');
+  const token = auth.adminToken;
   const startedAt = new Date().toISOString();
   let server: Server | undefined;
   let port = 0;
@@ -94,10 +97,10 @@ export async function serve(o: ServeOptions): Promise<{ port: number; stopped: P
     let hosts = new Set<string>();
     const web = createWebHandler({ dir: findWebDir(), sessions, hosts: () => hosts });
     const router = createRouter({
-      token,
+      auth,
       stateDir: c.paths.stateDir,
       onError: (e) => log(`request failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`),
-      browser: { sessions, hosts: () => hosts, web },
+      browser: { sessions, hosts: () => hosts, web, user: ownerName() },
     });
     const daemon = () => ({ pid: process.pid, port, startedAt, version: VERSION });
     registerRoutes(router, {
@@ -121,7 +124,6 @@ export async function serve(o: ServeOptions): Promise<{ port: number; stopped: P
     port = typeof addr === 'object' && addr ? addr.port : 0;
     hosts = allowedHosts(host, port);
     address.url = `http://${host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host}:${port}`;
-    address.token = token;
     await c.engine.boot();
     // A project that was deleted (or a test sandbox removed) takes its daemon with it; runs would resume on a restart.
     rootWatch = setInterval(() => {

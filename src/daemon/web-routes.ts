@@ -32,8 +32,8 @@ const query = (url: URL): Record<string, string> => Object.fromEntries(url.searc
 export function registerWebRoutes(router: ReturnType<typeof createRouter>, d: WebRouteDeps): void {
   const { engine } = d;
   // Only a holder of the daemon's token (the CLI: `orch open`) mints a login link; a browser session cannot.
-  router.post('/api/login-link', async (_q, _r, { via }) => {
-    if (via !== 'token') throw new HttpError(403, 'forbidden', 'login links are made by `orch open`, with the token from the daemon file');
+  router.post('/api/login-link', async (_q, _r, { principal }) => {
+    if (principal.kind !== 'admin' || principal.session) throw new HttpError(403, 'forbidden', 'login links are made by `orch open`, with the token from the daemon file');
     return { url: `${d.url()}/login?t=${d.sessions.newLoginToken()}` };
   });
   router.get('/api/history', async (_q, _r, { url }) => engine.history(parse(HistoryQuery, query(url), 'history query').days));

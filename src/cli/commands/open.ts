@@ -1,5 +1,4 @@
 import { spawn } from 'node:child_process';
-import type { Command } from 'commander';
 import { LoginLink } from '../../api/index.js';
 import { client, printJson, type GlobalOptions } from '../context.js';
 import { dim } from '../format.js';
@@ -25,22 +24,16 @@ function openInBrowser(url: string): Promise<string | undefined> {
   });
 }
 
-export function registerOpenCommand(program: Command, globals: () => GlobalOptions): void {
-  program
-    .command('open')
-    .description("open this project's web page in your browser (logs it in with a one-time link)")
-    .option('--print-url', 'print the one-time login link instead of opening a browser (SSH sessions, scripts)')
-    .option('--json', 'print JSON')
-    .action(async (o: { printUrl?: boolean; json?: boolean }) => {
-      const c = await client(globals());
-      const { url } = await c.post('/api/login-link', {}, LoginLink);
-      if (o.json || globals().json) return printJson({ url });
-      if (o.printUrl) return void process.stdout.write(`${url}\n`);
-      const problem = await openInBrowser(url);
-      if (problem) {
-        process.stdout.write(`could not start a browser (${problem}); open this one-time link yourself:\n${url}\n`);
-        return;
-      }
-      process.stdout.write(`opened the web page in your browser ${dim('(the login link works once, for 2 minutes)')}\n`);
-    });
+/** `orch open [--print-url]`: a one-time login link from the daemon (started if need be), opened or printed. */
+export async function open(globals: () => GlobalOptions, o: { printUrl?: boolean; json?: boolean }): Promise<void> {
+  const c = await client(globals());
+  const { url } = await c.post('/api/login-link', {}, LoginLink);
+  if (o.json || globals().json) return printJson({ url });
+  if (o.printUrl) return void process.stdout.write(`${url}\n`);
+  const problem = await openInBrowser(url);
+  if (problem) {
+    process.stdout.write(`could not start a browser (${problem}); open this one-time link yourself:\n${url}\n`);
+    return;
+  }
+  process.stdout.write(`opened the web page in your browser ${dim('(the login link works once, for 2 minutes)')}\n`);
 }
