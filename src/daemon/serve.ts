@@ -15,6 +15,7 @@ export interface ServeOptions extends ComposeOptions {
 }
 
 export class DaemonRunningError extends Error {
+  override readonly name = 'DaemonRunningError';
   constructor(readonly pid: number) {
     super(`an Orch daemon is already running for this project (pid ${pid}); use \`orch daemon stop\` first`);
   }

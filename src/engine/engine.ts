@@ -458,7 +458,10 @@ export function createEngine(d: EngineDeps) {
       }
       planner.shutdown();
       await Promise.all(d.store.runs.active().map((r) => runner.cancel(r.id, 'shutdown')));
-      await Promise.race([Promise.all([runner.settleAll(), progress.idle()]), new Promise((r) => setTimeout(r, 4000))]);
+      // The bound must not outlive the stop: a pending 4 s timer kept an idle daemon alive for 4 s (issue 12).
+      let bound: NodeJS.Timeout | undefined;
+      await Promise.race([Promise.all([runner.settleAll(), progress.idle()]), new Promise((r) => (bound = setTimeout(r, 4000)))]);
+      clearTimeout(bound);
     },
   };
 }
