@@ -23,6 +23,7 @@ import { registerDaemonCommands } from './specs/daemon.js';
 import { registerDoctorCommand } from './specs/doctor.js';
 import { registerQuestionCommands } from './specs/questions.js';
 import { registerPrCommands } from './specs/pr.js';
+import { registerOnboardCommands } from './specs/onboard.js';
 
 const program = new Command('orch')
   .description('Autonomous development orchestrator: plans -> coding agents in git worktrees -> merged work')
@@ -32,6 +33,7 @@ const program = new Command('orch')
   .showHelpAfterError()
   .exitOverride();
 
+registerOnboardCommands(program);
 registerPlanCommands(program);
 registerRunCommands(program);
 registerMaintainCommand(program);

@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join, relative } from 'node:path';
 import { loadConfig, type Config } from '../config/index.js';
-import { createGit } from '../git/index.js';
+import { createGit, identityEnv, ORCH_IDENTITY } from '../git/index.js';
 import type { OrchPaths } from '../paths/index.js';
 import { parsePlan } from '../plans/index.js';
 import { findings, inspect, type Facts, type Finding } from './inspect.js';
@@ -113,7 +113,7 @@ export async function onboard(o: OnboardOptions): Promise<OnboardResult> {
   if (created.length > 0) {
     const commit = await p.ask({ kind: 'confirm', id: 'commit', message: `Commit ${created.join(', ')}?`, default: o.commit ?? true });
     if (commit) {
-      const committed = await commitFiles(root, created);
+      const committed = await commitFiles(root, created, o.env);
       if (!committed.ok) return { ...result, problem: committed.error };
       result.commit = committed.sha;
     }
@@ -165,11 +165,16 @@ async function offerPlan(root: string, config: Config, p: Prompter, preset: bool
   return written;
 }
 
-async function commitFiles(root: string, files: string[]): Promise<{ ok: true; sha: string } | { ok: false; error: string }> {
+/** The person's commit (their identity from the environment or git config; Orch's when they have none). */
+async function commitFiles(root: string, files: string[], env: NodeJS.ProcessEnv): Promise<{ ok: true; sha: string } | { ok: false; error: string }> {
   const git = createGit();
   const add = await git.run(['add', '--', ...files], { cwd: root });
   if (add.exitCode !== 0) return { ok: false, error: `git add failed: ${add.stderr.trim()}` };
-  const c = await git.run(['commit', '-q', '-m', 'chore(orch): onboard this repository (config and starter plan)', '--', ...files], { cwd: root });
+  const own: NodeJS.ProcessEnv = {};
+  for (const k of ['GIT_AUTHOR_NAME', 'GIT_AUTHOR_EMAIL', 'GIT_COMMITTER_NAME', 'GIT_COMMITTER_EMAIL']) if (env[k]) own[k] = env[k];
+  const known = (await git.run(['var', 'GIT_COMMITTER_IDENT'], { cwd: root, env: own })).exitCode === 0;
+  const identity = known ? own : identityEnv(ORCH_IDENTITY);
+  const c = await git.run(['-c', 'commit.gpgsign=false', 'commit', '-q', '-m', 'chore(orch): onboard this repository (config and starter plan)', '--', ...files], { cwd: root, env: identity });
   if (c.exitCode !== 0) return { ok: false, error: `git commit failed: ${c.stderr.trim() || c.stdout.trim()}; commit ${files.join(', ')} yourself` };
   const sha = await git.run(['rev-parse', 'HEAD'], { cwd: root });
   return { ok: true, sha: sha.stdout.trim() };
