@@ -24,6 +24,7 @@ import { registerDoctorCommand } from './specs/doctor.js';
 import { registerQuestionCommands } from './specs/questions.js';
 import { registerPrCommands } from './specs/pr.js';
 import { registerOnboardCommands } from './specs/onboard.js';
+import { registerOpenCommand } from './specs/open.js';
 
 const program = new Command('orch')
   .description('Autonomous development orchestrator: plans -> coding agents in git worktrees -> merged work')
@@ -41,6 +42,7 @@ registerDaemonCommands(program);
 registerDoctorCommand(program);
 registerQuestionCommands(program);
 registerPrCommands(program);
+registerOpenCommand(program);
 
 // Errors of modules this file does not load (config, daemon, client) are told apart by name.
 const inputErrors = new Set(['ConfigError', 'ProjectError']);
