@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { createGit, defaultBranch, repoRoot } from '../git/index.js';
-import { discoverToken, parseRemoteUrl, type TokenSource } from '../forge/index.js';
+import type { TokenSource } from '../forge/token.js';
 import { inspectAgentClis, type AgentCliInfo } from './agents.js';
 
 export interface Finding {
@@ -37,6 +37,8 @@ export async function inspect(cwd: string, env: NodeJS.ProcessEnv, remoteName = 
     if (sha) facts.targetBranch = target;
     const url = (await git.run(['remote', 'get-url', remoteName], { cwd: root })).stdout.trim();
     if (url) {
+      // Loaded only when there is a remote: CLI commands keep forge/ off their start-up path (src/cli/startup.test.ts).
+      const [{ parseRemoteUrl }, { discoverToken }] = await Promise.all([import('../forge/remote.js'), import('../forge/token.js')]);
       const parsed = parseRemoteUrl(url);
       facts.remote = { name: remoteName, url: url.replace(/\/\/[^@/]*@/, '//'), ...(parsed ? { github: parsed } : {}) };
       if (parsed) {
