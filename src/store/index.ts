@@ -8,9 +8,9 @@ import { createSignalStore } from './signals.js';
 export type { Db } from './db.js';
 export { isDiskFull } from './errors.js';
 export type { MaintenanceTask, TaskRow, TaskSource, TaskStore } from './tasks.js';
-export type { RunRow, RunStore, NewRun } from './runs.js';
+export type { RunRow, RunStore, NewRun, Spend } from './runs.js';
 export type { EventStore } from './events.js';
-export type { BatchStore } from './batches.js';
+export type { BatchStore, BatchExtra } from './batches.js';
 export type { SignalStore } from './signals.js';
 
 export function createStore(file: string) {
