@@ -1,4 +1,3 @@
-import type { Command } from 'commander';
 import { BudgetStatus, type BudgetLine } from '../../api/index.js';
 import { client, printJson, type GlobalOptions } from '../context.js';
 import { bold, dim, green, red, table, yellow } from '../format.js';
@@ -19,27 +18,16 @@ function render(s: BudgetStatus): string {
   return `${table(rows)}\n${hint}`;
 }
 
-export function registerBudgetCommands(program: Command, globals: () => GlobalOptions): void {
-  const budget = program
-    .command('budget')
-    .description('every budget ([budget] in config, batch budgets) with what it spent; `orch budget raise KEY VALUE` raises one')
-    .option('--json', 'print JSON')
-    .action(async (o: { json?: boolean }) => {
-      const c = await client(globals());
-      const s = await c.get('/api/budget', BudgetStatus);
-      if (o.json || globals().json) return printJson(s);
-      process.stdout.write(render(s));
-    });
-  budget
-    .command('raise')
-    .description('raise a budget (task_usd, task_tokens, batch_usd, daily_usd, daily_tokens); what it paused continues')
-    .argument('<key>', 'task_usd | task_tokens | batch_usd | daily_usd | daily_tokens')
-    .argument('<value>', 'the new limit (USD or tokens)')
-    .option('--json', 'print JSON')
-    .action(async (key: string, value: string, o: { json?: boolean }) => {
-      const c = await client(globals());
-      const s = await c.post('/api/budget/raise', { key, value }, BudgetStatus);
-      if (o.json || budget.opts<{ json?: boolean }>().json || globals().json) return printJson(s);
-      process.stdout.write(`${key} raised to ${value}${s.resumed?.length ? `; resumed ${s.resumed.join(', ')}` : ''}\n${render(s)}`);
-    });
+export async function budget(globals: () => GlobalOptions, o: { json?: boolean }): Promise<void> {
+  const c = await client(globals());
+  const s = await c.get('/api/budget', BudgetStatus);
+  if (o.json || globals().json) return printJson(s);
+  process.stdout.write(render(s));
+}
+
+export async function raise(globals: () => GlobalOptions, key: string, value: string, o: { json?: boolean }): Promise<void> {
+  const c = await client(globals());
+  const s = await c.post('/api/budget/raise', { key, value }, BudgetStatus);
+  if (o.json || globals().json) return printJson(s);
+  process.stdout.write(`${key} raised to ${value}${s.resumed?.length ? `; resumed ${s.resumed.join(', ')}` : ''}\n${render(s)}`);
 }
