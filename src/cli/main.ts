@@ -25,6 +25,7 @@ import { registerQuestionCommands } from './specs/questions.js';
 import { registerPrCommands } from './specs/pr.js';
 import { registerOnboardCommands } from './specs/onboard.js';
 import { registerOpenCommand } from './specs/open.js';
+import { registerBudgetCommands } from './specs/budget.js';
 
 const program = new Command('orch')
   .description('Autonomous development orchestrator: plans -> coding agents in git worktrees -> merged work')
@@ -43,6 +44,7 @@ registerDoctorCommand(program);
 registerQuestionCommands(program);
 registerPrCommands(program);
 registerOpenCommand(program);
+registerBudgetCommands(program);
 
 // Errors of modules this file does not load (config, daemon, client) are told apart by name.
 const inputErrors = new Set(['ConfigError', 'ProjectError']);
