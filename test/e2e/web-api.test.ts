@@ -139,8 +139,8 @@ describe('web API', () => {
     const out = createWriteStream(file, { flags: 'a' });
     const line = `2026-12-03T10:00:00.000Z\terr\t${'noise '.repeat(100)}\n`;
     const block = line.repeat(1000);
-    for (let written = 0; written < 50 * 1024 * 1024; written += block.length) if (!out.write(block)) await new Promise((r) => out.once('drain', r));
-    await new Promise((r) => out.end(r));
+    for (let written = 0; written < 50 * 1024 * 1024; written += block.length) if (!out.write(block)) await new Promise<void>((r) => out.once('drain', () => r()));
+    await new Promise<void>((r) => out.end(() => r()));
     writeFileSync(file + '.marker', '');
     const big = await browser(`/api/runs/${runId}/log/page?limit=200`);
     const text = await big.text();

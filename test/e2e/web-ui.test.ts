@@ -80,16 +80,16 @@ describe('web page in Chromium', () => {
 
   it('the dashboard follows a task live as it runs and merges, without a reload', async () => {
     await page.goto(`${base()}/#/task/core/E01`);
-    await page.evaluate(() => ((window as unknown as { __same: number }).__same = 1));
+    await page.evaluate(() => ((globalThis as unknown as { __same: number }).__same = 1));
     await page.getByRole('button', { name: 'Start' }).click();
     await page.goto(`${base()}/#/dashboard`);
     await page.locator('[data-testid="active"] tr[data-task="core/E01"]').waitFor({ timeout: 60_000 });
     await shot('dashboard');
     await page.locator('[data-testid="count-complete"]', { hasText: /^1$/ }).waitFor({ timeout: 90_000 });
-    expect(await page.evaluate(() => (window as unknown as { __same?: number }).__same)).toBe(1);
+    expect(await page.evaluate(() => (globalThis as unknown as { __same?: number }).__same)).toBe(1);
     await expect.poll(() => status('core/E01')).toBe('complete');
     // Every persisted event applied once, none missed: the feed's seqs run without gaps.
-    const seqs = await page.locator('[data-testid="feed"] tr').evaluateAll((rows) => rows.map((r) => Number(r.getAttribute('data-seq'))));
+    const seqs = await page.locator('[data-testid="feed"] tr').evaluateAll((rows) => rows.map((r) => Number((r as unknown as { dataset: Record<string, string> }).dataset.seq)));
     expect(seqs.length).toBeGreaterThan(3);
     expect(seqs).toEqual([...seqs].sort((a, b) => b - a));
     for (let i = 1; i < seqs.length; i++) expect(seqs[i - 1]! - seqs[i]!).toBe(1);
@@ -153,8 +153,8 @@ describe('web page in Chromium', () => {
     }
     await page.goto(`${base()}/#/task/evil/E01`);
     await expect.poll(() => page.getByTestId('task-title').innerText()).toBe(`evil/E01 · ${HOSTILE}`);
-    expect(await page.evaluate(() => document.querySelectorAll('img').length)).toBe(0);
-    expect(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
+    expect(await page.evaluate(() => (globalThis as unknown as { document: { querySelectorAll: (s: string) => { length: number } } }).document.querySelectorAll('img').length)).toBe(0);
+    expect(await page.evaluate(() => (globalThis as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
   }, 200_000);
 
   it('refuses a request without the cookie, and one from a foreign page that carries it', async () => {
