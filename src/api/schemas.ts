@@ -118,7 +118,7 @@ export const SyncResult = z.object({
 });
 export type SyncResult = z.infer<typeof SyncResult>;
 
-export const StartRequest = z.object({
+export const StartRequest = z.strictObject({
   tasks: z.array(z.string()).default([]),
   module: z.string().optional(),
   count: z.number().int().positive().optional(),
@@ -126,7 +126,7 @@ export const StartRequest = z.object({
 export type StartRequest = z.input<typeof StartRequest>;
 
 /** `orch maintain <kind> [--module M]`: a maintenance task (A3) on one module or the whole repository. */
-export const MaintainRequest = z.object({
+export const MaintainRequest = z.strictObject({
   kind: z.string().min(1),
   module: z.string().optional(),
 });
@@ -247,7 +247,7 @@ export type DaemonInfo = z.infer<typeof DaemonInfo>;
 export const SignalKind = z.enum(['done', 'stuck', 'question']);
 export type SignalKind = z.infer<typeof SignalKind>;
 
-export const SignalRequest = z.object({
+export const SignalRequest = z.strictObject({
   kind: SignalKind,
   text: z.string().min(1).max(20_000),
   /** For questions: who should answer. */
@@ -269,5 +269,21 @@ export const Signal = z.object({
 });
 export type Signal = z.infer<typeof Signal>;
 
-export const AnswerRequest = z.object({ answer: z.string().min(1).max(20_000), by: z.string().default('human') });
+export const AnswerRequest = z.strictObject({ answer: z.string().min(1).max(20_000), by: z.string().max(200).default('human') });
 export type AnswerRequest = z.input<typeof AnswerRequest>;
+
+/** Request bodies of the remaining POST routes. Every body is validated (unknown keys refused) before it reaches the engine. */
+const TaskId = z.string().min(1).max(200);
+export const EmptyRequest = z.strictObject({});
+export const StopRequest = z.strictObject({ tasks: z.array(TaskId).max(10_000).optional() });
+export type StopRequest = z.input<typeof StopRequest>;
+export const PauseRequest = z.strictObject({ tasks: z.array(TaskId).max(10_000).optional() });
+export type PauseRequest = z.input<typeof PauseRequest>;
+export const ResumeRequest = z.strictObject({ task: TaskId.optional(), guidance: z.string().max(20_000).optional() });
+export type ResumeRequest = z.input<typeof ResumeRequest>;
+export const MergeRequest = z.strictObject({ task: TaskId, by: z.string().max(200).optional() });
+export type MergeRequest = z.input<typeof MergeRequest>;
+
+/** `/api/health` without credentials: alive, nothing more (no pid, path or version for a stranger). */
+export const HealthAlive = z.object({ ok: z.literal(true) });
+export type HealthAlive = z.infer<typeof HealthAlive>;

@@ -35,9 +35,15 @@ export class ClientError extends Error {
   }
 }
 
+/** `http://127.0.0.1:4000`; an IPv6 host in brackets (`http://[::1]:4000`). */
+export function daemonUrl(info: Pick<DaemonInfo, 'host' | 'port'>): string {
+  return `http://${info.host.includes(':') ? `[${info.host}]` : info.host}:${info.port}`;
+}
+
 async function health(info: DaemonInfo, timeoutMs = 1500): Promise<boolean> {
   try {
-    const res = await fetch(`http://${info.host}:${info.port}/api/health`, { signal: AbortSignal.timeout(timeoutMs) });
+    // With the token the daemon says who it is; the pid tells this project's daemon from a stranger on a reused port.
+    const res = await fetch(`${daemonUrl(info)}/api/health`, { headers: { authorization: `Bearer ${info.token}` }, signal: AbortSignal.timeout(timeoutMs) });
     if (!res.ok) return false;
     const h = Health.safeParse(await res.json());
     return h.success && h.data.pid === info.pid;
@@ -101,7 +107,7 @@ export async function connect(o: ClientOptions) {
 }
 
 export function createClient(info: DaemonInfo) {
-  const base = `http://${info.host}:${info.port}`;
+  const base = daemonUrl(info);
   const headers = { authorization: `Bearer ${info.token}`, 'content-type': 'application/json' };
 
   async function request<S extends z.ZodTypeAny>(method: string, path: string, schema: S | undefined, body?: unknown): Promise<z.infer<S>> {

@@ -2,6 +2,8 @@ import { existsSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import type { Server } from 'node:http';
 import { createRouter } from './http.js';
+import { tokenAuthenticator, type Authenticator } from './guard.js';
+import { baseUrl, machineHosts, planBind } from './bind.js';
 import { registerRoutes } from './routes.js';
 import { acquireLock, removeDaemonInfo, writeDaemonInfo } from './lockfile.js';
 import { composeDaemon, type ComposeOptions } from './compose.js';
@@ -12,6 +14,8 @@ export interface ServeOptions extends ComposeOptions {
   host?: string;
   port?: number;
   log?: (msg: string) => void;
+  /** More sources of credentials after the daemon token (e.g. a browser session); see ./guard.ts. */
+  authenticators?: Authenticator[];
 }
 
 export class DaemonRunningError extends Error {
@@ -26,7 +30,7 @@ export class DaemonRunningError extends Error {
  */
 const ROOT_CHECK_MS = 5000;
 
-export async function serve(o: ServeOptions): Promise<{ port: number; stopped: Promise<void>; stop: () => Promise<void> }> {
+export async function serve(o: ServeOptions): Promise<{ port: number; url: string; stopped: Promise<void>; stop: () => Promise<void> }> {
   // The daemon's stderr is daemon.log: a full disk must not end the daemon, its log lines are dropped meanwhile.
   if (!o.log) process.stderr.on('error', () => undefined);
   const log =
@@ -48,6 +52,8 @@ export async function serve(o: ServeOptions): Promise<{ port: number; stopped: P
   const token = randomBytes(24).toString('hex');
   const startedAt = new Date().toISOString();
   let server: Server | undefined;
+  let remoteServer: Server | undefined;
+  let remotePort = 0;
   let port = 0;
   let resolveStopped: () => void = () => undefined;
   const stopped = new Promise<void>((r) => (resolveStopped = r));
@@ -59,8 +65,11 @@ export async function serve(o: ServeOptions): Promise<{ port: number; stopped: P
       clearInterval(rootWatch);
       log('stopping: ending agents, writing state');
       await c.engine.shutdown().catch((e: unknown) => log(`shutdown incomplete: ${e instanceof Error ? e.message : String(e)}; runs resume on the next start`));
-      server?.closeAllConnections();
-      await new Promise<void>((r) => (server ? server.close(() => r()) : r()));
+      for (const srv of [server, remoteServer]) {
+        if (!srv) continue;
+        srv.closeAllConnections();
+        await new Promise<void>((r) => srv.close(() => r()));
+      }
       removeDaemonInfo(c.paths.daemonFile, process.pid);
       c.close();
       lock.release();
@@ -85,7 +94,16 @@ export async function serve(o: ServeOptions): Promise<{ port: number; stopped: P
   process.on('SIGTERM', onSignal);
 
   try {
-    const router = createRouter({ token, stateDir: c.paths.stateDir, onError: (e) => log(`request failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`) });
+    const host = o.host ?? c.config.daemon.host;
+    const plan = planBind({ ...c.config.daemon, host, port: o.port ?? c.config.daemon.port });
+    if (!plan.ok) throw new Error(plan.message);
+    const router = createRouter({
+      authenticators: [tokenAuthenticator(token, { kind: 'admin', name: 'admin' }), ...(o.authenticators ?? [])],
+      host,
+      extraHosts: () => (remotePort > 0 && (host === '0.0.0.0' || host === '::') ? machineHosts(remotePort) : []),
+      stateDir: c.paths.stateDir,
+      onError: (e) => log(`request failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`),
+    });
     const daemon = () => ({ pid: process.pid, port, startedAt, version: VERSION });
     registerRoutes(router, {
       engine: c.engine,
@@ -94,11 +112,16 @@ export async function serve(o: ServeOptions): Promise<{ port: number; stopped: P
       health: () => ({ ok: true, pid: process.pid, root: c.root, version: VERSION, startedAt }),
       shutdown: () => void stop(),
     });
-    const host = o.host ?? c.config.daemon.host;
-    server = await router.listen(host, o.port ?? c.config.daemon.port);
+    server = await router.listen(plan.local.host, plan.local.port);
     const addr = server.address();
     port = typeof addr === 'object' && addr ? addr.port : 0;
-    address.url = `http://${host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host}:${port}`;
+    if (plan.remote) {
+      remoteServer = await router.listen(plan.remote.host, plan.remote.port, plan.remote.tls);
+      const ra = remoteServer.address();
+      remotePort = typeof ra === 'object' && ra ? ra.port : 0;
+      log(`serving the API on ${baseUrl(plan.remote.host, remotePort, plan.remote.tls !== undefined)}${plan.remote.tls ? ' (TLS)' : ' WITHOUT TLS (daemon.insecure_remote = true)'}`);
+    }
+    address.url = baseUrl(plan.local.host, port);
     address.token = token;
     await c.engine.boot();
     // A project that was deleted (or a test sandbox removed) takes its daemon with it; runs would resume on a restart.
@@ -108,11 +131,11 @@ export async function serve(o: ServeOptions): Promise<{ port: number; stopped: P
       void stop();
     }, ROOT_CHECK_MS);
     rootWatch.unref();
-    writeDaemonInfo(c.paths.daemonFile, { pid: process.pid, host, port, token, root: c.root, version: VERSION, startedAt });
-    log(`daemon for ${c.root} on http://${host}:${port} (pid ${process.pid}), target branch ${c.targetBranch}`);
+    writeDaemonInfo(c.paths.daemonFile, { pid: process.pid, host: plan.local.host, port, token, root: c.root, version: VERSION, startedAt });
+    log(`daemon for ${c.root} on ${address.url} (pid ${process.pid}), target branch ${c.targetBranch}`);
   } catch (e) {
     await stop();
     throw e;
   }
-  return { port, stopped, stop };
+  return { port, url: address.url ?? '', stopped, stop };
 }

@@ -15,7 +15,7 @@ export function registerDaemonCommands(program: Command, globals: () => GlobalOp
     .action(async (o: { port?: number; host?: string; root?: string; background?: boolean }) => {
       const root = projectRoot({ ...globals(), root: o.root ?? globals().root });
       const d = await serve({ root, port: o.port, host: o.host });
-      if (!o.background) process.stdout.write(`serving on http://${o.host ?? '127.0.0.1'}:${d.port} (Ctrl+C stops)\n`);
+      if (!o.background) process.stdout.write(`serving on ${d.url} (Ctrl+C stops)\n`);
       await d.stopped;
     });
 
