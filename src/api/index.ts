@@ -1,1 +1,3 @@
 export * from './schemas.js';
+export * from './agent.js';
+export * from './events.js';

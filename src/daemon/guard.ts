@@ -1,42 +1,18 @@
 import type { IncomingMessage } from 'node:http';
-import { timingSafeEqual } from 'node:crypto';
 import { isIP } from 'node:net';
+import { bearerOf, type Auth, type Principal } from './auth.js';
 
 /**
- * Who made a request. The daemon token is the admin; other sources (a browser session cookie, a run's own
- * token) plug in as further authenticators and name their own kind.
+ * One source of credentials: a principal when the request carries valid ones, undefined otherwise. The daemon's
+ * bearer tokens (admin and per-run, see ./auth.ts) are the first; a browser session can be added after them.
  */
-export interface Principal {
-  kind: string;
-  /** Who answered or approved, as recorded in the store: taken from here, never from a request body. */
-  name: string;
-  /** For a principal that may act on one run only. */
-  runId?: string;
-}
-
-/** One source of credentials: a principal when the request carries valid ones, undefined otherwise. */
 export type Authenticator = (req: IncomingMessage) => Principal | undefined;
 
-/** `Authorization: Bearer <token>` only: a token in a URL ends up in logs, history and Referer headers. */
-export function bearerToken(req: IncomingMessage): string | undefined {
-  const header = req.headers.authorization;
-  if (typeof header !== 'string' || !header.startsWith('Bearer ')) return undefined;
-  return header.slice(7).trim();
-}
-
-/** Compares in constant time; a different length is a different token. */
-export function sameSecret(given: string, expected: string): boolean {
-  const a = Buffer.from(given);
-  const b = Buffer.from(expected);
-  return a.length === b.length && timingSafeEqual(a, b);
-}
-
-export function tokenAuthenticator(token: string, principal: Principal): Authenticator {
-  return (req) => {
-    const given = bearerToken(req);
-    return given !== undefined && sameSecret(given, token) ? principal : undefined;
-  };
-}
+/** The daemon's tokens, read from `Authorization: Bearer` only: a token in a URL ends up in logs, history and Referer headers. */
+export const bearerAuthenticator =
+  (auth: Auth): Authenticator =>
+  (req) =>
+    auth.authenticate(bearerOf(req.headers.authorization));
 
 export type Target = { ok: true; url: URL } | { ok: false; message: string };
 

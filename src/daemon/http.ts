@@ -3,26 +3,33 @@ import { createServer as createTlsServer } from 'node:https';
 import type { z } from 'zod';
 import { isDiskFull } from '../store/index.js';
 import type { ErrorBody } from '../api/index.js';
-import { allowedHosts, checkRequest, decodeSegment, parseTarget, type Authenticator, type Principal } from './guard.js';
+import { allowedHosts, checkRequest, decodeSegment, parseTarget, type Authenticator } from './guard.js';
+import type { Principal } from './auth.js';
 
 export interface HandlerContext<B = unknown> {
   params: Record<string, string>;
   url: URL;
   body: B;
-  /** Who is asking; undefined only on public routes called without credentials. */
-  principal: Principal | undefined;
+  /** Who is asking; `anonymous` only on open routes called without credentials. */
+  principal: Principal;
 }
 
 export type Handler<B = unknown> = (req: IncomingMessage, res: ServerResponse, ctx: HandlerContext<B>) => Promise<unknown>;
+
+export interface RouteOptions {
+  /** The path parameter naming a run: that run's own token may call this route too. Without it, admin only. */
+  runParam?: string;
+  /** No token needed (health). The handler then gets an `anonymous` principal unless a valid token came along. */
+  open?: boolean;
+}
 
 interface Route {
   method: string;
   pattern: RegExp;
   keys: string[];
   handler: Handler;
+  options: RouteOptions;
   body?: z.ZodType;
-  /** Answered without credentials (the handler sees `principal: undefined`). */
-  public: boolean;
 }
 
 export class HttpError extends Error {
@@ -54,10 +61,13 @@ export interface TlsOptions {
 
 const MAX_BODY = 1_000_000;
 
-/** A tiny router: `/api/runs/:id` patterns, JSON in and out, Host/Origin checks, authentication, errors as ErrorBody. */
+/**
+ * A tiny router: `/api/runs/:id` patterns, JSON in and out, Host/Origin checks, authentication, errors as ErrorBody.
+ * Every route is the admin's unless it names a `runParam`: then the token of that very run may call it as well.
+ */
 export function createRouter(opts: RouterOptions) {
   const routes: Route[] = [];
-  const add = (method: string, path: string, handler: Handler, o: { body?: z.ZodType; public?: boolean } = {}): void => {
+  const add = (method: string, path: string, handler: Handler, options: RouteOptions, body?: z.ZodType): void => {
     const keys: string[] = [];
     const pattern = new RegExp(
       `^${path.replace(/:([a-zA-Z]+)/g, (_, k: string) => {
@@ -65,7 +75,7 @@ export function createRouter(opts: RouterOptions) {
         return '([^/]+)';
       })}$`,
     );
-    routes.push({ method, pattern, keys, handler, public: o.public ?? false, ...(o.body ? { body: o.body } : {}) });
+    routes.push({ method, pattern, keys, handler, options, ...(body ? { body } : {}) });
   };
 
   const authenticate = (req: IncomingMessage): Principal | undefined => {
@@ -76,6 +86,16 @@ export function createRouter(opts: RouterOptions) {
     return undefined;
   };
 
+  /** Why `principal` may not call `route` with these params; undefined when it may. */
+  const forbidden = (principal: Principal, route: Route, params: Record<string, string>): string | undefined => {
+    if (principal.kind === 'admin') return undefined;
+    if (principal.kind === 'anonymous') return 'a token is required';
+    const param = route.options.runParam;
+    if (!param) return `a run's token may only send that run's signals; ${route.method} ${route.pattern.source} needs the user's token`;
+    if (params[param] !== principal.runId) return `the token of run ${principal.runId} may not act for run ${params[param] ?? ''}`;
+    return undefined;
+  };
+
   async function dispatch(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const target = parseTarget(req.url);
     if (!target.ok) return sendError(res, 400, 'bad_request', target.message);
@@ -83,10 +103,10 @@ export function createRouter(opts: RouterOptions) {
     const port = req.socket.localPort ?? 0;
     const check = checkRequest(req, url, allowedHosts(opts.host ?? '127.0.0.1', port), opts.extraHosts?.());
     if (!check.ok) return sendError(res, check.status, check.code, check.message);
-    const principal = authenticate(req);
+    const caller = authenticate(req);
     const pathRoutes = routes.filter((r) => r.pattern.test(url.pathname));
     const route = pathRoutes.find((r) => r.method === req.method);
-    if (!principal && !route?.public) {
+    if (!caller && !route?.options.open) {
       return sendError(res, 401, 'unauthorized', 'missing or wrong token: send `Authorization: Bearer <token>`; clients read the token from the daemon file in the state directory');
     }
     if (!route) {
@@ -100,6 +120,9 @@ export function createRouter(opts: RouterOptions) {
       if (v === undefined) return sendError(res, 400, 'bad_path', `path segment ${JSON.stringify((m[i + 1] ?? '').slice(0, 100))} is not a valid escaped ${k}`);
       params[k] = v;
     }
+    const principal: Principal = caller ?? { kind: 'anonymous' };
+    const denied = route.options.open ? undefined : forbidden(principal, route, params);
+    if (denied) return sendError(res, 403, 'forbidden', denied);
     try {
       let body: unknown;
       if (route.method === 'POST') {
@@ -149,9 +172,9 @@ export function createRouter(opts: RouterOptions) {
   };
 
   return {
-    get: (p: string, h: Handler, o: { public?: boolean } = {}) => add('GET', p, h, o),
+    get: (p: string, h: Handler, o: RouteOptions = {}) => add('GET', p, h, o),
     /** A POST route; `body` validates the JSON body (400 with the issues when it does not match). */
-    post: <S extends z.ZodType>(p: string, body: S, h: Handler<z.output<S>>) => add('POST', p, h as Handler, { body }),
+    post: <S extends z.ZodType>(p: string, body: S, h: Handler<z.output<S>>, o: RouteOptions = {}) => add('POST', p, h as Handler, o, body),
     listen(host: string, port: number, tls?: TlsOptions): Promise<Server> {
       const server: Server = tls ? createTlsServer({ cert: tls.cert, key: tls.key }, handle) : createServer(handle);
       server.headersTimeout = 20_000;

@@ -3,7 +3,9 @@ import { join } from 'node:path';
 import type { ServerResponse } from 'node:http';
 import type { Engine } from '../engine/index.js';
 import { AnswerRequest, EmptyRequest, MaintainRequest, MergeRequest, PauseRequest, ResumeRequest, SignalRequest, StartRequest, StopRequest, type Status } from '../api/index.js';
+import { parseAgentLine } from '../agents/index.js';
 import { HttpError, type Router } from './http.js';
+import type { Principal } from './auth.js';
 import { createEventSender } from './sse.js';
 
 export interface RouteDeps {
@@ -16,8 +18,8 @@ export interface RouteDeps {
 
 export function registerRoutes(router: Router, d: RouteDeps): void {
   const { engine } = d;
-  // Without credentials: alive, nothing else (a stranger learns no pid, path or version).
-  router.get('/api/health', async (_q, _r, { principal }) => (principal ? d.health() : { ok: true }), { public: true });
+  // Without a token: alive, nothing else (a stranger learns no pid, path or version).
+  router.get('/api/health', async (_q, _r, { principal }) => (principal.kind === 'admin' ? d.health() : { ok: true }), { open: true });
   router.get('/api/status', async () => engine.status(d.daemon()));
   router.post('/api/sync', EmptyRequest, async () => engine.sync());
   router.get('/api/tasks', async (_q, _r, { url }) =>
@@ -28,22 +30,25 @@ export function registerRoutes(router: Router, d: RouteDeps): void {
   router.post('/api/start', StartRequest, async (_q, _r, { body }) => engine.start(body));
   router.post('/api/maintain', MaintainRequest, async (_q, _r, { body }) => engine.maintain(body));
   router.post('/api/stop', StopRequest, async (_q, _r, { body }) => engine.stop(body.tasks ?? []));
+  // The only routes a run's own token reaches (its MCP server's done, stuck and ask), for that run only.
   router.post('/api/runs/:id/signals', SignalRequest, async (_q, res, { params, body }) => {
     const sig = engine.signal(params.id ?? '', body);
     res.writeHead(201, { 'content-type': 'application/json' });
     res.end(JSON.stringify(sig));
     return undefined;
-  });
-  router.get('/api/runs/:id/signals/:sid', async (_q, _r, { params }) => engine.getSignal(params.id ?? '', params.sid ?? ''));
+  }, { runParam: 'id' });
+  router.get('/api/runs/:id/signals/:sid', async (_q, _r, { params }) => engine.getSignal(params.id ?? '', params.sid ?? ''), { runParam: 'id' });
   router.get('/api/questions', async () => engine.questions());
-  router.post('/api/questions/:id/answer', AnswerRequest, async (_q, _r, { params, body }) => engine.answer(params.id ?? '', body));
+  router.post('/api/questions/:id/answer', AnswerRequest, async (_q, _r, { params, body, principal }) => engine.answer(params.id ?? '', body, callerName(principal)));
   router.post('/api/pause', PauseRequest, async (_q, _r, { body }) => engine.pause(body.tasks ?? []));
   router.post('/api/resume', ResumeRequest, async (_q, _r, { body }) => {
     if (body.task === undefined) return engine.resumeAll();
     return engine.resume(body.task, body.guidance);
   });
   router.get('/api/reviews', async () => engine.reviewQueue());
-  router.post('/api/reviews/merge', MergeRequest, async (_q, _r, { body }) => engine.approve(body.task, body.by ?? 'human'));
+  router.get('/api/reviews/diff', async (_q, _r, { url }) => engine.reviewDiff(required(url, 'task')));
+  // Who approved is the authenticated caller; a `by` in the body is ignored.
+  router.post('/api/reviews/merge', MergeRequest, async (_q, _r, { body, principal }) => engine.approve(body.task, callerName(principal)));
   router.get('/api/batches/:id', async (_q, _r, { params }) => engine.batch(params.id ?? ''));
   router.get('/api/runs/:id', async (_q, _r, { params }) => {
     const run = engine.run(params.id ?? '');
@@ -52,11 +57,14 @@ export function registerRoutes(router: Router, d: RouteDeps): void {
   });
   router.get('/api/runs/:id/log', async (req, res, { params, url }) => {
     const id = params.id ?? '';
-    if (!engine.run(id)) throw new HttpError(404, 'unknown_run', `unknown run ${id}`);
+    const run = engine.run(id);
+    if (!run) throw new HttpError(404, 'unknown_run', `unknown run ${id}`);
+    // `events=1`: each agent line also as the typed events its backend's parser reads in it (readable in any client).
+    const entry = url.searchParams.get('events') === '1' ? (line: string) => toEntry(line, run.backend) : (line: string) => toEntry(line);
     streamLog(join(d.logsDir, `${id}.log`), res, url.searchParams.get('follow') === '1', () => {
       const r = engine.run(id);
       return !r || r.state === 'done' || r.state === 'failed' || r.state === 'stopped';
-    }, req.once.bind(req));
+    }, req.once.bind(req), entry);
     return undefined;
   });
   router.get('/api/events', async (req, res, { url }) => {
@@ -82,6 +90,12 @@ export function registerRoutes(router: Router, d: RouteDeps): void {
   });
 }
 
+/** The name recorded for what a caller did: only the admin reaches the routes that record one. */
+function callerName(p: Principal): string {
+  if (p.kind !== 'admin') throw new HttpError(403, 'forbidden', 'only the user may answer or approve');
+  return p.name;
+}
+
 function required(url: URL, key: string): string {
   const v = url.searchParams.get(key);
   if (!v) throw new HttpError(400, 'bad_request', `query parameter "${key}" is required`);
@@ -89,7 +103,14 @@ function required(url: URL, key: string): string {
 }
 
 /** Streams a run's JSONL log; with follow, keeps tailing until the run is over. */
-function streamLog(file: string, res: ServerResponse, follow: boolean, finished: () => boolean, onClose: (ev: 'close', fn: () => void) => void): void {
+function streamLog(
+  file: string,
+  res: ServerResponse,
+  follow: boolean,
+  finished: () => boolean,
+  onClose: (ev: 'close', fn: () => void) => void,
+  entry: (line: string) => string,
+): void {
   res.writeHead(200, { 'content-type': 'application/x-ndjson' });
   let offset = 0;
   let carry = '';
@@ -114,7 +135,7 @@ function streamLog(file: string, res: ServerResponse, follow: boolean, finished:
       const text = carry + String(c);
       const lines = text.split('\n');
       carry = lines.pop() ?? '';
-      if (!res.destroyed) res.write(lines.map(toEntry).join(''));
+      if (!res.destroyed) res.write(lines.map(entry).join(''));
     });
     s.on('error', () => {
       reading = false;
@@ -155,9 +176,15 @@ function streamLog(file: string, res: ServerResponse, follow: boolean, finished:
   pump();
 }
 
-function toEntry(line: string): string {
+function toEntry(line: string, backend?: string): string {
   const a = line.indexOf('\t');
   const b = line.indexOf('\t', a + 1);
   if (a < 0 || b < 0) return `${JSON.stringify({ t: '', s: 'orch', l: line })}\n`;
-  return `${JSON.stringify({ t: line.slice(0, a), s: line.slice(a + 1, b), l: line.slice(b + 1) })}\n`;
+  const t = line.slice(0, a);
+  const s = line.slice(a + 1, b);
+  const l = line.slice(b + 1);
+  if (backend === undefined || s !== 'out') return `${JSON.stringify({ t, s, l })}\n`;
+  const parsed = parseAgentLine(backend, l);
+  if (!parsed.some((x) => x.type !== 'unparsed')) return `${JSON.stringify({ t, s, l })}\n`;
+  return `${JSON.stringify({ t, s, l: '', e: parsed.filter((x) => x.type !== 'unparsed' && x.type !== 'usage') })}\n`;
 }

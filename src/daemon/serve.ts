@@ -1,8 +1,8 @@
 import { existsSync } from 'node:fs';
-import { randomBytes } from 'node:crypto';
 import type { Server } from 'node:http';
 import { createRouter } from './http.js';
-import { tokenAuthenticator, type Authenticator } from './guard.js';
+import { bearerAuthenticator, type Authenticator } from './guard.js';
+import { createAuth } from './auth.js';
 import { baseUrl, machineHosts, planBind } from './bind.js';
 import { registerRoutes } from './routes.js';
 import { acquireLock, removeDaemonInfo, writeDaemonInfo } from './lockfile.js';
@@ -42,14 +42,16 @@ export async function serve(o: ServeOptions): Promise<{ port: number; url: strin
         // ENOSPC: nothing to do but go on; the state that matters is in SQLite.
       }
     });
-  const address: { url?: string; token?: string } = {};
+  const auth = createAuth();
+  // Agents get a token of their own run (see auth.ts); the admin token stays in the 0600 daemon file.
+  const address: NonNullable<ComposeOptions['address']> = { runToken: auth.runToken };
   const c = await composeDaemon({ ...o, log, address });
   const lock = acquireLock(c.paths.lockFile);
   if (!lock.ok) {
     c.close();
     throw new DaemonRunningError(lock.pid);
   }
-  const token = randomBytes(24).toString('hex');
+  const token = auth.adminToken;
   const startedAt = new Date().toISOString();
   let server: Server | undefined;
   let remoteServer: Server | undefined;
@@ -98,7 +100,7 @@ export async function serve(o: ServeOptions): Promise<{ port: number; url: strin
     const plan = planBind({ ...c.config.daemon, host, port: o.port ?? c.config.daemon.port });
     if (!plan.ok) throw new Error(plan.message);
     const router = createRouter({
-      authenticators: [tokenAuthenticator(token, { kind: 'admin', name: 'admin' }), ...(o.authenticators ?? [])],
+      authenticators: [bearerAuthenticator(auth), ...(o.authenticators ?? [])],
       host,
       extraHosts: () => (remotePort > 0 && (host === '0.0.0.0' || host === '::') ? machineHosts(remotePort) : []),
       stateDir: c.paths.stateDir,
@@ -122,7 +124,6 @@ export async function serve(o: ServeOptions): Promise<{ port: number; url: strin
       log(`serving the API on ${baseUrl(plan.remote.host, remotePort, plan.remote.tls !== undefined)}${plan.remote.tls ? ' (TLS)' : ' WITHOUT TLS (daemon.insecure_remote = true)'}`);
     }
     address.url = baseUrl(plan.local.host, port);
-    address.token = token;
     await c.engine.boot();
     // A project that was deleted (or a test sandbox removed) takes its daemon with it; runs would resume on a restart.
     rootWatch = setInterval(() => {

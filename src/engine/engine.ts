@@ -1,5 +1,6 @@
 import { dispatchOrder } from '../graph/index.js';
-import { AnswerRequest, MaintainRequest, SignalRequest, type Event, type EventType, type Run, type Signal, type Status, type SyncResult, type Task, type TaskStatus, type Verification } from '../api/index.js';
+import type { Emit } from './emit.js';
+import { AnswerRequest, MaintainRequest, SignalRequest, makeEvent, type Event, type ReviewDiff, type Run, type Signal, type Status, type SyncResult, type Task, type TaskStatus, type Verification } from '../api/index.js';
 import type { ModuleInfo } from '../plans/index.js';
 import type { RunRow, Store, TaskRow } from '../store/index.js';
 import type { AgentRunRequest } from '../agents/index.js';
@@ -58,12 +59,10 @@ export function createEngine(d: EngineDeps) {
   const targetMutex = createMutex();
   const cfg = d.config;
 
-  const emit = (type: EventType, taskId: string | null, runId: string | null, data: Record<string, unknown>, persist = true): void => {
+  const emit: Emit = (type, taskId, runId, data, persist = true) => {
     if (!persist && listeners.size === 0) return;
-    const e: Event = persist
-      ? d.store.events.append(type, taskId, runId, data)
-      : { seq: 0, ts: new Date().toISOString(), type, taskId, runId, data };
-    for (const l of listeners) l(e);
+    const e = persist ? d.store.events.append(type, taskId, runId, data) : makeEvent(0, new Date().toISOString(), type, taskId, runId, data);
+    for (const l of listeners) l(e as Event);
   };
 
   const writeback = createWriteback({
@@ -354,6 +353,17 @@ export function createEngine(d: EngineDeps) {
         .active()
         .filter((r) => r.state === 'waiting' && r.review !== null && !r.approvedBy)
         .map((r) => ({ taskId: r.taskId, run: toRunView(r), decision: JSON.parse(r.review ?? '{}') as Record<string, unknown> }));
+    },
+    /** The change a flagged run waits with, for a person to read before `approve` (cut at 400 KB). */
+    async reviewDiff(taskId: string): Promise<ReviewDiff> {
+      const id = normalizeTaskId(taskId);
+      const run = d.store.runs.forTask(id).find((r) => r.state === 'waiting' && r.review !== null);
+      if (!run) throw new RequestError('not_in_review', `${id} is not waiting for review; \`orch pr review\` lists what is`, 409);
+      const base = run.baseSha ?? run.targetBranch;
+      const head = run.commitSha ?? run.branch;
+      const full = await d.repo.diff(base, head);
+      const max = 400_000;
+      return { taskId: id, runId: run.id, base, head, diff: full.slice(0, max), truncated: full.length > max };
     },
     /** A human says merge it. */
     approve(taskId: string, by: string): { runId: string } {

@@ -19,6 +19,8 @@ export interface PlanTask {
   needsReview: boolean;
   touches: string[];
   conflictsWith: string[];
+  /** Files the run must leave (frontmatter `deliverables`, or a daily task file's), checked after the agent finishes. */
+  deliverables?: string[];
   agent?: string;
   model?: string;
   /** Status read from the plan: README table mark or epic marker comment; undefined when the plan says nothing. */

@@ -1,18 +1,8 @@
 import type { Command } from 'commander';
 import { z } from 'zod';
-import { Run } from '../../api/index.js';
+import { ReviewItem } from '../../api/index.js';
 import { client, printJson, type GlobalOptions } from '../context.js';
 import { bold, dim, red, yellow } from '../format.js';
-
-const ReviewItem = z.object({
-  taskId: z.string(),
-  run: Run,
-  decision: z.object({
-    category: z.string(),
-    flagged: z.boolean(),
-    reasons: z.array(z.object({ category: z.string(), rule: z.string(), file: z.string(), line: z.number().optional(), detail: z.string() })),
-  }),
-});
 
 export function registerPrCommands(program: Command, globals: () => GlobalOptions): void {
   const pr = program.command('pr').description('changes that wait for a human review');

@@ -159,11 +159,11 @@ async function waitForBatch(c: Awaited<ReturnType<typeof client>>, batchId: stri
 function printEvent(e: Event): void {
   const t = e.ts.slice(11, 19);
   if (e.type === 'run.state') {
-    const to = String(e.data.to);
+    const to = e.data.to;
     const color = to === 'done' ? green : to === 'failed' ? red : (s: string) => s;
-    process.stdout.write(`${dim(t)} ${e.taskId ?? ''} ${dim(String(e.data.from))} -> ${color(to)}${e.data.error ? ` ${red(String(e.data.error))}` : ''}\n`);
-  } else if (e.type === 'run.waiting') {
-    process.stdout.write(`${dim(t)} ${e.taskId ?? ''} ${yellow(String(e.data.reason))}\n`);
+    process.stdout.write(`${dim(t)} ${e.taskId ?? ''} ${dim(e.data.from)} -> ${color(to)}${e.data.error ? ` ${red(e.data.error)}` : ''}\n`);
+  } else if (e.type === 'run.waiting' && 'reason' in e.data) {
+    process.stdout.write(`${dim(t)} ${e.taskId ?? ''} ${yellow(e.data.reason)}\n`);
   }
 }
 
