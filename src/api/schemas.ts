@@ -246,8 +246,8 @@ export const Signal = z.object({
 });
 export type Signal = z.infer<typeof Signal>;
 
-/** `by` is accepted for old clients and ignored: who answered is the authenticated caller. */
-export const AnswerRequest = z.strictObject({ answer: z.string().min(1).max(20_000), by: z.string().max(200).optional() });
+/** Who answered is the authenticated caller, never a field of the body. */
+export const AnswerRequest = z.strictObject({ answer: z.string().min(1).max(20_000) });
 export type AnswerRequest = z.input<typeof AnswerRequest>;
 
 /** Request bodies of the remaining POST routes. Every body is validated (unknown keys refused) before it reaches the engine. */
@@ -259,8 +259,8 @@ export const PauseRequest = z.strictObject({ tasks: z.array(TaskId).max(10_000).
 export type PauseRequest = z.input<typeof PauseRequest>;
 export const ResumeRequest = z.strictObject({ task: TaskId.optional(), guidance: z.string().max(20_000).optional() });
 export type ResumeRequest = z.input<typeof ResumeRequest>;
-/** `by` is accepted for old clients and ignored: who approved is the authenticated caller. */
-export const MergeRequest = z.strictObject({ task: TaskId, by: z.string().max(200).optional() });
+/** Who approved is the authenticated caller, never a field of the body. */
+export const MergeRequest = z.strictObject({ task: TaskId });
 export type MergeRequest = z.input<typeof MergeRequest>;
 
 /** `/api/health` without credentials: alive, nothing more (no pid, path or version for a stranger). */

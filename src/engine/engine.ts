@@ -341,11 +341,11 @@ export function createEngine(d: EngineDeps) {
       return sig;
     },
     questions: (): Signal[] => d.store.signals.openQuestions(),
-    /** A human's answer: the agent gets it in its open tool call, or its session resumes with it (O4). */
-    answer(id: string, body: unknown): Signal {
+    /** A human's answer (`by`: the authenticated caller): the agent gets it in its open tool call, or its session resumes with it (O4). */
+    answer(id: string, body: unknown, by: string): Signal {
       const req = AnswerRequest.safeParse(body);
       if (!req.success) throw new RequestError('bad_request', req.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
-      return answerQuestion(id, req.data.answer, req.data.by);
+      return answerQuestion(id, req.data.answer, by);
     },
     /** Changes that wait for a human review, with the reasons (W6 attention queue). */
     reviewQueue() {
