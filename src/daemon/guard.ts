@@ -1,18 +1,5 @@
 import type { IncomingMessage } from 'node:http';
 import { isIP } from 'node:net';
-import { bearerOf, type Auth, type Principal } from './auth.js';
-
-/**
- * One source of credentials: a principal when the request carries valid ones, undefined otherwise. The daemon's
- * bearer tokens (admin and per-run, see ./auth.ts) are the first; a browser session can be added after them.
- */
-export type Authenticator = (req: IncomingMessage) => Principal | undefined;
-
-/** The daemon's tokens, read from `Authorization: Bearer` only: a token in a URL ends up in logs, history and Referer headers. */
-export const bearerAuthenticator =
-  (auth: Auth): Authenticator =>
-  (req) =>
-    auth.authenticate(bearerOf(req.headers.authorization));
 
 export type Target = { ok: true; url: URL } | { ok: false; message: string };
 
@@ -24,8 +11,14 @@ export function parseTarget(raw: string | undefined): Target {
   const target = raw ?? '';
   if (target.length > 8192) return { ok: false, message: 'request target over 8 KB' };
   try {
-    if (target.startsWith('/') && !target.startsWith('//')) return { ok: true, url: new URL(target, 'http://localhost') };
-    if (/^https?:\/\//i.test(target)) return { ok: true, url: new URL(target) };
+    let url: URL | undefined;
+    if (target.startsWith('/') && !target.startsWith('//')) url = new URL(target, 'http://localhost');
+    else if (/^https?:\/\//i.test(target)) url = new URL(target);
+    // Every handler may decode the path (the web page's files, route params): a bad escape stops here, as a 400.
+    if (url) {
+      decodeURIComponent(url.pathname);
+      return { ok: true, url };
+    }
   } catch {
     // falls through to the 400 below
   }
@@ -53,6 +46,7 @@ export function hostForHeader(host: string): string {
  */
 export function allowedHosts(configured: string, port: number): Set<string> {
   const names = new Set(['127.0.0.1', 'localhost', '[::1]']);
+  if (port <= 0) return new Set();
   if (configured !== '0.0.0.0' && configured !== '::') names.add(hostForHeader(configured));
   const out = new Set<string>();
   for (const n of names) {
@@ -70,9 +64,9 @@ const STATE_CHANGING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
  * Host always; Origin (when a browser sends one) on every state-changing request: a page on another origin
  * cannot drive the daemon even with a session cookie. Non-browser clients send no Origin.
  */
-export function checkRequest(req: IncomingMessage, url: URL, hosts: Set<string>, extraHosts: readonly string[] = []): Check {
+export function checkRequest(req: IncomingMessage, url: URL, hosts: Set<string>): Check {
   const host = (req.headers.host ?? '').toLowerCase();
-  const ok = (h: string): boolean => hosts.has(h) || extraHosts.includes(h);
+  const ok = (h: string): boolean => hosts.has(h);
   if (!host) return { ok: false, status: 400, code: 'bad_host', message: 'the Host header is required' };
   if (!ok(host)) {
     return { ok: false, status: 421, code: 'bad_host', message: `this daemon does not answer to Host ${JSON.stringify(host.slice(0, 100))}; use http://127.0.0.1:<port> or the configured daemon.host` };

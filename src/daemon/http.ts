@@ -3,8 +3,9 @@ import { createServer as createTlsServer } from 'node:https';
 import type { z } from 'zod';
 import { isDiskFull } from '../store/index.js';
 import type { ErrorBody } from '../api/index.js';
-import { allowedHosts, checkRequest, decodeSegment, parseTarget, type Authenticator } from './guard.js';
-import type { Principal } from './auth.js';
+import { checkRequest, decodeSegment, parseTarget } from './guard.js';
+import { bearerOf, type Auth, type Principal } from './auth.js';
+import { browserRequestProblem, type Sessions } from './session.js';
 
 export interface HandlerContext<B = unknown> {
   params: Record<string, string>;
@@ -44,14 +45,20 @@ export class HttpError extends Error {
 }
 
 export interface RouterOptions {
-  /** Tried in order; the first principal wins. The daemon token is the first; a browser session can follow. */
-  authenticators: Authenticator[];
+  /** The daemon's bearer tokens (admin and per run), read from the Authorization header only. */
+  auth: Auth;
   onError: (e: unknown) => void;
   stateDir?: string;
-  /** The configured bind address; its name is an accepted Host besides the loopback names. */
-  host?: string;
-  /** More accepted Host values (`name:port`): the machine's own names when the API is on the network. */
-  extraHosts?: () => readonly string[];
+  /**
+   * The `host:port` values this daemon answers to (loopback names, the bound address, on the network the machine's
+   * own names): anything else is a DNS-rebinding page and gets 421. Empty before the server listens.
+   */
+  hosts: () => Set<string>;
+  /**
+   * The web page: its browser sessions are a second way in for the user (cookie, checked Host, same-origin Origin on
+   * state changes), and `web` serves every non-API path.
+   */
+  browser?: { sessions: Sessions; web: (req: IncomingMessage, res: ServerResponse, url: URL) => boolean; user: string };
 }
 
 export interface TlsOptions {
@@ -78,12 +85,14 @@ export function createRouter(opts: RouterOptions) {
     routes.push({ method, pattern, keys, handler, options, ...(body ? { body } : {}) });
   };
 
-  const authenticate = (req: IncomingMessage): Principal | undefined => {
-    for (const a of opts.authenticators) {
-      const p = a(req);
-      if (p) return p;
-    }
-    return undefined;
+  /** The bearer token first; then a browser session, which must also come from this daemon's own page. */
+  const authenticate = (req: IncomingMessage): Principal | { problem: string } | undefined => {
+    const bearer = opts.auth.authenticate(bearerOf(req.headers.authorization));
+    if (bearer) return bearer;
+    const b = opts.browser;
+    if (!b?.sessions.valid(req)) return undefined;
+    const problem = browserRequestProblem(req, opts.hosts());
+    return problem ? { problem } : { kind: 'admin', name: b.user, session: true };
   };
 
   /** Why `principal` may not call `route` with these params; undefined when it may. */
@@ -100,14 +109,16 @@ export function createRouter(opts: RouterOptions) {
     const target = parseTarget(req.url);
     if (!target.ok) return sendError(res, 400, 'bad_request', target.message);
     const url = target.url;
-    const port = req.socket.localPort ?? 0;
-    const check = checkRequest(req, url, allowedHosts(opts.host ?? '127.0.0.1', port), opts.extraHosts?.());
+    const check = checkRequest(req, url, opts.hosts());
     if (!check.ok) return sendError(res, check.status, check.code, check.message);
-    const caller = authenticate(req);
+    if (opts.browser && !url.pathname.startsWith('/api/') && opts.browser.web(req, res, url)) return;
+    const found = authenticate(req);
+    if (found && 'problem' in found) return sendError(res, 403, 'forbidden', `refused: ${found.problem}`);
+    const caller = found;
     const pathRoutes = routes.filter((r) => r.pattern.test(url.pathname));
     const route = pathRoutes.find((r) => r.method === req.method);
     if (!caller && !route?.options.open) {
-      return sendError(res, 401, 'unauthorized', 'missing or wrong token: send `Authorization: Bearer <token>`; clients read the token from the daemon file in the state directory');
+      return sendError(res, 401, 'unauthorized', 'missing or wrong token: send `Authorization: Bearer <token>`; clients read it from the daemon file in the state directory, the web page logs in with `orch open`');
     }
     if (!route) {
       if (pathRoutes.length > 0) return sendError(res, 405, 'method_not_allowed', `${req.method ?? ''} is not allowed on ${url.pathname}; use ${pathRoutes.map((r) => r.method).join(' or ')}`);

@@ -1,10 +1,14 @@
 import { existsSync } from 'node:fs';
 import type { Server } from 'node:http';
 import { createRouter } from './http.js';
-import { bearerAuthenticator, type Authenticator } from './guard.js';
-import { createAuth } from './auth.js';
+import { createAuth, ownerName } from './auth.js';
+import { allowedHosts } from './guard.js';
 import { baseUrl, machineHosts, planBind } from './bind.js';
 import { registerRoutes } from './routes.js';
+import { registerWebRoutes } from './web-routes.js';
+import { createSessions } from './session.js';
+import { createWebHandler, findWebDir } from './web.js';
+import { dirname } from 'node:path';
 import { acquireLock, removeDaemonInfo, writeDaemonInfo } from './lockfile.js';
 import { composeDaemon, type ComposeOptions } from './compose.js';
 import { VERSION } from '../version.js';
@@ -14,11 +18,10 @@ export interface ServeOptions extends ComposeOptions {
   host?: string;
   port?: number;
   log?: (msg: string) => void;
-  /** More sources of credentials after the daemon token (e.g. a browser session); see ./guard.ts. */
-  authenticators?: Authenticator[];
 }
 
 export class DaemonRunningError extends Error {
+  override readonly name = 'DaemonRunningError';
   constructor(readonly pid: number) {
     super(`an Orch daemon is already running for this project (pid ${pid}); use \`orch daemon stop\` first`);
   }
@@ -55,7 +58,6 @@ export async function serve(o: ServeOptions): Promise<{ port: number; url: strin
   const startedAt = new Date().toISOString();
   let server: Server | undefined;
   let remoteServer: Server | undefined;
-  let remotePort = 0;
   let port = 0;
   let resolveStopped: () => void = () => undefined;
   const stopped = new Promise<void>((r) => (resolveStopped = r));
@@ -99,12 +101,15 @@ export async function serve(o: ServeOptions): Promise<{ port: number; url: strin
     const host = o.host ?? c.config.daemon.host;
     const plan = planBind({ ...c.config.daemon, host, port: o.port ?? c.config.daemon.port });
     if (!plan.ok) throw new Error(plan.message);
+    const sessions = createSessions({ port: () => port });
+    let hosts = new Set<string>();
+    const web = createWebHandler({ dir: findWebDir(), sessions, hosts: () => hosts });
     const router = createRouter({
-      authenticators: [bearerAuthenticator(auth), ...(o.authenticators ?? [])],
-      host,
-      extraHosts: () => (remotePort > 0 && (host === '0.0.0.0' || host === '::') ? machineHosts(remotePort) : []),
+      auth,
+      hosts: () => hosts,
       stateDir: c.paths.stateDir,
       onError: (e) => log(`request failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`),
+      browser: { sessions, web, user: ownerName() },
     });
     const daemon = () => ({ pid: process.pid, port, startedAt, version: VERSION });
     registerRoutes(router, {
@@ -114,13 +119,25 @@ export async function serve(o: ServeOptions): Promise<{ port: number; url: strin
       health: () => ({ ok: true, pid: process.pid, root: c.root, version: VERSION, startedAt }),
       shutdown: () => void stop(),
     });
+    registerWebRoutes(router, {
+      engine: c.engine,
+      logsDir: c.paths.logsDir,
+      projectsDir: dirname(c.paths.stateDir),
+      ownKey: c.paths.key,
+      sessions,
+      url: () => address.url ?? '',
+      daemon,
+    });
     server = await router.listen(plan.local.host, plan.local.port);
     const addr = server.address();
     port = typeof addr === 'object' && addr ? addr.port : 0;
+    hosts = allowedHosts(plan.local.host, port);
     if (plan.remote) {
       remoteServer = await router.listen(plan.remote.host, plan.remote.port, plan.remote.tls);
       const ra = remoteServer.address();
-      remotePort = typeof ra === 'object' && ra ? ra.port : 0;
+      const remotePort = typeof ra === 'object' && ra ? ra.port : 0;
+      const wildcard = plan.remote.host === '0.0.0.0' || plan.remote.host === '::';
+      hosts = new Set([...hosts, ...allowedHosts(plan.remote.host, remotePort), ...(wildcard ? machineHosts(remotePort) : [])]);
       log(`serving the API on ${baseUrl(plan.remote.host, remotePort, plan.remote.tls !== undefined)}${plan.remote.tls ? ' (TLS)' : ' WITHOUT TLS (daemon.insecure_remote = true)'}`);
     }
     address.url = baseUrl(plan.local.host, port);

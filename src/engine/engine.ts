@@ -1,6 +1,6 @@
 import { dispatchOrder } from '../graph/index.js';
 import type { Emit } from './emit.js';
-import { AnswerRequest, MaintainRequest, SignalRequest, makeEvent, type Event, type ReviewDiff, type Run, type Signal, type Status, type SyncResult, type Task, type TaskStatus, type Verification } from '../api/index.js';
+import { AnswerRequest, MaintainRequest, SignalRequest, makeEvent, type Event, type EventData, type ReviewDiff, type Run, type Signal, type Status, type SyncResult, type Task, type TaskStatus, type Verification } from '../api/index.js';
 import type { ModuleInfo } from '../plans/index.js';
 import type { RunRow, Store, TaskRow } from '../store/index.js';
 import type { AgentRunRequest } from '../agents/index.js';
@@ -11,12 +11,14 @@ import { createRunner } from './runner.js';
 import { createScheduler, normalizeTaskId, RequestError } from './scheduler.js';
 import { createWriteback } from './writeback.js';
 import { createMutex } from './mutex.js';
-import { syncPlan } from './sync.js';
+import { syncSources } from './sync.js';
+import { createMarkdownSource, createProgressReporter, type PlanSource, type TaskProgress } from '../sources/index.js';
 import { maintenanceTask } from './maintenance.js';
 import { createPlanner } from './planner.js';
 import { tmpdir } from 'node:os';
 import { reapOrphans } from './orphans.js';
 import { graphStatus, isReady, toRunView, toTaskView } from './views.js';
+import { runDiff } from './diff-view.js';
 import type { BackendFor, ForgePort, ProcessPort, RepoPort, ResolvedAgent } from './ports.js';
 
 export interface EngineDeps {
@@ -40,6 +42,8 @@ export interface EngineDeps {
   reviewerFor?: BackendFor;
   /** Runs the project's build/test/lint commands on a finished change (results go on the run and the PR body). */
   verify?: (worktree: string, signal?: AbortSignal) => Promise<Verification[]>;
+  /** Where tasks come from (`[sources]`); default: the markdown plan in `plans_dir`. */
+  sources?: PlanSource[];
 }
 
 /** `[review] reviewer_agent`: "reviewer" is the reviewer role (unless an agent has that name), else an agent name or backend id. */
@@ -58,11 +62,27 @@ export function createEngine(d: EngineDeps) {
   let lastSync: Status['lastSync'] = null;
   const targetMutex = createMutex();
   const cfg = d.config;
+  const sources = d.sources ?? [createMarkdownSource({ root: d.root, plansDir: cfg.plans_dir })];
+  const progress = createProgressReporter(sources, d.log);
 
   const emit: Emit = (type, taskId, runId, data, persist = true) => {
     if (!persist && listeners.size === 0) return;
     const e = persist ? d.store.events.append(type, taskId, runId, data) : makeEvent(0, new Date().toISOString(), type, taskId, runId, data);
     for (const l of listeners) l(e as Event);
+    if (type === 'task.status' && taskId) reportProgress(taskId, runId, data as EventData<'task.status'>);
+  };
+
+  const reportProgress = (taskId: string, runId: string | null, data: EventData<'task.status'>): void => {
+    // Scheduler notes (held, blocked) repeat the current status; they are no progress.
+    if (data.held !== undefined || data.blocked !== undefined) return;
+    const run = runId ? d.store.runs.get(runId) : undefined;
+    const p: TaskProgress = { taskId, status: data.status };
+    const note = data.error ?? data.note;
+    if (note) p.note = note;
+    if (run?.prUrl) p.prUrl = run.prUrl;
+    const merge = data.mergeCommit ?? run?.mergeCommit;
+    if (merge) p.mergeCommit = merge;
+    void progress.report(p);
   };
 
   const writeback = createWriteback({
@@ -219,7 +239,7 @@ export function createEngine(d: EngineDeps) {
     eventsSince: (seq: number) => d.store.events.since(seq),
 
     async sync(): Promise<SyncResult> {
-      const { result, modules: mods } = await syncPlan(d.store, d.root, cfg.plans_dir);
+      const { result, modules: mods } = await syncSources(d.store, sources);
       if (mods) modules = mods;
       lastSync = { at: new Date().toISOString(), ok: result.ok, issues: result.issues.length };
       emit('sync', null, null, { ok: result.ok, added: result.added.length, updated: result.updated.length, removed: result.removed, issues: result.issues.length });
@@ -256,6 +276,14 @@ export function createEngine(d: EngineDeps) {
       const r = d.store.runs.get(id);
       return r ? toRunView(r) : undefined;
     },
+    /** A run's change, parsed (the web page's diff view). */
+    async diff(runId: string) {
+      const r = d.store.runs.get(runId);
+      if (!r) throw new RequestError('unknown_run', `unknown run ${runId}`, 404);
+      return runDiff(d.repo, r);
+    },
+    /** Aggregates for the history page. */
+    history: (days: number) => d.store.history.history(days),
 
     batch(id: string) {
       const batch = d.store.batches.get(id);
@@ -439,7 +467,10 @@ export function createEngine(d: EngineDeps) {
       }
       planner.shutdown();
       await Promise.all(d.store.runs.active().map((r) => runner.cancel(r.id, 'shutdown')));
-      await Promise.race([runner.settleAll(), new Promise((r) => setTimeout(r, 4000))]);
+      // The bound must not outlive the stop: a pending 4 s timer kept an idle daemon alive for 4 s (issue 12).
+      let bound: NodeJS.Timeout | undefined;
+      await Promise.race([Promise.all([runner.settleAll(), progress.idle()]), new Promise((r) => (bound = setTimeout(r, 4000)))]);
+      clearTimeout(bound);
     },
   };
 }

@@ -37,6 +37,9 @@ describe('the HTTP layer against a live daemon', () => {
       'GET / HTTP/1.1\r\nhost: [\r\n\r\n',
       '\x00\x01\x02\r\n\r\n',
       'GET /api/health HTTP/9.9\r\n\r\n',
+      request('GET /% HTTP/1.1'),
+      request('GET /assets/%E0%A4%A HTTP/1.1'),
+      request('GET /login?t=%ZZ HTTP/1.1'),
     ];
     for (const k of killers) {
       const answer = await d.raw(k);
@@ -64,7 +67,7 @@ describe('the HTTP layer against a live daemon', () => {
   it('fuzzed request lines, headers, paths and bodies never end it or get a 5xx', async () => {
     const methods = fc.constantFrom('GET', 'POST', 'PUT', 'DELETE', 'OPTIONS', 'HEAD', 'PATCH', 'G\x00T', '');
     const segment = fc.oneof(
-      fc.constantFrom('api', 'runs', 'health', 'status', 'signals', 'events', 'tasks', 'task', 'log', 'questions', 'answer', 'batches', 'reviews', 'merge', '%ZZ', '%', '%2F', '%00', '..', '.', '', '?', '#', '[', 'http:'),
+      fc.constantFrom('api', 'runs', 'login', 'logout', 'assets', 'index.html', 'projects', 'history', 'login-link', 'diff', 'page', 'health', 'status', 'signals', 'events', 'tasks', 'task', 'log', 'questions', 'answer', 'batches', 'reviews', 'merge', '%ZZ', '%', '%2F', '%00', '..', '.', '', '?', '#', '[', 'http:'),
       fc.string({ maxLength: 12 }),
       fc.string({ unit: 'binary', maxLength: 8 }),
     );
@@ -93,7 +96,7 @@ describe('the HTTP layer against a live daemon', () => {
         if (status !== undefined) expect(status, `${JSON.stringify(text)} -> ${answer.slice(0, 300)}`).toBeLessThan(500);
         expect(d.alive(), `daemon died after ${JSON.stringify(text)}`).toBe(true);
       }),
-      { numRuns: 400 },
+      { numRuns: Number(process.env.ORCH_FUZZ_RUNS ?? 400) },
     );
     await expectHealthy();
     expect(d.daemonLog()).not.toMatch(/request failed/);
