@@ -23,7 +23,9 @@ import { registerDaemonCommands } from './specs/daemon.js';
 import { registerDoctorCommand } from './specs/doctor.js';
 import { registerQuestionCommands } from './specs/questions.js';
 import { registerPrCommands } from './specs/pr.js';
+import { registerOnboardCommands } from './specs/onboard.js';
 import { registerOpenCommand } from './specs/open.js';
+import { registerBudgetCommands } from './specs/budget.js';
 
 const program = new Command('orch')
   .description('Autonomous development orchestrator: plans -> coding agents in git worktrees -> merged work')
@@ -33,6 +35,7 @@ const program = new Command('orch')
   .showHelpAfterError()
   .exitOverride();
 
+registerOnboardCommands(program);
 registerPlanCommands(program);
 registerRunCommands(program);
 registerMaintainCommand(program);
@@ -41,6 +44,7 @@ registerDoctorCommand(program);
 registerQuestionCommands(program);
 registerPrCommands(program);
 registerOpenCommand(program);
+registerBudgetCommands(program);
 
 // Errors of modules this file does not load (config, daemon, client) are told apart by name.
 const inputErrors = new Set(['ConfigError', 'ProjectError']);

@@ -51,7 +51,7 @@ describe('the HTTP layer against a live daemon', () => {
   });
 
   it('answers a body of the wrong shape with 400 on every POST route', async () => {
-    const routes = ['/api/sync', '/api/start', '/api/maintain', '/api/stop', '/api/pause', '/api/resume', '/api/reviews/merge', '/api/runs/r1/signals', '/api/questions/q1/answer', '/api/shutdown'];
+    const routes = ['/api/sync', '/api/start', '/api/maintain', '/api/stop', '/api/pause', '/api/resume', '/api/reviews/merge', '/api/runs/r1/signals', '/api/questions/q1/answer', '/api/budget/raise', '/api/login-link', '/api/projects/open', '/api/shutdown'];
     const shapes = ['[]', '"x"', '42', 'null', '{"tasks":"all"}', '{"tasks":[1,2]}', '{"task":{}}', '{"kind":7}', '{"answer":""}', '{"unexpected":true}', '{'];
     for (const r of routes) {
       for (const body of shapes) {
