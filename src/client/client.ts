@@ -20,6 +20,8 @@ export interface ClientOptions {
   daemonLog: string;
   /** Start a background daemon when none answers. */
   start: boolean;
+  /** A daemon started now serves reads and resumes no agent until a command asks for work. */
+  readOnly?: boolean;
   env?: NodeJS.ProcessEnv;
 }
 
@@ -57,7 +59,7 @@ const cliEntry = (): string => fileURLToPath(new URL('../cli/main.js', import.me
 async function startDaemon(o: ClientOptions): Promise<DaemonInfo> {
   mkdirSync(dirname(o.daemonLog), { recursive: true });
   const out = openSync(o.daemonLog, 'a');
-  const child = spawn(process.execPath, [cliEntry(), 'serve', '--root', o.root, '--background'], {
+  const child = spawn(process.execPath, [cliEntry(), 'serve', '--root', o.root, '--background', ...(o.readOnly ? ['--read-only'] : [])], {
     cwd: o.root,
     detached: true,
     stdio: ['ignore', out, out],

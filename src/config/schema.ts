@@ -177,6 +177,17 @@ const WritebackSchema = z
   })
   .describe('What Orch writes back into the plan as tasks progress.');
 
+const PlanSchema = z
+  .object({
+    status_commits: z
+      .enum(['start-and-merge', 'merge-only'])
+      .default('start-and-merge')
+      .describe(
+        'Bookkeeping commits on the target branch: "start-and-merge" marks a task 🟡 when it starts and 🟢 in its merge; "merge-only" writes marks only with the merge.',
+      ),
+  })
+  .describe('How Orch records progress in the plan on the target branch.');
+
 const DaemonSchema = z
   .object({
     host: z
@@ -185,6 +196,11 @@ const DaemonSchema = z
       .default('127.0.0.1')
       .describe('Address the daemon HTTP API listens on. Anything other than localhost requires a token.'),
     port: z.number().int().min(0).max(65_535).default(0).describe('Port of the daemon HTTP API. 0 = pick a free port.'),
+    idle_minutes: z
+      .number()
+      .min(0)
+      .default(30)
+      .describe('A daemon with nothing running, waiting or scheduled and no client connected exits after this many minutes. 0 = never.'),
   })
   .describe('The background daemon that owns runs, the store and the HTTP API.');
 
@@ -232,6 +248,7 @@ export const ConfigSchema = z
     forge: ForgeSchema.prefault({}),
     writeback: WritebackSchema.prefault({}),
     daemon: DaemonSchema.prefault({}),
+    plan: PlanSchema.prefault({}),
   })
   .meta({
     title: 'Orch configuration',

@@ -26,6 +26,7 @@ export class HttpError extends Error {
 /** A tiny router: `/api/runs/:id` patterns, JSON in and out, bearer-token auth, errors as ErrorBody. */
 export function createRouter(opts: { token: string; onError: (e: unknown) => void; stateDir?: string }) {
   const routes: Route[] = [];
+  const hooks: Array<(req: IncomingMessage, url: URL) => void> = [];
   const add = (method: string, path: string, handler: Handler): void => {
     const keys: string[] = [];
     const pattern = new RegExp(
@@ -61,6 +62,7 @@ export function createRouter(opts: { token: string; onError: (e: unknown) => voi
       sendError(res, 401, 'unauthorized', 'missing or wrong token; clients read it from the daemon file in the state directory');
       return;
     }
+    for (const h of hooks) h(req, url);
     for (const r of routes) {
       if (r.method !== req.method) continue;
       const m = r.pattern.exec(url.pathname);
@@ -93,6 +95,8 @@ export function createRouter(opts: { token: string; onError: (e: unknown) => voi
   }
 
   return {
+    /** Called for every authorised request before its route. */
+    use: (h: (req: IncomingMessage, url: URL) => void) => void hooks.push(h),
     get: (p: string, h: Handler) => add('GET', p, h),
     post: (p: string, h: Handler) => add('POST', p, h),
     listen(host: string, port: number): Promise<Server> {

@@ -2,7 +2,7 @@ import { createReadStream, existsSync, statSync, watch } from 'node:fs';
 import { join } from 'node:path';
 import type { ServerResponse } from 'node:http';
 import type { Engine } from '../engine/index.js';
-import type { Status } from '../api/index.js';
+import type { DaemonState, ReloadResult, Status } from '../api/index.js';
 import { HttpError, type createRouter } from './http.js';
 import { createEventSender } from './sse.js';
 
@@ -11,12 +11,24 @@ export interface RouteDeps {
   logsDir: string;
   daemon: () => Status['daemon'];
   health: () => unknown;
-  shutdown: () => void;
+  /** Ends the agents (the tasks whose agents were ended), then stops the daemon. */
+  shutdown: () => Promise<{ ended: string[] }>;
+  state: () => DaemonState;
+  reload: () => ReloadResult;
 }
+
+/** Requests that ask for work: a daemon started for a read-only command resumes its agents on the first. */
+const WORK = /^\/api\/(start|maintain|stop|pause|resume|sync|activate|questions\/[^/]+\/answer|reviews\/merge)$/;
 
 export function registerRoutes(router: ReturnType<typeof createRouter>, d: RouteDeps): void {
   const { engine } = d;
+  router.use((req, url) => {
+    if (req.method === 'POST' && WORK.test(url.pathname)) engine.activate();
+  });
   router.get('/api/health', async () => d.health());
+  router.get('/api/daemon', async () => d.state());
+  router.post('/api/reload', async () => d.reload());
+  router.post('/api/activate', async () => ({ ok: true }));
   router.get('/api/status', async () => engine.status(d.daemon()));
   router.post('/api/sync', async () => engine.sync());
   router.get('/api/tasks', async (_q, _r, { url }) =>
@@ -88,10 +100,8 @@ export function registerRoutes(router: ReturnType<typeof createRouter>, d: Route
     });
     return undefined;
   });
-  router.post('/api/shutdown', async () => {
-    setImmediate(d.shutdown);
-    return { ok: true };
-  });
+  // Answers once the agents are ended, so the client can say which; the server closes right after.
+  router.post('/api/shutdown', async () => ({ ok: true, ...(await d.shutdown()) }));
 }
 
 function required(url: URL, key: string): string {

@@ -1,4 +1,4 @@
-import { parsePlan, type ModuleInfo } from '../plans/index.js';
+import { parsePlan, type DependencySource, type ModuleInfo } from '../plans/index.js';
 import type { SyncResult } from '../api/index.js';
 import type { Store } from '../store/index.js';
 
@@ -6,7 +6,7 @@ import type { Store } from '../store/index.js';
  * Reads the plan and replaces the store's view of it in one transaction. An invalid plan stores nothing: the
  * result lists every problem with file, line and fix.
  */
-export async function syncPlan(store: Store, root: string, plansDir: string): Promise<{ result: SyncResult; modules?: ModuleInfo[] }> {
+export async function syncPlan(store: Store, root: string, plansDir: string): Promise<{ result: SyncResult; modules?: ModuleInfo[]; sources?: Map<string, DependencySource[]> }> {
   const started = performance.now();
   const plan = await parsePlan(root, { plansDir });
   const issues = plan.issues.map((i) => ({ ...i }));
@@ -37,5 +37,6 @@ export async function syncPlan(store: Store, root: string, plansDir: string): Pr
       durationMs: Math.round(performance.now() - started),
     },
     modules: plan.modules,
+    sources: new Map(plan.tasks.map((t) => [t.id, t.dependencySources])),
   };
 }

@@ -20,7 +20,7 @@ export function registerPrCommands(program: Command, globals: () => GlobalOption
     .description('list flagged changes with the reasons (the attention queue)')
     .option('--json', 'print JSON')
     .action(async (o: { json?: boolean }) => {
-      const c = await client(globals());
+      const c = await client(globals(), 'read');
       const items = await c.get('/api/reviews', z.array(ReviewItem));
       if (o.json || globals().json) return printJson(items);
       if (items.length === 0) return void process.stdout.write('nothing waits for review\n');

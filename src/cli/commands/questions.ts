@@ -10,7 +10,7 @@ export function registerQuestionCommands(program: Command, globals: () => Global
     .description("agents' questions waiting for an answer")
     .option('--json', 'print JSON')
     .action(async (o: { json?: boolean }) => {
-      const c = await client(globals());
+      const c = await client(globals(), 'read');
       const qs = await c.get('/api/questions', z.array(Signal));
       if (o.json || globals().json) return printJson(qs);
       if (qs.length === 0) return void process.stdout.write('no open questions\n');

@@ -1,0 +1,103 @@
+import type { Event, Status } from '../../api/index.js';
+import { bold, dim, duration, green, red, tokens, truncate, yellow } from '../format.js';
+import { out, terminalColumns } from '../io.js';
+
+export interface Progress {
+  /** A task the start response already announced. */
+  announced: (taskId: string) => void;
+  event: (e: Event) => void;
+  /** The latest status: redraws the live lines of running tasks on a terminal. */
+  status: (s: Status, scope: (taskId: string) => boolean) => void;
+  close: () => void;
+}
+
+/**
+ * One line per event a person cares about (started, merged as abc123, failed: why, waits for you: why) with a
+ * running count; the run's internal transitions only with --verbose. On a terminal, a live line per running task
+ * (state, elapsed, tokens, what it is doing) is kept under the log and redrawn.
+ */
+export function createProgress(o: { quiet: boolean; verbose: boolean; total: number }): Progress {
+  const started = new Set<string>();
+  let merged = 0;
+  let liveLines = 0;
+  const tty = process.stdout.isTTY === true && !o.quiet;
+  const time = (e: Event): string => dim(e.ts.slice(11, 19));
+
+  const clearLive = (): void => {
+    if (liveLines > 0) out(`\u001b[${liveLines}A\u001b[J`);
+    liveLines = 0;
+  };
+  let live: string[] = [];
+  const drawLive = (): void => {
+    if (!tty || live.length === 0) return;
+    const cols = terminalColumns() ?? 80;
+    out(`${live.map((l) => truncate(l, cols - 1)).join('\n')}\n`);
+    liveLines = live.length;
+  };
+  const line = (text: string): void => {
+    if (o.quiet) return;
+    clearLive();
+    out(`${text}\n`);
+    drawLive();
+  };
+  const count = (): string => (o.total > 0 ? dim(` (${merged} of ${o.total} merged)`) : '');
+
+  return {
+    announced: (taskId) => void started.add(taskId),
+    event(e) {
+      const t = time(e);
+      const task = e.taskId ?? '';
+      const d = e.data;
+      switch (e.type) {
+        case 'task.status':
+          if (d.status === 'in_progress' && !started.has(task)) {
+            started.add(task);
+            line(`${t} started ${bold(task)}${d.continuesRun ? dim(` (continues run ${String(d.continuesRun)})`) : ''}`);
+          } else if (d.status === 'complete') {
+            merged++;
+            line(`${t} ${green('merged')} ${bold(task)}${typeof d.mergeCommit === 'string' ? ` as ${d.mergeCommit.slice(0, 7)}` : ''}${count()}`);
+          } else if (typeof d.blocked === 'string') {
+            line(`${t} ${yellow('not started')} ${bold(task)}: ${d.blocked}`);
+          } else if (d.status === 'failed' && typeof d.error === 'string') {
+            line(`${t} ${red('failed')} ${bold(task)}: ${d.error}`);
+          } else if (o.verbose && typeof d.held === 'string') line(`${t} ${dim(`${task} ${d.held}`)}`);
+          return;
+        case 'run.state':
+          if (d.to === 'failed') line(`${t} ${red('failed')} ${bold(task)}: ${String(d.error ?? 'see orch show')}${dim(`; \`orch start ${task}\` retries`)}`);
+          else if (o.verbose) line(`${t} ${dim(`${task} ${String(d.from)} -> ${String(d.to)}`)}`);
+          return;
+        case 'run.waiting': {
+          if (Array.isArray(d.paused)) {
+            line(`${t} ${yellow('paused')}${d.all ? ': no new starts until `orch resume`' : ''}${d.paused.length ? ` (${d.paused.join(', ')})` : ''}`);
+            return;
+          }
+          const reason = String(d.reason ?? '');
+          if (!reason) return;
+          if (reason.startsWith('retrying')) line(`${t} ${yellow(bold(task))} ${reason}`);
+          else line(`${t} ${bold(task)} ${yellow('waits for you')}: ${reason}`);
+          return;
+        }
+        case 'run.question':
+          if (o.verbose) line(`${t} ${bold(task)} asked a question`);
+          return;
+        case 'daemon.stopping':
+          line(`${t} ${yellow('the daemon is stopping')}`);
+          return;
+        default:
+          return;
+      }
+    },
+    status(s, scope) {
+      if (!tty) return;
+      live = s.active
+        .filter((r) => scope(r.taskId))
+        .map((r) => `  ${dim('›')} ${r.taskId}  ${r.state}  ${duration(r.durationMs)}  ${tokens(r.usage)}${r.waitingReason ? `  ${r.waitingReason}` : ''}`);
+      clearLive();
+      drawLive();
+    },
+    close() {
+      clearLive();
+      live = [];
+    },
+  };
+}
