@@ -91,6 +91,8 @@ export const Run = z.object({
   usage: Usage,
   /** The project's build/test/lint commands run on the change after the agent finished; null when none ran. */
   verification: z.array(Verification).nullable(),
+  /** What a running agent is doing now when it is not working (its CLI retrying the API); live, not stored. */
+  activity: z.string().nullable().optional(),
   startedAt: z.string().nullable(),
   endedAt: z.string().nullable(),
   durationMs: z.number().nullable(),
@@ -198,6 +200,8 @@ export const EventType = z.enum([
   'run.verified',
   'run.output',
   'run.waiting',
+  /** The agent CLI retries an API call by itself: attempt, max, delay, why. */
+  'run.retry',
   'run.signal',
   'run.question',
   'run.answer',

@@ -1,4 +1,4 @@
-import type { LogEntry } from '../api/index.js';
+import { apiRetryText, type LogEntry } from '../api/index.js';
 import { dim, green, red, yellow } from './format.js';
 
 type Line = {
@@ -13,15 +13,6 @@ type Line = {
   error_status?: number | null;
   error?: string;
 };
-
-/** "retrying API: connection refused (3/10), next try in 4 s": what Claude Code's api_retry event says. */
-export function apiRetryText(j: Pick<Line, 'attempt' | 'max_retries' | 'retry_delay_ms' | 'error_status' | 'error'>): string {
-  const what = j.error && j.error !== 'unknown' ? j.error.replace(/_/g, ' ') : j.error_status ? `HTTP ${j.error_status}` : 'request failed';
-  const status = j.error_status && !what.includes(String(j.error_status)) ? ` (HTTP ${j.error_status})` : '';
-  const count = j.attempt !== undefined ? ` (${j.attempt}${j.max_retries !== undefined ? `/${j.max_retries}` : ''})` : '';
-  const next = j.retry_delay_ms !== undefined ? `, next try in ${Math.max(1, Math.round(j.retry_delay_ms / 1000))} s` : '';
-  return `retrying API: ${what}${status}${count}${next}`;
-}
 
 /** One entry of a run's log as a person reads it. */
 export function renderLogEntry(e: LogEntry): string {
@@ -38,7 +29,9 @@ export function renderLogEntry(e: LogEntry): string {
     }
     if (j.type === 'user') return `${t} ${dim('← tool result')}`;
     if (j.type === 'result') return `${t} ${j.is_error ? red('result (error)') : green('result')} ${j.result ?? ''}`;
-    if (j.type === 'system' && j.subtype === 'api_retry') return `${t} ${yellow(apiRetryText(j))}`;
+    if (j.type === 'system' && j.subtype === 'api_retry') {
+      return `${t} ${yellow(apiRetryText({ attempt: j.attempt, max: j.max_retries, delayMs: j.retry_delay_ms, status: j.error_status, message: j.error }))}`;
+    }
     if (j.type === 'system') return `${t} ${dim(`system ${j.subtype ?? ''}`)}`;
     return `${t} ${dim(e.l.slice(0, 200))}`;
   } catch {

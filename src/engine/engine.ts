@@ -307,7 +307,7 @@ export function createEngine(d: EngineDeps) {
       const tasks = taskViews();
       const counts = { not_started: 0, in_progress: 0, complete: 0, failed: 0, needs_review: 0 } as Record<TaskStatus, number>;
       for (const t of tasks) if (!t.removed) counts[t.status]++;
-      const active = d.store.runs.active().map(toRunView);
+      const active = d.store.runs.active().map((r) => ({ ...toRunView(r), activity: runner.activity(r.id) }));
       return {
         project: { root: d.root, key: d.projectKey, targetBranch: d.targetBranch, plansDir: cfg.plans_dir },
         daemon,

@@ -107,7 +107,7 @@ function printStatus(s: Status, tasks: Task[]): void {
     const rows = [[bold('TASK'), bold('STATE'), bold('ELAPSED'), bold('USAGE'), bold('NOW')]];
     for (const r of s.active) {
       const paused = r.state === 'waiting' && r.waitingReason?.startsWith('paused');
-      rows.push([r.taskId, paused ? yellow('paused') : r.state, paused ? dim('stopped') : duration(r.durationMs), tokens(r.usage), (r.waitingReason ?? r.branch).split('\n')[0] ?? '']);
+      rows.push([r.taskId, paused ? yellow('paused') : r.state, paused ? dim('stopped') : duration(r.durationMs), tokens(r.usage), (r.activity ?? r.waitingReason ?? r.branch).split('\n')[0] ?? '']);
     }
     out(`${table(rows)}\n`);
   }

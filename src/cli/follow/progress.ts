@@ -77,6 +77,9 @@ export function createProgress(o: { quiet: boolean; verbose: boolean; total: num
           else line(`${t} ${bold(task)} ${yellow('waits for you')}: ${reason}`);
           return;
         }
+        case 'run.retry':
+          line(`${t} ${bold(task)} ${yellow(String(d.text ?? 'retrying API'))}`);
+          return;
         case 'run.question':
           if (o.verbose) line(`${t} ${bold(task)} asked a question`);
           return;
@@ -91,7 +94,7 @@ export function createProgress(o: { quiet: boolean; verbose: boolean; total: num
       if (!tty) return;
       live = s.active
         .filter((r) => scope(r.taskId))
-        .map((r) => `  ${dim('›')} ${r.taskId}  ${r.state}  ${duration(r.durationMs)}  ${tokens(r.usage)}${r.waitingReason ? `  ${r.waitingReason}` : ''}`);
+        .map((r) => `  ${dim('›')} ${r.taskId}  ${r.state}  ${duration(r.durationMs)}  ${tokens(r.usage)}${r.activity || r.waitingReason ? `  ${r.activity ?? r.waitingReason}` : ''}`);
       clearLive();
       drawLive();
     },
