@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { AgentEvent, ReviewReason } from './agent.js';
 
 /** Wire shapes of the daemon's HTTP API and event stream. Clients (CLI, TUI, web) import only this folder. */
 
@@ -188,40 +189,14 @@ export type Status = z.infer<typeof Status>;
 export const LogEntry = z.object({
   t: z.string(),
   s: z.enum(['out', 'err', 'orch']),
+  /** The line as the agent printed it (empty with `?events=1` when `e` holds what it said). */
   l: z.string(),
+  /** With `?events=1`: what the run's backend parser read in an `out` line (view/lines.ts makes it readable). */
+  e: z.array(AgentEvent).optional(),
 });
 export type LogEntry = z.infer<typeof LogEntry>;
 
-export const EventType = z.enum([
-  'sync',
-  'task.status',
-  'run.state',
-  'run.usage',
-  'run.verified',
-  'run.output',
-  'run.waiting',
-  /** The agent CLI retries an API call by itself: attempt, max, delay, why. */
-  'run.retry',
-  'run.signal',
-  'run.question',
-  'run.answer',
-  'batch.started',
-  'batch.finished',
-  'daemon.started',
-  'daemon.stopping',
-  'worktree.orphan',
-]);
-export type EventType = z.infer<typeof EventType>;
-
-export const Event = z.object({
-  seq: z.number(),
-  ts: z.string(),
-  type: EventType,
-  taskId: z.string().nullable(),
-  runId: z.string().nullable(),
-  data: z.record(z.string(), z.unknown()),
-});
-export type Event = z.infer<typeof Event>;
+/** The event stream's shapes (`Event`, `EventType`, one payload per type) are in events.ts. */
 
 export const ErrorBody = z.object({
   error: z.object({ code: z.string(), message: z.string(), details: z.unknown().optional() }),
@@ -293,5 +268,18 @@ export const Signal = z.object({
 });
 export type Signal = z.infer<typeof Signal>;
 
-export const AnswerRequest = z.object({ answer: z.string().min(1).max(20_000), by: z.string().default('human') });
+/** Who answered is the authenticated caller, never a field of the body. */
+export const AnswerRequest = z.object({ answer: z.string().min(1).max(20_000) });
 export type AnswerRequest = z.input<typeof AnswerRequest>;
+
+/** A change that waits for a person's review (W6), with why it was flagged. `GET /api/reviews`. */
+export const ReviewItem = z.object({
+  taskId: z.string(),
+  run: Run,
+  decision: z.object({ category: z.string(), flagged: z.boolean(), reasons: z.array(ReviewReason) }),
+});
+export type ReviewItem = z.infer<typeof ReviewItem>;
+
+/** `GET /api/reviews/diff?task=`: the flagged change as `git diff base...head` (cut at `truncated`). */
+export const ReviewDiff = z.object({ taskId: z.string(), runId: z.string(), base: z.string(), head: z.string(), diff: z.string(), truncated: z.boolean() });
+export type ReviewDiff = z.infer<typeof ReviewDiff>;

@@ -39,6 +39,9 @@ export function emojiFor(stream: Out, env: NodeJS.ProcessEnv = process.env): boo
 /** Width to cut table rows to: the terminal's, none for a pipe (scripts get whole lines). */
 export const terminalColumns = (stream: Out = process.stdout): number | undefined => (stream.isTTY ? stream.columns || 80 : undefined);
 
+/** A colour for stderr, decided by stderr (main.ts uses this one: format.ts is not on its start-up path). */
+export const errPaint = (code: number) => (s: string) => (colorsFor(process.stderr) ? `\u001b[${code}m${s}\u001b[0m` : s);
+
 export function out(text: string): void {
   if (stdoutClosed) return;
   process.stdout.write(text);

@@ -1,4 +1,5 @@
-import { apiRetryText, type LogEntry } from '../api/index.js';
+import type { LogEntry } from '../api/index.js';
+import { apiRetryText } from '../api/retry.js';
 import { dim, green, red, yellow } from './format.js';
 
 type Line = {

@@ -1,5 +1,5 @@
 import { emptyUsage, type AgentEvent, type Usage } from '../agents/index.js';
-import type { EventType } from '../api/index.js';
+import type { Emit } from './emit.js';
 import type { RunRow } from '../store/index.js';
 
 /**
@@ -73,7 +73,7 @@ export const usageBefore = (run: RunRow): UsageBefore => ({ i: run.inputTokens, 
  */
 export function createLiveUsage(o: {
   update: (runId: string, fields: Partial<RunRow>) => unknown;
-  emit: (type: EventType, taskId: string | null, runId: string | null, data: Record<string, unknown>, persist?: boolean) => void;
+  emit: Emit;
   runId: string;
   taskId: string;
   before: UsageBefore;

@@ -2,7 +2,8 @@ import { createRunLogs } from './runlog.js';
 import { unparsedNote, type AgentEvent, type AgentHandle, type AgentRunRequest } from '../agents/index.js';
 import { judgeTurn, trimEvent, type Verdict } from './judge.js';
 import type { Config } from '../config/index.js';
-import { apiRetryText, type EventType, type RunState, type Signal, type Verification } from '../api/index.js';
+import { apiRetryText, type RunState, type Signal, type Verification } from '../api/index.js';
+import type { Emit } from './emit.js';
 import { isDiskFull, type RunRow, type Store, type TaskRow } from '../store/index.js';
 import { createDriver } from './driver.js';
 import type { ModuleInfo } from '../plans/index.js';
@@ -54,7 +55,7 @@ export interface RunnerDeps {
   onActivity: (runId: string, ended?: boolean) => void;
   /** Every finished agent turn, for the per-backend circuit breaker. */
   onTurnEnd: (backendId: string, verdict: Verdict) => void;
-  emit: (type: EventType, taskId: string | null, runId: string | null, data: Record<string, unknown>, persist?: boolean) => void;
+  emit: Emit;
   /** Called when a run reaches a terminal state or merged: the scheduler looks for new work. */
   onSettled: () => void;
   /** The answer prompt for a question of this turn answered after the agent stopped waiting in its tool call. */

@@ -1,5 +1,6 @@
 import { dispatchOrder } from '../graph/index.js';
-import { StartRequest, type Batch, type EventType, type StartResponse } from '../api/index.js';
+import { StartRequest, type Batch, type StartResponse } from '../api/index.js';
+import type { Emit } from './emit.js';
 import type { RunRow, Store, TaskRow } from '../store/index.js';
 import type { Runner } from './runner.js';
 import type { RepoPort } from './ports.js';
@@ -18,7 +19,7 @@ export interface SchedulerDeps {
   targetBranch: () => string;
   backendId: (task: TaskRow) => string;
   model: (task: TaskRow) => string | null;
-  emit: (type: EventType, taskId: string | null, runId: string | null, data: Record<string, unknown>) => void;
+  emit: Emit;
   /** Why the task's agent cannot start now (CLI missing, unknown agent), or undefined when it can. */
   agentProblem: (task: TaskRow) => Promise<string | undefined>;
 }

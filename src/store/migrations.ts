@@ -131,4 +131,10 @@ ALTER TABLE tasks ADD COLUMN source TEXT NOT NULL DEFAULT 'plan';
 ALTER TABLE runs ADD COLUMN verification TEXT;
 `,
   },
+  {
+    version: 7,
+    sql: `
+ALTER TABLE tasks ADD COLUMN deliverables TEXT NOT NULL DEFAULT '[]';
+`,
+  },
 ];

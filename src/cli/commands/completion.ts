@@ -1,9 +1,7 @@
-import { readdirSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
-import { createPaths } from '../../paths/index.js';
-import { loadConfig } from '../../config/index.js';
-import { EPIC_FILE, formatTaskId, moduleName } from '../../plans/index.js';
+import { formatTaskId, moduleName } from '../../plans/ids.js';
 import { maintenanceKinds } from '../../prompts/index.js';
 import { CliError, Exit, projectRoot, type GlobalOptions } from '../context.js';
 import { out } from '../io.js';
@@ -38,8 +36,14 @@ complete -c orch -f -a '(orch __complete (commandline -opc)[2..-1] 2>/dev/null)'
 
 /** Modules and task ids from the plan folder's file names: no daemon is started to complete a word. */
 function planIds(root: string): { modules: string[]; tasks: string[] } {
-  const loaded = loadConfig({ paths: createPaths(process.env), root });
-  const dir = join(root, loaded.ok ? loaded.config.plans_dir : 'docs/plans');
+  // A word to complete is no reason to parse TOML: plans_dir is read with a pattern, docs/plans otherwise.
+  let plansDir = 'docs/plans';
+  try {
+    plansDir = /^\s*plans_dir\s*=\s*"([^"]+)"/m.exec(readFileSync(join(root, '.orch', 'config.toml'), 'utf8'))?.[1] ?? plansDir;
+  } catch {
+    // no project config
+  }
+  const dir = join(root, plansDir);
   const modules: string[] = [];
   const tasks: string[] = [];
   let folders: string[] = [];
@@ -56,7 +60,7 @@ function planIds(root: string): { modules: string[]; tasks: string[] } {
     } catch {
       continue;
     }
-    const epics = files.map((n) => EPIC_FILE.exec(n)).filter((x): x is RegExpExecArray => x !== null);
+    const epics = files.map((n) => /^epic-(\d+)(?:-.*)?\.md$/i.exec(n)).filter((x): x is RegExpExecArray => x !== null);
     if (epics.length === 0) continue;
     modules.push(m);
     for (const e of epics) tasks.push(formatTaskId(m, Number(e[1])));
@@ -64,45 +68,37 @@ function planIds(root: string): { modules: string[]; tasks: string[] } {
   return { modules, tasks: [...new Set(tasks)].sort() };
 }
 
-export function registerCompletionCommand(program: Command, globals: () => GlobalOptions): void {
-  program
-    .command('completion')
-    .description('print a shell completion script (commands, options, task ids, modules)')
-    .argument('<shell>', SHELLS.join(', '))
-    .action((shell: string) => {
-      if (!(SHELLS as readonly string[]).includes(shell)) throw new CliError(`unknown shell "${shell}"; use one of: ${SHELLS.join(', ')}`, Exit.input);
-      out(SCRIPTS[shell as (typeof SHELLS)[number]]);
-    });
+export function completion(_globals: () => GlobalOptions, shell: string): void {
+  if (!(SHELLS as readonly string[]).includes(shell)) throw new CliError(`unknown shell "${shell}"; use one of: ${SHELLS.join(', ')}`, Exit.input);
+  out(SCRIPTS[shell as (typeof SHELLS)[number]]);
+}
 
-  program
-    .command('__complete', { hidden: true })
-    .argument('[words...]')
-    .allowUnknownOption()
-    .action((words: string[]) => {
-      const words2 = words.filter((w) => w !== '');
-      const find = (name: string | undefined): Command | undefined => program.commands.find((c) => c.name() === name && c.name() !== '__complete');
-      const cmd = find(words2.find((w) => !w.startsWith('-')));
-      const prev = words2[words2.length - 1];
-      const ids = (): { modules: string[]; tasks: string[] } => {
-        try {
-          return planIds(projectRoot(globals()));
-        } catch {
-          return { modules: [], tasks: [] };
-        }
-      };
-      let candidates: string[];
-      if (prev === '--module') candidates = ids().modules;
-      else if (prev === '--status') candidates = STATUSES;
-      else if (!cmd) candidates = program.commands.filter((c) => !c.name().startsWith('_')).map((c) => c.name());
-      else {
-        const subs = cmd.commands;
-        const sub = subs.find((s) => words2.includes(s.name()));
-        const leaf = sub ?? cmd;
-        if (subs.length > 0 && !sub) candidates = subs.map((s) => s.name());
-        else if (leaf.name() === 'completion') candidates = [...SHELLS];
-        else if (leaf.name() === 'maintain') candidates = [...maintenanceKinds, ...leaf.options.map((o) => o.long ?? '')];
-        else candidates = [...(TASK_ARGS.has(leaf.name()) ? ids().tasks : []), ...leaf.options.filter((o) => !o.hidden).map((o) => o.long ?? '')];
-      }
-      out(`${candidates.filter(Boolean).join('\n')}\n`);
-    });
+/** The candidates for the word after `words` (the words typed so far, without `orch`), one a line. */
+export function complete(program: Command, words: string[]): void {
+  const typed = words.filter((w) => w !== '');
+  const rootOpt = typed.indexOf('-C') >= 0 ? typed[typed.indexOf('-C') + 1] : undefined;
+  const find = (name: string | undefined): Command | undefined => program.commands.find((c) => c.name() === name && c.name() !== '__complete');
+  const cmd = find(typed.find((w, i) => !w.startsWith('-') && typed[i - 1] !== '-C'));
+  const prev = typed[typed.length - 1];
+  const ids = (): { modules: string[]; tasks: string[] } => {
+    try {
+      return planIds(projectRoot({ root: rootOpt }));
+    } catch {
+      return { modules: [], tasks: [] };
+    }
+  };
+  let candidates: string[];
+  if (prev === '--module') candidates = ids().modules;
+  else if (prev === '--status') candidates = STATUSES;
+  else if (!cmd) candidates = program.commands.filter((c) => !c.name().startsWith('_')).map((c) => c.name());
+  else {
+    const sub = cmd.commands.find((s) => typed.includes(s.name()));
+    const leaf = sub ?? cmd;
+    const options = leaf.options.filter((o) => !o.hidden).map((o) => o.long ?? '');
+    if (cmd.commands.length > 0 && !sub) candidates = cmd.commands.map((s) => s.name());
+    else if (leaf.name() === 'completion') candidates = [...SHELLS];
+    else if (leaf.name() === 'maintain') candidates = [...maintenanceKinds, ...options];
+    else candidates = [...(TASK_ARGS.has(leaf.name()) ? ids().tasks : []), ...options];
+  }
+  out(`${candidates.filter(Boolean).join('\n')}\n`);
 }

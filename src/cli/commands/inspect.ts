@@ -1,65 +1,51 @@
-import type { Command } from 'commander';
-import { LogEntry, Run, Status, Task } from '../../api/index.js';
-import { z } from 'zod';
+import type { LogEntry, Run, Status, Task } from '../../api/index.js';
 import { client, CliError, Exit, printJson, type GlobalOptions } from '../context.js';
 import { bold, dim, duration, green, listOf, plural, red, statusMark, table, tokens, yellow } from '../format.js';
 import { out } from '../io.js';
 import { renderLogEntry } from '../render-log.js';
 import { nextSteps } from '../next-step.js';
 
-const DependencySource = z.object({ id: z.string(), kind: z.string(), line: z.number() });
-const TaskInfo = z.object({ task: Task.extend({ dependencySources: z.array(DependencySource).optional() }), runs: z.array(Run) });
-
-export function registerInspectCommands(program: Command, globals: () => GlobalOptions): void {
-  program
-    .command('status')
-    .description('what the daemon is doing: counts, running agents, what waits and why, and the next step')
-    .option('--json', 'print JSON')
-    .action(async (o: { json?: boolean }) => {
-      const c = await client(globals());
-      const [s, tasks] = await Promise.all([c.get('/api/status', Status), c.get('/api/tasks', z.array(Task))]);
-      if (o.json || globals().json) return printJson(s);
-      printStatus(s, tasks);
-    });
-
-  program
-    .command('show')
-    .description('one task: description, dependencies and where they come from, runs (state, usage, merged as, error)')
-    .argument('<task>', 'task id such as billing/E01')
-    .option('--json', 'print JSON')
-    .action(async (task: string, o: { json?: boolean }) => {
-      const c = await client(globals(), 'read');
-      const info = await c.get(`/api/task?id=${encodeURIComponent(task)}`, TaskInfo);
-      if (o.json || globals().json) return printJson(info);
-      printShow(info);
-    });
-
-  program
-    .command('logs')
-    .description("a task's agent output (its latest run unless --run)")
-    .argument('<task>', 'task id such as billing/E01')
-    .option('--follow', 'keep printing until the run ends')
-    .option('--run <id>', 'a specific run')
-    .option('--json', 'print raw log entries as JSON lines')
-    .action(async (task: string, o: { follow?: boolean; run?: string; json?: boolean }) => {
-      const c = await client(globals(), 'read');
-      const info = await c.get(`/api/task?id=${encodeURIComponent(task)}`, z.object({ task: z.object({ id: z.string() }).passthrough(), runs: z.array(z.object({ id: z.string() }).passthrough()) }));
-      const runId = o.run ?? info.runs[0]?.id;
-      if (!runId) throw new CliError(`${info.task.id} has not run yet; \`orch start ${info.task.id}\` starts it`, Exit.input);
-      if (o.run && !info.runs.some((r) => r.id === o.run)) throw new CliError(`run ${o.run} is not a run of ${info.task.id}; its runs: ${info.runs.map((r) => r.id).join(', ')}`, Exit.input);
-      for await (const line of c.log(runId, o.follow === true)) {
-        if (!line.trim()) continue;
-        if (o.json || globals().json) {
-          out(`${line}\n`);
-          continue;
-        }
-        const e = LogEntry.safeParse(JSON.parse(line));
-        if (e.success) out(`${renderLogEntry(e.data)}\n`);
-      }
-    });
+// PERF: no zod on these paths (status is a warm answer): the daemon's own answers are trusted (issue 12).
+interface TaskInfo {
+  task: Task;
+  runs: Run[];
 }
 
-function printShow(info: z.infer<typeof TaskInfo>): void {
+const isLogEntry = (v: unknown): v is LogEntry =>
+  typeof v === 'object' && v !== null && typeof (v as LogEntry).t === 'string' && typeof (v as LogEntry).l === 'string' && ['out', 'err', 'orch'].includes((v as LogEntry).s);
+
+export async function status(globals: () => GlobalOptions, o: { json?: boolean }): Promise<void> {
+  const c = await client(globals());
+  const [s, tasks] = await Promise.all([c.get<Status>('/api/status'), c.get<Task[]>('/api/tasks')]);
+  if (o.json || globals().json) return printJson(s);
+  printStatus(s, tasks);
+}
+
+export async function show(globals: () => GlobalOptions, task: string, o: { json?: boolean }): Promise<void> {
+  const c = await client(globals(), 'read');
+  const info = await c.get<TaskInfo>(`/api/task?id=${encodeURIComponent(task)}`);
+  if (o.json || globals().json) return printJson(info);
+  printShow(info);
+}
+
+export async function logs(globals: () => GlobalOptions, task: string, o: { follow?: boolean; run?: string; json?: boolean }): Promise<void> {
+  const c = await client(globals(), 'read');
+  const info = await c.get<{ task: { id: string }; runs: Array<{ id: string }> }>(`/api/task?id=${encodeURIComponent(task)}`);
+  const runId = o.run ?? info.runs[0]?.id;
+  if (!runId) throw new CliError(`${info.task.id} has not run yet; \`orch start ${info.task.id}\` starts it`, Exit.input);
+  if (o.run && !info.runs.some((r) => r.id === o.run)) throw new CliError(`run ${o.run} is not a run of ${info.task.id}; its runs: ${info.runs.map((r) => r.id).join(', ')}`, Exit.input);
+  for await (const line of c.log(runId, o.follow === true)) {
+    if (!line.trim()) continue;
+    if (o.json || globals().json) {
+      out(`${line}\n`);
+      continue;
+    }
+    const e: unknown = JSON.parse(line);
+    if (isLogEntry(e)) out(`${renderLogEntry(e)}\n`);
+  }
+}
+
+function printShow(info: TaskInfo): void {
   const t = info.task;
   const lines = [`${statusMark[t.status]} ${bold(t.id)} ${t.title}${t.removed ? dim(' (removed from the plan)') : ''}`, dim(t.file)];
   if (t.description) lines.push('', t.description, '');

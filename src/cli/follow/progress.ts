@@ -47,38 +47,39 @@ export function createProgress(o: { quiet: boolean; verbose: boolean; total: num
     event(e) {
       const t = time(e);
       const task = e.taskId ?? '';
-      const d = e.data;
       switch (e.type) {
-        case 'task.status':
+        case 'task.status': {
+          const d = e.data;
           if (d.status === 'in_progress' && !started.has(task)) {
             started.add(task);
-            line(`${t} started ${bold(task)}${d.continuesRun ? dim(` (continues run ${String(d.continuesRun)})`) : ''}`);
+            line(`${t} started ${bold(task)}${d.continuesRun ? dim(` (continues run ${d.continuesRun})`) : ''}`);
           } else if (d.status === 'complete') {
             merged++;
-            line(`${t} ${green('merged')} ${bold(task)}${typeof d.mergeCommit === 'string' ? ` as ${d.mergeCommit.slice(0, 7)}` : ''}${count()}`);
-          } else if (typeof d.blocked === 'string') {
+            line(`${t} ${green('merged')} ${bold(task)}${d.mergeCommit ? ` as ${d.mergeCommit.slice(0, 7)}` : ''}${count()}`);
+          } else if (d.blocked !== undefined) {
             line(`${t} ${yellow('not started')} ${bold(task)}: ${d.blocked}`);
-          } else if (d.status === 'failed' && typeof d.error === 'string') {
+          } else if (d.status === 'failed' && d.error !== undefined) {
             line(`${t} ${red('failed')} ${bold(task)}: ${d.error}`);
-          } else if (o.verbose && typeof d.held === 'string') line(`${t} ${dim(`${task} ${d.held}`)}`);
+          } else if (o.verbose && d.held !== undefined) line(`${t} ${dim(`${task} ${d.held}`)}`);
           return;
+        }
         case 'run.state':
-          if (d.to === 'failed') line(`${t} ${red('failed')} ${bold(task)}: ${String(d.error ?? 'see orch show')}${dim(`; \`orch start ${task}\` retries`)}`);
-          else if (o.verbose) line(`${t} ${dim(`${task} ${String(d.from)} -> ${String(d.to)}`)}`);
+          if (e.data.to === 'failed') line(`${t} ${red('failed')} ${bold(task)}: ${e.data.error ?? 'see orch show'}${dim(`; \`orch start ${task}\` retries`)}`);
+          else if (o.verbose) line(`${t} ${dim(`${task} ${e.data.from} -> ${e.data.to}`)}`);
           return;
         case 'run.waiting': {
-          if (Array.isArray(d.paused)) {
+          const d = e.data;
+          if ('paused' in d) {
             line(`${t} ${yellow('paused')}${d.all ? ': no new starts until `orch resume`' : ''}${d.paused.length ? ` (${d.paused.join(', ')})` : ''}`);
             return;
           }
-          const reason = String(d.reason ?? '');
-          if (!reason) return;
-          if (reason.startsWith('retrying')) line(`${t} ${yellow(bold(task))} ${reason}`);
-          else line(`${t} ${bold(task)} ${yellow('waits for you')}: ${reason}`);
+          if (!d.reason) return;
+          if (d.reason.startsWith('retrying')) line(`${t} ${yellow(bold(task))} ${d.reason}`);
+          else line(`${t} ${bold(task)} ${yellow('waits for you')}: ${d.reason}`);
           return;
         }
         case 'run.retry':
-          line(`${t} ${bold(task)} ${yellow(String(d.text ?? 'retrying API'))}`);
+          line(`${t} ${bold(task)} ${yellow(e.data.text)}`);
           return;
         case 'run.question':
           if (o.verbose) line(`${t} ${bold(task)} asked a question`);
