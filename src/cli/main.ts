@@ -24,8 +24,10 @@ import { registerDaemonCommands } from './specs/daemon.js';
 import { registerDoctorCommand } from './specs/doctor.js';
 import { registerQuestionCommands } from './specs/questions.js';
 import { registerPrCommands } from './specs/pr.js';
+import { registerOnboardCommands } from './specs/onboard.js';
 import { registerOpenCommand } from './specs/open.js';
 import { registerCompletionCommand } from './specs/completion.js';
+import { registerBudgetCommands } from './specs/budget.js';
 
 installPipeHandlers();
 if (process.argv.includes('--no-color')) setNoColor(true);
@@ -42,6 +44,7 @@ const program = new Command('orch')
   // Like git: an unknown command or option is a line of error and a line of what to do, not the whole help.
   .configureOutput({ outputError: (str, write) => write(str.replace(/^error: /, `${red('error:')} `)) });
 
+registerOnboardCommands(program);
 registerPlanCommands(program);
 registerRunCommands(program);
 registerMaintainCommand(program);
@@ -50,6 +53,7 @@ registerDoctorCommand(program);
 registerQuestionCommands(program);
 registerPrCommands(program);
 registerOpenCommand(program);
+registerBudgetCommands(program);
 registerCompletionCommand(program);
 addHelpTexts(program);
 

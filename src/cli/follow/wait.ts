@@ -109,7 +109,7 @@ export async function followBatch(c: Client, batchId: string, o: { quiet: boolea
 }
 
 const emptyReport = (id: string): BatchReport => ({
-  batch: { id, scope: { tasks: [] }, maxTasks: null, started: 0, state: 'active', createdAt: '', endedAt: null },
+  batch: { id, scope: { tasks: [] }, maxTasks: null, started: 0, state: 'active', createdAt: '', endedAt: null, name: null, budgetUsd: null, deadline: null },
   runs: [],
   merged: [],
   failed: [],
