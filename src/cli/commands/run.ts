@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import type { StartResponse } from '../../api/index.js';
 import { client, CliError, Exit, printJson, type GlobalOptions } from '../context.js';
 import { followStart } from '../follow/start.js';
@@ -7,7 +8,11 @@ import { out } from '../io.js';
 export async function start(globals: () => GlobalOptions, tasks: string[], o: { count?: number; module?: string; wait?: boolean; verbose?: boolean; json?: boolean }): Promise<void> {
   const json = o.json || globals().json;
   const c = await client(globals());
-  const res = await c.post<StartResponse>('/api/start', { tasks, module: o.module, count: o.count });
+  // P4: `orch start tasks/2026-12-03.yaml` runs a daily task file as one batch, with its max_cost_usd as the budget.
+  const files = tasks.filter((t) => /\.ya?ml$/i.test(t));
+  if (files.length > 1 || (files.length === 1 && tasks.length > 1)) throw new CliError('orch start takes one daily task file at a time, without task ids: orch start tasks/2026-12-03.yaml', Exit.input);
+  const body = files[0] ? { daily: resolve(files[0]), module: o.module, count: o.count } : { tasks, module: o.module, count: o.count };
+  const res = await c.post<StartResponse>('/api/start', body);
   process.exitCode = await followStart(c, res, { wait: o.wait === true, json: json === true, verbose: o.verbose === true });
 }
 
