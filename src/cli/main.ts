@@ -3,7 +3,7 @@ import { ClientError } from '../client/index.js';
 import { ConfigError } from '../config/index.js';
 import { DaemonRunningError, ProjectError } from '../daemon/index.js';
 import { VERSION } from '../version.js';
-import { CliError, Exit, type GlobalOptions } from './context.js';
+import { CliError, client, Exit, projectPaths, type GlobalOptions } from './context.js';
 import { registerPlanCommands } from './commands/plan.js';
 import { registerRunCommands } from './commands/run.js';
 import { registerDaemonCommands } from './commands/daemon.js';
@@ -29,6 +29,18 @@ registerDaemonCommands(program, globals);
 registerDoctorCommand(program, globals);
 registerQuestionCommands(program, globals);
 registerPrCommands(program, globals);
+
+program
+  .command('tui')
+  .description('terminal UI: watch and steer every agent from one screen (starts the daemon if needed; q quits, the daemon keeps working)')
+  .action(async () => {
+    const paths = projectPaths(globals());
+    // The config is checked and the daemon started here, with the CLI's messages and exit codes.
+    await client(globals());
+    // Loaded only for this command: Ink and React stay out of every other command's start-up.
+    const { runTui } = await import('../tui/index.js');
+    await runTui({ root: paths.root, daemonFile: paths.daemonFile, daemonLog: paths.daemonLog, env: process.env });
+  });
 
 /** The one top-level handler: a clear message and a meaningful exit code. */
 function exitCodeFor(e: unknown): number {

@@ -135,7 +135,19 @@ export function createClient(info: DaemonInfo) {
     post: <S extends z.ZodTypeAny>(path: string, body: unknown, schema?: S) => request('POST', path, schema, body),
 
     /** Subscribes to the SSE stream; resolves when `signal` aborts or the daemon goes away. */
-    async events(onEvent: (e: Event) => void, opts: { since?: number; signal?: AbortSignal; /** false: no run.output events. */ output?: boolean } = {}): Promise<void> {
+    async events(
+      onEvent: (e: Event) => void,
+      opts: {
+        since?: number;
+        signal?: AbortSignal;
+        /** false: no run.output events. */
+        output?: boolean;
+        /** The daemon dropped this many live events because this client was not keeping up. */
+        onDropped?: (n: number) => void;
+        /** An event whose shape this client does not know (a newer daemon); it is skipped. */
+        onInvalid?: (raw: unknown) => void;
+      } = {},
+    ): Promise<void> {
       const params = new URLSearchParams();
       if (opts.since !== undefined) params.set('since', String(opts.since));
       if (opts.output === false) params.set('output', '0');
@@ -157,10 +169,14 @@ export function createClient(info: DaemonInfo) {
           while ((i = buf.indexOf('\n\n')) >= 0) {
             const frame = buf.slice(0, i);
             buf = buf.slice(i + 2);
+            const dropped = /^: (\d+) live events dropped/.exec(frame);
+            if (dropped) opts.onDropped?.(Number(dropped[1]));
             const data = frame.split('\n').filter((l) => l.startsWith('data: ')).map((l) => l.slice(6)).join('\n');
             if (!data) continue;
-            const parsed = Event.safeParse(JSON.parse(data));
+            const raw: unknown = JSON.parse(data);
+            const parsed = Event.safeParse(raw);
             if (parsed.success) onEvent(parsed.data);
+            else opts.onInvalid?.(raw);
           }
         }
       } catch (e) {
@@ -168,9 +184,13 @@ export function createClient(info: DaemonInfo) {
       }
     },
 
-    /** Raw NDJSON log lines of a run. */
-    async *log(runId: string, follow: boolean, signal?: AbortSignal): AsyncGenerator<string> {
-      const res = await fetch(`${base}/api/runs/${encodeURIComponent(runId)}/log${follow ? '?follow=1' : ''}`, { headers, signal });
+    /** Raw NDJSON log lines of a run; `events`: each agent line also parsed to typed events (LogEntry.e). */
+    async *log(runId: string, follow: boolean, signal?: AbortSignal, opts: { events?: boolean } = {}): AsyncGenerator<string> {
+      const params = new URLSearchParams();
+      if (follow) params.set('follow', '1');
+      if (opts.events) params.set('events', '1');
+      const q = params.size > 0 ? `?${params.toString()}` : '';
+      const res = await fetch(`${base}/api/runs/${encodeURIComponent(runId)}/log${q}`, { headers, signal });
       if (!res.ok || !res.body) throw new ClientError(`cannot read the log of run ${runId} (HTTP ${res.status})`, 'log_failed', res.status);
       const decoder = new TextDecoder();
       let buf = '';

@@ -101,6 +101,10 @@ export function createRunStore(db: Db) {
   const totals = db.prepare(`SELECT COALESCE(SUM(input_tokens),0) AS inputTokens, COALESCE(SUM(output_tokens),0) AS outputTokens,
     COALESCE(SUM(cache_read_tokens),0) AS cacheReadTokens, COALESCE(SUM(cache_write_tokens),0) AS cacheWriteTokens,
     COALESCE(SUM(cost_usd),0) AS costUsd FROM runs`);
+  const today = db.prepare(`SELECT COALESCE(SUM(state = 'done' AND ended_at >= @from),0) AS merged,
+    COALESCE(SUM(state = 'failed' AND ended_at >= @from),0) AS failed,
+    COALESCE(SUM(input_tokens + output_tokens + cache_read_tokens + cache_write_tokens),0) AS tokens,
+    COALESCE(SUM(cost_usd),0) AS costUsd FROM runs WHERE created_at >= @from OR ended_at >= @from OR ended_at IS NULL`);
   const insert = db.prepare(`INSERT INTO runs (id, task_id, batch_id, state, attempt, branch, worktree, target_branch, backend,
     model, session_id, created_at, updated_at) VALUES (@id, @taskId, @batchId, 'queued', @attempt, @branch, @worktree,
     @targetBranch, @backend, @model, @sessionId, @now, @now)`);
@@ -123,6 +127,10 @@ export function createRunStore(db: Db) {
     },
     totals(): { inputTokens: number; outputTokens: number; cacheReadTokens: number; cacheWriteTokens: number; costUsd: number } {
       return totals.get() as ReturnType<ReturnType<typeof createRunStore>['totals']>;
+    },
+    /** Since `from` (an ISO time): runs merged and failed, and tokens and spend of runs that were live then. */
+    since(from: string): { merged: number; failed: number; tokens: number; costUsd: number } {
+      return today.get({ from }) as { merged: number; failed: number; tokens: number; costUsd: number };
     },
     create(run: NewRun): RunRow {
       insert.run({ sessionId: null, ...run, now: new Date().toISOString() });
