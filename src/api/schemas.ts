@@ -248,7 +248,8 @@ export const Signal = z.object({
 });
 export type Signal = z.infer<typeof Signal>;
 
-export const AnswerRequest = z.object({ answer: z.string().min(1).max(20_000), by: z.string().default('human') });
+/** Who answered is the authenticated caller, never a field of the body. */
+export const AnswerRequest = z.object({ answer: z.string().min(1).max(20_000) });
 export type AnswerRequest = z.input<typeof AnswerRequest>;
 
 /** A change that waits for a person's review (W6), with why it was flagged. `GET /api/reviews`. */

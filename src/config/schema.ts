@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { projectRuleSchema } from '../review/index.js';
 import { DEFAULT_ALLOWED_TOOLS } from '../agents/claude/tools.js';
+import { SourcesSchema } from './sources-schema.js';
 
 /**
  * Environment variable names that look like secrets. Secrets come from the user's environment, never from
@@ -232,6 +233,7 @@ export const ConfigSchema = z
     forge: ForgeSchema.prefault({}),
     writeback: WritebackSchema.prefault({}),
     daemon: DaemonSchema.prefault({}),
+    sources: SourcesSchema.prefault({}),
   })
   .meta({
     title: 'Orch configuration',

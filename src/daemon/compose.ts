@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { COMMAND_KINDS, COMMAND_TIMEOUT_MS, mcpServerEnv, ORCH_MCP_TOOLS, runProjectCommand } from '../mcp/index.js';
 import type { Verification } from '../api/index.js';
+import { configuredSources } from '../sources/index.js';
 
 const mcpEntry = fileURLToPath(new URL('../mcp/main.js', import.meta.url));
 
@@ -18,8 +19,11 @@ export interface ComposeOptions {
   root: string;
   env?: NodeJS.ProcessEnv;
   log?: (msg: string) => void;
-  /** Filled in by the server once it listens; agents' MCP servers call the daemon there. */
-  address?: { url?: string; token?: string };
+  /**
+   * Filled in by the server once it listens; agents' MCP servers call the daemon there, each with a token that
+   * only carries its own run's signals (never the admin token).
+   */
+  address?: { url?: string; runToken: (runId: string) => string };
 }
 
 export class ProjectError extends Error {
@@ -70,11 +74,12 @@ export async function composeDaemon(o: ComposeOptions): Promise<{
     verify: createVerifier(config, env),
     reviewerFor: createAgentResolver(config, env, { readOnly: true }),
     log,
+    sources: configuredSources(config, root),
     userConfigDir: allPaths.configDir,
     mcpFor: (run) => {
       const a = o.address;
-      if (!a?.url || !a.token) return undefined;
-      const env = mcpServerEnv({ daemonUrl: a.url, token: a.token, runId: run.id, commands: config.commands, answerWaitMs: config.agent.answer_wait_seconds * 1000 });
+      if (!a?.url) return undefined;
+      const env = mcpServerEnv({ daemonUrl: a.url, token: a.runToken(run.id), runId: run.id, commands: config.commands, answerWaitMs: config.agent.answer_wait_seconds * 1000 });
       return { command: process.execPath, args: [mcpEntry], env, tools: [...ORCH_MCP_TOOLS], configDir: join(paths.stateDir, 'runs', run.id) };
     },
   });

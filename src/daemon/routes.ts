@@ -5,6 +5,7 @@ import type { Engine } from '../engine/index.js';
 import type { Status } from '../api/index.js';
 import { parseAgentLine } from '../agents/index.js';
 import { HttpError, type createRouter } from './http.js';
+import type { Principal } from './auth.js';
 import { createEventSender } from './sse.js';
 
 export interface RouteDeps {
@@ -17,7 +18,7 @@ export interface RouteDeps {
 
 export function registerRoutes(router: ReturnType<typeof createRouter>, d: RouteDeps): void {
   const { engine } = d;
-  router.get('/api/health', async () => d.health());
+  router.get('/api/health', async () => d.health(), { open: true });
   router.get('/api/status', async () => engine.status(d.daemon()));
   router.post('/api/sync', async () => engine.sync());
   router.get('/api/tasks', async (_q, _r, { url }) =>
@@ -34,15 +35,16 @@ export function registerRoutes(router: ReturnType<typeof createRouter>, d: Route
     }
     return engine.stop((tasks as string[] | undefined) ?? []);
   });
+  // The only routes a run's own token reaches (its MCP server's done, stuck and ask), for that run only.
   router.post('/api/runs/:id/signals', async (_q, res, { params, body }) => {
     const sig = engine.signal(params.id ?? '', body);
     res.writeHead(201, { 'content-type': 'application/json' });
     res.end(JSON.stringify(sig));
     return undefined;
-  });
-  router.get('/api/runs/:id/signals/:sid', async (_q, _r, { params }) => engine.getSignal(params.id ?? '', params.sid ?? ''));
+  }, { runParam: 'id' });
+  router.get('/api/runs/:id/signals/:sid', async (_q, _r, { params }) => engine.getSignal(params.id ?? '', params.sid ?? ''), { runParam: 'id' });
   router.get('/api/questions', async () => engine.questions());
-  router.post('/api/questions/:id/answer', async (_q, _r, { params, body }) => engine.answer(params.id ?? '', body));
+  router.post('/api/questions/:id/answer', async (_q, _r, { params, body, principal }) => engine.answer(params.id ?? '', body, callerName(principal)));
   router.post('/api/pause', async (_q, _r, { body }) => {
     const tasks = (body as { tasks?: unknown }).tasks;
     return engine.pause(Array.isArray(tasks) ? tasks.filter((t): t is string => typeof t === 'string') : []);
@@ -55,10 +57,11 @@ export function registerRoutes(router: ReturnType<typeof createRouter>, d: Route
   });
   router.get('/api/reviews', async () => engine.reviewQueue());
   router.get('/api/reviews/diff', async (_q, _r, { url }) => engine.reviewDiff(required(url, 'task')));
-  router.post('/api/reviews/merge', async (_q, _r, { body }) => {
-    const b = body as { task?: unknown; by?: unknown };
+  router.post('/api/reviews/merge', async (_q, _r, { body, principal }) => {
+    const b = body as { task?: unknown };
     if (typeof b.task !== 'string') throw new HttpError(400, 'bad_request', 'task (a task id) is required');
-    return engine.approve(b.task, typeof b.by === 'string' ? b.by : 'human');
+    // Who approved is the authenticated caller; a `by` in the body is ignored.
+    return engine.approve(b.task, callerName(principal));
   });
   router.get('/api/batches/:id', async (_q, _r, { params }) => engine.batch(params.id ?? ''));
   router.get('/api/runs/:id', async (_q, _r, { params }) => {
@@ -97,6 +100,12 @@ export function registerRoutes(router: ReturnType<typeof createRouter>, d: Route
     setImmediate(d.shutdown);
     return { ok: true };
   });
+}
+
+/** The name recorded for what a caller did: only the admin reaches the routes that record one. */
+function callerName(p: Principal): string {
+  if (p.kind !== 'admin') throw new HttpError(403, 'forbidden', 'only the user may answer or approve');
+  return p.name;
 }
 
 function required(url: URL, key: string): string {

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
-import { randomBytes } from 'node:crypto';
 import type { Server } from 'node:http';
 import { createRouter } from './http.js';
+import { createAuth } from './auth.js';
 import { registerRoutes } from './routes.js';
 import { acquireLock, removeDaemonInfo, writeDaemonInfo } from './lockfile.js';
 import { composeDaemon, type ComposeOptions } from './compose.js';
@@ -38,14 +38,16 @@ export async function serve(o: ServeOptions): Promise<{ port: number; stopped: P
         // ENOSPC: nothing to do but go on; the state that matters is in SQLite.
       }
     });
-  const address: { url?: string; token?: string } = {};
+  const auth = createAuth();
+  // Agents get a token of their own run (see auth.ts); the admin token stays in the 0600 daemon file.
+  const address: NonNullable<ComposeOptions['address']> = { runToken: auth.runToken };
   const c = await composeDaemon({ ...o, log, address });
   const lock = acquireLock(c.paths.lockFile);
   if (!lock.ok) {
     c.close();
     throw new DaemonRunningError(lock.pid);
   }
-  const token = randomBytes(24).toString('hex');
+  const token = auth.adminToken;
   const startedAt = new Date().toISOString();
   let server: Server | undefined;
   let port = 0;
@@ -85,7 +87,7 @@ export async function serve(o: ServeOptions): Promise<{ port: number; stopped: P
   process.on('SIGTERM', onSignal);
 
   try {
-    const router = createRouter({ token, stateDir: c.paths.stateDir, onError: (e) => log(`request failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`) });
+    const router = createRouter({ auth, stateDir: c.paths.stateDir, onError: (e) => log(`request failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`) });
     const daemon = () => ({ pid: process.pid, port, startedAt, version: VERSION });
     registerRoutes(router, {
       engine: c.engine,
@@ -99,7 +101,6 @@ export async function serve(o: ServeOptions): Promise<{ port: number; stopped: P
     const addr = server.address();
     port = typeof addr === 'object' && addr ? addr.port : 0;
     address.url = `http://${host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host}:${port}`;
-    address.token = token;
     await c.engine.boot();
     // A project that was deleted (or a test sandbox removed) takes its daemon with it; runs would resume on a restart.
     rootWatch = setInterval(() => {

@@ -1,6 +1,6 @@
 import { dispatchOrder } from '../graph/index.js';
 import type { Emit } from './emit.js';
-import { AnswerRequest, MaintainRequest, SignalRequest, makeEvent, type Event, type ReviewDiff, type Run, type Signal, type Status, type SyncResult, type Task, type TaskStatus, type Verification } from '../api/index.js';
+import { AnswerRequest, MaintainRequest, SignalRequest, makeEvent, type Event, type EventData, type ReviewDiff, type Run, type Signal, type Status, type SyncResult, type Task, type TaskStatus, type Verification } from '../api/index.js';
 import type { ModuleInfo } from '../plans/index.js';
 import type { RunRow, Store, TaskRow } from '../store/index.js';
 import type { AgentRunRequest } from '../agents/index.js';
@@ -11,7 +11,8 @@ import { createRunner } from './runner.js';
 import { createScheduler, normalizeTaskId, RequestError } from './scheduler.js';
 import { createWriteback } from './writeback.js';
 import { createMutex } from './mutex.js';
-import { syncPlan } from './sync.js';
+import { syncSources } from './sync.js';
+import { createMarkdownSource, createProgressReporter, type PlanSource, type TaskProgress } from '../sources/index.js';
 import { maintenanceTask } from './maintenance.js';
 import { createPlanner } from './planner.js';
 import { tmpdir } from 'node:os';
@@ -40,6 +41,8 @@ export interface EngineDeps {
   reviewerFor?: BackendFor;
   /** Runs the project's build/test/lint commands on a finished change (results go on the run and the PR body). */
   verify?: (worktree: string, signal?: AbortSignal) => Promise<Verification[]>;
+  /** Where tasks come from (`[sources]`); default: the markdown plan in `plans_dir`. */
+  sources?: PlanSource[];
 }
 
 /** `[review] reviewer_agent`: "reviewer" is the reviewer role (unless an agent has that name), else an agent name or backend id. */
@@ -58,11 +61,27 @@ export function createEngine(d: EngineDeps) {
   let lastSync: Status['lastSync'] = null;
   const targetMutex = createMutex();
   const cfg = d.config;
+  const sources = d.sources ?? [createMarkdownSource({ root: d.root, plansDir: cfg.plans_dir })];
+  const progress = createProgressReporter(sources, d.log);
 
   const emit: Emit = (type, taskId, runId, data, persist = true) => {
     if (!persist && listeners.size === 0) return;
     const e = persist ? d.store.events.append(type, taskId, runId, data) : makeEvent(0, new Date().toISOString(), type, taskId, runId, data);
     for (const l of listeners) l(e as Event);
+    if (type === 'task.status' && taskId) reportProgress(taskId, runId, data as EventData<'task.status'>);
+  };
+
+  const reportProgress = (taskId: string, runId: string | null, data: EventData<'task.status'>): void => {
+    // Scheduler notes (held, blocked) repeat the current status; they are no progress.
+    if (data.held !== undefined || data.blocked !== undefined) return;
+    const run = runId ? d.store.runs.get(runId) : undefined;
+    const p: TaskProgress = { taskId, status: data.status };
+    const note = data.error ?? data.note;
+    if (note) p.note = note;
+    if (run?.prUrl) p.prUrl = run.prUrl;
+    const merge = data.mergeCommit ?? run?.mergeCommit;
+    if (merge) p.mergeCommit = merge;
+    void progress.report(p);
   };
 
   const writeback = createWriteback({
@@ -219,7 +238,7 @@ export function createEngine(d: EngineDeps) {
     eventsSince: (seq: number) => d.store.events.since(seq),
 
     async sync(): Promise<SyncResult> {
-      const { result, modules: mods } = await syncPlan(d.store, d.root, cfg.plans_dir);
+      const { result, modules: mods } = await syncSources(d.store, sources);
       if (mods) modules = mods;
       lastSync = { at: new Date().toISOString(), ok: result.ok, issues: result.issues.length };
       emit('sync', null, null, { ok: result.ok, added: result.added.length, updated: result.updated.length, removed: result.removed, issues: result.issues.length });
@@ -342,11 +361,11 @@ export function createEngine(d: EngineDeps) {
       return sig;
     },
     questions: (): Signal[] => d.store.signals.openQuestions(),
-    /** A human's answer: the agent gets it in its open tool call, or its session resumes with it (O4). */
-    answer(id: string, body: unknown): Signal {
+    /** A human's answer (`by`: the authenticated caller): the agent gets it in its open tool call, or its session resumes with it (O4). */
+    answer(id: string, body: unknown, by: string): Signal {
       const req = AnswerRequest.safeParse(body);
       if (!req.success) throw new RequestError('bad_request', req.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
-      return answerQuestion(id, req.data.answer, req.data.by);
+      return answerQuestion(id, req.data.answer, by);
     },
     /** Changes that wait for a human review, with the reasons (W6 attention queue). */
     reviewQueue() {
@@ -440,7 +459,7 @@ export function createEngine(d: EngineDeps) {
       }
       planner.shutdown();
       await Promise.all(d.store.runs.active().map((r) => runner.cancel(r.id, 'shutdown')));
-      await Promise.race([runner.settleAll(), new Promise((r) => setTimeout(r, 4000))]);
+      await Promise.race([Promise.all([runner.settleAll(), progress.idle()]), new Promise((r) => setTimeout(r, 4000))]);
     },
   };
 }

@@ -27,7 +27,7 @@ export function registerPrCommands(program: Command, globals: () => GlobalOption
     .option('--json', 'print JSON')
     .action(async (task: string, o: { json?: boolean }) => {
       const c = await client(globals());
-      const r = await c.post('/api/reviews/merge', { task, by: process.env.USER ?? 'human' }, z.object({ runId: z.string() }));
+      const r = await c.post('/api/reviews/merge', { task }, z.object({ runId: z.string() }));
       if (o.json || globals().json) return printJson(r);
       process.stdout.write(`${task} approved; merging (run ${r.runId})\n`);
     });

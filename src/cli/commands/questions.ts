@@ -27,7 +27,7 @@ export function registerQuestionCommands(program: Command, globals: () => Global
     .option('--json', 'print JSON')
     .action(async (id: string, words: string[], o: { json?: boolean }) => {
       const c = await client(globals());
-      const sig = await c.post(`/api/questions/${encodeURIComponent(id)}/answer`, { answer: words.join(' '), by: process.env.USER ?? 'human' }, Signal);
+      const sig = await c.post(`/api/questions/${encodeURIComponent(id)}/answer`, { answer: words.join(' ') }, Signal);
       if (o.json || globals().json) return printJson(sig);
       process.stdout.write(`answered ${sig.id}; ${sig.taskId} continues\n`);
     });
