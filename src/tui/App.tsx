@@ -1,5 +1,5 @@
 import { Box, useApp, useInput, useStdout } from 'ink';
-import { useCallback, useEffect, useMemo, useReducer, useRef, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState, useSyncExternalStore } from 'react';
 import type { Client } from '../client/index.js';
 import { accept, run, streamLog, type CommandContext } from './commands.js';
 import { DispatchContext, StateContext, ThemeContext } from './context.js';
@@ -15,7 +15,7 @@ import { Plan } from './screens/Plan.js';
 import { Settings } from './screens/Settings.js';
 import { TaskScreen } from './screens/Task.js';
 import type { SettingItem, SettingsSource } from './settings.js';
-import { createReducer, initialState, type State } from './state.js';
+import { createReducer, createStore, initialState, type State } from './state.js';
 import type { Theme } from './theme.js';
 
 export interface AppProps {
@@ -43,11 +43,13 @@ const tabsOf = (s: State): string => {
 export function App(p: AppProps) {
   const { stdout } = useStdout();
   const { exit } = useApp();
-  const sizeNow = () => ({ columns: stdout.columns || p.size?.columns || 80, rows: stdout.rows || p.size?.rows || 24 });
-  const reducer = useMemo(() => createReducer({ ascii: p.theme.ascii }), [p.theme.ascii]);
-  const [state, dispatch] = useReducer(reducer, undefined, () => initialState(sizeNow()));
-  const ref = useRef(state);
-  ref.current = state;
+  const sizeNow = () => p.size ?? { columns: stdout.columns || 80, rows: stdout.rows || 24 };
+  // Keys arrive in bursts (a paste, a fast typist): each must see the state the previous one left, so the reducer
+  // runs at dispatch time in a small store, and React renders from it.
+  const store = useMemo(() => createStore(createReducer({ ascii: p.theme.ascii }), initialState(sizeNow())), []);
+  const state = useSyncExternalStore(store.subscribe, store.get);
+  const ref = useMemo(() => ({ get current() { return store.get(); } }), [store]);
+  const dispatch = store.dispatch;
   const [settings, setSettings] = useState<{ items: SettingItem[]; error?: string }>({ items: [] });
 
   const feed = useMemo(() => createFeed({ connect: p.connect, dispatch, lastSeq: () => ref.current.lastSeq, frameMs: p.frameMs, backoff: p.backoff }), [p.connect]);
@@ -134,8 +136,9 @@ export function App(p: AppProps) {
       else if (key.ctrl && input === 'c') {
         // Quitting would lose what was typed: ask.
         dispatch({ type: 'modal', modal: { kind: 'confirm', message: 'quit and lose what you typed?', pending: { kind: 'quit' } } });
-      } else if (key.backspace || key.delete) dispatch({ type: 'modal-input', value: m.value.slice(0, -1) });
-      else if (input && !key.ctrl && !key.meta) dispatch({ type: 'modal-input', value: m.value + input.replace(/[\r\n]/g, ' ') });
+      } else if (key.backspace || key.delete || input === '\u007f' || input === '\b') dispatch({ type: 'modal-input', value: m.value.slice(0, -1) });
+      // eslint-disable-next-line no-control-regex
+      else if (input && !key.ctrl && !key.meta) dispatch({ type: 'modal-input', value: m.value + input.replace(/[\r\n\t]/g, ' ').replace(/[\u0000-\u001f\u007f]/g, '') });
       return;
     }
     const cmd = commandFor(s.view.name, input, key);

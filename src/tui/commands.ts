@@ -115,7 +115,7 @@ export function run(ctx: CommandContext, cmd: Command): void {
     case 'down': {
       const sign = cmd === 'up' ? -1 : 1;
       if (s.view.name === 'agents') {
-        const g = paneGrid(s.size.columns, s.size.rows);
+        const g = paneGrid(s.size.columns, s.size.rows, running(s).length);
         return move(ctx, sign * Math.max(1, g.cols));
       }
       return move(ctx, sign);

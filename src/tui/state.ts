@@ -234,3 +234,22 @@ export function createReducer(opts: { ascii: boolean }) {
 }
 
 export const viewName = (v: View): ViewName => v.name;
+
+/** The container's state: reduced at dispatch time, so every key sees what the keys before it did. */
+export function createStore(reduce: (s: State, a: Action) => State, initial: State) {
+  let state = initial;
+  const listeners = new Set<() => void>();
+  return {
+    get: (): State => state,
+    dispatch: (a: Action): void => {
+      const next = reduce(state, a);
+      if (next === state) return;
+      state = next;
+      for (const l of listeners) l();
+    },
+    subscribe: (l: () => void): (() => void) => {
+      listeners.add(l);
+      return () => listeners.delete(l);
+    },
+  };
+}

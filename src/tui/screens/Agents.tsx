@@ -7,11 +7,11 @@ import type { Pane as PaneState } from '../state.js';
 import { colorOf, runMark } from '../theme.js';
 
 /** How many panes fit: columns x rows; 0 columns means the narrow layout (a list plus one pane). */
-export function paneGrid(columns: number, rows: number): { cols: number; rows: number } {
+export function paneGrid(columns: number, rows: number, agents: number): { cols: number; rows: number } {
   if (columns < 100 || rows < 30) return { cols: 0, rows: 0 };
-  const cols = columns >= 150 ? 3 : 2;
-  const r = rows >= 40 ? 2 : 1;
-  return { cols, rows: r };
+  // Fewer agents than places: the panes they have share the whole screen.
+  const cols = Math.max(1, Math.min(columns >= 150 ? 3 : 2, agents));
+  return { cols, rows: Math.max(1, Math.min(rows >= 40 ? 2 : 1, Math.ceil(agents / cols))) };
 }
 
 function AgentPane({ run, pane, width, height, focused }: { run: Run; pane: PaneState | undefined; width: number; height: number; focused: boolean }) {
@@ -44,7 +44,7 @@ export function Agents({ height }: { height: number }) {
   const zoom = s.view.name === 'agents' ? s.view.zoom : null;
   const zoomed = zoom ? run.find((r) => r.id === zoom) : undefined;
   if (zoomed) return <AgentPane run={zoomed} pane={s.panes[zoomed.id]} width={width} height={height} focused />;
-  const grid = paneGrid(width, height + 4);
+  const grid = paneGrid(width, height + 4, run.length);
   if (grid.cols === 0) {
     // Narrow: every agent on one line, the focused one's output below.
     const listRows = Math.min(run.length, Math.max(2, Math.floor(height / 3)));

@@ -22,7 +22,7 @@ export function runRow(r: Run, activity: string | null, now: number, width: numb
   const elapsed = duration(r.startedAt ? since(r.startedAt, now) : null);
   const tok = `${compact(totalTokens(r.usage))} tok`;
   const act = r.state === 'waiting' ? `waiting: ${r.waitingReason ?? ''}` : (activity ?? r.state);
-  if (width < 100) return `${pad(r.taskId, 14)} ${pad(elapsed, 6)} ${pad(tok, 9)} ${act}`;
+  if (width < 120) return `${pad(r.taskId, 14)} ${pad(elapsed, 6)} ${pad(tok, 9)} ${act}`;
   return `${pad(r.taskId, 16)} ${pad(shorten(title, 24, g.ellipsis), 24)} ${pad(shorten(agent, 18, g.ellipsis), 18)} ${pad(elapsed, 7)} ${pad(tok, 10)} ${g.bar(progressOf(r), 8)} ${act}`;
 }
 
