@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { isDiskFull } from '../store/index.js';
 import type { ErrorBody } from '../api/index.js';
 import { bearerOf, type Auth, type Principal } from './auth.js';
+import { browserRequestProblem, type Sessions } from './session.js';
 
 export type Handler = (
   req: IncomingMessage,
@@ -39,7 +40,16 @@ export class HttpError extends Error {
  * A tiny router: `/api/runs/:id` patterns, JSON in and out, bearer-token auth, errors as ErrorBody.
  * Every route is the admin's unless it names a `runParam`: then the token of that very run may call it as well.
  */
-export function createRouter(opts: { auth: Auth; onError: (e: unknown) => void; stateDir?: string }) {
+export function createRouter(opts: {
+  auth: Auth;
+  onError: (e: unknown) => void;
+  stateDir?: string;
+  /**
+   * The web page: its browser sessions are a second way in for the user (cookie, checked Host, same-origin Origin on
+   * state changes), and `web` serves every non-API path.
+   */
+  browser?: { sessions: Sessions; hosts: () => Set<string>; web: (req: IncomingMessage, res: ServerResponse, url: URL) => boolean; user: string };
+}) {
   const routes: Route[] = [];
   const add = (method: string, path: string, handler: Handler, options: RouteOptions = {}): void => {
     const keys: string[] = [];
@@ -77,10 +87,19 @@ export function createRouter(opts: { auth: Auth; onError: (e: unknown) => void; 
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://localhost');
-    const caller = authenticate(req, url);
+    if (opts.browser && !url.pathname.startsWith('/api/') && opts.browser.web(req, res, url)) return;
+    let caller = authenticate(req, url);
+    if (!caller && opts.browser?.sessions.valid(req)) {
+      const problem = browserRequestProblem(req, opts.browser.hosts());
+      if (problem) {
+        sendError(res, 403, 'forbidden', `refused: ${problem}`);
+        return;
+      }
+      caller = { kind: 'admin', name: opts.browser.user, session: true };
+    }
     const isOpen = routes.some((r) => r.options.open && r.method === req.method && r.pattern.test(url.pathname));
     if (!caller && !isOpen) {
-      sendError(res, 401, 'unauthorized', 'missing or wrong token; clients read it from the daemon file in the state directory');
+      sendError(res, 401, 'unauthorized', 'missing or wrong token; clients read it from the daemon file in the state directory, the web page logs in with `orch open`');
       return;
     }
     const principal: Principal = caller ?? { kind: 'anonymous' };

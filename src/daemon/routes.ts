@@ -82,10 +82,14 @@ export function registerRoutes(router: ReturnType<typeof createRouter>, d: Route
     return undefined;
   });
   router.get('/api/events', async (req, res, { url }) => {
-    const since = Number(url.searchParams.get('since') ?? req.headers['last-event-id'] ?? -1);
+    // A browser that reconnects sends Last-Event-ID with the URL it first opened: the header is the later position.
+    const lastId = req.headers['last-event-id'];
+    const since = Number((typeof lastId === 'string' && lastId !== '' ? lastId : undefined) ?? url.searchParams.get('since') ?? -1);
     // `output=0`: no run.output events (every line an agent prints), for clients that only follow states.
     const output = url.searchParams.get('output') !== '0';
     res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive' });
+    // Headers now, not with the first event: a browser's EventSource reports the stream open only then.
+    res.flushHeaders();
     const send = createEventSender(res, { output });
     if (since >= 0) for (const e of engine.eventsSince(since)) send(e);
     const off = engine.subscribe(send);

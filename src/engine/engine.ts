@@ -18,6 +18,7 @@ import { createPlanner } from './planner.js';
 import { tmpdir } from 'node:os';
 import { reapOrphans } from './orphans.js';
 import { graphStatus, isReady, toRunView, toTaskView } from './views.js';
+import { runDiff } from './diff-view.js';
 import type { BackendFor, ForgePort, ProcessPort, RepoPort, ResolvedAgent } from './ports.js';
 
 export interface EngineDeps {
@@ -275,6 +276,14 @@ export function createEngine(d: EngineDeps) {
       const r = d.store.runs.get(id);
       return r ? toRunView(r) : undefined;
     },
+    /** A run's change, parsed (the web page's diff view). */
+    async diff(runId: string) {
+      const r = d.store.runs.get(runId);
+      if (!r) throw new RequestError('unknown_run', `unknown run ${runId}`, 404);
+      return runDiff(d.repo, r);
+    },
+    /** Aggregates for the history page. */
+    history: (days: number) => d.store.history.history(days),
 
     batch(id: string) {
       const batch = d.store.batches.get(id);
@@ -459,7 +468,10 @@ export function createEngine(d: EngineDeps) {
       }
       planner.shutdown();
       await Promise.all(d.store.runs.active().map((r) => runner.cancel(r.id, 'shutdown')));
-      await Promise.race([Promise.all([runner.settleAll(), progress.idle()]), new Promise((r) => setTimeout(r, 4000))]);
+      // The bound must not outlive the stop: a pending 4 s timer kept an idle daemon alive for 4 s (issue 12).
+      let bound: NodeJS.Timeout | undefined;
+      await Promise.race([Promise.all([runner.settleAll(), progress.idle()]), new Promise((r) => (bound = setTimeout(r, 4000)))]);
+      clearTimeout(bound);
     },
   };
 }
