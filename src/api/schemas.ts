@@ -123,6 +123,12 @@ export const StartRequest = z.object({
   tasks: z.array(z.string()).default([]),
   module: z.string().optional(),
   count: z.number().int().positive().optional(),
+  /** A named batch (a schedule's `[[batch]] name`, or a daily task file's date). */
+  name: z.string().optional(),
+  /** This batch's budget in USD (`budget_usd`, or a daily task file's `max_cost_usd`). */
+  budgetUsd: z.number().positive().optional(),
+  /** After this instant the batch starts nothing new and winds down (`max_duration`). */
+  deadline: z.string().optional(),
 });
 export type StartRequest = z.input<typeof StartRequest>;
 
@@ -141,6 +147,9 @@ export const Batch = z.object({
   state: z.enum(['active', 'finished', 'stopped']),
   createdAt: z.string(),
   endedAt: z.string().nullable(),
+  name: z.string().nullable(),
+  budgetUsd: z.number().nullable(),
+  deadline: z.string().nullable(),
 });
 export type Batch = z.infer<typeof Batch>;
 
@@ -251,6 +260,29 @@ export type Signal = z.infer<typeof Signal>;
 /** Who answered is the authenticated caller, never a field of the body. */
 export const AnswerRequest = z.object({ answer: z.string().min(1).max(20_000) });
 export type AnswerRequest = z.input<typeof AnswerRequest>;
+
+/** One budget (O3) against what its scope spent: `limit` 0 = none set; `configured` when `orch budget raise` changed it. */
+export const BudgetLine = z.object({
+  key: z.enum(['task_usd', 'task_tokens', 'batch_usd', 'daily_usd', 'daily_tokens']),
+  scope: z.enum(['task', 'batch', 'day']),
+  id: z.string(),
+  unit: z.enum(['usd', 'tokens']),
+  spent: z.number(),
+  limit: z.number(),
+  state: z.enum(['ok', 'warning', 'exceeded']),
+  unpriced: z.number(),
+  configured: z.number().optional(),
+});
+export type BudgetLine = z.infer<typeof BudgetLine>;
+
+/** `GET /api/budget` (`orch budget --json`); `POST /api/budget/raise` adds `resumed`. */
+export const BudgetStatus = z.object({
+  timezone: z.string(),
+  day: z.string(),
+  lines: z.array(BudgetLine),
+  resumed: z.array(z.string()).optional(),
+});
+export type BudgetStatus = z.infer<typeof BudgetStatus>;
 
 /** A change that waits for a person's review (W6), with why it was flagged. `GET /api/reviews`. */
 export const ReviewItem = z.object({

@@ -25,6 +25,7 @@ import { registerQuestionCommands } from './specs/questions.js';
 import { registerPrCommands } from './specs/pr.js';
 import { registerOpenCommand } from './specs/open.js';
 import { registerTuiCommand } from './specs/tui.js';
+import { registerBudgetCommands } from './specs/budget.js';
 
 const program = new Command('orch')
   .description('Autonomous development orchestrator: plans -> coding agents in git worktrees -> merged work')
@@ -43,6 +44,7 @@ registerQuestionCommands(program);
 registerPrCommands(program);
 registerOpenCommand(program);
 registerTuiCommand(program);
+registerBudgetCommands(program);
 
 // Errors of modules this file does not load (config, daemon, client) are told apart by name.
 const inputErrors = new Set(['ConfigError', 'ProjectError']);

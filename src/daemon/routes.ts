@@ -55,6 +55,12 @@ export function registerRoutes(router: ReturnType<typeof createRouter>, d: Route
     if (typeof b.task !== 'string') throw new HttpError(400, 'bad_request', 'task must be a task id');
     return engine.resume(b.task, typeof b.guidance === 'string' ? b.guidance : undefined);
   });
+  router.get('/api/budget', async () => engine.budget());
+  router.post('/api/budget/raise', async (_q, _r, { body }) => {
+    const b = body as { key?: unknown; value?: unknown };
+    if (typeof b.key !== 'string' || (typeof b.value !== 'string' && typeof b.value !== 'number')) throw new HttpError(400, 'bad_request', 'key (a budget name) and value (a number) are required');
+    return engine.raiseBudget(b.key, String(b.value));
+  });
   router.get('/api/reviews', async () => engine.reviewQueue());
   router.get('/api/reviews/diff', async (_q, _r, { url }) => engine.reviewDiff(required(url, 'task')));
   router.post('/api/reviews/merge', async (_q, _r, { body, principal }) => {

@@ -8,6 +8,7 @@ import { createCircuitBreaker, createStuckDetector } from '../resilience/index.j
 import { buildPrompt } from './prompt.js';
 import type { Config } from '../config/index.js';
 import { createRunner } from './runner.js';
+import { BUDGET_PAUSE, createBudgetGuard } from './budget-guard.js';
 import { createScheduler, normalizeTaskId, RequestError } from './scheduler.js';
 import { createWriteback } from './writeback.js';
 import { createMutex } from './mutex.js';
@@ -40,6 +41,8 @@ export interface EngineDeps {
   userConfigDir: string;
   /** Agents with read-only tools, for the reviewer ([review] reviewer_agent). */
   reviewerFor?: BackendFor;
+  /** The clock (budgets' days); a fake one in tests. */
+  now?: () => Date;
   /** Runs the project's build/test/lint commands on a finished change (results go on the run and the PR body). */
   verify?: (worktree: string, signal?: AbortSignal) => Promise<Verification[]>;
   /** Where tasks come from (`[sources]`); default: the markdown plan in `plans_dir`. */
@@ -66,6 +69,7 @@ export function createEngine(d: EngineDeps) {
   const progress = createProgressReporter(sources, d.log);
 
   const emit: Emit = (type, taskId, runId, data, persist = true) => {
+    if (type === 'run.usage' && runId) guard.usageMoved(runId);
     if (!persist && listeners.size === 0) return;
     const e = persist ? d.store.events.append(type, taskId, runId, data) : makeEvent(0, new Date().toISOString(), type, taskId, runId, data);
     for (const l of listeners) l(e as Event);
@@ -96,6 +100,7 @@ export function createEngine(d: EngineDeps) {
   });
 
   let scheduleSoon = (): void => undefined;
+  const guard = createBudgetGuard({ store: d.store, config: cfg, now: d.now ?? (() => new Date()), emit, runner: () => runner, log: d.log, scheduleSoon: () => scheduleSoon(), resumePrompt: (taskId) => budgetResumePrompt(taskId) });
   const runner = createRunner({
     store: d.store,
     repo: d.repo,
@@ -134,6 +139,17 @@ export function createEngine(d: EngineDeps) {
     },
   });
 
+  /**
+   * A run paused by a budget may wait hours for a raise: its agent is reminded of the task (the session may have been
+   * cut mid-step, before it wrote anything).
+   */
+  const budgetResumePrompt = (taskId: string): string => {
+    const t = d.store.tasks.get(taskId);
+    const base = 'You were paused because a budget was reached; it has been raised. Continue the task where you left off.';
+    if (!t) return base;
+    const resume = buildPrompt({ task: t, completedDeps: [], targetBranch: d.targetBranch }, { projectRoot: d.root, userConfigDir: d.userConfigDir }, 'resume');
+    return `${base}\n\n${resume}\n## The task, for reference\n\n${t.body.trim()}\n`;
+  };
   /** Answers whose agent has seen them in its open tool call (in memory: after a restart, runs resume anyway). */
   const delivered = new Set<string>();
   const answerPrompt = (taskId: string, answer: string): string | undefined => {
@@ -185,6 +201,8 @@ export function createEngine(d: EngineDeps) {
     backendId: (t) => d.backendFor(t.agent).backendId,
     model: (t) => t.model ?? d.backendFor(t.agent).model,
     emit,
+    budgetHold: (t, batch) => guard.blocks(t.id, batch.id),
+    now: d.now,
     agentProblem: async (t) => {
       let name: string;
       let backendId: string;
@@ -423,11 +441,15 @@ export function createEngine(d: EngineDeps) {
       d.store.meta.set('paused', '0');
       const resumed: string[] = [];
       for (const r of d.store.runs.active()) {
+        if (r.state === 'waiting' && r.waitingReason?.startsWith(BUDGET_PAUSE) && guard.blocks(r.taskId, r.batchId)) continue;
         if (r.state === 'waiting' && r.waitingReason?.startsWith('paused') && runner.wake(r.id, 'guidance', 'You were paused. Continue the task where you left off.')) resumed.push(r.taskId);
       }
       scheduleSoon();
       return { resumed };
     },
+    /** `orch budget`: every budget that applies now, with spend. */
+    budget: () => guard.budget.status(),
+    raiseBudget: (key: string, value: string) => ({ ...guard.raise(key, value), ...guard.budget.status() }),
     get paused(): boolean {
       return scheduler.paused;
     },

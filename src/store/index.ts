@@ -9,9 +9,9 @@ import { createHistoryStore } from './history.js';
 export type { Db } from './db.js';
 export { isDiskFull } from './errors.js';
 export type { MaintenanceTask, TaskRow, TaskSource, TaskStore } from './tasks.js';
-export type { RunRow, RunStore, NewRun } from './runs.js';
+export type { RunRow, RunStore, NewRun, Spend } from './runs.js';
 export type { EventStore } from './events.js';
-export type { BatchStore } from './batches.js';
+export type { BatchStore, BatchExtra } from './batches.js';
 export type { SignalStore } from './signals.js';
 export type { HistoryStore } from './history.js';
 
