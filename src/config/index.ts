@@ -16,3 +16,4 @@ export {
 export type { Config, ConfigInput } from './schema.js';
 export { defaultConfigToml } from './template.js';
 export { hasKey, setTomlKey, type TomlScalar } from './edit.js';
+export { explainConfig, type ExplainedValue, type ExplainResult } from './explain.js';
