@@ -123,6 +123,8 @@ export const StartRequest = z.object({
   tasks: z.array(z.string()).default([]),
   module: z.string().optional(),
   count: z.number().int().positive().optional(),
+  /** A daily task file (P4) to run as one batch: absolute, or relative to the repository root. */
+  daily: z.string().optional(),
   /** A named batch (a schedule's `[[batch]] name`, or a daily task file's date). */
   name: z.string().optional(),
   /** This batch's budget in USD (`budget_usd`, or a daily task file's `max_cost_usd`). */
