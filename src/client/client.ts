@@ -50,9 +50,15 @@ export class ClientError extends Error {
   }
 }
 
+/** `http://127.0.0.1:4000`; an IPv6 host in brackets (`http://[::1]:4000`). */
+export function daemonUrl(info: Pick<DaemonInfo, 'host' | 'port'>): string {
+  return `http://${info.host.includes(':') ? `[${info.host}]` : info.host}:${info.port}`;
+}
+
 async function health(info: DaemonInfo, timeoutMs = 1500): Promise<boolean> {
   try {
-    const res = await send(`http://${info.host}:${info.port}/api/health`, { timeoutMs });
+    // With the token the daemon says who it is; the pid tells this project's daemon from a stranger on a reused port.
+    const res = await send(`${daemonUrl(info)}/api/health`, { timeoutMs, headers: { authorization: `Bearer ${info.token}` } });
     const text = await readText(res);
     if (res.status !== 200) return false;
     const h: unknown = JSON.parse(text);
@@ -128,7 +134,7 @@ function errorOf(json: unknown): { code: string; message: string; details?: unkn
 }
 
 export function createClient(info: DaemonInfo) {
-  const base = `http://${info.host}:${info.port}`;
+  const base = daemonUrl(info);
   const headers = { authorization: `Bearer ${info.token}`, 'content-type': 'application/json' };
 
   async function request(method: string, path: string, schema: z.ZodTypeAny | undefined, body?: unknown): Promise<unknown> {
