@@ -193,6 +193,8 @@ export const Status = z.object({
   waiting: z.array(z.object({ runId: z.string().nullable(), taskId: z.string(), reason: z.string() })),
   batches: z.array(Batch),
   totals: Usage,
+  /** Since local midnight on the daemon's clock: merged and failed runs, tokens and spend of the runs live today. */
+  today: z.object({ merged: z.number(), failed: z.number(), tokens: z.number(), costUsd: z.number() }).optional(),
   lastSync: z.object({ at: z.string(), ok: z.boolean(), issues: z.number() }).nullable(),
 });
 export type Status = z.infer<typeof Status>;

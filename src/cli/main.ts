@@ -27,6 +27,7 @@ import { registerPrCommands } from './specs/pr.js';
 import { registerOnboardCommands } from './specs/onboard.js';
 import { registerOpenCommand } from './specs/open.js';
 import { registerCompletionCommand } from './specs/completion.js';
+import { registerTuiCommand } from './specs/tui.js';
 import { registerBudgetCommands } from './specs/budget.js';
 
 installPipeHandlers();
@@ -53,6 +54,7 @@ registerDoctorCommand(program);
 registerQuestionCommands(program);
 registerPrCommands(program);
 registerOpenCommand(program);
+registerTuiCommand(program);
 registerBudgetCommands(program);
 registerCompletionCommand(program);
 addHelpTexts(program);
