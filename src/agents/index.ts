@@ -32,6 +32,7 @@ export { isAlive, isOurProcess, killGroup, type KillGroupResult, type ProcessMar
 export { createLineSplitter, createTail, ownString, type LineSplitter } from './lines.js';
 export { spawnSupervised, type ProcessResult, type SpawnOptions, type SupervisedProcess } from './process.js';
 export { resolveCommand } from './resolve.js';
+export { createAgentResolver, READ_ONLY_TOOLS } from './resolver.js';
 
 export const SUPPORTED_BACKENDS = ['claude', 'codex', 'gemini', 'opencode', 'goose'] as const;
 

@@ -1,22 +1,26 @@
 import { dispatchOrder } from '../graph/index.js';
 import type { Emit } from './emit.js';
-import { AnswerRequest, MaintainRequest, SignalRequest, makeEvent, type Event, type ReviewDiff, type Run, type Signal, type Status, type SyncResult, type Task, type TaskStatus, type Verification } from '../api/index.js';
-import type { ModuleInfo } from '../plans/index.js';
+import { AnswerRequest, MaintainRequest, SignalRequest, makeEvent, type Event, type EventData, type ReviewDiff, type Run, type Signal, type Status, type SyncResult, type Task, type TaskStatus, type Verification } from '../api/index.js';
+import type { DependencySource, ModuleInfo } from '../plans/index.js';
 import type { RunRow, Store, TaskRow } from '../store/index.js';
 import type { AgentRunRequest } from '../agents/index.js';
 import { createCircuitBreaker, createStuckDetector } from '../resilience/index.js';
 import { buildPrompt } from './prompt.js';
 import type { Config } from '../config/index.js';
 import { createRunner } from './runner.js';
+import { dailyPlanTasks, readDailyFile } from '../sources/daily.js';
+import { BUDGET_PAUSE, createBudgetGuard } from './budget-guard.js';
 import { createScheduler, normalizeTaskId, RequestError } from './scheduler.js';
 import { createWriteback } from './writeback.js';
 import { createMutex } from './mutex.js';
-import { syncPlan } from './sync.js';
+import { syncSources } from './sync.js';
+import { createMarkdownSource, createProgressReporter, type PlanSource, type TaskProgress } from '../sources/index.js';
 import { maintenanceTask } from './maintenance.js';
 import { createPlanner } from './planner.js';
 import { tmpdir } from 'node:os';
 import { reapOrphans } from './orphans.js';
 import { graphStatus, isReady, toRunView, toTaskView } from './views.js';
+import { runDiff } from './diff-view.js';
 import type { BackendFor, ContainFor, ForgePort, ProcessPort, RepoPort, ResolvedAgent } from './ports.js';
 
 export interface EngineDeps {
@@ -42,8 +46,12 @@ export interface EngineDeps {
   containFor?: ContainFor;
   /** Watches the shared .git across an agent's turn (see src/sandbox/tamper.ts). */
   guardFor?: (run: RunRow) => (() => string[]) | undefined;
+  /** The clock (budgets' days); a fake one in tests. */
+  now?: () => Date;
   /** Runs the project's build/test/lint commands on a finished change (results go on the run and the PR body). */
   verify?: (worktree: string, signal?: AbortSignal) => Promise<Verification[]>;
+  /** Where tasks come from (`[sources]`); default: the markdown plan in `plans_dir`. */
+  sources?: PlanSource[];
 }
 
 /** `[review] reviewer_agent`: "reviewer" is the reviewer role (unless an agent has that name), else an agent name or backend id. */
@@ -61,12 +69,33 @@ export function createEngine(d: EngineDeps) {
   let modules: ModuleInfo[] = [];
   let lastSync: Status['lastSync'] = null;
   const targetMutex = createMutex();
-  const cfg = d.config;
+  let cfg = d.config;
+  const sources = d.sources ?? [createMarkdownSource({ root: d.root, plansDir: cfg.plans_dir })];
+  const progress = createProgressReporter(sources, d.log);
+  /** Until a command asks for work, a daemon started by a read-only command serves reads and resumes no agent. */
+  let passive = false;
+  /** Where each task's dependencies came from (implicit, frontmatter, prose), from the last sync. */
+  let depSources = new Map<string, DependencySource[]>();
 
   const emit: Emit = (type, taskId, runId, data, persist = true) => {
+    if (type === 'run.usage' && runId) guard.usageMoved(runId);
     if (!persist && listeners.size === 0) return;
     const e = persist ? d.store.events.append(type, taskId, runId, data) : makeEvent(0, new Date().toISOString(), type, taskId, runId, data);
     for (const l of listeners) l(e as Event);
+    if (type === 'task.status' && taskId) reportProgress(taskId, runId, data as EventData<'task.status'>);
+  };
+
+  const reportProgress = (taskId: string, runId: string | null, data: EventData<'task.status'>): void => {
+    // Scheduler notes (held, blocked) repeat the current status; they are no progress.
+    if (data.held !== undefined || data.blocked !== undefined) return;
+    const run = runId ? d.store.runs.get(runId) : undefined;
+    const p: TaskProgress = { taskId, status: data.status };
+    const note = data.error ?? data.note;
+    if (note) p.note = note;
+    if (run?.prUrl) p.prUrl = run.prUrl;
+    const merge = data.mergeCommit ?? run?.mergeCommit;
+    if (merge) p.mergeCommit = merge;
+    void progress.report(p);
   };
 
   const writeback = createWriteback({
@@ -80,6 +109,7 @@ export function createEngine(d: EngineDeps) {
   });
 
   let scheduleSoon = (): void => undefined;
+  const guard = createBudgetGuard({ store: d.store, config: cfg, now: d.now ?? (() => new Date()), emit, runner: () => runner, log: d.log, scheduleSoon: () => scheduleSoon(), resumePrompt: (taskId) => budgetResumePrompt(taskId) });
   const runner = createRunner({
     store: d.store,
     repo: d.repo,
@@ -119,6 +149,30 @@ export function createEngine(d: EngineDeps) {
       return q?.answer == null ? undefined : answerPrompt(q.taskId, q.answer);
     },
   });
+
+  /**
+   * A run paused by a budget may wait hours for a raise: its agent is reminded of the task (the session may have been
+   * cut mid-step, before it wrote anything).
+   */
+  const budgetResumePrompt = (taskId: string): string => {
+    const t = d.store.tasks.get(taskId);
+    const base = 'You were paused because a budget was reached; it has been raised. Continue the task where you left off.';
+    if (!t) return base;
+    const resume = buildPrompt({ task: t, completedDeps: [], targetBranch: d.targetBranch }, { projectRoot: d.root, userConfigDir: d.userConfigDir }, 'resume');
+    return `${base}\n\n${resume}\n## The task, for reference\n\n${t.body.trim()}\n`;
+  };
+  /** `orch start tasks/DATE.yaml` (P4): the file's tasks into the store, then one batch with its budget. */
+  function loadDaily(path: string): { tasks: string[]; name: string; budgetUsd?: number; daily: undefined } {
+    const { daily, issues } = readDailyFile(d.root, path);
+    const errors = issues.filter((i) => i.severity === 'error');
+    if (!daily || errors.length > 0) {
+      throw new RequestError('bad_daily_file', `${errors.map((i) => `${i.file}:${i.line}: ${i.message}. Fix: ${i.fix}`).join('\n')}\nNothing was started.`, 400);
+    }
+    const tasks = dailyPlanTasks(daily);
+    if (!d.store.tasks.putDaily(tasks)) throw new RequestError('id_taken', `a task id of ${daily.file} is already a task of the plan; give the tasks other ids`, 409);
+    for (const t of tasks) if (d.store.tasks.get(t.id)?.status === 'failed') d.store.tasks.setStatus(t.id, 'not_started', 'daily file started again');
+    return { tasks: tasks.map((t) => t.id), name: `daily ${daily.date}`, ...(daily.maxCostUsd !== undefined ? { budgetUsd: daily.maxCostUsd } : {}), daily: undefined };
+  }
 
   /** Answers whose agent has seen them in its open tool call (in memory: after a restart, runs resume anyway). */
   const delivered = new Set<string>();
@@ -168,11 +222,13 @@ export function createEngine(d: EngineDeps) {
     runner,
     repo: d.repo,
     worktreesDir: d.worktreesDir,
-    maxParallel: cfg.max_parallel_agents,
+    maxParallel: () => cfg.max_parallel_agents,
     targetBranch: () => d.targetBranch,
     backendId: (t) => d.backendFor(t.agent).backendId,
     model: (t) => t.model ?? d.backendFor(t.agent).model,
     emit,
+    budgetHold: (t, batch) => guard.blocks(t.id, batch.id),
+    now: d.now,
     agentProblem: async (t) => {
       let name: string;
       let backendId: string;
@@ -198,7 +254,7 @@ export function createEngine(d: EngineDeps) {
   let timer: NodeJS.Timeout | undefined;
   let pending = false;
   scheduleSoon = () => {
-    if (pending || stopping) return;
+    if (pending || stopping || passive) return;
     pending = true;
     setImmediate(() => {
       pending = false;
@@ -213,6 +269,21 @@ export function createEngine(d: EngineDeps) {
     return by && !v.waitingFor.includes(by) ? { ...v, waitingFor: [...v.waitingFor, by] } : v;
   };
 
+  /** An unknown module is bad input (exit 2), said with the modules there are. */
+  const knownModule = (m: string): void => {
+    const all = [...new Set(d.store.tasks.list().map((t) => t.module))].sort();
+    if (!all.includes(m)) throw new RequestError('unknown_module', `unknown module "${m}"; modules in the plan: ${all.join(', ') || '(none: run orch sync)'}`, 404);
+  };
+  /** Unknown task ids are bad input, said with the ids there are (the first few). */
+  const knownTasks = (ids: string[]): void => {
+    const rows = d.store.tasks.list();
+    const have = new Set(rows.map((t) => t.id));
+    const bad = ids.filter((id) => !have.has(normalizeTaskId(id)));
+    if (bad.length === 0) return;
+    const sample = rows.filter((t) => t.removedAt === null).map((t) => t.id);
+    throw new RequestError('unknown_task', `unknown task${bad.length > 1 ? 's' : ''} ${bad.map((b) => `"${b}"`).join(', ')}; tasks are ${sample.slice(0, 12).join(', ')}${sample.length > 12 ? `, ... (${sample.length} in all: orch list)` : sample.length === 0 ? '(none: run orch sync)' : ''}`, 404);
+  };
+
   const taskViews = (): Task[] => {
     const rows = d.store.tasks.list();
     const byId = new Map(rows.map((t) => [t.id, t]));
@@ -225,10 +296,13 @@ export function createEngine(d: EngineDeps) {
       return () => listeners.delete(fn);
     },
     eventsSince: (seq: number) => d.store.events.since(seq),
+    /** Clients following the event stream (a `start --wait`, the TUI): a daemon they watch is not idle. */
+    subscribers: (): number => listeners.size,
 
     async sync(): Promise<SyncResult> {
-      const { result, modules: mods } = await syncPlan(d.store, d.root, cfg.plans_dir);
+      const { result, modules: mods, depSources: deps } = await syncSources(d.store, sources);
       if (mods) modules = mods;
+      if (deps) depSources = deps;
       lastSync = { at: new Date().toISOString(), ok: result.ok, issues: result.issues.length };
       emit('sync', null, null, { ok: result.ok, added: result.added.length, updated: result.updated.length, removed: result.removed, issues: result.issues.length });
       if (result.ok) scheduleSoon();
@@ -236,6 +310,7 @@ export function createEngine(d: EngineDeps) {
     },
 
     list(filter: { status?: string; module?: string } = {}): Task[] {
+      if (filter.module) knownModule(filter.module);
       const statuses = filter.status?.split(',').map((s) => s.trim()).filter(Boolean);
       return taskViews().filter(
         (t) => (!statuses?.length || statuses.includes(t.status) || (statuses.includes('ready') && t.ready)) && (!filter.module || t.module === filter.module),
@@ -243,6 +318,7 @@ export function createEngine(d: EngineDeps) {
     },
 
     next(filter: { module?: string } = {}): Task[] {
+      if (filter.module) knownModule(filter.module);
       const rows = d.store.tasks.list();
       const byId = new Map(rows.map((t) => [t.id, t]));
       const busy = new Set(d.store.runs.active().map((r) => r.taskId));
@@ -257,13 +333,21 @@ export function createEngine(d: EngineDeps) {
       const byId = new Map(rows.map((t) => [t.id, t]));
       const t = byId.get(norm);
       if (!t) throw new RequestError('unknown_task', `unknown task "${id}"; run \`orch list\` to see task ids`, 404);
-      return { task: withHolder(toTaskView(t, byId)), runs: d.store.runs.forTask(norm).map(toRunView) };
+      return { task: { ...withHolder(toTaskView(t, byId)), dependencySources: depSources.get(norm) ?? [] }, runs: d.store.runs.forTask(norm).map(toRunView) };
     },
 
     run(id: string): Run | undefined {
       const r = d.store.runs.get(id);
       return r ? toRunView(r) : undefined;
     },
+    /** A run's change, parsed (the web page's diff view). */
+    async diff(runId: string) {
+      const r = d.store.runs.get(runId);
+      if (!r) throw new RequestError('unknown_run', `unknown run ${runId}`, 404);
+      return runDiff(d.repo, r);
+    },
+    /** Aggregates for the history page. */
+    history: (days: number) => d.store.history.history(days),
 
     batch(id: string) {
       const batch = d.store.batches.get(id);
@@ -272,7 +356,9 @@ export function createEngine(d: EngineDeps) {
       const latest = new Map<string, Run>();
       for (const r of runs) latest.set(r.taskId, r);
       // A run whose question the planner is still answering waits for Orch, not for a person.
-      const waitsForPerson = (r: Run): boolean => r.state === 'waiting' && !r.waitingReason?.startsWith('retrying') && !planner.busyFor(r.id);
+      // So does a merge that waits for the target checkout to be clean: only its owner can commit or stash.
+      const waitsForPerson = (r: Run): boolean =>
+        (r.state === 'waiting' && !r.waitingReason?.startsWith('retrying') && !planner.busyFor(r.id)) || (r.state === 'merging' && r.waitingReason !== null);
       return {
         batch,
         runs,
@@ -288,7 +374,7 @@ export function createEngine(d: EngineDeps) {
       const tasks = taskViews();
       const counts = { not_started: 0, in_progress: 0, complete: 0, failed: 0, needs_review: 0 } as Record<TaskStatus, number>;
       for (const t of tasks) if (!t.removed) counts[t.status]++;
-      const active = d.store.runs.active().map(toRunView);
+      const active = d.store.runs.active().map((r) => ({ ...toRunView(r), activity: runner.activity(r.id) }));
       return {
         project: { root: d.root, key: d.projectKey, targetBranch: d.targetBranch, plansDir: cfg.plans_dir },
         daemon,
@@ -303,6 +389,7 @@ export function createEngine(d: EngineDeps) {
         ],
         batches: d.store.batches.recent(5),
         totals: d.store.runs.totals(),
+        today: d.store.runs.since(new Date(new Date().setHours(0, 0, 0, 0)).toISOString()),
         lastSync,
       };
     },
@@ -312,6 +399,8 @@ export function createEngine(d: EngineDeps) {
         const pre = await d.forge.preflight();
         if (!pre.ok) throw new RequestError('forge_not_ready', `${pre.problem}. Fix: ${pre.fix}. Nothing was started.`, 412);
       }
+      const daily = (body as { daily?: unknown } | null)?.daily;
+      if (typeof daily === 'string') return scheduler.start({ ...(body as object), ...loadDaily(daily) });
       return scheduler.start(body);
     },
     forgeReady: () => d.forge?.preflight(),
@@ -383,6 +472,7 @@ export function createEngine(d: EngineDeps) {
     },
     /** Pauses all work (no new starts, agents stopped gracefully) or the named tasks' runs. */
     async pause(taskIds: string[]): Promise<{ paused: string[] }> {
+      knownTasks(taskIds);
       const ids = new Set(taskIds.map(normalizeTaskId));
       if (ids.size === 0) {
         scheduler.setPaused(true);
@@ -402,11 +492,15 @@ export function createEngine(d: EngineDeps) {
       d.store.meta.set('paused', '0');
       const resumed: string[] = [];
       for (const r of d.store.runs.active()) {
+        if (r.state === 'waiting' && r.waitingReason?.startsWith(BUDGET_PAUSE) && guard.blocks(r.taskId, r.batchId)) continue;
         if (r.state === 'waiting' && r.waitingReason?.startsWith('paused') && runner.wake(r.id, 'guidance', 'You were paused. Continue the task where you left off.')) resumed.push(r.taskId);
       }
       scheduleSoon();
       return { resumed };
     },
+    /** `orch budget`: every budget that applies now, with spend. */
+    budget: () => guard.budget.status(),
+    raiseBudget: (key: string, value: string) => ({ ...guard.raise(key, value), ...guard.budget.status() }),
     get paused(): boolean {
       return scheduler.paused;
     },
@@ -418,7 +512,56 @@ export function createEngine(d: EngineDeps) {
       runner.wake(run.id, 'guidance', guidance ?? 'Continue the task where you left off.');
       return { runId: run.id };
     },
-    stop: (tasks: string[]) => scheduler.stop(tasks),
+    stop: (tasks: string[]) => {
+      knownTasks(tasks);
+      return scheduler.stop(tasks);
+    },
+
+    /** A read-only command's daemon: serve reads, resume no agent and start nothing until `activate()`. */
+    setPassive(v: boolean): void {
+      passive = v;
+    },
+    get passive(): boolean {
+      return passive;
+    },
+    /** A command asked for work: recover every unfinished run and schedule again. */
+    activate(): void {
+      if (!passive) return;
+      passive = false;
+      for (const run of d.store.runs.active()) if (!runner.isDriving(run.id)) void runner.drive(run.id);
+      scheduleSoon();
+    },
+    /** Nothing running, waiting or scheduled: an idle daemon may exit. */
+    idle(): boolean {
+      return d.store.runs.active().length === 0 && d.store.batches.active().length === 0;
+    },
+    /** Settings that can change under a running daemon (limits); the rest is reported as needing a restart. */
+    reload(next: Config): { applied: string[]; restart: string[] } {
+      const applied: string[] = [];
+      const restart: string[] = [];
+      const flat = (o: unknown, pre = ''): Map<string, string> => {
+        const m = new Map<string, string>();
+        if (o && typeof o === 'object' && !Array.isArray(o)) for (const [k, v] of Object.entries(o)) for (const [kk, vv] of flat(v, pre ? `${pre}.${k}` : k)) m.set(kk, vv);
+        else m.set(pre, JSON.stringify(o));
+        return m;
+      };
+      const before = flat(cfg);
+      const after = flat(next);
+      const reloadable = ['max_parallel_agents', 'daemon.idle_minutes'];
+      for (const key of new Set([...before.keys(), ...after.keys()])) {
+        if (before.get(key) === after.get(key)) continue;
+        if (reloadable.includes(key)) applied.push(`${key} ${before.get(key) ?? 'unset'} -> ${after.get(key) ?? 'unset'}`);
+        else restart.push(key);
+      }
+      if (applied.length > 0) {
+        cfg = { ...cfg, max_parallel_agents: next.max_parallel_agents, daemon: { ...cfg.daemon, idle_minutes: next.daemon.idle_minutes } };
+        scheduleSoon();
+      }
+      return { applied, restart };
+    },
+    get config(): Config {
+      return cfg;
+    },
 
     /** Startup: sync the plan, reconcile every unfinished run with reality, then keep scheduling. */
     async boot(): Promise<void> {
@@ -427,7 +570,10 @@ export function createEngine(d: EngineDeps) {
       if (d.store.meta.get('paused') === '1') scheduler.setPaused(true);
       const res = await this.sync();
       if (!res.ok) d.log(`plan has ${res.issues.length} problem(s); runs continue, new tasks wait for a valid plan`);
-      for (const run of d.store.runs.active()) void runner.drive(run.id);
+      if (passive) {
+        const waiting = d.store.runs.active().length;
+        if (waiting > 0) d.log(`started for a read-only command: ${waiting} unfinished run(s) resume when a command asks for work (orch start, resume, ...)`);
+      } else for (const run of d.store.runs.active()) void runner.drive(run.id);
       timer = setInterval(() => {
         scheduleSoon();
         for (const s of stuck.stuckRuns()) if (runner.hasAgent(s.runId)) void runner.cancel(s.runId, 'stuck');
@@ -437,8 +583,9 @@ export function createEngine(d: EngineDeps) {
     },
 
     /** Ends every agent (their runs resume on the next start) and waits for drivers to settle. */
-    async shutdown(): Promise<void> {
+    async shutdown(): Promise<{ ended: string[] }> {
       stopping = true;
+      const ended = d.store.runs.active().filter((r) => runner.hasAgent(r.id)).map((r) => r.taskId);
       if (timer) clearInterval(timer);
       try {
         emit('daemon.stopping', null, null, {});
@@ -447,7 +594,11 @@ export function createEngine(d: EngineDeps) {
       }
       planner.shutdown();
       await Promise.all(d.store.runs.active().map((r) => runner.cancel(r.id, 'shutdown')));
-      await Promise.race([runner.settleAll(), new Promise((r) => setTimeout(r, 4000))]);
+      // The bound must not outlive the stop: a pending 4 s timer kept an idle daemon alive for 4 s (issue 12).
+      let bound: NodeJS.Timeout | undefined;
+      await Promise.race([Promise.all([runner.settleAll(), progress.idle()]), new Promise((r) => (bound = setTimeout(r, 4000)))]);
+      clearTimeout(bound);
+      return { ended };
     },
   };
 }

@@ -59,7 +59,9 @@ export interface PlanIssue {
     | 'bad_filename'
     | 'missing_title'
     | 'no_plans_dir'
-    | 'readme_unknown_task';
+    | 'readme_unknown_task'
+    | 'source_error'
+    | 'not_ready';
   file: string;
   line: number;
   message: string;
