@@ -67,6 +67,8 @@ export function createEngine(d: EngineDeps) {
   const cfg = d.config;
   const sources = d.sources ?? [createMarkdownSource({ root: d.root, plansDir: cfg.plans_dir })];
   const progress = createProgressReporter(sources, d.log);
+  let resync = (): void => undefined;
+  for (const s of sources) s.watch?.(() => resync());
 
   const emit: Emit = (type, taskId, runId, data, persist = true) => {
     if (type === 'run.usage' && runId) guard.usageMoved(runId);
@@ -249,7 +251,7 @@ export function createEngine(d: EngineDeps) {
     return rows.map((t) => withHolder(toTaskView(t, byId)));
   };
 
-  return {
+  const engine = {
     subscribe(fn: (e: Event) => void): () => void {
       listeners.add(fn);
       return () => listeners.delete(fn);
@@ -495,6 +497,28 @@ export function createEngine(d: EngineDeps) {
       clearTimeout(bound);
     },
   };
+  // A source that changed by itself (a readiness check answered) is read again; changes during a sync run one more.
+  let resyncing = false;
+  let again = false;
+  resync = () => {
+    if (stopping) return;
+    if (resyncing) {
+      again = true;
+      return;
+    }
+    resyncing = true;
+    void engine
+      .sync()
+      .catch((e: unknown) => d.log(`sync after a source change failed: ${(e as Error).message}`))
+      .finally(() => {
+        resyncing = false;
+        if (again) {
+          again = false;
+          resync();
+        }
+      });
+  };
+  return engine;
 }
 
 export type Engine = ReturnType<typeof createEngine>;
