@@ -25,6 +25,7 @@ import { registerQuestionCommands } from './specs/questions.js';
 import { registerPrCommands } from './specs/pr.js';
 import { registerOnboardCommands } from './specs/onboard.js';
 import { registerOpenCommand } from './specs/open.js';
+import { registerTuiCommand } from './specs/tui.js';
 import { registerBudgetCommands } from './specs/budget.js';
 
 const program = new Command('orch')
@@ -44,6 +45,7 @@ registerDoctorCommand(program);
 registerQuestionCommands(program);
 registerPrCommands(program);
 registerOpenCommand(program);
+registerTuiCommand(program);
 registerBudgetCommands(program);
 
 // Errors of modules this file does not load (config, daemon, client) are told apart by name.

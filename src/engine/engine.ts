@@ -8,6 +8,7 @@ import { createCircuitBreaker, createStuckDetector } from '../resilience/index.j
 import { buildPrompt } from './prompt.js';
 import type { Config } from '../config/index.js';
 import { createRunner } from './runner.js';
+import { dailyPlanTasks, readDailyFile } from '../sources/daily.js';
 import { BUDGET_PAUSE, createBudgetGuard } from './budget-guard.js';
 import { createScheduler, normalizeTaskId, RequestError } from './scheduler.js';
 import { createWriteback } from './writeback.js';
@@ -152,6 +153,19 @@ export function createEngine(d: EngineDeps) {
     const resume = buildPrompt({ task: t, completedDeps: [], targetBranch: d.targetBranch }, { projectRoot: d.root, userConfigDir: d.userConfigDir }, 'resume');
     return `${base}\n\n${resume}\n## The task, for reference\n\n${t.body.trim()}\n`;
   };
+  /** `orch start tasks/DATE.yaml` (P4): the file's tasks into the store, then one batch with its budget. */
+  function loadDaily(path: string): { tasks: string[]; name: string; budgetUsd?: number; daily: undefined } {
+    const { daily, issues } = readDailyFile(d.root, path);
+    const errors = issues.filter((i) => i.severity === 'error');
+    if (!daily || errors.length > 0) {
+      throw new RequestError('bad_daily_file', `${errors.map((i) => `${i.file}:${i.line}: ${i.message}. Fix: ${i.fix}`).join('\n')}\nNothing was started.`, 400);
+    }
+    const tasks = dailyPlanTasks(daily);
+    if (!d.store.tasks.putDaily(tasks)) throw new RequestError('id_taken', `a task id of ${daily.file} is already a task of the plan; give the tasks other ids`, 409);
+    for (const t of tasks) if (d.store.tasks.get(t.id)?.status === 'failed') d.store.tasks.setStatus(t.id, 'not_started', 'daily file started again');
+    return { tasks: tasks.map((t) => t.id), name: `daily ${daily.date}`, ...(daily.maxCostUsd !== undefined ? { budgetUsd: daily.maxCostUsd } : {}), daily: undefined };
+  }
+
   /** Answers whose agent has seen them in its open tool call (in memory: after a restart, runs resume anyway). */
   const delivered = new Set<string>();
   const answerPrompt = (taskId: string, answer: string): string | undefined => {
@@ -343,6 +357,7 @@ export function createEngine(d: EngineDeps) {
         ],
         batches: d.store.batches.recent(5),
         totals: d.store.runs.totals(),
+        today: d.store.runs.since(new Date(new Date().setHours(0, 0, 0, 0)).toISOString()),
         lastSync,
       };
     },
@@ -352,6 +367,8 @@ export function createEngine(d: EngineDeps) {
         const pre = await d.forge.preflight();
         if (!pre.ok) throw new RequestError('forge_not_ready', `${pre.problem}. Fix: ${pre.fix}. Nothing was started.`, 412);
       }
+      const daily = (body as { daily?: unknown } | null)?.daily;
+      if (typeof daily === 'string') return scheduler.start({ ...(body as object), ...loadDaily(daily) });
       return scheduler.start(body);
     },
     forgeReady: () => d.forge?.preflight(),
