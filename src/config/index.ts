@@ -16,3 +16,4 @@ export {
 export type { Config, ConfigInput } from './schema.js';
 export { defaultConfigToml } from './template.js';
 export { explainConfig, type ExplainedValue, type ExplainResult } from './explain.js';
+export { keysNeedingTrust, projectMaySet, trust, trustState, untrust, type TrustState } from './trust.js';
