@@ -33,6 +33,8 @@ export interface ClientOptions {
   daemonLog: string;
   /** Start a background daemon when none answers. */
   start: boolean;
+  /** A daemon started now serves reads and resumes no agent until a command asks for work. */
+  readOnly?: boolean;
   /** Runs before a daemon is started (the CLI checks the config there, to fail with its file and line). */
   beforeStart?: () => void | Promise<void>;
   env?: NodeJS.ProcessEnv;
@@ -80,7 +82,7 @@ const daemonEntry = (): string => fileURLToPath(new URL('../daemon/main.js', imp
 async function startDaemon(o: ClientOptions): Promise<DaemonInfo> {
   mkdirSync(dirname(o.daemonLog), { recursive: true, mode: 0o700 });
   const out = openSync(o.daemonLog, 'a', 0o600);
-  const child = spawn(process.execPath, [daemonEntry(), '--root', o.root, '--background'], {
+  const child = spawn(process.execPath, [daemonEntry(), '--root', o.root, '--background', ...(o.readOnly ? ['--read-only'] : [])], {
     cwd: o.root,
     detached: true,
     stdio: ['ignore', out, out],
@@ -182,7 +184,19 @@ export function createClient(info: DaemonInfo) {
     post,
 
     /** Subscribes to the SSE stream; resolves when `signal` aborts or the daemon goes away. */
-    async events(onEvent: (e: Event) => void, opts: { since?: number; signal?: AbortSignal; /** false: no run.output events. */ output?: boolean } = {}): Promise<void> {
+    async events(
+      onEvent: (e: Event) => void,
+      opts: {
+        since?: number;
+        signal?: AbortSignal;
+        /** false: no run.output events. */
+        output?: boolean;
+        /** The daemon dropped this many live events because this client was not keeping up. */
+        onDropped?: (n: number) => void;
+        /** An event whose shape this client does not know (a newer daemon); it is skipped. */
+        onInvalid?: (raw: unknown) => void;
+      } = {},
+    ): Promise<void> {
       // Events are checked (unknown types dropped); a stream that runs for minutes can afford zod.
       const { Event } = await import('../api/index.js');
       const params = new URLSearchParams();
@@ -201,9 +215,14 @@ export function createClient(info: DaemonInfo) {
         for await (const line of lines(res)) {
           if (line.startsWith('data: ')) data.push(line.slice(6));
           else if (line === '' && data.length > 0) {
-            const parsed = Event.safeParse(JSON.parse(data.join('\n')));
+            const raw: unknown = JSON.parse(data.join('\n'));
+            const parsed = Event.safeParse(raw);
             data = [];
             if (parsed.success) onEvent(parsed.data);
+            else opts.onInvalid?.(raw);
+          } else if (line.startsWith(': ')) {
+            const dropped = /^: (\d+) live events dropped/.exec(line);
+            if (dropped) opts.onDropped?.(Number(dropped[1]));
           }
         }
       } catch (e) {
@@ -211,9 +230,13 @@ export function createClient(info: DaemonInfo) {
       }
     },
 
-    /** Raw NDJSON log lines of a run. */
-    async *log(runId: string, follow: boolean, signal?: AbortSignal): AsyncGenerator<string> {
-      const res = await send(`${base}/api/runs/${encodeURIComponent(runId)}/log${follow ? '?follow=1' : ''}`, { headers, signal });
+    /** Raw NDJSON log lines of a run; `events`: each agent line also parsed to typed events (LogEntry.e). */
+    async *log(runId: string, follow: boolean, signal?: AbortSignal, opts: { events?: boolean } = {}): AsyncGenerator<string> {
+      const params = new URLSearchParams();
+      if (follow) params.set('follow', '1');
+      if (opts.events) params.set('events', '1');
+      const q = params.size > 0 ? `?${params.toString()}` : '';
+      const res = await send(`${base}/api/runs/${encodeURIComponent(runId)}/log${q}`, { headers, signal });
       if (res.status !== 200) {
         res.body.resume();
         throw new ClientError(`cannot read the log of run ${runId} (HTTP ${res.status})`, 'log_failed', res.status);

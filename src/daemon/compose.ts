@@ -1,5 +1,5 @@
 import { createRedactor, secretValues } from '../secrets/index.js';
-import { createPaths, secureStateDir, type ProjectPaths } from '../paths/index.js';
+import { createPaths, secureStateDir, type OrchPaths, type ProjectPaths } from '../paths/index.js';
 import { loadConfig, type Config } from '../config/index.js';
 import { createStore } from '../store/index.js';
 import { createGit, defaultBranch, repoRoot } from '../git/index.js';
@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { COMMAND_KINDS, COMMAND_TIMEOUT_MS, mcpServerEnv, ORCH_MCP_TOOLS, runProjectCommand } from '../mcp/index.js';
 import type { Verification } from '../api/index.js';
-import { configuredSources } from '../sources/index.js';
+import { createSources } from './sources.js';
 
 const mcpEntry = fileURLToPath(new URL('../mcp/main.js', import.meta.url));
 
@@ -35,6 +35,7 @@ export class ProjectError extends Error {
 export async function composeDaemon(o: ComposeOptions): Promise<{
   root: string;
   paths: ProjectPaths;
+  allPaths: OrchPaths;
   config: Config;
   targetBranch: string;
   engine: Engine;
@@ -79,7 +80,7 @@ export async function composeDaemon(o: ComposeOptions): Promise<{
     verify: createVerifier(config, env),
     reviewerFor: createAgentResolver(config, env, { readOnly: true }),
     log,
-    sources: configuredSources(config, root),
+    sources: createSources({ config, root, git, env, stateDir: paths.stateDir, readOnlyAgents: createAgentResolver(config, env, { readOnly: true }), log }),
     userConfigDir: allPaths.configDir,
     redact,
     mcpFor: (run) => {
@@ -89,7 +90,7 @@ export async function composeDaemon(o: ComposeOptions): Promise<{
       return { command: process.execPath, args: [mcpEntry], env, tools: [...ORCH_MCP_TOOLS], configDir: join(paths.stateDir, 'runs', run.id) };
     },
   });
-  return { root, paths, config, targetBranch, engine, close: () => store.close() };
+  return { root, paths, allPaths, config, targetBranch, engine, close: () => store.close() };
 }
 
 type AgentConfig = Config['agent'];
