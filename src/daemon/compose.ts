@@ -1,8 +1,9 @@
-import { createPaths, type OrchPaths, type ProjectPaths } from '../paths/index.js';
+import { createRedactor, secretValues } from '../secrets/index.js';
+import { createPaths, secureStateDir, type OrchPaths, type ProjectPaths } from '../paths/index.js';
 import { loadConfig, type Config } from '../config/index.js';
 import { createStore } from '../store/index.js';
 import { createGit, defaultBranch, repoRoot } from '../git/index.js';
-import { createAgentResolver, isAlive, isOurProcess, killGroup, sanitizeEnv } from '../agents/index.js';
+import { commandEnv, createAgentResolver, isAlive, isOurProcess, killGroup, sanitizeEnv } from '../agents/index.js';
 import { createEngine, RUN_ENV_KEY, type ContainFor, type Engine } from '../engine/index.js';
 import { createSandboxer, guardGit, worktreeGitDir, type Sandboxer } from '../sandbox/index.js';
 import type { Contain } from '../agents/index.js';
@@ -73,7 +74,11 @@ export async function composeDaemon(o: ComposeOptions): Promise<{
     });
   const targetBranch = config.target_branch || (await defaultBranch(git, root));
   if (!targetBranch) throw new ProjectError(`cannot tell the target branch of ${root}: the repository has no commits; make a first commit or set target_branch in .orch/config.toml`);
-  const store = createStore(paths.dbFile);
+  // Every secret value of the daemon's environment (provider keys, tokens) and every known secret shape is blanked
+  // from what Orch stores (events, signals, run errors and verification), logs and posts (PR bodies).
+  const redact = createRedactor(secretValues(env));
+  secureStateDir(paths.stateDir);
+  const store = createStore(paths.dbFile, { redact });
   const engine = createEngine({
     root,
     projectKey: paths.key,
@@ -99,6 +104,7 @@ export async function composeDaemon(o: ComposeOptions): Promise<{
     log,
     sources: createSources({ config, root, git, env, stateDir: paths.stateDir, readOnlyAgents: createAgentResolver(config, env, { readOnly: true }), log }),
     userConfigDir: allPaths.configDir,
+    redact,
     mcpFor: (run) => {
       const a = o.address;
       if (!a?.url) return undefined;
@@ -130,7 +136,7 @@ export function createVerifier(
   // The project's commands run code the agent wrote: inside the same sandbox as the agent.
   contain: (worktree: string) => Contain | undefined = () => undefined,
 ): (worktree: string, signal?: AbortSignal) => Promise<Verification[]> {
-  const childEnv = sanitizeEnv(env, config.agent.env, { allow: config.agent.pass_env });
+  const childEnv = commandEnv(sanitizeEnv(env, config.agent.env, { allow: config.agent.pass_env }), config.agent.pass_env);
   return async (worktree, signal) => {
     const out: Verification[] = [];
     for (const kind of COMMAND_KINDS) {
