@@ -26,6 +26,7 @@ import { registerPrCommands } from './specs/pr.js';
 import { registerOnboardCommands } from './specs/onboard.js';
 import { registerOpenCommand } from './specs/open.js';
 import { registerBudgetCommands } from './specs/budget.js';
+import { registerBatchCommands } from './specs/batch.js';
 
 const program = new Command('orch')
   .description('Autonomous development orchestrator: plans -> coding agents in git worktrees -> merged work')
@@ -45,6 +46,7 @@ registerQuestionCommands(program);
 registerPrCommands(program);
 registerOpenCommand(program);
 registerBudgetCommands(program);
+registerBatchCommands(program);
 
 // Errors of modules this file does not load (config, daemon, client) are told apart by name.
 const inputErrors = new Set(['ConfigError', 'ProjectError']);

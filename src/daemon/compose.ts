@@ -76,6 +76,7 @@ export async function composeDaemon(o: ComposeOptions): Promise<{
     log,
     sources: configuredSources(config, root),
     userConfigDir: allPaths.configDir,
+    scheduleFiles: [join(allPaths.configDir, 'schedule.toml'), join(root, '.orch', 'schedule.toml')],
     mcpFor: (run) => {
       const a = o.address;
       if (!a?.url) return undefined;

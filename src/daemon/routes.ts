@@ -55,6 +55,12 @@ export function registerRoutes(router: ReturnType<typeof createRouter>, d: Route
     if (typeof b.task !== 'string') throw new HttpError(400, 'bad_request', 'task must be a task id');
     return engine.resume(b.task, typeof b.guidance === 'string' ? b.guidance : undefined);
   });
+  router.get('/api/schedule', async () => engine.schedules());
+  router.post('/api/schedule/run', async (_q, _r, { body }) => {
+    const name = (body as { name?: unknown }).name;
+    if (typeof name !== 'string') throw new HttpError(400, 'bad_request', 'name (a [[batch]] name) is required');
+    return engine.runSchedule(name);
+  });
   router.get('/api/budget', async () => engine.budget());
   router.post('/api/budget/raise', async (_q, _r, { body }) => {
     const b = body as { key?: unknown; value?: unknown };

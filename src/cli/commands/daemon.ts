@@ -21,9 +21,12 @@ export async function daemonStatus(globals: () => GlobalOptions, o: { json?: boo
     return;
   }
   const s = await c.get<Status>('/api/status');
-  const out = { running: true, pid: s.daemon.pid, port: s.daemon.port, startedAt: s.daemon.startedAt, version: s.daemon.version, root: s.project.root, stateDir: paths.stateDir, log: paths.daemonLog };
+  const sched = await c.get<{ batches: Array<{ name: string; next: string | null }> }>('/api/schedule').catch(() => ({ batches: [] }));
+  const next = sched.batches.filter((b) => b.next).sort((a, b) => String(a.next).localeCompare(String(b.next)))[0];
+  const nextBatch = next ? { name: next.name, at: next.next } : null;
+  const out = { running: true, pid: s.daemon.pid, port: s.daemon.port, startedAt: s.daemon.startedAt, version: s.daemon.version, root: s.project.root, stateDir: paths.stateDir, log: paths.daemonLog, nextBatch };
   if (o.json || globals().json) printJson(out);
-  else process.stdout.write(`daemon pid ${out.pid} on 127.0.0.1:${out.port} since ${out.startedAt}\nstate: ${out.stateDir}\nlog: ${out.log}\n`);
+  else process.stdout.write(`daemon pid ${out.pid} on 127.0.0.1:${out.port} since ${out.startedAt}\nstate: ${out.stateDir}\nlog: ${out.log}\nnext batch: ${nextBatch ? `${nextBatch.name} at ${nextBatch.at}` : 'none scheduled'}\n`);
 }
 
 export async function daemonStop(globals: () => GlobalOptions, o: { json?: boolean }): Promise<void> {
