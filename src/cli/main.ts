@@ -25,6 +25,7 @@ import { registerQuestionCommands } from './specs/questions.js';
 import { registerPrCommands } from './specs/pr.js';
 import { registerOnboardCommands } from './specs/onboard.js';
 import { registerOpenCommand } from './specs/open.js';
+import { registerTuiCommand } from './specs/tui.js';
 import { registerBudgetCommands } from './specs/budget.js';
 import { registerBatchCommands } from './specs/batch.js';
 
@@ -45,6 +46,7 @@ registerDoctorCommand(program);
 registerQuestionCommands(program);
 registerPrCommands(program);
 registerOpenCommand(program);
+registerTuiCommand(program);
 registerBudgetCommands(program);
 registerBatchCommands(program);
 

@@ -184,8 +184,16 @@ const DaemonSchema = z
       .string()
       .min(1)
       .default('127.0.0.1')
-      .describe('Address the daemon HTTP API listens on. Anything other than localhost requires a token.'),
+      .describe(
+        'Address the daemon HTTP API listens on. Anything but loopback (127.0.0.1, localhost, ::1) needs tls_cert and tls_key, or insecure_remote = true; only your own config may set it.',
+      ),
     port: z.number().int().min(0).max(65_535).default(0).describe('Port of the daemon HTTP API. 0 = pick a free port.'),
+    tls_cert: z.string().default('').describe('PEM certificate for serving the API over TLS on a non-loopback host. "" = none.'),
+    tls_key: z.string().default('').describe('PEM private key matching tls_cert. "" = none.'),
+    insecure_remote: z
+      .boolean()
+      .default(false)
+      .describe('Accept serving plain HTTP on a non-loopback host (anyone on that network who learns the token controls your agents). false = refuse to start.'),
   })
   .describe('The background daemon that owns runs, the store and the HTTP API.');
 

@@ -367,6 +367,7 @@ export function createEngine(d: EngineDeps) {
         ],
         batches: d.store.batches.recent(5),
         totals: d.store.runs.totals(),
+        today: d.store.runs.since(new Date(new Date().setHours(0, 0, 0, 0)).toISOString()),
         lastSync,
       };
     },

@@ -109,6 +109,10 @@ export function createRunStore(db: Db) {
   const totals = db.prepare(`SELECT COALESCE(SUM(input_tokens),0) AS inputTokens, COALESCE(SUM(output_tokens),0) AS outputTokens,
     COALESCE(SUM(cache_read_tokens),0) AS cacheReadTokens, COALESCE(SUM(cache_write_tokens),0) AS cacheWriteTokens,
     COALESCE(SUM(cost_usd),0) AS costUsd FROM runs`);
+  const today = db.prepare(`SELECT COALESCE(SUM(state = 'done' AND ended_at >= @from),0) AS merged,
+    COALESCE(SUM(state = 'failed' AND ended_at >= @from),0) AS failed,
+    COALESCE(SUM(input_tokens + output_tokens + cache_read_tokens + cache_write_tokens),0) AS tokens,
+    COALESCE(SUM(cost_usd),0) AS costUsd FROM runs WHERE created_at >= @from OR ended_at >= @from OR ended_at IS NULL`);
   const spendCols = `COALESCE(SUM(cost_usd),0) AS usd,
     COALESCE(SUM(input_tokens + output_tokens + cache_read_tokens + cache_write_tokens),0) AS tokens, COUNT(*) AS runs,
     COALESCE(SUM(CASE WHEN cost_usd = 0 AND input_tokens + output_tokens > 0 THEN 1 ELSE 0 END),0) AS unpriced FROM runs`;
@@ -148,6 +152,10 @@ export function createRunStore(db: Db) {
     },
     totals(): { inputTokens: number; outputTokens: number; cacheReadTokens: number; cacheWriteTokens: number; costUsd: number } {
       return totals.get() as ReturnType<ReturnType<typeof createRunStore>['totals']>;
+    },
+    /** Since `from` (an ISO time): runs merged and failed, and tokens and spend of runs that were live then. */
+    since(from: string): { merged: number; failed: number; tokens: number; costUsd: number } {
+      return today.get({ from }) as { merged: number; failed: number; tokens: number; costUsd: number };
     },
     create(run: NewRun): RunRow {
       insert.run({ sessionId: null, ...run, now: new Date().toISOString() });
