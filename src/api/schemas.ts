@@ -278,6 +278,8 @@ export type MergeRequest = z.input<typeof MergeRequest>;
 /** `orch budget raise KEY VALUE`: the engine checks the key and the value's meaning. */
 export const BudgetRaiseRequest = z.strictObject({ key: z.string().min(1).max(100), value: z.union([z.string().max(100), z.number()]) });
 export type BudgetRaiseRequest = z.input<typeof BudgetRaiseRequest>;
+export const ScheduleRunRequest = z.strictObject({ name: z.string().min(1).max(100) });
+export type ScheduleRunRequest = z.input<typeof ScheduleRunRequest>;
 
 /** `/api/health` without credentials: alive, nothing more (no pid, path or version for a stranger). */
 export const HealthAlive = z.object({ ok: z.literal(true) });
