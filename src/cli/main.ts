@@ -30,6 +30,7 @@ import { registerCompletionCommand } from './specs/completion.js';
 import { registerTuiCommand } from './specs/tui.js';
 import { registerBudgetCommands } from './specs/budget.js';
 import { registerBatchCommands } from './specs/batch.js';
+import { registerTrustCommand } from './specs/trust.js';
 
 installPipeHandlers();
 if (process.argv.includes('--no-color')) setNoColor(true);
@@ -58,6 +59,7 @@ registerOpenCommand(program);
 registerTuiCommand(program);
 registerBudgetCommands(program);
 registerBatchCommands(program);
+registerTrustCommand(program);
 registerCompletionCommand(program);
 addHelpTexts(program);
 
