@@ -14,7 +14,7 @@
 import { Command, CommanderError } from 'commander';
 import type { ClientError } from '../client/index.js';
 import { VERSION } from '../version.js';
-import { CliError, Exit } from './errors.js';
+import { Exit, type CliError } from './errors.js';
 import { red } from './format.js';
 import { registerPlanCommands } from './specs/plan.js';
 import { registerRunCommands } from './specs/run.js';
@@ -43,11 +43,13 @@ registerPrCommands(program);
 // Errors of modules this file does not load (config, daemon, client) are told apart by name.
 const inputErrors = new Set(['ConfigError', 'ProjectError']);
 const isClientError = (e: unknown): e is ClientError => e instanceof Error && e.name === 'ClientError';
+// By name too: bin/orch.js runs this file bundled (tools/bundle-cli.mjs), the commands' CliError is tsc's module.
+const isCliError = (e: unknown): e is CliError => e instanceof Error && e.name === 'CliError' && typeof (e as CliError).exitCode === 'number';
 
 /** The one top-level handler: a clear message and a meaningful exit code. */
 function exitCodeFor(e: unknown): number {
   if (e instanceof CommanderError) return e.exitCode === 0 ? Exit.ok : Exit.input;
-  if (e instanceof CliError) return e.exitCode;
+  if (isCliError(e)) return e.exitCode;
   if (e instanceof Error && inputErrors.has(e.name)) return Exit.input;
   if (e instanceof Error && e.name === 'DaemonRunningError') return Exit.daemon;
   if (isClientError(e)) {

@@ -36,8 +36,36 @@ export async function daemonStop(globals: () => GlobalOptions, o: { json?: boole
   const pid = c.info.pid;
   await c.post('/api/shutdown', {});
   const deadline = Date.now() + 10_000;
-  while (pidAlive(pid) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
-  if (pidAlive(pid)) throw new CliError(`daemon pid ${pid} did not stop within 10 s`, Exit.daemon);
+  const live = liveLine(o.json || globals().json ? undefined : process.stderr);
+  let nextLook = Date.now() + 200;
+  while (pidAlive(pid) && Date.now() < deadline) {
+    // Nothing to say for a quick stop; past 200 ms, say what the daemon waits for (its agents' graceful end).
+    if (Date.now() >= nextLook) {
+      nextLook = Date.now() + 250;
+      const s = await c.get<Status>('/api/status').catch(() => undefined);
+      const agents = s?.active.map((r) => r.taskId) ?? [];
+      live.show(agents.length > 0 ? `stopping: waiting for ${agents.length} agent${agents.length === 1 ? '' : 's'} to end gracefully (${agents.join(', ')}); their runs resume on the next start` : 'stopping: writing state');
+    }
+    await new Promise((r) => setTimeout(r, 10));
+  }
+  live.done();
+  if (pidAlive(pid)) throw new CliError(`daemon pid ${pid} did not stop within 10 s; see its log ${projectPaths(globals()).daemonLog}, or end it with kill ${pid}`, Exit.daemon);
   if (o.json || globals().json) printJson({ stopped: true, pid });
   else process.stdout.write(`daemon pid ${pid} stopped\n`);
+}
+
+/** One line rewritten in place on a terminal, each new text on its own line otherwise; nothing when `out` is undefined. */
+function liveLine(out: NodeJS.WriteStream | undefined): { show: (text: string) => void; done: () => void } {
+  let last = '';
+  return {
+    show(text) {
+      if (!out || text === last) return;
+      if (out.isTTY) out.write(`\r\u001b[2K${text}`);
+      else out.write(`${text}\n`);
+      last = text;
+    },
+    done() {
+      if (out?.isTTY && last) out.write('\n');
+    },
+  };
 }
