@@ -32,6 +32,8 @@ const samples: { [T in EventTypeT]: Array<EventData<T>> } = {
   'run.answer': [{ signal: { ...signal, answer: '8080', answeredBy: 'human', answeredAt: 'later' } }],
   'batch.started': [{ batchId: 'b1', scope: { tasks: [], module: 'a' }, maxTasks: null }],
   'batch.finished': [{ batchId: 'b1' }],
+  'budget.warning': [{ key: 'daily_usd', scope: 'day', id: '2026-12-03', unit: 'usd', spent: 7.5, limit: 10, unpriced: 0, message: '75% used' }],
+  'budget.exceeded': [{ key: 'task_tokens', scope: 'task', id: 'a/E01', unit: 'tokens', spent: 1200, limit: 1000, unpriced: 1, message: 'spent', overshoot: 200 }],
   'daemon.started': [{}],
   'daemon.stopping': [{}],
   'worktree.orphan': [{ path: '/w/x', kind: 'worktree', savedRef: null, removed: true }],

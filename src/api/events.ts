@@ -35,6 +35,20 @@ const RunWaitingData = z.union([
   z.object({ paused: z.array(z.string()), all: z.boolean() }),
 ]);
 
+/** budget.warning (75%) and budget.exceeded: which budget, for what (task id, batch id or day), spent against limit. */
+const BudgetData = z.object({
+  key: z.enum(['task_usd', 'task_tokens', 'batch_usd', 'daily_usd', 'daily_tokens']),
+  scope: z.enum(['task', 'batch', 'day']),
+  id: z.string(),
+  unit: z.enum(['usd', 'tokens']),
+  spent: z.number(),
+  limit: z.number(),
+  /** Runs with tokens but no known price: counted in tokens, not in money. */
+  unpriced: z.number(),
+  /** What happened and what to do, for people. */
+  message: z.string(),
+});
+
 export const eventPayloads = {
   sync: z.object({ ok: z.boolean(), added: z.number(), updated: z.number(), removed: z.array(z.string()), issues: z.number() }),
   'task.status': TaskStatusData,
@@ -50,6 +64,9 @@ export const eventPayloads = {
   'run.answer': z.object({ signal: Signal }),
   'batch.started': z.object({ batchId: z.string(), scope: z.object({ tasks: z.array(z.string()), module: z.string().optional() }), maxTasks: z.number().nullable() }),
   'batch.finished': z.object({ batchId: z.string() }),
+  'budget.warning': BudgetData,
+  /** `overshoot`: how far the turn that crossed the line went past it. */
+  'budget.exceeded': BudgetData.extend({ overshoot: z.number() }),
   'daemon.started': z.object({}),
   'daemon.stopping': z.object({}),
   'worktree.orphan': z.object({

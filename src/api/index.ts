@@ -1,3 +1,4 @@
 export * from './schemas.js';
 export * from './agent.js';
 export * from './events.js';
+export * from './web.js';

@@ -119,15 +119,23 @@ export const SyncResult = z.object({
 });
 export type SyncResult = z.infer<typeof SyncResult>;
 
-export const StartRequest = z.object({
+export const StartRequest = z.strictObject({
   tasks: z.array(z.string()).default([]),
   module: z.string().optional(),
   count: z.number().int().positive().optional(),
+  /** A daily task file (P4) to run as one batch: absolute, or relative to the repository root. */
+  daily: z.string().optional(),
+  /** A named batch (a schedule's `[[batch]] name`, or a daily task file's date). */
+  name: z.string().optional(),
+  /** This batch's budget in USD (`budget_usd`, or a daily task file's `max_cost_usd`). */
+  budgetUsd: z.number().positive().optional(),
+  /** After this instant the batch starts nothing new and winds down (`max_duration`). */
+  deadline: z.string().optional(),
 });
 export type StartRequest = z.input<typeof StartRequest>;
 
 /** `orch maintain <kind> [--module M]`: a maintenance task (A3) on one module or the whole repository. */
-export const MaintainRequest = z.object({
+export const MaintainRequest = z.strictObject({
   kind: z.string().min(1),
   module: z.string().optional(),
 });
@@ -141,6 +149,9 @@ export const Batch = z.object({
   state: z.enum(['active', 'finished', 'stopped']),
   createdAt: z.string(),
   endedAt: z.string().nullable(),
+  name: z.string().nullable(),
+  budgetUsd: z.number().nullable(),
+  deadline: z.string().nullable(),
 });
 export type Batch = z.infer<typeof Batch>;
 
@@ -178,6 +189,8 @@ export const Status = z.object({
   waiting: z.array(z.object({ runId: z.string().nullable(), taskId: z.string(), reason: z.string() })),
   batches: z.array(Batch),
   totals: Usage,
+  /** Since local midnight on the daemon's clock: merged and failed runs, tokens and spend of the runs live today. */
+  today: z.object({ merged: z.number(), failed: z.number(), tokens: z.number(), costUsd: z.number() }).optional(),
   lastSync: z.object({ at: z.string(), ok: z.boolean(), issues: z.number() }).nullable(),
 });
 export type Status = z.infer<typeof Status>;
@@ -224,7 +237,7 @@ export type DaemonInfo = z.infer<typeof DaemonInfo>;
 export const SignalKind = z.enum(['done', 'stuck', 'question']);
 export type SignalKind = z.infer<typeof SignalKind>;
 
-export const SignalRequest = z.object({
+export const SignalRequest = z.strictObject({
   kind: SignalKind,
   text: z.string().min(1).max(20_000),
   /** For questions: who should answer. */
@@ -247,8 +260,51 @@ export const Signal = z.object({
 export type Signal = z.infer<typeof Signal>;
 
 /** Who answered is the authenticated caller, never a field of the body. */
-export const AnswerRequest = z.object({ answer: z.string().min(1).max(20_000) });
+export const AnswerRequest = z.strictObject({ answer: z.string().min(1).max(20_000) });
 export type AnswerRequest = z.input<typeof AnswerRequest>;
+
+/** Request bodies of the remaining POST routes. Every body is validated (unknown keys refused) before it reaches the engine. */
+const TaskId = z.string().min(1).max(200);
+export const EmptyRequest = z.strictObject({});
+export const StopRequest = z.strictObject({ tasks: z.array(TaskId).max(10_000).optional() });
+export type StopRequest = z.input<typeof StopRequest>;
+export const PauseRequest = z.strictObject({ tasks: z.array(TaskId).max(10_000).optional() });
+export type PauseRequest = z.input<typeof PauseRequest>;
+export const ResumeRequest = z.strictObject({ task: TaskId.optional(), guidance: z.string().max(20_000).optional() });
+export type ResumeRequest = z.input<typeof ResumeRequest>;
+/** Who approved is the authenticated caller, never a field of the body. */
+export const MergeRequest = z.strictObject({ task: TaskId });
+export type MergeRequest = z.input<typeof MergeRequest>;
+/** `orch budget raise KEY VALUE`: the engine checks the key and the value's meaning. */
+export const BudgetRaiseRequest = z.strictObject({ key: z.string().min(1).max(100), value: z.union([z.string().max(100), z.number()]) });
+export type BudgetRaiseRequest = z.input<typeof BudgetRaiseRequest>;
+
+/** `/api/health` without credentials: alive, nothing more (no pid, path or version for a stranger). */
+export const HealthAlive = z.object({ ok: z.literal(true) });
+export type HealthAlive = z.infer<typeof HealthAlive>;
+
+/** One budget (O3) against what its scope spent: `limit` 0 = none set; `configured` when `orch budget raise` changed it. */
+export const BudgetLine = z.object({
+  key: z.enum(['task_usd', 'task_tokens', 'batch_usd', 'daily_usd', 'daily_tokens']),
+  scope: z.enum(['task', 'batch', 'day']),
+  id: z.string(),
+  unit: z.enum(['usd', 'tokens']),
+  spent: z.number(),
+  limit: z.number(),
+  state: z.enum(['ok', 'warning', 'exceeded']),
+  unpriced: z.number(),
+  configured: z.number().optional(),
+});
+export type BudgetLine = z.infer<typeof BudgetLine>;
+
+/** `GET /api/budget` (`orch budget --json`); `POST /api/budget/raise` adds `resumed`. */
+export const BudgetStatus = z.object({
+  timezone: z.string(),
+  day: z.string(),
+  lines: z.array(BudgetLine),
+  resumed: z.array(z.string()).optional(),
+});
+export type BudgetStatus = z.infer<typeof BudgetStatus>;
 
 /** A change that waits for a person's review (W6), with why it was flagged. `GET /api/reviews`. */
 export const ReviewItem = z.object({

@@ -23,6 +23,10 @@ import { registerDaemonCommands } from './specs/daemon.js';
 import { registerDoctorCommand } from './specs/doctor.js';
 import { registerQuestionCommands } from './specs/questions.js';
 import { registerPrCommands } from './specs/pr.js';
+import { registerOnboardCommands } from './specs/onboard.js';
+import { registerOpenCommand } from './specs/open.js';
+import { registerTuiCommand } from './specs/tui.js';
+import { registerBudgetCommands } from './specs/budget.js';
 
 const program = new Command('orch')
   .description('Autonomous development orchestrator: plans -> coding agents in git worktrees -> merged work')
@@ -32,6 +36,7 @@ const program = new Command('orch')
   .showHelpAfterError()
   .exitOverride();
 
+registerOnboardCommands(program);
 registerPlanCommands(program);
 registerRunCommands(program);
 registerMaintainCommand(program);
@@ -39,6 +44,9 @@ registerDaemonCommands(program);
 registerDoctorCommand(program);
 registerQuestionCommands(program);
 registerPrCommands(program);
+registerOpenCommand(program);
+registerTuiCommand(program);
+registerBudgetCommands(program);
 
 // Errors of modules this file does not load (config, daemon, client) are told apart by name.
 const inputErrors = new Set(['ConfigError', 'ProjectError']);

@@ -15,3 +15,5 @@ export {
 } from './schema.js';
 export type { Config, ConfigInput } from './schema.js';
 export { defaultConfigToml } from './template.js';
+export { hasKey, setTomlKey, type TomlScalar } from './edit.js';
+export { explainConfig, type ExplainedValue, type ExplainResult } from './explain.js';

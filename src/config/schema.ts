@@ -184,10 +184,29 @@ const DaemonSchema = z
       .string()
       .min(1)
       .default('127.0.0.1')
-      .describe('Address the daemon HTTP API listens on. Anything other than localhost requires a token.'),
+      .describe(
+        'Address the daemon HTTP API listens on. Anything but loopback (127.0.0.1, localhost, ::1) needs tls_cert and tls_key, or insecure_remote = true; only your own config may set it.',
+      ),
     port: z.number().int().min(0).max(65_535).default(0).describe('Port of the daemon HTTP API. 0 = pick a free port.'),
+    tls_cert: z.string().default('').describe('PEM certificate for serving the API over TLS on a non-loopback host. "" = none.'),
+    tls_key: z.string().default('').describe('PEM private key matching tls_cert. "" = none.'),
+    insecure_remote: z
+      .boolean()
+      .default(false)
+      .describe('Accept serving plain HTTP on a non-loopback host (anyone on that network who learns the token controls your agents). false = refuse to start.'),
   })
   .describe('The background daemon that owns runs, the store and the HTTP API.');
+
+const Limit = z.number().min(0, 'must be a positive number, or 0 for no limit');
+const BudgetSchema = z
+  .object({
+    task_usd: Limit.default(0).describe('Most one task may spend, in USD, over all its runs. 0 = no limit.'),
+    task_tokens: Limit.int().default(0).describe('Most tokens one task may use (input + output + cache read + cache write). 0 = no limit.'),
+    batch_usd: Limit.default(0).describe("Most one batch (one `orch start`, scheduled batch or daily task file) may spend, in USD. A daily file's max_cost_usd and a schedule's budget_usd override it. 0 = no limit."),
+    daily_usd: Limit.default(0).describe('Most all runs started on one day (in `timezone`) may spend, in USD. 0 = no limit.'),
+    daily_tokens: Limit.int().default(0).describe('Most tokens all runs started on one day may use. 0 = no limit.'),
+  })
+  .describe('Budgets (O3): a warning at 75%; at the limit no new run starts and running agents pause (work committed, sessions kept) until `orch budget raise KEY VALUE`.');
 
 export const ConfigSchema = z
   .object({
@@ -222,6 +241,19 @@ export const ConfigSchema = z
       .min(1)
       .default('feat({module}): implement E{epic} - {title}')
       .describe('Commit message for a finished task. Placeholders: {module}, {epic}, {title}.'),
+    timezone: z
+      .string()
+      .refine((tz) => {
+        if (tz === '') return true;
+        try {
+          new Intl.DateTimeFormat('en-US', { timeZone: tz });
+          return true;
+        } catch {
+          return false;
+        }
+      }, 'must be an IANA time zone such as "Europe/Berlin" or "America/New_York"')
+      .default('')
+      .describe('The project\'s time zone (IANA name) for daily budgets, reports and schedules. "" = the system\'s.'),
     agent: AgentSchema.prefault({}),
     agents: z
       .record(z.string().regex(AGENT_NAME, 'agent names are lowercase letters, digits, - and _'), AgentSchema.partial())
@@ -233,6 +265,7 @@ export const ConfigSchema = z
     forge: ForgeSchema.prefault({}),
     writeback: WritebackSchema.prefault({}),
     daemon: DaemonSchema.prefault({}),
+    budget: BudgetSchema.prefault({}),
     sources: SourcesSchema.prefault({}),
   })
   .meta({

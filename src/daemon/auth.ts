@@ -10,7 +10,7 @@ import { userInfo } from 'node:os';
 
 export type Principal =
   /** The user: may do everything. `name` is what Orch records as who approved or answered. */
-  | { kind: 'admin'; name: string }
+  | { kind: 'admin'; name: string; /** Through the web page's session cookie, not the token. */ session?: true }
   /** One run's agent: may send and read that run's signals, nothing else. */
   | { kind: 'run'; runId: string }
   /** No token (only routes marked open, such as health, serve it). */

@@ -2,9 +2,9 @@ import { createReadStream, existsSync, statSync, watch } from 'node:fs';
 import { join } from 'node:path';
 import type { ServerResponse } from 'node:http';
 import type { Engine } from '../engine/index.js';
-import type { Status } from '../api/index.js';
+import { AnswerRequest, BudgetRaiseRequest, EmptyRequest, MaintainRequest, MergeRequest, PauseRequest, ResumeRequest, SignalRequest, StartRequest, StopRequest, type Status } from '../api/index.js';
 import { parseAgentLine } from '../agents/index.js';
-import { HttpError, type createRouter } from './http.js';
+import { HttpError, type Router } from './http.js';
 import type { Principal } from './auth.js';
 import { createEventSender } from './sse.js';
 
@@ -16,27 +16,22 @@ export interface RouteDeps {
   shutdown: () => void;
 }
 
-export function registerRoutes(router: ReturnType<typeof createRouter>, d: RouteDeps): void {
+export function registerRoutes(router: Router, d: RouteDeps): void {
   const { engine } = d;
-  router.get('/api/health', async () => d.health(), { open: true });
+  // Without a token: alive, nothing else (a stranger learns no pid, path or version).
+  router.get('/api/health', async (_q, _r, { principal }) => (principal.kind === 'admin' ? d.health() : { ok: true }), { open: true });
   router.get('/api/status', async () => engine.status(d.daemon()));
-  router.post('/api/sync', async () => engine.sync());
+  router.post('/api/sync', EmptyRequest, async () => engine.sync());
   router.get('/api/tasks', async (_q, _r, { url }) =>
     engine.list({ status: url.searchParams.get('status') ?? undefined, module: url.searchParams.get('module') ?? undefined }),
   );
   router.get('/api/task', async (_q, _r, { url }) => engine.task(required(url, 'id')));
   router.get('/api/next', async (_q, _r, { url }) => engine.next({ module: url.searchParams.get('module') ?? undefined }));
-  router.post('/api/start', async (_q, _r, { body }) => engine.start(body));
-  router.post('/api/maintain', async (_q, _r, { body }) => engine.maintain(body));
-  router.post('/api/stop', async (_q, _r, { body }) => {
-    const tasks = (body as { tasks?: unknown }).tasks;
-    if (tasks !== undefined && !(Array.isArray(tasks) && tasks.every((t) => typeof t === 'string'))) {
-      throw new HttpError(400, 'bad_request', 'tasks must be an array of task ids');
-    }
-    return engine.stop((tasks as string[] | undefined) ?? []);
-  });
+  router.post('/api/start', StartRequest, async (_q, _r, { body }) => engine.start(body));
+  router.post('/api/maintain', MaintainRequest, async (_q, _r, { body }) => engine.maintain(body));
+  router.post('/api/stop', StopRequest, async (_q, _r, { body }) => engine.stop(body.tasks ?? []));
   // The only routes a run's own token reaches (its MCP server's done, stuck and ask), for that run only.
-  router.post('/api/runs/:id/signals', async (_q, res, { params, body }) => {
+  router.post('/api/runs/:id/signals', SignalRequest, async (_q, res, { params, body }) => {
     const sig = engine.signal(params.id ?? '', body);
     res.writeHead(201, { 'content-type': 'application/json' });
     res.end(JSON.stringify(sig));
@@ -44,25 +39,18 @@ export function registerRoutes(router: ReturnType<typeof createRouter>, d: Route
   }, { runParam: 'id' });
   router.get('/api/runs/:id/signals/:sid', async (_q, _r, { params }) => engine.getSignal(params.id ?? '', params.sid ?? ''), { runParam: 'id' });
   router.get('/api/questions', async () => engine.questions());
-  router.post('/api/questions/:id/answer', async (_q, _r, { params, body, principal }) => engine.answer(params.id ?? '', body, callerName(principal)));
-  router.post('/api/pause', async (_q, _r, { body }) => {
-    const tasks = (body as { tasks?: unknown }).tasks;
-    return engine.pause(Array.isArray(tasks) ? tasks.filter((t): t is string => typeof t === 'string') : []);
+  router.post('/api/questions/:id/answer', AnswerRequest, async (_q, _r, { params, body, principal }) => engine.answer(params.id ?? '', body, callerName(principal)));
+  router.post('/api/pause', PauseRequest, async (_q, _r, { body }) => engine.pause(body.tasks ?? []));
+  router.post('/api/resume', ResumeRequest, async (_q, _r, { body }) => {
+    if (body.task === undefined) return engine.resumeAll();
+    return engine.resume(body.task, body.guidance);
   });
-  router.post('/api/resume', async (_q, _r, { body }) => {
-    const b = body as { task?: unknown; guidance?: unknown };
-    if (b.task === undefined) return engine.resumeAll();
-    if (typeof b.task !== 'string') throw new HttpError(400, 'bad_request', 'task must be a task id');
-    return engine.resume(b.task, typeof b.guidance === 'string' ? b.guidance : undefined);
-  });
+  router.get('/api/budget', async () => engine.budget());
+  router.post('/api/budget/raise', BudgetRaiseRequest, async (_q, _r, { body }) => engine.raiseBudget(body.key, String(body.value)));
   router.get('/api/reviews', async () => engine.reviewQueue());
   router.get('/api/reviews/diff', async (_q, _r, { url }) => engine.reviewDiff(required(url, 'task')));
-  router.post('/api/reviews/merge', async (_q, _r, { body, principal }) => {
-    const b = body as { task?: unknown };
-    if (typeof b.task !== 'string') throw new HttpError(400, 'bad_request', 'task (a task id) is required');
-    // Who approved is the authenticated caller; a `by` in the body is ignored.
-    return engine.approve(b.task, callerName(principal));
-  });
+  // Who approved is the authenticated caller; a `by` in the body is ignored.
+  router.post('/api/reviews/merge', MergeRequest, async (_q, _r, { body, principal }) => engine.approve(body.task, callerName(principal)));
   router.get('/api/batches/:id', async (_q, _r, { params }) => engine.batch(params.id ?? ''));
   router.get('/api/runs/:id', async (_q, _r, { params }) => {
     const run = engine.run(params.id ?? '');
@@ -82,21 +70,27 @@ export function registerRoutes(router: ReturnType<typeof createRouter>, d: Route
     return undefined;
   });
   router.get('/api/events', async (req, res, { url }) => {
-    const since = Number(url.searchParams.get('since') ?? req.headers['last-event-id'] ?? -1);
+    // A browser that reconnects sends Last-Event-ID with the URL it first opened: the header is the later position.
+    const lastId = req.headers['last-event-id'];
+    const since = Number((typeof lastId === 'string' && lastId !== '' ? lastId : undefined) ?? url.searchParams.get('since') ?? -1);
     // `output=0`: no run.output events (every line an agent prints), for clients that only follow states.
     const output = url.searchParams.get('output') !== '0';
     res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive' });
+    // Headers now, not with the first event: a browser's EventSource reports the stream open only then.
+    res.flushHeaders();
     const send = createEventSender(res, { output });
-    if (since >= 0) for (const e of engine.eventsSince(since)) send(e);
+    if (Number.isSafeInteger(since) && since >= 0) for (const e of engine.eventsSince(since)) send(e);
     const off = engine.subscribe(send);
-    const ping = setInterval(() => res.write(': ping\n\n'), 15_000);
+    const ping = setInterval(() => {
+      if (!res.destroyed) res.write(': ping\n\n');
+    }, 15_000);
     req.once('close', () => {
       clearInterval(ping);
       off();
     });
     return undefined;
   });
-  router.post('/api/shutdown', async () => {
+  router.post('/api/shutdown', EmptyRequest, async () => {
     setImmediate(d.shutdown);
     return { ok: true };
   });
@@ -130,11 +124,12 @@ function streamLog(
   let closed = false;
   const pump = (then?: () => void): void => {
     if (reading || closed) return;
-    if (!existsSync(file)) {
-      then?.();
-      return;
+    let size: number;
+    try {
+      size = existsSync(file) ? statSync(file).size : 0;
+    } catch {
+      size = 0; // removed between the two calls: nothing to read now
     }
-    const size = statSync(file).size;
     if (size <= offset) {
       then?.();
       return;
@@ -146,7 +141,11 @@ function streamLog(
       const text = carry + String(c);
       const lines = text.split('\n');
       carry = lines.pop() ?? '';
-      res.write(lines.map(entry).join(''));
+      if (!res.destroyed) res.write(lines.map(entry).join(''));
+    });
+    s.on('error', () => {
+      reading = false;
+      then?.();
     });
     s.on('end', () => {
       offset = size;
@@ -171,6 +170,7 @@ function streamLog(
   let watcher: ReturnType<typeof watch> | undefined;
   try {
     watcher = existsSync(file) ? watch(file, () => pump()) : undefined;
+    watcher?.on('error', () => watcher?.close());
   } catch {
     watcher = undefined;
   }

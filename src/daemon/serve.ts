@@ -1,8 +1,14 @@
 import { existsSync } from 'node:fs';
 import type { Server } from 'node:http';
 import { createRouter } from './http.js';
-import { createAuth } from './auth.js';
+import { createAuth, ownerName } from './auth.js';
+import { allowedHosts } from './guard.js';
+import { baseUrl, machineHosts, planBind } from './bind.js';
 import { registerRoutes } from './routes.js';
+import { registerWebRoutes } from './web-routes.js';
+import { createSessions } from './session.js';
+import { createWebHandler, findWebDir } from './web.js';
+import { dirname } from 'node:path';
 import { acquireLock, removeDaemonInfo, writeDaemonInfo } from './lockfile.js';
 import { composeDaemon, type ComposeOptions } from './compose.js';
 import { VERSION } from '../version.js';
@@ -27,7 +33,7 @@ export class DaemonRunningError extends Error {
  */
 const ROOT_CHECK_MS = 5000;
 
-export async function serve(o: ServeOptions): Promise<{ port: number; stopped: Promise<void>; stop: () => Promise<void> }> {
+export async function serve(o: ServeOptions): Promise<{ port: number; url: string; stopped: Promise<void>; stop: () => Promise<void> }> {
   // The daemon's stderr is daemon.log: a full disk must not end the daemon, its log lines are dropped meanwhile.
   if (!o.log) process.stderr.on('error', () => undefined);
   const log =
@@ -51,6 +57,7 @@ export async function serve(o: ServeOptions): Promise<{ port: number; stopped: P
   const token = auth.adminToken;
   const startedAt = new Date().toISOString();
   let server: Server | undefined;
+  let remoteServer: Server | undefined;
   let port = 0;
   let resolveStopped: () => void = () => undefined;
   const stopped = new Promise<void>((r) => (resolveStopped = r));
@@ -62,8 +69,11 @@ export async function serve(o: ServeOptions): Promise<{ port: number; stopped: P
       clearInterval(rootWatch);
       log('stopping: ending agents, writing state');
       await c.engine.shutdown().catch((e: unknown) => log(`shutdown incomplete: ${e instanceof Error ? e.message : String(e)}; runs resume on the next start`));
-      server?.closeAllConnections();
-      await new Promise<void>((r) => (server ? server.close(() => r()) : r()));
+      for (const srv of [server, remoteServer]) {
+        if (!srv) continue;
+        srv.closeAllConnections();
+        await new Promise<void>((r) => srv.close(() => r()));
+      }
       removeDaemonInfo(c.paths.daemonFile, process.pid);
       c.close();
       lock.release();
@@ -88,7 +98,19 @@ export async function serve(o: ServeOptions): Promise<{ port: number; stopped: P
   process.on('SIGTERM', onSignal);
 
   try {
-    const router = createRouter({ auth, stateDir: c.paths.stateDir, onError: (e) => log(`request failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`) });
+    const host = o.host ?? c.config.daemon.host;
+    const plan = planBind({ ...c.config.daemon, host, port: o.port ?? c.config.daemon.port });
+    if (!plan.ok) throw new Error(plan.message);
+    const sessions = createSessions({ port: () => port });
+    let hosts = new Set<string>();
+    const web = createWebHandler({ dir: findWebDir(), sessions, hosts: () => hosts });
+    const router = createRouter({
+      auth,
+      hosts: () => hosts,
+      stateDir: c.paths.stateDir,
+      onError: (e) => log(`request failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`),
+      browser: { sessions, web, user: ownerName() },
+    });
     const daemon = () => ({ pid: process.pid, port, startedAt, version: VERSION });
     registerRoutes(router, {
       engine: c.engine,
@@ -97,11 +119,28 @@ export async function serve(o: ServeOptions): Promise<{ port: number; stopped: P
       health: () => ({ ok: true, pid: process.pid, root: c.root, version: VERSION, startedAt }),
       shutdown: () => void stop(),
     });
-    const host = o.host ?? c.config.daemon.host;
-    server = await router.listen(host, o.port ?? c.config.daemon.port);
+    registerWebRoutes(router, {
+      engine: c.engine,
+      logsDir: c.paths.logsDir,
+      projectsDir: dirname(c.paths.stateDir),
+      ownKey: c.paths.key,
+      sessions,
+      url: () => address.url ?? '',
+      daemon,
+    });
+    server = await router.listen(plan.local.host, plan.local.port);
     const addr = server.address();
     port = typeof addr === 'object' && addr ? addr.port : 0;
-    address.url = `http://${host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host}:${port}`;
+    hosts = allowedHosts(plan.local.host, port);
+    if (plan.remote) {
+      remoteServer = await router.listen(plan.remote.host, plan.remote.port, plan.remote.tls);
+      const ra = remoteServer.address();
+      const remotePort = typeof ra === 'object' && ra ? ra.port : 0;
+      const wildcard = plan.remote.host === '0.0.0.0' || plan.remote.host === '::';
+      hosts = new Set([...hosts, ...allowedHosts(plan.remote.host, remotePort), ...(wildcard ? machineHosts(remotePort) : [])]);
+      log(`serving the API on ${baseUrl(plan.remote.host, remotePort, plan.remote.tls !== undefined)}${plan.remote.tls ? ' (TLS)' : ' WITHOUT TLS (daemon.insecure_remote = true)'}`);
+    }
+    address.url = baseUrl(plan.local.host, port);
     await c.engine.boot();
     // A project that was deleted (or a test sandbox removed) takes its daemon with it; runs would resume on a restart.
     rootWatch = setInterval(() => {
@@ -110,11 +149,11 @@ export async function serve(o: ServeOptions): Promise<{ port: number; stopped: P
       void stop();
     }, ROOT_CHECK_MS);
     rootWatch.unref();
-    writeDaemonInfo(c.paths.daemonFile, { pid: process.pid, host, port, token, root: c.root, version: VERSION, startedAt });
-    log(`daemon for ${c.root} on http://${host}:${port} (pid ${process.pid}), target branch ${c.targetBranch}`);
+    writeDaemonInfo(c.paths.daemonFile, { pid: process.pid, host: plan.local.host, port, token, root: c.root, version: VERSION, startedAt });
+    log(`daemon for ${c.root} on ${address.url} (pid ${process.pid}), target branch ${c.targetBranch}`);
   } catch (e) {
     await stop();
     throw e;
   }
-  return { port, stopped, stop };
+  return { port, url: address.url ?? '', stopped, stop };
 }

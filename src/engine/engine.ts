@@ -8,6 +8,8 @@ import { createCircuitBreaker, createStuckDetector } from '../resilience/index.j
 import { buildPrompt } from './prompt.js';
 import type { Config } from '../config/index.js';
 import { createRunner } from './runner.js';
+import { dailyPlanTasks, readDailyFile } from '../sources/daily.js';
+import { BUDGET_PAUSE, createBudgetGuard } from './budget-guard.js';
 import { createScheduler, normalizeTaskId, RequestError } from './scheduler.js';
 import { createWriteback } from './writeback.js';
 import { createMutex } from './mutex.js';
@@ -18,6 +20,7 @@ import { createPlanner } from './planner.js';
 import { tmpdir } from 'node:os';
 import { reapOrphans } from './orphans.js';
 import { graphStatus, isReady, toRunView, toTaskView } from './views.js';
+import { runDiff } from './diff-view.js';
 import type { BackendFor, ForgePort, ProcessPort, RepoPort, ResolvedAgent } from './ports.js';
 
 export interface EngineDeps {
@@ -39,6 +42,8 @@ export interface EngineDeps {
   userConfigDir: string;
   /** Agents with read-only tools, for the reviewer ([review] reviewer_agent). */
   reviewerFor?: BackendFor;
+  /** The clock (budgets' days); a fake one in tests. */
+  now?: () => Date;
   /** Runs the project's build/test/lint commands on a finished change (results go on the run and the PR body). */
   verify?: (worktree: string, signal?: AbortSignal) => Promise<Verification[]>;
   /** Where tasks come from (`[sources]`); default: the markdown plan in `plans_dir`. */
@@ -65,6 +70,7 @@ export function createEngine(d: EngineDeps) {
   const progress = createProgressReporter(sources, d.log);
 
   const emit: Emit = (type, taskId, runId, data, persist = true) => {
+    if (type === 'run.usage' && runId) guard.usageMoved(runId);
     if (!persist && listeners.size === 0) return;
     const e = persist ? d.store.events.append(type, taskId, runId, data) : makeEvent(0, new Date().toISOString(), type, taskId, runId, data);
     for (const l of listeners) l(e as Event);
@@ -95,6 +101,7 @@ export function createEngine(d: EngineDeps) {
   });
 
   let scheduleSoon = (): void => undefined;
+  const guard = createBudgetGuard({ store: d.store, config: cfg, now: d.now ?? (() => new Date()), emit, runner: () => runner, log: d.log, scheduleSoon: () => scheduleSoon(), resumePrompt: (taskId) => budgetResumePrompt(taskId) });
   const runner = createRunner({
     store: d.store,
     repo: d.repo,
@@ -132,6 +139,30 @@ export function createEngine(d: EngineDeps) {
       return q?.answer == null ? undefined : answerPrompt(q.taskId, q.answer);
     },
   });
+
+  /**
+   * A run paused by a budget may wait hours for a raise: its agent is reminded of the task (the session may have been
+   * cut mid-step, before it wrote anything).
+   */
+  const budgetResumePrompt = (taskId: string): string => {
+    const t = d.store.tasks.get(taskId);
+    const base = 'You were paused because a budget was reached; it has been raised. Continue the task where you left off.';
+    if (!t) return base;
+    const resume = buildPrompt({ task: t, completedDeps: [], targetBranch: d.targetBranch }, { projectRoot: d.root, userConfigDir: d.userConfigDir }, 'resume');
+    return `${base}\n\n${resume}\n## The task, for reference\n\n${t.body.trim()}\n`;
+  };
+  /** `orch start tasks/DATE.yaml` (P4): the file's tasks into the store, then one batch with its budget. */
+  function loadDaily(path: string): { tasks: string[]; name: string; budgetUsd?: number; daily: undefined } {
+    const { daily, issues } = readDailyFile(d.root, path);
+    const errors = issues.filter((i) => i.severity === 'error');
+    if (!daily || errors.length > 0) {
+      throw new RequestError('bad_daily_file', `${errors.map((i) => `${i.file}:${i.line}: ${i.message}. Fix: ${i.fix}`).join('\n')}\nNothing was started.`, 400);
+    }
+    const tasks = dailyPlanTasks(daily);
+    if (!d.store.tasks.putDaily(tasks)) throw new RequestError('id_taken', `a task id of ${daily.file} is already a task of the plan; give the tasks other ids`, 409);
+    for (const t of tasks) if (d.store.tasks.get(t.id)?.status === 'failed') d.store.tasks.setStatus(t.id, 'not_started', 'daily file started again');
+    return { tasks: tasks.map((t) => t.id), name: `daily ${daily.date}`, ...(daily.maxCostUsd !== undefined ? { budgetUsd: daily.maxCostUsd } : {}), daily: undefined };
+  }
 
   /** Answers whose agent has seen them in its open tool call (in memory: after a restart, runs resume anyway). */
   const delivered = new Set<string>();
@@ -184,6 +215,8 @@ export function createEngine(d: EngineDeps) {
     backendId: (t) => d.backendFor(t.agent).backendId,
     model: (t) => t.model ?? d.backendFor(t.agent).model,
     emit,
+    budgetHold: (t, batch) => guard.blocks(t.id, batch.id),
+    now: d.now,
     agentProblem: async (t) => {
       let name: string;
       let backendId: string;
@@ -275,6 +308,14 @@ export function createEngine(d: EngineDeps) {
       const r = d.store.runs.get(id);
       return r ? toRunView(r) : undefined;
     },
+    /** A run's change, parsed (the web page's diff view). */
+    async diff(runId: string) {
+      const r = d.store.runs.get(runId);
+      if (!r) throw new RequestError('unknown_run', `unknown run ${runId}`, 404);
+      return runDiff(d.repo, r);
+    },
+    /** Aggregates for the history page. */
+    history: (days: number) => d.store.history.history(days),
 
     batch(id: string) {
       const batch = d.store.batches.get(id);
@@ -314,6 +355,7 @@ export function createEngine(d: EngineDeps) {
         ],
         batches: d.store.batches.recent(5),
         totals: d.store.runs.totals(),
+        today: d.store.runs.since(new Date(new Date().setHours(0, 0, 0, 0)).toISOString()),
         lastSync,
       };
     },
@@ -323,6 +365,8 @@ export function createEngine(d: EngineDeps) {
         const pre = await d.forge.preflight();
         if (!pre.ok) throw new RequestError('forge_not_ready', `${pre.problem}. Fix: ${pre.fix}. Nothing was started.`, 412);
       }
+      const daily = (body as { daily?: unknown } | null)?.daily;
+      if (typeof daily === 'string') return scheduler.start({ ...(body as object), ...loadDaily(daily) });
       return scheduler.start(body);
     },
     forgeReady: () => d.forge?.preflight(),
@@ -413,11 +457,15 @@ export function createEngine(d: EngineDeps) {
       d.store.meta.set('paused', '0');
       const resumed: string[] = [];
       for (const r of d.store.runs.active()) {
+        if (r.state === 'waiting' && r.waitingReason?.startsWith(BUDGET_PAUSE) && guard.blocks(r.taskId, r.batchId)) continue;
         if (r.state === 'waiting' && r.waitingReason?.startsWith('paused') && runner.wake(r.id, 'guidance', 'You were paused. Continue the task where you left off.')) resumed.push(r.taskId);
       }
       scheduleSoon();
       return { resumed };
     },
+    /** `orch budget`: every budget that applies now, with spend. */
+    budget: () => guard.budget.status(),
+    raiseBudget: (key: string, value: string) => ({ ...guard.raise(key, value), ...guard.budget.status() }),
     get paused(): boolean {
       return scheduler.paused;
     },

@@ -92,5 +92,25 @@ export function createLiveUsage(o: {
       o.update(o.runId, usageFields(o.before, usage, costUsd));
       if (!final) o.emit('run.usage', o.taskId, o.runId, { ...usage, costUsd, live: true }, false);
     },
+    /** What the turn's messages reported so far (an interrupted turn has no final count of its own). */
+    get total(): { usage: Usage; costUsd: number } {
+      return meter.total;
+    },
+  };
+}
+
+/**
+ * The turn's usage to record: the CLI's own count, but never less than what was metered live: a turn ended by a
+ * pause, a stop or a timeout reports nothing, and its tokens were still spent (budgets must see them).
+ */
+export function turnUsage(reported: Usage, reportedCost: number, live: { usage: Usage; costUsd: number }): { usage: Usage; costUsd: number } {
+  return {
+    usage: {
+      inputTokens: Math.max(reported.inputTokens, live.usage.inputTokens),
+      outputTokens: Math.max(reported.outputTokens, live.usage.outputTokens),
+      cacheReadTokens: Math.max(reported.cacheReadTokens, live.usage.cacheReadTokens),
+      cacheWriteTokens: Math.max(reported.cacheWriteTokens, live.usage.cacheWriteTokens),
+    },
+    costUsd: Math.max(reportedCost, live.costUsd),
   };
 }

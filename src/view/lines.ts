@@ -100,10 +100,14 @@ export function eventLines(e: Event, o: LineOptions = {}): ViewLine[] {
     case 'run.verified':
       return e.data.results.map((r) => ({ kind: r.ok ? ('result' as const) : ('error' as const), text: `${r.kind} ${r.ok ? 'passed' : r.timedOut ? 'timed out' : 'failed'} (${r.command})`, ...(time ? { time } : {}) }));
     case 'task.status':
-      if (e.data.status === 'needs_review') return line('warn', `flagged for review (${e.data.category ?? '?'}): ${e.data.reasons?.[0]?.detail ?? ''}`);
+      if (e.data.status === 'needs_review') return line('warn', `flagged for review (${e.data.category ?? '?'}): ${e.data.reasons?.[0]?.detail ?? e.data.note ?? ''}`);
       if (e.data.status === 'complete') return line('result', `merged${e.data.mergeCommit ? ` as ${e.data.mergeCommit.slice(0, 10)}` : ''}`);
       if (e.data.status === 'failed') return line('error', `failed: ${e.data.error ?? ''}`);
       return [];
+    case 'budget.warning':
+      return line('warn', e.data.message);
+    case 'budget.exceeded':
+      return line('error', e.data.message);
     case 'run.usage':
     case 'sync':
     case 'batch.started':

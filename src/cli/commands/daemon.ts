@@ -7,7 +7,7 @@ export async function serveForeground(globals: () => GlobalOptions, o: { port?: 
   const root = projectRoot({ ...globals(), root: o.root ?? globals().root });
   const { serve } = await import('../../daemon/index.js');
   const d = await serve({ root, port: o.port, host: o.host });
-  if (!o.background) process.stdout.write(`serving on http://${o.host ?? '127.0.0.1'}:${d.port} (Ctrl+C stops)\n`);
+  if (!o.background) process.stdout.write(`serving on ${d.url} (Ctrl+C stops)\n`);
   await d.stopped;
 }
 

@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import { BatchReport, LogEntry, Run, StartResponse, Task, type Event, type Status } from '../../api/index.js';
 import { z } from 'zod';
 import { client, CliError, Exit, printJson, type GlobalOptions } from '../context.js';
@@ -6,7 +7,11 @@ import { bold, dim, duration, green, red, statusMark, table, tokens, yellow } fr
 export async function start(globals: () => GlobalOptions, tasks: string[], o: { count?: number; module?: string; wait?: boolean; json?: boolean }): Promise<void> {
   const json = o.json || globals().json;
   const c = await client(globals());
-  const res = await c.post('/api/start', { tasks, module: o.module, count: o.count }, StartResponse);
+  // P4: `orch start tasks/2026-12-03.yaml` runs a daily task file as one batch, with its max_cost_usd as the budget.
+  const files = tasks.filter((t) => /\.ya?ml$/i.test(t));
+  if (files.length > 1 || (files.length === 1 && tasks.length > 1)) throw new CliError('orch start takes one daily task file at a time, without task ids: orch start tasks/2026-12-03.yaml', Exit.input);
+  const body = files[0] ? { daily: resolve(files[0]), module: o.module, count: o.count } : { tasks, module: o.module, count: o.count };
+  const res = await c.post('/api/start', body, StartResponse);
   const report = await followStart(c, res, { wait: o.wait === true, json: json === true });
   if (!report) return;
   const namedOk = tasks.length === 0 || report.merged.length >= new Set(res.batch.scope.tasks).size;
