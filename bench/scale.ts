@@ -42,7 +42,7 @@ try {
     runner: { isDriving: () => true, drive: noop } as unknown as Parameters<typeof createScheduler>[0]['runner'],
     repo: {} as Parameters<typeof createScheduler>[0]['repo'],
     worktreesDir: p.base,
-    maxParallel: 0,
+    maxParallel: () => 0,
     targetBranch: () => 'main',
     backendId: () => 'claude',
     model: () => null,

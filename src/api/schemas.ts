@@ -43,6 +43,8 @@ export const Task = z.object({
   model: z.string().nullable(),
   file: z.string(),
   removed: z.boolean(),
+  /** Where each dependency came from (only `GET /api/task`): the previous epic, `depends_on`, or the text. */
+  dependencySources: z.array(z.object({ id: z.string(), kind: z.enum(['implicit', 'frontmatter', 'prose']), line: z.number() })).optional(),
 });
 export type Task = z.infer<typeof Task>;
 
@@ -90,6 +92,8 @@ export const Run = z.object({
   usage: Usage,
   /** The project's build/test/lint commands run on the change after the agent finished; null when none ran. */
   verification: z.array(Verification).nullable(),
+  /** What a running agent is doing now when it is not working (its CLI retrying the API); live, not stored. */
+  activity: z.string().nullable().optional(),
   startedAt: z.string().nullable(),
   endedAt: z.string().nullable(),
   durationMs: z.number().nullable(),
@@ -220,6 +224,24 @@ export const Health = z.object({
   startedAt: z.string(),
 });
 export type Health = z.infer<typeof Health>;
+
+/** `GET /api/daemon`: what the daemon runs with, for clients to tell when it is out of date. */
+export const DaemonState = z.object({
+  pid: z.number(),
+  version: z.string(),
+  /** Started by a read-only command: serves reads, resumes no agent until a command asks for work. */
+  passive: z.boolean(),
+  fingerprint: z.object({ env: z.record(z.string(), z.string()), config: z.record(z.string(), z.string()) }),
+});
+export type DaemonState = z.infer<typeof DaemonState>;
+
+/** `POST /api/reload`: settings applied in place, and those that need `orch daemon restart`. */
+export const ReloadResult = z.object({ applied: z.array(z.string()), restart: z.array(z.string()), error: z.string().optional() });
+export type ReloadResult = z.infer<typeof ReloadResult>;
+
+/** `POST /api/shutdown`: the tasks whose agents were ended (they resume on the next start). */
+export const ShutdownResult = z.object({ ok: z.literal(true), ended: z.array(z.string()) });
+export type ShutdownResult = z.infer<typeof ShutdownResult>;
 
 /** The daemon file (mode 0600) in the project's state dir: how clients find and authenticate to the daemon. */
 export const DaemonInfo = z.object({

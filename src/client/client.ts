@@ -33,6 +33,8 @@ export interface ClientOptions {
   daemonLog: string;
   /** Start a background daemon when none answers. */
   start: boolean;
+  /** A daemon started now serves reads and resumes no agent until a command asks for work. */
+  readOnly?: boolean;
   /** Runs before a daemon is started (the CLI checks the config there, to fail with its file and line). */
   beforeStart?: () => void | Promise<void>;
   env?: NodeJS.ProcessEnv;
@@ -80,7 +82,7 @@ const daemonEntry = (): string => fileURLToPath(new URL('../daemon/main.js', imp
 async function startDaemon(o: ClientOptions): Promise<DaemonInfo> {
   mkdirSync(dirname(o.daemonLog), { recursive: true });
   const out = openSync(o.daemonLog, 'a');
-  const child = spawn(process.execPath, [daemonEntry(), '--root', o.root, '--background'], {
+  const child = spawn(process.execPath, [daemonEntry(), '--root', o.root, '--background', ...(o.readOnly ? ['--read-only'] : [])], {
     cwd: o.root,
     detached: true,
     stdio: ['ignore', out, out],

@@ -1,4 +1,4 @@
-import { createPaths, type ProjectPaths } from '../paths/index.js';
+import { createPaths, type OrchPaths, type ProjectPaths } from '../paths/index.js';
 import { loadConfig, type Config } from '../config/index.js';
 import { createStore } from '../store/index.js';
 import { createGit, defaultBranch, repoRoot } from '../git/index.js';
@@ -33,6 +33,7 @@ export class ProjectError extends Error {
 export async function composeDaemon(o: ComposeOptions): Promise<{
   root: string;
   paths: ProjectPaths;
+  allPaths: OrchPaths;
   config: Config;
   targetBranch: string;
   engine: Engine;
@@ -83,7 +84,7 @@ export async function composeDaemon(o: ComposeOptions): Promise<{
       return { command: process.execPath, args: [mcpEntry], env, tools: [...ORCH_MCP_TOOLS], configDir: join(paths.stateDir, 'runs', run.id) };
     },
   });
-  return { root, paths, config, targetBranch, engine, close: () => store.close() };
+  return { root, paths, allPaths, config, targetBranch, engine, close: () => store.close() };
 }
 
 type AgentConfig = Config['agent'];

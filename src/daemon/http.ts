@@ -74,6 +74,7 @@ const MAX_BODY = 1_000_000;
  */
 export function createRouter(opts: RouterOptions) {
   const routes: Route[] = [];
+  const hooks: Array<(req: IncomingMessage, url: URL) => void> = [];
   const add = (method: string, path: string, handler: Handler, options: RouteOptions, body?: z.ZodType): void => {
     const keys: string[] = [];
     const pattern = new RegExp(
@@ -132,6 +133,7 @@ export function createRouter(opts: RouterOptions) {
       params[k] = v;
     }
     const principal: Principal = caller ?? { kind: 'anonymous' };
+    if (caller) for (const h of hooks) h(req, url);
     const denied = route.options.open ? undefined : forbidden(principal, route, params);
     if (denied) return sendError(res, 403, 'forbidden', denied);
     try {
@@ -183,6 +185,8 @@ export function createRouter(opts: RouterOptions) {
   };
 
   return {
+    /** Called for every authenticated request before its route. */
+    use: (h: (req: IncomingMessage, url: URL) => void) => void hooks.push(h),
     get: (p: string, h: Handler, o: RouteOptions = {}) => add('GET', p, h, o),
     /** A POST route; `body` validates the JSON body (400 with the issues when it does not match). */
     post: <S extends z.ZodType>(p: string, body: S, h: Handler<z.output<S>>, o: RouteOptions = {}) => add('POST', p, h as Handler, o, body),

@@ -2,7 +2,7 @@ import { createReadStream, existsSync, statSync, watch } from 'node:fs';
 import { join } from 'node:path';
 import type { ServerResponse } from 'node:http';
 import type { Engine } from '../engine/index.js';
-import { AnswerRequest, BudgetRaiseRequest, EmptyRequest, MaintainRequest, MergeRequest, PauseRequest, ResumeRequest, SignalRequest, StartRequest, StopRequest, type Status } from '../api/index.js';
+import { AnswerRequest, BudgetRaiseRequest, EmptyRequest, MaintainRequest, MergeRequest, PauseRequest, ResumeRequest, SignalRequest, StartRequest, StopRequest, type DaemonState, type ReloadResult, type Status } from '../api/index.js';
 import { parseAgentLine } from '../agents/index.js';
 import { HttpError, type Router } from './http.js';
 import type { Principal } from './auth.js';
@@ -13,11 +13,23 @@ export interface RouteDeps {
   logsDir: string;
   daemon: () => Status['daemon'];
   health: () => unknown;
-  shutdown: () => void;
+  /** Ends the agents (the tasks whose agents were ended), then stops the daemon. */
+  shutdown: () => Promise<{ ended: string[] }>;
+  state: () => DaemonState;
+  reload: () => ReloadResult;
 }
+
+/** Requests that ask for work: a daemon started for a read-only command resumes its agents on the first. */
+const WORK = /^\/api\/(start|maintain|stop|pause|resume|sync|activate|questions\/[^/]+\/answer|reviews\/merge|budget\/raise)$/;
 
 export function registerRoutes(router: Router, d: RouteDeps): void {
   const { engine } = d;
+  router.use((req, url) => {
+    if (req.method === 'POST' && WORK.test(url.pathname)) engine.activate();
+  });
+  router.get('/api/daemon', async () => d.state());
+  router.post('/api/reload', EmptyRequest, async () => d.reload());
+  router.post('/api/activate', EmptyRequest, async () => ({ ok: true }));
   // Without a token: alive, nothing else (a stranger learns no pid, path or version).
   router.get('/api/health', async (_q, _r, { principal }) => (principal.kind === 'admin' ? d.health() : { ok: true }), { open: true });
   router.get('/api/status', async () => engine.status(d.daemon()));
@@ -90,10 +102,8 @@ export function registerRoutes(router: Router, d: RouteDeps): void {
     });
     return undefined;
   });
-  router.post('/api/shutdown', EmptyRequest, async () => {
-    setImmediate(d.shutdown);
-    return { ok: true };
-  });
+  // Answers once the agents are ended, so the client can say which; the server closes right after.
+  router.post('/api/shutdown', EmptyRequest, async () => ({ ok: true, ...(await d.shutdown()) }));
 }
 
 /** The name recorded for what a caller did: only the admin reaches the routes that record one. */

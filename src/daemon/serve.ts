@@ -13,12 +13,17 @@ import { acquireLock, removeDaemonInfo, writeDaemonInfo } from './lockfile.js';
 import { composeDaemon, type ComposeOptions } from './compose.js';
 import { VERSION } from '../version.js';
 import { isDiskFull } from '../store/index.js';
+import { fingerprint, loadConfig } from '../config/index.js';
 
 export interface ServeOptions extends ComposeOptions {
   host?: string;
   port?: number;
   log?: (msg: string) => void;
+  /** Started for a read-only command: serve reads, resume no agent until a command asks for work. */
+  readOnly?: boolean;
 }
+
+const IDLE_CHECK_MS = 30_000;
 
 export class DaemonRunningError extends Error {
   override readonly name = 'DaemonRunningError';
@@ -64,11 +69,20 @@ export async function serve(o: ServeOptions): Promise<{ port: number; url: strin
   let stopping: Promise<void> | undefined;
 
   let rootWatch: NodeJS.Timeout | undefined;
+  let idleWatch: NodeJS.Timeout | undefined;
+  let ending: Promise<{ ended: string[] }> | undefined;
+  const endAgents = (): Promise<{ ended: string[] }> =>
+    (ending ??= c.engine.shutdown().catch((e: unknown) => {
+      log(`shutdown incomplete: ${e instanceof Error ? e.message : String(e)}; runs resume on the next start`);
+      return { ended: [] };
+    }));
   const stop = (): Promise<void> => {
     stopping ??= (async () => {
       clearInterval(rootWatch);
+      clearInterval(idleWatch);
       log('stopping: ending agents, writing state');
-      await c.engine.shutdown().catch((e: unknown) => log(`shutdown incomplete: ${e instanceof Error ? e.message : String(e)}; runs resume on the next start`));
+      const { ended } = await endAgents();
+      if (ended.length > 0) log(`ended the agents of ${ended.join(', ')}; they resume on the next orch start`);
       for (const srv of [server, remoteServer]) {
         if (!srv) continue;
         srv.closeAllConnections();
@@ -112,13 +126,33 @@ export async function serve(o: ServeOptions): Promise<{ port: number; url: strin
       browser: { sessions, web, user: ownerName() },
     });
     const daemon = () => ({ pid: process.pid, port, startedAt, version: VERSION });
+    const env = o.env ?? process.env;
+    const configFiles = [c.allPaths.userConfigFile, c.paths.projectConfigFile];
+    let print = fingerprint(env, configFiles);
+    let lastRequest = Date.now();
+    router.use(() => void (lastRequest = Date.now()));
     registerRoutes(router, {
       engine: c.engine,
       logsDir: c.paths.logsDir,
       daemon,
       health: () => ({ ok: true, pid: process.pid, root: c.root, version: VERSION, startedAt }),
-      shutdown: () => void stop(),
+      shutdown: async () => {
+        const r = await endAgents();
+        setImmediate(() => void stop());
+        return r;
+      },
+      state: () => ({ pid: process.pid, version: VERSION, passive: c.engine.passive, fingerprint: print }),
+      reload: () => {
+        const loaded = loadConfig({ paths: c.allPaths, root: c.root });
+        if (!loaded.ok) return { applied: [], restart: [], error: loaded.error.message };
+        const r = c.engine.reload(loaded.config);
+        // The files as read now: what could not be applied stays reported until a restart.
+        if (r.restart.length === 0) print = { ...print, config: fingerprint(env, configFiles).config };
+        if (r.applied.length) log(`config reloaded: ${r.applied.join(', ')}`);
+        return r;
+      },
     });
+    if (o.readOnly) c.engine.setPassive(true);
     registerWebRoutes(router, {
       engine: c.engine,
       logsDir: c.paths.logsDir,
@@ -149,6 +183,15 @@ export async function serve(o: ServeOptions): Promise<{ port: number; url: strin
       void stop();
     }, ROOT_CHECK_MS);
     rootWatch.unref();
+    // An idle daemon (nothing running, waiting or scheduled; no client asking or watching) goes away by itself.
+    idleWatch = setInterval(() => {
+      const minutes = c.engine.config.daemon.idle_minutes;
+      if (minutes <= 0 || !c.engine.idle()) return;
+      if (Date.now() - lastRequest < minutes * 60_000 || c.engine.subscribers() > 0) return;
+      log(`idle for ${minutes} min with nothing running or scheduled; stopping (daemon.idle_minutes)`);
+      void stop();
+    }, Math.min(IDLE_CHECK_MS, Math.max(1000, c.engine.config.daemon.idle_minutes * 15_000)));
+    idleWatch.unref();
     writeDaemonInfo(c.paths.daemonFile, { pid: process.pid, host: plan.local.host, port, token, root: c.root, version: VERSION, startedAt });
     log(`daemon for ${c.root} on ${address.url} (pid ${process.pid}), target branch ${c.targetBranch}`);
   } catch (e) {

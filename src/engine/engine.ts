@@ -1,7 +1,7 @@
 import { dispatchOrder } from '../graph/index.js';
 import type { Emit } from './emit.js';
 import { AnswerRequest, MaintainRequest, SignalRequest, makeEvent, type Event, type EventData, type ReviewDiff, type Run, type Signal, type Status, type SyncResult, type Task, type TaskStatus, type Verification } from '../api/index.js';
-import type { ModuleInfo } from '../plans/index.js';
+import type { DependencySource, ModuleInfo } from '../plans/index.js';
 import type { RunRow, Store, TaskRow } from '../store/index.js';
 import type { AgentRunRequest } from '../agents/index.js';
 import { createCircuitBreaker, createStuckDetector } from '../resilience/index.js';
@@ -65,9 +65,13 @@ export function createEngine(d: EngineDeps) {
   let modules: ModuleInfo[] = [];
   let lastSync: Status['lastSync'] = null;
   const targetMutex = createMutex();
-  const cfg = d.config;
+  let cfg = d.config;
   const sources = d.sources ?? [createMarkdownSource({ root: d.root, plansDir: cfg.plans_dir })];
   const progress = createProgressReporter(sources, d.log);
+  /** Until a command asks for work, a daemon started by a read-only command serves reads and resumes no agent. */
+  let passive = false;
+  /** Where each task's dependencies came from (implicit, frontmatter, prose), from the last sync. */
+  let depSources = new Map<string, DependencySource[]>();
 
   const emit: Emit = (type, taskId, runId, data, persist = true) => {
     if (type === 'run.usage' && runId) guard.usageMoved(runId);
@@ -210,7 +214,7 @@ export function createEngine(d: EngineDeps) {
     runner,
     repo: d.repo,
     worktreesDir: d.worktreesDir,
-    maxParallel: cfg.max_parallel_agents,
+    maxParallel: () => cfg.max_parallel_agents,
     targetBranch: () => d.targetBranch,
     backendId: (t) => d.backendFor(t.agent).backendId,
     model: (t) => t.model ?? d.backendFor(t.agent).model,
@@ -242,7 +246,7 @@ export function createEngine(d: EngineDeps) {
   let timer: NodeJS.Timeout | undefined;
   let pending = false;
   scheduleSoon = () => {
-    if (pending || stopping) return;
+    if (pending || stopping || passive) return;
     pending = true;
     setImmediate(() => {
       pending = false;
@@ -257,6 +261,21 @@ export function createEngine(d: EngineDeps) {
     return by && !v.waitingFor.includes(by) ? { ...v, waitingFor: [...v.waitingFor, by] } : v;
   };
 
+  /** An unknown module is bad input (exit 2), said with the modules there are. */
+  const knownModule = (m: string): void => {
+    const all = [...new Set(d.store.tasks.list().map((t) => t.module))].sort();
+    if (!all.includes(m)) throw new RequestError('unknown_module', `unknown module "${m}"; modules in the plan: ${all.join(', ') || '(none: run orch sync)'}`, 404);
+  };
+  /** Unknown task ids are bad input, said with the ids there are (the first few). */
+  const knownTasks = (ids: string[]): void => {
+    const rows = d.store.tasks.list();
+    const have = new Set(rows.map((t) => t.id));
+    const bad = ids.filter((id) => !have.has(normalizeTaskId(id)));
+    if (bad.length === 0) return;
+    const sample = rows.filter((t) => t.removedAt === null).map((t) => t.id);
+    throw new RequestError('unknown_task', `unknown task${bad.length > 1 ? 's' : ''} ${bad.map((b) => `"${b}"`).join(', ')}; tasks are ${sample.slice(0, 12).join(', ')}${sample.length > 12 ? `, ... (${sample.length} in all: orch list)` : sample.length === 0 ? '(none: run orch sync)' : ''}`, 404);
+  };
+
   const taskViews = (): Task[] => {
     const rows = d.store.tasks.list();
     const byId = new Map(rows.map((t) => [t.id, t]));
@@ -269,10 +288,13 @@ export function createEngine(d: EngineDeps) {
       return () => listeners.delete(fn);
     },
     eventsSince: (seq: number) => d.store.events.since(seq),
+    /** Clients following the event stream (a `start --wait`, the TUI): a daemon they watch is not idle. */
+    subscribers: (): number => listeners.size,
 
     async sync(): Promise<SyncResult> {
-      const { result, modules: mods } = await syncSources(d.store, sources);
+      const { result, modules: mods, depSources: deps } = await syncSources(d.store, sources);
       if (mods) modules = mods;
+      if (deps) depSources = deps;
       lastSync = { at: new Date().toISOString(), ok: result.ok, issues: result.issues.length };
       emit('sync', null, null, { ok: result.ok, added: result.added.length, updated: result.updated.length, removed: result.removed, issues: result.issues.length });
       if (result.ok) scheduleSoon();
@@ -280,6 +302,7 @@ export function createEngine(d: EngineDeps) {
     },
 
     list(filter: { status?: string; module?: string } = {}): Task[] {
+      if (filter.module) knownModule(filter.module);
       const statuses = filter.status?.split(',').map((s) => s.trim()).filter(Boolean);
       return taskViews().filter(
         (t) => (!statuses?.length || statuses.includes(t.status) || (statuses.includes('ready') && t.ready)) && (!filter.module || t.module === filter.module),
@@ -287,6 +310,7 @@ export function createEngine(d: EngineDeps) {
     },
 
     next(filter: { module?: string } = {}): Task[] {
+      if (filter.module) knownModule(filter.module);
       const rows = d.store.tasks.list();
       const byId = new Map(rows.map((t) => [t.id, t]));
       const busy = new Set(d.store.runs.active().map((r) => r.taskId));
@@ -301,7 +325,7 @@ export function createEngine(d: EngineDeps) {
       const byId = new Map(rows.map((t) => [t.id, t]));
       const t = byId.get(norm);
       if (!t) throw new RequestError('unknown_task', `unknown task "${id}"; run \`orch list\` to see task ids`, 404);
-      return { task: withHolder(toTaskView(t, byId)), runs: d.store.runs.forTask(norm).map(toRunView) };
+      return { task: { ...withHolder(toTaskView(t, byId)), dependencySources: depSources.get(norm) ?? [] }, runs: d.store.runs.forTask(norm).map(toRunView) };
     },
 
     run(id: string): Run | undefined {
@@ -324,7 +348,9 @@ export function createEngine(d: EngineDeps) {
       const latest = new Map<string, Run>();
       for (const r of runs) latest.set(r.taskId, r);
       // A run whose question the planner is still answering waits for Orch, not for a person.
-      const waitsForPerson = (r: Run): boolean => r.state === 'waiting' && !r.waitingReason?.startsWith('retrying') && !planner.busyFor(r.id);
+      // So does a merge that waits for the target checkout to be clean: only its owner can commit or stash.
+      const waitsForPerson = (r: Run): boolean =>
+        (r.state === 'waiting' && !r.waitingReason?.startsWith('retrying') && !planner.busyFor(r.id)) || (r.state === 'merging' && r.waitingReason !== null);
       return {
         batch,
         runs,
@@ -340,7 +366,7 @@ export function createEngine(d: EngineDeps) {
       const tasks = taskViews();
       const counts = { not_started: 0, in_progress: 0, complete: 0, failed: 0, needs_review: 0 } as Record<TaskStatus, number>;
       for (const t of tasks) if (!t.removed) counts[t.status]++;
-      const active = d.store.runs.active().map(toRunView);
+      const active = d.store.runs.active().map((r) => ({ ...toRunView(r), activity: runner.activity(r.id) }));
       return {
         project: { root: d.root, key: d.projectKey, targetBranch: d.targetBranch, plansDir: cfg.plans_dir },
         daemon,
@@ -438,6 +464,7 @@ export function createEngine(d: EngineDeps) {
     },
     /** Pauses all work (no new starts, agents stopped gracefully) or the named tasks' runs. */
     async pause(taskIds: string[]): Promise<{ paused: string[] }> {
+      knownTasks(taskIds);
       const ids = new Set(taskIds.map(normalizeTaskId));
       if (ids.size === 0) {
         scheduler.setPaused(true);
@@ -477,7 +504,56 @@ export function createEngine(d: EngineDeps) {
       runner.wake(run.id, 'guidance', guidance ?? 'Continue the task where you left off.');
       return { runId: run.id };
     },
-    stop: (tasks: string[]) => scheduler.stop(tasks),
+    stop: (tasks: string[]) => {
+      knownTasks(tasks);
+      return scheduler.stop(tasks);
+    },
+
+    /** A read-only command's daemon: serve reads, resume no agent and start nothing until `activate()`. */
+    setPassive(v: boolean): void {
+      passive = v;
+    },
+    get passive(): boolean {
+      return passive;
+    },
+    /** A command asked for work: recover every unfinished run and schedule again. */
+    activate(): void {
+      if (!passive) return;
+      passive = false;
+      for (const run of d.store.runs.active()) if (!runner.isDriving(run.id)) void runner.drive(run.id);
+      scheduleSoon();
+    },
+    /** Nothing running, waiting or scheduled: an idle daemon may exit. */
+    idle(): boolean {
+      return d.store.runs.active().length === 0 && d.store.batches.active().length === 0;
+    },
+    /** Settings that can change under a running daemon (limits); the rest is reported as needing a restart. */
+    reload(next: Config): { applied: string[]; restart: string[] } {
+      const applied: string[] = [];
+      const restart: string[] = [];
+      const flat = (o: unknown, pre = ''): Map<string, string> => {
+        const m = new Map<string, string>();
+        if (o && typeof o === 'object' && !Array.isArray(o)) for (const [k, v] of Object.entries(o)) for (const [kk, vv] of flat(v, pre ? `${pre}.${k}` : k)) m.set(kk, vv);
+        else m.set(pre, JSON.stringify(o));
+        return m;
+      };
+      const before = flat(cfg);
+      const after = flat(next);
+      const reloadable = ['max_parallel_agents', 'daemon.idle_minutes'];
+      for (const key of new Set([...before.keys(), ...after.keys()])) {
+        if (before.get(key) === after.get(key)) continue;
+        if (reloadable.includes(key)) applied.push(`${key} ${before.get(key) ?? 'unset'} -> ${after.get(key) ?? 'unset'}`);
+        else restart.push(key);
+      }
+      if (applied.length > 0) {
+        cfg = { ...cfg, max_parallel_agents: next.max_parallel_agents, daemon: { ...cfg.daemon, idle_minutes: next.daemon.idle_minutes } };
+        scheduleSoon();
+      }
+      return { applied, restart };
+    },
+    get config(): Config {
+      return cfg;
+    },
 
     /** Startup: sync the plan, reconcile every unfinished run with reality, then keep scheduling. */
     async boot(): Promise<void> {
@@ -486,7 +562,10 @@ export function createEngine(d: EngineDeps) {
       if (d.store.meta.get('paused') === '1') scheduler.setPaused(true);
       const res = await this.sync();
       if (!res.ok) d.log(`plan has ${res.issues.length} problem(s); runs continue, new tasks wait for a valid plan`);
-      for (const run of d.store.runs.active()) void runner.drive(run.id);
+      if (passive) {
+        const waiting = d.store.runs.active().length;
+        if (waiting > 0) d.log(`started for a read-only command: ${waiting} unfinished run(s) resume when a command asks for work (orch start, resume, ...)`);
+      } else for (const run of d.store.runs.active()) void runner.drive(run.id);
       timer = setInterval(() => {
         scheduleSoon();
         for (const s of stuck.stuckRuns()) if (runner.hasAgent(s.runId)) void runner.cancel(s.runId, 'stuck');
@@ -496,8 +575,9 @@ export function createEngine(d: EngineDeps) {
     },
 
     /** Ends every agent (their runs resume on the next start) and waits for drivers to settle. */
-    async shutdown(): Promise<void> {
+    async shutdown(): Promise<{ ended: string[] }> {
       stopping = true;
+      const ended = d.store.runs.active().filter((r) => runner.hasAgent(r.id)).map((r) => r.taskId);
       if (timer) clearInterval(timer);
       try {
         emit('daemon.stopping', null, null, {});
@@ -510,6 +590,7 @@ export function createEngine(d: EngineDeps) {
       let bound: NodeJS.Timeout | undefined;
       await Promise.race([Promise.all([runner.settleAll(), progress.idle()]), new Promise((r) => (bound = setTimeout(r, 4000)))]);
       clearTimeout(bound);
+      return { ended };
     },
   };
 }

@@ -2,7 +2,7 @@ import { createRunLogs } from './runlog.js';
 import { unparsedNote, type AgentEvent, type AgentHandle, type AgentRunRequest } from '../agents/index.js';
 import { judgeTurn, trimEvent, type Verdict } from './judge.js';
 import type { Config } from '../config/index.js';
-import type { RunState, Signal, Verification } from '../api/index.js';
+import { apiRetryText, type RunState, type Signal, type Verification } from '../api/index.js';
 import type { Emit } from './emit.js';
 import { isDiskFull, type RunRow, type Store, type TaskRow } from '../store/index.js';
 import { createDriver } from './driver.js';
@@ -69,6 +69,8 @@ type StepResult = 'continue' | 'wait' | 'stop';
  * its intent before acting and its result after, so a crash anywhere is recovered by driving the run again.
  */
 export function createRunner(d: RunnerDeps) {
+  /** Live and in memory: the last API retry of a running agent, until its next event. */
+  const activity = new Map<string, string>();
   const handles = new Map<string, { handle: AgentHandle; abort: AbortController; stopping?: 'stop' | 'shutdown' | 'stuck' | 'pause'; note?: string }>();
 
   const setState = (run: RunRow, state: RunState, fields: Partial<RunRow> = {}): RunRow => {
@@ -213,6 +215,7 @@ export function createRunner(d: RunnerDeps) {
     const outcome = await handle.result.finally(() => clearTimeout(timer));
     const entry = handles.get(run.id);
     handles.delete(run.id);
+    activity.delete(run.id);
     d.onActivity(run.id, true);
     const spent = turnUsage(outcome.usage, outcome.costUsd ?? 0, usage.total);
     run = d.store.runs.update(run.id, {
@@ -325,6 +328,11 @@ export function createRunner(d: RunnerDeps) {
   }
 
   function onAgentEvent(runId: string, taskId: string, e: AgentEvent, usage: LiveUsage): void {
+    if (e.type === 'retry') {
+      const text = apiRetryText(e);
+      activity.set(runId, text);
+      d.emit('run.retry', taskId, runId, { attempt: e.attempt, max: e.max ?? null, delayMs: e.delayMs ?? null, status: e.status ?? null, message: e.message, text });
+    } else if (e.type !== 'unparsed' && activity.has(runId)) activity.delete(runId);
     if (e.type === 'session') {
       const run = d.store.runs.get(runId);
       if (run && run.sessionId !== e.sessionId) d.store.runs.update(runId, { sessionId: e.sessionId });
@@ -448,6 +456,8 @@ export function createRunner(d: RunnerDeps) {
   return {
     drive,
     isDriving: driver.isDriving,
+    /** What a running agent is doing when it is not working: its CLI retrying the API. */
+    activity: (runId: string): string | null => activity.get(runId) ?? null,
     wake,
     approve,
     hasAgent: (runId: string) => handles.has(runId),
