@@ -68,6 +68,8 @@ export function createEngine(d: EngineDeps) {
   let cfg = d.config;
   const sources = d.sources ?? [createMarkdownSource({ root: d.root, plansDir: cfg.plans_dir })];
   const progress = createProgressReporter(sources, d.log);
+  let resync = (): void => undefined;
+  for (const s of sources) s.watch?.(() => resync());
   /** Until a command asks for work, a daemon started by a read-only command serves reads and resumes no agent. */
   let passive = false;
   /** Where each task's dependencies came from (implicit, frontmatter, prose), from the last sync. */
@@ -282,7 +284,7 @@ export function createEngine(d: EngineDeps) {
     return rows.map((t) => withHolder(toTaskView(t, byId)));
   };
 
-  return {
+  const engine = {
     subscribe(fn: (e: Event) => void): () => void {
       listeners.add(fn);
       return () => listeners.delete(fn);
@@ -593,6 +595,28 @@ export function createEngine(d: EngineDeps) {
       return { ended };
     },
   };
+  // A source that changed by itself (a readiness check answered) is read again; changes during a sync run one more.
+  let resyncing = false;
+  let again = false;
+  resync = () => {
+    if (stopping) return;
+    if (resyncing) {
+      again = true;
+      return;
+    }
+    resyncing = true;
+    void engine
+      .sync()
+      .catch((e: unknown) => d.log(`sync after a source change failed: ${(e as Error).message}`))
+      .finally(() => {
+        resyncing = false;
+        if (again) {
+          again = false;
+          resync();
+        }
+      });
+  };
+  return engine;
 }
 
 export type Engine = ReturnType<typeof createEngine>;
