@@ -1,3 +1,4 @@
+import type { Redactor } from '../secrets/index.js';
 import { dispatchOrder } from '../graph/index.js';
 import type { Emit } from './emit.js';
 import { AnswerRequest, MaintainRequest, SignalRequest, makeEvent, type Event, type EventData, type ReviewDiff, type Run, type Signal, type Status, type SyncResult, type Task, type TaskStatus, type Verification } from '../api/index.js';
@@ -48,6 +49,8 @@ export interface EngineDeps {
   verify?: (worktree: string, signal?: AbortSignal) => Promise<Verification[]>;
   /** Where tasks come from (`[sources]`); default: the markdown plan in `plans_dir`. */
   sources?: PlanSource[];
+  /** Blanks secrets (known shapes, the values of secret variables) in what runs print into their logs. */
+  redact?: Redactor;
 }
 
 /** `[review] reviewer_agent`: "reviewer" is the reviewer role (unless an agent has that name), else an agent name or backend id. */
@@ -117,6 +120,7 @@ export function createEngine(d: EngineDeps) {
     targetMutex,
     logsDir: d.logsDir,
     daemonLog: d.log,
+    ...(d.redact ? { redact: d.redact } : {}),
     plansDir: cfg.plans_dir,
     readme: cfg.writeback.readme,
     epicMarker: cfg.writeback.epic_marker,

@@ -1,3 +1,4 @@
+import type { Redactor } from '../secrets/index.js';
 import { createRunLogs } from './runlog.js';
 import { unparsedNote, type AgentEvent, type AgentHandle, type AgentRunRequest } from '../agents/index.js';
 import { judgeTurn, trimEvent, type Verdict } from './judge.js';
@@ -32,6 +33,7 @@ export interface RunnerDeps {
   logsDir: string;
   /** The daemon's own log, for a run log that cannot be written. */
   daemonLog?: (msg: string) => void;
+  redact?: Redactor;
   plansDir: string;
   readme: boolean;
   epicMarker: boolean;
@@ -79,7 +81,7 @@ export function createRunner(d: RunnerDeps) {
     return next;
   };
 
-  const runLogs = createRunLogs(d.logsDir, (runId, e) => d.daemonLog?.(`run log of ${runId} failed: ${e.message}`));
+  const runLogs = createRunLogs(d.logsDir, (runId, e) => d.daemonLog?.(`run log of ${runId} failed: ${e.message}`), d.redact);
   const log = runLogs.write;
   const closeLog = runLogs.close;
 
