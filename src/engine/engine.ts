@@ -77,6 +77,8 @@ export function createEngine(d: EngineDeps) {
   let passive = false;
   /** Where each task's dependencies came from (implicit, frontmatter, prose), from the last sync. */
   let depSources = new Map<string, DependencySource[]>();
+  /** Changes of syncs nobody saw (the one at start), told by the next `orch sync`. */
+  const unseen = { added: new Set<string>(), updated: new Set<string>(), removed: new Set<string>() };
 
   const emit: Emit = (type, taskId, runId, data, persist = true) => {
     if (type === 'run.usage' && runId) guard.usageMoved(runId);
@@ -124,6 +126,7 @@ export function createEngine(d: EngineDeps) {
     plansDir: cfg.plans_dir,
     readme: cfg.writeback.readme,
     epicMarker: cfg.writeback.epic_marker,
+    statusCommits: cfg.plan.status_commits,
     commitTemplate: cfg.commit_template,
     agentTimeoutMs: cfg.agent.timeout_minutes * 60_000,
     modules: () => modules,
@@ -297,10 +300,23 @@ export function createEngine(d: EngineDeps) {
     /** Clients following the event stream (a `start --wait`, the TUI): a daemon they watch is not idle. */
     subscribers: (): number => listeners.size,
 
-    async sync(): Promise<SyncResult> {
-      const { result, modules: mods, depSources: deps } = await syncSources(d.store, sources);
+    /**
+     * Reads the plan. `seen: false` (the daemon's own sync at start) keeps its changes for the next sync a person
+     * asks for, so a first `orch sync` that started the daemon still says what it added.
+     */
+    async sync(o: { seen?: boolean } = {}): Promise<SyncResult> {
+      const { result: fresh, modules: mods, depSources: deps } = await syncSources(d.store, sources);
       if (mods) modules = mods;
       if (deps) depSources = deps;
+      let result = fresh;
+      if (fresh.ok && o.seen === false) {
+        for (const k of ['added', 'updated', 'removed'] as const) for (const id of fresh[k]) unseen[k].add(id);
+      } else if (fresh.ok) {
+        const merged = (k: 'added' | 'updated' | 'removed'): string[] => [...new Set([...unseen[k], ...fresh[k]])];
+        const added = merged('added');
+        result = { ...fresh, added, updated: merged('updated').filter((id) => !added.includes(id)), removed: merged('removed') };
+        for (const k of ['added', 'updated', 'removed'] as const) unseen[k].clear();
+      }
       lastSync = { at: new Date().toISOString(), ok: result.ok, issues: result.issues.length };
       emit('sync', null, null, { ok: result.ok, added: result.added.length, updated: result.updated.length, removed: result.removed, issues: result.issues.length });
       if (result.ok) scheduleSoon();
@@ -566,7 +582,7 @@ export function createEngine(d: EngineDeps) {
       await d.repo.clearStaleLocks();
       await reapOrphans({ repo: d.repo, store: d.store, worktreesDir: d.worktreesDir, log: d.log, emit });
       if (d.store.meta.get('paused') === '1') scheduler.setPaused(true);
-      const res = await this.sync();
+      const res = await this.sync({ seen: false });
       if (!res.ok) d.log(`plan has ${res.issues.length} problem(s); runs continue, new tasks wait for a valid plan`);
       if (passive) {
         const waiting = d.store.runs.active().length;
