@@ -82,6 +82,7 @@ export async function composeDaemon(o: ComposeOptions): Promise<{
     log,
     sources: createSources({ config, root, git, env, stateDir: paths.stateDir, readOnlyAgents: createAgentResolver(config, env, { readOnly: true }), log }),
     userConfigDir: allPaths.configDir,
+    scheduleFiles: [join(allPaths.configDir, 'schedule.toml'), join(root, '.orch', 'schedule.toml')],
     redact,
     mcpFor: (run) => {
       const a = o.address;

@@ -23,11 +23,14 @@ export async function daemonStatus(globals: () => GlobalOptions, o: { json?: boo
     return;
   }
   const [s, d] = await Promise.all([c.get<Status>('/api/status'), c.get<DaemonState>('/api/daemon')]);
-  const res = { running: true, pid: s.daemon.pid, port: s.daemon.port, startedAt: s.daemon.startedAt, version: s.daemon.version, passive: d.passive, root: s.project.root, stateDir: paths.stateDir, log: paths.daemonLog };
+  const sched = await c.get<{ batches: Array<{ name: string; next: string | null }> }>('/api/schedule').catch(() => ({ batches: [] }));
+  const next = sched.batches.filter((b) => b.next).sort((a, b) => String(a.next).localeCompare(String(b.next)))[0];
+  const nextBatch = next ? { name: next.name, at: next.next } : null;
+  const res = { running: true, pid: s.daemon.pid, port: s.daemon.port, startedAt: s.daemon.startedAt, version: s.daemon.version, passive: d.passive, root: s.project.root, stateDir: paths.stateDir, log: paths.daemonLog, nextBatch };
   if (o.json || globals().json) printJson(res);
   else {
     const passive = d.passive ? ' (started for a read-only command: unfinished runs resume on the next orch start)' : '';
-    out(`daemon pid ${res.pid} on 127.0.0.1:${res.port} since ${res.startedAt}${passive}\nstate: ${res.stateDir}\nlog: ${res.log}\n`);
+    out(`daemon pid ${res.pid} on 127.0.0.1:${res.port} since ${res.startedAt}${passive}\nstate: ${res.stateDir}\nlog: ${res.log}\nnext batch: ${nextBatch ? `${nextBatch.name} at ${nextBatch.at}` : 'none scheduled'}\n`);
   }
 }
 
