@@ -8,7 +8,6 @@ import { createEngine, RUN_ENV_KEY, type ContainFor, type Engine } from '../engi
 import { createSandboxer, guardGit, worktreeGitDir, type Sandboxer } from '../sandbox/index.js';
 import type { Contain } from '../agents/index.js';
 import { createRepoPort } from './repo.js';
-import { createGitHubPort } from './forge.js';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { COMMAND_KINDS, COMMAND_TIMEOUT_MS, mcpServerEnv, ORCH_MCP_TOOLS, runProjectCommand } from '../mcp/index.js';
@@ -88,7 +87,8 @@ export async function composeDaemon(o: ComposeOptions): Promise<{
     targetBranch,
     store,
     repo: createRepoPort(projectGit, root),
-    forge: config.forge.kind === 'github' ? createGitHubPort(projectGit, root, config.forge, env) : undefined,
+    // PERF: Octokit is loaded only for a project that uses GitHub (issue 12: daemon start and idle RSS).
+    forge: config.forge.kind === 'github' ? (await import('./forge.js')).createGitHubPort(projectGit, root, config.forge, env, redact) : undefined,
     procs: {
       isAlive,
       isOurs: (pid, runId) => isOurProcess(pid, { envKey: RUN_ENV_KEY, envValue: runId }),
