@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ClusterStatus } from './cluster.js';
 
 /** Wire shapes of the daemon's HTTP API and event stream. Clients (CLI, TUI, web) import only this folder. */
 
@@ -178,6 +179,8 @@ export const Status = z.object({
   batches: z.array(Batch),
   totals: Usage,
   lastSync: z.object({ at: z.string(), ok: z.boolean(), issues: z.number() }).nullable(),
+  /** The worker pool, when `[cluster]` is configured. */
+  cluster: ClusterStatus.optional(),
 });
 export type Status = z.infer<typeof Status>;
 

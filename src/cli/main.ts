@@ -11,6 +11,7 @@ import { registerDoctorCommand } from './commands/doctor.js';
 import { registerQuestionCommands } from './commands/questions.js';
 import { registerPrCommands } from './commands/pr.js';
 import { registerMaintainCommand } from './commands/maintain.js';
+import { registerClusterCommands } from './commands/cluster.js';
 import { red } from './format.js';
 
 const program = new Command('orch')
@@ -29,6 +30,7 @@ registerDaemonCommands(program, globals);
 registerDoctorCommand(program, globals);
 registerQuestionCommands(program, globals);
 registerPrCommands(program, globals);
+registerClusterCommands(program, globals);
 
 /** The one top-level handler: a clear message and a meaningful exit code. */
 function exitCodeFor(e: unknown): number {

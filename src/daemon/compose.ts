@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { COMMAND_KINDS, COMMAND_TIMEOUT_MS, mcpServerEnv, ORCH_MCP_TOOLS, runProjectCommand } from '../mcp/index.js';
 import type { Verification } from '../api/index.js';
+import { createClusterService, type ClusterService } from '../cluster/index.js';
 
 const mcpEntry = fileURLToPath(new URL('../mcp/main.js', import.meta.url));
 
@@ -33,6 +34,7 @@ export async function composeDaemon(o: ComposeOptions): Promise<{
   config: Config;
   targetBranch: string;
   engine: Engine;
+  cluster?: ClusterService;
   close: () => void;
 }> {
   const env = o.env ?? process.env;
@@ -49,6 +51,11 @@ export async function composeDaemon(o: ComposeOptions): Promise<{
   const targetBranch = config.target_branch || (await defaultBranch(git, root));
   if (!targetBranch) throw new ProjectError(`cannot tell the target branch of ${root}: the repository has no commits; make a first commit or set target_branch in .orch/config.toml`);
   const store = createStore(paths.dbFile);
+  const redisUrl = env.ORCH_REDIS_URL || config.cluster.redis_url;
+  const cluster = redisUrl
+    ? createClusterService({ cfg: { ...config.cluster, redis_url: redisUrl }, root, projectKey: paths.key, stateDir: paths.stateDir, log })
+    : undefined;
+  const resolveAgent = createAgentResolver(config, env);
   const engine = createEngine({
     root,
     projectKey: paths.key,
@@ -66,7 +73,8 @@ export async function composeDaemon(o: ComposeOptions): Promise<{
         await killGroup(pgid, graceMs);
       },
     },
-    backendFor: createAgentResolver(config, env),
+    // With a cluster, an agent's turn goes to a worker when one can take it, and runs here otherwise.
+    backendFor: cluster ? (name) => cluster.wrap(resolveAgent(name)) : resolveAgent,
     verify: createVerifier(config, env),
     reviewerFor: createAgentResolver(config, env, { readOnly: true }),
     log,
@@ -78,7 +86,18 @@ export async function composeDaemon(o: ComposeOptions): Promise<{
       return { command: process.execPath, args: [mcpEntry], env, tools: [...ORCH_MCP_TOOLS], configDir: join(paths.stateDir, 'runs', run.id) };
     },
   });
-  return { root, paths, config, targetBranch, engine, close: () => store.close() };
+  return {
+    root,
+    paths,
+    config,
+    targetBranch,
+    engine,
+    ...(cluster ? { cluster } : {}),
+    close: () => {
+      void cluster?.close();
+      store.close();
+    },
+  };
 }
 
 type AgentConfig = Config['agent'];

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import type { ServerResponse } from 'node:http';
 import type { Engine } from '../engine/index.js';
 import type { Status } from '../api/index.js';
+import type { ClusterStatus } from '../cluster/index.js';
 import { HttpError, type createRouter } from './http.js';
 import { createEventSender } from './sse.js';
 
@@ -12,12 +13,18 @@ export interface RouteDeps {
   daemon: () => Status['daemon'];
   health: () => unknown;
   shutdown: () => void;
+  /** The worker pool, when `[cluster]` is configured. */
+  cluster?: () => ClusterStatus | undefined;
 }
 
 export function registerRoutes(router: ReturnType<typeof createRouter>, d: RouteDeps): void {
   const { engine } = d;
   router.get('/api/health', async () => d.health());
-  router.get('/api/status', async () => engine.status(d.daemon()));
+  router.get('/api/status', async () => {
+    const cluster = d.cluster?.();
+    return cluster ? { ...engine.status(d.daemon()), cluster } : engine.status(d.daemon());
+  });
+  router.get('/api/workers', async () => d.cluster?.() ?? { url: '', repoUrl: '', available: false, error: 'no cluster configured: set [cluster] redis_url in ~/.config/orch/config.toml or ORCH_REDIS_URL', workers: [] });
   router.post('/api/sync', async () => engine.sync());
   router.get('/api/tasks', async (_q, _r, { url }) =>
     engine.list({ status: url.searchParams.get('status') ?? undefined, module: url.searchParams.get('module') ?? undefined }),

@@ -93,6 +93,7 @@ export async function serve(o: ServeOptions): Promise<{ port: number; stopped: P
       daemon,
       health: () => ({ ok: true, pid: process.pid, root: c.root, version: VERSION, startedAt }),
       shutdown: () => void stop(),
+      ...(c.cluster ? { cluster: () => c.cluster?.status() } : {}),
     });
     const host = o.host ?? c.config.daemon.host;
     server = await router.listen(host, o.port ?? c.config.daemon.port);
