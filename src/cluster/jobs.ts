@@ -53,7 +53,7 @@ export type AgentJobResult = z.infer<typeof AgentJobResult>;
 
 /** One entry of a job's output stream. */
 export type OutputEntry =
-  | { k: 'start'; worker: string; attempt: number }
+  | { k: 'start'; worker: string; attempt: number; /** The job's worktree there: paths in events are rewritten to the run's worktree here. */ worktree?: string }
   | { k: 'line'; s: 'stdout' | 'stderr'; l: string }
   | { k: 'event'; e: string };
 

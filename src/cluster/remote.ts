@@ -125,6 +125,9 @@ async function runRemote(req: AgentRunRequest, target: { queue: string; resume?:
   req.signal?.addEventListener('abort', onAbort, { once: true });
   if (req.signal?.aborted) onAbort();
   let last = '0';
+  // Paths the agent saw on the worker read as paths of the run's worktree here (safety checks, logs, the TUI).
+  let there: string | undefined;
+  const here = (text: string): string => (there && there.length > 1 ? text.split(there).join(req.cwd) : text);
   let unservedSince: number | undefined;
   /** Reads what the worker streamed since `last`; `block` ms waiting for more, or none (0 would block forever). */
   const drain = async (block?: number): Promise<void> => {
@@ -138,14 +141,17 @@ async function runRemote(req: AgentRunRequest, target: { queue: string; resume?:
         } catch {
           continue;
         }
-        if (e.k === 'line') await req.onLine?.(e.s, e.l);
+        if (e.k === 'line') await req.onLine?.(e.s, here(e.l));
         else if (e.k === 'event') {
           try {
-            req.onEvent?.(JSON.parse(e.e) as AgentEvent);
+            req.onEvent?.(JSON.parse(here(e.e)) as AgentEvent);
           } catch {
             // A malformed event from a worker is dropped; the line itself is in the log.
           }
-        } else if (e.k === 'start') await note(`running on worker ${e.worker}${e.attempt > 1 ? ` (attempt ${e.attempt}: the previous worker was lost)` : ''}`);
+        } else if (e.k === 'start') {
+          there = e.worktree;
+          await note(`running on worker ${e.worker}${e.attempt > 1 ? ` (attempt ${e.attempt}: the previous worker was lost)` : ''}`);
+        }
       }
     }
   };

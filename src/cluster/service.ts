@@ -55,7 +55,10 @@ export function createClusterService(o: { cfg: ClusterConfig; root: string; proj
       wasAvailable = false;
     }
   };
-  void refresh();
+  const first = new Promise<void>((r) => {
+    redis.once('ready', () => r());
+    setTimeout(r, 1200).unref();
+  }).then(refresh);
   const timer = setInterval(() => void refresh(), REFRESH_MS);
   timer.unref();
   const sessions = new Map<string, string>();
@@ -63,6 +66,8 @@ export function createClusterService(o: { cfg: ClusterConfig; root: string; proj
   const repoUrl = o.cfg.repo_url || served?.url() || o.root;
 
   return {
+    /** The first look at Redis and the workers, bounded: the daemon does not wait long for a cluster that is away. */
+    ready: (ms = 1500): Promise<void> => Promise.race([first, new Promise<void>((r) => setTimeout(r, ms).unref())]),
     wrap(agent: ResolvedAgent): ResolvedAgent {
       return {
         ...agent,

@@ -117,8 +117,8 @@ export async function startWorker(o: WorkerOptions): Promise<{ close: (force?: b
     running.set(id, { abort, queue, taskId: j.taskId, startedAt: new Date().toISOString() });
     void beat();
     log(`job ${id}: ${j.taskId} with ${j.backend} (attempt ${job.attemptsMade + 1})`);
-    await push(id, { k: 'start', worker: o.name, attempt: job.attemptsMade + 1 });
     const { cache, worktree } = await checkouts.prepare({ id, repoUrl: j.repoUrl, fetchRef: j.fetchRef, startSha: j.startSha });
+    await push(id, { k: 'start', worker: o.name, attempt: job.attemptsMade + 1, worktree });
     try {
       let pending: Promise<unknown> = Promise.resolve();
       const handle = b.backend.start({

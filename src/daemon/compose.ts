@@ -55,6 +55,7 @@ export async function composeDaemon(o: ComposeOptions): Promise<{
   const cluster = redisUrl
     ? createClusterService({ cfg: { ...config.cluster, redis_url: redisUrl }, root, projectKey: paths.key, stateDir: paths.stateDir, log })
     : undefined;
+  await cluster?.ready();
   const resolveAgent = createAgentResolver(config, env);
   const engine = createEngine({
     root,
