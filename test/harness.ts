@@ -80,7 +80,7 @@ export function sandbox(files: Record<string, string>, opts: { realClaude?: bool
       let stderr = '';
       child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
       child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-      child.once('close', (status) => resolve({ status, stdout, stderr }));
+      child.once('close', (status, sig) => resolve({ status, stdout, stderr: sig ? `${stderr}[killed by ${sig}]` : stderr }));
     });
   return {
     base,

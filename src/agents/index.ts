@@ -4,7 +4,12 @@ import { createCodexBackend, type CodexBackendOptions } from './codex/backend.js
 import { createGeminiBackend, type GeminiBackendOptions } from './gemini/backend.js';
 import { createGooseBackend, type GooseBackendOptions } from './goose/backend.js';
 import { createOpenCodeBackend, type OpenCodeBackendOptions } from './opencode/backend.js';
-import type { AgentBackend } from './types.js';
+import type { AgentBackend, AgentEvent } from './types.js';
+import { parseClaudeLine } from './claude/parse.js';
+import { parseCodexLine } from './codex/parse.js';
+import { parseGeminiLine } from './gemini/parse.js';
+import { parseGooseLine } from './goose/parse.js';
+import { parseOpenCodeLine } from './opencode/parse.js';
 
 export type * from './types.js';
 export { emptyUsage } from './types.js';
@@ -27,11 +32,30 @@ export { isAlive, isOurProcess, killGroup, type KillGroupResult, type ProcessMar
 export { createLineSplitter, createTail, ownString, type LineSplitter } from './lines.js';
 export { spawnSupervised, type ProcessResult, type SpawnOptions, type SupervisedProcess } from './process.js';
 export { resolveCommand } from './resolve.js';
+export { createAgentResolver, READ_ONLY_TOOLS } from './resolver.js';
 
 export const SUPPORTED_BACKENDS = ['claude', 'codex', 'gemini', 'opencode', 'goose'] as const;
 
 /** Options every backend understands; a backend ignores the fields it has no use for. */
 export type BackendConfig = ClaudeBackendOptions & CodexBackendOptions & GeminiBackendOptions & OpenCodeBackendOptions & GooseBackendOptions;
+
+/** One line of a backend's output as typed events (for readable logs); an unknown backend yields none. */
+export const parseAgentLine = (id: string, line: string): AgentEvent[] => {
+  switch (id) {
+    case 'claude':
+      return parseClaudeLine(line);
+    case 'codex':
+      return parseCodexLine(line);
+    case 'gemini':
+      return parseGeminiLine(line);
+    case 'opencode':
+      return parseOpenCodeLine(line);
+    case 'goose':
+      return parseGooseLine(line);
+    default:
+      return [];
+  }
+};
 
 export const createBackend = (id: string, config: BackendConfig = {}): AgentBackend => {
   switch (id) {

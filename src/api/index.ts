@@ -1,2 +1,5 @@
 export * from './schemas.js';
 export * from './cluster.js';
+export * from './agent.js';
+export * from './events.js';
+export * from './web.js';

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ClusterStatus } from './cluster.js';
+import { AgentEvent, ReviewReason } from './agent.js';
 
 /** Wire shapes of the daemon's HTTP API and event stream. Clients (CLI, TUI, web) import only this folder. */
 
@@ -123,6 +124,12 @@ export const StartRequest = z.object({
   tasks: z.array(z.string()).default([]),
   module: z.string().optional(),
   count: z.number().int().positive().optional(),
+  /** A named batch (a schedule's `[[batch]] name`, or a daily task file's date). */
+  name: z.string().optional(),
+  /** This batch's budget in USD (`budget_usd`, or a daily task file's `max_cost_usd`). */
+  budgetUsd: z.number().positive().optional(),
+  /** After this instant the batch starts nothing new and winds down (`max_duration`). */
+  deadline: z.string().optional(),
 });
 export type StartRequest = z.input<typeof StartRequest>;
 
@@ -141,6 +148,9 @@ export const Batch = z.object({
   state: z.enum(['active', 'finished', 'stopped']),
   createdAt: z.string(),
   endedAt: z.string().nullable(),
+  name: z.string().nullable(),
+  budgetUsd: z.number().nullable(),
+  deadline: z.string().nullable(),
 });
 export type Batch = z.infer<typeof Batch>;
 
@@ -187,38 +197,14 @@ export type Status = z.infer<typeof Status>;
 export const LogEntry = z.object({
   t: z.string(),
   s: z.enum(['out', 'err', 'orch']),
+  /** The line as the agent printed it (empty with `?events=1` when `e` holds what it said). */
   l: z.string(),
+  /** With `?events=1`: what the run's backend parser read in an `out` line (view/lines.ts makes it readable). */
+  e: z.array(AgentEvent).optional(),
 });
 export type LogEntry = z.infer<typeof LogEntry>;
 
-export const EventType = z.enum([
-  'sync',
-  'task.status',
-  'run.state',
-  'run.usage',
-  'run.verified',
-  'run.output',
-  'run.waiting',
-  'run.signal',
-  'run.question',
-  'run.answer',
-  'batch.started',
-  'batch.finished',
-  'daemon.started',
-  'daemon.stopping',
-  'worktree.orphan',
-]);
-export type EventType = z.infer<typeof EventType>;
-
-export const Event = z.object({
-  seq: z.number(),
-  ts: z.string(),
-  type: EventType,
-  taskId: z.string().nullable(),
-  runId: z.string().nullable(),
-  data: z.record(z.string(), z.unknown()),
-});
-export type Event = z.infer<typeof Event>;
+/** The event stream's shapes (`Event`, `EventType`, one payload per type) are in events.ts. */
 
 export const ErrorBody = z.object({
   error: z.object({ code: z.string(), message: z.string(), details: z.unknown().optional() }),
@@ -272,5 +258,41 @@ export const Signal = z.object({
 });
 export type Signal = z.infer<typeof Signal>;
 
-export const AnswerRequest = z.object({ answer: z.string().min(1).max(20_000), by: z.string().default('human') });
+/** Who answered is the authenticated caller, never a field of the body. */
+export const AnswerRequest = z.object({ answer: z.string().min(1).max(20_000) });
 export type AnswerRequest = z.input<typeof AnswerRequest>;
+
+/** One budget (O3) against what its scope spent: `limit` 0 = none set; `configured` when `orch budget raise` changed it. */
+export const BudgetLine = z.object({
+  key: z.enum(['task_usd', 'task_tokens', 'batch_usd', 'daily_usd', 'daily_tokens']),
+  scope: z.enum(['task', 'batch', 'day']),
+  id: z.string(),
+  unit: z.enum(['usd', 'tokens']),
+  spent: z.number(),
+  limit: z.number(),
+  state: z.enum(['ok', 'warning', 'exceeded']),
+  unpriced: z.number(),
+  configured: z.number().optional(),
+});
+export type BudgetLine = z.infer<typeof BudgetLine>;
+
+/** `GET /api/budget` (`orch budget --json`); `POST /api/budget/raise` adds `resumed`. */
+export const BudgetStatus = z.object({
+  timezone: z.string(),
+  day: z.string(),
+  lines: z.array(BudgetLine),
+  resumed: z.array(z.string()).optional(),
+});
+export type BudgetStatus = z.infer<typeof BudgetStatus>;
+
+/** A change that waits for a person's review (W6), with why it was flagged. `GET /api/reviews`. */
+export const ReviewItem = z.object({
+  taskId: z.string(),
+  run: Run,
+  decision: z.object({ category: z.string(), flagged: z.boolean(), reasons: z.array(ReviewReason) }),
+});
+export type ReviewItem = z.infer<typeof ReviewItem>;
+
+/** `GET /api/reviews/diff?task=`: the flagged change as `git diff base...head` (cut at `truncated`). */
+export const ReviewDiff = z.object({ taskId: z.string(), runId: z.string(), base: z.string(), head: z.string(), diff: z.string(), truncated: z.boolean() });
+export type ReviewDiff = z.infer<typeof ReviewDiff>;

@@ -1,18 +1,31 @@
+/**
+ * The `orch` executable. Start-up is a budget (issue 12: `orch --version` within 1.5x of `node -e 0`): this file
+ * and src/cli/specs/* load only commander and the command specs; each command's code is imported when it runs.
+ *
+ * Adding a command: declare it in a spec file (src/cli/specs/<area>.ts, registered below with one line) and point
+ * its action at the implementation, which is loaded only when the command runs:
+ *
+ *   program.command('tui').description('...').option('--json', '...').action(lazy(() => import('../commands/tui.js'), 'tui'));
+ *
+ * where src/cli/commands/tui.ts exports `async function tui(globals: () => GlobalOptions, ...args, options)`.
+ * Spec files import nothing heavy (no zod, src/api values, daemon, engine, store, Ink): src/cli/startup.test.ts
+ * fails when `orch --help` loads more than it should. The daemon runs as its own process (src/daemon/main.ts).
+ */
 import { Command, CommanderError } from 'commander';
-import { ClientError } from '../client/index.js';
-import { ConfigError } from '../config/index.js';
-import { DaemonRunningError, ProjectError } from '../daemon/index.js';
+import type { ClientError } from '../client/index.js';
 import { VERSION } from '../version.js';
-import { CliError, Exit, type GlobalOptions } from './context.js';
-import { registerPlanCommands } from './commands/plan.js';
-import { registerRunCommands } from './commands/run.js';
-import { registerDaemonCommands } from './commands/daemon.js';
-import { registerDoctorCommand } from './commands/doctor.js';
-import { registerQuestionCommands } from './commands/questions.js';
-import { registerPrCommands } from './commands/pr.js';
-import { registerMaintainCommand } from './commands/maintain.js';
-import { registerClusterCommands } from './commands/cluster.js';
+import { CliError, Exit } from './errors.js';
 import { red } from './format.js';
+import { registerPlanCommands } from './specs/plan.js';
+import { registerRunCommands } from './specs/run.js';
+import { registerMaintainCommand } from './specs/maintain.js';
+import { registerDaemonCommands } from './specs/daemon.js';
+import { registerDoctorCommand } from './specs/doctor.js';
+import { registerQuestionCommands } from './specs/questions.js';
+import { registerPrCommands } from './specs/pr.js';
+import { registerOpenCommand } from './specs/open.js';
+import { registerBudgetCommands } from './specs/budget.js';
+import { registerClusterCommands } from './specs/cluster.js';
 
 const program = new Command('orch')
   .description('Autonomous development orchestrator: plans -> coding agents in git worktrees -> merged work')
@@ -22,23 +35,28 @@ const program = new Command('orch')
   .showHelpAfterError()
   .exitOverride();
 
-const globals = (): GlobalOptions => program.opts<GlobalOptions>();
-registerPlanCommands(program, globals);
-registerRunCommands(program, globals);
-registerMaintainCommand(program, globals);
-registerDaemonCommands(program, globals);
-registerDoctorCommand(program, globals);
-registerQuestionCommands(program, globals);
-registerPrCommands(program, globals);
-registerClusterCommands(program, globals);
+registerPlanCommands(program);
+registerRunCommands(program);
+registerMaintainCommand(program);
+registerDaemonCommands(program);
+registerDoctorCommand(program);
+registerQuestionCommands(program);
+registerPrCommands(program);
+registerOpenCommand(program);
+registerBudgetCommands(program);
+registerClusterCommands(program);
+
+// Errors of modules this file does not load (config, daemon, client) are told apart by name.
+const inputErrors = new Set(['ConfigError', 'ProjectError']);
+const isClientError = (e: unknown): e is ClientError => e instanceof Error && e.name === 'ClientError';
 
 /** The one top-level handler: a clear message and a meaningful exit code. */
 function exitCodeFor(e: unknown): number {
   if (e instanceof CommanderError) return e.exitCode === 0 ? Exit.ok : Exit.input;
   if (e instanceof CliError) return e.exitCode;
-  if (e instanceof ConfigError || e instanceof ProjectError) return Exit.input;
-  if (e instanceof DaemonRunningError) return Exit.daemon;
-  if (e instanceof ClientError) {
+  if (e instanceof Error && inputErrors.has(e.name)) return Exit.input;
+  if (e instanceof Error && e.name === 'DaemonRunningError') return Exit.daemon;
+  if (isClientError(e)) {
     if (e.code === 'unreachable' || e.code === 'no_daemon' || e.code === 'daemon_start_failed') return Exit.daemon;
     return e.status !== undefined && e.status < 500 ? Exit.input : Exit.failed;
   }
@@ -50,7 +68,7 @@ try {
 } catch (e) {
   const code = exitCodeFor(e);
   if (!(e instanceof CommanderError)) {
-    const msg = e instanceof Error ? (code === Exit.failed && !(e instanceof ClientError) ? (e.stack ?? e.message) : e.message) : String(e);
+    const msg = e instanceof Error ? (code === Exit.failed && !isClientError(e) ? (e.stack ?? e.message) : e.message) : String(e);
     process.stderr.write(`${red('error:')} ${msg}\n`);
   }
   process.exitCode = code;

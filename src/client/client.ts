@@ -3,12 +3,25 @@ import { openSync, readFileSync, closeSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { z } from 'zod';
-import { DaemonInfo, ErrorBody, Event, Health } from '../api/index.js';
+import type { DaemonInfo, Event } from '../api/index.js';
+import { lines, readText, send } from './http.js';
+
+// PERF: this module is on every CLI command's path, so it imports no zod at run time (about 90 ms to load):
+// the daemon's own answers are trusted unless a caller passes a schema (issue 12).
+
+const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+function parseDaemonInfo(v: unknown): DaemonInfo | undefined {
+  if (!isRecord(v)) return undefined;
+  const { pid, host, port, token, root, version, startedAt } = v;
+  if (typeof pid !== 'number' || typeof port !== 'number') return undefined;
+  if (typeof host !== 'string' || typeof token !== 'string' || typeof root !== 'string' || typeof version !== 'string' || typeof startedAt !== 'string') return undefined;
+  return { pid, host, port, token, root, version, startedAt };
+}
 
 function readDaemonInfo(file: string): DaemonInfo | undefined {
   try {
-    const parsed = DaemonInfo.safeParse(JSON.parse(readFileSync(file, 'utf8')));
-    return parsed.success ? parsed.data : undefined;
+    return parseDaemonInfo(JSON.parse(readFileSync(file, 'utf8')));
   } catch {
     return undefined;
   }
@@ -20,6 +33,8 @@ export interface ClientOptions {
   daemonLog: string;
   /** Start a background daemon when none answers. */
   start: boolean;
+  /** Runs before a daemon is started (the CLI checks the config there, to fail with its file and line). */
+  beforeStart?: () => void | Promise<void>;
   env?: NodeJS.ProcessEnv;
 }
 
@@ -37,10 +52,11 @@ export class ClientError extends Error {
 
 async function health(info: DaemonInfo, timeoutMs = 1500): Promise<boolean> {
   try {
-    const res = await fetch(`http://${info.host}:${info.port}/api/health`, { signal: AbortSignal.timeout(timeoutMs) });
-    if (!res.ok) return false;
-    const h = Health.safeParse(await res.json());
-    return h.success && h.data.pid === info.pid;
+    const res = await send(`http://${info.host}:${info.port}/api/health`, { timeoutMs });
+    const text = await readText(res);
+    if (res.status !== 200) return false;
+    const h: unknown = JSON.parse(text);
+    return isRecord(h) && h.ok === true && h.pid === info.pid;
   } catch {
     return false;
   }
@@ -52,12 +68,13 @@ export async function findDaemon(daemonFile: string): Promise<DaemonInfo | undef
   return info && (await health(info)) ? info : undefined;
 }
 
-const cliEntry = (): string => fileURLToPath(new URL('../cli/main.js', import.meta.url));
+/** The daemon's own entry point: a process of its own that imports nothing of the CLI. */
+const daemonEntry = (): string => fileURLToPath(new URL('../daemon/main.js', import.meta.url));
 
 async function startDaemon(o: ClientOptions): Promise<DaemonInfo> {
   mkdirSync(dirname(o.daemonLog), { recursive: true });
   const out = openSync(o.daemonLog, 'a');
-  const child = spawn(process.execPath, [cliEntry(), 'serve', '--root', o.root, '--background'], {
+  const child = spawn(process.execPath, [daemonEntry(), '--root', o.root, '--background'], {
     cwd: o.root,
     detached: true,
     stdio: ['ignore', out, out],
@@ -70,8 +87,11 @@ async function startDaemon(o: ClientOptions): Promise<DaemonInfo> {
   });
   child.unref();
   const deadline = Date.now() + 20_000;
+  // PERF: poll often; the daemon writes its file once it answers, usually within a few hundred ms.
+  let wait = 10;
   while (Date.now() < deadline) {
-    await new Promise((r) => setTimeout(r, 100));
+    await new Promise((r) => setTimeout(r, wait));
+    wait = Math.min(wait * 2, 100);
     const info = readDaemonInfo(o.daemonFile);
     if (info && (await health(info, 1000))) return info;
     if (exited !== null) break;
@@ -95,71 +115,88 @@ export async function connect(o: ClientOptions) {
   let info = await findDaemon(o.daemonFile);
   if (!info) {
     if (!o.start) throw new ClientError('no Orch daemon is running for this project; `orch serve` or any `orch start` starts one', 'no_daemon');
+    await o.beforeStart?.();
     info = await startDaemon(o);
   }
   return createClient(info);
+}
+
+function errorOf(json: unknown): { code: string; message: string; details?: unknown } | undefined {
+  if (!isRecord(json) || !isRecord(json.error)) return undefined;
+  const { code, message, details } = json.error;
+  return typeof code === 'string' && typeof message === 'string' ? { code, message, details } : undefined;
 }
 
 export function createClient(info: DaemonInfo) {
   const base = `http://${info.host}:${info.port}`;
   const headers = { authorization: `Bearer ${info.token}`, 'content-type': 'application/json' };
 
-  async function request<S extends z.ZodTypeAny>(method: string, path: string, schema: S | undefined, body?: unknown): Promise<z.infer<S>> {
-    let res: Response;
+  async function request(method: string, path: string, schema: z.ZodTypeAny | undefined, body?: unknown): Promise<unknown> {
+    let text: string;
+    let status: number;
     try {
-      res = await fetch(base + path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+      const res = await send(base + path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+      status = res.status;
+      text = await readText(res);
     } catch (e) {
       throw new ClientError(`cannot reach the Orch daemon at ${base}: ${(e as Error).message}`, 'unreachable');
     }
-    const text = await res.text();
     let json: unknown;
     try {
       json = JSON.parse(text);
     } catch {
-      throw new ClientError(`the daemon answered ${method} ${path} with something that is not JSON: ${text.slice(0, 200)}`, 'bad_response', res.status);
+      throw new ClientError(`the daemon answered ${method} ${path} with something that is not JSON: ${text.slice(0, 200)}`, 'bad_response', status);
     }
-    if (!res.ok) {
-      const err = ErrorBody.safeParse(json);
-      if (err.success) throw new ClientError(err.data.error.message, err.data.error.code, res.status, err.data.error.details);
-      throw new ClientError(`${method} ${path} failed with HTTP ${res.status}`, 'http_error', res.status);
+    if (status < 200 || status >= 300) {
+      const err = errorOf(json);
+      if (err) throw new ClientError(err.message, err.code, status, err.details);
+      throw new ClientError(`${method} ${path} failed with HTTP ${status}`, 'http_error', status);
     }
-    if (!schema) return json as z.infer<S>;
+    if (!schema) return json;
     const parsed = schema.safeParse(json);
     if (!parsed.success) throw new ClientError(`unexpected answer from the daemon for ${path}: ${parsed.error.message}`, 'bad_response');
-    return parsed.data as z.infer<S>;
+    return parsed.data;
+  }
+
+  /** `get<T>(path)` trusts the daemon's shape (no zod loaded); `get(path, Schema)` checks it. */
+  function get<S extends z.ZodTypeAny>(path: string, schema: S): Promise<z.infer<S>>;
+  function get<T = unknown>(path: string): Promise<T>;
+  function get(path: string, schema?: z.ZodTypeAny): Promise<unknown> {
+    return request('GET', path, schema);
+  }
+  function post<S extends z.ZodTypeAny>(path: string, body: unknown, schema: S): Promise<z.infer<S>>;
+  function post<T = unknown>(path: string, body: unknown): Promise<T>;
+  function post(path: string, body: unknown, schema?: z.ZodTypeAny): Promise<unknown> {
+    return request('POST', path, schema, body);
   }
 
   return {
     info,
-    get: <S extends z.ZodTypeAny>(path: string, schema?: S) => request('GET', path, schema),
-    post: <S extends z.ZodTypeAny>(path: string, body: unknown, schema?: S) => request('POST', path, schema, body),
+    get,
+    post,
 
     /** Subscribes to the SSE stream; resolves when `signal` aborts or the daemon goes away. */
     async events(onEvent: (e: Event) => void, opts: { since?: number; signal?: AbortSignal; /** false: no run.output events. */ output?: boolean } = {}): Promise<void> {
+      // Events are checked (unknown types dropped); a stream that runs for minutes can afford zod.
+      const { Event } = await import('../api/index.js');
       const params = new URLSearchParams();
       if (opts.since !== undefined) params.set('since', String(opts.since));
       if (opts.output === false) params.set('output', '0');
       const q = params.size > 0 ? `?${params.toString()}` : '';
-      let res: Response;
+      let res;
       try {
-        res = await fetch(`${base}/api/events${q}`, { headers, signal: opts.signal });
+        res = await send(`${base}/api/events${q}`, { headers, signal: opts.signal });
       } catch (e) {
         if (opts.signal?.aborted) return;
         throw new ClientError(`cannot reach the Orch daemon: ${(e as Error).message}`, 'unreachable');
       }
-      if (!res.body) return;
-      const decoder = new TextDecoder();
-      let buf = '';
+      let data: string[] = [];
       try {
-        for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
-          buf += decoder.decode(chunk, { stream: true });
-          let i: number;
-          while ((i = buf.indexOf('\n\n')) >= 0) {
-            const frame = buf.slice(0, i);
-            buf = buf.slice(i + 2);
-            const data = frame.split('\n').filter((l) => l.startsWith('data: ')).map((l) => l.slice(6)).join('\n');
-            if (!data) continue;
-            const parsed = Event.safeParse(JSON.parse(data));
+        for await (const line of lines(res)) {
+          if (line.startsWith('data: ')) data.push(line.slice(6));
+          else if (line === '' && data.length > 0) {
+            const parsed = Event.safeParse(JSON.parse(data.join('\n')));
+            data = [];
             if (parsed.success) onEvent(parsed.data);
           }
         }
@@ -170,19 +207,12 @@ export function createClient(info: DaemonInfo) {
 
     /** Raw NDJSON log lines of a run. */
     async *log(runId: string, follow: boolean, signal?: AbortSignal): AsyncGenerator<string> {
-      const res = await fetch(`${base}/api/runs/${encodeURIComponent(runId)}/log${follow ? '?follow=1' : ''}`, { headers, signal });
-      if (!res.ok || !res.body) throw new ClientError(`cannot read the log of run ${runId} (HTTP ${res.status})`, 'log_failed', res.status);
-      const decoder = new TextDecoder();
-      let buf = '';
-      for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
-        buf += decoder.decode(chunk, { stream: true });
-        let i: number;
-        while ((i = buf.indexOf('\n')) >= 0) {
-          yield buf.slice(0, i);
-          buf = buf.slice(i + 1);
-        }
+      const res = await send(`${base}/api/runs/${encodeURIComponent(runId)}/log${follow ? '?follow=1' : ''}`, { headers, signal });
+      if (res.status !== 200) {
+        res.body.resume();
+        throw new ClientError(`cannot read the log of run ${runId} (HTTP ${res.status})`, 'log_failed', res.status);
       }
-      if (buf) yield buf;
+      yield* lines(res);
     },
   };
 }

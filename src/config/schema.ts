@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { projectRuleSchema } from '../review/index.js';
 import { DEFAULT_ALLOWED_TOOLS } from '../agents/claude/tools.js';
+import { SourcesSchema } from './sources-schema.js';
 
 /**
  * Environment variable names that look like secrets. Secrets come from the user's environment, never from
@@ -211,6 +212,16 @@ const ClusterSchema = z
       .describe('Serve this repository read-only to workers with `git daemon` on host:port. "" = off.'),
   })
   .describe('Scale-out: agent runs on `orch worker` machines through BullMQ on Redis.');
+const Limit = z.number().min(0, 'must be a positive number, or 0 for no limit');
+const BudgetSchema = z
+  .object({
+    task_usd: Limit.default(0).describe('Most one task may spend, in USD, over all its runs. 0 = no limit.'),
+    task_tokens: Limit.int().default(0).describe('Most tokens one task may use (input + output + cache read + cache write). 0 = no limit.'),
+    batch_usd: Limit.default(0).describe("Most one batch (one `orch start`, scheduled batch or daily task file) may spend, in USD. A daily file's max_cost_usd and a schedule's budget_usd override it. 0 = no limit."),
+    daily_usd: Limit.default(0).describe('Most all runs started on one day (in `timezone`) may spend, in USD. 0 = no limit.'),
+    daily_tokens: Limit.int().default(0).describe('Most tokens all runs started on one day may use. 0 = no limit.'),
+  })
+  .describe('Budgets (O3): a warning at 75%; at the limit no new run starts and running agents pause (work committed, sessions kept) until `orch budget raise KEY VALUE`.');
 
 export const ConfigSchema = z
   .object({
@@ -245,6 +256,19 @@ export const ConfigSchema = z
       .min(1)
       .default('feat({module}): implement E{epic} - {title}')
       .describe('Commit message for a finished task. Placeholders: {module}, {epic}, {title}.'),
+    timezone: z
+      .string()
+      .refine((tz) => {
+        if (tz === '') return true;
+        try {
+          new Intl.DateTimeFormat('en-US', { timeZone: tz });
+          return true;
+        } catch {
+          return false;
+        }
+      }, 'must be an IANA time zone such as "Europe/Berlin" or "America/New_York"')
+      .default('')
+      .describe('The project\'s time zone (IANA name) for daily budgets, reports and schedules. "" = the system\'s.'),
     agent: AgentSchema.prefault({}),
     agents: z
       .record(z.string().regex(AGENT_NAME, 'agent names are lowercase letters, digits, - and _'), AgentSchema.partial())
@@ -257,6 +281,8 @@ export const ConfigSchema = z
     writeback: WritebackSchema.prefault({}),
     daemon: DaemonSchema.prefault({}),
     cluster: ClusterSchema.prefault({}),
+    budget: BudgetSchema.prefault({}),
+    sources: SourcesSchema.prefault({}),
   })
   .meta({
     title: 'Orch configuration',

@@ -2,7 +2,7 @@ import { createPaths, type ProjectPaths } from '../paths/index.js';
 import { loadConfig, type Config } from '../config/index.js';
 import { createStore } from '../store/index.js';
 import { createGit, defaultBranch, repoRoot } from '../git/index.js';
-import { createBackend, DEFAULT_DISALLOWED_TOOLS, isAlive, isOurProcess, killGroup, sanitizeEnv, SUPPORTED_BACKENDS, type BackendConfig } from '../agents/index.js';
+import { createAgentResolver, isAlive, isOurProcess, killGroup, sanitizeEnv } from '../agents/index.js';
 import { createEngine, RUN_ENV_KEY, type BackendFor, type Engine, type ResolvedAgent } from '../engine/index.js';
 import { createRepoPort } from './repo.js';
 import { createGitHubPort } from './forge.js';
@@ -11,6 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { COMMAND_KINDS, COMMAND_TIMEOUT_MS, mcpServerEnv, ORCH_MCP_TOOLS, runProjectCommand } from '../mcp/index.js';
 import type { Verification } from '../api/index.js';
 import { createClusterService, type ClusterService } from '../cluster/index.js';
+import { configuredSources } from '../sources/index.js';
 
 const mcpEntry = fileURLToPath(new URL('../mcp/main.js', import.meta.url));
 
@@ -19,8 +20,11 @@ export interface ComposeOptions {
   root: string;
   env?: NodeJS.ProcessEnv;
   log?: (msg: string) => void;
-  /** Filled in by the server once it listens; agents' MCP servers call the daemon there. */
-  address?: { url?: string; token?: string };
+  /**
+   * Filled in by the server once it listens; agents' MCP servers call the daemon there, each with a token that
+   * only carries its own run's signals (never the admin token).
+   */
+  address?: { url?: string; runToken: (runId: string) => string };
 }
 
 export class ProjectError extends Error {
@@ -79,11 +83,12 @@ export async function composeDaemon(o: ComposeOptions): Promise<{
     verify: createVerifier(config, env),
     reviewerFor: createAgentResolver(config, env, { readOnly: true }),
     log,
+    sources: configuredSources(config, root),
     userConfigDir: allPaths.configDir,
     mcpFor: (run) => {
       const a = o.address;
-      if (!a?.url || !a.token) return undefined;
-      const env = mcpServerEnv({ daemonUrl: a.url, token: a.token, runId: run.id, commands: config.commands, answerWaitMs: config.agent.answer_wait_seconds * 1000 });
+      if (!a?.url) return undefined;
+      const env = mcpServerEnv({ daemonUrl: a.url, token: a.runToken(run.id), runId: run.id, commands: config.commands, answerWaitMs: config.agent.answer_wait_seconds * 1000 });
       return { command: process.execPath, args: [mcpEntry], env, tools: [...ORCH_MCP_TOOLS], configDir: join(paths.stateDir, 'runs', run.id) };
     },
   });
@@ -102,7 +107,6 @@ export async function composeDaemon(o: ComposeOptions): Promise<{
 }
 
 type AgentConfig = Config['agent'];
-
 /**
  * The project's own build, test and lint (`[commands]`) run in a finished run's worktree, in that order, each with a
  * timeout, with the agent's sanitised environment. A command that cannot start is recorded as failed with the reason.
@@ -127,63 +131,5 @@ export function createVerifier(config: Config, env: NodeJS.ProcessEnv, timeoutMs
       });
     }
     return out;
-  };
-}
-
-/**
- * `agent:` in a task (or a role) names an agent under [agents] (its fields override [agent]) or a backend id
- * (the [agent] settings with that CLI); none means the coder role, then [agent].
- */
-export function createAgentResolver(config: Config, env: NodeJS.ProcessEnv, o: { readOnly?: boolean } = {}): BackendFor {
-  const cache = new Map<string, ResolvedAgent>();
-  return (name) => {
-    const key = name || config.roles.coder || 'default';
-    const hit = cache.get(key);
-    if (hit) return hit;
-    let a: AgentConfig;
-    if (key === 'default') a = config.agent;
-    else if (config.agents[key]) a = { ...config.agent, ...config.agents[key] } as AgentConfig;
-    else if ((SUPPORTED_BACKENDS as readonly string[]).includes(key)) a = { ...config.agent, backend: key as AgentConfig['backend'] };
-    else {
-      const known = [...Object.keys(config.agents), ...SUPPORTED_BACKENDS].join(', ');
-      throw new Error(`agent "${key}" is not configured: add [agents.${key}] to .orch/config.toml or use one of: ${known}`);
-    }
-    const resolved: ResolvedAgent = {
-      name: key,
-      backendId: a.backend,
-      backend: createBackend(a.backend, o.readOnly ? readOnlyOptions(a, env) : backendOptions(a, env)),
-      model: a.model || null,
-      systemPrompt: a.system_prompt || null,
-      env: sanitizeEnv(env, a.env, { allow: a.pass_env }),
-    };
-    cache.set(key, resolved);
-    return resolved;
-  };
-}
-
-/** Tools that only read, for the reviewer agent: each CLI's own read-only switch, edits and shells denied. */
-export const READ_ONLY_TOOLS = ['Read', 'Glob', 'Grep'];
-const WRITE_TOOLS = ['Edit', 'MultiEdit', 'Write', 'NotebookEdit', 'Bash'];
-
-function readOnlyOptions(a: AgentConfig, env: NodeJS.ProcessEnv): BackendConfig {
-  return {
-    ...backendOptions(a, env),
-    permissionMode: 'default',
-    allowedTools: READ_ONLY_TOOLS,
-    disallowedTools: [...DEFAULT_DISALLOWED_TOOLS, ...a.disallowed_tools, ...WRITE_TOOLS],
-    sandbox: 'read-only',
-    approvalMode: 'default',
-  };
-}
-
-function backendOptions(a: AgentConfig, env: NodeJS.ProcessEnv): BackendConfig {
-  return {
-    command: a.command || undefined,
-    extraArgs: a.args,
-    permissionMode: a.permission_mode,
-    allowedTools: a.allowed_tools,
-    disallowedTools: [...DEFAULT_DISALLOWED_TOOLS, ...a.disallowed_tools],
-    maxTurns: a.max_turns > 0 ? a.max_turns : undefined,
-    env,
   };
 }

@@ -1,15 +1,28 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { isDiskFull } from '../store/index.js';
-import { timingSafeEqual } from 'node:crypto';
 import type { ErrorBody } from '../api/index.js';
+import { bearerOf, type Auth, type Principal } from './auth.js';
+import { browserRequestProblem, type Sessions } from './session.js';
 
-export type Handler = (req: IncomingMessage, res: ServerResponse, ctx: { params: Record<string, string>; url: URL; body: unknown }) => Promise<unknown>;
+export type Handler = (
+  req: IncomingMessage,
+  res: ServerResponse,
+  ctx: { params: Record<string, string>; url: URL; body: unknown; principal: Principal },
+) => Promise<unknown>;
+
+export interface RouteOptions {
+  /** The path parameter naming a run: that run's own token may call this route too. Without it, admin only. */
+  runParam?: string;
+  /** No token needed (health). The handler then gets an `anonymous` principal unless a valid token came along. */
+  open?: boolean;
+}
 
 interface Route {
   method: string;
   pattern: RegExp;
   keys: string[];
   handler: Handler;
+  options: RouteOptions;
 }
 
 export class HttpError extends Error {
@@ -23,10 +36,22 @@ export class HttpError extends Error {
   }
 }
 
-/** A tiny router: `/api/runs/:id` patterns, JSON in and out, bearer-token auth, errors as ErrorBody. */
-export function createRouter(opts: { token: string; onError: (e: unknown) => void; stateDir?: string }) {
+/**
+ * A tiny router: `/api/runs/:id` patterns, JSON in and out, bearer-token auth, errors as ErrorBody.
+ * Every route is the admin's unless it names a `runParam`: then the token of that very run may call it as well.
+ */
+export function createRouter(opts: {
+  auth: Auth;
+  onError: (e: unknown) => void;
+  stateDir?: string;
+  /**
+   * The web page: its browser sessions are a second way in for the user (cookie, checked Host, same-origin Origin on
+   * state changes), and `web` serves every non-API path.
+   */
+  browser?: { sessions: Sessions; hosts: () => Set<string>; web: (req: IncomingMessage, res: ServerResponse, url: URL) => boolean; user: string };
+}) {
   const routes: Route[] = [];
-  const add = (method: string, path: string, handler: Handler): void => {
+  const add = (method: string, path: string, handler: Handler, options: RouteOptions = {}): void => {
     const keys: string[] = [];
     const pattern = new RegExp(
       `^${path.replace(/:([a-zA-Z]+)/g, (_, k: string) => {
@@ -34,15 +59,20 @@ export function createRouter(opts: { token: string; onError: (e: unknown) => voi
         return '([^/]+)';
       })}$`,
     );
-    routes.push({ method, pattern, keys, handler });
+    routes.push({ method, pattern, keys, handler, options });
   };
 
-  const authorized = (req: IncomingMessage, url: URL): boolean => {
-    const header = req.headers.authorization ?? '';
-    const given = header.startsWith('Bearer ') ? header.slice(7) : (url.searchParams.get('token') ?? '');
-    const a = Buffer.from(given);
-    const b = Buffer.from(opts.token);
-    return a.length === b.length && timingSafeEqual(a, b);
+  const authenticate = (req: IncomingMessage, url: URL): Principal | undefined =>
+    opts.auth.authenticate(bearerOf(req.headers.authorization) ?? (url.searchParams.get('token') ?? undefined));
+
+  /** Why `principal` may not call `route` with these params; undefined when it may. */
+  const forbidden = (principal: Principal, route: Route, params: Record<string, string>): string | undefined => {
+    if (principal.kind === 'admin') return undefined;
+    if (principal.kind === 'anonymous') return 'a token is required';
+    const param = route.options.runParam;
+    if (!param) return `a run's token may only send that run's signals; ${route.method} ${route.pattern.source} needs the user's token`;
+    if (params[param] !== principal.runId) return `the token of run ${principal.runId} may not act for run ${params[param] ?? ''}`;
+    return undefined;
   };
 
   const sendError = (res: ServerResponse, status: number, code: string, message: string, details?: unknown): void => {
@@ -57,18 +87,35 @@ export function createRouter(opts: { token: string; onError: (e: unknown) => voi
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://localhost');
-    if (url.pathname !== '/api/health' && !authorized(req, url)) {
-      sendError(res, 401, 'unauthorized', 'missing or wrong token; clients read it from the daemon file in the state directory');
+    if (opts.browser && !url.pathname.startsWith('/api/') && opts.browser.web(req, res, url)) return;
+    let caller = authenticate(req, url);
+    if (!caller && opts.browser?.sessions.valid(req)) {
+      const problem = browserRequestProblem(req, opts.browser.hosts());
+      if (problem) {
+        sendError(res, 403, 'forbidden', `refused: ${problem}`);
+        return;
+      }
+      caller = { kind: 'admin', name: opts.browser.user, session: true };
+    }
+    const isOpen = routes.some((r) => r.options.open && r.method === req.method && r.pattern.test(url.pathname));
+    if (!caller && !isOpen) {
+      sendError(res, 401, 'unauthorized', 'missing or wrong token; clients read it from the daemon file in the state directory, the web page logs in with `orch open`');
       return;
     }
+    const principal: Principal = caller ?? { kind: 'anonymous' };
     for (const r of routes) {
       if (r.method !== req.method) continue;
       const m = r.pattern.exec(url.pathname);
       if (!m) continue;
       const params = Object.fromEntries(r.keys.map((k, i) => [k, decodeURIComponent(m[i + 1] ?? '')]));
+      const denied = r.options.open ? undefined : forbidden(principal, r, params);
+      if (denied) {
+        sendError(res, 403, 'forbidden', denied);
+        return;
+      }
       try {
         const body = req.method === 'POST' ? await readJson(req) : undefined;
-        const out = await r.handler(req, res, { params, url, body });
+        const out = await r.handler(req, res, { params, url, body, principal });
         if (out !== undefined && !res.headersSent) {
           res.writeHead(200, { 'content-type': 'application/json' });
           res.end(JSON.stringify(out));
@@ -93,8 +140,8 @@ export function createRouter(opts: { token: string; onError: (e: unknown) => voi
   }
 
   return {
-    get: (p: string, h: Handler) => add('GET', p, h),
-    post: (p: string, h: Handler) => add('POST', p, h),
+    get: (p: string, h: Handler, o?: RouteOptions) => add('GET', p, h, o),
+    post: (p: string, h: Handler, o?: RouteOptions) => add('POST', p, h, o),
     listen(host: string, port: number): Promise<Server> {
       const server = createServer((req, res) => void handle(req, res));
       return new Promise((resolve, reject) => {

@@ -4,7 +4,9 @@ import type { ServerResponse } from 'node:http';
 import type { Engine } from '../engine/index.js';
 import type { Status } from '../api/index.js';
 import type { ClusterStatus } from '../cluster/index.js';
+import { parseAgentLine } from '../agents/index.js';
 import { HttpError, type createRouter } from './http.js';
+import type { Principal } from './auth.js';
 import { createEventSender } from './sse.js';
 
 export interface RouteDeps {
@@ -19,7 +21,7 @@ export interface RouteDeps {
 
 export function registerRoutes(router: ReturnType<typeof createRouter>, d: RouteDeps): void {
   const { engine } = d;
-  router.get('/api/health', async () => d.health());
+  router.get('/api/health', async () => d.health(), { open: true });
   router.get('/api/status', async () => {
     const cluster = d.cluster?.();
     return cluster ? { ...engine.status(d.daemon()), cluster } : engine.status(d.daemon());
@@ -40,15 +42,16 @@ export function registerRoutes(router: ReturnType<typeof createRouter>, d: Route
     }
     return engine.stop((tasks as string[] | undefined) ?? []);
   });
+  // The only routes a run's own token reaches (its MCP server's done, stuck and ask), for that run only.
   router.post('/api/runs/:id/signals', async (_q, res, { params, body }) => {
     const sig = engine.signal(params.id ?? '', body);
     res.writeHead(201, { 'content-type': 'application/json' });
     res.end(JSON.stringify(sig));
     return undefined;
-  });
-  router.get('/api/runs/:id/signals/:sid', async (_q, _r, { params }) => engine.getSignal(params.id ?? '', params.sid ?? ''));
+  }, { runParam: 'id' });
+  router.get('/api/runs/:id/signals/:sid', async (_q, _r, { params }) => engine.getSignal(params.id ?? '', params.sid ?? ''), { runParam: 'id' });
   router.get('/api/questions', async () => engine.questions());
-  router.post('/api/questions/:id/answer', async (_q, _r, { params, body }) => engine.answer(params.id ?? '', body));
+  router.post('/api/questions/:id/answer', async (_q, _r, { params, body, principal }) => engine.answer(params.id ?? '', body, callerName(principal)));
   router.post('/api/pause', async (_q, _r, { body }) => {
     const tasks = (body as { tasks?: unknown }).tasks;
     return engine.pause(Array.isArray(tasks) ? tasks.filter((t): t is string => typeof t === 'string') : []);
@@ -59,11 +62,19 @@ export function registerRoutes(router: ReturnType<typeof createRouter>, d: Route
     if (typeof b.task !== 'string') throw new HttpError(400, 'bad_request', 'task must be a task id');
     return engine.resume(b.task, typeof b.guidance === 'string' ? b.guidance : undefined);
   });
+  router.get('/api/budget', async () => engine.budget());
+  router.post('/api/budget/raise', async (_q, _r, { body }) => {
+    const b = body as { key?: unknown; value?: unknown };
+    if (typeof b.key !== 'string' || (typeof b.value !== 'string' && typeof b.value !== 'number')) throw new HttpError(400, 'bad_request', 'key (a budget name) and value (a number) are required');
+    return engine.raiseBudget(b.key, String(b.value));
+  });
   router.get('/api/reviews', async () => engine.reviewQueue());
-  router.post('/api/reviews/merge', async (_q, _r, { body }) => {
-    const b = body as { task?: unknown; by?: unknown };
+  router.get('/api/reviews/diff', async (_q, _r, { url }) => engine.reviewDiff(required(url, 'task')));
+  router.post('/api/reviews/merge', async (_q, _r, { body, principal }) => {
+    const b = body as { task?: unknown };
     if (typeof b.task !== 'string') throw new HttpError(400, 'bad_request', 'task (a task id) is required');
-    return engine.approve(b.task, typeof b.by === 'string' ? b.by : 'human');
+    // Who approved is the authenticated caller; a `by` in the body is ignored.
+    return engine.approve(b.task, callerName(principal));
   });
   router.get('/api/batches/:id', async (_q, _r, { params }) => engine.batch(params.id ?? ''));
   router.get('/api/runs/:id', async (_q, _r, { params }) => {
@@ -73,18 +84,25 @@ export function registerRoutes(router: ReturnType<typeof createRouter>, d: Route
   });
   router.get('/api/runs/:id/log', async (req, res, { params, url }) => {
     const id = params.id ?? '';
-    if (!engine.run(id)) throw new HttpError(404, 'unknown_run', `unknown run ${id}`);
+    const run = engine.run(id);
+    if (!run) throw new HttpError(404, 'unknown_run', `unknown run ${id}`);
+    // `events=1`: each agent line also as the typed events its backend's parser reads in it (readable in any client).
+    const entry = url.searchParams.get('events') === '1' ? (line: string) => toEntry(line, run.backend) : (line: string) => toEntry(line);
     streamLog(join(d.logsDir, `${id}.log`), res, url.searchParams.get('follow') === '1', () => {
       const r = engine.run(id);
       return !r || r.state === 'done' || r.state === 'failed' || r.state === 'stopped';
-    }, req.once.bind(req));
+    }, req.once.bind(req), entry);
     return undefined;
   });
   router.get('/api/events', async (req, res, { url }) => {
-    const since = Number(url.searchParams.get('since') ?? req.headers['last-event-id'] ?? -1);
+    // A browser that reconnects sends Last-Event-ID with the URL it first opened: the header is the later position.
+    const lastId = req.headers['last-event-id'];
+    const since = Number((typeof lastId === 'string' && lastId !== '' ? lastId : undefined) ?? url.searchParams.get('since') ?? -1);
     // `output=0`: no run.output events (every line an agent prints), for clients that only follow states.
     const output = url.searchParams.get('output') !== '0';
     res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive' });
+    // Headers now, not with the first event: a browser's EventSource reports the stream open only then.
+    res.flushHeaders();
     const send = createEventSender(res, { output });
     if (since >= 0) for (const e of engine.eventsSince(since)) send(e);
     const off = engine.subscribe(send);
@@ -101,6 +119,12 @@ export function registerRoutes(router: ReturnType<typeof createRouter>, d: Route
   });
 }
 
+/** The name recorded for what a caller did: only the admin reaches the routes that record one. */
+function callerName(p: Principal): string {
+  if (p.kind !== 'admin') throw new HttpError(403, 'forbidden', 'only the user may answer or approve');
+  return p.name;
+}
+
 function required(url: URL, key: string): string {
   const v = url.searchParams.get(key);
   if (!v) throw new HttpError(400, 'bad_request', `query parameter "${key}" is required`);
@@ -108,7 +132,14 @@ function required(url: URL, key: string): string {
 }
 
 /** Streams a run's JSONL log; with follow, keeps tailing until the run is over. */
-function streamLog(file: string, res: ServerResponse, follow: boolean, finished: () => boolean, onClose: (ev: 'close', fn: () => void) => void): void {
+function streamLog(
+  file: string,
+  res: ServerResponse,
+  follow: boolean,
+  finished: () => boolean,
+  onClose: (ev: 'close', fn: () => void) => void,
+  entry: (line: string) => string,
+): void {
   res.writeHead(200, { 'content-type': 'application/x-ndjson' });
   let offset = 0;
   let carry = '';
@@ -132,7 +163,7 @@ function streamLog(file: string, res: ServerResponse, follow: boolean, finished:
       const text = carry + String(c);
       const lines = text.split('\n');
       carry = lines.pop() ?? '';
-      res.write(lines.map(toEntry).join(''));
+      res.write(lines.map(entry).join(''));
     });
     s.on('end', () => {
       offset = size;
@@ -168,9 +199,15 @@ function streamLog(file: string, res: ServerResponse, follow: boolean, finished:
   pump();
 }
 
-function toEntry(line: string): string {
+function toEntry(line: string, backend?: string): string {
   const a = line.indexOf('\t');
   const b = line.indexOf('\t', a + 1);
   if (a < 0 || b < 0) return `${JSON.stringify({ t: '', s: 'orch', l: line })}\n`;
-  return `${JSON.stringify({ t: line.slice(0, a), s: line.slice(a + 1, b), l: line.slice(b + 1) })}\n`;
+  const t = line.slice(0, a);
+  const s = line.slice(a + 1, b);
+  const l = line.slice(b + 1);
+  if (backend === undefined || s !== 'out') return `${JSON.stringify({ t, s, l })}\n`;
+  const parsed = parseAgentLine(backend, l);
+  if (!parsed.some((x) => x.type !== 'unparsed')) return `${JSON.stringify({ t, s, l })}\n`;
+  return `${JSON.stringify({ t, s, l: '', e: parsed.filter((x) => x.type !== 'unparsed' && x.type !== 'usage') })}\n`;
 }

@@ -1,8 +1,12 @@
 import { existsSync } from 'node:fs';
-import { randomBytes } from 'node:crypto';
 import type { Server } from 'node:http';
 import { createRouter } from './http.js';
+import { createAuth, ownerName } from './auth.js';
 import { registerRoutes } from './routes.js';
+import { registerWebRoutes } from './web-routes.js';
+import { allowedHosts, createSessions } from './session.js';
+import { createWebHandler, findWebDir } from './web.js';
+import { dirname } from 'node:path';
 import { acquireLock, removeDaemonInfo, writeDaemonInfo } from './lockfile.js';
 import { composeDaemon, type ComposeOptions } from './compose.js';
 import { VERSION } from '../version.js';
@@ -15,6 +19,7 @@ export interface ServeOptions extends ComposeOptions {
 }
 
 export class DaemonRunningError extends Error {
+  override readonly name = 'DaemonRunningError';
   constructor(readonly pid: number) {
     super(`an Orch daemon is already running for this project (pid ${pid}); use \`orch daemon stop\` first`);
   }
@@ -38,14 +43,16 @@ export async function serve(o: ServeOptions): Promise<{ port: number; stopped: P
         // ENOSPC: nothing to do but go on; the state that matters is in SQLite.
       }
     });
-  const address: { url?: string; token?: string } = {};
+  const auth = createAuth();
+  // Agents get a token of their own run (see auth.ts); the admin token stays in the 0600 daemon file.
+  const address: NonNullable<ComposeOptions['address']> = { runToken: auth.runToken };
   const c = await composeDaemon({ ...o, log, address });
   const lock = acquireLock(c.paths.lockFile);
   if (!lock.ok) {
     c.close();
     throw new DaemonRunningError(lock.pid);
   }
-  const token = randomBytes(24).toString('hex');
+  const token = auth.adminToken;
   const startedAt = new Date().toISOString();
   let server: Server | undefined;
   let port = 0;
@@ -85,7 +92,16 @@ export async function serve(o: ServeOptions): Promise<{ port: number; stopped: P
   process.on('SIGTERM', onSignal);
 
   try {
-    const router = createRouter({ token, stateDir: c.paths.stateDir, onError: (e) => log(`request failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`) });
+    const host = o.host ?? c.config.daemon.host;
+    const sessions = createSessions({ port: () => port });
+    let hosts = new Set<string>();
+    const web = createWebHandler({ dir: findWebDir(), sessions, hosts: () => hosts });
+    const router = createRouter({
+      auth,
+      stateDir: c.paths.stateDir,
+      onError: (e) => log(`request failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`),
+      browser: { sessions, hosts: () => hosts, web, user: ownerName() },
+    });
     const daemon = () => ({ pid: process.pid, port, startedAt, version: VERSION });
     registerRoutes(router, {
       engine: c.engine,
@@ -95,12 +111,20 @@ export async function serve(o: ServeOptions): Promise<{ port: number; stopped: P
       shutdown: () => void stop(),
       ...(c.cluster ? { cluster: () => c.cluster?.status() } : {}),
     });
-    const host = o.host ?? c.config.daemon.host;
+    registerWebRoutes(router, {
+      engine: c.engine,
+      logsDir: c.paths.logsDir,
+      projectsDir: dirname(c.paths.stateDir),
+      ownKey: c.paths.key,
+      sessions,
+      url: () => address.url ?? '',
+      daemon,
+    });
     server = await router.listen(host, o.port ?? c.config.daemon.port);
     const addr = server.address();
     port = typeof addr === 'object' && addr ? addr.port : 0;
+    hosts = allowedHosts(host, port);
     address.url = `http://${host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host}:${port}`;
-    address.token = token;
     await c.engine.boot();
     // A project that was deleted (or a test sandbox removed) takes its daemon with it; runs would resume on a restart.
     rootWatch = setInterval(() => {

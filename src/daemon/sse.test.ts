@@ -4,7 +4,10 @@ import { describe, expect, it } from 'vitest';
 import type { Event } from '../api/index.js';
 import { createEventSender, SSE_LIVE_BUFFER } from './sse.js';
 
-const event = (seq: number, text: string): Event => ({ seq, ts: new Date().toISOString(), type: seq > 0 ? 'run.state' : 'run.output', taskId: 't', runId: 'r', data: { text } });
+const event = (seq: number, text: string): Event =>
+  seq > 0
+    ? { seq, ts: new Date().toISOString(), type: 'run.state', taskId: 't', runId: 'r', data: { from: 'running', to: 'running', error: text } }
+    : { seq, ts: new Date().toISOString(), type: 'run.output', taskId: 't', runId: 'r', data: { event: { type: 'text', text } } };
 
 /** A real HTTP server with one SSE response, and a raw client socket that reads nothing until told to. */
 async function slowClient() {

@@ -3,8 +3,7 @@ import { join } from 'node:path';
 import { createPaths } from '../paths/index.js';
 import { loadConfig, formatIssue as formatConfigIssue } from '../config/index.js';
 import { createGit, defaultBranch, repoRoot } from '../git/index.js';
-import { createAgentResolver } from '../daemon/compose.js';
-import { versionSupport } from '../agents/index.js';
+import { createAgentResolver, versionSupport } from '../agents/index.js';
 
 export interface Check {
   name: string;

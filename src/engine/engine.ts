@@ -1,5 +1,6 @@
 import { dispatchOrder } from '../graph/index.js';
-import { AnswerRequest, MaintainRequest, SignalRequest, type Event, type EventType, type Run, type Signal, type Status, type SyncResult, type Task, type TaskStatus, type Verification } from '../api/index.js';
+import type { Emit } from './emit.js';
+import { AnswerRequest, MaintainRequest, SignalRequest, makeEvent, type Event, type EventData, type ReviewDiff, type Run, type Signal, type Status, type SyncResult, type Task, type TaskStatus, type Verification } from '../api/index.js';
 import type { ModuleInfo } from '../plans/index.js';
 import type { RunRow, Store, TaskRow } from '../store/index.js';
 import type { AgentRunRequest } from '../agents/index.js';
@@ -7,15 +8,18 @@ import { createCircuitBreaker, createStuckDetector } from '../resilience/index.j
 import { buildPrompt } from './prompt.js';
 import type { Config } from '../config/index.js';
 import { createRunner } from './runner.js';
+import { BUDGET_PAUSE, createBudgetGuard } from './budget-guard.js';
 import { createScheduler, normalizeTaskId, RequestError } from './scheduler.js';
 import { createWriteback } from './writeback.js';
 import { createMutex } from './mutex.js';
-import { syncPlan } from './sync.js';
+import { syncSources } from './sync.js';
+import { createMarkdownSource, createProgressReporter, type PlanSource, type TaskProgress } from '../sources/index.js';
 import { maintenanceTask } from './maintenance.js';
 import { createPlanner } from './planner.js';
 import { tmpdir } from 'node:os';
 import { reapOrphans } from './orphans.js';
 import { graphStatus, isReady, toRunView, toTaskView } from './views.js';
+import { runDiff } from './diff-view.js';
 import type { BackendFor, ForgePort, ProcessPort, RepoPort, ResolvedAgent } from './ports.js';
 
 export interface EngineDeps {
@@ -37,8 +41,12 @@ export interface EngineDeps {
   userConfigDir: string;
   /** Agents with read-only tools, for the reviewer ([review] reviewer_agent). */
   reviewerFor?: BackendFor;
+  /** The clock (budgets' days); a fake one in tests. */
+  now?: () => Date;
   /** Runs the project's build/test/lint commands on a finished change (results go on the run and the PR body). */
   verify?: (worktree: string, signal?: AbortSignal) => Promise<Verification[]>;
+  /** Where tasks come from (`[sources]`); default: the markdown plan in `plans_dir`. */
+  sources?: PlanSource[];
 }
 
 /** `[review] reviewer_agent`: "reviewer" is the reviewer role (unless an agent has that name), else an agent name or backend id. */
@@ -57,13 +65,28 @@ export function createEngine(d: EngineDeps) {
   let lastSync: Status['lastSync'] = null;
   const targetMutex = createMutex();
   const cfg = d.config;
+  const sources = d.sources ?? [createMarkdownSource({ root: d.root, plansDir: cfg.plans_dir })];
+  const progress = createProgressReporter(sources, d.log);
 
-  const emit = (type: EventType, taskId: string | null, runId: string | null, data: Record<string, unknown>, persist = true): void => {
+  const emit: Emit = (type, taskId, runId, data, persist = true) => {
+    if (type === 'run.usage' && runId) guard.usageMoved(runId);
     if (!persist && listeners.size === 0) return;
-    const e: Event = persist
-      ? d.store.events.append(type, taskId, runId, data)
-      : { seq: 0, ts: new Date().toISOString(), type, taskId, runId, data };
-    for (const l of listeners) l(e);
+    const e = persist ? d.store.events.append(type, taskId, runId, data) : makeEvent(0, new Date().toISOString(), type, taskId, runId, data);
+    for (const l of listeners) l(e as Event);
+    if (type === 'task.status' && taskId) reportProgress(taskId, runId, data as EventData<'task.status'>);
+  };
+
+  const reportProgress = (taskId: string, runId: string | null, data: EventData<'task.status'>): void => {
+    // Scheduler notes (held, blocked) repeat the current status; they are no progress.
+    if (data.held !== undefined || data.blocked !== undefined) return;
+    const run = runId ? d.store.runs.get(runId) : undefined;
+    const p: TaskProgress = { taskId, status: data.status };
+    const note = data.error ?? data.note;
+    if (note) p.note = note;
+    if (run?.prUrl) p.prUrl = run.prUrl;
+    const merge = data.mergeCommit ?? run?.mergeCommit;
+    if (merge) p.mergeCommit = merge;
+    void progress.report(p);
   };
 
   const writeback = createWriteback({
@@ -77,6 +100,7 @@ export function createEngine(d: EngineDeps) {
   });
 
   let scheduleSoon = (): void => undefined;
+  const guard = createBudgetGuard({ store: d.store, config: cfg, now: d.now ?? (() => new Date()), emit, runner: () => runner, log: d.log, scheduleSoon: () => scheduleSoon(), resumePrompt: (taskId) => budgetResumePrompt(taskId) });
   const runner = createRunner({
     store: d.store,
     repo: d.repo,
@@ -115,6 +139,17 @@ export function createEngine(d: EngineDeps) {
     },
   });
 
+  /**
+   * A run paused by a budget may wait hours for a raise: its agent is reminded of the task (the session may have been
+   * cut mid-step, before it wrote anything).
+   */
+  const budgetResumePrompt = (taskId: string): string => {
+    const t = d.store.tasks.get(taskId);
+    const base = 'You were paused because a budget was reached; it has been raised. Continue the task where you left off.';
+    if (!t) return base;
+    const resume = buildPrompt({ task: t, completedDeps: [], targetBranch: d.targetBranch }, { projectRoot: d.root, userConfigDir: d.userConfigDir }, 'resume');
+    return `${base}\n\n${resume}\n## The task, for reference\n\n${t.body.trim()}\n`;
+  };
   /** Answers whose agent has seen them in its open tool call (in memory: after a restart, runs resume anyway). */
   const delivered = new Set<string>();
   const answerPrompt = (taskId: string, answer: string): string | undefined => {
@@ -166,6 +201,8 @@ export function createEngine(d: EngineDeps) {
     backendId: (t) => d.backendFor(t.agent).backendId,
     model: (t) => t.model ?? d.backendFor(t.agent).model,
     emit,
+    budgetHold: (t, batch) => guard.blocks(t.id, batch.id),
+    now: d.now,
     agentProblem: async (t) => {
       let name: string;
       let backendId: string;
@@ -220,7 +257,7 @@ export function createEngine(d: EngineDeps) {
     eventsSince: (seq: number) => d.store.events.since(seq),
 
     async sync(): Promise<SyncResult> {
-      const { result, modules: mods } = await syncPlan(d.store, d.root, cfg.plans_dir);
+      const { result, modules: mods } = await syncSources(d.store, sources);
       if (mods) modules = mods;
       lastSync = { at: new Date().toISOString(), ok: result.ok, issues: result.issues.length };
       emit('sync', null, null, { ok: result.ok, added: result.added.length, updated: result.updated.length, removed: result.removed, issues: result.issues.length });
@@ -257,6 +294,14 @@ export function createEngine(d: EngineDeps) {
       const r = d.store.runs.get(id);
       return r ? toRunView(r) : undefined;
     },
+    /** A run's change, parsed (the web page's diff view). */
+    async diff(runId: string) {
+      const r = d.store.runs.get(runId);
+      if (!r) throw new RequestError('unknown_run', `unknown run ${runId}`, 404);
+      return runDiff(d.repo, r);
+    },
+    /** Aggregates for the history page. */
+    history: (days: number) => d.store.history.history(days),
 
     batch(id: string) {
       const batch = d.store.batches.get(id);
@@ -342,11 +387,11 @@ export function createEngine(d: EngineDeps) {
       return sig;
     },
     questions: (): Signal[] => d.store.signals.openQuestions(),
-    /** A human's answer: the agent gets it in its open tool call, or its session resumes with it (O4). */
-    answer(id: string, body: unknown): Signal {
+    /** A human's answer (`by`: the authenticated caller): the agent gets it in its open tool call, or its session resumes with it (O4). */
+    answer(id: string, body: unknown, by: string): Signal {
       const req = AnswerRequest.safeParse(body);
       if (!req.success) throw new RequestError('bad_request', req.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
-      return answerQuestion(id, req.data.answer, req.data.by);
+      return answerQuestion(id, req.data.answer, by);
     },
     /** Changes that wait for a human review, with the reasons (W6 attention queue). */
     reviewQueue() {
@@ -354,6 +399,17 @@ export function createEngine(d: EngineDeps) {
         .active()
         .filter((r) => r.state === 'waiting' && r.review !== null && !r.approvedBy)
         .map((r) => ({ taskId: r.taskId, run: toRunView(r), decision: JSON.parse(r.review ?? '{}') as Record<string, unknown> }));
+    },
+    /** The change a flagged run waits with, for a person to read before `approve` (cut at 400 KB). */
+    async reviewDiff(taskId: string): Promise<ReviewDiff> {
+      const id = normalizeTaskId(taskId);
+      const run = d.store.runs.forTask(id).find((r) => r.state === 'waiting' && r.review !== null);
+      if (!run) throw new RequestError('not_in_review', `${id} is not waiting for review; \`orch pr review\` lists what is`, 409);
+      const base = run.baseSha ?? run.targetBranch;
+      const head = run.commitSha ?? run.branch;
+      const full = await d.repo.diff(base, head);
+      const max = 400_000;
+      return { taskId: id, runId: run.id, base, head, diff: full.slice(0, max), truncated: full.length > max };
     },
     /** A human says merge it. */
     approve(taskId: string, by: string): { runId: string } {
@@ -384,11 +440,15 @@ export function createEngine(d: EngineDeps) {
       d.store.meta.set('paused', '0');
       const resumed: string[] = [];
       for (const r of d.store.runs.active()) {
+        if (r.state === 'waiting' && r.waitingReason?.startsWith(BUDGET_PAUSE) && guard.blocks(r.taskId, r.batchId)) continue;
         if (r.state === 'waiting' && r.waitingReason?.startsWith('paused') && runner.wake(r.id, 'guidance', 'You were paused. Continue the task where you left off.')) resumed.push(r.taskId);
       }
       scheduleSoon();
       return { resumed };
     },
+    /** `orch budget`: every budget that applies now, with spend. */
+    budget: () => guard.budget.status(),
+    raiseBudget: (key: string, value: string) => ({ ...guard.raise(key, value), ...guard.budget.status() }),
     get paused(): boolean {
       return scheduler.paused;
     },
@@ -429,7 +489,10 @@ export function createEngine(d: EngineDeps) {
       }
       planner.shutdown();
       await Promise.all(d.store.runs.active().map((r) => runner.cancel(r.id, 'shutdown')));
-      await Promise.race([runner.settleAll(), new Promise((r) => setTimeout(r, 4000))]);
+      // The bound must not outlive the stop: a pending 4 s timer kept an idle daemon alive for 4 s (issue 12).
+      let bound: NodeJS.Timeout | undefined;
+      await Promise.race([Promise.all([runner.settleAll(), progress.idle()]), new Promise((r) => (bound = setTimeout(r, 4000)))]);
+      clearTimeout(bound);
     },
   };
 }

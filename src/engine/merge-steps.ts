@@ -9,6 +9,8 @@ import type { ForgeSteps } from './forge-steps.js';
 import type { RebaseStep, RebaseSteps } from './rebase-step.js';
 import type { RunnerDeps } from './runner.js';
 import { commitMessage } from './commit-message.js';
+import { checksPrompt, deliverablesPrompt, failingSummary, missingDeliverables } from './gates.js';
+import type { Verification } from '../api/index.js';
 
 type StepResult = 'continue' | 'wait' | 'stop';
 
@@ -66,6 +68,16 @@ export function createMergeSteps({ d, log, setState, park, fail, task, forgeStep
       log(run.id, 'orch', res.committed ? `committed ${res.sha.slice(0, 10)}` : `agent already committed; head ${res.sha.slice(0, 10)}`);
       run = d.store.runs.update(run.id, { commitSha: res.sha });
     }
+    const missing = missingDeliverables(run.worktree, t.deliverables);
+    if (missing.length > 0) {
+      // G5/P4: listed deliverables are part of done. Back to the agent (same session), then the run fails with the list.
+      const max = d.forgeCfg.max_fix_attempts;
+      if (run.fixAttempts >= max) return fail(run, `deliverables missing after ${run.fixAttempts} fix attempt(s): ${missing.join(', ')}`);
+      run = d.store.runs.update(run.id, { fixAttempts: run.fixAttempts + 1 });
+      log(run.id, 'orch', `deliverables missing (${missing.join(', ')}); back to the agent (attempt ${run.fixAttempts} of ${max})`);
+      setState(run, 'spawning', { nextPrompt: deliverablesPrompt(missing), waitingReason: null });
+      return 'continue';
+    }
     if (d.verify) {
       const results = await d.verify(run.worktree, shutdown);
       if (results.length > 0) {
@@ -86,10 +98,36 @@ export function createMergeSteps({ d, log, setState, park, fail, task, forgeStep
         run = d.store.runs.update(run.id, { verification: JSON.stringify(results) });
         for (const v of results) log(run.id, 'orch', `${v.kind}: ${v.ok ? 'passed' : v.timedOut ? 'timed out' : 'failed'} in ${(v.durationMs / 1000).toFixed(1)} s (${v.command})`);
         d.emit('run.verified', run.taskId, run.id, { results: results.map(({ outputTail: _tail, ...rest }) => rest) });
+        const failing = results.filter((v) => !v.ok);
+        if (failing.length > 0) return checksFailed(run, t, failing);
       }
     }
     setState(run, 'committed');
     return 'continue';
+  }
+
+  /**
+   * G5: a change whose build, test or lint fails never reaches review or merge. It goes back to the agent's session
+   * with the failure's tail up to `max_fix_attempts` times, then waits for a person with the reason (and, with a
+   * forge, as a labelled pull request showing the failing output).
+   */
+  async function checksFailed(run: RunRow, t: TaskRow, failing: Verification[]): Promise<StepResult> {
+    const max = d.forgeCfg.max_fix_attempts;
+    if (run.fixAttempts < max) {
+      run = d.store.runs.update(run.id, { fixAttempts: run.fixAttempts + 1 });
+      log(run.id, 'orch', `checks failed (${failingSummary(failing)}); back to the agent in the same session (attempt ${run.fixAttempts} of ${max})`);
+      setState(run, 'spawning', { nextPrompt: checksPrompt(failing, run.fixAttempts, max), waitingReason: null });
+      return 'continue';
+    }
+    const why = `checks still failing after ${run.fixAttempts} fix attempt(s): ${failingSummary(failing)}`;
+    d.store.tasks.setStatus(t.id, 'needs_review', why);
+    d.emit('task.status', t.id, run.id, { status: 'needs_review', note: why });
+    if (forgeSteps) {
+      const flagged = await forgeSteps.flag(run, t);
+      if (typeof flagged === 'string') return fail(run, flagged);
+      run = flagged;
+    }
+    return park(run, `${why}${run.prUrl ? ` (${run.prUrl})` : ''} — fix it in ${run.worktree} and orch resume ${t.id}, give the agent another go with orch resume ${t.id} --guidance "...", or orch stop ${t.id}`);
   }
 
   /**

@@ -1,5 +1,5 @@
 import { emptyUsage, type AgentEvent, type Usage } from '../agents/index.js';
-import type { EventType } from '../api/index.js';
+import type { Emit } from './emit.js';
 import type { RunRow } from '../store/index.js';
 
 /**
@@ -73,7 +73,7 @@ export const usageBefore = (run: RunRow): UsageBefore => ({ i: run.inputTokens, 
  */
 export function createLiveUsage(o: {
   update: (runId: string, fields: Partial<RunRow>) => unknown;
-  emit: (type: EventType, taskId: string | null, runId: string | null, data: Record<string, unknown>, persist?: boolean) => void;
+  emit: Emit;
   runId: string;
   taskId: string;
   before: UsageBefore;
@@ -92,5 +92,25 @@ export function createLiveUsage(o: {
       o.update(o.runId, usageFields(o.before, usage, costUsd));
       if (!final) o.emit('run.usage', o.taskId, o.runId, { ...usage, costUsd, live: true }, false);
     },
+    /** What the turn's messages reported so far (an interrupted turn has no final count of its own). */
+    get total(): { usage: Usage; costUsd: number } {
+      return meter.total;
+    },
+  };
+}
+
+/**
+ * The turn's usage to record: the CLI's own count, but never less than what was metered live: a turn ended by a
+ * pause, a stop or a timeout reports nothing, and its tokens were still spent (budgets must see them).
+ */
+export function turnUsage(reported: Usage, reportedCost: number, live: { usage: Usage; costUsd: number }): { usage: Usage; costUsd: number } {
+  return {
+    usage: {
+      inputTokens: Math.max(reported.inputTokens, live.usage.inputTokens),
+      outputTokens: Math.max(reported.outputTokens, live.usage.outputTokens),
+      cacheReadTokens: Math.max(reported.cacheReadTokens, live.usage.cacheReadTokens),
+      cacheWriteTokens: Math.max(reported.cacheWriteTokens, live.usage.cacheWriteTokens),
+    },
+    costUsd: Math.max(reportedCost, live.costUsd),
   };
 }

@@ -1,4 +1,4 @@
-import type { EventType } from '../api/index.js';
+import type { Emit } from './emit.js';
 import type { Store } from '../store/index.js';
 import type { RepoPort } from './ports.js';
 
@@ -7,7 +7,7 @@ export interface ReapDeps {
   store: Store;
   worktreesDir: string;
   log: (msg: string) => void;
-  emit: (type: EventType, taskId: string | null, runId: string | null, data: Record<string, unknown>) => void;
+  emit: Emit;
 }
 
 /**

@@ -53,7 +53,7 @@ export interface RepoPort {
    * Worktrees (and leftover directories) under `dir` that no run owns: their work saved to
    * `refs/orch/saved/orphan-<name>` when they have any, then removed.
    */
-  reapOrphanWorktrees(dir: string, owned: Iterable<string>): Promise<Array<{ path: string; kind: string; savedRef: string | null; removed: boolean; detail?: string }>>;
+  reapOrphanWorktrees(dir: string, owned: Iterable<string>): Promise<Array<{ path: string; kind: 'worktree' | 'directory'; savedRef: string | null; removed: boolean; detail?: string }>>;
   /** After a crash: prune worktree records whose directories are gone or half-made, clear stale locks. */
   repair(): Promise<void>;
   /** Remote-tracking refs now, to tell afterwards whether an agent pushed. */

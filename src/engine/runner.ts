@@ -2,7 +2,8 @@ import { createRunLogs } from './runlog.js';
 import { unparsedNote, type AgentEvent, type AgentHandle, type AgentRunRequest } from '../agents/index.js';
 import { judgeTurn, trimEvent, type Verdict } from './judge.js';
 import type { Config } from '../config/index.js';
-import type { EventType, RunState, Signal, Verification } from '../api/index.js';
+import type { RunState, Signal, Verification } from '../api/index.js';
+import type { Emit } from './emit.js';
 import { isDiskFull, type RunRow, type Store, type TaskRow } from '../store/index.js';
 import { createDriver } from './driver.js';
 import type { ModuleInfo } from '../plans/index.js';
@@ -16,7 +17,7 @@ import { createForgeSteps } from './forge-steps.js';
 import { createMergeSteps } from './merge-steps.js';
 import { createRebaseSteps } from './rebase-step.js';
 import type { Mutex } from './mutex.js';
-import { createLiveUsage, usageBefore, usageFields } from './meter.js';
+import { createLiveUsage, turnUsage, usageBefore, usageFields } from './meter.js';
 import { commitMessage } from './commit-message.js';
 
 type LiveUsage = ReturnType<typeof createLiveUsage>;
@@ -54,7 +55,7 @@ export interface RunnerDeps {
   onActivity: (runId: string, ended?: boolean) => void;
   /** Every finished agent turn, for the per-backend circuit breaker. */
   onTurnEnd: (backendId: string, verdict: Verdict) => void;
-  emit: (type: EventType, taskId: string | null, runId: string | null, data: Record<string, unknown>, persist?: boolean) => void;
+  emit: Emit;
   /** Called when a run reaches a terminal state or merged: the scheduler looks for new work. */
   onSettled: () => void;
   /** The answer prompt for a question of this turn answered after the agent stopped waiting in its tool call. */
@@ -68,7 +69,7 @@ type StepResult = 'continue' | 'wait' | 'stop';
  * its intent before acting and its result after, so a crash anywhere is recovered by driving the run again.
  */
 export function createRunner(d: RunnerDeps) {
-  const handles = new Map<string, { handle: AgentHandle; abort: AbortController; stopping?: 'stop' | 'shutdown' | 'stuck' | 'pause' }>();
+  const handles = new Map<string, { handle: AgentHandle; abort: AbortController; stopping?: 'stop' | 'shutdown' | 'stuck' | 'pause'; note?: string }>();
 
   const setState = (run: RunRow, state: RunState, fields: Partial<RunRow> = {}): RunRow => {
     const next = d.store.runs.update(run.id, { ...fields, state });
@@ -213,13 +214,14 @@ export function createRunner(d: RunnerDeps) {
     const entry = handles.get(run.id);
     handles.delete(run.id);
     d.onActivity(run.id, true);
+    const spent = turnUsage(outcome.usage, outcome.costUsd ?? 0, usage.total);
     run = d.store.runs.update(run.id, {
       pid: null,
       pgid: null,
       sessionId: outcome.sessionId ?? run.sessionId ?? null,
-      ...usageFields(before, outcome.usage, outcome.costUsd ?? 0),
+      ...usageFields(before, spent.usage, spent.costUsd),
     });
-    d.emit('run.usage', run.taskId, run.id, { ...outcome.usage, costUsd: outcome.costUsd ?? 0 });
+    d.emit('run.usage', run.taskId, run.id, { ...spent.usage, costUsd: spent.costUsd });
     if (entry?.stopping === 'shutdown') {
       // The daemon is going down: the run resumes from its session on the next start.
       log(run.id, 'orch', 'agent ended by daemon shutdown; will resume on next start');
@@ -233,7 +235,7 @@ export function createRunner(d: RunnerDeps) {
       // In the middle of resolving a rebase the worktree holds conflict markers: keep it as it is, never commit them.
       const c = (await d.repo.rebasing(run.worktree)) ? { committed: false, sha: '' } : await d.repo.commitAll(run.worktree, `wip(${t.module}): paused E${String(t.epic).padStart(2, '0')} - ${t.title}`);
       if (c.committed) log(run.id, 'orch', `partial work committed as ${c.sha.slice(0, 10)}`);
-      return park(run, `paused — orch resume ${run.taskId} continues the same session`);
+      return park(run, entry.note ?? `paused — orch resume ${run.taskId} continues the same session`);
     }
     if (entry?.stopping === 'stuck') {
       return park(run, `stuck: no output for ${Math.round(d.stuckMs / 60000)} min — give guidance with: orch resume ${run.taskId} --guidance "..."`);
@@ -452,10 +454,12 @@ export function createRunner(d: RunnerDeps) {
     /** A line of Orch's own in the run's log. */
     note: (runId: string, msg: string) => log(runId, 'orch', msg),
     /** Ends a run's agent: 'stop' parks the run as stopped; 'shutdown' leaves it to resume on the next start. */
-    async cancel(runId: string, why: 'stop' | 'shutdown' | 'stuck' | 'pause'): Promise<boolean> {
+    /** `note`: the reason a paused run waits with (it starts with "paused"), instead of the default one. */
+    async cancel(runId: string, why: 'stop' | 'shutdown' | 'stuck' | 'pause', note?: string): Promise<boolean> {
       const h = handles.get(runId);
       if (!h) return false;
       h.stopping = why;
+      if (note !== undefined) h.note = note;
       h.abort.abort(new Error(why));
       await h.handle.result.catch(() => undefined);
       return true;

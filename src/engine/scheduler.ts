@@ -1,5 +1,6 @@
 import { dispatchOrder } from '../graph/index.js';
-import { StartRequest, type Batch, type EventType, type StartResponse } from '../api/index.js';
+import { StartRequest, type Batch, type StartResponse } from '../api/index.js';
+import type { Emit } from './emit.js';
 import type { RunRow, Store, TaskRow } from '../store/index.js';
 import type { Runner } from './runner.js';
 import type { RepoPort } from './ports.js';
@@ -18,7 +19,11 @@ export interface SchedulerDeps {
   targetBranch: () => string;
   backendId: (task: TaskRow) => string;
   model: (task: TaskRow) => string | null;
-  emit: (type: EventType, taskId: string | null, runId: string | null, data: Record<string, unknown>) => void;
+  emit: Emit;
+  /** The clock (batch deadlines); a fake one in tests. */
+  now?: () => Date;
+  /** Why a budget keeps the task from starting in this batch now, or undefined (O3). */
+  budgetHold?: (task: TaskRow, batch: Batch) => string | undefined;
   /** Why the task's agent cannot start now (CLI missing, unknown agent), or undefined when it can. */
   agentProblem: (task: TaskRow) => Promise<string | undefined>;
 }
@@ -43,6 +48,8 @@ const inScope = (b: Batch, t: TaskRow): boolean =>
   b.scope.tasks.length > 0 ? b.scope.tasks.includes(t.id) : b.scope.module === undefined || t.module === b.scope.module;
 
 export function createScheduler(d: SchedulerDeps) {
+  const now = d.now ?? (() => new Date());
+  const pastDeadline = (b: Batch): boolean => b.deadline !== null && now().getTime() >= Date.parse(b.deadline);
   const tickMutex = createMutex();
   let paused = false;
   /** Tasks held back by their agent, with why; they stay not_started and start once the agent is fixed. */
@@ -131,7 +138,8 @@ export function createScheduler(d: SchedulerDeps) {
     const changed = new Map<string, Promise<string[]>>();
     for (const id of held.keys()) if (!ready.some((t) => t.id === id)) held.delete(id);
     for (const batch of batches) {
-      let left = batch.maxTasks === null ? Infinity : batch.maxTasks - batch.started;
+      // G6 max_duration: past its deadline a batch starts nothing new; its running work finishes (winds down).
+      let left = pastDeadline(batch) ? 0 : batch.maxTasks === null ? Infinity : batch.maxTasks - batch.started;
       for (const t of ordered) {
         if (free <= 0 || left <= 0) break;
         if (busy.has(t.id) || !inScope(batch, t) || heldByStop(t)) continue;
@@ -152,6 +160,11 @@ export function createScheduler(d: SchedulerDeps) {
             hold(t, `held: ${hit.run.taskId} (run ${hit.run.id}) is changing ${shown}, which this task declares it touches; starts when that run merges or ends`, hit.run.taskId);
             continue;
           }
+        }
+        const over = d.budgetHold?.(t, batch);
+        if (over) {
+          hold(t, over, '');
+          continue;
         }
         held.delete(t.id);
         const problem = await d.agentProblem(t);
@@ -184,7 +197,7 @@ export function createScheduler(d: SchedulerDeps) {
         return t !== undefined && inScope(batch, t);
       });
     if (live) return;
-    const left = batch.maxTasks === null ? Infinity : batch.maxTasks - batch.started;
+    const left = pastDeadline(batch) ? 0 : batch.maxTasks === null ? Infinity : batch.maxTasks - batch.started;
     const startable = left > 0 && ordered.some((t) => inScope(batch, t) && t.status === 'not_started' && !blocked.has(t.id) && !heldByStop(t));
     if (startable) return;
     d.store.batches.end(batchId, 'finished');
@@ -240,7 +253,7 @@ export function createScheduler(d: SchedulerDeps) {
         const waits = t ? t.dependsOn.filter((dep) => byId.get(dep)?.status !== 'complete') : [];
         if (waits.length > 0) skipped.push({ taskId: id, reason: `waits for ${waits.join(', ')}; starts when they merge` });
       }
-      const batch = d.store.batches.create(newBatchId(), { tasks: named, module: req.module }, req.count ?? null);
+      const batch = d.store.batches.create(newBatchId(), { tasks: named, module: req.module }, req.count ?? null, { name: req.name, budgetUsd: req.budgetUsd, deadline: req.deadline });
       // This start covers tasks an earlier `orch stop` held back: they may start (and continue their stopped run).
       for (const t of tasks) if (heldByStop(t) && inScope(batch, t)) d.store.tasks.setStatus(t.id, 'not_started', 'start requested');
       d.emit('batch.started', null, null, { batchId: batch.id, scope: batch.scope, maxTasks: batch.maxTasks });

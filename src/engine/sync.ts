@@ -1,22 +1,24 @@
-import { parsePlan, type ModuleInfo } from '../plans/index.js';
+import type { ModuleInfo } from '../plans/index.js';
+import { readSources, type PlanSource } from '../sources/index.js';
 import type { SyncResult } from '../api/index.js';
 import type { Store } from '../store/index.js';
 
 /**
- * Reads the plan and replaces the store's view of it in one transaction. An invalid plan stores nothing: the
- * result lists every problem with file, line and fix.
+ * Reads every plan source and replaces the store's view of them in one transaction. An invalid plan (in any
+ * source) stores nothing: the result lists every problem with file, line and fix.
  */
-export async function syncPlan(store: Store, root: string, plansDir: string): Promise<{ result: SyncResult; modules?: ModuleInfo[] }> {
+export async function syncSources(store: Store, sources: readonly PlanSource[]): Promise<{ result: SyncResult; modules?: ModuleInfo[] }> {
   const started = performance.now();
-  const plan = await parsePlan(root, { plansDir });
+  const plan = await readSources(sources);
   const issues = plan.issues.map((i) => ({ ...i }));
   const hasErrors = plan.issues.some((i) => i.severity === 'error');
+  const moduleCount = new Set([...plan.modules.map((m) => m.name), ...plan.tasks.map((t) => t.module)]).size;
   if (hasErrors) {
     return {
       result: {
         ok: false,
         tasks: plan.tasks.length,
-        modules: plan.modules.length,
+        modules: moduleCount,
         added: [],
         updated: [],
         removed: [],
@@ -31,7 +33,7 @@ export async function syncPlan(store: Store, root: string, plansDir: string): Pr
     result: {
       ok: true,
       tasks: plan.tasks.length,
-      modules: plan.modules.length,
+      modules: moduleCount,
       ...out,
       issues,
       durationMs: Math.round(performance.now() - started),

@@ -28,7 +28,7 @@ export function parseEpic(content: string, file: string): EpicDraft {
   const text = content.startsWith('\uFEFF') ? content.slice(1) : content;
   const issues: PlanIssue[] = [];
   const split = splitFrontmatter(text);
-  let meta: EpicMeta = { dependsOn: [], touches: [], conflictsWith: [] };
+  let meta: EpicMeta = { dependsOn: [], touches: [], conflictsWith: [], deliverables: [] };
 
   if (split.kind === 'unterminated') {
     issues.push({

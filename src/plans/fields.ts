@@ -13,6 +13,8 @@ export interface EpicMeta {
   title?: string;
   touches: string[];
   conflictsWith: string[];
+  /** Files the run must leave behind (checked after the agent finishes). */
+  deliverables: string[];
   agent?: string;
   model?: string;
 }
@@ -26,6 +28,7 @@ export const KNOWN_KEYS = [
   'title',
   'touches',
   'conflicts_with',
+  'deliverables',
   'agent',
   'model',
 ] as const;
@@ -35,7 +38,7 @@ const PRIORITY_BY_NUMBER: Record<number, Priority> = { 1: 'high', 2: 'medium', 3
 /** Checks every field; each problem is an issue and the field is left out, so one bad key never hides another. */
 export function readEpicMeta(data: Record<string, unknown>, lines: KeyLines, file: string): { meta: EpicMeta; issues: PlanIssue[] } {
   const issues: PlanIssue[] = [];
-  const meta: EpicMeta = { dependsOn: [], touches: [], conflictsWith: [] };
+  const meta: EpicMeta = { dependsOn: [], touches: [], conflictsWith: [], deliverables: [] };
   const lineOf = (key: string) => lines.get(key)?.line ?? 1;
   const bad = (key: string, value: unknown, expected: string, fix: string, line = lineOf(key)) => {
     issues.push({
@@ -86,6 +89,12 @@ export function readEpicMeta(data: Record<string, unknown>, lines: KeyLines, fil
         const globs = readStringList(value);
         if (globs) meta[key === 'touches' ? 'touches' : 'conflictsWith'] = globs;
         else bad(key, value, 'a path or glob, or a list of them', `write \`${key}: [src/billing/**, db/schema.sql]\``);
+        break;
+      }
+      case 'deliverables': {
+        const files = readStringList(value);
+        if (files) meta.deliverables = files;
+        else bad(key, value, 'a file path, or a list of them', 'write `deliverables: [src/billing/invoice.ts, docs/billing.md]`');
         break;
       }
       case 'depends_on':

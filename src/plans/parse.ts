@@ -158,6 +158,7 @@ function buildTasks(drafts: readonly { draft: EpicDraft; module: string; epic: n
       needsReview: meta.needsReview ?? false,
       touches: meta.touches,
       conflictsWith: meta.conflictsWith,
+      ...(meta.deliverables.length > 0 ? { deliverables: meta.deliverables } : {}),
       ...(meta.agent !== undefined ? { agent: meta.agent } : {}),
       ...(meta.model !== undefined ? { model: meta.model } : {}),
       ...(draft.marker ? { marker: draft.marker } : {}),

@@ -19,6 +19,8 @@ export interface PlanTask {
   needsReview: boolean;
   touches: string[];
   conflictsWith: string[];
+  /** Files the run must leave (frontmatter `deliverables`, or a daily task file's), checked after the agent finishes. */
+  deliverables?: string[];
   agent?: string;
   model?: string;
   /** Status read from the plan: README table mark or epic marker comment; undefined when the plan says nothing. */
@@ -57,7 +59,9 @@ export interface PlanIssue {
     | 'bad_filename'
     | 'missing_title'
     | 'no_plans_dir'
-    | 'readme_unknown_task';
+    | 'readme_unknown_task'
+    | 'source_error'
+    | 'not_ready';
   file: string;
   line: number;
   message: string;

@@ -1,5 +1,5 @@
 import type { Db } from './db.js';
-import type { Event, EventType } from '../api/index.js';
+import { makeEvent, type Event, type EventData, type EventOf, type EventType } from '../api/index.js';
 
 interface RawEvent {
   seq: number;
@@ -10,24 +10,25 @@ interface RawEvent {
   data: string;
 }
 
+/** Rows were written by `append`, whose payloads are typed; they are not parsed again on the way out. */
 const toEvent = (r: RawEvent): Event => ({
   seq: r.seq,
   ts: r.ts,
-  type: r.type as EventType,
+  type: r.type,
   taskId: r.task_id,
   runId: r.run_id,
-  data: JSON.parse(r.data) as Record<string, unknown>,
-});
+  data: JSON.parse(r.data) as unknown,
+}) as Event;
 
 export function createEventStore(db: Db) {
   const insert = db.prepare('INSERT INTO events (ts, type, task_id, run_id, data) VALUES (?, ?, ?, ?, ?)');
   const since = db.prepare('SELECT * FROM events WHERE seq > ? ORDER BY seq LIMIT ?');
   const forRun = db.prepare('SELECT * FROM events WHERE run_id = ? ORDER BY seq');
   return {
-    append(type: EventType, taskId: string | null, runId: string | null, data: Record<string, unknown>): Event {
+    append<T extends EventType>(type: T, taskId: string | null, runId: string | null, data: EventData<T>): EventOf<T> {
       const ts = new Date().toISOString();
       const info = insert.run(ts, type, taskId, runId, JSON.stringify(data));
-      return { seq: Number(info.lastInsertRowid), ts, type, taskId, runId, data };
+      return makeEvent(Number(info.lastInsertRowid), ts, type, taskId, runId, data);
     },
     since(seq: number, limit = 1000): Event[] {
       return (since.all(seq, limit) as RawEvent[]).map(toEvent);

@@ -4,14 +4,16 @@ import { createRunStore } from './runs.js';
 import { createEventStore } from './events.js';
 import { createBatchStore } from './batches.js';
 import { createSignalStore } from './signals.js';
+import { createHistoryStore } from './history.js';
 
 export type { Db } from './db.js';
 export { isDiskFull } from './errors.js';
 export type { MaintenanceTask, TaskRow, TaskSource, TaskStore } from './tasks.js';
-export type { RunRow, RunStore, NewRun } from './runs.js';
+export type { RunRow, RunStore, NewRun, Spend } from './runs.js';
 export type { EventStore } from './events.js';
-export type { BatchStore } from './batches.js';
+export type { BatchStore, BatchExtra } from './batches.js';
 export type { SignalStore } from './signals.js';
+export type { HistoryStore } from './history.js';
 
 export function createStore(file: string) {
   const db: Db = openDb(file);
@@ -22,6 +24,7 @@ export function createStore(file: string) {
     events: createEventStore(db),
     batches: createBatchStore(db),
     signals: createSignalStore(db),
+    history: createHistoryStore(db),
     meta: {
       get(key: string): string | undefined {
         const r = db.prepare('SELECT value FROM meta WHERE key = ?').get(key) as { value: string } | undefined;

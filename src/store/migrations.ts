@@ -131,4 +131,20 @@ ALTER TABLE tasks ADD COLUMN source TEXT NOT NULL DEFAULT 'plan';
 ALTER TABLE runs ADD COLUMN verification TEXT;
 `,
   },
+  {
+    version: 7,
+    sql: `
+ALTER TABLE tasks ADD COLUMN deliverables TEXT NOT NULL DEFAULT '[]';
+`,
+  },
+  {
+    version: 8,
+    sql: `
+ALTER TABLE batches ADD COLUMN name TEXT;
+ALTER TABLE batches ADD COLUMN budget_usd REAL;
+ALTER TABLE batches ADD COLUMN deadline TEXT;
+CREATE INDEX runs_created ON runs(created_at);
+CREATE INDEX runs_batch ON runs(batch_id);
+`,
+  },
 ];

@@ -92,6 +92,14 @@ const selectList = Object.entries(columns)
 export type NewRun = Pick<RunRow, 'id' | 'taskId' | 'batchId' | 'attempt' | 'branch' | 'worktree' | 'targetBranch' | 'backend' | 'model'> &
   Partial<Pick<RunRow, 'sessionId'>>;
 
+/** What runs spent; `unpriced` counts runs with tokens but no cost (a model whose price the CLI does not know). */
+export interface Spend {
+  usd: number;
+  tokens: number;
+  runs: number;
+  unpriced: number;
+}
+
 export function createRunStore(db: Db) {
   const byId = db.prepare(`SELECT ${selectList} FROM runs WHERE id = ?`);
   const byTask = db.prepare(`SELECT ${selectList} FROM runs WHERE task_id = ? ORDER BY created_at DESC, rowid DESC`);
@@ -101,6 +109,13 @@ export function createRunStore(db: Db) {
   const totals = db.prepare(`SELECT COALESCE(SUM(input_tokens),0) AS inputTokens, COALESCE(SUM(output_tokens),0) AS outputTokens,
     COALESCE(SUM(cache_read_tokens),0) AS cacheReadTokens, COALESCE(SUM(cache_write_tokens),0) AS cacheWriteTokens,
     COALESCE(SUM(cost_usd),0) AS costUsd FROM runs`);
+  const spendCols = `COALESCE(SUM(cost_usd),0) AS usd,
+    COALESCE(SUM(input_tokens + output_tokens + cache_read_tokens + cache_write_tokens),0) AS tokens, COUNT(*) AS runs,
+    COALESCE(SUM(CASE WHEN cost_usd = 0 AND input_tokens + output_tokens > 0 THEN 1 ELSE 0 END),0) AS unpriced FROM runs`;
+  const spendBetween = db.prepare(`SELECT ${spendCols} WHERE created_at >= ? AND created_at < ?`);
+  const spendBatch = db.prepare(`SELECT ${spendCols} WHERE batch_id = ?`);
+  const spendTask = db.prepare(`SELECT ${spendCols} WHERE task_id = ?`);
+  const between = db.prepare(`SELECT ${selectList} FROM runs WHERE created_at >= ? AND created_at < ? ORDER BY created_at`);
   const insert = db.prepare(`INSERT INTO runs (id, task_id, batch_id, state, attempt, branch, worktree, target_branch, backend,
     model, session_id, created_at, updated_at) VALUES (@id, @taskId, @batchId, 'queued', @attempt, @branch, @worktree,
     @targetBranch, @backend, @model, @sessionId, @now, @now)`);
@@ -120,6 +135,16 @@ export function createRunStore(db: Db) {
     },
     recent(limit = 50): RunRow[] {
       return recent.all(limit) as RunRow[];
+    },
+    /** Money and tokens spent by runs created in [from, to) (ISO instants), by a batch, or by a task (O3). */
+    spend(scope: { from: string; to: string } | { batchId: string } | { taskId: string }): Spend {
+      if ('batchId' in scope) return spendBatch.get(scope.batchId) as Spend;
+      if ('taskId' in scope) return spendTask.get(scope.taskId) as Spend;
+      return spendBetween.get(scope.from, scope.to) as Spend;
+    },
+    /** Runs created in [from, to) (ISO instants), oldest first. */
+    between(from: string, to: string): RunRow[] {
+      return between.all(from, to) as RunRow[];
     },
     totals(): { inputTokens: number; outputTokens: number; cacheReadTokens: number; cacheWriteTokens: number; costUsd: number } {
       return totals.get() as ReturnType<ReturnType<typeof createRunStore>['totals']>;

@@ -68,7 +68,7 @@ describe('store', () => {
     s.tasks.sync([task('a/E01')], () => false);
     s.runs.create({ id: 'r1', taskId: 'a/E01', batchId: null, attempt: 1, branch: 'feat/a-E01', worktree: '/w/r1', targetBranch: 'main', backend: 'claude', model: null });
     s.runs.update('r1', { state: 'running', sessionId: 'sess', inputTokens: 10, costUsd: 0.5 });
-    s.events.append('run.state', 'a/E01', 'r1', { to: 'running' });
+    s.events.append('run.state', 'a/E01', 'r1', { from: 'queued', to: 'running', error: null });
     s.close();
     s = open();
     expect(s.db.pragma('journal_mode', { simple: true })).toBe('wal');

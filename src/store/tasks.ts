@@ -15,6 +15,8 @@ export interface TaskRow {
   needsReview: boolean;
   touches: string[];
   conflictsWith: string[];
+  /** Files the run must leave behind; checked after the agent finishes (G5, P4). */
+  deliverables: string[];
   agent: string | null;
   model: string | null;
   planStatus: string | null;
@@ -50,6 +52,7 @@ interface RawTask {
   needs_review: number;
   touches: string;
   conflicts_with: string;
+  deliverables: string;
   agent: string | null;
   model: string | null;
   plan_status: string | null;
@@ -72,6 +75,7 @@ const toRow = (r: RawTask): TaskRow => ({
   needsReview: r.needs_review === 1,
   touches: JSON.parse(r.touches) as string[],
   conflictsWith: JSON.parse(r.conflicts_with) as string[],
+  deliverables: JSON.parse(r.deliverables) as string[],
   agent: r.agent,
   model: r.model,
   planStatus: r.plan_status,
@@ -90,12 +94,12 @@ export interface UpsertOutcome {
 export function createTaskStore(db: Db) {
   const all = db.prepare('SELECT * FROM tasks ORDER BY module, epic');
   const insert = db.prepare(`INSERT INTO tasks (id, module, epic, title, description, file, body, priority, depends_on,
-      needs_review, touches, conflicts_with, agent, model, plan_status, status, created_at, updated_at)
+      needs_review, touches, conflicts_with, deliverables, agent, model, plan_status, status, created_at, updated_at)
     VALUES (@id, @module, @epic, @title, @description, @file, @body, @priority, @depends_on, @needs_review, @touches,
-      @conflicts_with, @agent, @model, @plan_status, @status, @now, @now)`);
+      @conflicts_with, @deliverables, @agent, @model, @plan_status, @status, @now, @now)`);
   const update = db.prepare(`UPDATE tasks SET module=@module, epic=@epic, title=@title, description=@description,
       file=@file, body=@body, priority=@priority, depends_on=@depends_on, needs_review=@needs_review, touches=@touches,
-      conflicts_with=@conflicts_with, agent=@agent, model=@model, plan_status=@plan_status, removed_at=NULL,
+      conflicts_with=@conflicts_with, deliverables=@deliverables, agent=@agent, model=@model, plan_status=@plan_status, removed_at=NULL,
       status=@status, updated_at=@now WHERE id=@id`);
   const markRemoved = db.prepare('UPDATE tasks SET removed_at = ?, updated_at = ? WHERE id = ? AND removed_at IS NULL');
   const setStatus = db.prepare('UPDATE tasks SET status = ?, status_note = ?, updated_at = ? WHERE id = ?');
@@ -174,6 +178,7 @@ export function createTaskStore(db: Db) {
             needs_review: t.needsReview ? 1 : 0,
             touches: JSON.stringify(t.touches),
             conflicts_with: JSON.stringify(t.conflictsWith),
+            deliverables: JSON.stringify(t.deliverables ?? []),
             agent: t.agent ?? null,
             model: t.model ?? null,
             plan_status: t.planStatus ?? null,
@@ -195,6 +200,7 @@ export function createTaskStore(db: Db) {
             JSON.stringify(prev.dependsOn) !== params.depends_on ||
             prev.needsReview !== t.needsReview ||
             JSON.stringify(prev.touches) !== params.touches ||
+            JSON.stringify(prev.deliverables) !== params.deliverables ||
             (prev.agent ?? undefined) !== t.agent ||
             (prev.model ?? undefined) !== t.model ||
             (prev.planStatus ?? undefined) !== t.planStatus;

@@ -105,7 +105,7 @@ describe('orch with the GitHub forge (API test server checked against GitHub\'s 
       `lint = ["node", "-e", "console.error('src/a.txt:1 lint problem'); require('fs').writeFileSync('lint-report.txt', 'x'); process.exit(3)"]`,
       '',
     ].join('\n');
-    const { s, srv } = await githubProject({ 'docs/plans/core-module/epic-01-a.md': epic('Alpha', 'a', { 'src/a.txt': 'alpha' }) }, { GITHUB_TOKEN: TOKEN }, `required_checks = ["ci"]\n${extra}`);
+    const { s, srv } = await githubProject({ 'docs/plans/core-module/epic-01-a.md': epic('Alpha', 'a', { 'src/a.txt': 'alpha' }) }, { GITHUB_TOKEN: TOKEN }, `required_checks = ["ci"]\nmax_fix_attempts = 0\n${extra}`);
     expect((await orchAsync(s, 'start')).status).toBe(0);
     const body = (await until(() => pulls(srv)[0], 'the pull request')).body;
     expect(body).toMatch(/\| tests \| test ✅ passed in \d+\.\d s, lint ❌ failed in \d+\.\d s/);
@@ -126,6 +126,9 @@ describe('orch with the GitHub forge (API test server checked against GitHub\'s 
     expect(existsSync(join(wt, 'src/a.txt'))).toBe(true);
     expect(existsSync(join(wt, 'lint-report.txt'))).toBe(false);
     expect((await orchAsync(s, 'logs', 'core/E01')).stdout).toMatch(/left 1 changed file\(s\) \(lint-report.txt\); worktree restored/);
+    // A failing lint is a failing check: the PR is flagged for a person, never merged.
+    await until(() => srv.repo('acme', 'app').labels.get(1)?.includes('needs-human-review'), 'the label');
+    expect(pulls(srv)[0]?.merged).toBeFalsy();
     expect(srv.violations).toEqual([]);
   });
 

@@ -1,6 +1,4 @@
-import type { Command } from 'commander';
-import { SyncResult, Task, type PlanIssue } from '../../api/index.js';
-import { z } from 'zod';
+import type { PlanIssue, SyncResult, Task } from '../../api/index.js';
 import { client, Exit, printJson, type GlobalOptions } from '../context.js';
 import { bold, dim, red, statusMark, table, yellow } from '../format.js';
 
@@ -9,66 +7,49 @@ export function formatPlanIssue(i: PlanIssue): string {
   return i.fix ? `${head}\n  ${dim('fix:')} ${i.fix}` : head;
 }
 
-export function registerPlanCommands(program: Command, globals: () => GlobalOptions): void {
-  program
-    .command('sync')
-    .description('read docs/plans/ into the store (all or nothing: an invalid plan changes nothing)')
-    .option('--json', 'print the result as JSON')
-    .action(async (o: { json?: boolean }) => {
-      const c = await client(globals());
-      const r = await c.post('/api/sync', {}, SyncResult);
-      if (o.json || globals().json) printJson(r);
-      else {
-        for (const i of r.issues) process.stderr.write(`${formatPlanIssue(i)}\n`);
-        if (r.ok) {
-          process.stdout.write(
-            `synced ${r.tasks} tasks in ${r.modules} modules (${r.added.length} added, ${r.updated.length} updated, ${r.removed.length} removed) in ${r.durationMs} ms\n`,
-          );
-          for (const id of r.removed) process.stdout.write(`${yellow('removed from the plan:')} ${id} (kept in history, never started again)\n`);
-        } else {
-          const errors = r.issues.filter((i) => i.severity === 'error').length;
-          process.stderr.write(`${red('plan is invalid')}: ${errors} error(s); nothing was synced. Fix the files above and run orch sync again.\n`);
-        }
-      }
-      process.exitCode = r.ok ? Exit.ok : Exit.input;
-    });
+export async function sync(globals: () => GlobalOptions, o: { json?: boolean }): Promise<void> {
+  const c = await client(globals());
+  const r = await c.post<SyncResult>('/api/sync', {});
+  if (o.json || globals().json) printJson(r);
+  else {
+    for (const i of r.issues) process.stderr.write(`${formatPlanIssue(i)}\n`);
+    if (r.ok) {
+      process.stdout.write(
+        `synced ${r.tasks} tasks in ${r.modules} modules (${r.added.length} added, ${r.updated.length} updated, ${r.removed.length} removed) in ${r.durationMs} ms\n`,
+      );
+      for (const id of r.removed) process.stdout.write(`${yellow('removed from the plan:')} ${id} (kept in history, never started again)\n`);
+    } else {
+      const errors = r.issues.filter((i) => i.severity === 'error').length;
+      process.stderr.write(`${red('plan is invalid')}: ${errors} error(s); nothing was synced. Fix the files above and run orch sync again.\n`);
+    }
+  }
+  process.exitCode = r.ok ? Exit.ok : Exit.input;
+}
 
-  program
-    .command('list')
-    .description('list tasks')
-    .option('--status <status>', 'not_started, in_progress, complete, failed, needs_review or ready (comma-separated)')
-    .option('--module <module>', 'only this module')
-    .option('--json', 'print JSON')
-    .action(async (o: { status?: string; module?: string; json?: boolean }) => {
-      const valid = ['not_started', 'in_progress', 'complete', 'failed', 'needs_review', 'ready'];
-      for (const s of o.status?.split(',') ?? []) {
-        if (!valid.includes(s.trim())) {
-          process.stderr.write(`unknown status "${s}"; use one of ${valid.join(', ')}\n`);
-          process.exitCode = Exit.input;
-          return;
-        }
-      }
-      const q = new URLSearchParams();
-      if (o.status) q.set('status', o.status);
-      if (o.module) q.set('module', o.module);
-      const c = await client(globals());
-      const tasks = await c.get(`/api/tasks?${q.toString()}`, z.array(Task));
-      if (o.json || globals().json) return printJson(tasks);
-      printTasks(tasks, false);
-    });
+export async function list(globals: () => GlobalOptions, o: { status?: string; module?: string; json?: boolean }): Promise<void> {
+  const valid = ['not_started', 'in_progress', 'complete', 'failed', 'needs_review', 'ready'];
+  for (const s of o.status?.split(',') ?? []) {
+    if (!valid.includes(s.trim())) {
+      process.stderr.write(`unknown status "${s}"; use one of ${valid.join(', ')}\n`);
+      process.exitCode = Exit.input;
+      return;
+    }
+  }
+  const q = new URLSearchParams();
+  if (o.status) q.set('status', o.status);
+  if (o.module) q.set('module', o.module);
+  const c = await client(globals());
+  const tasks = await c.get<Task[]>(`/api/tasks?${q.toString()}`);
+  if (o.json || globals().json) return printJson(tasks);
+  printTasks(tasks, false);
+}
 
-  program
-    .command('next')
-    .description('the ready tasks in the order Orch would start them')
-    .option('--module <module>', 'only this module')
-    .option('--json', 'print JSON')
-    .action(async (o: { module?: string; json?: boolean }) => {
-      const c = await client(globals());
-      const tasks = await c.get(`/api/next${o.module ? `?module=${encodeURIComponent(o.module)}` : ''}`, z.array(Task));
-      if (o.json || globals().json) return printJson(tasks);
-      if (tasks.length === 0) process.stdout.write('nothing is ready\n');
-      else printTasks(tasks, true);
-    });
+export async function next(globals: () => GlobalOptions, o: { module?: string; json?: boolean }): Promise<void> {
+  const c = await client(globals());
+  const tasks = await c.get<Task[]>(`/api/next${o.module ? `?module=${encodeURIComponent(o.module)}` : ''}`);
+  if (o.json || globals().json) return printJson(tasks);
+  if (tasks.length === 0) process.stdout.write('nothing is ready\n');
+  else printTasks(tasks, true);
 }
 
 function printTasks(tasks: Task[], numbered: boolean): void {

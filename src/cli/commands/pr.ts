@@ -1,44 +1,24 @@
-import type { Command } from 'commander';
 import { z } from 'zod';
-import { Run } from '../../api/index.js';
+import { ReviewItem } from '../../api/index.js';
 import { client, printJson, type GlobalOptions } from '../context.js';
 import { bold, dim, red, yellow } from '../format.js';
 
-const ReviewItem = z.object({
-  taskId: z.string(),
-  run: Run,
-  decision: z.object({
-    category: z.string(),
-    flagged: z.boolean(),
-    reasons: z.array(z.object({ category: z.string(), rule: z.string(), file: z.string(), line: z.number().optional(), detail: z.string() })),
-  }),
-});
+export async function review(globals: () => GlobalOptions, o: { json?: boolean }): Promise<void> {
+  const c = await client(globals());
+  const items = await c.get('/api/reviews', z.array(ReviewItem));
+  if (o.json || globals().json) return printJson(items);
+  if (items.length === 0) return void process.stdout.write('nothing waits for review\n');
+  for (const i of items) {
+    const color = i.decision.category === 'security' ? red : yellow;
+    process.stdout.write(`${bold(i.taskId)} ${color(i.decision.category)}  branch ${i.run.branch}  (git diff ${i.run.targetBranch}...${i.run.branch})\n`);
+    for (const r of i.decision.reasons) process.stdout.write(`  ${r.file}${r.line ? `:${r.line}` : ''}  ${r.detail}  ${dim(`(${r.rule})`)}\n`);
+  }
+  process.stdout.write(dim('merge one with: orch pr merge <task>\n'));
+}
 
-export function registerPrCommands(program: Command, globals: () => GlobalOptions): void {
-  const pr = program.command('pr').description('changes that wait for a human review');
-  pr.command('review')
-    .description('list flagged changes with the reasons (the attention queue)')
-    .option('--json', 'print JSON')
-    .action(async (o: { json?: boolean }) => {
-      const c = await client(globals());
-      const items = await c.get('/api/reviews', z.array(ReviewItem));
-      if (o.json || globals().json) return printJson(items);
-      if (items.length === 0) return void process.stdout.write('nothing waits for review\n');
-      for (const i of items) {
-        const color = i.decision.category === 'security' ? red : yellow;
-        process.stdout.write(`${bold(i.taskId)} ${color(i.decision.category)}  branch ${i.run.branch}  (git diff ${i.run.targetBranch}...${i.run.branch})\n`);
-        for (const r of i.decision.reasons) process.stdout.write(`  ${r.file}${r.line ? `:${r.line}` : ''}  ${r.detail}  ${dim(`(${r.rule})`)}\n`);
-      }
-      process.stdout.write(dim('merge one with: orch pr merge <task>\n'));
-    });
-  pr.command('merge')
-    .description('merge a flagged change after you reviewed it')
-    .argument('<task>', 'task id')
-    .option('--json', 'print JSON')
-    .action(async (task: string, o: { json?: boolean }) => {
-      const c = await client(globals());
-      const r = await c.post('/api/reviews/merge', { task, by: process.env.USER ?? 'human' }, z.object({ runId: z.string() }));
-      if (o.json || globals().json) return printJson(r);
-      process.stdout.write(`${task} approved; merging (run ${r.runId})\n`);
-    });
+export async function merge(globals: () => GlobalOptions, task: string, o: { json?: boolean }): Promise<void> {
+  const c = await client(globals());
+  const r = await c.post('/api/reviews/merge', { task }, z.object({ runId: z.string() }));
+  if (o.json || globals().json) return printJson(r);
+  process.stdout.write(`${task} approved; merging (run ${r.runId})\n`);
 }

@@ -1,64 +1,40 @@
-import type { Command } from 'commander';
 import { z } from 'zod';
 import { Signal } from '../../api/index.js';
 import { client, printJson, type GlobalOptions } from '../context.js';
 import { bold, dim, table } from '../format.js';
 
-export function registerQuestionCommands(program: Command, globals: () => GlobalOptions): void {
-  program
-    .command('questions')
-    .description("agents' questions waiting for an answer")
-    .option('--json', 'print JSON')
-    .action(async (o: { json?: boolean }) => {
-      const c = await client(globals());
-      const qs = await c.get('/api/questions', z.array(Signal));
-      if (o.json || globals().json) return printJson(qs);
-      if (qs.length === 0) return void process.stdout.write('no open questions\n');
-      const rows = [[bold('ID'), bold('TASK'), bold('ASKED'), bold('QUESTION')]];
-      for (const q of qs) rows.push([q.id, q.taskId, q.createdAt.slice(0, 16).replace('T', ' '), q.text]);
-      process.stdout.write(`${table(rows)}\n${dim('answer with: orch answer <id> "<answer>"')}\n`);
-    });
+export async function questions(globals: () => GlobalOptions, o: { json?: boolean }): Promise<void> {
+  const c = await client(globals());
+  const qs = await c.get('/api/questions', z.array(Signal));
+  if (o.json || globals().json) return printJson(qs);
+  if (qs.length === 0) return void process.stdout.write('no open questions\n');
+  const rows = [[bold('ID'), bold('TASK'), bold('ASKED'), bold('QUESTION')]];
+  for (const q of qs) rows.push([q.id, q.taskId, q.createdAt.slice(0, 16).replace('T', ' '), q.text]);
+  process.stdout.write(`${table(rows)}\n${dim('answer with: orch answer <id> "<answer>"')}\n`);
+}
 
-  program
-    .command('answer')
-    .description("answer an agent's question; the agent continues with it in the same session")
-    .argument('<id>', 'question id (orch questions)')
-    .argument('<answer...>', 'the answer')
-    .option('--json', 'print JSON')
-    .action(async (id: string, words: string[], o: { json?: boolean }) => {
-      const c = await client(globals());
-      const sig = await c.post(`/api/questions/${encodeURIComponent(id)}/answer`, { answer: words.join(' '), by: process.env.USER ?? 'human' }, Signal);
-      if (o.json || globals().json) return printJson(sig);
-      process.stdout.write(`answered ${sig.id}; ${sig.taskId} continues\n`);
-    });
+export async function answer(globals: () => GlobalOptions, id: string, words: string[], o: { json?: boolean }): Promise<void> {
+  const c = await client(globals());
+  const sig = await c.post(`/api/questions/${encodeURIComponent(id)}/answer`, { answer: words.join(' ') }, Signal);
+  if (o.json || globals().json) return printJson(sig);
+  process.stdout.write(`answered ${sig.id}; ${sig.taskId} continues\n`);
+}
 
-  program
-    .command('pause')
-    .description('pause all work (no new starts; agents stop gracefully, partial work committed, sessions kept) or the named tasks')
-    .argument('[tasks...]', 'task ids; none = everything')
-    .option('--json', 'print JSON')
-    .action(async (tasks: string[], o: { json?: boolean }) => {
-      const c = await client(globals());
-      const r = await c.post('/api/pause', { tasks }, z.object({ paused: z.array(z.string()) }));
-      if (o.json || globals().json) return printJson(r);
-      process.stdout.write(`${tasks.length ? '' : 'paused: no new starts. '}${r.paused.length ? `paused ${r.paused.join(', ')}` : 'no agent was running'}\n`);
-    });
+export async function pause(globals: () => GlobalOptions, tasks: string[], o: { json?: boolean }): Promise<void> {
+  const c = await client(globals());
+  const r = await c.post('/api/pause', { tasks }, z.object({ paused: z.array(z.string()) }));
+  if (o.json || globals().json) return printJson(r);
+  process.stdout.write(`${tasks.length ? '' : 'paused: no new starts. '}${r.paused.length ? `paused ${r.paused.join(', ')}` : 'no agent was running'}\n`);
+}
 
-  program
-    .command('resume')
-    .description('resume everything paused, or continue one waiting run (paused, stuck, after a question) in the same session')
-    .argument('[task]', 'task id; none = everything paused')
-    .option('--guidance <text>', 'what the agent should know or do now')
-    .option('--json', 'print JSON')
-    .action(async (task: string | undefined, o: { guidance?: string; json?: boolean }) => {
-      const c = await client(globals());
-      if (!task) {
-        const r = await c.post('/api/resume', {}, z.object({ resumed: z.array(z.string()) }));
-        if (o.json || globals().json) return printJson(r);
-        return void process.stdout.write(`resumed${r.resumed.length ? ` ${r.resumed.join(', ')}` : ''}; new starts allowed\n`);
-      }
-      const r = await c.post('/api/resume', { task, guidance: o.guidance }, z.object({ runId: z.string() }));
-      if (o.json || globals().json) return printJson(r);
-      process.stdout.write(`${task} resumes (run ${r.runId})\n`);
-    });
+export async function resume(globals: () => GlobalOptions, task: string | undefined, o: { guidance?: string; json?: boolean }): Promise<void> {
+  const c = await client(globals());
+  if (!task) {
+    const r = await c.post('/api/resume', {}, z.object({ resumed: z.array(z.string()) }));
+    if (o.json || globals().json) return printJson(r);
+    return void process.stdout.write(`resumed${r.resumed.length ? ` ${r.resumed.join(', ')}` : ''}; new starts allowed\n`);
+  }
+  const r = await c.post('/api/resume', { task, guidance: o.guidance }, z.object({ runId: z.string() }));
+  if (o.json || globals().json) return printJson(r);
+  process.stdout.write(`${task} resumes (run ${r.runId})\n`);
 }

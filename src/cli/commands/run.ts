@@ -1,96 +1,64 @@
-import type { Command } from 'commander';
-import { BatchReport, LogEntry, Run, StartResponse, Status, Task, type Event } from '../../api/index.js';
+import { BatchReport, LogEntry, Run, StartResponse, Task, type Event, type Status } from '../../api/index.js';
 import { z } from 'zod';
 import { client, CliError, Exit, printJson, type GlobalOptions } from '../context.js';
 import { bold, dim, duration, green, red, statusMark, table, tokens, yellow } from '../format.js';
 
-export function registerRunCommands(program: Command, globals: () => GlobalOptions): void {
-  program
-    .command('start')
-    .description('start ready tasks on the daemon (starting the daemon if needed)')
-    .argument('[tasks...]', 'task ids such as billing/E01; default: every ready task in scope')
-    .option('--count <n>', 'start at most N tasks in this batch', (v) => positiveInt(v, '--count'))
-    .option('--module <module>', 'only tasks of this module')
-    .option('--wait', 'block until the started work and what it unblocks in scope is finished; exit 0 only if all merged')
-    .option('--json', 'print JSON')
-    .action(async (tasks: string[], o: { count?: number; module?: string; wait?: boolean; json?: boolean }) => {
-      const json = o.json || globals().json;
-      const c = await client(globals());
-      const res = await c.post('/api/start', { tasks, module: o.module, count: o.count }, StartResponse);
-      const report = await followStart(c, res, { wait: o.wait === true, json: json === true });
-      if (!report) return;
-      const namedOk = tasks.length === 0 || report.merged.length >= new Set(res.batch.scope.tasks).size;
-      process.exitCode = report.failed.length === 0 && report.needsHuman.length === 0 && namedOk && res.skipped.every((s) => !s.reason.startsWith('removed')) ? Exit.ok : Exit.failed;
-    });
+export async function start(globals: () => GlobalOptions, tasks: string[], o: { count?: number; module?: string; wait?: boolean; json?: boolean }): Promise<void> {
+  const json = o.json || globals().json;
+  const c = await client(globals());
+  const res = await c.post('/api/start', { tasks, module: o.module, count: o.count }, StartResponse);
+  const report = await followStart(c, res, { wait: o.wait === true, json: json === true });
+  if (!report) return;
+  const namedOk = tasks.length === 0 || report.merged.length >= new Set(res.batch.scope.tasks).size;
+  process.exitCode = report.failed.length === 0 && report.needsHuman.length === 0 && namedOk && res.skipped.every((s) => !s.reason.startsWith('removed')) ? Exit.ok : Exit.failed;
+}
 
-  program
-    .command('stop')
-    .description('stop running tasks (all when none named); their work is committed to the run branch and kept')
-    .argument('[tasks...]', 'task ids')
-    .option('--json', 'print JSON')
-    .action(async (tasks: string[], o: { json?: boolean }) => {
-      const c = await client(globals(), false).catch(() => undefined);
-      if (!c) {
-        process.stdout.write('no daemon is running; nothing to stop\n');
-        return;
-      }
-      const res = await c.post('/api/stop', { tasks }, z.object({ stopped: z.array(z.string()) }));
-      if (o.json || globals().json) return printJson(res);
-      process.stdout.write(res.stopped.length ? `stopped ${res.stopped.join(', ')}\n` : 'nothing was running\n');
-    });
+export async function stop(globals: () => GlobalOptions, tasks: string[], o: { json?: boolean }): Promise<void> {
+  const c = await client(globals(), false).catch(() => undefined);
+  if (!c) {
+    process.stdout.write('no daemon is running; nothing to stop\n');
+    return;
+  }
+  const res = await c.post('/api/stop', { tasks }, z.object({ stopped: z.array(z.string()) }));
+  if (o.json || globals().json) return printJson(res);
+  process.stdout.write(res.stopped.length ? `stopped ${res.stopped.join(', ')}\n` : 'nothing was running\n');
+}
 
-  program
-    .command('status')
-    .description('what the daemon is doing: counts, running agents, what waits and why')
-    .option('--json', 'print JSON')
-    .action(async (o: { json?: boolean }) => {
-      const c = await client(globals());
-      const s = await c.get('/api/status', Status);
-      if (o.json || globals().json) return printJson(s);
-      printStatus(s);
-    });
+export async function status(globals: () => GlobalOptions, o: { json?: boolean }): Promise<void> {
+  const c = await client(globals());
+  const s = await c.get<Status>('/api/status');
+  if (o.json || globals().json) return printJson(s);
+  printStatus(s);
+}
 
-  program
-    .command('show')
-    .description('one task with its runs (state, branch, session, usage, error)')
-    .argument('<task>', 'task id such as billing/E01')
-    .option('--json', 'print JSON')
-    .action(async (task: string, o: { json?: boolean }) => {
-      const c = await client(globals());
-      const info = await c.get(`/api/task?id=${encodeURIComponent(task)}`, z.object({ task: Task, runs: z.array(Run) }));
-      if (o.json || globals().json) return printJson(info);
-      const t = info.task;
-      process.stdout.write(`${statusMark[t.status]} ${bold(t.id)} ${t.title}\n${t.file}\npriority ${t.priority}; depends on ${t.dependsOn.join(', ') || 'nothing'}${t.statusNote ? `\nnote: ${t.statusNote}` : ''}\n`);
-      const rows = [[bold('RUN'), bold('STATE'), bold('TIME'), bold('USAGE'), bold('BRANCH / ERROR')]];
-      for (const r of info.runs) rows.push([r.id, r.state, duration(r.durationMs), tokens(r.usage), r.error ?? r.branch]);
-      if (info.runs.length) process.stdout.write(`${table(rows)}\n`);
-      for (const v of info.runs[0]?.verification ?? []) {
-        process.stdout.write(`${v.kind}: ${v.ok ? 'passed' : v.timedOut ? 'timed out' : 'failed'} in ${(v.durationMs / 1000).toFixed(1)} s (${v.command})\n`);
-      }
-    });
+export async function show(globals: () => GlobalOptions, task: string, o: { json?: boolean }): Promise<void> {
+  const c = await client(globals());
+  const info = await c.get(`/api/task?id=${encodeURIComponent(task)}`, z.object({ task: Task, runs: z.array(Run) }));
+  if (o.json || globals().json) return printJson(info);
+  const t = info.task;
+  process.stdout.write(`${statusMark[t.status]} ${bold(t.id)} ${t.title}\n${t.file}\npriority ${t.priority}; depends on ${t.dependsOn.join(', ') || 'nothing'}${t.statusNote ? `\nnote: ${t.statusNote}` : ''}\n`);
+  const rows = [[bold('RUN'), bold('STATE'), bold('TIME'), bold('USAGE'), bold('BRANCH / ERROR')]];
+  for (const r of info.runs) rows.push([r.id, r.state, duration(r.durationMs), tokens(r.usage), r.error ?? r.branch]);
+  if (info.runs.length) process.stdout.write(`${table(rows)}\n`);
+  for (const v of info.runs[0]?.verification ?? []) {
+    process.stdout.write(`${v.kind}: ${v.ok ? 'passed' : v.timedOut ? 'timed out' : 'failed'} in ${(v.durationMs / 1000).toFixed(1)} s (${v.command})\n`);
+  }
+}
 
-  program
-    .command('logs')
-    .description("a task's agent output (its latest run unless --run)")
-    .argument('<task>', 'task id such as billing/E01')
-    .option('--follow', 'keep printing until the run ends')
-    .option('--run <id>', 'a specific run')
-    .option('--json', 'print raw log entries as JSON lines')
-    .action(async (task: string, o: { follow?: boolean; run?: string; json?: boolean }) => {
-      const c = await client(globals());
-      const info = await c.get(`/api/task?id=${encodeURIComponent(task)}`, z.object({ task: z.unknown(), runs: z.array(z.object({ id: z.string() }).passthrough()) }));
-      const runId = o.run ?? info.runs[0]?.id;
-      if (!runId) throw new CliError(`${task} has not run yet; \`orch start ${task}\` starts it`, Exit.input);
-      for await (const line of c.log(runId, o.follow === true)) {
-        if (!line.trim()) continue;
-        if (o.json || globals().json) {
-          process.stdout.write(`${line}\n`);
-          continue;
-        }
-        const e = LogEntry.safeParse(JSON.parse(line));
-        if (e.success) process.stdout.write(`${render(e.data)}\n`);
-      }
-    });
+export async function logs(globals: () => GlobalOptions, task: string, o: { follow?: boolean; run?: string; json?: boolean }): Promise<void> {
+  const c = await client(globals());
+  const info = await c.get(`/api/task?id=${encodeURIComponent(task)}`, z.object({ task: z.unknown(), runs: z.array(z.object({ id: z.string() }).passthrough()) }));
+  const runId = o.run ?? info.runs[0]?.id;
+  if (!runId) throw new CliError(`${task} has not run yet; \`orch start ${task}\` starts it`, Exit.input);
+  for await (const line of c.log(runId, o.follow === true)) {
+    if (!line.trim()) continue;
+    if (o.json || globals().json) {
+      process.stdout.write(`${line}\n`);
+      continue;
+    }
+    const e = LogEntry.safeParse(JSON.parse(line));
+    if (e.success) process.stdout.write(`${render(e.data)}\n`);
+  }
 }
 
 /** Prints what a start began and, with `wait`, follows the batch to its end; the report when it waited. */
@@ -109,12 +77,6 @@ export async function followStart(c: Awaited<ReturnType<typeof client>>, res: St
   if (o.json) printJson({ ...res, report });
   else printReport(report);
   return report;
-}
-
-function positiveInt(v: string, flag: string): number {
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < 1) throw new CliError(`${flag} takes a whole number of 1 or more, got "${v}"`, Exit.input);
-  return n;
 }
 
 /** Follows the event stream until the batch is finished; prints progress unless quiet. */
@@ -159,11 +121,11 @@ async function waitForBatch(c: Awaited<ReturnType<typeof client>>, batchId: stri
 function printEvent(e: Event): void {
   const t = e.ts.slice(11, 19);
   if (e.type === 'run.state') {
-    const to = String(e.data.to);
+    const to = e.data.to;
     const color = to === 'done' ? green : to === 'failed' ? red : (s: string) => s;
-    process.stdout.write(`${dim(t)} ${e.taskId ?? ''} ${dim(String(e.data.from))} -> ${color(to)}${e.data.error ? ` ${red(String(e.data.error))}` : ''}\n`);
-  } else if (e.type === 'run.waiting') {
-    process.stdout.write(`${dim(t)} ${e.taskId ?? ''} ${yellow(String(e.data.reason))}\n`);
+    process.stdout.write(`${dim(t)} ${e.taskId ?? ''} ${dim(e.data.from)} -> ${color(to)}${e.data.error ? ` ${red(e.data.error)}` : ''}\n`);
+  } else if (e.type === 'run.waiting' && 'reason' in e.data) {
+    process.stdout.write(`${dim(t)} ${e.taskId ?? ''} ${yellow(e.data.reason)}\n`);
   }
 }
 

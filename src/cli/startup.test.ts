@@ -1,0 +1,60 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+
+// The modules a file loads before any of its code runs: its static imports, transitively (dynamic `import()` and
+// `import type` excluded; `import { type X }` counts, as verbatimModuleSyntax keeps it). Issue 12's start-up budget
+// depends on it, so it is checked here rather than timed.
+const srcDir = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const staticImport = /^\s*(?:import|export)\s+(?!type\s)(?:[^'";]*?\sfrom\s+)?['"]([^'"]+)['"]/gm;
+
+function loads(entry: string): { files: string[]; packages: string[] } {
+  const files = new Set<string>();
+  const packages = new Set<string>();
+  const visit = (file: string): void => {
+    if (files.has(file)) return;
+    files.add(file);
+    for (const m of readFileSync(file, 'utf8').matchAll(staticImport)) {
+      const spec = m[1] ?? '';
+      if (spec.startsWith('.')) visit(resolve(dirname(file), spec.replace(/\.js$/, '.ts')));
+      else if (!spec.startsWith('node:')) packages.add(spec.startsWith('@') ? spec.split('/').slice(0, 2).join('/') : (spec.split('/')[0] ?? spec));
+    }
+  };
+  visit(entry);
+  return { files: [...files].map((f) => relative(srcDir, f)).sort(), packages: [...packages].sort() };
+}
+
+// `orch doctor` inspects the agent CLIs, so agents/ may load; what runs them (daemon, engine, store) may not.
+const forbiddenOnClientPath = [/^daemon\//, /^engine\//, /^store\//, /^forge\//, /^mcp\/(index|server)\.ts$/];
+const forbiddenPackages = ['@octokit/rest', '@modelcontextprotocol/sdk', 'better-sqlite3', 'ink', 'react'];
+
+describe('CLI start-up', () => {
+  it('main.ts loads commander and the command specs only: no zod, no client, no daemon', () => {
+    const { files, packages } = loads(join(srcDir, 'cli', 'main.ts'));
+    expect(packages).toEqual(['commander']);
+    expect(files.filter((f) => !/^cli\/(main|errors|format|lazy)\.ts$|^cli\/specs\/|^version\.ts$|^prompts\//.test(f))).toEqual([]);
+  });
+
+  it('no command implementation imports the daemon, engine, store, Octokit, the MCP SDK or SQLite', () => {
+    const commands = readdirSync(join(srcDir, 'cli', 'commands')).filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts'));
+    expect(commands.length).toBeGreaterThan(0);
+    for (const c of commands) {
+      const { files, packages } = loads(join(srcDir, 'cli', 'commands', c));
+      expect({ command: c, files: files.filter((f) => forbiddenOnClientPath.some((r) => r.test(f))) }).toEqual({ command: c, files: [] });
+      expect({ command: c, packages: packages.filter((p) => forbiddenPackages.includes(p)) }).toEqual({ command: c, packages: [] });
+    }
+  });
+
+  it('the warm answers (sync, list, next, status) load no zod', () => {
+    const { packages } = loads(join(srcDir, 'cli', 'commands', 'plan.ts'));
+    expect(packages).not.toContain('zod');
+  });
+
+  it('sees through re-exports and ignores type-only imports (the checker itself)', () => {
+    const { files } = loads(join(srcDir, 'daemon', 'main.ts'));
+    expect(files).toContain('daemon/serve.ts');
+    expect(files).toContain('store/index.ts');
+    expect(loads(join(srcDir, 'cli', 'lazy.ts')).packages).toEqual([]);
+  });
+});

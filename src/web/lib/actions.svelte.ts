@@ -1,0 +1,26 @@
+import { post } from './api.js';
+
+/** The outcome of the last action, shown at the top of the page: the daemon's own words, as the CLI prints them. */
+export const notice = $state<{ text: string; error: boolean; at: number }>({ text: '', error: false, at: 0 });
+
+export function say(text: string, error = false): void {
+  notice.text = text;
+  notice.error = error;
+  notice.at = Date.now();
+}
+
+/**
+ * Runs one action against the daemon. `confirmText`: the action merges or loses something, so the user says yes first.
+ * Returns the answer, or undefined when refused or failed (the error is shown).
+ */
+export async function act<T>(label: string, path: string, body: unknown, confirmText?: string): Promise<T | undefined> {
+  if (confirmText && !window.confirm(confirmText)) return undefined;
+  try {
+    const r = await post<T>(path, body);
+    say(`${label}: done`);
+    return r;
+  } catch (e) {
+    say(`error: ${(e as Error).message}`, true);
+    return undefined;
+  }
+}

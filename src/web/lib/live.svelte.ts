@@ -1,0 +1,127 @@
+import type { Event, EventType, Signal, Status } from '../../api/index.js';
+import { get } from './api.js';
+import { EventCursor } from './cursor.js';
+
+const TYPES = [
+  'sync', 'task.status', 'run.state', 'run.usage', 'run.verified', 'run.output', 'run.waiting', 'run.signal', 'run.question',
+  'run.answer', 'batch.started', 'batch.finished', 'daemon.started', 'daemon.stopping', 'worktree.orphan',
+] as const satisfies readonly EventType[];
+// Every event type the daemon sends has a listener: a new type fails the typecheck here until it is added above.
+const everyType: Exclude<EventType, (typeof TYPES)[number]> extends never ? true : never = true;
+void everyType;
+
+export interface Activity {
+  text: string;
+  at: number;
+}
+
+/** The live state of the project: the status snapshot, patched and refreshed from the event stream. */
+export class Live {
+  status = $state<Status | null>(null);
+  questions = $state<Signal[]>([]);
+  connected = $state(false);
+  /** 'ok' | 'login' (no session) | 'error' */
+  auth = $state<'unknown' | 'ok' | 'login'>('unknown');
+  error = $state<string | null>(null);
+  activity = $state<Record<string, Activity>>({});
+  feed = $state<Event[]>([]);
+  /** Bumped on every persisted event: pages that show other data refetch on it. */
+  version = $state(0);
+  readonly cursor = new EventCursor();
+  private es: EventSource | undefined;
+  private refreshing: ReturnType<typeof setTimeout> | undefined;
+  private pendingActivity = new Map<string, Activity>();
+  private frame = 0;
+  private retry: ReturnType<typeof setTimeout> | undefined;
+
+  start(): void {
+    this.connect();
+    void this.refresh();
+  }
+
+  stop(): void {
+    this.es?.close();
+    clearTimeout(this.retry);
+  }
+
+  async refresh(): Promise<void> {
+    try {
+      const [status, questions] = await Promise.all([get<Status>('/api/status'), get<Signal[]>('/api/questions')]);
+      this.status = status;
+      this.questions = questions;
+      this.auth = 'ok';
+      this.error = null;
+    } catch (e) {
+      const err = e as { status?: number; message: string };
+      if (err.status === 401) this.auth = 'login';
+      else this.error = err.message;
+    }
+  }
+
+  private refreshSoon(): void {
+    if (this.refreshing) return;
+    this.refreshing = setTimeout(() => {
+      this.refreshing = undefined;
+      void this.refresh();
+    }, 150);
+  }
+
+  private connect(): void {
+    this.es?.close();
+    const es = new EventSource(this.cursor.url());
+    this.es = es;
+    es.onopen = () => {
+      this.connected = true;
+      // Whatever happened while disconnected that the replay does not carry (live output) is in the snapshot.
+      this.refreshSoon();
+    };
+    es.onerror = () => {
+      this.connected = false;
+      // CONNECTING: the browser retries by itself with Last-Event-ID. CLOSED (an HTTP error): reopen after the last seq.
+      if (es.readyState === EventSource.CLOSED) {
+        clearTimeout(this.retry);
+        this.retry = setTimeout(() => this.connect(), 2000);
+      }
+    };
+    for (const t of TYPES) es.addEventListener(t, (m) => this.onEvent(JSON.parse((m as MessageEvent<string>).data) as Event));
+  }
+
+  private onEvent(e: Event): void {
+    if (!this.cursor.accept(e)) return;
+    if (e.type === 'run.usage' && e.runId && this.status) {
+      const run = this.status.active.find((r) => r.id === e.runId);
+      const d = e.data as Partial<Status['totals']>;
+      if (run) run.usage = { ...run.usage, ...pickUsage(d) };
+    }
+    if (e.seq === 0) {
+      if (e.type === 'run.output' && e.runId) this.noteActivity(e.runId, e.data);
+      return;
+    }
+    this.feed = [e, ...this.feed].slice(0, 100);
+    this.version++;
+    if (e.type !== 'run.usage') this.refreshSoon();
+  }
+
+  /** Agent output arrives per line; the page takes the latest per run once a frame. */
+  private noteActivity(runId: string, data: Record<string, unknown>): void {
+    const ev = data.event as { type?: string; text?: string; name?: string } | undefined;
+    if (!ev) return;
+    const text = ev.type === 'text' ? (ev.text ?? '') : ev.type === 'tool_call' ? `→ ${ev.name ?? 'tool'}` : ev.type === 'tool_result' ? '← tool result' : '';
+    if (!text) return;
+    this.pendingActivity.set(runId, { text: text.slice(0, 200), at: Date.now() });
+    if (this.frame) return;
+    this.frame = requestAnimationFrame(() => {
+      this.frame = 0;
+      const next = { ...this.activity };
+      for (const [k, v] of this.pendingActivity) next[k] = v;
+      this.pendingActivity.clear();
+      this.activity = next;
+    });
+  }
+}
+
+function pickUsage(d: Partial<Status['totals']>): Partial<Status['totals']> {
+  const out: Partial<Status['totals']> = {};
+  for (const k of ['inputTokens', 'outputTokens', 'cacheReadTokens', 'cacheWriteTokens', 'costUsd'] as const) if (typeof d[k] === 'number') out[k] = d[k];
+  return out;
+}

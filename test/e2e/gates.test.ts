@@ -1,0 +1,81 @@
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { epic, sandbox, type Sandbox } from '../harness.js';
+import { startModel } from './model.js';
+import { showTask } from './runs.js';
+
+// The project's test: fails until fixed.txt exists, and says in its output what would fix it (as a failing
+// test's output tells a real agent); the simulated model writes the file blocks of the prompt it gets.
+const CHECK = [
+  "import { existsSync } from 'node:fs';",
+  "if (existsSync('fixed.txt')) { console.log('1 test passed'); process.exit(0); }",
+  "console.log('FAIL greet.test.js: expected fixed.txt. Write it:');",
+  "console.log('```file:fixed.txt\\nfixed\\n```');",
+  'process.exit(1);',
+].join('\n');
+
+describe('quality gates with the real Claude Code on the simulated model', () => {
+  let model: { url: string; close: () => void };
+  const boxes: Sandbox[] = [];
+  beforeAll(async () => {
+    model = await startModel();
+  });
+  afterAll(() => {
+    for (const b of boxes) b.cleanup();
+    model.close();
+  });
+
+  const project = (files: Record<string, string>, config: string): Sandbox => {
+    const sb = sandbox(
+      { ...files, '.orch/config.toml': config },
+      { realClaude: true, env: { ANTHROPIC_BASE_URL: model.url, ANTHROPIC_API_KEY: 'sk-simulated', CLAUDE_CODE_MAX_RETRIES: '1' } },
+    );
+    sb.env.CLAUDE_CONFIG_DIR = join(sb.base, 'claude');
+    boxes.push(sb);
+    return sb;
+  };
+
+  it('a failing test goes back to the agent in its session with the output tail; the fixed change merges', async () => {
+    const sb = project(
+      { 'check.mjs': CHECK, 'docs/plans/core-module/epic-01-greet.md': epic('Greeting', 'A greeting.', { 'src/greet.js': 'export const greet = () => "hi";' }) },
+      '[commands]\ntest = ["node", "check.mjs"]\n',
+    );
+    const r = await sb.orchAsync('start', '--wait');
+    expect(r.status, r.stdout + r.stderr).toBe(0);
+    expect(sb.git('show', 'main:fixed.txt').trim()).toBe('fixed');
+    expect(sb.git('show', 'main:src/greet.js')).toContain('greet');
+    const { runs } = await showTask(sb, 'core/E01');
+    expect(runs[0]?.state).toBe('done');
+    const logs = (await sb.orchAsync('logs', 'core/E01')).stdout;
+    expect(logs).toMatch(/checks failed \(test \(node check\.mjs\) failed with exit code 1\); back to the agent in the same session \(attempt 1 of 2\)/);
+    expect(logs).toMatch(/resuming session/);
+  });
+
+  it('checks failing after max_fix_attempts: never merged, waits for a person with the reason', async () => {
+    const sb = project(
+      { 'docs/plans/core-module/epic-01-greet.md': epic('Greeting', 'A greeting.', { 'src/greet.js': 'export const greet = () => "hi";' }) },
+      '[commands]\nlint = ["node", "-e", "console.error(\'src/greet.js:1 no-var\'); process.exit(2)"]\n\n[forge]\nmax_fix_attempts = 1\n',
+    );
+    const r = await sb.orchAsync('start', '--wait');
+    expect(r.status).not.toBe(0);
+    const shown = await showTask(sb, 'core/E01');
+    expect(shown.task.status).toBe('needs_review');
+    expect(shown.runs[0]?.state).toBe('waiting');
+    expect(shown.runs[0]?.waitingReason).toMatch(/checks still failing after 1 fix attempt\(s\): lint \(node -e .*\) failed with exit code 2/);
+    expect(() => sb.git('show', 'main:src/greet.js')).toThrow();
+    // orch pr merge does not merge a change whose checks fail.
+    expect((await sb.orchAsync('pr', 'merge', 'core/E01')).status).not.toBe(0);
+    expect(() => sb.git('show', 'main:src/greet.js')).toThrow();
+  });
+
+  it('a deliverable the agent did not write goes back to it; the change merges with it', async () => {
+    const sb = project(
+      { 'docs/plans/core-module/epic-01-greet.md': epic('Greeting', 'A greeting.', { 'src/greet.js': 'export const greet = () => "hi";' }, 'deliverables: [src/greet.js, docs/greet.md]') },
+      '',
+    );
+    const r = await sb.orchAsync('start', '--wait');
+    expect(r.status, r.stdout + r.stderr).toBe(0);
+    expect(sb.git('show', 'main:docs/greet.md')).toContain('Written by the simulated model');
+    expect((await sb.orchAsync('logs', 'core/E01')).stdout).toMatch(/deliverables missing \(docs\/greet\.md\); back to the agent \(attempt 1 of 2\)/);
+  });
+});
