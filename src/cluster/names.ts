@@ -11,9 +11,12 @@ export const HEARTBEAT_MS = 3_000;
 const LABEL = /^[a-z0-9][a-z0-9_-]{0,31}$/;
 export const isLabel = (s: string): boolean => LABEL.test(s);
 
-/** The queue for agent jobs of one backend that need exactly these labels (sorted, deduplicated). */
-export const agentQueue = (backend: string, labels: readonly string[] = []): string =>
-  labelled(`agent.${backend}`, labels);
+/** A short, stable name for a repository URL: each repository has queues of its own, taken only by workers serving it. */
+export const repoKey = (repoUrl: string): string => createHash('sha256').update(repoUrl).digest('hex').slice(0, 12);
+
+/** The queue for agent jobs of one repository and backend that need exactly these labels (sorted, deduplicated). */
+export const agentQueue = (repoUrl: string, backend: string, labels: readonly string[] = []): string =>
+  labelled(`agent.${repoKey(repoUrl)}.${backend}`, labels);
 /** Build, test and lint jobs. */
 export const commandQueue = (labels: readonly string[] = []): string => labelled('command', labels);
 /** Jobs pinned to one worker (a session that lives there). */

@@ -47,7 +47,7 @@ export function remoteBackend(local: AgentBackend, d: RemoteDeps): AgentBackend 
       const w = workers.find((x) => x.name === holder && serves(x, want));
       return w ? { queue: pinnedQueue(w.name), resume: req.resumeSessionId } : undefined;
     }
-    return workers.some((w) => serves(w, want)) ? { queue: agentQueue(local.id, d.labels) } : undefined;
+    return workers.some((w) => serves(w, want)) ? { queue: agentQueue(d.repoUrl, local.id, d.labels) } : undefined;
   };
 
   return {

@@ -83,7 +83,7 @@ export async function startWorker(o: WorkerOptions): Promise<{ close: (force?: b
   const push = (jobId: string, e: OutputEntry): Promise<unknown> =>
     redis.xadd(outputStream(jobId), 'MAXLEN', '~', String(STREAM_MAXLEN), '*', 'j', JSON.stringify(e)).catch(() => undefined);
 
-  const queues = [pinnedQueue(o.name), ...[...o.backends.keys()].flatMap((b) => labelSubsets(o.labels).map((ls) => agentQueue(b, ls)))];
+  const queues = [pinnedQueue(o.name), ...o.repos.flatMap((r) => [...o.backends.keys()].flatMap((b) => labelSubsets(o.labels).map((ls) => agentQueue(r, b, ls))))];
   const workers: Worker[] = [];
 
   const take = async (job: Job, token: string | undefined, queue: string): Promise<AgentJobResult> => {
@@ -169,7 +169,7 @@ export async function startWorker(o: WorkerOptions): Promise<{ close: (force?: b
     w.on('error', (e) => log(`queue ${q}: ${e.message}`));
     workers.push(w);
   }
-  log(`worker ${o.name} on ${redactRedisUrl(o.redisUrl)}: ${o.jobs} job(s) at once, queues ${queues.join(', ')}`);
+  log(`worker ${o.name} on ${redactRedisUrl(o.redisUrl)}: ${o.jobs} job(s) at once, ${queues.length} queues for ${o.repos.join(', ')}`);
 
   return {
     info,

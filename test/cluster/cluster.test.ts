@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { epic, sandbox, until, type Sandbox } from '../harness.js';
-import { startRedis } from './redis.js';
-import { startWorkerProc, type WorkerProc } from './workers.js';
+import { startRedis } from '../../src/cluster/testing/redis.js';
+import { startWorkerProc, type WorkerProc } from '../../src/cluster/testing/workers.js';
 
 interface TaskJson { id: string; status: string }
 interface AgentLogLine { pid: number; cwd: string; prompt: string }
@@ -27,6 +27,11 @@ describe('scale-out: agent runs on orch worker processes through BullMQ on a rea
   beforeAll(async () => {
     redis = await startRedis();
   });
+  const stopWorkers: Array<() => Promise<void>> = [];
+  afterEach(async () => {
+    // Workers of one test must not take (or hold) the next test's jobs.
+    await Promise.all(stopWorkers.splice(0).map((s) => s()));
+  });
   afterAll(async () => {
     for (const c of cleanups.reverse()) await c();
     await redis.stop();
@@ -39,7 +44,7 @@ describe('scale-out: agent runs on orch worker processes through BullMQ on a rea
   };
   const worker = async (sb: Sandbox, name: string, extra: { jobs?: number; lockMs?: number; repos?: string[] } = {}): Promise<WorkerProc> => {
     const w = startWorkerProc({ base: sb.base, name, redis: redis.url, repos: extra.repos ?? [sb.repo], env: sb.env, ...extra });
-    cleanups.push(() => w.stop('SIGKILL'));
+    stopWorkers.push(() => w.stop('SIGKILL'));
     await w.ready;
     await until(() => sb.orchJson<{ workers: Array<{ name: string }> }>('workers').workers.some((x) => x.name === name), `worker ${name} registered`, 30_000);
     return w;
@@ -119,6 +124,21 @@ describe('scale-out: agent runs on orch worker processes through BullMQ on a rea
       }
     }, 'the agent process gone', 30_000);
   }, 120_000);
+
+  it('goes on through a Redis restart mid-batch: nothing lost, nothing merged twice', async () => {
+    const sb = project(fourEpics('[[fake:slow=2500]]'));
+    await worker(sb, 'r1', { jobs: 2 });
+    const run = sb.orchAsync('start', '--wait');
+    await until(() => agentCalls(sb).length >= 1, 'a job running on the worker', 60_000);
+    await redis.stop();
+    await new Promise((r) => setTimeout(r, 1000));
+    redis = await startRedis({ port: redis.port, dir: redis.dir });
+    const r = await run;
+    expect(r.status, r.stdout + r.stderr).toBe(0);
+    expect(sb.orchJson<TaskJson[]>('list').every((t) => t.status === 'complete')).toBe(true);
+    const subjects = sb.git('log', '--format=%s', 'main').split('\n').filter((l) => l.includes('implement E01'));
+    expect(subjects).toHaveLength(4);
+  }, 240_000);
 
   it('runs locally when no worker can take the job, and says so when Redis is unreachable', async () => {
     const sb = sandbox({ 'docs/plans/a-module/epic-01-one.md': epic('One', 'Local.', { 'src/a1.txt': 'a1' }) }, { env: { ORCH_REDIS_URL: 'redis://127.0.0.1:1' } });

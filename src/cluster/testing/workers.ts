@@ -1,7 +1,10 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { orchBin } from '../harness.js';
+import { fileURLToPath } from 'node:url';
+
+/** bin/orch.js of this checkout (from src/cluster/testing or dist/src/cluster/testing). */
+const orchBin = fileURLToPath(new URL(import.meta.url.includes('/dist/') ? '../../../../bin/orch.js' : '../../../bin/orch.js', import.meta.url));
 
 export interface WorkerProc {
   name: string;
