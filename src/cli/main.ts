@@ -23,6 +23,7 @@ import { registerDaemonCommands } from './specs/daemon.js';
 import { registerDoctorCommand } from './specs/doctor.js';
 import { registerQuestionCommands } from './specs/questions.js';
 import { registerPrCommands } from './specs/pr.js';
+import { registerOnboardCommands } from './specs/onboard.js';
 import { registerOpenCommand } from './specs/open.js';
 import { registerBudgetCommands } from './specs/budget.js';
 import { registerClusterCommands } from './specs/cluster.js';
@@ -35,6 +36,7 @@ const program = new Command('orch')
   .showHelpAfterError()
   .exitOverride();
 
+registerOnboardCommands(program);
 registerPlanCommands(program);
 registerRunCommands(program);
 registerMaintainCommand(program);

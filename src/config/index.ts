@@ -15,3 +15,4 @@ export {
 } from './schema.js';
 export type { Config, ConfigInput } from './schema.js';
 export { defaultConfigToml } from './template.js';
+export { explainConfig, type ExplainedValue, type ExplainResult } from './explain.js';

@@ -1,0 +1,83 @@
+import type { SyncResult } from '../../api/index.js';
+import { createPaths } from '../../paths/index.js';
+import { onboard as runOnboard, defaultsPrompter, linePrompter, type OnboardResult, type Prompter } from '../../onboard/index.js';
+import { client, printJson, runningClient, type GlobalOptions } from '../context.js';
+import { Exit } from '../errors.js';
+import { green, red } from '../format.js';
+import { formatPlanIssue } from './plan.js';
+
+interface OnboardFlags {
+  yes?: boolean;
+  agent?: string;
+  forge?: 'local' | 'github';
+  scope?: 'project' | 'user';
+  sample: boolean;
+  commit: boolean;
+  sync: boolean;
+  json?: boolean;
+}
+
+export async function onboard(globals: () => GlobalOptions, o: OnboardFlags): Promise<void> {
+  const json = o.json || globals().json;
+  // With --json the conversation goes to stderr so stdout is one JSON document.
+  const out = json ? process.stderr : process.stdout;
+  const prompter = await choosePrompter(o.yes === true, out);
+  let result: OnboardResult;
+  try {
+    result = await runOnboard({
+      cwd: globals().root ?? process.cwd(),
+      env: process.env,
+      paths: createPaths(process.env),
+      prompter,
+      sample: o.sample,
+      commit: o.commit,
+      ...(o.agent ? { agent: o.agent } : {}),
+      ...(o.forge ? { forge: o.forge } : {}),
+      ...(o.scope ? { scope: o.scope } : {}),
+    });
+  } finally {
+    prompter.close();
+  }
+  let sync: SyncResult | undefined;
+  if (result.ok && o.sync && result.root) {
+    const opts = { ...globals(), root: result.root };
+    // A daemon started before the config changed runs with the old one: stop it, the sync starts a fresh one.
+    if (result.config.written) {
+      const running = await runningClient(opts);
+      if (running) await running.post('/api/shutdown', {}).catch(() => undefined);
+      if (running) await waitGone(running.info.pid);
+    }
+    const c = await client(opts);
+    sync = await c.post<SyncResult>('/api/sync', {});
+  }
+  if (json) printJson({ ...result, ...(sync ? { sync } : {}) });
+  else {
+    if (result.problem) process.stderr.write(`${red('onboarding stopped:')} ${result.problem}\n`);
+    if (sync) {
+      for (const i of sync.issues) process.stderr.write(`${formatPlanIssue(i)}\n`);
+      process.stdout.write(sync.ok ? `${green('synced')} ${sync.tasks} task(s); next: orch start --wait\n` : `${red('sync failed')}: fix the files above and run orch sync\n`);
+    }
+  }
+  process.exitCode = !result.ok || (sync && !sync.ok) ? Exit.input : Exit.ok;
+}
+
+async function choosePrompter(yes: boolean, out: NodeJS.WriteStream): Promise<Prompter> {
+  if (yes) return defaultsPrompter((t) => out.write(t));
+  if (process.stdin.isTTY && out.isTTY) {
+    const { inkPrompter } = await import('../../onboard/ink-prompter.js');
+    return inkPrompter(process.stdin, out);
+  }
+  return linePrompter(process.stdin, out);
+}
+
+async function waitGone(pid: number): Promise<void> {
+  const deadline = Date.now() + 10_000;
+  while (Date.now() < deadline) {
+    try {
+      process.kill(pid, 0);
+    } catch {
+      return;
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
