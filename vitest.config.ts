@@ -6,7 +6,7 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 60_000,
     projects: [
-      { extends: true, test: { name: 'fast', include: ['src/**/*.test.ts'], exclude: ['src/**/*.slow.test.ts'] } },
+      { extends: true, test: { name: 'fast', include: ['src/**/*.test.ts', 'src/**/*.test.tsx'], exclude: ['src/**/*.slow.test.ts'] } },
       { extends: true, test: { name: 'slow', include: ['src/**/*.slow.test.ts', 'test/**/*.test.ts'], fileParallelism: false } },
     ],
   },

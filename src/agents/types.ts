@@ -6,7 +6,7 @@ export type AgentEvent =
   | { type: 'tool_result'; id: string; isError: boolean; output: string }
   /** Usage so far; `key` names the API message it belongs to when the CLI repeats it per line (latest wins). */
   | { type: 'usage'; usage: Usage; key?: string }
-  | { type: 'retry'; attempt: number; delayMs?: number; status?: number; message: string }
+  | { type: 'retry'; attempt: number; max?: number; delayMs?: number; status?: number; message: string }
   | { type: 'result'; ok: boolean; text: string; usage?: Usage; costUsd?: number; numTurns?: number; subtype?: string; errors?: string[] }
   | { type: 'error'; message: string }
   /** A line the parser could not understand; kept for the log, never fatal. */

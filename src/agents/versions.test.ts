@@ -31,3 +31,11 @@ describe('agent CLI versions', () => {
     expect(unparsedNote('gemini', '2.0.1', 7)).toMatch(/^7 line\(s\) of the agent's output were not understood .* Gemini CLI 2\.0\.1 is outside/);
   });
 });
+
+describe('pre-releases', () => {
+  it('2.0.0-beta.1 comes before 2.0.0, so it is below a range that starts at 2.0.0', () => {
+    expect(compareVersions('2.0.0-beta.1', '2.0.0')).toBe(-1);
+    expect(versionSupport('claude', '2.0.0-beta.1').status).toBe('unsupported');
+    expect(versionSupport('claude', '2.1.197 (Claude Code)').status).toBe('supported');
+  });
+});

@@ -1,3 +1,5 @@
+import semver from 'semver';
+
 /**
  * Which versions of each agent CLI Orch understands. `tested` is the version the parsers were checked against
  * (captured transcripts and the real-binary tests); `min` up to (not including) `below` is the range accepted
@@ -14,18 +16,14 @@ export const SUPPORTED_VERSIONS = {
 
 export type VersionedBackend = keyof typeof SUPPORTED_VERSIONS;
 
-const parts = (v: string): [number, number, number] | undefined => {
-  const m = /^(\d+)\.(\d+)\.(\d+)/.exec(v.trim().replace(/^v/, ''));
-  return m ? [Number(m[1]), Number(m[2]), Number(m[3])] : undefined;
-};
+/** A version as semver reads it: `v1.2.3`, `1.2.3 (Claude Code)` and `2.0.0-beta.1` (before 2.0.0) all count. */
+const clean = (v: string): string | undefined => semver.valid(semver.coerce(v.trim(), { includePrerelease: true })) ?? undefined;
 
-/** -1, 0 or 1; undefined when either is not a x.y.z version. */
+/** -1, 0 or 1; undefined when either is not a version. A pre-release sorts before its release. */
 export const compareVersions = (a: string, b: string): number | undefined => {
-  const pa = parts(a);
-  const pb = parts(b);
-  if (!pa || !pb) return undefined;
-  for (let i = 0; i < 3; i++) if (pa[i] !== pb[i]) return (pa[i] ?? 0) < (pb[i] ?? 0) ? -1 : 1;
-  return 0;
+  const ca = clean(a);
+  const cb = clean(b);
+  return ca && cb ? semver.compare(ca, cb) : undefined;
 };
 
 export const supportedRange = (backend: VersionedBackend): string => {

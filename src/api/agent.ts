@@ -11,7 +11,7 @@ export const AgentEvent = z.discriminatedUnion('type', [
     usage: z.object({ inputTokens: z.number(), outputTokens: z.number(), cacheReadTokens: z.number(), cacheWriteTokens: z.number() }),
     key: z.string().optional(),
   }),
-  z.object({ type: z.literal('retry'), attempt: z.number(), delayMs: z.number().optional(), status: z.number().optional(), message: z.string() }),
+  z.object({ type: z.literal('retry'), attempt: z.number(), max: z.number().optional(), delayMs: z.number().optional(), status: z.number().optional(), message: z.string() }),
   z.object({
     type: z.literal('result'),
     ok: z.boolean(),

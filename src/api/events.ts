@@ -59,6 +59,8 @@ export const eventPayloads = {
   /** Live only (seq 0): dropped for slow clients; the run log has everything. */
   'run.output': z.object({ event: AgentEvent }),
   'run.waiting': RunWaitingData,
+  /** The agent CLI retries an API call by itself; `text` is what people read ("retrying API: overloaded (1/10)"). */
+  'run.retry': z.object({ attempt: z.number(), max: z.number().nullable(), delayMs: z.number().nullable(), status: z.number().nullable(), message: z.string(), text: z.string() }),
   'run.signal': z.object({ signal: Signal }),
   'run.question': z.object({ signal: Signal }),
   'run.answer': z.object({ signal: Signal }),

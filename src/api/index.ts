@@ -1,5 +1,6 @@
 export * from './schemas.js';
 export * from './cluster.js';
+export { apiRetryText } from './retry.js';
 export * from './agent.js';
 export * from './events.js';
 export * from './web.js';

@@ -44,6 +44,8 @@ export const Task = z.object({
   model: z.string().nullable(),
   file: z.string(),
   removed: z.boolean(),
+  /** Where each dependency came from (only `GET /api/task`): the previous epic, `depends_on`, or the text. */
+  dependencySources: z.array(z.object({ id: z.string(), kind: z.enum(['implicit', 'frontmatter', 'prose']), line: z.number() })).optional(),
 });
 export type Task = z.infer<typeof Task>;
 
@@ -91,6 +93,8 @@ export const Run = z.object({
   usage: Usage,
   /** The project's build/test/lint commands run on the change after the agent finished; null when none ran. */
   verification: z.array(Verification).nullable(),
+  /** What a running agent is doing now when it is not working (its CLI retrying the API); live, not stored. */
+  activity: z.string().nullable().optional(),
   startedAt: z.string().nullable(),
   endedAt: z.string().nullable(),
   durationMs: z.number().nullable(),
@@ -120,10 +124,12 @@ export const SyncResult = z.object({
 });
 export type SyncResult = z.infer<typeof SyncResult>;
 
-export const StartRequest = z.object({
+export const StartRequest = z.strictObject({
   tasks: z.array(z.string()).default([]),
   module: z.string().optional(),
   count: z.number().int().positive().optional(),
+  /** A daily task file (P4) to run as one batch: absolute, or relative to the repository root. */
+  daily: z.string().optional(),
   /** A named batch (a schedule's `[[batch]] name`, or a daily task file's date). */
   name: z.string().optional(),
   /** This batch's budget in USD (`budget_usd`, or a daily task file's `max_cost_usd`). */
@@ -134,7 +140,7 @@ export const StartRequest = z.object({
 export type StartRequest = z.input<typeof StartRequest>;
 
 /** `orch maintain <kind> [--module M]`: a maintenance task (A3) on one module or the whole repository. */
-export const MaintainRequest = z.object({
+export const MaintainRequest = z.strictObject({
   kind: z.string().min(1),
   module: z.string().optional(),
 });
@@ -188,6 +194,8 @@ export const Status = z.object({
   waiting: z.array(z.object({ runId: z.string().nullable(), taskId: z.string(), reason: z.string() })),
   batches: z.array(Batch),
   totals: Usage,
+  /** Since local midnight on the daemon's clock: merged and failed runs, tokens and spend of the runs live today. */
+  today: z.object({ merged: z.number(), failed: z.number(), tokens: z.number(), costUsd: z.number() }).optional(),
   lastSync: z.object({ at: z.string(), ok: z.boolean(), issues: z.number() }).nullable(),
   /** The worker pool, when `[cluster]` is configured. */
   cluster: ClusterStatus.optional(),
@@ -220,6 +228,24 @@ export const Health = z.object({
 });
 export type Health = z.infer<typeof Health>;
 
+/** `GET /api/daemon`: what the daemon runs with, for clients to tell when it is out of date. */
+export const DaemonState = z.object({
+  pid: z.number(),
+  version: z.string(),
+  /** Started by a read-only command: serves reads, resumes no agent until a command asks for work. */
+  passive: z.boolean(),
+  fingerprint: z.object({ env: z.record(z.string(), z.string()), config: z.record(z.string(), z.string()) }),
+});
+export type DaemonState = z.infer<typeof DaemonState>;
+
+/** `POST /api/reload`: settings applied in place, and those that need `orch daemon restart`. */
+export const ReloadResult = z.object({ applied: z.array(z.string()), restart: z.array(z.string()), error: z.string().optional() });
+export type ReloadResult = z.infer<typeof ReloadResult>;
+
+/** `POST /api/shutdown`: the tasks whose agents were ended (they resume on the next start). */
+export const ShutdownResult = z.object({ ok: z.literal(true), ended: z.array(z.string()) });
+export type ShutdownResult = z.infer<typeof ShutdownResult>;
+
 /** The daemon file (mode 0600) in the project's state dir: how clients find and authenticate to the daemon. */
 export const DaemonInfo = z.object({
   pid: z.number(),
@@ -236,7 +262,7 @@ export type DaemonInfo = z.infer<typeof DaemonInfo>;
 export const SignalKind = z.enum(['done', 'stuck', 'question']);
 export type SignalKind = z.infer<typeof SignalKind>;
 
-export const SignalRequest = z.object({
+export const SignalRequest = z.strictObject({
   kind: SignalKind,
   text: z.string().min(1).max(20_000),
   /** For questions: who should answer. */
@@ -259,8 +285,28 @@ export const Signal = z.object({
 export type Signal = z.infer<typeof Signal>;
 
 /** Who answered is the authenticated caller, never a field of the body. */
-export const AnswerRequest = z.object({ answer: z.string().min(1).max(20_000) });
+export const AnswerRequest = z.strictObject({ answer: z.string().min(1).max(20_000) });
 export type AnswerRequest = z.input<typeof AnswerRequest>;
+
+/** Request bodies of the remaining POST routes. Every body is validated (unknown keys refused) before it reaches the engine. */
+const TaskId = z.string().min(1).max(200);
+export const EmptyRequest = z.strictObject({});
+export const StopRequest = z.strictObject({ tasks: z.array(TaskId).max(10_000).optional() });
+export type StopRequest = z.input<typeof StopRequest>;
+export const PauseRequest = z.strictObject({ tasks: z.array(TaskId).max(10_000).optional() });
+export type PauseRequest = z.input<typeof PauseRequest>;
+export const ResumeRequest = z.strictObject({ task: TaskId.optional(), guidance: z.string().max(20_000).optional() });
+export type ResumeRequest = z.input<typeof ResumeRequest>;
+/** Who approved is the authenticated caller, never a field of the body. */
+export const MergeRequest = z.strictObject({ task: TaskId });
+export type MergeRequest = z.input<typeof MergeRequest>;
+/** `orch budget raise KEY VALUE`: the engine checks the key and the value's meaning. */
+export const BudgetRaiseRequest = z.strictObject({ key: z.string().min(1).max(100), value: z.union([z.string().max(100), z.number()]) });
+export type BudgetRaiseRequest = z.input<typeof BudgetRaiseRequest>;
+
+/** `/api/health` without credentials: alive, nothing more (no pid, path or version for a stranger). */
+export const HealthAlive = z.object({ ok: z.literal(true) });
+export type HealthAlive = z.infer<typeof HealthAlive>;
 
 /** One budget (O3) against what its scope spent: `limit` 0 = none set; `configured` when `orch budget raise` changed it. */
 export const BudgetLine = z.object({

@@ -136,6 +136,6 @@ export const Project = z.object({
 });
 export type Project = z.infer<typeof Project>;
 
-export const ProjectOpenRequest = z.object({ key: z.string().min(1).max(200) });
+export const ProjectOpenRequest = z.strictObject({ key: z.string().min(1).max(200) });
 export const LoginLink = z.object({ url: z.string() });
 export type LoginLink = z.infer<typeof LoginLink>;

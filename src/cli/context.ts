@@ -1,10 +1,13 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { createPaths, type ProjectPaths } from '../paths/index.js';
 import { connect, createClient, findDaemon, type Client } from '../client/index.js';
 import { CliError, Exit } from './errors.js';
 import type { GlobalOptions } from './lazy.js';
+import { drift, fingerprint } from '../config/drift.js';
+import type { DaemonState, ReloadResult } from '../api/index.js';
+import { errPaint, out } from './io.js';
 
 export { CliError, Exit } from './errors.js';
 export type { GlobalOptions } from './lazy.js';
@@ -12,6 +15,8 @@ export type { GlobalOptions } from './lazy.js';
 /** The project's root: the top of the git checkout that holds `--root` (default: the current directory). */
 export function projectRoot(opts: GlobalOptions): string {
   const start = resolve(opts.root ?? process.cwd());
+  if (!existsSync(start)) throw new CliError(`${start} does not exist; pass -C <dir> with your project's checkout`, Exit.input);
+  if (!statSync(start).isDirectory()) throw new CliError(`${start} is not a directory; pass -C <dir> with your project's checkout`, Exit.input);
   // PERF: find the checkout by its `.git` (a directory, or a file in a worktree) instead of spawning git on
   // every command; git decides only in the unusual layouts (GIT_DIR set, nothing found).
   if (process.env.GIT_DIR === undefined) {
@@ -23,7 +28,7 @@ export function projectRoot(opts: GlobalOptions): string {
   try {
     return execFileSync('git', ['rev-parse', '--show-toplevel'], { cwd: start, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim();
   } catch {
-    throw new CliError(`${start} is not inside a git repository; run orch in your project's checkout or pass --root <dir>`, Exit.input);
+    throw new CliError(`${start} is not inside a git repository; run orch in your project's checkout or pass -C <dir>`, Exit.input);
   }
 }
 
@@ -31,29 +36,68 @@ export function projectPaths(opts: GlobalOptions): ProjectPaths {
   return createPaths(process.env).project(projectRoot(opts));
 }
 
-/** A client of this project's daemon, starting the daemon when `start` and none answers. */
-export async function client(opts: GlobalOptions, start = true): Promise<Client> {
+const warn = errPaint(33);
+
+/** Loads the config as the daemon will: a problem exits 2 with file:line; unknown keys are warned about with did-you-mean. */
+export async function checkConfig(root: string): Promise<void> {
+  const { loadConfig, formatWarning } = await import('../config/index.js');
+  const loaded = loadConfig({ paths: createPaths(process.env), root });
+  if (!loaded.ok) throw new CliError(loaded.error.message, Exit.input);
+  for (const w of loaded.warnings) process.stderr.write(`${warn('warning:')} ${formatWarning(w)}\n`);
+}
+
+/**
+ * A client of this project's daemon. `start`: start one when none answers; `'read'`: start one that serves reads
+ * and resumes no agent (list, show, next, questions, logs) until a command asks for work.
+ */
+export async function client(opts: GlobalOptions, start: boolean | 'read' = true): Promise<Client> {
   const paths = projectPaths(opts);
+  let c: Client;
   try {
-    return await connect({
+    c = await connect({
       root: paths.root,
       daemonFile: paths.daemonFile,
       daemonLog: paths.daemonLog,
-      start,
+      start: start !== false,
+      readOnly: start === 'read',
       // Fail fast with the file, key and line rather than as a daemon that would not start. A running daemon
       // has read its config already, so the check (and its TOML, YAML and zod) is only paid before a start.
-      beforeStart: async () => {
-        const { loadConfig } = await import('../config/index.js');
-        const loaded = loadConfig({ paths: createPaths(process.env), root: paths.root });
-        if (!loaded.ok) throw new CliError(loaded.error.message, Exit.input);
-      },
+      beforeStart: () => checkConfig(paths.root),
     });
   } catch (e) {
     if (e instanceof CliError) throw e;
     throw new CliError((e as Error).message, Exit.daemon);
   }
+  await checkDrift(c, paths.root).catch((e: unknown) => {
+    if (e instanceof CliError) throw e;
+  });
+  return c;
 }
 
+/**
+ * The daemon keeps the environment and config it started with: said when this shell or the config files differ
+ * (hashes, so no secret crosses the API). Limits are reloaded in place; the rest needs `orch daemon restart`.
+ */
+async function checkDrift(c: Client, root: string): Promise<void> {
+  const state = await c.get<DaemonState>('/api/daemon');
+  const all = createPaths(process.env);
+  const mine = fingerprint(process.env, [all.userConfigFile, all.project(root).projectConfigFile]);
+  const diff = drift(state.fingerprint, mine);
+  const notes: string[] = [];
+  if (diff.config.length > 0) {
+    // The config changed under the daemon: check it here (file:line, unknown keys), then let the daemon reload.
+    await checkConfig(root);
+    const r = await c.post<ReloadResult>('/api/reload', {});
+    if (r.applied.length > 0) process.stderr.write(`config reloaded by the daemon: ${r.applied.join(', ')}\n`);
+    if (r.restart.length > 0) notes.push(`config (${r.restart.slice(0, 4).join(', ')}${r.restart.length > 4 ? ', ...' : ''})`);
+  }
+  if (diff.env.length > 0) notes.unshift(diff.env.slice(0, 4).join(', ') + (diff.env.length > 4 ? ', ...' : ''));
+  if (notes.length > 0) {
+    process.stderr.write(`${warn('warning:')} the daemon runs with an older ${notes.join(' and an older ')}: \`orch daemon restart\` starts it with yours\n`);
+  }
+}
+
+/** The daemon if one answers, without starting one. */
 export async function runningClient(opts: GlobalOptions): Promise<Client | undefined> {
   const paths = projectPaths(opts);
   const info = await findDaemon(paths.daemonFile);
@@ -61,5 +105,5 @@ export async function runningClient(opts: GlobalOptions): Promise<Client | undef
 }
 
 export function printJson(value: unknown): void {
-  process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
+  out(`${JSON.stringify(value, null, 2)}\n`);
 }

@@ -1,29 +1,87 @@
+import stringWidth from 'string-width';
 import type { Run, Task } from '../api/index.js';
+import { colorsFor, emojiFor, terminalColumns } from './io.js';
 
-const useColor = (): boolean => !process.env.NO_COLOR && process.stdout.isTTY === true;
-const paint = (code: number) => (s: string) => (useColor() ? `\u001b[${code}m${s}\u001b[0m` : s);
-export const red = paint(31);
-export const green = paint(32);
-export const yellow = paint(33);
-export const dim = paint(2);
-export const bold = paint(1);
+const paint = (code: number, stream: NodeJS.WriteStream) => (s: string) => (colorsFor(stream) ? `\u001b[${code}m${s}\u001b[0m` : s);
+export const red = paint(31, process.stdout);
+export const green = paint(32, process.stdout);
+export const yellow = paint(33, process.stdout);
+export const dim = paint(2, process.stdout);
+export const bold = paint(1, process.stdout);
+/** The same colours for stderr, decided by stderr. */
+export const errColor = { red: paint(31, process.stderr), yellow: paint(33, process.stderr), dim: paint(2, process.stderr) };
 
-export const statusMark: Record<Task['status'], string> = {
+const emojiMarks: Record<Task['status'], string> = {
   not_started: '🔴',
   in_progress: '🟡',
   complete: '🟢',
   failed: '❌',
   needs_review: '👀',
 };
-
-export function table(rows: string[][]): string {
-  const widths: number[] = [];
-  for (const r of rows) r.forEach((c, i) => (widths[i] = Math.max(widths[i] ?? 0, visible(c).length)));
-  return rows.map((r) => r.map((c, i) => (i === r.length - 1 ? c : c + ' '.repeat((widths[i] ?? 0) - visible(c).length))).join('  ')).join('\n');
-}
+const textMarks: Record<Task['status'], string> = {
+  not_started: 'todo',
+  in_progress: 'run',
+  complete: 'done',
+  failed: 'FAIL',
+  needs_review: 'review',
+};
+/** The mark of a task status: emoji on a terminal, a word in a pipe or a file. */
+export const statusMark = new Proxy(emojiMarks, {
+  get: (target, key: string) => (emojiFor(process.stdout) ? target : textMarks)[key as Task['status']],
+});
 
 // eslint-disable-next-line no-control-regex
-const visible = (s: string): string => s.replace(/\u001b\[[0-9;]*m/g, '');
+const ANSI = /\u001b\[[0-9;]*m/g;
+export const width = (s: string): number => stringWidth(s);
+
+/** Cuts `s` to `max` columns (wide characters count 2), ending with … when cut. */
+export function truncate(s: string, max: number): string {
+  if (max <= 0) return '';
+  if (width(s) <= max) return s;
+  const plain = s.replace(ANSI, '');
+  let outStr = '';
+  let w = 0;
+  for (const ch of plain) {
+    const cw = stringWidth(ch);
+    if (w + cw > max - 1) break;
+    outStr += ch;
+    w += cw;
+  }
+  return `${outStr}…`;
+}
+
+/**
+ * Aligned columns measured in terminal cells; no trailing blanks. On a terminal, the last column is cut so each
+ * row fits its width; in a pipe rows are whole.
+ */
+export function table(rows: string[][], columns = terminalColumns()): string {
+  const widths: number[] = [];
+  for (const r of rows) r.forEach((c, i) => (widths[i] = Math.max(widths[i] ?? 0, width(c))));
+  return rows
+    .map((r) => {
+      const cells = r.map((c, i) => (i === r.length - 1 ? c : c + ' '.repeat((widths[i] ?? 0) - width(c))));
+      let line = cells.join('  ');
+      if (columns !== undefined && width(line) > columns) {
+        const head = cells.slice(0, -1).join('  ');
+        const room = columns - width(head) - (cells.length > 1 ? 2 : 0);
+        line = room > 8 ? `${head}${cells.length > 1 ? '  ' : ''}${truncate(r[r.length - 1] ?? '', room)}` : line;
+      }
+      return line.trimEnd();
+    })
+    .join('\n');
+}
+
+/** "1 error", "2 errors"; `many` for irregular plurals. */
+export const plural = (n: number, one: string, many = `${one}s`): string => `${n} ${n === 1 ? one : many}`;
+
+/** "a", "a and b", "a, b and c" (at most `max` named, then "and N more"). */
+export function listOf(items: string[], max = 5): string {
+  if (items.length <= 1) return items.join('');
+  const shown = items.slice(0, Math.min(items.length, max));
+  const rest = items.length - shown.length;
+  if (rest > 0) return `${shown.join(', ')} and ${rest} more`;
+  return `${shown.slice(0, -1).join(', ')} and ${shown[shown.length - 1]}`;
+}
 
 export function duration(ms: number | null): string {
   if (ms === null) return '-';

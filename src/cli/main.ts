@@ -11,11 +11,12 @@
  * Spec files import nothing heavy (no zod, src/api values, daemon, engine, store, Ink): src/cli/startup.test.ts
  * fails when `orch --help` loads more than it should. The daemon runs as its own process (src/daemon/main.ts).
  */
-import { Command, CommanderError } from 'commander';
+import { Command, CommanderError, Option } from 'commander';
 import type { ClientError } from '../client/index.js';
 import { VERSION } from '../version.js';
 import { CliError, Exit } from './errors.js';
-import { red } from './format.js';
+import { errPaint, installPipeHandlers, out, setNoColor } from './io.js';
+import { addHelpTexts, SHORT_HELP } from './help.js';
 import { registerPlanCommands } from './specs/plan.js';
 import { registerRunCommands } from './specs/run.js';
 import { registerMaintainCommand } from './specs/maintain.js';
@@ -25,16 +26,26 @@ import { registerQuestionCommands } from './specs/questions.js';
 import { registerPrCommands } from './specs/pr.js';
 import { registerOnboardCommands } from './specs/onboard.js';
 import { registerOpenCommand } from './specs/open.js';
+import { registerCompletionCommand } from './specs/completion.js';
+import { registerTuiCommand } from './specs/tui.js';
 import { registerBudgetCommands } from './specs/budget.js';
+import { registerTrustCommand } from './specs/trust.js';
 import { registerClusterCommands } from './specs/cluster.js';
+
+installPipeHandlers();
+if (process.argv.includes('--no-color')) setNoColor(true);
+const red = errPaint(31);
 
 const program = new Command('orch')
   .description('Autonomous development orchestrator: plans -> coding agents in git worktrees -> merged work')
   .version(VERSION)
   .option('-C, --root <dir>', 'project directory (default: the git checkout around the current directory)')
   .option('--json', 'print data as JSON')
-  .showHelpAfterError()
-  .exitOverride();
+  .addOption(new Option('--no-color', 'no colours (also NO_COLOR=1; FORCE_COLOR=1 forces them)'))
+  .showSuggestionAfterError()
+  .exitOverride()
+  // Like git: an unknown command or option is a line of error and a line of what to do, not the whole help.
+  .configureOutput({ outputError: (str, write) => write(str.replace(/^error: /, `${red('error:')} `)) });
 
 registerOnboardCommands(program);
 registerPlanCommands(program);
@@ -45,8 +56,12 @@ registerDoctorCommand(program);
 registerQuestionCommands(program);
 registerPrCommands(program);
 registerOpenCommand(program);
+registerTuiCommand(program);
 registerBudgetCommands(program);
+registerTrustCommand(program);
 registerClusterCommands(program);
+registerCompletionCommand(program);
+addHelpTexts(program);
 
 // Errors of modules this file does not load (config, daemon, client) are told apart by name.
 const inputErrors = new Set(['ConfigError', 'ProjectError']);
@@ -65,13 +80,20 @@ function exitCodeFor(e: unknown): number {
   return Exit.failed;
 }
 
-try {
-  await program.parseAsync(process.argv);
-} catch (e) {
-  const code = exitCodeFor(e);
-  if (!(e instanceof CommanderError)) {
-    const msg = e instanceof Error ? (code === Exit.failed && !isClientError(e) ? (e.stack ?? e.message) : e.message) : String(e);
-    process.stderr.write(`${red('error:')} ${msg}\n`);
+if (process.argv.slice(2).filter((a) => a !== '--no-color').length === 0) out(SHORT_HELP);
+else {
+  try {
+    await program.parseAsync(process.argv);
+  } catch (e) {
+    const code = exitCodeFor(e);
+    if (e instanceof CommanderError) {
+      if (e.exitCode !== 0 && e.code !== 'commander.helpDisplayed' && e.code !== 'commander.version') {
+        process.stderr.write('run `orch --help` for the commands, `orch <command> --help` for one\n');
+      }
+    } else {
+      const msg = e instanceof Error ? (code === Exit.failed && !isClientError(e) ? (e.stack ?? e.message) : e.message) : String(e);
+      process.stderr.write(`${red('error:')} ${msg}\n`);
+    }
+    process.exitCode = code;
   }
-  process.exitCode = code;
 }

@@ -33,6 +33,8 @@ export interface ClientOptions {
   daemonLog: string;
   /** Start a background daemon when none answers. */
   start: boolean;
+  /** A daemon started now serves reads and resumes no agent until a command asks for work. */
+  readOnly?: boolean;
   /** Runs before a daemon is started (the CLI checks the config there, to fail with its file and line). */
   beforeStart?: () => void | Promise<void>;
   env?: NodeJS.ProcessEnv;
@@ -50,9 +52,15 @@ export class ClientError extends Error {
   }
 }
 
+/** `http://127.0.0.1:4000`; an IPv6 host in brackets (`http://[::1]:4000`). */
+export function daemonUrl(info: Pick<DaemonInfo, 'host' | 'port'>): string {
+  return `http://${info.host.includes(':') ? `[${info.host}]` : info.host}:${info.port}`;
+}
+
 async function health(info: DaemonInfo, timeoutMs = 1500): Promise<boolean> {
   try {
-    const res = await send(`http://${info.host}:${info.port}/api/health`, { timeoutMs });
+    // With the token the daemon says who it is; the pid tells this project's daemon from a stranger on a reused port.
+    const res = await send(`${daemonUrl(info)}/api/health`, { timeoutMs, headers: { authorization: `Bearer ${info.token}` } });
     const text = await readText(res);
     if (res.status !== 200) return false;
     const h: unknown = JSON.parse(text);
@@ -72,9 +80,9 @@ export async function findDaemon(daemonFile: string): Promise<DaemonInfo | undef
 const daemonEntry = (): string => fileURLToPath(new URL('../daemon/main.js', import.meta.url));
 
 async function startDaemon(o: ClientOptions): Promise<DaemonInfo> {
-  mkdirSync(dirname(o.daemonLog), { recursive: true });
-  const out = openSync(o.daemonLog, 'a');
-  const child = spawn(process.execPath, [daemonEntry(), '--root', o.root, '--background'], {
+  mkdirSync(dirname(o.daemonLog), { recursive: true, mode: 0o700 });
+  const out = openSync(o.daemonLog, 'a', 0o600);
+  const child = spawn(process.execPath, [daemonEntry(), '--root', o.root, '--background', ...(o.readOnly ? ['--read-only'] : [])], {
     cwd: o.root,
     detached: true,
     stdio: ['ignore', out, out],
@@ -128,7 +136,7 @@ function errorOf(json: unknown): { code: string; message: string; details?: unkn
 }
 
 export function createClient(info: DaemonInfo) {
-  const base = `http://${info.host}:${info.port}`;
+  const base = daemonUrl(info);
   const headers = { authorization: `Bearer ${info.token}`, 'content-type': 'application/json' };
 
   async function request(method: string, path: string, schema: z.ZodTypeAny | undefined, body?: unknown): Promise<unknown> {
@@ -176,7 +184,19 @@ export function createClient(info: DaemonInfo) {
     post,
 
     /** Subscribes to the SSE stream; resolves when `signal` aborts or the daemon goes away. */
-    async events(onEvent: (e: Event) => void, opts: { since?: number; signal?: AbortSignal; /** false: no run.output events. */ output?: boolean } = {}): Promise<void> {
+    async events(
+      onEvent: (e: Event) => void,
+      opts: {
+        since?: number;
+        signal?: AbortSignal;
+        /** false: no run.output events. */
+        output?: boolean;
+        /** The daemon dropped this many live events because this client was not keeping up. */
+        onDropped?: (n: number) => void;
+        /** An event whose shape this client does not know (a newer daemon); it is skipped. */
+        onInvalid?: (raw: unknown) => void;
+      } = {},
+    ): Promise<void> {
       // Events are checked (unknown types dropped); a stream that runs for minutes can afford zod.
       const { Event } = await import('../api/index.js');
       const params = new URLSearchParams();
@@ -195,9 +215,14 @@ export function createClient(info: DaemonInfo) {
         for await (const line of lines(res)) {
           if (line.startsWith('data: ')) data.push(line.slice(6));
           else if (line === '' && data.length > 0) {
-            const parsed = Event.safeParse(JSON.parse(data.join('\n')));
+            const raw: unknown = JSON.parse(data.join('\n'));
+            const parsed = Event.safeParse(raw);
             data = [];
             if (parsed.success) onEvent(parsed.data);
+            else opts.onInvalid?.(raw);
+          } else if (line.startsWith(': ')) {
+            const dropped = /^: (\d+) live events dropped/.exec(line);
+            if (dropped) opts.onDropped?.(Number(dropped[1]));
           }
         }
       } catch (e) {
@@ -205,9 +230,13 @@ export function createClient(info: DaemonInfo) {
       }
     },
 
-    /** Raw NDJSON log lines of a run. */
-    async *log(runId: string, follow: boolean, signal?: AbortSignal): AsyncGenerator<string> {
-      const res = await send(`${base}/api/runs/${encodeURIComponent(runId)}/log${follow ? '?follow=1' : ''}`, { headers, signal });
+    /** Raw NDJSON log lines of a run; `events`: each agent line also parsed to typed events (LogEntry.e). */
+    async *log(runId: string, follow: boolean, signal?: AbortSignal, opts: { events?: boolean } = {}): AsyncGenerator<string> {
+      const params = new URLSearchParams();
+      if (follow) params.set('follow', '1');
+      if (opts.events) params.set('events', '1');
+      const q = params.size > 0 ? `?${params.toString()}` : '';
+      const res = await send(`${base}/api/runs/${encodeURIComponent(runId)}/log${q}`, { headers, signal });
       if (res.status !== 200) {
         res.body.resume();
         throw new ClientError(`cannot read the log of run ${runId} (HTTP ${res.status})`, 'log_failed', res.status);

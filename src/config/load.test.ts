@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createPaths, type OrchPaths } from '../paths/index.js';
-import { ConfigError, defaultConfig, FLAGS_SOURCE, loadConfig, type LoadConfigResult } from './index.js';
+import { ConfigError, defaultConfig, FLAGS_SOURCE, loadConfig, trust, type LoadConfigResult } from './index.js';
 
 let tmp: string;
 let paths: OrchPaths;
@@ -21,9 +21,11 @@ beforeEach(() => {
 });
 afterEach(() => rmSync(tmp, { recursive: true, force: true }));
 
+/** Writes a config file; a project file written here is trusted (trust itself is tested in trust.test.ts). */
 function write(file: string, text: string): void {
   mkdirSync(path.dirname(file), { recursive: true });
   writeFileSync(file, text);
+  if (file === projectFile) trust(paths.configDir, file, text);
 }
 
 function ok(result: LoadConfigResult) {
@@ -45,7 +47,7 @@ describe('loadConfig', () => {
     expect(r.sources).toEqual([]);
     expect(r.config.max_parallel_agents).toBe(3);
     expect(r.config.agent.allowed_tools).toContain('Bash');
-    expect(r.config.daemon).toEqual({ host: '127.0.0.1', port: 0 });
+    expect(r.config.daemon).toEqual({ host: '127.0.0.1', port: 0, idle_minutes: 30, tls_cert: '', tls_key: '', insecure_remote: false });
   });
 
   it('merges defaults < user < project < flags, table by table, arrays replaced', () => {
@@ -83,7 +85,7 @@ BAR = "project"
     expect(r.config.agent.allowed_tools).toEqual(['Read']);
     expect(r.config.agent.env).toEqual({ FOO: 'user', BAR: 'project' });
     expect(r.config.agent.timeout_minutes).toBe(60);
-    expect(r.config.daemon).toEqual({ host: '127.0.0.1', port: 4000 });
+    expect(r.config.daemon).toEqual({ host: '127.0.0.1', port: 4000, idle_minutes: 30, tls_cert: '', tls_key: '', insecure_remote: false });
   });
 
   it('warns about unknown keys with a suggestion, and still loads', () => {

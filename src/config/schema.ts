@@ -178,14 +178,38 @@ const WritebackSchema = z
   })
   .describe('What Orch writes back into the plan as tasks progress.');
 
+const PlanSchema = z
+  .object({
+    status_commits: z
+      .enum(['start-and-merge', 'merge-only'])
+      .default('start-and-merge')
+      .describe(
+        'Bookkeeping commits on the target branch: "start-and-merge" marks a task 🟡 when it starts and 🟢 in its merge; "merge-only" writes marks only with the merge.',
+      ),
+  })
+  .describe('How Orch records progress in the plan on the target branch.');
+
 const DaemonSchema = z
   .object({
     host: z
       .string()
       .min(1)
       .default('127.0.0.1')
-      .describe('Address the daemon HTTP API listens on. Anything other than localhost requires a token.'),
+      .describe(
+        'Address the daemon HTTP API listens on. Anything but loopback (127.0.0.1, localhost, ::1) needs tls_cert and tls_key, or insecure_remote = true; only your own config may set it.',
+      ),
     port: z.number().int().min(0).max(65_535).default(0).describe('Port of the daemon HTTP API. 0 = pick a free port.'),
+    idle_minutes: z
+      .number()
+      .min(0)
+      .default(30)
+      .describe('A daemon with nothing running, waiting or scheduled and no client connected exits after this many minutes. 0 = never.'),
+    tls_cert: z.string().default('').describe('PEM certificate for serving the API over TLS on a non-loopback host. "" = none.'),
+    tls_key: z.string().default('').describe('PEM private key matching tls_cert. "" = none.'),
+    insecure_remote: z
+      .boolean()
+      .default(false)
+      .describe('Accept serving plain HTTP on a non-loopback host (anyone on that network who learns the token controls your agents). false = refuse to start.'),
   })
   .describe('The background daemon that owns runs, the store and the HTTP API.');
 
@@ -281,6 +305,7 @@ export const ConfigSchema = z
     writeback: WritebackSchema.prefault({}),
     daemon: DaemonSchema.prefault({}),
     cluster: ClusterSchema.prefault({}),
+    plan: PlanSchema.prefault({}),
     budget: BudgetSchema.prefault({}),
     sources: SourcesSchema.prefault({}),
   })

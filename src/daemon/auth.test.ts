@@ -2,7 +2,9 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAuth } from './auth.js';
+import { z } from 'zod';
 import { createRouter } from './http.js';
+import { allowedHosts } from './guard.js';
 
 describe('createAuth', () => {
   const auth = createAuth({ adminToken: 'admin-token', adminName: 'alice' });
@@ -31,12 +33,14 @@ describe('the router with principals', () => {
   let server: Server;
   let base: string;
   beforeAll(async () => {
-    const router = createRouter({ auth, onError: () => undefined });
+    let port = 0;
+    const router = createRouter({ auth, hosts: () => allowedHosts('127.0.0.1', port), onError: () => undefined });
     router.get('/api/health', async (_q, _r, { principal }) => ({ kind: principal.kind }), { open: true });
-    router.post('/api/runs/:id/signals', async (_q, _r, { params, principal }) => ({ run: params.id, by: principal.kind }), { runParam: 'id' });
-    router.post('/api/reviews/merge', async (_q, _r, { principal }) => ({ by: principal.kind === 'admin' ? principal.name : '?' }));
+    router.post('/api/runs/:id/signals', z.looseObject({}), async (_q, _r, { params, principal }) => ({ run: params.id, by: principal.kind }), { runParam: 'id' });
+    router.post('/api/reviews/merge', z.looseObject({}), async (_q, _r, { principal }) => ({ by: principal.kind === 'admin' ? principal.name : '?' }));
     server = await router.listen('127.0.0.1', 0);
-    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    port = (server.address() as AddressInfo).port;
+    base = `http://127.0.0.1:${port}`;
   });
   afterAll(() => new Promise<void>((r) => server.close(() => r())));
 

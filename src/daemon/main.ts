@@ -6,13 +6,13 @@ import { parseArgs } from 'node:util';
 import { serve } from './serve.js';
 
 const { values } = parseArgs({
-  options: { root: { type: 'string' }, port: { type: 'string' }, host: { type: 'string' }, background: { type: 'boolean' } },
+  options: { root: { type: 'string' }, port: { type: 'string' }, host: { type: 'string' }, background: { type: 'boolean' }, 'read-only': { type: 'boolean' } },
   strict: true,
 });
 
 try {
   if (!values.root) throw new Error('usage: node dist/src/daemon/main.js --root <project dir> [--port N] [--host ADDR] [--background]');
-  const d = await serve({ root: values.root, port: values.port === undefined ? undefined : Number(values.port), host: values.host });
+  const d = await serve({ root: values.root, port: values.port === undefined ? undefined : Number(values.port), host: values.host, readOnly: values['read-only'] === true });
   await d.stopped;
   // Stopped means the store is closed, the lock released and daemon.json removed: nothing left to wait for, and a
   // stray handle (a keep-alive socket, a timer of a library) must not keep `orch daemon stop` waiting.

@@ -2,10 +2,10 @@ import { createReadStream, existsSync, statSync, watch } from 'node:fs';
 import { join } from 'node:path';
 import type { ServerResponse } from 'node:http';
 import type { Engine } from '../engine/index.js';
-import type { Status } from '../api/index.js';
-import type { ClusterStatus } from '../cluster/index.js';
+import { AnswerRequest, BudgetRaiseRequest, EmptyRequest, MaintainRequest, MergeRequest, PauseRequest, ResumeRequest, SignalRequest, StartRequest, StopRequest, type DaemonState, type ReloadResult, type Status } from '../api/index.js';
+import type { ClusterStatus } from '../api/cluster.js';
 import { parseAgentLine } from '../agents/index.js';
-import { HttpError, type createRouter } from './http.js';
+import { HttpError, type Router } from './http.js';
 import type { Principal } from './auth.js';
 import { createEventSender } from './sse.js';
 
@@ -14,36 +14,43 @@ export interface RouteDeps {
   logsDir: string;
   daemon: () => Status['daemon'];
   health: () => unknown;
-  shutdown: () => void;
+  /** Ends the agents (the tasks whose agents were ended), then stops the daemon. */
+  shutdown: () => Promise<{ ended: string[] }>;
+  state: () => DaemonState;
+  reload: () => ReloadResult;
   /** The worker pool, when `[cluster]` is configured. */
   cluster?: () => ClusterStatus | undefined;
 }
 
-export function registerRoutes(router: ReturnType<typeof createRouter>, d: RouteDeps): void {
+/** Requests that ask for work: a daemon started for a read-only command resumes its agents on the first. */
+const WORK = /^\/api\/(start|maintain|stop|pause|resume|sync|activate|questions\/[^/]+\/answer|reviews\/merge|budget\/raise)$/;
+
+export function registerRoutes(router: Router, d: RouteDeps): void {
   const { engine } = d;
-  router.get('/api/health', async () => d.health(), { open: true });
+  router.use((req, url) => {
+    if (req.method === 'POST' && WORK.test(url.pathname)) engine.activate();
+  });
+  router.get('/api/daemon', async () => d.state());
+  router.post('/api/reload', EmptyRequest, async () => d.reload());
+  router.post('/api/activate', EmptyRequest, async () => ({ ok: true }));
+  // Without a token: alive, nothing else (a stranger learns no pid, path or version).
+  router.get('/api/health', async (_q, _r, { principal }) => (principal.kind === 'admin' ? d.health() : { ok: true }), { open: true });
   router.get('/api/status', async () => {
     const cluster = d.cluster?.();
     return cluster ? { ...engine.status(d.daemon()), cluster } : engine.status(d.daemon());
   });
   router.get('/api/workers', async () => d.cluster?.() ?? { url: '', repoUrl: '', available: false, error: 'no cluster configured: set [cluster] redis_url in ~/.config/orch/config.toml or ORCH_REDIS_URL', workers: [] });
-  router.post('/api/sync', async () => engine.sync());
+  router.post('/api/sync', EmptyRequest, async () => engine.sync());
   router.get('/api/tasks', async (_q, _r, { url }) =>
     engine.list({ status: url.searchParams.get('status') ?? undefined, module: url.searchParams.get('module') ?? undefined }),
   );
   router.get('/api/task', async (_q, _r, { url }) => engine.task(required(url, 'id')));
   router.get('/api/next', async (_q, _r, { url }) => engine.next({ module: url.searchParams.get('module') ?? undefined }));
-  router.post('/api/start', async (_q, _r, { body }) => engine.start(body));
-  router.post('/api/maintain', async (_q, _r, { body }) => engine.maintain(body));
-  router.post('/api/stop', async (_q, _r, { body }) => {
-    const tasks = (body as { tasks?: unknown }).tasks;
-    if (tasks !== undefined && !(Array.isArray(tasks) && tasks.every((t) => typeof t === 'string'))) {
-      throw new HttpError(400, 'bad_request', 'tasks must be an array of task ids');
-    }
-    return engine.stop((tasks as string[] | undefined) ?? []);
-  });
+  router.post('/api/start', StartRequest, async (_q, _r, { body }) => engine.start(body));
+  router.post('/api/maintain', MaintainRequest, async (_q, _r, { body }) => engine.maintain(body));
+  router.post('/api/stop', StopRequest, async (_q, _r, { body }) => engine.stop(body.tasks ?? []));
   // The only routes a run's own token reaches (its MCP server's done, stuck and ask), for that run only.
-  router.post('/api/runs/:id/signals', async (_q, res, { params, body }) => {
+  router.post('/api/runs/:id/signals', SignalRequest, async (_q, res, { params, body }) => {
     const sig = engine.signal(params.id ?? '', body);
     res.writeHead(201, { 'content-type': 'application/json' });
     res.end(JSON.stringify(sig));
@@ -51,31 +58,18 @@ export function registerRoutes(router: ReturnType<typeof createRouter>, d: Route
   }, { runParam: 'id' });
   router.get('/api/runs/:id/signals/:sid', async (_q, _r, { params }) => engine.getSignal(params.id ?? '', params.sid ?? ''), { runParam: 'id' });
   router.get('/api/questions', async () => engine.questions());
-  router.post('/api/questions/:id/answer', async (_q, _r, { params, body, principal }) => engine.answer(params.id ?? '', body, callerName(principal)));
-  router.post('/api/pause', async (_q, _r, { body }) => {
-    const tasks = (body as { tasks?: unknown }).tasks;
-    return engine.pause(Array.isArray(tasks) ? tasks.filter((t): t is string => typeof t === 'string') : []);
-  });
-  router.post('/api/resume', async (_q, _r, { body }) => {
-    const b = body as { task?: unknown; guidance?: unknown };
-    if (b.task === undefined) return engine.resumeAll();
-    if (typeof b.task !== 'string') throw new HttpError(400, 'bad_request', 'task must be a task id');
-    return engine.resume(b.task, typeof b.guidance === 'string' ? b.guidance : undefined);
+  router.post('/api/questions/:id/answer', AnswerRequest, async (_q, _r, { params, body, principal }) => engine.answer(params.id ?? '', body, callerName(principal)));
+  router.post('/api/pause', PauseRequest, async (_q, _r, { body }) => engine.pause(body.tasks ?? []));
+  router.post('/api/resume', ResumeRequest, async (_q, _r, { body }) => {
+    if (body.task === undefined) return engine.resumeAll();
+    return engine.resume(body.task, body.guidance);
   });
   router.get('/api/budget', async () => engine.budget());
-  router.post('/api/budget/raise', async (_q, _r, { body }) => {
-    const b = body as { key?: unknown; value?: unknown };
-    if (typeof b.key !== 'string' || (typeof b.value !== 'string' && typeof b.value !== 'number')) throw new HttpError(400, 'bad_request', 'key (a budget name) and value (a number) are required');
-    return engine.raiseBudget(b.key, String(b.value));
-  });
+  router.post('/api/budget/raise', BudgetRaiseRequest, async (_q, _r, { body }) => engine.raiseBudget(body.key, String(body.value)));
   router.get('/api/reviews', async () => engine.reviewQueue());
   router.get('/api/reviews/diff', async (_q, _r, { url }) => engine.reviewDiff(required(url, 'task')));
-  router.post('/api/reviews/merge', async (_q, _r, { body, principal }) => {
-    const b = body as { task?: unknown };
-    if (typeof b.task !== 'string') throw new HttpError(400, 'bad_request', 'task (a task id) is required');
-    // Who approved is the authenticated caller; a `by` in the body is ignored.
-    return engine.approve(b.task, callerName(principal));
-  });
+  // Who approved is the authenticated caller; a `by` in the body is ignored.
+  router.post('/api/reviews/merge', MergeRequest, async (_q, _r, { body, principal }) => engine.approve(body.task, callerName(principal)));
   router.get('/api/batches/:id', async (_q, _r, { params }) => engine.batch(params.id ?? ''));
   router.get('/api/runs/:id', async (_q, _r, { params }) => {
     const run = engine.run(params.id ?? '');
@@ -104,19 +98,19 @@ export function registerRoutes(router: ReturnType<typeof createRouter>, d: Route
     // Headers now, not with the first event: a browser's EventSource reports the stream open only then.
     res.flushHeaders();
     const send = createEventSender(res, { output });
-    if (since >= 0) for (const e of engine.eventsSince(since)) send(e);
+    if (Number.isSafeInteger(since) && since >= 0) for (const e of engine.eventsSince(since)) send(e);
     const off = engine.subscribe(send);
-    const ping = setInterval(() => res.write(': ping\n\n'), 15_000);
+    const ping = setInterval(() => {
+      if (!res.destroyed) res.write(': ping\n\n');
+    }, 15_000);
     req.once('close', () => {
       clearInterval(ping);
       off();
     });
     return undefined;
   });
-  router.post('/api/shutdown', async () => {
-    setImmediate(d.shutdown);
-    return { ok: true };
-  });
+  // Answers once the agents are ended, so the client can say which; the server closes right after.
+  router.post('/api/shutdown', EmptyRequest, async () => ({ ok: true, ...(await d.shutdown()) }));
 }
 
 /** The name recorded for what a caller did: only the admin reaches the routes that record one. */
@@ -147,11 +141,12 @@ function streamLog(
   let closed = false;
   const pump = (then?: () => void): void => {
     if (reading || closed) return;
-    if (!existsSync(file)) {
-      then?.();
-      return;
+    let size: number;
+    try {
+      size = existsSync(file) ? statSync(file).size : 0;
+    } catch {
+      size = 0; // removed between the two calls: nothing to read now
     }
-    const size = statSync(file).size;
     if (size <= offset) {
       then?.();
       return;
@@ -163,7 +158,11 @@ function streamLog(
       const text = carry + String(c);
       const lines = text.split('\n');
       carry = lines.pop() ?? '';
-      res.write(lines.map(entry).join(''));
+      if (!res.destroyed) res.write(lines.map(entry).join(''));
+    });
+    s.on('error', () => {
+      reading = false;
+      then?.();
     });
     s.on('end', () => {
       offset = size;
@@ -188,6 +187,7 @@ function streamLog(
   let watcher: ReturnType<typeof watch> | undefined;
   try {
     watcher = existsSync(file) ? watch(file, () => pump()) : undefined;
+    watcher?.on('error', () => watcher?.close());
   } catch {
     watcher = undefined;
   }

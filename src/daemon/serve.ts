@@ -2,21 +2,28 @@ import { existsSync } from 'node:fs';
 import type { Server } from 'node:http';
 import { createRouter } from './http.js';
 import { createAuth, ownerName } from './auth.js';
+import { allowedHosts } from './guard.js';
+import { baseUrl, machineHosts, planBind } from './bind.js';
 import { registerRoutes } from './routes.js';
 import { registerWebRoutes } from './web-routes.js';
-import { allowedHosts, createSessions } from './session.js';
+import { createSessions } from './session.js';
 import { createWebHandler, findWebDir } from './web.js';
 import { dirname } from 'node:path';
 import { acquireLock, removeDaemonInfo, writeDaemonInfo } from './lockfile.js';
 import { composeDaemon, type ComposeOptions } from './compose.js';
 import { VERSION } from '../version.js';
 import { isDiskFull } from '../store/index.js';
+import { fingerprint, loadConfig } from '../config/index.js';
 
 export interface ServeOptions extends ComposeOptions {
   host?: string;
   port?: number;
   log?: (msg: string) => void;
+  /** Started for a read-only command: serve reads, resume no agent until a command asks for work. */
+  readOnly?: boolean;
 }
+
+const IDLE_CHECK_MS = 30_000;
 
 export class DaemonRunningError extends Error {
   override readonly name = 'DaemonRunningError';
@@ -31,7 +38,7 @@ export class DaemonRunningError extends Error {
  */
 const ROOT_CHECK_MS = 5000;
 
-export async function serve(o: ServeOptions): Promise<{ port: number; stopped: Promise<void>; stop: () => Promise<void> }> {
+export async function serve(o: ServeOptions): Promise<{ port: number; url: string; stopped: Promise<void>; stop: () => Promise<void> }> {
   // The daemon's stderr is daemon.log: a full disk must not end the daemon, its log lines are dropped meanwhile.
   if (!o.log) process.stderr.on('error', () => undefined);
   const log =
@@ -55,19 +62,32 @@ export async function serve(o: ServeOptions): Promise<{ port: number; stopped: P
   const token = auth.adminToken;
   const startedAt = new Date().toISOString();
   let server: Server | undefined;
+  let remoteServer: Server | undefined;
   let port = 0;
   let resolveStopped: () => void = () => undefined;
   const stopped = new Promise<void>((r) => (resolveStopped = r));
   let stopping: Promise<void> | undefined;
 
   let rootWatch: NodeJS.Timeout | undefined;
+  let idleWatch: NodeJS.Timeout | undefined;
+  let ending: Promise<{ ended: string[] }> | undefined;
+  const endAgents = (): Promise<{ ended: string[] }> =>
+    (ending ??= c.engine.shutdown().catch((e: unknown) => {
+      log(`shutdown incomplete: ${e instanceof Error ? e.message : String(e)}; runs resume on the next start`);
+      return { ended: [] };
+    }));
   const stop = (): Promise<void> => {
     stopping ??= (async () => {
       clearInterval(rootWatch);
+      clearInterval(idleWatch);
       log('stopping: ending agents, writing state');
-      await c.engine.shutdown().catch((e: unknown) => log(`shutdown incomplete: ${e instanceof Error ? e.message : String(e)}; runs resume on the next start`));
-      server?.closeAllConnections();
-      await new Promise<void>((r) => (server ? server.close(() => r()) : r()));
+      const { ended } = await endAgents();
+      if (ended.length > 0) log(`ended the agents of ${ended.join(', ')}; they resume on the next orch start`);
+      for (const srv of [server, remoteServer]) {
+        if (!srv) continue;
+        srv.closeAllConnections();
+        await new Promise<void>((r) => srv.close(() => r()));
+      }
       removeDaemonInfo(c.paths.daemonFile, process.pid);
       c.close();
       lock.release();
@@ -93,24 +113,47 @@ export async function serve(o: ServeOptions): Promise<{ port: number; stopped: P
 
   try {
     const host = o.host ?? c.config.daemon.host;
+    const plan = planBind({ ...c.config.daemon, host, port: o.port ?? c.config.daemon.port });
+    if (!plan.ok) throw new Error(plan.message);
     const sessions = createSessions({ port: () => port });
     let hosts = new Set<string>();
     const web = createWebHandler({ dir: findWebDir(), sessions, hosts: () => hosts });
     const router = createRouter({
       auth,
+      hosts: () => hosts,
       stateDir: c.paths.stateDir,
       onError: (e) => log(`request failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`),
-      browser: { sessions, hosts: () => hosts, web, user: ownerName() },
+      browser: { sessions, web, user: ownerName() },
     });
     const daemon = () => ({ pid: process.pid, port, startedAt, version: VERSION });
+    const env = o.env ?? process.env;
+    const configFiles = [c.allPaths.userConfigFile, c.paths.projectConfigFile];
+    let print = fingerprint(env, configFiles);
+    let lastRequest = Date.now();
+    router.use(() => void (lastRequest = Date.now()));
     registerRoutes(router, {
       engine: c.engine,
       logsDir: c.paths.logsDir,
       daemon,
       health: () => ({ ok: true, pid: process.pid, root: c.root, version: VERSION, startedAt }),
-      shutdown: () => void stop(),
+      shutdown: async () => {
+        const r = await endAgents();
+        setImmediate(() => void stop());
+        return r;
+      },
+      state: () => ({ pid: process.pid, version: VERSION, passive: c.engine.passive, fingerprint: print }),
+      reload: () => {
+        const loaded = loadConfig({ paths: c.allPaths, root: c.root });
+        if (!loaded.ok) return { applied: [], restart: [], error: loaded.error.message };
+        const r = c.engine.reload(loaded.config);
+        // The files as read now: what could not be applied stays reported until a restart.
+        if (r.restart.length === 0) print = { ...print, config: fingerprint(env, configFiles).config };
+        if (r.applied.length) log(`config reloaded: ${r.applied.join(', ')}`);
+        return r;
+      },
       ...(c.cluster ? { cluster: () => c.cluster?.status() } : {}),
     });
+    if (o.readOnly) c.engine.setPassive(true);
     registerWebRoutes(router, {
       engine: c.engine,
       logsDir: c.paths.logsDir,
@@ -120,11 +163,19 @@ export async function serve(o: ServeOptions): Promise<{ port: number; stopped: P
       url: () => address.url ?? '',
       daemon,
     });
-    server = await router.listen(host, o.port ?? c.config.daemon.port);
+    server = await router.listen(plan.local.host, plan.local.port);
     const addr = server.address();
     port = typeof addr === 'object' && addr ? addr.port : 0;
-    hosts = allowedHosts(host, port);
-    address.url = `http://${host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host}:${port}`;
+    hosts = allowedHosts(plan.local.host, port);
+    if (plan.remote) {
+      remoteServer = await router.listen(plan.remote.host, plan.remote.port, plan.remote.tls);
+      const ra = remoteServer.address();
+      const remotePort = typeof ra === 'object' && ra ? ra.port : 0;
+      const wildcard = plan.remote.host === '0.0.0.0' || plan.remote.host === '::';
+      hosts = new Set([...hosts, ...allowedHosts(plan.remote.host, remotePort), ...(wildcard ? machineHosts(remotePort) : [])]);
+      log(`serving the API on ${baseUrl(plan.remote.host, remotePort, plan.remote.tls !== undefined)}${plan.remote.tls ? ' (TLS)' : ' WITHOUT TLS (daemon.insecure_remote = true)'}`);
+    }
+    address.url = baseUrl(plan.local.host, port);
     await c.engine.boot();
     // A project that was deleted (or a test sandbox removed) takes its daemon with it; runs would resume on a restart.
     rootWatch = setInterval(() => {
@@ -133,11 +184,20 @@ export async function serve(o: ServeOptions): Promise<{ port: number; stopped: P
       void stop();
     }, ROOT_CHECK_MS);
     rootWatch.unref();
-    writeDaemonInfo(c.paths.daemonFile, { pid: process.pid, host, port, token, root: c.root, version: VERSION, startedAt });
-    log(`daemon for ${c.root} on http://${host}:${port} (pid ${process.pid}), target branch ${c.targetBranch}`);
+    // An idle daemon (nothing running, waiting or scheduled; no client asking or watching) goes away by itself.
+    idleWatch = setInterval(() => {
+      const minutes = c.engine.config.daemon.idle_minutes;
+      if (minutes <= 0 || !c.engine.idle()) return;
+      if (Date.now() - lastRequest < minutes * 60_000 || c.engine.subscribers() > 0) return;
+      log(`idle for ${minutes} min with nothing running or scheduled; stopping (daemon.idle_minutes)`);
+      void stop();
+    }, Math.min(IDLE_CHECK_MS, Math.max(1000, c.engine.config.daemon.idle_minutes * 15_000)));
+    idleWatch.unref();
+    writeDaemonInfo(c.paths.daemonFile, { pid: process.pid, host: plan.local.host, port, token, root: c.root, version: VERSION, startedAt });
+    log(`daemon for ${c.root} on ${address.url} (pid ${process.pid}), target branch ${c.targetBranch}`);
   } catch (e) {
     await stop();
     throw e;
   }
-  return { port, stopped, stop };
+  return { port, url: address.url ?? '', stopped, stop };
 }

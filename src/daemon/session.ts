@@ -74,17 +74,8 @@ export function readCookie(header: string | undefined, name: string): string | u
   return undefined;
 }
 
-const LOOPBACK = ['127.0.0.1', 'localhost', '[::1]'];
-
-/**
- * The `host:port` names a browser may use for this daemon: loopback names when bound to loopback or any address,
- * plus the bound host itself. A Host header outside them is a DNS-rebinding attempt.
- */
-export function allowedHosts(boundHost: string, port: number): Set<string> {
-  const names = new Set(LOOPBACK);
-  if (boundHost !== '0.0.0.0' && boundHost !== '::') names.add(boundHost.includes(':') && !boundHost.startsWith('[') ? `[${boundHost}]` : boundHost);
-  return new Set([...names].map((h) => `${h}:${port}`));
-}
+/** The `host:port` names of this daemon (one definition, in ./guard.ts). */
+export { allowedHosts } from './guard.js';
 
 /** A cookie-authenticated request: Host must name this daemon; a state-changing one needs a same-origin Origin. */
 export function browserRequestProblem(req: IncomingMessage, hosts: Set<string>, scheme: 'http' | 'https' = 'http'): string | undefined {

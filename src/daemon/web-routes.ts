@@ -1,10 +1,10 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import type { z } from 'zod';
-import { HistoryQuery, LogPageQuery, LoginLink, ProjectOpenRequest, Status, type Project } from '../api/index.js';
+import { EmptyRequest, HistoryQuery, LogPageQuery, LoginLink, ProjectOpenRequest, Status, type Project } from '../api/index.js';
 import { createClient, findDaemon } from '../client/index.js';
 import type { Engine } from '../engine/index.js';
-import { HttpError, type createRouter } from './http.js';
+import { HttpError, type Router } from './http.js';
 import { readLogPage } from './log-page.js';
 import type { Sessions } from './session.js';
 
@@ -29,10 +29,10 @@ function parse<S extends z.ZodTypeAny>(schema: S, value: unknown, what: string):
 const query = (url: URL): Record<string, string> => Object.fromEntries(url.searchParams.entries());
 
 /** The endpoints the web page needs beyond the CLI's: login links, history, diffs, paged logs, other projects. */
-export function registerWebRoutes(router: ReturnType<typeof createRouter>, d: WebRouteDeps): void {
+export function registerWebRoutes(router: Router, d: WebRouteDeps): void {
   const { engine } = d;
   // Only a holder of the daemon's token (the CLI: `orch open`) mints a login link; a browser session cannot.
-  router.post('/api/login-link', async (_q, _r, { principal }) => {
+  router.post('/api/login-link', EmptyRequest, async (_q, _r, { principal }) => {
     if (principal.kind !== 'admin' || principal.session) throw new HttpError(403, 'forbidden', 'login links are made by `orch open`, with the token from the daemon file');
     return { url: `${d.url()}/login?t=${d.sessions.newLoginToken()}` };
   });
@@ -48,8 +48,8 @@ export function registerWebRoutes(router: ReturnType<typeof createRouter>, d: We
     return { runId: id, backend: run.backend, ...page, live: !['done', 'failed', 'stopped'].includes(run.state) };
   });
   router.get('/api/projects', async () => listProjects(d));
-  router.post('/api/projects/open', async (_q, _r, { body }) => {
-    const { key } = parse(ProjectOpenRequest, body, 'request body');
+  router.post('/api/projects/open', ProjectOpenRequest, async (_q, _r, { body }) => {
+    const { key } = body;
     if (key === d.ownKey) return { url: `${d.url()}/` };
     const file = join(d.projectsDir, key, 'daemon.json');
     if (!/^[\w.-]+$/.test(key) || !existsSync(file)) throw new HttpError(404, 'unknown_project', `no project "${key}" on this machine; the projects list shows those with a running daemon`);

@@ -4,6 +4,10 @@ import { createPaths } from '../paths/index.js';
 import { loadConfig, formatIssue as formatConfigIssue } from '../config/index.js';
 import { createGit, defaultBranch, repoRoot } from '../git/index.js';
 import { createAgentResolver, versionSupport } from '../agents/index.js';
+import { probeEndpoint } from './probe.js';
+
+const endpointEnv = (env: Record<string, string>): Record<string, string> =>
+  Object.fromEntries(Object.entries(env).filter(([k]) => /BASE_URL|API_KEY|AUTH_TOKEN/.test(k)));
 
 export interface Check {
   name: string;
@@ -47,6 +51,7 @@ export async function runDoctor(cwd: string, env: NodeJS.ProcessEnv = process.en
   checks.push({ name: 'plans', ok: existsSync(plans), level: 'warn', detail: existsSync(plans) ? plans : `${plans} does not exist`, fix: existsSync(plans) ? undefined : `create ${config.plans_dir}/<module>/epic-01-<slug>.md (see README)` });
   const resolve = createAgentResolver(config, env);
   const names = new Set<string>(['default', ...Object.keys(config.agents), ...Object.values(config.roles).filter(Boolean)]);
+  const probed = new Set<string>();
   for (const name of names) {
     try {
       const agent = resolve(name === 'default' ? null : name);
@@ -59,6 +64,22 @@ export async function runDoctor(cwd: string, env: NodeJS.ProcessEnv = process.en
       });
       const v = c.ok ? versionSupport(agent.backendId, c.version) : undefined;
       if (v?.status === 'unsupported') checks.push({ name: `agent ${agent.name} version`, ok: false, level: 'warn', detail: v.message });
+      const key = `${agent.backendId} ${JSON.stringify(endpointEnv(agent.env))}`;
+      if (!probed.has(key)) {
+        probed.add(key);
+        const p = await probeEndpoint(agent.backendId, agent.env);
+        if (p) {
+          const ok = p.outcome === 'ok' || p.outcome === 'no-credentials';
+          checks.push({
+            name: `agent ${agent.name} endpoint`,
+            ok,
+            // The public default may simply be out of reach from here (offline CI); a gateway the user set is meant to answer.
+            level: p.outcome === 'rejected' || (p.custom && p.outcome === 'unreachable') ? 'error' : 'warn',
+            detail: `${p.url} ${p.detail}`,
+            fix: ok ? undefined : p.outcome === 'rejected' ? 'check the API key the agent gets (agent.env, or the variable in your shell), then `orch daemon restart`' : 'check the base URL (ANTHROPIC_BASE_URL, OPENAI_BASE_URL, GOOGLE_GEMINI_BASE_URL) and that the gateway runs, then `orch daemon restart`',
+          });
+        }
+      }
     } catch (e) {
       checks.push({ name: `agent ${name}`, ok: false, level: 'error', detail: (e as Error).message });
     }

@@ -1,13 +1,15 @@
+import type { Redactor } from '../secrets/index.js';
 import { dispatchOrder } from '../graph/index.js';
 import type { Emit } from './emit.js';
 import { AnswerRequest, MaintainRequest, SignalRequest, makeEvent, type Event, type EventData, type ReviewDiff, type Run, type Signal, type Status, type SyncResult, type Task, type TaskStatus, type Verification } from '../api/index.js';
-import type { ModuleInfo } from '../plans/index.js';
+import type { DependencySource, ModuleInfo } from '../plans/index.js';
 import type { RunRow, Store, TaskRow } from '../store/index.js';
 import type { AgentRunRequest } from '../agents/index.js';
 import { createCircuitBreaker, createStuckDetector } from '../resilience/index.js';
 import { buildPrompt } from './prompt.js';
 import type { Config } from '../config/index.js';
 import { createRunner } from './runner.js';
+import { dailyPlanTasks, readDailyFile } from '../sources/daily.js';
 import { BUDGET_PAUSE, createBudgetGuard } from './budget-guard.js';
 import { createScheduler, normalizeTaskId, RequestError } from './scheduler.js';
 import { createWriteback } from './writeback.js';
@@ -47,6 +49,8 @@ export interface EngineDeps {
   verify?: (worktree: string, signal?: AbortSignal) => Promise<Verification[]>;
   /** Where tasks come from (`[sources]`); default: the markdown plan in `plans_dir`. */
   sources?: PlanSource[];
+  /** Blanks secrets (known shapes, the values of secret variables) in what runs print into their logs. */
+  redact?: Redactor;
 }
 
 /** `[review] reviewer_agent`: "reviewer" is the reviewer role (unless an agent has that name), else an agent name or backend id. */
@@ -64,9 +68,17 @@ export function createEngine(d: EngineDeps) {
   let modules: ModuleInfo[] = [];
   let lastSync: Status['lastSync'] = null;
   const targetMutex = createMutex();
-  const cfg = d.config;
+  let cfg = d.config;
   const sources = d.sources ?? [createMarkdownSource({ root: d.root, plansDir: cfg.plans_dir })];
   const progress = createProgressReporter(sources, d.log);
+  let resync = (): void => undefined;
+  for (const s of sources) s.watch?.(() => resync());
+  /** Until a command asks for work, a daemon started by a read-only command serves reads and resumes no agent. */
+  let passive = false;
+  /** Where each task's dependencies came from (implicit, frontmatter, prose), from the last sync. */
+  let depSources = new Map<string, DependencySource[]>();
+  /** Changes of syncs nobody saw (the one at start), told by the next `orch sync`. */
+  const unseen = { added: new Set<string>(), updated: new Set<string>(), removed: new Set<string>() };
 
   const emit: Emit = (type, taskId, runId, data, persist = true) => {
     if (type === 'run.usage' && runId) guard.usageMoved(runId);
@@ -110,9 +122,11 @@ export function createEngine(d: EngineDeps) {
     targetMutex,
     logsDir: d.logsDir,
     daemonLog: d.log,
+    ...(d.redact ? { redact: d.redact } : {}),
     plansDir: cfg.plans_dir,
     readme: cfg.writeback.readme,
     epicMarker: cfg.writeback.epic_marker,
+    statusCommits: cfg.plan.status_commits,
     commitTemplate: cfg.commit_template,
     agentTimeoutMs: cfg.agent.timeout_minutes * 60_000,
     modules: () => modules,
@@ -150,6 +164,19 @@ export function createEngine(d: EngineDeps) {
     const resume = buildPrompt({ task: t, completedDeps: [], targetBranch: d.targetBranch }, { projectRoot: d.root, userConfigDir: d.userConfigDir }, 'resume');
     return `${base}\n\n${resume}\n## The task, for reference\n\n${t.body.trim()}\n`;
   };
+  /** `orch start tasks/DATE.yaml` (P4): the file's tasks into the store, then one batch with its budget. */
+  function loadDaily(path: string): { tasks: string[]; name: string; budgetUsd?: number; daily: undefined } {
+    const { daily, issues } = readDailyFile(d.root, path);
+    const errors = issues.filter((i) => i.severity === 'error');
+    if (!daily || errors.length > 0) {
+      throw new RequestError('bad_daily_file', `${errors.map((i) => `${i.file}:${i.line}: ${i.message}. Fix: ${i.fix}`).join('\n')}\nNothing was started.`, 400);
+    }
+    const tasks = dailyPlanTasks(daily);
+    if (!d.store.tasks.putDaily(tasks)) throw new RequestError('id_taken', `a task id of ${daily.file} is already a task of the plan; give the tasks other ids`, 409);
+    for (const t of tasks) if (d.store.tasks.get(t.id)?.status === 'failed') d.store.tasks.setStatus(t.id, 'not_started', 'daily file started again');
+    return { tasks: tasks.map((t) => t.id), name: `daily ${daily.date}`, ...(daily.maxCostUsd !== undefined ? { budgetUsd: daily.maxCostUsd } : {}), daily: undefined };
+  }
+
   /** Answers whose agent has seen them in its open tool call (in memory: after a restart, runs resume anyway). */
   const delivered = new Set<string>();
   const answerPrompt = (taskId: string, answer: string): string | undefined => {
@@ -196,7 +223,7 @@ export function createEngine(d: EngineDeps) {
     runner,
     repo: d.repo,
     worktreesDir: d.worktreesDir,
-    maxParallel: cfg.max_parallel_agents,
+    maxParallel: () => cfg.max_parallel_agents,
     targetBranch: () => d.targetBranch,
     backendId: (t) => d.backendFor(t.agent).backendId,
     model: (t) => t.model ?? d.backendFor(t.agent).model,
@@ -228,7 +255,7 @@ export function createEngine(d: EngineDeps) {
   let timer: NodeJS.Timeout | undefined;
   let pending = false;
   scheduleSoon = () => {
-    if (pending || stopping) return;
+    if (pending || stopping || passive) return;
     pending = true;
     setImmediate(() => {
       pending = false;
@@ -243,22 +270,53 @@ export function createEngine(d: EngineDeps) {
     return by && !v.waitingFor.includes(by) ? { ...v, waitingFor: [...v.waitingFor, by] } : v;
   };
 
+  /** An unknown module is bad input (exit 2), said with the modules there are. */
+  const knownModule = (m: string): void => {
+    const all = [...new Set(d.store.tasks.list().map((t) => t.module))].sort();
+    if (!all.includes(m)) throw new RequestError('unknown_module', `unknown module "${m}"; modules in the plan: ${all.join(', ') || '(none: run orch sync)'}`, 404);
+  };
+  /** Unknown task ids are bad input, said with the ids there are (the first few). */
+  const knownTasks = (ids: string[]): void => {
+    const rows = d.store.tasks.list();
+    const have = new Set(rows.map((t) => t.id));
+    const bad = ids.filter((id) => !have.has(normalizeTaskId(id)));
+    if (bad.length === 0) return;
+    const sample = rows.filter((t) => t.removedAt === null).map((t) => t.id);
+    throw new RequestError('unknown_task', `unknown task${bad.length > 1 ? 's' : ''} ${bad.map((b) => `"${b}"`).join(', ')}; tasks are ${sample.slice(0, 12).join(', ')}${sample.length > 12 ? `, ... (${sample.length} in all: orch list)` : sample.length === 0 ? '(none: run orch sync)' : ''}`, 404);
+  };
+
   const taskViews = (): Task[] => {
     const rows = d.store.tasks.list();
     const byId = new Map(rows.map((t) => [t.id, t]));
     return rows.map((t) => withHolder(toTaskView(t, byId)));
   };
 
-  return {
+  const engine = {
     subscribe(fn: (e: Event) => void): () => void {
       listeners.add(fn);
       return () => listeners.delete(fn);
     },
     eventsSince: (seq: number) => d.store.events.since(seq),
+    /** Clients following the event stream (a `start --wait`, the TUI): a daemon they watch is not idle. */
+    subscribers: (): number => listeners.size,
 
-    async sync(): Promise<SyncResult> {
-      const { result, modules: mods } = await syncSources(d.store, sources);
+    /**
+     * Reads the plan. `seen: false` (the daemon's own sync at start) keeps its changes for the next sync a person
+     * asks for, so a first `orch sync` that started the daemon still says what it added.
+     */
+    async sync(o: { seen?: boolean } = {}): Promise<SyncResult> {
+      const { result: fresh, modules: mods, depSources: deps } = await syncSources(d.store, sources);
       if (mods) modules = mods;
+      if (deps) depSources = deps;
+      let result = fresh;
+      if (fresh.ok && o.seen === false) {
+        for (const k of ['added', 'updated', 'removed'] as const) for (const id of fresh[k]) unseen[k].add(id);
+      } else if (fresh.ok) {
+        const merged = (k: 'added' | 'updated' | 'removed'): string[] => [...new Set([...unseen[k], ...fresh[k]])];
+        const added = merged('added');
+        result = { ...fresh, added, updated: merged('updated').filter((id) => !added.includes(id)), removed: merged('removed') };
+        for (const k of ['added', 'updated', 'removed'] as const) unseen[k].clear();
+      }
       lastSync = { at: new Date().toISOString(), ok: result.ok, issues: result.issues.length };
       emit('sync', null, null, { ok: result.ok, added: result.added.length, updated: result.updated.length, removed: result.removed, issues: result.issues.length });
       if (result.ok) scheduleSoon();
@@ -266,6 +324,7 @@ export function createEngine(d: EngineDeps) {
     },
 
     list(filter: { status?: string; module?: string } = {}): Task[] {
+      if (filter.module) knownModule(filter.module);
       const statuses = filter.status?.split(',').map((s) => s.trim()).filter(Boolean);
       return taskViews().filter(
         (t) => (!statuses?.length || statuses.includes(t.status) || (statuses.includes('ready') && t.ready)) && (!filter.module || t.module === filter.module),
@@ -273,6 +332,7 @@ export function createEngine(d: EngineDeps) {
     },
 
     next(filter: { module?: string } = {}): Task[] {
+      if (filter.module) knownModule(filter.module);
       const rows = d.store.tasks.list();
       const byId = new Map(rows.map((t) => [t.id, t]));
       const busy = new Set(d.store.runs.active().map((r) => r.taskId));
@@ -287,7 +347,7 @@ export function createEngine(d: EngineDeps) {
       const byId = new Map(rows.map((t) => [t.id, t]));
       const t = byId.get(norm);
       if (!t) throw new RequestError('unknown_task', `unknown task "${id}"; run \`orch list\` to see task ids`, 404);
-      return { task: withHolder(toTaskView(t, byId)), runs: d.store.runs.forTask(norm).map(toRunView) };
+      return { task: { ...withHolder(toTaskView(t, byId)), dependencySources: depSources.get(norm) ?? [] }, runs: d.store.runs.forTask(norm).map(toRunView) };
     },
 
     run(id: string): Run | undefined {
@@ -310,7 +370,9 @@ export function createEngine(d: EngineDeps) {
       const latest = new Map<string, Run>();
       for (const r of runs) latest.set(r.taskId, r);
       // A run whose question the planner is still answering waits for Orch, not for a person.
-      const waitsForPerson = (r: Run): boolean => r.state === 'waiting' && !r.waitingReason?.startsWith('retrying') && !planner.busyFor(r.id);
+      // So does a merge that waits for the target checkout to be clean: only its owner can commit or stash.
+      const waitsForPerson = (r: Run): boolean =>
+        (r.state === 'waiting' && !r.waitingReason?.startsWith('retrying') && !planner.busyFor(r.id)) || (r.state === 'merging' && r.waitingReason !== null);
       return {
         batch,
         runs,
@@ -326,7 +388,7 @@ export function createEngine(d: EngineDeps) {
       const tasks = taskViews();
       const counts = { not_started: 0, in_progress: 0, complete: 0, failed: 0, needs_review: 0 } as Record<TaskStatus, number>;
       for (const t of tasks) if (!t.removed) counts[t.status]++;
-      const active = d.store.runs.active().map(toRunView);
+      const active = d.store.runs.active().map((r) => ({ ...toRunView(r), activity: runner.activity(r.id) }));
       return {
         project: { root: d.root, key: d.projectKey, targetBranch: d.targetBranch, plansDir: cfg.plans_dir },
         daemon,
@@ -341,6 +403,7 @@ export function createEngine(d: EngineDeps) {
         ],
         batches: d.store.batches.recent(5),
         totals: d.store.runs.totals(),
+        today: d.store.runs.since(new Date(new Date().setHours(0, 0, 0, 0)).toISOString()),
         lastSync,
       };
     },
@@ -350,6 +413,8 @@ export function createEngine(d: EngineDeps) {
         const pre = await d.forge.preflight();
         if (!pre.ok) throw new RequestError('forge_not_ready', `${pre.problem}. Fix: ${pre.fix}. Nothing was started.`, 412);
       }
+      const daily = (body as { daily?: unknown } | null)?.daily;
+      if (typeof daily === 'string') return scheduler.start({ ...(body as object), ...loadDaily(daily) });
       return scheduler.start(body);
     },
     forgeReady: () => d.forge?.preflight(),
@@ -421,6 +486,7 @@ export function createEngine(d: EngineDeps) {
     },
     /** Pauses all work (no new starts, agents stopped gracefully) or the named tasks' runs. */
     async pause(taskIds: string[]): Promise<{ paused: string[] }> {
+      knownTasks(taskIds);
       const ids = new Set(taskIds.map(normalizeTaskId));
       if (ids.size === 0) {
         scheduler.setPaused(true);
@@ -460,16 +526,68 @@ export function createEngine(d: EngineDeps) {
       runner.wake(run.id, 'guidance', guidance ?? 'Continue the task where you left off.');
       return { runId: run.id };
     },
-    stop: (tasks: string[]) => scheduler.stop(tasks),
+    stop: (tasks: string[]) => {
+      knownTasks(tasks);
+      return scheduler.stop(tasks);
+    },
+
+    /** A read-only command's daemon: serve reads, resume no agent and start nothing until `activate()`. */
+    setPassive(v: boolean): void {
+      passive = v;
+    },
+    get passive(): boolean {
+      return passive;
+    },
+    /** A command asked for work: recover every unfinished run and schedule again. */
+    activate(): void {
+      if (!passive) return;
+      passive = false;
+      for (const run of d.store.runs.active()) if (!runner.isDriving(run.id)) void runner.drive(run.id);
+      scheduleSoon();
+    },
+    /** Nothing running, waiting or scheduled: an idle daemon may exit. */
+    idle(): boolean {
+      return d.store.runs.active().length === 0 && d.store.batches.active().length === 0;
+    },
+    /** Settings that can change under a running daemon (limits); the rest is reported as needing a restart. */
+    reload(next: Config): { applied: string[]; restart: string[] } {
+      const applied: string[] = [];
+      const restart: string[] = [];
+      const flat = (o: unknown, pre = ''): Map<string, string> => {
+        const m = new Map<string, string>();
+        if (o && typeof o === 'object' && !Array.isArray(o)) for (const [k, v] of Object.entries(o)) for (const [kk, vv] of flat(v, pre ? `${pre}.${k}` : k)) m.set(kk, vv);
+        else m.set(pre, JSON.stringify(o));
+        return m;
+      };
+      const before = flat(cfg);
+      const after = flat(next);
+      const reloadable = ['max_parallel_agents', 'daemon.idle_minutes'];
+      for (const key of new Set([...before.keys(), ...after.keys()])) {
+        if (before.get(key) === after.get(key)) continue;
+        if (reloadable.includes(key)) applied.push(`${key} ${before.get(key) ?? 'unset'} -> ${after.get(key) ?? 'unset'}`);
+        else restart.push(key);
+      }
+      if (applied.length > 0) {
+        cfg = { ...cfg, max_parallel_agents: next.max_parallel_agents, daemon: { ...cfg.daemon, idle_minutes: next.daemon.idle_minutes } };
+        scheduleSoon();
+      }
+      return { applied, restart };
+    },
+    get config(): Config {
+      return cfg;
+    },
 
     /** Startup: sync the plan, reconcile every unfinished run with reality, then keep scheduling. */
     async boot(): Promise<void> {
       await d.repo.clearStaleLocks();
       await reapOrphans({ repo: d.repo, store: d.store, worktreesDir: d.worktreesDir, log: d.log, emit });
       if (d.store.meta.get('paused') === '1') scheduler.setPaused(true);
-      const res = await this.sync();
+      const res = await this.sync({ seen: false });
       if (!res.ok) d.log(`plan has ${res.issues.length} problem(s); runs continue, new tasks wait for a valid plan`);
-      for (const run of d.store.runs.active()) void runner.drive(run.id);
+      if (passive) {
+        const waiting = d.store.runs.active().length;
+        if (waiting > 0) d.log(`started for a read-only command: ${waiting} unfinished run(s) resume when a command asks for work (orch start, resume, ...)`);
+      } else for (const run of d.store.runs.active()) void runner.drive(run.id);
       timer = setInterval(() => {
         scheduleSoon();
         for (const s of stuck.stuckRuns()) if (runner.hasAgent(s.runId)) void runner.cancel(s.runId, 'stuck');
@@ -479,8 +597,9 @@ export function createEngine(d: EngineDeps) {
     },
 
     /** Ends every agent (their runs resume on the next start) and waits for drivers to settle. */
-    async shutdown(): Promise<void> {
+    async shutdown(): Promise<{ ended: string[] }> {
       stopping = true;
+      const ended = d.store.runs.active().filter((r) => runner.hasAgent(r.id)).map((r) => r.taskId);
       if (timer) clearInterval(timer);
       try {
         emit('daemon.stopping', null, null, {});
@@ -493,8 +612,31 @@ export function createEngine(d: EngineDeps) {
       let bound: NodeJS.Timeout | undefined;
       await Promise.race([Promise.all([runner.settleAll(), progress.idle()]), new Promise((r) => (bound = setTimeout(r, 4000)))]);
       clearTimeout(bound);
+      return { ended };
     },
   };
+  // A source that changed by itself (a readiness check answered) is read again; changes during a sync run one more.
+  let resyncing = false;
+  let again = false;
+  resync = () => {
+    if (stopping) return;
+    if (resyncing) {
+      again = true;
+      return;
+    }
+    resyncing = true;
+    void engine
+      .sync()
+      .catch((e: unknown) => d.log(`sync after a source change failed: ${(e as Error).message}`))
+      .finally(() => {
+        resyncing = false;
+        if (again) {
+          again = false;
+          resync();
+        }
+      });
+  };
+  return engine;
 }
 
 export type Engine = ReturnType<typeof createEngine>;

@@ -36,6 +36,16 @@ export function judgeTurn(i: JudgeInput): Verdict {
     const killed = i.outcome.signal !== null && !i.outcome.canceled;
     const c = killed ? { kind: 'transient' as const, reason: `the agent process was killed by ${i.outcome.signal}`, retryAfterMs: undefined } : classifyFailure(i.outcome, i.events);
     const error = i.outcome.error ?? `agent failed with exit code ${String(i.outcome.exitCode)}`;
+    // Retries do not multiply: a CLI that already retried the API by itself (Claude Code up to 10 times) gets at
+    // most one more try from Orch, and none when the endpoint did not answer at all (a wrong base URL, a dead gateway).
+    const cliRetries = i.events.filter((e) => e.type === 'retry').length;
+    if (c.kind === 'transient' && cliRetries > 0) {
+      const unreachable = c.reason.startsWith('connection failed');
+      if (unreachable || i.retries >= 1) {
+        const what = unreachable ? 'the model API did not answer' : 'the model API kept failing';
+        return { kind: 'fail', error: `${what} after the agent CLI's own ${cliRetries} retries: ${c.reason}; \`orch doctor\` checks the endpoint and the credentials`, transient: true };
+      }
+    }
     if (c.kind === 'transient' && i.retries < i.maxRetries) {
       const delayMs = backoffDelay(i.retries + 1, { retryAfterMs: c.retryAfterMs });
       return { kind: 'retry', delayMs, reason: `${c.reason} (retry ${i.retries + 1} of ${i.maxRetries})` };

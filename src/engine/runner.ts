@@ -1,8 +1,9 @@
+import type { Redactor } from '../secrets/index.js';
 import { createRunLogs } from './runlog.js';
 import { unparsedNote, type AgentEvent, type AgentHandle, type AgentRunRequest } from '../agents/index.js';
 import { judgeTurn, trimEvent, type Verdict } from './judge.js';
 import type { Config } from '../config/index.js';
-import type { RunState, Signal, Verification } from '../api/index.js';
+import { apiRetryText, type RunState, type Signal, type Verification } from '../api/index.js';
 import type { Emit } from './emit.js';
 import { isDiskFull, type RunRow, type Store, type TaskRow } from '../store/index.js';
 import { createDriver } from './driver.js';
@@ -32,9 +33,12 @@ export interface RunnerDeps {
   logsDir: string;
   /** The daemon's own log, for a run log that cannot be written. */
   daemonLog?: (msg: string) => void;
+  redact?: Redactor;
   plansDir: string;
   readme: boolean;
   epicMarker: boolean;
+  /** `[plan] status_commits`: "merge-only" writes no 🟡 start mark and no reset on the target, only the merge. */
+  statusCommits?: 'start-and-merge' | 'merge-only';
   commitTemplate: string;
   agentTimeoutMs: number;
   modules: () => ModuleInfo[];
@@ -69,6 +73,8 @@ type StepResult = 'continue' | 'wait' | 'stop';
  * its intent before acting and its result after, so a crash anywhere is recovered by driving the run again.
  */
 export function createRunner(d: RunnerDeps) {
+  /** Live and in memory: the last API retry of a running agent, until its next event. */
+  const activity = new Map<string, string>();
   const handles = new Map<string, { handle: AgentHandle; abort: AbortController; stopping?: 'stop' | 'shutdown' | 'stuck' | 'pause'; note?: string }>();
 
   const setState = (run: RunRow, state: RunState, fields: Partial<RunRow> = {}): RunRow => {
@@ -77,7 +83,7 @@ export function createRunner(d: RunnerDeps) {
     return next;
   };
 
-  const runLogs = createRunLogs(d.logsDir, (runId, e) => d.daemonLog?.(`run log of ${runId} failed: ${e.message}`));
+  const runLogs = createRunLogs(d.logsDir, (runId, e) => d.daemonLog?.(`run log of ${runId} failed: ${e.message}`), d.redact);
   const log = runLogs.write;
   const closeLog = runLogs.close;
 
@@ -125,7 +131,7 @@ export function createRunner(d: RunnerDeps) {
     await d.repo.ensureWorktree({ path: run.worktree, branch: run.branch, base });
     log(run.id, 'orch', `worktree ${run.worktree} on ${run.branch} from ${base.slice(0, 10)}`);
     const t = task(run);
-    if (!d.forge) {
+    if (!d.forge && d.statusCommits !== 'merge-only') {
       // Local mode marks 🟡 on the target; with a forge the plan status travels inside the pull request.
       const marked = await d.writeback.commit(run.targetBranch, t, { status: 'in_progress' });
       if (!marked.ok) log(run.id, 'orch', `plan README not marked in progress: ${marked.detail ?? 'unknown'}`);
@@ -213,6 +219,7 @@ export function createRunner(d: RunnerDeps) {
     const outcome = await handle.result.finally(() => clearTimeout(timer));
     const entry = handles.get(run.id);
     handles.delete(run.id);
+    activity.delete(run.id);
     d.onActivity(run.id, true);
     const spent = turnUsage(outcome.usage, outcome.costUsd ?? 0, usage.total);
     run = d.store.runs.update(run.id, {
@@ -325,6 +332,11 @@ export function createRunner(d: RunnerDeps) {
   }
 
   function onAgentEvent(runId: string, taskId: string, e: AgentEvent, usage: LiveUsage): void {
+    if (e.type === 'retry') {
+      const text = apiRetryText(e);
+      activity.set(runId, text);
+      d.emit('run.retry', taskId, runId, { attempt: e.attempt, max: e.max ?? null, delayMs: e.delayMs ?? null, status: e.status ?? null, message: e.message, text });
+    } else if (e.type !== 'unparsed' && activity.has(runId)) activity.delete(runId);
     if (e.type === 'session') {
       const run = d.store.runs.get(runId);
       if (run && run.sessionId !== e.sessionId) d.store.runs.update(runId, { sessionId: e.sessionId });
@@ -378,7 +390,7 @@ export function createRunner(d: RunnerDeps) {
     const t = task(run);
     d.store.tasks.setStatus(t.id, 'failed', error);
     d.emit('task.status', t.id, run.id, { status: 'failed', error });
-    if (!d.forge) await d.writeback.commit(run.targetBranch, t, { status: 'not_started', note: `failed: ${error.split('\n')[0]?.slice(0, 120)}` });
+    if (!d.forge && d.statusCommits !== 'merge-only') await d.writeback.commit(run.targetBranch, t, { status: 'not_started', note: `failed: ${error.split('\n')[0]?.slice(0, 120)}` });
     closeLog(run.id);
     d.onSettled();
     return 'stop';
@@ -389,7 +401,7 @@ export function createRunner(d: RunnerDeps) {
     setState(run, 'stopped', { endedAt: new Date().toISOString(), savedRef: saved, pid: null, pgid: null });
     d.store.tasks.setStatus(run.taskId, 'not_started', STOPPED_NOTE);
     d.emit('task.status', run.taskId, run.id, { status: 'not_started', note: STOPPED_NOTE });
-    if (!d.forge) await d.writeback.commit(run.targetBranch, task(run), { status: 'not_started', note: 'stopped' });
+    if (!d.forge && d.statusCommits !== 'merge-only') await d.writeback.commit(run.targetBranch, task(run), { status: 'not_started', note: 'stopped' });
     closeLog(run.id);
     d.onSettled();
     return 'stop';
@@ -448,6 +460,8 @@ export function createRunner(d: RunnerDeps) {
   return {
     drive,
     isDriving: driver.isDriving,
+    /** What a running agent is doing when it is not working: its CLI retrying the API. */
+    activity: (runId: string): string | null => activity.get(runId) ?? null,
     wake,
     approve,
     hasAgent: (runId: string) => handles.has(runId),

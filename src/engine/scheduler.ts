@@ -15,7 +15,7 @@ export interface SchedulerDeps {
   runner: Runner;
   repo: RepoPort;
   worktreesDir: string;
-  maxParallel: number;
+  maxParallel: () => number;
   targetBranch: () => string;
   backendId: (task: TaskRow) => string;
   model: (task: TaskRow) => string | null;
@@ -127,7 +127,7 @@ export function createScheduler(d: SchedulerDeps) {
     // Runs parked in merging without a driver (waiting on a dirty checkout) are retried on every tick.
     for (const r of active) if (!d.runner.isDriving(r.id)) void d.runner.drive(r.id);
     if (paused) return started;
-    let free = d.maxParallel - active.filter((r) => slotStates.has(r.state)).length;
+    let free = d.maxParallel() - active.filter((r) => slotStates.has(r.state)).length;
     const batches = d.store.batches.active();
     if (batches.length === 0) return started;
     const tasks = d.store.tasks.list();

@@ -1,4 +1,4 @@
-import type { ModuleInfo } from '../plans/index.js';
+import type { DependencySource, ModuleInfo } from '../plans/index.js';
 import { readSources, type PlanSource } from '../sources/index.js';
 import type { SyncResult } from '../api/index.js';
 import type { Store } from '../store/index.js';
@@ -7,7 +7,7 @@ import type { Store } from '../store/index.js';
  * Reads every plan source and replaces the store's view of them in one transaction. An invalid plan (in any
  * source) stores nothing: the result lists every problem with file, line and fix.
  */
-export async function syncSources(store: Store, sources: readonly PlanSource[]): Promise<{ result: SyncResult; modules?: ModuleInfo[] }> {
+export async function syncSources(store: Store, sources: readonly PlanSource[]): Promise<{ result: SyncResult; modules?: ModuleInfo[]; depSources?: Map<string, DependencySource[]> }> {
   const started = performance.now();
   const plan = await readSources(sources);
   const issues = plan.issues.map((i) => ({ ...i }));
@@ -39,5 +39,6 @@ export async function syncSources(store: Store, sources: readonly PlanSource[]):
       durationMs: Math.round(performance.now() - started),
     },
     modules: plan.modules,
+    depSources: new Map(plan.tasks.map((t) => [t.id, t.dependencySources])),
   };
 }

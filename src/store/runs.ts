@@ -100,7 +100,9 @@ export interface Spend {
   unpriced: number;
 }
 
-export function createRunStore(db: Db) {
+const REDACTED_COLUMNS = new Set(['error', 'verification', 'review', 'waitingReason']);
+
+export function createRunStore(db: Db, redact?: (text: string) => string) {
   const byId = db.prepare(`SELECT ${selectList} FROM runs WHERE id = ?`);
   const byTask = db.prepare(`SELECT ${selectList} FROM runs WHERE task_id = ? ORDER BY created_at DESC, rowid DESC`);
   const active = db.prepare(`SELECT ${selectList} FROM runs WHERE state NOT IN ('done','failed','stopped') ORDER BY created_at`);
@@ -109,6 +111,10 @@ export function createRunStore(db: Db) {
   const totals = db.prepare(`SELECT COALESCE(SUM(input_tokens),0) AS inputTokens, COALESCE(SUM(output_tokens),0) AS outputTokens,
     COALESCE(SUM(cache_read_tokens),0) AS cacheReadTokens, COALESCE(SUM(cache_write_tokens),0) AS cacheWriteTokens,
     COALESCE(SUM(cost_usd),0) AS costUsd FROM runs`);
+  const today = db.prepare(`SELECT COALESCE(SUM(state = 'done' AND ended_at >= @from),0) AS merged,
+    COALESCE(SUM(state = 'failed' AND ended_at >= @from),0) AS failed,
+    COALESCE(SUM(input_tokens + output_tokens + cache_read_tokens + cache_write_tokens),0) AS tokens,
+    COALESCE(SUM(cost_usd),0) AS costUsd FROM runs WHERE created_at >= @from OR ended_at >= @from OR ended_at IS NULL`);
   const spendCols = `COALESCE(SUM(cost_usd),0) AS usd,
     COALESCE(SUM(input_tokens + output_tokens + cache_read_tokens + cache_write_tokens),0) AS tokens, COUNT(*) AS runs,
     COALESCE(SUM(CASE WHEN cost_usd = 0 AND input_tokens + output_tokens > 0 THEN 1 ELSE 0 END),0) AS unpriced FROM runs`;
@@ -149,13 +155,20 @@ export function createRunStore(db: Db) {
     totals(): { inputTokens: number; outputTokens: number; cacheReadTokens: number; cacheWriteTokens: number; costUsd: number } {
       return totals.get() as ReturnType<ReturnType<typeof createRunStore>['totals']>;
     },
+    /** Since `from` (an ISO time): runs merged and failed, and tokens and spend of runs that were live then. */
+    since(from: string): { merged: number; failed: number; tokens: number; costUsd: number } {
+      return today.get({ from }) as { merged: number; failed: number; tokens: number; costUsd: number };
+    },
     create(run: NewRun): RunRow {
       insert.run({ sessionId: null, ...run, now: new Date().toISOString() });
       return byId.get(run.id) as RunRow;
     },
     /** Writes the given fields (camelCase keys) in one statement. */
     update(id: string, fields: Partial<Omit<RunRow, 'id' | 'createdAt'>>): RunRow {
-      const entries = Object.entries(fields).filter(([, v]) => v !== undefined);
+      // Text that comes from agents and the project's commands (errors, verification output, reviews) is redacted.
+      const entries = Object.entries(fields)
+        .filter(([, v]) => v !== undefined)
+        .map(([k, v]) => [k, redact && typeof v === 'string' && REDACTED_COLUMNS.has(k) ? redact(v) : v] as const);
       const sets = entries.map(([k]) => `${columns[k as keyof RunRow]} = @${k}`);
       sets.push('updated_at = @updatedAt');
       db.prepare(`UPDATE runs SET ${sets.join(', ')} WHERE id = @id`).run({

@@ -27,7 +27,7 @@ export interface TaskRow {
   source: TaskSource;
 }
 
-export type TaskSource = 'plan' | 'maintenance';
+export type TaskSource = 'plan' | 'maintenance' | 'daily';
 
 /** A task not from the plan, written by `orch maintain`. */
 export interface MaintenanceTask {
@@ -82,7 +82,7 @@ const toRow = (r: RawTask): TaskRow => ({
   status: r.status as TaskStatus,
   statusNote: r.status_note,
   removedAt: r.removed_at,
-  source: r.source === 'maintenance' ? 'maintenance' : 'plan',
+  source: r.source === 'maintenance' || r.source === 'daily' ? r.source : 'plan',
 });
 
 export interface UpsertOutcome {
@@ -111,6 +111,14 @@ export function createTaskStore(db: Db) {
       touches=excluded.touches, status='not_started', status_note=NULL, removed_at=NULL, updated_at=excluded.updated_at
     WHERE tasks.source = 'maintenance'`);
 
+  const upsertDaily = db.prepare(`INSERT INTO tasks (id, module, epic, title, description, file, body, priority, depends_on,
+      needs_review, touches, conflicts_with, deliverables, agent, model, plan_status, status, source, created_at, updated_at)
+    VALUES (@id, @module, @epic, @title, @description, @file, @body, 'medium', @depends_on, 0, '[]', '[]', @deliverables, NULL, NULL,
+      NULL, 'not_started', 'daily', @now, @now)
+    ON CONFLICT(id) DO UPDATE SET module=excluded.module, epic=excluded.epic, title=excluded.title, description=excluded.description,
+      file=excluded.file, body=excluded.body, depends_on=excluded.depends_on, deliverables=excluded.deliverables, removed_at=NULL,
+      updated_at=excluded.updated_at
+    WHERE tasks.source = 'daily'`);
   // PERF: the daemon is the only writer, so it may keep the rows in memory: `next` on 5,000 tasks went from
   // 100-190 ms (re-reading and JSON-parsing every row) to a filter over the cached list. Every write drops it.
   let cache: TaskRow[] | undefined;
@@ -137,6 +145,20 @@ export function createTaskStore(db: Db) {
       cache = undefined;
       byId = undefined;
       return changed;
+    },
+    /** Writes a daily task file's tasks (P4); a task of the file that already ran keeps its status. False when an id belongs to the plan. */
+    putDaily(tasks: PlanTask[]): boolean {
+      const now = new Date().toISOString();
+      let ok = true;
+      db.transaction(() => {
+        for (const t of tasks) {
+          const r = upsertDaily.run({ id: t.id, module: t.module, epic: t.epic, title: t.title, description: t.description, file: t.file, body: t.body, depends_on: JSON.stringify(t.dependsOn), deliverables: JSON.stringify(t.deliverables ?? []), now });
+          if (r.changes !== 1) ok = false;
+        }
+      })();
+      cache = undefined;
+      byId = undefined;
+      return ok;
     },
     /**
      * Replaces the plan view of the store in one transaction: nothing half-syncs. A task's run status survives a

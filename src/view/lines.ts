@@ -1,5 +1,6 @@
 import type { AgentEvent, Event, LogEntry } from '../api/index.js';
 import { shorten, toolActivity, toolArgs } from './tools.js';
+import { apiRetryText } from '../api/retry.js';
 
 /** How a line is shown; clients choose the color (error: red, tool: yellow, result/info: dim, orch: bold). */
 export type LineKind = 'text' | 'tool' | 'result' | 'error' | 'warn' | 'orch' | 'info';
@@ -52,7 +53,7 @@ export function agentEventLines(e: AgentEvent, o: LineOptions = {}): ViewLine[] 
     case 'error':
       return [{ kind: 'error', text: e.message }];
     case 'retry':
-      return [{ kind: 'warn', text: `retry ${e.attempt}${e.delayMs ? ` in ${Math.round(e.delayMs / 1000)} s` : ''}${e.status ? ` (HTTP ${e.status})` : ''}: ${shorten(e.message, 120)}` }];
+      return [{ kind: 'warn', text: shorten(apiRetryText(e), 160) }];
     case 'session':
       return [{ kind: 'info', text: `session ${e.sessionId.slice(0, 8)}${e.model ? ` ${e.model}` : ''}` }];
     case 'usage':
@@ -91,6 +92,8 @@ export function eventLines(e: Event, o: LineOptions = {}): ViewLine[] {
       return line(e.data.to === 'failed' ? 'error' : 'orch', `${e.data.from} ${o.ascii ? '->' : '→'} ${e.data.to}${e.data.error ? `: ${e.data.error}` : ''}`);
     case 'run.waiting':
       return 'reason' in e.data ? line('warn', `waiting: ${e.data.reason}`) : line('warn', e.data.all ? 'everything paused' : `paused ${e.data.paused.join(', ')}`);
+    case 'run.retry':
+      return line('warn', e.data.text);
     case 'run.question':
       return line('warn', `question: ${shorten(e.data.signal.text, 200)}`);
     case 'run.answer':
@@ -131,7 +134,7 @@ export function activityOf(e: AgentEvent, root?: string): string | undefined {
     case 'text':
       return 'writing';
     case 'retry':
-      return `retrying (${shorten(e.message, 40)})`;
+      return shorten(apiRetryText(e), 60);
     case 'result':
       return e.ok ? 'turn finished' : 'turn failed';
     case 'error':

@@ -78,4 +78,40 @@ describe('quality gates with the real Claude Code on the simulated model', () =>
     expect(sb.git('show', 'main:docs/greet.md')).toContain('Written by the simulated model');
     expect((await sb.orchAsync('logs', 'core/E01')).stdout).toMatch(/deliverables missing \(docs\/greet\.md\); back to the agent \(attempt 1 of 2\)/);
   });
+
+  it('orch start tasks/DATE.yaml runs a daily task file as one batch with its budget; a bad file changes nothing', async () => {
+    const daily = [
+      'date: 2026-12-03',
+      'max_cost_usd: 25.00',
+      'tasks:',
+      '  - id: task-001',
+      '    name: "Write the glossary"',
+      '    description: A glossary of the billing terms.',
+      '    module: billing',
+      '    estimated_complexity: low',
+      '    deliverables:',
+      '      - docs/glossary.md',
+      '  - id: task-002',
+      '    name: Invoice totals',
+      '    description: Sum the invoice lines.',
+      '    module: billing',
+      '    depends_on: [task-001]',
+      '    deliverables:',
+      '      - src/totals.js',
+      '',
+    ].join('\n');
+    const sb = project({ 'tasks/2026-12-03.yaml': daily, 'tasks/broken.yaml': 'date: 2026-12-03\nmax_cost_usd: lots\ntasks: []\n', 'docs/plans/README.md': '# Plan\n' }, '');
+    const bad = await sb.orchAsync('start', 'tasks/broken.yaml');
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toMatch(/tasks\/broken\.yaml:2: max_cost_usd: got "lots", expected a positive number of US dollars\. Fix: write `max_cost_usd: 50\.00`/);
+    expect(bad.stderr).toMatch(/Nothing was started/);
+    const r = await sb.orchAsync('start', 'tasks/2026-12-03.yaml', '--wait');
+    expect(r.status, r.stdout + r.stderr).toBe(0);
+    expect(sb.git('show', 'main:docs/glossary.md')).toContain('Write the glossary');
+    expect(sb.git('show', 'main:src/totals.js')).toContain('totals');
+    const status = JSON.parse((await sb.orchAsync('status', '--json')).stdout) as { batches: Array<{ name: string | null; budgetUsd: number | null; scope: { tasks: string[] } }> };
+    const batch = status.batches.find((b) => b.name === 'daily 2026-12-03');
+    expect(batch?.budgetUsd).toBe(25);
+    expect(batch?.scope.tasks).toEqual(['2026-12-03/task-001', '2026-12-03/task-002']);
+  });
 });

@@ -40,7 +40,7 @@ describe('parseClaudeLine on captured transcripts', () => {
 
   it('retry: system/api_retry becomes a retry event', () => {
     const retry = ofType(fixture('api-retry'), 'retry');
-    expect(retry).toEqual([{ type: 'retry', attempt: 1, delayMs: expect.any(Number), status: 529, message: 'overloaded' }]);
+    expect(retry).toEqual([{ type: 'retry', attempt: 1, max: 1, delayMs: expect.any(Number), status: 529, message: 'overloaded' }]);
   });
 
   it('max turns: error result with the errors list as text', () => {

@@ -39,9 +39,11 @@ const system = (e: Json): AgentEvent[] => {
     case 'api_retry': {
       const delayMs = num(e.retry_delay_ms);
       const status = num(e.error_status);
+      const max = num(e.max_retries);
       return [{
         type: 'retry',
         attempt: num(e.attempt) ?? 0,
+        ...(max === undefined ? {} : { max }),
         ...(delayMs === undefined ? {} : { delayMs }),
         ...(status === undefined ? {} : { status }),
         message: str(e.error) ?? 'API request failed; retrying',

@@ -1,10 +1,12 @@
 import type { PlanIssue, SyncResult, Task } from '../../api/index.js';
-import { client, Exit, printJson, type GlobalOptions } from '../context.js';
-import { bold, dim, red, statusMark, table, yellow } from '../format.js';
+import { client, CliError, Exit, printJson, type GlobalOptions } from '../context.js';
+import { bold, dim, errColor, plural, statusMark, table, yellow } from '../format.js';
+import { out } from '../io.js';
 
 export function formatPlanIssue(i: PlanIssue): string {
-  const head = `${i.file}:${i.line}: ${i.severity === 'error' ? red('error') : yellow('warning')} ${i.message}`;
-  return i.fix ? `${head}\n  ${dim('fix:')} ${i.fix}` : head;
+  // Line 0 means the problem has no line (a missing folder): no `:0`.
+  const head = `${i.line > 0 ? `${i.file}:${i.line}` : i.file}: ${i.severity === 'error' ? errColor.red('error') : errColor.yellow('warning')} ${i.message}`;
+  return i.fix ? `${head}\n  ${errColor.dim('fix:')} ${i.fix}` : head;
 }
 
 export async function sync(globals: () => GlobalOptions, o: { json?: boolean }): Promise<void> {
@@ -14,13 +16,11 @@ export async function sync(globals: () => GlobalOptions, o: { json?: boolean }):
   else {
     for (const i of r.issues) process.stderr.write(`${formatPlanIssue(i)}\n`);
     if (r.ok) {
-      process.stdout.write(
-        `synced ${r.tasks} tasks in ${r.modules} modules (${r.added.length} added, ${r.updated.length} updated, ${r.removed.length} removed) in ${r.durationMs} ms\n`,
-      );
-      for (const id of r.removed) process.stdout.write(`${yellow('removed from the plan:')} ${id} (kept in history, never started again)\n`);
+      out(`synced ${plural(r.tasks, 'task')} in ${plural(r.modules, 'module')} (${r.added.length} added, ${r.updated.length} updated, ${r.removed.length} removed) in ${r.durationMs} ms\n`);
+      for (const id of r.removed) out(`${yellow('removed from the plan:')} ${id} (kept in history, never started again)\n`);
     } else {
       const errors = r.issues.filter((i) => i.severity === 'error').length;
-      process.stderr.write(`${red('plan is invalid')}: ${errors} error(s); nothing was synced. Fix the files above and run orch sync again.\n`);
+      process.stderr.write(`${errColor.red('plan is invalid')}: ${plural(errors, 'error')}; nothing was synced. Fix the files above and run orch sync again.\n`);
     }
   }
   process.exitCode = r.ok ? Exit.ok : Exit.input;
@@ -29,32 +29,31 @@ export async function sync(globals: () => GlobalOptions, o: { json?: boolean }):
 export async function list(globals: () => GlobalOptions, o: { status?: string; module?: string; json?: boolean }): Promise<void> {
   const valid = ['not_started', 'in_progress', 'complete', 'failed', 'needs_review', 'ready'];
   for (const s of o.status?.split(',') ?? []) {
-    if (!valid.includes(s.trim())) {
-      process.stderr.write(`unknown status "${s}"; use one of ${valid.join(', ')}\n`);
-      process.exitCode = Exit.input;
-      return;
-    }
+    if (!valid.includes(s.trim())) throw new CliError(`unknown status "${s}"; use one of ${valid.join(', ')}`, Exit.input);
   }
   const q = new URLSearchParams();
   if (o.status) q.set('status', o.status);
   if (o.module) q.set('module', o.module);
-  const c = await client(globals());
+  const c = await client(globals(), 'read');
   const tasks = await c.get<Task[]>(`/api/tasks?${q.toString()}`);
   if (o.json || globals().json) return printJson(tasks);
+  if (tasks.length === 0 && (o.status || o.module)) {
+    return void out(`no task${o.module ? ` of ${o.module}` : ''}${o.status ? ` is ${o.status.split(',').join(' or ')}` : ''}; \`orch list\` shows all\n`);
+  }
   printTasks(tasks, false);
 }
 
 export async function next(globals: () => GlobalOptions, o: { module?: string; json?: boolean }): Promise<void> {
-  const c = await client(globals());
+  const c = await client(globals(), 'read');
   const tasks = await c.get<Task[]>(`/api/next${o.module ? `?module=${encodeURIComponent(o.module)}` : ''}`);
   if (o.json || globals().json) return printJson(tasks);
-  if (tasks.length === 0) process.stdout.write('nothing is ready\n');
+  if (tasks.length === 0) out(`nothing is ready${o.module ? ` in ${o.module}` : ''}; \`orch status\` says what runs and what waits\n`);
   else printTasks(tasks, true);
 }
 
 function printTasks(tasks: Task[], numbered: boolean): void {
   if (tasks.length === 0) {
-    process.stdout.write('no tasks (run `orch sync` after adding docs/plans/<module>/epic-NN-<slug>.md)\n');
+    out('no tasks (run `orch sync` after adding docs/plans/<module>/epic-NN-<slug>.md)\n');
     return;
   }
   const rows = [[...(numbered ? ['#'] : []), '', bold('TASK'), bold('PRIORITY'), bold('TITLE'), bold('WAITS FOR')]];
@@ -68,5 +67,5 @@ function printTasks(tasks: Task[], numbered: boolean): void {
       t.status === 'complete' ? '' : t.ready ? 'ready' : t.waitingFor.join(', '),
     ]),
   );
-  process.stdout.write(`${table(rows)}\n`);
+  out(`${table(rows)}\n`);
 }

@@ -4,7 +4,7 @@ import { client, printJson, type GlobalOptions } from '../context.js';
 import { bold, dim, red, yellow } from '../format.js';
 
 export async function review(globals: () => GlobalOptions, o: { json?: boolean }): Promise<void> {
-  const c = await client(globals());
+  const c = await client(globals(), 'read');
   const items = await c.get('/api/reviews', z.array(ReviewItem));
   if (o.json || globals().json) return printJson(items);
   if (items.length === 0) return void process.stdout.write('nothing waits for review\n');

@@ -4,7 +4,7 @@ import { client, printJson, type GlobalOptions } from '../context.js';
 import { bold, dim, table } from '../format.js';
 
 export async function questions(globals: () => GlobalOptions, o: { json?: boolean }): Promise<void> {
-  const c = await client(globals());
+  const c = await client(globals(), 'read');
   const qs = await c.get('/api/questions', z.array(Signal));
   if (o.json || globals().json) return printJson(qs);
   if (qs.length === 0) return void process.stdout.write('no open questions\n');

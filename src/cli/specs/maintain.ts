@@ -9,6 +9,7 @@ export function registerMaintainCommand(program: Command): void {
     .argument('<kind>', `one of ${maintenanceKinds.join(', ')} (template maintenance/<kind>, overridable in .orch/prompts/)`)
     .option('--module <module>', 'only this module of the plan (default: the whole repository)')
     .option('--wait', 'block until it is merged or needs a person; exit 0 only if merged')
+    .option('-v, --verbose', 'with --wait: every state change of the run')
     .option('--json', 'print JSON')
     .action(lazy(() => import('../commands/maintain.js'), 'maintain'));
 }

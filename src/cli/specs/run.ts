@@ -3,6 +3,7 @@ import { positiveInt } from '../errors.js';
 import { lazy } from '../lazy.js';
 
 const impl = () => import('../commands/run.js');
+const inspect = () => import('../commands/inspect.js');
 
 export function registerRunCommands(program: Command): void {
   program
@@ -11,7 +12,8 @@ export function registerRunCommands(program: Command): void {
     .argument('[tasks...]', 'task ids such as billing/E01; default: every ready task in scope')
     .option('--count <n>', 'start at most N tasks in this batch', (v) => positiveInt(v, '--count'))
     .option('--module <module>', 'only tasks of this module')
-    .option('--wait', 'block until the started work and what it unblocks in scope is finished; exit 0 only if all merged')
+    .option('--wait', 'block until every task in scope is merged or only a person can move things on; exit 0 only if all merged')
+    .option('-v, --verbose', 'with --wait: every state change of every run, not only what you need to know')
     .option('--json', 'print JSON')
     .action(lazy(impl, 'start'));
 
@@ -24,16 +26,16 @@ export function registerRunCommands(program: Command): void {
 
   program
     .command('status')
-    .description('what the daemon is doing: counts, running agents, what waits and why')
+    .description('what the daemon is doing: counts, running agents, what waits and why, and the next step')
     .option('--json', 'print JSON')
-    .action(lazy(impl, 'status'));
+    .action(lazy(inspect, 'status'));
 
   program
     .command('show')
-    .description('one task with its runs (state, branch, session, usage, error)')
+    .description('one task: description, dependencies and where they come from, runs (state, usage, merged as, error)')
     .argument('<task>', 'task id such as billing/E01')
     .option('--json', 'print JSON')
-    .action(lazy(impl, 'show'));
+    .action(lazy(inspect, 'show'));
 
   program
     .command('logs')
@@ -42,5 +44,5 @@ export function registerRunCommands(program: Command): void {
     .option('--follow', 'keep printing until the run ends')
     .option('--run <id>', 'a specific run')
     .option('--json', 'print raw log entries as JSON lines')
-    .action(lazy(impl, 'logs'));
+    .action(lazy(inspect, 'logs'));
 }

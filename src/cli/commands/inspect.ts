@@ -1,0 +1,103 @@
+import type { LogEntry, Run, Status, Task } from '../../api/index.js';
+import { client, CliError, Exit, printJson, type GlobalOptions } from '../context.js';
+import { bold, dim, duration, green, listOf, plural, red, statusMark, table, tokens, yellow } from '../format.js';
+import { out } from '../io.js';
+import { renderLogEntry } from '../render-log.js';
+import { nextSteps } from '../next-step.js';
+
+// PERF: no zod on these paths (status is a warm answer): the daemon's own answers are trusted (issue 12).
+interface TaskInfo {
+  task: Task;
+  runs: Run[];
+}
+
+const isLogEntry = (v: unknown): v is LogEntry =>
+  typeof v === 'object' && v !== null && typeof (v as LogEntry).t === 'string' && typeof (v as LogEntry).l === 'string' && ['out', 'err', 'orch'].includes((v as LogEntry).s);
+
+export async function status(globals: () => GlobalOptions, o: { json?: boolean }): Promise<void> {
+  const c = await client(globals());
+  const [s, tasks] = await Promise.all([c.get<Status>('/api/status'), c.get<Task[]>('/api/tasks')]);
+  if (o.json || globals().json) return printJson(s);
+  printStatus(s, tasks);
+}
+
+export async function show(globals: () => GlobalOptions, task: string, o: { json?: boolean }): Promise<void> {
+  const c = await client(globals(), 'read');
+  const info = await c.get<TaskInfo>(`/api/task?id=${encodeURIComponent(task)}`);
+  if (o.json || globals().json) return printJson(info);
+  printShow(info);
+}
+
+export async function logs(globals: () => GlobalOptions, task: string, o: { follow?: boolean; run?: string; json?: boolean }): Promise<void> {
+  const c = await client(globals(), 'read');
+  const info = await c.get<{ task: { id: string }; runs: Array<{ id: string }> }>(`/api/task?id=${encodeURIComponent(task)}`);
+  const runId = o.run ?? info.runs[0]?.id;
+  if (!runId) throw new CliError(`${info.task.id} has not run yet; \`orch start ${info.task.id}\` starts it`, Exit.input);
+  if (o.run && !info.runs.some((r) => r.id === o.run)) throw new CliError(`run ${o.run} is not a run of ${info.task.id}; its runs: ${info.runs.map((r) => r.id).join(', ')}`, Exit.input);
+  for await (const line of c.log(runId, o.follow === true)) {
+    if (!line.trim()) continue;
+    if (o.json || globals().json) {
+      out(`${line}\n`);
+      continue;
+    }
+    const e: unknown = JSON.parse(line);
+    if (isLogEntry(e)) out(`${renderLogEntry(e)}\n`);
+  }
+}
+
+function printShow(info: TaskInfo): void {
+  const t = info.task;
+  const lines = [`${statusMark[t.status]} ${bold(t.id)} ${t.title}${t.removed ? dim(' (removed from the plan)') : ''}`, dim(t.file)];
+  if (t.description) lines.push('', t.description, '');
+  const origin = (id: string): string => {
+    const src = t.dependencySources?.filter((s) => s.id === id) ?? [];
+    if (src.length === 0) return '';
+    const how = src.map((s) => (s.kind === 'implicit' ? 'previous epic of the module' : s.kind === 'frontmatter' ? `depends_on, line ${s.line}` : `named in the text, line ${s.line}`));
+    return ` ${dim(`(${how.join('; ')})`)}`;
+  };
+  lines.push(`priority ${t.priority}${t.agent ? `; agent ${t.agent}` : ''}${t.model ? `; model ${t.model}` : ''}`);
+  if (t.dependsOn.length === 0) lines.push('depends on nothing');
+  else {
+    lines.push('depends on:');
+    for (const d of t.dependsOn) lines.push(`  ${d}${t.waitingFor.includes(d) ? yellow(' (not merged yet)') : green(' (merged)')}${origin(d)}`);
+  }
+  if (t.statusNote) lines.push(`note: ${t.statusNote}`);
+  const done = info.runs.find((r) => r.state === 'done' && r.mergeCommit);
+  if (done?.mergeCommit) lines.push(`${green('merged')} as ${done.mergeCommit.slice(0, 7)} on ${done.targetBranch}${done.endedAt ? ` (${done.endedAt.slice(0, 16).replace('T', ' ')})` : ''}`);
+  out(`${lines.join('\n')}\n`);
+  if (info.runs.length) {
+    const rows = [[bold('RUN'), bold('STATE'), bold('TIME'), bold('USAGE'), bold('MERGED AS / BRANCH / WHY')]];
+    for (const r of info.runs) {
+      const why = r.state === 'done' && r.mergeCommit ? `merged as ${r.mergeCommit.slice(0, 7)}` : (r.error ?? r.waitingReason ?? r.branch).split('\n')[0] ?? '';
+      rows.push([r.id, r.state === 'failed' ? red(r.state) : r.state, duration(r.durationMs), tokens(r.usage), why]);
+    }
+    out(`\n${table(rows)}\n`);
+  } else out(`not run yet${t.ready ? '; `orch start ' + t.id + '` starts it' : t.waitingFor.length ? `; waits for ${listOf(t.waitingFor)}` : ''}\n`);
+  for (const v of info.runs[0]?.verification ?? []) {
+    out(`${v.kind}: ${v.ok ? 'passed' : v.timedOut ? 'timed out' : 'failed'} in ${(v.durationMs / 1000).toFixed(1)} s (${v.command})\n`);
+  }
+  const last = info.runs[0];
+  if (last?.state === 'failed') out(`next: \`orch logs ${t.id}\` shows what the agent did; \`orch start ${t.id}\` retries\n`);
+}
+
+function printStatus(s: Status, tasks: Task[]): void {
+  const c = s.counts;
+  const total = Object.values(c).reduce((a, b) => a + b, 0);
+  out(
+    `${bold('Orch')} ${s.project.root} -> ${s.project.targetBranch}  ${dim(`(daemon pid ${s.daemon.pid}, port ${s.daemon.port})`)}\n` +
+      `tasks: ${plural(total, 'task')}: ${c.complete} merged, ${c.in_progress} in progress, ${c.not_started} not started (${s.ready} ready), ${c.failed} failed${c.needs_review ? `, ${c.needs_review} need review` : ''}\n` +
+      `agents: ${s.active.filter((r) => r.state !== 'waiting').length}/${s.maxParallel}   total usage: ${tokens(s.totals)}${s.paused ? `   ${yellow('PAUSED')}` : ''}\n`,
+  );
+  if (s.lastSync && !s.lastSync.ok) out(red(`the plan is invalid (${plural(s.lastSync.issues, 'problem')}): \`orch sync\` shows them\n`));
+  if (s.active.length) {
+    const rows = [[bold('TASK'), bold('STATE'), bold('ELAPSED'), bold('USAGE'), bold('NOW')]];
+    for (const r of s.active) {
+      const paused = r.state === 'waiting' && r.waitingReason?.startsWith('paused');
+      rows.push([r.taskId, paused ? yellow('paused') : r.state, paused ? dim('stopped') : duration(r.durationMs), tokens(r.usage), (r.activity ?? r.waitingReason ?? r.branch).split('\n')[0] ?? '']);
+    }
+    out(`${table(rows)}\n`);
+  }
+  for (const w of s.waiting.filter((w) => w.runId === null)) out(`${yellow('not started')} ${w.taskId}: ${w.reason}\n`);
+  const steps = nextSteps(s, tasks);
+  out(`${steps.map((l) => `${dim('next:')} ${l}`).join('\n')}\n`);
+}

@@ -1,0 +1,10 @@
+import { client, projectPaths, type GlobalOptions } from '../context.js';
+
+/** `orch tui`: checks the config and starts the daemon with the CLI's messages, then hands the terminal to Ink. */
+export async function tui(globals: () => GlobalOptions): Promise<void> {
+  const paths = projectPaths(globals());
+  await client(globals());
+  // Ink and React are loaded only here.
+  const { runTui } = await import('../../tui/index.js');
+  await runTui({ root: paths.root, daemonFile: paths.daemonFile, daemonLog: paths.daemonLog, env: process.env });
+}

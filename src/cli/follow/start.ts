@@ -1,0 +1,93 @@
+import { z } from 'zod';
+import { Status, Task, type BatchReport, type StartResponse } from '../../api/index.js';
+import type { Client } from '../../client/index.js';
+import { CliError, Exit, printJson } from '../context.js';
+import { bold, duration, green, listOf, plural, red, table, tokens, yellow } from '../format.js';
+import { keepGoingWhenStdoutCloses, out } from '../io.js';
+import { followBatch } from './wait.js';
+import { isMaintenance, scopeOf, verdictOf, type Verdict } from './verdict.js';
+
+export interface FollowOptions {
+  wait: boolean;
+  json: boolean;
+  verbose: boolean;
+}
+
+/**
+ * Says what a start began and what it did not (grouped by why), and with `wait` follows the batch to its end.
+ * Returns the exit code: 0 only when every task in scope merged.
+ */
+export async function followStart(c: Client, res: StartResponse, o: FollowOptions): Promise<number> {
+  const [status, tasks] = await Promise.all([c.get('/api/status', Status), c.get('/api/tasks', z.array(Task))]);
+  const batch = res.batch;
+  const scope = scopeOf(batch, tasks);
+  const inScope = (id: string): boolean =>
+    batch.scope.tasks.length > 0 ? batch.scope.tasks.includes(id) : batch.scope.module === undefined ? !isMaintenance({ id }) || res.started.some((s) => s.taskId === id) : id.startsWith(`${batch.scope.module}/`);
+  const left = scope.filter((t) => t.status !== 'complete');
+  const running = status.active.filter((r) => inScope(r.taskId) && !res.started.some((s) => s.taskId === r.taskId));
+  if (!o.json) {
+    for (const s of res.started) out(`started ${bold(s.taskId)} (run ${s.runId})\n`);
+    const byReason = new Map<string, string[]>();
+    for (const s of res.skipped) byReason.set(s.reason, [...(byReason.get(s.reason) ?? []), s.taskId]);
+    for (const [reason, ids] of byReason) out(`${yellow('not started now')}: ${ids.length > 2 ? `${plural(ids.length, 'task')} (${listOf(ids)})` : listOf(ids)}: ${reason}\n`);
+    if (status.paused) out(`${yellow('Orch is paused')}: nothing starts until \`orch resume\`\n`);
+    if (running.length > 0) out(`${listOf(running.map((r) => r.taskId))} already running; ${o.wait ? 'following them' : '`orch status` shows them'}\n`);
+    if (batch.state !== 'active' && res.started.length === 0 && left.length === 0 && res.skipped.length === 0) {
+      out(`nothing to do: ${scope.length === 0 ? 'no task in scope (run `orch sync` after adding docs/plans/<module>/epic-NN-<slug>.md)' : `${plural(scope.length, 'task')} in scope, all merged`}\n`);
+    } else if (res.started.length === 0 && running.length === 0 && !status.paused && batch.state === 'active') {
+      const waiting = left.filter((t) => t.waitingFor.length > 0);
+      out(`nothing ready to start now${waiting.length ? `: ${plural(waiting.length, 'task')} wait for dependencies` : ''}\n`);
+    }
+    if (!o.wait && batch.state === 'active') {
+      const queued = left.filter((t) => t.status === 'not_started' && !res.started.some((s) => s.taskId === t.id)).length;
+      if (queued > 0) out(`${plural(queued, 'more task')} in scope start as they become ready, ${status.maxParallel} agents at a time\n`);
+      out('follow with `orch status` or `orch logs <task> --follow`; `orch start --wait` waits for the end\n');
+    }
+  }
+  if (!o.wait) {
+    if (o.json) printJson(res);
+    return Exit.ok;
+  }
+  // The exit code of a --wait is its answer: a reader closing the pipe does not change it.
+  keepGoingWhenStdoutCloses();
+  const followed = await followBatch(c, batch.id, {
+    quiet: o.json,
+    verbose: o.verbose,
+    scope: inScope,
+    total: left.length,
+    announced: res.started.map((s) => s.taskId),
+  });
+  if (followed.end.kind === 'daemon') {
+    if (o.json) printJson({ ...res, report: followed.report, verdict: { ok: false, left: [], lines: [followed.end.message] } });
+    throw new CliError(followed.end.message, Exit.daemon);
+  }
+  const verdict = verdictOf(followed.report, followed.tasks, followed.status);
+  if (o.json) printJson({ ...res, report: followed.report, verdict });
+  else printVerdict(followed.report, verdict);
+  return verdict.ok ? Exit.ok : Exit.failed;
+}
+
+function printVerdict(r: BatchReport, v: Verdict): void {
+  if (r.runs.length > 0) {
+    const latest = new Map<string, BatchReport['runs'][number]>();
+    for (const run of r.runs) latest.set(run.taskId, run);
+    const rows = [[bold('TASK'), bold('RESULT'), bold('TIME'), bold('USAGE'), bold('MERGED AS / WHY')]];
+    for (const run of latest.values()) {
+      rows.push([
+        run.taskId,
+        run.state === 'done' ? green('merged') : run.state === 'failed' ? red('failed') : run.state,
+        duration(run.durationMs),
+        tokens(run.usage),
+        run.state === 'done' ? `${run.mergeCommit?.slice(0, 7) ?? ''} on ${run.targetBranch}` : (run.error ?? run.waitingReason ?? run.branch).split('\n')[0] ?? '',
+      ]);
+    }
+    out(`${table(rows)}\n`);
+  }
+  const merged = r.merged.length;
+  out(`${merged} merged, ${r.failed.length} failed${r.needsHuman.length ? `, ${r.needsHuman.length} waiting for you` : ''}\n`);
+  if (v.ok) {
+    out(`${green('all merged')}${merged ? ` (${plural(merged, 'task')} in this run)` : ''}\n`);
+    return;
+  }
+  out(`${v.lines.map((l, i) => (i === 0 ? red(l) : l)).join('\n')}\n`);
+}

@@ -1,0 +1,88 @@
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { hasKey, loadConfig, setTomlKey, type Config } from '../config/index.js';
+import type { OrchPaths } from '../paths/index.js';
+
+export interface SettingItem {
+  /** Dotted key, e.g. `roles.coder`. */
+  key: string;
+  value: string;
+  /** The file it is set in, or where it will be written (the project file when set nowhere). */
+  file: string;
+  setIn: 'project' | 'user' | 'default';
+  kind: 'number' | 'string';
+  help: string;
+}
+
+export interface SettingsSource {
+  list(): { items: SettingItem[]; error?: string };
+  /** Validates with the config schema (same messages as the CLI) and writes; the file is left as it was on error. */
+  set(key: string, raw: string): { ok: true; text: string } | { ok: false; text: string };
+}
+
+const get = (cfg: unknown, path: string[]): unknown => path.reduce<unknown>((n, k) => (n as Record<string, unknown> | undefined)?.[k], cfg);
+
+function keysOf(cfg: Config): Array<Omit<SettingItem, 'value' | 'file' | 'setIn'>> {
+  const keys: Array<Omit<SettingItem, 'value' | 'file' | 'setIn'>> = [
+    { key: 'max_parallel_agents', kind: 'number', help: 'how many agents may run at the same time (1 to 64)' },
+    { key: 'agent.backend', kind: 'string', help: 'the default agent CLI: claude, codex, gemini, opencode, goose' },
+    { key: 'agent.model', kind: 'string', help: 'the default model ("" = the CLI default)' },
+  ];
+  for (const role of ['coder', 'reviewer', 'tester', 'planner']) keys.push({ key: `roles.${role}`, kind: 'string', help: `agent for the ${role} role ("" = [agent])` });
+  for (const name of Object.keys(cfg.agents)) keys.push({ key: `agents.${name}.model`, kind: 'string', help: `model of agent ${name}` });
+  return keys;
+}
+
+/** Settings read from and written to the config files (user, project) with comments kept. */
+export function createSettings(paths: OrchPaths, root: string): SettingsSource {
+  const files = { user: paths.userConfigFile, project: paths.project(root).projectConfigFile };
+  const read = (f: string): string => (existsSync(f) ? readFileSync(f, 'utf8') : '');
+  const where = (path: string[]): { file: string; setIn: SettingItem['setIn'] } => {
+    for (const scope of ['project', 'user'] as const) {
+      try {
+        if (hasKey(read(files[scope]), path)) return { file: files[scope], setIn: scope };
+      } catch {
+        // An unparsable file: loadConfig reports it with its line.
+      }
+    }
+    return { file: files.project, setIn: 'default' };
+  };
+  return {
+    list() {
+      const loaded = loadConfig({ paths, root });
+      if (!loaded.ok) return { items: [], error: loaded.error.message };
+      return {
+        items: keysOf(loaded.config).map((k) => {
+          const path = k.key.split('.');
+          const v = get(loaded.config, path);
+          return { ...k, value: v === undefined ? '' : String(v), ...where(path) };
+        }),
+      };
+    },
+    set(key, raw) {
+      const path = key.split('.');
+      const item = this.list().items.find((i) => i.key === key);
+      const { file } = where(path);
+      const value = item?.kind === 'number' ? Number(raw.trim()) : raw;
+      if (typeof value === 'number' && !Number.isFinite(value)) return { ok: false, text: `${key} takes a number, got "${raw}"` };
+      const existed = existsSync(file);
+      const before = read(file);
+      let after: string;
+      try {
+        after = setTomlKey(before, path, value);
+      } catch (e) {
+        return { ok: false, text: `${file}: ${(e as Error).message}` };
+      }
+      mkdirSync(dirname(file), { recursive: true });
+      writeFileSync(file, after);
+      const check = loadConfig({ paths, root });
+      if (!check.ok) {
+        // Same schema, same message as the CLI; the file goes back to what it was.
+        if (existed) writeFileSync(file, before);
+        else rmSync(file);
+        return { ok: false, text: check.error.message.replace(/\s+/g, ' ') };
+      }
+      return { ok: true, text: `${key} = ${String(value)} written to ${file}; the daemon uses it from its next start (orch daemon stop, then any command)` };
+    },
+  };
+}

@@ -1,0 +1,115 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { epic, sandbox, until, type Sandbox } from '../harness.js';
+import { daemonPid, installOrch, sh } from './cli.js';
+
+// Issue 16, blockers: `orch start --wait` exits 0 only when every task in scope merged, says what is left and
+// why, and never hangs silently. Each case runs `orch start --wait && echo deployed` as a script would.
+let sb: Sandbox | undefined;
+afterEach(() => {
+  sb?.cleanup();
+  sb = undefined;
+});
+
+const DEPLOY = 'orch start --wait && echo deployed';
+const one = (extra: Record<string, string> = {}, env: NodeJS.ProcessEnv = {}): Sandbox => {
+  const s = sandbox({ 'docs/plans/core-module/epic-01-a.md': epic('A', 'First thing.', { 'src/a.txt': 'a' }), ...extra }, { env });
+  installOrch(s);
+  return s;
+};
+
+describe('orch start --wait && echo deployed', () => {
+  it('prints deployed only when everything merged (exit 0)', async () => {
+    sb = one({ 'docs/plans/core-module/epic-02-b.md': epic('B', 'Second thing.', { 'src/b.txt': 'b' }) });
+    const r = await sh(sb, DEPLOY);
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).toContain('deployed');
+    expect(r.stdout).toMatch(/merged core\/E01 as [0-9a-f]{7}/);
+    expect(r.stdout).toContain('all merged');
+    // One line per event, no internal state names unless --verbose.
+    expect(r.stdout).not.toContain('agent_done');
+  });
+
+  it('agent CLI missing: exit 1, the reason said once for both tasks, no deployed', async () => {
+    sb = one({
+      'docs/plans/web-module/epic-01-b.md': epic('B', 'Independent.', { 'src/b.txt': 'b' }),
+      '.orch/config.toml': '[agent]\ncommand = "claude-not-installed"\n',
+    });
+    const r = await sh(sb, DEPLOY);
+    expect(r.status).toBe(1);
+    expect(r.stdout).not.toContain('deployed');
+    expect(r.stdout).toContain('2 of 2 tasks not merged');
+    // Once when it did not start, once in what is left: not once per task.
+    expect(r.stdout.match(/is not an executable file/g)).toHaveLength(2);
+    expect(r.stdout).toMatch(/core\/E01 and web\/E01: not started: .*claude-not-installed/);
+  });
+
+  it('--module web while web tasks wait for api/E02 outside the module: exit 1 and says so', async () => {
+    sb = sandbox({
+      'docs/plans/api-module/epic-01-a.md': epic('A', 'Api one.', { 'api/a.txt': 'a' }),
+      'docs/plans/api-module/epic-02-b.md': epic('B', 'Api two.', { 'api/b.txt': 'b' }),
+      'docs/plans/web-module/epic-01-a.md': epic('A', 'Web one.', { 'web/a.txt': 'a' }),
+      'docs/plans/web-module/epic-02-b.md': epic('B', 'Web two.', { 'web/b.txt': 'b' }, 'depends_on: [api/E02]'),
+      'docs/plans/web-module/epic-03-c.md': epic('C', 'Web three.', { 'web/c.txt': 'c' }, 'depends_on: [api/E02, web/E02]'),
+    });
+    installOrch(sb);
+    const r = await sh(sb, 'orch start --wait --module web && echo deployed');
+    expect(r.status, r.stdout + r.stderr).toBe(1);
+    expect(r.stdout).not.toContain('deployed');
+    expect(r.stdout).toMatch(/merged web\/E01/);
+    expect(r.stdout).toContain('2 of 3 tasks of web not merged');
+    expect(r.stdout).toContain('web/E02 and web/E03: wait for api/E02, outside --module web');
+  });
+
+  it('another terminal runs orch stop: exit 1, no deployed', async () => {
+    sb = one({}, { FAKE_CLAUDE_HANG_UNLESS_RESUMED: '1' });
+    const s = sb;
+    const waiting = sh(s, DEPLOY);
+    await until(() => s.orchJson<{ active: unknown[] }>('status').active.length > 0, 'the agent to run');
+    expect(s.orch('stop').status).toBe(0);
+    const r = await waiting;
+    expect(r.status).toBe(1);
+    expect(r.stdout).not.toContain('deployed');
+    expect(r.stdout).toMatch(/stopped/);
+  });
+
+  it('paused: exit 1 with the reason at once instead of hanging', async () => {
+    sb = one();
+    expect(sb.orch('pause').status).toBe(0);
+    const r = await sh(sb, DEPLOY, { timeoutMs: 30_000 });
+    expect(r.status).toBe(1);
+    expect(r.stdout).not.toContain('deployed');
+    expect(r.stdout).toContain('Orch is paused');
+    expect(r.stdout).toContain('orch resume');
+  });
+
+  it('target checkout dirty: the merge waits for a person, so exit 1 saying why', async () => {
+    sb = one({ 'README.md': 'hello\n' });
+    writeFileSync(join(sb.repo, 'README.md'), 'edited, not committed\n');
+    const r = await sh(sb, DEPLOY);
+    expect(r.status).toBe(1);
+    expect(r.stdout).not.toContain('deployed');
+    expect(r.stdout).toMatch(/uncommitted changes/);
+  });
+
+  it('the daemon dies during --wait: exit 3 saying so', async () => {
+    sb = one({}, { FAKE_CLAUDE_HANG_UNLESS_RESUMED: '1' });
+    const s = sb;
+    const waiting = sh(s, DEPLOY);
+    await until(() => s.orchJson<{ active: unknown[] }>('status').active.length > 0, 'the agent to run');
+    process.kill(daemonPid(s) ?? 0, 'SIGKILL');
+    const r = await waiting;
+    expect(r.status).toBe(3);
+    expect(r.stdout).not.toContain('deployed');
+    expect(r.stderr).toContain('daemon');
+  });
+
+  it('a config problem exits 2 before anything starts', async () => {
+    sb = one({ '.orch/config.toml': 'max_parallel_agents = "three"\n' });
+    const r = await sh(sb, DEPLOY);
+    expect(r.status).toBe(2);
+    expect(r.stdout).not.toContain('deployed');
+    expect(r.stderr).toContain('.orch/config.toml:1');
+  });
+});

@@ -1,0 +1,215 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer, type Server } from 'node:http';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import type { BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { generatePlan } from '../../bench/gen-plan.js';
+import { epic, repoRootDir, sandbox, until, type Sandbox } from '../harness.js';
+import { launchBrowser } from './browser.js';
+import { showTask } from './runs.js';
+import { daemonInfo } from './web.js';
+
+const shots = join(repoRootDir, 'docs', 'web');
+const HOSTILE = '<img src=x onerror="window.__pwned=1">';
+const write = (path: string, content: string) => ({ name: 'Write', input: { file_path: `{{cwd}}/${path}`, content } });
+const scenarios = {
+  // The orch MCP server may still be connecting on a loaded machine: the model waits for it first, as Claude Code asks.
+  ask: [{ text: 'Checking my tools.', tools: [{ name: 'WaitForMcpServers', input: {} }] }, { text: 'I need a decision.', tools: [{ name: 'mcp__orch__orch_ask', input: { question: 'Which currency should prices use?' } }] }, { text: 'Waiting for the answer.' }],
+  answered: [{ text: 'Using the answer.', tools: [write('currency.txt', 'EUR\n')] }, { text: 'Done: wrote currency.txt' }],
+};
+
+async function startModel(dir: string): Promise<{ url: string; close: () => void }> {
+  const file = join(dir, 'scenarios.json');
+  writeFileSync(file, JSON.stringify({ scenarios }));
+  const child: ChildProcess = spawn(process.execPath, [join(repoRootDir, 'dist/src/simulator/main.js'), '--port', '0', '--scenario', file], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const url = await new Promise<string>((resolve, reject) => {
+    createInterface({ input: child.stdout! }).once('line', resolve);
+    child.once('exit', (c) => reject(new Error(`simulator exited with ${String(c)}`)));
+  });
+  return { url: url.trim(), close: () => child.kill() };
+}
+
+/** The web page in real Chromium against a daemon that runs the real Claude Code on the simulated model. */
+describe('web page in Chromium', () => {
+  let sb: Sandbox;
+  let big: Sandbox;
+  let model: { url: string; close: () => void };
+  let browser: Awaited<ReturnType<typeof launchBrowser>>;
+  let ctx: BrowserContext;
+  let page: Page;
+  const problems: string[] = [];
+  const base = () => daemonInfo(sb).base;
+  const shot = (name: string) => page.screenshot({ path: join(shots, `${name}.png`), fullPage: false });
+  const status = async (task: string) => (await showTask(sb, task)).task.status;
+
+  beforeAll(async () => {
+    sb = sandbox(
+      {
+        '.orch/config.toml': 'max_parallel_agents = 4\n\n[agent]\nanswer_wait_seconds = 0\n',
+        'docs/plans/core-module/epic-01-alpha.md': epic('Alpha greeting', 'Write the greeting.', { 'src/alpha.ts': 'export const alpha = (name: string): string => `hello ${name}`;\n' }),
+        'docs/plans/pay-module/epic-01-charge.md': epic('Charge cards', 'Charge a card.', { 'src/pay.ts': '// Charges a card.\nexport function charge(cents: number): boolean {\n  return cents > 0;\n}\n' }, 'needs_review: true'),
+        'docs/plans/ask-module/epic-01-prices.md': '# Prices\n\nPick a currency. [[scenario:ask]]\n',
+        'docs/plans/evil-module/epic-01-x.md': `# ${HOSTILE}\n\nA title that is markup.\n`,
+      },
+      { realClaude: true },
+    );
+    model = await startModel(sb.base);
+    Object.assign(sb.env, { ANTHROPIC_BASE_URL: model.url, ANTHROPIC_API_KEY: 'sk-simulated', CLAUDE_CONFIG_DIR: join(sb.base, 'claude'), CLAUDE_CODE_MAX_RETRIES: '0' });
+    browser = await launchBrowser();
+    ctx = await browser.context();
+    page = await ctx.newPage();
+    page.on('console', (m) => {
+      if (m.type() === 'error') problems.push(m.text());
+    });
+    page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
+    page.on('dialog', (d) => void d.accept());
+    const url = (await sb.orchAsync('open', '--print-url')).stdout.trim();
+    expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/login\?t=/);
+    await page.goto(url);
+    await page.waitForSelector('[data-testid="connection"].on');
+  }, 120_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    model?.close();
+    sb?.cleanup();
+    big?.cleanup();
+  }, 200_000);
+
+  it('the dashboard follows a task live as it runs and merges, without a reload', async () => {
+    await page.goto(`${base()}/#/task/core/E01`);
+    await page.evaluate(() => ((globalThis as unknown as { __same: number }).__same = 1));
+    await page.getByRole('button', { name: 'Start' }).click();
+    await page.goto(`${base()}/#/dashboard`);
+    await page.locator('[data-testid="active"] tr[data-task="core/E01"]').waitFor({ timeout: 60_000 });
+    await shot('dashboard');
+    await page.locator('[data-testid="count-complete"]', { hasText: /^1$/ }).waitFor({ timeout: 90_000 });
+    expect(await page.evaluate(() => (globalThis as unknown as { __same?: number }).__same)).toBe(1);
+    await expect.poll(() => status('core/E01')).toBe('complete');
+    // Every persisted event applied once, none missed: the feed's seqs run without gaps.
+    const seqs = await page.locator('[data-testid="feed"] tr').evaluateAll((rows) => rows.map((r) => Number((r as unknown as { dataset: Record<string, string> }).dataset.seq)));
+    expect(seqs.length).toBeGreaterThan(3);
+    expect(seqs).toEqual([...seqs].sort((a, b) => b - a));
+    for (let i = 1; i < seqs.length; i++) expect(seqs[i - 1]! - seqs[i]!).toBe(1);
+  }, 200_000);
+
+  it('log search finds a line of the run', async () => {
+    const run = (await showTask(sb, 'core/E01')).runs[0]!;
+    await page.goto(`${base()}/#/logs/${run.id}`);
+    await page.locator('[data-testid="log-lines"] .ll').first().waitFor();
+    await page.locator('[data-testid="log-lines"] summary', { hasText: '→ Write' }).first().waitFor();
+    await shot('logs');
+    await page.getByTestId('log-search').fill('export const alpha');
+    await page.getByRole('button', { name: 'Search' }).click();
+    await page.locator('[data-testid="log-results"] .ll').first().waitFor();
+    await page.locator('[data-testid="log-results"] summary', { hasText: 'Write' }).first().click();
+    await page.locator('[data-testid="log-results"]', { hasText: 'export const alpha' }).first().waitFor();
+    await shot('logs-search');
+  }, 200_000);
+
+  it('a flagged change is reviewed in the diff view and merged', async () => {
+    expect((await sb.orchAsync('start', 'pay/E01')).status).toBe(0);
+    await until(async () => (await showTask(sb, 'pay/E01')).runs[0]?.state === 'waiting', 'the change to wait for review', 90_000);
+    await page.goto(`${base()}/#/reviews/pay/E01`);
+    await page.locator('[data-testid="reasons"]', { hasText: 'needs_review: true' }).waitFor();
+    await page.locator('[data-testid="file-tree"]', { hasText: 'pay.ts' }).waitFor();
+    const code = page.getByTestId('diff-code');
+    await code.locator('.tok-keyword', { hasText: 'function' }).first().waitFor();
+    await expect.poll(() => code.innerText()).toContain('return cents > 0;');
+    await page.getByRole('button', { name: 'Split' }).click();
+    await shot('review');
+    await page.getByRole('button', { name: 'Unified' }).click();
+    await page.getByRole('button', { name: 'Approve and merge' }).click();
+    await until(async () => (await status('pay/E01')) === 'complete', 'the approved change to merge', 60_000);
+    expect(sb.git('show', 'main:src/pay.ts')).toContain('export function charge');
+  }, 200_000);
+
+  it("an agent's question is answered in the page and the run resumes to merged", async () => {
+    expect((await sb.orchAsync('start', 'ask/E01')).status).toBe(0);
+    try {
+      await until(async () => (await showTask(sb, 'ask/E01')).runs[0]?.state === 'waiting', 'the question', 90_000);
+    } catch (e) {
+      throw new Error(`${(e as Error).message}\n${JSON.stringify(await showTask(sb, 'ask/E01'))}\n${(await sb.orchAsync('logs', 'ask/E01', '--json')).stdout.split('\n').filter((l) => l.includes('tool_use_id')).join('\n')}`);
+    }
+    await page.goto(`${base()}/#/questions`);
+    const q = page.getByTestId('question').filter({ hasText: 'Which currency should prices use?' });
+    await q.waitFor({ timeout: 90_000 });
+    await shot('questions');
+    await q.getByRole('textbox').fill('EUR [[scenario:answered]]');
+    await q.getByRole('button', { name: 'Answer' }).click();
+    await until(async () => (await status('ask/E01')) === 'complete', 'the answered run to merge', 90_000);
+    expect(sb.git('show', 'main:currency.txt')).toBe('EUR\n');
+    await page.goto(`${base()}/#/history`);
+    await page.locator('.u-title', { hasText: 'Tasks merged per day' }).waitFor();
+    await shot('history');
+  }, 200_000);
+
+  it('a hostile task title stays text everywhere', async () => {
+    for (const where of ['#/task/evil/E01', '#/dashboard', '#/graph']) {
+      await page.goto(`${base()}/${where}`);
+      await page.getByText('onerror', { exact: false }).first().waitFor();
+    }
+    await page.goto(`${base()}/#/task/evil/E01`);
+    await expect.poll(() => page.getByTestId('task-title').innerText()).toBe(`evil/E01 · ${HOSTILE}`);
+    expect(await page.evaluate(() => (globalThis as unknown as { document: { querySelectorAll: (s: string) => { length: number } } }).document.querySelectorAll('img').length)).toBe(0);
+    expect(await page.evaluate(() => (globalThis as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
+  }, 200_000);
+
+  it('refuses a request without the cookie, and one from a foreign page that carries it', async () => {
+    const fresh = await browser.context();
+    const res = await fresh.request.get(`${base()}/api/status`);
+    expect(res.status()).toBe(401);
+    await fresh.close();
+    // Another local page (another port is another origin, but the same site: the cookie goes along).
+    let seen = 0;
+    const evil: Server = createServer((req, res) => {
+      if (req.url === '/evil.js') {
+        res.writeHead(200, { 'content-type': 'text/javascript' });
+        res.end(`fetch(${JSON.stringify(`${base()}/api/pause`)}, { method: 'POST', credentials: 'include', mode: 'no-cors', body: '{}' }).finally(() => { document.title = 'sent'; });`);
+        return;
+      }
+      if (req.url !== '/') return void res.writeHead(404).end();
+      seen++;
+      res.writeHead(200, { 'content-type': 'text/html' });
+      res.end('<!doctype html><script src="/evil.js"></script>');
+    });
+    await new Promise<void>((r) => evil.listen(0, '127.0.0.1', r));
+    const port = (evil.address() as { port: number }).port;
+    const before = await ctx.request.get(`${base()}/api/status`, { headers: {} });
+    expect(before.status()).toBe(200);
+    const p2 = await ctx.newPage();
+    await p2.goto(`http://127.0.0.1:${port}/`);
+    await expect.poll(() => p2.title()).toBe('sent');
+    await p2.close();
+    evil.close();
+    expect(seen).toBe(1);
+    const st = (await (await ctx.request.get(`${base()}/api/status`)).json()) as { paused: boolean };
+    expect(st.paused).toBe(false);
+  }, 200_000);
+
+  it('the graph lays out every task of a 300-task plan, and the projects page lists both daemons', async () => {
+    big = sandbox({}, { env: { XDG_STATE_HOME: sb.env.XDG_STATE_HOME } });
+    const plan = await generatePlan(big.repo, { modules: 10, epicsPerModule: 30, seed: 3 });
+    expect(plan.tasks).toBe(300);
+    big.commitAll('plan');
+    await page.goto(`${base()}/#/projects`);
+    const url = (await big.orchAsync('open', '--print-url')).stdout.trim();
+    await page.reload();
+    await page.locator('[data-testid="projects"] tr', { hasText: big.repo }).waitFor();
+    await shot('projects');
+    // Switching projects in the page: the other daemon's link, no new login by hand.
+    await page.locator('[data-testid="projects"] tr', { hasText: big.repo }).getByRole('button', { name: 'Switch' }).click();
+    await page.waitForURL(new RegExp(`^${daemonInfo(big).base}/`));
+    expect(url).toMatch(/login\?t=/);
+    await page.goto(`${daemonInfo(big).base}/#/graph`);
+    await expect.poll(() => page.locator('[data-testid="graph"] g.node').count(), { timeout: 60_000 }).toBe(300);
+    const info = await page.getByTestId('graph-info').innerText();
+    expect(info).toMatch(/^300 tasks, \d+ dependencies, laid out in \d+ ms$/);
+    await shot('graph');
+    await page.locator('[data-testid="graph"] g.node').first().dispatchEvent('click');
+    await page.getByTestId('task-title').waitFor();
+    expect(problems.filter((p) => !p.includes('401'))).toEqual([]);
+  }, 200_000);
+});
