@@ -29,7 +29,9 @@ import { registerOpenCommand } from './specs/open.js';
 import { registerCompletionCommand } from './specs/completion.js';
 import { registerTuiCommand } from './specs/tui.js';
 import { registerBudgetCommands } from './specs/budget.js';
+import { registerBatchCommands } from './specs/batch.js';
 import { registerTrustCommand } from './specs/trust.js';
+import { registerClusterCommands } from './specs/cluster.js';
 
 installPipeHandlers();
 if (process.argv.includes('--no-color')) setNoColor(true);
@@ -57,7 +59,9 @@ registerPrCommands(program);
 registerOpenCommand(program);
 registerTuiCommand(program);
 registerBudgetCommands(program);
+registerBatchCommands(program);
 registerTrustCommand(program);
+registerClusterCommands(program);
 registerCompletionCommand(program);
 addHelpTexts(program);
 

@@ -6,11 +6,11 @@ import { createGit, defaultBranch, repoRoot } from '../git/index.js';
 import { commandEnv, createAgentResolver, isAlive, isOurProcess, killGroup, sanitizeEnv } from '../agents/index.js';
 import { createEngine, RUN_ENV_KEY, type BackendFor, type Engine, type ResolvedAgent } from '../engine/index.js';
 import { createRepoPort } from './repo.js';
-import { createGitHubPort } from './forge.js';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { COMMAND_KINDS, COMMAND_TIMEOUT_MS, mcpServerEnv, ORCH_MCP_TOOLS, runProjectCommand } from '../mcp/index.js';
 import type { Verification } from '../api/index.js';
+import { createClusterService, type ClusterService } from '../cluster/index.js';
 import { createSources } from './sources.js';
 
 const mcpEntry = fileURLToPath(new URL('../mcp/main.js', import.meta.url));
@@ -39,6 +39,7 @@ export async function composeDaemon(o: ComposeOptions): Promise<{
   config: Config;
   targetBranch: string;
   engine: Engine;
+  cluster?: ClusterService;
   close: () => void;
 }> {
   const env = o.env ?? process.env;
@@ -59,6 +60,12 @@ export async function composeDaemon(o: ComposeOptions): Promise<{
   const redact = createRedactor(secretValues(env));
   secureStateDir(paths.stateDir);
   const store = createStore(paths.dbFile, { redact });
+  const redisUrl = env.ORCH_REDIS_URL || config.cluster.redis_url;
+  const cluster = redisUrl
+    ? createClusterService({ cfg: { ...config.cluster, redis_url: redisUrl }, root, projectKey: paths.key, stateDir: paths.stateDir, log })
+    : undefined;
+  await cluster?.ready();
+  const resolveAgent = createAgentResolver(config, env);
   const engine = createEngine({
     root,
     projectKey: paths.key,
@@ -68,7 +75,8 @@ export async function composeDaemon(o: ComposeOptions): Promise<{
     targetBranch,
     store,
     repo: createRepoPort(git, root),
-    forge: config.forge.kind === 'github' ? createGitHubPort(git, root, config.forge, env, redact) : undefined,
+    // PERF: Octokit is loaded only for a project that uses GitHub (issue 12: daemon start and idle RSS).
+    forge: config.forge.kind === 'github' ? (await import('./forge.js')).createGitHubPort(git, root, config.forge, env, redact) : undefined,
     procs: {
       isAlive,
       isOurs: (pid, runId) => isOurProcess(pid, { envKey: RUN_ENV_KEY, envValue: runId }),
@@ -76,12 +84,14 @@ export async function composeDaemon(o: ComposeOptions): Promise<{
         await killGroup(pgid, graceMs);
       },
     },
-    backendFor: createAgentResolver(config, env),
+    // With a cluster, an agent's turn goes to a worker when one can take it, and runs here otherwise.
+    backendFor: cluster ? (name) => cluster.wrap(resolveAgent(name)) : resolveAgent,
     verify: createVerifier(config, env),
     reviewerFor: createAgentResolver(config, env, { readOnly: true }),
     log,
     sources: createSources({ config, root, git, env, stateDir: paths.stateDir, readOnlyAgents: createAgentResolver(config, env, { readOnly: true }), log }),
     userConfigDir: allPaths.configDir,
+    scheduleFiles: [join(allPaths.configDir, 'schedule.toml'), join(root, '.orch', 'schedule.toml')],
     redact,
     mcpFor: (run) => {
       const a = o.address;
@@ -90,7 +100,19 @@ export async function composeDaemon(o: ComposeOptions): Promise<{
       return { command: process.execPath, args: [mcpEntry], env, tools: [...ORCH_MCP_TOOLS], configDir: join(paths.stateDir, 'runs', run.id) };
     },
   });
-  return { root, paths, allPaths, config, targetBranch, engine, close: () => store.close() };
+  return {
+    root,
+    paths,
+    allPaths,
+    config,
+    targetBranch,
+    engine,
+    ...(cluster ? { cluster } : {}),
+    close: () => {
+      void cluster?.close();
+      store.close();
+    },
+  };
 }
 
 type AgentConfig = Config['agent'];
