@@ -5,6 +5,7 @@ import { loadConfig, formatIssue as formatConfigIssue } from '../config/index.js
 import { createGit, defaultBranch, repoRoot } from '../git/index.js';
 import { createAgentResolver, versionSupport } from '../agents/index.js';
 import { probeEndpoint } from './probe.js';
+import { detectBwrap } from '../sandbox/index.js';
 
 const endpointEnv = (env: Record<string, string>): Record<string, string> =>
   Object.fromEntries(Object.entries(env).filter(([k]) => /BASE_URL|API_KEY|AUTH_TOKEN/.test(k)));
@@ -16,6 +17,14 @@ export interface Check {
   level: 'error' | 'warn' | 'info';
   detail: string;
   fix?: string;
+}
+
+/** What protects agents on this machine, and what to install when nothing does. */
+function sandboxCheck(mode: 'auto' | 'bwrap' | 'off', path: string): Check {
+  if (mode === 'off') return { name: 'sandbox', ok: false, level: 'warn', detail: 'off ([sandbox] mode = "off"): agents run with all the rights of your user', fix: 'set [sandbox] mode = "auto" (the default) to contain agents with bubblewrap' };
+  const found = detectBwrap(path);
+  if (found.ok) return { name: 'sandbox', ok: true, level: 'info', detail: `bwrap ${found.version} (${found.bwrap}): each agent sees its worktree and its CLI's own config; your home, Orch's state and other worktrees are hidden` };
+  return { name: 'sandbox', ok: false, level: mode === 'bwrap' ? 'error' : 'warn', detail: `nothing contains agents: ${found.reason}`, fix: found.fix };
 }
 
 /** Everything Orch needs before it can run a task here, each with what to do when it is missing. */
@@ -84,6 +93,8 @@ export async function runDoctor(cwd: string, env: NodeJS.ProcessEnv = process.en
       checks.push({ name: `agent ${name}`, ok: false, level: 'error', detail: (e as Error).message });
     }
   }
+  const box = sandboxCheck(config.sandbox.mode, env.PATH ?? '');
+  checks.push(box);
   const paths = allPaths.project(root);
   checks.push({ name: 'state', ok: true, level: 'info', detail: `${paths.stateDir} (worktrees in ${paths.worktreesDir})` });
   return { ok: checks.every((c) => c.ok || c.level !== 'error'), checks };
