@@ -6,6 +6,7 @@ import { createGitHubClient } from '../forge/github/client.js';
 import type { GitRunner } from '../git/index.js';
 import { configuredSources, type PlanSource, type SourceFactories } from '../sources/index.js';
 import { createGitHubSource, octokitIssues } from '../sources/github/index.js';
+import { bdRunner, createBeadsSource } from '../sources/beads/index.js';
 
 export interface SourceDeps {
   config: Config;
@@ -67,6 +68,10 @@ export function createSources(d: SourceDeps): PlanSource[] {
         cacheFile: join(d.stateDir, 'sources', 'github-readiness.json'),
         log: d.log,
       });
+  }
+  const beads = d.config.sources.beads;
+  if (beads !== false) {
+    factories.beads = () => createBeadsSource({ bd: bdRunner(beads.command, d.root, d.env), epic: beads.epic, claim: beads.claim, log: d.log });
   }
   return configuredSources(d.config, d.root, factories);
 }

@@ -10,6 +10,7 @@ import { buildPrompt } from './prompt.js';
 import type { Config } from '../config/index.js';
 import { createRunner } from './runner.js';
 import { dailyPlanTasks, readDailyFile } from '../sources/daily.js';
+import { createBatchSchedule } from '../schedule/index.js';
 import { BUDGET_PAUSE, createBudgetGuard } from './budget-guard.js';
 import { createScheduler, normalizeTaskId, RequestError } from './scheduler.js';
 import { createWriteback } from './writeback.js';
@@ -43,6 +44,8 @@ export interface EngineDeps {
   userConfigDir: string;
   /** Agents with read-only tools, for the reviewer ([review] reviewer_agent). */
   reviewerFor?: BackendFor;
+  /** schedule.toml files, user then project (G6). */
+  scheduleFiles?: string[];
   /** The clock (budgets' days); a fake one in tests. */
   now?: () => Date;
   /** Runs the project's build/test/lint commands on a finished change (results go on the run and the PR body). */
@@ -77,6 +80,8 @@ export function createEngine(d: EngineDeps) {
   let passive = false;
   /** Where each task's dependencies came from (implicit, frontmatter, prose), from the last sync. */
   let depSources = new Map<string, DependencySource[]>();
+  /** Changes of syncs nobody saw (the one at start), told by the next `orch sync`. */
+  const unseen = { added: new Set<string>(), updated: new Set<string>(), removed: new Set<string>() };
 
   const emit: Emit = (type, taskId, runId, data, persist = true) => {
     if (type === 'run.usage' && runId) guard.usageMoved(runId);
@@ -124,6 +129,7 @@ export function createEngine(d: EngineDeps) {
     plansDir: cfg.plans_dir,
     readme: cfg.writeback.readme,
     epicMarker: cfg.writeback.epic_marker,
+    statusCommits: cfg.plan.status_commits,
     commitTemplate: cfg.commit_template,
     agentTimeoutMs: cfg.agent.timeout_minutes * 60_000,
     modules: () => modules,
@@ -248,6 +254,15 @@ export function createEngine(d: EngineDeps) {
     },
   });
   const agentChecks = new Map<string, { at: number; problem: string | undefined }>();
+  const schedule = createBatchSchedule({
+    store: d.store,
+    files: () => d.scheduleFiles ?? [],
+    timezone: cfg.timezone,
+    now: d.now ?? (() => new Date()),
+    start: async (req) => engine.start(req),
+    log: d.log,
+  });
+  let scheduleTimer: NodeJS.Timeout | undefined;
 
   let timer: NodeJS.Timeout | undefined;
   let pending = false;
@@ -297,10 +312,23 @@ export function createEngine(d: EngineDeps) {
     /** Clients following the event stream (a `start --wait`, the TUI): a daemon they watch is not idle. */
     subscribers: (): number => listeners.size,
 
-    async sync(): Promise<SyncResult> {
-      const { result, modules: mods, depSources: deps } = await syncSources(d.store, sources);
+    /**
+     * Reads the plan. `seen: false` (the daemon's own sync at start) keeps its changes for the next sync a person
+     * asks for, so a first `orch sync` that started the daemon still says what it added.
+     */
+    async sync(o: { seen?: boolean } = {}): Promise<SyncResult> {
+      const { result: fresh, modules: mods, depSources: deps } = await syncSources(d.store, sources);
       if (mods) modules = mods;
       if (deps) depSources = deps;
+      let result = fresh;
+      if (fresh.ok && o.seen === false) {
+        for (const k of ['added', 'updated', 'removed'] as const) for (const id of fresh[k]) unseen[k].add(id);
+      } else if (fresh.ok) {
+        const merged = (k: 'added' | 'updated' | 'removed'): string[] => [...new Set([...unseen[k], ...fresh[k]])];
+        const added = merged('added');
+        result = { ...fresh, added, updated: merged('updated').filter((id) => !added.includes(id)), removed: merged('removed') };
+        for (const k of ['added', 'updated', 'removed'] as const) unseen[k].clear();
+      }
       lastSync = { at: new Date().toISOString(), ok: result.ok, issues: result.issues.length };
       emit('sync', null, null, { ok: result.ok, added: result.added.length, updated: result.updated.length, removed: result.removed, issues: result.issues.length });
       if (result.ok) scheduleSoon();
@@ -566,7 +594,7 @@ export function createEngine(d: EngineDeps) {
       await d.repo.clearStaleLocks();
       await reapOrphans({ repo: d.repo, store: d.store, worktreesDir: d.worktreesDir, log: d.log, emit });
       if (d.store.meta.get('paused') === '1') scheduler.setPaused(true);
-      const res = await this.sync();
+      const res = await this.sync({ seen: false });
       if (!res.ok) d.log(`plan has ${res.issues.length} problem(s); runs continue, new tasks wait for a valid plan`);
       if (passive) {
         const waiting = d.store.runs.active().length;
@@ -578,13 +606,28 @@ export function createEngine(d: EngineDeps) {
       }, 2000);
       timer.unref();
       scheduleSoon();
+      // G6: cron batches; a time that came while the daemon was down is caught up here, once, inside its window.
+      const tickSchedule = (): void => void schedule.tick().catch((e: unknown) => d.log(`schedule: ${String(e)}`));
+      tickSchedule();
+      scheduleTimer = setInterval(tickSchedule, 30_000);
+      scheduleTimer.unref();
     },
+    /** `orch batch list`: scheduled batches with their next run, and any problem of schedule.toml. */
+    schedules: () => schedule.list(),
+    /** `orch batch run NAME`. */
+    async runSchedule(name: string): Promise<{ batchId: string }> {
+      const id = await schedule.runNow(name);
+      if (!id) throw new RequestError('unknown_batch', `no [[batch]] named "${name}" in schedule.toml; \`orch batch list\` lists them`, 404);
+      return { batchId: id };
+    },
+    scheduleOf: (batchId: string) => schedule.scheduleOf(batchId),
 
     /** Ends every agent (their runs resume on the next start) and waits for drivers to settle. */
     async shutdown(): Promise<{ ended: string[] }> {
       stopping = true;
       const ended = d.store.runs.active().filter((r) => runner.hasAgent(r.id)).map((r) => r.taskId);
       if (timer) clearInterval(timer);
+      if (scheduleTimer) clearInterval(scheduleTimer);
       try {
         emit('daemon.stopping', null, null, {});
       } catch (e) {

@@ -37,6 +37,8 @@ export interface RunnerDeps {
   plansDir: string;
   readme: boolean;
   epicMarker: boolean;
+  /** `[plan] status_commits`: "merge-only" writes no 🟡 start mark and no reset on the target, only the merge. */
+  statusCommits?: 'start-and-merge' | 'merge-only';
   commitTemplate: string;
   agentTimeoutMs: number;
   modules: () => ModuleInfo[];
@@ -129,7 +131,7 @@ export function createRunner(d: RunnerDeps) {
     await d.repo.ensureWorktree({ path: run.worktree, branch: run.branch, base });
     log(run.id, 'orch', `worktree ${run.worktree} on ${run.branch} from ${base.slice(0, 10)}`);
     const t = task(run);
-    if (!d.forge) {
+    if (!d.forge && d.statusCommits !== 'merge-only') {
       // Local mode marks 🟡 on the target; with a forge the plan status travels inside the pull request.
       const marked = await d.writeback.commit(run.targetBranch, t, { status: 'in_progress' });
       if (!marked.ok) log(run.id, 'orch', `plan README not marked in progress: ${marked.detail ?? 'unknown'}`);
@@ -388,7 +390,7 @@ export function createRunner(d: RunnerDeps) {
     const t = task(run);
     d.store.tasks.setStatus(t.id, 'failed', error);
     d.emit('task.status', t.id, run.id, { status: 'failed', error });
-    if (!d.forge) await d.writeback.commit(run.targetBranch, t, { status: 'not_started', note: `failed: ${error.split('\n')[0]?.slice(0, 120)}` });
+    if (!d.forge && d.statusCommits !== 'merge-only') await d.writeback.commit(run.targetBranch, t, { status: 'not_started', note: `failed: ${error.split('\n')[0]?.slice(0, 120)}` });
     closeLog(run.id);
     d.onSettled();
     return 'stop';
@@ -399,7 +401,7 @@ export function createRunner(d: RunnerDeps) {
     setState(run, 'stopped', { endedAt: new Date().toISOString(), savedRef: saved, pid: null, pgid: null });
     d.store.tasks.setStatus(run.taskId, 'not_started', STOPPED_NOTE);
     d.emit('task.status', run.taskId, run.id, { status: 'not_started', note: STOPPED_NOTE });
-    if (!d.forge) await d.writeback.commit(run.targetBranch, task(run), { status: 'not_started', note: 'stopped' });
+    if (!d.forge && d.statusCommits !== 'merge-only') await d.writeback.commit(run.targetBranch, task(run), { status: 'not_started', note: 'stopped' });
     closeLog(run.id);
     d.onSettled();
     return 'stop';

@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -86,5 +87,44 @@ describe('GitHub issues as a plan source, with the real Claude Code on the simul
       [`gh/${version}`, 'complete'],
     ]);
     expect(server.violations).toEqual([]);
+  }, 240_000);
+});
+
+describe('Beads as a plan source (fake bd), with the real Claude Code on the simulated model', () => {
+  it('onboard --source beads, then start --wait --epic: the epic\'s ready issues are claimed, merged and closed; others untouched', async () => {
+    const s = (sb = sandbox({ 'README.md': '# app\n' }, { realClaude: true, env: claudeEnv() }));
+    s.env.CLAUDE_CONFIG_DIR = join(s.base, 'claude');
+    const state = join(s.base, 'beads.json');
+    const issue = (id: string, title: string, file: string, extra: object = {}) => ({
+      id, title, status: 'open', priority: 2, issue_type: 'task',
+      description: `Create ${file}.\n\nDeliverables:\n- \`${file}\``, ...extra,
+    });
+    writeFileSync(state, JSON.stringify([
+      { id: 'bd-a3f8', title: 'Greeting epic', status: 'open', priority: 1, issue_type: 'epic', description: 'Greetings.' },
+      issue('bd-a3f8.1', 'Greeting module', 'src/greet.js'),
+      issue('bd-a3f8.2', 'Farewell module', 'src/bye.js'),
+      issue('bd-b111', 'Unrelated work', 'src/other.js'),
+    ]));
+    Object.assign(s.env, { PATH: `${join(repoRootDir, 'test/fixtures/beads')}:${s.env.PATH ?? ''}`, BD_FAKE_STATE: state, BD_FAKE_LOG: join(s.base, 'bd.log') });
+
+    const onboard = await s.orchAsync('onboard', '--yes', '--source', 'beads', '--no-sample');
+    expect(onboard.status, onboard.stdout + onboard.stderr).toBe(0);
+    expect(onboard.stdout).toContain('+ [sources.beads]');
+    const start = await s.orchAsync('start', '--wait', '--epic', 'bd-a3f8');
+    expect(start.status, start.stdout + start.stderr).toBe(0);
+    expect(s.git('show', 'main:src/greet.js')).toContain('greet');
+    expect(s.git('show', 'main:src/bye.js')).toContain('bye');
+    expect(s.git('log', '--format=%s', 'main')).toContain('feat(bd-a3f8): implement E01 - Greeting module');
+    const after = JSON.parse(readFileSync(state, 'utf8')) as Array<{ id: string; status: string; close_reason?: string }>;
+    expect(after.map((i) => [i.id, i.status])).toEqual([
+      ['bd-a3f8', 'open'],
+      ['bd-a3f8.1', 'closed'],
+      ['bd-a3f8.2', 'closed'],
+      ['bd-b111', 'open'],
+    ]);
+    expect(after[1]?.close_reason).toMatch(/^Merged by Orch in commit [0-9a-f]{40}$/);
+    const calls = readFileSync(join(s.base, 'bd.log'), 'utf8');
+    expect(calls).toContain('update bd-a3f8.1 --claim --json');
+    expect(calls).not.toContain('update bd-b111');
   }, 240_000);
 });
