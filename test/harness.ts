@@ -1,5 +1,6 @@
 import { execFileSync, spawn, spawnSync, type SpawnSyncReturns } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { trust } from '../src/config/trust.js';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -54,9 +55,14 @@ export function sandbox(files: Record<string, string>, opts: { realClaude?: bool
   const write = (path: string, content: string) => {
     mkdirSync(dirname(join(repo, path)), { recursive: true });
     writeFileSync(join(repo, path), content);
+    // The test's own project config is the user's decision, as `orch trust` records it (docs/security.md).
+    if (path === '.orch/config.toml') trust(join(base, 'config', 'orch'), join(realpathSync(repo), '.orch', 'config.toml'), content);
   };
+  // Passing the fake agent's variables is the user's choice: their own config, not the project's.
+  mkdirSync(join(base, 'config', 'orch'), { recursive: true });
+  writeFileSync(join(base, 'config', 'orch', 'config.toml'), '[agent]\npass_env = ["FAKE_CLAUDE_*"]\n');
   for (const [p, c] of Object.entries(files)) write(p, c);
-  if (!files['.orch/config.toml']) write('.orch/config.toml', 'max_parallel_agents = 3\n\n[agent]\npass_env = ["FAKE_CLAUDE_*"]\n');
+  if (!files['.orch/config.toml']) write('.orch/config.toml', 'max_parallel_agents = 3\n');
   git('init', '-q', '-b', 'main');
   git('config', 'commit.gpgsign', 'false');
   const commitAll = (message: string) => {

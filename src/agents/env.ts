@@ -60,3 +60,23 @@ export const sanitizeEnv = (
   }
   return { ...env, ...AGENT_ENV_DEFAULTS, ...extra };
 };
+
+/** Model-provider and cloud credentials: an agent's CLI needs them, the project's build, test and lint never do. */
+const CREDENTIAL_PREFIXES = ['ANTHROPIC_', 'CLAUDE_', 'AWS_', 'GOOGLE_', 'GCLOUD_', 'VERTEX_', 'OPENAI_', 'GEMINI_', 'AZURE_', 'MISTRAL_', 'GROQ_', 'OPENROUTER_', 'ORCH_'];
+const SECRET_NAMED = /(_KEY|_TOKEN|_SECRET|SECRET_|PASSWORD|PASSWD|_PAT|CREDENTIALS?)$|^(GITHUB_TOKEN|GH_TOKEN)$/i;
+
+/**
+ * The environment for the project's own commands (build, test, lint, from the daemon or an agent's MCP tools):
+ * an environment minus provider credentials, forge tokens and anything named like a secret. A name the user put
+ * in `pass_env` exactly (no `*`) is their decision and stays.
+ */
+export const commandEnv = (env: Record<string, string | undefined>, explicit: readonly string[] = []): Record<string, string> => {
+  const keep = new Set(explicit.filter((n) => !n.endsWith('*')));
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(env)) {
+    if (v === undefined) continue;
+    if (!keep.has(k) && (CREDENTIAL_PREFIXES.some((p) => k.startsWith(p)) || SECRET_NAMED.test(k))) continue;
+    out[k] = v;
+  }
+  return out;
+};

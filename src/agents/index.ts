@@ -27,7 +27,7 @@ export { parseGooseLine } from './goose/parse.js';
 export { buildOpenCodeArgs, createOpenCodeBackend, type OpenCodeBackendOptions } from './opencode/backend.js';
 export { compareVersions, SUPPORTED_VERSIONS, supportedRange, unparsedNote, versionSupport } from './versions.js';
 export { parseOpenCodeLine } from './opencode/parse.js';
-export { AGENT_ENV_DEFAULTS, sanitizeEnv, type SanitizeOptions } from './env.js';
+export { AGENT_ENV_DEFAULTS, sanitizeEnv, commandEnv, type SanitizeOptions } from './env.js';
 export { isAlive, isOurProcess, killGroup, type KillGroupResult, type ProcessMarker } from './group.js';
 export { createLineSplitter, createTail, ownString, type LineSplitter } from './lines.js';
 export { spawnSupervised, type ProcessResult, type SpawnOptions, type SupervisedProcess } from './process.js';

@@ -29,6 +29,7 @@ import { registerOpenCommand } from './specs/open.js';
 import { registerCompletionCommand } from './specs/completion.js';
 import { registerTuiCommand } from './specs/tui.js';
 import { registerBudgetCommands } from './specs/budget.js';
+import { registerTrustCommand } from './specs/trust.js';
 
 installPipeHandlers();
 if (process.argv.includes('--no-color')) setNoColor(true);
@@ -56,6 +57,7 @@ registerPrCommands(program);
 registerOpenCommand(program);
 registerTuiCommand(program);
 registerBudgetCommands(program);
+registerTrustCommand(program);
 registerCompletionCommand(program);
 addHelpTexts(program);
 

@@ -80,8 +80,8 @@ export async function findDaemon(daemonFile: string): Promise<DaemonInfo | undef
 const daemonEntry = (): string => fileURLToPath(new URL('../daemon/main.js', import.meta.url));
 
 async function startDaemon(o: ClientOptions): Promise<DaemonInfo> {
-  mkdirSync(dirname(o.daemonLog), { recursive: true });
-  const out = openSync(o.daemonLog, 'a');
+  mkdirSync(dirname(o.daemonLog), { recursive: true, mode: 0o700 });
+  const out = openSync(o.daemonLog, 'a', 0o600);
   const child = spawn(process.execPath, [daemonEntry(), '--root', o.root, '--background', ...(o.readOnly ? ['--read-only'] : [])], {
     cwd: o.root,
     detached: true,

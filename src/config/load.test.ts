@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createPaths, type OrchPaths } from '../paths/index.js';
-import { ConfigError, defaultConfig, FLAGS_SOURCE, loadConfig, type LoadConfigResult } from './index.js';
+import { ConfigError, defaultConfig, FLAGS_SOURCE, loadConfig, trust, type LoadConfigResult } from './index.js';
 
 let tmp: string;
 let paths: OrchPaths;
@@ -21,9 +21,11 @@ beforeEach(() => {
 });
 afterEach(() => rmSync(tmp, { recursive: true, force: true }));
 
+/** Writes a config file; a project file written here is trusted (trust itself is tested in trust.test.ts). */
 function write(file: string, text: string): void {
   mkdirSync(path.dirname(file), { recursive: true });
   writeFileSync(file, text);
+  if (file === projectFile) trust(paths.configDir, file, text);
 }
 
 function ok(result: LoadConfigResult) {

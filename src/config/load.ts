@@ -7,6 +7,7 @@ import { dottedKey } from './keys.js';
 import { deepMerge } from './merge.js';
 import { type Config, type ConfigInput, ConfigSchema } from './schema.js';
 import { type Layer, unknownKeyWarnings, validateLayer } from './validate.js';
+import { secretValueIssues, untrustedKeyIssues } from './project-trust.js';
 
 export interface LoadConfigOptions {
   paths: OrchPaths;
@@ -50,8 +51,14 @@ export function loadConfig({ paths, root, flags }: LoadConfigOptions): LoadConfi
 
   const warnings: ConfigWarning[] = [];
   const jsonSchema = configJsonSchema();
+  const projectFile = paths.project(root).projectConfigFile;
   for (const layer of layers) {
-    warnings.push(...unknownKeyWarnings(layer));
+    const unknown = unknownKeyWarnings(layer);
+    warnings.push(...unknown);
+    issues.push(...secretValueIssues(layer));
+    if (layer.file === projectFile && layer.file !== paths.userConfigFile) {
+      issues.push(...untrustedKeyIssues(layer, paths.configDir, paths.userConfigFile, new Set(unknown.map((w) => w.key))));
+    }
     const checked = validateLayer(layer, jsonSchema);
     issues.push(...checked.issues);
     if (checked.error !== undefined) causes.push(checked.error);

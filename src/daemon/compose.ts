@@ -1,8 +1,9 @@
-import { createPaths, type OrchPaths, type ProjectPaths } from '../paths/index.js';
+import { createRedactor, secretValues } from '../secrets/index.js';
+import { createPaths, secureStateDir, type OrchPaths, type ProjectPaths } from '../paths/index.js';
 import { loadConfig, type Config } from '../config/index.js';
 import { createStore } from '../store/index.js';
 import { createGit, defaultBranch, repoRoot } from '../git/index.js';
-import { createAgentResolver, isAlive, isOurProcess, killGroup, sanitizeEnv } from '../agents/index.js';
+import { commandEnv, createAgentResolver, isAlive, isOurProcess, killGroup, sanitizeEnv } from '../agents/index.js';
 import { createEngine, RUN_ENV_KEY, type BackendFor, type Engine, type ResolvedAgent } from '../engine/index.js';
 import { createRepoPort } from './repo.js';
 import { createGitHubPort } from './forge.js';
@@ -10,7 +11,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { COMMAND_KINDS, COMMAND_TIMEOUT_MS, mcpServerEnv, ORCH_MCP_TOOLS, runProjectCommand } from '../mcp/index.js';
 import type { Verification } from '../api/index.js';
-import { configuredSources } from '../sources/index.js';
+import { createSources } from './sources.js';
 
 const mcpEntry = fileURLToPath(new URL('../mcp/main.js', import.meta.url));
 
@@ -53,7 +54,11 @@ export async function composeDaemon(o: ComposeOptions): Promise<{
   const config = loaded.config;
   const targetBranch = config.target_branch || (await defaultBranch(git, root));
   if (!targetBranch) throw new ProjectError(`cannot tell the target branch of ${root}: the repository has no commits; make a first commit or set target_branch in .orch/config.toml`);
-  const store = createStore(paths.dbFile);
+  // Every secret value of the daemon's environment (provider keys, tokens) and every known secret shape is blanked
+  // from what Orch stores (events, signals, run errors and verification), logs and posts (PR bodies).
+  const redact = createRedactor(secretValues(env));
+  secureStateDir(paths.stateDir);
+  const store = createStore(paths.dbFile, { redact });
   const engine = createEngine({
     root,
     projectKey: paths.key,
@@ -63,7 +68,7 @@ export async function composeDaemon(o: ComposeOptions): Promise<{
     targetBranch,
     store,
     repo: createRepoPort(git, root),
-    forge: config.forge.kind === 'github' ? createGitHubPort(git, root, config.forge, env) : undefined,
+    forge: config.forge.kind === 'github' ? createGitHubPort(git, root, config.forge, env, redact) : undefined,
     procs: {
       isAlive,
       isOurs: (pid, runId) => isOurProcess(pid, { envKey: RUN_ENV_KEY, envValue: runId }),
@@ -75,8 +80,9 @@ export async function composeDaemon(o: ComposeOptions): Promise<{
     verify: createVerifier(config, env),
     reviewerFor: createAgentResolver(config, env, { readOnly: true }),
     log,
-    sources: configuredSources(config, root),
+    sources: createSources({ config, root, git, env, stateDir: paths.stateDir, readOnlyAgents: createAgentResolver(config, env, { readOnly: true }), log }),
     userConfigDir: allPaths.configDir,
+    redact,
     mcpFor: (run) => {
       const a = o.address;
       if (!a?.url) return undefined;
@@ -93,7 +99,8 @@ type AgentConfig = Config['agent'];
  * timeout, with the agent's sanitised environment. A command that cannot start is recorded as failed with the reason.
  */
 export function createVerifier(config: Config, env: NodeJS.ProcessEnv, timeoutMs = COMMAND_TIMEOUT_MS): (worktree: string, signal?: AbortSignal) => Promise<Verification[]> {
-  const childEnv = sanitizeEnv(env, config.agent.env, { allow: config.agent.pass_env });
+  // No provider keys or tokens: a build script or a test has no use for them, and its output is stored and shown.
+  const childEnv = commandEnv(sanitizeEnv(env, config.agent.env, { allow: config.agent.pass_env }), config.agent.pass_env);
   return async (worktree, signal) => {
     const out: Verification[] = [];
     for (const kind of COMMAND_KINDS) {

@@ -1,3 +1,4 @@
+import { createRedactor, type Redactor } from '../secrets/index.js';
 import { createGitHubForge, discoverToken, hostOfBaseUrl, parseRemoteUrl, pushBranch, repositoryFromRemote } from '../forge/index.js';
 import type { GitRunner } from '../git/index.js';
 import type { Config } from '../config/index.js';
@@ -9,7 +10,7 @@ type Ready = { ok: true; detail: string } | { ok: false; problem: string; fix: s
  * The GitHub forge bound to this repository. Everything that can be wrong (token, scopes, remote, repository) is
  * found by `preflight` before any run starts, and reported with the fix; nothing is pushed half-way.
  */
-export function createGitHubPort(git: GitRunner, root: string, cfg: Config['forge'], env: NodeJS.ProcessEnv): ForgePort {
+export function createGitHubPort(git: GitRunner, root: string, cfg: Config['forge'], env: NodeJS.ProcessEnv, redact: Redactor = createRedactor()): ForgePort {
   const baseUrl = cfg.base_url || undefined;
   const host = hostOfBaseUrl(baseUrl);
   let forge: ReturnType<typeof createGitHubForge> | undefined;
@@ -34,6 +35,7 @@ export function createGitHubPort(git: GitRunner, root: string, cfg: Config['forg
     }
     const token = await discoverToken({ env, host });
     if (!('token' in token)) return { ok: false, problem: token.problem, fix: token.fix };
+    redact.add(token.token);
     forge = createGitHubForge({ owner, repo, token: token.token, baseUrl, timeoutMs: cfg.request_timeout_seconds * 1000 });
     const pre = await forge.preflight();
     return pre.ok ? { ok: true, detail: `${host}/${owner}/${repo} as ${pre.login} (token from ${token.source})` } : pre;
@@ -57,11 +59,11 @@ export function createGitHubPort(git: GitRunner, root: string, cfg: Config['forg
       return r.ok ? { ok: true, sha: r.sha } : { ok: false, detail: `${r.reason}: ${'detail' in r ? String(r.detail) : ''}` };
     },
     async ensurePr(o) {
-      const pr = await (await need()).findOrCreatePullRequest(o);
+      const pr = await (await need()).findOrCreatePullRequest({ ...o, title: redact(o.title), body: redact(o.body) });
       return { number: pr.number, url: pr.url, state: pr.state };
     },
     async updatePrBody(n, body) {
-      await (await need()).updatePullRequestBody(n, body);
+      await (await need()).updatePullRequestBody(n, redact(body));
     },
     async pr(n) {
       const p = await (await need()).getPullRequest(n);

@@ -1,3 +1,4 @@
+import type { Redactor } from '../secrets/index.js';
 import { dispatchOrder } from '../graph/index.js';
 import type { Emit } from './emit.js';
 import { AnswerRequest, MaintainRequest, SignalRequest, makeEvent, type Event, type EventData, type ReviewDiff, type Run, type Signal, type Status, type SyncResult, type Task, type TaskStatus, type Verification } from '../api/index.js';
@@ -48,6 +49,8 @@ export interface EngineDeps {
   verify?: (worktree: string, signal?: AbortSignal) => Promise<Verification[]>;
   /** Where tasks come from (`[sources]`); default: the markdown plan in `plans_dir`. */
   sources?: PlanSource[];
+  /** Blanks secrets (known shapes, the values of secret variables) in what runs print into their logs. */
+  redact?: Redactor;
 }
 
 /** `[review] reviewer_agent`: "reviewer" is the reviewer role (unless an agent has that name), else an agent name or backend id. */
@@ -68,10 +71,14 @@ export function createEngine(d: EngineDeps) {
   let cfg = d.config;
   const sources = d.sources ?? [createMarkdownSource({ root: d.root, plansDir: cfg.plans_dir })];
   const progress = createProgressReporter(sources, d.log);
+  let resync = (): void => undefined;
+  for (const s of sources) s.watch?.(() => resync());
   /** Until a command asks for work, a daemon started by a read-only command serves reads and resumes no agent. */
   let passive = false;
   /** Where each task's dependencies came from (implicit, frontmatter, prose), from the last sync. */
   let depSources = new Map<string, DependencySource[]>();
+  /** Changes of syncs nobody saw (the one at start), told by the next `orch sync`. */
+  const unseen = { added: new Set<string>(), updated: new Set<string>(), removed: new Set<string>() };
 
   const emit: Emit = (type, taskId, runId, data, persist = true) => {
     if (type === 'run.usage' && runId) guard.usageMoved(runId);
@@ -115,9 +122,11 @@ export function createEngine(d: EngineDeps) {
     targetMutex,
     logsDir: d.logsDir,
     daemonLog: d.log,
+    ...(d.redact ? { redact: d.redact } : {}),
     plansDir: cfg.plans_dir,
     readme: cfg.writeback.readme,
     epicMarker: cfg.writeback.epic_marker,
+    statusCommits: cfg.plan.status_commits,
     commitTemplate: cfg.commit_template,
     agentTimeoutMs: cfg.agent.timeout_minutes * 60_000,
     modules: () => modules,
@@ -282,7 +291,7 @@ export function createEngine(d: EngineDeps) {
     return rows.map((t) => withHolder(toTaskView(t, byId)));
   };
 
-  return {
+  const engine = {
     subscribe(fn: (e: Event) => void): () => void {
       listeners.add(fn);
       return () => listeners.delete(fn);
@@ -291,10 +300,23 @@ export function createEngine(d: EngineDeps) {
     /** Clients following the event stream (a `start --wait`, the TUI): a daemon they watch is not idle. */
     subscribers: (): number => listeners.size,
 
-    async sync(): Promise<SyncResult> {
-      const { result, modules: mods, depSources: deps } = await syncSources(d.store, sources);
+    /**
+     * Reads the plan. `seen: false` (the daemon's own sync at start) keeps its changes for the next sync a person
+     * asks for, so a first `orch sync` that started the daemon still says what it added.
+     */
+    async sync(o: { seen?: boolean } = {}): Promise<SyncResult> {
+      const { result: fresh, modules: mods, depSources: deps } = await syncSources(d.store, sources);
       if (mods) modules = mods;
       if (deps) depSources = deps;
+      let result = fresh;
+      if (fresh.ok && o.seen === false) {
+        for (const k of ['added', 'updated', 'removed'] as const) for (const id of fresh[k]) unseen[k].add(id);
+      } else if (fresh.ok) {
+        const merged = (k: 'added' | 'updated' | 'removed'): string[] => [...new Set([...unseen[k], ...fresh[k]])];
+        const added = merged('added');
+        result = { ...fresh, added, updated: merged('updated').filter((id) => !added.includes(id)), removed: merged('removed') };
+        for (const k of ['added', 'updated', 'removed'] as const) unseen[k].clear();
+      }
       lastSync = { at: new Date().toISOString(), ok: result.ok, issues: result.issues.length };
       emit('sync', null, null, { ok: result.ok, added: result.added.length, updated: result.updated.length, removed: result.removed, issues: result.issues.length });
       if (result.ok) scheduleSoon();
@@ -560,7 +582,7 @@ export function createEngine(d: EngineDeps) {
       await d.repo.clearStaleLocks();
       await reapOrphans({ repo: d.repo, store: d.store, worktreesDir: d.worktreesDir, log: d.log, emit });
       if (d.store.meta.get('paused') === '1') scheduler.setPaused(true);
-      const res = await this.sync();
+      const res = await this.sync({ seen: false });
       if (!res.ok) d.log(`plan has ${res.issues.length} problem(s); runs continue, new tasks wait for a valid plan`);
       if (passive) {
         const waiting = d.store.runs.active().length;
@@ -593,6 +615,28 @@ export function createEngine(d: EngineDeps) {
       return { ended };
     },
   };
+  // A source that changed by itself (a readiness check answered) is read again; changes during a sync run one more.
+  let resyncing = false;
+  let again = false;
+  resync = () => {
+    if (stopping) return;
+    if (resyncing) {
+      again = true;
+      return;
+    }
+    resyncing = true;
+    void engine
+      .sync()
+      .catch((e: unknown) => d.log(`sync after a source change failed: ${(e as Error).message}`))
+      .finally(() => {
+        resyncing = false;
+        if (again) {
+          again = false;
+          resync();
+        }
+      });
+  };
+  return engine;
 }
 
 export type Engine = ReturnType<typeof createEngine>;

@@ -1,5 +1,6 @@
 import { createWriteStream, mkdirSync, type WriteStream } from 'node:fs';
 import { join } from 'node:path';
+import type { Redactor } from '../secrets/index.js';
 
 /**
  * Bytes a run's log may buffer before `write` asks its caller to hold the agent's output. Large enough that one
@@ -25,7 +26,7 @@ const STREAM_TAGS = { out: Buffer.from('out\t'), err: Buffer.from('err\t'), orch
  * and returns a promise while the log is over its high-water mark (resolved on 'drain'): the caller pauses the
  * agent's output until then, so a fast agent blocks on its pipe instead of growing the daemon.
  */
-export function createRunLogs(logsDir: string, onError: (runId: string, e: Error) => void = () => undefined) {
+export function createRunLogs(logsDir: string, onError: (runId: string, e: Error) => void = () => undefined, redact?: Redactor) {
   const logs = new Map<string, Log>();
   // PERF: the lines of one pipe chunk arrive in one tick and are written as one buffer, from the agent's own bytes:
   // no decoding, escaping or re-encoding per line (50 agents flooding, bench/ingest.ts).
@@ -35,7 +36,8 @@ export function createRunLogs(logsDir: string, onError: (runId: string, e: Error
     log.parts = [];
     log.size = 0;
     log.time = undefined;
-    if (!log.w.destroyed) log.w.write(chunk);
+    // Secrets an agent or a tool printed never reach the disk (the scan is native; decoding only on a hit).
+    if (!log.w.destroyed) log.w.write(redact ? redact.buffer(chunk) : chunk);
   };
   const add = (log: Log, b: Buffer): void => {
     log.parts.push(b);
@@ -54,8 +56,8 @@ export function createRunLogs(logsDir: string, onError: (runId: string, e: Error
     return log.drain;
   };
   const open = (runId: string): Log => {
-    mkdirSync(logsDir, { recursive: true });
-    const w = createWriteStream(join(logsDir, `${runId}.log`), { flags: 'a', highWaterMark: RUN_LOG_HIGH_WATER });
+    mkdirSync(logsDir, { recursive: true, mode: 0o700 });
+    const w = createWriteStream(join(logsDir, `${runId}.log`), { flags: 'a', mode: 0o600, highWaterMark: RUN_LOG_HIGH_WATER });
     const log: Log = { w, parts: [], size: 0 };
     w.on('error', (e) => {
       // A full disk must not silence the run for good: forget the broken stream, the next line opens it again.

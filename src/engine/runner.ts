@@ -1,3 +1,4 @@
+import type { Redactor } from '../secrets/index.js';
 import { createRunLogs } from './runlog.js';
 import { unparsedNote, type AgentEvent, type AgentHandle, type AgentRunRequest } from '../agents/index.js';
 import { judgeTurn, trimEvent, type Verdict } from './judge.js';
@@ -32,9 +33,12 @@ export interface RunnerDeps {
   logsDir: string;
   /** The daemon's own log, for a run log that cannot be written. */
   daemonLog?: (msg: string) => void;
+  redact?: Redactor;
   plansDir: string;
   readme: boolean;
   epicMarker: boolean;
+  /** `[plan] status_commits`: "merge-only" writes no 🟡 start mark and no reset on the target, only the merge. */
+  statusCommits?: 'start-and-merge' | 'merge-only';
   commitTemplate: string;
   agentTimeoutMs: number;
   modules: () => ModuleInfo[];
@@ -79,7 +83,7 @@ export function createRunner(d: RunnerDeps) {
     return next;
   };
 
-  const runLogs = createRunLogs(d.logsDir, (runId, e) => d.daemonLog?.(`run log of ${runId} failed: ${e.message}`));
+  const runLogs = createRunLogs(d.logsDir, (runId, e) => d.daemonLog?.(`run log of ${runId} failed: ${e.message}`), d.redact);
   const log = runLogs.write;
   const closeLog = runLogs.close;
 
@@ -127,7 +131,7 @@ export function createRunner(d: RunnerDeps) {
     await d.repo.ensureWorktree({ path: run.worktree, branch: run.branch, base });
     log(run.id, 'orch', `worktree ${run.worktree} on ${run.branch} from ${base.slice(0, 10)}`);
     const t = task(run);
-    if (!d.forge) {
+    if (!d.forge && d.statusCommits !== 'merge-only') {
       // Local mode marks 🟡 on the target; with a forge the plan status travels inside the pull request.
       const marked = await d.writeback.commit(run.targetBranch, t, { status: 'in_progress' });
       if (!marked.ok) log(run.id, 'orch', `plan README not marked in progress: ${marked.detail ?? 'unknown'}`);
@@ -386,7 +390,7 @@ export function createRunner(d: RunnerDeps) {
     const t = task(run);
     d.store.tasks.setStatus(t.id, 'failed', error);
     d.emit('task.status', t.id, run.id, { status: 'failed', error });
-    if (!d.forge) await d.writeback.commit(run.targetBranch, t, { status: 'not_started', note: `failed: ${error.split('\n')[0]?.slice(0, 120)}` });
+    if (!d.forge && d.statusCommits !== 'merge-only') await d.writeback.commit(run.targetBranch, t, { status: 'not_started', note: `failed: ${error.split('\n')[0]?.slice(0, 120)}` });
     closeLog(run.id);
     d.onSettled();
     return 'stop';
@@ -397,7 +401,7 @@ export function createRunner(d: RunnerDeps) {
     setState(run, 'stopped', { endedAt: new Date().toISOString(), savedRef: saved, pid: null, pgid: null });
     d.store.tasks.setStatus(run.taskId, 'not_started', STOPPED_NOTE);
     d.emit('task.status', run.taskId, run.id, { status: 'not_started', note: STOPPED_NOTE });
-    if (!d.forge) await d.writeback.commit(run.targetBranch, task(run), { status: 'not_started', note: 'stopped' });
+    if (!d.forge && d.statusCommits !== 'merge-only') await d.writeback.commit(run.targetBranch, task(run), { status: 'not_started', note: 'stopped' });
     closeLog(run.id);
     d.onSettled();
     return 'stop';

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { VERSION } from '../version.js';
 import { COMMAND_KINDS, runProjectCommand, type ProjectCommands } from './commands.js';
 import { createDaemonClient } from './daemon.js';
+import { commandEnv } from '../agents/env.js';
 
 export interface AgentMcpServerOptions {
   daemonUrl: string;
@@ -37,14 +38,8 @@ const sleep = (ms: number, signal?: AbortSignal): Promise<void> =>
     signal?.addEventListener('abort', done, { once: true });
   });
 
-const commandEnv = (): Record<string, string> => {
-  const env: Record<string, string> = {};
-  for (const [k, v] of Object.entries(process.env)) {
-    // The daemon token lets a holder act on every run; build scripts have no use for it.
-    if (v !== undefined && k !== 'ORCH_DAEMON_TOKEN') env[k] = v;
-  }
-  return env;
-};
+// The agent's own credentials (provider keys, the run token) stay with the agent: build scripts have no use for them.
+const projectCommandEnv = (): Record<string, string> => commandEnv(process.env);
 
 /** The MCP server Orch gives every agent run (A7, U6): signals to the daemon, and the project's build, test and lint. */
 export const createAgentMcpServer = (opts: AgentMcpServerOptions): McpServer => {
@@ -103,7 +98,7 @@ export const createAgentMcpServer = (opts: AgentMcpServerOptions): McpServer => 
     );
   });
 
-  const env = opts.env ?? commandEnv();
+  const env = opts.env ?? projectCommandEnv();
   for (const kind of COMMAND_KINDS) {
     const argv = opts.commands[kind];
     if (argv === undefined || argv.length === 0) continue;

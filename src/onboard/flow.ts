@@ -19,6 +19,8 @@ export interface OnboardOptions {
   agent?: string;
   forge?: 'local' | 'github';
   scope?: 'project' | 'user';
+  /** A tracker to take tasks from as well: written as its `[sources.<kind>]` table. */
+  source?: 'github' | 'beads' | 'backlog';
   sample?: boolean;
   commit?: boolean;
 }
@@ -91,6 +93,7 @@ export async function onboard(o: OnboardOptions): Promise<OnboardResult> {
   const entries: ConfigEntry[] = [{ table: 'agent', key: 'backend', value: agent }];
   if (scope === 'project') {
     entries.push({ table: 'forge', key: 'kind', value: forge }, ...commandEntries(root));
+    if (o.source) entries.push(SOURCE_ENTRY[o.source]);
   }
   const edit = addMissingKeys(before, entries);
   result.config.added = edit.added;
@@ -120,6 +123,12 @@ export async function onboard(o: OnboardOptions): Promise<OnboardResult> {
   }
   return { ...result, ok: true };
 }
+
+const SOURCE_ENTRY: Record<NonNullable<OnboardOptions['source']>, ConfigEntry> = {
+  github: { table: 'sources.github', key: 'label', value: 'orch' },
+  beads: { table: 'sources.beads', key: 'command', value: 'bd' },
+  backlog: { table: 'sources.backlog', key: 'dir', value: 'backlog' },
+};
 
 function formatFinding(f: Finding): string {
   const mark = { ok: 'ok  ', warn: 'warn', error: 'FAIL', info: 'info' }[f.level];

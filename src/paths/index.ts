@@ -1,2 +1,3 @@
 export { createPaths } from './paths.js';
 export type { Env, OrchPaths, ProjectPaths } from './paths.js';
+export { secureStateDir } from './secure.js';

@@ -71,3 +71,14 @@ export function closest(word: string, candidates: Iterable<string>): { value: st
   }
   return best;
 }
+
+/**
+ * A title without an `Epic 03:` / `E03 -` prefix that repeats the epic's own number (`Epic 03: Persistence` of
+ * epic 3 is `Persistence`), so commits, tables and pull requests do not say it twice. Another number stays.
+ */
+export function titleWithoutEpicPrefix(title: string, epic: number): string {
+  const m = /^\s*(?:epic\s*|e)0*(\d+)\s*(?:[:.\-\u2013\u2014]\s*|\s+(?=\S))/i.exec(title);
+  if (!m || Number(m[1]) !== epic) return title;
+  const rest = title.slice(m[0].length).trim();
+  return rest === '' ? title : rest;
+}

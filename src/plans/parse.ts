@@ -5,7 +5,7 @@ import type { EpicDraft } from './epic.js';
 import { readModuleFolders, readOptional } from './files.js';
 import type { ModuleFolder } from './files.js';
 import { parseFrontmatterYaml, splitFrontmatter } from './frontmatter.js';
-import { formatTaskId, isModuleName, moduleKey, moduleName, taskKey } from './ids.js';
+import { formatTaskId, isModuleName, moduleKey, moduleName, taskKey, titleWithoutEpicPrefix } from './ids.js';
 import { readmeRows } from './readme-table.js';
 import { fromProse, indexTasks, resolveDependency } from './resolve.js';
 import type { TaskIndex, WrittenDependency } from './resolve.js';
@@ -148,7 +148,7 @@ function buildTasks(drafts: readonly { draft: EpicDraft; module: string; epic: n
       id,
       module,
       epic,
-      title: draft.title ?? posix.basename(draft.file, '.md'),
+      title: draft.title === undefined ? posix.basename(draft.file, '.md') : titleWithoutEpicPrefix(draft.title, epic),
       description: draft.description,
       file: draft.file,
       body: draft.body,

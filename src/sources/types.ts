@@ -36,4 +36,9 @@ export interface PlanSource {
   read(signal?: AbortSignal): Promise<SourceRead>;
   /** Writes progress back where the source keeps state. Best effort: a failure is logged, never fails the run. */
   report?(progress: TaskProgress): Promise<void>;
+  /**
+   * For a source whose tasks change outside any file (a slow check finished in the background): `changed` asks
+   * for a new sync. Called once, by the engine, before the first read.
+   */
+  watch?(changed: () => void): void;
 }

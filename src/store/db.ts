@@ -1,5 +1,5 @@
 import Database from 'better-sqlite3';
-import { mkdirSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { migrations } from './migrations.js';
 
@@ -7,7 +7,9 @@ export type Db = Database.Database;
 
 /** Opens the project database once: WAL, synchronous=NORMAL, busy_timeout, foreign keys, then migrates. */
 export function openDb(file: string): Db {
-  if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
+  if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
+  // The store holds agents' output and questions: 0600 from its first byte (SQLite creates -wal/-shm with the same mode).
+  if (file !== ':memory:') closeSync(openSync(file, 'a', 0o600));
   const db = new Database(file);
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = NORMAL');

@@ -20,15 +20,18 @@ const toEvent = (r: RawEvent): Event => ({
   data: JSON.parse(r.data) as unknown,
 }) as Event;
 
-export function createEventStore(db: Db) {
+export function createEventStore(db: Db, redact?: (text: string) => string) {
   const insert = db.prepare('INSERT INTO events (ts, type, task_id, run_id, data) VALUES (?, ?, ?, ?, ?)');
   const since = db.prepare('SELECT * FROM events WHERE seq > ? ORDER BY seq LIMIT ?');
   const forRun = db.prepare('SELECT * FROM events WHERE run_id = ? ORDER BY seq');
   return {
     append<T extends EventType>(type: T, taskId: string | null, runId: string | null, data: EventData<T>): EventOf<T> {
       const ts = new Date().toISOString();
-      const info = insert.run(ts, type, taskId, runId, JSON.stringify(data));
-      return makeEvent(Number(info.lastInsertRowid), ts, type, taskId, runId, data);
+      const json = JSON.stringify(data);
+      // `[redacted]` needs no JSON escaping, so a redacted payload is still the same JSON shape.
+      const safe = redact ? redact(json) : json;
+      const info = insert.run(ts, type, taskId, runId, safe);
+      return makeEvent(Number(info.lastInsertRowid), ts, type, taskId, runId, safe === json ? data : (JSON.parse(safe) as EventData<T>));
     },
     since(seq: number, limit = 1000): Event[] {
       return (since.all(seq, limit) as RawEvent[]).map(toEvent);

@@ -15,15 +15,16 @@ export type { BatchStore, BatchExtra } from './batches.js';
 export type { SignalStore } from './signals.js';
 export type { HistoryStore } from './history.js';
 
-export function createStore(file: string) {
+/** `redact`: blanks secrets in what is stored from outside (events' payloads, agents' signals). */
+export function createStore(file: string, o: { redact?: (text: string) => string } = {}) {
   const db: Db = openDb(file);
   return {
     db,
     tasks: createTaskStore(db),
-    runs: createRunStore(db),
-    events: createEventStore(db),
+    runs: createRunStore(db, o.redact),
+    events: createEventStore(db, o.redact),
     batches: createBatchStore(db),
-    signals: createSignalStore(db),
+    signals: createSignalStore(db, o.redact),
     history: createHistoryStore(db),
     meta: {
       get(key: string): string | undefined {

@@ -100,7 +100,9 @@ export interface Spend {
   unpriced: number;
 }
 
-export function createRunStore(db: Db) {
+const REDACTED_COLUMNS = new Set(['error', 'verification', 'review', 'waitingReason']);
+
+export function createRunStore(db: Db, redact?: (text: string) => string) {
   const byId = db.prepare(`SELECT ${selectList} FROM runs WHERE id = ?`);
   const byTask = db.prepare(`SELECT ${selectList} FROM runs WHERE task_id = ? ORDER BY created_at DESC, rowid DESC`);
   const active = db.prepare(`SELECT ${selectList} FROM runs WHERE state NOT IN ('done','failed','stopped') ORDER BY created_at`);
@@ -163,7 +165,10 @@ export function createRunStore(db: Db) {
     },
     /** Writes the given fields (camelCase keys) in one statement. */
     update(id: string, fields: Partial<Omit<RunRow, 'id' | 'createdAt'>>): RunRow {
-      const entries = Object.entries(fields).filter(([, v]) => v !== undefined);
+      // Text that comes from agents and the project's commands (errors, verification output, reviews) is redacted.
+      const entries = Object.entries(fields)
+        .filter(([, v]) => v !== undefined)
+        .map(([k, v]) => [k, redact && typeof v === 'string' && REDACTED_COLUMNS.has(k) ? redact(v) : v] as const);
       const sets = entries.map(([k]) => `${columns[k as keyof RunRow]} = @${k}`);
       sets.push('updated_at = @updatedAt');
       db.prepare(`UPDATE runs SET ${sets.join(', ')} WHERE id = @id`).run({

@@ -137,8 +137,17 @@ export function App(p: AppProps) {
         // Quitting would lose what was typed: ask.
         dispatch({ type: 'modal', modal: { kind: 'confirm', message: 'quit and lose what you typed?', pending: { kind: 'quit' } } });
       } else if (key.backspace || key.delete || input === '\u007f' || input === '\b') dispatch({ type: 'modal-input', value: m.value.slice(0, -1) });
-      // eslint-disable-next-line no-control-regex
-      else if (input && !key.ctrl && !key.meta) dispatch({ type: 'modal-input', value: m.value + input.replace(/[\r\n\t]/g, ' ').replace(/[\u0000-\u001f\u007f]/g, '') });
+      else if (input && !key.ctrl && !key.meta) {
+        // Typed text and Enter can arrive in one read (fast keys, a paste): text up to the newline, then send.
+        const nl = input.search(/[\r\n]/);
+        // eslint-disable-next-line no-control-regex
+        const clean = (t: string) => t.replace(/\t/g, ' ').replace(/[\u0000-\u001f\u007f]/g, '');
+        if (nl < 0) dispatch({ type: 'modal-input', value: m.value + clean(input) });
+        else {
+          dispatch({ type: 'modal', modal: null });
+          void accept(ctx(), m.pending, m.value + clean(input.slice(0, nl)));
+        }
+      }
       return;
     }
     const cmd = commandFor(s.view.name, input, key);

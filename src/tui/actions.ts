@@ -49,11 +49,11 @@ export async function perform(c: Client, p: Pending, input = ''): Promise<Outcom
     }
     case 'answer': {
       if (!input.trim()) return { ok: false, text: 'an empty answer was not sent' };
-      await c.post(`/api/questions/${encodeURIComponent(p.questionId)}/answer`, { answer: input.trim(), by: process.env.USER ?? 'human' });
+      await c.post(`/api/questions/${encodeURIComponent(p.questionId)}/answer`, { answer: input.trim() });
       return { ok: true, text: `answered ${p.taskId}; its run resumes` };
     }
     case 'merge': {
-      const r = await c.post('/api/reviews/merge', { task: p.taskId, by: process.env.USER ?? 'human' }, z.object({ runId: z.string() }));
+      const r = await c.post('/api/reviews/merge', { task: p.taskId }, z.object({ runId: z.string() }));
       return { ok: true, text: `${p.taskId} approved; merging (run ${r.runId})` };
     }
     case 'maintain': {

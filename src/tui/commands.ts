@@ -3,7 +3,7 @@ import type { Client } from '../client/index.js';
 import { logEntryLines, type ViewLine } from '../view/index.js';
 import { perform, resumeAll, reviewDiff, taskDetail } from './actions.js';
 import type { Command } from './keys.js';
-import { dashboardRows, modulesOf, needsYou, planRows, running, selectedTask } from './select.js';
+import { dashboardRows, modulesOf, planRows, running, selectedTask } from './select.js';
 import { paneGrid } from './screens/Agents.js';
 import { filteredLog, findMatch } from './screens/Log.js';
 import type { Action, Pending, State, View } from './state.js';
@@ -188,13 +188,15 @@ export function run(ctx: CommandContext, cmd: Command): void {
     }
     case 'answer': {
       const id = sel?.taskId;
-      const q = s.questions.find((x) => x.taskId === id && x.audience !== 'orchestrator') ?? (id ? undefined : s.questions[0]);
+      // The selected task's question, else the oldest open one (the input box names its task).
+      const open = s.questions.filter((x) => x.audience !== 'orchestrator');
+      const q = open.find((x) => x.taskId === id) ?? open[0];
       if (!q) return say(d, id ? `${id} has no open question` : 'no open question', 'error');
       return ask(`answer ${q.taskId}: ${q.text.replace(/\s+/g, ' ').slice(0, 80)}`, { kind: 'answer', questionId: q.id, taskId: q.taskId });
     }
     case 'diff': {
-      const id = sel?.taskId ?? needsYou(s).find((n) => n.kind === 'review')?.taskId;
-      const item = s.reviews.find((r) => r.taskId === id);
+      const item = s.reviews.find((r) => r.taskId === sel?.taskId) ?? s.reviews[0];
+      const id = item?.taskId ?? sel?.taskId;
       if (!id || !item) return say(d, `${id ?? 'nothing selected'} is not waiting for review`, 'error');
       d({ type: 'diff', diff: null });
       d({ type: 'view', view: { name: 'diff', taskId: id, back: s.view } });
@@ -203,8 +205,8 @@ export function run(ctx: CommandContext, cmd: Command): void {
       return undefined;
     }
     case 'merge': {
-      const id = sel?.taskId;
-      const item = s.reviews.find((r) => r.taskId === id);
+      const item = s.reviews.find((r) => r.taskId === sel?.taskId) ?? (s.reviews.length === 1 ? s.reviews[0] : undefined);
+      const id = item?.taskId ?? sel?.taskId;
       if (!id || !item) return say(d, `${id ?? 'nothing selected'} is not waiting for review (d shows a flagged change)`, 'error');
       return confirm(`merge ${id} (flagged ${item.decision.category}) into ${item.run.targetBranch}?`, { kind: 'merge', taskId: id });
     }

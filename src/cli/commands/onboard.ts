@@ -11,6 +11,7 @@ interface OnboardFlags {
   agent?: string;
   forge?: 'local' | 'github';
   scope?: 'project' | 'user';
+  source?: 'github' | 'beads' | 'backlog';
   sample: boolean;
   commit: boolean;
   sync: boolean;
@@ -34,6 +35,7 @@ export async function onboard(globals: () => GlobalOptions, o: OnboardFlags): Pr
       ...(o.agent ? { agent: o.agent } : {}),
       ...(o.forge ? { forge: o.forge } : {}),
       ...(o.scope ? { scope: o.scope } : {}),
+      ...(o.source ? { source: o.source } : {}),
     });
   } finally {
     prompter.close();

@@ -5,7 +5,9 @@ import { followStart } from '../follow/start.js';
 import { bold, listOf } from '../format.js';
 import { out } from '../io.js';
 
-export async function start(globals: () => GlobalOptions, tasks: string[], o: { count?: number; module?: string; wait?: boolean; verbose?: boolean; json?: boolean }): Promise<void> {
+export async function start(globals: () => GlobalOptions, tasks: string[], o: { count?: number; module?: string; epic?: string; wait?: boolean; verbose?: boolean; json?: boolean }): Promise<void> {
+  // A Beads epic is the module of the issues under it (bd-a3f8.1 is in module bd-a3f8).
+  if (o.epic && !o.module) o = { ...o, module: o.epic };
   const json = o.json || globals().json;
   const c = await client(globals());
   // P4: `orch start tasks/2026-12-03.yaml` runs a daily task file as one batch, with its max_cost_usd as the budget.

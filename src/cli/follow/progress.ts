@@ -58,8 +58,6 @@ export function createProgress(o: { quiet: boolean; verbose: boolean; total: num
             line(`${t} ${green('merged')} ${bold(task)}${d.mergeCommit ? ` as ${d.mergeCommit.slice(0, 7)}` : ''}${count()}`);
           } else if (d.blocked !== undefined) {
             line(`${t} ${yellow('not started')} ${bold(task)}: ${d.blocked}`);
-          } else if (d.status === 'failed' && d.error !== undefined) {
-            line(`${t} ${red('failed')} ${bold(task)}: ${d.error}`);
           } else if (o.verbose && d.held !== undefined) line(`${t} ${dim(`${task} ${d.held}`)}`);
           return;
         }

@@ -9,6 +9,7 @@ export function registerOnboardCommands(program: Command): void {
     .addOption(new Option('--agent <backend>', 'the coding agent CLI').choices(['claude', 'codex', 'gemini', 'opencode', 'goose']))
     .addOption(new Option('--forge <kind>', 'where finished work goes').choices(['local', 'github']))
     .addOption(new Option('--scope <scope>', 'write the project config or the user config').choices(['project', 'user']))
+    .addOption(new Option('--source <kind>', 'also take tasks from GitHub issues labelled "orch", Beads (bd) or Backlog.md task files').choices(['github', 'beads', 'backlog']))
     .option('--no-sample', 'do not create a starter plan when there is none')
     .option('--no-commit', 'leave the created files uncommitted')
     .option('--no-sync', 'do not sync at the end')

@@ -12,6 +12,7 @@ export function registerRunCommands(program: Command): void {
     .argument('[tasks...]', 'task ids such as billing/E01; default: every ready task in scope')
     .option('--count <n>', 'start at most N tasks in this batch', (v) => positiveInt(v, '--count'))
     .option('--module <module>', 'only tasks of this module')
+    .option('--epic <id>', 'only the Beads issues under this epic (e.g. bd-a3f8): their module')
     .option('--wait', 'block until every task in scope is merged or only a person can move things on; exit 0 only if all merged')
     .option('-v, --verbose', 'with --wait: every state change of every run, not only what you need to know')
     .option('--json', 'print JSON')

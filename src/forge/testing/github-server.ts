@@ -53,7 +53,8 @@ export interface GitHubTestServer {
   addUser(user: TestUser): void;
   addRepo(input: TestRepoInput): RepoState;
   repo(owner: string, repo: string): RepoState;
-  addIssue(owner: string, repo: string, title: string): number;
+  /** Opens an issue (with a body and labels when given); returns its number. */
+  addIssue(owner: string, repo: string, title: string, extra?: { body?: string; labels?: string[] }): number;
   setCheckRuns(owner: string, repo: string, sha: string, runs: TestCheckRun[]): void;
   setStatuses(owner: string, repo: string, sha: string, statuses: TestStatus[]): void;
   fail(rule: FailureRule): void;
@@ -231,10 +232,11 @@ export async function createGitHubServer(options: GitHubServerOptions = {}): Pro
       return state;
     },
     repo: repoOf,
-    addIssue: (owner, name, title) => {
+    addIssue: (owner, name, title, extra = {}) => {
       const repo = repoOf(owner, name);
       const number = repo.nextNumber++;
-      repo.issues.push({ number, title, state: 'open', stateReason: null });
+      repo.issues.push({ number, title, state: 'open', stateReason: null, ...(extra.body !== undefined ? { body: extra.body } : {}) });
+      if (extra.labels?.length) repo.labels.set(number, [...extra.labels]);
       return number;
     },
     setCheckRuns: (owner, name, sha, runs) => void repoOf(owner, name).checkRuns.set(sha, runs),

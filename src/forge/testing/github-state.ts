@@ -1,5 +1,6 @@
 // In-memory GitHub for the test server: users, repositories backed by bare git repositories, pull
 // requests, issues, labels, check runs and statuses. Handlers return overlays the server fills and validates.
+import { issueHandlers } from './github-issues.js';
 import { squashMerge, type Git } from '../../git/index.js';
 
 export interface TestUser {
@@ -59,6 +60,7 @@ export interface TestIssue {
   title: string;
   state: 'open' | 'closed';
   stateReason: string | null;
+  body?: string;
 }
 
 export interface RepoState extends Required<Omit<TestRepoInput, 'permissions'>> {
@@ -91,7 +93,7 @@ export interface Ctx {
   now: () => number;
 }
 
-const error = (status: number, message: string, extra: Record<string, unknown> = {}): Reply => ({
+export const error = (status: number, message: string, extra: Record<string, unknown> = {}): Reply => ({
   status,
   body: { message, documentation_url: 'https://docs.github.com/rest', ...extra },
 });
@@ -109,9 +111,9 @@ async function commitOf(ctx: Ctx, ref: string): Promise<string | undefined> {
   return r.exitCode === 0 ? r.stdout.trim() : tip(ctx, ref);
 }
 
-const iso = (ms: number) => new Date(ms).toISOString().replace(/\.\d+Z$/, 'Z');
+export const iso = (ms: number) => new Date(ms).toISOString().replace(/\.\d+Z$/, 'Z');
 
-function userJson(login: string) {
+export function userJson(login: string) {
   return { login, id: 1, type: 'User' };
 }
 
@@ -150,9 +152,10 @@ function findPull(ctx: Ctx): TestPull | undefined {
   return ctx.repo.pulls.find((p) => p.number === Number(ctx.params.pull_number));
 }
 
-const writeGuard = (ctx: Ctx): Reply | undefined => (canPush(ctx) ? undefined : error(403, 'Must have push access to repository'));
+export const writeGuard = (ctx: Ctx): Reply | undefined => (canPush(ctx) ? undefined : error(403, 'Must have push access to repository'));
 
 export const handlers: Record<string, (ctx: Ctx) => Promise<Reply>> = {
+  ...issueHandlers,
   'GET /user': async (ctx) => ({ status: 200, body: userJson(ctx.user.login) }),
 
   'GET /repos/{owner}/{repo}': async (ctx) => {

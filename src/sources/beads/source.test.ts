@@ -1,0 +1,68 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { readSources } from '../combine.js';
+import { bdRunner } from './bd.js';
+import { createBeadsSource, epicOf } from './source.js';
+
+const fakeBd = resolve(import.meta.dirname, '../../../test/fixtures/beads/bd');
+const dirs: string[] = [];
+afterEach(() => {
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+});
+
+function beads(issues: object[], epic = '') {
+  const dir = mkdtempSync(join(tmpdir(), 'orch-bd-'));
+  dirs.push(dir);
+  const state = join(dir, 'issues.json');
+  writeFileSync(state, JSON.stringify(issues));
+  const env = { ...process.env, BD_FAKE_STATE: state, BD_FAKE_LOG: join(dir, 'calls.log') };
+  let changes = 0;
+  const src = createBeadsSource({ bd: bdRunner(fakeBd, dir, env), epic, claim: true, log: () => undefined });
+  src.watch!(() => changes++);
+  return { src, state: () => JSON.parse(readFileSync(state, 'utf8')) as Array<{ id: string; status: string; close_reason?: string }>, calls: () => readFileSync(join(dir, 'calls.log'), 'utf8').trim().split('\n'), changes: () => changes };
+}
+
+const issue = (id: string, title: string, extra: object = {}) => ({ id, title, description: `Do ${title}.`, status: 'open', priority: 2, issue_type: 'task', ...extra });
+
+describe('Beads as a source (fake bd following the documented JSON shapes)', () => {
+  it('the ready set under an epic becomes tasks with hierarchical ids; claim, then close with a link, asks for a new sync', async () => {
+    const b = beads(
+      [
+        issue('bd-a3f8', 'Auth epic', { issue_type: 'epic' }),
+        issue('bd-a3f8.1', 'Login form', { priority: 0 }),
+        issue('bd-a3f8.2', 'Session cookie', { depends_on: ['bd-a3f8.1'] }),
+        issue('bd-b111', 'Unrelated'),
+      ],
+      'bd-a3f8',
+    );
+    const first = await readSources([b.src]);
+    expect(first.issues).toEqual([]);
+    expect(first.tasks.map((t) => [t.id, t.module, t.priority])).toEqual([['bd-a3f8.1', 'bd-a3f8', 'high']]);
+    expect(first.tasks[0]!.body).toContain('Do Login form.');
+
+    await b.src.report!({ taskId: 'bd-a3f8.1', status: 'in_progress' });
+    expect(b.state().find((i) => i.id === 'bd-a3f8.1')?.status).toBe('in_progress');
+    // Claimed issues leave `bd ready` but stay tasks.
+    expect((await readSources([b.src])).tasks.map((t) => t.id)).toEqual(['bd-a3f8.1']);
+
+    await b.src.report!({ taskId: 'bd-a3f8.1', status: 'complete', prUrl: 'https://example.test/pull/3' });
+    expect(b.state().find((i) => i.id === 'bd-a3f8.1')).toMatchObject({ status: 'closed', close_reason: 'Merged by Orch in https://example.test/pull/3' });
+    expect(b.changes()).toBe(1);
+    expect((await readSources([b.src])).tasks.map((t) => t.id)).toEqual(['bd-a3f8.2']);
+    expect(b.calls()).toContain('update bd-a3f8.1 --claim --json');
+    expect(b.calls()).toContain('show bd-a3f8.2 --json');
+  });
+
+  it('a failed run gives the issue back; a missing bd fails the sync naming the source', async () => {
+    const b = beads([issue('bd-c1', 'One')]);
+    await b.src.report!({ taskId: 'bd-c1', status: 'in_progress' });
+    await b.src.report!({ taskId: 'bd-c1', status: 'failed' });
+    expect(b.state()[0]?.status).toBe('open');
+    const missing = createBeadsSource({ bd: bdRunner('bd-not-installed-here', tmpdir(), process.env), epic: '', claim: true, log: () => undefined });
+    const read = await readSources([missing]);
+    expect(read.issues[0]).toMatchObject({ code: 'source_error', message: expect.stringContaining('bd-not-installed-here is not installed') });
+    expect(epicOf('bd-a3f8.1.2')).toBe('bd-a3f8');
+  });
+});

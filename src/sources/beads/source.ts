@@ -1,0 +1,70 @@
+import type { Priority } from '../../plans/index.js';
+import { makeTask } from '../task.js';
+import type { PlanSource, TaskProgress } from '../types.js';
+import { issuesOf, type BeadsIssue, type RunBd } from './bd.js';
+
+/** A Beads id: `<prefix>-<hash>` with `.<n>` for each level below an epic (`bd-a3f8`, `bd-a3f8.1`, `bd-a3f8.1.2`). */
+export const BEADS_ID = /^[a-z][a-z0-9_]*-[a-z0-9]+(?:\.\d+)*$/i;
+
+/** The epic a Beads id belongs to: its first segment (`bd-a3f8.1.2` -> `bd-a3f8`); used as the task's module. */
+export const epicOf = (id: string): string => id.split('.')[0] ?? id;
+
+const PRIORITY: Record<number, Priority> = { 0: 'high', 1: 'high', 2: 'medium', 3: 'low', 4: 'low' };
+
+export interface BeadsSourceOptions {
+  bd: RunBd;
+  /** Only issues under this epic ("" = all). */
+  epic: string;
+  claim: boolean;
+  log: (msg: string) => void;
+}
+
+/**
+ * Beads as a source and state store (P5): `bd ready` is the ready set, `bd list --status in_progress` keeps what Orch
+ * claimed in view, `bd show` gives each issue's details and dependencies; progress goes back through `bd update
+ * --claim`, `bd update --status` and `bd close`. Every closed issue asks for a new sync: its dependents may be ready.
+ */
+export function createBeadsSource(o: BeadsSourceOptions): PlanSource {
+  let changed: () => void = () => undefined;
+  const inScope = (id: string): boolean => !o.epic || id === o.epic || id.startsWith(`${o.epic}.`);
+  return {
+    kind: 'beads',
+    label: `Beads (bd ready${o.epic ? ` under ${o.epic}` : ''})`,
+    owns: (id) => BEADS_ID.test(id) && !id.includes('/'),
+    async read() {
+      const listed = [...issuesOf(await o.bd(['ready'])), ...issuesOf(await o.bd(['list', '--status', 'in_progress']))];
+      const ids = [...new Set(listed.map((i) => i.id))].filter(inScope);
+      const details = await Promise.all(ids.map(async (id) => issuesOf(await o.bd(['show', id]))[0]));
+      const tasks = details
+        .filter((i): i is BeadsIssue => i !== undefined && i.issue_type !== 'epic' && i.status !== 'closed')
+        .map((i) => {
+          const deps = (i.dependencies ?? []).filter((d) => d.status !== 'closed' && (d.dependency_type ?? 'blocks') === 'blocks' && ids.includes(d.id)).map((d) => d.id);
+          const body = [i.description?.trim(), i.acceptance_criteria?.trim() ? `## Acceptance criteria\n\n${i.acceptance_criteria.trim()}` : ''].filter(Boolean).join('\n\n');
+          return makeTask({
+            id: i.id,
+            module: epicOf(i.id),
+            epic: Number(i.id.split('.').at(-1)) || 0,
+            title: i.title,
+            body: `# ${i.title}\n\n${body}\n\nBeads issue: ${i.id}\n`,
+            file: `beads:${i.id}`,
+            priority: PRIORITY[i.priority ?? 2] ?? 'medium',
+            dependsOn: deps,
+          });
+        })
+        .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+      return { tasks, issues: [], modules: [] };
+    },
+    async report(p: TaskProgress) {
+      if (p.status === 'in_progress' && o.claim) await o.bd(['update', p.taskId, '--claim']);
+      else if (p.status === 'failed' || p.status === 'not_started') await o.bd(['update', p.taskId, '--status', 'open']);
+      else if (p.status === 'complete') {
+        const link = p.prUrl ?? (p.mergeCommit ? `commit ${p.mergeCommit}` : 'the target branch');
+        await o.bd(['close', p.taskId, '--reason', `Merged by Orch in ${link}`]);
+        changed();
+      }
+    },
+    watch(fn) {
+      changed = fn;
+    },
+  };
+}
