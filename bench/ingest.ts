@@ -21,6 +21,7 @@ import { serve } from '../src/daemon/index.js';
 import { connect } from '../src/client/index.js';
 import { createPaths } from '../src/paths/index.js';
 import type { BatchReport, StartResponse } from '../src/api/index.js';
+import { finish, limitRow, row as resultRow } from './lib/result.js';
 
 const positional = process.argv.slice(2).filter((a) => !a.startsWith('--'));
 const agents = Number(positional[0] ?? 50);
@@ -32,8 +33,8 @@ const floodAgent = fileURLToPath(new URL('../../bench/fixtures/flood-agent.mjs',
 const followEvents = fileURLToPath(new URL('../../bench/fixtures/follow-events.mjs', import.meta.url));
 const CLK_TCK = 100;
 const MiB = 1024 * 1024;
-/** Issue 3: the daemon stays under 300 MB. */
-const TARGET_RSS = 300e6;
+/** Issue 3: the daemon stays under 300 MB; issue 12: with a margin of at least 25% (at most 225 MB). */
+const TARGET_RSS = 225e6;
 
 interface AgentReport {
   pid: number;
@@ -206,7 +207,7 @@ async function main(): Promise<number> {
   row('  during the ingest window', `${((windowCpuS * 1000) / (bytes / MiB)).toFixed(1)} ms per MiB`);
   row('children CPU (agents + git)', `${(childrenMs / 1000).toFixed(2)} s, of which agents ${(agentCpu / 1000).toFixed(2)} s`);
   const memoryOk = maxRss < TARGET_RSS;
-  row('daemon peak RSS', `${(maxRss / MiB).toFixed(0)} MiB = ${(maxRss / 1e6).toFixed(0)} MB: ${memoryOk ? 'PASS' : 'FAIL'} (target < 300 MB)`);
+  row('daemon peak RSS', `${(maxRss / MiB).toFixed(0)} MiB = ${(maxRss / 1e6).toFixed(0)} MB: ${memoryOk ? 'PASS' : 'FAIL'} (target < 225 MB: 300 MB with a 25% margin)`);
   row('  at the peak', `heap used ${(atPeak.heapUsed / MiB).toFixed(0)} MiB, external ${(atPeak.external / MiB).toFixed(0)} MiB (buffers ${(atPeak.arrayBuffers / MiB).toFixed(0)}); before start ${(rssBefore / MiB).toFixed(0)} MiB`);
   row('  during the ingest window / after', `${(windowRss / MiB).toFixed(0)} MiB / ${(afterRss / MiB).toFixed(0)} MiB`);
   row('daemon event-loop delay', `p50 ${(loopDelay.percentile(50) / 1e6).toFixed(1)} ms, p99 ${(loopDelay.percentile(99) / 1e6).toFixed(1)} ms, max ${(loopDelay.max / 1e6).toFixed(0)} ms`);
@@ -231,10 +232,24 @@ async function main(): Promise<number> {
   const lossless = seenBytes >= bytes;
   const merged = report.merged.length === agents;
   process.stdout.write(
-    `\n${memoryOk && lossless && merged ? 'PASS' : 'FAIL'}: peak RSS ${(maxRss / 1e6).toFixed(0)} MB ${memoryOk ? '<' : '>='} 300 MB, ` +
+    `\n${memoryOk && lossless && merged ? 'PASS' : 'FAIL'}: peak RSS ${(maxRss / 1e6).toFixed(0)} MB ${memoryOk ? '<' : '>='} 225 MB (300 MB less 25%), ` +
       `run logs ${lossless ? 'hold every byte printed' : 'LOST output'}, ${report.merged.length}/${agents} merged, ` +
       `${(bytes / MiB / window).toFixed(1)} MiB/s, daemon CPU ${((windowCpuS * 1000) / (bytes / MiB)).toFixed(1)} ms/MiB while ingesting\n`,
   );
+  finish({
+    name: 'ingest',
+    title: `Ingest: ${agents} agents x ${mb} MB of stream-json at once`,
+    command: `node dist/bench/ingest.js ${agents} ${mb}${barrier ? '' : ' --staggered'}${follow ? ' --events' : ''}`,
+    rows: [
+      limitRow('daemon peak RSS (300 MB less a 25% margin)', 'MB', [maxRss / 1e6], TARGET_RSS / 1e6, { detail: `${(((300e6 - maxRss) / 300e6) * 100).toFixed(0)}% under 300 MB` }),
+      resultRow('event-loop delay p99 while ingesting', 'ms', [loopDelay.percentile(99) / 1e6]),
+      resultRow('event-loop delay max', 'ms', [loopDelay.max / 1e6]),
+      resultRow('ingest throughput', 'MB', [bytes / 1e6 / window], { detail: 'MB/s' }),
+      { ...resultRow('run logs hold every byte printed', '%', [(seenBytes / bytes) * 100]), ok: lossless },
+      { ...resultRow('merged', '%', [(report.merged.length / agents) * 100]), ok: merged },
+    ],
+    notes: [`${agents} agents (bench/fixtures/flood-agent.mjs), ${(bytes / MiB).toFixed(0)} MiB in ${lines} lines; the daemon runs in the benchmark's process`],
+  });
   return memoryOk && lossless && merged ? 0 : 1;
 }
 

@@ -5,5 +5,6 @@ if (process.argv.length === 3 && (arg === '--version' || arg === '-V')) {
   const { VERSION } = await import('../dist/src/version.js');
   process.stdout.write(`${VERSION}\n`);
 } else {
-  await import('../dist/src/cli/main.js');
+  // The bundled front of the CLI (tools/bundle-cli.mjs); dist/src/cli/main.js is the same, unbundled.
+  await import('../dist/src/cli/orch.js');
 }

@@ -300,6 +300,8 @@ export type MergeRequest = z.input<typeof MergeRequest>;
 /** `orch budget raise KEY VALUE`: the engine checks the key and the value's meaning. */
 export const BudgetRaiseRequest = z.strictObject({ key: z.string().min(1).max(100), value: z.union([z.string().max(100), z.number()]) });
 export type BudgetRaiseRequest = z.input<typeof BudgetRaiseRequest>;
+export const ScheduleRunRequest = z.strictObject({ name: z.string().min(1).max(100) });
+export type ScheduleRunRequest = z.input<typeof ScheduleRunRequest>;
 
 /** `/api/health` without credentials: alive, nothing more (no pid, path or version for a stranger). */
 export const HealthAlive = z.object({ ok: z.literal(true) });
@@ -339,3 +341,26 @@ export type ReviewItem = z.infer<typeof ReviewItem>;
 /** `GET /api/reviews/diff?task=`: the flagged change as `git diff base...head` (cut at `truncated`). */
 export const ReviewDiff = z.object({ taskId: z.string(), runId: z.string(), base: z.string(), head: z.string(), diff: z.string(), truncated: z.boolean() });
 export type ReviewDiff = z.infer<typeof ReviewDiff>;
+
+/** A `[[batch]]` of schedule.toml with its next run (`GET /api/schedule`, `orch batch list --json`). */
+export const ScheduleEntry = z.object({
+  name: z.string(),
+  cron: z.string(),
+  timezone: z.string(),
+  maxTasks: z.number().nullable(),
+  maxDurationMin: z.number().nullable(),
+  notifyOnComplete: z.union([z.boolean(), z.array(z.string())]),
+  module: z.string().nullable(),
+  tasks: z.array(z.string()),
+  budgetUsd: z.number().nullable(),
+  file: z.string(),
+  next: z.string().nullable(),
+  last: z.string().nullable(),
+});
+export type ScheduleEntry = z.infer<typeof ScheduleEntry>;
+
+export const ScheduleList = z.object({
+  batches: z.array(ScheduleEntry),
+  problems: z.array(z.object({ file: z.string(), line: z.number(), key: z.string(), message: z.string(), fix: z.string() })),
+});
+export type ScheduleList = z.infer<typeof ScheduleList>;

@@ -29,6 +29,7 @@ import { registerOpenCommand } from './specs/open.js';
 import { registerCompletionCommand } from './specs/completion.js';
 import { registerTuiCommand } from './specs/tui.js';
 import { registerBudgetCommands } from './specs/budget.js';
+import { registerBatchCommands } from './specs/batch.js';
 import { registerTrustCommand } from './specs/trust.js';
 
 installPipeHandlers();
@@ -57,6 +58,7 @@ registerPrCommands(program);
 registerOpenCommand(program);
 registerTuiCommand(program);
 registerBudgetCommands(program);
+registerBatchCommands(program);
 registerTrustCommand(program);
 registerCompletionCommand(program);
 addHelpTexts(program);

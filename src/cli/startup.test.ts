@@ -1,29 +1,9 @@
-import { readdirSync, readFileSync } from 'node:fs';
-import { dirname, join, relative, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { srcDir, staticLoads } from '../../test/static-imports.js';
 
-// The modules a file loads before any of its code runs: its static imports, transitively (dynamic `import()` and
-// `import type` excluded; `import { type X }` counts, as verbatimModuleSyntax keeps it). Issue 12's start-up budget
-// depends on it, so it is checked here rather than timed.
-const srcDir = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const staticImport = /^\s*(?:import|export)\s+(?!type\s)(?:[^'";]*?\sfrom\s+)?['"]([^'"]+)['"]/gm;
-
-function loads(entry: string): { files: string[]; packages: string[] } {
-  const files = new Set<string>();
-  const packages = new Set<string>();
-  const visit = (file: string): void => {
-    if (files.has(file)) return;
-    files.add(file);
-    for (const m of readFileSync(file, 'utf8').matchAll(staticImport)) {
-      const spec = m[1] ?? '';
-      if (spec.startsWith('.')) visit(resolve(dirname(file), spec.replace(/\.js$/, '.ts')));
-      else if (!spec.startsWith('node:')) packages.add(spec.startsWith('@') ? spec.split('/').slice(0, 2).join('/') : (spec.split('/')[0] ?? spec));
-    }
-  };
-  visit(entry);
-  return { files: [...files].map((f) => relative(srcDir, f)).sort(), packages: [...packages].sort() };
-}
+const loads = (file: string) => staticLoads(file.slice(srcDir.length + 1));
 
 // `orch doctor` inspects the agent CLIs, so agents/ may load; what runs them (daemon, engine, store) may not.
 const forbiddenOnClientPath = [/^daemon\//, /^engine\//, /^store\//, /^forge\//, /^mcp\/(index|server)\.ts$/];

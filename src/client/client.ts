@@ -210,21 +210,30 @@ export function createClient(info: DaemonInfo) {
         if (opts.signal?.aborted) return;
         throw new ClientError(`cannot reach the Orch daemon: ${(e as Error).message}`, 'unreachable');
       }
-      let data: string[] = [];
-      try {
-        for await (const line of lines(res)) {
-          if (line.startsWith('data: ')) data.push(line.slice(6));
-          else if (line === '' && data.length > 0) {
-            const raw: unknown = JSON.parse(data.join('\n'));
-            const parsed = Event.safeParse(raw);
-            data = [];
-            if (parsed.success) onEvent(parsed.data);
-            else opts.onInvalid?.(raw);
-          } else if (line.startsWith(': ')) {
-            const dropped = /^: (\d+) live events dropped/.exec(line);
-            if (dropped) opts.onDropped?.(Number(dropped[1]));
+      // The SSE framing (`\n`, `\r\n` or `\r` line ends, multi-line data, `id:`, comments) is eventsource-parser's;
+      // one frame that is not JSON is skipped, not the end of the stream.
+      const { createParser } = await import('eventsource-parser');
+      const parser = createParser({
+        onEvent: (msg) => {
+          let raw: unknown;
+          try {
+            raw = JSON.parse(msg.data);
+          } catch {
+            opts.onInvalid?.(msg.data);
+            return;
           }
-        }
+          const parsed = Event.safeParse(raw);
+          if (parsed.success) onEvent(parsed.data);
+          else opts.onInvalid?.(raw);
+        },
+        onComment: (comment) => {
+          const dropped = /^\s*(\d+) live events dropped/.exec(comment);
+          if (dropped) opts.onDropped?.(Number(dropped[1]));
+        },
+      });
+      try {
+        res.body.setEncoding('utf8');
+        for await (const chunk of res.body) parser.feed(chunk as string);
       } catch (e) {
         if (!opts.signal?.aborted) throw e;
       }

@@ -11,11 +11,14 @@ export interface HttpResponse {
 /** One HTTP request to the daemon; resolves when the response head arrives (the body is a stream). */
 export function send(url: string, o: { method?: string; headers?: Record<string, string>; body?: string; signal?: AbortSignal; timeoutMs?: number }): Promise<HttpResponse> {
   return new Promise((resolve, reject) => {
-    const req = httpRequest(url, { method: o.method ?? 'GET', headers: o.headers, signal: o.signal, timeout: o.timeoutMs }, (res) =>
+    const req = httpRequest(url, { method: o.method ?? 'GET', headers: o.headers, signal: o.signal, ...(o.timeoutMs ? { timeout: o.timeoutMs } : {}) }, (res) =>
       resolve({ status: res.statusCode ?? 0, body: res }),
     );
     req.once('error', reject);
-    req.once('timeout', () => req.destroy(new Error(`no answer within ${o.timeoutMs} ms`)));
+    // Only a caller's own bound: Node's global agent sets a 5 s idle timeout on its keep-alive sockets, which also
+    // fires 'timeout' here, and a sync, a start or an event stream may well be quiet for longer.
+    const { timeoutMs } = o;
+    if (timeoutMs) req.once('timeout', () => req.destroy(new Error(`no answer within ${timeoutMs} ms`)));
     req.end(o.body);
   });
 }

@@ -6,7 +6,6 @@ import { createGit, defaultBranch, repoRoot } from '../git/index.js';
 import { commandEnv, createAgentResolver, isAlive, isOurProcess, killGroup, sanitizeEnv } from '../agents/index.js';
 import { createEngine, RUN_ENV_KEY, type BackendFor, type Engine, type ResolvedAgent } from '../engine/index.js';
 import { createRepoPort } from './repo.js';
-import { createGitHubPort } from './forge.js';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { COMMAND_KINDS, COMMAND_TIMEOUT_MS, mcpServerEnv, ORCH_MCP_TOOLS, runProjectCommand } from '../mcp/index.js';
@@ -68,7 +67,8 @@ export async function composeDaemon(o: ComposeOptions): Promise<{
     targetBranch,
     store,
     repo: createRepoPort(git, root),
-    forge: config.forge.kind === 'github' ? createGitHubPort(git, root, config.forge, env, redact) : undefined,
+    // PERF: Octokit is loaded only for a project that uses GitHub (issue 12: daemon start and idle RSS).
+    forge: config.forge.kind === 'github' ? (await import('./forge.js')).createGitHubPort(git, root, config.forge, env, redact) : undefined,
     procs: {
       isAlive,
       isOurs: (pid, runId) => isOurProcess(pid, { envKey: RUN_ENV_KEY, envValue: runId }),
@@ -82,6 +82,7 @@ export async function composeDaemon(o: ComposeOptions): Promise<{
     log,
     sources: createSources({ config, root, git, env, stateDir: paths.stateDir, readOnlyAgents: createAgentResolver(config, env, { readOnly: true }), log }),
     userConfigDir: allPaths.configDir,
+    scheduleFiles: [join(allPaths.configDir, 'schedule.toml'), join(root, '.orch', 'schedule.toml')],
     redact,
     mcpFor: (run) => {
       const a = o.address;

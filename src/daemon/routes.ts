@@ -2,7 +2,7 @@ import { createReadStream, existsSync, statSync, watch } from 'node:fs';
 import { join } from 'node:path';
 import type { ServerResponse } from 'node:http';
 import type { Engine } from '../engine/index.js';
-import { AnswerRequest, BudgetRaiseRequest, EmptyRequest, MaintainRequest, MergeRequest, PauseRequest, ResumeRequest, SignalRequest, StartRequest, StopRequest, type DaemonState, type ReloadResult, type Status } from '../api/index.js';
+import { AnswerRequest, BudgetRaiseRequest, EmptyRequest, ScheduleRunRequest, MaintainRequest, MergeRequest, PauseRequest, ResumeRequest, SignalRequest, StartRequest, StopRequest, type DaemonState, type ReloadResult, type Status } from '../api/index.js';
 import { parseAgentLine } from '../agents/index.js';
 import { HttpError, type Router } from './http.js';
 import type { Principal } from './auth.js';
@@ -57,6 +57,8 @@ export function registerRoutes(router: Router, d: RouteDeps): void {
     if (body.task === undefined) return engine.resumeAll();
     return engine.resume(body.task, body.guidance);
   });
+  router.get('/api/schedule', async () => engine.schedules());
+  router.post('/api/schedule/run', ScheduleRunRequest, async (_q, _r, { body }) => engine.runSchedule(body.name));
   router.get('/api/budget', async () => engine.budget());
   router.post('/api/budget/raise', BudgetRaiseRequest, async (_q, _r, { body }) => engine.raiseBudget(body.key, String(body.value)));
   router.get('/api/reviews', async () => engine.reviewQueue());

@@ -10,6 +10,7 @@ import { buildPrompt } from './prompt.js';
 import type { Config } from '../config/index.js';
 import { createRunner } from './runner.js';
 import { dailyPlanTasks, readDailyFile } from '../sources/daily.js';
+import { createBatchSchedule } from '../schedule/index.js';
 import { BUDGET_PAUSE, createBudgetGuard } from './budget-guard.js';
 import { createScheduler, normalizeTaskId, RequestError } from './scheduler.js';
 import { createWriteback } from './writeback.js';
@@ -43,6 +44,8 @@ export interface EngineDeps {
   userConfigDir: string;
   /** Agents with read-only tools, for the reviewer ([review] reviewer_agent). */
   reviewerFor?: BackendFor;
+  /** schedule.toml files, user then project (G6). */
+  scheduleFiles?: string[];
   /** The clock (budgets' days); a fake one in tests. */
   now?: () => Date;
   /** Runs the project's build/test/lint commands on a finished change (results go on the run and the PR body). */
@@ -251,6 +254,15 @@ export function createEngine(d: EngineDeps) {
     },
   });
   const agentChecks = new Map<string, { at: number; problem: string | undefined }>();
+  const schedule = createBatchSchedule({
+    store: d.store,
+    files: () => d.scheduleFiles ?? [],
+    timezone: cfg.timezone,
+    now: d.now ?? (() => new Date()),
+    start: async (req) => engine.start(req),
+    log: d.log,
+  });
+  let scheduleTimer: NodeJS.Timeout | undefined;
 
   let timer: NodeJS.Timeout | undefined;
   let pending = false;
@@ -594,13 +606,28 @@ export function createEngine(d: EngineDeps) {
       }, 2000);
       timer.unref();
       scheduleSoon();
+      // G6: cron batches; a time that came while the daemon was down is caught up here, once, inside its window.
+      const tickSchedule = (): void => void schedule.tick().catch((e: unknown) => d.log(`schedule: ${String(e)}`));
+      tickSchedule();
+      scheduleTimer = setInterval(tickSchedule, 30_000);
+      scheduleTimer.unref();
     },
+    /** `orch batch list`: scheduled batches with their next run, and any problem of schedule.toml. */
+    schedules: () => schedule.list(),
+    /** `orch batch run NAME`. */
+    async runSchedule(name: string): Promise<{ batchId: string }> {
+      const id = await schedule.runNow(name);
+      if (!id) throw new RequestError('unknown_batch', `no [[batch]] named "${name}" in schedule.toml; \`orch batch list\` lists them`, 404);
+      return { batchId: id };
+    },
+    scheduleOf: (batchId: string) => schedule.scheduleOf(batchId),
 
     /** Ends every agent (their runs resume on the next start) and waits for drivers to settle. */
     async shutdown(): Promise<{ ended: string[] }> {
       stopping = true;
       const ended = d.store.runs.active().filter((r) => runner.hasAgent(r.id)).map((r) => r.taskId);
       if (timer) clearInterval(timer);
+      if (scheduleTimer) clearInterval(scheduleTimer);
       try {
         emit('daemon.stopping', null, null, {});
       } catch (e) {

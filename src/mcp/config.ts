@@ -1,5 +1,7 @@
 import { COMMAND_TIMEOUT_MS } from './commands.js';
-import { MCP_SERVER_NAME } from './server.js';
+
+/** The name agents know the Orch MCP server by. */
+export const MCP_SERVER_NAME = 'orch';
 
 /**
  * Claude's per-server tool-call limit: above the 10-minute command timeout and orch_ask's wait, so a user's

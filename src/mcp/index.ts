@@ -4,8 +4,9 @@
  * Each backend hands it to its CLI in that CLI's own format (src/agents/mcp.ts and the backends); the
  * `mcpServerEnv(...)` variables reach it in its environment (Claude) or in a 0600 `--env-file` (the others).
  */
-export { createAgentMcpServer, DEFAULT_ANSWER_WAIT_MS, MCP_SERVER_NAME, type AgentMcpServerOptions } from './server.js';
-export { claudeMcpConfig, MCP_TOOL_TIMEOUT_MS, ORCH_MCP_TOOLS, type ClaudeMcpConfigOptions } from './config.js';
+// The server itself (and the MCP SDK, 25 MB and most of a second to load) is only in main.ts's process, started
+// per agent run: the daemon imports this index, so it does not export server.ts (issue 12, daemon start and RSS).
+export { claudeMcpConfig, MCP_SERVER_NAME, MCP_TOOL_TIMEOUT_MS, ORCH_MCP_TOOLS, type ClaudeMcpConfigOptions } from './config.js';
 export { ENV_FILE_FLAG, MCP_ENV_NAMES, mcpServerEnv, readEnvFileArg, readMcpServerEnv, type McpServerEnv } from './env.js';
 export {
   COMMAND_KINDS, COMMAND_OUTPUT_CHARS, COMMAND_TIMEOUT_MS, runProjectCommand,

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { VERSION } from '../version.js';
 import { COMMAND_KINDS, runProjectCommand, type ProjectCommands } from './commands.js';
 import { createDaemonClient } from './daemon.js';
+import { MCP_SERVER_NAME } from './config.js';
 import { commandEnv } from '../agents/env.js';
 
 export interface AgentMcpServerOptions {
@@ -22,7 +23,6 @@ export interface AgentMcpServerOptions {
   fetch?: typeof fetch;
 }
 
-export const MCP_SERVER_NAME = 'orch';
 export const DEFAULT_ANSWER_WAIT_MS = 120_000;
 
 const text = (t: string, isError = false): CallToolResult => ({ content: [{ type: 'text', text: t }], ...(isError ? { isError } : {}) });

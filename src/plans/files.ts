@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import type { Dirent } from 'node:fs';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { setImmediate as nextTurn } from 'node:timers/promises';
@@ -26,11 +26,24 @@ export interface ModuleFolder {
 const READ_BATCH = 200;
 
 /**
+ * What the last read of each file found, so a sync with nothing changed stats the files instead of reading them
+ * (issue 12: `orch sync` within 2x of reading the files). A file counts as unchanged while its inode, size, mtime
+ * and ctime (nanoseconds) are, which is the test git's index makes.
+ */
+export interface PlanFileCache {
+  files: Map<string, { stamp: string; content: string }>;
+  /** Parsed epics by file, reused while the content is the same string. */
+  parsed: Map<string, { content: string; value: unknown }>;
+}
+
+export const createPlanFileCache = (): PlanFileCache => ({ files: new Map(), parsed: new Map() });
+
+/**
  * Lists module folders (concurrently) and reads their overview and epic files (in batches). Folders starting with `.` and
  * folders with neither are skipped. A file that looks like an epic but is not named `epic-NN-<slug>.md` is a
  * `bad_filename` warning.
  */
-export async function readModuleFolders(absDir: string, relDir: string): Promise<{ folders: ModuleFolder[]; issues: PlanIssue[] }> {
+export async function readModuleFolders(absDir: string, relDir: string, cache?: PlanFileCache): Promise<{ folders: ModuleFolder[]; issues: PlanIssue[] }> {
   const issues: PlanIssue[] = [];
   const entries = await readdir(absDir, { withFileTypes: true });
   const dirs = (await Promise.all(entries.map(async (e) => ((await isDirectory(absDir, e)) ? e.name : undefined))))
@@ -65,7 +78,7 @@ export async function readModuleFolders(absDir: string, relDir: string): Promise
     folders.push(entry);
   });
 
-  const contents = await readBatched(reads.map((r) => join(absDir, r.folder.folder, r.name)));
+  const contents = await readBatched(reads.map((r) => join(absDir, r.folder.folder, r.name)), cache);
   reads.forEach((r, i) => {
     const content = contents[i]!;
     if (r.epic === undefined) r.folder.overview = content;
@@ -85,13 +98,27 @@ async function isDirectory(parent: string, entry: Dirent): Promise<boolean> {
   }
 }
 
-async function readBatched(paths: readonly string[]): Promise<string[]> {
+async function readBatched(paths: readonly string[], cache?: PlanFileCache): Promise<string[]> {
   const out: string[] = [];
   for (let i = 0; i < paths.length; i += READ_BATCH) {
     if (i > 0) await nextTurn();
-    for (const path of paths.slice(i, i + READ_BATCH)) out.push(readFileSync(path, 'utf8'));
+    for (const path of paths.slice(i, i + READ_BATCH)) out.push(cache ? readCached(path, cache) : readFileSync(path, 'utf8'));
+  }
+  if (cache && cache.files.size > paths.length) {
+    const live = new Set(paths);
+    for (const path of cache.files.keys()) if (!live.has(path)) cache.files.delete(path);
   }
   return out;
+}
+
+function readCached(path: string, cache: PlanFileCache): string {
+  const st = statSync(path, { bigint: true });
+  const stamp = `${st.ino}:${st.size}:${st.mtimeNs}:${st.ctimeNs}`;
+  const hit = cache.files.get(path);
+  if (hit?.stamp === stamp) return hit.content;
+  const content = readFileSync(path, 'utf8');
+  cache.files.set(path, { stamp, content });
+  return content;
 }
 
 /** The file if it exists, undefined if it does not. */

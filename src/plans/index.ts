@@ -8,6 +8,7 @@ export type {
   Priority,
 } from './types.js';
 export { parsePlan, type ParseOptions } from './parse.js';
+export { createPlanFileCache, type PlanFileCache } from './files.js';
 export { parseEpic, type EpicDraft } from './epic.js';
 export { formatIssue, hasErrors } from './issues.js';
 export { setReadmeStatus, rowNames } from './readme.js';

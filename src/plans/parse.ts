@@ -3,7 +3,7 @@ import { findCycles, formatCycle } from '../graph/index.js';
 import { parseEpic } from './epic.js';
 import type { EpicDraft } from './epic.js';
 import { readModuleFolders, readOptional } from './files.js';
-import type { ModuleFolder } from './files.js';
+import type { ModuleFolder, PlanFileCache } from './files.js';
 import { parseFrontmatterYaml, splitFrontmatter } from './frontmatter.js';
 import { formatTaskId, isModuleName, moduleKey, moduleName, taskKey, titleWithoutEpicPrefix } from './ids.js';
 import { readmeRows } from './readme-table.js';
@@ -14,6 +14,8 @@ import type { DependencySource, ModuleInfo, ParsedPlan, PlanIssue, PlanTask } fr
 export interface ParseOptions {
   /** Plans folder relative to `root` (or absolute). Default `docs/plans`. */
   plansDir?: string;
+  /** Keeps files and parsed epics between reads of the same plan (a daemon's syncs): unchanged files are only stat'ed. */
+  cache?: PlanFileCache;
 }
 
 /**
@@ -29,7 +31,7 @@ export async function parsePlan(root: string, options: ParseOptions = {}): Promi
 
   let listing: Awaited<ReturnType<typeof readModuleFolders>>;
   try {
-    listing = await readModuleFolders(absDir, plansDir);
+    listing = await readModuleFolders(absDir, plansDir, options.cache);
   } catch (cause) {
     const code = (cause as NodeJS.ErrnoException).code;
     if (code !== 'ENOENT' && code !== 'ENOTDIR') throw cause;
@@ -64,7 +66,7 @@ export async function parsePlan(root: string, options: ParseOptions = {}): Promi
     if (folder.overview !== undefined && info.overview === undefined) info.overview = folder.overview;
     modules.set(moduleKey(name), info);
     for (const epic of folder.epics) {
-      const draft = parseEpic(epic.content, epic.file);
+      const draft = parseCached(epic.content, epic.file, options.cache);
       issues.push(...draft.issues);
       const own = draft.meta.module === undefined ? name : moduleName(draft.meta.module);
       if (!modules.has(moduleKey(own))) modules.set(moduleKey(own), { name: own, dir: folder.dir });
@@ -72,6 +74,10 @@ export async function parsePlan(root: string, options: ParseOptions = {}): Promi
     }
   }
 
+  if (options.cache && options.cache.parsed.size > drafts.length) {
+    const live = new Set(drafts.map((d) => d.draft.file));
+    for (const file of options.cache.parsed.keys()) if (!live.has(file)) options.cache.parsed.delete(file);
+  }
   const tasks = buildTasks(drafts, issues);
   const index = indexTasks(tasks);
   const drafted = new Map(drafts.map((d) => [d.draft.file, d.draft]));
@@ -91,6 +97,15 @@ export async function parsePlan(root: string, options: ParseOptions = {}): Promi
 
   issues.sort((a, b) => compare(a.file, b.file) || a.line - b.line || compare(a.code, b.code));
   return { root: absRoot, plansDir, modules: moduleList, tasks, issues };
+}
+
+/** parseEpic is pure: the same text of the same file gives the same draft, which nothing downstream changes. */
+function parseCached(content: string, file: string, cache: PlanFileCache | undefined): EpicDraft {
+  const hit = cache?.parsed.get(file);
+  if (hit?.content === content) return hit.value as EpicDraft;
+  const draft = parseEpic(content, file);
+  cache?.parsed.set(file, { content, value: draft });
+  return draft;
 }
 
 /** Module name of a folder: `module:` in 00-overview.md frontmatter, else the folder name without `-module`. */

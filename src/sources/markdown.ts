@@ -1,4 +1,4 @@
-import { parsePlan } from '../plans/index.js';
+import { createPlanFileCache, parsePlan } from '../plans/index.js';
 import type { PlanSource } from './types.js';
 
 /** `<module>/E<NN>`: the ids of the markdown plan (P1). */
@@ -9,12 +9,13 @@ export const MARKDOWN_ID = /^[^/\s]+\/E\d+$/;
  * with the engine's writeback, which commits onto the target branch.
  */
 export function createMarkdownSource(o: { root: string; plansDir: string; optional?: boolean }): PlanSource {
+  const cache = createPlanFileCache();
   return {
     kind: 'markdown',
     label: o.plansDir,
     owns: (id) => MARKDOWN_ID.test(id),
     async read() {
-      const plan = await parsePlan(o.root, { plansDir: o.plansDir });
+      const plan = await parsePlan(o.root, { plansDir: o.plansDir, cache });
       // With other sources configured a project may have no markdown plan at all: that is not an error.
       const issues = o.optional
         ? plan.issues.map((i) => (i.code === 'no_plans_dir' ? { ...i, severity: 'warning' as const } : i))

@@ -167,10 +167,9 @@ export function createTaskStore(db: Db) {
     sync(tasks: PlanTask[], isActive: (id: string) => boolean): UpsertOutcome {
       const now = new Date().toISOString();
       const out: UpsertOutcome = { added: [], updated: [], removed: [] };
-      cache = undefined;
-      byId = undefined;
       db.transaction(() => {
-        const existing = new Map((all.all() as RawTask[]).map((r) => [r.id, toRow(r)]));
+        // The cached rows are the table (the daemon is its only writer): no re-read of every row per sync.
+        const existing = new Map(rows().map((r) => [r.id, r]));
         const seen = new Set<string>();
         for (const t of tasks) {
           seen.add(t.id);
@@ -238,8 +237,11 @@ export function createTaskStore(db: Db) {
           }
         }
       })();
-      cache = undefined;
-      byId = undefined;
+      // PERF: a sync that changed nothing keeps the cache, so the next `list`/`next` need not re-read 2,000 rows.
+      if (out.added.length + out.updated.length + out.removed.length > 0) {
+        cache = undefined;
+        byId = undefined;
+      }
       return out;
     },
   };

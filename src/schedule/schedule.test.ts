@@ -1,0 +1,105 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { StartRequest } from '../api/index.js';
+import { createStore } from '../store/index.js';
+import { parseDuration, readScheduleText } from './file.js';
+import { createBatchSchedule } from './service.js';
+
+function setup(toml: string) {
+  const dir = mkdtempSync(join(tmpdir(), 'orch-schedule-'));
+  const file = join(dir, 'schedule.toml');
+  writeFileSync(file, toml);
+  const store = createStore(join(dir, 'orch.db'));
+  let clock = new Date('2026-12-03T10:00:00Z');
+  const starts: StartRequest[] = [];
+  const logs: string[] = [];
+  let n = 0;
+  const s = createBatchSchedule({
+    store,
+    files: () => [file],
+    timezone: 'Europe/Berlin',
+    now: () => clock,
+    start: async (req) => {
+      starts.push(req);
+      return { batch: { id: `b${++n}` } };
+    },
+    log: (m) => logs.push(m),
+  });
+  return { s, starts, logs, store, at: (iso: string) => (clock = new Date(iso)) };
+}
+
+const NIGHTLY = '[[batch]]\nname = "nightly"\ncron = "0 2 * * *"\nmax_tasks = 3\nmax_duration = "4h"\nmodule = "billing"\nbudget_usd = 20\nnotify_on_complete = true\n';
+
+describe('cron batches (fake clock)', () => {
+  it('runs at the cron time in the project time zone, once, with its limits and a deadline', async () => {
+    const t = setup(NIGHTLY);
+    expect(await t.s.tick()).toEqual([]);
+    // 02:00 in Berlin is 01:00 UTC in December.
+    expect(t.s.list().batches[0]?.next).toBe('2026-12-04T01:00:00.000Z');
+    t.at('2026-12-04T00:59:00Z');
+    expect(await t.s.tick()).toEqual([]);
+    t.at('2026-12-04T01:00:30Z');
+    expect(await t.s.tick()).toEqual(['b1']);
+    expect(await t.s.tick()).toEqual([]);
+    expect(t.starts[0]).toEqual({ tasks: [], module: 'billing', count: 3, name: 'schedule nightly', budgetUsd: 20, deadline: '2026-12-04T05:00:00.000Z' });
+    expect(t.s.scheduleOf('b1')?.name).toBe('nightly');
+    expect(t.s.list().batches[0]?.next).toBe('2026-12-05T01:00:00.000Z');
+  });
+
+  it('a time missed while the daemon was down runs once on start if still inside its window, else is skipped', async () => {
+    const t = setup(NIGHTLY);
+    await t.s.tick();
+    // Down from Dec 3 to Dec 6, 03:30 Berlin: three nights missed, the last one still inside its 4 h window.
+    t.at('2026-12-06T02:30:00Z');
+    expect(await t.s.tick()).toEqual(['b1']);
+    expect(await t.s.tick()).toEqual([]);
+    expect(t.starts[0]?.deadline).toBe('2026-12-06T05:00:00.000Z');
+    // Down again past the window: skipped, said in the log, and it does not run late.
+    t.at('2026-12-07T07:00:00Z');
+    expect(await t.s.tick()).toEqual([]);
+    expect(t.logs.at(-1)).toMatch(/nightly of 2026-12-07T01:00:00.000Z was missed/);
+    expect(t.starts).toHaveLength(1);
+  });
+
+  it('a clock that jumps back does not run a batch twice', async () => {
+    const t = setup(NIGHTLY);
+    await t.s.tick();
+    t.at('2026-12-04T01:00:30Z');
+    expect(await t.s.tick()).toEqual(['b1']);
+    t.at('2026-12-04T00:30:00Z');
+    expect(await t.s.tick()).toEqual([]);
+    t.at('2026-12-04T01:01:00Z');
+    expect(await t.s.tick()).toEqual([]);
+  });
+
+  it('orch batch run NAME starts one now', async () => {
+    const t = setup(NIGHTLY);
+    expect(await t.s.runNow('nightly')).toBe('b1');
+    expect(t.starts[0]?.deadline).toBe('2026-12-03T14:00:00.000Z');
+    expect(await t.s.runNow('nope')).toBeUndefined();
+  });
+
+  it('reports a bad schedule.toml with file, line, key and fix, and runs none of it', async () => {
+    const text = '[[batch]]\nname = "a"\ncron = "0 2 * *"\n\n[[batch]]\nname = "b"\ncron = "0 3 * * *"\nmax_duration = "soon"\nmax_taks = 2\n';
+    const { batches, problems } = readScheduleText(text, '.orch/schedule.toml', 'UTC');
+    expect(batches).toEqual([]);
+    expect(problems.map((p) => `${p.file}:${p.line} ${p.key}`)).toEqual(['.orch/schedule.toml:3 cron', '.orch/schedule.toml:9 max_taks']);
+    expect(problems[1]?.fix).toMatch(/known keys: name, cron, max_tasks/);
+    expect(problems[0]?.fix).toMatch(/0 2 \* \* \*/);
+    const dur = readScheduleText('[[batch]]\nname = "b"\ncron = "0 3 * * *"\nmax_duration = "soon"\n', 's.toml', 'UTC').problems;
+    expect(dur.map((p) => `${p.line} ${p.message}`)).toEqual(['4 max_duration: got "soon", expected a duration']);
+    const t = setup(text);
+    expect(await t.s.tick()).toEqual([]);
+    expect(t.logs.join('\n')).toMatch(/schedule\.toml:9: unknown key `max_taks`/);
+  });
+
+  it('reads durations', () => {
+    expect(parseDuration('4h')).toBe(240);
+    expect(parseDuration('1h30m')).toBe(90);
+    expect(parseDuration('2d')).toBe(2880);
+    expect(parseDuration('soon')).toBeUndefined();
+    expect(parseDuration('0m')).toBeUndefined();
+  });
+});

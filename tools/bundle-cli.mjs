@@ -1,0 +1,38 @@
+// Bundles the CLI's front (src/cli/main.ts, the command specs, lazy.ts and commander) into dist/src/cli/orch.js,
+// the file bin/orch.js runs: one file to load instead of about twenty (issue 12: `orch --help` within 1.5x of
+// `node -e 0`). Every other module of src/ stays tsc's, imported from the bundle at its dist path, so a module with
+// state (io.ts: colour, a closed stdout; errors.ts: CliError for instanceof) exists once, shared with the commands.
+// Run by `npm run build` after tsc, which type-checks and emits everything else.
+import { build } from 'esbuild';
+import { dirname, relative, resolve } from 'node:path';
+
+const srcDir = resolve('src');
+const cliDir = resolve('src/cli');
+const bundled = (file) => file === resolve(cliDir, 'main.ts') || file === resolve(cliDir, 'lazy.ts') || dirname(file) === resolve(cliDir, 'specs');
+
+const tscModules = {
+  name: 'tsc-modules-stay-external',
+  setup(b) {
+    b.onResolve({ filter: /^\./ }, (args) => {
+      if (!args.importer.startsWith(srcDir)) return undefined; // a package's own files (commander's) are bundled
+      const file = resolve(args.resolveDir, args.path.replace(/\.js$/, '.ts'));
+      if (bundled(file)) return undefined;
+      // dist/src/cli/orch.js sits where src/cli/main.ts does: the same relative path reaches tsc's output.
+      const path = relative(cliDir, file).replace(/\.ts$/, '.js');
+      return { path: path.startsWith('.') ? path : `./${path}`, external: true };
+    });
+  },
+};
+
+await build({
+  entryPoints: ['src/cli/main.ts'],
+  outfile: 'dist/src/cli/orch.js',
+  bundle: true,
+  platform: 'node',
+  format: 'esm',
+  target: 'node20',
+  // commander is CommonJS: give the bundle a require for its `require('node:events')` and friends.
+  banner: { js: "import { createRequire as orchCreateRequire } from 'node:module'; const require = orchCreateRequire(import.meta.url);" },
+  plugins: [tscModules],
+  logLevel: 'warning',
+});
