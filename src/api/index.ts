@@ -1,4 +1,5 @@
 export * from './schemas.js';
+export * from './cluster.js';
 export { apiRetryText } from './retry.js';
 export * from './agent.js';
 export * from './events.js';

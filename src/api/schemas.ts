@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ClusterStatus } from './cluster.js';
 import { AgentEvent, ReviewReason } from './agent.js';
 
 /** Wire shapes of the daemon's HTTP API and event stream. Clients (CLI, TUI, web) import only this folder. */
@@ -196,6 +197,8 @@ export const Status = z.object({
   /** Since local midnight on the daemon's clock: merged and failed runs, tokens and spend of the runs live today. */
   today: z.object({ merged: z.number(), failed: z.number(), tokens: z.number(), costUsd: z.number() }).optional(),
   lastSync: z.object({ at: z.string(), ok: z.boolean(), issues: z.number() }).nullable(),
+  /** The worker pool, when `[cluster]` is configured. */
+  cluster: ClusterStatus.optional(),
 });
 export type Status = z.infer<typeof Status>;
 

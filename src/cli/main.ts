@@ -31,6 +31,7 @@ import { registerTuiCommand } from './specs/tui.js';
 import { registerBudgetCommands } from './specs/budget.js';
 import { registerBatchCommands } from './specs/batch.js';
 import { registerTrustCommand } from './specs/trust.js';
+import { registerClusterCommands } from './specs/cluster.js';
 
 installPipeHandlers();
 if (process.argv.includes('--no-color')) setNoColor(true);
@@ -60,6 +61,7 @@ registerTuiCommand(program);
 registerBudgetCommands(program);
 registerBatchCommands(program);
 registerTrustCommand(program);
+registerClusterCommands(program);
 registerCompletionCommand(program);
 addHelpTexts(program);
 

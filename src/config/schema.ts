@@ -213,6 +213,29 @@ const DaemonSchema = z
   })
   .describe('The background daemon that owns runs, the store and the HTTP API.');
 
+const ClusterSchema = z
+  .object({
+    redis_url: z
+      .string()
+      .regex(/^(rediss?:\/\/.*)?$/, 'must be a redis:// or rediss:// (TLS) URL, or "" for no cluster')
+      .default('')
+      .describe('Redis of the worker pool (BullMQ). "" = everything runs on this machine. A password belongs in ORCH_REDIS_URL, not in a file.'),
+    repo_url: z
+      .string()
+      .default('')
+      .describe('Where workers fetch the code: a git URL they can reach (the forge remote, or git:// of `git_daemon`). "" = this repository\'s path (workers on this machine).'),
+    labels: z
+      .array(z.string().regex(/^[a-z0-9][a-z0-9_-]{0,31}$/, 'labels are lowercase letters, digits, - and _'))
+      .max(5)
+      .default(() => [])
+      .describe('Labels a worker must carry to take this project\'s agent jobs (e.g. ["gpu"]).'),
+    git_daemon: z
+      .string()
+      .regex(/^$|^[^\s:]+:\d{1,5}$|^\[[0-9a-fA-F:]+\]:\d{1,5}$/, 'must be host:port (e.g. 0.0.0.0:9418) or ""')
+      .default('')
+      .describe('Serve this repository read-only to workers with `git daemon` on host:port. "" = off.'),
+  })
+  .describe('Scale-out: agent runs on `orch worker` machines through BullMQ on Redis.');
 const Limit = z.number().min(0, 'must be a positive number, or 0 for no limit');
 const BudgetSchema = z
   .object({
@@ -281,6 +304,7 @@ export const ConfigSchema = z
     forge: ForgeSchema.prefault({}),
     writeback: WritebackSchema.prefault({}),
     daemon: DaemonSchema.prefault({}),
+    cluster: ClusterSchema.prefault({}),
     plan: PlanSchema.prefault({}),
     budget: BudgetSchema.prefault({}),
     sources: SourcesSchema.prefault({}),

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { COMMAND_KINDS, COMMAND_TIMEOUT_MS, mcpServerEnv, ORCH_MCP_TOOLS, runProjectCommand } from '../mcp/index.js';
 import type { Verification } from '../api/index.js';
+import { createClusterService, type ClusterService } from '../cluster/index.js';
 import { createSources } from './sources.js';
 
 const mcpEntry = fileURLToPath(new URL('../mcp/main.js', import.meta.url));
@@ -38,6 +39,7 @@ export async function composeDaemon(o: ComposeOptions): Promise<{
   config: Config;
   targetBranch: string;
   engine: Engine;
+  cluster?: ClusterService;
   close: () => void;
 }> {
   const env = o.env ?? process.env;
@@ -58,6 +60,12 @@ export async function composeDaemon(o: ComposeOptions): Promise<{
   const redact = createRedactor(secretValues(env));
   secureStateDir(paths.stateDir);
   const store = createStore(paths.dbFile, { redact });
+  const redisUrl = env.ORCH_REDIS_URL || config.cluster.redis_url;
+  const cluster = redisUrl
+    ? createClusterService({ cfg: { ...config.cluster, redis_url: redisUrl }, root, projectKey: paths.key, stateDir: paths.stateDir, log })
+    : undefined;
+  await cluster?.ready();
+  const resolveAgent = createAgentResolver(config, env);
   const engine = createEngine({
     root,
     projectKey: paths.key,
@@ -76,7 +84,8 @@ export async function composeDaemon(o: ComposeOptions): Promise<{
         await killGroup(pgid, graceMs);
       },
     },
-    backendFor: createAgentResolver(config, env),
+    // With a cluster, an agent's turn goes to a worker when one can take it, and runs here otherwise.
+    backendFor: cluster ? (name) => cluster.wrap(resolveAgent(name)) : resolveAgent,
     verify: createVerifier(config, env),
     reviewerFor: createAgentResolver(config, env, { readOnly: true }),
     log,
@@ -91,7 +100,19 @@ export async function composeDaemon(o: ComposeOptions): Promise<{
       return { command: process.execPath, args: [mcpEntry], env, tools: [...ORCH_MCP_TOOLS], configDir: join(paths.stateDir, 'runs', run.id) };
     },
   });
-  return { root, paths, allPaths, config, targetBranch, engine, close: () => store.close() };
+  return {
+    root,
+    paths,
+    allPaths,
+    config,
+    targetBranch,
+    engine,
+    ...(cluster ? { cluster } : {}),
+    close: () => {
+      void cluster?.close();
+      store.close();
+    },
+  };
 }
 
 type AgentConfig = Config['agent'];

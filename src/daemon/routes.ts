@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import type { ServerResponse } from 'node:http';
 import type { Engine } from '../engine/index.js';
 import { AnswerRequest, BudgetRaiseRequest, EmptyRequest, ScheduleRunRequest, MaintainRequest, MergeRequest, PauseRequest, ResumeRequest, SignalRequest, StartRequest, StopRequest, type DaemonState, type ReloadResult, type Status } from '../api/index.js';
+import type { ClusterStatus } from '../api/cluster.js';
 import { parseAgentLine } from '../agents/index.js';
 import { HttpError, type Router } from './http.js';
 import type { Principal } from './auth.js';
@@ -17,6 +18,8 @@ export interface RouteDeps {
   shutdown: () => Promise<{ ended: string[] }>;
   state: () => DaemonState;
   reload: () => ReloadResult;
+  /** The worker pool, when `[cluster]` is configured. */
+  cluster?: () => ClusterStatus | undefined;
 }
 
 /** Requests that ask for work: a daemon started for a read-only command resumes its agents on the first. */
@@ -32,7 +35,11 @@ export function registerRoutes(router: Router, d: RouteDeps): void {
   router.post('/api/activate', EmptyRequest, async () => ({ ok: true }));
   // Without a token: alive, nothing else (a stranger learns no pid, path or version).
   router.get('/api/health', async (_q, _r, { principal }) => (principal.kind === 'admin' ? d.health() : { ok: true }), { open: true });
-  router.get('/api/status', async () => engine.status(d.daemon()));
+  router.get('/api/status', async () => {
+    const cluster = d.cluster?.();
+    return cluster ? { ...engine.status(d.daemon()), cluster } : engine.status(d.daemon());
+  });
+  router.get('/api/workers', async () => d.cluster?.() ?? { url: '', repoUrl: '', available: false, error: 'no cluster configured: set [cluster] redis_url in ~/.config/orch/config.toml or ORCH_REDIS_URL', workers: [] });
   router.post('/api/sync', EmptyRequest, async () => engine.sync());
   router.get('/api/tasks', async (_q, _r, { url }) =>
     engine.list({ status: url.searchParams.get('status') ?? undefined, module: url.searchParams.get('module') ?? undefined }),

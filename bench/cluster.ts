@@ -1,0 +1,104 @@
+/**
+ * Scale-out: 40 tasks whose fake agent takes a fixed time, run by the whole `orch` CLI (`start --wait`) locally and
+ * on 1, 2 and 4 `orch worker` processes through a real redis-server. Prints wall times, the speed-up against local,
+ * and the queue's overhead per job over local dispatch at the same parallelism (target: under 100 ms per job).
+ * Usage: node dist/bench/cluster.js [tasks=40] [agentMs=1500]. Exits 1 when the overhead target is missed.
+ */
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { startRedis } from '../src/cluster/testing/redis.js';
+import { startWorkerProc, type WorkerProc } from '../src/cluster/testing/workers.js';
+
+const here = fileURLToPath(new URL('.', import.meta.url));
+const root = resolve(here, '..', '..');
+const orchBin = join(root, 'bin', 'orch.js');
+const tasks = Number(process.argv[2] ?? 40);
+const agentMs = Number(process.argv[3] ?? 1500);
+
+function project(base: string, name: string, parallel: number, redis?: string): { repo: string; env: NodeJS.ProcessEnv } {
+  const repo = join(base, name, 'repo');
+  const bin = join(base, name, 'bin');
+  mkdirSync(bin, { recursive: true });
+  symlinkSync(join(root, 'test', 'fixtures', 'fake-claude.mjs'), join(bin, 'claude'));
+  for (let i = 0; i < tasks; i++) {
+    const dir = join(repo, 'docs', 'plans', `m${i}-module`);
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, 'epic-01-work.md'), `# Work ${i}\n\nDo it. [[fake:slow=${agentMs}]]\n\n\`\`\`file:src/f${i}.txt\n${i}\n\`\`\`\n`);
+  }
+  mkdirSync(join(repo, '.orch'), { recursive: true });
+  writeFileSync(join(repo, '.orch', 'config.toml'), `max_parallel_agents = ${parallel}\n\n[agent]\npass_env = ["FAKE_CLAUDE_*"]\n`);
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    PATH: `${bin}:${process.env.PATH ?? ''}`,
+    HOME: join(base, name, 'home'),
+    XDG_CONFIG_HOME: join(base, name, 'config'),
+    XDG_STATE_HOME: join(base, name, 'state'),
+    XDG_DATA_HOME: join(base, name, 'data'),
+    GIT_AUTHOR_NAME: 'b',
+    GIT_AUTHOR_EMAIL: 'b@b',
+    GIT_COMMITTER_NAME: 'b',
+    GIT_COMMITTER_EMAIL: 'b@b',
+    NO_COLOR: '1',
+    ...(redis ? { ORCH_REDIS_URL: redis } : {}),
+  };
+  const g = (...a: string[]) => execFileSync('git', a, { cwd: repo, env });
+  g('init', '-q', '-b', 'main');
+  g('add', '-A');
+  g('-c', 'commit.gpgsign=false', 'commit', '-q', '-m', 'plan');
+  return { repo, env };
+}
+
+const orch = (p: { repo: string; env: NodeJS.ProcessEnv }, ...args: string[]) =>
+  spawnSync(process.execPath, [orchBin, ...args], { cwd: p.repo, env: p.env, encoding: 'utf8', timeout: 1_800_000 });
+
+async function timeStart(p: { repo: string; env: NodeJS.ProcessEnv }): Promise<number> {
+  orch(p, 'sync');
+  const t0 = performance.now();
+  const r = await new Promise<number | null>((res) => spawn(process.execPath, [orchBin, 'start', '--wait'], { cwd: p.repo, env: p.env, stdio: 'ignore' }).once('close', res));
+  const ms = performance.now() - t0;
+  if (r !== 0) throw new Error(`orch start --wait exited ${r} in ${p.repo}`);
+  orch(p, 'daemon', 'stop');
+  return ms;
+}
+
+async function main(): Promise<void> {
+  const base = mkdtempSync(join(tmpdir(), 'orch-bench-cluster-'));
+  const redis = await startRedis();
+  const rows: Array<{ setup: string; slots: number; ms: number }> = [];
+  try {
+    for (const slots of [1, 2, 4]) {
+      rows.push({ setup: `local, ${slots} at a time`, slots, ms: await timeStart(project(base, `local-${slots}`, slots)) });
+      const p = project(base, `cluster-${slots}`, slots, redis.url);
+      const workers: WorkerProc[] = [];
+      for (let i = 0; i < slots; i++) workers.push(startWorkerProc({ base: join(base, `cluster-${slots}`), name: `b${slots}-${i}`, redis: redis.url, repos: [p.repo], env: p.env }));
+      await Promise.all(workers.map((w) => w.ready));
+      // Let the daemon see every worker before the batch starts.
+      for (let i = 0; i < 100; i++) {
+        const r = orch(p, 'workers', '--json');
+        if ((JSON.parse(r.stdout || '{"workers":[]}') as { workers: unknown[] }).workers.length === slots) break;
+        await new Promise((r2) => setTimeout(r2, 200));
+      }
+      rows.push({ setup: `${slots} worker(s), 1 job each`, slots, ms: await timeStart(p) });
+      await Promise.all(workers.map((w) => w.stop('SIGKILL')));
+    }
+  } finally {
+    await redis.stop();
+    rmSync(base, { recursive: true, force: true });
+  }
+  const local1 = rows[0]?.ms ?? 1;
+  process.stdout.write(`bench/cluster: ${tasks} tasks, fake agent ${agentMs} ms each\n\n| setup | wall | speed-up vs local x1 | overhead per job vs local at the same parallelism |\n|---|---|---|---|\n`);
+  let worst = 0;
+  for (const r of rows) {
+    const local = rows.find((x) => x.slots === r.slots && x.setup.startsWith('local'));
+    const overhead = r.setup.startsWith('local') || !local ? undefined : ((r.ms - local.ms) * r.slots) / tasks;
+    if (overhead !== undefined) worst = Math.max(worst, overhead);
+    process.stdout.write(`| ${r.setup} | ${(r.ms / 1000).toFixed(1)} s | ${(local1 / r.ms).toFixed(2)}x | ${overhead === undefined ? '' : `${Math.round(overhead)} ms`} |\n`);
+  }
+  process.stdout.write(`\nworst queue overhead per job: ${Math.round(worst)} ms (target < 100 ms)\n`);
+  process.exitCode = worst < 100 ? 0 : 1;
+}
+
+await main();

@@ -1,0 +1,95 @@
+import { mkdirSync } from 'node:fs';
+import { hostname } from 'node:os';
+import { join, resolve } from 'node:path';
+import { ClusterStatus } from '../../api/cluster.js';
+import { createAgentResolver, SUPPORTED_BACKENDS, type AgentBackend } from '../../agents/index.js';
+import { redisUrlProblem, startWorker } from '../../cluster/index.js';
+import { isLabel } from '../../cluster/names.js';
+import { loadConfig } from '../../config/index.js';
+import { createPaths } from '../../paths/index.js';
+import { client, CliError, Exit, printJson, type GlobalOptions } from '../context.js';
+import { dim, green, red } from '../format.js';
+
+const list = (v: string | undefined): string[] => (v ? v.split(',').map((s) => s.trim()).filter(Boolean) : []);
+
+interface WorkerFlags { redis?: string; jobs: string; name?: string; labels?: string; agents?: string; repo: string[]; dir?: string }
+
+/** `orch worker` in the foreground: the agents of this machine's user config (never a project's), until SIGINT/SIGTERM. */
+export async function worker(_globals: () => GlobalOptions, f: WorkerFlags): Promise<void> {
+  const redis = f.redis ?? process.env.ORCH_REDIS_URL ?? '';
+  const jobs = Number(f.jobs);
+  const name = f.name ?? `${hostname()}-${process.pid}`;
+  const labels = list(f.labels);
+  const agents = list(f.agents);
+  const repos = f.repo.map((r) => (/^[a-z][a-z0-9+.-]*:\/\//i.test(r) || /^[^/]+@[^/]+:/.test(r) ? r : resolve(r)));
+  if (!redis) throw new CliError('no Redis URL: pass --redis redis://host:6379 (or set ORCH_REDIS_URL)', Exit.input);
+  const bad = redisUrlProblem(redis);
+  if (bad) throw new CliError(`--redis: ${bad}`, Exit.input);
+  if (!Number.isInteger(jobs) || jobs < 1 || jobs > 64) throw new CliError(`--jobs ${f.jobs}: must be a whole number from 1 to 64`, Exit.input);
+  if (!/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/.test(name)) throw new CliError(`--name "${name}": use letters, digits, ".", "-" and "_"`, Exit.input);
+  const badLabel = labels.find((l) => !isLabel(l));
+  if (badLabel) throw new CliError(`--labels: "${badLabel}" is not a label (lowercase letters, digits, - and _)`, Exit.input);
+  if (repos.length === 0) throw new CliError('name the repositories this worker accepts jobs for: --repo URL (repeatable)', Exit.input);
+  const unknown = agents.find((a) => !(SUPPORTED_BACKENDS as readonly string[]).includes(a));
+  if (unknown) throw new CliError(`--agents: "${unknown}" is not an agent CLI Orch drives (${SUPPORTED_BACKENDS.join(', ')})`, Exit.input);
+
+  const paths = createPaths(process.env);
+  const dir = f.dir ? resolve(f.dir) : join(paths.dataDir, 'worker', name);
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  const loaded = loadConfig({ paths, root: dir });
+  if (!loaded.ok) throw new CliError(loaded.error.message, Exit.input);
+  const resolver = createAgentResolver(loaded.config, process.env);
+  const backends = new Map<string, { backend: AgentBackend; env: Record<string, string>; version?: string }>();
+  for (const id of agents.length ? agents : SUPPORTED_BACKENDS) {
+    const a = resolver(id);
+    const c = await a.backend.check();
+    if (!c.ok) {
+      if (agents.length) throw new CliError(`--agents ${id}: ${c.error}`, Exit.input);
+      continue;
+    }
+    backends.set(id, { backend: a.backend, env: a.env, ...(c.version ? { version: c.version } : {}) });
+  }
+  if (backends.size === 0) throw new CliError(`no agent CLI found on PATH (${SUPPORTED_BACKENDS.join(', ')}); install one or pass --agents`, Exit.input);
+  const lockMs = Number(process.env.ORCH_WORKER_LOCK_MS) || undefined;
+  const w = await startWorker({
+    redisUrl: redis,
+    name,
+    jobs,
+    labels,
+    backends,
+    repos,
+    dir,
+    ...(lockMs ? { lockMs } : {}),
+    log: (l) => process.stderr.write(`[orch worker] ${l}\n`),
+  });
+  process.stdout.write(`worker ${name} ready: ${jobs} job(s) at once, agents ${[...backends.keys()].join(', ')}\n`);
+  await new Promise<void>((done) => {
+    let stops = 0;
+    const onSignal = (): void => {
+      stops++;
+      if (stops === 1) process.stderr.write('[orch worker] stopping: waiting for running jobs (Ctrl+C again cancels them; their work is still returned)\n');
+      void w.close(stops > 1).then(done);
+    };
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
+  });
+}
+
+/** `orch workers`: the daemon's view of the cluster. */
+export async function workers(globals: () => GlobalOptions, o: { json?: boolean }): Promise<void> {
+  const c = await client(globals());
+  const s = await c.get('/api/workers', ClusterStatus);
+  if (o.json || globals().json) printJson(s);
+  else if (!s.url) process.stdout.write(`${s.error ?? 'no cluster configured'}\n`);
+  else {
+    process.stdout.write(`cluster ${s.url}: ${s.available ? green('available') : red(`unavailable: ${s.error ?? ''}`)}${s.available ? '' : dim(' (agents run on this machine meanwhile)')}\n`);
+    process.stdout.write(`code from ${s.repoUrl}\n`);
+    if (s.workers.length === 0 && s.available) process.stdout.write('no workers: start one with `orch worker --redis URL --repo URL`\n');
+    for (const w of s.workers) {
+      const agents = w.agents.map((a) => (a.version ? `${a.id} ${a.version}` : a.id)).join(', ');
+      process.stdout.write(`${w.name} (${w.host}) ${w.running.length}/${w.jobs} busy  agents: ${agents || '-'}${w.labels.length ? `  labels: ${w.labels.join(',')}` : ''}\n`);
+      for (const r of w.running) process.stdout.write(`  ${r.taskId ?? r.id}  since ${r.startedAt}\n`);
+    }
+  }
+  process.exitCode = !s.url ? Exit.input : s.available ? Exit.ok : Exit.failed;
+}

@@ -1,0 +1,60 @@
+import { z } from 'zod';
+
+/**
+ * What travels through Redis between a daemon and its workers. No secrets: a worker uses its own provider
+ * credentials; the only credential here is the run's MCP token, which allows that run's signals and nothing else.
+ */
+export const AgentJob = z.object({
+  v: z.literal(1),
+  kind: z.literal('agent'),
+  /** The project's key; for listings only. */
+  project: z.string().max(200),
+  /** Where the worker fetches the code: the project's remote, or the coordinator's repository. */
+  repoUrl: z.string().min(1).max(2000),
+  /** A ref at `repoUrl` whose commit the agent starts from (the run's branch as the daemon last saw it). */
+  fetchRef: z.string().regex(/^refs\/[A-Za-z0-9/_.-]+$/),
+  startSha: z.string().regex(/^[0-9a-f]{40,64}$/),
+  runId: z.string().max(200),
+  taskId: z.string().max(300),
+  backend: z.string().regex(/^[a-z][a-z0-9-]{0,31}$/),
+  labels: z.array(z.string().max(32)).max(5),
+  prompt: z.string().max(4_000_000),
+  model: z.string().max(200).optional(),
+  systemPrompt: z.string().max(200_000).optional(),
+  /** Only on jobs pinned to the worker that holds the session. */
+  resumeSessionId: z.string().max(300).optional(),
+  timeoutMs: z.number().int().positive().max(7 * 24 * 3600_000),
+  /** Orch's MCP server environment for this run (daemon URL, per-run token, commands), when the daemon is reachable. */
+  mcpEnv: z.record(z.string(), z.string()).optional(),
+});
+export type AgentJob = z.infer<typeof AgentJob>;
+
+export const Usage = z.object({ inputTokens: z.number(), outputTokens: z.number(), cacheReadTokens: z.number(), cacheWriteTokens: z.number() });
+
+export const AgentJobResult = z.object({
+  worker: z.string(),
+  outcome: z.object({
+    ok: z.boolean(),
+    sessionId: z.string().optional(),
+    usage: Usage,
+    costUsd: z.number().optional(),
+    resultText: z.string(),
+    error: z.string().optional(),
+    exitCode: z.number().nullable(),
+    signal: z.string().nullable(),
+    durationMs: z.number(),
+    canceled: z.boolean(),
+  }),
+  /** The agent's work: commits from startSha to head, as a base64 git bundle of `refs/orch/out/<job>`; absent when nothing changed. */
+  head: z.string(),
+  bundle: z.string().optional(),
+});
+export type AgentJobResult = z.infer<typeof AgentJobResult>;
+
+/** One entry of a job's output stream. */
+export type OutputEntry =
+  | { k: 'start'; worker: string; attempt: number; /** The job's worktree there: paths in events are rewritten to the run's worktree here. */ worktree?: string }
+  | { k: 'line'; s: 'stdout' | 'stderr'; l: string }
+  | { k: 'event'; e: string };
+
+export { WorkerInfo } from '../api/cluster.js';

@@ -1,0 +1,225 @@
+import { Job, Queue } from 'bullmq';
+import type { Redis } from 'ioredis';
+import { createRunner } from '../git/index.js';
+import { emptyUsage, type AgentBackend, type AgentEvent, type AgentHandle, type AgentOutcome, type AgentRunRequest } from '../agents/index.js';
+import { applyBundle } from './checkout.js';
+import { connect } from './connection.js';
+import { AgentJobResult, type AgentJob, type OutputEntry } from './jobs.js';
+import type { WorkerInfo } from '../api/cluster.js';
+import { agentQueue, CANCEL_CHANNEL, jobIdFor, jobRef, outputStream, pinnedQueue, PREFIX } from './names.js';
+import { serves } from './registry.js';
+
+export interface RemoteDeps {
+  redisUrl: string;
+  /** The project's root checkout (its object store receives workers' bundles). */
+  root: string;
+  projectKey: string;
+  repoUrl: string;
+  labels: string[];
+  tmpDir: string;
+  /** Live workers as last seen (refreshed in the background): the choice local/remote is made from it. */
+  workers: () => WorkerInfo[] | undefined;
+  /** Redis for commands (not blocking reads). */
+  redis: Redis;
+  queue: (name: string) => Queue;
+  /** Which worker holds which agent session (a resumed turn goes back there). */
+  sessions: Map<string, string>;
+  log: (line: string) => void;
+}
+
+const cancelKey = (jobId: string): string => `${PREFIX}:canceled:${jobId}`;
+export const isCanceled = async (redis: Redis, jobId: string): Promise<boolean> => (await redis.exists(cancelKey(jobId))) === 1;
+
+/**
+ * An agent backend that sends the turn to a worker when one can take it, and runs it here otherwise. The handle has
+ * no local pid (0): recovery after a daemon restart drives the run again, which attaches to the same job (the job
+ * id derives from the run, its start commit and its prompt).
+ */
+export function remoteBackend(local: AgentBackend, d: RemoteDeps): AgentBackend {
+  const pick = (req: AgentRunRequest): { queue: string; resume?: string } | undefined => {
+    const workers = d.workers();
+    if (!workers?.length) return undefined;
+    const want = { backend: local.id, labels: d.labels, repoUrl: d.repoUrl };
+    if (req.resumeSessionId) {
+      // A session lives where it ran: back to that worker, or here when it ran here.
+      const holder = d.sessions.get(req.resumeSessionId);
+      if (!holder) return undefined;
+      const w = workers.find((x) => x.name === holder && serves(x, want));
+      return w ? { queue: pinnedQueue(w.name), resume: req.resumeSessionId } : undefined;
+    }
+    return workers.some((w) => serves(w, want)) ? { queue: agentQueue(d.repoUrl, local.id, d.labels) } : undefined;
+  };
+
+  return {
+    id: local.id,
+    check: () => local.check(),
+    start(req: AgentRunRequest): AgentHandle {
+      const target = pick(req);
+      if (!target) return local.start(req);
+      return { pid: 0, pgid: 0, result: runRemote(req, target, d, local, () => pick(req) !== undefined) };
+    },
+  };
+}
+
+/** A queued job no live worker can take for this long goes back to running here. */
+const ORPHANED_JOB_MS = 10_000;
+
+async function runRemote(req: AgentRunRequest, target: { queue: string; resume?: string }, d: RemoteDeps, local: AgentBackend, servable: () => boolean): Promise<AgentOutcome> {
+  const backend = local.id;
+  const started = Date.now();
+  const git = createRunner();
+  const run = (args: string[], cwd: string) => git.run(['-c', 'core.hooksPath=/dev/null', ...args], { cwd });
+  const failed = (error: string, canceled = false): AgentOutcome => ({ ok: false, usage: emptyUsage(), resultText: '', error, exitCode: null, signal: null, durationMs: Date.now() - started, canceled });
+  // What the worker starts from must be a commit it can fetch: earlier uncommitted work is committed first.
+  await run(['add', '-A'], req.cwd);
+  if ((await run(['diff', '--cached', '--quiet'], req.cwd)).exitCode === 1) {
+    await run(['-c', 'user.name=Orch', '-c', 'user.email=orch@localhost', '-c', 'commit.gpgsign=false', 'commit', '-q', '--no-verify', '-m', 'wip: work before a worker turn'], req.cwd);
+  }
+  const head = (await run(['rev-parse', 'HEAD'], req.cwd)).stdout.trim();
+  if (!/^[0-9a-f]{40,64}$/.test(head)) return failed(`cannot read the worktree head of ${req.cwd}`);
+  const jobId = jobIdFor(req.runId, head, req.prompt, target.resume ?? '');
+  await run(['update-ref', jobRef(jobId), head], d.root);
+  const job: AgentJob = {
+    v: 1,
+    kind: 'agent',
+    project: d.projectKey,
+    repoUrl: d.repoUrl,
+    fetchRef: jobRef(jobId),
+    startSha: head,
+    runId: req.runId,
+    taskId: req.env.ORCH_TASK_ID ?? req.runId,
+    backend,
+    labels: d.labels,
+    prompt: req.prompt,
+    ...(req.model ? { model: req.model } : {}),
+    ...(req.systemPrompt ? { systemPrompt: req.systemPrompt } : {}),
+    ...(target.resume ? { resumeSessionId: target.resume } : {}),
+    timeoutMs: 24 * 3600_000,
+    ...(req.mcp ? { mcpEnv: req.mcp.env } : {}),
+  };
+  const queue = d.queue(target.queue);
+  const note = (l: string): unknown => req.onLine?.('stderr', `[orch cluster] ${l}`);
+  try {
+    await queue.add('agent', job, { jobId, attempts: 1, removeOnComplete: { age: 86_400 }, removeOnFail: { age: 86_400 } });
+  } catch (e) {
+    return failed(`could not queue the agent job on Redis: ${(e as Error).message}`);
+  }
+  await note(`queued as job ${jobId} on ${target.queue}`);
+  const reader = connect(d.redisUrl, { blocking: true, name: `orch-daemon-read:${jobId}` });
+  let cancelSent = false;
+  const cancel = async (): Promise<void> => {
+    if (cancelSent) return;
+    cancelSent = true;
+    await d.redis.set(cancelKey(jobId), '1', 'EX', 86_400).catch(() => undefined);
+    await d.redis.publish(CANCEL_CHANNEL, jobId).catch(() => undefined);
+    const j = await Job.fromId(queue, jobId).catch(() => undefined);
+    const state = await j?.getState().catch(() => undefined);
+    if (j && (state === 'waiting' || state === 'delayed' || state === 'prioritized')) await j.remove().catch(() => undefined);
+  };
+  // The daemon going down detaches: the job goes on on its worker, and the next daemon attaches to it again
+  // (same run, start commit and prompt -> same job id). Every other abort (stop, pause, timeout) cancels it there.
+  const detaching = (): boolean => req.signal?.reason instanceof Error && req.signal.reason.message === 'shutdown';
+  const onAbort = (): void => {
+    if (!detaching()) void cancel();
+  };
+  req.signal?.addEventListener('abort', onAbort, { once: true });
+  if (req.signal?.aborted) onAbort();
+  let last = '0';
+  // Paths the agent saw on the worker read as paths of the run's worktree here (safety checks, logs, the TUI).
+  let there: string | undefined;
+  const here = (text: string): string => (there && there.length > 1 ? text.split(there).join(req.cwd) : text);
+  let unservedSince: number | undefined;
+  /** Reads what the worker streamed since `last`; `block` ms waiting for more, or none (0 would block forever). */
+  const drain = async (block?: number): Promise<void> => {
+    const res = (await (block ? reader.xread('COUNT', 500, 'BLOCK', block, 'STREAMS', outputStream(jobId), last) : reader.xread('COUNT', 5000, 'STREAMS', outputStream(jobId), last))) as Array<[string, Array<[string, string[]]>]> | null;
+    for (const [, entries] of res ?? []) {
+      for (const [id, fields] of entries) {
+        last = id;
+        let e: OutputEntry;
+        try {
+          e = JSON.parse(fields[1] ?? '') as OutputEntry;
+        } catch {
+          continue;
+        }
+        if (e.k === 'line') await req.onLine?.(e.s, here(e.l));
+        else if (e.k === 'event') {
+          try {
+            req.onEvent?.(JSON.parse(here(e.e)) as AgentEvent);
+          } catch {
+            // A malformed event from a worker is dropped; the line itself is in the log.
+          }
+        } else if (e.k === 'start') {
+          there = e.worktree;
+          await note(`running on worker ${e.worker}${e.attempt > 1 ? ` (attempt ${e.attempt}: the previous worker was lost)` : ''}`);
+        }
+      }
+    }
+  };
+  const drainAll = async (): Promise<void> => {
+    for (let i = 0; i < 1000; i++) {
+      const before = last;
+      await drain().catch(() => undefined);
+      if (last === before) return;
+    }
+  };
+  try {
+    for (;;) {
+      if (detaching()) return failed('detached: the daemon is stopping; the job goes on on its worker', true);
+      try {
+        await drain(1000);
+      } catch {
+        // Redis away: the connection retries with backoff; the job's state is asked again below.
+        await new Promise((r) => setTimeout(r, 500));
+      }
+      let j: Job | undefined;
+      let state: string | undefined;
+      try {
+        j = await Job.fromId(queue, jobId);
+        state = j ? await j.getState() : 'unknown';
+      } catch {
+        continue;
+      }
+      if (state === 'unknown' || !j) {
+        if (cancelSent) return failed('canceled before a worker took it', true);
+        // Redis lost the job (restarted without persistence): queue it again; a worker that was running it cannot complete it.
+        await note('the job disappeared from Redis; queueing it again');
+        await queue.add('agent', job, { jobId, attempts: 1, removeOnComplete: { age: 86_400 }, removeOnFail: { age: 86_400 } }).catch(() => undefined);
+        continue;
+      }
+      if (state === 'failed') {
+        await drainAll();
+        return failed(`worker job failed: ${j.failedReason || 'no reason given'}`, cancelSent);
+      }
+      if (state === 'waiting' || state === 'delayed' || state === 'prioritized') {
+        if (servable()) unservedSince = undefined;
+        else if (unservedSince === undefined) unservedSince = Date.now();
+        else if (Date.now() - unservedSince > ORPHANED_JOB_MS) {
+          const removed = await j.remove().then(() => true, () => false);
+          if (removed) {
+            await note('no worker can take the job any more; running it here');
+            return await local.start(req).result;
+          }
+        }
+      }
+      if (state !== 'completed') continue;
+      await drainAll();
+      const parsed = AgentJobResult.safeParse(j.returnvalue);
+      if (!parsed.success) return failed(`the worker returned a result Orch does not understand: ${parsed.error.issues[0]?.message ?? ''}`);
+      const r = parsed.data;
+      if (r.outcome.sessionId) d.sessions.set(r.outcome.sessionId, r.worker);
+      if (r.bundle) {
+        try {
+          await applyBundle({ root: d.root, worktree: req.cwd, jobId, startSha: head, head: r.head, bundle: Buffer.from(r.bundle, 'base64'), tmpDir: d.tmpDir });
+        } catch (e) {
+          return failed(`the work of worker ${r.worker} could not be applied: ${(e as Error).message}`);
+        }
+      }
+      await note(`worker ${r.worker} finished${r.bundle ? ` at ${r.head.slice(0, 10)}` : ' with no changes'}`);
+      return { ...r.outcome, durationMs: Date.now() - started };
+    }
+  } finally {
+    reader.disconnect();
+    await run(['update-ref', '-d', jobRef(jobId)], d.root).catch(() => undefined);
+    await d.redis.del(outputStream(jobId)).catch(() => undefined);
+  }
+}

@@ -1,0 +1,101 @@
+import { join } from 'node:path';
+import { Queue } from 'bullmq';
+import type { ResolvedAgent } from '../engine/index.js';
+import { connect, redactRedisUrl } from './connection.js';
+import type { ClusterStatus, WorkerInfo } from '../api/cluster.js';
+export type { ClusterStatus };
+import { PREFIX } from './names.js';
+import { listWorkers } from './registry.js';
+import { remoteBackend } from './remote.js';
+import { serveRepository } from './git-daemon.js';
+
+export interface ClusterConfig {
+  redis_url: string;
+  repo_url: string;
+  labels: string[];
+  git_daemon: string;
+}
+
+
+const REFRESH_MS = 2000;
+
+/**
+ * The daemon's side of the cluster: a Redis connection that reconnects with backoff, the live worker list
+ * refreshed in the background, and agents wrapped so their turns go to workers when any can take them.
+ * Without Redis (or without workers) every turn runs here, as it does with no cluster at all.
+ */
+export function createClusterService(o: { cfg: ClusterConfig; root: string; projectKey: string; stateDir: string; log: (m: string) => void }) {
+  const url = o.cfg.redis_url;
+  const redis = connect(url, { name: 'orch-daemon' });
+  const queues = new Map<string, Queue>();
+  const queueConn = connect(url, { blocking: true, name: 'orch-daemon-queues' });
+  const queue = (name: string): Queue => {
+    let q = queues.get(name);
+    if (!q) {
+      q = new Queue(name, { connection: queueConn, prefix: PREFIX });
+      q.on('error', () => undefined);
+      queues.set(name, q);
+    }
+    return q;
+  };
+  let workers: WorkerInfo[] | undefined;
+  let error: string | undefined = 'connecting';
+  let wasAvailable = false;
+  const refresh = async (): Promise<void> => {
+    try {
+      if (redis.status !== 'ready') throw new Error(`Redis at ${redactRedisUrl(url)} is ${redis.status === 'reconnecting' ? 'unreachable (reconnecting)' : redis.status}`);
+      workers = await listWorkers(redis);
+      error = undefined;
+      if (!wasAvailable) o.log(`cluster: connected to ${redactRedisUrl(url)}, ${workers.length} worker(s)`);
+      wasAvailable = true;
+    } catch (e) {
+      workers = undefined;
+      error = (e as Error).message;
+      if (wasAvailable) o.log(`cluster unavailable: ${error}; running agents here meanwhile`);
+      wasAvailable = false;
+    }
+  };
+  const first = new Promise<void>((r) => {
+    redis.once('ready', () => r());
+    setTimeout(r, 1200).unref();
+  }).then(refresh);
+  const timer = setInterval(() => void refresh(), REFRESH_MS);
+  timer.unref();
+  const sessions = new Map<string, string>();
+  const served = o.cfg.git_daemon ? serveRepository({ listen: o.cfg.git_daemon, root: o.root, log: o.log }) : undefined;
+  const repoUrl = o.cfg.repo_url || served?.url() || o.root;
+
+  return {
+    /** The first look at Redis and the workers, bounded: the daemon does not wait long for a cluster that is away. */
+    ready: (ms = 1500): Promise<void> => Promise.race([first, new Promise<void>((r) => setTimeout(r, ms).unref())]),
+    wrap(agent: ResolvedAgent): ResolvedAgent {
+      return {
+        ...agent,
+        backend: remoteBackend(agent.backend, {
+          redisUrl: url,
+          root: o.root,
+          projectKey: o.projectKey,
+          repoUrl,
+          labels: o.cfg.labels,
+          tmpDir: join(o.stateDir, 'cluster'),
+          workers: () => workers,
+          redis,
+          queue,
+          sessions,
+          log: o.log,
+        }),
+      };
+    },
+    status(): ClusterStatus {
+      return { url: redactRedisUrl(url), repoUrl, available: error === undefined, ...(error ? { error } : {}), workers: workers ?? [] };
+    },
+    async close(): Promise<void> {
+      clearInterval(timer);
+      served?.close();
+      await Promise.allSettled([...queues.values()].map((q) => q.close()));
+      redis.disconnect();
+      queueConn.disconnect();
+    },
+  };
+}
+export type ClusterService = ReturnType<typeof createClusterService>;

@@ -1,0 +1,188 @@
+import { hostname } from 'node:os';
+import { join } from 'node:path';
+import { DelayedError, Worker, type Job } from 'bullmq';
+import type { Redis } from 'ioredis';
+import { fileURLToPath } from 'node:url';
+import { emptyUsage, type AgentBackend, type AgentEvent } from '../agents/index.js';
+import { isCanceled } from './remote.js';
+import { connect, redactRedisUrl } from './connection.js';
+import { createCapacity } from './capacity.js';
+import { createCheckouts } from './checkout.js';
+import { AgentJob, type AgentJobResult, type OutputEntry } from './jobs.js';
+import type { WorkerInfo } from '../api/cluster.js';
+import { agentQueue, CANCEL_CHANNEL, HEARTBEAT_MS, labelSubsets, outputStream, pinnedQueue, PREFIX } from './names.js';
+import { publishWorker, removeWorker } from './registry.js';
+
+const mcpEntry = fileURLToPath(new URL('../mcp/main.js', import.meta.url));
+
+export interface WorkerOptions {
+  redisUrl: string;
+  name: string;
+  jobs: number;
+  labels: string[];
+  /** Backends this worker runs, already resolved with the worker's own config and environment. */
+  backends: Map<string, { backend: AgentBackend; env: Record<string, string>; version?: string }>;
+  /** Repository URLs this worker accepts jobs for. */
+  repos: string[];
+  dir: string;
+  /** BullMQ lock: a worker silent for this long is presumed dead and its job retried elsewhere. */
+  lockMs?: number;
+  log?: (line: string) => void;
+}
+
+/** Bundles larger than this are refused by the worker (the job fails with the reason) rather than clogging Redis. */
+const MAX_BUNDLE_BYTES = 256 * 1024 * 1024;
+const STREAM_MAXLEN = 200_000;
+
+/**
+ * `orch worker`: takes agent jobs from the queues it matches (backend x label subsets, plus its own pinned queue),
+ * never more than `jobs` at once across all of them, runs each in a worktree of its repository cache with the
+ * local backend (the same sandbox as local agents), streams output to Redis and returns the work as a bundle.
+ * It decides nothing: the daemon owns state.
+ */
+export async function startWorker(o: WorkerOptions): Promise<{ close: (force?: boolean) => Promise<void>; info: () => WorkerInfo }> {
+  const log = o.log ?? (() => undefined);
+  const capacity = createCapacity(o.jobs);
+  const checkouts = createCheckouts({ dir: o.dir });
+  const redis = connect(o.redisUrl, { name: `orch-worker:${o.name}` });
+  const sub = connect(o.redisUrl, { blocking: true, name: `orch-worker-sub:${o.name}` });
+  const running = new Map<string, { abort: AbortController; queue: string; taskId?: string; startedAt: string }>();
+  const startedAt = new Date().toISOString();
+
+  const info = (): WorkerInfo => ({
+    name: o.name,
+    host: hostname(),
+    pid: process.pid,
+    jobs: o.jobs,
+    running: [...running].map(([id, r]) => ({ id, queue: r.queue, ...(r.taskId ? { taskId: r.taskId } : {}), startedAt: r.startedAt })),
+    labels: o.labels,
+    agents: [...o.backends].map(([id, b]) => ({ id, ...(b.version ? { version: b.version } : {}) })),
+    repos: o.repos,
+    startedAt,
+    heartbeat: Date.now(),
+  });
+  const beat = async (): Promise<void> => {
+    try {
+      await publishWorker(redis, info());
+    } catch {
+      // Redis away: the next beat after reconnecting registers again.
+    }
+  };
+  await beat();
+  const heartbeat = setInterval(() => void beat(), HEARTBEAT_MS);
+
+  await sub.subscribe(CANCEL_CHANNEL);
+  sub.on('message', (_ch: string, jobId: string) => {
+    const r = running.get(jobId);
+    if (r) {
+      log(`job ${jobId}: cancelled by its daemon`);
+      r.abort.abort(new Error('canceled'));
+    }
+  });
+
+  const push = (jobId: string, e: OutputEntry): Promise<unknown> =>
+    redis.xadd(outputStream(jobId), 'MAXLEN', '~', String(STREAM_MAXLEN), '*', 'j', JSON.stringify(e)).catch(() => undefined);
+
+  const queues = [pinnedQueue(o.name), ...o.repos.flatMap((r) => [...o.backends.keys()].flatMap((b) => labelSubsets(o.labels).map((ls) => agentQueue(r, b, ls))))];
+  const workers: Worker[] = [];
+
+  const take = async (job: Job, token: string | undefined, queue: string): Promise<AgentJobResult> => {
+    if (!capacity.tryAcquire()) {
+      // Full across all queues: back to the queue for another worker (or this one, later).
+      await job.moveToDelayed(Date.now() + 250, token);
+      throw new DelayedError();
+    }
+    try {
+      return await runJob(job, queue);
+    } finally {
+      capacity.release();
+      void beat();
+    }
+  };
+
+  async function runJob(job: Job, queue: string): Promise<AgentJobResult> {
+    const parsed = AgentJob.safeParse(job.data);
+    if (!parsed.success) throw new Error(`job ${job.id} is not an agent job Orch understands: ${parsed.error.issues[0]?.message ?? ''}`);
+    const j = parsed.data;
+    const id = job.id ?? j.runId;
+    if (!o.repos.includes(j.repoUrl)) throw new Error(`worker ${o.name} is not configured for ${j.repoUrl} (it serves: ${o.repos.join(', ')})`);
+    const b = o.backends.get(j.backend);
+    if (!b) throw new Error(`worker ${o.name} has no ${j.backend} agent`);
+    if (await isCanceled(redis, id)) {
+      log(`job ${id}: cancelled before it started`);
+      return { worker: o.name, head: j.startSha, outcome: { ok: false, usage: emptyUsage(), resultText: '', error: 'canceled', exitCode: null, signal: null, durationMs: 0, canceled: true } };
+    }
+    const abort = new AbortController();
+    const timer = setTimeout(() => abort.abort(new Error('timeout')), j.timeoutMs);
+    running.set(id, { abort, queue, taskId: j.taskId, startedAt: new Date().toISOString() });
+    void beat();
+    log(`job ${id}: ${j.taskId} with ${j.backend} (attempt ${job.attemptsMade + 1})`);
+    const { cache, worktree } = await checkouts.prepare({ id, repoUrl: j.repoUrl, fetchRef: j.fetchRef, startSha: j.startSha });
+    await push(id, { k: 'start', worker: o.name, attempt: job.attemptsMade + 1, worktree });
+    try {
+      let pending: Promise<unknown> = Promise.resolve();
+      const handle = b.backend.start({
+        runId: j.runId,
+        cwd: worktree,
+        prompt: j.prompt,
+        ...(j.resumeSessionId ? { resumeSessionId: j.resumeSessionId } : {}),
+        ...(j.model ? { model: j.model } : {}),
+        ...(j.systemPrompt ? { systemPrompt: j.systemPrompt } : {}),
+        env: { ...b.env, ORCH_RUN_ID: j.runId },
+        ...(j.mcpEnv ? { mcp: { command: process.execPath, args: [mcpEntry], env: j.mcpEnv, tools: [], configDir: join(o.dir, 'mcp', id) } } : {}),
+        signal: abort.signal,
+        onLine: (s, l) => {
+          pending = push(id, { k: 'line', s, l });
+          return pending;
+        },
+        onEvent: (e: AgentEvent) => void push(id, { k: 'event', e: JSON.stringify(e) }),
+      });
+      const outcome = await handle.result;
+      await pending;
+      const collected = await checkouts.collect(cache, worktree, { id, startSha: j.startSha });
+      if (collected.bundle && collected.bundle.length > MAX_BUNDLE_BYTES) throw new Error(`the agent's work is ${collected.bundle.length} bytes, over the ${MAX_BUNDLE_BYTES}-byte limit of a worker result`);
+      log(`job ${id}: ${outcome.ok ? 'done' : `failed: ${outcome.error ?? 'unknown'}`}${collected.bundle ? `, ${collected.bundle.length} bytes of work` : ', no changes'}`);
+      const { sessionId, costUsd, error, ...rest } = outcome;
+      return {
+        worker: o.name,
+        outcome: { ...rest, ...(sessionId ? { sessionId } : {}), ...(costUsd !== undefined ? { costUsd } : {}), ...(error ? { error } : {}) },
+        head: collected.head,
+        ...(collected.bundle ? { bundle: collected.bundle.toString('base64') } : {}),
+      };
+    } finally {
+      clearTimeout(timer);
+      running.delete(id);
+      await checkouts.cleanup(cache, id);
+    }
+  }
+
+  for (const q of queues) {
+    const w: Worker = new Worker(q, async (job, token) => take(job, token, q), {
+      connection: connect(o.redisUrl, { blocking: true, name: `orch-worker-q:${o.name}` }),
+      prefix: PREFIX,
+      concurrency: o.jobs,
+      lockDuration: o.lockMs ?? 30_000,
+      stalledInterval: Math.max(1000, Math.floor((o.lockMs ?? 30_000) / 2)),
+      maxStalledCount: 3,
+      autorun: true,
+    });
+    w.on('error', (e) => log(`queue ${q}: ${e.message}`));
+    workers.push(w);
+  }
+  log(`worker ${o.name} on ${redactRedisUrl(o.redisUrl)}: ${o.jobs} job(s) at once, ${queues.length} queues for ${o.repos.join(', ')}`);
+
+  return {
+    info,
+    /** Waits for running jobs to finish; `force` cancels them (their work is still returned). */
+    close: async (force = false) => {
+      clearInterval(heartbeat);
+      if (force) for (const r of running.values()) r.abort.abort(new Error('worker stopping'));
+      await Promise.allSettled(workers.map((w) => w.close()));
+      await removeWorker(redis, o.name).catch(() => undefined);
+      redis.disconnect();
+      sub.disconnect();
+    },
+  };
+}
+
+export type { Redis };
