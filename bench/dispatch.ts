@@ -46,8 +46,9 @@ async function project(parallel: number, base: string): Promise<{ repo: string; 
     mkdirSync(join(repo, 'src', `pkg${d}`), { recursive: true });
     for (let f = 0; f < 100 && d * 100 + f < files; f++) writeFileSync(join(repo, 'src', `pkg${d}`, `file${f}.ts`), `export const v${f} = ${d * 100 + f};\n`);
   }
-  mkdirSync(join(repo, '.orch'), { recursive: true });
-  writeFileSync(join(repo, '.orch', 'config.toml'), `max_parallel_agents = ${parallel}\n\n[agent]\ncommand = ${JSON.stringify(agent)}\npass_env = ["FLOOD_*"]\n`);
+  // The user's config (a project's own config may not name the agent command until trusted).
+  mkdirSync(join(base, 'config', 'orch'), { recursive: true });
+  writeFileSync(join(base, 'config', 'orch', 'config.toml'), `max_parallel_agents = ${parallel}\n\n[agent]\ncommand = ${JSON.stringify(agent)}\npass_env = ["FLOOD_*"]\n`);
   const env = { ...process.env, XDG_STATE_HOME: join(base, 'state'), XDG_DATA_HOME: join(base, 'data'), XDG_CONFIG_HOME: join(base, 'config'), FLOOD_MB: '0' };
   const g = (...a: string[]) => execFileSync('git', a, { cwd: repo, env });
   g('init', '-q', '-b', 'main');

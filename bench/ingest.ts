@@ -105,9 +105,10 @@ async function unconstrained(): Promise<AgentReport[]> {
 async function main(): Promise<number> {
   chmodSync(floodAgent, 0o755);
   await generatePlan(repo, { modules: agents, epicsPerModule: 1, crossDepsEvery: 0, frontmatterEvery: 0 });
-  mkdirSync(join(repo, '.orch'), { recursive: true });
+  // The user's config (a project's own config may not name the agent command until trusted).
+  mkdirSync(join(base, 'config', 'orch'), { recursive: true });
   writeFileSync(
-    join(repo, '.orch', 'config.toml'),
+    join(base, 'config', 'orch', 'config.toml'),
     `max_parallel_agents = ${agents}\n\n[agent]\ncommand = ${JSON.stringify(floodAgent)}\npass_env = ["FLOOD_*"]\n`,
   );
   const g = (...a: string[]) => execFileSync('git', a, { cwd: repo, env });

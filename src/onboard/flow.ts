@@ -1,7 +1,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join, relative } from 'node:path';
-import { loadConfig, type Config } from '../config/index.js';
+import { keysNeedingTrust, loadConfig, trust, trustState, type Config } from '../config/index.js';
+import { parse as parseToml } from 'smol-toml';
 import { createGit, identityEnv, ORCH_IDENTITY } from '../git/index.js';
 import type { OrchPaths } from '../paths/index.js';
 import { parsePlan } from '../plans/index.js';
@@ -104,6 +105,16 @@ export async function onboard(o: OnboardOptions): Promise<OnboardResult> {
       await mkdir(dirname(file), { recursive: true });
       await writeFile(file, edit.text);
       result.config.written = true;
+      // The person accepted this diff, so the keys onboard wrote (a source's command) are theirs: trusted, unless the
+      // file already held keys needing trust that they had not trusted (those stay for `orch trust`).
+      if (scope === 'project') {
+        const needs = (text: string): boolean => text.trim() !== '' && keysNeedingTrust(parseToml(text) as Record<string, unknown>).length > 0;
+        const beforeOk = !needs(before) || trustState(o.paths.configDir, file, before) === 'trusted';
+        if (beforeOk && needs(edit.text)) {
+          trust(o.paths.configDir, file, edit.text);
+          p.note(`trusted ${file} as written (orch trust --revoke undoes it)`);
+        }
+      }
     }
   }
 
