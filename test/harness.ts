@@ -35,7 +35,11 @@ export function sandbox(files: Record<string, string>, opts: { realClaude?: bool
   mkdirSync(repo, { recursive: true });
   mkdirSync(bin, { recursive: true });
   if (!opts.realClaude) symlinkSync(fakeClaude, join(bin, 'claude'));
-  const agentLog = join(base, 'agent.log');
+  // The fake agent's log is outside its worktree: the user config lets the sandbox show it.
+  const agentLog = join(base, 'agent', 'agent.log');
+  mkdirSync(join(base, 'agent'), { recursive: true });
+  mkdirSync(join(base, 'config', 'orch'), { recursive: true });
+  writeFileSync(join(base, 'config', 'orch', 'config.toml'), `[sandbox]\nwritable = [${JSON.stringify(join(base, 'agent'))}]\n`);
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     PATH: `${bin}:${join(repoRootDir, 'node_modules', '.bin')}:${process.env.PATH ?? ''}`,

@@ -36,6 +36,11 @@ export interface AgentRunRequest {
   /** Environment for the child, already sanitised by the caller. */
   env: Record<string, string>;
   /**
+   * OS containment (a bubblewrap sandbox): turns the backend's final launch into the contained one. Every
+   * backend passes its command, argv and environment through it when it is set.
+   */
+  contain?: Contain;
+  /**
    * Raw stdout/stderr lines, for the run log: decoded, and as the agent's bytes (`raw`, no newline) when the backend
    * has them. Backpressure: return a promise (e.g. the log's 'drain') and reading that stream of the agent pauses
    * until it settles; the agent then blocks on a full pipe instead of the daemon buffering its output.
@@ -44,6 +49,14 @@ export interface AgentRunRequest {
   onEvent?: (event: AgentEvent) => void;
   signal?: AbortSignal;
 }
+
+export interface Launch {
+  command: string;
+  args: string[];
+  env: Record<string, string>;
+}
+
+export type Contain = (launch: Launch) => Launch;
 
 export interface AgentOutcome {
   ok: boolean;

@@ -213,6 +213,26 @@ const DaemonSchema = z
   })
   .describe('The background daemon that owns runs, the store and the HTTP API.');
 
+const SandboxSchema = z
+  .object({
+    mode: z
+      .enum(['auto', 'bwrap', 'off'])
+      .default('auto')
+      .describe(
+        'How agents are contained: "bwrap" = each agent, its MCP server and the project commands run in a bubblewrap sandbox (worktree and CLI config writable, home, Orch state and other worktrees hidden); "off" = no OS containment. "auto" (the default) = bwrap when it works on this machine, else off with a warning (`orch doctor` tells).',
+      ),
+    writable: z
+      .array(z.string().refine((p) => p.startsWith('/'), { message: 'must be an absolute path' }))
+      .default(() => [])
+      .describe('More directories (or files) agents may write inside the sandbox, e.g. a shared build cache. Absolute paths; they must exist.'),
+    git_hooks: z
+      .boolean()
+      .default(false)
+      .describe("Run the repository's git hooks during Orch's own git calls (worktree creation, merges). Off by default: a hook is code that anything able to write .git can plant."),
+  })
+  .describe('Containment of agents: the OS sandbox and what Orch\'s own git calls may run.');
+
+
 const ClusterSchema = z
   .object({
     redis_url: z
@@ -308,6 +328,7 @@ export const ConfigSchema = z
     plan: PlanSchema.prefault({}),
     budget: BudgetSchema.prefault({}),
     sources: SourcesSchema.prefault({}),
+    sandbox: SandboxSchema.prefault({}),
   })
   .meta({
     title: 'Orch configuration',

@@ -4,7 +4,9 @@ import { loadConfig, type Config } from '../config/index.js';
 import { createStore } from '../store/index.js';
 import { createGit, defaultBranch, repoRoot } from '../git/index.js';
 import { commandEnv, createAgentResolver, isAlive, isOurProcess, killGroup, sanitizeEnv } from '../agents/index.js';
-import { createEngine, RUN_ENV_KEY, type BackendFor, type Engine, type ResolvedAgent } from '../engine/index.js';
+import { createEngine, RUN_ENV_KEY, type ContainFor, type Engine } from '../engine/index.js';
+import { createSandboxer, guardGit, worktreeGitDir, type Sandboxer } from '../sandbox/index.js';
+import type { Contain } from '../agents/index.js';
 import { createRepoPort } from './repo.js';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -39,6 +41,7 @@ export async function composeDaemon(o: ComposeOptions): Promise<{
   config: Config;
   targetBranch: string;
   engine: Engine;
+  sandbox: Sandboxer;
   cluster?: ClusterService;
   close: () => void;
 }> {
@@ -53,6 +56,23 @@ export async function composeDaemon(o: ComposeOptions): Promise<{
   if (!loaded.ok) throw loaded.error;
   for (const w of loaded.warnings) log(`config: ${w.message}`);
   const config = loaded.config;
+  // Orch's own git calls run no repository hooks unless the user's config opts in.
+  const projectGit = createGit({ hooks: config.sandbox.git_hooks });
+  const sandbox = createSandboxer(config.sandbox.mode, env.PATH ?? '');
+  log(`sandbox: ${sandbox.note}`);
+  const commonDir = await gitCommonDir(projectGit, root);
+  const containFor: ContainFor = (place) =>
+    sandbox.contain({
+      worktree: place.cwd,
+      root,
+      orchDirs: [allPaths.stateDir, allPaths.dataDir, allPaths.configDir],
+      extraWritable: config.sandbox.writable,
+      ...(place.backendId ? { backendId: place.backendId } : {}),
+      ...(place.readOnly ? { readOnly: true } : {}),
+      // A run's worktree brings its git dirs (read-only .git, writable objects); a scratch dir brings nothing.
+      ...(place.runId ? { commonDir, configDir: join(paths.stateDir, 'runs', place.runId) } : {}),
+      ...(place.runId ? optional('gitDir', worktreeGitDir(place.cwd)) : {}),
+    });
   const targetBranch = config.target_branch || (await defaultBranch(git, root));
   if (!targetBranch) throw new ProjectError(`cannot tell the target branch of ${root}: the repository has no commits; make a first commit or set target_branch in .orch/config.toml`);
   // Every secret value of the daemon's environment (provider keys, tokens) and every known secret shape is blanked
@@ -74,9 +94,9 @@ export async function composeDaemon(o: ComposeOptions): Promise<{
     config,
     targetBranch,
     store,
-    repo: createRepoPort(git, root),
+    repo: createRepoPort(projectGit, root),
     // PERF: Octokit is loaded only for a project that uses GitHub (issue 12: daemon start and idle RSS).
-    forge: config.forge.kind === 'github' ? (await import('./forge.js')).createGitHubPort(git, root, config.forge, env, redact) : undefined,
+    forge: config.forge.kind === 'github' ? (await import('./forge.js')).createGitHubPort(projectGit, root, config.forge, env, redact) : undefined,
     procs: {
       isAlive,
       isOurs: (pid, runId) => isOurProcess(pid, { envKey: RUN_ENV_KEY, envValue: runId }),
@@ -86,7 +106,9 @@ export async function composeDaemon(o: ComposeOptions): Promise<{
     },
     // With a cluster, an agent's turn goes to a worker when one can take it, and runs here otherwise.
     backendFor: cluster ? (name) => cluster.wrap(resolveAgent(name)) : resolveAgent,
-    verify: createVerifier(config, env),
+    verify: createVerifier(config, env, COMMAND_TIMEOUT_MS, (worktree) => containFor({ cwd: worktree })),
+    containFor,
+    guardFor: (run) => (commonDir ? guardGit({ commonDir, worktree: run.worktree, ...optional('gitDir', worktreeGitDir(run.worktree)) }) : undefined),
     reviewerFor: createAgentResolver(config, env, { readOnly: true }),
     log,
     sources: createSources({ config, root, git, env, stateDir: paths.stateDir, readOnlyAgents: createAgentResolver(config, env, { readOnly: true }), log }),
@@ -107,6 +129,7 @@ export async function composeDaemon(o: ComposeOptions): Promise<{
     config,
     targetBranch,
     engine,
+    sandbox,
     ...(cluster ? { cluster } : {}),
     close: () => {
       void cluster?.close();
@@ -115,13 +138,27 @@ export async function composeDaemon(o: ComposeOptions): Promise<{
   };
 }
 
+const optional = <K extends string>(key: K, value: string | undefined): Partial<Record<K, string>> =>
+  (value === undefined ? {} : { [key]: value }) as Partial<Record<K, string>>;
+
+/** The shared git dir of the repository (`.git` of the main checkout), absolute. */
+async function gitCommonDir(git: ReturnType<typeof createGit>, root: string): Promise<string | undefined> {
+  const r = await git.run(['rev-parse', '--path-format=absolute', '--git-common-dir'], { cwd: root });
+  return r.exitCode === 0 ? r.stdout.trim() || undefined : undefined;
+}
+
 type AgentConfig = Config['agent'];
 /**
  * The project's own build, test and lint (`[commands]`) run in a finished run's worktree, in that order, each with a
  * timeout, with the agent's sanitised environment. A command that cannot start is recorded as failed with the reason.
  */
-export function createVerifier(config: Config, env: NodeJS.ProcessEnv, timeoutMs = COMMAND_TIMEOUT_MS): (worktree: string, signal?: AbortSignal) => Promise<Verification[]> {
-  // No provider keys or tokens: a build script or a test has no use for them, and its output is stored and shown.
+export function createVerifier(
+  config: Config,
+  env: NodeJS.ProcessEnv,
+  timeoutMs = COMMAND_TIMEOUT_MS,
+  // The project's commands run code the agent wrote: inside the same sandbox as the agent.
+  contain: (worktree: string) => Contain | undefined = () => undefined,
+): (worktree: string, signal?: AbortSignal) => Promise<Verification[]> {
   const childEnv = commandEnv(sanitizeEnv(env, config.agent.env, { allow: config.agent.pass_env }), config.agent.pass_env);
   return async (worktree, signal) => {
     const out: Verification[] = [];
@@ -129,7 +166,8 @@ export function createVerifier(config: Config, env: NodeJS.ProcessEnv, timeoutMs
       const argv = config.commands[kind];
       if (argv.length === 0) continue;
       if (signal?.aborted) break;
-      const r = await runProjectCommand({ kind, argv, cwd: worktree, env: childEnv, timeoutMs, maxOutputChars: 4000, ...(signal ? { signal } : {}) });
+      const box = contain(worktree);
+      const r = await runProjectCommand({ kind, argv, cwd: worktree, env: childEnv, timeoutMs, maxOutputChars: 4000, ...(signal ? { signal } : {}), ...(box ? { contain: box } : {}) });
       out.push({
         kind,
         ok: r.ok,

@@ -50,7 +50,7 @@ export function createGitHubPort(git: GitRunner, root: string, cfg: Config['forg
     kind: 'github',
     preflight: () => (ready ??= setup()),
     async fetchTarget(target) {
-      await git.run(['fetch', '--quiet', cfg.remote, `+refs/heads/${target}:refs/remotes/${cfg.remote}/${target}`], { cwd: root, timeoutMs: 120_000 });
+      await git.run(['fetch', '--quiet', cfg.remote, `+refs/heads/${target}:refs/remotes/${cfg.remote}/${target}`], { cwd: root, timeoutMs: 120_000, credentials: true });
       const r = await git.run(['rev-parse', '--verify', '--quiet', `refs/remotes/${cfg.remote}/${target}^{commit}`], { cwd: root });
       return r.exitCode === 0 ? r.stdout.trim() : undefined;
     },

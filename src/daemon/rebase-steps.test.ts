@@ -16,7 +16,7 @@ afterEach(async () => {
 });
 
 async function setup(maxAttempts = 1) {
-  repo = await makeTempRepo({ files: { 'shared.txt': 'one\ntwo\nthree\n', 'other.txt': 'o\n' } });
+  repo = await makeTempRepo({ files: { 'shared.txt': 'one\ntwo\nthree\n', 'other.txt': 'o\n' }, hooks: true });
   const store = createStore(join(repo.dir, 'orch.db'));
   close = () => store.db.close();
   store.tasks.sync(

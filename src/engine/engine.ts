@@ -23,7 +23,7 @@ import { tmpdir } from 'node:os';
 import { reapOrphans } from './orphans.js';
 import { graphStatus, isReady, toRunView, toTaskView } from './views.js';
 import { runDiff } from './diff-view.js';
-import type { BackendFor, ForgePort, ProcessPort, RepoPort, ResolvedAgent } from './ports.js';
+import type { BackendFor, ContainFor, ForgePort, ProcessPort, RepoPort, ResolvedAgent } from './ports.js';
 
 export interface EngineDeps {
   root: string;
@@ -42,8 +42,12 @@ export interface EngineDeps {
   mcpFor?: (run: RunRow) => AgentRunRequest['mcp'];
   /** The user's orch config dir (for prompt overrides in <dir>/prompts). */
   userConfigDir: string;
-  /** Agents with read-only tools, for the reviewer ([review] reviewer_agent). */
+  /** Agents with read-only tools, for the reviewer ([review] reviewer_agent) and the planner. */
   reviewerFor?: BackendFor;
+  /** The sandbox of each agent process (see src/sandbox); undefined = none. */
+  containFor?: ContainFor;
+  /** Watches the shared .git across an agent's turn (see src/sandbox/tamper.ts). */
+  guardFor?: (run: RunRow) => (() => string[]) | undefined;
   /** schedule.toml files, user then project (G6). */
   scheduleFiles?: string[];
   /** The clock (budgets' days); a fake one in tests. */
@@ -135,6 +139,8 @@ export function createEngine(d: EngineDeps) {
     modules: () => modules,
     templateDirs: { projectRoot: d.root, userConfigDir: d.userConfigDir },
     mcpFor: d.mcpFor,
+    containFor: d.containFor,
+    guardFor: d.guardFor,
     review: cfg.review,
     forge: d.forge,
     verify: d.verify,
@@ -198,7 +204,9 @@ export function createEngine(d: EngineDeps) {
   }
   const planner = createPlanner({
     store: d.store,
-    backendFor: d.backendFor,
+    // The planner reads text another agent chose: read-only tools, inside the sandbox, in an empty directory.
+    backendFor: d.reviewerFor ?? d.backendFor,
+    containFor: d.containFor,
     agentName: cfg.roles.planner,
     modules: () => modules,
     templateDirs: { projectRoot: d.root, userConfigDir: d.userConfigDir },

@@ -4,12 +4,13 @@ import type { Signal } from '../api/index.js';
 import type { ModuleInfo } from '../plans/index.js';
 import type { Store, TaskRow } from '../store/index.js';
 import { buildPrompt, type TemplateDirs } from './prompt.js';
-import type { BackendFor } from './ports.js';
+import type { BackendFor, ContainFor } from './ports.js';
 import { oneShotTurn } from './one-shot.js';
 
 export interface PlannerDeps {
   store: Store;
   backendFor: BackendFor;
+  containFor?: ContainFor;
   /** The agent of the planner role (`roles.planner`, "" = the default agent). */
   agentName: string;
   modules: () => ModuleInfo[];
@@ -68,7 +69,7 @@ export function createPlanner(d: PlannerDeps) {
       );
       cwd = mkdtempSync(join(d.scratchDir, 'planner-'));
       d.note(sig.runId, `question ${sig.id} goes to the planner (${agent.name})`);
-      const outcome = await oneShotTurn(agent, { runId: `${sig.runId}-planner`, cwd, prompt }, { timeoutMs: d.timeoutMs, signal: stopping.signal });
+      const outcome = await oneShotTurn(agent, { runId: `${sig.runId}-planner`, cwd, prompt, contain: d.containFor?.({ cwd, backendId: agent.backendId }) }, { timeoutMs: d.timeoutMs, signal: stopping.signal });
       const text = outcome.resultText.trim();
       const escalated = /^\s*ESCALATE:\s*(.*)$/ims.exec(text);
       if (!outcome.ok || !text || escalated) {

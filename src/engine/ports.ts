@@ -1,4 +1,4 @@
-import type { AgentBackend } from '../agents/index.js';
+import type { AgentBackend, Contain } from '../agents/index.js';
 import type { Violation } from '../resilience/index.js';
 
 export type RebaseOutcome =
@@ -81,6 +81,18 @@ export interface ResolvedAgent {
 
 /** Throws an Error naming the unknown agent and the known ones. */
 export type BackendFor = (agent: string | null) => ResolvedAgent;
+
+/** Where a contained process runs: a run's worktree (`runId` set: its git dirs come along) or a scratch dir. */
+export interface ContainPlace {
+  cwd: string;
+  backendId?: string;
+  runId?: string;
+  /** The worktree read-only (the reviewer). */
+  readOnly?: boolean;
+}
+
+/** OS containment for one agent or project command; undefined when sandboxing is off. */
+export type ContainFor = (place: ContainPlace) => Contain | undefined;
 
 export const RUN_ENV_KEY = 'ORCH_RUN_ID';
 

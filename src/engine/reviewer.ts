@@ -1,7 +1,7 @@
 import type { AgentEvent, AgentOutcome } from '../agents/index.js';
 import { categories, type Category, type Decision, type Reason } from '../review/index.js';
 import type { RunRow, TaskRow } from '../store/index.js';
-import { RUN_ENV_KEY, type ResolvedAgent } from './ports.js';
+import { RUN_ENV_KEY, type ContainFor, type ResolvedAgent } from './ports.js';
 import { oneShotTurn } from './one-shot.js';
 
 /** What the reviewer agent answered, or why there is no answer. */
@@ -18,6 +18,8 @@ export interface ReviewerVerdict {
 export interface ReviewerOptions {
   /** The read-only reviewer agent; throws when it is not configured. */
   agent: () => ResolvedAgent;
+  /** The reviewer's sandbox (it reads a change an agent wrote). */
+  containFor?: ContainFor;
   timeoutMs: number;
   /** Characters of diff put in the prompt; the reviewer can read the rest in the worktree. */
   maxDiffChars?: number;
@@ -114,6 +116,7 @@ export function createReviewer(o: ReviewerOptions) {
         {
           runId: run.id,
           cwd: run.worktree,
+          contain: o.containFor?.({ cwd: run.worktree, backendId: agent.backendId, runId: run.id, readOnly: true }),
           prompt: reviewerPrompt(t, diff, decision, o.maxDiffChars ?? 60_000),
           env: { ...agent.env, [RUN_ENV_KEY]: run.id },
           onLine: (stream, line) => o.log(run.id, `review ${stream}: ${line}`),

@@ -12,7 +12,7 @@ import { buildPrompt, type TemplateDirs } from './prompt.js';
 import { savedRefFor, STOPPED_NOTE } from './names.js';
 import { saveRunHead } from './saved.js';
 import type { Writeback } from './writeback.js';
-import { RUN_ENV_KEY, type BackendFor, type ForgePort, type ProcessPort, type RepoPort, type ResolvedAgent } from './ports.js';
+import { RUN_ENV_KEY, type BackendFor, type ContainFor, type ForgePort, type ProcessPort, type RepoPort, type ResolvedAgent } from './ports.js';
 import { createReviewer } from './reviewer.js';
 import { createForgeSteps } from './forge-steps.js';
 import { createMergeSteps } from './merge-steps.js';
@@ -52,6 +52,10 @@ export interface RunnerDeps {
   forge?: ForgePort;
   forgeCfg: Config['forge'];
   mcpFor?: (run: RunRow) => AgentRunRequest['mcp'];
+  /** The sandbox of each agent process; undefined = none. */
+  containFor?: ContainFor;
+  /** Watches the shared .git (hooks, config) across a turn; the check undoes and describes what changed. */
+  guardFor?: (run: RunRow) => (() => string[]) | undefined;
   maxRetries: number;
   maxTestFailures: number;
   stuckMs: number;
@@ -169,6 +173,7 @@ export function createRunner(d: RunnerDeps) {
     const usage = createLiveUsage({ update: d.store.runs.update, emit: d.emit, runId: run.id, taskId: run.taskId, before });
     const seen = { unparsed: 0, result: false, version: undefined as string | undefined };
     const remoteRefs = await d.repo.snapshotRemoteRefs();
+    const guard = d.guardFor?.(run);
     const handle = backend.start({
       runId: run.id,
       cwd: run.worktree,
@@ -178,6 +183,7 @@ export function createRunner(d: RunnerDeps) {
       systemPrompt: agent.systemPrompt ?? undefined,
       env: { ...agent.env, [RUN_ENV_KEY]: run.id },
       mcp: d.mcpFor?.(run),
+      contain: d.containFor?.({ cwd: run.worktree, backendId: agent.backendId, runId: run.id }),
       signal: abort.signal,
       onLine: (stream, line, raw) => {
         d.onActivity(run.id);
@@ -217,6 +223,9 @@ export function createRunner(d: RunnerDeps) {
       attempt: run.sessionId ? run.attempt + 1 : run.attempt,
     });
     const outcome = await handle.result.finally(() => clearTimeout(timer));
+    // Before any other git call: a planted hook or config must not run in Orch's own git.
+    const tampered = guard?.() ?? [];
+    for (const t of tampered) log(run.id, 'orch', `security: ${t}`);
     const entry = handles.get(run.id);
     handles.delete(run.id);
     activity.delete(run.id);
@@ -267,7 +276,10 @@ export function createRunner(d: RunnerDeps) {
       maxTestFailures: d.maxTestFailures,
       worktree: run.worktree,
       taskId: run.taskId,
-      historyViolations: await d.repo.checkHistory({ worktree: run.worktree, baseSha: run.baseSha ?? '', branch: run.branch, remoteRefs }),
+      historyViolations: [
+        ...tampered.map((detail) => ({ rule: 'git-tamper' as const, detail })),
+        ...(await d.repo.checkHistory({ worktree: run.worktree, baseSha: run.baseSha ?? '', branch: run.branch, remoteRefs })),
+      ],
     });
     d.onTurnEnd(agent.backendId, verdict);
     switch (verdict.kind) {
@@ -346,7 +358,7 @@ export function createRunner(d: RunnerDeps) {
 
   const shuttingDown = new AbortController();
   const reviewer = d.reviewerAgent
-    ? createReviewer({ agent: d.reviewerAgent, timeoutMs: d.agentTimeoutMs, log: (runId, line) => log(runId, 'orch', line), signal: shuttingDown.signal })
+    ? createReviewer({ agent: d.reviewerAgent, containFor: d.containFor, timeoutMs: d.agentTimeoutMs, log: (runId, line) => log(runId, 'orch', line), signal: shuttingDown.signal })
     : undefined;
   const { commit, review, merge, rebaseGaveUp } = createMergeSteps({
     d, log, setState, park, fail: (run: RunRow, error: string) => fail(run, error), task, forgeSteps, rebaseSteps, targetName, reviewer, shutdown: shuttingDown.signal,

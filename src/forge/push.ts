@@ -28,7 +28,7 @@ export async function pushBranch(git: GitRunner, root: string, options: PushBran
   const args = ['push', '--porcelain'];
   if (options.force === 'with-lease') args.push(options.expect ? `--force-with-lease=${ref}:${options.expect}` : `--force-with-lease=${ref}`);
   args.push('--', remote, `${ref}:${ref}`);
-  const r = await git.run(args, { cwd: root, ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}) });
+  const r = await git.run(args, { cwd: root, credentials: true, ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}) });
 
   // --porcelain: one `<flag>\t<from>:<to>\t<summary>` line per ref; `=` up to date, `!` rejected.
   const line = r.stdout.split('\n').find((l) => l.includes(`\t${ref}:${ref}\t`));

@@ -22,7 +22,7 @@ const tip = () => repo.git.revParse(repo.root, 'refs/heads/main');
 
 describe('advanceBranch with the target checked out in the user checkout', () => {
   beforeEach(async () => {
-    repo = await makeTempRepo({ files: { 'a.txt': 'a\n', 'b.txt': 'b\n' } });
+    repo = await makeTempRepo({ files: { 'a.txt': 'a\n', 'b.txt': 'b\n' }, hooks: true });
   });
 
   it('fast-forwards in the clean checkout, updating its files and index', async () => {

@@ -9,7 +9,21 @@ export interface CreateGitOptions {
   env?: NodeJS.ProcessEnv;
   /** Identity of the commits Orch makes. Default `Orch <orch@localhost>`. */
   identity?: Identity;
+  /**
+   * Run the repository's hooks (`.git/hooks`, `core.hooksPath`). Default false: anything that can write `.git`
+   * (an agent, a cloned config) could otherwise run code in Orch's next git call. `[sandbox] git_hooks` opts in.
+   */
+  hooks?: boolean;
 }
+
+/**
+ * Prepended to every git call unless hooks are on: no hooks, and no fsmonitor command from a planted config
+ * (git runs `core.fsmonitor` on status, add and commit).
+ */
+export const NO_HOOKS_ARGS: readonly string[] = ['-c', 'core.hooksPath=/dev/null', '-c', 'core.fsmonitor=false'];
+
+/** Variables no git call needs unless it talks to a remote: forge tokens, provider keys, anything named like a secret. */
+const SECRET_VAR = /(_KEY$|_TOKEN$|SECRET|PASSWORD|PASSWD|CREDENTIAL|^GH_|^GITHUB_|^GITLAB_|^ANTHROPIC_|^OPENAI_|^AWS_|^GOOGLE_|^GEMINI_|^AZURE_)/i;
 
 export const ORCH_IDENTITY: Identity = { name: 'Orch', email: 'orch@localhost' };
 
@@ -30,12 +44,16 @@ const INHERITED_GIT_VARS = new Set([
   'GIT_CURL_VERBOSE',
 ]);
 
-/** Environment for a git child: inherited GIT_* variables stripped, then explicit ones, then fixed ones. */
-export function gitEnv(base: NodeJS.ProcessEnv, explicit: NodeJS.ProcessEnv | undefined): NodeJS.ProcessEnv {
+/**
+ * Environment for a git child: inherited GIT_* variables stripped, secrets stripped (unless `credentials`: a
+ * fetch or push whose credential helper may need them), then explicit ones, then fixed ones.
+ */
+export function gitEnv(base: NodeJS.ProcessEnv, explicit: NodeJS.ProcessEnv | undefined, credentials = false): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
   for (const [key, value] of Object.entries(base)) {
     if (value === undefined) continue;
     if (key.startsWith('GIT_') && !INHERITED_GIT_VARS.has(key) && !key.startsWith('GIT_TRACE')) continue;
+    if (!credentials && SECRET_VAR.test(key)) continue;
     env[key] = value;
   }
   Object.assign(env, explicit);
@@ -50,9 +68,13 @@ export function createRunner(options: CreateGitOptions = {}): GitRunner {
   const binary = options.binary ?? 'git';
   const base = options.env ?? process.env;
   const identity = options.identity ?? ORCH_IDENTITY;
+  const prefix = options.hooks ? [] : NO_HOOKS_ARGS;
 
-  const run = (args: readonly string[], opts: RunOptions): Promise<GitResult> =>
-    spawnGit(binary, [...args], opts, gitEnv(base, opts.env));
+  const run = async (args: readonly string[], opts: RunOptions): Promise<GitResult> => {
+    const r = await spawnGit(binary, [...prefix, ...args], opts, gitEnv(base, opts.env, opts.credentials));
+    // Messages and callers see the command they asked for.
+    return prefix.length > 0 ? { ...r, command: [...args] } : r;
+  };
 
   const ok = async (args: readonly string[], opts: RunOptions): Promise<string> => {
     const result = await run(args, opts);

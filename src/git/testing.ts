@@ -29,6 +29,8 @@ export interface MakeTempRepoOptions {
   branch?: string;
   /** Write user.name/user.email into the repo config. Default true; false checks code that must not need them. */
   userConfig?: boolean;
+  /** Let Orch's git calls run the repository's hooks (tests that inject faults with one). Default false, as in Orch. */
+  hooks?: boolean;
 }
 
 export async function makeTempRepo(options: MakeTempRepoOptions = {}): Promise<TempRepo> {
@@ -37,7 +39,7 @@ export async function makeTempRepo(options: MakeTempRepoOptions = {}): Promise<T
   const home = join(dir, 'home');
   await mkdir(root);
   await mkdir(home);
-  const git = createGit({ env: { ...process.env, HOME: home, XDG_CONFIG_HOME: join(home, '.config') }, identity: TEST_IDENTITY });
+  const git = createGit({ env: { ...process.env, HOME: home, XDG_CONFIG_HOME: join(home, '.config') }, identity: TEST_IDENTITY, hooks: options.hooks ?? false });
   await git.ok(['init', '--quiet', '--initial-branch', options.branch ?? 'main'], { cwd: root });
   const config: Array<[string, string]> = [
     ['commit.gpgsign', 'false'],

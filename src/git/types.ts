@@ -34,6 +34,11 @@ export interface RunOptions {
   allowedExitCodes?: readonly number[];
   signal?: AbortSignal;
   timeoutMs?: number;
+  /**
+   * A call that talks to a remote (fetch, push): the environment keeps the forge and credential variables a
+   * credential helper may read (GITHUB_TOKEN, GH_TOKEN, ...). Every other git call runs without any secret.
+   */
+  credentials?: boolean;
 }
 
 export interface Identity {

@@ -1,4 +1,4 @@
-import { spawnSupervised } from '../agents/index.js';
+import { spawnSupervised, type Contain } from '../agents/index.js';
 
 export type CommandKind = 'build' | 'test' | 'lint';
 export const COMMAND_KINDS: readonly CommandKind[] = ['build', 'test', 'lint'];
@@ -27,6 +27,8 @@ export interface RunCommandOptions {
   signal?: AbortSignal;
   timeoutMs?: number;
   maxOutputChars?: number;
+  /** OS containment (the agent's sandbox) for the command. */
+  contain?: Contain;
 }
 
 /** Keeps the last `max` characters of interleaved stdout and stderr lines. */
@@ -66,8 +68,10 @@ export const runProjectCommand = async (opts: RunCommandOptions): Promise<Comman
   }
   const timeoutMs = opts.timeoutMs ?? COMMAND_TIMEOUT_MS;
   const tail = createTail(opts.maxOutputChars ?? COMMAND_OUTPUT_CHARS);
+  const plain = { command, args, env: opts.env };
+  const launch = opts.contain ? opts.contain(plain) : plain;
   const proc = spawnSupervised({
-    command, args, cwd: opts.cwd, env: opts.env, timeoutMs,
+    ...launch, cwd: opts.cwd, timeoutMs,
     ...(opts.signal ? { signal: opts.signal } : {}),
     onStdoutLine: (l) => tail.push(l),
     onStderrLine: (l) => tail.push(l),

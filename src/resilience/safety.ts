@@ -2,7 +2,7 @@ import { isAbsolute, relative, resolve } from 'node:path';
 import type { AgentEvent } from '../agents/index.js';
 import { shellCommandOf, splitCommandLine, stripPrefixes, type Word } from './shell.js';
 
-export type SafetyRule = 'push' | 'rewrite-history' | 'migration' | 'outside-worktree' | 'wrong-branch' | 'branch-missing';
+export type SafetyRule = 'push' | 'rewrite-history' | 'migration' | 'outside-worktree' | 'wrong-branch' | 'branch-missing' | 'git-tamper';
 
 export interface Violation {
   rule: SafetyRule;

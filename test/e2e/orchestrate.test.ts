@@ -155,12 +155,16 @@ describe('orch end to end with a fake agent process', () => {
     sb = sandbox(plan(), { env: { FAKE_CLAUDE_HANG_UNLESS_RESUMED: '1' } });
     const s = sb;
     expect(s.orch('start', 'core/E01').status).toBe(0);
-    const first = await until(() => {
+    await until(() => {
       const lines = existsSync(s.agentLog) ? readFileSync(s.agentLog, 'utf8').trim().split('\n').filter(Boolean) : [];
-      return lines[0] ? (JSON.parse(lines[0]) as { pid: number; resume: string | null }) : undefined;
+      return lines[0];
     }, 'the agent to start');
     const daemon = s.orchJson<{ pid: number }>('daemon', 'status');
-    await until(() => s.orchJson<{ runs: Array<{ sessionId: string | null }> }>('show', 'core/E01').runs[0]?.sessionId, 'the session id to be recorded');
+    // The agent's pid as the host sees it (inside its sandbox it has a pid of its own namespace).
+    const first = await until(() => {
+      const r = s.orchJson<{ runs: Array<{ sessionId: string | null; pid: number | null }> }>('show', 'core/E01').runs[0];
+      return r?.sessionId && r.pid ? { pid: r.pid } : undefined;
+    }, 'the session id to be recorded');
     process.kill(daemon.pid, 'SIGKILL');
     await until(() => !isAlive(daemon.pid), 'the daemon to die');
     expect(isAlive(first.pid)).toBe(true); // the orphan is still running

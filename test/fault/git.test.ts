@@ -1,4 +1,4 @@
-import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { epic, sandbox, until, type Sandbox } from '../harness.js';
@@ -22,6 +22,8 @@ interface RunJson {
  * `<repo>/.git/fail-main` says, counting down: git fails in the middle of the merge, after it checked files out.
  */
 function failMainUpdates(s: Sandbox): (times: number) => void {
+  // Orch runs no repository hook unless the user opts in; this one is the fault injector.
+  appendFileSync(join(s.base, 'config', 'orch', 'config.toml'), 'git_hooks = true\n');
   const counter = join(s.repo, '.git', 'fail-main');
   const hook = join(s.repo, '.git', 'hooks', 'reference-transaction');
   writeFileSync(

@@ -26,30 +26,29 @@ const start = (command: string) =>
   createClaudeBackend({ command }).start({ runId: 'r', cwd: dir, prompt: 'p', env: { PATH: process.env.PATH ?? '' } }).result;
 
 describe('buildClaudeArgs', () => {
-  it('puts the prompt right after -p and adds the flags', () => {
-    const args = buildClaudeArgs({ maxTurns: 5, extraArgs: ['--bare'] }, { prompt: 'do it', resumeSessionId: 's1', model: 'm', systemPrompt: 'be brief' });
-    expect(args.slice(0, 2)).toEqual(['-p', 'do it']);
+  it('leaves the prompt to stdin and passes every value as --flag=value', () => {
+    const args = buildClaudeArgs({ maxTurns: 5, extraArgs: ['--bare'] }, { resumeSessionId: 's1', model: 'm', systemPrompt: 'be brief' });
     expect(args).toEqual([
-      '-p', 'do it', '--output-format', 'stream-json', '--verbose', '--permission-mode', 'acceptEdits',
+      '-p', '--output-format=stream-json', '--verbose', '--permission-mode=acceptEdits',
       '--allowedTools', ...DEFAULT_ALLOWED_TOOLS,
       '--disallowedTools', ...DEFAULT_DISALLOWED_TOOLS,
-      '--resume', 's1', '--model', 'm', '--append-system-prompt', 'be brief', '--max-turns', '5', '--bare',
+      '--resume=s1', '--model=m', '--append-system-prompt=be brief', '--max-turns=5', '--bare',
     ]);
   });
 
-  it('keeps a prompt starting with a dash from being read as an option', () => {
-    expect(buildClaudeArgs({}, { prompt: '-x hi' })[1]).toBe(' -x hi');
+  it('keeps a model value starting with a dash from becoming an option', () => {
+    expect(buildClaudeArgs({}, { model: '--version' })).toContain('--model=--version');
   });
 
   it('omits empty tool lists and a zero turn limit', () => {
-    const args = buildClaudeArgs({ allowedTools: [], baseDisallowedTools: [], maxTurns: 0 }, { prompt: 'p' });
+    const args = buildClaudeArgs({ allowedTools: [], baseDisallowedTools: [], maxTurns: 0 }, {});
     expect(args).not.toContain('--allowedTools');
     expect(args).not.toContain('--disallowedTools');
     expect(args).not.toContain('--max-turns');
   });
 
   it('adds configured denials to the built-in deny-list', () => {
-    const args = buildClaudeArgs({ disallowedTools: ['WebFetch', 'Bash(git push:*)'] }, { prompt: 'p' });
+    const args = buildClaudeArgs({ disallowedTools: ['WebFetch', 'Bash(git push:*)'] }, {});
     const denied = args.slice(args.indexOf('--disallowedTools') + 1);
     expect(denied).toEqual([...DEFAULT_DISALLOWED_TOOLS, 'WebFetch']);
   });

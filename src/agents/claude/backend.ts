@@ -44,27 +44,29 @@ export const DEFAULT_DISALLOWED_TOOLS = [
 const TAIL_LINES = 20;
 const VERSION_TIMEOUT_MS = 15_000;
 
-/** argv for one run. The prompt comes right after `-p`: variadic flags such as `--allowedTools` would swallow it. */
-export const buildClaudeArgs = (opts: ClaudeBackendOptions, req: Pick<AgentRunRequest, 'prompt' | 'resumeSessionId' | 'model' | 'systemPrompt' | 'mcp'>): string[] => {
-  // commander would read a prompt starting with "-" as an option; a leading space keeps it a positional argument.
-  const prompt = req.prompt.startsWith('-') ? ` ${req.prompt}` : req.prompt;
-  const args = ['-p', prompt, '--output-format', 'stream-json', '--verbose', '--permission-mode', opts.permissionMode ?? 'acceptEdits'];
+/**
+ * argv for one run. The prompt is not in it: it goes on stdin (`claude -p` reads it there when no prompt argument
+ * is given), so a 128 KB+ epic does not fail with E2BIG and no prompt text is ever parsed as an option.
+ * Values are passed as `--flag=value`, so a plan value starting with "-" cannot become an option of its own.
+ */
+export const buildClaudeArgs = (opts: ClaudeBackendOptions, req: Pick<AgentRunRequest, 'resumeSessionId' | 'model' | 'systemPrompt' | 'mcp'>): string[] => {
+  const args = ['-p', '--output-format=stream-json', '--verbose', `--permission-mode=${opts.permissionMode ?? 'acceptEdits'}`];
   const allowed = [...(opts.allowedTools ?? DEFAULT_ALLOWED_TOOLS), ...(req.mcp?.tools ?? [])];
   if (allowed.length > 0) args.push('--allowedTools', ...allowed);
   const denied = [...new Set([...(opts.baseDisallowedTools ?? DEFAULT_DISALLOWED_TOOLS), ...(opts.disallowedTools ?? [])])];
   if (denied.length > 0) args.push('--disallowedTools', ...denied);
-  if (req.resumeSessionId) args.push('--resume', req.resumeSessionId);
-  if (req.model) args.push('--model', req.model);
-  if (req.systemPrompt) args.push('--append-system-prompt', req.systemPrompt);
+  if (req.resumeSessionId) args.push(`--resume=${req.resumeSessionId}`);
+  if (req.model) args.push(`--model=${req.model}`);
+  if (req.systemPrompt) args.push(`--append-system-prompt=${req.systemPrompt}`);
   if (req.mcp) {
     // The server env carries the daemon token: it goes into a 0600 file, not onto the command line (/proc/*/cmdline).
     const server = { type: 'stdio', command: req.mcp.command, args: req.mcp.args, env: req.mcp.env, timeout: 900_000 };
     mkdirSync(req.mcp.configDir, { recursive: true, mode: 0o700 });
     const file = join(req.mcp.configDir, 'claude-mcp.json');
     writeFileSync(file, JSON.stringify({ mcpServers: { orch: server } }), { mode: 0o600 });
-    args.push('--mcp-config', file, '--strict-mcp-config');
+    args.push(`--mcp-config=${file}`, '--strict-mcp-config');
   }
-  if (opts.maxTurns !== undefined && opts.maxTurns > 0) args.push('--max-turns', String(opts.maxTurns));
+  if (opts.maxTurns !== undefined && opts.maxTurns > 0) args.push(`--max-turns=${opts.maxTurns}`);
   return [...args, ...(opts.extraArgs ?? [])];
 };
 
@@ -122,11 +124,12 @@ export const createClaudeBackend = (opts: ClaudeBackendOptions = {}): AgentBacke
     start(req: AgentRunRequest): AgentHandle {
       const { lines: tail, push: remember } = createTail(TAIL_LINES);
       const seen: { sessionId?: string; result?: Extract<AgentEvent, { type: 'result' }> } = {};
+      const plain = { command, args: buildClaudeArgs(opts, req), env: { ...AGENT_ENV_DEFAULTS, ...req.env } };
+      const launch = req.contain ? req.contain(plain) : plain;
       const proc = spawnSupervised({
-        command,
-        args: buildClaudeArgs(opts, req),
+        ...launch,
+        stdin: req.prompt,
         cwd: req.cwd,
-        env: { ...AGENT_ENV_DEFAULTS, ...req.env },
         ...(req.signal ? { signal: req.signal } : {}),
         ...(opts.graceMs === undefined ? {} : { graceMs: opts.graceMs }),
         onStdoutLine: (line, raw) => {

@@ -44,8 +44,10 @@ export const codexMcpArgs = (launch: { command: string; args: string[] }): strin
  * relies on the spawn cwd. `--` ends the options, so a prompt starting with a dash stays the prompt.
  * The system prompt has no flag of its own in exec mode: it is prepended to the prompt.
  */
-export const buildCodexArgs = (opts: CodexBackendOptions, req: Pick<AgentRunRequest, 'prompt' | 'resumeSessionId' | 'model' | 'systemPrompt' | 'cwd' | 'mcp'>): string[] => {
-  const sandbox = opts.sandbox ?? 'workspace-write';
+export const buildCodexArgs = (opts: CodexBackendOptions, req: Pick<AgentRunRequest, 'prompt' | 'resumeSessionId' | 'model' | 'systemPrompt' | 'cwd' | 'mcp'> & Partial<Pick<AgentRunRequest, 'contain'>>): string[] => {
+  // Codex's own Linux sandbox cannot start inside Orch's ("bwrap: execvp codex-linux-sandbox"): there, Orch's
+  // bubblewrap is the containment (read-only worktree for a read-only agent), and Codex's is turned off.
+  const sandbox = req.contain ? 'danger-full-access' : (opts.sandbox ?? 'workspace-write');
   const model = req.model ? ['-m', req.model] : [];
   const prompt = req.systemPrompt ? `${req.systemPrompt}\n\n${req.prompt}` : req.prompt;
   const extra = [...(req.mcp ? codexMcpArgs(stdioLaunch(req.mcp, 'codex', req.cwd)) : []), ...(opts.extraArgs ?? [])];

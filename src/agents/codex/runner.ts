@@ -139,12 +139,12 @@ export const createCliBackend = (spec: CliBackendSpec): AgentBackend => ({
     const state: CliRunState = { finalText: [], errors: [], ...(preset ? { sessionId: preset } : {}) };
     if (preset) req.onEvent?.({ type: 'session', sessionId: preset });
     const stdin = spec.stdin?.(req);
+    const plain = { command: spec.command, args: spec.args(req), env: { ...AGENT_ENV_DEFAULTS, ...req.env, ...spec.env?.(req) } };
+    const launch = req.contain ? req.contain(plain) : plain;
     const proc = spawnSupervised({
-      command: spec.command,
-      args: spec.args(req),
+      ...launch,
       ...(stdin === undefined ? {} : { stdin }),
       cwd: req.cwd,
-      env: { ...AGENT_ENV_DEFAULTS, ...req.env, ...spec.env?.(req) },
       ...(req.signal ? { signal: req.signal } : {}),
       ...(spec.graceMs === undefined ? {} : { graceMs: spec.graceMs }),
       onStdoutLine: (line, raw) => {

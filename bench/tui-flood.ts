@@ -1,0 +1,72 @@
+/**
+ * The TUI's render loop under a flood: ten agents each printing 5,000 lines a second into the real App (event
+ * batching, pane caps, Ink rendering), with a key pressed every 200 ms. Prints frames per second, key-to-screen
+ * latency p50/p99 and memory. `npm run bench:tui [-- --seconds 10 --agents 10 --rate 5000]`.
+ */
+import './production.js';
+import { performance } from 'node:perf_hooks';
+import { fakeClient, output, run, status, task } from '../src/tui/testing.js';
+import { mountApp } from './tui-harness.js';
+
+const arg = (name: string, dflt: number): number => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 ? Number(process.argv[i + 1]) : dflt;
+};
+const seconds = arg('seconds', 10);
+const agents = arg('agents', 10);
+const rate = arg('rate', 5000);
+
+const active = Array.from({ length: agents }, (_, i) => run(`r${i}`, `m${i}/E01`));
+const w = fakeClient({ status: status(active), tasks: active.map((r) => task(r.taskId, { status: 'in_progress' })) });
+const ui = mountApp(w.client, 160, 48);
+await ui.waitFor((f) => f.includes(`RUNNING ${agents}`));
+ui.stdin.write('2');
+await ui.waitFor((f) => f.includes('page 1/'));
+
+let sent = 0;
+const tickMs = 10;
+const perTick = Math.round((rate * tickMs) / 1000);
+const flood = setInterval(() => {
+  const push = w.streams[0]?.push;
+  if (!push) return;
+  for (const r of active) {
+    for (let i = 0; i < perTick; i++) {
+      sent++;
+      push(output(r.id, r.taskId, i % 3 === 0 ? { type: 'tool_call', id: String(sent), name: 'Bash', input: { command: `npm test -- case ${sent}` } } : { type: 'text', text: `line ${sent} of ${r.taskId}: some output of the agent` }));
+    }
+  }
+}, tickMs);
+
+const latencies: number[] = [];
+let peakRss = 0;
+let peakHeap = 0;
+const framesAtStart = ui.stdout.frames;
+const t0 = performance.now();
+let view = 2;
+while (performance.now() - t0 < seconds * 1000) {
+  await new Promise((r) => setTimeout(r, 200));
+  // Alternate between the agents view and the dashboard: the frame that shows the other one ends the measurement.
+  view = view === 2 ? 1 : 2;
+  const expect = view === 1 ? '[1 dashboard]' : '[2 agents]';
+  const start = performance.now();
+  ui.stdin.write(String(view));
+  await ui.waitFor((f) => f.includes(expect), 10_000);
+  latencies.push(performance.now() - start);
+  const m = process.memoryUsage();
+  peakRss = Math.max(peakRss, m.rss);
+  peakHeap = Math.max(peakHeap, m.heapUsed);
+}
+clearInterval(flood);
+const elapsed = (performance.now() - t0) / 1000;
+const frames = ui.stdout.frames - framesAtStart;
+latencies.sort((a, b) => a - b);
+const pct = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))] ?? NaN;
+const mb = (b: number) => (b / 1024 / 1024).toFixed(0);
+process.stdout.write(
+  `tui flood: ${agents} agents x ${rate} lines/s for ${elapsed.toFixed(1)} s (${sent.toLocaleString('en-US')} events, ${Math.round(sent / elapsed).toLocaleString('en-US')}/s offered)\n` +
+    `frames: ${frames} (${(frames / elapsed).toFixed(1)} fps)\n` +
+    `key to screen: p50 ${pct(50).toFixed(1)} ms, p99 ${pct(99).toFixed(1)} ms, max ${(latencies[latencies.length - 1] ?? NaN).toFixed(1)} ms over ${latencies.length} keys\n` +
+    `memory: peak rss ${mb(peakRss)} MB, peak heap ${mb(peakHeap)} MB\n`,
+);
+ui.app.unmount();
+process.exit(0);

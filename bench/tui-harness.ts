@@ -1,0 +1,69 @@
+import { EventEmitter } from 'node:events';
+import { render } from 'ink';
+import { createElement } from 'react';
+import { App } from '../src/tui/App.js';
+import type { Theme } from '../src/tui/theme.js';
+import type { Client } from '../src/client/index.js';
+
+/** A terminal in memory for Ink: a sized stdout that keeps the last frame, and a stdin keys are written to. */
+export function memoryTerminal(columns: number, rows: number) {
+  const stdout = Object.assign(new EventEmitter(), {
+    columns,
+    rows,
+    isTTY: true,
+    frames: 0,
+    last: '',
+    write(s: string) {
+      stdout.frames++;
+      stdout.last = s;
+      stdout.emit('frame', s);
+      return true;
+    },
+  });
+  const stdin = Object.assign(new EventEmitter(), {
+    isTTY: true,
+    data: null as string | null,
+    setEncoding() {},
+    setRawMode() {},
+    resume() {},
+    pause() {},
+    ref() {},
+    unref() {},
+    read() {
+      const d = stdin.data;
+      stdin.data = null;
+      return d;
+    },
+    write(d: string) {
+      stdin.data = d;
+      stdin.emit('readable');
+      stdin.emit('data', d);
+    },
+  });
+  return { stdout, stdin };
+}
+
+export function mountApp(client: Client, columns: number, rows: number, theme: Theme = { color: false, ascii: false }) {
+  const term = memoryTerminal(columns, rows);
+  const app = render(createElement(App, { connect: async () => client, theme, size: { columns, rows }, frameMs: 33 }), {
+    stdout: term.stdout as unknown as NodeJS.WriteStream,
+    stdin: term.stdin as unknown as NodeJS.ReadStream,
+    debug: false,
+    exitOnCtrlC: false,
+    patchConsole: false,
+    maxFps: 30,
+  });
+  const waitFor = (pred: (frame: string) => boolean, timeoutMs = 5000) =>
+    new Promise<string>((resolve, reject) => {
+      if (pred(term.stdout.last)) return resolve(term.stdout.last);
+      const t = setTimeout(() => reject(new Error(`no frame matched in ${timeoutMs} ms; last:\n${term.stdout.last}`)), timeoutMs);
+      const on = (f: string) => {
+        if (!pred(f)) return;
+        clearTimeout(t);
+        term.stdout.off('frame', on);
+        resolve(f);
+      };
+      term.stdout.on('frame', on);
+    });
+  return { ...term, app, waitFor };
+}

@@ -1,0 +1,49 @@
+/** OS containment of agents (bubblewrap): what each one may see and change, and whether this machine can do it. */
+import type { Contain } from '../agents/types.js';
+import { wrapInBwrap } from './bwrap.js';
+import { detectBwrap, type SandboxAvailability } from './detect.js';
+import { planSandbox, type SandboxPlace } from './plan.js';
+
+export { bwrapArgs, within, wrapInBwrap, type SandboxSpec } from './bwrap.js';
+export { detectBwrap, findBwrap, type SandboxAvailability } from './detect.js';
+export { guardGit, type GitGuardPlace } from './tamper.js';
+export { cliStateDirs, planSandbox, worktreeGitDir, type SandboxPlace } from './plan.js';
+
+export type SandboxMode = 'bwrap' | 'off';
+export type SandboxSetting = SandboxMode | 'auto';
+
+export interface Sandboxer {
+  /** What protects agents here: `bwrap` or `off`, and why. */
+  readonly mode: SandboxMode;
+  readonly note: string;
+  /** The `contain` hook for one process, or undefined when sandboxing is off. */
+  contain(place: Omit<SandboxPlace, 'env' | 'command'>): Contain | undefined;
+}
+
+export class SandboxUnavailableError extends Error {
+  override readonly name = 'SandboxUnavailableError';
+}
+
+/**
+ * `configured`: `[sandbox] mode` ("bwrap", "off", or unset = bwrap when it works here, else off with a warning).
+ * An explicit "bwrap" that cannot work throws, with what to install.
+ */
+export const createSandboxer = (configured: SandboxSetting | undefined, path: string = process.env.PATH ?? '', detect: (path: string) => SandboxAvailability = detectBwrap): Sandboxer => {
+  if (configured === 'off') return { mode: 'off', note: 'off ([sandbox] mode = "off"): agents run with all the rights of your user', contain: () => undefined };
+  const found = detect(path);
+  if (!found.ok) {
+    if (configured === 'bwrap') throw new SandboxUnavailableError(`[sandbox] mode = "bwrap", but ${found.reason}; ${found.fix}, or set [sandbox] mode = "off"`);
+    return { mode: 'off', note: `off: ${found.reason}; agents run with all the rights of your user. To contain them: ${found.fix}`, contain: () => undefined };
+  }
+  const bwrap = found.bwrap;
+  return {
+    mode: 'bwrap',
+    note: `bwrap ${found.version} (${bwrap}): each agent sees its worktree, its CLI's own config and a read-only system; your home, Orch's state and other worktrees are hidden`,
+    contain: (place) => (launch) => {
+      const spec = planSandbox({ ...place, env: launch.env, command: launch.command });
+      // The inherited TMPDIR may be hidden or read-only inside; /tmp is the sandbox's own.
+      const env = { ...launch.env, TMPDIR: '/tmp' };
+      return { ...wrapInBwrap(bwrap, spec, launch.command, launch.args), env };
+    },
+  };
+};

@@ -1,0 +1,130 @@
+/**
+ * What one agent may see and change: the directories of a `SandboxSpec`, worked out from the run (worktree, git
+ * dirs, its private config dir), the backend (its CLI's own config and credentials) and where things live.
+ */
+import { existsSync, readFileSync, realpathSync } from 'node:fs';
+import { dirname, isAbsolute, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { SandboxSpec } from './bwrap.js';
+import { within } from './bwrap.js';
+
+export interface SandboxPlace {
+  /** The run's worktree (writable; the process's cwd). */
+  worktree: string;
+  /** The user's checkout (hidden; its `.git` comes back read-only). */
+  root?: string;
+  /** `git rev-parse --git-common-dir` of the project. */
+  commonDir?: string;
+  /** The worktree's own git dir, `<commonDir>/worktrees/<name>`. */
+  gitDir?: string;
+  /** The run's private config dir (MCP env file, per-run CLI homes). */
+  configDir?: string;
+  /** Orch's state, data and config directories (hidden). */
+  orchDirs: string[];
+  /** The agent CLI's executable as configured (a name on PATH or a path). */
+  command?: string;
+  /** The child's environment (HOME, XDG_*, PATH, the CLIs' *_HOME variables). */
+  env: Record<string, string | undefined>;
+  backendId?: string;
+  /** The worktree and git dirs read-only (a reviewer reads a change, it does not make one). */
+  readOnly?: boolean;
+  /** `[sandbox] writable`: more paths the user lets agents write. */
+  extraWritable?: string[];
+}
+
+const ORCH_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
+/** The package root whether this file runs from `src/` or `dist/src/`. */
+const orchPackageRoot = (): string => (existsSync(join(ORCH_ROOT, 'package.json')) ? ORCH_ROOT : resolve(ORCH_ROOT, '..'));
+
+const real = (p: string): string => {
+  try {
+    return realpathSync(p);
+  } catch {
+    return p;
+  }
+};
+
+/** Where an executable's files are: its `node_modules` tree for npm packages, else its directory. */
+const installDir = (file: string): string => {
+  const r = real(file);
+  const parts = r.split('/');
+  const nm = parts.lastIndexOf('node_modules');
+  return nm > 0 ? parts.slice(0, nm + 1).join('/') : dirname(r);
+};
+
+const which = (command: string, path: string): string | undefined => {
+  if (command.includes('/')) return isAbsolute(command) ? command : undefined;
+  for (const dir of path.split(':').filter(Boolean)) {
+    const f = join(dir, command);
+    if (existsSync(f)) return f;
+  }
+  return undefined;
+};
+
+/** Each CLI's own config, credentials and sessions, as the CLI finds them from its environment. */
+export const cliStateDirs = (backendId: string | undefined, env: Record<string, string | undefined>): string[] => {
+  const home = env.HOME ?? '';
+  const xdg = (name: 'XDG_CONFIG_HOME' | 'XDG_DATA_HOME' | 'XDG_STATE_HOME' | 'XDG_CACHE_HOME', fallback: string): string =>
+    env[name] && isAbsolute(env[name]) ? env[name] : join(home, fallback);
+  switch (backendId) {
+    case 'claude':
+      return env.CLAUDE_CONFIG_DIR ? [env.CLAUDE_CONFIG_DIR] : [join(home, '.claude'), join(home, '.claude.json')];
+    case 'codex':
+      return [env.CODEX_HOME || join(home, '.codex')];
+    case 'gemini':
+      // The run's GEMINI_CLI_HOME links into the user's .gemini (sessions, credentials).
+      return [join(env.GEMINI_CLI_HOME || home, '.gemini'), join(home, '.gemini')];
+    case 'opencode':
+      return ['opencode'].flatMap((n) => [
+        join(xdg('XDG_CONFIG_HOME', '.config'), n), join(xdg('XDG_DATA_HOME', '.local/share'), n),
+        join(xdg('XDG_STATE_HOME', '.local/state'), n), join(xdg('XDG_CACHE_HOME', '.cache'), n),
+      ]);
+    case 'goose':
+      return ['goose'].flatMap((n) => [join(xdg('XDG_CONFIG_HOME', '.config'), n), join(xdg('XDG_DATA_HOME', '.local/share'), n), join(xdg('XDG_STATE_HOME', '.local/state'), n)]);
+    default:
+      return [];
+  }
+};
+
+/** The git dir a worktree's `.git` file names, read before the agent can touch it. */
+export const worktreeGitDir = (worktree: string): string | undefined => {
+  try {
+    const m = /^gitdir:\s*(.+)$/m.exec(readFileSync(join(worktree, '.git'), 'utf8'));
+    return m?.[1] ? resolve(worktree, m[1].trim()) : undefined;
+  } catch {
+    return undefined;
+  }
+};
+
+export const planSandbox = (p: SandboxPlace): SandboxSpec => {
+  const home = p.env.HOME && p.env.HOME !== '/' ? p.env.HOME : undefined;
+  const hide = [...(home ? [home] : []), ...p.orchDirs, ...(p.root ? [p.root] : [])];
+  const hidden = (d: string): boolean => hide.some((h) => within(h, d)) || within('/tmp', d);
+  // Binaries put back: never a directory that would reveal a hidden one (a PATH entry of $HOME itself).
+  const tool = (d: string | undefined): d is string => !!d && hidden(d) && !hide.some((h) => within(d, h)) && !within(d, '/tmp');
+  const path = p.env.PATH ?? '';
+  const command = p.command ? which(p.command, path) : undefined;
+  const readOnly = [
+    ...path.split(':').filter((d) => isAbsolute(d)).map(real),
+    ...(command ? [installDir(command)] : []),
+    dirname(dirname(real(process.execPath))),
+    orchPackageRoot(),
+  ].filter(tool);
+  // A CLI dir that would uncover a hidden one (CLAUDE_CONFIG_DIR=$HOME) is not put back.
+  const cliDirs = cliStateDirs(p.backendId, p.env).filter((d) => !hide.some((h) => within(d, h)));
+  const writable = [...(p.readOnly ? [] : [p.worktree]), ...(p.configDir ? [p.configDir] : []), ...cliDirs, ...(p.extraWritable ?? [])];
+  if (p.readOnly) readOnly.push(p.worktree);
+  const readOnlyFiles: string[] = [];
+  if (p.commonDir) {
+    // The shared .git read-only (config, hooks, refs); its object store and this worktree's own dir writable
+    // (new blobs from `git add`, the index, HEAD); the pointers that say which repository this is cannot move.
+    readOnly.push(p.commonDir);
+    if (!p.readOnly) writable.push(join(p.commonDir, 'objects'));
+    if (p.gitDir && within(p.commonDir, p.gitDir) && !p.readOnly) {
+      writable.push(p.gitDir);
+      readOnlyFiles.push(join(p.gitDir, 'commondir'), join(p.gitDir, 'gitdir'), join(p.gitDir, 'config.worktree'));
+    }
+    readOnlyFiles.push(join(p.worktree, '.git'));
+  }
+  return { hide, readOnly, writable, readOnlyFiles, cwd: p.worktree };
+};

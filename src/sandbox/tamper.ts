@@ -1,0 +1,64 @@
+/**
+ * What an agent must never change in the shared repository, watched across one turn: the shared config, every
+ * hook, the worktree's own config and the pointers that say which repository its worktree belongs to. The
+ * sandbox makes these read-only; without it (or if anything got through) the change is reported and undone
+ * before Orch's next git call could run it.
+ */
+import { existsSync, lstatSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+type Snapshot = Map<string, Buffer | null>;
+
+const read = (file: string): Buffer | null => {
+  try {
+    return lstatSync(file).isFile() ? readFileSync(file) : Buffer.from(`<not a regular file: ${lstatSync(file).isSymbolicLink() ? 'symlink' : 'other'}>`);
+  } catch {
+    return null;
+  }
+};
+
+const hooks = (commonDir: string): string[] => {
+  const dir = join(commonDir, 'hooks');
+  return existsSync(dir) ? readdirSync(dir).map((f) => join(dir, f)) : [];
+};
+
+export interface GitGuardPlace {
+  commonDir: string;
+  /** The worktree's own git dir (`<commonDir>/worktrees/<name>`). */
+  gitDir?: string;
+  worktree: string;
+}
+
+const watched = (p: GitGuardPlace): string[] => [
+  join(p.commonDir, 'config'),
+  join(p.commonDir, 'info', 'attributes'),
+  ...hooks(p.commonDir),
+  ...(p.gitDir ? [join(p.gitDir, 'config.worktree'), join(p.gitDir, 'commondir'), join(p.gitDir, 'gitdir')] : []),
+  join(p.worktree, '.git'),
+];
+
+/**
+ * Takes the snapshot now; the returned check compares, puts back what changed (removes what was added) and
+ * says what it found, one line per file.
+ */
+export const guardGit = (p: GitGuardPlace): (() => string[]) => {
+  const before: Snapshot = new Map(watched(p).map((f) => [f, read(f)]));
+  return () => {
+    const found: string[] = [];
+    for (const f of new Set([...before.keys(), ...watched(p)])) {
+      const was = before.get(f) ?? null;
+      const now = read(f);
+      if (was === null && now === null) continue;
+      if (was !== null && now !== null && was.equals(now)) continue;
+      const what = was === null ? 'added' : now === null ? 'removed' : 'changed';
+      try {
+        if (was === null) rmSync(f, { force: true, recursive: true });
+        else writeFileSync(f, was, { mode: f.includes('/hooks/') ? 0o755 : 0o644 });
+        found.push(`${f} ${what} during the agent's turn; Orch put it back`);
+      } catch (e) {
+        found.push(`${f} ${what} during the agent's turn and could not be put back (${(e as Error).message}); check it before running git there`);
+      }
+    }
+    return found;
+  };
+};
