@@ -1,4 +1,5 @@
-import { mkdirSync, openSync, closeSync, writeSync, readFileSync, unlinkSync, writeFileSync, renameSync } from 'node:fs';
+import { mkdirSync, readFileSync, unlinkSync, writeFileSync, renameSync } from 'node:fs';
+import Database from 'better-sqlite3';
 import { dirname } from 'node:path';
 import { DaemonInfo } from '../api/index.js';
 import { isAlive } from '../agents/index.js';
@@ -6,36 +7,48 @@ import { isAlive } from '../agents/index.js';
 /** Alive and not a zombie: a killed daemon whose parent never reaps it must not hold the lock. */
 export const pidAlive = (pid: number): boolean => isAlive(pid);
 
-/** One daemon per project: an exclusive lock file holding the owner's pid; a dead owner's lock is taken over. */
+/**
+ * One daemon per project, held by the OS: an exclusive SQLite transaction on `<lockFile>` (an fcntl lock the kernel
+ * drops when the process dies, however it dies). There is no pid to go stale: a pid reused by another process
+ * cannot block, and of any number of concurrent starters exactly one gets it. The owner's pid is written beside it
+ * for messages only.
+ */
 export function acquireLock(file: string): { ok: true; release: () => void } | { ok: false; pid: number } {
-  mkdirSync(dirname(file), { recursive: true });
-  for (let attempt = 0; attempt < 3; attempt++) {
-    try {
-      const fd = openSync(file, 'wx', 0o600);
-      writeSync(fd, String(process.pid));
-      closeSync(fd);
-      return {
-        ok: true,
-        release: () => {
-          try {
-            if (readFileSync(file, 'utf8').trim() === String(process.pid)) unlinkSync(file);
-          } catch {
-            // already gone
-          }
-        },
-      };
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
-      const pid = Number.parseInt(readFileSync(file, 'utf8').trim(), 10);
-      if (Number.isFinite(pid) && pid !== process.pid && pidAlive(pid)) return { ok: false, pid };
-      try {
-        unlinkSync(file);
-      } catch {
-        // raced with another starter; retry
-      }
-    }
+  mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
+  // `.db`: a `daemon.lock` of an older Orch held a pid as text, which SQLite would not open.
+  const db = new Database(`${file}.db`, { timeout: 0 });
+  try {
+    db.pragma('locking_mode = EXCLUSIVE');
+    // An empty database file takes no lock: a table, then a write inside the transaction, make SQLite hold it.
+    db.exec('CREATE TABLE IF NOT EXISTS holder (pid INTEGER)');
+    db.exec('BEGIN EXCLUSIVE');
+    db.prepare('INSERT INTO holder (pid) VALUES (?)').run(process.pid);
+  } catch (e) {
+    db.close();
+    if ((e as { code?: string }).code !== 'SQLITE_BUSY') throw e;
+    const pid = Number.parseInt(safeRead(`${file}.pid`), 10);
+    return { ok: false, pid: Number.isFinite(pid) ? pid : -1 };
   }
-  return { ok: false, pid: -1 };
+  writeFileSync(`${file}.pid`, String(process.pid), { mode: 0o600 });
+  return {
+    ok: true,
+    release: () => {
+      try {
+        db.exec('ROLLBACK');
+      } catch {
+        // nothing open
+      }
+      db.close();
+    },
+  };
+}
+
+function safeRead(file: string): string {
+  try {
+    return readFileSync(file, 'utf8').trim();
+  } catch {
+    return '';
+  }
 }
 
 export function writeDaemonInfo(file: string, info: DaemonInfo): void {

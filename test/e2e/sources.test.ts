@@ -115,7 +115,10 @@ describe('Beads as a plan source (fake bd), with the real Claude Code on the sim
     expect(s.git('show', 'main:src/greet.js')).toContain('greet');
     expect(s.git('show', 'main:src/bye.js')).toContain('bye');
     expect(s.git('log', '--format=%s', 'main')).toContain('feat(bd-a3f8): implement E01 - Greeting module');
-    const after = JSON.parse(readFileSync(state, 'utf8')) as Array<{ id: string; status: string; close_reason?: string }>;
+    // Progress reaches the tracker right after the merge, asynchronously: wait for it.
+    const read = () => JSON.parse(readFileSync(state, 'utf8')) as Array<{ id: string; status: string; close_reason?: string }>;
+    await until(() => read().filter((i) => i.status === 'closed').length === 2, 'bd close of both issues');
+    const after = read();
     expect(after.map((i) => [i.id, i.status])).toEqual([
       ['bd-a3f8', 'open'],
       ['bd-a3f8.1', 'closed'],

@@ -1,0 +1,152 @@
+/**
+ * The web page in real Chromium against a real daemon (its own process):
+ *  - first load: bytes on the wire (gzip, as served) and time to the first dashboard paint, cold cache;
+ *  - dashboard frame rate with 20 live agents, each printing 20 lines a second (an `claude` on PATH that chatters);
+ *  - dependency graph of a 2,000-task plan: dagre layout time and time until every node is drawn.
+ * Usage: npm run build && node dist/bench/web.js [tasks=2000] [agents=20]
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+import { generatePlan } from './gen-plan.js';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const orchBin = join(root, 'bin', 'orch.js');
+const tasks = Number(process.argv[2] ?? 2000);
+const agents = Number(process.argv[3] ?? 20);
+const base = mkdtempSync(join(tmpdir(), 'orch-bench-web-'));
+const bin = join(base, 'bin');
+const env: NodeJS.ProcessEnv = {
+  ...process.env,
+  PATH: `${bin}:${process.env.PATH ?? ''}`,
+  HOME: join(base, 'home'),
+  XDG_STATE_HOME: join(base, 'state'),
+  XDG_DATA_HOME: join(base, 'data'),
+  XDG_CONFIG_HOME: join(base, 'config'),
+  GIT_AUTHOR_NAME: 'Bench',
+  GIT_AUTHOR_EMAIL: 'bench@example.com',
+  GIT_COMMITTER_NAME: 'Bench',
+  GIT_COMMITTER_EMAIL: 'bench@example.com',
+};
+
+// A Claude Code stand-in that works forever and says so 20 times a second, in stream-json.
+const CHATTY = `#!/usr/bin/env node
+if (process.argv.includes('--version')) { console.log('2.1.197 (Claude Code)'); process.exit(0); }
+const session = require('node:crypto').randomUUID();
+const out = (o) => process.stdout.write(JSON.stringify({ ...o, session_id: session }) + '\\n');
+out({ type: 'system', subtype: 'init', cwd: process.cwd(), tools: ['Write'], model: 'bench', claude_code_version: '2.1.197' });
+let i = 0;
+setInterval(() => {
+  i++;
+  out({ type: 'assistant', message: { id: 'm' + i, usage: { input_tokens: 100 * i, output_tokens: 10 * i }, content: i % 3 ? [{ type: 'text', text: 'step ' + i + ': reading the code and thinking about it' }] : [{ type: 'tool_use', id: 't' + i, name: 'Read', input: { file_path: 'src/x.ts' } }] } });
+}, 50);
+`;
+
+const git = (cwd: string, ...args: string[]) => execFileSync('git', args, { cwd, env, stdio: 'ignore' });
+const orch = (cwd: string, ...args: string[]) => {
+  const r = spawnSync(process.execPath, [orchBin, ...args], { cwd, env, encoding: 'utf8', timeout: 120_000 });
+  if (r.status !== 0) throw new Error(`orch ${args.join(' ')} failed: ${r.stdout}${r.stderr}`);
+  return r.stdout.trim();
+};
+
+async function project(name: string, files: Record<string, string>, plan?: { modules: number; epics: number }): Promise<string> {
+  const repo = join(base, name);
+  mkdirSync(repo, { recursive: true });
+  for (const [p, c] of Object.entries(files)) {
+    mkdirSync(dirname(join(repo, p)), { recursive: true });
+    writeFileSync(join(repo, p), c);
+  }
+  if (plan) await generatePlan(repo, { modules: plan.modules, epicsPerModule: plan.epics, seed: 7 });
+  git(repo, 'init', '-q', '-b', 'main');
+  git(repo, 'add', '-A');
+  git(repo, '-c', 'commit.gpgsign=false', 'commit', '-q', '-m', 'init');
+  return repo;
+}
+
+/** Polls without page-side eval (the page's CSP forbids it). */
+async function until(ok: () => Promise<boolean>, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await ok())) {
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+async function main(): Promise<void> {
+  mkdirSync(bin, { recursive: true });
+  writeFileSync(join(bin, 'claude'), CHATTY);
+  chmodSync(join(bin, 'claude'), 0o755);
+  const live = await project('live', {
+    '.orch/config.toml': `max_parallel_agents = ${agents}\n\n[agent]\nstuck_minutes = 60\n`,
+    ...Object.fromEntries(Array.from({ length: agents }, (_, i) => [`docs/plans/m${i}-module/epic-01-work.md`, `# Work ${i}\n\nKeep working.\n`])),
+  });
+  const big = await project('big', {}, { modules: Math.max(1, Math.round(tasks / 100)), epics: Math.min(100, tasks) });
+
+  const browser = await chromium.launch({
+    executablePath: process.env.ORCH_CHROMIUM ?? '/usr/bin/chromium',
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+  try {
+    // First load, cold cache: the login link, then the dashboard's first paint of the totals.
+    const ctx = await browser.newContext({ viewport: { width: 1360, height: 860 } });
+    const page = await ctx.newPage();
+    const url = orch(live, 'open', '--print-url');
+    const t0 = Date.now();
+    await page.goto(url);
+    await page.waitForSelector('.card');
+    const firstPaintMs = Date.now() - t0;
+    // Page code runs in the browser (no DOM types here): passed as source text.
+    const assets = (await page.evaluate(
+      `performance.getEntriesByType('resource').concat(performance.getEntriesByType('navigation')).map((e) => ({ name: e.name, encoded: e.encodedBodySize }))`,
+    )) as Array<{ name: string; encoded: number }>;
+    const pageBytes = assets.filter((a) => !a.name.includes('/api/')).reduce((n, a) => n + a.encoded, 0);
+    console.log(`first load: ${(pageBytes / 1024).toFixed(1)} KB gzipped (html, js, css as served), ${firstPaintMs} ms to the dashboard's first data (cold cache, login redirect included)`);
+
+    // 20 live agents chattering: frames per second on the dashboard while their events stream in.
+    orch(live, 'start');
+    await until(async () => (await page.locator('[data-testid="active"] tbody tr').count()) >= agents, 120_000);
+    await page.waitForTimeout(2000);
+    const fps = (await page.evaluate(`new Promise((res) => {
+      let frames = 0, worst = 0, last = performance.now();
+      const start = last;
+      const tick = (t) => {
+        frames++;
+        worst = Math.max(worst, t - last);
+        last = t;
+        if (t - start < 5000) requestAnimationFrame(tick);
+        else res({ fps: (frames * 1000) / (t - start), worstMs: worst });
+      };
+      requestAnimationFrame(tick);
+    })`)) as { fps: number; worstMs: number };
+    const activity = await page.locator('[data-testid="active"] td.activity').first().innerText();
+    console.log(`dashboard with ${agents} live agents (${agents * 20} output lines/s): ${fps.fps.toFixed(1)} fps over 5 s, longest frame ${fps.worstMs.toFixed(0)} ms (activity: "${activity.slice(0, 40)}")`);
+    orch(live, 'stop');
+
+    // The 2,000-task graph on the other project's daemon.
+    const bigUrl = orch(big, 'open', '--print-url');
+    const g = await browser.newContext({ viewport: { width: 1360, height: 860 } });
+    const gp = await g.newPage();
+    await gp.goto(bigUrl);
+    await gp.waitForSelector('.card');
+    const t1 = Date.now();
+    await gp.goto(new URL('/#/graph', bigUrl).href);
+    await until(async () => (await gp.locator('[data-testid="graph"] g.node').count()) >= tasks, 300_000);
+    const drawn = Date.now() - t1;
+    const info = await gp.getByTestId('graph-info').innerText();
+    console.log(`graph: ${info}; every node drawn ${drawn} ms after opening the page`);
+    const t2 = Date.now();
+    await gp.mouse.move(600, 400);
+    for (let i = 0; i < 10; i++) await gp.mouse.wheel(0, -120);
+    await gp.evaluate('new Promise((r) => requestAnimationFrame(() => r(undefined)))');
+    console.log(`graph: 10 zoom steps at ${tasks} tasks in ${Date.now() - t2} ms`);
+  } finally {
+    await browser.close();
+    for (const repo of [join(base, 'live'), join(base, 'big')]) spawnSync(process.execPath, [orchBin, 'daemon', 'stop'], { cwd: repo, env });
+    rmSync(base, { recursive: true, force: true });
+  }
+}
+
+await main();
