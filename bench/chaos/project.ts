@@ -1,10 +1,11 @@
 // Chaos suite, part 2: the project under test (a temp repo driven through the real CLI) and the forge it targets.
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, realpathSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { isAlive } from '../../src/agents/index.js';
+import { trust } from '../../src/config/trust.js';
 import type { PlanTask } from './plan.js';
 
 export const rootDir = ((): string => {
@@ -127,6 +128,8 @@ export async function createProject(files: Record<string, string>, forge: ChaosF
     mkdirSync(dirname(join(repo, p)), { recursive: true });
     writeFileSync(join(repo, p), c);
   }
+  // The suite's project config (pass_env, forge) is the user's decision, recorded as `orch trust` would.
+  trust(join(base, 'config', 'orch'), join(realpathSync(repo), '.orch', 'config.toml'), all['.orch/config.toml']);
   const git = async (args: string[], cwd = repo): Promise<string> => {
     const r = await exec('git', args, cwd, env, 60_000);
     if (r.status !== 0) throw new Error(`Command failed with exit code ${String(r.status)}: git ${args.join(' ')}\n${r.stderr.slice(-500)}`);

@@ -42,8 +42,13 @@ const providerArgs = (): string[] => [
 
 const env = (): Record<string, string> => sanitizeEnv({ PATH: process.env.PATH }, { HOME: scratch.root, CODEX_HOME: codexHome, FAKE_API_KEY: 'sk-test' });
 
+// Codex 0.169's own workspace-write sandbox execs `codex-linux-sandbox` through the system's bwrap when one is
+// installed, and that name is not on PATH in the npm package ("bwrap: execvp codex-linux-sandbox"), so every
+// command fails. Inside Orch, Orch's own bubblewrap contains Codex; here the runs are uncontained on purpose.
+const codex = () => createCodexBackend({ command: CODEX, extraArgs: providerArgs(), sandbox: 'danger-full-access' });
+
 const run = (name: string, cwd: string, req: Partial<AgentRunRequest> & { prompt: string }): Promise<TurnResult> =>
-  runTurn(createCodexBackend({ command: CODEX, extraArgs: providerArgs() }), { runId: name, cwd, env: env(), model: 'gpt-5.5', ...req }, { dir: FIXTURES, name });
+  runTurn(codex(), { runId: name, cwd, env: env(), model: 'gpt-5.5', ...req }, { dir: FIXTURES, name });
 
 describe.skipIf(!CODEX)('codex backend (real binary, scripted Responses server)', () => {
   beforeAll(async () => {
@@ -107,7 +112,7 @@ describe.skipIf(!CODEX)('codex backend (real binary, scripted Responses server)'
 
   it('cancel ends codex and its group', async () => {
     const ac = new AbortController();
-    const handle = createCodexBackend({ command: CODEX, extraArgs: providerArgs() }).start({
+    const handle = codex().start({
       runId: 'cancel', cwd: makeRepo('rcancel'), env: env(), model: 'gpt-5.5', prompt: 'RUN:sleep 30', signal: ac.signal,
       onEvent: (e) => {
         if (e.type === 'session') setTimeout(() => ac.abort(), 500);
