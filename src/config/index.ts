@@ -18,4 +18,4 @@ export { defaultConfigToml } from './template.js';
 export { drift, fingerprint, type Fingerprint } from './drift.js';
 export { hasKey, setTomlKey, type TomlScalar } from './edit.js';
 export { explainConfig, type ExplainedValue, type ExplainResult } from './explain.js';
-export { keysNeedingTrust, projectMaySet, trust, trustState, untrust, type TrustState } from './trust.js';
+export { keysNeedingTrust, projectMaySet, trust, trustState, untrust, userOnly, type TrustState } from './trust.js';

@@ -65,8 +65,26 @@ const matches = (pattern: string, path: readonly string[]): boolean => {
   return p.length === path.length && p.every((seg, i) => seg === '*' || seg === path[i]);
 };
 
+/**
+ * Tables only the user's own config may set, even in a trusted project file: the sandbox is what contains the
+ * agents (a repository must not be able to turn it off, widen it or run its hooks in Orch's git calls), and the
+ * cluster decides which machines and which Redis receive the project's code and prompts.
+ */
+export const USER_ONLY: readonly string[] = ['sandbox', 'cluster'];
+
+/** Whether a key (as a path of names) is one only the user's own config may set. */
+export function userOnly(path: readonly string[]): boolean {
+  return path.length > 0 && USER_ONLY.includes(path[0]!);
+}
+
+/** The keys of a project file only the user's config may set, reported once per table. */
+export function userOnlyKeys(raw: Record<string, unknown>): string[][] {
+  return Object.keys(raw).filter((k) => userOnly([k])).map((k) => [k]);
+}
+
 /** Whether a project file may set this key (as a path of names) on its own. */
 export function projectMaySet(path: readonly string[]): boolean {
+  if (userOnly(path)) return false;
   return PROJECT_SAFE.some((p) => matches(p, path));
 }
 
