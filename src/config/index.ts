@@ -2,6 +2,7 @@ export { ConfigError, FLAGS_SOURCE, formatIssue, formatWarning } from './errors.
 export type { ConfigIssue, ConfigWarning } from './errors.js';
 export { configJsonSchema, configJsonSchemaText } from './json-schema.js';
 export type { JsonSchema } from './json-schema.js';
+export { agentNames } from './agent-names.js';
 export { loadConfig } from './load.js';
 export type { LoadConfigOptions, LoadConfigResult } from './load.js';
 export {
