@@ -116,6 +116,7 @@ export function createEngine(d: EngineDeps) {
     modules: () => modules,
     targetMutex,
     log: d.log,
+    sources,
   });
 
   let scheduleSoon = (): void => undefined;
@@ -133,6 +134,7 @@ export function createEngine(d: EngineDeps) {
     plansDir: cfg.plans_dir,
     readme: cfg.writeback.readme,
     epicMarker: cfg.writeback.epic_marker,
+    sources,
     statusCommits: cfg.plan.status_commits,
     commitTemplate: cfg.commit_template,
     agentTimeoutMs: cfg.agent.timeout_minutes * 60_000,

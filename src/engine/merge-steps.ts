@@ -240,7 +240,7 @@ export function createMergeSteps({ d, log, setState, park, fail, task, forgeStep
         if (found) return merged(d.store.runs.update(run.id, { mergeCommit: found }));
         const t = task(run);
         const extraFiles = await statusFiles(
-          { repo: d.repo, plansDir: d.plansDir, readme: d.readme, epicMarker: d.epicMarker, modules: d.modules },
+          { repo: d.repo, plansDir: d.plansDir, readme: d.readme, epicMarker: d.epicMarker, modules: d.modules, ...(d.sources ? { sources: d.sources } : {}) },
           tip,
           t,
           { status: 'complete', fields: { status: 'complete', merged: new Date().toISOString().slice(0, 10) } },
