@@ -38,8 +38,6 @@ export function sandbox(files: Record<string, string>, opts: { realClaude?: bool
   // The fake agent's log is outside its worktree: the user config lets the sandbox show it.
   const agentLog = join(base, 'agent', 'agent.log');
   mkdirSync(join(base, 'agent'), { recursive: true });
-  mkdirSync(join(base, 'config', 'orch'), { recursive: true });
-  writeFileSync(join(base, 'config', 'orch', 'config.toml'), `[sandbox]\nwritable = [${JSON.stringify(join(base, 'agent'))}]\n`);
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     PATH: `${bin}:${join(repoRootDir, 'node_modules', '.bin')}:${process.env.PATH ?? ''}`,
@@ -62,9 +60,10 @@ export function sandbox(files: Record<string, string>, opts: { realClaude?: bool
     // The test's own project config is the user's decision, as `orch trust` records it (docs/security.md).
     if (path === '.orch/config.toml') trust(join(base, 'config', 'orch'), join(realpathSync(repo), '.orch', 'config.toml'), content);
   };
-  // Passing the fake agent's variables is the user's choice: their own config, not the project's.
+  // Passing the fake agent's variables, and letting it write its log outside its worktree, are the user's
+  // choices: their own config, not the project's. It ends in [sandbox]: tests append sandbox keys to it.
   mkdirSync(join(base, 'config', 'orch'), { recursive: true });
-  writeFileSync(join(base, 'config', 'orch', 'config.toml'), '[agent]\npass_env = ["FAKE_CLAUDE_*"]\n');
+  writeFileSync(join(base, 'config', 'orch', 'config.toml'), `[agent]\npass_env = ["FAKE_CLAUDE_*"]\n\n[sandbox]\nwritable = [${JSON.stringify(join(base, 'agent'))}]\n`);
   for (const [p, c] of Object.entries(files)) write(p, c);
   if (!files['.orch/config.toml']) write('.orch/config.toml', 'max_parallel_agents = 3\n');
   git('init', '-q', '-b', 'main');
@@ -90,6 +89,8 @@ export function sandbox(files: Record<string, string>, opts: { realClaude?: bool
       let stderr = '';
       child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
       child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+      // A spawn that cannot start (its cwd removed by a cleanup after a timeout) answers instead of throwing.
+      child.once('error', (err) => resolve({ status: null, stdout, stderr: `${stderr}${err.message}` }));
       child.once('close', (status, sig) => resolve({ status, stdout, stderr: sig ? `${stderr}[killed by ${sig}]` : stderr }));
     });
   return {

@@ -55,6 +55,14 @@ describe('buildClaudeArgs', () => {
 });
 
 describe('claude backend outcomes (fake executable)', () => {
+  it("waits for Orch's MCP server before its first request when it has one (MCP_CONNECTION_NONBLOCKING=false)", async () => {
+    const echo = fakeClaude('echo-env', `console.log(${JSON.stringify(INIT)}); console.log(JSON.stringify({ type: 'result', subtype: 'success', is_error: false, result: String(process.env.MCP_CONNECTION_NONBLOCKING), usage: {} }));`);
+    const mcp = { command: 'orch-mcp', args: [], env: {}, tools: ['orch_done'], configDir: dir };
+    const withMcp = await createClaudeBackend({ command: echo }).start({ runId: 'r', cwd: dir, prompt: 'p', env: { PATH: process.env.PATH ?? '' }, mcp }).result;
+    expect(withMcp.resultText).toBe('false');
+    expect((await start(echo)).resultText).toBe('undefined');
+  });
+
   it('ok with session, usage and cost', async () => {
     const o = await start(fakeClaude('ok', printing([INIT, RESULT_OK], 0)));
     expect(o).toMatchObject({ ok: true, sessionId: 'sess-1', costUsd: 0.5, resultText: 'fine', exitCode: 0 });
