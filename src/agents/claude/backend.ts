@@ -127,7 +127,7 @@ export const createClaudeBackend = (opts: ClaudeBackendOptions = {}): AgentBacke
       // Claude Code connects MCP servers in the background and may send its first request before Orch's tools are
       // there ("MCP server 'orch' is still connecting"): the agent would then work without orch_done/orch_ask.
       // MCP_CONNECTION_NONBLOCKING=false makes it wait for them first.
-      const mcpWait = req.mcp ? { MCP_CONNECTION_NONBLOCKING: 'false' } : {};
+      const mcpWait: Record<string, string> = req.mcp ? { MCP_CONNECTION_NONBLOCKING: 'false' } : {};
       const plain = { command, args: buildClaudeArgs(opts, req), env: { ...AGENT_ENV_DEFAULTS, ...req.env, ...mcpWait } };
       const launch = req.contain ? req.contain(plain) : plain;
       const proc = spawnSupervised({
