@@ -28,7 +28,7 @@ const receiver = async (reply?: Parameters<typeof startReceiver>[0]): Promise<Re
 };
 
 const ev = <T extends EventType>(type: T, taskId: string | null, data: EventData<T>): AnyEvent => makeEvent(++seq, new Date().toISOString(), type, taskId, taskId ? `run-${seq}` : null, data) as AnyEvent;
-const flagged = (task = 'app/E01') => ev('task.status', task, { status: 'needs_review', category: 'security', reasons: [{ rule: 'path', file: 'src/auth/login.js', line: 3, detail: 'touches authentication' }] });
+const flagged = (task = 'app/E01') => ev('task.status', task, { status: 'needs_review', category: 'security', reasons: [{ category: 'security', rule: 'path', file: 'src/auth/login.js', line: 3, detail: 'touches authentication' }] });
 
 function notifier(cfg: unknown, o: Partial<NotifierDeps> = {}) {
   const lines: string[] = [];

@@ -36,21 +36,25 @@ describe('notifications through the real daemon', () => {
 
   const bodies = () => hook.received.map((r) => ({ r, body: WebhookPayload.parse(JSON.parse(r.body)) }));
 
-  it('a flagged change and the finished batch reach the webhook, signed', async () => {
+  it('a flagged change, then the batch its approval finishes, reach the webhook, signed', async () => {
     const r = await sb.orchAsync('start', '--wait');
     expect(r.status, r.stdout + r.stderr).toBe(1);
     expect(r.stdout).toMatch(/1 merged, 0 failed, 1 waiting for you/);
+    await hook.waitFor(1, 20_000);
+    const flagged = bodies().find((g) => g.body.kind === 'task.needs_review');
+    expect(flagged?.body).toMatchObject({ version: 1, project: 'repo', taskId: 'app/E01', title: 'app/E01 needs your review' });
+    expect(flagged?.body.text).toContain('src/auth/login.js');
+    // A batch with a change waiting for review is not finished; approving it finishes the batch.
+    const merge = await sb.orchAsync('pr', 'merge', 'app/E01');
+    expect(merge.status, merge.stdout + merge.stderr).toBe(0);
     await hook.waitFor(2, 20_000);
     const got = bodies();
     for (const { r: req } of got) {
       expect(req.headers['x-orch-signature']).toBe(`sha256=${createHmac('sha256', SECRET).update(req.body).digest('hex')}`);
     }
-    const flagged = got.find((g) => g.body.kind === 'task.needs_review');
-    expect(flagged?.body).toMatchObject({ version: 1, project: 'repo', taskId: 'app/E01', title: 'app/E01 needs your review' });
-    expect(flagged?.body.text).toContain('src/auth/login.js');
     const batch = got.find((g) => g.body.kind === 'batch.finished');
-    expect(batch?.body.title).toMatch(/^Batch \S+ finished: 1 merged, 0 failed, 1 waiting for you$/);
-    expect(batch?.body.text).toContain('Merged: docs/E01');
+    expect(batch?.body.title).toMatch(/^Batch \S+ finished: 2 merged, 0 failed, 0 waiting for you$/);
+    expect(batch?.body.text).toMatch(/Merged: (docs\/E01, app\/E01|app\/E01, docs\/E01)/);
     // task.merged is not notified by default, and Telegram listens to budget.exceeded only.
     expect(got.some((g) => g.body.kind === 'task.merged')).toBe(false);
     expect(telegram.received).toHaveLength(0);
