@@ -42,7 +42,7 @@ export function registerRoutes(router: Router, d: RouteDeps): void {
     return cluster ? { ...engine.status(d.daemon()), cluster } : engine.status(d.daemon());
   });
   router.get('/api/workers', async () => d.cluster?.() ?? { url: '', repoUrl: '', available: false, error: 'no cluster configured: set [cluster] redis_url in ~/.config/orch/config.toml or ORCH_REDIS_URL', workers: [] });
-  router.post('/api/sync', EmptyRequest, async () => engine.sync());
+  router.post('/api/sync', EmptyRequest, async () => engine.sync({ seen: true }));
   router.get('/api/tasks', async (_q, _r, { url }) =>
     engine.list({ status: url.searchParams.get('status') ?? undefined, module: url.searchParams.get('module') ?? undefined }),
   );

@@ -7,6 +7,7 @@ import type { GitRunner } from '../git/index.js';
 import { configuredSources, type PlanSource, type SourceFactories } from '../sources/index.js';
 import { createGitHubSource, octokitIssues } from '../sources/github/index.js';
 import { bdRunner, createBeadsSource } from '../sources/beads/index.js';
+import { createBacklogSource } from '../sources/backlog/index.js';
 
 export interface SourceDeps {
   config: Config;
@@ -72,6 +73,10 @@ export function createSources(d: SourceDeps): PlanSource[] {
   const beads = d.config.sources.beads;
   if (beads !== false) {
     factories.beads = () => createBeadsSource({ bd: bdRunner(beads.command, d.root, d.env), epic: beads.epic, claim: beads.claim, log: d.log });
+  }
+  const backlog = d.config.sources.backlog;
+  if (backlog !== false) {
+    factories.backlog = () => createBacklogSource({ root: d.root, dir: backlog.dir, doneStatus: backlog.done_status, inProgressStatus: backlog.in_progress_status });
   }
   return configuredSources(d.config, d.root, factories);
 }

@@ -15,7 +15,7 @@ import { BUDGET_PAUSE, createBudgetGuard } from './budget-guard.js';
 import { createScheduler, normalizeTaskId, RequestError } from './scheduler.js';
 import { createWriteback } from './writeback.js';
 import { createMutex } from './mutex.js';
-import { syncSources } from './sync.js';
+import { createUnseenChanges, syncSources } from './sync.js';
 import { createMarkdownSource, createProgressReporter, type PlanSource, type TaskProgress } from '../sources/index.js';
 import { maintenanceTask } from './maintenance.js';
 import { createPlanner } from './planner.js';
@@ -86,8 +86,8 @@ export function createEngine(d: EngineDeps) {
   let passive = false;
   /** Where each task's dependencies came from (implicit, frontmatter, prose), from the last sync. */
   let depSources = new Map<string, DependencySource[]>();
-  /** Changes of syncs nobody saw (the one at start), told by the next `orch sync`. */
-  const unseen = { added: new Set<string>(), updated: new Set<string>(), removed: new Set<string>() };
+  /** Changes of syncs nobody saw (the one at start, a source that changed by itself), told by the next `orch sync`. */
+  const unseen = createUnseenChanges(d.store);
 
   const emit: Emit = (type, taskId, runId, data, persist = true) => {
     if (type === 'run.usage' && runId) guard.usageMoved(runId);
@@ -119,6 +119,7 @@ export function createEngine(d: EngineDeps) {
     modules: () => modules,
     targetMutex,
     log: d.log,
+    sources,
   });
 
   let scheduleSoon = (): void => undefined;
@@ -136,6 +137,7 @@ export function createEngine(d: EngineDeps) {
     plansDir: cfg.plans_dir,
     readme: cfg.writeback.readme,
     epicMarker: cfg.writeback.epic_marker,
+    sources,
     statusCommits: cfg.plan.status_commits,
     commitTemplate: cfg.commit_template,
     agentTimeoutMs: cfg.agent.timeout_minutes * 60_000,
@@ -324,22 +326,16 @@ export function createEngine(d: EngineDeps) {
     subscribers: (): number => listeners.size,
 
     /**
-     * Reads the plan. `seen: false` (the daemon's own sync at start) keeps its changes for the next sync a person
-     * asks for, so a first `orch sync` that started the daemon still says what it added.
+     * Reads the plan. Only `seen: true` (`orch sync`) reports to a person: the changes of every other sync (the
+     * daemon's own at start, a source that changed by itself) are kept, in the store, for the next `orch sync`, so
+     * it counts what changed since the last sync the user saw.
      */
     async sync(o: { seen?: boolean } = {}): Promise<SyncResult> {
       const { result: fresh, modules: mods, depSources: deps } = await syncSources(d.store, sources);
       if (mods) modules = mods;
       if (deps) depSources = deps;
       let result = fresh;
-      if (fresh.ok && o.seen === false) {
-        for (const k of ['added', 'updated', 'removed'] as const) for (const id of fresh[k]) unseen[k].add(id);
-      } else if (fresh.ok) {
-        const merged = (k: 'added' | 'updated' | 'removed'): string[] => [...new Set([...unseen[k], ...fresh[k]])];
-        const added = merged('added');
-        result = { ...fresh, added, updated: merged('updated').filter((id) => !added.includes(id)), removed: merged('removed') };
-        for (const k of ['added', 'updated', 'removed'] as const) unseen[k].clear();
-      }
+      if (fresh.ok) result = o.seen === true ? unseen.take(fresh) : (unseen.keep(fresh), fresh);
       lastSync = { at: new Date().toISOString(), ok: result.ok, issues: result.issues.length };
       emit('sync', null, null, { ok: result.ok, added: result.added.length, updated: result.updated.length, removed: result.removed, issues: result.issues.length });
       if (result.ok) scheduleSoon();

@@ -3,7 +3,8 @@ import type { Config } from '../config/index.js';
 import type { ForgePort, RepoPort } from './ports.js';
 import type { Decision } from '../review/index.js';
 import type { Verification } from '../api/index.js';
-import { statusFiles } from './writeback.js';
+import { statusFiles, writesStatus } from './writeback.js';
+import type { PlanSource } from '../sources/index.js';
 import type { ModuleInfo } from '../plans/index.js';
 import { writeFileSync, mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -27,6 +28,8 @@ export interface ForgeStepDeps {
   readme: boolean;
   epicMarker: boolean;
   modules: () => ModuleInfo[];
+  /** Sources whose tasks keep their status in repository files (Backlog.md): those travel in the PR too. */
+  sources?: readonly PlanSource[];
   title: (t: TaskRow) => string;
   log: (runId: string, line: string) => void;
   rebaseSteps: RebaseSteps;
@@ -94,11 +97,11 @@ export function createForgeSteps(d: ForgeStepDeps) {
   const bodies = new Map<string, string>();
 
   async function publish(run: RunRow, t: TaskRow): Promise<RunRow | string> {
-    if ((d.readme || d.epicMarker) && (await d.repo.worktreeExists(run.worktree))) {
+    if (writesStatus(d, t.id, true) && (await d.repo.worktreeExists(run.worktree))) {
       // The plan's 🟢 travels inside the PR: it becomes true exactly when the PR is merged. Only files that change
       // are written, so this is a no-op once done, and regenerates the status after a rebase dropped it.
       const files = await statusFiles(
-        { repo: d.repo, plansDir: d.plansDir, readme: d.readme, epicMarker: d.epicMarker, modules: d.modules },
+        { repo: d.repo, plansDir: d.plansDir, readme: d.readme, epicMarker: d.epicMarker, modules: d.modules, ...(d.sources ? { sources: d.sources } : {}) },
         run.commitSha ?? `refs/heads/${run.branch}`,
         t,
         { status: 'complete', fields: { status: 'complete', merged: new Date().toISOString().slice(0, 10) } },

@@ -14,6 +14,8 @@ import type { Verification } from '../api/index.js';
 
 type StepResult = 'continue' | 'wait' | 'stop';
 
+export const NOTHING_TO_CHANGE = 'the agent found nothing to change';
+
 export interface MergeStepContext {
   d: RunnerDeps;
   log: (runId: string, s: 'out' | 'err' | 'orch', l: string) => void;
@@ -64,7 +66,11 @@ export function createMergeSteps({ d, log, setState, park, fail, task, forgeStep
       const markers = await d.repo.conflictMarkers(run.worktree);
       if (markers.length > 0) return park(run, `conflict markers left in ${markers.join(', ')}; resolve them in ${run.worktree}, then orch resume ${t.id}`);
       const res = await d.repo.commitAll(run.worktree, commitMessage(d.commitTemplate, t));
-      if (res.sha === run.baseSha) return fail(run, 'the agent finished without changing any file; nothing to merge');
+      if (res.sha === run.baseSha) {
+        // Maintenance looks for something to improve; finding nothing is an answer, not a failure (an epic must change something).
+        if (t.source === 'maintenance') return nothingToChange(run);
+        return fail(run, 'the agent finished without changing any file; nothing to merge');
+      }
       log(run.id, 'orch', res.committed ? `committed ${res.sha.slice(0, 10)}` : `agent already committed; head ${res.sha.slice(0, 10)}`);
       run = d.store.runs.update(run.id, { commitSha: res.sha });
     }
@@ -234,7 +240,7 @@ export function createMergeSteps({ d, log, setState, park, fail, task, forgeStep
         if (found) return merged(d.store.runs.update(run.id, { mergeCommit: found }));
         const t = task(run);
         const extraFiles = await statusFiles(
-          { repo: d.repo, plansDir: d.plansDir, readme: d.readme, epicMarker: d.epicMarker, modules: d.modules },
+          { repo: d.repo, plansDir: d.plansDir, readme: d.readme, epicMarker: d.epicMarker, modules: d.modules, ...(d.sources ? { sources: d.sources } : {}) },
           tip,
           t,
           { status: 'complete', fields: { status: 'complete', merged: new Date().toISOString().slice(0, 10) } },
@@ -285,6 +291,16 @@ export function createMergeSteps({ d, log, setState, park, fail, task, forgeStep
     return 'continue';
   }
 
+
+  /** A maintenance run whose agent found nothing to change: done, with nothing merged. */
+  function nothingToChange(run: RunRow): StepResult {
+    log(run.id, 'orch', `${NOTHING_TO_CHANGE}; nothing merged`);
+    setState(run, 'cleanup', { waitingReason: null });
+    d.store.tasks.setStatus(run.taskId, 'complete', NOTHING_TO_CHANGE);
+    d.emit('task.status', run.taskId, run.id, { status: 'complete', note: NOTHING_TO_CHANGE, mergeCommit: null });
+    d.onSettled();
+    return 'continue';
+  }
 
   /** The agent failed while resolving a conflicting rebase: the conflict goes to a human, the rebase stays in progress. */
   async function rebaseGaveUp(run: RunRow, error: string): Promise<StepResult> {

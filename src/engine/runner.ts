@@ -12,6 +12,7 @@ import { buildPrompt, type TemplateDirs } from './prompt.js';
 import { savedRefFor, STOPPED_NOTE } from './names.js';
 import { saveRunHead } from './saved.js';
 import type { Writeback } from './writeback.js';
+import type { PlanSource } from '../sources/index.js';
 import { RUN_ENV_KEY, type BackendFor, type ContainFor, type ForgePort, type ProcessPort, type RepoPort, type ResolvedAgent } from './ports.js';
 import { createReviewer } from './reviewer.js';
 import { createForgeSteps } from './forge-steps.js';
@@ -37,6 +38,8 @@ export interface RunnerDeps {
   plansDir: string;
   readme: boolean;
   epicMarker: boolean;
+  /** Every plan source: those that keep a task's status in repository files (Backlog.md) add them to status commits. */
+  sources?: readonly PlanSource[];
   /** `[plan] status_commits`: "merge-only" writes no 🟡 start mark and no reset on the target, only the merge. */
   statusCommits?: 'start-and-merge' | 'merge-only';
   commitTemplate: string;
@@ -112,6 +115,7 @@ export function createRunner(d: RunnerDeps) {
         plansDir: d.plansDir,
         readme: d.readme,
         epicMarker: d.epicMarker,
+        ...(d.sources ? { sources: d.sources } : {}),
         modules: d.modules,
         title: (t) => commitMessage(d.commitTemplate, t),
         log: (runId, line) => log(runId, 'orch', line),

@@ -3,6 +3,7 @@ import { setEpicMarker, setReadmeStatus, type ModuleInfo, type PlanStatus } from
 import type { TaskRow } from '../store/index.js';
 import type { RepoPort } from './ports.js';
 import type { Mutex } from './mutex.js';
+import type { PlanSource } from '../sources/index.js';
 
 export interface WritebackOptions {
   repo: RepoPort;
@@ -12,13 +13,20 @@ export interface WritebackOptions {
   modules: () => ModuleInfo[];
   targetMutex: Mutex;
   log: (msg: string) => void;
+  /** Sources that keep a task's status in files of the repository (Backlog.md) add those files. */
+  sources?: readonly PlanSource[];
+}
+
+/** Whether any status file can change for `task`: the markdown plan's marks or its source's own files. */
+export function writesStatus(o: Pick<WritebackOptions, 'readme' | 'epicMarker' | 'sources'>, taskId: string, fields: boolean): boolean {
+  return o.readme || (o.epicMarker && fields) || !!o.sources?.find((s) => s.owns(taskId))?.statusFiles;
 }
 
 export type StatusChange = { status: PlanStatus; note?: string; fields?: Record<string, string> };
 
 /** Plan files as they must read on `ref` after `task` moves to `change`; only files that really change. */
 export async function statusFiles(
-  o: Pick<WritebackOptions, 'repo' | 'plansDir' | 'readme' | 'epicMarker' | 'modules'>,
+  o: Pick<WritebackOptions, 'repo' | 'plansDir' | 'readme' | 'epicMarker' | 'modules' | 'sources'>,
   ref: string,
   task: TaskRow,
   change: StatusChange,
@@ -39,6 +47,8 @@ export async function statusFiles(
       if (next !== epic) files.push({ path: task.file, content: next });
     }
   }
+  const source = o.sources?.find((s) => s.owns(task.id));
+  if (source?.statusFiles) files.push(...(await source.statusFiles(task, change.status, (path) => o.repo.readFileAt(ref, path))));
   return files;
 }
 
@@ -49,7 +59,7 @@ export async function statusFiles(
 export function createWriteback(o: WritebackOptions) {
   return {
     async commit(target: string, task: TaskRow, change: StatusChange): Promise<{ ok: boolean; detail?: string }> {
-      if (!o.readme && !(o.epicMarker && change.fields)) return { ok: true };
+      if (!writesStatus(o, task.id, !!change.fields)) return { ok: true };
       return o.targetMutex.run(async () => {
         for (let attempt = 0; attempt < 3; attempt++) {
           const tip = await o.repo.revParse(`refs/heads/${target}`);

@@ -16,3 +16,4 @@ export { readmeRows, STATUS_EMOJI, type ReadmeRow, type RowTarget } from './read
 export { setEpicMarker, parseMarker, markerStatus } from './marker.js';
 export { formatTaskId, moduleName, parseTaskRef, taskKey, type TaskRef } from './ids.js';
 export { EPIC_FILE } from './files.js';
+export { splitFrontmatter, parseFrontmatterYaml, type KeyLines } from './frontmatter.js';

@@ -1,4 +1,4 @@
-import type { ModuleInfo, PlanIssue, PlanTask } from '../plans/index.js';
+import type { ModuleInfo, PlanIssue, PlanStatus, PlanTask } from '../plans/index.js';
 
 /** Every place work can come from. A project may use several at once (`[sources]` in the config). */
 export const SOURCE_KINDS = ['markdown', 'daily', 'github', 'beads', 'backlog'] as const;
@@ -34,6 +34,13 @@ export interface PlanSource {
   owns(taskId: string): boolean;
   /** Reads every task. Content problems come back as issues; a source that cannot be read at all rejects. */
   read(signal?: AbortSignal): Promise<SourceRead>;
+  /**
+   * For a source that keeps its state in files of the repository (Backlog.md frontmatter): those files as they must
+   * read once `task` has `status`, given `read` (a file on the target branch's tip). The engine commits them with
+   * its own status commits and merges, exactly like the markdown plan's marks: onto the target branch, never
+   * leaving a checkout dirty, the final status inside the merge (or the pull request).
+   */
+  statusFiles?(task: { id: string; file: string }, status: PlanStatus, read: (path: string) => Promise<string | undefined>): Promise<Array<{ path: string; content: string }>>;
   /** Writes progress back where the source keeps state. Best effort: a failure is logged, never fails the run. */
   report?(progress: TaskProgress): Promise<void>;
   /**

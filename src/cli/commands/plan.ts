@@ -16,7 +16,9 @@ export async function sync(globals: () => GlobalOptions, o: { json?: boolean }):
   else {
     for (const i of r.issues) process.stderr.write(`${formatPlanIssue(i)}\n`);
     if (r.ok) {
-      out(`synced ${plural(r.tasks, 'task')} in ${plural(r.modules, 'module')} (${r.added.length} added, ${r.updated.length} updated, ${r.removed.length} removed) in ${r.durationMs} ms\n`);
+      const changed = r.added.length + r.updated.length + r.removed.length > 0;
+      const counts = changed ? `${r.added.length} added, ${r.updated.length} updated, ${r.removed.length} removed` : 'nothing changed since the last sync';
+      out(`synced ${plural(r.tasks, 'task')} in ${plural(r.modules, 'module')} (${counts}) in ${r.durationMs} ms\n`);
       for (const id of r.removed) out(`${yellow('removed from the plan:')} ${id} (kept in history, never started again)\n`);
     } else {
       const errors = r.issues.filter((i) => i.severity === 'error').length;
