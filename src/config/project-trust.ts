@@ -2,7 +2,7 @@ import { secretShape } from '../secrets/index.js';
 import type { ConfigIssue } from './errors.js';
 import { dottedKey, isPlainObject } from './keys.js';
 import { locateKey } from './toml-locate.js';
-import { keysNeedingTrust, trustState, userOnly, userOnlyKeys } from './trust.js';
+import { keysNeedingTrust, trustState, USER_ONLY_WHY, userOnly } from './trust.js';
 import type { Layer } from './validate.js';
 
 /**
@@ -10,26 +10,23 @@ import type { Layer } from './validate.js';
  * its file and line and what to do.
  */
 export function untrustedKeyIssues(layer: Layer, configDir: string, userConfigFile: string, unknown: ReadonlySet<string>): ConfigIssue[] {
-  const userOnlyIssues = userOnlyKeys(layer.raw).map((path) => {
-    const key = dottedKey(path);
-    const line = layer.text === undefined ? undefined : locateKey(layer.text, path);
-    return {
-      file: layer.file,
-      key,
-      ...(line === undefined ? {} : { line }),
-      message: `a project config file may not set [${key}], trusted or not: it decides how agents are contained and where the project's code goes, which only you decide`,
-      hint: `Remove [${key}] from ${layer.file}; if you want these settings, put them in your own config, ${userConfigFile}.`,
-    };
-  });
   const state = trustState(configDir, layer.file, layer.text ?? '');
-  if (state === 'trusted') return userOnlyIssues;
   const why = state === 'changed' ? 'it changed since you trusted it' : 'it came with the repository and you have not trusted it';
-  return [...userOnlyIssues, ...keysNeedingTrust(layer.raw)
-    .filter((path) => !userOnly(path))
+  return keysNeedingTrust(layer.raw)
     .map((path) => ({ path, key: dottedKey(path) }))
     .filter(({ key }) => !unknown.has(key))
+    .filter(({ path }) => state !== 'trusted' || userOnly(path))
     .map(({ path, key }) => {
       const line = layer.text === undefined ? undefined : locateKey(layer.text, path);
+      if (userOnly(path)) {
+        return {
+          file: layer.file,
+          key,
+          ...(line === undefined ? {} : { line }),
+          message: `a project config file may never set ${key}, trusted or not: ${USER_ONLY_WHY[path[0] ?? ''] ?? 'only you decide it'}`,
+          hint: `Move ${key} to your own config, ${userConfigFile}, and remove it from ${layer.file}.`,
+        };
+      }
       return {
         file: layer.file,
         key,
@@ -37,7 +34,7 @@ export function untrustedKeyIssues(layer: Layer, configDir: string, userConfigFi
         message: `a project config file may not set ${key} (${why}): it decides what runs outside the agents' worktrees, what leaves this machine or what agents may hold`,
         hint: `Read ${layer.file}; if you trust it, run \`orch trust\` in the project (trusts this content; a later change asks again). Or move ${key} to your own config, ${userConfigFile}.`,
       };
-    })];
+    });
 }
 
 /** String values that look like secrets (by their shape, whatever the key is called): secrets come from the environment. */
