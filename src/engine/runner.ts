@@ -129,6 +129,16 @@ export function createRunner(d: RunnerDeps) {
     return t;
   };
 
+  /**
+   * Whether this run writes 🟡 when it starts and 🔴 when it fails or stops. Local mode only (with a forge the plan
+   * status travels inside the pull request), not with `status_commits = "merge-only"`, and only for a task's first
+   * run: a retry's marks would add one more start/reset pair to the target branch for every attempt.
+   */
+  function marksStatus(run: RunRow): boolean {
+    if (d.forge || d.statusCommits === 'merge-only') return false;
+    return !d.store.runs.forTask(run.taskId).some((r) => r.id !== run.id && (r.state === 'failed' || r.state === 'stopped'));
+  }
+
   async function prepare(run: RunRow): Promise<StepResult> {
     let base = run.baseSha ?? undefined;
     if (!base) {
@@ -139,7 +149,7 @@ export function createRunner(d: RunnerDeps) {
     await d.repo.ensureWorktree({ path: run.worktree, branch: run.branch, base });
     log(run.id, 'orch', `worktree ${run.worktree} on ${run.branch} from ${base.slice(0, 10)}`);
     const t = task(run);
-    if (!d.forge && d.statusCommits !== 'merge-only') {
+    if (marksStatus(run)) {
       // Local mode marks 🟡 on the target; with a forge the plan status travels inside the pull request.
       const marked = await d.writeback.commit(run.targetBranch, t, { status: 'in_progress' });
       if (!marked.ok) log(run.id, 'orch', `plan README not marked in progress: ${marked.detail ?? 'unknown'}`);
@@ -406,7 +416,7 @@ export function createRunner(d: RunnerDeps) {
     const t = task(run);
     d.store.tasks.setStatus(t.id, 'failed', error);
     d.emit('task.status', t.id, run.id, { status: 'failed', error });
-    if (!d.forge && d.statusCommits !== 'merge-only') await d.writeback.commit(run.targetBranch, t, { status: 'not_started', note: `failed: ${error.split('\n')[0]?.slice(0, 120)}` });
+    if (marksStatus(run)) await d.writeback.commit(run.targetBranch, t, { status: 'not_started', note: `failed: ${error.split('\n')[0]?.slice(0, 120)}` });
     closeLog(run.id);
     d.onSettled();
     return 'stop';
@@ -417,7 +427,7 @@ export function createRunner(d: RunnerDeps) {
     setState(run, 'stopped', { endedAt: new Date().toISOString(), savedRef: saved, pid: null, pgid: null });
     d.store.tasks.setStatus(run.taskId, 'not_started', STOPPED_NOTE);
     d.emit('task.status', run.taskId, run.id, { status: 'not_started', note: STOPPED_NOTE });
-    if (!d.forge && d.statusCommits !== 'merge-only') await d.writeback.commit(run.targetBranch, task(run), { status: 'not_started', note: 'stopped' });
+    if (marksStatus(run)) await d.writeback.commit(run.targetBranch, task(run), { status: 'not_started', note: 'stopped' });
     closeLog(run.id);
     d.onSettled();
     return 'stop';

@@ -31,3 +31,41 @@ describe('maintenance', () => {
     expect(task?.status).toBe('complete');
   });
 });
+
+const README = '# Plan\n\n| Epic | Status |\n|---|---|\n| [A](core-module/epic-01-a.md) | 🔴 |\n';
+const marks = (s: Sandbox): string[] => subjects(s).filter((l) => /^chore\(plan\): (start|reset)/.test(l));
+
+describe('status commits on the target branch', () => {
+  it('a failed task retried leaves one start/reset pair, not one per attempt; the merge marks it 🟢', async () => {
+    sb = sandbox({ 'docs/plans/README.md': README, 'docs/plans/core-module/epic-01-a.md': epic('A', 'First. [[fake:nochange]]', { 'src/a.txt': 'a' }) });
+    installOrch(sb);
+    for (let i = 0; i < 3; i++) expect((await sh(sb, 'orch start core/E01 --wait')).status).toBe(1);
+    expect(marks(sb)).toEqual(['chore(plan): reset core/E01 - A', 'chore(plan): start core/E01 - A']);
+    sb.write('docs/plans/core-module/epic-01-a.md', epic('A', 'First.', { 'src/a.txt': 'a' }));
+    sb.commitAll('fix the epic');
+    expect(sb.orch('sync').status).toBe(0);
+    const r = await sh(sb, 'orch start core/E01 --wait');
+    expect(r.status, r.stdout).toBe(0);
+    expect(marks(sb)).toHaveLength(2);
+    expect(sb.git('show', 'main:docs/plans/README.md')).toContain('| 🟢 |');
+  });
+
+  it('status_commits = "merge-only": no start commit, the mark comes with the merge', async () => {
+    sb = sandbox({
+      'docs/plans/README.md': README,
+      'docs/plans/core-module/epic-01-a.md': epic('A', 'First.', { 'src/a.txt': 'a' }),
+      '.orch/config.toml': '[plan]\nstatus_commits = "merge-only"\n',
+    });
+    installOrch(sb);
+    expect((await sh(sb, 'orch start --wait')).status).toBe(0);
+    expect(subjects(sb)).toEqual(['feat(core): implement E01 - A', 'initial']);
+    expect(sb.git('show', 'main:docs/plans/README.md')).toContain('| 🟢 |');
+  });
+
+  it('status_commits = "start-and-merge" (the default): a start commit, then the merge', async () => {
+    sb = sandbox({ 'docs/plans/README.md': README, 'docs/plans/core-module/epic-01-a.md': epic('A', 'First.', { 'src/a.txt': 'a' }) });
+    installOrch(sb);
+    expect((await sh(sb, 'orch start --wait')).status).toBe(0);
+    expect(subjects(sb)).toEqual(['feat(core): implement E01 - A', 'chore(plan): start core/E01 - A', 'initial']);
+  });
+});
