@@ -9,7 +9,7 @@ import { isDiskFull, type RunRow, type Store, type TaskRow } from '../store/inde
 import { createDriver } from './driver.js';
 import type { ModuleInfo } from '../plans/index.js';
 import { buildPrompt, type TemplateDirs } from './prompt.js';
-import { savedRefFor, STOPPED_NOTE } from './names.js';
+import { REMOVED_NOTE, savedRefFor, STOPPED_NOTE } from './names.js';
 import { saveRunHead } from './saved.js';
 import type { Writeback } from './writeback.js';
 import type { PlanSource } from '../sources/index.js';
@@ -160,6 +160,8 @@ export function createRunner(d: RunnerDeps) {
 
   async function spawn(run: RunRow): Promise<StepResult> {
     const t = task(run);
+    // Its epic left the plan since the run started: no new agent turn (an `orch sync` stopped the one running).
+    if (t.removedAt) return finishStopped(run, REMOVED_NOTE);
     let agent;
     try {
       agent = d.backendFor(t.agent);
@@ -258,7 +260,7 @@ export function createRunner(d: RunnerDeps) {
       setState(run, 'spawning');
       return 'stop';
     }
-    if (entry?.stopping === 'stop') return finishStopped(run);
+    if (entry?.stopping === 'stop') return finishStopped(run, entry.note);
     if (entry?.stopping === 'pause') {
       // Graceful pause (S3): partial work committed to the run's branch, worktree and session kept for resume.
       const t = task(run);
@@ -375,7 +377,7 @@ export function createRunner(d: RunnerDeps) {
     ? createReviewer({ agent: d.reviewerAgent, containFor: d.containFor, timeoutMs: d.agentTimeoutMs, log: (runId, line) => log(runId, 'orch', line), signal: shuttingDown.signal })
     : undefined;
   const { commit, review, merge, rebaseGaveUp } = createMergeSteps({
-    d, log, setState, park, fail: (run: RunRow, error: string) => fail(run, error), task, forgeSteps, rebaseSteps, targetName, reviewer, shutdown: shuttingDown.signal,
+    d, log, setState, park, fail: (run: RunRow, error: string) => fail(run, error), stopRemoved: (run: RunRow) => finishStopped(run, REMOVED_NOTE), task, forgeSteps, rebaseSteps, targetName, reviewer, shutdown: shuttingDown.signal,
   });
 
   /** Keeps every commit reachable (saved ref), then removes the worktree and the merged branch. */
@@ -422,11 +424,12 @@ export function createRunner(d: RunnerDeps) {
     return 'stop';
   }
 
-  async function finishStopped(run: RunRow): Promise<StepResult> {
+  async function finishStopped(run: RunRow, note = STOPPED_NOTE): Promise<StepResult> {
     const saved = await saveWork(run, 'stopped');
     setState(run, 'stopped', { endedAt: new Date().toISOString(), savedRef: saved, pid: null, pgid: null });
-    d.store.tasks.setStatus(run.taskId, 'not_started', STOPPED_NOTE);
-    d.emit('task.status', run.taskId, run.id, { status: 'not_started', note: STOPPED_NOTE });
+    if (note !== STOPPED_NOTE) log(run.id, 'orch', `${note}; its work is kept on ${run.branch} and ${savedRefFor(run.id)}`);
+    d.store.tasks.setStatus(run.taskId, 'not_started', note);
+    d.emit('task.status', run.taskId, run.id, { status: 'not_started', note });
     if (marksStatus(run)) await d.writeback.commit(run.targetBranch, task(run), { status: 'not_started', note: 'stopped' });
     closeLog(run.id);
     d.onSettled();
@@ -504,8 +507,8 @@ export function createRunner(d: RunnerDeps) {
       await h.handle.result.catch(() => undefined);
       return true;
     },
-    async stopIdle(run: RunRow): Promise<void> {
-      await finishStopped(run);
+    async stopIdle(run: RunRow, note?: string): Promise<void> {
+      await finishStopped(run, note);
     },
     async settleAll(): Promise<void> {
       shuttingDown.abort();

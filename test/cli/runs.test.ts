@@ -1,5 +1,7 @@
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { epic, sandbox, type Sandbox } from '../harness.js';
+import { epic, sandbox, until, type Sandbox } from '../harness.js';
 import { installOrch, sh } from './cli.js';
 
 // Issue 16: what runs leave behind on the target branch and how they end, seen through the built CLI.
@@ -67,5 +69,31 @@ describe('status commits on the target branch', () => {
     installOrch(sb);
     expect((await sh(sb, 'orch start --wait')).status).toBe(0);
     expect(subjects(sb)).toEqual(['feat(core): implement E01 - A', 'chore(plan): start core/E01 - A', 'initial']);
+  });
+});
+
+describe('removing the epic of a running task', () => {
+  it('orch sync stops the run, says so and counts it; nothing of it merges and its work is kept', async () => {
+    sb = sandbox({
+      'docs/plans/core-module/epic-01-a.md': epic('A', 'First thing. [[fake:hang]]', { 'src/a.txt': 'a' }),
+      'docs/plans/web-module/epic-01-b.md': epic('B', 'Web thing. [[fake:hang]]', { 'web/b.txt': 'b' }),
+    });
+    const s = sb;
+    expect(s.orch('sync').status).toBe(0);
+    expect(s.orch('start', 'core/E01').status).toBe(0);
+    const run = await until(() => s.orchJson<{ active: Array<{ id: string; pid: number | null }> }>('status').active.find((r) => r.pid), 'the agent to run');
+    rmSync(join(s.repo, 'docs/plans/core-module/epic-01-a.md'));
+    const r = s.orch('sync');
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).toContain('(0 added, 0 updated, 1 removed (1 of them running: stopped, nothing merged))');
+    expect(r.stdout).toContain(`removed from the plan: core/E01: its running agent was stopped and nothing of it will merge; its work is kept on`);
+    expect(r.stdout).toContain(`refs/orch/saved/${run.id}`);
+    expect(r.stdout).toContain('put its file back and `orch start core/E01` continues it');
+    await until(() => s.orchJson<{ runs: Array<{ state: string }> }>('show', 'core/E01').runs[0]?.state === 'stopped', 'the run to be stopped');
+    expect(s.git('rev-parse', '--verify', '--quiet', `refs/orch/saved/${run.id}`).trim()).toMatch(/^[0-9a-f]{40}$/);
+    expect(subjects(s)).toEqual(['initial']);
+    expect(s.orchJson<{ active: unknown[] }>('status').active).toEqual([]);
+    // A later sync does not count it again.
+    expect(s.orch('sync').stdout).toContain('(nothing changed since the last sync)');
   });
 });
