@@ -16,6 +16,7 @@ import { createClusterService, type ClusterService } from '../cluster/index.js';
 import { createSources } from './sources.js';
 import { createNotifier, notifyStateFile, readSecret, secretsFileValues, type Notifier } from '../notify/index.js';
 import { VERSION } from '../version.js';
+import { createAnswerInbox, type AnswerInbox } from '../questions/index.js';
 
 const mcpEntry = fileURLToPath(new URL('../mcp/main.js', import.meta.url));
 
@@ -45,6 +46,7 @@ export async function composeDaemon(o: ComposeOptions): Promise<{
   engine: Engine;
   sandbox: Sandboxer;
   notifier: Notifier;
+  answers: AnswerInbox;
   cluster?: ClusterService;
   close: () => void;
 }> {
@@ -154,6 +156,16 @@ export async function composeDaemon(o: ComposeOptions): Promise<{
     notifyOnComplete: (id) => engine.scheduleOf(id)?.notifyOnComplete,
   });
   notifier = notify;
+  const answers = createAnswerInbox({
+    dir: join(root, '.orch', 'answers'),
+    open: () => engine.questions(),
+    answer: (id, text, by) => {
+      // Writing the file is asking for work, like `orch answer`.
+      engine.activate();
+      engine.answer(id, { answer: text }, by);
+    },
+    log,
+  });
   return {
     root,
     paths,
@@ -163,9 +175,11 @@ export async function composeDaemon(o: ComposeOptions): Promise<{
     engine,
     sandbox,
     notifier: notify,
+    answers,
     ...(cluster ? { cluster } : {}),
     close: () => {
       notify.stop();
+      answers.stop();
       void cluster?.close();
       store.close();
     },
