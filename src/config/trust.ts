@@ -53,6 +53,22 @@ const PROJECT_SAFE: readonly string[] = [
   'sources.backlog.in_progress_status',
 ];
 
+/**
+ * Top-level tables only the user's own config may set, even in a project file the user trusts, with why: a clone
+ * must not redirect them, and trusting a file for one key must not hand over these with it.
+ */
+export const USER_ONLY_WHY: Readonly<Record<string, string>> = {
+  notify: 'it decides where news of the work goes and with which of your secrets',
+  sandbox: 'it decides how the agents are contained (a repository must not turn that off, widen it or run its hooks in Orch\'s git calls)',
+  cluster: 'it decides which machines and which Redis receive the project\'s code, prompts and credentials',
+};
+const USER_ONLY: readonly string[] = Object.keys(USER_ONLY_WHY);
+
+/** Whether this key (as a path of names) belongs to the user's own config alone. */
+export function userOnly(path: readonly string[]): boolean {
+  return path.length > 0 && USER_ONLY.includes(path[0] ?? '');
+}
+
 function agentKeys(prefix: string): string[] {
   // Not here: command, args, env, pass_env (secrets to agents), permission_mode and allowed_tools (widen what an agent may do).
   return ['backend', 'model', 'system_prompt', 'disallowed_tools', 'max_turns', 'timeout_minutes', 'stuck_minutes', 'answer_wait_seconds', 'max_retries', 'max_test_failures'].map(

@@ -8,12 +8,15 @@ import { createEngine, RUN_ENV_KEY, type ContainFor, type Engine } from '../engi
 import { createSandboxer, guardGit, worktreeGitDir, type Sandboxer } from '../sandbox/index.js';
 import type { Contain } from '../agents/index.js';
 import { createRepoPort } from './repo.js';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { COMMAND_KINDS, COMMAND_TIMEOUT_MS, mcpServerEnv, ORCH_MCP_TOOLS, runProjectCommand } from '../mcp/index.js';
 import type { Verification } from '../api/index.js';
 import { createClusterService, type ClusterService } from '../cluster/index.js';
 import { createSources } from './sources.js';
+import { createNotifier, notifyStateFile, readSecret, secretsFileValues, type Notifier } from '../notify/index.js';
+import { VERSION } from '../version.js';
+import { createAnswerInbox, type AnswerInbox } from '../questions/index.js';
 
 const mcpEntry = fileURLToPath(new URL('../mcp/main.js', import.meta.url));
 
@@ -42,6 +45,8 @@ export async function composeDaemon(o: ComposeOptions): Promise<{
   targetBranch: string;
   engine: Engine;
   sandbox: Sandboxer;
+  notifier: Notifier;
+  answers: AnswerInbox;
   cluster?: ClusterService;
   close: () => void;
 }> {
@@ -78,6 +83,13 @@ export async function composeDaemon(o: ComposeOptions): Promise<{
   // Every secret value of the daemon's environment (provider keys, tokens) and every known secret shape is blanked
   // from what Orch stores (events, signals, run errors and verification), logs and posts (PR bodies).
   const redact = createRedactor(secretValues(env));
+  // The channels' secrets (a Slack URL is not named like one) are blanked too, wherever they come from.
+  const secretsFile = join(allPaths.configDir, 'secrets.env');
+  for (const v of secretsFileValues(secretsFile)) redact.add(v);
+  for (const name of notifySecretNames(config)) {
+    const s = readSecret(name, env, secretsFile);
+    if (s.ok) redact.add(s.value);
+  }
   secureStateDir(paths.stateDir);
   const store = createStore(paths.dbFile, { redact });
   const redisUrl = env.ORCH_REDIS_URL || config.cluster.redis_url;
@@ -86,6 +98,7 @@ export async function composeDaemon(o: ComposeOptions): Promise<{
     : undefined;
   await cluster?.ready();
   const resolveAgent = createAgentResolver(config, env);
+  let notifier: Notifier | undefined;
   const engine = createEngine({
     root,
     projectKey: paths.key,
@@ -115,12 +128,43 @@ export async function composeDaemon(o: ComposeOptions): Promise<{
     userConfigDir: allPaths.configDir,
     scheduleFiles: [join(allPaths.configDir, 'schedule.toml'), join(root, '.orch', 'schedule.toml')],
     redact,
+    observe: (e) => notifier?.onEvent(e),
     mcpFor: (run) => {
       const a = o.address;
       if (!a?.url) return undefined;
       const env = mcpServerEnv({ daemonUrl: a.url, token: a.runToken(run.id), runId: run.id, commands: config.commands, answerWaitMs: config.agent.answer_wait_seconds * 1000, cluster: cluster !== undefined });
       return { command: process.execPath, args: [mcpEntry], env, tools: [...ORCH_MCP_TOOLS], configDir: join(paths.stateDir, 'runs', run.id) };
     },
+  });
+  const notify = createNotifier({
+    config: config.notify,
+    timezone: config.timezone,
+    env,
+    secretsFile,
+    stateFile: notifyStateFile(paths.stateDir),
+    project: basename(root),
+    version: VERSION,
+    log,
+    redact,
+    batch: (id) => {
+      try {
+        return engine.batch(id);
+      } catch {
+        return undefined;
+      }
+    },
+    notifyOnComplete: (id) => engine.scheduleOf(id)?.notifyOnComplete,
+  });
+  notifier = notify;
+  const answers = createAnswerInbox({
+    dir: join(root, '.orch', 'answers'),
+    open: () => engine.questions(),
+    answer: (id, text, by) => {
+      // Writing the file is asking for work, like `orch answer`.
+      engine.activate();
+      engine.answer(id, { answer: text }, by);
+    },
+    log,
   });
   return {
     root,
@@ -130,12 +174,22 @@ export async function composeDaemon(o: ComposeOptions): Promise<{
     targetBranch,
     engine,
     sandbox,
+    notifier: notify,
+    answers,
     ...(cluster ? { cluster } : {}),
     close: () => {
+      notify.stop();
+      answers.stop();
       void cluster?.close();
       store.close();
     },
   };
+}
+
+/** The variables that hold the notification channels' secrets. */
+function notifySecretNames(config: Config): string[] {
+  const n = config.notify;
+  return [n.slack ? n.slack.webhook_url_env : '', n.telegram ? n.telegram.token_env : '', n.webhook ? n.webhook.url_env : '', n.webhook ? n.webhook.secret_env : ''].filter(Boolean);
 }
 
 const optional = <K extends string>(key: K, value: string | undefined): Partial<Record<K, string>> =>

@@ -2,7 +2,7 @@ import { createReadStream, existsSync, statSync, watch } from 'node:fs';
 import { join } from 'node:path';
 import type { ServerResponse } from 'node:http';
 import type { Engine } from '../engine/index.js';
-import { AnswerRequest, BudgetRaiseRequest, EmptyRequest, ScheduleRunRequest, MaintainRequest, MergeRequest, PauseRequest, ResumeRequest, SignalRequest, StartRequest, StopRequest, type DaemonState, type ReloadResult, type Status } from '../api/index.js';
+import { AnswerRequest, BudgetRaiseRequest, NotifyTestRequest, type ChannelResult, type NotifyChannelName, EmptyRequest, ScheduleRunRequest, MaintainRequest, MergeRequest, PauseRequest, ResumeRequest, SignalRequest, StartRequest, StopRequest, type DaemonState, type ReloadResult, type Status } from '../api/index.js';
 import type { ClusterStatus, CommandAnswer, JobLogs, RunWorkers } from '../api/cluster.js';
 import { parseAgentLine } from '../agents/index.js';
 import { HttpError, type Router } from './http.js';
@@ -26,6 +26,8 @@ export interface RouteDeps {
     jobLogs(runId: string, job: string | undefined, lines: number): Promise<JobLogs>;
     runWorkers(): RunWorkers;
   };
+  /** Notification channels (O2). */
+  notify?: { channels: NotifyChannelName[]; test: (channel?: NotifyChannelName) => Promise<ChannelResult[]> };
 }
 
 const KINDS = ['build', 'test', 'lint'] as const;
@@ -49,7 +51,7 @@ export function registerRoutes(router: Router, d: RouteDeps): void {
     return cluster ? { ...engine.status(d.daemon()), cluster } : engine.status(d.daemon());
   });
   router.get('/api/workers', async () => d.cluster?.() ?? { url: '', repoUrl: '', available: false, error: 'no cluster configured: set [cluster] redis_url in ~/.config/orch/config.toml or ORCH_REDIS_URL', workers: [] });
-  router.post('/api/sync', EmptyRequest, async () => engine.sync());
+  router.post('/api/sync', EmptyRequest, async () => engine.sync({ seen: true }));
   router.get('/api/tasks', async (_q, _r, { url }) =>
     engine.list({ status: url.searchParams.get('status') ?? undefined, module: url.searchParams.get('module') ?? undefined }),
   );
@@ -103,6 +105,12 @@ export function registerRoutes(router: Router, d: RouteDeps): void {
   router.get('/api/schedule', async () => engine.schedules());
   router.post('/api/schedule/run', ScheduleRunRequest, async (_q, _r, { body }) => engine.runSchedule(body.name));
   router.get('/api/budget', async () => engine.budget());
+  router.post('/api/notify/test', NotifyTestRequest, async (_q, _r, { body }) => {
+    const channels = d.notify?.channels ?? [];
+    if (channels.length === 0) throw new HttpError(400, 'no_channels', 'no notification channel is configured; add [notify.slack], [notify.telegram], [notify.webhook] or [notify.desktop] to ~/.config/orch/config.toml (docs/unattended.md), then orch daemon restart');
+    if (body.channel && !channels.includes(body.channel)) throw new HttpError(404, 'unknown_channel', `the ${body.channel} channel is not configured; configured: ${channels.join(', ')}`);
+    return { results: (await d.notify?.test(body.channel)) ?? [] };
+  });
   router.post('/api/budget/raise', BudgetRaiseRequest, async (_q, _r, { body }) => engine.raiseBudget(body.key, String(body.value)));
   router.get('/api/reviews', async () => engine.reviewQueue());
   router.get('/api/reviews/diff', async (_q, _r, { url }) => engine.reviewDiff(required(url, 'task')));

@@ -7,7 +7,7 @@ import type { RunRow, Store, TaskRow } from '../store/index.js';
 import type { AgentRunRequest } from '../agents/index.js';
 import { createCircuitBreaker, createStuckDetector } from '../resilience/index.js';
 import { buildPrompt } from './prompt.js';
-import type { Config } from '../config/index.js';
+import { agentNames, type Config } from '../config/index.js';
 import { createRunner } from './runner.js';
 import { dailyPlanTasks, readDailyFile } from '../sources/daily.js';
 import { createBatchSchedule } from '../schedule/index.js';
@@ -15,7 +15,8 @@ import { BUDGET_PAUSE, createBudgetGuard } from './budget-guard.js';
 import { createScheduler, normalizeTaskId, RequestError } from './scheduler.js';
 import { createWriteback } from './writeback.js';
 import { createMutex } from './mutex.js';
-import { syncSources } from './sync.js';
+import { createUnseenChanges, syncSources } from './sync.js';
+import { stopRemovedRuns } from './removed.js';
 import { createMarkdownSource, createProgressReporter, type PlanSource, type TaskProgress } from '../sources/index.js';
 import { maintenanceTask } from './maintenance.js';
 import { createPlanner } from './planner.js';
@@ -58,6 +59,8 @@ export interface EngineDeps {
   sources?: PlanSource[];
   /** Blanks secrets (known shapes, the values of secret variables) in what runs print into their logs. */
   redact?: Redactor;
+  /** Sees every persisted event (notifications); unlike a subscriber it does not keep an idle daemon up. */
+  observe?: (e: Event) => void;
 }
 
 /** `[review] reviewer_agent`: "reviewer" is the reviewer role (unless an agent has that name), else an agent name or backend id. */
@@ -76,7 +79,7 @@ export function createEngine(d: EngineDeps) {
   let lastSync: Status['lastSync'] = null;
   const targetMutex = createMutex();
   let cfg = d.config;
-  const sources = d.sources ?? [createMarkdownSource({ root: d.root, plansDir: cfg.plans_dir })];
+  const sources = d.sources ?? [createMarkdownSource({ root: d.root, plansDir: cfg.plans_dir, agents: agentNames(cfg) })];
   const progress = createProgressReporter(sources, d.log);
   let resync = (): void => undefined;
   for (const s of sources) s.watch?.(() => resync());
@@ -84,14 +87,15 @@ export function createEngine(d: EngineDeps) {
   let passive = false;
   /** Where each task's dependencies came from (implicit, frontmatter, prose), from the last sync. */
   let depSources = new Map<string, DependencySource[]>();
-  /** Changes of syncs nobody saw (the one at start), told by the next `orch sync`. */
-  const unseen = { added: new Set<string>(), updated: new Set<string>(), removed: new Set<string>() };
+  /** Changes of syncs nobody saw (the one at start, a source that changed by itself), told by the next `orch sync`. */
+  const unseen = createUnseenChanges(d.store);
 
   const emit: Emit = (type, taskId, runId, data, persist = true) => {
     if (type === 'run.usage' && runId) guard.usageMoved(runId);
     if (!persist && listeners.size === 0) return;
     const e = persist ? d.store.events.append(type, taskId, runId, data) : makeEvent(0, new Date().toISOString(), type, taskId, runId, data);
     for (const l of listeners) l(e as Event);
+    if (persist) d.observe?.(e as Event);
     if (type === 'task.status' && taskId) reportProgress(taskId, runId, data as EventData<'task.status'>);
   };
 
@@ -323,21 +327,20 @@ export function createEngine(d: EngineDeps) {
     subscribers: (): number => listeners.size,
 
     /**
-     * Reads the plan. `seen: false` (the daemon's own sync at start) keeps its changes for the next sync a person
-     * asks for, so a first `orch sync` that started the daemon still says what it added.
+     * Reads the plan. Only `seen: true` (`orch sync`) reports to a person: the changes of every other sync (the
+     * daemon's own at start, a source that changed by itself) are kept, in the store, for the next `orch sync`, so
+     * it counts what changed since the last sync the user saw.
      */
     async sync(o: { seen?: boolean } = {}): Promise<SyncResult> {
       const { result: fresh, modules: mods, depSources: deps } = await syncSources(d.store, sources);
       if (mods) modules = mods;
       if (deps) depSources = deps;
       let result = fresh;
-      if (fresh.ok && o.seen === false) {
-        for (const k of ['added', 'updated', 'removed'] as const) for (const id of fresh[k]) unseen[k].add(id);
-      } else if (fresh.ok) {
-        const merged = (k: 'added' | 'updated' | 'removed'): string[] => [...new Set([...unseen[k], ...fresh[k]])];
-        const added = merged('added');
-        result = { ...fresh, added, updated: merged('updated').filter((id) => !added.includes(id)), removed: merged('removed') };
-        for (const k of ['added', 'updated', 'removed'] as const) unseen[k].clear();
+      if (fresh.ok) result = o.seen === true ? unseen.take(fresh) : (unseen.keep(fresh), fresh);
+      if (fresh.ok && fresh.removed.length > 0) {
+        const removedRuns = await stopRemovedRuns({ store: d.store, runner }, fresh.removed);
+        for (const r of removedRuns) d.log(`${r.taskId} removed from the plan; its run ${r.runId} is ${r.outcome}`);
+        if (removedRuns.length > 0) result = { ...result, removedRuns };
       }
       lastSync = { at: new Date().toISOString(), ok: result.ok, issues: result.issues.length };
       emit('sync', null, null, { ok: result.ok, added: result.added.length, updated: result.updated.length, removed: result.removed, issues: result.issues.length });

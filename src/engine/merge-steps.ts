@@ -14,12 +14,16 @@ import type { Verification } from '../api/index.js';
 
 type StepResult = 'continue' | 'wait' | 'stop';
 
+export const NOTHING_TO_CHANGE = 'the agent found nothing to change';
+
 export interface MergeStepContext {
   d: RunnerDeps;
   log: (runId: string, s: 'out' | 'err' | 'orch', l: string) => void;
   setState: (run: RunRow, state: RunState, fields?: Partial<RunRow>) => RunRow;
   park: (run: RunRow, reason: string) => StepResult;
   fail: (run: RunRow, error: string) => Promise<StepResult>;
+  /** Stops a run whose epic left the plan, its work saved: nothing the user removed is merged. */
+  stopRemoved: (run: RunRow) => Promise<StepResult>;
   task: (run: RunRow) => TaskRow;
   forgeSteps: ForgeSteps | undefined;
   rebaseSteps: RebaseSteps;
@@ -32,7 +36,7 @@ export interface MergeStepContext {
 }
 
 /** The steps after an agent's work is committed: review routing, then the merge (local, or through a forge). */
-export function createMergeSteps({ d, log, setState, park, fail, task, forgeSteps, rebaseSteps, targetName, reviewer, shutdown }: MergeStepContext) {
+export function createMergeSteps({ d, log, setState, park, fail, stopRemoved, task, forgeSteps, rebaseSteps, targetName, reviewer, shutdown }: MergeStepContext) {
   /** Turns the outcome of a rebase into the run's next state; `next` is where a rebased run goes on. */
   function afterRebase(r: RebaseStep, next: RunState): StepResult {
     switch (r.kind) {
@@ -64,7 +68,11 @@ export function createMergeSteps({ d, log, setState, park, fail, task, forgeStep
       const markers = await d.repo.conflictMarkers(run.worktree);
       if (markers.length > 0) return park(run, `conflict markers left in ${markers.join(', ')}; resolve them in ${run.worktree}, then orch resume ${t.id}`);
       const res = await d.repo.commitAll(run.worktree, commitMessage(d.commitTemplate, t));
-      if (res.sha === run.baseSha) return fail(run, 'the agent finished without changing any file; nothing to merge');
+      if (res.sha === run.baseSha) {
+        // Maintenance looks for something to improve; finding nothing is an answer, not a failure (an epic must change something).
+        if (t.source === 'maintenance') return nothingToChange(run);
+        return fail(run, 'the agent finished without changing any file; nothing to merge');
+      }
       log(run.id, 'orch', res.committed ? `committed ${res.sha.slice(0, 10)}` : `agent already committed; head ${res.sha.slice(0, 10)}`);
       run = d.store.runs.update(run.id, { commitSha: res.sha });
     }
@@ -217,6 +225,8 @@ export function createMergeSteps({ d, log, setState, park, fail, task, forgeStep
   }
 
   async function merge(run: RunRow): Promise<StepResult> {
+    // Removed from the plan before its merge began: saved, never merged.
+    if (task(run).removedAt && !run.mergeCommit) return stopRemoved(run);
     // A rebase still in progress (a person resolved it, then approved with orch pr merge): finish it first.
     if (await d.repo.rebasing(run.worktree)) {
       setState(run, 'agent_done');
@@ -285,6 +295,16 @@ export function createMergeSteps({ d, log, setState, park, fail, task, forgeStep
     return 'continue';
   }
 
+
+  /** A maintenance run whose agent found nothing to change: done, with nothing merged. */
+  function nothingToChange(run: RunRow): StepResult {
+    log(run.id, 'orch', `${NOTHING_TO_CHANGE}; nothing merged`);
+    setState(run, 'cleanup', { waitingReason: null });
+    d.store.tasks.setStatus(run.taskId, 'complete', NOTHING_TO_CHANGE);
+    d.emit('task.status', run.taskId, run.id, { status: 'complete', note: NOTHING_TO_CHANGE, mergeCommit: null });
+    d.onSettled();
+    return 'continue';
+  }
 
   /** The agent failed while resolving a conflicting rebase: the conflict goes to a human, the rebase stays in progress. */
   async function rebaseGaveUp(run: RunRow, error: string): Promise<StepResult> {

@@ -167,6 +167,7 @@ export function createTaskStore(db: Db) {
     sync(tasks: PlanTask[], isActive: (id: string) => boolean): UpsertOutcome {
       const now = new Date().toISOString();
       const out: UpsertOutcome = { added: [], updated: [], removed: [] };
+      let changedRows = false;
       db.transaction(() => {
         // The cached rows are the table (the daemon is its only writer): no re-read of every row per sync.
         const existing = new Map(rows().map((r) => [r.id, r]));
@@ -211,23 +212,23 @@ export function createTaskStore(db: Db) {
             out.added.push(t.id);
             continue;
           }
-          const changed =
+          // What the plan says changed; the status alone moves with runs and Orch's own README marks, not with edits.
+          const edited =
             prev.title !== t.title ||
             prev.body !== t.body ||
             prev.file !== t.file ||
             prev.priority !== t.priority ||
-            prev.status !== status ||
             prev.removedAt !== null ||
             JSON.stringify(prev.dependsOn) !== params.depends_on ||
             prev.needsReview !== t.needsReview ||
             JSON.stringify(prev.touches) !== params.touches ||
             JSON.stringify(prev.deliverables) !== params.deliverables ||
             (prev.agent ?? undefined) !== t.agent ||
-            (prev.model ?? undefined) !== t.model ||
-            (prev.planStatus ?? undefined) !== t.planStatus;
-          if (changed) {
+            (prev.model ?? undefined) !== t.model;
+          if (edited || prev.status !== status || (prev.planStatus ?? undefined) !== t.planStatus) {
             update.run(params);
-            out.updated.push(t.id);
+            changedRows = true;
+            if (edited) out.updated.push(t.id);
           }
         }
         for (const [id, row] of existing) {
@@ -238,7 +239,7 @@ export function createTaskStore(db: Db) {
         }
       })();
       // PERF: a sync that changed nothing keeps the cache, so the next `list`/`next` need not re-read 2,000 rows.
-      if (out.added.length + out.updated.length + out.removed.length > 0) {
+      if (changedRows || out.added.length + out.updated.length + out.removed.length > 0) {
         cache = undefined;
         byId = undefined;
       }

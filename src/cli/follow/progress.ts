@@ -53,6 +53,9 @@ export function createProgress(o: { quiet: boolean; verbose: boolean; total: num
           if (d.status === 'in_progress' && !started.has(task)) {
             started.add(task);
             line(`${t} started ${bold(task)}${d.continuesRun ? dim(` (continues run ${d.continuesRun})`) : ''}`);
+          } else if (d.status === 'complete' && !d.mergeCommit && d.note) {
+            merged++;
+            line(`${t} ${green('done')} ${bold(task)}: ${d.note}${count()}`);
           } else if (d.status === 'complete') {
             merged++;
             line(`${t} ${green('merged')} ${bold(task)}${d.mergeCommit ? ` as ${d.mergeCommit.slice(0, 7)}` : ''}${count()}`);

@@ -75,10 +75,10 @@ function printVerdict(r: BatchReport, v: Verdict): void {
     for (const run of latest.values()) {
       rows.push([
         run.taskId,
-        run.state === 'done' ? green('merged') : run.state === 'failed' ? red('failed') : run.state,
+        run.state === 'done' ? green(run.mergeCommit ? 'merged' : 'done') : run.state === 'failed' ? red('failed') : run.state,
         duration(run.durationMs),
         tokens(run.usage),
-        run.state === 'done' ? `${run.mergeCommit?.slice(0, 7) ?? ''} on ${run.targetBranch}` : (run.error ?? run.waitingReason ?? run.branch).split('\n')[0] ?? '',
+        run.state === 'done' ? (run.mergeCommit ? `${run.mergeCommit.slice(0, 7)} on ${run.targetBranch}` : 'nothing to change') : (run.error ?? run.waitingReason ?? run.branch).split('\n')[0] ?? '',
       ]);
     }
     out(`${table(rows)}\n`);
