@@ -14,6 +14,8 @@ import { COMMAND_KINDS, COMMAND_TIMEOUT_MS, mcpServerEnv, ORCH_MCP_TOOLS, runPro
 import type { Verification } from '../api/index.js';
 import { createClusterService, type ClusterService } from '../cluster/index.js';
 import { createSources } from './sources.js';
+import { createDaemonDecomposer } from './decompose.js';
+import type { Decomposer } from '../decompose/index.js';
 
 const mcpEntry = fileURLToPath(new URL('../mcp/main.js', import.meta.url));
 
@@ -41,6 +43,7 @@ export async function composeDaemon(o: ComposeOptions): Promise<{
   config: Config;
   targetBranch: string;
   engine: Engine;
+  decomposer: Decomposer;
   sandbox: Sandboxer;
   cluster?: ClusterService;
   close: () => void;
@@ -122,6 +125,7 @@ export async function composeDaemon(o: ComposeOptions): Promise<{
       return { command: process.execPath, args: [mcpEntry], env, tools: [...ORCH_MCP_TOOLS], configDir: join(paths.stateDir, 'runs', run.id) };
     },
   });
+  const decomposer = createDaemonDecomposer({ config, root, git: projectGit, targetBranch, readOnlyAgents: createAgentResolver(config, env, { readOnly: true }), containFor, log });
   return {
     root,
     paths,
@@ -129,6 +133,7 @@ export async function composeDaemon(o: ComposeOptions): Promise<{
     config,
     targetBranch,
     engine,
+    decomposer,
     sandbox,
     ...(cluster ? { cluster } : {}),
     close: () => {
