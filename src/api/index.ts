@@ -5,3 +5,4 @@ export * from './agent.js';
 export * from './events.js';
 export * from './web.js';
 export * from './plan.js';
+export * from './notify.js';

@@ -32,6 +32,7 @@ import { registerBudgetCommands } from './specs/budget.js';
 import { registerBatchCommands } from './specs/batch.js';
 import { registerTrustCommand } from './specs/trust.js';
 import { registerClusterCommands } from './specs/cluster.js';
+import { registerNotifyCommands } from './specs/notify.js';
 
 installPipeHandlers();
 if (process.argv.includes('--no-color')) setNoColor(true);
@@ -62,6 +63,7 @@ registerBudgetCommands(program);
 registerBatchCommands(program);
 registerTrustCommand(program);
 registerClusterCommands(program);
+registerNotifyCommands(program);
 registerCompletionCommand(program);
 addHelpTexts(program);
 

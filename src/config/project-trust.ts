@@ -2,7 +2,7 @@ import { secretShape } from '../secrets/index.js';
 import type { ConfigIssue } from './errors.js';
 import { dottedKey, isPlainObject } from './keys.js';
 import { locateKey } from './toml-locate.js';
-import { keysNeedingTrust, trustState } from './trust.js';
+import { keysNeedingTrust, trustState, userOnly } from './trust.js';
 import type { Layer } from './validate.js';
 
 /**
@@ -11,13 +11,22 @@ import type { Layer } from './validate.js';
  */
 export function untrustedKeyIssues(layer: Layer, configDir: string, userConfigFile: string, unknown: ReadonlySet<string>): ConfigIssue[] {
   const state = trustState(configDir, layer.file, layer.text ?? '');
-  if (state === 'trusted') return [];
   const why = state === 'changed' ? 'it changed since you trusted it' : 'it came with the repository and you have not trusted it';
   return keysNeedingTrust(layer.raw)
     .map((path) => ({ path, key: dottedKey(path) }))
     .filter(({ key }) => !unknown.has(key))
+    .filter(({ path }) => state !== 'trusted' || userOnly(path))
     .map(({ path, key }) => {
       const line = layer.text === undefined ? undefined : locateKey(layer.text, path);
+      if (userOnly(path)) {
+        return {
+          file: layer.file,
+          key,
+          ...(line === undefined ? {} : { line }),
+          message: `a project config file may never set ${key}, trusted or not: it decides where news of the work goes and with which of your secrets`,
+          hint: `Move ${key} to your own config, ${userConfigFile}, and remove it from ${layer.file}.`,
+        };
+      }
       return {
         file: layer.file,
         key,

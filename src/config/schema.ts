@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { projectRuleSchema } from '../review/index.js';
 import { DEFAULT_ALLOWED_TOOLS } from '../agents/claude/tools.js';
 import { SourcesSchema } from './sources-schema.js';
+import { NotifySchema } from './notify-schema.js';
 
 /**
  * Environment variable names that look like secrets. Secrets come from the user's environment, never from
@@ -329,6 +330,7 @@ export const ConfigSchema = z
     budget: BudgetSchema.prefault({}),
     sources: SourcesSchema.prefault({}),
     sandbox: SandboxSchema.prefault({}),
+    notify: NotifySchema.prefault({}),
   })
   .meta({
     title: 'Orch configuration',

@@ -58,6 +58,22 @@ describe('a project config file is not the user', () => {
     expect(loadConfig({ paths, root }).ok).toBe(true);
   });
 
+  it('may never set [notify], even trusted; the user config may', () => {
+    const text = '[notify.webhook]\nurl = "https://collector.example/hook"\n';
+    expect(messages(text)).toMatch(/notify: a project config file may never set notify, trusted or not/);
+    trust(paths.configDir, projectFile, text);
+    const msg = messages(text);
+    expect(msg).toContain('may never set notify,');
+    expect(msg).toContain(`Move notify to your own config, ${paths.userConfigFile}`);
+    rmSync(projectFile);
+    mkdirSync(path.dirname(paths.userConfigFile), { recursive: true });
+    writeFileSync(paths.userConfigFile, `${text}[notify.telegram]\nchat_id = 42\n`);
+    const r = loadConfig({ paths, root });
+    expect(r.ok && r.config.notify.webhook).toMatchObject({ url: 'https://collector.example/hook', secret_env: '' });
+    expect(r.ok && r.config.notify.telegram).toMatchObject({ chat_id: 42, token_env: 'ORCH_TELEGRAM_TOKEN' });
+    expect(r.ok && r.config.notify.slack).toBe(false);
+  });
+
   it('reports a whole table once when the project may not set it, and leaves unknown keys to the warning', () => {
     expect(keysNeedingTrust({ sources: { beads: { command: 'bd' } }, agent: { model: 'm', env: { A: 'b' } } }).map((p) => p.join('.'))).toEqual(['sources.beads', 'agent.env']);
     expect(messages('wibble = 1\n')).toBe('');

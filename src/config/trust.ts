@@ -53,6 +53,17 @@ const PROJECT_SAFE: readonly string[] = [
   'sources.backlog.in_progress_status',
 ];
 
+/**
+ * Top-level tables only the user's own config may set, even in a project file the user trusts: `[notify]` decides
+ * where news of the work goes and with which of the user's secrets (a clone must not redirect them).
+ */
+const USER_ONLY: readonly string[] = ['notify'];
+
+/** Whether this key (as a path of names) belongs to the user's own config alone. */
+export function userOnly(path: readonly string[]): boolean {
+  return path.length > 0 && USER_ONLY.includes(path[0] ?? '');
+}
+
 function agentKeys(prefix: string): string[] {
   // Not here: command, args, env, pass_env (secrets to agents), permission_mode and allowed_tools (widen what an agent may do).
   return ['backend', 'model', 'system_prompt', 'disallowed_tools', 'max_turns', 'timeout_minutes', 'stuck_minutes', 'answer_wait_seconds', 'max_retries', 'max_test_failures'].map(

@@ -8,7 +8,7 @@ import { createEngine, RUN_ENV_KEY, type ContainFor, type Engine } from '../engi
 import { createSandboxer, guardGit, worktreeGitDir, type Sandboxer } from '../sandbox/index.js';
 import type { Contain } from '../agents/index.js';
 import { createRepoPort } from './repo.js';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { COMMAND_KINDS, COMMAND_TIMEOUT_MS, mcpServerEnv, ORCH_MCP_TOOLS, runProjectCommand } from '../mcp/index.js';
 import type { Verification } from '../api/index.js';
@@ -16,6 +16,8 @@ import { createClusterService, type ClusterService } from '../cluster/index.js';
 import { createSources } from './sources.js';
 import { createDaemonDecomposer } from './decompose.js';
 import type { Decomposer } from '../decompose/index.js';
+import { createNotifier, notifyStateFile, readSecret, secretsFileValues, type Notifier } from '../notify/index.js';
+import { VERSION } from '../version.js';
 
 const mcpEntry = fileURLToPath(new URL('../mcp/main.js', import.meta.url));
 
@@ -45,6 +47,7 @@ export async function composeDaemon(o: ComposeOptions): Promise<{
   engine: Engine;
   decomposer: Decomposer;
   sandbox: Sandboxer;
+  notifier: Notifier;
   cluster?: ClusterService;
   close: () => void;
 }> {
@@ -81,6 +84,13 @@ export async function composeDaemon(o: ComposeOptions): Promise<{
   // Every secret value of the daemon's environment (provider keys, tokens) and every known secret shape is blanked
   // from what Orch stores (events, signals, run errors and verification), logs and posts (PR bodies).
   const redact = createRedactor(secretValues(env));
+  // The channels' secrets (a Slack URL is not named like one) are blanked too, wherever they come from.
+  const secretsFile = join(allPaths.configDir, 'secrets.env');
+  for (const v of secretsFileValues(secretsFile)) redact.add(v);
+  for (const name of notifySecretNames(config)) {
+    const s = readSecret(name, env, secretsFile);
+    if (s.ok) redact.add(s.value);
+  }
   secureStateDir(paths.stateDir);
   const store = createStore(paths.dbFile, { redact });
   const redisUrl = env.ORCH_REDIS_URL || config.cluster.redis_url;
@@ -89,6 +99,7 @@ export async function composeDaemon(o: ComposeOptions): Promise<{
     : undefined;
   await cluster?.ready();
   const resolveAgent = createAgentResolver(config, env);
+  let notifier: Notifier | undefined;
   const engine = createEngine({
     root,
     projectKey: paths.key,
@@ -118,6 +129,7 @@ export async function composeDaemon(o: ComposeOptions): Promise<{
     userConfigDir: allPaths.configDir,
     scheduleFiles: [join(allPaths.configDir, 'schedule.toml'), join(root, '.orch', 'schedule.toml')],
     redact,
+    observe: (e) => notifier?.onEvent(e),
     mcpFor: (run) => {
       const a = o.address;
       if (!a?.url) return undefined;
@@ -126,6 +138,26 @@ export async function composeDaemon(o: ComposeOptions): Promise<{
     },
   });
   const decomposer = createDaemonDecomposer({ config, root, git: projectGit, targetBranch, readOnlyAgents: createAgentResolver(config, env, { readOnly: true }), containFor, log });
+  const notify = createNotifier({
+    config: config.notify,
+    timezone: config.timezone,
+    env,
+    secretsFile,
+    stateFile: notifyStateFile(paths.stateDir),
+    project: basename(root),
+    version: VERSION,
+    log,
+    redact,
+    batch: (id) => {
+      try {
+        return engine.batch(id);
+      } catch {
+        return undefined;
+      }
+    },
+    notifyOnComplete: (id) => engine.scheduleOf(id)?.notifyOnComplete,
+  });
+  notifier = notify;
   return {
     root,
     paths,
@@ -135,12 +167,20 @@ export async function composeDaemon(o: ComposeOptions): Promise<{
     engine,
     decomposer,
     sandbox,
+    notifier: notify,
     ...(cluster ? { cluster } : {}),
     close: () => {
+      notify.stop();
       void cluster?.close();
       store.close();
     },
   };
+}
+
+/** The variables that hold the notification channels' secrets. */
+function notifySecretNames(config: Config): string[] {
+  const n = config.notify;
+  return [n.slack ? n.slack.webhook_url_env : '', n.telegram ? n.telegram.token_env : '', n.webhook ? n.webhook.url_env : '', n.webhook ? n.webhook.secret_env : ''].filter(Boolean);
 }
 
 const optional = <K extends string>(key: K, value: string | undefined): Partial<Record<K, string>> =>

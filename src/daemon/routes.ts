@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { ServerResponse } from 'node:http';
 import type { Engine } from '../engine/index.js';
 import type { Decomposer } from '../decompose/index.js';
-import { AnswerRequest, DecomposeRequest, BudgetRaiseRequest, EmptyRequest, ScheduleRunRequest, MaintainRequest, MergeRequest, PauseRequest, ResumeRequest, SignalRequest, StartRequest, StopRequest, type DaemonState, type ReloadResult, type Status } from '../api/index.js';
+import { AnswerRequest, DecomposeRequest, BudgetRaiseRequest, NotifyTestRequest, type ChannelResult, type NotifyChannelName, EmptyRequest, ScheduleRunRequest, MaintainRequest, MergeRequest, PauseRequest, ResumeRequest, SignalRequest, StartRequest, StopRequest, type DaemonState, type ReloadResult, type Status } from '../api/index.js';
 import type { ClusterStatus } from '../api/cluster.js';
 import { parseAgentLine } from '../agents/index.js';
 import { HttpError, type Router } from './http.js';
@@ -23,6 +23,8 @@ export interface RouteDeps {
   reload: () => ReloadResult;
   /** The worker pool, when `[cluster]` is configured. */
   cluster?: () => ClusterStatus | undefined;
+  /** Notification channels (O2). */
+  notify?: { channels: NotifyChannelName[]; test: (channel?: NotifyChannelName) => Promise<ChannelResult[]> };
 }
 
 /** Requests that ask for work: a daemon started for a read-only command resumes its agents on the first. */
@@ -76,6 +78,12 @@ export function registerRoutes(router: Router, d: RouteDeps): void {
   router.get('/api/schedule', async () => engine.schedules());
   router.post('/api/schedule/run', ScheduleRunRequest, async (_q, _r, { body }) => engine.runSchedule(body.name));
   router.get('/api/budget', async () => engine.budget());
+  router.post('/api/notify/test', NotifyTestRequest, async (_q, _r, { body }) => {
+    const channels = d.notify?.channels ?? [];
+    if (channels.length === 0) throw new HttpError(400, 'no_channels', 'no notification channel is configured; add [notify.slack], [notify.telegram], [notify.webhook] or [notify.desktop] to ~/.config/orch/config.toml (docs/unattended.md), then orch daemon restart');
+    if (body.channel && !channels.includes(body.channel)) throw new HttpError(404, 'unknown_channel', `the ${body.channel} channel is not configured; configured: ${channels.join(', ')}`);
+    return { results: (await d.notify?.test(body.channel)) ?? [] };
+  });
   router.post('/api/budget/raise', BudgetRaiseRequest, async (_q, _r, { body }) => engine.raiseBudget(body.key, String(body.value)));
   router.get('/api/reviews', async () => engine.reviewQueue());
   router.get('/api/reviews/diff', async (_q, _r, { url }) => engine.reviewDiff(required(url, 'task')));

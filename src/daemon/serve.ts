@@ -153,6 +153,7 @@ export async function serve(o: ServeOptions): Promise<{ port: number; url: strin
         return r;
       },
       ...(c.cluster ? { cluster: () => c.cluster?.status() } : {}),
+      notify: { channels: c.notifier.channels, test: (channel) => c.notifier.test(channel) },
     });
     if (o.readOnly) c.engine.setPassive(true);
     registerWebRoutes(router, {
@@ -178,6 +179,7 @@ export async function serve(o: ServeOptions): Promise<{ port: number; url: strin
     }
     address.url = baseUrl(plan.local.host, port);
     await c.engine.boot();
+    c.notifier.start();
     // A project that was deleted (or a test sandbox removed) takes its daemon with it; runs would resume on a restart.
     rootWatch = setInterval(() => {
       if (existsSync(c.root)) return;

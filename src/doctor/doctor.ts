@@ -6,6 +6,7 @@ import { createGit, defaultBranch, repoRoot } from '../git/index.js';
 import { createAgentResolver, versionSupport } from '../agents/index.js';
 import { probeEndpoint } from './probe.js';
 import { detectBwrap } from '../sandbox/index.js';
+import { notifyChecks } from './notify.js';
 
 const endpointEnv = (env: Record<string, string>): Record<string, string> =>
   Object.fromEntries(Object.entries(env).filter(([k]) => /BASE_URL|API_KEY|AUTH_TOKEN/.test(k)));
@@ -96,6 +97,7 @@ export async function runDoctor(cwd: string, env: NodeJS.ProcessEnv = process.en
   const box = sandboxCheck(config.sandbox.mode, env.PATH ?? '');
   checks.push(box);
   const paths = allPaths.project(root);
+  checks.push(...(await notifyChecks(config, env, allPaths.configDir, paths.stateDir)));
   checks.push({ name: 'state', ok: true, level: 'info', detail: `${paths.stateDir} (worktrees in ${paths.worktreesDir})` });
   return { ok: checks.every((c) => c.ok || c.level !== 'error'), checks };
 }

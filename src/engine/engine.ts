@@ -58,6 +58,8 @@ export interface EngineDeps {
   sources?: PlanSource[];
   /** Blanks secrets (known shapes, the values of secret variables) in what runs print into their logs. */
   redact?: Redactor;
+  /** Sees every persisted event (notifications); unlike a subscriber it does not keep an idle daemon up. */
+  observe?: (e: Event) => void;
 }
 
 /** `[review] reviewer_agent`: "reviewer" is the reviewer role (unless an agent has that name), else an agent name or backend id. */
@@ -92,6 +94,7 @@ export function createEngine(d: EngineDeps) {
     if (!persist && listeners.size === 0) return;
     const e = persist ? d.store.events.append(type, taskId, runId, data) : makeEvent(0, new Date().toISOString(), type, taskId, runId, data);
     for (const l of listeners) l(e as Event);
+    if (persist) d.observe?.(e as Event);
     if (type === 'task.status' && taskId) reportProgress(taskId, runId, data as EventData<'task.status'>);
   };
 

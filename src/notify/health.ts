@@ -1,0 +1,36 @@
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { z } from 'zod';
+import { ChannelHealth, WebhookItem } from '../api/index.js';
+
+/**
+ * `<project state>/notify.json` (0600): each channel's last delivery and failure, and the notifications quiet hours
+ * or a rate limit hold, so a restart loses none. Written by the daemon only; `orch doctor` reads it.
+ */
+export const notifyStateFile = (stateDir: string): string => join(stateDir, 'notify.json');
+
+const Held = WebhookItem.extend({ items: z.array(WebhookItem) });
+export const NotifyState = z.object({
+  channels: z.record(z.string(), ChannelHealth),
+  held: z.record(z.string(), z.array(Held)),
+});
+export type NotifyState = z.infer<typeof NotifyState>;
+
+export function readNotifyState(file: string): NotifyState {
+  try {
+    const r = NotifyState.safeParse(JSON.parse(readFileSync(file, 'utf8')));
+    if (r.success) return r.data;
+  } catch {
+    // missing or unreadable: start empty
+  }
+  return { channels: {}, held: {} };
+}
+
+export function writeNotifyState(file: string, s: NotifyState): void {
+  mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
+  const tmp = `${file}.${process.pid}.tmp`;
+  writeFileSync(tmp, `${JSON.stringify(s)}\n`, { mode: 0o600 });
+  renameSync(tmp, file);
+}
+
+export const emptyHealth = (): ChannelHealth => ({ lastOkAt: null, lastErrorAt: null, lastError: null, sent: 0, failed: 0, held: 0 });

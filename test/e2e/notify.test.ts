@@ -1,0 +1,92 @@
+import { createHmac } from 'node:crypto';
+import { appendFileSync, existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { WebhookPayload } from '../../src/api/index.js';
+import { epic, sandbox, type Sandbox } from '../harness.js';
+import { startReceiver, type Receiver } from '../notify-receiver.js';
+
+const SECRET = 'e2e-hook-signing-key';
+
+describe('notifications through the real daemon', () => {
+  let sb: Sandbox;
+  let hook: Receiver;
+  let telegram: Receiver;
+  beforeAll(async () => {
+    hook = await startReceiver((r) => (r.path === '/hook' ? { status: 204 } : { status: 404 }));
+    telegram = await startReceiver(() => ({ status: 401, body: JSON.stringify({ ok: false, error_code: 401, description: 'Unauthorized' }) }));
+    sb = sandbox(
+      {
+        'docs/plans/app-module/epic-01-login.md': epic('Login', 'Password login.', { 'src/auth/login.js': 'export const check = (user, password) => bcrypt.compare(password, user.hash);' }),
+        'docs/plans/docs-module/epic-01-usage.md': epic('Docs', 'A docs page.', { 'docs/usage.md': '# Usage' }),
+      },
+      { env: { ORCH_TEST_HOOK_SECRET: SECRET, ORCH_TELEGRAM_TOKEN: '999:e2e-token' } },
+    );
+    // The user's own config (a project file may never set [notify]).
+    appendFileSync(
+      join(sb.base, 'config', 'orch', 'config.toml'),
+      `\n[notify]\nretries = 0\n\n[notify.webhook]\nurl = "${hook.url}/hook"\nsecret_env = "ORCH_TEST_HOOK_SECRET"\n\n[notify.telegram]\nchat_id = "42"\napi_url = "${telegram.url}"\nevents = ["budget.exceeded"]\n`,
+    );
+  });
+  afterAll(async () => {
+    sb?.cleanup();
+    await hook?.close();
+    await telegram?.close();
+  });
+
+  const bodies = () => hook.received.map((r) => ({ r, body: WebhookPayload.parse(JSON.parse(r.body)) }));
+
+  it('a flagged change, then the batch its approval finishes, reach the webhook, signed', async () => {
+    const r = await sb.orchAsync('start', '--wait');
+    expect(r.status, r.stdout + r.stderr).toBe(1);
+    expect(r.stdout).toMatch(/1 merged, 0 failed, 1 waiting for you/);
+    await hook.waitFor(1, 20_000);
+    const flagged = bodies().find((g) => g.body.kind === 'task.needs_review');
+    expect(flagged?.body).toMatchObject({ version: 1, project: 'repo', taskId: 'app/E01', title: 'app/E01 needs your review' });
+    expect(flagged?.body.text).toContain('src/auth/login.js');
+    // A batch with a change waiting for review is not finished; approving it finishes the batch.
+    const merge = await sb.orchAsync('pr', 'merge', 'app/E01');
+    expect(merge.status, merge.stdout + merge.stderr).toBe(0);
+    await hook.waitFor(2, 20_000);
+    const got = bodies();
+    for (const { r: req } of got) {
+      expect(req.headers['x-orch-signature']).toBe(`sha256=${createHmac('sha256', SECRET).update(req.body).digest('hex')}`);
+    }
+    const batch = got.find((g) => g.body.kind === 'batch.finished');
+    expect(batch?.body.title).toMatch(/^Batch \S+ finished: 2 merged, 0 failed, 0 waiting for you$/);
+    expect(batch?.body.text).toMatch(/Merged: (docs\/E01, app\/E01|app\/E01, docs\/E01)/);
+    // task.merged is not notified by default, and Telegram listens to budget.exceeded only.
+    expect(got.some((g) => g.body.kind === 'task.merged')).toBe(false);
+    expect(telegram.received).toHaveLength(0);
+  });
+
+  it('orch notify test names the failing channel and why, exits 1; one channel alone passes; doctor shows the failure', async () => {
+    const all = await sb.orchAsync('notify', 'test');
+    expect(all.status, all.stdout + all.stderr).toBe(1);
+    expect(all.stdout).toMatch(/ok {3}webhook: delivered/);
+    expect(all.stdout).toMatch(/FAIL telegram: HTTP 401: Unauthorized \(check the bot token in ORCH_TELEGRAM_TOKEN\)/);
+    expect(all.stderr).toContain('telegram failed: HTTP 401');
+    expect(all.stdout + all.stderr).not.toContain('e2e-token');
+    expect(telegram.received[0]?.path).toBe('/bot999:e2e-token/sendMessage');
+    expect(bodies().at(-1)?.body.kind).toBe('test');
+
+    const one = await sb.orchAsync('notify', 'test', '--channel', 'webhook');
+    expect(one.status, one.stdout + one.stderr).toBe(0);
+    const json = await sb.orchAsync('notify', 'test', 'webhook', '--json');
+    expect(JSON.parse(json.stdout)).toEqual({ results: [{ channel: 'webhook', ok: true, attempts: 1, detail: 'delivered' }] });
+    const slack = await sb.orchAsync('notify', 'test', 'slack');
+    expect(slack.status).toBe(2);
+    expect(slack.stderr).toMatch(/the slack channel is not configured; configured: telegram, webhook/);
+    const bad = await sb.orchAsync('notify', 'test', 'pager');
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toMatch(/unknown channel "pager"; channels are desktop, slack, telegram, webhook/);
+
+    const doctor = await sb.orchAsync('doctor', '--json');
+    const checks = (JSON.parse(doctor.stdout) as { checks: Array<{ name: string; ok: boolean; detail: string }> }).checks;
+    expect(checks.find((c) => c.name === 'notify telegram')).toMatchObject({ ok: false, detail: expect.stringMatching(/the last delivery failed .*HTTP 401: Unauthorized/) as unknown });
+    expect(checks.find((c) => c.name === 'notify webhook')?.ok).toBe(true);
+    const state = join(sb.base, 'state', 'orch', 'projects');
+    expect(existsSync(state)).toBe(true);
+    expect(readFileSync(join(sb.base, 'config', 'orch', 'config.toml'), 'utf8')).not.toContain(SECRET);
+  });
+});
