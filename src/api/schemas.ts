@@ -112,6 +112,20 @@ export const PlanIssue = z.object({
 });
 export type PlanIssue = z.infer<typeof PlanIssue>;
 
+/**
+ * A run of a task the sync found removed from the plan: `stopped` (its work on `branch` and `savedRef`), `stopping`
+ * (busy in a step; stops at the next, never merges), `merging` (its merge was under way), `merged` (before the sync).
+ */
+export const RemovedRun = z.object({
+  taskId: z.string(),
+  runId: z.string(),
+  outcome: z.enum(['stopped', 'stopping', 'merging', 'merged']),
+  branch: z.string(),
+  savedRef: z.string(),
+  mergeCommit: z.string().nullable().optional(),
+});
+export type RemovedRun = z.infer<typeof RemovedRun>;
+
 export const SyncResult = z.object({
   ok: z.boolean(),
   tasks: z.number(),
@@ -121,6 +135,8 @@ export const SyncResult = z.object({
   removed: z.array(z.string()),
   issues: z.array(PlanIssue),
   durationMs: z.number(),
+  /** Runs of the removed tasks, and what became of them. */
+  removedRuns: z.array(RemovedRun).optional(),
 });
 export type SyncResult = z.infer<typeof SyncResult>;
 

@@ -18,6 +18,7 @@ import { createDaemonDecomposer } from './decompose.js';
 import type { Decomposer } from '../decompose/index.js';
 import { createNotifier, notifyStateFile, readSecret, secretsFileValues, type Notifier } from '../notify/index.js';
 import { VERSION } from '../version.js';
+import { createAnswerInbox, type AnswerInbox } from '../questions/index.js';
 
 const mcpEntry = fileURLToPath(new URL('../mcp/main.js', import.meta.url));
 
@@ -48,6 +49,7 @@ export async function composeDaemon(o: ComposeOptions): Promise<{
   decomposer: Decomposer;
   sandbox: Sandboxer;
   notifier: Notifier;
+  answers: AnswerInbox;
   cluster?: ClusterService;
   close: () => void;
 }> {
@@ -158,6 +160,16 @@ export async function composeDaemon(o: ComposeOptions): Promise<{
     notifyOnComplete: (id) => engine.scheduleOf(id)?.notifyOnComplete,
   });
   notifier = notify;
+  const answers = createAnswerInbox({
+    dir: join(root, '.orch', 'answers'),
+    open: () => engine.questions(),
+    answer: (id, text, by) => {
+      // Writing the file is asking for work, like `orch answer`.
+      engine.activate();
+      engine.answer(id, { answer: text }, by);
+    },
+    log,
+  });
   return {
     root,
     paths,
@@ -168,9 +180,11 @@ export async function composeDaemon(o: ComposeOptions): Promise<{
     decomposer,
     sandbox,
     notifier: notify,
+    answers,
     ...(cluster ? { cluster } : {}),
     close: () => {
       notify.stop();
+      answers.stop();
       void cluster?.close();
       store.close();
     },

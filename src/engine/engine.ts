@@ -16,6 +16,7 @@ import { createScheduler, normalizeTaskId, RequestError } from './scheduler.js';
 import { createWriteback } from './writeback.js';
 import { createMutex } from './mutex.js';
 import { createUnseenChanges, syncSources } from './sync.js';
+import { stopRemovedRuns } from './removed.js';
 import { createMarkdownSource, createProgressReporter, type PlanSource, type TaskProgress } from '../sources/index.js';
 import { maintenanceTask } from './maintenance.js';
 import { createPlanner } from './planner.js';
@@ -336,6 +337,11 @@ export function createEngine(d: EngineDeps) {
       if (deps) depSources = deps;
       let result = fresh;
       if (fresh.ok) result = o.seen === true ? unseen.take(fresh) : (unseen.keep(fresh), fresh);
+      if (fresh.ok && fresh.removed.length > 0) {
+        const removedRuns = await stopRemovedRuns({ store: d.store, runner }, fresh.removed);
+        for (const r of removedRuns) d.log(`${r.taskId} removed from the plan; its run ${r.runId} is ${r.outcome}`);
+        if (removedRuns.length > 0) result = { ...result, removedRuns };
+      }
       lastSync = { at: new Date().toISOString(), ok: result.ok, issues: result.issues.length };
       emit('sync', null, null, { ok: result.ok, added: result.added.length, updated: result.updated.length, removed: result.removed, issues: result.issues.length });
       if (result.ok) scheduleSoon();

@@ -22,6 +22,8 @@ export interface MergeStepContext {
   setState: (run: RunRow, state: RunState, fields?: Partial<RunRow>) => RunRow;
   park: (run: RunRow, reason: string) => StepResult;
   fail: (run: RunRow, error: string) => Promise<StepResult>;
+  /** Stops a run whose epic left the plan, its work saved: nothing the user removed is merged. */
+  stopRemoved: (run: RunRow) => Promise<StepResult>;
   task: (run: RunRow) => TaskRow;
   forgeSteps: ForgeSteps | undefined;
   rebaseSteps: RebaseSteps;
@@ -34,7 +36,7 @@ export interface MergeStepContext {
 }
 
 /** The steps after an agent's work is committed: review routing, then the merge (local, or through a forge). */
-export function createMergeSteps({ d, log, setState, park, fail, task, forgeSteps, rebaseSteps, targetName, reviewer, shutdown }: MergeStepContext) {
+export function createMergeSteps({ d, log, setState, park, fail, stopRemoved, task, forgeSteps, rebaseSteps, targetName, reviewer, shutdown }: MergeStepContext) {
   /** Turns the outcome of a rebase into the run's next state; `next` is where a rebased run goes on. */
   function afterRebase(r: RebaseStep, next: RunState): StepResult {
     switch (r.kind) {
@@ -223,6 +225,8 @@ export function createMergeSteps({ d, log, setState, park, fail, task, forgeStep
   }
 
   async function merge(run: RunRow): Promise<StepResult> {
+    // Removed from the plan before its merge began: saved, never merged.
+    if (task(run).removedAt && !run.mergeCommit) return stopRemoved(run);
     // A rebase still in progress (a person resolved it, then approved with orch pr merge): finish it first.
     if (await d.repo.rebasing(run.worktree)) {
       setState(run, 'agent_done');

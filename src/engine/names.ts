@@ -27,3 +27,6 @@ export const runTrailer = 'Orch-Run';
 
 /** Note `orch stop` leaves on a task: only a new `orch start` that covers it starts it again, not an older batch. */
 export const STOPPED_NOTE = 'stopped by user';
+
+/** Note on a task whose run was stopped because its epic left the plan; like a stop, it waits for an `orch start`. */
+export const REMOVED_NOTE = `${STOPPED_NOTE}: its epic was removed from the plan`;

@@ -9,7 +9,7 @@ import { isDiskFull, type RunRow, type Store, type TaskRow } from '../store/inde
 import { createDriver } from './driver.js';
 import type { ModuleInfo } from '../plans/index.js';
 import { buildPrompt, type TemplateDirs } from './prompt.js';
-import { savedRefFor, STOPPED_NOTE } from './names.js';
+import { REMOVED_NOTE, savedRefFor, STOPPED_NOTE } from './names.js';
 import { saveRunHead } from './saved.js';
 import type { Writeback } from './writeback.js';
 import type { PlanSource } from '../sources/index.js';
@@ -129,6 +129,16 @@ export function createRunner(d: RunnerDeps) {
     return t;
   };
 
+  /**
+   * Whether this run writes 🟡 when it starts and 🔴 when it fails or stops. Local mode only (with a forge the plan
+   * status travels inside the pull request), not with `status_commits = "merge-only"`, and only for a task's first
+   * run: a retry's marks would add one more start/reset pair to the target branch for every attempt.
+   */
+  function marksStatus(run: RunRow): boolean {
+    if (d.forge || d.statusCommits === 'merge-only') return false;
+    return !d.store.runs.forTask(run.taskId).some((r) => r.id !== run.id && (r.state === 'failed' || r.state === 'stopped'));
+  }
+
   async function prepare(run: RunRow): Promise<StepResult> {
     let base = run.baseSha ?? undefined;
     if (!base) {
@@ -139,7 +149,7 @@ export function createRunner(d: RunnerDeps) {
     await d.repo.ensureWorktree({ path: run.worktree, branch: run.branch, base });
     log(run.id, 'orch', `worktree ${run.worktree} on ${run.branch} from ${base.slice(0, 10)}`);
     const t = task(run);
-    if (!d.forge && d.statusCommits !== 'merge-only') {
+    if (marksStatus(run)) {
       // Local mode marks 🟡 on the target; with a forge the plan status travels inside the pull request.
       const marked = await d.writeback.commit(run.targetBranch, t, { status: 'in_progress' });
       if (!marked.ok) log(run.id, 'orch', `plan README not marked in progress: ${marked.detail ?? 'unknown'}`);
@@ -150,6 +160,8 @@ export function createRunner(d: RunnerDeps) {
 
   async function spawn(run: RunRow): Promise<StepResult> {
     const t = task(run);
+    // Its epic left the plan since the run started: no new agent turn (an `orch sync` stopped the one running).
+    if (t.removedAt) return finishStopped(run, REMOVED_NOTE);
     let agent;
     try {
       agent = d.backendFor(t.agent);
@@ -248,7 +260,7 @@ export function createRunner(d: RunnerDeps) {
       setState(run, 'spawning');
       return 'stop';
     }
-    if (entry?.stopping === 'stop') return finishStopped(run);
+    if (entry?.stopping === 'stop') return finishStopped(run, entry.note);
     if (entry?.stopping === 'pause') {
       // Graceful pause (S3): partial work committed to the run's branch, worktree and session kept for resume.
       const t = task(run);
@@ -365,7 +377,7 @@ export function createRunner(d: RunnerDeps) {
     ? createReviewer({ agent: d.reviewerAgent, containFor: d.containFor, timeoutMs: d.agentTimeoutMs, log: (runId, line) => log(runId, 'orch', line), signal: shuttingDown.signal })
     : undefined;
   const { commit, review, merge, rebaseGaveUp } = createMergeSteps({
-    d, log, setState, park, fail: (run: RunRow, error: string) => fail(run, error), task, forgeSteps, rebaseSteps, targetName, reviewer, shutdown: shuttingDown.signal,
+    d, log, setState, park, fail: (run: RunRow, error: string) => fail(run, error), stopRemoved: (run: RunRow) => finishStopped(run, REMOVED_NOTE), task, forgeSteps, rebaseSteps, targetName, reviewer, shutdown: shuttingDown.signal,
   });
 
   /** Keeps every commit reachable (saved ref), then removes the worktree and the merged branch. */
@@ -406,18 +418,19 @@ export function createRunner(d: RunnerDeps) {
     const t = task(run);
     d.store.tasks.setStatus(t.id, 'failed', error);
     d.emit('task.status', t.id, run.id, { status: 'failed', error });
-    if (!d.forge && d.statusCommits !== 'merge-only') await d.writeback.commit(run.targetBranch, t, { status: 'not_started', note: `failed: ${error.split('\n')[0]?.slice(0, 120)}` });
+    if (marksStatus(run)) await d.writeback.commit(run.targetBranch, t, { status: 'not_started', note: `failed: ${error.split('\n')[0]?.slice(0, 120)}` });
     closeLog(run.id);
     d.onSettled();
     return 'stop';
   }
 
-  async function finishStopped(run: RunRow): Promise<StepResult> {
+  async function finishStopped(run: RunRow, note = STOPPED_NOTE): Promise<StepResult> {
     const saved = await saveWork(run, 'stopped');
     setState(run, 'stopped', { endedAt: new Date().toISOString(), savedRef: saved, pid: null, pgid: null });
-    d.store.tasks.setStatus(run.taskId, 'not_started', STOPPED_NOTE);
-    d.emit('task.status', run.taskId, run.id, { status: 'not_started', note: STOPPED_NOTE });
-    if (!d.forge && d.statusCommits !== 'merge-only') await d.writeback.commit(run.targetBranch, task(run), { status: 'not_started', note: 'stopped' });
+    if (note !== STOPPED_NOTE) log(run.id, 'orch', `${note}; its work is kept on ${run.branch} and ${savedRefFor(run.id)}`);
+    d.store.tasks.setStatus(run.taskId, 'not_started', note);
+    d.emit('task.status', run.taskId, run.id, { status: 'not_started', note });
+    if (marksStatus(run)) await d.writeback.commit(run.targetBranch, task(run), { status: 'not_started', note: 'stopped' });
     closeLog(run.id);
     d.onSettled();
     return 'stop';
@@ -494,8 +507,8 @@ export function createRunner(d: RunnerDeps) {
       await h.handle.result.catch(() => undefined);
       return true;
     },
-    async stopIdle(run: RunRow): Promise<void> {
-      await finishStopped(run);
+    async stopIdle(run: RunRow, note?: string): Promise<void> {
+      await finishStopped(run, note);
     },
     async settleAll(): Promise<void> {
       shuttingDown.abort();

@@ -42,7 +42,7 @@ export class RequestError extends Error {
 /** States in which a run holds an agent slot. Runs waiting to merge do not. */
 const slotStates = new Set(['queued', 'preparing', 'spawning', 'running', 'agent_done', 'committed']);
 
-const heldByStop = (t: TaskRow): boolean => t.status === 'not_started' && t.statusNote === STOPPED_NOTE;
+const heldByStop = (t: TaskRow): boolean => t.status === 'not_started' && (t.statusNote?.startsWith(STOPPED_NOTE) ?? false);
 
 const inScope = (b: Batch, t: TaskRow): boolean =>
   b.scope.tasks.length > 0 ? b.scope.tasks.includes(t.id) : b.scope.module === undefined || t.module === b.scope.module;

@@ -48,7 +48,7 @@ const UNSEEN_KEY = 'sync.unseen';
 
 /**
  * Changes of syncs no person saw, kept in the store so a daemon that restarted (or exited idle) in between still
- * reports them. A task added then removed unseen is neither; one added then updated is added.
+ * reports them. A task added then updated is added; added then removed is removed (it may have run meanwhile).
  */
 export function createUnseenChanges(store: Pick<Store, 'meta'>) {
   const load = (): Changes => {
@@ -64,7 +64,7 @@ export function createUnseenChanges(store: Pick<Store, 'meta'>) {
     const added = new Set([...a.added, ...b.added]);
     // Back in the plan after an unseen removal: an update (it was there before), not news of a removal.
     for (const id of [...b.added, ...b.updated]) removed.delete(id);
-    for (const id of b.removed) if (added.delete(id)) removed.delete(id);
+    for (const id of b.removed) added.delete(id);
     const updated = [...new Set([...a.updated, ...b.updated])].filter((id) => !added.has(id) && !removed.has(id));
     return { added: [...added], updated, removed: [...removed] };
   };

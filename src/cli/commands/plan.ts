@@ -1,4 +1,4 @@
-import type { PlanIssue, SyncResult, Task } from '../../api/index.js';
+import type { PlanIssue, RemovedRun, SyncResult, Task } from '../../api/index.js';
 import { client, CliError, Exit, printJson, type GlobalOptions } from '../context.js';
 import { bold, dim, errColor, plural, statusMark, table, yellow } from '../format.js';
 import { out } from '../io.js';
@@ -17,15 +17,39 @@ export async function sync(globals: () => GlobalOptions, o: { json?: boolean }):
     for (const i of r.issues) process.stderr.write(`${formatPlanIssue(i)}\n`);
     if (r.ok) {
       const changed = r.added.length + r.updated.length + r.removed.length > 0;
-      const counts = changed ? `${r.added.length} added, ${r.updated.length} updated, ${r.removed.length} removed` : 'nothing changed since the last sync';
+      const running = (r.removedRuns ?? []).filter((x) => x.outcome !== 'merged').length;
+      const counts = changed
+        ? `${r.added.length} added, ${r.updated.length} updated, ${r.removed.length} removed${running ? ` (${running} of them running: stopped, nothing merged)` : ''}`
+        : 'nothing changed since the last sync';
       out(`synced ${plural(r.tasks, 'task')} in ${plural(r.modules, 'module')} (${counts}) in ${r.durationMs} ms\n`);
-      for (const id of r.removed) out(`${yellow('removed from the plan:')} ${id} (kept in history, never started again)\n`);
+      for (const id of r.removed) out(`${yellow('removed from the plan:')} ${id}: ${removedFate(id, r.removedRuns?.find((x) => x.taskId === id))}\n`);
     } else {
       const errors = r.issues.filter((i) => i.severity === 'error').length;
       process.stderr.write(`${errColor.red('plan is invalid')}: ${plural(errors, 'error')}; nothing was synced. Fix the files above and run orch sync again.\n`);
     }
   }
   process.exitCode = r.ok ? Exit.ok : Exit.input;
+}
+
+/** What becomes of a removed task and its run, and how to get it back. */
+function removedFate(id: string, run: RemovedRun | undefined): string {
+  if (!run) return 'kept in history; it starts again only if its file comes back';
+  const kept = `its work is kept on ${run.branch} and ${run.savedRef}`;
+  const back = `put its file back and \`orch start ${id}\` continues it`;
+  switch (run.outcome) {
+    case 'stopped':
+      return `its running agent was stopped and nothing of it will merge; ${kept}; ${back}`;
+    case 'stopping':
+      return `its run stops at its next step and nothing of it will merge; ${kept}; ${back}`;
+    case 'merging':
+      return `its merge was already under way; if it cannot finish now the run stops instead and ${kept}`;
+    case 'merged':
+      return `it had already merged${run.mergeCommit ? ` as ${run.mergeCommit.slice(0, 7)}; \`git revert ${run.mergeCommit.slice(0, 7)}\` undoes it` : ''}`;
+    default: {
+      const never: never = run.outcome;
+      return String(never);
+    }
+  }
 }
 
 export async function list(globals: () => GlobalOptions, o: { status?: string; module?: string; json?: boolean }): Promise<void> {
