@@ -84,7 +84,8 @@ export const runProjectCommand = async (opts: RunCommandOptions): Promise<Comman
       opts.onLine?.('stderr', l);
     },
   });
-  const result = await proc.result;
+  // What the user configured, not the sandbox's wrapper around it, is what messages and records name.
+  const result = { ...(await proc.result), command: formatCommand(command, args) };
   if (result.error !== undefined) {
     return {
       kind: opts.kind, ok: false,
