@@ -14,7 +14,7 @@ import { COMMAND_KINDS, COMMAND_TIMEOUT_MS, mcpServerEnv, ORCH_MCP_TOOLS, runPro
 import type { Verification } from '../api/index.js';
 import { createClusterService, type ClusterService } from '../cluster/index.js';
 import { createSources } from './sources.js';
-import { createNotifier, notifyStateFile, readSecret, secretsFileValues, type Notifier } from '../notify/index.js';
+import { createNotifier, createTelegramReplies, notifyStateFile, readSecret, secretsFileValues, type Notifier, type TelegramReplies } from '../notify/index.js';
 import { VERSION } from '../version.js';
 import { createAnswerInbox, type AnswerInbox } from '../questions/index.js';
 
@@ -47,6 +47,8 @@ export async function composeDaemon(o: ComposeOptions): Promise<{
   sandbox: Sandboxer;
   notifier: Notifier;
   answers: AnswerInbox;
+  /** Replies to Telegram messages answer questions, when [notify.telegram] is set. */
+  telegram?: TelegramReplies;
   cluster?: ClusterService;
   close: () => void;
 }> {
@@ -136,6 +138,14 @@ export async function composeDaemon(o: ComposeOptions): Promise<{
       return { command: process.execPath, args: [mcpEntry], env, tools: [...ORCH_MCP_TOOLS], configDir: join(paths.stateDir, 'runs', run.id) };
     },
   });
+  // Writing an answer (file or chat reply) is asking for work, like `orch answer`.
+  const answerQuestion = (id: string, text: string, by: string): void => {
+    engine.activate();
+    engine.answer(id, { answer: text }, by);
+  };
+  const telegram = config.notify.telegram
+    ? createTelegramReplies({ cfg: config.notify.telegram, env, secretsFile, stateFile: join(paths.stateDir, 'telegram.json'), open: () => engine.questions(), answer: answerQuestion, log })
+    : undefined;
   const notify = createNotifier({
     config: config.notify,
     timezone: config.timezone,
@@ -154,16 +164,15 @@ export async function composeDaemon(o: ComposeOptions): Promise<{
       }
     },
     notifyOnComplete: (id) => engine.scheduleOf(id)?.notifyOnComplete,
+    sent: (channel, n, messageId) => {
+      if (channel === 'telegram') telegram?.sent(n, messageId);
+    },
   });
   notifier = notify;
   const answers = createAnswerInbox({
     dir: join(root, '.orch', 'answers'),
     open: () => engine.questions(),
-    answer: (id, text, by) => {
-      // Writing the file is asking for work, like `orch answer`.
-      engine.activate();
-      engine.answer(id, { answer: text }, by);
-    },
+    answer: answerQuestion,
     log,
   });
   return {
@@ -176,10 +185,12 @@ export async function composeDaemon(o: ComposeOptions): Promise<{
     sandbox,
     notifier: notify,
     answers,
+    ...(telegram ? { telegram } : {}),
     ...(cluster ? { cluster } : {}),
     close: () => {
       notify.stop();
       answers.stop();
+      telegram?.stop();
       void cluster?.close();
       store.close();
     },
