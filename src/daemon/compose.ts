@@ -14,6 +14,8 @@ import { COMMAND_KINDS, COMMAND_TIMEOUT_MS, mcpServerEnv, ORCH_MCP_TOOLS, runPro
 import type { Verification } from '../api/index.js';
 import { createClusterService, type ClusterService } from '../cluster/index.js';
 import { createSources } from './sources.js';
+import { createDaemonDecomposer } from './decompose.js';
+import type { Decomposer } from '../decompose/index.js';
 import { createNotifier, createTelegramReplies, notifyStateFile, readSecret, secretsFileValues, type Notifier, type TelegramReplies } from '../notify/index.js';
 import { VERSION } from '../version.js';
 import { createAnswerInbox, type AnswerInbox } from '../questions/index.js';
@@ -44,6 +46,7 @@ export async function composeDaemon(o: ComposeOptions): Promise<{
   config: Config;
   targetBranch: string;
   engine: Engine;
+  decomposer: Decomposer;
   sandbox: Sandboxer;
   notifier: Notifier;
   answers: AnswerInbox;
@@ -146,6 +149,7 @@ export async function composeDaemon(o: ComposeOptions): Promise<{
   const telegram = config.notify.telegram
     ? createTelegramReplies({ cfg: config.notify.telegram, env, secretsFile, stateFile: join(paths.stateDir, 'telegram.json'), open: () => engine.questions(), answer: answerQuestion, log })
     : undefined;
+  const decomposer = createDaemonDecomposer({ config, root, git: projectGit, targetBranch, readOnlyAgents: createAgentResolver(config, env, { readOnly: true }), containFor, log });
   const notify = createNotifier({
     config: config.notify,
     timezone: config.timezone,
@@ -182,6 +186,7 @@ export async function composeDaemon(o: ComposeOptions): Promise<{
     config,
     targetBranch,
     engine,
+    decomposer,
     sandbox,
     notifier: notify,
     answers,

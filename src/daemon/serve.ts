@@ -133,6 +133,7 @@ export async function serve(o: ServeOptions): Promise<{ port: number; url: strin
     router.use(() => void (lastRequest = Date.now()));
     registerRoutes(router, {
       engine: c.engine,
+      decomposer: c.decomposer,
       logsDir: c.paths.logsDir,
       daemon,
       health: () => ({ ok: true, pid: process.pid, root: c.root, version: VERSION, startedAt }),
