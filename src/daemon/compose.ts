@@ -16,7 +16,7 @@ import { createClusterService, type ClusterService } from '../cluster/index.js';
 import { createSources } from './sources.js';
 import { createDaemonDecomposer } from './decompose.js';
 import type { Decomposer } from '../decompose/index.js';
-import { createNotifier, notifyStateFile, readSecret, secretsFileValues, type Notifier } from '../notify/index.js';
+import { createNotifier, createTelegramReplies, notifyStateFile, readSecret, secretsFileValues, type Notifier, type TelegramReplies } from '../notify/index.js';
 import { VERSION } from '../version.js';
 import { createAnswerInbox, type AnswerInbox } from '../questions/index.js';
 
@@ -50,6 +50,8 @@ export async function composeDaemon(o: ComposeOptions): Promise<{
   sandbox: Sandboxer;
   notifier: Notifier;
   answers: AnswerInbox;
+  /** Replies to Telegram messages answer questions, when [notify.telegram] is set. */
+  telegram?: TelegramReplies;
   cluster?: ClusterService;
   close: () => void;
 }> {
@@ -139,6 +141,14 @@ export async function composeDaemon(o: ComposeOptions): Promise<{
       return { command: process.execPath, args: [mcpEntry], env, tools: [...ORCH_MCP_TOOLS], configDir: join(paths.stateDir, 'runs', run.id) };
     },
   });
+  // Writing an answer (file or chat reply) is asking for work, like `orch answer`.
+  const answerQuestion = (id: string, text: string, by: string): void => {
+    engine.activate();
+    engine.answer(id, { answer: text }, by);
+  };
+  const telegram = config.notify.telegram
+    ? createTelegramReplies({ cfg: config.notify.telegram, env, secretsFile, stateFile: join(paths.stateDir, 'telegram.json'), open: () => engine.questions(), answer: answerQuestion, log })
+    : undefined;
   const decomposer = createDaemonDecomposer({ config, root, git: projectGit, targetBranch, readOnlyAgents: createAgentResolver(config, env, { readOnly: true }), containFor, log });
   const notify = createNotifier({
     config: config.notify,
@@ -158,16 +168,15 @@ export async function composeDaemon(o: ComposeOptions): Promise<{
       }
     },
     notifyOnComplete: (id) => engine.scheduleOf(id)?.notifyOnComplete,
+    sent: (channel, n, messageId) => {
+      if (channel === 'telegram') telegram?.sent(n, messageId);
+    },
   });
   notifier = notify;
   const answers = createAnswerInbox({
     dir: join(root, '.orch', 'answers'),
     open: () => engine.questions(),
-    answer: (id, text, by) => {
-      // Writing the file is asking for work, like `orch answer`.
-      engine.activate();
-      engine.answer(id, { answer: text }, by);
-    },
+    answer: answerQuestion,
     log,
   });
   return {
@@ -181,10 +190,12 @@ export async function composeDaemon(o: ComposeOptions): Promise<{
     sandbox,
     notifier: notify,
     answers,
+    ...(telegram ? { telegram } : {}),
     ...(cluster ? { cluster } : {}),
     close: () => {
       notify.stop();
       answers.stop();
+      telegram?.stop();
       void cluster?.close();
       store.close();
     },

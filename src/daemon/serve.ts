@@ -181,6 +181,7 @@ export async function serve(o: ServeOptions): Promise<{ port: number; url: strin
     await c.engine.boot();
     c.notifier.start();
     c.answers.start();
+    c.telegram?.start();
     // A project that was deleted (or a test sandbox removed) takes its daemon with it; runs would resume on a restart.
     rootWatch = setInterval(() => {
       if (existsSync(c.root)) return;
