@@ -46,13 +46,13 @@ describe('Orch MCP server per CLI: nothing secret on the command line', () => {
   it('codex: -c mcp_servers.orch.* before the prompt, tools approved, also on resume', () => {
     const args = buildCodexArgs({}, { prompt: 'p', cwd: '/w', mcp: spec('codex') });
     const i = args.indexOf('--');
-    expect(args.slice(i)).toEqual(['--', 'p']);
-    expect(args).toContain('mcp_servers.orch.command="/usr/bin/node"');
-    expect(args.find((a) => a.startsWith('mcp_servers.orch.args='))).toMatch(/^mcp_servers\.orch\.args=\["\/opt\/orch\/dist\/src\/mcp\/main\.js","--env-file","[^"]+codex-mcp-env\.json"\]$/);
-    expect(args).toContain('mcp_servers.orch.default_tools_approval_mode="approve"');
+    expect(args.slice(i)).toEqual(['--', '-']);
+    expect(args).toContain('--config=mcp_servers.orch.command="/usr/bin/node"');
+    expect(args.find((a) => a.startsWith('--config=mcp_servers.orch.args='))).toMatch(/^--config=mcp_servers\.orch\.args=\["\/opt\/orch\/dist\/src\/mcp\/main\.js","--env-file","[^"]+codex-mcp-env\.json"\]$/);
+    expect(args).toContain('--config=mcp_servers.orch.default_tools_approval_mode="approve"');
     const resumed = buildCodexArgs({}, { prompt: 'p', cwd: '/w', resumeSessionId: 't1', mcp: spec('codex') });
     expect(resumed.slice(0, 2)).toEqual(['exec', 'resume']);
-    expect(resumed).toContain('mcp_servers.orch.command="/usr/bin/node"');
+    expect(resumed).toContain('--config=mcp_servers.orch.command="/usr/bin/node"');
     expect([...args, ...resumed].join(' ')).not.toContain(TOKEN);
   });
 
@@ -74,8 +74,8 @@ describe('Orch MCP server per CLI: nothing secret on the command line', () => {
     // A resumed run prepares the same home again.
     expect(geminiMcpHome(mcp, userHome, '/w/tree')).toBe(home);
     const args = buildGeminiArgs({ disallowedTools: ['Bash(git push:*)', 'Bash(git rebase:*)', 'Edit'] }, { prompt: 'p', mcp });
-    expect(args).toEqual(expect.arrayContaining(['--allowed-mcp-server-names', 'orch']));
-    const policy = readFileSync(args[args.indexOf('--policy') + 1] ?? '', 'utf8');
+    expect(args).toContain('--allowed-mcp-server-names=orch');
+    const policy = readFileSync(args.find((a) => a.startsWith('--policy='))?.slice('--policy='.length) ?? '', 'utf8');
     expect(policy).toContain('commandPrefix = ["git push", "git rebase"]');
     expect(policy).toContain('decision = "deny"');
   });
@@ -95,7 +95,7 @@ describe('Orch MCP server per CLI: nothing secret on the command line', () => {
   it('goose: --with-extension "orch:<command>" with words containing spaces quoted', () => {
     const mcp = { ...spec('goose'), args: ['/opt/my orch/main.js'] };
     const args = buildGooseArgs({}, { runId: 'r1', prompt: 'p', cwd: '/w', mcp });
-    const ext = args[args.indexOf('--with-extension') + 1] ?? '';
+    const ext = args.find((a) => a.startsWith('--with-extension='))?.slice('--with-extension='.length) ?? '';
     expect(ext).toMatch(/^orch:\/usr\/bin\/node "\/opt\/my orch\/main\.js" --env-file \S+goose-mcp-env\.json$/);
     expect(ext).not.toContain(TOKEN);
   });

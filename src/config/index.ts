@@ -2,6 +2,7 @@ export { ConfigError, FLAGS_SOURCE, formatIssue, formatWarning } from './errors.
 export type { ConfigIssue, ConfigWarning } from './errors.js';
 export { configJsonSchema, configJsonSchemaText } from './json-schema.js';
 export type { JsonSchema } from './json-schema.js';
+export { agentNames } from './agent-names.js';
 export { loadConfig } from './load.js';
 export type { LoadConfigOptions, LoadConfigResult } from './load.js';
 export {
@@ -18,4 +19,4 @@ export { defaultConfigToml } from './template.js';
 export { drift, fingerprint, type Fingerprint } from './drift.js';
 export { hasKey, setTomlKey, type TomlScalar } from './edit.js';
 export { explainConfig, type ExplainedValue, type ExplainResult } from './explain.js';
-export { keysNeedingTrust, projectMaySet, trust, trustState, untrust, type TrustState } from './trust.js';
+export { keysNeedingTrust, projectMaySet, trust, trustState, untrust, userOnly, type TrustState } from './trust.js';

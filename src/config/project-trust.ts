@@ -2,7 +2,7 @@ import { secretShape } from '../secrets/index.js';
 import type { ConfigIssue } from './errors.js';
 import { dottedKey, isPlainObject } from './keys.js';
 import { locateKey } from './toml-locate.js';
-import { keysNeedingTrust, trustState, userOnly } from './trust.js';
+import { keysNeedingTrust, trustState, USER_ONLY_WHY, userOnly } from './trust.js';
 import type { Layer } from './validate.js';
 
 /**
@@ -23,7 +23,7 @@ export function untrustedKeyIssues(layer: Layer, configDir: string, userConfigFi
           file: layer.file,
           key,
           ...(line === undefined ? {} : { line }),
-          message: `a project config file may never set ${key}, trusted or not: it decides where news of the work goes and with which of your secrets`,
+          message: `a project config file may never set ${key}, trusted or not: ${USER_ONLY_WHY[path[0] ?? ''] ?? 'only you decide it'}`,
           hint: `Move ${key} to your own config, ${userConfigFile}, and remove it from ${layer.file}.`,
         };
       }

@@ -54,10 +54,15 @@ const PROJECT_SAFE: readonly string[] = [
 ];
 
 /**
- * Top-level tables only the user's own config may set, even in a project file the user trusts: `[notify]` decides
- * where news of the work goes and with which of the user's secrets (a clone must not redirect them).
+ * Top-level tables only the user's own config may set, even in a project file the user trusts, with why: a clone
+ * must not redirect them, and trusting a file for one key must not hand over these with it.
  */
-const USER_ONLY: readonly string[] = ['notify'];
+export const USER_ONLY_WHY: Readonly<Record<string, string>> = {
+  notify: 'it decides where news of the work goes and with which of your secrets',
+  sandbox: 'it decides how the agents are contained (a repository must not turn that off, widen it or run its hooks in Orch\'s git calls)',
+  cluster: 'it decides which machines and which Redis receive the project\'s code, prompts and credentials',
+};
+const USER_ONLY: readonly string[] = Object.keys(USER_ONLY_WHY);
 
 /** Whether this key (as a path of names) belongs to the user's own config alone. */
 export function userOnly(path: readonly string[]): boolean {

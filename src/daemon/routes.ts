@@ -2,7 +2,8 @@ import { createReadStream, existsSync, statSync, watch } from 'node:fs';
 import { join } from 'node:path';
 import type { ServerResponse } from 'node:http';
 import type { Engine } from '../engine/index.js';
-import { AnswerRequest, BudgetRaiseRequest, NotifyTestRequest, type ChannelResult, type NotifyChannelName, EmptyRequest, ScheduleRunRequest, MaintainRequest, MergeRequest, PauseRequest, ResumeRequest, SignalRequest, StartRequest, StopRequest, type DaemonState, type ReloadResult, type Status } from '../api/index.js';
+import type { Decomposer } from '../decompose/index.js';
+import { AnswerRequest, DecomposeRequest, BudgetRaiseRequest, NotifyTestRequest, type ChannelResult, type NotifyChannelName, EmptyRequest, ScheduleRunRequest, MaintainRequest, MergeRequest, PauseRequest, ResumeRequest, SignalRequest, StartRequest, StopRequest, type DaemonState, type ReloadResult, type Status } from '../api/index.js';
 import type { ClusterStatus } from '../api/cluster.js';
 import { parseAgentLine } from '../agents/index.js';
 import { HttpError, type Router } from './http.js';
@@ -11,6 +12,8 @@ import { createEventSender } from './sse.js';
 
 export interface RouteDeps {
   engine: Engine;
+  /** `orch plan decompose` and `orch plan diff` (P6). */
+  decomposer?: Decomposer;
   logsDir: string;
   daemon: () => Status['daemon'];
   health: () => unknown;
@@ -29,6 +32,10 @@ const WORK = /^\/api\/(start|maintain|stop|pause|resume|sync|activate|questions\
 
 export function registerRoutes(router: Router, d: RouteDeps): void {
   const { engine } = d;
+  const planning = (): Decomposer => {
+    if (!d.decomposer) throw new HttpError(501, 'not_available', 'plan decomposition is not available in this daemon');
+    return d.decomposer;
+  };
   router.use((req, url) => {
     if (req.method === 'POST' && WORK.test(url.pathname)) engine.activate();
   });
@@ -43,6 +50,8 @@ export function registerRoutes(router: Router, d: RouteDeps): void {
   });
   router.get('/api/workers', async () => d.cluster?.() ?? { url: '', repoUrl: '', available: false, error: 'no cluster configured: set [cluster] redis_url in ~/.config/orch/config.toml or ORCH_REDIS_URL', workers: [] });
   router.post('/api/sync', EmptyRequest, async () => engine.sync({ seen: true }));
+  router.post('/api/plan/decompose', DecomposeRequest, async (_q, _r, { body }) => planning().decompose(body));
+  router.get('/api/plan/diff', async (_q, _r, { url }) => planning().diff(url.searchParams.get('branch') ?? ''));
   router.get('/api/tasks', async (_q, _r, { url }) =>
     engine.list({ status: url.searchParams.get('status') ?? undefined, module: url.searchParams.get('module') ?? undefined }),
   );

@@ -133,6 +133,7 @@ export async function serve(o: ServeOptions): Promise<{ port: number; url: strin
     router.use(() => void (lastRequest = Date.now()));
     registerRoutes(router, {
       engine: c.engine,
+      decomposer: c.decomposer,
       logsDir: c.paths.logsDir,
       daemon,
       health: () => ({ ok: true, pid: process.pid, root: c.root, version: VERSION, startedAt }),
@@ -179,6 +180,8 @@ export async function serve(o: ServeOptions): Promise<{ port: number; url: strin
     address.url = baseUrl(plan.local.host, port);
     await c.engine.boot();
     c.notifier.start();
+    c.answers.start();
+    c.telegram?.start();
     // A project that was deleted (or a test sandbox removed) takes its daemon with it; runs would resume on a restart.
     rootWatch = setInterval(() => {
       if (existsSync(c.root)) return;

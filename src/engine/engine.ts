@@ -7,7 +7,7 @@ import type { RunRow, Store, TaskRow } from '../store/index.js';
 import type { AgentRunRequest } from '../agents/index.js';
 import { createCircuitBreaker, createStuckDetector } from '../resilience/index.js';
 import { buildPrompt } from './prompt.js';
-import type { Config } from '../config/index.js';
+import { agentNames, type Config } from '../config/index.js';
 import { createRunner } from './runner.js';
 import { dailyPlanTasks, readDailyFile } from '../sources/daily.js';
 import { createBatchSchedule } from '../schedule/index.js';
@@ -80,7 +80,7 @@ export function createEngine(d: EngineDeps) {
   let lastSync: Status['lastSync'] = null;
   const targetMutex = createMutex();
   let cfg = d.config;
-  const sources = d.sources ?? [createMarkdownSource({ root: d.root, plansDir: cfg.plans_dir })];
+  const sources = d.sources ?? [createMarkdownSource({ root: d.root, plansDir: cfg.plans_dir, agents: agentNames(cfg) })];
   const progress = createProgressReporter(sources, d.log);
   let resync = (): void => undefined;
   for (const s of sources) s.watch?.(() => resync());

@@ -1,4 +1,4 @@
-import { spawnSupervised, type Contain } from '../agents/index.js';
+import { formatCommand, spawnSupervised, type Contain } from '../agents/index.js';
 
 export type CommandKind = 'build' | 'test' | 'lint';
 export const COMMAND_KINDS: readonly CommandKind[] = ['build', 'test', 'lint'];
@@ -76,7 +76,8 @@ export const runProjectCommand = async (opts: RunCommandOptions): Promise<Comman
     onStdoutLine: (l) => tail.push(l),
     onStderrLine: (l) => tail.push(l),
   });
-  const result = await proc.result;
+  // What the user configured, not the sandbox's wrapper around it, is what messages and records name.
+  const result = { ...(await proc.result), command: formatCommand(command, args) };
   if (result.error !== undefined) {
     return {
       kind: opts.kind, ok: false,

@@ -49,7 +49,7 @@ export function noticeOf(e: AnyEvent, ctx: NoticeContext = {}): Notice | undefin
       const s = e.data.signal;
       // The planner answers questions for the orchestrator; one it cannot answer is left in `orch questions`.
       if (s.audience === 'orchestrator') return undefined;
-      return notice('question.waiting', e, `${task} asks: ${oneLine(s.text)}`, `${s.text}\nAnswer: orch answer ${s.id} "..."`);
+      return notice('question.waiting', e, `${task} asks: ${oneLine(s.text)}`, `${s.text}\nAnswer: orch answer ${s.id} "...", or write .orch/answers/${s.id}.md`);
     }
     case 'budget.warning':
     case 'budget.exceeded': {

@@ -16,8 +16,18 @@ export interface EpicMeta {
   /** Files the run must leave behind (checked after the agent finishes). */
   deliverables: string[];
   agent?: string;
+  /** The line of `agent:`, for the sync-time check against the configured agents. */
+  agentLine?: number;
   model?: string;
 }
+
+/**
+ * What `agent:` and `model:` may hold. Both reach an agent CLI's argv (`--model=<value>`) and Orch's config lookups,
+ * so a plan (untrusted text) gets a conservative charset: no leading `-`, no spaces, no quotes or shell characters.
+ * Models keep what real names use: `provider/model`, `name:tag`, `model@version`, `sonnet[1m]`.
+ */
+export const AGENT_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
+export const MODEL_NAME = /^[A-Za-z0-9][A-Za-z0-9._:/@+[\]-]{0,199}$/;
 
 export const KNOWN_KEYS = [
   'priority',
@@ -71,11 +81,23 @@ export function readEpicMeta(data: Record<string, unknown>, lines: KeyLines, fil
         else bad(key, value, 'a module name (letters, digits, `_`, `.`, `-`)', 'write `module: billing`, or remove the key to use the folder name');
         break;
       }
-      case 'title':
-      case 'agent':
+      case 'title': {
+        if (typeof value === 'string' && value.trim() !== '') meta.title = value.trim();
+        else bad(key, value, 'a non-empty string', 'write `title: <text>` on one line');
+        break;
+      }
+      case 'agent': {
+        const name = typeof value === 'string' ? value.trim() : undefined;
+        if (name !== undefined && AGENT_NAME.test(name)) {
+          meta.agent = name;
+          meta.agentLine = lineOf(key);
+        } else bad(key, value, 'an agent name (a backend id such as codex, or a name under [agents]: letters, digits, `_`, `.`, `-`)', 'write `agent: codex`, or remove the key to use the default agent');
+        break;
+      }
       case 'model': {
-        if (typeof value === 'string' && value.trim() !== '') meta[key] = value.trim();
-        else bad(key, value, 'a non-empty string', `write \`${key}: <text>\` on one line`);
+        const name = typeof value === 'string' ? value.trim() : undefined;
+        if (name !== undefined && MODEL_NAME.test(name)) meta.model = name;
+        else bad(key, value, 'a model name (letters, digits and `.`, `_`, `-`, `:`, `/`, `@`, `+`, `[`, `]`; not starting with `-`)', 'write `model: <name>` as the agent CLI knows it, e.g. `model: gpt-5.5`, or remove the key');
         break;
       }
       case 'epic': {

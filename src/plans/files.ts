@@ -1,8 +1,8 @@
-import { readFileSync, statSync } from 'node:fs';
-import type { Dirent } from 'node:fs';
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { lstatSync, statSync, type Dirent } from 'node:fs';
+import { readdir } from 'node:fs/promises';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { join, posix } from 'node:path';
+import { followLink, MAX_EPIC_BYTES, MAX_PLAN_FILE_BYTES, readPlanFileSafely } from './safe-read.js';
 import type { PlanIssue } from './types.js';
 
 export const EPIC_FILE = /^epic-(\d+)(?:-.*)?\.md$/i;
@@ -41,13 +41,15 @@ export const createPlanFileCache = (): PlanFileCache => ({ files: new Map(), par
 /**
  * Lists module folders (concurrently) and reads their overview and epic files (in batches). Folders starting with `.` and
  * folders with neither are skipped. A file that looks like an epic but is not named `epic-NN-<slug>.md` is a
- * `bad_filename` warning.
+ * `bad_filename` warning. `root` is the repository's real path: only regular files inside it are read (see
+ * ./safe-read.ts); any other epic, overview or module folder is an error naming it.
  */
-export async function readModuleFolders(absDir: string, relDir: string, cache?: PlanFileCache): Promise<{ folders: ModuleFolder[]; issues: PlanIssue[] }> {
+export async function readModuleFolders(absDir: string, relDir: string, root: string, cache?: PlanFileCache): Promise<{ folders: ModuleFolder[]; issues: PlanIssue[] }> {
   const issues: PlanIssue[] = [];
   const entries = await readdir(absDir, { withFileTypes: true });
-  const dirs = (await Promise.all(entries.map(async (e) => ((await isDirectory(absDir, e)) ? e.name : undefined))))
-    .filter((name): name is string => name !== undefined && !name.startsWith('.'))
+  const dirs = entries
+    .filter((e) => !e.name.startsWith('.') && isDirectory(absDir, relDir, root, e, issues))
+    .map((e) => e.name)
     .sort();
   const listings = await Promise.all(dirs.map((folder) => readdir(join(absDir, folder), { withFileTypes: true })));
 
@@ -56,7 +58,8 @@ export async function readModuleFolders(absDir: string, relDir: string, cache?: 
   dirs.forEach((folder, i) => {
     const entry: ModuleFolder = { folder, dir: posix.join(relDir, folder), epics: [] };
     for (const file of listings[i]!) {
-      if (!file.isFile() && !file.isSymbolicLink()) continue;
+      // Every entry that is named like a plan file is read (and refused there when it is not a regular file).
+      if (file.isDirectory()) continue;
       if (file.name === OVERVIEW_FILE) {
         reads.push({ folder: entry, name: file.name });
         continue;
@@ -78,55 +81,72 @@ export async function readModuleFolders(absDir: string, relDir: string, cache?: 
     folders.push(entry);
   });
 
-  const contents = await readBatched(reads.map((r) => join(absDir, r.folder.folder, r.name)), cache);
+  const contents = await readBatched(reads.map((r) => ({ path: join(absDir, r.folder.folder, r.name), limit: r.epic === undefined ? MAX_PLAN_FILE_BYTES : MAX_EPIC_BYTES })), root, cache);
   reads.forEach((r, i) => {
-    const content = contents[i]!;
-    if (r.epic === undefined) r.folder.overview = content;
-    else r.folder.epics.push({ file: posix.join(r.folder.dir, r.name), epic: r.epic, content });
+    const read = contents[i]!;
+    const file = posix.join(r.folder.dir, r.name);
+    if (!read.ok) issues.push({ severity: 'error', code: read.code, file, line: 0, message: `${r.name} ${read.message}`, fix: read.fix });
+    else if (r.epic === undefined) r.folder.overview = read.content;
+    else r.folder.epics.push({ file, epic: r.epic, content: read.content });
   });
   for (const folder of folders) folder.epics.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
   return { folders: folders.filter((f) => f.overview !== undefined || f.epics.length > 0), issues };
 }
 
-async function isDirectory(parent: string, entry: Dirent): Promise<boolean> {
+/** A module folder: a directory, or a link to one inside the repository (a link elsewhere is an error naming it). */
+function isDirectory(parent: string, relDir: string, root: string, entry: Dirent, issues: PlanIssue[]): boolean {
   if (entry.isDirectory()) return true;
   if (!entry.isSymbolicLink()) return false;
+  const followed = followLink(join(parent, entry.name), root);
+  if (followed.ok) return statSync(followed.real).isDirectory();
+  // Only a link to a folder would be a module; other entries of the plans folder (README.md) are read on their own.
+  if (followed.reason !== 'outside' || !isDirectoryPath(join(parent, entry.name))) return false;
+  issues.push({ severity: 'error', code: followed.code, file: posix.join(relDir, entry.name), line: 0, message: `${entry.name} ${followed.message}`, fix: followed.fix });
+  return false;
+}
+
+function isDirectoryPath(path: string): boolean {
   try {
-    return (await stat(join(parent, entry.name))).isDirectory();
+    return statSync(path).isDirectory();
   } catch {
     return false;
   }
 }
 
-async function readBatched(paths: readonly string[], cache?: PlanFileCache): Promise<string[]> {
-  const out: string[] = [];
-  for (let i = 0; i < paths.length; i += READ_BATCH) {
+type Read = ReturnType<typeof readPlanFileSafely>;
+
+async function readBatched(files: readonly { path: string; limit: number }[], root: string, cache?: PlanFileCache): Promise<Read[]> {
+  const out: Read[] = [];
+  for (let i = 0; i < files.length; i += READ_BATCH) {
     if (i > 0) await nextTurn();
-    for (const path of paths.slice(i, i + READ_BATCH)) out.push(cache ? readCached(path, cache) : readFileSync(path, 'utf8'));
+    for (const { path, limit } of files.slice(i, i + READ_BATCH)) out.push(readCached(path, root, limit, cache));
   }
-  if (cache && cache.files.size > paths.length) {
-    const live = new Set(paths);
+  if (cache && cache.files.size > files.length) {
+    const live = new Set(files.map((f) => f.path));
     for (const path of cache.files.keys()) if (!live.has(path)) cache.files.delete(path);
   }
   return out;
 }
 
-function readCached(path: string, cache: PlanFileCache): string {
-  const st = statSync(path, { bigint: true });
-  const stamp = `${st.ino}:${st.size}:${st.mtimeNs}:${st.ctimeNs}`;
-  const hit = cache.files.get(path);
-  if (hit?.stamp === stamp) return hit.content;
-  const content = readFileSync(path, 'utf8');
-  cache.files.set(path, { stamp, content });
-  return content;
+function readCached(path: string, root: string, limit: number, cache?: PlanFileCache): Read {
+  const hit = cache?.files.get(path);
+  const read = readPlanFileSafely(path, root, limit, hit?.stamp);
+  if (!read.ok) {
+    cache?.files.delete(path);
+    return read;
+  }
+  if (hit && read.stamp === hit.stamp) return { ok: true, content: hit.content };
+  if (cache && read.stamp) cache.files.set(path, { stamp: read.stamp, content: read.content });
+  else cache?.files.delete(path);
+  return read;
 }
 
-/** The file if it exists, undefined if it does not. */
-export async function readOptional(path: string): Promise<string | undefined> {
+/** The file if it exists, undefined if it does not; a file Orch may not read (a link out, a FIFO, too big) is an error. */
+export function readOptionalPlanFile(path: string, root: string): Read | undefined {
   try {
-    return await readFile(path, 'utf8');
+    lstatSync(path);
   } catch (cause) {
     if ((cause as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw cause;
   }
+  return readPlanFileSafely(path, root, MAX_PLAN_FILE_BYTES);
 }

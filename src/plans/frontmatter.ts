@@ -50,11 +50,61 @@ export type YamlResult =
  * first and only what it declines reaches `yaml`.
  */
 export function parseFrontmatterYaml(raw: string, yamlLine: number): YamlResult {
+  const tooMuch = beyondLimits(raw, yamlLine);
+  if (tooMuch) return tooMuch;
   // CRLF files would otherwise all take the slow path; the line count does not change.
   const yaml = raw.includes('\r\n') ? raw.replace(/\r\n/g, '\n') : raw;
   const simple = parseSimpleYaml(yaml, yamlLine);
   if (simple) return { ok: true, ...simple };
   return parseWithYaml(yaml, yamlLine);
+}
+
+/** Frontmatter is a handful of keys: beyond these limits it is refused before any YAML parser sees it. */
+export const MAX_FRONTMATTER_BYTES = 32 * 1024;
+export const MAX_FRONTMATTER_DEPTH = 16;
+
+/**
+ * Deeply nested YAML (`[[[[...]]]]`) costs the parser time and memory far beyond its size: about 200 KB of it took
+ * V8 out of memory, which no `try` catches. This scan is linear and errs on the side of refusing: every bracket
+ * counts, quoted or not, and so does every indentation column.
+ */
+function beyondLimits(yaml: string, yamlLine: number): { ok: false; line: number; message: string } | undefined {
+  if (yaml.length > MAX_FRONTMATTER_BYTES) {
+    return { ok: false, line: yamlLine, message: `frontmatter is ${Math.ceil(yaml.length / 1024)} KB, over the ${MAX_FRONTMATTER_BYTES / 1024} KB allowed` };
+  }
+  let depth = 0;
+  let line = yamlLine;
+  let column = 0;
+  // The leading part of a line: indentation and the `- ` / `? ` indicators that nest on one line (`- - - x`).
+  let lead = true;
+  let compact = 0;
+  for (let i = 0; i < yaml.length; i++) {
+    const c = yaml.charCodeAt(i);
+    if (c === 10) {
+      line++;
+      column = 0;
+      lead = true;
+      compact = 0;
+      continue;
+    }
+    column++;
+    if (lead) {
+      const indicator = (c === 45 || c === 63) && (i + 1 >= yaml.length || yaml.charCodeAt(i + 1) === 32 || yaml.charCodeAt(i + 1) === 10);
+      if (indicator && ++compact > MAX_FRONTMATTER_DEPTH) return nested(line);
+      if (!indicator && c !== 32 && c !== 9) {
+        lead = false;
+        if (column - 1 > MAX_FRONTMATTER_DEPTH * 4) return nested(line);
+      }
+    }
+    if (c === 91 || c === 123) {
+      if (++depth > MAX_FRONTMATTER_DEPTH) return nested(line);
+    } else if ((c === 93 || c === 125) && depth > 0) depth--;
+  }
+  return undefined;
+}
+
+function nested(line: number): { ok: false; line: number; message: string } {
+  return { ok: false, line, message: `frontmatter nests deeper than ${MAX_FRONTMATTER_DEPTH} levels` };
 }
 
 function parseWithYaml(yaml: string, yamlLine: number): YamlResult {

@@ -2,7 +2,9 @@ import { join, posix, relative, resolve, sep } from 'node:path';
 import { findCycles, formatCycle } from '../graph/index.js';
 import { parseEpic } from './epic.js';
 import type { EpicDraft } from './epic.js';
-import { readModuleFolders, readOptional } from './files.js';
+import { realpathSync } from 'node:fs';
+import { readModuleFolders, readOptionalPlanFile } from './files.js';
+import { followLink } from './safe-read.js';
 import type { ModuleFolder, PlanFileCache } from './files.js';
 import { parseFrontmatterYaml, splitFrontmatter } from './frontmatter.js';
 import { formatTaskId, isModuleName, moduleKey, moduleName, taskKey, titleWithoutEpicPrefix } from './ids.js';
@@ -16,6 +18,11 @@ export interface ParseOptions {
   plansDir?: string;
   /** Keeps files and parsed epics between reads of the same plan (a daemon's syncs): unchanged files are only stat'ed. */
   cache?: PlanFileCache;
+  /**
+   * The agent names a task may pick with `agent:` (backend ids and the names under [agents]); another name is an
+   * error naming file, line and key. Undefined: not checked (the charset still is).
+   */
+  agents?: readonly string[];
 }
 
 /**
@@ -30,10 +37,25 @@ export async function parsePlan(root: string, options: ParseOptions = {}): Promi
   const empty: ParsedPlan = { root: absRoot, plansDir, modules: [], tasks: [], issues: [] };
 
   let listing: Awaited<ReturnType<typeof readModuleFolders>>;
+  let readme: string | undefined;
   try {
-    listing = await readModuleFolders(absDir, plansDir, options.cache);
+    // Plan files are read only inside the repository; the plans folder itself may not lead out of it either.
+    const realRoot = realpathSync(absRoot);
+    const where = followLink(absDir, realRoot);
+    if (!where.ok && where.reason === 'outside') {
+      empty.issues.push({ severity: 'error', code: where.code, file: plansDir, line: 0, message: `the plans folder ${plansDir} ${where.message}`, fix: where.fix });
+      return empty;
+    }
+    listing = await readModuleFolders(absDir, plansDir, realRoot, options.cache);
+    const file = readOptionalPlanFile(join(absDir, 'README.md'), realRoot);
+    if (file && !file.ok) listing.issues.push({ severity: 'error', code: file.code, file: posix.join(plansDir, 'README.md'), line: 0, message: `README.md ${file.message}`, fix: file.fix });
+    readme = file?.ok ? file.content : undefined;
   } catch (cause) {
     const code = (cause as NodeJS.ErrnoException).code;
+    if (code === 'ELOOP') {
+      empty.issues.push({ severity: 'error', code: 'unsafe_file', file: plansDir, line: 0, message: `the plans folder ${plansDir} is a symbolic link loop`, fix: `make ${plansDir} a folder of the repository` });
+      return empty;
+    }
     if (code !== 'ENOENT' && code !== 'ENOTDIR') throw cause;
     empty.issues.push({
       severity: 'error',
@@ -78,13 +100,13 @@ export async function parsePlan(root: string, options: ParseOptions = {}): Promi
     const live = new Set(drafts.map((d) => d.draft.file));
     for (const file of options.cache.parsed.keys()) if (!live.has(file)) options.cache.parsed.delete(file);
   }
+  if (options.agents) checkAgents(drafts, options.agents, issues);
   const tasks = buildTasks(drafts, issues);
   const index = indexTasks(tasks);
   const drafted = new Map(drafts.map((d) => [d.draft.file, d.draft]));
   for (const task of tasks) resolveAll(task, drafted.get(task.file)!, index, issues);
   reportCycles(tasks, issues);
 
-  const readme = await readOptional(join(absDir, 'README.md'));
   // A folder whose epics all moved to another module by `module:` is no module of its own.
   const moduleList = [...modules.values()]
     .filter((m) => m.overview !== undefined || index.byModule.has(moduleKey(m.name)))
@@ -106,6 +128,21 @@ function parseCached(content: string, file: string, cache: PlanFileCache | undef
   const draft = parseEpic(content, file);
   cache?.parsed.set(file, { content, value: draft });
   return draft;
+}
+
+function checkAgents(drafts: readonly { draft: EpicDraft }[], agents: readonly string[], issues: PlanIssue[]): void {
+  for (const { draft } of drafts) {
+    const name = draft.meta.agent;
+    if (name === undefined || agents.includes(name)) continue;
+    issues.push({
+      severity: 'error',
+      code: 'bad_field',
+      file: draft.file,
+      line: draft.meta.agentLine ?? 1,
+      message: `agent: got ${JSON.stringify(name)}, expected one of: ${agents.join(', ')}`,
+      fix: `use one of those names, or add [agents.${name}] to your config (e.g. backend = "codex")`,
+    });
+  }
 }
 
 /** Module name of a folder: `module:` in 00-overview.md frontmatter, else the folder name without `-module`. */

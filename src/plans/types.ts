@@ -59,6 +59,8 @@ export interface PlanIssue {
     | 'bad_filename'
     | 'missing_title'
     | 'no_plans_dir'
+    | 'unsafe_file'
+    | 'too_large'
     | 'readme_unknown_task'
     | 'source_error'
     | 'not_ready';

@@ -122,7 +122,7 @@ describe('parsePlan: broken plans', () => {
       ['error', 4, 'depends_on: got {"a":1} (mapping), expected a task id like billing/E01 or E03, or a list of them'],
       ['error', 5, 'touches: got [1,2] (list), expected a path or glob, or a list of them'],
       ['error', 6, 'epic: got "first" (string), expected an epic number such as 5 or E05'],
-      ['error', 7, 'agent: got 42 (number), expected a non-empty string'],
+      ['error', 7, 'agent: got 42 (number), expected an agent name (a backend id such as codex, or a name under [agents]: letters, digits, `_`, `.`, `-`)'],
       ['warning', 8, 'unknown frontmatter key `colour` is ignored'],
     ]);
     expect(parsed.tasks[0]!.priority).toBe('medium');

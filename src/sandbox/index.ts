@@ -1,13 +1,27 @@
 /** OS containment of agents (bubblewrap): what each one may see and change, and whether this machine can do it. */
+import { existsSync, mkdirSync } from 'node:fs';
+import { extname, isAbsolute } from 'node:path';
 import type { Contain } from '../agents/types.js';
 import { wrapInBwrap } from './bwrap.js';
 import { detectBwrap, type SandboxAvailability } from './detect.js';
-import { planSandbox, type SandboxPlace } from './plan.js';
+import { cliStateDirs, planSandbox, type SandboxPlace } from './plan.js';
 
 export { bwrapArgs, within, wrapInBwrap, type SandboxSpec } from './bwrap.js';
 export { detectBwrap, findBwrap, type SandboxAvailability } from './detect.js';
 export { guardGit, type GitGuardPlace } from './tamper.js';
 export { cliStateDirs, planSandbox, worktreeGitDir, type SandboxPlace } from './plan.js';
+
+/** Creates each CLI state directory (not the files among them, such as ~/.claude.json) that is missing, private. */
+export const ensureCliDirs = (backendId: string | undefined, env: Record<string, string | undefined>): void => {
+  for (const d of cliStateDirs(backendId, env)) {
+    if (!isAbsolute(d) || extname(d) === '.json' || existsSync(d)) continue;
+    try {
+      mkdirSync(d, { recursive: true, mode: 0o700 });
+    } catch {
+      // Not ours to create (a read-only home): the CLI reports what it cannot write.
+    }
+  }
+};
 
 export type SandboxMode = 'bwrap' | 'off';
 export type SandboxSetting = SandboxMode | 'auto';
@@ -41,6 +55,9 @@ export const createSandboxer = (configured: SandboxSetting | undefined, path: st
     note: `bwrap ${found.version} (${bwrap}): each agent sees its worktree, its CLI's own config and a read-only system; your home, Orch's state and other worktrees are hidden`,
     contain: (place) => (launch) => {
       const spec = planSandbox({ ...place, env: launch.env, command: launch.command });
+      // A CLI's own dir that does not exist yet (a first run) is made now: bubblewrap binds only what exists,
+      // and what the CLI wrote into the sandbox's tmpfs instead (its sessions) would be gone for the next turn.
+      ensureCliDirs(place.backendId, launch.env);
       // The inherited TMPDIR may be hidden or read-only inside; /tmp is the sandbox's own.
       const env = { ...launch.env, TMPDIR: '/tmp' };
       return { ...wrapInBwrap(bwrap, spec, launch.command, launch.args), env };

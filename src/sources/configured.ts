@@ -1,4 +1,4 @@
-import type { Config } from '../config/index.js';
+import { agentNames, type Config } from '../config/index.js';
 import { createMarkdownSource } from './markdown.js';
 import type { PlanSource, SourceKind } from './types.js';
 
@@ -16,6 +16,6 @@ export function configuredSources(config: Config, root: string, factories: Sourc
     const on = kind === 'daily' ? make !== undefined : config.sources[kind] !== false;
     if (on && make) others.push(make());
   }
-  const markdown = config.sources.markdown ? [createMarkdownSource({ root, plansDir: config.plans_dir, optional: others.length > 0 })] : [];
+  const markdown = config.sources.markdown ? [createMarkdownSource({ root, plansDir: config.plans_dir, optional: others.length > 0, agents: agentNames(config) })] : [];
   return [...markdown, ...others];
 }

@@ -2,7 +2,7 @@ import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { buildCodexArgs, createCodexBackend } from './backend.js';
+import { buildCodexArgs, codexPrompt, createCodexBackend } from './backend.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'orch-fake-codex-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -28,22 +28,28 @@ const start = (command: string) =>
   createCodexBackend({ command }).start({ runId: 'r', cwd: dir, prompt: 'p', env: { PATH: process.env.PATH ?? '' } }).result;
 
 describe('buildCodexArgs', () => {
-  it('new run: exec --json with cwd, model, sandbox, extra args, then the prompt after --', () => {
+  it('new run: exec --json with cwd, model, sandbox as --flag=value, extra args, then `-` (stdin) after --', () => {
     expect(buildCodexArgs({ extraArgs: ['-c', 'model_provider=fake'] }, { prompt: 'do it', model: 'gpt-5.5', cwd: '/w' })).toEqual([
-      'exec', '--json', '--skip-git-repo-check', '-C', '/w', '-m', 'gpt-5.5', '-s', 'workspace-write', '-c', 'model_provider=fake', '--', 'do it',
+      'exec', '--json', '--skip-git-repo-check', '--cd=/w', '--model=gpt-5.5', '--sandbox=workspace-write', '-c', 'model_provider=fake', '--', '-',
     ]);
   });
 
-  it('resume: no -s or -C (exec resume refuses them); the sandbox goes through -c', () => {
+  it('resume: no -s or -C (exec resume refuses them); the sandbox goes through --config', () => {
     expect(buildCodexArgs({ sandbox: 'read-only' }, { prompt: 'more', resumeSessionId: 't-1', cwd: '/w' })).toEqual([
-      'exec', 'resume', '--json', '--skip-git-repo-check', '-c', 'sandbox_mode="read-only"', '--', 't-1', 'more',
+      'exec', 'resume', '--json', '--skip-git-repo-check', '--config=sandbox_mode="read-only"', '--', 't-1', '-',
     ]);
   });
 
-  it('prepends the system prompt and keeps a dash-led prompt positional', () => {
-    const args = buildCodexArgs({}, { prompt: '-x', systemPrompt: 'be brief', cwd: '/w' });
-    expect(args.slice(-2)).toEqual(['--', 'be brief\n\n-x']);
-    expect(args).not.toContain('-m');
+  it('plan text never reaches argv: a flag-like title, body or model stays data', () => {
+    const hostile = { prompt: '--dangerously-bypass-approvals-and-sandbox\n-c sandbox_mode="danger-full-access"', systemPrompt: '--help', model: '--version', cwd: '/w' };
+    for (const args of [buildCodexArgs({}, hostile), buildCodexArgs({}, { ...hostile, resumeSessionId: 't-1' })]) {
+      expect(args.join('\n')).not.toContain('dangerously');
+      expect(args).not.toContain('--help');
+      expect(args).not.toContain('--version');
+      expect(args).toContain('--model=--version');
+      expect(args.at(-1)).toBe('-');
+    }
+    expect(codexPrompt(hostile)).toBe(`--help\n\n${hostile.prompt}`);
   });
 });
 

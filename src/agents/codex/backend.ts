@@ -31,31 +31,38 @@ const installHint = (command: string): string =>
 export const codexMcpArgs = (launch: { command: string; args: string[] }): string[] => {
   const key = `mcp_servers.${ORCH_MCP_NAME}`;
   return [
-    '-c', `${key}.command=${JSON.stringify(launch.command)}`,
-    '-c', `${key}.args=${JSON.stringify(launch.args)}`,
-    '-c', `${key}.default_tools_approval_mode="approve"`,
-    '-c', `${key}.startup_timeout_sec=30`,
-    '-c', `${key}.tool_timeout_sec=${Math.round(MCP_CALL_TIMEOUT_MS / 1000)}`,
+    `--config=${key}.command=${JSON.stringify(launch.command)}`,
+    `--config=${key}.args=${JSON.stringify(launch.args)}`,
+    `--config=${key}.default_tools_approval_mode="approve"`,
+    `--config=${key}.startup_timeout_sec=30`,
+    `--config=${key}.tool_timeout_sec=${Math.round(MCP_CALL_TIMEOUT_MS / 1000)}`,
   ];
 };
 
 /**
  * argv for one run. `exec resume` refuses `-s` and `-C`, so a resumed run sets the sandbox through `-c` and
- * relies on the spawn cwd. `--` ends the options, so a prompt starting with a dash stays the prompt.
- * The system prompt has no flag of its own in exec mode: it is prepended to the prompt.
+ * relies on the spawn cwd. The prompt is `-`, which `exec` reads from stdin (`codexPrompt`): plan text never
+ * reaches argv, so it cannot become an option and a large epic cannot fail with E2BIG. Values go as
+ * `--flag=value`, so a model named `--version` stays a model name; `--` ends the options before the session id.
  */
-export const buildCodexArgs = (opts: CodexBackendOptions, req: Pick<AgentRunRequest, 'prompt' | 'resumeSessionId' | 'model' | 'systemPrompt' | 'cwd' | 'mcp'> & Partial<Pick<AgentRunRequest, 'contain'>>): string[] => {
+export const buildCodexArgs = (opts: CodexBackendOptions, req: Pick<AgentRunRequest, 'resumeSessionId' | 'model' | 'cwd' | 'mcp'> & Partial<Pick<AgentRunRequest, 'prompt' | 'systemPrompt'>> & Partial<Pick<AgentRunRequest, 'contain'>>): string[] => {
   // Codex's own Linux sandbox cannot start inside Orch's ("bwrap: execvp codex-linux-sandbox"): there, Orch's
   // bubblewrap is the containment (read-only worktree for a read-only agent), and Codex's is turned off.
   const sandbox = req.contain ? 'danger-full-access' : (opts.sandbox ?? 'workspace-write');
-  const model = req.model ? ['-m', req.model] : [];
-  const prompt = req.systemPrompt ? `${req.systemPrompt}\n\n${req.prompt}` : req.prompt;
+  const model = req.model ? [`--model=${req.model}`] : [];
   const extra = [...(req.mcp ? codexMcpArgs(stdioLaunch(req.mcp, 'codex', req.cwd)) : []), ...(opts.extraArgs ?? [])];
   if (req.resumeSessionId) {
-    return ['exec', 'resume', '--json', '--skip-git-repo-check', ...model, '-c', `sandbox_mode="${sandbox}"`, ...extra, '--', req.resumeSessionId, prompt];
+    return ['exec', 'resume', '--json', '--skip-git-repo-check', ...model, `--config=sandbox_mode="${sandbox}"`, ...extra, '--', req.resumeSessionId, STDIN_PROMPT];
   }
-  return ['exec', '--json', '--skip-git-repo-check', '-C', req.cwd, ...model, '-s', sandbox, ...extra, '--', prompt];
+  return ['exec', '--json', '--skip-git-repo-check', `--cd=${req.cwd}`, ...model, `--sandbox=${sandbox}`, ...extra, '--', STDIN_PROMPT];
 };
+
+/** `exec`'s prompt argument meaning "read the instructions from stdin". */
+const STDIN_PROMPT = '-';
+
+/** The text for stdin: the system prompt (exec mode has no flag for one) before the prompt. */
+export const codexPrompt = (req: Pick<AgentRunRequest, 'prompt' | 'systemPrompt'>): string =>
+  req.systemPrompt ? `${req.systemPrompt}\n\n${req.prompt}` : req.prompt;
 
 export const createCodexBackend = (opts: CodexBackendOptions = {}): AgentBackend => {
   const command = opts.command || 'codex';
@@ -66,6 +73,7 @@ export const createCodexBackend = (opts: CodexBackendOptions = {}): AgentBackend
     installHint: installHint(command),
     parse: parseCodexLine,
     args: (req) => buildCodexArgs(opts, req),
+    stdin: codexPrompt,
     ...(opts.env ? { checkEnv: opts.env } : {}),
     ...(opts.graceMs === undefined ? {} : { graceMs: opts.graceMs }),
   });

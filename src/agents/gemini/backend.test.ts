@@ -2,7 +2,7 @@ import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { buildGeminiArgs, createGeminiBackend, writeGeminiSettings } from './backend.js';
+import { buildGeminiArgs, createGeminiBackend, geminiPrompt, writeGeminiSettings } from './backend.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'orch-fake-gemini-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -25,17 +25,22 @@ const start = (command: string) =>
   createGeminiBackend({ command }).start({ runId: 'r', cwd: dir, prompt: 'p', env: { PATH: process.env.PATH ?? '' } }).result;
 
 describe('buildGeminiArgs', () => {
-  it('prompt after -p, stream-json, skip-trust, yolo, then model, resume and extra args', () => {
+  it('stream-json, skip-trust, yolo, then model, resume and extra args, values as --flag=value; no prompt in argv', () => {
     expect(buildGeminiArgs({ extraArgs: ['--include-directories', '../shared'] }, { prompt: 'do it', model: 'gemini-2.5-flash', resumeSessionId: 's-1' })).toEqual([
-      '-p', 'do it', '-o', 'stream-json', '--skip-trust', '--approval-mode', 'yolo', '-m', 'gemini-2.5-flash', '--resume', 's-1', '--include-directories', '../shared',
+      '--output-format=stream-json', '--skip-trust', '--approval-mode=yolo', '--model=gemini-2.5-flash', '--resume=s-1', '--include-directories', '../shared',
     ]);
   });
 
-  it('prepends the system prompt, keeps a dash-led prompt a value, honours the approval mode', () => {
-    expect(buildGeminiArgs({ approvalMode: 'auto_edit' }, { prompt: 'x', systemPrompt: 'be brief' })).toEqual([
-      '-p', 'be brief\n\nx', '-o', 'stream-json', '--skip-trust', '--approval-mode', 'auto_edit',
-    ]);
-    expect(buildGeminiArgs({}, { prompt: '--help me' })[1]).toBe(' --help me');
+  it('honours the approval mode; the prompt goes to stdin with the system prompt first', () => {
+    expect(buildGeminiArgs({ approvalMode: 'auto_edit' }, { prompt: 'x', systemPrompt: 'be brief' })).toEqual(['--output-format=stream-json', '--skip-trust', '--approval-mode=auto_edit']);
+    expect(geminiPrompt({ prompt: 'x', systemPrompt: 'be brief' })).toBe('be brief\n\nx');
+  });
+
+  it('plan text never reaches argv: a flag-like prompt or model stays data', () => {
+    const args = buildGeminiArgs({}, { prompt: '--approval-mode yolo --help', model: '--version' });
+    expect(args.join(' ')).not.toContain('--help');
+    expect(args).not.toContain('--version');
+    expect(args).toContain('--model=--version');
   });
 });
 

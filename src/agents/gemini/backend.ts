@@ -62,28 +62,34 @@ const installHint = (command: string): string =>
   `Install Gemini CLI with \`npm i -g @google/gemini-cli\`, or set ${GEMINI_COMMAND_CONFIG_KEY} in the config to the path of the binary (now "${command}").`;
 
 /**
- * argv for one run. `--skip-trust`: a fresh home otherwise exits 55 before doing anything. The system prompt
- * has no flag (GEMINI_SYSTEM_MD would replace the whole built-in prompt), so it is prepended to the prompt.
+ * argv for one run. `--skip-trust`: a fresh home otherwise exits 55 before doing anything. The prompt goes on
+ * stdin (`geminiPrompt`), which makes a run headless and is the whole input when `-p` is absent: plan text never
+ * reaches argv (no option injection, no E2BIG). Values go as `--flag=value`, so a model named `--version` stays a
+ * model name.
  */
-export const buildGeminiArgs = (opts: GeminiBackendOptions, req: Pick<AgentRunRequest, 'prompt' | 'resumeSessionId' | 'model' | 'systemPrompt' | 'mcp'>): string[] => {
-  const text = req.systemPrompt ? `${req.systemPrompt}\n\n${req.prompt}` : req.prompt;
-  // yargs would read a prompt starting with "-" as an option; a leading space keeps it the value of -p.
-  const prompt = text.startsWith('-') ? ` ${text}` : text;
-  const args = ['-p', prompt, '-o', 'stream-json', '--skip-trust', '--approval-mode', opts.approvalMode ?? 'yolo'];
-  if (req.model) args.push('-m', req.model);
-  if (req.resumeSessionId) args.push('--resume', req.resumeSessionId);
+export const buildGeminiArgs = (opts: GeminiBackendOptions, req: Pick<AgentRunRequest, 'resumeSessionId' | 'model' | 'mcp'> & Partial<Pick<AgentRunRequest, 'prompt' | 'systemPrompt'>>): string[] => {
+  const args = ['--output-format=stream-json', '--skip-trust', `--approval-mode=${opts.approvalMode ?? 'yolo'}`];
+  if (req.model) args.push(`--model=${req.model}`);
+  if (req.resumeSessionId) args.push(`--resume=${req.resumeSessionId}`);
   if (req.mcp) {
     // Extensions can bring MCP servers of their own; the run gets Orch's only (its settings: see ./mcp.ts).
-    args.push('--allowed-mcp-server-names', ORCH_MCP_NAME);
+    args.push(`--allowed-mcp-server-names=${ORCH_MCP_NAME}`);
     const policy = geminiDenyPolicy(shellDenyPrefixes(opts.disallowedTools));
     if (policy) {
       const file = join(privateDir(req.mcp), 'gemini-deny.toml');
       writeFileSync(file, policy, { mode: 0o600 });
-      args.push('--policy', file);
+      args.push(`--policy=${file}`);
     }
   }
   return [...args, ...(opts.extraArgs ?? [])];
 };
+
+/**
+ * The text for stdin: the system prompt (no flag: GEMINI_SYSTEM_MD would replace the whole built-in prompt) before
+ * the prompt. Gemini CLI reads stdin up to 8 MB; epics are capped far below that at sync.
+ */
+export const geminiPrompt = (req: Pick<AgentRunRequest, 'prompt' | 'systemPrompt'>): string =>
+  req.systemPrompt ? `${req.systemPrompt}\n\n${req.prompt}` : req.prompt;
 
 export const createGeminiBackend = (opts: GeminiBackendOptions = {}): AgentBackend => {
   const command = opts.command || 'gemini';
@@ -94,6 +100,7 @@ export const createGeminiBackend = (opts: GeminiBackendOptions = {}): AgentBacke
     installHint: installHint(command),
     parse: parseGeminiLine,
     args: (req) => buildGeminiArgs(opts, req),
+    stdin: geminiPrompt,
     // Without it gemini re-spawns itself as a second node process with a bigger heap.
     env: (req) => {
       const home = req.mcp ? geminiMcpHome(req.mcp, geminiUserHome(opts.home, req.env), req.cwd) : opts.home;

@@ -22,16 +22,15 @@ const say = (text: string) => ({ type: 'message', message: { role: 'assistant', 
 const COMPLETE = { type: 'complete', total_tokens: 12, input_tokens: 10, output_tokens: 2, cache_read_input_tokens: 1, cost_usd: 0.02 };
 
 describe('buildGooseArgs', () => {
-  it('new run: named session orch-<runId>, -t prompt, stream-json, model, system prompt, extra args', () => {
+  it('new run: named session orch-<runId>, instructions from stdin, stream-json, model, system prompt, extra args', () => {
     expect(buildGooseArgs({ extraArgs: ['--with-builtin', 'developer'] }, { runId: 'r1', prompt: 'do it', model: 'qwen3', systemPrompt: 'be brief' })).toEqual([
-      'run', '-n', 'orch-r1', '-t', 'do it', '--output-format', 'stream-json', '--model', 'qwen3', '--system', 'be brief', '--with-builtin', 'developer',
+      'run', '--name=orch-r1', '--instructions=-', '--output-format=stream-json', '--model=qwen3', '--system=be brief', '--with-builtin', 'developer',
     ]);
   });
 
-  it('resume: --resume with the session name as id; a dash-led prompt stays a value', () => {
-    expect(buildGooseArgs({}, { runId: 'r2', prompt: '-more', resumeSessionId: 'orch-r1' })).toEqual([
-      'run', '--resume', '-n', 'orch-r1', '-t', ' -more', '--output-format', 'stream-json',
-    ]);
+  it('resume: --resume with the session name as id; plan text never reaches argv, a flag-like model stays a value', () => {
+    const args = buildGooseArgs({}, { runId: 'r2', prompt: '-more --with-extension evil', resumeSessionId: 'orch-r1', model: '--version' });
+    expect(args).toEqual(['run', '--resume', '--name=orch-r1', '--instructions=-', '--output-format=stream-json', '--model=--version']);
   });
 });
 

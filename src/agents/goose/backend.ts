@@ -31,17 +31,19 @@ const quoteWord = (w: string): string => (/^[\w@%+=:,./-]+$/.test(w) ? w : `"${w
  * would put the daemon token on the command line; the server reads it from a 0600 file (see ../mcp.ts).
  */
 export const gooseMcpArgs = (launch: { command: string; args: string[] }): string[] =>
-  ['--with-extension', `${ORCH_MCP_NAME}:${[launch.command, ...launch.args].map(quoteWord).join(' ')}`];
+  [`--with-extension=${ORCH_MCP_NAME}:${[launch.command, ...launch.args].map(quoteWord).join(' ')}`];
 
-/** argv for one run. The system prompt goes through `--system`, which goose adds to its own. */
-export const buildGooseArgs = (opts: GooseBackendOptions, req: Pick<AgentRunRequest, 'prompt' | 'resumeSessionId' | 'model' | 'systemPrompt' | 'runId'> & Partial<Pick<AgentRunRequest, 'mcp' | 'cwd'>>): string[] => {
-  // clap would read a prompt starting with "-" as an option; a leading space keeps it the value of -t.
-  const prompt = req.prompt.startsWith('-') ? ` ${req.prompt}` : req.prompt;
+/**
+ * argv for one run. The prompt goes on stdin (`-i -`, goose's documented "instructions from stdin"): plan text
+ * never reaches argv (no option injection, no E2BIG). Values go as `--flag=value`, so a model named `--version`
+ * stays a model name. The system prompt goes through `--system`, which goose adds to its own.
+ */
+export const buildGooseArgs = (opts: GooseBackendOptions, req: Pick<AgentRunRequest, 'resumeSessionId' | 'model' | 'systemPrompt' | 'runId'> & Partial<Pick<AgentRunRequest, 'mcp' | 'cwd' | 'prompt'>>): string[] => {
   const args = ['run'];
   if (req.resumeSessionId) args.push('--resume');
-  args.push('-n', gooseSessionName(req), '-t', prompt, '--output-format', 'stream-json');
-  if (req.model) args.push('--model', req.model);
-  if (req.systemPrompt) args.push('--system', req.systemPrompt);
+  args.push(`--name=${gooseSessionName(req)}`, '--instructions=-', '--output-format=stream-json');
+  if (req.model) args.push(`--model=${req.model}`);
+  if (req.systemPrompt) args.push(`--system=${req.systemPrompt}`);
   if (req.mcp) args.push(...gooseMcpArgs(stdioLaunch(req.mcp, 'goose', req.cwd)));
   return [...args, ...(opts.extraArgs ?? [])];
 };
@@ -55,6 +57,7 @@ export const createGooseBackend = (opts: GooseBackendOptions = {}): AgentBackend
     installHint: installHint(command),
     parse: parseGooseLine,
     args: (req) => buildGooseArgs(opts, req),
+    stdin: (req) => req.prompt,
     // Any other mode makes a headless run fail with "Tool approval required in non-interactive mode".
     env: () => ({ GOOSE_MODE: 'auto' }),
     presetSessionId: gooseSessionName,

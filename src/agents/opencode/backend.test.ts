@@ -28,12 +28,13 @@ const start = (command: string) =>
 describe('buildOpenCodeArgs', () => {
   it('run --format json, model, --auto, --dir, extra args; no prompt on the command line', () => {
     expect(buildOpenCodeArgs({ extraArgs: ['--agent', 'build'] }, { model: 'fake/fake-model', cwd: '/w' })).toEqual([
-      'run', '--format', 'json', '-m', 'fake/fake-model', '--auto', '--dir', '/w', '--agent', 'build',
+      'run', '--format=json', '--model=fake/fake-model', '--auto', '--dir=/w', '--agent', 'build',
     ]);
   });
 
   it('resume adds --session; the prompt for stdin keeps its lines and has the system prompt first', () => {
-    expect(buildOpenCodeArgs({}, { resumeSessionId: 'ses_9', cwd: '/w' })).toEqual(['run', '--format', 'json', '--auto', '--session', 'ses_9', '--dir', '/w']);
+    expect(buildOpenCodeArgs({}, { resumeSessionId: 'ses_9', cwd: '/w' })).toEqual(['run', '--format=json', '--auto', '--session=ses_9', '--dir=/w']);
+    expect(buildOpenCodeArgs({}, { model: '--version', cwd: '/w' })).toEqual(['run', '--format=json', '--model=--version', '--auto', '--dir=/w']);
     expect(openCodePrompt({ prompt: 'Epic 01\n--dir 2\n', systemPrompt: 'be brief' })).toBe('be brief\n\nEpic 01\n--dir 2\n');
   });
 

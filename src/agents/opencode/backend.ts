@@ -38,14 +38,15 @@ const installHint = (command: string): string =>
  * message. As arguments it broke: `run` wraps any argument containing a space in literal quotes, words that look
  * like flags are parsed as flags, and yargs turns numeric words into numbers, on which `run` then crashes with
  * "G.includes is not a function" (AGENT-CLIS.md 7.8; seen with a plan's prompt). `--dir` always: `--session`
- * run from anywhere else hangs after the turn.
+ * run from anywhere else hangs after the turn. Values go as `--flag=value`, so a model named `--version` stays a
+ * model name.
  */
 export const buildOpenCodeArgs = (opts: OpenCodeBackendOptions, req: Pick<AgentRunRequest, 'resumeSessionId' | 'model' | 'cwd'>): string[] => {
-  const args = ['run', '--format', 'json'];
-  if (req.model) args.push('-m', req.model);
+  const args = ['run', '--format=json'];
+  if (req.model) args.push(`--model=${req.model}`);
   args.push('--auto');
-  if (req.resumeSessionId) args.push('--session', req.resumeSessionId);
-  return [...args, '--dir', req.cwd, ...(opts.extraArgs ?? [])];
+  if (req.resumeSessionId) args.push(`--session=${req.resumeSessionId}`);
+  return [...args, `--dir=${req.cwd}`, ...(opts.extraArgs ?? [])];
 };
 
 /** The message for stdin: the system prompt (OpenCode has no flag for one in `run`) before the prompt. */

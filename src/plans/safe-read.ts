@@ -1,0 +1,123 @@
+import { closeSync, constants, fstatSync, lstatSync, openSync, readSync, realpathSync } from 'node:fs';
+import type { BigIntStats, Stats } from 'node:fs';
+import { relative, sep } from 'node:path';
+
+/**
+ * Plan files are untrusted input (they come with a clone, a branch, an agent's commit): Orch reads only regular
+ * files inside the repository, and only up to a size. A symlink out of the repository (a `.env`, `/etc/passwd`),
+ * to `/dev/zero`, a FIFO (which would hang the read), a socket, a dangling link or a link loop is refused per
+ * file, with what to do, and the daemon goes on.
+ */
+
+/**
+ * An epic becomes an agent's prompt, its PR body and a row of the store: beyond this it is refused at sync. 128 KB is
+ * also the most one argv string may hold on Linux (MAX_ARG_STRLEN), so no path that still passes it as an argument breaks.
+ */
+export const MAX_EPIC_BYTES = 128 * 1024;
+/** Any other plan file (README with the status tables, overviews). */
+export const MAX_PLAN_FILE_BYTES = 4 * 1024 * 1024;
+
+export type SafeRead =
+  | { ok: true; content: string; stamp?: string }
+  | { ok: false; code: 'unsafe_file' | 'too_large'; message: string; fix: string };
+
+const KIB = 1024;
+const size = (bytes: number | bigint): string => `${Math.ceil(Number(bytes) / KIB)} KB`;
+
+/** The kind of a file that is not a regular one, for messages. */
+export function fileKind(st: Stats | BigIntStats): string {
+  if (st.isDirectory()) return 'a directory';
+  if (st.isFIFO()) return 'a FIFO (named pipe)';
+  if (st.isCharacterDevice()) return 'a character device';
+  if (st.isBlockDevice()) return 'a block device';
+  if (st.isSocket()) return 'a socket';
+  if (st.isSymbolicLink()) return 'a symbolic link';
+  return 'not a regular file';
+}
+
+/** Whether `path` (a real path) is `root` (a real path) or inside it. */
+export function insideRoot(root: string, path: string): boolean {
+  const rel = relative(root, path);
+  return rel === '' || (!rel.startsWith(`..${sep}`) && rel !== '..' && !rel.startsWith(sep));
+}
+
+const REPLACE = 'replace it with a regular file inside the repository (a copy, not a link), or remove it';
+
+/**
+ * Where a link leads, when that is a place Orch may read: inside `root` (a real path). A dangling link, a loop
+ * or a link out of the repository is a refusal.
+ */
+export function followLink(path: string, root: string): { ok: true; real: string } | (Extract<SafeRead, { ok: false }> & { reason: 'outside' | 'unfollowable' }) {
+  let real: string;
+  try {
+    real = realpathSync(path);
+  } catch (cause) {
+    const code = (cause as NodeJS.ErrnoException).code;
+    const why = code === 'ELOOP' ? 'a symbolic link loop' : code === 'ENOENT' ? 'a symbolic link to nothing (dangling)' : `a symbolic link that cannot be followed (${code ?? 'error'})`;
+    return { ok: false, code: 'unsafe_file', reason: 'unfollowable', message: `is ${why}, so it is not read`, fix: REPLACE };
+  }
+  if (!insideRoot(root, real)) {
+    return { ok: false, code: 'unsafe_file', reason: 'outside', message: `leads to ${real}, outside the repository, so it is not read`, fix: REPLACE };
+  }
+  return { ok: true, real };
+}
+
+/**
+ * Reads a plan file if it is a regular file inside `root` (a real path) of at most `limit` bytes. `known` is the
+ * stamp of an earlier read: when the file still has it, `{ ok: true, content: '', stamp: known }` comes back
+ * unread (the caller keeps the content). The file is opened non-blocking and checked again on the open descriptor, so
+ * one swapped for a FIFO or a device between the check and the read is refused too.
+ */
+export function readPlanFileSafely(path: string, root: string, limit: number, known?: string): SafeRead {
+  let st: BigIntStats;
+  try {
+    st = lstatSync(path, { bigint: true });
+  } catch (cause) {
+    return { ok: false, code: 'unsafe_file', message: `cannot be read (${(cause as NodeJS.ErrnoException).code ?? String(cause)})`, fix: 'check that the file exists and is readable' };
+  }
+  const link = st.isSymbolicLink();
+  // PERF: an unchanged regular file is only lstat'ed (issue 12); a FIFO or device put in its place has another inode.
+  if (!link && st.isFile() && known !== undefined && stampOf(st) === known) return { ok: true, content: '', stamp: known };
+  let target = path;
+  if (link) {
+    const followed = followLink(path, root);
+    if (!followed.ok) return followed;
+    target = followed.real;
+  }
+  let fd: number;
+  try {
+    // O_NONBLOCK: opening a FIFO with no writer would otherwise block the daemon's thread forever.
+    fd = openSync(target, constants.O_RDONLY | constants.O_NONBLOCK | (link ? 0 : constants.O_NOFOLLOW));
+  } catch (cause) {
+    const code = (cause as NodeJS.ErrnoException).code;
+    if (code === 'ELOOP') return { ok: false, code: 'unsafe_file', message: 'became a symbolic link while it was read, so it is not read', fix: 'sync again' };
+    return { ok: false, code: 'unsafe_file', message: `cannot be read (${code ?? String(cause)})`, fix: 'check that the file is readable' };
+  }
+  try {
+    const open = fstatSync(fd, { bigint: true });
+    if (!open.isFile()) return { ok: false, code: 'unsafe_file', message: `is ${fileKind(open)}, not a regular file, so it is not read`, fix: REPLACE };
+    if (open.size > BigInt(limit)) {
+      return { ok: false, code: 'too_large', message: `is ${size(open.size)}, over the ${size(limit)} a plan file may have, so it is not read`, fix: 'split it into smaller epics (one task each), or move long material to a file the epic links to' };
+    }
+    // Links are never cached: their target can change while the link itself does not.
+    const stamp = link ? undefined : stampOf(open);
+    return { ok: true, content: readAll(fd, Number(open.size), limit), ...(stamp ? { stamp } : {}) };
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** A file counts as unchanged while its inode, size, mtime and ctime (nanoseconds) are, which is the test git's index makes. */
+const stampOf = (st: BigIntStats): string => `${st.ino}:${st.size}:${st.mtimeNs}:${st.ctimeNs}`;
+
+/** Reads at most `limit` bytes: a file that grows while it is read does not take the daemon's memory with it. */
+function readAll(fd: number, expected: number, limit: number): string {
+  const buf = Buffer.allocUnsafe(Math.min(limit, Math.max(expected, 0)) + 1);
+  let length = 0;
+  while (length < buf.length) {
+    const n = readSync(fd, buf, length, buf.length - length, null);
+    if (n === 0) break;
+    length += n;
+  }
+  return buf.subarray(0, Math.min(length, limit)).toString('utf8');
+}

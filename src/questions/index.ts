@@ -1,0 +1,1 @@
+export { createAnswerInbox, type AnswerInbox, type AnswerInboxDeps } from './answer-files.js';
