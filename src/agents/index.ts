@@ -30,7 +30,7 @@ export { parseOpenCodeLine } from './opencode/parse.js';
 export { AGENT_ENV_DEFAULTS, sanitizeEnv, commandEnv, type SanitizeOptions } from './env.js';
 export { isAlive, isOurProcess, killGroup, type KillGroupResult, type ProcessMarker } from './group.js';
 export { createLineSplitter, createTail, ownString, type LineSplitter } from './lines.js';
-export { spawnSupervised, type ProcessResult, type SpawnOptions, type SupervisedProcess } from './process.js';
+export { formatCommand, spawnSupervised, type ProcessResult, type SpawnOptions, type SupervisedProcess } from './process.js';
 export { resolveCommand } from './resolve.js';
 export { createAgentResolver, READ_ONLY_TOOLS } from './resolver.js';
 

@@ -12,9 +12,11 @@ import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { COMMAND_KINDS, COMMAND_TIMEOUT_MS, mcpServerEnv, ORCH_MCP_TOOLS, runProjectCommand } from '../mcp/index.js';
 import type { Verification } from '../api/index.js';
-import { createClusterService, type ClusterService } from '../cluster/index.js';
+import type { ClusterService } from '../cluster/index.js';
 import { createSources } from './sources.js';
-import { createNotifier, notifyStateFile, readSecret, secretsFileValues, type Notifier } from '../notify/index.js';
+import { createDaemonDecomposer } from './decompose.js';
+import type { Decomposer } from '../decompose/index.js';
+import { createNotifier, createTelegramReplies, notifyStateFile, readSecret, secretsFileValues, type Notifier, type TelegramReplies } from '../notify/index.js';
 import { VERSION } from '../version.js';
 import { createAnswerInbox, type AnswerInbox } from '../questions/index.js';
 
@@ -44,9 +46,12 @@ export async function composeDaemon(o: ComposeOptions): Promise<{
   config: Config;
   targetBranch: string;
   engine: Engine;
+  decomposer: Decomposer;
   sandbox: Sandboxer;
   notifier: Notifier;
   answers: AnswerInbox;
+  /** Replies to Telegram messages answer questions, when [notify.telegram] is set. */
+  telegram?: TelegramReplies;
   cluster?: ClusterService;
   close: () => void;
 }> {
@@ -93,8 +98,9 @@ export async function composeDaemon(o: ComposeOptions): Promise<{
   secureStateDir(paths.stateDir);
   const store = createStore(paths.dbFile, { redact });
   const redisUrl = env.ORCH_REDIS_URL || config.cluster.redis_url;
+  // BullMQ and ioredis load only when there is a cluster (a second of start-up otherwise spent for nothing).
   const cluster = redisUrl
-    ? createClusterService({ cfg: { ...config.cluster, redis_url: redisUrl }, root, projectKey: paths.key, stateDir: paths.stateDir, log })
+    ? (await import('../cluster/service.js')).createClusterService({ cfg: { ...config.cluster, redis_url: redisUrl }, root, projectKey: paths.key, stateDir: paths.stateDir, log })
     : undefined;
   await cluster?.ready();
   const resolveAgent = createAgentResolver(config, env);
@@ -132,10 +138,19 @@ export async function composeDaemon(o: ComposeOptions): Promise<{
     mcpFor: (run) => {
       const a = o.address;
       if (!a?.url) return undefined;
-      const env = mcpServerEnv({ daemonUrl: a.url, token: a.runToken(run.id), runId: run.id, commands: config.commands, answerWaitMs: config.agent.answer_wait_seconds * 1000 });
+      const env = mcpServerEnv({ daemonUrl: a.url, token: a.runToken(run.id), runId: run.id, commands: config.commands, answerWaitMs: config.agent.answer_wait_seconds * 1000, cluster: cluster !== undefined });
       return { command: process.execPath, args: [mcpEntry], env, tools: [...ORCH_MCP_TOOLS], configDir: join(paths.stateDir, 'runs', run.id) };
     },
   });
+  // Writing an answer (file or chat reply) is asking for work, like `orch answer`.
+  const answerQuestion = (id: string, text: string, by: string): void => {
+    engine.activate();
+    engine.answer(id, { answer: text }, by);
+  };
+  const telegram = config.notify.telegram
+    ? createTelegramReplies({ cfg: config.notify.telegram, env, secretsFile, stateFile: join(paths.stateDir, 'telegram.json'), open: () => engine.questions(), answer: answerQuestion, log })
+    : undefined;
+  const decomposer = createDaemonDecomposer({ config, root, git: projectGit, targetBranch, readOnlyAgents: createAgentResolver(config, env, { readOnly: true }), containFor, log });
   const notify = createNotifier({
     config: config.notify,
     timezone: config.timezone,
@@ -154,16 +169,15 @@ export async function composeDaemon(o: ComposeOptions): Promise<{
       }
     },
     notifyOnComplete: (id) => engine.scheduleOf(id)?.notifyOnComplete,
+    sent: (channel, n, messageId) => {
+      if (channel === 'telegram') telegram?.sent(n, messageId);
+    },
   });
   notifier = notify;
   const answers = createAnswerInbox({
     dir: join(root, '.orch', 'answers'),
     open: () => engine.questions(),
-    answer: (id, text, by) => {
-      // Writing the file is asking for work, like `orch answer`.
-      engine.activate();
-      engine.answer(id, { answer: text }, by);
-    },
+    answer: answerQuestion,
     log,
   });
   return {
@@ -173,13 +187,16 @@ export async function composeDaemon(o: ComposeOptions): Promise<{
     config,
     targetBranch,
     engine,
+    decomposer,
     sandbox,
     notifier: notify,
     answers,
+    ...(telegram ? { telegram } : {}),
     ...(cluster ? { cluster } : {}),
     close: () => {
       notify.stop();
       answers.stop();
+      telegram?.stop();
       void cluster?.close();
       store.close();
     },

@@ -133,6 +133,7 @@ export async function serve(o: ServeOptions): Promise<{ port: number; url: strin
     router.use(() => void (lastRequest = Date.now()));
     registerRoutes(router, {
       engine: c.engine,
+      decomposer: c.decomposer,
       logsDir: c.paths.logsDir,
       daemon,
       health: () => ({ ok: true, pid: process.pid, root: c.root, version: VERSION, startedAt }),
@@ -151,7 +152,7 @@ export async function serve(o: ServeOptions): Promise<{ port: number; url: strin
         if (r.applied.length) log(`config reloaded: ${r.applied.join(', ')}`);
         return r;
       },
-      ...(c.cluster ? { cluster: () => c.cluster?.status() } : {}),
+      ...(c.cluster ? { cluster: () => c.cluster?.status(), runJobs: c.cluster } : {}),
       notify: { channels: c.notifier.channels, test: (channel) => c.notifier.test(channel) },
     });
     if (o.readOnly) c.engine.setPassive(true);
@@ -180,6 +181,7 @@ export async function serve(o: ServeOptions): Promise<{ port: number; url: strin
     await c.engine.boot();
     c.notifier.start();
     c.answers.start();
+    c.telegram?.start();
     // A project that was deleted (or a test sandbox removed) takes its daemon with it; runs would resume on a restart.
     rootWatch = setInterval(() => {
       if (existsSync(c.root)) return;

@@ -17,6 +17,7 @@ import { createWriteback } from './writeback.js';
 import { createMutex } from './mutex.js';
 import { createUnseenChanges, syncSources } from './sync.js';
 import { stopRemovedRuns } from './removed.js';
+import { targetCheckoutWarning, uncommittedPlanIssues } from './checkout.js';
 import { createMarkdownSource, createProgressReporter, type PlanSource, type TaskProgress } from '../sources/index.js';
 import { maintenanceTask } from './maintenance.js';
 import { createPlanner } from './planner.js';
@@ -124,6 +125,11 @@ export function createEngine(d: EngineDeps) {
   });
 
   let scheduleSoon = (): void => undefined;
+  /** A start says when merges into the target will wait for the user's checkout (local mode: a forge merges remotely). */
+  const withCheckoutWarning = async <T extends object>(res: T): Promise<T & { warnings?: string[] }> => {
+    const w = d.forge ? undefined : await targetCheckoutWarning(d.repo, d.targetBranch, cfg.plans_dir).catch(() => undefined);
+    return w ? { ...res, warnings: [w] } : res;
+  };
   const guard = createBudgetGuard({ store: d.store, config: cfg, now: d.now ?? (() => new Date()), emit, runner: () => runner, log: d.log, scheduleSoon: () => scheduleSoon(), resumePrompt: (taskId) => budgetResumePrompt(taskId) });
   const runner = createRunner({
     store: d.store,
@@ -337,6 +343,8 @@ export function createEngine(d: EngineDeps) {
       if (deps) depSources = deps;
       let result = fresh;
       if (fresh.ok) result = o.seen === true ? unseen.take(fresh) : (unseen.keep(fresh), fresh);
+      // The markdown plan lives in this checkout: an edit not committed yet is not what agents will read.
+      if (fresh.ok && sources.some((s) => s.kind === 'markdown')) result = { ...result, issues: [...result.issues, ...(await uncommittedPlanIssues(d.repo, cfg.plans_dir))] };
       if (fresh.ok && fresh.removed.length > 0) {
         const removedRuns = await stopRemovedRuns({ store: d.store, runner }, fresh.removed);
         for (const r of removedRuns) d.log(`${r.taskId} removed from the plan; its run ${r.runId} is ${r.outcome}`);
@@ -378,6 +386,15 @@ export function createEngine(d: EngineDeps) {
     run(id: string): Run | undefined {
       const r = d.store.runs.get(id);
       return r ? toRunView(r) : undefined;
+    },
+    /** Where a live run's project commands run: its worktree and its start commit (whose config names them). */
+    commandPlace(id: string): { worktree: string; baseSha: string | null } | undefined {
+      const r = d.store.runs.get(id);
+      return r && r.state !== 'done' && r.state !== 'failed' && r.state !== 'stopped' ? { worktree: r.worktree, baseSha: r.baseSha } : undefined;
+    },
+    /** A line of Orch's own in a run's log (a worker's command output, for one). */
+    note(runId: string, line: string): void {
+      runner.note(runId, line);
     },
     /** A run's change, parsed (the web page's diff view). */
     async diff(runId: string) {
@@ -439,8 +456,7 @@ export function createEngine(d: EngineDeps) {
         if (!pre.ok) throw new RequestError('forge_not_ready', `${pre.problem}. Fix: ${pre.fix}. Nothing was started.`, 412);
       }
       const daily = (body as { daily?: unknown } | null)?.daily;
-      if (typeof daily === 'string') return scheduler.start({ ...(body as object), ...loadDaily(daily) });
-      return scheduler.start(body);
+      return withCheckoutWarning(await scheduler.start(typeof daily === 'string' ? { ...(body as object), ...loadDaily(daily) } : body));
     },
     forgeReady: () => d.forge?.preflight(),
 

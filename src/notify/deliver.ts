@@ -13,6 +13,8 @@ export interface Delivery {
   attempts: number;
   /** What happened, for people: "delivered", "skipped: ...", or the last error. */
   detail: string;
+  /** The chat message it became (Telegram), so a reply to it can be matched. */
+  messageId?: number;
 }
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms).unref());
@@ -21,7 +23,7 @@ const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms
 export async function deliver(ch: Channel, n: Notice, deliveryId: string, p: RetryPolicy): Promise<Delivery> {
   for (let attempt = 1; ; attempt++) {
     const r = await ch.send(n, deliveryId);
-    if (r.ok) return { ok: true, attempts: attempt, detail: 'skipped' in r ? r.skipped : 'delivered' };
+    if (r.ok) return { ok: true, attempts: attempt, detail: 'skipped' in r ? r.skipped : 'delivered', ...('messageId' in r ? { messageId: r.messageId } : {}) };
     if (!r.retry || attempt > p.retries) {
       const tries = attempt > 1 ? ` (after ${attempt} attempts)` : '';
       return { ok: false, attempts: attempt, detail: `${r.error}${tries}` };

@@ -5,3 +5,4 @@ export { readSecret, secretsFileValues } from './secrets.js';
 export { signature, webhookBody, createChannels, type Channel } from './channels/index.js';
 export { isQuiet, parseQuietHours } from './quiet.js';
 export { batchSummary } from './summary.js';
+export { createTelegramReplies, type TelegramReplies } from './telegram-replies.js';

@@ -30,6 +30,8 @@ export interface NotifierDeps {
   batch?: (batchId: string) => BatchReport | undefined;
   /** A scheduled batch's `notify_on_complete` (true, false or channel names); undefined for other batches. */
   notifyOnComplete?: (batchId: string) => boolean | string[] | undefined;
+  /** A notice went out through a channel (Telegram: as message `messageId`, which a reply can answer). */
+  sent?: (channel: NotifyChannelName, n: Notice, messageId?: number) => void;
   /** First retry delay (ms); tests shorten it. */
   backoffMs?: number;
   /** Channels other than the configured ones (tests). */
@@ -103,7 +105,8 @@ export function createNotifier(d: NotifierDeps): Notifier {
         const r = await deliver(l.ch, n, id, policy);
         if (!r.ok) d.log(`notify: ${l.ch.name}: "${n.title}" not delivered: ${redact(r.detail)}; \`orch notify test ${l.ch.name}\` checks the channel`);
         record(l, r.ok, r.detail);
-        return { ...r, detail: redact(r.detail) };
+        if (r.ok) d.sent?.(l.ch.name, n, r.messageId);
+        return { ok: r.ok, attempts: r.attempts, detail: redact(r.detail) };
       } catch (e) {
         const detail = redact(`${(e as Error).message}`);
         d.log(`notify: ${l.ch.name}: ${detail}`);

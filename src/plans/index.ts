@@ -14,6 +14,6 @@ export { formatIssue, hasErrors } from './issues.js';
 export { setReadmeStatus, rowNames } from './readme.js';
 export { readmeRows, STATUS_EMOJI, type ReadmeRow, type RowTarget } from './readme-table.js';
 export { setEpicMarker, parseMarker, markerStatus } from './marker.js';
-export { formatTaskId, moduleName, parseTaskRef, taskKey, type TaskRef } from './ids.js';
+export { formatTaskId, isModuleName, moduleName, parseTaskRef, taskKey, type TaskRef } from './ids.js';
 export { EPIC_FILE } from './files.js';
 export { splitFrontmatter, parseFrontmatterYaml, type KeyLines } from './frontmatter.js';

@@ -88,7 +88,7 @@ export function App(p: AppProps) {
     refresh: () => feed.refresh().catch(() => undefined),
     ascii: p.theme.ascii,
     quit,
-    openLog: (runId, taskId) => {
+    openLog: (runId, taskId, worktree) => {
       logAbort.current?.abort();
       const c = feed.client();
       if (!c) return dispatch({ type: 'status-line', text: 'the daemon is not connected', kind: 'error' });
@@ -96,7 +96,7 @@ export function App(p: AppProps) {
       logAbort.current = ac;
       dispatch({ type: 'log-reset', runId });
       dispatch({ type: 'view', view: { name: 'log', runId, taskId, back: ref.current.view.name === 'log' ? ref.current.view.back : ref.current.view } });
-      const root = ref.current.status?.active.find((r) => r.id === runId)?.worktree;
+      const root = ref.current.status?.active.find((r) => r.id === runId)?.worktree ?? worktree;
       void streamLog(c, runId, dispatch, ac.signal, { ascii: p.theme.ascii, root });
     },
     settings: {

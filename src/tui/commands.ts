@@ -14,7 +14,8 @@ export interface CommandContext {
   client: () => Client | undefined;
   refresh: () => Promise<void>;
   /** Opens a run's log (streamed, followed while the run lives). */
-  openLog: (runId: string, taskId: string) => void;
+  /** `worktree`: the run's, so paths in the log read relative to it (a finished run is no longer in the status). */
+  openLog: (runId: string, taskId: string, worktree?: string) => void;
   settings: { open: (index: number) => void; count: () => number; set: (key: string, value: string) => void };
   quit: () => void;
   ascii: boolean;
@@ -144,12 +145,13 @@ export function run(ctx: CommandContext, cmd: Command): void {
     }
     case 'log': {
       if (!sel) return say(d, 'select a task first (j/k)', 'error');
-      const runId = sel.runId ?? (s.detail?.task.id === sel.taskId ? s.detail.runs[0]?.id : undefined);
-      if (runId) return ctx.openLog(runId, sel.taskId);
+      const known = s.detail?.task.id === sel.taskId ? s.detail.runs[0] : undefined;
+      const runId = sel.runId ?? known?.id;
+      if (runId) return ctx.openLog(runId, sel.taskId, known?.id === runId ? known.worktree : undefined);
       const c = ctx.client();
       if (!c) return undefined;
       void taskDetail(c, sel.taskId).then(
-        (det) => (det.runs[0] ? ctx.openLog(det.runs[0].id, sel.taskId) : say(d, `${sel.taskId} has not run yet`, 'error')),
+        (det) => (det.runs[0] ? ctx.openLog(det.runs[0].id, sel.taskId, det.runs[0].worktree) : say(d, `${sel.taskId} has not run yet`, 'error')),
         (e: Error) => say(d, e.message, 'error'),
       );
       return undefined;

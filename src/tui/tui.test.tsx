@@ -145,6 +145,15 @@ describe('orch tui', () => {
     expect(ui.frame()).not.toContain('→ Bash');
   });
 
+  it('keys that arrive in one read ("jL") are each a key: move, then open the log of the new selection', async () => {
+    const w = world();
+    const ui = mount(async () => w.client);
+    await ui.shows('RUNNING 2');
+    await ui.press('jL');
+    await ui.shows(/> log/);
+    expect(ui.frame()).not.toContain('RUNNING 2');
+  });
+
   it('keeps up with a flood: panes capped, skipped lines counted, memory bounded', async () => {
     const active = Array.from({ length: 10 }, (_, i) => run(`r${i}`, `m${i}/E01`));
     const w = fakeClient({ status: status(active), tasks: active.map((r) => task(r.taskId, { status: 'in_progress' })) });

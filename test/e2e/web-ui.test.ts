@@ -15,8 +15,7 @@ const shots = join(repoRootDir, 'docs', 'web');
 const HOSTILE = '<img src=x onerror="window.__pwned=1">';
 const write = (path: string, content: string) => ({ name: 'Write', input: { file_path: `{{cwd}}/${path}`, content } });
 const scenarios = {
-  // The orch MCP server may still be connecting on a loaded machine: the model waits for it first, as Claude Code asks.
-  ask: [{ text: 'Checking my tools.', tools: [{ name: 'WaitForMcpServers', input: {} }] }, { text: 'I need a decision.', tools: [{ name: 'mcp__orch__orch_ask', input: { question: 'Which currency should prices use?' } }] }, { text: 'Waiting for the answer.' }],
+  ask: [{ text: 'I need a decision.', tools: [{ name: 'mcp__orch__orch_ask', input: { question: 'Which currency should prices use?' } }] }, { text: 'Waiting for the answer.' }],
   answered: [{ text: 'Using the answer.', tools: [write('currency.txt', 'EUR\n')] }, { text: 'Done: wrote currency.txt' }],
 };
 
@@ -41,7 +40,10 @@ describe('web page in Chromium', () => {
   let page: Page;
   const problems: string[] = [];
   const base = () => daemonInfo(sb).base;
-  const shot = (name: string) => page.screenshot({ path: join(shots, `${name}.png`), fullPage: false });
+  // The screenshots in docs/web are refreshed on request (ORCH_DOCS_SHOTS=1), never as a side effect of `npm test`.
+  const shot = async (name: string) => {
+    if (process.env.ORCH_DOCS_SHOTS === '1') await page.screenshot({ path: join(shots, `${name}.png`), fullPage: false });
+  };
   const status = async (task: string) => (await showTask(sb, task)).task.status;
 
   beforeAll(async () => {

@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { lazy } from '../lazy.js';
 
 const impl = () => import('../commands/plan.js');
+const branchImpl = () => import('../commands/plan-branch.js');
 
 export function registerPlanCommands(program: Command): void {
   program
@@ -24,4 +25,24 @@ export function registerPlanCommands(program: Command): void {
     .option('--module <module>', 'only this module')
     .option('--json', 'print JSON')
     .action(lazy(impl, 'next'));
+
+  const plan = program.command('plan').description('propose plan changes on a branch for review (decompose a spec, diff a plan branch)');
+  plan
+    .command('decompose')
+    .description('the planner turns a free-form spec (a PRD, notes) into module and epic files on a new branch plan/<slug>')
+    .argument('<file>', 'the spec: any text or markdown file')
+    .option('--module <module>', 'write one module only (docs/plans/<module>/)')
+    .option('--json', 'print the result as JSON')
+    .addHelpText(
+      'after',
+      '\nNothing is written to your branch or checkout: the plan goes on a new branch plan/<slug>, validated like\n`orch sync` (an invalid proposal goes back to the planner, 3 attempts at most). Review it with\n`orch plan diff`, then merge it yourself.\n\nExamples:\n  orch plan decompose docs/prd/billing.md\n  orch plan decompose notes.txt --module search\n\nExit codes: 0 branch created, 1 the planner failed or its plan stayed invalid, 2 bad input (no file, a\nbranch of that name exists, an invalid plan on the target), 3 no daemon.',
+    )
+    .action(lazy(branchImpl, 'decompose'));
+  plan
+    .command('diff')
+    .description('the epics a plan branch adds, changes and removes, against where it left the target branch')
+    .argument('[branch]', 'a plan branch (default: the only plan/* branch)')
+    .option('--json', 'print JSON')
+    .addHelpText('after', '\nExit codes: 0 shown, 2 no such branch (or several and none named) or the branch\'s plan is invalid, 3 no daemon.')
+    .action(lazy(branchImpl, 'diff'));
 }

@@ -18,7 +18,9 @@ export function telegramSender(cfg: { token_env: string; chat_id: string | numbe
     const r = await post(`${cfg.api_url.replace(/\/+$/, '')}/bot${token.value}/sendMessage`, body, { 'content-type': 'application/json', 'user-agent': `orch/${d.version}` }, d.timeoutMs);
     if (r.ok) {
       const answer = parse(r.body);
-      return answer?.ok === true ? r : { ok: false, retry: false, error: `Telegram refused the message: ${answer?.description ?? r.body.slice(0, 200)}` };
+      const messageId = answer?.result?.message_id;
+      if (answer?.ok === true) return typeof messageId === 'number' ? { ...r, messageId } : r;
+      return { ok: false, retry: false, error: `Telegram refused the message: ${answer?.description ?? r.body.slice(0, 200)}` };
     }
     const answer = parse(r.error.replace(/^HTTP \d+: /, ''));
     const retryAfter = answer?.parameters?.retry_after;
@@ -28,7 +30,7 @@ export function telegramSender(cfg: { token_env: string; chat_id: string | numbe
   };
 }
 
-function parse(s: string): { ok?: boolean; description?: string; parameters?: { retry_after?: number } } | undefined {
+function parse(s: string): { ok?: boolean; description?: string; result?: { message_id?: number }; parameters?: { retry_after?: number } } | undefined {
   try {
     const v: unknown = JSON.parse(s);
     return typeof v === 'object' && v !== null ? (v as { ok?: boolean }) : undefined;

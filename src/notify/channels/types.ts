@@ -4,7 +4,7 @@ import type { Notice } from '../notice.js';
 import type { QuietHours } from '../quiet.js';
 
 /** One attempt's outcome: `skipped` (desktop without notify-send) counts as delivered. */
-export type SendResult = PostResult | { ok: true; skipped: string };
+export type SendResult = PostResult | { ok: true; skipped: string } | { ok: true; status: number; body: string; messageId: number };
 
 export interface Channel {
   name: NotifyChannelName;

@@ -9,6 +9,7 @@ export interface BeadsIssue {
   status: 'open' | 'in_progress' | 'blocked' | 'closed' | string;
   priority?: number;
   issue_type?: string;
+  close_reason?: string;
   dependencies?: Array<{ id: string; status?: string; dependency_type?: string }>;
 }
 

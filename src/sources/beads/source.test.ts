@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -21,7 +22,7 @@ function beads(issues: object[], epic = '') {
   let changes = 0;
   const src = createBeadsSource({ bd: bdRunner(fakeBd, dir, env), epic, claim: true, log: () => undefined });
   src.watch!(() => changes++);
-  return { src, state: () => JSON.parse(readFileSync(state, 'utf8')) as Array<{ id: string; status: string; close_reason?: string }>, calls: () => readFileSync(join(dir, 'calls.log'), 'utf8').trim().split('\n'), changes: () => changes };
+  return { src, env, state: () => JSON.parse(readFileSync(state, 'utf8')) as Array<{ id: string; status: string; close_reason?: string }>, calls: () => readFileSync(join(dir, 'calls.log'), 'utf8').trim().split('\n'), changes: () => changes };
 }
 
 const issue = (id: string, title: string, extra: object = {}) => ({ id, title, description: `Do ${title}.`, status: 'open', priority: 2, issue_type: 'task', ...extra });
@@ -50,7 +51,12 @@ describe('Beads as a source (fake bd following the documented JSON shapes)', () 
     await b.src.report!({ taskId: 'bd-a3f8.1', status: 'complete', prUrl: 'https://example.test/pull/3' });
     expect(b.state().find((i) => i.id === 'bd-a3f8.1')).toMatchObject({ status: 'closed', close_reason: 'Merged by Orch in https://example.test/pull/3' });
     expect(b.changes()).toBe(1);
-    expect((await readSources([b.src])).tasks.map((t) => t.id)).toEqual(['bd-a3f8.2']);
+    // Closed by Orch: a complete task, no longer holding its dependent back.
+    const after = await readSources([b.src]);
+    expect(after.tasks.map((t) => [t.id, t.planStatus ?? null, t.dependsOn])).toEqual([
+      ['bd-a3f8.1', 'complete', []],
+      ['bd-a3f8.2', null, []],
+    ]);
     expect(b.calls()).toContain('update bd-a3f8.1 --claim --json');
     expect(b.calls()).toContain('show bd-a3f8.2 --json');
   });
@@ -64,5 +70,18 @@ describe('Beads as a source (fake bd following the documented JSON shapes)', () 
     const read = await readSources([missing]);
     expect(read.issues[0]).toMatchObject({ code: 'source_error', message: expect.stringContaining('bd-not-installed-here is not installed') });
     expect(epicOf('bd-a3f8.1.2')).toBe('bd-a3f8');
+  });
+
+  it('an issue closed outside Orch leaves the set, claimed or not; one Orch closed stays complete', async () => {
+    const b = beads([issue('bd-d1', 'Done by Orch'), issue('bd-d2', 'Claimed, then closed by a person'), issue('bd-d3', 'Closed by a person')]);
+    await b.src.report!({ taskId: 'bd-d1', status: 'complete', mergeCommit: 'abc' });
+    await b.src.report!({ taskId: 'bd-d2', status: 'in_progress' });
+    expect((await readSources([b.src])).tasks.map((t) => t.id)).toEqual(['bd-d1', 'bd-d2', 'bd-d3']);
+    const closeOutside = (id: string) => execFileSync(fakeBd, ['close', id, '--reason', 'not needed', '--json'], { env: b.env });
+    closeOutside('bd-d2');
+    closeOutside('bd-d3');
+    const read = await readSources([b.src]);
+    expect(read.tasks.map((t) => [t.id, t.planStatus ?? null])).toEqual([['bd-d1', 'complete']]);
+    expect(b.calls()).toContain('list --status closed --json');
   });
 });

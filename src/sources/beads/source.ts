@@ -9,6 +9,9 @@ export const BEADS_ID = /^[a-z][a-z0-9_]*-[a-z0-9]+(?:\.\d+)*$/i;
 /** The epic a Beads id belongs to: its first segment (`bd-a3f8.1.2` -> `bd-a3f8`); used as the task's module. */
 export const epicOf = (id: string): string => id.split('.')[0] ?? id;
 
+/** How Orch's `bd close` reason starts: an issue closed with it is work Orch merged, anything else was closed by a person. */
+export const CLOSED_BY_ORCH = 'Merged by Orch';
+
 const PRIORITY: Record<number, Priority> = { 0: 'high', 1: 'high', 2: 'medium', 3: 'low', 4: 'low' };
 
 export interface BeadsSourceOptions {
@@ -23,6 +26,8 @@ export interface BeadsSourceOptions {
  * Beads as a source and state store (P5): `bd ready` is the ready set, `bd list --status in_progress` keeps what Orch
  * claimed in view, `bd show` gives each issue's details and dependencies; progress goes back through `bd update
  * --claim`, `bd update --status` and `bd close`. Every closed issue asks for a new sync: its dependents may be ready.
+ * An issue Orch closed stays a complete task (`bd list --status closed`, by its close reason); one closed by anyone
+ * else leaves the set, so the sync marks its task removed (and stops a run of it).
  */
 export function createBeadsSource(o: BeadsSourceOptions): PlanSource {
   let changed: () => void = () => undefined;
@@ -35,10 +40,14 @@ export function createBeadsSource(o: BeadsSourceOptions): PlanSource {
       const listed = [...issuesOf(await o.bd(['ready'])), ...issuesOf(await o.bd(['list', '--status', 'in_progress']))];
       const ids = [...new Set(listed.map((i) => i.id))].filter(inScope);
       const details = await Promise.all(ids.map(async (id) => issuesOf(await o.bd(['show', id]))[0]));
-      const tasks = details
-        .filter((i): i is BeadsIssue => i !== undefined && i.issue_type !== 'epic' && i.status !== 'closed')
+      const closed = issuesOf(await o.bd(['list', '--status', 'closed'])).filter(
+        (i) => inScope(i.id) && i.issue_type !== 'epic' && (i.close_reason ?? '').startsWith(CLOSED_BY_ORCH) && !ids.includes(i.id),
+      );
+      const open = details.filter((i): i is BeadsIssue => i !== undefined && i.issue_type !== 'epic' && i.status !== 'closed');
+      const tasks = [...open, ...closed]
         .map((i) => {
-          const deps = (i.dependencies ?? []).filter((d) => d.status !== 'closed' && (d.dependency_type ?? 'blocks') === 'blocks' && ids.includes(d.id)).map((d) => d.id);
+          const done = i.status === 'closed';
+          const deps = done ? [] : (i.dependencies ?? []).filter((d) => d.status !== 'closed' && (d.dependency_type ?? 'blocks') === 'blocks' && ids.includes(d.id)).map((d) => d.id);
           const body = [i.description?.trim(), i.acceptance_criteria?.trim() ? `## Acceptance criteria\n\n${i.acceptance_criteria.trim()}` : ''].filter(Boolean).join('\n\n');
           return makeTask({
             id: i.id,
@@ -49,6 +58,7 @@ export function createBeadsSource(o: BeadsSourceOptions): PlanSource {
             file: `beads:${i.id}`,
             priority: PRIORITY[i.priority ?? 2] ?? 'medium',
             dependsOn: deps,
+            ...(done ? { planStatus: 'complete' as const } : {}),
           });
         })
         .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
@@ -59,7 +69,7 @@ export function createBeadsSource(o: BeadsSourceOptions): PlanSource {
       else if (p.status === 'failed' || p.status === 'not_started') await o.bd(['update', p.taskId, '--status', 'open']);
       else if (p.status === 'complete') {
         const link = p.prUrl ?? (p.mergeCommit ? `commit ${p.mergeCommit}` : 'the target branch');
-        await o.bd(['close', p.taskId, '--reason', `Merged by Orch in ${link}`]);
+        await o.bd(['close', p.taskId, '--reason', `${CLOSED_BY_ORCH} in ${link}`]);
         changed();
       }
     },
