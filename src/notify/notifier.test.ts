@@ -97,6 +97,31 @@ describe('the generic webhook', () => {
     expect(refused.received).toHaveLength(1);
   });
 
+  it('orch notify test does not wait behind deliveries queued on a slow endpoint', async () => {
+    const { createServer } = await import('node:http');
+    const slow = createServer((req, res) => {
+      // Only the test message is answered; the queued delivery waits for its timeout.
+      if (req.headers['x-orch-event'] === 'test') res.writeHead(204).end();
+    });
+    await new Promise<void>((r) => slow.listen(0, '127.0.0.1', r));
+    try {
+      const port = (slow.address() as { port: number }).port;
+      const { n } = notifier({ retries: 0, timeout_seconds: 2, webhook: { url: `http://127.0.0.1:${port}/` } });
+      n.onEvent(flagged());
+      const order: string[] = [];
+      const queued = n.settled().then(() => order.push('queued'));
+      const [r] = await n.test();
+      order.push('test');
+      expect(r).toMatchObject({ ok: true, detail: 'delivered' });
+      await queued;
+      expect(order).toEqual(['test', 'queued']);
+      expect(n.health()['webhook']).toMatchObject({ sent: 1, failed: 1, lastError: 'no answer within 2 s' });
+    } finally {
+      slow.closeAllConnections();
+      slow.close();
+    }
+  });
+
   it('reads its secret from a 0600 secrets file, refuses a file others can read, and names what is missing', async () => {
     const hook = await receiver();
     const file = join(dir, 'secrets.env');
