@@ -249,12 +249,14 @@ describe('which events notify', () => {
     n.onEvent(ev('batch.finished', null, { batchId: 'b2' }));
     n.onEvent(ev('batch.finished', null, { batchId: 'b3' }));
     n.onEvent(ev('run.waiting', 'a/E04', { reason: 'stuck: no output for 15 min — give guidance with: orch resume a/E04 --guidance "..."' }));
+    n.onEvent(ev('run.waiting', 'a/E08', { reason: 'question q8 unanswered for 4h: plan? — answer with: orch answer q8 "..."' }));
     n.onEvent(ev('batch.finished', null, { batchId: 'b1' }));
-    const got = await hook.waitFor(2);
+    const got = await hook.waitFor(3);
     await n.settled();
-    expect(hook.received).toHaveLength(2);
+    expect(hook.received).toHaveLength(3);
     const bodies = got.map((g) => WebhookPayload.parse(JSON.parse(g.body)));
     expect(bodies[0]).toMatchObject({ kind: 'agent.stuck', title: 'a/E04: the agent is stuck' });
+    expect(bodies.splice(1, 1)[0]).toMatchObject({ kind: 'question.waiting', title: 'a/E08: a question is still unanswered' });
     expect(bodies[1]).toMatchObject({ kind: 'batch.finished', title: 'Batch nightly (b1) finished: 1 merged, 1 failed, 1 waiting for you' });
     expect(bodies[1]?.text).toContain('Waits for you: a/E03: needs review (security): x\n');
   });
