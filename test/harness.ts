@@ -106,7 +106,8 @@ export function sandbox(files: Record<string, string>, opts: { realClaude?: bool
     orchJson,
     cleanup: () => {
       orch('daemon', 'stop');
-      rmSync(base, { recursive: true, force: true });
+      // A tracker CLI or agent the daemon started just before it stopped may still write a last line meanwhile.
+      rmSync(base, { recursive: true, force: true, maxRetries: 5, retryDelay: 200 });
     },
   };
 }

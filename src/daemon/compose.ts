@@ -12,7 +12,7 @@ import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { COMMAND_KINDS, COMMAND_TIMEOUT_MS, mcpServerEnv, ORCH_MCP_TOOLS, runProjectCommand } from '../mcp/index.js';
 import type { Verification } from '../api/index.js';
-import { createClusterService, type ClusterService } from '../cluster/index.js';
+import type { ClusterService } from '../cluster/index.js';
 import { createSources } from './sources.js';
 import { createDaemonDecomposer } from './decompose.js';
 import type { Decomposer } from '../decompose/index.js';
@@ -98,8 +98,9 @@ export async function composeDaemon(o: ComposeOptions): Promise<{
   secureStateDir(paths.stateDir);
   const store = createStore(paths.dbFile, { redact });
   const redisUrl = env.ORCH_REDIS_URL || config.cluster.redis_url;
+  // BullMQ and ioredis load only when there is a cluster (a second of start-up otherwise spent for nothing).
   const cluster = redisUrl
-    ? createClusterService({ cfg: { ...config.cluster, redis_url: redisUrl }, root, projectKey: paths.key, stateDir: paths.stateDir, log })
+    ? (await import('../cluster/service.js')).createClusterService({ cfg: { ...config.cluster, redis_url: redisUrl }, root, projectKey: paths.key, stateDir: paths.stateDir, log })
     : undefined;
   await cluster?.ready();
   const resolveAgent = createAgentResolver(config, env);

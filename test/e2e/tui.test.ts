@@ -105,8 +105,10 @@ describe('orch tui in a real terminal (tmux) against a daemon running the real C
     term.keys('3');
     screen = await term.waitFor(/├─ . a\/E01 Greeting|└─ . a\/E01 Greeting/);
     term.keys('j');
+    term.keys('Enter');
+    await term.waitFor(/a\/E01 Greeting \(complete; L log/);
     term.keys('L');
-    screen = await term.waitFor(/→ Write src\/greet\.js/);
+    screen = await term.waitFor(/→ Write src\/greet\.js/, 20_000);
     expect(screen).not.toMatch(/\{"type":/);
     term.keys('Escape');
 
