@@ -58,3 +58,36 @@ export type OutputEntry =
   | { k: 'event'; e: string };
 
 export { WorkerInfo } from '../api/cluster.js';
+
+/**
+ * A build, test or lint on a worker. It names the command's kind, never the command: the worker reads
+ * `commands.<kind>` from `.orch/config.toml` at `baseSha` (the run's start commit), as a CI runner reads its CI file.
+ */
+export const CommandJob = z.object({
+  v: z.literal(1),
+  kind: z.literal('command'),
+  command: z.enum(['build', 'test', 'lint']),
+  project: z.string().max(200),
+  repoUrl: z.string().min(1).max(2000),
+  /** A ref at `repoUrl` holding `snapshotSha`. */
+  fetchRef: z.string().regex(/^refs\/[A-Za-z0-9/_.-]+$/),
+  /** The agent's worktree as it was when it asked: a commit whose parent is the run branch's head. */
+  snapshotSha: z.string().regex(/^[0-9a-f]{40,64}$/),
+  /** Whose `.orch/config.toml` says what the command is; an ancestor of `snapshotSha`. */
+  baseSha: z.string().regex(/^[0-9a-f]{40,64}$/),
+  runId: z.string().max(200),
+  labels: z.array(z.string().max(32)).max(5),
+});
+export type CommandJob = z.infer<typeof CommandJob>;
+
+export const CommandJobResult = z.object({
+  worker: z.string(),
+  /** False when `.orch/config.toml` at baseSha has no such command (the daemon then runs it from its own config). */
+  configured: z.boolean(),
+  ok: z.boolean(),
+  text: z.string(),
+  result: z
+    .object({ command: z.string(), exitCode: z.number().nullable(), timedOut: z.boolean(), durationMs: z.number(), outputTail: z.string() })
+    .optional(),
+});
+export type CommandJobResult = z.infer<typeof CommandJobResult>;

@@ -17,8 +17,8 @@ export const repoKey = (repoUrl: string): string => createHash('sha256').update(
 /** The queue for agent jobs of one repository and backend that need exactly these labels (sorted, deduplicated). */
 export const agentQueue = (repoUrl: string, backend: string, labels: readonly string[] = []): string =>
   labelled(`agent.${repoKey(repoUrl)}.${backend}`, labels);
-/** Build, test and lint jobs. */
-export const commandQueue = (labels: readonly string[] = []): string => labelled('command', labels);
+/** Build, test and lint jobs of one repository that need exactly these labels: taken only by workers serving it. */
+export const commandQueue = (repoUrl: string, labels: readonly string[] = []): string => labelled(`command.${repoKey(repoUrl)}`, labels);
 /** Jobs pinned to one worker (a session that lives there). */
 export const pinnedQueue = (worker: string): string => `pinned.${worker.replace(/[^A-Za-z0-9_-]/g, '_')}`;
 
@@ -36,6 +36,8 @@ export function labelSubsets(labels: readonly string[]): string[][] {
 }
 
 export const outputStream = (jobId: string): string => `${PREFIX}:out:${jobId}`;
+/** The command jobs of one run, newest first (`job_logs` reads only these). */
+export const runJobsKey = (runId: string): string => `${PREFIX}:runjobs:${runId}`;
 /** A job id stable across daemon restarts for the same turn: re-adding it attaches to the job already queued. */
 export const jobIdFor = (runId: string, ...parts: string[]): string =>
   `${runId.replace(/[^A-Za-z0-9_-]/g, '_')}-${createHash('sha256').update(parts.join('\0')).digest('hex').slice(0, 12)}`;

@@ -24,6 +24,8 @@ export interface RemoteDeps {
   queue: (name: string) => Queue;
   /** Which worker holds which agent session (a resumed turn goes back there). */
   sessions: Map<string, string>;
+  /** Runs whose turn is on a worker now (their MCP server, and so their build/test/lint, are there). */
+  onWorker?: Set<string>;
   log: (line: string) => void;
 }
 
@@ -106,6 +108,7 @@ async function runRemote(req: AgentRunRequest, target: { queue: string; resume?:
   }
   await note(`queued as job ${jobId} on ${target.queue}`);
   const reader = connect(d.redisUrl, { blocking: true, name: `orch-daemon-read:${jobId}` });
+  d.onWorker?.add(req.runId);
   let cancelSent = false;
   const cancel = async (): Promise<void> => {
     if (cancelSent) return;
@@ -218,6 +221,7 @@ async function runRemote(req: AgentRunRequest, target: { queue: string; resume?:
       return { ...r.outcome, durationMs: Date.now() - started };
     }
   } finally {
+    d.onWorker?.delete(req.runId);
     reader.disconnect();
     await run(['update-ref', '-d', jobRef(jobId)], d.root).catch(() => undefined);
     await d.redis.del(outputStream(jobId)).catch(() => undefined);

@@ -7,6 +7,9 @@ export type { ClusterStatus };
 import { PREFIX } from './names.js';
 import { listWorkers } from './registry.js';
 import { remoteBackend } from './remote.js';
+import { runCommandRemote, type CommandRequest } from './command-remote.js';
+import { runJobLogs, runWorkersView } from './run-views.js';
+import type { CommandAnswer, JobLogs, RunWorkers } from '../api/cluster.js';
 import { serveRepository } from './git-daemon.js';
 
 export interface ClusterConfig {
@@ -62,8 +65,11 @@ export function createClusterService(o: { cfg: ClusterConfig; root: string; proj
   const timer = setInterval(() => void refresh(), REFRESH_MS);
   timer.unref();
   const sessions = new Map<string, string>();
+  const onWorker = new Set<string>();
   const served = o.cfg.git_daemon ? serveRepository({ listen: o.cfg.git_daemon, root: o.root, log: o.log }) : undefined;
   const repoUrl = o.cfg.repo_url || served?.url() || o.root;
+
+  const status = (): ClusterStatus => ({ url: redactRedisUrl(url), repoUrl, available: error === undefined, ...(error ? { error } : {}), workers: workers ?? [] });
 
   return {
     /** The first look at Redis and the workers, bounded: the daemon does not wait long for a cluster that is away. */
@@ -82,13 +88,22 @@ export function createClusterService(o: { cfg: ClusterConfig; root: string; proj
           redis,
           queue,
           sessions,
+          onWorker,
           log: o.log,
         }),
       };
     },
-    status(): ClusterStatus {
-      return { url: redactRedisUrl(url), repoUrl, available: error === undefined, ...(error ? { error } : {}), workers: workers ?? [] };
+    /** A run's build, test or lint on a worker, or `local` with the reason when none can take it. */
+    runCommand(req: CommandRequest): Promise<CommandAnswer> {
+      return runCommandRemote({ redisUrl: url, root: o.root, projectKey: o.projectKey, repoUrl, labels: o.cfg.labels, tmpDir: join(o.stateDir, 'cluster'), workers: () => workers, redis, queue, onWorker }, req);
     },
+    /** What `job_logs` shows a run: its own command jobs only. */
+    jobLogs: (runId: string, job: string | undefined, lines: number): Promise<JobLogs> => runJobLogs(redis, runId, job, lines),
+    /** What `worker_status` shows a run. */
+    runWorkers(): RunWorkers {
+      return runWorkersView(status());
+    },
+    status,
     async close(): Promise<void> {
       clearInterval(timer);
       served?.close();

@@ -8,9 +8,10 @@ import { isCanceled } from './remote.js';
 import { connect, redactRedisUrl } from './connection.js';
 import { createCapacity } from './capacity.js';
 import { createCheckouts } from './checkout.js';
-import { AgentJob, type AgentJobResult, type OutputEntry } from './jobs.js';
+import { AgentJob, CommandJob, type AgentJobResult, type CommandJobResult, type OutputEntry } from './jobs.js';
+import { runCommandJob, type WorkerCommandOptions } from './command-job.js';
 import type { WorkerInfo } from '../api/cluster.js';
-import { agentQueue, CANCEL_CHANNEL, HEARTBEAT_MS, labelSubsets, outputStream, pinnedQueue, PREFIX } from './names.js';
+import { agentQueue, CANCEL_CHANNEL, commandQueue, HEARTBEAT_MS, labelSubsets, outputStream, pinnedQueue, PREFIX } from './names.js';
 import { publishWorker, removeWorker } from './registry.js';
 
 const mcpEntry = fileURLToPath(new URL('../mcp/main.js', import.meta.url));
@@ -27,8 +28,13 @@ export interface WorkerOptions {
   dir: string;
   /** BullMQ lock: a worker silent for this long is presumed dead and its job retried elsewhere. */
   lockMs?: number;
+  /** Also take the build, test and lint jobs of `repos` (commands from each repository's own config). */
+  commands?: WorkerCommandOptions;
   log?: (line: string) => void;
 }
+
+/** Which start of the job this is: a job whose worker was lost (stalled) starts again without failing first. */
+const attemptOf = (job: Job): number => Math.max(job.attemptsStarted || 0, job.attemptsMade + 1);
 
 /** Bundles larger than this are refused by the worker (the job fails with the reason) rather than clogging Redis. */
 const MAX_BUNDLE_BYTES = 256 * 1024 * 1024;
@@ -58,6 +64,7 @@ export async function startWorker(o: WorkerOptions): Promise<{ close: (force?: b
     labels: o.labels,
     agents: [...o.backends].map(([id, b]) => ({ id, ...(b.version ? { version: b.version } : {}) })),
     repos: o.repos,
+    ...(o.commands ? { commands: true } : {}),
     startedAt,
     heartbeat: Date.now(),
   });
@@ -83,17 +90,21 @@ export async function startWorker(o: WorkerOptions): Promise<{ close: (force?: b
   const push = (jobId: string, e: OutputEntry): Promise<unknown> =>
     redis.xadd(outputStream(jobId), 'MAXLEN', '~', String(STREAM_MAXLEN), '*', 'j', JSON.stringify(e)).catch(() => undefined);
 
-  const queues = [pinnedQueue(o.name), ...o.repos.flatMap((r) => [...o.backends.keys()].flatMap((b) => labelSubsets(o.labels).map((ls) => agentQueue(r, b, ls))))];
+  const queues = [
+    pinnedQueue(o.name),
+    ...o.repos.flatMap((r) => [...o.backends.keys()].flatMap((b) => labelSubsets(o.labels).map((ls) => agentQueue(r, b, ls)))),
+    ...(o.commands ? o.repos.flatMap((r) => labelSubsets(o.labels).map((ls) => commandQueue(r, ls))) : []),
+  ];
   const workers: Worker[] = [];
 
-  const take = async (job: Job, token: string | undefined, queue: string): Promise<AgentJobResult> => {
+  const take = async (job: Job, token: string | undefined, queue: string): Promise<AgentJobResult | CommandJobResult> => {
     if (!capacity.tryAcquire()) {
       // Full across all queues: back to the queue for another worker (or this one, later).
       await job.moveToDelayed(Date.now() + 250, token);
       throw new DelayedError();
     }
     try {
-      return await runJob(job, queue);
+      return job.name === 'command' ? await runCommand(job, queue) : await runJob(job, queue);
     } finally {
       capacity.release();
       void beat();
@@ -116,9 +127,9 @@ export async function startWorker(o: WorkerOptions): Promise<{ close: (force?: b
     const timer = setTimeout(() => abort.abort(new Error('timeout')), j.timeoutMs);
     running.set(id, { abort, queue, taskId: j.taskId, startedAt: new Date().toISOString() });
     void beat();
-    log(`job ${id}: ${j.taskId} with ${j.backend} (attempt ${job.attemptsMade + 1})`);
+    log(`job ${id}: ${j.taskId} with ${j.backend} (attempt ${attemptOf(job)})`);
     const { cache, worktree } = await checkouts.prepare({ id, repoUrl: j.repoUrl, fetchRef: j.fetchRef, startSha: j.startSha });
-    await push(id, { k: 'start', worker: o.name, attempt: job.attemptsMade + 1, worktree });
+    await push(id, { k: 'start', worker: o.name, attempt: attemptOf(job), worktree });
     try {
       let pending: Promise<unknown> = Promise.resolve();
       const handle = b.backend.start({
@@ -153,6 +164,27 @@ export async function startWorker(o: WorkerOptions): Promise<{ close: (force?: b
       clearTimeout(timer);
       running.delete(id);
       await checkouts.cleanup(cache, id);
+    }
+  }
+
+  async function runCommand(job: Job, queue: string): Promise<CommandJobResult> {
+    const parsed = CommandJob.safeParse(job.data);
+    if (!parsed.success) throw new Error(`job ${job.id} is not a command job Orch understands: ${parsed.error.issues[0]?.message ?? ''}`);
+    const j = parsed.data;
+    const id = job.id ?? j.runId;
+    if (!o.repos.includes(j.repoUrl)) throw new Error(`worker ${o.name} is not configured for ${j.repoUrl} (it serves: ${o.repos.join(', ')})`);
+    if (!o.commands) throw new Error(`worker ${o.name} takes no command jobs`);
+    if (await isCanceled(redis, id)) throw new Error('canceled before it started');
+    const abort = new AbortController();
+    running.set(id, { abort, queue, taskId: `${j.command} for ${j.runId}`, startedAt: new Date().toISOString() });
+    void beat();
+    log(`job ${id}: ${j.command} for ${j.runId} (attempt ${attemptOf(job)})`);
+    try {
+      const r = await runCommandJob(j, { id, worker: o.name, attempt: attemptOf(job), checkouts, push: (e) => push(id, e), signal: abort.signal, commands: o.commands });
+      log(`job ${id}: ${r.ok ? 'done' : 'failed'}: ${r.text.split('\n')[0] ?? ''}`);
+      return r;
+    } finally {
+      running.delete(id);
     }
   }
 

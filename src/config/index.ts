@@ -3,7 +3,7 @@ export type { ConfigIssue, ConfigWarning } from './errors.js';
 export { configJsonSchema, configJsonSchemaText } from './json-schema.js';
 export type { JsonSchema } from './json-schema.js';
 export { agentNames } from './agent-names.js';
-export { loadConfig } from './load.js';
+export { loadConfig, loadTrustedProjectText } from './load.js';
 export type { LoadConfigOptions, LoadConfigResult } from './load.js';
 export {
   AGENT_BACKENDS,

@@ -101,6 +101,26 @@ function readLayer(file: string): ReadResult {
       },
     };
   }
+  return parseLayer(file, text);
+}
+
+/**
+ * One project file's text on its own (defaults < this file), trusted by the caller, and no user file: what
+ * `orch worker --repo URL` reads at a commit of that repository, as a CI runner reads its CI file.
+ */
+export function loadTrustedProjectText(file: string, text: string): LoadConfigResult {
+  const read = parseLayer(file, text);
+  if (read.kind === 'error') return { ok: false, error: new ConfigError([read.issue], { cause: read.cause }) };
+  const layer = read.layer;
+  const warnings = unknownKeyWarnings(layer);
+  const issues = [...secretValueIssues(layer), ...validateLayer(layer, configJsonSchema()).issues];
+  if (issues.length > 0) return { ok: false, error: new ConfigError(issues) };
+  const result = ConfigSchema.safeParse(layer.raw);
+  if (!result.success) return { ok: false, error: new ConfigError([{ file, key: '', message: result.error.message }], { cause: result.error }) };
+  return { ok: true, config: result.data, warnings, sources: [file] };
+}
+
+function parseLayer(file: string, text: string): Exclude<ReadResult, { kind: 'missing' }> {
   try {
     const parsed = parse(text);
     return { kind: 'ok', layer: { file, raw: deepMerge({}, parsed), text } };

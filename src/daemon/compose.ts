@@ -138,7 +138,7 @@ export async function composeDaemon(o: ComposeOptions): Promise<{
     mcpFor: (run) => {
       const a = o.address;
       if (!a?.url) return undefined;
-      const env = mcpServerEnv({ daemonUrl: a.url, token: a.runToken(run.id), runId: run.id, commands: config.commands, answerWaitMs: config.agent.answer_wait_seconds * 1000 });
+      const env = mcpServerEnv({ daemonUrl: a.url, token: a.runToken(run.id), runId: run.id, commands: config.commands, answerWaitMs: config.agent.answer_wait_seconds * 1000, cluster: cluster !== undefined });
       return { command: process.execPath, args: [mcpEntry], env, tools: [...ORCH_MCP_TOOLS], configDir: join(paths.stateDir, 'runs', run.id) };
     },
   });

@@ -4,7 +4,7 @@ import type { ServerResponse } from 'node:http';
 import type { Engine } from '../engine/index.js';
 import type { Decomposer } from '../decompose/index.js';
 import { AnswerRequest, DecomposeRequest, BudgetRaiseRequest, NotifyTestRequest, type ChannelResult, type NotifyChannelName, EmptyRequest, ScheduleRunRequest, MaintainRequest, MergeRequest, PauseRequest, ResumeRequest, SignalRequest, StartRequest, StopRequest, type DaemonState, type ReloadResult, type Status } from '../api/index.js';
-import type { ClusterStatus } from '../api/cluster.js';
+import type { ClusterStatus, CommandAnswer, JobLogs, RunWorkers } from '../api/cluster.js';
 import { parseAgentLine } from '../agents/index.js';
 import { HttpError, type Router } from './http.js';
 import type { Principal } from './auth.js';
@@ -23,9 +23,18 @@ export interface RouteDeps {
   reload: () => ReloadResult;
   /** The worker pool, when `[cluster]` is configured. */
   cluster?: () => ClusterStatus | undefined;
+  /** A run's build/test/lint on workers, its job logs and the pool as it may see them (the cluster service). */
+  runJobs?: {
+    runCommand(req: { runId: string; kind: 'build' | 'test' | 'lint'; worktree: string; baseSha: string | null; signal: AbortSignal; log: (line: string) => void }): Promise<CommandAnswer>;
+    jobLogs(runId: string, job: string | undefined, lines: number): Promise<JobLogs>;
+    runWorkers(): RunWorkers;
+  };
   /** Notification channels (O2). */
   notify?: { channels: NotifyChannelName[]; test: (channel?: NotifyChannelName) => Promise<ChannelResult[]> };
 }
+
+const KINDS = ['build', 'test', 'lint'] as const;
+const isKind = (k: string): k is (typeof KINDS)[number] => (KINDS as readonly string[]).includes(k);
 
 /** Requests that ask for work: a daemon started for a read-only command resumes its agents on the first. */
 const WORK = /^\/api\/(start|maintain|stop|pause|resume|sync|activate|questions\/[^/]+\/answer|reviews\/merge|budget\/raise)$/;
@@ -68,6 +77,33 @@ export function registerRoutes(router: Router, d: RouteDeps): void {
     return undefined;
   }, { runParam: 'id' });
   router.get('/api/runs/:id/signals/:sid', async (_q, _r, { params }) => engine.getSignal(params.id ?? '', params.sid ?? ''), { runParam: 'id' });
+  // A run's project commands on a worker: the URL names the kind, never a command (the repository's config does).
+  router.post('/api/runs/:id/commands/:kind', EmptyRequest, async (_q, res, { params }) => {
+    const runId = params.id ?? '';
+    const kind = params.kind ?? '';
+    if (!isKind(kind)) throw new HttpError(400, 'bad_request', `unknown command kind "${kind}"; expected one of ${KINDS.join(', ')}`);
+    const place = engine.commandPlace(runId);
+    if (!place) throw new HttpError(409, 'run_not_live', `run ${runId} is not running; its commands cannot run now`);
+    if (!d.runJobs) return { where: 'local', reason: 'no cluster is configured' } satisfies CommandAnswer;
+    const abort = new AbortController();
+    // The agent gave up on the call (its tool call was cancelled): the job is taken back.
+    res.once('close', () => {
+      if (!res.writableFinished) abort.abort();
+    });
+    return d.runJobs.runCommand({ runId, kind, ...place, signal: abort.signal, log: (line) => engine.note(runId, line) });
+  }, { runParam: 'id' });
+  router.get('/api/runs/:id/workers', async () => (d.runJobs ? d.runJobs.runWorkers() : { available: false, error: 'no cluster is configured: builds, tests and lint run next to the agent', workers: [] }) satisfies RunWorkers, { runParam: 'id' });
+  router.get('/api/runs/:id/jobs/logs', async (_q, _r, { params, url }) => {
+    const lines = Number(url.searchParams.get('lines') ?? 200);
+    if (!Number.isInteger(lines) || lines < 1 || lines > 5000) throw new HttpError(400, 'bad_request', `lines=${url.searchParams.get('lines') ?? ''}: expected a whole number from 1 to 5000`);
+    if (!d.runJobs) return { jobs: [], lines: [] } satisfies JobLogs;
+    try {
+      return await d.runJobs.jobLogs(params.id ?? '', url.searchParams.get('job') ?? undefined, lines);
+    } catch (e) {
+      if (e instanceof Error && e.name === 'UnknownJobError') throw new HttpError(404, 'unknown_job', e.message);
+      throw e;
+    }
+  }, { runParam: 'id' });
   router.get('/api/questions', async () => engine.questions());
   router.post('/api/questions/:id/answer', AnswerRequest, async (_q, _r, { params, body, principal }) => engine.answer(params.id ?? '', body, callerName(principal)));
   router.post('/api/pause', PauseRequest, async (_q, _r, { body }) => engine.pause(body.tasks ?? []));

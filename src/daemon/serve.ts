@@ -152,7 +152,7 @@ export async function serve(o: ServeOptions): Promise<{ port: number; url: strin
         if (r.applied.length) log(`config reloaded: ${r.applied.join(', ')}`);
         return r;
       },
-      ...(c.cluster ? { cluster: () => c.cluster?.status() } : {}),
+      ...(c.cluster ? { cluster: () => c.cluster?.status(), runJobs: c.cluster } : {}),
       notify: { channels: c.notifier.channels, test: (channel) => c.notifier.test(channel) },
     });
     if (o.readOnly) c.engine.setPassive(true);

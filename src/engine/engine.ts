@@ -380,6 +380,15 @@ export function createEngine(d: EngineDeps) {
       const r = d.store.runs.get(id);
       return r ? toRunView(r) : undefined;
     },
+    /** Where a live run's project commands run: its worktree and its start commit (whose config names them). */
+    commandPlace(id: string): { worktree: string; baseSha: string | null } | undefined {
+      const r = d.store.runs.get(id);
+      return r && r.state !== 'done' && r.state !== 'failed' && r.state !== 'stopped' ? { worktree: r.worktree, baseSha: r.baseSha } : undefined;
+    },
+    /** A line of Orch's own in a run's log (a worker's command output, for one). */
+    note(runId: string, line: string): void {
+      runner.note(runId, line);
+    },
     /** A run's change, parsed (the web page's diff view). */
     async diff(runId: string) {
       const r = d.store.runs.get(runId);

@@ -29,6 +29,8 @@ export interface RunCommandOptions {
   maxOutputChars?: number;
   /** OS containment (the agent's sandbox) for the command. */
   contain?: Contain;
+  /** Every line as it comes (a worker streams them to the daemon). */
+  onLine?: (stream: 'stdout' | 'stderr', line: string) => void;
 }
 
 /** Keeps the last `max` characters of interleaved stdout and stderr lines. */
@@ -73,8 +75,14 @@ export const runProjectCommand = async (opts: RunCommandOptions): Promise<Comman
   const proc = spawnSupervised({
     ...launch, cwd: opts.cwd, timeoutMs,
     ...(opts.signal ? { signal: opts.signal } : {}),
-    onStdoutLine: (l) => tail.push(l),
-    onStderrLine: (l) => tail.push(l),
+    onStdoutLine: (l) => {
+      tail.push(l);
+      opts.onLine?.('stdout', l);
+    },
+    onStderrLine: (l) => {
+      tail.push(l);
+      opts.onLine?.('stderr', l);
+    },
   });
   // What the user configured, not the sandbox's wrapper around it, is what messages and records name.
   const result = { ...(await proc.result), command: formatCommand(command, args) };
@@ -84,18 +92,20 @@ export const runProjectCommand = async (opts: RunCommandOptions): Promise<Comman
       text: `${result.error}\nCheck ${key} in the Orch config (received ${JSON.stringify(opts.argv)}); the agent cannot fix this, report it with orch_stuck.`,
     };
   }
+  // The project's command as configured, not the sandbox wrapped around it.
+  const shown = opts.contain ? formatCommand(command, args) : result.command;
   const output = tail.text();
   const truncated = tail.dropped() > 0 ? `[output truncated: showing the last ${output.length} characters]\n` : '';
   let head: string;
-  if (result.timedOut) head = `Command timed out after ${Math.round(timeoutMs / 1000)} s: ${result.command}`;
-  else if (result.canceled) head = `Command canceled: ${result.command}`;
-  else if (result.exitCode === 0) head = `Command succeeded (exit code 0) in ${result.durationMs} ms: ${result.command}`;
-  else if (result.exitCode !== null) head = `Command failed with exit code ${result.exitCode}: ${result.command}`;
-  else head = `Command was killed by ${result.signal ?? 'a signal'}: ${result.command}`;
+  if (result.timedOut) head = `Command timed out after ${Math.round(timeoutMs / 1000)} s: ${shown}`;
+  else if (result.canceled) head = `Command canceled: ${shown}`;
+  else if (result.exitCode === 0) head = `Command succeeded (exit code 0) in ${result.durationMs} ms: ${shown}`;
+  else if (result.exitCode !== null) head = `Command failed with exit code ${result.exitCode}: ${shown}`;
+  else head = `Command was killed by ${result.signal ?? 'a signal'}: ${shown}`;
   return {
     kind: opts.kind,
     ok: result.exitCode === 0 && !result.timedOut && !result.canceled,
     text: `${head}\nexit code: ${result.exitCode ?? 'none'}\n${truncated}${output || '(no output)'}`,
-    result: { command: result.command, exitCode: result.exitCode, timedOut: result.timedOut, durationMs: result.durationMs, outputTail: output },
+    result: { command: shown, exitCode: result.exitCode, timedOut: result.timedOut, durationMs: result.durationMs, outputTail: output },
   };
 };

@@ -17,6 +17,7 @@ describe('claudeMcpConfig', () => {
     expect(ORCH_MCP_TOOLS).toEqual([
       'mcp__orch__orch_done', 'mcp__orch__orch_stuck', 'mcp__orch__orch_ask',
       'mcp__orch__run_build', 'mcp__orch__run_test', 'mcp__orch__run_lint',
+      'mcp__orch__worker_status', 'mcp__orch__job_logs',
     ]);
   });
 });

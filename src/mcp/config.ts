@@ -10,7 +10,7 @@ export const MCP_SERVER_NAME = 'orch';
 export const MCP_TOOL_TIMEOUT_MS = COMMAND_TIMEOUT_MS + 5 * 60_000;
 
 /** Every tool the Orch MCP server can offer, as Claude Code names them (`mcp__<server>__<tool>`), for `--allowedTools`. */
-export const ORCH_MCP_TOOLS: readonly string[] = ['orch_done', 'orch_stuck', 'orch_ask', 'run_build', 'run_test', 'run_lint'].map(
+export const ORCH_MCP_TOOLS: readonly string[] = ['orch_done', 'orch_stuck', 'orch_ask', 'run_build', 'run_test', 'run_lint', 'worker_status', 'job_logs'].map(
   (tool) => `mcp__${MCP_SERVER_NAME}__${tool}`,
 );
 

@@ -1,4 +1,6 @@
-import { ErrorBody, Signal, type SignalRequest } from '../api/index.js';
+import type { z } from 'zod';
+import { CommandAnswer, ErrorBody, JobLogs, RunWorkers, Signal, type SignalRequest } from '../api/index.js';
+import { COMMAND_TIMEOUT_MS, type CommandKind } from './commands.js';
 
 /** Expected failures talking to the daemon are values: the tool turns them into `isError` results. */
 export type DaemonResult<T> = { ok: true; value: T } | { ok: false; error: string };
@@ -15,7 +17,14 @@ export interface DaemonClientOptions {
 export interface DaemonClient {
   postSignal(body: SignalRequest, signal?: AbortSignal): Promise<DaemonResult<Signal>>;
   getSignal(id: string, signal?: AbortSignal): Promise<DaemonResult<Signal>>;
+  /** Where the project's command runs: on a worker (with its result) or here. Waits for the worker's answer. */
+  runCommand(kind: CommandKind, signal?: AbortSignal): Promise<DaemonResult<CommandAnswer>>;
+  workers(signal?: AbortSignal): Promise<DaemonResult<RunWorkers>>;
+  jobLogs(o: { job?: string; lines: number }, signal?: AbortSignal): Promise<DaemonResult<JobLogs>>;
 }
+
+/** A command on a worker may queue, run its full timeout and stream back: the daemon answers within this. */
+const COMMAND_ANSWER_MS = COMMAND_TIMEOUT_MS + 6 * 60_000;
 
 const describeBody = (text: string): string => {
   try {
@@ -37,11 +46,12 @@ const causeMessage = (e: unknown): string => {
 /** The HTTP side of the agent's MCP server: the signals endpoints of one run, authenticated with the daemon token. */
 export const createDaemonClient = (opts: DaemonClientOptions): DaemonClient => {
   const doFetch = opts.fetch ?? fetch;
-  const base = `${opts.daemonUrl.replace(/\/+$/, '')}/api/runs/${encodeURIComponent(opts.runId)}/signals`;
+  const run = `${opts.daemonUrl.replace(/\/+$/, '')}/api/runs/${encodeURIComponent(opts.runId)}`;
+  const base = `${run}/signals`;
   const timeoutMs = opts.requestTimeoutMs ?? 15_000;
 
-  const call = async (method: 'GET' | 'POST', url: string, body: unknown, signal?: AbortSignal): Promise<DaemonResult<Signal>> => {
-    const timeout = AbortSignal.timeout(timeoutMs);
+  const call = async <T>(schema: z.ZodType<T>, method: 'GET' | 'POST', url: string, body: unknown, signal?: AbortSignal, ms = timeoutMs): Promise<DaemonResult<T>> => {
+    const timeout = AbortSignal.timeout(ms);
     const init: RequestInit = {
       method,
       headers: {
@@ -67,7 +77,7 @@ export const createDaemonClient = (opts: DaemonClientOptions): DaemonClient => {
     } catch {
       return { ok: false, error: `Orch daemon answered ${method} ${url} with invalid JSON: ${describeBody(text)}` };
     }
-    const parsed = Signal.safeParse(json);
+    const parsed = schema.safeParse(json);
     if (!parsed.success) {
       return { ok: false, error: `Orch daemon answered ${method} ${url} with an unexpected body: ${parsed.error.message}` };
     }
@@ -75,7 +85,10 @@ export const createDaemonClient = (opts: DaemonClientOptions): DaemonClient => {
   };
 
   return {
-    postSignal: (body, signal) => call('POST', base, body, signal),
-    getSignal: (id, signal) => call('GET', `${base}/${encodeURIComponent(id)}`, undefined, signal),
+    postSignal: (body, signal) => call(Signal, 'POST', base, body, signal),
+    getSignal: (id, signal) => call(Signal, 'GET', `${base}/${encodeURIComponent(id)}`, undefined, signal),
+    runCommand: (kind, signal) => call(CommandAnswer, 'POST', `${run}/commands/${kind}`, {}, signal, Math.max(timeoutMs, COMMAND_ANSWER_MS)),
+    workers: (signal) => call(RunWorkers, 'GET', `${run}/workers`, undefined, signal),
+    jobLogs: (o, signal) => call(JobLogs, 'GET', `${run}/jobs/logs?lines=${o.lines}${o.job ? `&job=${encodeURIComponent(o.job)}` : ''}`, undefined, signal),
   };
 };

@@ -11,6 +11,8 @@ export interface McpServerEnv {
   commands: ProjectCommands;
   /** How long orch_ask waits for an answer; unset = the server default. */
   answerWaitMs?: number;
+  /** The daemon has a worker pool: ask it first where build, test and lint run; offer worker_status and job_logs. */
+  cluster?: boolean;
 }
 
 export const MCP_ENV_NAMES = {
@@ -20,6 +22,7 @@ export const MCP_ENV_NAMES = {
   commands: 'ORCH_COMMANDS',
   cwd: 'ORCH_CWD',
   answerWaitMs: 'ORCH_ANSWER_WAIT_MS',
+  cluster: 'ORCH_CLUSTER',
 } as const;
 
 const Argv = z.array(z.string().min(1)).optional();
@@ -33,6 +36,7 @@ export const mcpServerEnv = (v: Omit<McpServerEnv, 'cwd'> & { cwd?: string }): R
   [MCP_ENV_NAMES.commands]: JSON.stringify(v.commands),
   ...(v.cwd === undefined ? {} : { [MCP_ENV_NAMES.cwd]: v.cwd }),
   ...(v.answerWaitMs === undefined ? {} : { [MCP_ENV_NAMES.answerWaitMs]: String(v.answerWaitMs) }),
+  ...(v.cluster ? { [MCP_ENV_NAMES.cluster]: '1' } : {}),
 });
 
 /** Reads and checks the server's environment; `cwd` falls back to `fallbackCwd` (the directory the agent CLI started it in). */
@@ -72,6 +76,7 @@ export const readMcpServerEnv = (
       cwd: env[MCP_ENV_NAMES.cwd] || fallbackCwd,
       commands,
       ...(wait ? { answerWaitMs: Number(wait) } : {}),
+      ...(env[MCP_ENV_NAMES.cluster] === '1' ? { cluster: true } : {}),
     },
   };
 };

@@ -6,6 +6,7 @@ import { COMMAND_KINDS, runProjectCommand, type ProjectCommands } from './comman
 import { createDaemonClient } from './daemon.js';
 import { MCP_SERVER_NAME } from './config.js';
 import { commandEnv } from '../agents/env.js';
+import { registerClusterTools } from './cluster-tools.js';
 
 export interface AgentMcpServerOptions {
   daemonUrl: string;
@@ -20,6 +21,8 @@ export interface AgentMcpServerOptions {
   pollMs?: number;
   /** Environment of build, test and lint. Default: this process's, without the daemon token. */
   env?: Record<string, string>;
+  /** The daemon has a worker pool: commands go there when a worker can take them; worker_status and job_logs exist. */
+  cluster?: boolean;
   fetch?: typeof fetch;
 }
 
@@ -107,9 +110,15 @@ export const createAgentMcpServer = (opts: AgentMcpServerOptions): McpServer => 
       description: `Run the project's configured ${kind} command (${argv.join(' ')}) in your worktree and return its exit code and the end of its output.`,
       inputSchema: {},
     }, async (_args, extra) => {
+      if (opts.cluster) {
+        // The daemon decides where it runs; anything but a worker's answer (none free, daemon away) runs it here.
+        const remote = await daemon.runCommand(kind, extra.signal);
+        if (remote.ok && remote.value.where === 'worker') return text(remote.value.text, !remote.value.ok);
+      }
       const run = await runProjectCommand({ kind, argv, cwd: opts.cwd, env, signal: extra.signal });
       return text(run.text, !run.ok);
     });
   }
+  if (opts.cluster) registerClusterTools(server, daemon);
   return server;
 };

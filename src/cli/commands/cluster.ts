@@ -2,7 +2,8 @@ import { mkdirSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join, resolve } from 'node:path';
 import { ClusterStatus } from '../../api/cluster.js';
-import { createAgentResolver, SUPPORTED_BACKENDS, type AgentBackend } from '../../agents/index.js';
+import { commandEnv, createAgentResolver, sanitizeEnv, SUPPORTED_BACKENDS, type AgentBackend } from '../../agents/index.js';
+import { createSandboxer, worktreeGitDir } from '../../sandbox/index.js';
 import { redisUrlProblem, startWorker } from '../../cluster/index.js';
 import { isLabel } from '../../cluster/names.js';
 import { loadConfig } from '../../config/index.js';
@@ -51,6 +52,23 @@ export async function worker(_globals: () => GlobalOptions, f: WorkerFlags): Pro
   }
   if (backends.size === 0) throw new CliError(`no agent CLI found on PATH (${SUPPORTED_BACKENDS.join(', ')}); install one or pass --agents`, Exit.input);
   const lockMs = Number(process.env.ORCH_WORKER_LOCK_MS) || undefined;
+  const cfg = loaded.config;
+  // Build, test and lint of the repositories it serves run as they would for a local agent: the worker's own
+  // sanitised environment, inside the same sandbox (the job's worktree writable, the cache's objects writable).
+  const sandbox = createSandboxer(cfg.sandbox.mode, process.env.PATH ?? '');
+  const commands = {
+    env: commandEnv(sanitizeEnv(process.env, cfg.agent.env, { allow: cfg.agent.pass_env }), cfg.agent.pass_env),
+    contain: (p: { worktree: string; cache: string }) => {
+      const gitDir = worktreeGitDir(p.worktree);
+      return sandbox.contain({
+        worktree: p.worktree,
+        orchDirs: [paths.stateDir, paths.dataDir, paths.configDir, dir],
+        commonDir: p.cache,
+        ...(gitDir ? { gitDir } : {}),
+        extraWritable: cfg.sandbox.writable,
+      });
+    },
+  };
   const w = await startWorker({
     redisUrl: redis,
     name,
@@ -59,10 +77,11 @@ export async function worker(_globals: () => GlobalOptions, f: WorkerFlags): Pro
     backends,
     repos,
     dir,
+    commands,
     ...(lockMs ? { lockMs } : {}),
     log: (l) => process.stderr.write(`[orch worker] ${l}\n`),
   });
-  process.stdout.write(`worker ${name} ready: ${jobs} job(s) at once, agents ${[...backends.keys()].join(', ')}\n`);
+  process.stdout.write(`worker ${name} ready: ${jobs} job(s) at once, agents ${[...backends.keys()].join(', ')}, build/test/lint (sandbox: ${sandbox.mode})\n`);
   await new Promise<void>((done) => {
     let stops = 0;
     const onSignal = (): void => {
