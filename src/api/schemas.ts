@@ -181,6 +181,8 @@ export const StartResponse = z.object({
   started: z.array(z.object({ taskId: z.string(), runId: z.string() })),
   /** Tasks named in the request that could not start now, with why. */
   skipped: z.array(z.object({ taskId: z.string(), reason: z.string() })),
+  /** What the user should know before the runs end: the target's checkout holds uncommitted changes. */
+  warnings: z.array(z.string()).optional(),
 });
 export type StartResponse = z.infer<typeof StartResponse>;
 

@@ -37,6 +37,15 @@ export function createRepoPort(git: GitRunner, root: string): RepoPort {
     advanceBranch: (o) => g.advanceBranch(git, root, o),
     findTrailer: (branch, key, value) => g.containsCommitWithTrailer(git, root, branch, key, value, { limit: 500 }),
     readFileAt: (ref, path) => g.readFileAt(git, root, ref, path),
+    async uncommittedFiles(dir) {
+      const prefix = dir.replace(/\/+$/, '') + '/';
+      return (await g.statusPorcelain(git, root)).filter((e) => !e.ignored && e.path.startsWith(prefix)).map((e) => e.path);
+    },
+    async checkoutOf(branch) {
+      const holder = (await g.listWorktrees(git, root)).find((w) => w.branch === `refs/heads/${branch}` && !w.prunable && !w.bare);
+      if (!holder || !existsSync(holder.path)) return undefined;
+      return { path: holder.path, dirty: (await g.statusPorcelain(git, holder.path, { untracked: 'no' })).map((e) => e.path) };
+    },
     rebase: (worktree, onto) => g.startRebase(git, worktree, onto, { skipOnConflict: isPlanCommit }),
     continueRebase: (worktree) => g.continueRebase(git, worktree, { skipOnConflict: isPlanCommit }),
     rebasing: async (worktree) => existsSync(worktree) && (await g.rebasingBranch(git, worktree)) !== undefined,

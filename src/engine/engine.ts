@@ -18,6 +18,7 @@ import { createWriteback } from './writeback.js';
 import { createMutex } from './mutex.js';
 import { createUnseenChanges, syncSources } from './sync.js';
 import { stopRemovedRuns } from './removed.js';
+import { targetCheckoutWarning, uncommittedPlanIssues } from './checkout.js';
 import { createMarkdownSource, createProgressReporter, type PlanSource, type TaskProgress } from '../sources/index.js';
 import { maintenanceTask } from './maintenance.js';
 import { createPlanner } from './planner.js';
@@ -125,6 +126,11 @@ export function createEngine(d: EngineDeps) {
   });
 
   let scheduleSoon = (): void => undefined;
+  /** A start says when merges into the target will wait for the user's checkout (local mode: a forge merges remotely). */
+  const withCheckoutWarning = async <T extends object>(res: T): Promise<T & { warnings?: string[] }> => {
+    const w = d.forge ? undefined : await targetCheckoutWarning(d.repo, d.targetBranch, cfg.plans_dir).catch(() => undefined);
+    return w ? { ...res, warnings: [w] } : res;
+  };
   const guard = createBudgetGuard({ store: d.store, config: cfg, now: d.now ?? (() => new Date()), emit, runner: () => runner, log: d.log, scheduleSoon: () => scheduleSoon(), resumePrompt: (taskId) => budgetResumePrompt(taskId) });
   const runner = createRunner({
     store: d.store,
@@ -338,6 +344,8 @@ export function createEngine(d: EngineDeps) {
       if (deps) depSources = deps;
       let result = fresh;
       if (fresh.ok) result = o.seen === true ? unseen.take(fresh) : (unseen.keep(fresh), fresh);
+      // The markdown plan lives in this checkout: an edit not committed yet is not what agents will read.
+      if (fresh.ok && sources.some((s) => s.kind === 'markdown')) result = { ...result, issues: [...result.issues, ...(await uncommittedPlanIssues(d.repo, cfg.plans_dir))] };
       if (fresh.ok && fresh.removed.length > 0) {
         const removedRuns = await stopRemovedRuns({ store: d.store, runner }, fresh.removed);
         for (const r of removedRuns) d.log(`${r.taskId} removed from the plan; its run ${r.runId} is ${r.outcome}`);
@@ -449,8 +457,7 @@ export function createEngine(d: EngineDeps) {
         if (!pre.ok) throw new RequestError('forge_not_ready', `${pre.problem}. Fix: ${pre.fix}. Nothing was started.`, 412);
       }
       const daily = (body as { daily?: unknown } | null)?.daily;
-      if (typeof daily === 'string') return scheduler.start({ ...(body as object), ...loadDaily(daily) });
-      return scheduler.start(body);
+      return withCheckoutWarning(await scheduler.start(typeof daily === 'string' ? { ...(body as object), ...loadDaily(daily) } : body));
     },
     forgeReady: () => d.forge?.preflight(),
 

@@ -2,7 +2,7 @@ import type { RunState } from '../api/index.js';
 import type { RunRow, TaskRow } from '../store/index.js';
 import { formatDecision, type Decision } from '../review/index.js';
 import { runTrailer } from './names.js';
-import { statusFiles } from './writeback.js';
+import { inPlans, statusFiles } from './writeback.js';
 import { decideReview } from './review-step.js';
 import type { Reviewer } from './reviewer.js';
 import type { ForgeSteps } from './forge-steps.js';
@@ -268,7 +268,7 @@ export function createMergeSteps({ d, log, setState, park, fail, stopRemoved, ta
           return park(run, `merge into ${target} conflicts in ${squash.conflicts.join(', ')}; resolve it on ${run.branch} (worktree ${run.worktree}), then orch resume ${run.taskId}`);
         }
         run = d.store.runs.update(run.id, { mergeCommit: squash.commit });
-        const adv = await d.repo.advanceBranch({ branch: target, from: tip, to: squash.commit });
+        const adv = await d.repo.advanceBranch({ branch: target, from: tip, to: squash.commit, mayBeDirty: inPlans(d.plansDir) });
         if (adv.ok) return merged(run);
         if (adv.reason === 'moved') continue;
         const reason =

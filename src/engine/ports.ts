@@ -22,11 +22,16 @@ export interface RepoPort {
     trailers?: Record<string, string>;
   }): Promise<{ ok: true; commit: string; empty?: boolean } | { ok: false; conflicts: string[]; message: string }>;
   commitFilesOnto(opts: { target: string; files: Array<{ path: string; content: string }>; message: string }): Promise<string>;
-  advanceBranch(opts: { branch: string; from: string; to: string }): Promise<
+  /** `mayBeDirty`: uncommitted paths the user may keep in the checkout while it fast-forwards, if the advance does not touch them. */
+  advanceBranch(opts: { branch: string; from: string; to: string; mayBeDirty?: (path: string) => boolean }): Promise<
     { ok: true; how: string } | { ok: false; reason: 'moved' | 'dirty' | 'not-fast-forward'; detail: string }
   >;
   findTrailer(branch: string, key: string, value: string): Promise<string | undefined>;
   readFileAt(ref: string, path: string): Promise<string | undefined>;
+  /** Files under `dir` (repository-relative) that differ from HEAD in the repository's own checkout: edited, staged or new. */
+  uncommittedFiles(dir: string): Promise<string[]>;
+  /** The checkout that has `branch` checked out, with its uncommitted changes to tracked files; undefined when none has. */
+  checkoutOf(branch: string): Promise<{ path: string; dirty: string[] } | undefined>;
   /**
    * Rebases the worktree's branch onto `onto` (real `git rebase`). A conflicting replay of a plan status commit
    * (`chore(plan): complete ...`) is dropped, since it is regenerated; any other conflict stays in progress.

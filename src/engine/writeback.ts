@@ -22,6 +22,12 @@ export function writesStatus(o: Pick<WritebackOptions, 'readme' | 'epicMarker' |
   return o.readme || (o.epicMarker && fields) || !!o.sources?.find((s) => s.owns(taskId))?.statusFiles;
 }
 
+/** Paths of the plan folder: edits to them may stay uncommitted in the target's checkout while merges go on. */
+export const inPlans = (plansDir: string) => {
+  const prefix = `${posix.normalize(plansDir).replace(/\/+$/, '')}/`;
+  return (path: string): boolean => path.startsWith(prefix);
+};
+
 export type StatusChange = { status: PlanStatus; note?: string; fields?: Record<string, string> };
 
 /** Plan files as they must read on `ref` after `task` moves to `change`; only files that really change. */
@@ -72,7 +78,7 @@ export function createWriteback(o: WritebackOptions) {
             files,
             message: `chore(plan): ${mark} ${task.id} - ${task.title}${change.note ? `\n\n${change.note}` : ''}`,
           });
-          const moved = await o.repo.advanceBranch({ branch: target, from: tip, to: commit });
+          const moved = await o.repo.advanceBranch({ branch: target, from: tip, to: commit, mayBeDirty: inPlans(o.plansDir) });
           if (moved.ok) return { ok: true };
           if (moved.reason !== 'moved') {
             o.log(`plan status for ${task.id} not written to ${target}: ${moved.detail}`);

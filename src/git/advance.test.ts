@@ -36,6 +36,20 @@ describe('advanceBranch with the target checked out in the user checkout', () =>
     expect(await repo.git.advanceBranch(repo.root, { branch: 'main', from, to })).toMatchObject({ ok: true, how: 'already' });
   });
 
+  it('with mayBeDirty: allowed edits the merge does not touch stay and the checkout fast-forwards; touched ones stop it', async () => {
+    const { from, to } = await pendingMerge({ 'a.txt': 'A\n', 'c.txt': 'c\n' });
+    await writeFile(join(repo.root, 'b.txt'), 'plan edit\n');
+    const plans = (p: string): boolean => p === 'a.txt' || p === 'b.txt';
+    expect(await repo.git.advanceBranch(repo.root, { branch: 'main', from, to })).toMatchObject({ ok: false, reason: 'dirty', paths: ['b.txt'] });
+    await writeFile(join(repo.root, 'a.txt'), 'edit the merge touches\n');
+    expect(await repo.git.advanceBranch(repo.root, { branch: 'main', from, to, mayBeDirty: plans })).toMatchObject({ ok: false, reason: 'dirty', paths: ['a.txt'] });
+    await writeFile(join(repo.root, 'a.txt'), 'a\n');
+    expect(await repo.git.advanceBranch(repo.root, { branch: 'main', from, to, mayBeDirty: plans })).toMatchObject({ ok: true, how: 'ff-checkout' });
+    expect(await tip()).toBe(to);
+    expect((await read('b.txt')).toString()).toBe('plan edit\n');
+    expect((await read('a.txt')).toString()).toBe('A\n');
+  });
+
   it('a merge that git abandons half-way (hook refuses the ref) is undone in the checkout, then succeeds', async () => {
     const { from, to } = await pendingMerge({ 'a.txt': 'A\n', 'c.txt': 'c\n' });
     const hook = join(repo.root, '.git', 'hooks', 'reference-transaction');

@@ -4,13 +4,18 @@ import { identityEnv } from './commit.js';
 import { branchRef, isAncestor, resolveCommit, revParse } from './refs.js';
 import { statusPorcelain } from './status.js';
 import { listWorktrees } from './worktrees.js';
-import { GitError, type AdvanceResult, type GitRunner, type WorktreeInfo } from './types.js';
+import { GitError, type AdvanceResult, type GitRunner, type StatusEntry, type WorktreeInfo } from './types.js';
 
 export interface AdvanceBranchOptions {
   branch: string;
   /** The tip the caller built on; the branch only moves if it is still there (compare-and-swap). */
   from: string;
   to: string;
+  /**
+   * Uncommitted changes the user may keep in the checkout while it fast-forwards: paths this says yes to and the
+   * advance does not touch (plan edits while tasks run). Anything else dirty still stops the advance.
+   */
+  mayBeDirty?: (path: string) => boolean;
 }
 
 /** Paths git listed under "... would be overwritten by merge:" (tab-indented lines). */
@@ -79,6 +84,7 @@ export async function advanceBranch(git: GitRunner, root: string, options: Advan
   let changes = await statusPorcelain(git, checkout, { untracked: 'no' });
   // An earlier attempt at this same merge that died half-way (after the checkout, before the ref) is undone first.
   if (changes.length > 0 && (await undoHalfMerge(git, checkout, from, to))) changes = await statusPorcelain(git, checkout, { untracked: 'no' });
+  if (changes.length > 0 && options.mayBeDirty) changes = await blocking(git, root, changes, from, to, options.mayBeDirty);
   if (changes.length > 0) {
     const paths = changes.map((c) => c.path);
     return { ok: false, reason: 'dirty', detail: `${checkout} has uncommitted changes: ${paths.slice(0, 10).join(', ')}`, paths };
@@ -104,6 +110,15 @@ export async function advanceBranch(git: GitRunner, root: string, options: Advan
     return { ok: false, reason: 'dirty', detail: `another git process is using ${checkout} (index.lock exists); try again` };
   }
   throw new GitError(r);
+}
+
+/** The changes that stop an advance from `from` to `to`: those not allowed, and allowed ones the advance touches. */
+async function blocking(git: GitRunner, root: string, changes: StatusEntry[], from: string, to: string, allowed: (path: string) => boolean): Promise<StatusEntry[]> {
+  const diff = await git.run(['diff', '--name-only', '--no-renames', '-z', from, to, '--'], { cwd: root });
+  if (diff.exitCode !== 0) return changes;
+  const touched = new Set(diff.stdout.split('\0').filter(Boolean));
+  const free = (p: string | undefined): boolean => p === undefined || (allowed(p) && !touched.has(p));
+  return changes.filter((c) => !(free(c.path) && free(c.origPath)));
 }
 
 /**

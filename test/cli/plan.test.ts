@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { epic, sandbox, type Sandbox } from '../harness.js';
 import { installOrch, sh } from './cli.js';
@@ -42,5 +44,34 @@ describe('orch sync counts what changed since the last sync the user saw', () =>
     const r = sb.orch('sync');
     expect(r.stdout).toContain('synced 4 tasks in 2 modules (1 added, 1 updated, 0 removed)');
     expect(sb.orch('sync').stdout).toContain('(nothing changed since the last sync)');
+  });
+});
+
+describe('the plan edited while tasks run', () => {
+  it('sync warns that the edit is not committed; start says merges go on; they do, and the edit stays', async () => {
+    sb = sandbox(plan());
+    installOrch(sb);
+    expect(sb.orch('sync').status).toBe(0);
+    const edited = epic('B', 'Second thing, said better.', { 'src/b.txt': 'b' });
+    sb.write('docs/plans/core-module/epic-02-b.md', edited);
+    const synced = sb.orch('sync');
+    expect(synced.status).toBe(0);
+    expect(synced.stdout).toContain('(0 added, 1 updated, 0 removed)');
+    expect(synced.stderr).toContain('docs/plans/core-module/epic-02-b.md: warning this plan file is not committed: Orch plans with the edit, but agents read the committed plan');
+    expect(synced.stderr).toContain('git add docs/plans && git commit');
+    const r = await sh(sb, 'orch start --wait');
+    expect(r.status, r.stdout + r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/warning: main is checked out in \S+ with uncommitted plan edits \(docs\/plans\/core-module\/epic-02-b\.md\): merges go on unless they change those files/);
+    expect(r.stdout).toContain('all merged');
+    expect(readFileSync(join(sb.repo, 'docs/plans/core-module/epic-02-b.md'), 'utf8')).toBe(edited);
+  });
+
+  it('orch start without --wait warns when the target checkout has other uncommitted changes', () => {
+    sb = sandbox({ ...plan(), 'README.md': 'hello\n' });
+    sb.write('README.md', 'edited, not committed\n');
+    const r = sb.orch('start', 'web/E01');
+    expect(r.status).toBe(0);
+    expect(r.stderr).toMatch(/warning: main is checked out in \S+ with uncommitted changes \(README\.md\): merges into main wait until you commit or stash them/);
+    expect(r.stdout).toContain('started web/E01');
   });
 });

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { Status, Task, type BatchReport, type StartResponse } from '../../api/index.js';
 import type { Client } from '../../client/index.js';
 import { CliError, Exit, printJson } from '../context.js';
-import { bold, duration, green, listOf, plural, red, table, tokens, yellow } from '../format.js';
+import { bold, duration, errColor, green, listOf, plural, red, table, tokens, yellow } from '../format.js';
 import { keepGoingWhenStdoutCloses, out } from '../io.js';
 import { followBatch } from './wait.js';
 import { isMaintenance, scopeOf, verdictOf, type Verdict } from './verdict.js';
@@ -26,6 +26,7 @@ export async function followStart(c: Client, res: StartResponse, o: FollowOption
   const left = scope.filter((t) => t.status !== 'complete');
   const running = status.active.filter((r) => inScope(r.taskId) && !res.started.some((s) => s.taskId === r.taskId));
   if (!o.json) {
+    for (const w of res.warnings ?? []) process.stderr.write(`${errColor.yellow('warning:')} ${w}\n`);
     for (const s of res.started) out(`started ${bold(s.taskId)} (run ${s.runId})\n`);
     const byReason = new Map<string, string[]>();
     for (const s of res.skipped) byReason.set(s.reason, [...(byReason.get(s.reason) ?? []), s.taskId]);
