@@ -29,7 +29,8 @@ function project(base: string, name: string, parallel: number, redis?: string): 
     writeFileSync(join(dir, 'epic-01-work.md'), `# Work ${i}\n\nDo it. [[fake:slow=${agentMs}]]\n\n\`\`\`file:src/f${i}.txt\n${i}\n\`\`\`\n`);
   }
   mkdirSync(join(repo, '.orch'), { recursive: true });
-  writeFileSync(join(repo, '.orch', 'config.toml'), `max_parallel_agents = ${parallel}\n\n[agent]\npass_env = ["FAKE_CLAUDE_*"]\n`);
+  // The fake agent needs nothing from the environment here; `[agent] pass_env` is the user's to set, not a project's.
+  writeFileSync(join(repo, '.orch', 'config.toml'), `max_parallel_agents = ${parallel}\n`);
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     PATH: `${bin}:${process.env.PATH ?? ''}`,

@@ -1,7 +1,8 @@
 /**
  * Who is calling the daemon. Two kinds of caller hold a token:
  * - the user's own clients (CLI, TUI, web UI) hold the admin token from the 0600 daemon file, which no agent sees;
- * - each run's agent (through its MCP server) holds a run token that names that run and allows only its signals.
+ * - each run's agent (through its MCP server) holds a run token that names that run and allows only its own routes: its signals, its
+ *   build/test/lint on workers, its command jobs' logs and the worker list (no hosts, no secrets).
  * A run token is `run.<runId>.<HMAC(secret, runId)>`: nothing to store, nothing to leak when the daemon restarts
  * (the secret is new each start, so old run tokens die with the daemon that issued them).
  */
@@ -11,7 +12,7 @@ import { userInfo } from 'node:os';
 export type Principal =
   /** The user: may do everything. `name` is what Orch records as who approved or answered. */
   | { kind: 'admin'; name: string; /** Through the web page's session cookie, not the token. */ session?: true }
-  /** One run's agent: may send and read that run's signals, nothing else. */
+  /** One run's agent: may reach that run's own routes (signals, commands, job logs, workers), nothing else. */
   | { kind: 'run'; runId: string }
   /** No token (only routes marked open, such as health, serve it). */
   | { kind: 'anonymous' };

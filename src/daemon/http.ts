@@ -101,7 +101,7 @@ export function createRouter(opts: RouterOptions) {
     if (principal.kind === 'admin') return undefined;
     if (principal.kind === 'anonymous') return 'a token is required';
     const param = route.options.runParam;
-    if (!param) return `a run's token may only send that run's signals; ${route.method} ${route.pattern.source} needs the user's token`;
+    if (!param) return `a run's token may only reach that run's own routes (signals, commands, job logs); ${route.method} ${route.pattern.source} needs the user's token`;
     if (params[param] !== principal.runId) return `the token of run ${principal.runId} may not act for run ${params[param] ?? ''}`;
     return undefined;
   };
