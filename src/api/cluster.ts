@@ -30,6 +30,9 @@ export const ClusterStatus = z.object({
 });
 export type ClusterStatus = z.infer<typeof ClusterStatus>;
 
+/** A build, test or lint as it ran: what `runProjectCommand` records. */
+export const CommandRunResult = z.object({ command: z.string(), exitCode: z.number().nullable(), timedOut: z.boolean(), durationMs: z.number(), outputTail: z.string() });
+
 /** `POST /api/runs/:id/commands/:kind` (a run's own token): where the project's command ran, and its result when a worker ran it. */
 export const CommandAnswer = z.discriminatedUnion('where', [
   /** Run it next to the agent, as without a cluster; `reason` says why. */
@@ -41,7 +44,7 @@ export const CommandAnswer = z.discriminatedUnion('where', [
     ok: z.boolean(),
     /** What the agent sees: the same text as a local run. */
     text: z.string(),
-    result: z.object({ command: z.string(), exitCode: z.number().nullable(), timedOut: z.boolean(), durationMs: z.number(), outputTail: z.string() }).optional(),
+    result: CommandRunResult.optional(),
   }),
 ]);
 export type CommandAnswer = z.infer<typeof CommandAnswer>;

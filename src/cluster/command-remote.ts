@@ -3,27 +3,20 @@ import { Job, type Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { createRunner } from '../git/index.js';
 import { COMMAND_TIMEOUT_MS } from '../mcp/commands.js';
-import type { CommandAnswer, WorkerInfo } from '../api/cluster.js';
+import type { CommandAnswer } from '../api/cluster.js';
+import type { RemoteDeps } from './remote.js';
 import { connect } from './connection.js';
-import { CommandJobResult, type CommandJob, type OutputEntry } from './jobs.js';
+import { CommandJobResult, type CommandJob } from './jobs.js';
 import { CANCEL_CHANNEL, commandQueue, jobIdFor, jobRef, outputStream, PREFIX, runJobsKey } from './names.js';
 import { serves } from './registry.js';
 import { snapshotWorktree } from './snapshot.js';
+import { readOutput } from './output.js';
 
-export interface CommandDeps {
-  redisUrl: string;
-  /** The project's root checkout: job refs are published there. */
-  root: string;
-  projectKey: string;
-  repoUrl: string;
-  labels: string[];
-  tmpDir: string;
-  workers: () => WorkerInfo[] | undefined;
-  redis: Redis;
-  queue: (name: string) => Queue;
+/** What the daemon's side of a command job needs: the agent backend's wiring, minus sessions and its log. */
+export type CommandDeps = Omit<RemoteDeps, 'sessions' | 'log' | 'onWorker'> & {
   /** Runs whose agent turn is on a worker now: their MCP server runs there, and so do their commands. */
   onWorker: ReadonlySet<string>;
-}
+};
 
 export interface CommandRequest {
   runId: string;
@@ -103,25 +96,15 @@ async function follow(d: CommandDeps, req: CommandRequest, j: { jobId: string; q
   const deadline = Date.now() + COMMAND_TIMEOUT_MS + 5 * 60_000;
   const prefix = (): string => `[run_${req.kind}${worker ? ` on ${worker}` : ''}] `;
   const drain = async (block?: number): Promise<void> => {
-    const res = (await (block
-      ? j.reader.xread('COUNT', 500, 'BLOCK', block, 'STREAMS', outputStream(jobId), last)
-      : j.reader.xread('COUNT', 5000, 'STREAMS', outputStream(jobId), last))) as Array<[string, Array<[string, string[]]>]> | null;
-    for (const [, entries] of res ?? []) {
-      for (const [id, fields] of entries) {
-        last = id;
-        let e: OutputEntry;
-        try {
-          e = JSON.parse(fields[1] ?? '') as OutputEntry;
-        } catch {
-          continue;
-        }
-        if (e.k === 'line') req.log(`${prefix()}${e.l}`);
-        else if (e.k === 'end') ended = true;
-        else if (e.k === 'start') {
-          worker = e.worker;
-          ended = false;
-          req.log(`[orch cluster] run_${req.kind} running on worker ${e.worker}${e.attempt > 1 ? ` (attempt ${e.attempt}: the previous worker was lost)` : ''}`);
-        }
+    const got = await readOutput(j.reader, jobId, last, block);
+    last = got.last;
+    for (const e of got.entries) {
+      if (e.k === 'line') req.log(`${prefix()}${e.l}`);
+      else if (e.k === 'end') ended = true;
+      else if (e.k === 'start') {
+        worker = e.worker;
+        ended = false;
+        req.log(`[orch cluster] run_${req.kind} running on worker ${e.worker}${e.attempt > 1 ? ` (attempt ${e.attempt}: the previous worker was lost)` : ''}`);
       }
     }
   };

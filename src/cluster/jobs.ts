@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { CommandRunResult } from '../api/cluster.js';
 
 /**
  * What travels through Redis between a daemon and its workers. No secrets: a worker uses its own provider
@@ -88,8 +89,6 @@ export const CommandJobResult = z.object({
   configured: z.boolean(),
   ok: z.boolean(),
   text: z.string(),
-  result: z
-    .object({ command: z.string(), exitCode: z.number().nullable(), timedOut: z.boolean(), durationMs: z.number(), outputTail: z.string() })
-    .optional(),
+  result: CommandRunResult.optional(),
 });
 export type CommandJobResult = z.infer<typeof CommandJobResult>;

@@ -3,8 +3,9 @@ import type { Redis } from 'ioredis';
 import { createRunner } from '../git/index.js';
 import { emptyUsage, type AgentBackend, type AgentEvent, type AgentHandle, type AgentOutcome, type AgentRunRequest } from '../agents/index.js';
 import { applyBundle } from './checkout.js';
+import { readOutput } from './output.js';
 import { connect } from './connection.js';
-import { AgentJobResult, type AgentJob, type OutputEntry } from './jobs.js';
+import { AgentJobResult, type AgentJob } from './jobs.js';
 import type { WorkerInfo } from '../api/cluster.js';
 import { agentQueue, CANCEL_CHANNEL, jobIdFor, jobRef, outputStream, pinnedQueue, PREFIX } from './names.js';
 import { serves } from './registry.js';
@@ -134,27 +135,19 @@ async function runRemote(req: AgentRunRequest, target: { queue: string; resume?:
   let unservedSince: number | undefined;
   /** Reads what the worker streamed since `last`; `block` ms waiting for more, or none (0 would block forever). */
   const drain = async (block?: number): Promise<void> => {
-    const res = (await (block ? reader.xread('COUNT', 500, 'BLOCK', block, 'STREAMS', outputStream(jobId), last) : reader.xread('COUNT', 5000, 'STREAMS', outputStream(jobId), last))) as Array<[string, Array<[string, string[]]>]> | null;
-    for (const [, entries] of res ?? []) {
-      for (const [id, fields] of entries) {
-        last = id;
-        let e: OutputEntry;
+    const got = await readOutput(reader, jobId, last, block);
+    last = got.last;
+    for (const e of got.entries) {
+      if (e.k === 'line') await req.onLine?.(e.s, here(e.l));
+      else if (e.k === 'event') {
         try {
-          e = JSON.parse(fields[1] ?? '') as OutputEntry;
+          req.onEvent?.(JSON.parse(here(e.e)) as AgentEvent);
         } catch {
-          continue;
+          // A malformed event from a worker is dropped; the line itself is in the log.
         }
-        if (e.k === 'line') await req.onLine?.(e.s, here(e.l));
-        else if (e.k === 'event') {
-          try {
-            req.onEvent?.(JSON.parse(here(e.e)) as AgentEvent);
-          } catch {
-            // A malformed event from a worker is dropped; the line itself is in the log.
-          }
-        } else if (e.k === 'start') {
-          there = e.worktree;
-          await note(`running on worker ${e.worker}${e.attempt > 1 ? ` (attempt ${e.attempt}: the previous worker was lost)` : ''}`);
-        }
+      } else if (e.k === 'start') {
+        there = e.worktree;
+        await note(`running on worker ${e.worker}${e.attempt > 1 ? ` (attempt ${e.attempt}: the previous worker was lost)` : ''}`);
       }
     }
   };
