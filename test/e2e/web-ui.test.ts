@@ -1,15 +1,12 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer, type Server } from 'node:http';
-import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generatePlan } from '../../bench/gen-plan.js';
 import { epic, repoRootDir, sandbox, until, type Sandbox } from '../harness.js';
 import { launchBrowser } from './browser.js';
 import { showTask } from './runs.js';
-import { daemonInfo } from './web.js';
+import { daemonInfo, startModel } from './web.js';
 
 const shots = join(repoRootDir, 'docs', 'web');
 const HOSTILE = '<img src=x onerror="window.__pwned=1">';
@@ -18,17 +15,6 @@ const scenarios = {
   ask: [{ text: 'I need a decision.', tools: [{ name: 'mcp__orch__orch_ask', input: { question: 'Which currency should prices use?' } }] }, { text: 'Waiting for the answer.' }],
   answered: [{ text: 'Using the answer.', tools: [write('currency.txt', 'EUR\n')] }, { text: 'Done: wrote currency.txt' }],
 };
-
-async function startModel(dir: string): Promise<{ url: string; close: () => void }> {
-  const file = join(dir, 'scenarios.json');
-  writeFileSync(file, JSON.stringify({ scenarios }));
-  const child: ChildProcess = spawn(process.execPath, [join(repoRootDir, 'dist/src/simulator/main.js'), '--port', '0', '--scenario', file], { stdio: ['ignore', 'pipe', 'inherit'] });
-  const url = await new Promise<string>((resolve, reject) => {
-    createInterface({ input: child.stdout! }).once('line', resolve);
-    child.once('exit', (c) => reject(new Error(`simulator exited with ${String(c)}`)));
-  });
-  return { url: url.trim(), close: () => child.kill() };
-}
 
 /** The web page in real Chromium against a daemon that runs the real Claude Code on the simulated model. */
 describe('web page in Chromium', () => {
@@ -57,7 +43,7 @@ describe('web page in Chromium', () => {
       },
       { realClaude: true },
     );
-    model = await startModel(sb.base);
+    model = await startModel(sb.base, scenarios);
     Object.assign(sb.env, { ANTHROPIC_BASE_URL: model.url, ANTHROPIC_API_KEY: 'sk-simulated', CLAUDE_CONFIG_DIR: join(sb.base, 'claude'), CLAUDE_CODE_MAX_RETRIES: '0' });
     browser = await launchBrowser();
     ctx = await browser.context();
