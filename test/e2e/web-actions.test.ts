@@ -5,7 +5,8 @@ import type { Step } from '../../src/simulator/types.js';
 import { epic, repoRootDir, sandbox, until, type Sandbox } from '../harness.js';
 import { launchBrowser } from './browser.js';
 import { showTask } from './runs.js';
-import { daemonInfo, startModel } from './web.js';
+import { startModel } from './model.js';
+import { daemonInfo } from './web.js';
 
 const shots = join(repoRootDir, 'docs', 'web');
 const write = (path: string, content: string) => ({ name: 'Write', input: { file_path: `{{cwd}}/${path}`, content } });
@@ -50,7 +51,7 @@ describe('web page actions in Chromium', () => {
       },
       { realClaude: true },
     );
-    model = await startModel(sb.base, scenarios);
+    model = await startModel({ scenarios, dir: sb.base });
     Object.assign(sb.env, { ANTHROPIC_BASE_URL: model.url, ANTHROPIC_API_KEY: 'sk-simulated', CLAUDE_CONFIG_DIR: join(sb.base, 'claude'), CLAUDE_CODE_MAX_RETRIES: '0' });
     browser = await launchBrowser();
     page = await (await browser.context()).newPage();

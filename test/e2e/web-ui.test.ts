@@ -6,7 +6,8 @@ import { generatePlan } from '../../bench/gen-plan.js';
 import { epic, repoRootDir, sandbox, until, type Sandbox } from '../harness.js';
 import { launchBrowser } from './browser.js';
 import { showTask } from './runs.js';
-import { daemonInfo, startModel } from './web.js';
+import { startModel } from './model.js';
+import { daemonInfo } from './web.js';
 
 const shots = join(repoRootDir, 'docs', 'web');
 const HOSTILE = '<img src=x onerror="window.__pwned=1">';
@@ -43,7 +44,7 @@ describe('web page in Chromium', () => {
       },
       { realClaude: true },
     );
-    model = await startModel(sb.base, scenarios);
+    model = await startModel({ scenarios, dir: sb.base });
     Object.assign(sb.env, { ANTHROPIC_BASE_URL: model.url, ANTHROPIC_API_KEY: 'sk-simulated', CLAUDE_CONFIG_DIR: join(sb.base, 'claude'), CLAUDE_CODE_MAX_RETRIES: '0' });
     browser = await launchBrowser();
     ctx = await browser.context();

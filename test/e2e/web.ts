@@ -1,10 +1,6 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { createInterface } from 'node:readline';
+import { readFileSync } from 'node:fs';
 import { createPaths } from '../../src/paths/index.js';
-import type { Step } from '../../src/simulator/types.js';
-import { repoRootDir, type Sandbox } from '../harness.js';
+import type { Sandbox } from '../harness.js';
 
 export interface DaemonFile {
   pid: number;
@@ -27,16 +23,4 @@ export async function loginCookie(sb: Sandbox): Promise<string> {
   const set = res.headers.get('set-cookie') ?? '';
   if (res.status !== 303 || !set) throw new Error(`login failed: HTTP ${res.status} ${set}`);
   return set.split(';')[0] ?? '';
-}
-
-/** The simulated model server as its own process (the test process stays free), with named scenarios. */
-export async function startModel(dir: string, scenarios: Record<string, Step[]>): Promise<{ url: string; close: () => void }> {
-  const file = join(dir, 'scenarios.json');
-  writeFileSync(file, JSON.stringify({ scenarios }));
-  const child: ChildProcess = spawn(process.execPath, [join(repoRootDir, 'dist/src/simulator/main.js'), '--port', '0', '--scenario', file], { stdio: ['ignore', 'pipe', 'inherit'] });
-  const url = await new Promise<string>((resolve, reject) => {
-    createInterface({ input: child.stdout! }).once('line', resolve);
-    child.once('exit', (c) => reject(new Error(`simulator exited with ${String(c)}`)));
-  });
-  return { url: url.trim(), close: () => child.kill() };
 }
