@@ -6,9 +6,8 @@ import { epic, repoRootDir, sandbox, until, type Sandbox } from '../harness.js';
 import { launchBrowser } from './browser.js';
 import { showTask } from './runs.js';
 import { startModel } from './model.js';
-import { daemonInfo } from './web.js';
+import { daemonInfo, watchedPage } from './web.js';
 
-const shots = join(repoRootDir, 'docs', 'web');
 const write = (path: string, content: string) => ({ name: 'Write', input: { file_path: `{{cwd}}/${path}`, content } });
 const scenarios: Record<string, Step[]> = {
   // What the reviewer asked for, played when the comment reaches the agent's session.
@@ -27,11 +26,9 @@ describe('web page actions in Chromium', () => {
   let model: { url: string; close: () => void };
   let browser: Awaited<ReturnType<typeof launchBrowser>>;
   let page: Page;
-  const problems: string[] = [];
+  let problems: string[] = [];
+  let shot: (name: string) => Promise<void>;
   const base = () => daemonInfo(sb).base;
-  const shot = async (name: string) => {
-    if (process.env.ORCH_DOCS_SHOTS === '1') await page.screenshot({ path: join(shots, `${name}.png`), fullPage: false });
-  };
   const status = async (task: string) => (await showTask(sb, task)).task.status;
   const runs = async (task: string) => (await showTask(sb, task)).runs;
   const seqs = async (): Promise<Seqs> =>
@@ -54,12 +51,7 @@ describe('web page actions in Chromium', () => {
     model = await startModel({ scenarios, dir: sb.base });
     Object.assign(sb.env, { ANTHROPIC_BASE_URL: model.url, ANTHROPIC_API_KEY: 'sk-simulated', CLAUDE_CONFIG_DIR: join(sb.base, 'claude'), CLAUDE_CODE_MAX_RETRIES: '0' });
     browser = await launchBrowser();
-    page = await (await browser.context()).newPage();
-    page.on('console', (m) => {
-      if (m.type() === 'error') problems.push(m.text());
-    });
-    page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
-    page.on('dialog', (d) => void d.accept());
+    ({ page, problems, shot } = await watchedPage(await browser.context()));
     await page.goto((await sb.orchAsync('open', '--print-url')).stdout.trim());
     await page.waitForSelector('[data-testid="connection"].on');
   }, 120_000);

@@ -7,9 +7,8 @@ import { epic, repoRootDir, sandbox, until, type Sandbox } from '../harness.js';
 import { launchBrowser } from './browser.js';
 import { showTask } from './runs.js';
 import { startModel } from './model.js';
-import { daemonInfo } from './web.js';
+import { daemonInfo, watchedPage } from './web.js';
 
-const shots = join(repoRootDir, 'docs', 'web');
 const HOSTILE = '<img src=x onerror="window.__pwned=1">';
 const write = (path: string, content: string) => ({ name: 'Write', input: { file_path: `{{cwd}}/${path}`, content } });
 const scenarios = {
@@ -25,12 +24,9 @@ describe('web page in Chromium', () => {
   let browser: Awaited<ReturnType<typeof launchBrowser>>;
   let ctx: BrowserContext;
   let page: Page;
-  const problems: string[] = [];
+  let problems: string[] = [];
+  let shot: (name: string) => Promise<void>;
   const base = () => daemonInfo(sb).base;
-  // The screenshots in docs/web are refreshed on request (ORCH_DOCS_SHOTS=1), never as a side effect of `npm test`.
-  const shot = async (name: string) => {
-    if (process.env.ORCH_DOCS_SHOTS === '1') await page.screenshot({ path: join(shots, `${name}.png`), fullPage: false });
-  };
   const status = async (task: string) => (await showTask(sb, task)).task.status;
 
   beforeAll(async () => {
@@ -48,12 +44,7 @@ describe('web page in Chromium', () => {
     Object.assign(sb.env, { ANTHROPIC_BASE_URL: model.url, ANTHROPIC_API_KEY: 'sk-simulated', CLAUDE_CONFIG_DIR: join(sb.base, 'claude'), CLAUDE_CODE_MAX_RETRIES: '0' });
     browser = await launchBrowser();
     ctx = await browser.context();
-    page = await ctx.newPage();
-    page.on('console', (m) => {
-      if (m.type() === 'error') problems.push(m.text());
-    });
-    page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
-    page.on('dialog', (d) => void d.accept());
+    ({ page, problems, shot } = await watchedPage(ctx));
     const url = (await sb.orchAsync('open', '--print-url')).stdout.trim();
     expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/login\?t=/);
     await page.goto(url);
