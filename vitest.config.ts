@@ -1,7 +1,7 @@
 import { defineConfig } from 'vitest/config';
 
 /**
- * Three projects, run in two groups:
+ * Three projects, run in two groups (projects of one group share its two workers, so they must agree on maxWorkers):
  * - `fast`: pure units and real-git units (seconds), all files in parallel;
  * - `slow`: the built CLI and daemon with the fake agent, test servers, git faults; two files at a time (they
  *   mostly wait on processes, so two share the 2 cores of CI without timing out);
@@ -23,7 +23,7 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 60_000,
     projects: [
-      { extends: true, test: { name: 'fast', include: ['src/**/*.test.ts', 'src/**/*.test.tsx'], exclude: ['src/**/*.slow.test.ts'], sequence: { groupOrder: 0 } } },
+      { extends: true, test: { name: 'fast', include: ['src/**/*.test.ts', 'src/**/*.test.tsx'], exclude: ['src/**/*.slow.test.ts'], maxWorkers: 2, sequence: { groupOrder: 0 } } },
       { extends: true, test: { name: 'slow', include: ['src/**/*.slow.test.ts', 'test/**/*.test.ts'], exclude: heavy, maxWorkers: 2, sequence: { groupOrder: 0 } } },
       { extends: true, test: { name: 'heavy', include: heavy, fileParallelism: false, sequence: { groupOrder: 1 } } },
     ],

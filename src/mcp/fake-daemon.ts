@@ -1,7 +1,7 @@
 /** A tiny stand-in for the daemon's signals endpoints, for the MCP tests. Not part of the public face. */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { SignalRequest, type Signal } from '../api/index.js';
+import { SignalRequest, type CommandAnswer, type JobLogs, type RunWorkers, type Signal } from '../api/index.js';
 
 export interface FakeDaemonOptions {
   token: string;
@@ -10,6 +10,12 @@ export interface FakeDaemonOptions {
   answer?: (question: Signal) => string;
   /** Answer every request with this status and an ErrorBody. */
   failWith?: { status: number; code: string; message: string };
+  /** The cluster routes of a run: where its commands run, the pool, its job logs (absent = 404 like an old daemon). */
+  cluster?: {
+    command: (kind: string, body: string) => CommandAnswer;
+    workers?: RunWorkers;
+    logs?: (query: URLSearchParams) => JobLogs | undefined;
+  };
 }
 
 export interface FakeDaemon {
@@ -44,6 +50,14 @@ export const startFakeDaemon = async (opts: FakeDaemonOptions): Promise<FakeDaem
       return send(res, opts.failWith.status, { error: { code: opts.failWith.code, message: opts.failWith.message } });
     }
     if (!authorized) return send(res, 401, { error: { code: 'unauthorized', message: 'bad token' } });
+    const c = /^\/api\/runs\/[^/]+\/(commands\/([^/]+)|workers|jobs\/logs)$/.exec(path);
+    if (c && opts.cluster) {
+      if (c[2] !== undefined && req.method === 'POST') return send(res, 200, opts.cluster.command(c[2], await readBody(req)));
+      if (c[1] === 'workers' && opts.cluster.workers) return send(res, 200, opts.cluster.workers);
+      const logs = c[1] === 'jobs/logs' ? opts.cluster.logs?.(new URL(req.url ?? '', 'http://x').searchParams) : undefined;
+      if (logs) return send(res, 200, logs);
+      return send(res, 404, { error: { code: 'unknown_job', message: 'no such job of this run' } });
+    }
     const m = /^\/api\/runs\/([^/]+)\/signals(?:\/([^/]+))?$/.exec(path);
     if (!m) return send(res, 404, { error: { code: 'not_found', message: `no route ${path}` } });
     const runId = decodeURIComponent(m[1] ?? '');

@@ -180,3 +180,60 @@ describe('agent MCP server: build, test and lint', () => {
     }
   });
 });
+
+describe('agent MCP server: with a worker pool', () => {
+  const local = [NODE, '-e', 'console.log("ran here in " + process.cwd())'];
+
+  it('without a cluster, commands never ask the daemon and the pool tools are not offered', async () => {
+    const d = await daemon({ cluster: { command: () => ({ where: 'worker', worker: 'w1', jobId: 'j1', ok: true, text: 'from the worker' }) } });
+    const client = await connect({ daemonUrl: d.url, commands: { test: local } });
+    expect((await call(client, 'run_test')).text).toContain(`ran here in ${dir}`);
+    expect(d.requests).toEqual([]);
+    expect((await client.listTools()).tools.map((t) => t.name)).not.toContain('worker_status');
+  });
+
+  it("returns a worker's answer as is, sending nothing but the kind", async () => {
+    const bodies: Array<{ kind: string; body: string }> = [];
+    const d = await daemon({
+      cluster: {
+        command: (kind, body) => {
+          bodies.push({ kind, body });
+          return { where: 'worker', worker: 'w1', jobId: 'j1', ok: false, text: 'Command failed with exit code 3: npm test\nexit code: 3\nfrom the worker' };
+        },
+      },
+    });
+    const client = await connect({ daemonUrl: d.url, cluster: true, commands: { test: local } });
+    const res = await call(client, 'run_test');
+    expect(res).toEqual({ isError: true, text: 'Command failed with exit code 3: npm test\nexit code: 3\nfrom the worker' });
+    expect(bodies).toEqual([{ kind: 'test', body: '{}' }]);
+    expect(d.requests.map((r) => `${r.method} ${r.path}`)).toEqual(['POST /api/runs/run-7/commands/test']);
+  });
+
+  it('runs the command here when the daemon says so, or cannot be asked', async () => {
+    const d = await daemon({ cluster: { command: () => ({ where: 'local', reason: 'no live worker' }) } });
+    const here = await connect({ daemonUrl: d.url, cluster: true, commands: { build: local } });
+    expect((await call(here, 'run_build')).text).toContain(`ran here in ${dir}`);
+    const old = await daemon();
+    const client = await connect({ daemonUrl: old.url, cluster: true, commands: { build: local } });
+    expect((await call(client, 'run_build')).text).toContain(`ran here in ${dir}`);
+    const down = await connect({ daemonUrl: 'http://127.0.0.1:1', cluster: true, commands: { build: local } });
+    expect((await call(down, 'run_build')).text).toContain(`ran here in ${dir}`);
+  });
+
+  it('worker_status lists the pool and job_logs shows a job of the run', async () => {
+    const d = await daemon({
+      cluster: {
+        command: () => ({ where: 'local', reason: '' }),
+        workers: { available: true, workers: [{ name: 'w1', running: 1, jobs: 2, labels: ['gpu'], agents: ['claude'], commands: true }] },
+        logs: (q) => (q.get('job') === 'other' ? undefined : { jobs: [{ id: 'j2', kind: 'test', at: 't2' }, { id: 'j1', kind: 'build', at: 't1' }], job: q.get('job') ?? 'j2', lines: [`last ${q.get('lines')}`] }),
+      },
+    });
+    const client = await connect({ daemonUrl: d.url, cluster: true });
+    expect((await call(client, 'worker_status')).text).toBe('1 worker(s):\n- w1: 1/2 busy; labels: gpu; agents: claude; takes build/test/lint');
+    const logs = await call(client, 'job_logs', { lines: 5 });
+    expect(logs.text).toBe('job j2 (test), last 1 line(s):\nlast 5\n\nYour other jobs: j1 (build, t1)');
+    const denied = await call(client, 'job_logs', { job: 'other' });
+    expect(denied.isError).toBe(true);
+    expect(denied.text).toContain('HTTP 404');
+  });
+});

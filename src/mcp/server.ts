@@ -107,7 +107,7 @@ export const createAgentMcpServer = (opts: AgentMcpServerOptions): McpServer => 
     if (argv === undefined || argv.length === 0) continue;
     server.registerTool(`run_${kind}`, {
       title: `Run the project's ${kind}`,
-      description: `Run the project's configured ${kind} command (${argv.join(' ')}) in your worktree and return its exit code and the end of its output.`,
+      description: `Run the project's configured ${kind} command (${argv.join(' ')}) on your worktree${opts.cluster ? ' (on a free worker when one can take it, with your uncommitted changes; else here)' : ''} and return its exit code and the end of its output.`,
       inputSchema: {},
     }, async (_args, extra) => {
       if (opts.cluster) {

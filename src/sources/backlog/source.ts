@@ -91,7 +91,7 @@ export function createBacklogSource(o: BacklogSourceOptions): PlanSource {
       const done = (f: Found) => f.completed || same(f.task.status, o.doneStatus);
       const ours = (f: Found) => same(f.task.status, todo) || (same(f.task.status, o.inProgressStatus) && f.task.assignee.some((a) => same(a, ORCH_ASSIGNEE)));
       // What waits for work that is not Orch's is held back, and so is everything that waits for it.
-      const held = new Map<string, string>();
+      const held = new Map<string, { dep: string; why: string }>();
       for (let changed = true; changed; ) {
         changed = false;
         for (const f of byId.values()) {
@@ -101,7 +101,7 @@ export function createBacklogSource(o: BacklogSourceOptions): PlanSource {
             if (!d || done(d)) continue;
             const why = held.has(d.task.id) ? `${d.task.id}, which is held back` : !ours(d) ? `${d.task.id} (${d.task.status}${d.task.assignee.length ? `, ${d.task.assignee.join(', ')}` : ''})` : undefined;
             if (why) {
-              held.set(f.task.id, why);
+              held.set(f.task.id, { dep: dep.id, why });
               changed = true;
               break;
             }
@@ -112,14 +112,14 @@ export function createBacklogSource(o: BacklogSourceOptions): PlanSource {
       for (const f of byId.values()) {
         const t = f.task;
         if (!done(f) && !ours(f)) continue;
-        const why = held.get(t.id);
-        if (why) {
+        const hold = held.get(t.id);
+        if (hold) {
           issues.push({
             severity: 'warning',
             code: 'not_ready',
             file: f.file,
-            line: t.dependencies.find((d) => why.startsWith(d.id))?.line ?? 1,
-            message: `backlog/${t.id} waits for ${why}, which is not Orch's to do; it is not offered yet`,
+            line: t.dependencies.find((d) => d.id === hold.dep)?.line ?? 1,
+            message: `backlog/${t.id} waits for ${hold.why}, which is not Orch's to do; it is not offered yet`,
             fix: `set the dependency to "${todo}" for Orch to do it, or to "${o.doneStatus}" when it is done, or drop it from dependencies`,
           });
           continue;
