@@ -32,7 +32,7 @@ export function githubForge(): ChaosForge {
       bare = join(base, 'origin.git');
       return {
         config: `\n[forge]\nkind = "github"\nbase_url = "${server.baseUrl}"\nowner = "${OWNER}"\nrepo = "${REPO}"\ncheck_poll_seconds = 1\n`,
-        env: { GITHUB_TOKEN: TOKEN },
+        env: { GH_ENTERPRISE_TOKEN: TOKEN },
       };
     },
     async attach(p) {

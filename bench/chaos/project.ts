@@ -122,7 +122,7 @@ export async function createProject(files: Record<string, string>, forge: ChaosF
     ...prepared.env,
   };
   delete env.GH_TOKEN;
-  if (!prepared.env.GITHUB_TOKEN) delete env.GITHUB_TOKEN;
+  for (const name of ['GITHUB_TOKEN', 'GH_ENTERPRISE_TOKEN', 'GITHUB_ENTERPRISE_TOKEN']) if (!prepared.env[name]) delete env[name];
   const all = { ...files, '.orch/config.toml': `max_parallel_agents = ${maxParallel}\n\n[agent]\npass_env = ["FAKE_CLAUDE_*"]\n${prepared.config}` };
   for (const [p, c] of Object.entries(all)) {
     mkdirSync(dirname(join(repo, p)), { recursive: true });

@@ -40,6 +40,8 @@ export async function runCommandJob(j: CommandJob, o: {
   push: (e: OutputEntry) => Promise<unknown>;
   signal: AbortSignal;
   commands: WorkerCommandOptions;
+  /** Removes the job's worktree later: the answer does not wait for it. */
+  cleanupLater: (run: () => Promise<void>) => void;
 }): Promise<CommandJobResult> {
   const { cache, worktree } = await o.checkouts.prepare({ id: o.id, repoUrl: j.repoUrl, fetchRef: j.fetchRef, startSha: j.snapshotSha });
   try {
@@ -64,8 +66,10 @@ export async function runCommandJob(j: CommandJob, o: {
       },
     });
     await pending;
+    await o.push({ k: 'end' });
     return { worker: o.worker, configured: true, ok: run.ok, text: run.text, ...(run.result ? { result: run.result } : {}) };
   } finally {
-    await o.checkouts.cleanup(cache, o.id);
+    // PERF: removing the worktree and its refs takes ~4 git calls; the agent is waiting for the answer, not for them.
+    o.cleanupLater(() => o.checkouts.cleanup(cache, o.id));
   }
 }

@@ -97,6 +97,8 @@ async function follow(d: CommandDeps, req: CommandRequest, j: { jobId: string; q
   };
   let last = '0';
   let worker: string | undefined;
+  // Once the worker says the command ended, its result is a moment away: look for it often.
+  let ended = false;
   let untakenSince: number | undefined = Date.now();
   const deadline = Date.now() + COMMAND_TIMEOUT_MS + 5 * 60_000;
   const prefix = (): string => `[run_${req.kind}${worker ? ` on ${worker}` : ''}] `;
@@ -114,8 +116,10 @@ async function follow(d: CommandDeps, req: CommandRequest, j: { jobId: string; q
           continue;
         }
         if (e.k === 'line') req.log(`${prefix()}${e.l}`);
+        else if (e.k === 'end') ended = true;
         else if (e.k === 'start') {
           worker = e.worker;
+          ended = false;
           req.log(`[orch cluster] run_${req.kind} running on worker ${e.worker}${e.attempt > 1 ? ` (attempt ${e.attempt}: the previous worker was lost)` : ''}`);
         }
       }
@@ -131,7 +135,7 @@ async function follow(d: CommandDeps, req: CommandRequest, j: { jobId: string; q
       return local(`worker ${worker ?? '(none)'} did not answer within ${Math.round((COMMAND_TIMEOUT_MS + 5 * 60_000) / 60_000)} min`);
     }
     try {
-      await drain(500);
+      await drain(ended ? 20 : 500);
     } catch {
       await new Promise((r) => setTimeout(r, 250));
     }

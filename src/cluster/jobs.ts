@@ -55,7 +55,9 @@ export type AgentJobResult = z.infer<typeof AgentJobResult>;
 export type OutputEntry =
   | { k: 'start'; worker: string; attempt: number; /** The job's worktree there: paths in events are rewritten to the run's worktree here. */ worktree?: string }
   | { k: 'line'; s: 'stdout' | 'stderr'; l: string }
-  | { k: 'event'; e: string };
+  | { k: 'event'; e: string }
+  /** The command finished; its result follows as the job's return value (the daemon looks for it at once). */
+  | { k: 'end' };
 
 export { WorkerInfo } from '../api/cluster.js';
 

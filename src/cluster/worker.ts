@@ -52,6 +52,7 @@ export async function startWorker(o: WorkerOptions): Promise<{ close: (force?: b
   const checkouts = createCheckouts({ dir: o.dir });
   const redis = connect(o.redisUrl, { name: `orch-worker:${o.name}` });
   const sub = connect(o.redisUrl, { blocking: true, name: `orch-worker-sub:${o.name}` });
+  const cleanups = new Set<Promise<unknown>>();
   const running = new Map<string, { abort: AbortController; queue: string; taskId?: string; startedAt: string }>();
   const startedAt = new Date().toISOString();
 
@@ -180,7 +181,13 @@ export async function startWorker(o: WorkerOptions): Promise<{ close: (force?: b
     void beat();
     log(`job ${id}: ${j.command} for ${j.runId} (attempt ${attemptOf(job)})`);
     try {
-      const r = await runCommandJob(j, { id, worker: o.name, attempt: attemptOf(job), checkouts, push: (e) => push(id, e), signal: abort.signal, commands: o.commands });
+      const r = await runCommandJob(j, {
+        id, worker: o.name, attempt: attemptOf(job), checkouts, push: (e) => push(id, e), signal: abort.signal, commands: o.commands,
+        cleanupLater: (run) => {
+          const p = run().catch((e: unknown) => log(`job ${id}: cleanup failed: ${(e as Error).message}`)).finally(() => cleanups.delete(p));
+          cleanups.add(p);
+        },
+      });
       log(`job ${id}: ${r.ok ? 'done' : 'failed'}: ${r.text.split('\n')[0] ?? ''}`);
       return r;
     } finally {
@@ -210,6 +217,7 @@ export async function startWorker(o: WorkerOptions): Promise<{ close: (force?: b
       clearInterval(heartbeat);
       if (force) for (const r of running.values()) r.abort.abort(new Error('worker stopping'));
       await Promise.allSettled(workers.map((w) => w.close()));
+      await Promise.allSettled([...cleanups]);
       await removeWorker(redis, o.name).catch(() => undefined);
       redis.disconnect();
       sub.disconnect();

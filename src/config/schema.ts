@@ -84,6 +84,11 @@ const AgentSchema = z
       .max(3600)
       .default(120)
       .describe("How long an agent's question waits for an answer inside its turn; after that the agent ends its turn and the run waits, resuming with the answer."),
+    question_timeout: z
+      .string()
+      .regex(/^(|(\d+d)?\s*(\d+h)?\s*(\d+m)?)$/, 'must be a duration such as "4h", "90m" or "1d 2h", or ""')
+      .default('')
+      .describe('A question for a person still unanswered after this long ("4h", "90m") is notified again and its run is parked with that reason. "" = never.'),
     max_retries: z
       .number()
       .int()

@@ -71,7 +71,7 @@ export function userOnly(path: readonly string[]): boolean {
 
 function agentKeys(prefix: string): string[] {
   // Not here: command, args, env, pass_env (secrets to agents), permission_mode and allowed_tools (widen what an agent may do).
-  return ['backend', 'model', 'system_prompt', 'disallowed_tools', 'max_turns', 'timeout_minutes', 'stuck_minutes', 'answer_wait_seconds', 'max_retries', 'max_test_failures'].map(
+  return ['backend', 'model', 'system_prompt', 'disallowed_tools', 'max_turns', 'timeout_minutes', 'stuck_minutes', 'answer_wait_seconds', 'question_timeout', 'max_retries', 'max_test_failures'].map(
     (k) => `${prefix}.${k}`,
   );
 }

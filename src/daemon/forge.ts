@@ -1,5 +1,5 @@
 import { createRedactor, type Redactor } from '../secrets/index.js';
-import { createGitHubForge, discoverToken, hostOfBaseUrl, parseRemoteUrl, pushBranch, repositoryFromRemote } from '../forge/index.js';
+import { createGitHubForge, discoverToken, hostOfBaseUrl, parseRemoteUrl, pushBranch, remoteMayGetCredentials, repositoryFromRemote, tokenVariables } from '../forge/index.js';
 import type { GitRunner } from '../git/index.js';
 import type { Config } from '../config/index.js';
 import type { ForgePort } from '../engine/index.js';
@@ -50,12 +50,14 @@ export function createGitHubPort(git: GitRunner, root: string, cfg: Config['forg
     kind: 'github',
     preflight: () => (ready ??= setup()),
     async fetchTarget(target) {
-      await git.run(['fetch', '--quiet', cfg.remote, `+refs/heads/${target}:refs/remotes/${cfg.remote}/${target}`], { cwd: root, timeoutMs: 120_000, credentials: true });
+      const credentials = (await remoteMayGetCredentials(git, root, { remote: cfg.remote, host, direction: 'fetch' })) ? tokenVariables(host) : false;
+      await git.run(['fetch', '--quiet', cfg.remote, `+refs/heads/${target}:refs/remotes/${cfg.remote}/${target}`], { cwd: root, timeoutMs: 120_000, credentials });
       const r = await git.run(['rev-parse', '--verify', '--quiet', `refs/remotes/${cfg.remote}/${target}^{commit}`], { cwd: root });
       return r.exitCode === 0 ? r.stdout.trim() : undefined;
     },
     async push(branch) {
-      const r = await pushBranch(git, root, { remote: cfg.remote, branch, force: 'with-lease' });
+      const credentials = (await remoteMayGetCredentials(git, root, { remote: cfg.remote, host, direction: 'push' })) ? tokenVariables(host) : false;
+      const r = await pushBranch(git, root, { remote: cfg.remote, branch, force: 'with-lease', credentials });
       return r.ok ? { ok: true, sha: r.sha } : { ok: false, detail: `${r.reason}: ${'detail' in r ? String(r.detail) : ''}` };
     },
     async ensurePr(o) {

@@ -11,6 +11,7 @@ import { agentNames, type Config } from '../config/index.js';
 import { createRunner } from './runner.js';
 import { dailyPlanTasks, readDailyFile } from '../sources/daily.js';
 import { createBatchSchedule } from '../schedule/index.js';
+import { parkOverdueQuestions } from '../questions/index.js';
 import { BUDGET_PAUSE, createBudgetGuard } from './budget-guard.js';
 import { createScheduler, normalizeTaskId, RequestError } from './scheduler.js';
 import { createWriteback } from './writeback.js';
@@ -636,6 +637,19 @@ export function createEngine(d: EngineDeps) {
       } else for (const run of d.store.runs.active()) void runner.drive(run.id);
       timer = setInterval(() => {
         scheduleSoon();
+        parkOverdueQuestions(
+          {
+            open: () => d.store.signals.openQuestions(),
+            run: (id) => d.store.runs.get(id),
+            busy: (runId) => planner.busyFor(runId),
+            park: (run, reason) => {
+              d.store.runs.update(run.id, { waitingReason: reason });
+              emit('run.waiting', run.taskId, run.id, { reason });
+            },
+            now: d.now ?? (() => new Date()),
+          },
+          cfg.agent.question_timeout,
+        );
         for (const s of stuck.stuckRuns()) if (runner.hasAgent(s.runId)) void runner.cancel(s.runId, 'stuck');
       }, 2000);
       timer.unref();

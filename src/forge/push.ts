@@ -8,6 +8,8 @@ export interface PushBranchOptions {
   force?: 'with-lease';
   expect?: string;
   timeoutMs?: number;
+  /** Which secret variables git may see (the forge host's token variables, see `remoteMayGetCredentials`). Default none. */
+  credentials?: boolean | readonly string[];
 }
 
 export type PushResult =
@@ -16,7 +18,8 @@ export type PushResult =
 
 /**
  * Pushes `refs/heads/<branch>` to the same name on `remote`. Idempotent: an up-to-date remote is success.
- * Credentials come from git's own helpers or ssh agent, never from argv.
+ * Credentials come from git's own helpers or ssh agent, never from argv; the token variables reach git only with
+ * `credentials`.
  */
 export async function pushBranch(git: GitRunner, root: string, options: PushBranchOptions): Promise<PushResult> {
   const remote = options.remote ?? 'origin';
@@ -28,7 +31,7 @@ export async function pushBranch(git: GitRunner, root: string, options: PushBran
   const args = ['push', '--porcelain'];
   if (options.force === 'with-lease') args.push(options.expect ? `--force-with-lease=${ref}:${options.expect}` : `--force-with-lease=${ref}`);
   args.push('--', remote, `${ref}:${ref}`);
-  const r = await git.run(args, { cwd: root, credentials: true, ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}) });
+  const r = await git.run(args, { cwd: root, credentials: options.credentials ?? false, ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}) });
 
   // --porcelain: one `<flag>\t<from>:<to>\t<summary>` line per ref; `=` up to date, `!` rejected.
   const line = r.stdout.split('\n').find((l) => l.includes(`\t${ref}:${ref}\t`));

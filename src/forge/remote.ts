@@ -77,3 +77,17 @@ export function checkRemote(url: string, host: string, remote = 'origin'): Repos
   }
   return { ok: true, ...parsed };
 }
+
+/**
+ * Whether a fetch from or push to `remote` may carry the forge's credentials (the token variables in git's
+ * environment, for a credential helper): only when every URL git would use for it, after `insteadOf` and
+ * `pushInsteadOf`, is on the forge's `host`. A local path needs none, and a URL anywhere else (a `pushurl`, a
+ * rewrite, a remote someone repointed) must not be handed the token.
+ */
+export async function remoteMayGetCredentials(git: GitRunner, root: string, o: { remote: string; host: string; direction: 'fetch' | 'push' }): Promise<boolean> {
+  const r = await git.run(['remote', 'get-url', '--all', ...(o.direction === 'push' ? ['--push'] : []), '--', o.remote], { cwd: root });
+  if (r.exitCode !== 0) return false;
+  const urls = r.stdout.split('\n').map((u) => u.trim()).filter((u) => u !== '');
+  const host = o.host.toLowerCase();
+  return urls.length > 0 && urls.every((u) => parseRemoteUrl(u)?.host === host);
+}

@@ -45,6 +45,20 @@ describe('discoverToken', () => {
     expect(await discoverToken({ env: { PATH: withGh }, host: 'ghe.corp.example' })).toEqual({ ok: true, token: 'gho_from_gh_ghe', source: 'gh' });
   });
 
+  test('GITHUB_TOKEN and GH_TOKEN are github.com\'s: another host never gets them, it gets its own token source', async () => {
+    const env = { GITHUB_TOKEN: 'ghp_dotcom', GH_TOKEN: 'ghp_dotcom2', PATH: empty() };
+    expect(await discoverToken({ env, host: 'ghe.corp.example' })).toMatchObject({
+      ok: false,
+      problem: 'no GitHub token for ghe.corp.example: GH_ENTERPRISE_TOKEN and GITHUB_ENTERPRISE_TOKEN are unset and the GitHub CLI (gh) is not installed',
+      fix: expect.stringContaining('export GH_ENTERPRISE_TOKEN=<token with the repo scope for ghe.corp.example>'),
+    });
+    expect(await discoverToken({ env: { ...env, GH_ENTERPRISE_TOKEN: 'ghe_tok' }, host: 'GHE.corp.example' })).toEqual({ ok: true, token: 'ghe_tok', source: 'GH_ENTERPRISE_TOKEN' });
+    expect(await discoverToken({ env: { ...env, GITHUB_ENTERPRISE_TOKEN: 'ghe_tok2' }, host: '127.0.0.1' })).toEqual({ ok: true, token: 'ghe_tok2', source: 'GITHUB_ENTERPRISE_TOKEN' });
+    expect(await discoverToken({ env: { ...env, PATH: withGh }, host: 'ghe.corp.example' })).toEqual({ ok: true, token: 'gho_from_gh_ghe', source: 'gh' });
+    expect(await discoverToken({ env: { GH_ENTERPRISE_TOKEN: 'ghe_tok', PATH: empty() } })).toMatchObject({ ok: false });
+    expect(await discoverToken({ env, host: 'acme.ghe.com' })).toEqual({ ok: true, token: 'ghp_dotcom', source: 'GITHUB_TOKEN' });
+  });
+
   test('no gh on PATH is "not found" with the fix', async () => {
     const result = await discoverToken({ env: { PATH: empty() } });
     expect(result).toEqual({

@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 
-export type TokenSource = 'GITHUB_TOKEN' | 'GH_TOKEN' | 'gh';
+export type TokenSource = 'GITHUB_TOKEN' | 'GH_TOKEN' | 'GH_ENTERPRISE_TOKEN' | 'GITHUB_ENTERPRISE_TOKEN' | 'gh';
 
 export type TokenResult = { ok: true; token: string; source: TokenSource } | { ok: false; problem: string; fix: string };
 
@@ -14,16 +14,25 @@ export interface DiscoverTokenOptions {
   timeoutMs?: number;
 }
 
+/** github.com and GitHub's own cloud tenancies (`<name>.ghe.com`): the hosts GITHUB_TOKEN and GH_TOKEN are for. */
+export const isGitHubDotCom = (host: string): boolean => host === 'github.com' || host.endsWith('.ghe.com');
+
+/** The variables holding a token for `host`, as the GitHub CLI reads them. */
+export const tokenVariables = (host: string): readonly ('GITHUB_TOKEN' | 'GH_TOKEN' | 'GH_ENTERPRISE_TOKEN' | 'GITHUB_ENTERPRISE_TOKEN')[] =>
+  isGitHubDotCom(host) ? ['GITHUB_TOKEN', 'GH_TOKEN'] : ['GH_ENTERPRISE_TOKEN', 'GITHUB_ENTERPRISE_TOKEN'];
+
 const fix = (host: string) =>
-  `export GITHUB_TOKEN=<token with the repo scope>, or install the GitHub CLI and run \`gh auth login${host === 'github.com' ? '' : ` --hostname ${host}`}\``;
+  `export ${tokenVariables(host)[0]}=<token with the repo scope${isGitHubDotCom(host) ? '' : ` for ${host}`}>, or install the GitHub CLI and run \`gh auth login${host === 'github.com' ? '' : ` --hostname ${host}`}\``;
 
 /**
- * GITHUB_TOKEN, then GH_TOKEN, then `gh auth token`. The token is returned, never logged or put in
- * an error message; only its source is meant for display.
+ * GITHUB_TOKEN, then GH_TOKEN, then `gh auth token`, for github.com. Those two are github.com's tokens: any other
+ * host (GitHub Enterprise Server, a test server) gets GH_ENTERPRISE_TOKEN or GITHUB_ENTERPRISE_TOKEN, then
+ * `gh auth token --hostname <host>`, so a configured base URL never receives the github.com token. The token is
+ * returned, never logged or put in an error message; only its source is meant for display.
  */
 export async function discoverToken(options: DiscoverTokenOptions): Promise<TokenResult> {
-  const host = options.host ?? 'github.com';
-  for (const source of ['GITHUB_TOKEN', 'GH_TOKEN'] as const) {
+  const host = (options.host ?? 'github.com').toLowerCase();
+  for (const source of tokenVariables(host)) {
     const value = options.env[source]?.trim();
     if (value) return { ok: true, token: value, source };
   }
@@ -39,7 +48,7 @@ export async function discoverToken(options: DiscoverTokenOptions): Promise<Toke
       : gh.kind === 'timeout'
         ? `\`gh auth token\` did not answer within ${Math.round((options.timeoutMs ?? 5000) / 1000)} s`
         : `\`gh auth token\` failed: ${gh.stderr.trim().split('\n').slice(-1)[0] || `exit code ${gh.exitCode}`}`;
-  return { ok: false, problem: `no GitHub token for ${host}: GITHUB_TOKEN and GH_TOKEN are unset and ${why}`, fix: fix(host) };
+  return { ok: false, problem: `no GitHub token for ${host}: ${tokenVariables(host).join(' and ')} are unset and ${why}`, fix: fix(host) };
 }
 
 type GhResult = { kind: 'ok'; stdout: string } | { kind: 'missing' } | { kind: 'timeout' } | { kind: 'failed'; exitCode: number; stderr: string };

@@ -46,14 +46,15 @@ const INHERITED_GIT_VARS = new Set([
 
 /**
  * Environment for a git child: inherited GIT_* variables stripped, secrets stripped (unless `credentials`: a
- * fetch or push whose credential helper may need them), then explicit ones, then fixed ones.
+ * fetch or push whose credential helper may need them; a list keeps only the secrets of those names, such as the
+ * forge host's own token variables), then explicit ones, then fixed ones.
  */
-export function gitEnv(base: NodeJS.ProcessEnv, explicit: NodeJS.ProcessEnv | undefined, credentials = false): NodeJS.ProcessEnv {
+export function gitEnv(base: NodeJS.ProcessEnv, explicit: NodeJS.ProcessEnv | undefined, credentials: boolean | readonly string[] = false): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
   for (const [key, value] of Object.entries(base)) {
     if (value === undefined) continue;
     if (key.startsWith('GIT_') && !INHERITED_GIT_VARS.has(key) && !key.startsWith('GIT_TRACE')) continue;
-    if (!credentials && SECRET_VAR.test(key)) continue;
+    if (credentials !== true && SECRET_VAR.test(key) && !(Array.isArray(credentials) && credentials.includes(key))) continue;
     env[key] = value;
   }
   Object.assign(env, explicit);

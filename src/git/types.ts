@@ -36,9 +36,10 @@ export interface RunOptions {
   timeoutMs?: number;
   /**
    * A call that talks to a remote (fetch, push): the environment keeps the forge and credential variables a
-   * credential helper may read (GITHUB_TOKEN, GH_TOKEN, ...). Every other git call runs without any secret.
+   * credential helper may read (GITHUB_TOKEN, GH_TOKEN, ...); a list keeps only the variables of those names.
+   * Every other git call runs without any secret.
    */
-  credentials?: boolean;
+  credentials?: boolean | readonly string[];
 }
 
 export interface Identity {

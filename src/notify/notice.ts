@@ -42,7 +42,9 @@ export function noticeOf(e: AnyEvent, ctx: NoticeContext = {}): Notice | undefin
     }
     case 'run.waiting': {
       const d = e.data;
-      if (!('reason' in d) || !d.reason.startsWith('stuck:')) return undefined;
+      if (!('reason' in d)) return undefined;
+      if (/^question \S+ unanswered for /.test(d.reason)) return notice('question.waiting', e, `${task}: a question is still unanswered`, d.reason);
+      if (!d.reason.startsWith('stuck:')) return undefined;
       return notice('agent.stuck', e, `${task}: the agent is stuck`, d.reason);
     }
     case 'run.question': {

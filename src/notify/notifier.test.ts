@@ -97,6 +97,31 @@ describe('the generic webhook', () => {
     expect(refused.received).toHaveLength(1);
   });
 
+  it('orch notify test does not wait behind deliveries queued on a slow endpoint', async () => {
+    const { createServer } = await import('node:http');
+    const slow = createServer((req, res) => {
+      // Only the test message is answered; the queued delivery waits for its timeout.
+      if (req.headers['x-orch-event'] === 'test') res.writeHead(204).end();
+    });
+    await new Promise<void>((r) => slow.listen(0, '127.0.0.1', r));
+    try {
+      const port = (slow.address() as { port: number }).port;
+      const { n } = notifier({ retries: 0, timeout_seconds: 2, webhook: { url: `http://127.0.0.1:${port}/` } });
+      n.onEvent(flagged());
+      const order: string[] = [];
+      const queued = n.settled().then(() => order.push('queued'));
+      const [r] = await n.test();
+      order.push('test');
+      expect(r).toMatchObject({ ok: true, detail: 'delivered' });
+      await queued;
+      expect(order).toEqual(['test', 'queued']);
+      expect(n.health()['webhook']).toMatchObject({ sent: 1, failed: 1, lastError: 'no answer within 2 s' });
+    } finally {
+      slow.closeAllConnections();
+      slow.close();
+    }
+  });
+
   it('reads its secret from a 0600 secrets file, refuses a file others can read, and names what is missing', async () => {
     const hook = await receiver();
     const file = join(dir, 'secrets.env');
@@ -224,12 +249,14 @@ describe('which events notify', () => {
     n.onEvent(ev('batch.finished', null, { batchId: 'b2' }));
     n.onEvent(ev('batch.finished', null, { batchId: 'b3' }));
     n.onEvent(ev('run.waiting', 'a/E04', { reason: 'stuck: no output for 15 min — give guidance with: orch resume a/E04 --guidance "..."' }));
+    n.onEvent(ev('run.waiting', 'a/E08', { reason: 'question q8 unanswered for 4h: plan? — answer with: orch answer q8 "..."' }));
     n.onEvent(ev('batch.finished', null, { batchId: 'b1' }));
-    const got = await hook.waitFor(2);
+    const got = await hook.waitFor(3);
     await n.settled();
-    expect(hook.received).toHaveLength(2);
+    expect(hook.received).toHaveLength(3);
     const bodies = got.map((g) => WebhookPayload.parse(JSON.parse(g.body)));
     expect(bodies[0]).toMatchObject({ kind: 'agent.stuck', title: 'a/E04: the agent is stuck' });
+    expect(bodies.splice(1, 1)[0]).toMatchObject({ kind: 'question.waiting', title: 'a/E08: a question is still unanswered' });
     expect(bodies[1]).toMatchObject({ kind: 'batch.finished', title: 'Batch nightly (b1) finished: 1 merged, 1 failed, 1 waiting for you' });
     expect(bodies[1]?.text).toContain('Waits for you: a/E03: needs review (security): x\n');
   });

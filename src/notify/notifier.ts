@@ -97,25 +97,26 @@ export function createNotifier(d: NotifierDeps): Notifier {
     save();
   };
 
+  /** Delivers one notice now (not behind the channel's queue), records and logs the outcome. */
+  const attempt = async (l: Lane, n: Notice): Promise<{ ok: boolean; attempts: number; detail: string }> => {
+    try {
+      const r = await deliver(l.ch, n, randomUUID(), policy);
+      if (!r.ok) d.log(`notify: ${l.ch.name}: "${n.title}" not delivered: ${redact(r.detail)}; \`orch notify test ${l.ch.name}\` checks the channel`);
+      record(l, r.ok, r.detail);
+      if (r.ok) d.sent?.(l.ch.name, n, r.messageId);
+      return { ok: r.ok, attempts: r.attempts, detail: redact(r.detail) };
+    } catch (e) {
+      const detail = redact(`${(e as Error).message}`);
+      d.log(`notify: ${l.ch.name}: ${detail}`);
+      record(l, false, detail);
+      return { ok: false, attempts: 1, detail };
+    }
+  };
+
+  /** Queues one notice on its channel: deliveries of a channel go out one at a time, in order. */
   const send = (l: Lane, n: Notice): Promise<{ ok: boolean; attempts: number; detail: string }> => {
     l.queued++;
-    const id = randomUUID();
-    const run = l.chain.then(async () => {
-      try {
-        const r = await deliver(l.ch, n, id, policy);
-        if (!r.ok) d.log(`notify: ${l.ch.name}: "${n.title}" not delivered: ${redact(r.detail)}; \`orch notify test ${l.ch.name}\` checks the channel`);
-        record(l, r.ok, r.detail);
-        if (r.ok) d.sent?.(l.ch.name, n, r.messageId);
-        return { ok: r.ok, attempts: r.attempts, detail: redact(r.detail) };
-      } catch (e) {
-        const detail = redact(`${(e as Error).message}`);
-        d.log(`notify: ${l.ch.name}: ${detail}`);
-        record(l, false, detail);
-        return { ok: false, attempts: 1, detail };
-      } finally {
-        l.queued--;
-      }
-    });
+    const run = l.chain.then(() => attempt(l, n)).finally(() => l.queued--);
     l.chain = run.then(() => undefined);
     return run;
   };
@@ -180,7 +181,8 @@ export function createNotifier(d: NotifierDeps): Notifier {
     async test(channel) {
       const picked = [...lanes.values()].filter((l) => !channel || l.ch.name === channel);
       const n = testNotice(now());
-      return Promise.all(picked.map(async (l) => ({ channel: l.ch.name, ...(await send(l, n)) })));
+      // Not behind a queue of retries to a dead endpoint: the person asking waits for this message only.
+      return Promise.all(picked.map(async (l) => ({ channel: l.ch.name, ...(await attempt(l, n)) })));
     },
     tick() {
       const at = now();

@@ -47,8 +47,10 @@ export function parseEpic(content: string, file: string): EpicDraft {
         code: 'bad_frontmatter',
         file,
         line: parsed.line,
-        message: `frontmatter is not valid YAML: ${parsed.message}`,
-        fix: 'fix the YAML between the `---` lines (quote values that contain `:` or `#`, indent list items evenly)',
+        message: parsed.limit ? `${parsed.message}, so it is not parsed` : `frontmatter is not valid YAML: ${parsed.message}`,
+        fix: parsed.limit
+          ? 'keep frontmatter to a few `key: value` lines and short lists; move long text into the epic body'
+          : 'fix the YAML between the `---` lines (quote values that contain `:` or `#`, indent list items evenly)',
       });
     } else {
       const read = readEpicMeta(parsed.data, parsed.lines, file);

@@ -41,7 +41,7 @@ function lineEnd(text: string, from: number): { end: number; next: number } {
 
 export type YamlResult =
   | { ok: true; data: Record<string, unknown>; lines: KeyLines }
-  | { ok: false; line: number; message: string };
+  | { ok: false; line: number; message: string; /** Refused by a size or depth limit before parsing. */ limit?: true };
 
 /**
  * Parses a frontmatter block into a plain object. Lines are file lines (`yamlLine` is where the block starts).
@@ -68,9 +68,9 @@ export const MAX_FRONTMATTER_DEPTH = 16;
  * V8 out of memory, which no `try` catches. This scan is linear and errs on the side of refusing: every bracket
  * counts, quoted or not, and so does every indentation column.
  */
-function beyondLimits(yaml: string, yamlLine: number): { ok: false; line: number; message: string } | undefined {
+function beyondLimits(yaml: string, yamlLine: number): Extract<YamlResult, { ok: false }> | undefined {
   if (yaml.length > MAX_FRONTMATTER_BYTES) {
-    return { ok: false, line: yamlLine, message: `frontmatter is ${Math.ceil(yaml.length / 1024)} KB, over the ${MAX_FRONTMATTER_BYTES / 1024} KB allowed` };
+    return { ok: false, limit: true, line: yamlLine, message: `frontmatter is ${Math.ceil(yaml.length / 1024)} KB, over the ${MAX_FRONTMATTER_BYTES / 1024} KB allowed` };
   }
   let depth = 0;
   let line = yamlLine;
@@ -103,8 +103,8 @@ function beyondLimits(yaml: string, yamlLine: number): { ok: false; line: number
   return undefined;
 }
 
-function nested(line: number): { ok: false; line: number; message: string } {
-  return { ok: false, line, message: `frontmatter nests deeper than ${MAX_FRONTMATTER_DEPTH} levels` };
+function nested(line: number): Extract<YamlResult, { ok: false }> {
+  return { ok: false, limit: true, line, message: `frontmatter nests deeper than ${MAX_FRONTMATTER_DEPTH} levels` };
 }
 
 function parseWithYaml(yaml: string, yamlLine: number): YamlResult {

@@ -159,8 +159,8 @@ function folderModule(folder: ModuleFolder, issues: PlanIssue[]): string {
       code: 'bad_frontmatter',
       file,
       line: parsed.line,
-      message: `frontmatter is not valid YAML: ${parsed.message}`,
-      fix: 'fix the YAML between the `---` lines',
+      message: parsed.limit ? `${parsed.message}, so it is not parsed` : `frontmatter is not valid YAML: ${parsed.message}`,
+      fix: parsed.limit ? 'keep frontmatter to a few `key: value` lines; move long text into the body' : 'fix the YAML between the `---` lines',
     });
     return fallback;
   }

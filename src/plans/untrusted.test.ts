@@ -139,6 +139,11 @@ describe('frontmatter is refused before parsing when it is too big or too deep',
     expect(found.map((i) => i.message).join('\n')).toMatch(message);
   });
 
+  it('an overview\'s frontmatter has the same limits', async () => {
+    const plan = await parsePlan(await repo({ [`${M}/00-overview.md`]: `---\nmodule: ${'{'.repeat(40)}\n---\n# Billing\n` }));
+    expect(errors(plan).map((e) => e.text.split('\n')[0])).toEqual([`${M}/00-overview.md:2: frontmatter nests deeper than 16 levels, so it is not parsed`]);
+  });
+
   it('leaves ordinary frontmatter alone', async () => {
     const plan = await parsePlan(await repo(fm('priority: high\ntouches:\n  - src/a/**\n  - "src/{b,c}/**"\ndepends_on: [E01]\ntitle: "[WIP] a - b - c"')));
     expect(errors(plan)).toEqual([]);

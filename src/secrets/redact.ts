@@ -1,3 +1,4 @@
+import { encodedForms } from './encodings.js';
 import { SECRET_SHAPES } from './shapes.js';
 
 export const REDACTED = '[redacted]';
@@ -13,18 +14,21 @@ export type Redactor = ((text: string) => string) & {
 };
 
 /** Substrings every secret shape contains: a chunk without any of them is left as it is. */
-const MARKERS = ['sk-', 'ghp_', 'gho_', 'ghu_', 'ghs_', 'ghr_', 'github_pat_', 'AKIA', 'ASIA', 'xox', 'AIza', 'k_live_', '-----BEGIN', '://'];
+const MARKERS = ['sk-', 'ghp_', 'gho_', 'ghu_', 'ghs_', 'ghr_', 'github_pat_', 'AKIA', 'ASIA', 'xox', 'AIza', 'k_live_', '-----BEGIN', '://', ':\\/\\/'];
 
 /**
  * Replaces every known secret shape and every given secret value (at least 8 characters, so `1` or `true` in an
- * odd variable never blanks a log) with `[redacted]`.
+ * odd variable never blanks a log), in each of its encoded forms (JSON-escaped, URL-encoded, base64: see
+ * ./encodings.ts), with `[redacted]`.
  */
 export function createRedactor(values: Iterable<string> = []): Redactor {
+  let given: string[] = [];
   let exact: string[] = [];
   let markers: Buffer[] = [];
   const set = (all: Iterable<string>): void => {
-    exact = [...new Set([...all].filter((v) => v.length >= 8))].sort((a, b) => b.length - a.length);
-    markers = [...MARKERS, ...exact.map((v) => v.slice(0, 8))].map((m) => Buffer.from(m));
+    given = [...new Set([...all].filter((v) => v.length >= 8))];
+    exact = [...new Set(given.flatMap(encodedForms))].sort((a, b) => b.length - a.length);
+    markers = [...new Set([...MARKERS, ...exact.map((v) => v.slice(0, 8))])].map((m) => Buffer.from(m));
   };
   set(values);
   const redact = ((text: string): string => {
@@ -43,7 +47,7 @@ export function createRedactor(values: Iterable<string> = []): Redactor {
     const out = redact(text);
     return out === text ? b : Buffer.from(out);
   };
-  redact.add = (value) => set([...exact, value]);
+  redact.add = (value) => set([...given, value]);
   return redact;
 }
 
@@ -55,7 +59,7 @@ export function secretValues(env: NodeJS.ProcessEnv): string[] {
 }
 
 /** Redacts every string inside a JSON-like value. */
-export function redactDeep<T>(value: T, redact: Redactor): T {
+export function redactDeep<T>(value: T, redact: (text: string) => string): T {
   if (typeof value === 'string') return redact(value) as T;
   if (Array.isArray(value)) return value.map((v: unknown) => redactDeep(v, redact)) as T;
   if (value && typeof value === 'object') {
@@ -64,4 +68,20 @@ export function redactDeep<T>(value: T, redact: Redactor): T {
     return out as T;
   }
   return value;
+}
+
+/**
+ * JSON text with its secrets blanked, and the value it now holds. Blanking the text catches the JSON-escaped forms;
+ * when a blank cut an escape in half (a value that starts right after a backslash), the value is blanked string by
+ * string instead, so the result is always valid JSON.
+ */
+export function redactJson<T>(json: string, value: T, redact: (text: string) => string): { text: string; value: T } {
+  const text = redact(json);
+  if (text === json) return { text, value };
+  try {
+    return { text, value: JSON.parse(text) as T };
+  } catch {
+    const clean = redactDeep(value, redact);
+    return { text: JSON.stringify(clean), value: clean };
+  }
 }

@@ -13,7 +13,8 @@ export const SECRET_SHAPES: readonly { kind: string; pattern: RegExp }[] = [
   { kind: 'a Google API key', pattern: /\bAIza[0-9A-Za-z_-]{35}/g },
   { kind: 'a Stripe key', pattern: /\b[rs]k_live_[A-Za-z0-9]{16,}/g },
   { kind: 'a private key', pattern: /-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]*?(?:-----END [A-Z ]*PRIVATE KEY-----|$)/g },
-  { kind: 'a URL with a password', pattern: /\b[a-z][a-z0-9+.-]*:\/\/[^\s/:@]+:[^\s/@]+@/gi },
+  // `:\/\/` too: some JSON serialisers escape `/`.
+  { kind: 'a URL with a password', pattern: /\b[a-z][a-z0-9+.-]*:(?:\/\/|\\\/\\\/)[^\s/:@\\]+:[^\s/@]+@/gi },
 ];
 
 /** The kind of secret `value` contains, or undefined. */

@@ -1,5 +1,6 @@
 import type { Db } from './db.js';
 import { makeEvent, type Event, type EventData, type EventOf, type EventType } from '../api/index.js';
+import { redactJson } from '../secrets/index.js';
 
 interface RawEvent {
   seq: number;
@@ -29,9 +30,9 @@ export function createEventStore(db: Db, redact?: (text: string) => string) {
       const ts = new Date().toISOString();
       const json = JSON.stringify(data);
       // `[redacted]` needs no JSON escaping, so a redacted payload is still the same JSON shape.
-      const safe = redact ? redact(json) : json;
-      const info = insert.run(ts, type, taskId, runId, safe);
-      return makeEvent(Number(info.lastInsertRowid), ts, type, taskId, runId, safe === json ? data : (JSON.parse(safe) as EventData<T>));
+      const safe = redact ? redactJson(json, data, redact) : { text: json, value: data };
+      const info = insert.run(ts, type, taskId, runId, safe.text);
+      return makeEvent(Number(info.lastInsertRowid), ts, type, taskId, runId, safe.value);
     },
     since(seq: number, limit = 1000): Event[] {
       return (since.all(seq, limit) as RawEvent[]).map(toEvent);

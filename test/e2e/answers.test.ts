@@ -1,10 +1,9 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebhookPayload } from '../../src/api/index.js';
-import { repoRootDir, sandbox, until, type Sandbox } from '../harness.js';
+import { sandbox, until, type Sandbox } from '../harness.js';
+import { startModel } from './model.js';
 import { startReceiver, type Receiver } from '../notify-receiver.js';
 
 const write = (path: string, content: string) => ({ name: 'Write', input: { file_path: `{{cwd}}/${path}`, content } });
@@ -14,17 +13,6 @@ const scenarios = {
   asklang: [{ text: 'I need a decision.', tools: [{ name: 'mcp__orch__orch_ask', input: { question: 'Which language should the docs use?' } }] }, { text: 'Waiting for the answer.' }],
   answeredlang: [{ text: 'Using the answer.', tools: [write('lang.txt', 'en\n')] }, { text: 'Done: wrote lang.txt' }],
 };
-
-async function startModel(dir: string): Promise<{ url: string; close: () => void }> {
-  const file = join(dir, 'scenarios.json');
-  writeFileSync(file, JSON.stringify({ scenarios }));
-  const child: ChildProcess = spawn(process.execPath, [join(repoRootDir, 'dist/src/simulator/main.js'), '--port', '0', '--scenario', file], { stdio: ['ignore', 'pipe', 'inherit'] });
-  const url = await new Promise<string>((resolve, reject) => {
-    createInterface({ input: child.stdout! }).once('line', resolve);
-    child.once('exit', (c) => reject(new Error(`simulator exited with ${c}`)));
-  });
-  return { url: url.trim(), close: () => child.kill() };
-}
 
 const TOKEN = '777:e2e-bot';
 
@@ -55,7 +43,7 @@ describe('questions notified, then answered by an answer file and by a Telegram 
       },
       { realClaude: true, env: { ORCH_TELEGRAM_TOKEN: TOKEN } },
     );
-    model = await startModel(sb.base);
+    model = await startModel({ scenarios, dir: sb.base });
     // The sandbox binds the CLI's config dir only when it exists: sessions written elsewhere would be lost.
     mkdirSync(join(sb.base, 'claude'), { recursive: true });
     Object.assign(sb.env, { ANTHROPIC_BASE_URL: model.url, ANTHROPIC_API_KEY: 'sk-simulated', CLAUDE_CONFIG_DIR: join(sb.base, 'claude'), CLAUDE_CODE_MAX_RETRIES: '0' });

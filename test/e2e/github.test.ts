@@ -16,7 +16,7 @@ afterEach(async () => {
 });
 
 /** A project whose origin is a bare repository served by the GitHub API test server (OpenAPI-validated). */
-async function githubProject(files: Record<string, string>, env: NodeJS.ProcessEnv = { GITHUB_TOKEN: TOKEN }, extra = '') {
+async function githubProject(files: Record<string, string>, env: NodeJS.ProcessEnv = { GH_ENTERPRISE_TOKEN: TOKEN }, extra = '') {
   server = await createGitHubServer();
   // Cleaned up after each test: its daemon stopped, its directory removed.
   const s = (sb = sandbox(files));
@@ -31,6 +31,8 @@ async function githubProject(files: Record<string, string>, env: NodeJS.ProcessE
   s.git('push', '-q', 'origin', 'main');
   delete s.env.GITHUB_TOKEN;
   delete s.env.GH_TOKEN;
+  delete s.env.GH_ENTERPRISE_TOKEN;
+  delete s.env.GITHUB_ENTERPRISE_TOKEN;
   Object.assign(s.env, env);
   return { s, srv: server, bare };
 }
@@ -76,7 +78,7 @@ describe('orch with the GitHub forge (API test server checked against GitHub\'s 
   });
 
   it('failing checks go back to the agent in the same session; green after the fix merges', async () => {
-    const { s, srv, bare } = await githubProject({ 'docs/plans/core-module/epic-01-a.md': epic('Alpha', 'x', { 'src/a.txt': 'alpha' }) }, { GITHUB_TOKEN: TOKEN }, 'required_checks = ["unit tests"]\n');
+    const { s, srv, bare } = await githubProject({ 'docs/plans/core-module/epic-01-a.md': epic('Alpha', 'x', { 'src/a.txt': 'alpha' }) }, { GH_ENTERPRISE_TOKEN: TOKEN }, 'required_checks = ["unit tests"]\n');
     expect((await orchAsync(s, 'start')).status).toBe(0);
     await until(() => pulls(srv)[0], 'the pull request');
     const first = s.git('--git-dir', bare, 'rev-parse', 'refs/heads/feat/core-E01').trim();
@@ -105,7 +107,7 @@ describe('orch with the GitHub forge (API test server checked against GitHub\'s 
       `lint = ["node", "-e", "console.error('src/a.txt:1 lint problem'); require('fs').writeFileSync('lint-report.txt', 'x'); process.exit(3)"]`,
       '',
     ].join('\n');
-    const { s, srv } = await githubProject({ 'docs/plans/core-module/epic-01-a.md': epic('Alpha', 'a', { 'src/a.txt': 'alpha' }) }, { GITHUB_TOKEN: TOKEN }, `required_checks = ["ci"]\nmax_fix_attempts = 0\n${extra}`);
+    const { s, srv } = await githubProject({ 'docs/plans/core-module/epic-01-a.md': epic('Alpha', 'a', { 'src/a.txt': 'alpha' }) }, { GH_ENTERPRISE_TOKEN: TOKEN }, `required_checks = ["ci"]\nmax_fix_attempts = 0\n${extra}`);
     expect((await orchAsync(s, 'start')).status).toBe(0);
     const body = (await until(() => pulls(srv)[0], 'the pull request')).body;
     expect(body).toMatch(/\| tests \| test ✅ passed in \d+\.\d s, lint ❌ failed in \d+\.\d s/);
@@ -173,7 +175,7 @@ describe('open pull requests follow a moving target: rebased, conflicts to the a
         'docs/plans/core-module/epic-01-a.md': epic('Alpha', 'a', { 'src/a.txt': 'alpha' }),
         'docs/plans/web-module/epic-01-b.md': epic('Beta', 'b', { 'src/b.txt': 'beta' }),
       },
-      { GITHUB_TOKEN: TOKEN },
+      { GH_ENTERPRISE_TOKEN: TOKEN },
       'required_checks = ["ci"]\n',
     );
     expect((await orchAsync(s, 'start')).status).toBe(0);
@@ -210,7 +212,7 @@ describe('open pull requests follow a moving target: rebased, conflicts to the a
         'docs/plans/core-module/epic-01-a.md': epic('Alpha', 'a', { 'src/shared.txt': 'from a' }),
         'docs/plans/web-module/epic-01-b.md': epic('Beta', 'b', { 'src/shared.txt': 'from b' }),
       },
-      { GITHUB_TOKEN: TOKEN },
+      { GH_ENTERPRISE_TOKEN: TOKEN },
       'required_checks = ["ci"]\n',
     );
     expect((await orchAsync(s, 'start')).status).toBe(0);
@@ -239,7 +241,7 @@ describe('open pull requests follow a moving target: rebased, conflicts to the a
         'docs/plans/core-module/epic-01-a.md': epic('Alpha', 'a', { 'src/shared.txt': 'from a' }),
         'docs/plans/web-module/epic-01-b.md': epic('Beta', 'b [[fake:noresolve]]', { 'src/shared.txt': 'from b' }),
       },
-      { GITHUB_TOKEN: TOKEN },
+      { GH_ENTERPRISE_TOKEN: TOKEN },
       'required_checks = ["ci"]\nmax_fix_attempts = 1\n',
     );
     expect((await orchAsync(s, 'start')).status).toBe(0);

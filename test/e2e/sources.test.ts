@@ -38,7 +38,8 @@ describe('GitHub issues as a plan source, with the real Claude Code on the simul
     server = await createGitHubServer();
     const s = (sb = sandbox({ 'README.md': '# app\n' }, { realClaude: true, env: claudeEnv() }));
     s.env.CLAUDE_CONFIG_DIR = join(s.base, 'claude');
-    s.env.GITHUB_TOKEN = TOKEN;
+    // The API test server is not github.com: it gets the enterprise token variable, never GITHUB_TOKEN.
+    s.env.GH_ENTERPRISE_TOKEN = TOKEN;
     const bare = join(s.base, 'origin.git');
     s.git('init', '-q', '--bare', bare);
     s.git('remote', 'add', 'origin', bare);

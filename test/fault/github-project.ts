@@ -30,7 +30,9 @@ export async function githubProject(files: Record<string, string>, forgeExtra = 
   s.commitAll('configure the forge');
   s.git('push', '-q', 'origin', 'main');
   delete s.env.GH_TOKEN;
-  s.env.GITHUB_TOKEN = TOKEN;
+  delete s.env.GITHUB_TOKEN;
+  // The API test server is not github.com: it gets the enterprise token variable, never GITHUB_TOKEN.
+  s.env.GH_ENTERPRISE_TOKEN = TOKEN;
   const pushes = () => (existsSync(pushLog) ? readFileSync(pushLog, 'utf8').trim().split('\n').filter(Boolean) : []);
   return { s, srv, bare, pushes };
 }

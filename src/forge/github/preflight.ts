@@ -2,7 +2,7 @@ import { ForgeError } from '../errors.js';
 import type { PreflightResult } from '../types.js';
 import type { GitHubClient } from './client.js';
 
-const TOKEN_FIX = 'set GITHUB_TOKEN (or GH_TOKEN) to a token with the `repo` scope, or run `gh auth login`';
+const TOKEN_FIX = 'set GITHUB_TOKEN (or GH_TOKEN; GH_ENTERPRISE_TOKEN for a host other than github.com) to a token with the `repo` scope, or run `gh auth login`';
 
 /** `x-oauth-scopes` is sent for classic tokens only; fine-grained and app tokens have none. */
 function scopesOf(headers: Record<string, string | number | undefined>): string[] | undefined {
