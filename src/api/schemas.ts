@@ -137,6 +137,8 @@ export const SyncResult = z.object({
   durationMs: z.number(),
   /** Runs of the removed tasks, and what became of them. */
   removedRuns: z.array(RemovedRun).optional(),
+  /** The plan README's status table, when this sync created or extended it (`written: false` when it could not). */
+  statusTable: z.object({ path: z.string(), created: z.boolean(), added: z.array(z.string()), written: z.boolean() }).optional(),
 });
 export type SyncResult = z.infer<typeof SyncResult>;
 

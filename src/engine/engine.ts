@@ -17,8 +17,8 @@ import { createScheduler, normalizeTaskId, RequestError } from './scheduler.js';
 import { createWriteback } from './writeback.js';
 import { createMutex } from './mutex.js';
 import { createUnseenChanges, syncSources } from './sync.js';
-import { stopRemovedRuns } from './removed.js';
-import { targetCheckoutWarning, uncommittedPlanIssues } from './checkout.js';
+import { targetCheckoutWarning } from './checkout.js';
+import { afterSync } from './sync-report.js';
 import { createMarkdownSource, createProgressReporter, type PlanSource, type TaskProgress } from '../sources/index.js';
 import { maintenanceTask } from './maintenance.js';
 import { createPlanner } from './planner.js';
@@ -342,15 +342,23 @@ export function createEngine(d: EngineDeps) {
       const { result: fresh, modules: mods, depSources: deps } = await syncSources(d.store, sources);
       if (mods) modules = mods;
       if (deps) depSources = deps;
-      let result = fresh;
-      if (fresh.ok) result = o.seen === true ? unseen.take(fresh) : (unseen.keep(fresh), fresh);
-      // The markdown plan lives in this checkout: an edit not committed yet is not what agents will read.
-      if (fresh.ok && sources.some((s) => s.kind === 'markdown')) result = { ...result, issues: [...result.issues, ...(await uncommittedPlanIssues(d.repo, cfg.plans_dir))] };
-      if (fresh.ok && fresh.removed.length > 0) {
-        const removedRuns = await stopRemovedRuns({ store: d.store, runner }, fresh.removed);
-        for (const r of removedRuns) d.log(`${r.taskId} removed from the plan; its run ${r.runId} is ${r.outcome}`);
-        if (removedRuns.length > 0) result = { ...result, removedRuns };
-      }
+      const result = await afterSync(
+        {
+          store: d.store,
+          repo: d.repo,
+          runner,
+          unseen,
+          markdown: sources.some((s) => s.kind === 'markdown'),
+          statusTable: cfg.writeback.readme && !d.forge,
+          plansDir: cfg.plans_dir,
+          target: d.targetBranch,
+          targetMutex,
+          modules,
+          log: d.log,
+        },
+        fresh,
+        o.seen === true,
+      );
       lastSync = { at: new Date().toISOString(), ok: result.ok, issues: result.issues.length };
       emit('sync', null, null, { ok: result.ok, added: result.added.length, updated: result.updated.length, removed: result.removed, issues: result.issues.length });
       if (result.ok) scheduleSoon();

@@ -30,6 +30,15 @@ export interface ReadmeRow {
   statusCell: number;
   /** A cell under a `Notes`/`Note` header, if the table has one. */
   notesCell?: number;
+  /** The table's header cells, as plain text. */
+  header: string[];
+}
+
+/** A row of a status table Orch cannot read: it names no epic, or has no mark in the table's Status column. */
+export interface UnreadableRow {
+  line: number;
+  text: string;
+  why: string;
 }
 
 const EPIC_HEADER = /^(?:epic|#|id|no\.?|nr\.?|number|task)$/i;
@@ -47,11 +56,17 @@ const EPIC_CELL = /^(?:(?:E|Epic\s*)(\d{1,9})(?!\w)|(\d{1,9})$)/i;
  * Tables inside code fences are skipped; rows that name nothing (a legend) are too.
  */
 export function readmeRows(readme: string, plansDirRel: string, modules: readonly Pick<ModuleInfo, 'name' | 'dir'>[]): ReadmeRow[] {
+  return readmeTable(readme, plansDirRel, modules).rows;
+}
+
+/** The status rows, and the rows of status tables that Orch cannot read (with why). */
+export function readmeTable(readme: string, plansDirRel: string, modules: readonly Pick<ModuleInfo, 'name' | 'dir'>[]): { rows: ReadmeRow[]; unreadable: UnreadableRow[] } {
   const lines = lineSpans(readme);
   const texts = lines.map((s) => readme.slice(s.start, s.end));
   const code = codeLines(texts);
   const names = moduleNames(modules);
   const rows: ReadmeRow[] = [];
+  const unreadable: UnreadableRow[] = [];
   const headings: { level: number; module?: string }[] = [];
   let header: string[] | undefined;
 
@@ -82,22 +97,33 @@ export function readmeRows(readme: string, plansDirRel: string, modules: readonl
     }
     const module = [...headings].reverse().find((entry) => entry.module !== undefined)?.module;
     const row = readRow(readme, lines[i]!, i + 1, header, module, plansDirRel);
-    if (row) rows.push(row);
+    if (row && 'why' in row) unreadable.push(row);
+    else if (row) rows.push(row);
   }
-  return rows;
+  return { rows, unreadable };
 }
 
-function readRow(readme: string, span: Span, line: number, header: readonly string[], module: string | undefined, plansDirRel: string): ReadmeRow | undefined {
+const STATUS_HEADER = /^status$/i;
+
+function readRow(readme: string, span: Span, line: number, header: readonly string[], module: string | undefined, plansDirRel: string): ReadmeRow | UnreadableRow | undefined {
   const cells = splitCells(readme, span);
   const contents = cells.map((c) => readme.slice(c.start, c.end));
   const statusCell = contents.findIndex((c) => EMOJI.test(c));
-  if (statusCell === -1) return undefined;
-  const status = EMOJI_STATUS.get(EMOJI.exec(contents[statusCell]!)![0])!;
   const text = readme.slice(span.start, span.end);
+  const statusColumn = header.findIndex((name) => STATUS_HEADER.test(name));
+  if (statusCell === -1) {
+    // Only a table with a Status column is a status table; a row there that names an epic needs its mark.
+    const named = statusColumn !== -1 && (linkTarget(text, plansDirRel) ?? fullIdTarget(contents, statusColumn) ?? epicCellTarget(contents, header, statusColumn, module));
+    return named ? { line, text, why: `has no status mark in its Status cell ("${plain(contents[statusColumn] ?? '')}"): write 🔴, 🟡 or 🟢` } : undefined;
+  }
+  const status = EMOJI_STATUS.get(EMOJI.exec(contents[statusCell]!)![0])!;
   const target = linkTarget(text, plansDirRel) ?? fullIdTarget(contents, statusCell) ?? epicCellTarget(contents, header, statusCell, module);
-  if (!target) return undefined;
+  if (!target) {
+    const legend = contents.filter((c) => EMOJI.test(c)).length > 1 || statusColumn === -1;
+    return legend ? undefined : { line, text, why: 'names no epic: link its file ([E01](core-module/epic-01-x.md)) or write its id (core/E01)' };
+  }
   const notes = header.findIndex((name) => NOTES_HEADER.test(name));
-  return { line, status, target, text, span, cells, statusCell, ...(notes !== -1 && notes < cells.length ? { notesCell: notes } : {}) };
+  return { line, status, target, text, span, cells, statusCell, header: [...header], ...(notes !== -1 && notes < cells.length ? { notesCell: notes } : {}) };
 }
 
 function linkTarget(row: string, plansDirRel: string): RowTarget | undefined {

@@ -24,8 +24,10 @@ describe('orch sync counts what changed since the last sync the user saw', () =>
     const first = sb.orch('sync');
     expect(first.status, first.stderr).toBe(0);
     expect(first.stdout).toContain('synced 3 tasks in 2 modules (3 added, 0 updated, 0 removed)');
+    expect(first.stdout).toContain('docs/plans/README.md: status table created with 3 epics');
     expect(sb.orch('sync').stdout).toContain('(nothing changed since the last sync)');
     expect((await sh(sb, 'orch start --wait')).status).toBe(0);
+    expect(sb.git('show', 'main:docs/plans/README.md').match(/\| 🟢 \|/g)).toHaveLength(3);
     // The runs moved statuses and plan marks; the plan's text did not change.
     const after = sb.orch('sync');
     expect(after.stdout).toContain('synced 3 tasks in 2 modules (nothing changed since the last sync)');
@@ -73,5 +75,31 @@ describe('the plan edited while tasks run', () => {
     expect(r.status).toBe(0);
     expect(r.stderr).toMatch(/warning: main is checked out in \S+ with uncommitted changes \(README\.md\): merges into main wait until you commit or stash them/);
     expect(r.stdout).toContain('started web/E01');
+  });
+});
+
+describe('the plan status table (docs/plans/README.md)', () => {
+  it('is created by orch sync, extended with new epics, and rows Orch cannot read are warned about', () => {
+    sb = sandbox(plan());
+    const s = sb;
+    expect(s.orch('sync').status).toBe(0);
+    expect(s.git('log', '-1', '--format=%s', 'main').trim()).toBe('chore(plan): status table for 3 epics');
+    const table = readFileSync(join(s.repo, 'docs/plans/README.md'), 'utf8');
+    expect(table).toContain('## core\n\n| Epic | Title | Status | Notes |\n|---|---|---|---|\n| [core/E01](core-module/epic-01-a.md) | A | 🔴 | |\n| [core/E02](core-module/epic-02-b.md) | B | 🔴 | |\n');
+    expect(table).toContain('| [web/E01](web-module/epic-01-c.md) | C | 🔴 | |');
+    s.write('docs/plans/core-module/epic-03-d.md', epic('D', 'Third thing.', { 'src/d.txt': 'd' }));
+    s.write('docs/plans/README.md', `${table}\n## Later\n\n| Epic | Status |\n|---|---|\n| something | 🟡 |\n| [X](core-module/epic-09-x.md) | 🔴 |\n`);
+    s.commitAll('plan: more');
+    const r = s.orch('sync');
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).toContain('docs/plans/README.md: added core/E03 to the status table');
+    expect(readFileSync(join(s.repo, 'docs/plans/README.md'), 'utf8')).toContain('| [core/E02](core-module/epic-02-b.md) | B | 🔴 | |\n| [core/E03](core-module/epic-03-d.md) | D | 🔴 | |\n');
+    expect(r.stderr).toMatch(/docs\/plans\/README\.md:\d+: warning Orch cannot read this status row: names no epic/);
+    expect(r.stderr).toMatch(/docs\/plans\/README\.md:\d+: warning this status row names docs\/plans\/core-module\/epic-09-x\.md, which is not an epic of the plan/);
+    // The README being edited: the epic cannot be added, and sync says so.
+    s.write('docs/plans/web-module/epic-02-e.md', epic('E', 'Web two.', { 'web/e.txt': 'e' }));
+    s.write('docs/plans/README.md', `${readFileSync(join(s.repo, 'docs/plans/README.md'), 'utf8')}\nnotes in progress\n`);
+    const dirty = s.orch('sync');
+    expect(dirty.stderr).toMatch(/docs\/plans\/README\.md: warning 1 epic is missing from the status table \(web\/E02\); Orch could not add it to main: .*docs\/plans\/README\.md/);
   });
 });

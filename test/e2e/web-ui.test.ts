@@ -1,34 +1,20 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer, type Server } from 'node:http';
-import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generatePlan } from '../../bench/gen-plan.js';
 import { epic, repoRootDir, sandbox, until, type Sandbox } from '../harness.js';
 import { launchBrowser } from './browser.js';
 import { showTask } from './runs.js';
-import { daemonInfo } from './web.js';
+import { startModel } from './model.js';
+import { daemonInfo, watchedPage } from './web.js';
 
-const shots = join(repoRootDir, 'docs', 'web');
 const HOSTILE = '<img src=x onerror="window.__pwned=1">';
 const write = (path: string, content: string) => ({ name: 'Write', input: { file_path: `{{cwd}}/${path}`, content } });
 const scenarios = {
   ask: [{ text: 'I need a decision.', tools: [{ name: 'mcp__orch__orch_ask', input: { question: 'Which currency should prices use?' } }] }, { text: 'Waiting for the answer.' }],
   answered: [{ text: 'Using the answer.', tools: [write('currency.txt', 'EUR\n')] }, { text: 'Done: wrote currency.txt' }],
 };
-
-async function startModel(dir: string): Promise<{ url: string; close: () => void }> {
-  const file = join(dir, 'scenarios.json');
-  writeFileSync(file, JSON.stringify({ scenarios }));
-  const child: ChildProcess = spawn(process.execPath, [join(repoRootDir, 'dist/src/simulator/main.js'), '--port', '0', '--scenario', file], { stdio: ['ignore', 'pipe', 'inherit'] });
-  const url = await new Promise<string>((resolve, reject) => {
-    createInterface({ input: child.stdout! }).once('line', resolve);
-    child.once('exit', (c) => reject(new Error(`simulator exited with ${String(c)}`)));
-  });
-  return { url: url.trim(), close: () => child.kill() };
-}
 
 /** The web page in real Chromium against a daemon that runs the real Claude Code on the simulated model. */
 describe('web page in Chromium', () => {
@@ -38,12 +24,9 @@ describe('web page in Chromium', () => {
   let browser: Awaited<ReturnType<typeof launchBrowser>>;
   let ctx: BrowserContext;
   let page: Page;
-  const problems: string[] = [];
+  let problems: string[] = [];
+  let shot: (name: string) => Promise<void>;
   const base = () => daemonInfo(sb).base;
-  // The screenshots in docs/web are refreshed on request (ORCH_DOCS_SHOTS=1), never as a side effect of `npm test`.
-  const shot = async (name: string) => {
-    if (process.env.ORCH_DOCS_SHOTS === '1') await page.screenshot({ path: join(shots, `${name}.png`), fullPage: false });
-  };
   const status = async (task: string) => (await showTask(sb, task)).task.status;
 
   beforeAll(async () => {
@@ -57,16 +40,11 @@ describe('web page in Chromium', () => {
       },
       { realClaude: true },
     );
-    model = await startModel(sb.base);
+    model = await startModel({ scenarios, dir: sb.base });
     Object.assign(sb.env, { ANTHROPIC_BASE_URL: model.url, ANTHROPIC_API_KEY: 'sk-simulated', CLAUDE_CONFIG_DIR: join(sb.base, 'claude'), CLAUDE_CODE_MAX_RETRIES: '0' });
     browser = await launchBrowser();
     ctx = await browser.context();
-    page = await ctx.newPage();
-    page.on('console', (m) => {
-      if (m.type() === 'error') problems.push(m.text());
-    });
-    page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
-    page.on('dialog', (d) => void d.accept());
+    ({ page, problems, shot } = await watchedPage(ctx));
     const url = (await sb.orchAsync('open', '--print-url')).stdout.trim();
     expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/login\?t=/);
     await page.goto(url);

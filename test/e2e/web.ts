@@ -1,6 +1,8 @@
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { BrowserContext, Page } from 'playwright-core';
 import { createPaths } from '../../src/paths/index.js';
-import type { Sandbox } from '../harness.js';
+import { repoRootDir, type Sandbox } from '../harness.js';
 
 export interface DaemonFile {
   pid: number;
@@ -23,4 +25,22 @@ export async function loginCookie(sb: Sandbox): Promise<string> {
   const set = res.headers.get('set-cookie') ?? '';
   if (res.status !== 303 || !set) throw new Error(`login failed: HTTP ${res.status} ${set}`);
   return set.split(';')[0] ?? '';
+}
+
+/**
+ * A page that records console and page errors in `problems` and accepts every confirmation; `shot` refreshes a
+ * screenshot in docs/web on request (ORCH_DOCS_SHOTS=1), never as a side effect of `npm test`.
+ */
+export async function watchedPage(ctx: BrowserContext): Promise<{ page: Page; problems: string[]; shot: (name: string) => Promise<void> }> {
+  const page = await ctx.newPage();
+  const problems: string[] = [];
+  page.on('console', (m) => {
+    if (m.type() === 'error') problems.push(m.text());
+  });
+  page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
+  page.on('dialog', (d) => void d.accept());
+  const shot = async (name: string): Promise<void> => {
+    if (process.env.ORCH_DOCS_SHOTS === '1') await page.screenshot({ path: join(repoRootDir, 'docs', 'web', `${name}.png`), fullPage: false });
+  };
+  return { page, problems, shot };
 }

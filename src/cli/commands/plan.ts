@@ -1,6 +1,6 @@
 import type { PlanIssue, RemovedRun, SyncResult, Task } from '../../api/index.js';
 import { client, CliError, Exit, printJson, type GlobalOptions } from '../context.js';
-import { bold, dim, errColor, plural, statusMark, table, yellow } from '../format.js';
+import { bold, dim, errColor, listOf, plural, statusMark, table, yellow } from '../format.js';
 import { out } from '../io.js';
 
 export function formatPlanIssue(i: PlanIssue): string {
@@ -22,6 +22,8 @@ export async function sync(globals: () => GlobalOptions, o: { json?: boolean }):
         ? `${r.added.length} added, ${r.updated.length} updated, ${r.removed.length} removed${running ? ` (${running} of them running: stopped, nothing merged)` : ''}`
         : 'nothing changed since the last sync';
       out(`synced ${plural(r.tasks, 'task')} in ${plural(r.modules, 'module')} (${counts}) in ${r.durationMs} ms\n`);
+      const st = r.statusTable;
+      if (st?.written) out(`${st.path}: ${st.created ? `status table created with ${plural(st.added.length, 'epic')}` : `added ${listOf(st.added)} to the status table`} (committed as chore(plan))\n`);
       for (const id of r.removed) out(`${yellow('removed from the plan:')} ${id}: ${removedFate(id, r.removedRuns?.find((x) => x.taskId === id))}\n`);
     } else {
       const errors = r.issues.filter((i) => i.severity === 'error').length;

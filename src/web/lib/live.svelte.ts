@@ -28,6 +28,8 @@ export class Live {
   feed = $state<Event[]>([]);
   /** Bumped on every persisted event: pages that show other data refetch on it. */
   version = $state(0);
+  /** Where the page is in the stream (shown on the connection dot): the last seq applied, how many, repeats dropped, gaps. */
+  stream = $state({ last: 0, applied: 0, dropped: 0, gaps: 0 });
   readonly cursor = new EventCursor();
   private es: EventSource | undefined;
   private refreshing: ReturnType<typeof setTimeout> | undefined;
@@ -38,12 +40,27 @@ export class Live {
   start(): void {
     this.connect();
     void this.refresh();
+    // A dropped network can leave the stream's socket open and silent for minutes: close it when the browser says it is
+    // offline, reopen after the last seq applied when it is back (the cursor drops whatever the replay repeats).
+    window.addEventListener('offline', this.onOffline);
+    window.addEventListener('online', this.onOnline);
   }
 
   stop(): void {
     this.es?.close();
     clearTimeout(this.retry);
+    window.removeEventListener('offline', this.onOffline);
+    window.removeEventListener('online', this.onOnline);
   }
+
+  private readonly onOffline = (): void => {
+    this.es?.close();
+    this.es = undefined;
+    clearTimeout(this.retry);
+    this.connected = false;
+  };
+
+  private readonly onOnline = (): void => this.connect();
 
   async refresh(): Promise<void> {
     try {
@@ -88,7 +105,9 @@ export class Live {
   }
 
   private onEvent(e: Event): void {
-    if (!this.cursor.accept(e)) return;
+    const accepted = this.cursor.accept(e);
+    if (e.seq > 0) this.stream = { last: this.cursor.last, applied: this.cursor.applied, dropped: this.cursor.dropped, gaps: this.cursor.gaps.length };
+    if (!accepted) return;
     if (e.type === 'run.usage' && e.runId && this.status) {
       const run = this.status.active.find((r) => r.id === e.runId);
       const d = e.data as Partial<Status['totals']>;

@@ -1,0 +1,47 @@
+import type { SyncResult } from '../api/index.js';
+import type { ModuleInfo } from '../plans/index.js';
+import type { Store } from '../store/index.js';
+import { uncommittedPlanIssues } from './checkout.js';
+import type { Mutex } from './mutex.js';
+import type { RepoPort } from './ports.js';
+import { stopRemovedRuns } from './removed.js';
+import type { Runner } from './runner.js';
+import { syncStatusTable } from './status-table.js';
+import type { createUnseenChanges } from './sync.js';
+
+export interface SyncReportDeps {
+  store: Store;
+  repo: RepoPort;
+  runner: Runner;
+  unseen: ReturnType<typeof createUnseenChanges>;
+  /** The plan is (also) markdown files in this checkout. */
+  markdown: boolean;
+  /** `[writeback] readme`, and no forge (with one the plan status travels inside pull requests). */
+  statusTable: boolean;
+  plansDir: string;
+  target: string;
+  targetMutex: Mutex;
+  modules: readonly ModuleInfo[];
+  log: (msg: string) => void;
+}
+
+/**
+ * What a valid sync does after the store took the plan, and what it tells: changes since the last sync a person saw
+ * (`seen`), plan edits agents will not read, the status table (on `orch sync` only) and the runs of removed tasks.
+ */
+export async function afterSync(d: SyncReportDeps, fresh: SyncResult, seen: boolean): Promise<SyncResult> {
+  if (!fresh.ok) return fresh;
+  let result = seen ? d.unseen.take(fresh) : (d.unseen.keep(fresh), fresh);
+  // The markdown plan lives in this checkout: an edit not committed yet is not what agents will read.
+  if (d.markdown) result = { ...result, issues: [...result.issues, ...(await uncommittedPlanIssues(d.repo, d.plansDir))] };
+  if (seen && d.markdown && d.statusTable) {
+    const st = await syncStatusTable({ repo: d.repo, plansDir: d.plansDir, target: d.target, targetMutex: d.targetMutex, modules: d.modules, log: d.log }, d.store.tasks.list());
+    result = { ...result, issues: [...result.issues, ...st.issues], ...(st.table ? { statusTable: st.table } : {}) };
+  }
+  if (fresh.removed.length > 0) {
+    const removedRuns = await stopRemovedRuns({ store: d.store, runner: d.runner }, fresh.removed);
+    for (const r of removedRuns) d.log(`${r.taskId} removed from the plan; its run ${r.runId} is ${r.outcome}`);
+    if (removedRuns.length > 0) result = { ...result, removedRuns };
+  }
+  return result;
+}

@@ -1,0 +1,92 @@
+import { posix } from 'node:path';
+import { rowNames } from './readme.js';
+import { lineSpans, readmeTable, STATUS_EMOJI, type ReadmeRow } from './readme-table.js';
+import type { ModuleInfo, PlanStatus } from './types.js';
+
+/** An epic as the status table lists it. */
+export interface TableEpic {
+  id: string;
+  module: string;
+  epic: number;
+  title: string;
+  /** Repository-relative path of the epic file. */
+  file: string;
+  status: PlanStatus;
+}
+
+const HEADER = ['Epic', 'Title', 'Status', 'Notes'];
+const TITLE_HEADER = /^(?:title|name|epic name|summary|description)$/i;
+const EPIC_HEADER = /^(?:epic|#|id|no\.?|nr\.?|number|task)$/i;
+
+const cell = (s: string): string => s.replace(/\s+/g, ' ').replace(/\|/g, '\\|').trim();
+const link = (e: TableEpic, plansDirRel: string): string => `[${e.id}](${encodeURI(posix.relative(plansDirRel, e.file))})`;
+const ourRow = (e: TableEpic, plansDirRel: string): string => `| ${link(e, plansDirRel)} | ${cell(e.title)} | ${STATUS_EMOJI[e.status]} | |`;
+
+function section(module: string, epics: readonly TableEpic[], plansDirRel: string, nl: string): string {
+  return [`## ${module}`, '', `| ${HEADER.join(' | ')} |`, `|${HEADER.map(() => '---').join('|')}|`, ...epics.map((e) => ourRow(e, plansDirRel))].join(nl);
+}
+
+/** A row shaped like `after` (same columns): the epic's link where the table names epics, its title, its mark. */
+function rowLike(after: ReadmeRow, e: TableEpic, plansDirRel: string): string {
+  const n = after.cells.length;
+  let epicCol = after.header.findIndex((h) => EPIC_HEADER.test(h));
+  if (epicCol === -1 || epicCol === after.statusCell) epicCol = after.statusCell === 0 ? 1 : 0;
+  const cells = Array.from({ length: n }, (_, i) => {
+    if (i === after.statusCell) return STATUS_EMOJI[e.status];
+    if (i === epicCol) return link(e, plansDirRel);
+    return TITLE_HEADER.test(after.header[i] ?? '') ? cell(e.title) : '';
+  });
+  return `| ${cells.join(' | ')} |`.replace(/ {2}\|/g, ' |');
+}
+
+export const README_INTRO = [
+  '# Plan status',
+  '',
+  'Kept by Orch: `orch sync` adds every epic of the plan, runs set the marks (🔴 not started, 🟡 in progress,',
+  "🟢 merged) in the Status column. Edit titles, order and notes freely; a row names its epic by the link. See Orch's",
+  'docs/cli.md, "The plan status table".',
+];
+
+/**
+ * The plan README with a status row for every epic: created when there is none; otherwise each missing epic is added
+ * after the last row of its module (in that table's columns) or, for a module without rows, in a new section at the
+ * end. Every other byte stays as written.
+ */
+export function withStatusTable(
+  readme: string | undefined,
+  plansDirRel: string,
+  modules: readonly Pick<ModuleInfo, 'name' | 'dir'>[],
+  epics: readonly TableEpic[],
+): { text: string; created: boolean; added: string[] } {
+  const sorted = [...epics].sort((a, b) => a.module.localeCompare(b.module) || a.epic - b.epic);
+  const byModule = new Map<string, TableEpic[]>();
+  for (const e of sorted) byModule.set(e.module, [...(byModule.get(e.module) ?? []), e]);
+  if (readme === undefined) {
+    const text = [...README_INTRO, ...[...byModule].map(([m, es]) => `\n${section(m, es, plansDirRel, '\n')}`)].join('\n') + '\n';
+    return { text, created: true, added: sorted.map((e) => e.id) };
+  }
+  const nl = readme.includes('\r\n') ? '\r\n' : '\n';
+  const rows = readmeTable(readme, plansDirRel, modules).rows;
+  const missing = sorted.filter((e) => !rows.some((r) => rowNames(r.target, e.id, e.file)));
+  if (missing.length === 0) return { text: readme, created: false, added: [] };
+  const lines = lineSpans(readme);
+  // Inserts after a line, right to left so earlier offsets stay valid.
+  const inserts: Array<{ at: number; text: string }> = [];
+  const sections: string[] = [];
+  for (const [module, all] of byModule) {
+    const want = all.filter((e) => missing.includes(e));
+    if (want.length === 0) continue;
+    const mine = rows.filter((r) => all.some((e) => rowNames(r.target, e.id, e.file)));
+    const last = mine.sort((a, b) => a.line - b.line).at(-1);
+    if (last) inserts.push({ at: lines[last.line - 1]!.end, text: want.map((e) => nl + rowLike(last, e, plansDirRel)).join('') });
+    else sections.push(section(module, want, plansDirRel, nl));
+  }
+  let text = readme;
+  for (const ins of inserts.sort((a, b) => b.at - a.at)) text = text.slice(0, ins.at) + ins.text + text.slice(ins.at);
+  if (sections.length > 0) text = `${text.replace(/(\r?\n)*$/, '')}${nl}${nl}${sections.join(nl + nl)}${nl}`;
+  // A row Orch wrote must read back; any that does not (an odd table) gets a section of its own.
+  const after = readmeTable(text, plansDirRel, modules).rows;
+  const unread = missing.filter((e) => !after.some((r) => rowNames(r.target, e.id, e.file)));
+  if (unread.length > 0) text = `${text.replace(/(\r?\n)*$/, '')}${nl}${nl}${section('Epics added by orch sync', unread, plansDirRel, nl)}${nl}`;
+  return { text, created: false, added: missing.map((e) => e.id) };
+}
