@@ -32,6 +32,11 @@ export interface ComposeOptions {
    * only carries its own run's signals (never the admin token).
    */
   address?: { url?: string; runToken: (runId: string) => string };
+  /**
+   * Called once the project's paths are known and before anything is opened (store, queues, sources): the
+   * daemon takes its one-per-project lock here, so a second starter never touches the state.
+   */
+  claim?: (paths: ProjectPaths) => void;
 }
 
 export class ProjectError extends Error {
@@ -62,6 +67,7 @@ export async function composeDaemon(o: ComposeOptions): Promise<{
   if (!root) throw new ProjectError(`${o.root} is not inside a git repository; run orch from your project's checkout (or \`git init\` it first)`);
   const allPaths = createPaths(env);
   const paths = allPaths.project(root);
+  o.claim?.(paths);
   const loaded = loadConfig({ paths: allPaths, root });
   if (!loaded.ok) throw loaded.error;
   for (const w of loaded.warnings) log(`config: ${w.message}`);

@@ -1,4 +1,4 @@
-import { mkdirSync, readFileSync, unlinkSync, writeFileSync, renameSync } from 'node:fs';
+import { chmodSync, closeSync, mkdirSync, openSync, readFileSync, unlinkSync, writeFileSync, renameSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import { dirname } from 'node:path';
 import { DaemonInfo } from '../api/index.js';
@@ -13,9 +13,14 @@ export const pidAlive = (pid: number): boolean => isAlive(pid);
  * cannot block, and of any number of concurrent starters exactly one gets it. The owner's pid is written beside it
  * for messages only.
  */
+const held = new Set<Database.Database>();
+
 export function acquireLock(file: string): { ok: true; release: () => void } | { ok: false; pid: number } {
   mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
-  // `.db`: a `daemon.lock` of an older Orch held a pid as text, which SQLite would not open.
+  // `.db`: a `daemon.lock` of an older Orch held a pid as text, which SQLite would not open. Created private first:
+  // SQLite would make it (and its journal, which copies the mode) readable by everyone.
+  closeSync(openSync(`${file}.db`, 'a', 0o600));
+  chmodSync(`${file}.db`, 0o600);
   const db = new Database(`${file}.db`, { timeout: 0 });
   try {
     db.pragma('locking_mode = EXCLUSIVE');
@@ -30,9 +35,12 @@ export function acquireLock(file: string): { ok: true; release: () => void } | {
     return { ok: false, pid: Number.isFinite(pid) ? pid : -1 };
   }
   writeFileSync(`${file}.pid`, String(process.pid), { mode: 0o600 });
+  // Held here, not only by the caller: a collected connection is closed by its finalizer, and the lock with it.
+  held.add(db);
   return {
     ok: true,
     release: () => {
+      held.delete(db);
       try {
         db.exec('ROLLBACK');
       } catch {

@@ -11,6 +11,7 @@ import { createWebHandler, findWebDir } from './web.js';
 import { dirname } from 'node:path';
 import { acquireLock, removeDaemonInfo, writeDaemonInfo } from './lockfile.js';
 import { composeDaemon, type ComposeOptions } from './compose.js';
+import type { ProjectPaths } from '../paths/index.js';
 import { VERSION } from '../version.js';
 import { isDiskFull } from '../store/index.js';
 import { fingerprint, loadConfig } from '../config/index.js';
@@ -53,11 +54,18 @@ export async function serve(o: ServeOptions): Promise<{ port: number; url: strin
   const auth = createAuth();
   // Agents get a token of their own run (see auth.ts); the admin token stays in the 0600 daemon file.
   const address: NonNullable<ComposeOptions['address']> = { runToken: auth.runToken };
-  const c = await composeDaemon({ ...o, log, address });
-  const lock = acquireLock(c.paths.lockFile);
-  if (!lock.ok) {
-    c.close();
-    throw new DaemonRunningError(lock.pid);
+  let lock: { release: () => void } | undefined;
+  const claim = (p: ProjectPaths): void => {
+    const l = acquireLock(p.lockFile);
+    if (!l.ok) throw new DaemonRunningError(l.pid);
+    lock = l;
+  };
+  let c: Awaited<ReturnType<typeof composeDaemon>>;
+  try {
+    c = await composeDaemon({ ...o, log, address, claim });
+  } catch (e) {
+    lock?.release();
+    throw e;
   }
   const token = auth.adminToken;
   const startedAt = new Date().toISOString();
@@ -90,7 +98,7 @@ export async function serve(o: ServeOptions): Promise<{ port: number; url: strin
       }
       removeDaemonInfo(c.paths.daemonFile, process.pid);
       c.close();
-      lock.release();
+      lock?.release();
       process.off('SIGINT', onSignal);
       process.off('SIGTERM', onSignal);
       process.off('uncaughtException', onUncaught);
