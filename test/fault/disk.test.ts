@@ -77,7 +77,8 @@ describe.skipIf(!canMount)('disk full while writing the store', () => {
     // 2. Full while a run is in flight: the run waits (not failed, nothing removed) and finishes once space is back.
     expect((await s.orchAsync('start', 'core/E01')).status).toBe(0);
     await until(() => existsSync(s.agentLog) && readFileSync(s.agentLog, 'utf8').includes('"pid"'), 'the agent to start');
-    const agent = (JSON.parse(readFileSync(s.agentLog, 'utf8').trim().split('\n')[0] ?? '{}') as { pid: number }).pid;
+    // The run's pid as the daemon sees it (the sandbox's): the agent's own pid is one of its pid namespace.
+    const agent = await until(() => s.orchJson<{ runs: { pid: number | null }[] }>('show', 'core/E01').runs[0]?.pid, 'the run pid');
     free = fillDisk(state);
     await until(() => !isAlive(agent), 'the agent to finish its turn');
     await new Promise((done) => setTimeout(done, 3000));
