@@ -1,5 +1,5 @@
-import { createHash } from 'node:crypto';
-import { mkdirSync, existsSync, rmSync, readFileSync, writeFileSync } from 'node:fs';
+import { createHash, randomBytes } from 'node:crypto';
+import { mkdirSync, existsSync, renameSync, rmSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createRunner, type GitResult } from '../git/index.js';
 import { jobRef, outRef } from './names.js';
@@ -23,13 +23,35 @@ export function createCheckouts(o: { dir: string; env?: NodeJS.ProcessEnv }) {
   const run: Run = (args, cwd, input) => runner.run([...NO_HOOKS, ...args], { cwd, ...(input ? { input } : {}) });
   mkdirSync(o.dir, { recursive: true, mode: 0o700 });
 
-  const cacheFor = async (url: string): Promise<string> => {
-    const cache = join(o.dir, 'cache', `${createHash('sha256').update(url).digest('hex').slice(0, 16)}.git`);
-    if (!existsSync(join(cache, 'HEAD'))) {
-      mkdirSync(cache, { recursive: true });
-      mustOk(await run(['init', '-q', '--bare'], cache), 'creating the repository cache');
+  // Jobs of one repository start together: the cache is made once, built aside and renamed into place, so neither a
+  // second job of this worker nor another worker sharing the directory ever sees (or makes) half of one.
+  const making = new Map<string, Promise<string>>();
+  const makeCache = async (cache: string): Promise<string> => {
+    if (existsSync(join(cache, 'HEAD'))) return cache;
+    const aside = `${cache}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+    mkdirSync(aside, { recursive: true });
+    try {
+      // No template: sample hooks are nothing a cache needs.
+      mustOk(await run(['init', '-q', '--bare', '--template='], aside), 'creating the repository cache');
+      try {
+        renameSync(aside, cache);
+      } catch (e) {
+        if (!existsSync(join(cache, 'HEAD'))) throw e;
+      }
+    } finally {
+      rmSync(aside, { recursive: true, force: true });
     }
     return cache;
+  };
+  const cacheFor = (url: string): Promise<string> => {
+    const cache = join(o.dir, 'cache', `${createHash('sha256').update(url).digest('hex').slice(0, 16)}.git`);
+    let made = making.get(cache);
+    if (!made) {
+      made = makeCache(cache);
+      making.set(cache, made);
+      made.catch(() => making.delete(cache));
+    }
+    return made;
   };
 
   return {

@@ -1,3 +1,4 @@
+import '../tui/live-frames.js';
 import { createElement as h, useRef, useState, type ReactElement } from 'react';
 import { Box, render, Text, useApp, useInput } from 'ink';
 import type { Answer, Prompter, Question } from './prompt.js';

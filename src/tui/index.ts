@@ -1,4 +1,5 @@
 /** `orch tui`: the terminal UI, a client of the daemon's API and event stream like the CLI. */
+import './live-frames.js';
 import { render } from 'ink';
 import { createElement } from 'react';
 import { connect } from '../client/index.js';

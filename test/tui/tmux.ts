@@ -6,7 +6,9 @@ import { execFileSync, spawnSync } from 'node:child_process';
  */
 export function tmuxTerminal(o: { name: string; columns: number; rows: number; cwd: string; env: NodeJS.ProcessEnv; command: string }) {
   const socket = `orch-${o.name}-${process.pid}`;
-  const tmux = (...args: string[]) => execFileSync('tmux', ['-L', socket, ...args], { cwd: o.cwd, env: o.env, encoding: 'utf8' });
+  // CI set, as on a CI machine: a screen on a real terminal must draw live even there.
+  const env = { ...o.env, CI: 'true' };
+  const tmux = (...args: string[]) => execFileSync('tmux', ['-L', socket, ...args], { cwd: o.cwd, env, encoding: 'utf8' });
   // A shell that runs the command, then says how it ended and stays, so the restored screen can be read.
   tmux('-f', '/dev/null', 'new-session', '-d', '-s', 't', '-x', String(o.columns), '-y', String(o.rows), 'bash', '--norc', '--noprofile');
   tmux('set-option', '-t', 't', 'status', 'off');
