@@ -158,10 +158,15 @@ describe('scale-out: build, test and lint jobs on orch worker processes', () => 
     const sb = project({ 'docs/plans/a-module/epic-01-one.md': epic('One', 'Forever. [[fake:hang]]', { 'src/a1.txt': 'a1' }) });
     const [a] = await agents(sb, 1);
     if (!a) throw new Error('an agent expected');
-    writeFileSync(join(a.cwd, 'slow.flag'), '3000');
+    writeFileSync(join(a.cwd, 'slow.flag'), '8000');
     const victim = await worker(sb, 'victim', 2000);
-    const answer = a.call('run_test');
-    await until(() => /job \S+: test for /.test(victim.log()), 'the command started on the victim', 30_000);
+    let answered = false;
+    const answer = a.call('run_test').finally(() => (answered = true));
+    // The command's output reaches the run's log (what `orch logs -f` and the TUI's log view follow) while it runs,
+    // as a local command's lines would: this one never ends on the victim.
+    await until(() => sb.orch('logs', 'a/E01').stdout.includes(`[run_test on victim] CHECK cwd=${victim.dir}`), 'the first line of the command in the run log', 30_000);
+    expect(answered).toBe(false);
+    expect(sb.orch('logs', 'a/E01').stdout).not.toContain('[run_test on victim] CHECK end');
     await victim.stop('SIGKILL');
     const rescuer = await worker(sb, 'rescuer', 2000);
     const r = await answer;
