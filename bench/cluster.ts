@@ -2,7 +2,8 @@
  * Scale-out: 40 tasks whose fake agent takes a fixed time, run by the whole `orch` CLI (`start --wait`) locally and
  * on 1, 2 and 4 `orch worker` processes through a real redis-server. Prints wall times, the speed-up against local,
  * and the queue's overhead per job over local dispatch at the same parallelism (target: under 100 ms per job).
- * Usage: node dist/bench/cluster.js [tasks=40] [agentMs=1500]. Exits 1 when the overhead target is missed.
+ * Usage: node dist/bench/cluster.js [tasks=40] [agentMs=1500] [slots=1,2,4]. Exits 1 when the overhead target is
+ * missed. Each row is printed as it is measured; a failed batch keeps its directory and prints its task list.
  */
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
@@ -17,6 +18,7 @@ const root = resolve(here, '..', '..');
 const orchBin = join(root, 'bin', 'orch.js');
 const tasks = Number(process.argv[2] ?? 40);
 const agentMs = Number(process.argv[3] ?? 1500);
+const slotList = (process.argv[4] ?? '1,2,4').split(',').map(Number);
 
 function project(base: string, name: string, parallel: number, redis?: string): { repo: string; env: NodeJS.ProcessEnv } {
   const repo = join(base, name, 'repo');
@@ -60,7 +62,10 @@ async function timeStart(p: { repo: string; env: NodeJS.ProcessEnv }): Promise<n
   const t0 = performance.now();
   const r = await new Promise<number | null>((res) => spawn(process.execPath, [orchBin, 'start', '--wait'], { cwd: p.repo, env: p.env, stdio: 'ignore' }).once('close', res));
   const ms = performance.now() - t0;
-  if (r !== 0) throw new Error(`orch start --wait exited ${r} in ${p.repo}`);
+  if (r !== 0) {
+    const list = orch(p, 'list');
+    throw new Error(`orch start --wait exited ${r} in ${p.repo} (kept):\n${list.stdout}${list.stderr}`);
+  }
   orch(p, 'daemon', 'stop');
   return ms;
 }
@@ -69,9 +74,14 @@ async function main(): Promise<void> {
   const base = mkdtempSync(join(tmpdir(), 'orch-bench-cluster-'));
   const redis = await startRedis();
   const rows: Array<{ setup: string; slots: number; ms: number }> = [];
+  const row = (r: { setup: string; slots: number; ms: number }): void => {
+    rows.push(r);
+    process.stderr.write(`${r.setup}: ${(r.ms / 1000).toFixed(1)} s\n`);
+  };
+  let failed = false;
   try {
-    for (const slots of [1, 2, 4]) {
-      rows.push({ setup: `local, ${slots} at a time`, slots, ms: await timeStart(project(base, `local-${slots}`, slots)) });
+    for (const slots of slotList) {
+      row({ setup: `local, ${slots} at a time`, slots, ms: await timeStart(project(base, `local-${slots}`, slots)) });
       const p = project(base, `cluster-${slots}`, slots, redis.url);
       const workers: WorkerProc[] = [];
       for (let i = 0; i < slots; i++) workers.push(startWorkerProc({ base: join(base, `cluster-${slots}`), name: `b${slots}-${i}`, redis: redis.url, repos: [p.repo], env: p.env }));
@@ -82,12 +92,18 @@ async function main(): Promise<void> {
         if ((JSON.parse(r.stdout || '{"workers":[]}') as { workers: unknown[] }).workers.length === slots) break;
         await new Promise((r2) => setTimeout(r2, 200));
       }
-      rows.push({ setup: `${slots} worker(s), 1 job each`, slots, ms: await timeStart(p) });
-      await Promise.all(workers.map((w) => w.stop('SIGKILL')));
+      try {
+        row({ setup: `${slots} worker(s), 1 job each`, slots, ms: await timeStart(p) });
+      } finally {
+        await Promise.all(workers.map((w) => w.stop('SIGKILL')));
+      }
     }
+  } catch (e) {
+    failed = true;
+    throw e;
   } finally {
     await redis.stop();
-    rmSync(base, { recursive: true, force: true });
+    if (!failed) rmSync(base, { recursive: true, force: true });
   }
   const local1 = rows[0]?.ms ?? 1;
   process.stdout.write(`bench/cluster: ${tasks} tasks, fake agent ${agentMs} ms each\n\n| setup | wall | speed-up vs local x1 | overhead per job vs local at the same parallelism |\n|---|---|---|---|\n`);

@@ -47,11 +47,19 @@ describe('moving an agent turn to a worker and back over git', () => {
     expect(git(cache, 'worktree', 'list', '--porcelain')).not.toContain(worktree);
   });
 
-  it('reports no work when the agent changed nothing', async () => {
+  it('reports no work when the agent changed nothing, and its own commits as they are', async () => {
     const r = repo();
     const worker = createCheckouts({ dir: join(r.base, 'worker'), env });
     const { cache, worktree } = await worker.prepare({ id: 'j2', repoUrl: r.root, fetchRef: 'refs/heads/main', startSha: r.start });
     expect(await worker.collect(cache, worktree, { id: 'j2', startSha: r.start })).toEqual({ head: r.start });
+    // Everything committed by the agent itself: its own commit is the head, with nothing added on top.
+    writeFileSync(join(worktree, 'd.txt'), 'committed\n');
+    git(worktree, 'add', '-A');
+    git(worktree, 'commit', '-q', '-m', 'agent did it all');
+    const got = await worker.collect(cache, worktree, { id: 'j2', startSha: r.start });
+    expect(got.head).toBe(git(worktree, 'rev-parse', 'HEAD'));
+    expect(git(worktree, 'log', '--format=%s', '-1')).toBe('agent did it all');
+    expect(got.bundle?.length).toBeGreaterThan(0);
   });
 
   it('refuses a result that does not descend from the start commit, and one whose bundle lacks its base', async () => {
@@ -63,15 +71,13 @@ describe('moving an agent turn to a worker and back over git', () => {
     git(other, 'add', '-A');
     git(other, 'commit', '-q', '-m', 'unrelated');
     const head = git(other, 'rev-parse', 'HEAD');
-    git(other, 'update-ref', outRef('j3'), head);
-    git(other, 'bundle', 'create', '-q', join(r.base, 'j3.bundle'), outRef('j3'));
+    git(other, 'bundle', 'create', '-q', join(r.base, 'j3.bundle'), 'HEAD');
     // A thin bundle whose prerequisite commit (the unrelated one) is not here: fetching it fails, nothing moves.
     writeFileSync(join(other, 'y.txt'), 'y\n');
     git(other, 'add', '-A');
     git(other, 'commit', '-q', '-m', 'on top');
     const top = git(other, 'rev-parse', 'HEAD');
-    git(other, 'update-ref', outRef('j4'), top);
-    git(other, 'bundle', 'create', '-q', join(r.base, 'j4.bundle'), outRef('j4'), `^${head}`);
+    git(other, 'bundle', 'create', '-q', join(r.base, 'j4.bundle'), 'HEAD', `^${head}`);
     const thin = readFileSync(join(r.base, 'j4.bundle'));
     await expect(applyBundle({ root: r.root, worktree: r.run, jobId: 'j4', startSha: r.start, head: top, bundle: thin, tmpDir: join(r.base, 'tmp'), env })).rejects.toThrow(/fetching the worker bundle failed/);
     expect(git(r.run, 'rev-parse', 'HEAD')).toBe(r.start);

@@ -68,19 +68,20 @@ export function createCheckouts(o: { dir: string; env?: NodeJS.ProcessEnv }) {
 
     /** Commits what the agent left and bundles every commit since the start; undefined when nothing changed. */
     async collect(cache: string, worktree: string, job: { id: string; startSha: string }): Promise<{ head: string; bundle?: Buffer }> {
-      // PERF: one `status` when the agent committed everything itself (as agents are told to).
-      const dirty = mustOk(await run(['status', '--porcelain', '--untracked-files=all'], worktree), 'reading the agent work').stdout.trim() !== '';
-      if (dirty) {
+      // PERF: one `status` says both whether anything is uncommitted and where HEAD is, when the agent committed
+      // everything itself (as agents are told to).
+      const st = await readStatus(run, worktree);
+      if (st.dirty) {
         mustOk(await run(['add', '-A'], worktree), 'staging the agent work');
       }
-      if (dirty && (await run(['diff', '--cached', '--quiet'], worktree)).exitCode === 1) {
+      if (st.dirty && (await run(['diff', '--cached', '--quiet'], worktree)).exitCode === 1) {
         mustOk(await run(['-c', 'user.name=Orch worker', '-c', 'user.email=orch@localhost', '-c', 'commit.gpgsign=false', 'commit', '-q', '--no-verify', '-m', 'wip: agent turn on a worker'], worktree), 'committing the agent work');
       }
-      const head = mustOk(await run(['rev-parse', 'HEAD'], worktree), 'reading HEAD').stdout.trim();
+      const head = st.dirty || !st.head ? mustOk(await run(['rev-parse', 'HEAD'], worktree), 'reading HEAD').stdout.trim() : st.head;
       if (head === job.startSha) return { head };
-      mustOk(await run(['update-ref', outRef(job.id), head], cache), 'naming the agent work');
+      // The bundle's one ref is the worktree's HEAD (no ref to name it first, none to delete after).
       const file = join(o.dir, `${job.id}.bundle`);
-      mustOk(await run(['bundle', 'create', '-q', file, outRef(job.id), `^${job.startSha}`], cache), 'bundling the agent work');
+      mustOk(await run(['bundle', 'create', '-q', file, 'HEAD', `^${job.startSha}`], worktree), 'bundling the agent work');
       const bundle = readFileSync(file);
       rmSync(file, { force: true });
       return { head, bundle };
@@ -91,10 +92,19 @@ export function createCheckouts(o: { dir: string; env?: NodeJS.ProcessEnv }) {
       await run(['worktree', 'remove', '--force', worktree], cache);
       rmSync(worktree, { recursive: true, force: true });
       await run(['worktree', 'prune'], cache);
-      await run(['update-ref', '-d', outRef(jobId)], cache);
       await run(['update-ref', '-d', jobRef(jobId)], cache);
     },
   };
+}
+
+/**
+ * Whether a worktree has anything uncommitted (untracked files included) and its HEAD, from one `git status`.
+ * `head` is undefined on an unborn branch.
+ */
+export async function readStatus(run: (args: string[], cwd: string) => Promise<GitResult>, cwd: string): Promise<{ dirty: boolean; head?: string }> {
+  const out = mustOk(await run(['status', '--porcelain=v2', '--branch', '--untracked-files=all'], cwd), `reading the status of ${cwd}`).stdout;
+  const head = /^# branch\.oid ([0-9a-f]{40,64})$/m.exec(out)?.[1];
+  return { dirty: out.split('\n').some((l) => l !== '' && !l.startsWith('#')), ...(head ? { head } : {}) };
 }
 
 /**
@@ -110,7 +120,7 @@ export async function applyBundle(o: { root: string; worktree: string; jobId: st
   try {
     // PERF: no separate `bundle verify`: fetching from a bundle verifies it (its prerequisites must be here, every
     // object it brings is checked for connectivity) and fails otherwise.
-    mustOk(await run(['fetch', '-q', '--no-tags', file, `+${outRef(o.jobId)}:${outRef(o.jobId)}`], o.root), 'fetching the worker bundle');
+    mustOk(await run(['fetch', '-q', '--no-tags', file, `+HEAD:${outRef(o.jobId)}`], o.root), 'fetching the worker bundle');
   } finally {
     rmSync(file, { force: true });
   }

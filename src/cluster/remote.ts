@@ -2,7 +2,7 @@ import { Job, Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { createRunner } from '../git/index.js';
 import { emptyUsage, type AgentBackend, type AgentEvent, type AgentHandle, type AgentOutcome, type AgentRunRequest } from '../agents/index.js';
-import { applyBundle } from './checkout.js';
+import { applyBundle, readStatus } from './checkout.js';
 import { readOutput } from './output.js';
 import { connect } from './connection.js';
 import { AgentJobResult, type AgentJob } from './jobs.js';
@@ -74,13 +74,13 @@ async function runRemote(req: AgentRunRequest, target: { queue: string; resume?:
   const run = (args: string[], cwd: string) => git.run(['-c', 'core.hooksPath=/dev/null', ...args], { cwd });
   const failed = (error: string, canceled = false): AgentOutcome => ({ ok: false, usage: emptyUsage(), resultText: '', error, exitCode: null, signal: null, durationMs: Date.now() - started, canceled });
   // What the worker starts from must be a commit it can fetch: earlier uncommitted work is committed first.
-  // PERF: one `status` when the worktree is clean (the usual case) rather than `add -A` and `diff --cached`.
-  const dirty = (await run(['status', '--porcelain', '--untracked-files=all'], req.cwd)).stdout.trim() !== '';
-  if (dirty) await run(['add', '-A'], req.cwd);
-  if (dirty && (await run(['diff', '--cached', '--quiet'], req.cwd)).exitCode === 1) {
+  // PERF: one `status` (dirty? HEAD?) when the worktree is clean, the usual case.
+  const st = await readStatus(run, req.cwd).catch(() => ({ dirty: true, head: undefined }));
+  if (st.dirty) await run(['add', '-A'], req.cwd);
+  if (st.dirty && (await run(['diff', '--cached', '--quiet'], req.cwd)).exitCode === 1) {
     await run(['-c', 'user.name=Orch', '-c', 'user.email=orch@localhost', '-c', 'commit.gpgsign=false', 'commit', '-q', '--no-verify', '-m', 'wip: work before a worker turn'], req.cwd);
   }
-  const head = (await run(['rev-parse', 'HEAD'], req.cwd)).stdout.trim();
+  const head = st.dirty || !st.head ? (await run(['rev-parse', 'HEAD'], req.cwd)).stdout.trim() : st.head;
   if (!/^[0-9a-f]{40,64}$/.test(head)) return failed(`cannot read the worktree head of ${req.cwd}`);
   const jobId = jobIdFor(req.runId, head, req.prompt, target.resume ?? '');
   await run(['update-ref', jobRef(jobId), head], d.root);
