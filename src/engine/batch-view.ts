@@ -10,7 +10,7 @@ import { toRunView } from './views.js';
 export function batchView(store: Store, id: string, plannerBusy: (runId: string) => boolean) {
   const batch = store.batches.get(id);
   if (!batch) throw new RequestError('unknown_batch', `unknown batch ${id}`, 404);
-  const runs = store.runs.forBatch(id).map(toRunView);
+  const runs = store.runs.forBatch(id).map((r) => toRunView(r));
   const latest = new Map<string, Run>();
   for (const r of runs) latest.set(r.taskId, r);
   // A run whose question the planner is still answering waits for Orch, not for a person.

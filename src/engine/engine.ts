@@ -80,6 +80,12 @@ function reviewerAgent(cfg: Config, resolve: BackendFor | undefined): (() => Res
   return () => resolve(key);
 }
 
+/** `[workflow.review|test] agent`, else the role (`[roles] reviewer|tester`), else [agent]. */
+function workflowAgent(cfg: Config, role: 'reviewer' | 'tester', resolve: BackendFor): ResolvedAgent {
+  const step = role === 'reviewer' ? cfg.workflow.review : cfg.workflow.test;
+  return resolve(step.agent || cfg.roles[role] || 'default');
+}
+
 export function createEngine(d: EngineDeps) {
   const listeners = new Set<(e: Event) => void>();
   const breaker = createCircuitBreaker({ failureThreshold: 3, cooldownMs: 60_000 });
@@ -165,6 +171,9 @@ export function createEngine(d: EngineDeps) {
     forge: d.forge,
     verify: d.verify,
     reviewerAgent: reviewerAgent(cfg, d.reviewerFor),
+    workflow: cfg.workflow,
+    workflowAgent: (role) => workflowAgent(cfg, role, role === 'reviewer' ? (d.reviewerFor ?? d.backendFor) : d.backendFor),
+    ...(cfg.commands.test.length ? { testCommand: cfg.commands.test.join(' ') } : {}),
     forgeCfg: cfg.forge,
     maxRetries: cfg.agent.max_retries,
     maxTestFailures: cfg.agent.max_test_failures,
@@ -247,7 +256,7 @@ export function createEngine(d: EngineDeps) {
   let stopping = false;
 
   const pauses = createPauseControl({ store: d.store, scheduler, runner, emit, knownTasks: (ids) => queries.knownTasks(ids), budgetBlocks: (t, b) => guard.blocks(t, b), scheduleSoon: () => scheduleSoon() });
-  const queries = createTaskQueries({ store: d.store, heldBy: (id) => scheduler.heldBy(id), depSources: () => depSources });
+  const queries = createTaskQueries({ store: d.store, heldBy: (id) => scheduler.heldBy(id), depSources: () => depSources, workflow: () => cfg.workflow });
 
   const engine = {
     subscribe(fn: (e: Event) => void): () => void {

@@ -1,9 +1,11 @@
 import type { Run, Task } from '../api/index.js';
 import { dispatchOrder } from '../graph/index.js';
+import type { Config } from '../config/index.js';
 import type { DependencySource } from '../plans/index.js';
 import type { Store } from '../store/index.js';
 import { normalizeTaskId, RequestError } from './scheduler.js';
 import { graphStatus, isReady, toRunView, toTaskView } from './views.js';
+import { workflowSpec } from './workflow/steps.js';
 
 export interface TaskQueriesDeps {
   store: Store;
@@ -11,6 +13,8 @@ export interface TaskQueriesDeps {
   heldBy: (taskId: string) => string | undefined;
   /** Where each task's dependencies came from (implicit, frontmatter, prose), from the last sync. */
   depSources: () => ReadonlyMap<string, DependencySource[]>;
+  /** `[workflow]`: the steps each task's runs go through (G5). */
+  workflow: () => Config['workflow'];
 }
 
 /** The plan as readers see it (`orch list`, `next`, `show`), and the checks that name what a typo could have meant. */
@@ -66,7 +70,8 @@ export function createTaskQueries(d: TaskQueriesDeps) {
       const byId = new Map(rows.map((t) => [t.id, t]));
       const t = byId.get(norm);
       if (!t) throw new RequestError('unknown_task', `unknown task "${id}"; run \`orch list\` to see task ids`, 404);
-      return { task: { ...withHolder(toTaskView(t, byId)), dependencySources: d.depSources().get(norm) ?? [] }, runs: d.store.runs.forTask(norm).map(toRunView) };
+      const spec = workflowSpec(t, d.workflow());
+      return { task: { ...withHolder(toTaskView(t, byId)), workflow: spec, dependencySources: d.depSources().get(norm) ?? [] }, runs: d.store.runs.forTask(norm).map((r) => toRunView(r, spec)) };
     },
   };
 }
