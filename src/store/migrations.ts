@@ -147,4 +147,11 @@ CREATE INDEX runs_created ON runs(created_at);
 CREATE INDEX runs_batch ON runs(batch_id);
 `,
   },
+  {
+    version: 9,
+    sql: `
+ALTER TABLE tasks ADD COLUMN workflow TEXT;
+ALTER TABLE runs ADD COLUMN workflow TEXT;
+`,
+  },
 ];

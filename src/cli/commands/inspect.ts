@@ -1,6 +1,6 @@
 import type { LogEntry, Run, Status, Task } from '../../api/index.js';
 import { client, CliError, Exit, printJson, type GlobalOptions } from '../context.js';
-import { bold, dim, duration, green, listOf, plural, red, statusMark, table, tokens, yellow } from '../format.js';
+import { bold, dim, duration, green, listOf, plural, red, statusMark, tokens, yellow } from '../format.js';
 import { out } from '../io.js';
 import { renderLogEntry } from '../render-log.js';
 import { nextSteps } from '../next-step.js';
@@ -16,16 +16,17 @@ const isLogEntry = (v: unknown): v is LogEntry =>
 
 export async function status(globals: () => GlobalOptions, o: { json?: boolean }): Promise<void> {
   const c = await client(globals());
+  // PERF: `--json` prints the status alone; only the text needs every task (issue 12: 2,000 tasks are 1 MB).
+  if (o.json || globals().json) return printJson(await c.get<Status>('/api/status'));
   const [s, tasks] = await Promise.all([c.get<Status>('/api/status'), c.get<Task[]>('/api/tasks')]);
-  if (o.json || globals().json) return printJson(s);
-  printStatus(s, tasks);
+  await printStatus(s, tasks);
 }
 
 export async function show(globals: () => GlobalOptions, task: string, o: { json?: boolean }): Promise<void> {
   const c = await client(globals(), 'read');
   const info = await c.get<TaskInfo>(`/api/task?id=${encodeURIComponent(task)}`);
   if (o.json || globals().json) return printJson(info);
-  printShow(info);
+  await printShow(info);
 }
 
 export async function logs(globals: () => GlobalOptions, task: string, o: { follow?: boolean; run?: string; json?: boolean }): Promise<void> {
@@ -45,7 +46,8 @@ export async function logs(globals: () => GlobalOptions, task: string, o: { foll
   }
 }
 
-function printShow(info: TaskInfo): void {
+async function printShow(info: TaskInfo): Promise<void> {
+  const { table } = await import('../table.js');
   const t = info.task;
   const lines = [`${statusMark[t.status]} ${bold(t.id)} ${t.title}${t.removed ? dim(' (removed from the plan)') : ''}`, dim(t.file)];
   if (t.description) lines.push('', t.description, '');
@@ -73,6 +75,18 @@ function printShow(info: TaskInfo): void {
     }
     out(`\n${table(rows)}\n`);
   } else out(`not run yet${t.ready ? '; `orch start ' + t.id + '` starts it' : t.waitingFor.length ? `; waits for ${listOf(t.waitingFor)}` : ''}\n`);
+  const wf = info.runs[0]?.workflow;
+  if (wf) {
+    out(`workflow: ${wf.spec}\n`);
+    for (const st of wf.steps) {
+      const status = st.status.replace('_', ' ');
+      const color = st.status === 'flagged' || st.status === 'failed' || st.status === 'changes_requested' ? yellow : st.status === 'pending' || st.status === 'running' ? dim : green;
+      const who = st.agent ? ` by ${st.agent}${st.model ? ` (${st.model})` : ''}` : '';
+      const rounds = st.rounds ? `, ${st.rounds} round(s) back to the coder` : '';
+      out(`  ${st.name}: ${color(status)}${who}${rounds}${st.summary ? ` — ${st.summary.split('\n')[0]}` : ''}\n`);
+      for (const c of st.comments.slice(0, 5)) out(`    - ${c.split('\n')[0]}\n`);
+    }
+  }
   for (const v of info.runs[0]?.verification ?? []) {
     out(`${v.kind}: ${v.ok ? 'passed' : v.timedOut ? 'timed out' : 'failed'} in ${(v.durationMs / 1000).toFixed(1)} s (${v.command})\n`);
   }
@@ -80,7 +94,8 @@ function printShow(info: TaskInfo): void {
   if (last?.state === 'failed') out(`next: \`orch logs ${t.id}\` shows what the agent did; \`orch start ${t.id}\` retries\n`);
 }
 
-function printStatus(s: Status, tasks: Task[]): void {
+async function printStatus(s: Status, tasks: Task[]): Promise<void> {
+  const { table } = await import('../table.js');
   const c = s.counts;
   const total = Object.values(c).reduce((a, b) => a + b, 0);
   out(
