@@ -1,7 +1,7 @@
 import type { Redactor } from '../secrets/index.js';
 import { dispatchOrder } from '../graph/index.js';
 import type { Emit } from './emit.js';
-import { AnswerRequest, MaintainRequest, SignalRequest, makeEvent, type Event, type EventData, type ReviewDiff, type Run, type Signal, type Status, type SyncResult, type Task, type TaskStatus, type Verification } from '../api/index.js';
+import { AnswerRequest, MaintainRequest, SignalRequest, makeEvent, type Event, type EventData, type Run, type Signal, type Status, type SyncResult, type Task, type TaskStatus, type Verification } from '../api/index.js';
 import type { DependencySource, ModuleInfo } from '../plans/index.js';
 import type { RunRow, Store, TaskRow } from '../store/index.js';
 import type { AgentRunRequest } from '../agents/index.js';
@@ -329,7 +329,7 @@ export function createEngine(d: EngineDeps) {
       listeners.add(fn);
       return () => listeners.delete(fn);
     },
-    eventsSince: (seq: number) => d.store.events.since(seq),
+    eventsSince: (seq: number, limit?: number) => d.store.events.since(seq, limit),
     /** Clients following the event stream (a `start --wait`, the TUI): a daemon they watch is not idle. */
     subscribers: (): number => listeners.size,
 
@@ -456,6 +456,7 @@ export function createEngine(d: EngineDeps) {
         totals: d.store.runs.totals(),
         today: d.store.runs.since(new Date(new Date().setHours(0, 0, 0, 0)).toISOString()),
         lastSync,
+        lastSeq: d.store.events.latest(),
       };
     },
 
@@ -514,17 +515,6 @@ export function createEngine(d: EngineDeps) {
         .active()
         .filter((r) => r.state === 'waiting' && r.review !== null && !r.approvedBy)
         .map((r) => ({ taskId: r.taskId, run: toRunView(r), decision: JSON.parse(r.review ?? '{}') as Record<string, unknown> }));
-    },
-    /** The change a flagged run waits with, for a person to read before `approve` (cut at 400 KB). */
-    async reviewDiff(taskId: string): Promise<ReviewDiff> {
-      const id = normalizeTaskId(taskId);
-      const run = d.store.runs.forTask(id).find((r) => r.state === 'waiting' && r.review !== null);
-      if (!run) throw new RequestError('not_in_review', `${id} is not waiting for review; \`orch pr review\` lists what is`, 409);
-      const base = run.baseSha ?? run.targetBranch;
-      const head = run.commitSha ?? run.branch;
-      const full = await d.repo.diff(base, head);
-      const max = 400_000;
-      return { taskId: id, runId: run.id, base, head, diff: full.slice(0, max), truncated: full.length > max };
     },
     /** A human says merge it. */
     approve(taskId: string, by: string): { runId: string } {

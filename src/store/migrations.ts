@@ -147,4 +147,13 @@ CREATE INDEX runs_created ON runs(created_at);
 CREATE INDEX runs_batch ON runs(batch_id);
 `,
   },
+  {
+    version: 9,
+    sql: `
+CREATE TABLE web_sessions (
+  hash TEXT PRIMARY KEY,
+  expires_at INTEGER NOT NULL
+);
+`,
+  },
 ];
