@@ -107,7 +107,7 @@ export function sandbox(files: Record<string, string>, opts: { realClaude?: bool
     cleanup: () => {
       orch('daemon', 'stop');
       // A tracker CLI or agent the daemon started just before it stopped may still write a last line meanwhile.
-      rmSync(base, { recursive: true, force: true, maxRetries: 5, retryDelay: 200 });
+      rmSync(base, { recursive: true, force: true, maxRetries: 15, retryDelay: 200 });
     },
   };
 }

@@ -1,4 +1,4 @@
-// `npm run build`: type-check and emit (tsc), bundle the CLI front (esbuild), build the web page (Vite).
+// `npm run build`: type-check and emit (tsc), bundle the CLI front and the daemon (esbuild), build the web page (Vite).
 // Skipped when dist/ was built from exactly these sources (paths, sizes and mtimes of every input), so the
 // README's `npm ci && npm test` builds once, not twice (npm ci's `prepare` already built). `--force` rebuilds.
 import { spawnSync } from 'node:child_process';
@@ -50,5 +50,6 @@ if (!force && have === want && OUTPUTS.every((f) => existsSync(f))) {
 const bin = (name) => join('node_modules', '.bin', name);
 run('tsc', bin('tsc'), ['-p', 'tsconfig.build.json']);
 run('the CLI bundle', process.execPath, ['tools/bundle-cli.mjs']);
+run('the daemon bundle', process.execPath, ['tools/bundle-daemon.mjs']);
 run('the web page (vite)', bin('vite'), ['build', '--config', 'src/web/vite.config.ts']);
 writeFileSync(STAMP, `${want}\n`);

@@ -40,8 +40,12 @@ const warn = errPaint(33);
 
 /** Loads the config as the daemon will: a problem exits 2 with file:line; unknown keys are warned about with did-you-mean. */
 export async function checkConfig(root: string): Promise<void> {
+  const paths = createPaths(process.env);
+  // PERF: with neither config file there is nothing to check (the defaults are valid), so TOML, YAML and zod stay
+  // unloaded on the way to a fresh project's first answer (issue 12). The daemon reads the same two files.
+  if (!existsSync(paths.userConfigFile) && !existsSync(paths.project(root).projectConfigFile)) return;
   const { loadConfig, formatWarning } = await import('../config/index.js');
-  const loaded = loadConfig({ paths: createPaths(process.env), root });
+  const loaded = loadConfig({ paths, root });
   if (!loaded.ok) throw new CliError(loaded.error.message, Exit.input);
   for (const w of loaded.warnings) process.stderr.write(`${warn('warning:')} ${formatWarning(w)}\n`);
 }

@@ -186,7 +186,9 @@ async function runRemote(req: AgentRunRequest, target: { queue: string; resume?:
         await drainAll();
         return failed(`worker job failed: ${j.failedReason || 'no reason given'}`, cancelSent);
       }
-      if (state === 'waiting' || state === 'delayed' || state === 'prioritized') {
+      // Queued with no live worker that could take it, or held by a worker that is gone with none left to recover it
+      // (stalled-job recovery runs in workers): the clock runs. The job is removed only once its lock has expired.
+      if (state === 'waiting' || state === 'delayed' || state === 'prioritized' || state === 'active') {
         if (servable()) unservedSince = undefined;
         else if (unservedSince === undefined) unservedSince = Date.now();
         else if (Date.now() - unservedSince > ORPHANED_JOB_MS) {

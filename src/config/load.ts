@@ -50,7 +50,8 @@ export function loadConfig({ paths, root, flags }: LoadConfigOptions): LoadConfi
   }
 
   const warnings: ConfigWarning[] = [];
-  const jsonSchema = configJsonSchema();
+  let schema: ReturnType<typeof configJsonSchema> | undefined;
+  const jsonSchema = (): ReturnType<typeof configJsonSchema> => (schema ??= configJsonSchema());
   const projectFile = paths.project(root).projectConfigFile;
   for (const layer of layers) {
     const unknown = unknownKeyWarnings(layer);
@@ -113,7 +114,7 @@ export function loadTrustedProjectText(file: string, text: string): LoadConfigRe
   if (read.kind === 'error') return { ok: false, error: new ConfigError([read.issue], { cause: read.cause }) };
   const layer = read.layer;
   const warnings = unknownKeyWarnings(layer);
-  const issues = [...secretValueIssues(layer), ...validateLayer(layer, configJsonSchema()).issues];
+  const issues = [...secretValueIssues(layer), ...validateLayer(layer, configJsonSchema).issues];
   if (issues.length > 0) return { ok: false, error: new ConfigError(issues) };
   const result = ConfigSchema.safeParse(layer.raw);
   if (!result.success) return { ok: false, error: new ConfigError([{ file, key: '', message: result.error.message }], { cause: result.error }) };

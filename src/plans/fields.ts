@@ -1,3 +1,4 @@
+import { checkGlobs } from '../glob/index.js';
 import { closest, isModuleName, moduleName, parseTaskRef } from './ids.js';
 import type { TaskRef } from './ids.js';
 import type { KeyLines } from './frontmatter.js';
@@ -109,7 +110,9 @@ export function readEpicMeta(data: Record<string, unknown>, lines: KeyLines, fil
       case 'touches':
       case 'conflicts_with': {
         const globs = readStringList(value);
-        if (globs) meta[key === 'touches' ? 'touches' : 'conflictsWith'] = globs;
+        const refused = globs && checkGlobs(globs);
+        if (globs && !refused) meta[key === 'touches' ? 'touches' : 'conflictsWith'] = globs;
+        else if (refused) bad(key, value, `globs within Orch's limits (${refused})`, `shorten the glob or split it: write \`${key}: [src/billing/**, db/schema.sql]\``);
         else bad(key, value, 'a path or glob, or a list of them', `write \`${key}: [src/billing/**, db/schema.sql]\``);
         break;
       }

@@ -128,6 +128,16 @@ describe('parsePlan: broken plans', () => {
     expect(parsed.tasks[0]!.priority).toBe('medium');
   });
 
+  it('refuses touches globs over the limits at their line, before anything matches them (P7)', async () => {
+    const parsed = await plan({
+      [`${P}/a/epic-01-x.md`]: `---\ntitle: X\ntouches: ["src/{auth,payments}/**"]\nconflicts_with: ["${'{a,b}'.repeat(40)}"]\n---\n# X\n`,
+    });
+    expect(only(parsed, 'bad_field').map((i) => [i.line, i.message])).toEqual([
+      [4, expect.stringMatching(/^conflicts_with: got .*expected globs within Orch's limits \(glob ".*" its braces expand to more than 64 patterns\)$/)],
+    ]);
+    expect(parsed.tasks[0]?.touches).toEqual(['src/{auth,payments}/**']);
+  });
+
   it('refuses module names that cannot be ids or branch names', async () => {
     const parsed = await plan({
       [`${P}/a/epic-01-x.md`]: '---\nmodule: "billing/eu"\n---\n# X\n',

@@ -76,6 +76,20 @@ describe('context options', () => {
     expect(bad.reasons[0]?.detail).toMatch(/^unsure: /);
   });
 
+  it('a review rule written with braces or classes flags the change it names (P7)', () => {
+    const payments = routine.replaceAll('src/a.ts', 'src/payments/charge.ts');
+    const rules = [{ category: 'security' as const, paths: ['src/{auth,payments}/**'], reason: 'money and identity' }];
+    expect(classifyDiff(payments, { rules })).toMatchObject({ category: 'security', flagged: true, reasons: [{ rule: 'project/1', file: 'src/payments/charge.ts' }] });
+    expect(classifyDiff(payments, { rules: [{ category: 'security', paths: ['src/[op]ayments/*.ts'], reason: 'money' }] }).category).toBe('security');
+    expect(classifyDiff(routine, { rules }).flagged).toBe(false);
+  });
+
+  it('a review rule glob over the limits flags as unsure instead of letting everything through', () => {
+    const d = classifyDiff(routine, { rules: [{ category: 'security', paths: ['{a,b}'.repeat(40)], reason: 'bomb' }] });
+    expect(d).toMatchObject({ category: 'architecture', flagged: true, reasons: [{ rule: 'project/1/invalid' }] });
+    expect(d.reasons[0]?.detail).toMatch(/^unsure: rule "bomb": glob .* braces expand to more than 64 patterns/);
+  });
+
   it('CODEOWNERS without a review team listed changes nothing', () => {
     expect(classifyDiff(routine, { codeowners: '* @acme/core' }).flagged).toBe(false);
     expect(classifyDiff(routine, { codeowners: '/src/ @acme/core', reviewOwners: ['@ACME/core'] }).category).toBe('architecture');

@@ -1,6 +1,6 @@
 import { ownersOf, parseCodeowners } from './codeowners.js';
 import { parseDiff } from './diff.js';
-import { matchGlob } from './glob.js';
+import { globMatcher } from '../glob/index.js';
 import { codeOf, commentStyle, isAssetPath, isDocPath, isTestPath } from './paths.js';
 import { architectureReasons } from './rules/architecture.js';
 import { clip, ReasonSet, snippet } from './rules/collect.js';
@@ -24,9 +24,13 @@ function projectRules(files: readonly DiffFile[], rules: readonly ProjectRule[],
         out.add('architecture', `${id}/invalid`, '(config)', `unsure: rule "${rule.reason}" has an invalid pattern ${JSON.stringify(source)}: ${String(cause)}`);
       }
     }
-    const globs = rule.paths ?? [];
+    const globs = (rule.paths ?? []).map((g) => globMatcher(g));
+    for (const g of globs) {
+      // A refused glob (too long, braces expanding too far) cannot say a file is out of scope: flag as unsure.
+      if (!g.ok) out.add('architecture', `${id}/invalid`, '(config)', `unsure: rule "${rule.reason}": ${g.error}`);
+    }
     for (const file of files) {
-      const inScope = globs.length === 0 || [file.path, file.oldPath].some((p) => p !== undefined && globs.some((g) => matchGlob(g, p)));
+      const inScope = globs.length === 0 || [file.path, file.oldPath].some((p) => p !== undefined && globs.some((g) => g.ok && g.test(p)));
       if (!inScope) continue;
       if (regexes.length === 0) {
         if (globs.length > 0) out.add(rule.category, id, file.path, rule.reason);

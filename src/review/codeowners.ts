@@ -1,4 +1,4 @@
-import { matchGlob } from './glob.js';
+import { matchGlob } from '../glob/index.js';
 
 export interface OwnerRule {
   pattern: string;

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { checkGlob, GLOB_LIMITS } from '../glob/index.js';
 
 export const categories = ['security', 'migrations', 'architecture', 'routine'] as const;
 export type Category = (typeof categories)[number];
@@ -7,7 +8,13 @@ export type RiskyCategory = Exclude<Category, 'routine'>;
 /** A project-specific rule from config: paths (globs) and/or patterns (regex sources) that flag a category. */
 export const projectRuleSchema = z.object({
   category: z.enum(['security', 'migrations', 'architecture']),
-  paths: z.array(z.string()).optional(),
+  paths: z
+    .array(z.string().superRefine((g, ctx) => {
+      const bad = checkGlob(g);
+      if (bad) ctx.addIssue({ code: 'custom', message: bad });
+    }))
+    .max(GLOB_LIMITS.count)
+    .optional(),
   patterns: z.array(z.string()).optional(),
   reason: z.string(),
 });

@@ -106,6 +106,28 @@ describe('scale-out: agent runs on orch worker processes through BullMQ on a rea
     expect(sb.git('log', '--oneline', 'main').split('\n').filter((l) => l.includes('implement E01')).length).toBe(1);
   }, 180_000);
 
+  it('runs the jobs here when the last worker is killed: the one it held and the ones waiting for it', async () => {
+    const sb = project({
+      'docs/plans/a-module/epic-01-one.md': epic('One', 'Slow. [[fake:slow=4000]]', { 'src/a1.txt': 'a1' }),
+      'docs/plans/b-module/epic-01-two.md': epic('Two', 'Slow. [[fake:slow=4000]]', { 'src/b1.txt': 'b1' }),
+      'docs/plans/c-module/epic-01-three.md': epic('Three', 'Slow. [[fake:slow=4000]]', { 'src/c1.txt': 'c1' }),
+    });
+    const last = await worker(sb, 'last', { jobs: 1, lockMs: 3000 });
+    const run = sb.orchAsync('start', '--wait');
+    // One job on the worker, two queued behind it (one at a time there).
+    await until(() => /job \S+: \S+ with claude/.test(last.log()), 'a job started on the worker', 60_000);
+    await last.stop('SIGKILL');
+    const r = await run;
+    expect(r.status, r.stdout + r.stderr).toBe(0);
+    expect(sb.orchJson<TaskJson[]>('list').every((t) => t.status === 'complete')).toBe(true);
+    // Every task finished here after the worker was gone, and each merged once.
+    const here = agentCalls(sb).filter((c) => !c.cwd.startsWith(last.dir));
+    expect(new Set(here.map((c) => /src\/([abc])1\.txt/.exec(c.prompt)?.[1])).size, JSON.stringify(here.map((c) => c.cwd))).toBe(3);
+    for (const t of ['a/E01', 'b/E01', 'c/E01']) expect(sb.orch('logs', t).stdout).toContain('no worker can take the job any more; running it here');
+    for (const f of ['a1', 'b1', 'c1']) expect(sb.git('show', `main:src/${f}.txt`).trim()).toBe(f);
+    expect(sb.git('log', '--format=%s', 'main').split('\n').filter((l) => l.includes('implement E01'))).toHaveLength(3);
+  }, 180_000);
+
   it('cancels a job on its worker: orch stop ends the agent there', async () => {
     const sb = project({ 'docs/plans/a-module/epic-01-one.md': epic('One', 'Forever. [[fake:hang]]', { 'src/a1.txt': 'a1' }) });
     const w = await worker(sb, 'cw');
