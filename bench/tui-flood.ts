@@ -5,7 +5,7 @@
  */
 import './production.js';
 import { performance } from 'node:perf_hooks';
-import { fakeClient, output, run, status, task } from '../src/tui/testing.js';
+import { fakeClient, run, status, task } from '../src/tui/testing.js';
 import { mountApp } from './tui-harness.js';
 
 const arg = (name: string, dflt: number): number => {
@@ -23,24 +23,31 @@ await ui.waitFor((f) => f.includes(`RUNNING ${agents}`));
 ui.stdin.write('2');
 await ui.waitFor((f) => f.includes('page 1/'));
 
+// The offered load is real: each tick sends what the elapsed time owes (a busy loop that ticks late catches up).
+// Every line is new, as an agent's are (a cache keyed by text must not hide growth).
+const ts = new Date().toISOString();
 let sent = 0;
-const tickMs = 10;
-const perTick = Math.round((rate * tickMs) / 1000);
+let owedPerAgent = 0;
+const floodStart = performance.now();
 const flood = setInterval(() => {
   const push = w.streams[0]?.push;
   if (!push) return;
-  for (const r of active) {
-    for (let i = 0; i < perTick; i++) {
+  const due = Math.floor(((performance.now() - floodStart) / 1000) * rate);
+  for (; owedPerAgent < due; owedPerAgent++) {
+    for (const r of active) {
       sent++;
-      push(output(r.id, r.taskId, i % 3 === 0 ? { type: 'tool_call', id: String(sent), name: 'Bash', input: { command: `npm test -- case ${sent}` } } : { type: 'text', text: `line ${sent} of ${r.taskId}: some output of the agent` }));
+      const event = sent % 3 === 0 ? { type: 'tool_call' as const, id: String(sent), name: 'Bash', input: { command: `npm test -- case ${sent}` } } : { type: 'text' as const, text: `line ${sent} of ${r.taskId}: some output of the agent` };
+      push({ seq: 0, ts, type: 'run.output', taskId: r.taskId, runId: r.id, data: { event } });
     }
   }
-}, tickMs);
+}, 10);
 
 const latencies: number[] = [];
 let peakRss = 0;
 let peakHeap = 0;
+const rssAt: number[] = [];
 const framesAtStart = ui.stdout.frames;
+const cpuAtStart = process.cpuUsage();
 const t0 = performance.now();
 let view = 2;
 while (performance.now() - t0 < seconds * 1000) {
@@ -52,21 +59,28 @@ while (performance.now() - t0 < seconds * 1000) {
   ui.stdin.write(String(view));
   await ui.waitFor((f) => f.includes(expect), 10_000);
   latencies.push(performance.now() - start);
+  // With --expose-gc, memory is sampled after a collection: what is kept, not what awaits collection.
+  (globalThis as { gc?: () => void }).gc?.();
   const m = process.memoryUsage();
   peakRss = Math.max(peakRss, m.rss);
+  // RSS at each quarter of the run: a steady state, not a climb, is what bounded memory looks like.
+  const q = Math.min(3, Math.floor(((performance.now() - t0) / (seconds * 1000)) * 4));
+  rssAt[q] = m.rss;
   peakHeap = Math.max(peakHeap, m.heapUsed);
 }
 clearInterval(flood);
 const elapsed = (performance.now() - t0) / 1000;
 const frames = ui.stdout.frames - framesAtStart;
+const cpu = process.cpuUsage(cpuAtStart);
+const cpuS = (cpu.user + cpu.system) / 1e6;
 latencies.sort((a, b) => a - b);
 const pct = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))] ?? NaN;
 const mb = (b: number) => (b / 1024 / 1024).toFixed(0);
 process.stdout.write(
   `tui flood: ${agents} agents x ${rate} lines/s for ${elapsed.toFixed(1)} s (${sent.toLocaleString('en-US')} events, ${Math.round(sent / elapsed).toLocaleString('en-US')}/s offered)\n` +
-    `frames: ${frames} (${(frames / elapsed).toFixed(1)} fps)\n` +
+    `frames: ${frames} (${(frames / elapsed).toFixed(1)} fps); cpu ${cpuS.toFixed(1)} s (${Math.round((cpuS / elapsed) * 100)}% of a core, the load included)\n` +
     `key to screen: p50 ${pct(50).toFixed(1)} ms, p99 ${pct(99).toFixed(1)} ms, max ${(latencies[latencies.length - 1] ?? NaN).toFixed(1)} ms over ${latencies.length} keys\n` +
-    `memory: peak rss ${mb(peakRss)} MB, peak heap ${mb(peakHeap)} MB\n`,
+    `memory: peak rss ${mb(peakRss)} MB, peak heap ${mb(peakHeap)} MB; rss at each quarter ${rssAt.map((b) => mb(b)).join(', ')} MB\n`,
 );
 ui.app.unmount();
 process.exit(0);

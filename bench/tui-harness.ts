@@ -1,7 +1,4 @@
 import { EventEmitter } from 'node:events';
-import { render } from 'ink';
-import { createElement } from 'react';
-import { App } from '../src/tui/App.js';
 import type { Theme } from '../src/tui/theme.js';
 import type { Client } from '../src/client/index.js';
 
@@ -14,6 +11,8 @@ export function memoryTerminal(columns: number, rows: number) {
     frames: 0,
     last: '',
     write(s: string) {
+      // Ink brackets a frame with synchronized-update marks, each its own write: those are not frames.
+      if (s === '\u001b[?2026h' || s === '\u001b[?2026l') return true;
       stdout.frames++;
       stdout.last = s;
       stdout.emit('frame', s);
@@ -43,15 +42,18 @@ export function memoryTerminal(columns: number, rows: number) {
   return { stdout, stdin };
 }
 
+// What `orch tui` runs: the bundle (tools/bundle-tui.mjs), not tsc's modules; the variable keeps TypeScript from
+// looking for its source.
+const bundle = '../src/tui/bundle.js';
+const { renderApp } = (await import(bundle)) as typeof import('../src/tui/index.js');
+
 export function mountApp(client: Client, columns: number, rows: number, theme: Theme = { color: false, ascii: false }) {
   const term = memoryTerminal(columns, rows);
-  const app = render(createElement(App, { connect: async () => client, theme, size: { columns, rows }, frameMs: 33 }), {
+  const app = renderApp({ connect: async () => client, theme, size: { columns, rows }, frameMs: 33 }, {
     stdout: term.stdout as unknown as NodeJS.WriteStream,
     stdin: term.stdin as unknown as NodeJS.ReadStream,
     debug: false,
-    exitOnCtrlC: false,
     patchConsole: false,
-    maxFps: 30,
   });
   const waitFor = (pred: (frame: string) => boolean, timeoutMs = 5000) =>
     new Promise<string>((resolve, reject) => {

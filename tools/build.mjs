@@ -1,4 +1,5 @@
-// `npm run build`: type-check and emit (tsc), bundle the CLI front and the daemon (esbuild), build the web page (Vite).
+// `npm run build`: type-check and emit (tsc), bundle the CLI front, the daemon and the TUI (esbuild), build the web
+// page (Vite).
 // Skipped when dist/ was built from exactly these sources (paths, sizes and mtimes of every input), so the
 // README's `npm ci && npm test` builds once, not twice (npm ci's `prepare` already built). `--force` rebuilds.
 import { spawnSync } from 'node:child_process';
@@ -9,7 +10,7 @@ import { join } from 'node:path';
 const INPUT_DIRS = ['src', 'bench', 'tools', 'schema'];
 const INPUT_FILES = ['package.json', 'package-lock.json', 'tsconfig.json', 'tsconfig.build.json'];
 const STAMP = join('dist', '.build-inputs');
-const OUTPUTS = [join('dist', 'src', 'cli', 'orch.js'), join('dist', 'src', 'daemon', 'main.js'), join('dist', 'web', 'index.html')];
+const OUTPUTS = [join('dist', 'src', 'cli', 'orch.js'), join('dist', 'src', 'daemon', 'main.js'), join('dist', 'src', 'tui', 'bundle.js'), join('dist', 'web', 'index.html')];
 
 const walk = (dir, out) => {
   if (!existsSync(dir)) return out;
@@ -51,5 +52,6 @@ const bin = (name) => join('node_modules', '.bin', name);
 run('tsc', bin('tsc'), ['-p', 'tsconfig.build.json']);
 run('the CLI bundle', process.execPath, ['tools/bundle-cli.mjs']);
 run('the daemon bundle', process.execPath, ['tools/bundle-daemon.mjs']);
+run('the TUI bundle', process.execPath, ['tools/bundle-tui.mjs']);
 run('the web page (vite)', bin('vite'), ['build', '--config', 'src/web/vite.config.ts']);
 writeFileSync(STAMP, `${want}\n`);

@@ -46,7 +46,7 @@ export function App(p: AppProps) {
   const sizeNow = () => p.size ?? { columns: stdout.columns || 80, rows: stdout.rows || 24 };
   // Keys arrive in bursts (a paste, a fast typist): each must see the state the previous one left, so the reducer
   // runs at dispatch time in a small store, and React renders from it.
-  const store = useMemo(() => createStore(createReducer({ ascii: p.theme.ascii }), initialState(sizeNow())), []);
+  const store = useMemo(() => createStore(createReducer(), initialState(sizeNow())), []);
   const state = useSyncExternalStore(store.subscribe, store.get);
   const ref = useMemo(() => ({ get current() { return store.get(); } }), [store]);
   const dispatch = store.dispatch;

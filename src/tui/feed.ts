@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { ReviewItem, Signal, Status, Task, type Event } from '../api/index.js';
 import type { Client } from '../client/index.js';
+import { PANE_EVENTS } from './panes.js';
 import type { Action } from './state.js';
 
 export interface FeedOptions {
@@ -11,7 +12,7 @@ export interface FeedOptions {
   lastSeq: () => number;
   /** How often queued events are handed to the UI (one render per frame at most). */
   frameMs?: number;
-  /** Live output lines kept per run between frames; more are counted as skipped. */
+  /** Live output events kept per run between frames (what a pane keeps); more are counted as skipped. */
   paneCap?: number;
   backoff?: { initialMs: number; maxMs: number };
   /** Persisted events trigger a reload of the lists at most this often. */
@@ -34,7 +35,7 @@ export interface Feed {
  */
 export function createFeed(o: FeedOptions): Feed {
   const frameMs = o.frameMs ?? 33;
-  const cap = o.paneCap ?? 400;
+  const cap = o.paneCap ?? PANE_EVENTS;
   const backoff = o.backoff ?? { initialMs: 500, maxMs: 10_000 };
   let stopped = false;
   let current: Client | undefined;

@@ -1,4 +1,5 @@
 import { Box, Text } from 'ink';
+import { memo } from 'react';
 import type { ViewLine } from '../view/index.js';
 import { colorOf, glyph, lineColor, type Color } from './theme.js';
 import { useTheme, useTuiState } from './context.js';
@@ -14,7 +15,7 @@ export function Line({ text, color, bold, dim, inverse }: { text: string; color?
   );
 }
 
-export function ViewLineText({ line, showTime, highlight }: { line: ViewLine; showTime?: boolean; highlight?: boolean }) {
+export const ViewLineText = memo(function ViewLineText({ line, showTime, highlight }: { line: ViewLine; showTime?: boolean; highlight?: boolean }) {
   const t = useTheme();
   return (
     <Text wrap="truncate-end" inverse={highlight}>
@@ -24,7 +25,7 @@ export function ViewLineText({ line, showTime, highlight }: { line: ViewLine; sh
       </Text>
     </Text>
   );
-}
+});
 
 /** Running/max, queued, merged today, failed, waiting for a person, tokens and spend today; connection state. */
 export function Header({ tabs }: { tabs: string }) {

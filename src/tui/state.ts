@@ -1,9 +1,10 @@
 import type { Event, ReviewItem, Run, Signal, Status, Task, TaskStatus } from '../api/index.js';
-import { activityOf, eventLines, type ViewLine } from '../view/index.js';
+import type { ViewLine } from '../view/index.js';
+import { addToPane, emptyPane, type Pane } from './panes.js';
+
+export type { Pane } from './panes.js';
 import type { ViewName } from './keys.js';
 
-/** Lines kept per agent pane; older ones are dropped (the run log has everything). */
-export const PANE_LINES = 400;
 
 export type View =
   | { name: 'dashboard' }
@@ -33,13 +34,6 @@ export type Pending =
 
 export type Modal = { kind: 'confirm'; message: string; pending: Pending } | { kind: 'input'; label: string; value: string; pending: Pending } | null;
 
-export interface Pane {
-  lines: ViewLine[];
-  /** Lines dropped because they came faster than they could be shown (here or by the daemon's stream). */
-  skipped: number;
-  activity: string | null;
-  tools: number;
-}
 
 export interface LogState {
   lines: ViewLine[];
@@ -127,24 +121,12 @@ export const initialState = (size: State['size'], now = Date.now()): State => ({
   size,
 });
 
-const emptyPane = (): Pane => ({ lines: [], skipped: 0, activity: null, tools: 0 });
 
-/** Applies a frame's worth of events: pane lines capped at PANE_LINES, activity, live usage, the last seq. */
-function applyEvents(s: State, events: Event[], skipped: Record<string, number>, ascii: boolean): State {
-  const panes = { ...s.panes };
-  const touched = new Map<string, { pane: Pane; add: ViewLine[] }>();
-  const paneFor = (runId: string) => {
-    let t = touched.get(runId);
-    if (!t) {
-      const old = panes[runId] ?? emptyPane();
-      t = { pane: { ...old }, add: [] };
-      touched.set(runId, t);
-    }
-    return t;
-  };
+/** Applies a frame's worth of events: panes (capped, lines made only when drawn), live usage, the last seq. */
+function applyEvents(s: State, events: Event[], skipped: Record<string, number>): State {
+  const byRun = new Map<string, Event[]>();
   let lastSeq = s.lastSeq;
   let status = s.status;
-  const root = (runId: string) => status?.active.find((r) => r.id === runId)?.worktree;
   for (const e of events) {
     if (e.seq > lastSeq) lastSeq = e.seq;
     if (!e.runId) continue;
@@ -157,31 +139,22 @@ function applyEvents(s: State, events: Event[], skipped: Record<string, number>,
       const to = e.data.to;
       status = { ...status, active: status.active.map((r) => (r.id === e.runId ? { ...r, state: to } : r)) };
     }
-    const t = paneFor(e.runId);
-    if (e.type === 'run.output') {
-      const a = activityOf(e.data.event, root(e.runId));
-      if (a) t.pane.activity = a;
-      if (e.data.event.type === 'tool_call') t.pane.tools++;
-    } else if (e.type === 'run.question') t.pane.activity = 'waiting for an answer';
-    else if (e.type === 'run.waiting' && 'reason' in e.data) t.pane.activity = `waiting: ${e.data.reason}`;
-    for (const l of eventLines(e, { root: root(e.runId), ascii, argsMax: 100 })) t.add.push(l);
+    let list = byRun.get(e.runId);
+    if (!list) byRun.set(e.runId, (list = []));
+    list.push(e);
   }
+  const panes = { ...s.panes };
+  const root = (runId: string) => status?.active.find((r) => r.id === runId)?.worktree;
+  for (const [runId, add] of byRun) panes[runId] = addToPane(panes[runId] ?? emptyPane(), add, root(runId));
   let streamSkipped = s.streamSkipped;
   for (const [runId, n] of Object.entries(skipped)) {
     if (runId === '*') streamSkipped += n;
-    else paneFor(runId).pane.skipped += n;
-  }
-  for (const [runId, { pane, add }] of touched) {
-    const over = pane.lines.length + add.length - PANE_LINES;
-    pane.lines = over > 0 ? [...pane.lines.slice(Math.min(over, pane.lines.length)), ...add.slice(Math.max(0, add.length - PANE_LINES))] : [...pane.lines, ...add];
-    // More than a pane holds arrived in one frame: those lines were never on screen.
-    if (add.length > PANE_LINES) pane.skipped += add.length - PANE_LINES;
-    panes[runId] = pane;
+    else panes[runId] = { ...(panes[runId] ?? emptyPane()), skipped: (panes[runId]?.skipped ?? 0) + n };
   }
   return { ...s, panes, lastSeq, status, streamSkipped };
 }
 
-export function createReducer(opts: { ascii: boolean }) {
+export function createReducer() {
   return function reduce(s: State, a: Action): State {
     switch (a.type) {
       case 'snapshot': {
@@ -191,7 +164,7 @@ export function createReducer(opts: { ascii: boolean }) {
         return { ...s, status: a.status, tasks: a.tasks, questions: a.questions, reviews: a.reviews, panes };
       }
       case 'events':
-        return applyEvents(s, a.events, a.skipped, opts.ascii);
+        return applyEvents(s, a.events, a.skipped);
       case 'conn':
         return { ...s, conn: a.conn };
       case 'view':

@@ -4,8 +4,9 @@ import { client, projectPaths, type GlobalOptions } from '../context.js';
 export async function tui(globals: () => GlobalOptions): Promise<void> {
   const paths = projectPaths(globals());
   await client(globals());
-  // Ink and React are loaded only here, as React's production build (its development build renders ~10x slower).
-  process.env.NODE_ENV ??= 'production';
-  const { runTui } = await import('../../tui/index.js');
+  // Ink and React are loaded only here, from one bundled file (tools/bundle-tui.mjs: React's production build, Ink's
+  // text caches bounded); the variable keeps TypeScript from looking for its source.
+  const bundle = '../../tui/bundle.js';
+  const { runTui } = (await import(bundle)) as typeof import('../../tui/index.js');
   await runTui({ root: paths.root, daemonFile: paths.daemonFile, daemonLog: paths.daemonLog, env: process.env });
 }

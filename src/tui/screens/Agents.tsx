@@ -1,9 +1,10 @@
 import { Box, Text } from 'ink';
+import { memo, useMemo } from 'react';
 import type { Run } from '../../api/index.js';
 import { useTheme, useTuiState } from '../context.js';
 import { Line, ViewLineText } from '../parts.js';
 import { running } from '../select.js';
-import type { Pane as PaneState } from '../state.js';
+import { paneLines, type Pane as PaneState } from '../panes.js';
 import { colorOf, runMark } from '../theme.js';
 
 /** How many panes fit: columns x rows; 0 columns means the narrow layout (a list plus one pane). */
@@ -14,13 +15,24 @@ export function paneGrid(columns: number, rows: number, agents: number): { cols:
   return { cols, rows: Math.max(1, Math.min(rows >= 40 ? 2 : 1, Math.ceil(agents / cols))) };
 }
 
-function AgentPane({ run, pane, width, height, focused }: { run: Run; pane: PaneState | undefined; width: number; height: number; focused: boolean }) {
+interface PaneProps {
+  run: Run;
+  pane: PaneState | undefined;
+  width: number;
+  height: number;
+  focused: boolean;
+  /** Lines the daemon's stream dropped (it does not say whose): shown on the focused pane. */
+  streamSkipped: number;
+}
+
+// PERF: a pane draws from its props only (no state context), so a frame re-renders the panes whose run printed, and
+// inside one the lines that scrolled in (keys stay with their line; ViewLineText is memoized).
+const AgentPane = memo(function AgentPane({ run, pane, width, height, focused, streamSkipped }: PaneProps) {
   const t = useTheme();
-  const s = useTuiState();
   const m = runMark(t, run.state);
-  const skipped = (pane?.skipped ?? 0) + (focused ? s.streamSkipped : 0);
+  const skipped = (pane?.skipped ?? 0) + (focused ? streamSkipped : 0);
   const inner = Math.max(1, height - 3 - (skipped > 0 ? 1 : 0));
-  const lines = (pane?.lines ?? []).slice(-inner);
+  const lines = useMemo(() => paneLines(pane, inner, { ascii: t.ascii, root: run.worktree }), [pane, inner, t.ascii, run.worktree]);
   return (
     <Box flexDirection="column" width={width} height={height} borderStyle={t.ascii ? 'classic' : focused ? 'bold' : 'single'} borderColor={colorOf(t, focused ? 'cyan' : 'gray')}>
       <Text wrap="truncate-end">
@@ -29,10 +41,10 @@ function AgentPane({ run, pane, width, height, focused }: { run: Run; pane: Pane
         <Text dimColor={t.color}> {run.state === 'waiting' ? `waiting: ${run.waitingReason ?? ''}` : (pane?.activity ?? run.state)}</Text>
       </Text>
       {skipped > 0 ? <Line text={`${skipped} lines skipped (L shows the whole log)`} color="magenta" /> : null}
-      {lines.length === 0 ? <Line text="(no output yet)" dim /> : lines.map((l, i) => <ViewLineText key={i} line={l} />)}
+      {lines.length === 0 ? <Line text="(no output yet)" dim /> : lines.map((l) => <ViewLineText key={l.key} line={l.line} />)}
     </Box>
   );
-}
+});
 
 export function Agents({ height }: { height: number }) {
   const s = useTuiState();
@@ -43,7 +55,7 @@ export function Agents({ height }: { height: number }) {
   const focus = Math.min(s.sel.agents, run.length - 1);
   const zoom = s.view.name === 'agents' ? s.view.zoom : null;
   const zoomed = zoom ? run.find((r) => r.id === zoom) : undefined;
-  if (zoomed) return <AgentPane run={zoomed} pane={s.panes[zoomed.id]} width={width} height={height} focused />;
+  if (zoomed) return <AgentPane run={zoomed} pane={s.panes[zoomed.id]} width={width} height={height} focused streamSkipped={s.streamSkipped} />;
   const grid = paneGrid(width, height + 4, run.length);
   if (grid.cols === 0) {
     // Narrow: every agent on one line, the focused one's output below.
@@ -61,7 +73,7 @@ export function Agents({ height }: { height: number }) {
             </Text>
           );
         })}
-        {f ? <AgentPane run={f} pane={s.panes[f.id]} width={width} height={height - listRows} focused /> : null}
+        {f ? <AgentPane run={f} pane={s.panes[f.id]} width={width} height={height - listRows} focused streamSkipped={s.streamSkipped} /> : null}
       </Box>
     );
   }
@@ -77,7 +89,7 @@ export function Agents({ height }: { height: number }) {
       {rows.map((row, ri) => (
         <Box key={ri} flexDirection="row">
           {row.map((r) => (
-            <AgentPane key={r.id} run={r} pane={s.panes[r.id]} width={paneW} height={paneH} focused={run.indexOf(r) === focus} />
+            <AgentPane key={r.id} run={r} pane={s.panes[r.id]} width={paneW} height={paneH} focused={run.indexOf(r) === focus} streamSkipped={s.streamSkipped} />
           ))}
         </Box>
       ))}
