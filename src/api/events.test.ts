@@ -27,6 +27,7 @@ const samples: { [T in EventTypeT]: Array<EventData<T>> } = {
     { event: { type: 'error', message: 'boom' } },
   ],
   'run.waiting': [{ reason: 'waiting for an answer' }, { paused: ['a/E01'], all: true }],
+  'run.step': [{ step: 'review', status: 'changes_requested', round: 1, agent: 'reviewer', summary: 'add a test' }],
   'run.retry': [{ attempt: 3, max: 10, delayMs: 4000, status: null, message: 'connection refused', text: 'retrying API: connection refused (3/10), next try in 4 s' }],
   'run.signal': [{ signal: { ...signal, kind: 'stuck', audience: null } }],
   'run.question': [{ signal }],

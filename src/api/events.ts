@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { AgentEvent, ReviewReason } from './agent.js';
 import { RunState, Signal, TaskStatus, Usage, Verification } from './schemas.js';
+import { WorkflowStepName, WorkflowStepStatus } from './workflow.js';
 
 /**
  * The daemon's event stream (`GET /api/events`, SSE): one payload schema per event type. The engine's `emit` is typed
@@ -59,6 +60,8 @@ export const eventPayloads = {
   /** Live only (seq 0): dropped for slow clients; the run log has everything. */
   'run.output': z.object({ event: AgentEvent }),
   'run.waiting': RunWaitingData,
+  /** A workflow step (G5) started or decided: `round` counts the times it sent the change back to the coder. */
+  'run.step': z.object({ step: WorkflowStepName, status: WorkflowStepStatus, round: z.number(), agent: z.string().nullable(), summary: z.string().nullable() }),
   /** The agent CLI retries an API call by itself; `text` is what people read ("retrying API: overloaded (1/10)"). */
   'run.retry': z.object({ attempt: z.number(), max: z.number().nullable(), delayMs: z.number().nullable(), status: z.number().nullable(), message: z.string(), text: z.string() }),
   'run.signal': z.object({ signal: Signal }),

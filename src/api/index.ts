@@ -6,3 +6,4 @@ export * from './events.js';
 export * from './web.js';
 export * from './plan.js';
 export * from './notify.js';
+export * from './workflow.js';

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { Workflow } from './workflow.js';
 import { ClusterStatus } from './cluster.js';
 import { AgentEvent, ReviewReason } from './agent.js';
 
@@ -42,6 +43,8 @@ export const Task = z.object({
   touches: z.array(z.string()),
   agent: z.string().nullable(),
   model: z.string().nullable(),
+  /** Its workflow (`code -> review -> test`): frontmatter `workflow:`, else `[workflow] default` (only `GET /api/task`). */
+  workflow: z.string().optional(),
   file: z.string(),
   removed: z.boolean(),
   /** Where each dependency came from (only `GET /api/task`): the previous epic, `depends_on`, or the text. */
@@ -93,6 +96,8 @@ export const Run = z.object({
   usage: Usage,
   /** The project's build/test/lint commands run on the change after the agent finished; null when none ran. */
   verification: z.array(Verification).nullable(),
+  /** Its workflow steps (G5: code -> review -> test) with each one's status; null for the plain `code` workflow. */
+  workflow: Workflow.nullable().optional(),
   /** What a running agent is doing now when it is not working (its CLI retrying the API); live, not stored. */
   activity: z.string().nullable().optional(),
   startedAt: z.string().nullable(),

@@ -44,7 +44,7 @@ describe('config schema', () => {
 
   it('writes a starter config that, uncommented, parses to the defaults', () => {
     const text = defaultConfigToml();
-    expect(parse(text)).toEqual({ agent: {}, roles: {}, commands: {}, review: {}, forge: {}, writeback: {}, daemon: {}, plan: {}, sources: {}, budget: {}, cluster: {}, sandbox: {}, notify: {} });
+    expect(parse(text)).toEqual({ agent: {}, roles: {}, commands: {}, review: {}, forge: {}, writeback: {}, daemon: {}, plan: {}, sources: {}, budget: {}, cluster: {}, sandbox: {}, notify: {}, workflow: {} });
     const uncommented = text
       .split('\n')
       .map((l) => (/^# [a-z_]+ = /.test(l) ? l.slice(2) : l))

@@ -3,6 +3,7 @@ import { projectRuleSchema } from '../review/index.js';
 import { DEFAULT_ALLOWED_TOOLS } from '../agents/claude/tools.js';
 import { SourcesSchema } from './sources-schema.js';
 import { NotifySchema } from './notify-schema.js';
+import { WorkflowSchema } from './workflow-schema.js';
 
 /**
  * Environment variable names that look like secrets. Secrets come from the user's environment, never from
@@ -327,6 +328,7 @@ export const ConfigSchema = z
     roles: RolesSchema.prefault({}),
     commands: CommandsSchema.prefault({}),
     review: ReviewSchema.prefault({}),
+    workflow: WorkflowSchema.prefault({}),
     forge: ForgeSchema.prefault({}),
     writeback: WritebackSchema.prefault({}),
     daemon: DaemonSchema.prefault({}),

@@ -26,6 +26,7 @@ import { tmpdir } from 'node:os';
 import { reapOrphans } from './orphans.js';
 import { graphStatus, isReady, toRunView, toTaskView } from './views.js';
 import { runDiff } from './diff-view.js';
+import { workflowSpec } from './workflow/steps.js';
 import type { BackendFor, ContainFor, ForgePort, ProcessPort, RepoPort, ResolvedAgent } from './ports.js';
 
 export interface EngineDeps {
@@ -71,6 +72,12 @@ function reviewerAgent(cfg: Config, resolve: BackendFor | undefined): (() => Res
   if (!name || !resolve) return undefined;
   const key = name === 'reviewer' && !cfg.agents.reviewer ? cfg.roles.reviewer || 'default' : name;
   return () => resolve(key);
+}
+
+/** `[workflow.review|test] agent`, else the role (`[roles] reviewer|tester`), else [agent]. */
+function workflowAgent(cfg: Config, role: 'reviewer' | 'tester', resolve: BackendFor): ResolvedAgent {
+  const step = role === 'reviewer' ? cfg.workflow.review : cfg.workflow.test;
+  return resolve(step.agent || cfg.roles[role] || 'default');
 }
 
 export function createEngine(d: EngineDeps) {
@@ -158,6 +165,9 @@ export function createEngine(d: EngineDeps) {
     forge: d.forge,
     verify: d.verify,
     reviewerAgent: reviewerAgent(cfg, d.reviewerFor),
+    workflow: cfg.workflow,
+    workflowAgent: (role) => workflowAgent(cfg, role, role === 'reviewer' ? (d.reviewerFor ?? d.backendFor) : d.backendFor),
+    ...(cfg.commands.test.length ? { testCommand: cfg.commands.test.join(' ') } : {}),
     forgeCfg: cfg.forge,
     maxRetries: cfg.agent.max_retries,
     maxTestFailures: cfg.agent.max_test_failures,
@@ -389,7 +399,8 @@ export function createEngine(d: EngineDeps) {
       const byId = new Map(rows.map((t) => [t.id, t]));
       const t = byId.get(norm);
       if (!t) throw new RequestError('unknown_task', `unknown task "${id}"; run \`orch list\` to see task ids`, 404);
-      return { task: { ...withHolder(toTaskView(t, byId)), dependencySources: depSources.get(norm) ?? [] }, runs: d.store.runs.forTask(norm).map(toRunView) };
+      const spec = workflowSpec(t, cfg.workflow);
+      return { task: { ...withHolder(toTaskView(t, byId)), workflow: spec, dependencySources: depSources.get(norm) ?? [] }, runs: d.store.runs.forTask(norm).map((r) => toRunView(r, spec)) };
     },
 
     run(id: string): Run | undefined {
@@ -417,7 +428,7 @@ export function createEngine(d: EngineDeps) {
     batch(id: string) {
       const batch = d.store.batches.get(id);
       if (!batch) throw new RequestError('unknown_batch', `unknown batch ${id}`, 404);
-      const runs = d.store.runs.forBatch(id).map(toRunView);
+      const runs = d.store.runs.forBatch(id).map((r) => toRunView(r));
       const latest = new Map<string, Run>();
       for (const r of runs) latest.set(r.taskId, r);
       // A run whose question the planner is still answering waits for Orch, not for a person.

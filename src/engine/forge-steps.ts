@@ -2,7 +2,7 @@ import type { RunRow, Store, TaskRow } from '../store/index.js';
 import type { Config } from '../config/index.js';
 import type { ForgePort, RepoPort } from './ports.js';
 import type { Decision } from '../review/index.js';
-import type { Verification } from '../api/index.js';
+import type { Verification, Workflow } from '../api/index.js';
 import { statusFiles, writesStatus } from './writeback.js';
 import type { PlanSource } from '../sources/index.js';
 import type { ModuleInfo } from '../plans/index.js';
@@ -53,6 +53,22 @@ export function verificationMarkdown(results: readonly Verification[] | null): {
   return { summary, section };
 }
 
+/** G5: each workflow step of the run (code -> review -> test) with its verdict, for the PR body. */
+export function workflowMarkdown(run: RunRow): string[] {
+  if (!run.workflow) return [];
+  const wf = JSON.parse(run.workflow) as Workflow;
+  const lines = ['## Workflow', '', `\`${wf.spec}\``, '', '| step | role | agent | result | rounds back to the coder | cost |', '|---|---|---|---|---|---|'];
+  const cell = (t: string): string => t.replaceAll('|', '\\|').replaceAll('\n', ' ');
+  for (const s of wf.steps) {
+    lines.push(`| ${s.name} | ${s.role} | ${s.agent ? cell(`${s.agent}${s.model ? ` (${s.model})` : ''}`) : ''} | ${s.status.replace('_', ' ')}${s.summary ? `: ${cell(s.summary.slice(0, 300))}` : ''} | ${s.rounds} | ${s.name === 'code' ? '' : fmtUsd(s.costUsd)} |`);
+  }
+  for (const s of wf.steps.filter((x) => x.comments.length)) {
+    lines.push('', `<details><summary>${s.name} step: ${s.name === 'review' ? 'comments' : 'failures'}</summary>`, '', ...s.comments.map((c) => `- ${c.replaceAll('```', "'''")}`), '', '</details>');
+  }
+  lines.push('');
+  return lines;
+}
+
 export function prBody(run: RunRow, t: TaskRow, epicUrl: string): string {
   const decision = run.review ? (JSON.parse(run.review) as Decision) : undefined;
   const minutes = run.startedAt ? Math.max(1, Math.round((Date.now() - Date.parse(run.startedAt)) / 60000)) : 0;
@@ -76,6 +92,7 @@ export function prBody(run: RunRow, t: TaskRow, epicUrl: string): string {
     `| tests | ${tests.summary}${run.fixAttempts ? `; the agent went back to fix checks or conflicts ${run.fixAttempts} time(s)` : ''} |`,
     '',
     ...tests.section,
+    ...workflowMarkdown(run),
     '## Review routing',
     '',
     decision
@@ -120,7 +137,7 @@ export function createForgeSteps(d: ForgeStepDeps) {
     const body = prBody(run, t, d.forge.fileUrl(run.targetBranch, t.file));
     const pr = await d.forge.ensurePr({ head: run.branch, base: run.targetBranch, title: d.title(t), body });
     // The body follows the change (test results after a fix, review, head); not the clock, so no update per poll.
-    const key = JSON.stringify([run.commitSha, run.verification, run.review, run.fixAttempts]);
+    const key = JSON.stringify([run.commitSha, run.verification, run.review, run.fixAttempts, run.workflow]);
     if (run.prNumber !== pr.number) {
       d.log(run.id, `pull request #${pr.number} ${pr.url}`);
       run = d.store.runs.update(run.id, { prNumber: pr.number, prUrl: pr.url });

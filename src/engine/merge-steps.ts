@@ -1,6 +1,7 @@
 import type { RunState } from '../api/index.js';
 import type { RunRow, TaskRow } from '../store/index.js';
-import { formatDecision, type Decision } from '../review/index.js';
+import { formatDecision, type Decision, type Reason } from '../review/index.js';
+import type { WorkflowSteps } from './workflow/steps.js';
 import { runTrailer } from './names.js';
 import { inPlans, statusFiles } from './writeback.js';
 import { decideReview } from './review-step.js';
@@ -33,10 +34,12 @@ export interface MergeStepContext {
   reviewer?: Reviewer;
   /** Aborted when the daemon shuts down: the project's commands are ended and run again on the next start. */
   shutdown?: AbortSignal;
+  /** The workflow's review and test steps (G5); undefined = code, then the checks. */
+  workflow?: WorkflowSteps;
 }
 
 /** The steps after an agent's work is committed: review routing, then the merge (local, or through a forge). */
-export function createMergeSteps({ d, log, setState, park, fail, stopRemoved, task, forgeSteps, rebaseSteps, targetName, reviewer, shutdown }: MergeStepContext) {
+export function createMergeSteps({ d, log, setState, park, fail, stopRemoved, task, forgeSteps, rebaseSteps, targetName, reviewer, shutdown, workflow }: MergeStepContext) {
   /** Turns the outcome of a rebase into the run's next state; `next` is where a rebased run goes on. */
   function afterRebase(r: RebaseStep, next: RunState): StepResult {
     switch (r.kind) {
@@ -144,17 +147,31 @@ export function createMergeSteps({ d, log, setState, park, fail, stopRemoved, ta
    */
   async function review(run: RunRow): Promise<StepResult> {
     const t = task(run);
-    if (!d.review.enabled && !t.needsReview) {
+    let stepFlags: Reason[] = [];
+    if (run.review === null && workflow) {
+      // G5: the workflow's review and test steps come before review routing (and before a pull request is opened).
+      const wf = await workflow.advance(run, t);
+      if (wf.kind === 'interrupted') return 'stop';
+      if (wf.kind === 'coder') {
+        setState(wf.run, 'spawning', { nextPrompt: wf.prompt, waitingReason: null });
+        return 'continue';
+      }
+      run = wf.run;
+      stepFlags = wf.flag ?? [];
+    }
+    if (!d.review.enabled && !t.needsReview && stepFlags.length === 0) {
       setState(run, 'merging');
       return 'continue';
     }
     if (run.review === null) {
-      const decided = await decideReview(d.repo, run, t, d.review, reviewer);
+      // Review routing off: a workflow step's flag is the only reason a person looks.
+      const decided: Awaited<ReturnType<typeof decideReview>> = !d.review.enabled && !t.needsReview ? { decision: { category: 'routine', flagged: false, reasons: [] } } : await decideReview(d.repo, run, t, d.review, reviewer);
       if (decided === 'interrupted') {
         log(run.id, 'orch', 'review interrupted by shutdown; it runs again on the next start');
         return 'stop';
       }
-      const { decision, verdict } = decided;
+      const { verdict } = decided;
+      const decision: Decision = stepFlags.length ? { ...decided.decision, flagged: true, reasons: [...stepFlags, ...decided.decision.reasons] } : decided.decision;
       const u = verdict?.usage;
       run = d.store.runs.update(run.id, {
         review: JSON.stringify(decision),

@@ -15,6 +15,8 @@ import type { Writeback } from './writeback.js';
 import type { PlanSource } from '../sources/index.js';
 import { RUN_ENV_KEY, type BackendFor, type ContainFor, type ForgePort, type ProcessPort, type RepoPort, type ResolvedAgent } from './ports.js';
 import { createReviewer } from './reviewer.js';
+import { createWorkflowSteps } from './workflow/steps.js';
+import type { WorkflowConfig } from '../config/workflow-schema.js';
 import { createForgeSteps } from './forge-steps.js';
 import { createMergeSteps } from './merge-steps.js';
 import { createRebaseSteps } from './rebase-step.js';
@@ -49,6 +51,12 @@ export interface RunnerDeps {
   review: Config['review'];
   /** Runs the project's build/test/lint commands in a worktree; undefined or [] when none are configured. */
   verify?: (worktree: string, signal?: AbortSignal) => Promise<Verification[]>;
+  /** `[workflow]` (G5): the steps after the coder, their agents, models and limits. */
+  workflow?: WorkflowConfig;
+  /** The agent of a workflow role: the reviewer read-only, the tester with write tools. Throws when not configured. */
+  workflowAgent?: (role: 'reviewer' | 'tester') => ResolvedAgent;
+  /** The project's test command as one line, for the tester's prompt. */
+  testCommand?: string;
   /** The read-only reviewer agent ([review] reviewer_agent), when one is configured. */
   reviewerAgent?: () => ResolvedAgent;
   /** GitHub and friends; undefined in local mode. */
@@ -376,8 +384,23 @@ export function createRunner(d: RunnerDeps) {
   const reviewer = d.reviewerAgent
     ? createReviewer({ agent: d.reviewerAgent, containFor: d.containFor, timeoutMs: d.agentTimeoutMs, log: (runId, line) => log(runId, 'orch', line), signal: shuttingDown.signal })
     : undefined;
+  const workflow =
+    d.workflow && d.workflowAgent
+      ? createWorkflowSteps({
+          store: d.store,
+          repo: d.repo,
+          cfg: d.workflow,
+          agentFor: d.workflowAgent,
+          containFor: d.containFor,
+          verify: d.verify,
+          ...(d.testCommand ? { testCommand: d.testCommand } : {}),
+          log: (runId, line) => log(runId, 'orch', line),
+          emit: d.emit,
+          signal: shuttingDown.signal,
+        })
+      : undefined;
   const { commit, review, merge, rebaseGaveUp } = createMergeSteps({
-    d, log, setState, park, fail: (run: RunRow, error: string) => fail(run, error), stopRemoved: (run: RunRow) => finishStopped(run, REMOVED_NOTE), task, forgeSteps, rebaseSteps, targetName, reviewer, shutdown: shuttingDown.signal,
+    d, log, setState, park, fail: (run: RunRow, error: string) => fail(run, error), stopRemoved: (run: RunRow) => finishStopped(run, REMOVED_NOTE), task, forgeSteps, rebaseSteps, targetName, reviewer, shutdown: shuttingDown.signal, workflow,
   });
 
   /** Keeps every commit reachable (saved ref), then removes the worktree and the merged branch. */

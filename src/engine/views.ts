@@ -1,4 +1,5 @@
-import type { Run, Task, TaskStatus } from '../api/index.js';
+import type { Run, Task, TaskStatus, Workflow } from '../api/index.js';
+import { runWorkflow } from './workflow/steps.js';
 import type { NodeStatus } from '../graph/index.js';
 import type { RunRow, TaskRow } from '../store/index.js';
 
@@ -33,7 +34,19 @@ export function toTaskView(t: TaskRow, byId: Map<string, TaskRow>): Task {
   };
 }
 
-export function toRunView(r: RunRow): Run {
+/**
+ * A run's workflow steps: as recorded once its change reached them, else (a run still coding) the task's spec with
+ * `code` running or done; null for the plain `code` workflow with nothing recorded.
+ */
+export function workflowOf(r: RunRow, spec: string | undefined): Workflow | null {
+  if (!r.workflow && (!spec || spec === 'code')) return null;
+  const wf = runWorkflow(r, spec ?? 'code');
+  const code = wf.steps.find((s) => s.name === 'code');
+  if (!r.workflow && code) code.status = r.state === 'failed' || r.state === 'stopped' ? 'failed' : r.commitSha ? 'done' : 'running';
+  return wf;
+}
+
+export function toRunView(r: RunRow, spec?: string): Run {
   const start = r.startedAt ? Date.parse(r.startedAt) : null;
   const end = r.endedAt ? Date.parse(r.endedAt) : null;
   return {
@@ -63,6 +76,7 @@ export function toRunView(r: RunRow): Run {
       costUsd: r.costUsd,
     },
     verification: r.verification ? (JSON.parse(r.verification) as Run['verification']) : null,
+    workflow: workflowOf(r, spec),
     startedAt: r.startedAt,
     endedAt: r.endedAt,
     durationMs: start === null ? null : (end ?? Date.now()) - start,

@@ -3,6 +3,7 @@ import { closest, isModuleName, moduleName, parseTaskRef } from './ids.js';
 import type { TaskRef } from './ids.js';
 import type { KeyLines } from './frontmatter.js';
 import type { PlanIssue, Priority } from './types.js';
+import { parseWorkflow } from '../api/workflow.js';
 
 /** Frontmatter of an epic after validation; absent fields were not given (or were invalid). */
 export interface EpicMeta {
@@ -20,6 +21,8 @@ export interface EpicMeta {
   /** The line of `agent:`, for the sync-time check against the configured agents. */
   agentLine?: number;
   model?: string;
+  /** `workflow: code -> review -> test` (G5), normalised; unset = the project's `[workflow] default`. */
+  workflow?: string;
 }
 
 /**
@@ -42,6 +45,7 @@ export const KNOWN_KEYS = [
   'deliverables',
   'agent',
   'model',
+  'workflow',
 ] as const;
 
 const PRIORITY_BY_NUMBER: Record<number, Priority> = { 1: 'high', 2: 'medium', 3: 'low' };
@@ -99,6 +103,12 @@ export function readEpicMeta(data: Record<string, unknown>, lines: KeyLines, fil
         const name = typeof value === 'string' ? value.trim() : undefined;
         if (name !== undefined && MODEL_NAME.test(name)) meta.model = name;
         else bad(key, value, 'a model name (letters, digits and `.`, `_`, `-`, `:`, `/`, `@`, `+`, `[`, `]`; not starting with `-`)', 'write `model: <name>` as the agent CLI knows it, e.g. `model: gpt-5.5`, or remove the key');
+        break;
+      }
+      case 'workflow': {
+        const parsed = typeof value === 'string' ? parseWorkflow(value) : { ok: false as const, error: 'not text' };
+        if (parsed.ok) meta.workflow = parsed.steps.join(' -> ');
+        else bad(key, value, `steps joined by "->" starting with code (${parsed.error})`, 'write `workflow: code -> review -> test`, or remove the key to use [workflow] default');
         break;
       }
       case 'epic': {

@@ -213,6 +213,7 @@ function buildTasks(drafts: readonly { draft: EpicDraft; module: string; epic: n
       ...(meta.deliverables.length > 0 ? { deliverables: meta.deliverables } : {}),
       ...(meta.agent !== undefined ? { agent: meta.agent } : {}),
       ...(meta.model !== undefined ? { model: meta.model } : {}),
+      ...(meta.workflow !== undefined ? { workflow: meta.workflow } : {}),
       ...(draft.marker ? { marker: draft.marker } : {}),
     });
   }

@@ -23,6 +23,8 @@ export interface PlanTask {
   deliverables?: string[];
   agent?: string;
   model?: string;
+  /** Steps after the coder (`code -> review -> test`); unset = the project's `[workflow] default`. */
+  workflow?: string;
   /** Status read from the plan: README table mark or epic marker comment; undefined when the plan says nothing. */
   planStatus?: PlanStatus;
   /** Fields of the `<!-- orch: k=v, ... -->` marker at the top of the epic, if it has one. */

@@ -150,6 +150,13 @@ CREATE INDEX runs_batch ON runs(batch_id);
   {
     version: 9,
     sql: `
+ALTER TABLE tasks ADD COLUMN workflow TEXT;
+ALTER TABLE runs ADD COLUMN workflow TEXT;
+`,
+  },
+  {
+    version: 10,
+    sql: `
 CREATE TABLE web_sessions (
   hash TEXT PRIMARY KEY,
   expires_at INTEGER NOT NULL

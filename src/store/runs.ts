@@ -44,6 +44,8 @@ export interface RunRow {
   fixAttempts: number;
   /** The project's build/test/lint results on the change (JSON of api Verification[]). */
   verification: string | null;
+  /** The run's workflow steps (JSON of api Workflow), once its change reached them; null = not yet, or plain `code`. */
+  workflow: string | null;
 }
 
 const columns: Record<keyof RunRow, string> = {
@@ -83,6 +85,7 @@ const columns: Record<keyof RunRow, string> = {
   prUrl: 'pr_url',
   fixAttempts: 'fix_attempts',
   verification: 'verification',
+  workflow: 'workflow',
 };
 
 const selectList = Object.entries(columns)
@@ -100,7 +103,7 @@ export interface Spend {
   unpriced: number;
 }
 
-const REDACTED_COLUMNS = new Set(['error', 'verification', 'review', 'waitingReason']);
+const REDACTED_COLUMNS = new Set(['error', 'verification', 'review', 'waitingReason', 'workflow']);
 
 export function createRunStore(db: Db, redact?: (text: string) => string) {
   const byId = db.prepare(`SELECT ${selectList} FROM runs WHERE id = ?`);

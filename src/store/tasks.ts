@@ -19,6 +19,8 @@ export interface TaskRow {
   deliverables: string[];
   agent: string | null;
   model: string | null;
+  /** `code -> review -> test` from the frontmatter (G5); null = the project's `[workflow] default`. */
+  workflow: string | null;
   planStatus: string | null;
   status: TaskStatus;
   statusNote: string | null;
@@ -55,6 +57,7 @@ interface RawTask {
   deliverables: string;
   agent: string | null;
   model: string | null;
+  workflow: string | null;
   plan_status: string | null;
   status: string;
   status_note: string | null;
@@ -78,6 +81,7 @@ const toRow = (r: RawTask): TaskRow => ({
   deliverables: JSON.parse(r.deliverables) as string[],
   agent: r.agent,
   model: r.model,
+  workflow: r.workflow ?? null,
   planStatus: r.plan_status,
   status: r.status as TaskStatus,
   statusNote: r.status_note,
@@ -94,12 +98,12 @@ export interface UpsertOutcome {
 export function createTaskStore(db: Db) {
   const all = db.prepare('SELECT * FROM tasks ORDER BY module, epic');
   const insert = db.prepare(`INSERT INTO tasks (id, module, epic, title, description, file, body, priority, depends_on,
-      needs_review, touches, conflicts_with, deliverables, agent, model, plan_status, status, created_at, updated_at)
+      needs_review, touches, conflicts_with, deliverables, agent, model, workflow, plan_status, status, created_at, updated_at)
     VALUES (@id, @module, @epic, @title, @description, @file, @body, @priority, @depends_on, @needs_review, @touches,
-      @conflicts_with, @deliverables, @agent, @model, @plan_status, @status, @now, @now)`);
+      @conflicts_with, @deliverables, @agent, @model, @workflow, @plan_status, @status, @now, @now)`);
   const update = db.prepare(`UPDATE tasks SET module=@module, epic=@epic, title=@title, description=@description,
       file=@file, body=@body, priority=@priority, depends_on=@depends_on, needs_review=@needs_review, touches=@touches,
-      conflicts_with=@conflicts_with, deliverables=@deliverables, agent=@agent, model=@model, plan_status=@plan_status, removed_at=NULL,
+      conflicts_with=@conflicts_with, deliverables=@deliverables, agent=@agent, model=@model, workflow=@workflow, plan_status=@plan_status, removed_at=NULL,
       status=@status, updated_at=@now WHERE id=@id`);
   const markRemoved = db.prepare('UPDATE tasks SET removed_at = ?, updated_at = ? WHERE id = ? AND removed_at IS NULL');
   const setStatus = db.prepare('UPDATE tasks SET status = ?, status_note = ?, updated_at = ? WHERE id = ?');
@@ -203,6 +207,7 @@ export function createTaskStore(db: Db) {
             deliverables: JSON.stringify(t.deliverables ?? []),
             agent: t.agent ?? null,
             model: t.model ?? null,
+            workflow: t.workflow ?? null,
             plan_status: t.planStatus ?? null,
             status,
             now,
@@ -224,7 +229,8 @@ export function createTaskStore(db: Db) {
             JSON.stringify(prev.touches) !== params.touches ||
             JSON.stringify(prev.deliverables) !== params.deliverables ||
             (prev.agent ?? undefined) !== t.agent ||
-            (prev.model ?? undefined) !== t.model;
+            (prev.model ?? undefined) !== t.model ||
+            (prev.workflow ?? undefined) !== t.workflow;
           if (edited || prev.status !== status || (prev.planStatus ?? undefined) !== t.planStatus) {
             update.run(params);
             changedRows = true;

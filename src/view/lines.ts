@@ -107,6 +107,8 @@ export function eventLines(e: Event, o: LineOptions = {}): ViewLine[] {
       if (e.data.status === 'complete') return line('result', `merged${e.data.mergeCommit ? ` as ${e.data.mergeCommit.slice(0, 10)}` : ''}`);
       if (e.data.status === 'failed') return line('error', `failed: ${e.data.error ?? ''}`);
       return [];
+    case 'run.step':
+      return line(e.data.status === 'flagged' || e.data.status === 'failed' || e.data.status === 'changes_requested' ? 'warn' : 'orch', `${e.data.step} step: ${e.data.status.replace('_', ' ')}${e.data.agent ? ` (${e.data.agent})` : ''}${e.data.summary ? ` — ${shorten(e.data.summary, 200)}` : ''}`);
     case 'budget.warning':
       return line('warn', e.data.message);
     case 'budget.exceeded':

@@ -73,6 +73,18 @@ function printShow(info: TaskInfo): void {
     }
     out(`\n${table(rows)}\n`);
   } else out(`not run yet${t.ready ? '; `orch start ' + t.id + '` starts it' : t.waitingFor.length ? `; waits for ${listOf(t.waitingFor)}` : ''}\n`);
+  const wf = info.runs[0]?.workflow;
+  if (wf) {
+    out(`workflow: ${wf.spec}\n`);
+    for (const st of wf.steps) {
+      const status = st.status.replace('_', ' ');
+      const color = st.status === 'flagged' || st.status === 'failed' || st.status === 'changes_requested' ? yellow : st.status === 'pending' || st.status === 'running' ? dim : green;
+      const who = st.agent ? ` by ${st.agent}${st.model ? ` (${st.model})` : ''}` : '';
+      const rounds = st.rounds ? `, ${st.rounds} round(s) back to the coder` : '';
+      out(`  ${st.name}: ${color(status)}${who}${rounds}${st.summary ? ` — ${st.summary.split('\n')[0]}` : ''}\n`);
+      for (const c of st.comments.slice(0, 5)) out(`    - ${c.split('\n')[0]}\n`);
+    }
+  }
   for (const v of info.runs[0]?.verification ?? []) {
     out(`${v.kind}: ${v.ok ? 'passed' : v.timedOut ? 'timed out' : 'failed'} in ${(v.durationMs / 1000).toFixed(1)} s (${v.command})\n`);
   }
