@@ -4,7 +4,10 @@
  * through the CLI each time, and at the end of every plan checks that nothing was lost, duplicated or orphaned.
  * Everything random comes from one seeded PRNG, so a seed replays a run.
  *
- *   node dist/bench/chaos.js --trials 100 --seed 42 [--forge local|github] [--tasks 12] [--parallel 3] [--keep] [--json]
+ *   node dist/bench/chaos.js --trials 100 --seed 42 [--forge local|github] [--cluster N] [--tasks 12] [--parallel 3] [--keep] [--json]
+ *
+ * `--cluster N`: agents run on N `orch worker` processes through a real redis-server, and the loop also kills a
+ * worker with everything under it (a machine gone) and Redis (kill -9, restarted on the same append-only file).
  *
  * The parts live in bench/chaos/: plan.ts (seeded plan), project.ts and github.ts (project and forge), loop.ts
  * (kill loop), invariants.ts (checks). Exit 1 on any violation.
@@ -23,6 +26,7 @@ async function main(): Promise<void> {
       trials: { type: 'string', default: '100' },
       seed: { type: 'string', default: '42' },
       forge: { type: 'string', default: 'local' },
+      cluster: { type: 'string', default: '0' },
       tasks: { type: 'string', default: '12' },
       parallel: { type: 'string', default: '3' },
       keep: { type: 'boolean', default: false },
@@ -35,6 +39,7 @@ async function main(): Promise<void> {
     seed: Number(values.seed),
     trials: Number(values.trials),
     forge: values.forge as ForgeName,
+    cluster: Number(values.cluster),
     tasks: Number(values.tasks),
     maxParallel: Number(values.parallel),
     keep: values.keep,

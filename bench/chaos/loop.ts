@@ -8,6 +8,7 @@ import { githubForge } from './github.js';
 import { checkInvariants, parseJson, type ListTask, type SeenHeads } from './invariants.js';
 import { createRng, generatePlan, roundSeed } from './plan.js';
 import { createProject, localForge, type ChaosForge, type Exec } from './project.js';
+import { startChaosCluster, type ChaosCluster } from './cluster.js';
 
 export type ForgeName = 'local' | 'github';
 
@@ -17,6 +18,8 @@ export interface ChaosOptions {
   tasks?: number;
   maxParallel?: number;
   forge?: ForgeName;
+  /** Run agents on this many `orch worker` processes through a real Redis, and kill workers and Redis too. */
+  cluster?: number;
   /** Time allowed for the plan to finish after the last trial. */
   finishTimeoutMs?: number;
   keep?: boolean;
@@ -34,11 +37,13 @@ export interface Violation {
 export interface ChaosReport {
   seed: number;
   forge: ForgeName;
+  /** Workers in cluster mode (0: everything runs in the daemon's machine). */
+  cluster: number;
   trials: number;
   rounds: number;
   tasks: number;
   /** `prGap`: the daemon killed while it held a pushed branch whose pull request was not yet created. */
-  kills: { daemon: number; agent: number; prGap: number };
+  kills: { daemon: number; agent: number; prGap: number; worker: number; redis: number };
   /** Agent kills that left the task failed, retried with an explicit `orch start <task>`. */
   retries: number;
   agentsSpawned: number;
@@ -54,7 +59,8 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosReport> {
   const forgeName = o.forge ?? 'local';
   const nTasks = Math.max(10, o.tasks ?? 12);
   const finishMs = o.finishTimeoutMs ?? 180_000;
-  const report: ChaosReport = { seed: o.seed, forge: forgeName, trials: 0, rounds: 0, tasks: 0, kills: { daemon: 0, agent: 0, prGap: 0 }, retries: 0, agentsSpawned: 0, wallMs: 0, violations: [] };
+  const workers = o.cluster ?? 0;
+  const report: ChaosReport = { seed: o.seed, forge: forgeName, cluster: workers, trials: 0, rounds: 0, tasks: 0, kills: { daemon: 0, agent: 0, prGap: 0, worker: 0, redis: 0 }, retries: 0, agentsSpawned: 0, wallMs: 0, violations: [] };
 
   while (report.trials < o.trials || report.rounds === 0) {
     const round = report.rounds++;
@@ -63,6 +69,7 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosReport> {
     report.tasks += plan.tasks.length;
     const forge = forges[forgeName]();
     const p = await createProject(plan.files, forge, o.maxParallel ?? 3);
+    const cluster: ChaosCluster | undefined = workers > 0 ? await startChaosCluster(p, workers) : undefined;
     const violation = (invariant: string, detail: string): void => {
       const v = { invariant, detail, seed: o.seed, round, trial: report.trials };
       report.violations.push(v);
@@ -117,8 +124,18 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosReport> {
         await sleep(rng.int(0, 2000));
         await recordHeads();
         const dice = rng.next();
-        const kind = dice < 0.45 ? 'agent' : forge.holdNextPr && dice < 0.7 ? 'pr-gap' : 'daemon';
-        if (kind === 'pr-gap' && forge.holdNextPr) {
+        // In cluster mode a quarter of the kills take a worker (with everything under it) and a fifth Redis.
+        const kind = cluster
+          ? dice < 0.25 ? 'agent' : dice < 0.5 ? 'worker' : dice < 0.7 ? 'redis' : 'daemon'
+          : dice < 0.45 ? 'agent' : forge.holdNextPr && dice < 0.7 ? 'pr-gap' : 'daemon';
+        if (kind === 'worker' && cluster) {
+          log(`trial ${trial}: kill -9 a worker (${cluster.live().map((w) => w.name).join(', ')} live)`);
+          if (await cluster.killWorker((ws) => rng.pick(ws), log)) report.kills.worker++;
+        } else if (kind === 'redis' && cluster) {
+          log(`trial ${trial}: kill -9 Redis`);
+          await cluster.killRedis(rng.int(200, 2000), log);
+          report.kills.redis++;
+        } else if (kind === 'pr-gap' && forge.holdNextPr) {
           // Wait for the next PR creation and hold it: the branch is pushed, the PR not yet opened.
           const held = await forge.holdNextPr(8000);
           if (held) report.kills.prGap++;
@@ -155,10 +172,13 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosReport> {
       }
       if (!finished) violation('finish', `the plan did not finish within ${finishMs} ms after the last trial`);
       watcher.poll();
+      // The workers' processes are ours too: stopped before the check that none is left.
+      await cluster?.stop();
       for (const v of await checkInvariants(p, forge, plan.tasks, seenHeads)) violation(v.invariant, v.detail);
     } finally {
       watcher.stop();
       report.agentsSpawned += watcher.count();
+      await cluster?.stop().catch(() => undefined);
       await p.orch(['daemon', 'stop'], 30_000).catch(() => undefined);
       await forge.teardown(p);
       if (!o.keep && report.violations.every((v) => v.round !== round)) rmSync(p.base, { recursive: true, force: true });
@@ -170,15 +190,16 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosReport> {
 }
 
 export function formatReport(r: ChaosReport): string {
+  const cl = r.cluster ? ` --cluster ${r.cluster}` : '';
   const lines = [
-    `chaos (seed ${r.seed}, forge ${r.forge}): ${r.trials} trials in ${r.rounds} round(s), ${r.tasks} tasks, ${r.agentsSpawned} agent processes`,
-    `kills: ${r.kills.daemon + r.kills.agent + r.kills.prGap} (${r.kills.daemon} daemon, ${r.kills.agent} agent, ${r.kills.prGap} daemon between push and PR create; ${r.retries} failed task(s) retried)`,
+    `chaos (seed ${r.seed}, forge ${r.forge}${r.cluster ? `, ${r.cluster} workers on Redis` : ''}): ${r.trials} trials in ${r.rounds} round(s), ${r.tasks} tasks, ${r.agentsSpawned} agent processes`,
+    `kills: ${r.kills.daemon + r.kills.agent + r.kills.prGap + r.kills.worker + r.kills.redis} (${r.kills.daemon} daemon, ${r.kills.agent} agent, ${r.kills.prGap} daemon between push and PR create${r.cluster ? `, ${r.kills.worker} worker, ${r.kills.redis} Redis` : ''}; ${r.retries} failed task(s) retried)`,
     `wall time: ${(r.wallMs / 1000).toFixed(1)} s`,
     `violations: ${r.violations.length}`,
     ...r.violations.map(
-      (v) => `  [${v.invariant}] ${v.detail}\n    replay: node dist/bench/chaos.js --forge ${r.forge} --seed ${v.seed} --trials ${v.trial + 1} (round ${v.round}, trial ${v.trial})`,
+      (v) => `  [${v.invariant}] ${v.detail}\n    replay: node dist/bench/chaos.js --forge ${r.forge}${cl} --seed ${v.seed} --trials ${v.trial + 1} (round ${v.round}, trial ${v.trial})`,
     ),
-    `replay this run: node dist/bench/chaos.js --forge ${r.forge} --seed ${r.seed} --trials ${r.trials}`,
+    `replay this run: node dist/bench/chaos.js --forge ${r.forge}${cl} --seed ${r.seed} --trials ${r.trials}`,
   ];
   return `${lines.join('\n')}\n`;
 }

@@ -31,6 +31,12 @@ describe('CLI start-up', () => {
     expect(packages).not.toContain('zod');
   });
 
+  it('the warm answers and `orch daemon stop` load no string-width (its tables are loaded for the text output only)', () => {
+    for (const c of ['plan.ts', 'inspect.ts', 'daemon.ts']) {
+      expect({ command: c, packages: loads(join(srcDir, 'cli', 'commands', c)).packages.filter((p) => p === 'string-width') }).toEqual({ command: c, packages: [] });
+    }
+  });
+
   it('sees through re-exports and ignores type-only imports (the checker itself)', () => {
     const { files } = loads(join(srcDir, 'daemon', 'main.ts'));
     expect(files).toContain('daemon/serve.ts');

@@ -74,8 +74,10 @@ async function runRemote(req: AgentRunRequest, target: { queue: string; resume?:
   const run = (args: string[], cwd: string) => git.run(['-c', 'core.hooksPath=/dev/null', ...args], { cwd });
   const failed = (error: string, canceled = false): AgentOutcome => ({ ok: false, usage: emptyUsage(), resultText: '', error, exitCode: null, signal: null, durationMs: Date.now() - started, canceled });
   // What the worker starts from must be a commit it can fetch: earlier uncommitted work is committed first.
-  await run(['add', '-A'], req.cwd);
-  if ((await run(['diff', '--cached', '--quiet'], req.cwd)).exitCode === 1) {
+  // PERF: one `status` when the worktree is clean (the usual case) rather than `add -A` and `diff --cached`.
+  const dirty = (await run(['status', '--porcelain', '--untracked-files=all'], req.cwd)).stdout.trim() !== '';
+  if (dirty) await run(['add', '-A'], req.cwd);
+  if (dirty && (await run(['diff', '--cached', '--quiet'], req.cwd)).exitCode === 1) {
     await run(['-c', 'user.name=Orch', '-c', 'user.email=orch@localhost', '-c', 'commit.gpgsign=false', 'commit', '-q', '--no-verify', '-m', 'wip: work before a worker turn'], req.cwd);
   }
   const head = (await run(['rev-parse', 'HEAD'], req.cwd)).stdout.trim();
@@ -218,7 +220,8 @@ async function runRemote(req: AgentRunRequest, target: { queue: string; resume?:
   } finally {
     d.onWorker?.delete(req.runId);
     reader.disconnect();
-    await run(['update-ref', '-d', jobRef(jobId)], d.root).catch(() => undefined);
-    await d.redis.del(outputStream(jobId)).catch(() => undefined);
+    // PERF: the turn's outcome does not wait for this tidying.
+    void run(['update-ref', '-d', jobRef(jobId)], d.root).catch(() => undefined);
+    void d.redis.del(outputStream(jobId)).catch(() => undefined);
   }
 }

@@ -88,6 +88,19 @@ export async function startWorker(o: WorkerOptions): Promise<{ close: (force?: b
     }
   });
 
+  const later = (id: string, run: () => Promise<void>): void => {
+    const p = run().catch((e: unknown) => log(`job ${id}: cleanup failed: ${(e as Error).message}`)).finally(() => cleanups.delete(p));
+    cleanups.add(p);
+  };
+  /**
+   * PERF: the daemon reads a job's stream with a blocking read; an entry once the job is completed (or failed) in
+   * BullMQ wakes it to fetch the result at once instead of at the end of its block. The stream may already be gone
+   * (the daemon deletes it when done): it expires then instead of staying.
+   */
+  const ended = (jobId: string | undefined): void => {
+    if (!jobId) return;
+    void redis.multi().xadd(outputStream(jobId), 'MAXLEN', '~', String(STREAM_MAXLEN), '*', 'j', JSON.stringify({ k: 'end' } satisfies OutputEntry)).expire(outputStream(jobId), 86_400).exec().catch(() => undefined);
+  };
   const push = (jobId: string, e: OutputEntry): Promise<unknown> =>
     redis.xadd(outputStream(jobId), 'MAXLEN', '~', String(STREAM_MAXLEN), '*', 'j', JSON.stringify(e)).catch(() => undefined);
 
@@ -164,7 +177,8 @@ export async function startWorker(o: WorkerOptions): Promise<{ close: (force?: b
     } finally {
       clearTimeout(timer);
       running.delete(id);
-      await checkouts.cleanup(cache, id);
+      // PERF: removing the worktree and refs takes ~4 git calls; the daemon waits for the result, not for them.
+      later(id, () => checkouts.cleanup(cache, id));
     }
   }
 
@@ -183,10 +197,7 @@ export async function startWorker(o: WorkerOptions): Promise<{ close: (force?: b
     try {
       const r = await runCommandJob(j, {
         id, worker: o.name, attempt: attemptOf(job), checkouts, push: (e) => push(id, e), signal: abort.signal, commands: o.commands,
-        cleanupLater: (run) => {
-          const p = run().catch((e: unknown) => log(`job ${id}: cleanup failed: ${(e as Error).message}`)).finally(() => cleanups.delete(p));
-          cleanups.add(p);
-        },
+        cleanupLater: (run) => later(id, run),
       });
       log(`job ${id}: ${r.ok ? 'done' : 'failed'}: ${r.text.split('\n')[0] ?? ''}`);
       return r;
@@ -206,6 +217,8 @@ export async function startWorker(o: WorkerOptions): Promise<{ close: (force?: b
       autorun: true,
     });
     w.on('error', (e) => log(`queue ${q}: ${e.message}`));
+    w.on('completed', (job) => ended(job.id));
+    w.on('failed', (job) => ended(job?.id));
     workers.push(w);
   }
   log(`worker ${o.name} on ${redactRedisUrl(o.redisUrl)}: ${o.jobs} job(s) at once, ${queues.length} queues for ${o.repos.join(', ')}`);

@@ -1,3 +1,5 @@
+import { commonMarkCodeLines, needsCommonMark } from './commonmark.js';
+
 /** Lines without their `\n` or `\r\n`. */
 export function splitLines(text: string): string[] {
   const lines = text.split('\n');
@@ -6,10 +8,20 @@ export function splitLines(text: string): string[] {
 }
 
 /**
- * true for every line that is part of a fenced code block (fences included). A fence is three or more
- * backticks or tildes, closed by at least as many of the same character; an unclosed fence runs to the end.
+ * true for every line that is not prose: fenced and indented code blocks (fences included) and HTML comments,
+ * in list items and blockquotes too, as CommonMark reads them. Texts where the plain scanner below could differ
+ * go to markdown-it (see commonmark.ts).
  */
 export function codeLines(lines: readonly string[]): boolean[] {
+  return needsCommonMark(lines) ? commonMarkCodeLines(lines) : fenceLines(lines);
+}
+
+/**
+ * The plain scanner, exact for texts without indented lines, blockquotes, HTML or fences off column 0: a fence
+ * is three or more backticks or tildes, closed by at least as many of the same character; an unclosed fence
+ * runs to the end.
+ */
+export function fenceLines(lines: readonly string[]): boolean[] {
   const mask: boolean[] = [];
   let fence: { char: string; length: number } | undefined;
   for (const line of lines) {

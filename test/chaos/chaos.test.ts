@@ -4,7 +4,8 @@ import { createRng, formatReport, generatePlan, runChaos, type ForgeName } from 
 // The short form of `node dist/bench/chaos.js` (issue 5): kill -9 the daemon and agents at random moments, then
 // check that every task merged once, nothing was lost, and no process or worktree is left. With the GitHub forge
 // (a bare origin served by the GitHub API test server) also: one PR per head, each task's PR merged once, its squash
-// commit once on origin, its remote branch deleted. Needs the built CLI.
+// commit once on origin, its remote branch deleted. In cluster mode the same with workers and Redis killed too.
+// Needs the built CLI.
 describe('chaos: kill -9 anywhere, restart, nothing lost, duplicated or orphaned', () => {
   it('the seeded plan has at least 10 tasks in 3 modules with dependencies', () => {
     const a = generatePlan(createRng(42), 10);
@@ -29,4 +30,14 @@ describe('chaos: kill -9 anywhere, restart, nothing lost, duplicated or orphaned
       expect(report.violations, formatReport(report)).toEqual([]);
     });
   }
+
+  // Cluster mode (issue 13): agents on two `orch worker` processes through a real Redis; the loop also kills a
+  // worker with everything under it and Redis. The long run: node dist/bench/chaos.js --cluster 2 --trials 100.
+  it('cluster of 2 workers, seed 11, 3 trials: workers and Redis killed, zero violations', { timeout: 150_000 }, async () => {
+    const report = await runChaos({ seed: 11, trials: 3, forge: 'local', cluster: 2, tasks: 10, maxParallel: 4, finishTimeoutMs: 60_000 });
+    expect(report.trials).toBe(3);
+    expect(report.kills.worker).toBeGreaterThan(0);
+    expect(report.kills.redis).toBeGreaterThan(0);
+    expect(report.violations, formatReport(report)).toEqual([]);
+  });
 });

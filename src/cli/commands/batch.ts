@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { ScheduleList } from '../../api/index.js';
 import { client, CliError, Exit, printJson, type GlobalOptions } from '../context.js';
-import { bold, dim, red, table } from '../format.js';
+import { bold, dim, red } from '../format.js';
+import { table } from '../table.js';
 
 const when = (iso: string | null, tz: string): string => {
   if (!iso) return 'never';

@@ -1,6 +1,6 @@
 import type { LogEntry, Run, Status, Task } from '../../api/index.js';
 import { client, CliError, Exit, printJson, type GlobalOptions } from '../context.js';
-import { bold, dim, duration, green, listOf, plural, red, statusMark, table, tokens, yellow } from '../format.js';
+import { bold, dim, duration, green, listOf, plural, red, statusMark, tokens, yellow } from '../format.js';
 import { out } from '../io.js';
 import { renderLogEntry } from '../render-log.js';
 import { nextSteps } from '../next-step.js';
@@ -16,16 +16,17 @@ const isLogEntry = (v: unknown): v is LogEntry =>
 
 export async function status(globals: () => GlobalOptions, o: { json?: boolean }): Promise<void> {
   const c = await client(globals());
+  // PERF: `--json` prints the status alone; only the text needs every task (issue 12: 2,000 tasks are 1 MB).
+  if (o.json || globals().json) return printJson(await c.get<Status>('/api/status'));
   const [s, tasks] = await Promise.all([c.get<Status>('/api/status'), c.get<Task[]>('/api/tasks')]);
-  if (o.json || globals().json) return printJson(s);
-  printStatus(s, tasks);
+  await printStatus(s, tasks);
 }
 
 export async function show(globals: () => GlobalOptions, task: string, o: { json?: boolean }): Promise<void> {
   const c = await client(globals(), 'read');
   const info = await c.get<TaskInfo>(`/api/task?id=${encodeURIComponent(task)}`);
   if (o.json || globals().json) return printJson(info);
-  printShow(info);
+  await printShow(info);
 }
 
 export async function logs(globals: () => GlobalOptions, task: string, o: { follow?: boolean; run?: string; json?: boolean }): Promise<void> {
@@ -45,7 +46,8 @@ export async function logs(globals: () => GlobalOptions, task: string, o: { foll
   }
 }
 
-function printShow(info: TaskInfo): void {
+async function printShow(info: TaskInfo): Promise<void> {
+  const { table } = await import('../table.js');
   const t = info.task;
   const lines = [`${statusMark[t.status]} ${bold(t.id)} ${t.title}${t.removed ? dim(' (removed from the plan)') : ''}`, dim(t.file)];
   if (t.description) lines.push('', t.description, '');
@@ -92,7 +94,8 @@ function printShow(info: TaskInfo): void {
   if (last?.state === 'failed') out(`next: \`orch logs ${t.id}\` shows what the agent did; \`orch start ${t.id}\` retries\n`);
 }
 
-function printStatus(s: Status, tasks: Task[]): void {
+async function printStatus(s: Status, tasks: Task[]): Promise<void> {
+  const { table } = await import('../table.js');
   const c = s.counts;
   const total = Object.values(c).reduce((a, b) => a + b, 0);
   out(

@@ -1,6 +1,6 @@
 import type { PlanIssue, RemovedRun, SyncResult, Task } from '../../api/index.js';
 import { client, CliError, Exit, printJson, type GlobalOptions } from '../context.js';
-import { bold, dim, errColor, listOf, plural, statusMark, table, yellow } from '../format.js';
+import { bold, dim, errColor, listOf, plural, statusMark, yellow } from '../format.js';
 import { out } from '../io.js';
 
 export function formatPlanIssue(i: PlanIssue): string {
@@ -68,7 +68,7 @@ export async function list(globals: () => GlobalOptions, o: { status?: string; m
   if (tasks.length === 0 && (o.status || o.module)) {
     return void out(`no task${o.module ? ` of ${o.module}` : ''}${o.status ? ` is ${o.status.split(',').join(' or ')}` : ''}; \`orch list\` shows all\n`);
   }
-  printTasks(tasks, false);
+  await printTasks(tasks, false);
 }
 
 export async function next(globals: () => GlobalOptions, o: { module?: string; json?: boolean }): Promise<void> {
@@ -76,14 +76,16 @@ export async function next(globals: () => GlobalOptions, o: { module?: string; j
   const tasks = await c.get<Task[]>(`/api/next${o.module ? `?module=${encodeURIComponent(o.module)}` : ''}`);
   if (o.json || globals().json) return printJson(tasks);
   if (tasks.length === 0) out(`nothing is ready${o.module ? ` in ${o.module}` : ''}; \`orch status\` says what runs and what waits\n`);
-  else printTasks(tasks, true);
+  else await printTasks(tasks, true);
 }
 
-function printTasks(tasks: Task[], numbered: boolean): void {
+// The table code (string-width) is loaded for the text only: `--json` answers do without it (issue 12).
+async function printTasks(tasks: Task[], numbered: boolean): Promise<void> {
   if (tasks.length === 0) {
     out('no tasks (run `orch sync` after adding docs/plans/<module>/epic-NN-<slug>.md)\n');
     return;
   }
+  const { table } = await import('../table.js');
   const rows = [[...(numbered ? ['#'] : []), '', bold('TASK'), bold('PRIORITY'), bold('TITLE'), bold('WAITS FOR')]];
   tasks.forEach((t, i) =>
     rows.push([

@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { Signal } from '../../api/index.js';
 import { client, printJson, type GlobalOptions } from '../context.js';
-import { bold, dim, table } from '../format.js';
+import { bold, dim } from '../format.js';
+import { table } from '../table.js';
 
 export async function questions(globals: () => GlobalOptions, o: { json?: boolean }): Promise<void> {
   const c = await client(globals(), 'read');

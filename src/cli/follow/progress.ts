@@ -1,5 +1,6 @@
 import type { Event, Status } from '../../api/index.js';
-import { bold, dim, duration, green, red, tokens, truncate, yellow } from '../format.js';
+import { bold, dim, duration, green, red, tokens, yellow } from '../format.js';
+import { truncate } from '../table.js';
 import { out, terminalColumns } from '../io.js';
 
 export interface Progress {

@@ -1,0 +1,102 @@
+// Chaos suite, part 7: the cluster mode. A real redis-server and `orch worker` processes serve the project; the kill
+// loop also kills a worker the way a machine dies (the worker and every process under it, kill -9) and Redis
+// (kill -9, restarted on the same port and append-only file after a moment).
+import { readdirSync, readFileSync } from 'node:fs';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { isAlive } from '../../src/agents/index.js';
+import { startRedis } from '../../src/cluster/testing/redis.js';
+import { startWorkerProc, type WorkerProc } from '../../src/cluster/testing/workers.js';
+import type { Project } from './project.js';
+
+/** The worker's lock: a killed worker's job goes to another one this long after its last renewal. */
+const LOCK_MS = 5000;
+
+/** `pid` and every process below it (by parent pid), read before anything is killed so none is reparented away. */
+function tree(pid: number): number[] {
+  const children = new Map<number, number[]>();
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      const list = children.get(ppid) ?? [];
+      list.push(Number(name));
+      children.set(ppid, list);
+    } catch {
+      // gone meanwhile
+    }
+  }
+  const out: number[] = [];
+  const walk = (p: number): void => {
+    out.push(p);
+    for (const c of children.get(p) ?? []) walk(c);
+  };
+  walk(pid);
+  return out;
+}
+
+const killAll = (pids: number[]): void => {
+  for (const pid of pids) {
+    try {
+      process.kill(pid, 'SIGKILL');
+    } catch {
+      // already gone
+    }
+  }
+};
+
+export interface ChaosCluster {
+  live: () => WorkerProc[];
+  /** kill -9 a worker and everything under it (its agents, their sandboxes), then start a new one in its place. */
+  killWorker: (pick: (ws: readonly WorkerProc[]) => WorkerProc | undefined, log: (l: string) => void) => Promise<boolean>;
+  /** kill -9 Redis, and start it again on the same port and data after `downMs`. */
+  killRedis: (downMs: number, log: (l: string) => void) => Promise<void>;
+  /** Stops the workers (SIGTERM: they wait for their jobs; SIGKILL after a while) and Redis. */
+  stop: () => Promise<void>;
+}
+
+/** Starts Redis and `workers` workers for the project and points the project's daemon at it. */
+export async function startChaosCluster(p: Project, workers: number): Promise<ChaosCluster> {
+  let redis = await startRedis();
+  p.env.ORCH_REDIS_URL = redis.url;
+  let n = 0;
+  const live: WorkerProc[] = [];
+  const add = (): WorkerProc => {
+    const w = startWorkerProc({ base: p.base, name: `w${++n}`, redis: redis.url, repos: [p.repo], env: p.env, jobs: 2, lockMs: LOCK_MS });
+    live.push(w);
+    return w;
+  };
+  for (let i = 0; i < workers; i++) add();
+  await Promise.all(live.map((w) => w.ready));
+  return {
+    live: () => [...live],
+    killWorker: async (pick, log) => {
+      const victim = pick(live);
+      if (!victim?.child.pid) return false;
+      const pids = tree(victim.child.pid);
+      log(`  kill -9 worker ${victim.name} and ${pids.length - 1} process(es) under it`);
+      killAll(pids);
+      for (let i = 0; i < 100 && pids.some(isAlive); i++) await sleep(20);
+      live.splice(live.indexOf(victim), 1);
+      await add().ready.catch((e: unknown) => log(`  a new worker did not start: ${(e as Error).message}`));
+      return true;
+    },
+    killRedis: async (downMs, log) => {
+      log(`  kill -9 redis-server ${redis.child.pid ?? '?'}, down ${downMs} ms`);
+      const exited = new Promise<void>((r) => (redis.child.exitCode !== null ? r() : redis.child.once('exit', () => r())));
+      redis.child.kill('SIGKILL');
+      await exited;
+      await sleep(downMs);
+      redis = await startRedis({ port: redis.port, dir: redis.dir });
+    },
+    stop: async () => {
+      await Promise.all(live.splice(0).map(async (w) => {
+        const pids = w.child.pid ? tree(w.child.pid) : [];
+        const stopped = w.stop('SIGTERM');
+        const late = await Promise.race([stopped.then(() => false), sleep(15_000).then(() => true)]);
+        if (late) killAll(pids);
+      }));
+      await redis.stop();
+    },
+  };
+}

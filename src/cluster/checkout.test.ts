@@ -1,0 +1,84 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { applyBundle, createCheckouts } from './checkout.js';
+import { outRef } from './names.js';
+
+const env = { ...process.env, GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@t', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@t', GIT_CONFIG_NOSYSTEM: '1' };
+const git = (cwd: string, ...args: string[]): string => execFileSync('git', ['-c', 'commit.gpgsign=false', ...args], { cwd, env, encoding: 'utf8' }).trim();
+
+describe('moving an agent turn to a worker and back over git', () => {
+  const dirs: string[] = [];
+  afterEach(() => {
+    for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+  });
+  const repo = (): { base: string; root: string; start: string; run: string } => {
+    const base = mkdtempSync(join(tmpdir(), 'orch-checkout-'));
+    dirs.push(base);
+    const root = join(base, 'root');
+    execFileSync('git', ['init', '-q', '-b', 'main', root], { env });
+    writeFileSync(join(root, 'a.txt'), 'a\n');
+    git(root, 'add', '-A');
+    git(root, 'commit', '-q', '-m', 'start');
+    const run = join(base, 'run');
+    git(root, 'worktree', 'add', '-q', '-b', 'feat/x', run);
+    return { base, root, start: git(root, 'rev-parse', 'HEAD'), run };
+  };
+
+  it("brings the worker's commits and its uncommitted files back onto the run's branch", async () => {
+    const r = repo();
+    const worker = createCheckouts({ dir: join(r.base, 'worker'), env });
+    const { cache, worktree } = await worker.prepare({ id: 'j1', repoUrl: r.root, fetchRef: 'refs/heads/main', startSha: r.start });
+    writeFileSync(join(worktree, 'b.txt'), 'agent\n');
+    git(worktree, 'add', '-A');
+    git(worktree, 'commit', '-q', '-m', 'agent commit');
+    writeFileSync(join(worktree, 'c.txt'), 'left uncommitted\n');
+    const got = await worker.collect(cache, worktree, { id: 'j1', startSha: r.start });
+    expect(got.bundle).toBeDefined();
+    await applyBundle({ root: r.root, worktree: r.run, jobId: 'j1', startSha: r.start, head: got.head, bundle: got.bundle!, tmpDir: join(r.base, 'tmp'), env });
+    expect(git(r.run, 'rev-parse', 'HEAD')).toBe(got.head);
+    expect(readFileSync(join(r.run, 'c.txt'), 'utf8')).toBe('left uncommitted\n');
+    expect(git(r.run, 'log', '--format=%s', '-3').split('\n')).toEqual(['wip: agent turn on a worker', 'agent commit', 'start']);
+    // Nothing left behind: the result's ref here, the job's worktree there.
+    expect(git(r.root, 'for-each-ref', outRef('j1'))).toBe('');
+    await worker.cleanup(cache, 'j1');
+    expect(git(cache, 'worktree', 'list', '--porcelain')).not.toContain(worktree);
+  });
+
+  it('reports no work when the agent changed nothing', async () => {
+    const r = repo();
+    const worker = createCheckouts({ dir: join(r.base, 'worker'), env });
+    const { cache, worktree } = await worker.prepare({ id: 'j2', repoUrl: r.root, fetchRef: 'refs/heads/main', startSha: r.start });
+    expect(await worker.collect(cache, worktree, { id: 'j2', startSha: r.start })).toEqual({ head: r.start });
+  });
+
+  it('refuses a result that does not descend from the start commit, and one whose bundle lacks its base', async () => {
+    const r = repo();
+    // Another history entirely: an orphan commit.
+    const other = join(r.base, 'other');
+    execFileSync('git', ['init', '-q', '-b', 'main', other], { env });
+    writeFileSync(join(other, 'x.txt'), 'x\n');
+    git(other, 'add', '-A');
+    git(other, 'commit', '-q', '-m', 'unrelated');
+    const head = git(other, 'rev-parse', 'HEAD');
+    git(other, 'update-ref', outRef('j3'), head);
+    git(other, 'bundle', 'create', '-q', join(r.base, 'j3.bundle'), outRef('j3'));
+    // A thin bundle whose prerequisite commit (the unrelated one) is not here: fetching it fails, nothing moves.
+    writeFileSync(join(other, 'y.txt'), 'y\n');
+    git(other, 'add', '-A');
+    git(other, 'commit', '-q', '-m', 'on top');
+    const top = git(other, 'rev-parse', 'HEAD');
+    git(other, 'update-ref', outRef('j4'), top);
+    git(other, 'bundle', 'create', '-q', join(r.base, 'j4.bundle'), outRef('j4'), `^${head}`);
+    const thin = readFileSync(join(r.base, 'j4.bundle'));
+    await expect(applyBundle({ root: r.root, worktree: r.run, jobId: 'j4', startSha: r.start, head: top, bundle: thin, tmpDir: join(r.base, 'tmp'), env })).rejects.toThrow(/fetching the worker bundle failed/);
+    expect(git(r.run, 'rev-parse', 'HEAD')).toBe(r.start);
+
+    const bundle = readFileSync(join(r.base, 'j3.bundle'));
+    await expect(applyBundle({ root: r.root, worktree: r.run, jobId: 'j3', startSha: r.start, head, bundle, tmpDir: join(r.base, 'tmp'), env })).rejects.toThrow(/does not descend from/);
+    expect(git(r.run, 'rev-parse', 'HEAD')).toBe(r.start);
+    expect(git(r.root, 'for-each-ref', outRef('j3'))).toBe('');
+  });
+});
