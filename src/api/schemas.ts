@@ -142,8 +142,10 @@ export const SyncResult = z.object({
   durationMs: z.number(),
   /** Runs of the removed tasks, and what became of them. */
   removedRuns: z.array(RemovedRun).optional(),
-  /** The plan README's status table, when this sync created or extended it (`written: false` when it could not). */
-  statusTable: z.object({ path: z.string(), created: z.boolean(), added: z.array(z.string()), written: z.boolean() }).optional(),
+  /** The plan README's status table, when this sync created, extended or pruned it (`written: false` when it could not). */
+  statusTable: z
+    .object({ path: z.string(), created: z.boolean(), added: z.array(z.string()), written: z.boolean(), /** Rows of epics removed from the plan. */ dropped: z.array(z.string()).optional() })
+    .optional(),
 });
 export type SyncResult = z.infer<typeof SyncResult>;
 

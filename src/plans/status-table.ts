@@ -90,3 +90,19 @@ export function withStatusTable(
   if (unread.length > 0) text = `${text.replace(/(\r?\n)*$/, '')}${nl}${nl}${section('Epics added by orch sync', unread, plansDirRel, nl)}${nl}`;
   return { text, created: false, added: missing.map((e) => e.id) };
 }
+
+/** The README without the given rows (1-based line numbers), each removed with its line ending. */
+export function withoutRows(readme: string, lines: readonly number[]): string {
+  const spans = lineSpans(readme);
+  let text = readme;
+  for (const n of [...new Set(lines)].sort((a, b) => b - a)) {
+    const span = spans[n - 1];
+    if (!span) continue;
+    const next = spans[n];
+    // The line and the ending after it; the last line takes the ending before it instead.
+    const start = next ? span.start : Math.max(0, span.start - (readme[span.start - 2] === '\r' ? 2 : 1));
+    const end = next ? next.start : span.end;
+    text = text.slice(0, start) + text.slice(end);
+  }
+  return text;
+}

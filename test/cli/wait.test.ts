@@ -105,6 +105,22 @@ describe('orch start --wait && echo deployed', () => {
     expect(r.stderr).toContain('daemon');
   });
 
+  it('a daemon too busy to answer at once is waited for, not replaced (no exit 3 from the lock it holds)', async () => {
+    sb = one();
+    expect(sb.orch('sync').status).toBe(0);
+    const pid = daemonPid(sb) ?? 0;
+    // The daemon stops answering (as under load): the next command's daemon meets the lock and exits 3; the command
+    // must then wait for the daemon that holds the lock. It answers again a moment after the newcomer gave up.
+    const log = '"$(dirname "$(find "$XDG_STATE_HOME" -name daemon.log | head -1)")/daemon.log"';
+    const r = await sh(
+      sb,
+      `kill -STOP ${pid}; orch status --json > /dev/null & c=$!; until grep -q 'already running' ${log}; do sleep 0.1; done; sleep 1.5; kill -CONT ${pid}; wait $c`,
+    );
+    process.kill(pid, 'SIGCONT');
+    expect(r.status, r.stderr).toBe(0);
+    expect(daemonPid(sb)).toBe(pid);
+  });
+
   it('a config problem exits 2 before anything starts', async () => {
     sb = one({ '.orch/config.toml': 'max_parallel_agents = "three"\n' });
     const r = await sh(sb, DEPLOY);
