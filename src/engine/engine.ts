@@ -219,6 +219,13 @@ export function createEngine(d: EngineDeps) {
     },
   });
 
+  /**
+   * A run only a person moves on: flagged for review, a question, stuck, a conflict. Not one that retries by itself,
+   * whose question the planner is still answering, or that a budget paused (a raise resumes it within its batch).
+   */
+  const waitsForPerson = (r: RunRow): boolean =>
+    (r.state === 'waiting' && !r.waitingReason?.startsWith('retrying') && !r.waitingReason?.startsWith('paused') && !planner.busyFor(r.id)) ||
+    (r.state === 'merging' && (r.waitingReason?.startsWith('merge waits:') ?? false));
   const scheduler = createScheduler({
     store: d.store,
     runner,
@@ -231,6 +238,7 @@ export function createEngine(d: EngineDeps) {
     emit,
     budgetHold: (t, batch) => guard.blocks(t.id, batch.id),
     now: d.now,
+    waitsForPerson: (r) => waitsForPerson(r),
     agentProblem: createAgentCheck(d.backendFor, breaker),
   });
   const schedule = createBatchSchedule({
