@@ -2,7 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { RequestError, type DecomposeRequest, type DecomposeResult, type PlanDiff, type PlanIssue } from '../api/index.js';
 import { commitFilesOnto, type GitRunner } from '../git/index.js';
-import { isModuleName } from '../plans/index.js';
+import { isModuleName, withStatusTable, type ParsedPlan, type PlanTask } from '../plans/index.js';
 import { diffPlans } from './diff.js';
 import { decomposePrompt, retryPrompt } from './prompt.js';
 import { parseProposal, slugOf, type ProposedFile } from './proposal.js';
@@ -22,6 +22,8 @@ export interface DecomposerDeps {
   log: (msg: string) => void;
   /** Proposals the planner may make before Orch gives up (the first included). */
   maxAttempts?: number;
+  /** `[writeback] readme`: the branch also adds the new epics to the plan README's status table (default true). */
+  statusTable?: boolean;
 }
 
 const PLAN_BRANCH = 'plan/';
@@ -54,6 +56,22 @@ export function createDecomposer(d: DecomposerDeps) {
     } finally {
       tree.dispose();
     }
+  }
+
+  /**
+   * The plan README (`<plans>/README.md`) with a 🔴 row for each epic the proposal adds, as `orch sync` would add
+   * them after the merge: the README of the proposal if it has one, else the target's; created when neither has one.
+   */
+  async function statusRows(base: string, proposed: readonly ProposedFile[], after: ParsedPlan, added: readonly string[]): Promise<ProposedFile | undefined> {
+    if (added.length === 0) return undefined;
+    const path = `${d.plansDir}/README.md`;
+    const own = proposed.find((f) => f.path === path)?.content;
+    const atBase = await d.git.run(['cat-file', 'blob', `${base}:${path}`], { cwd: d.root });
+    const readme = own ?? (atBase.exitCode === 0 ? atBase.stdout : undefined);
+    // Every epic places the rows (after the last row of its module); only the added ones get a row, as 🔴.
+    const epics = after.tasks.map((t: PlanTask) => ({ id: t.id, module: t.module, epic: t.epic, title: t.title, file: t.file, status: 'not_started' as const }));
+    const table = withStatusTable(readme, d.plansDir, after.modules, epics, new Set(added));
+    return table.text === readme ? undefined : { path, content: table.text };
   }
 
   async function decompose(req: DecomposeRequest): Promise<DecomposeResult> {
@@ -96,13 +114,15 @@ export function createDecomposer(d: DecomposerDeps) {
       const checked = proposal.files.length > 0 ? await check(base, proposal.files) : undefined;
       const issues = checked?.errors ?? [];
       if (proposal.problems.length === 0 && checked && issues.length === 0) {
-        const files = await Promise.all(
-          proposal.files.map(async (f) => ({ path: f.path, change: (await d.git.run(['cat-file', '-e', `${base}:${f.path}`], { cwd: d.root })).exitCode === 0 ? ('changed' as const) : ('added' as const) })),
-        );
         const diff = diffPlans(checked.before.tasks, checked.after.tasks);
+        const readme = d.statusTable === false ? undefined : await statusRows(base, proposal.files, checked.after, diff.added.map((t) => t.id));
+        const written = readme ? [...proposal.files.filter((f) => f.path !== readme.path), readme] : proposal.files;
+        const files = await Promise.all(
+          written.map(async (f) => ({ path: f.path, change: (await d.git.run(['cat-file', '-e', `${base}:${f.path}`], { cwd: d.root })).exitCode === 0 ? ('changed' as const) : ('added' as const) })),
+        );
         const made = await commitFilesOnto(d.git, d.root, {
           target: base,
-          files: proposal.files,
+          files: written,
           message: `docs(plan): decompose ${req.name} into ${diff.added.length} epics\n\nProposed by Orch's planner role for review (orch plan decompose); merging this branch is a person's decision.`,
         });
         // An empty old value: the ref is created only if it still does not exist.
