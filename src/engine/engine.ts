@@ -190,7 +190,7 @@ export function createEngine(d: EngineDeps) {
   const dirs = { projectRoot: d.root, userConfigDir: d.userConfigDir };
   const prompts = createResumePrompts({ store: d.store, dirs, targetBranch: d.targetBranch });
   const answers = createAnswers({ store: d.store, emit, runner: () => runner, answerPrompt: prompts.answer, toPlanner: (sig) => planner.answer(sig) });
-  const reviews = createReviewDesk({ store: d.store, repo: d.repo, runner: () => runner });
+  const reviews = createReviewDesk({ store: d.store, runner: () => runner });
 
   const planner = createPlanner({
     store: d.store,
@@ -219,6 +219,13 @@ export function createEngine(d: EngineDeps) {
     },
   });
 
+  /**
+   * A run only a person moves on: flagged for review, a question, stuck, a conflict. Not one that retries by itself,
+   * whose question the planner is still answering, or that a budget paused (a raise resumes it within its batch).
+   */
+  const waitsForPerson = (r: RunRow): boolean =>
+    (r.state === 'waiting' && !r.waitingReason?.startsWith('retrying') && !r.waitingReason?.startsWith('paused') && !planner.busyFor(r.id)) ||
+    (r.state === 'merging' && (r.waitingReason?.startsWith('merge waits:') ?? false));
   const scheduler = createScheduler({
     store: d.store,
     runner,
@@ -231,6 +238,7 @@ export function createEngine(d: EngineDeps) {
     emit,
     budgetHold: (t, batch) => guard.blocks(t.id, batch.id),
     now: d.now,
+    waitsForPerson: (r) => waitsForPerson(r),
     agentProblem: createAgentCheck(d.backendFor, breaker),
   });
   const schedule = createBatchSchedule({
@@ -263,7 +271,7 @@ export function createEngine(d: EngineDeps) {
       listeners.add(fn);
       return () => listeners.delete(fn);
     },
-    eventsSince: (seq: number) => d.store.events.since(seq),
+    eventsSince: (seq: number, limit?: number) => d.store.events.since(seq, limit),
     /** Clients following the event stream (a `start --wait`, the TUI): a daemon they watch is not idle. */
     subscribers: (): number => listeners.size,
 
@@ -348,6 +356,7 @@ export function createEngine(d: EngineDeps) {
         totals: d.store.runs.totals(),
         today: d.store.runs.since(new Date(new Date().setHours(0, 0, 0, 0)).toISOString()),
         lastSync,
+        lastSeq: d.store.events.latest(),
       };
     },
 
@@ -380,7 +389,6 @@ export function createEngine(d: EngineDeps) {
     questions: answers.questions,
     answer: answers.answer,
     reviewQueue: reviews.reviewQueue,
-    reviewDiff: reviews.reviewDiff,
     approve: reviews.approve,
     pause: pauses.pause,
     resumeAll: pauses.resumeAll,

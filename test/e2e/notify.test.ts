@@ -3,7 +3,7 @@ import { appendFileSync, existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebhookPayload } from '../../src/api/index.js';
-import { epic, sandbox, type Sandbox } from '../harness.js';
+import { epic, sandbox, until, type Sandbox } from '../harness.js';
 import { startReceiver, type Receiver } from '../notify-receiver.js';
 
 const SECRET = 'e2e-hook-signing-key';
@@ -36,25 +36,29 @@ describe('notifications through the real daemon', () => {
 
   const bodies = () => hook.received.map((r) => ({ r, body: WebhookPayload.parse(JSON.parse(r.body)) }));
 
-  it('a flagged change, then the batch its approval finishes, reach the webhook, signed', async () => {
+  it('a flagged change, and the batch that finishes with it waiting for a person, reach the webhook, signed', async () => {
     const r = await sb.orchAsync('start', '--wait');
     expect(r.status, r.stdout + r.stderr).toBe(1);
     expect(r.stdout).toMatch(/1 merged, 0 failed, 1 waiting for you/);
-    await hook.waitFor(1, 20_000);
+    // The change waiting for review does not keep the batch open: it finishes, counting the change as waiting for you.
+    await hook.waitFor(2, 20_000);
     const flagged = bodies().find((g) => g.body.kind === 'task.needs_review');
     expect(flagged?.body).toMatchObject({ version: 1, project: 'repo', taskId: 'app/E01', title: 'app/E01 needs your review' });
     expect(flagged?.body.text).toContain('src/auth/login.js');
-    // A batch with a change waiting for review is not finished; approving it finishes the batch.
+    const batch = bodies().find((g) => g.body.kind === 'batch.finished');
+    expect(batch?.body.title).toMatch(/^Batch \S+ finished: 1 merged, 0 failed, 1 waiting for you$/);
+    expect(batch?.body.text).toMatch(/^Merged: docs\/E01\nWaits for you: app\/E01: needs review \(security\)/);
+    const status = sb.orchJson<{ batches: Array<{ state: string }> }>('status');
+    expect(status.batches[0]?.state).toBe('finished');
+    // Approving it later merges it; the batch is not finished a second time.
     const merge = await sb.orchAsync('pr', 'merge', 'app/E01');
     expect(merge.status, merge.stdout + merge.stderr).toBe(0);
-    await hook.waitFor(2, 20_000);
+    await until(() => sb.orchJson<Array<{ id: string; status: string }>>('list').find((t) => t.id === 'app/E01')?.status === 'complete', 'the approved merge');
     const got = bodies();
     for (const { r: req } of got) {
       expect(req.headers['x-orch-signature']).toBe(`sha256=${createHmac('sha256', SECRET).update(req.body).digest('hex')}`);
     }
-    const batch = got.find((g) => g.body.kind === 'batch.finished');
-    expect(batch?.body.title).toMatch(/^Batch \S+ finished: 2 merged, 0 failed, 0 waiting for you$/);
-    expect(batch?.body.text).toMatch(/Merged: (docs\/E01, app\/E01|app\/E01, docs\/E01)/);
+    expect(got.filter((g) => g.body.kind === 'batch.finished')).toHaveLength(1);
     // task.merged is not notified by default, and Telegram listens to budget.exceeded only.
     expect(got.some((g) => g.body.kind === 'task.merged')).toBe(false);
     expect(telegram.received).toHaveLength(0);
