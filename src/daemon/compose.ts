@@ -1,7 +1,8 @@
 import { createRedactor, secretValues } from '../secrets/index.js';
 import { createPaths, secureStateDir, type OrchPaths, type ProjectPaths } from '../paths/index.js';
 import { loadConfig, type Config } from '../config/index.js';
-import { createStore } from '../store/index.js';
+import { createStore, type Store } from '../store/index.js';
+import type { SessionKeep } from './session.js';
 import { createGit, defaultBranch, repoRoot } from '../git/index.js';
 import { commandEnv, createAgentResolver, isAlive, isOurProcess, killGroup, sanitizeEnv } from '../agents/index.js';
 import { createEngine, RUN_ENV_KEY, type ContainFor, type Engine } from '../engine/index.js';
@@ -53,6 +54,8 @@ export async function composeDaemon(o: ComposeOptions): Promise<{
   engine: Engine;
   decomposer: Decomposer;
   sandbox: Sandboxer;
+  webSessions: SessionKeep;
+  meta: Store['meta'];
   notifier: Notifier;
   answers: AnswerInbox;
   /** Replies to Telegram messages answer questions, when [notify.telegram] is set. */
@@ -196,6 +199,9 @@ export async function composeDaemon(o: ComposeOptions): Promise<{
     engine,
     decomposer,
     sandbox,
+    // The web page's sessions and the port last listened on, kept in the store across restarts.
+    webSessions: store.webSessions,
+    meta: store.meta,
     notifier: notify,
     answers,
     ...(telegram ? { telegram } : {}),

@@ -191,7 +191,7 @@ export function createEngine(d: EngineDeps) {
   const dirs = { projectRoot: d.root, userConfigDir: d.userConfigDir };
   const prompts = createResumePrompts({ store: d.store, dirs, targetBranch: d.targetBranch });
   const answers = createAnswers({ store: d.store, emit, runner: () => runner, answerPrompt: prompts.answer, toPlanner: (sig) => planner.answer(sig) });
-  const reviews = createReviewDesk({ store: d.store, repo: d.repo, runner: () => runner });
+  const reviews = createReviewDesk({ store: d.store, runner: () => runner });
 
   const planner = createPlanner({
     store: d.store,
@@ -272,7 +272,7 @@ export function createEngine(d: EngineDeps) {
       listeners.add(fn);
       return () => listeners.delete(fn);
     },
-    eventsSince: (seq: number) => d.store.events.since(seq),
+    eventsSince: (seq: number, limit?: number) => d.store.events.since(seq, limit),
     /** Clients following the event stream (a `start --wait`, the TUI): a daemon they watch is not idle. */
     subscribers: (): number => listeners.size,
 
@@ -357,6 +357,7 @@ export function createEngine(d: EngineDeps) {
         totals: d.store.runs.totals(),
         today: d.store.runs.since(new Date(new Date().setHours(0, 0, 0, 0)).toISOString()),
         lastSync,
+        lastSeq: d.store.events.latest(),
       };
     },
 
@@ -389,7 +390,6 @@ export function createEngine(d: EngineDeps) {
     questions: answers.questions,
     answer: answers.answer,
     reviewQueue: reviews.reviewQueue,
-    reviewDiff: reviews.reviewDiff,
     approve: reviews.approve,
     pause: pauses.pause,
     resumeAll: pauses.resumeAll,

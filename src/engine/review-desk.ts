@@ -1,17 +1,14 @@
-import type { ReviewDiff } from '../api/index.js';
 import type { Store } from '../store/index.js';
-import type { RepoPort } from './ports.js';
 import type { Runner } from './runner.js';
 import { normalizeTaskId, RequestError } from './scheduler.js';
 import { toRunView } from './views.js';
 
 export interface ReviewDeskDeps {
   store: Store;
-  repo: RepoPort;
   runner: () => Pick<Runner, 'approve'>;
 }
 
-/** Changes that wait for a person's review (W6): the queue, the diff to read, and the approval that merges one. */
+/** Changes that wait for a person's review (W6): the queue and the approval (the diff to read is the run's, `GET /api/runs/:id/diff`) that merges one. */
 export function createReviewDesk(d: ReviewDeskDeps) {
   const inReview = (taskId: string) => {
     const id = normalizeTaskId(taskId);
@@ -26,15 +23,6 @@ export function createReviewDesk(d: ReviewDeskDeps) {
         .active()
         .filter((r) => r.state === 'waiting' && r.review !== null && !r.approvedBy)
         .map((r) => ({ taskId: r.taskId, run: toRunView(r), decision: JSON.parse(r.review ?? '{}') as Record<string, unknown> }));
-    },
-    /** The change a flagged run waits with, for a person to read before `approve` (cut at 400 KB). */
-    async reviewDiff(taskId: string): Promise<ReviewDiff> {
-      const { id, run } = inReview(taskId);
-      const base = run.baseSha ?? run.targetBranch;
-      const head = run.commitSha ?? run.branch;
-      const full = await d.repo.diff(base, head);
-      const max = 400_000;
-      return { taskId: id, runId: run.id, base, head, diff: full.slice(0, max), truncated: full.length > max };
     },
     /** A human says merge it. */
     approve(taskId: string, by: string): { runId: string } {
