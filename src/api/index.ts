@@ -8,3 +8,4 @@ export * from './plan.js';
 export * from './notify.js';
 export * from './workflow.js';
 export * from './report.js';
+export { RequestError } from './request-error.js';
