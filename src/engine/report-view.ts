@@ -1,10 +1,9 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { BudgetLine, Report } from '../api/index.js';
+import { RequestError, type BudgetLine, type Report } from '../api/index.js';
 import { dayKey, endOfDay, startOfDay } from '../budget/index.js';
 import { buildReport } from '../report/index.js';
 import type { RunRow, Store } from '../store/index.js';
-import { RequestError } from './scheduler.js';
 
 export interface ReportViewDeps {
   store: Store;
