@@ -7,3 +7,4 @@ export * from './web.js';
 export * from './plan.js';
 export * from './notify.js';
 export * from './workflow.js';
+export { RequestError } from './request-error.js';

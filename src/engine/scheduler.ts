@@ -1,5 +1,5 @@
 import { dispatchOrder } from '../graph/index.js';
-import { StartRequest, type Batch, type StartResponse } from '../api/index.js';
+import { RequestError, StartRequest, type Batch, type StartResponse } from '../api/index.js';
 import type { Emit } from './emit.js';
 import type { RunRow, Store, TaskRow } from '../store/index.js';
 import type { Runner } from './runner.js';
@@ -30,16 +30,7 @@ export interface SchedulerDeps {
   waitsForPerson?: (run: RunRow) => boolean;
 }
 
-export class RequestError extends Error {
-  constructor(
-    readonly code: string,
-    message: string,
-    readonly status = 400,
-  ) {
-    super(message);
-    this.name = 'RequestError';
-  }
-}
+export { RequestError };
 
 /** States in which a run holds an agent slot. Runs waiting to merge do not. */
 const slotStates = new Set(['queued', 'preparing', 'spawning', 'running', 'agent_done', 'committed']);

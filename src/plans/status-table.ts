@@ -57,17 +57,21 @@ export function withStatusTable(
   plansDirRel: string,
   modules: readonly Pick<ModuleInfo, 'name' | 'dir'>[],
   epics: readonly TableEpic[],
+  /** Add only these epics; the others only place them (after the last row of their module). Default: all. */
+  only?: ReadonlySet<string>,
 ): { text: string; created: boolean; added: string[] } {
   const sorted = [...epics].sort((a, b) => a.module.localeCompare(b.module) || a.epic - b.epic);
+  const wanted = (e: TableEpic): boolean => !only || only.has(e.id);
   const byModule = new Map<string, TableEpic[]>();
   for (const e of sorted) byModule.set(e.module, [...(byModule.get(e.module) ?? []), e]);
   if (readme === undefined) {
-    const text = [...README_INTRO, ...[...byModule].map(([m, es]) => `\n${section(m, es, plansDirRel, '\n')}`)].join('\n') + '\n';
-    return { text, created: true, added: sorted.map((e) => e.id) };
+    const sections = [...byModule].map(([m, es]) => [m, es.filter(wanted)] as const).filter(([, es]) => es.length > 0);
+    const text = [...README_INTRO, ...sections.map(([m, es]) => `\n${section(m, es, plansDirRel, '\n')}`)].join('\n') + '\n';
+    return { text, created: true, added: sorted.filter(wanted).map((e) => e.id) };
   }
   const nl = readme.includes('\r\n') ? '\r\n' : '\n';
   const rows = readmeTable(readme, plansDirRel, modules).rows;
-  const missing = sorted.filter((e) => !rows.some((r) => rowNames(r.target, e.id, e.file)));
+  const missing = sorted.filter((e) => wanted(e) && !rows.some((r) => rowNames(r.target, e.id, e.file)));
   if (missing.length === 0) return { text: readme, created: false, added: [] };
   const lines = lineSpans(readme);
   // Inserts after a line, right to left so earlier offsets stay valid.
