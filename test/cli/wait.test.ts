@@ -45,6 +45,15 @@ describe('orch start --wait && echo deployed', () => {
     expect(r.stdout).toMatch(/core\/E01 and web\/E01: not started: .*claude-not-installed/);
   });
 
+  it('orch start without --wait that can start nothing (agent CLI missing) exits 1 saying so', async () => {
+    sb = one({ '.orch/config.toml': '[agent]\ncommand = "claude-not-installed"\n' });
+    const r = await sh(sb, 'orch start && echo started');
+    expect(r.status).toBe(1);
+    expect(r.stdout).not.toContain('started\n');
+    expect(r.stdout).toMatch(/not started now: core\/E01: .*claude-not-installed/);
+    expect(r.stdout).toContain('nothing was started: fix what is said above, then `orch start` again');
+  });
+
   it('--module web while web tasks wait for api/E02 outside the module: exit 1 and says so', async () => {
     sb = sandbox({
       'docs/plans/api-module/epic-01-a.md': epic('A', 'Api one.', { 'api/a.txt': 'a' }),
