@@ -69,7 +69,22 @@ export async function worker(_globals: () => GlobalOptions, f: WorkerFlags): Pro
       });
     },
   };
+  // Agents run in the same bwrap sandbox as local ones: the job's worktree, the cache's objects, the job's MCP
+  // config; the worker's home, Orch's directories and the other jobs hidden.
+  const contain = (p: { worktree: string; cache: string; backendId: string; configDir: string }) => {
+    const gitDir = worktreeGitDir(p.worktree);
+    return sandbox.contain({
+      worktree: p.worktree,
+      orchDirs: [paths.stateDir, paths.dataDir, paths.configDir, dir],
+      commonDir: p.cache,
+      ...(gitDir ? { gitDir } : {}),
+      backendId: p.backendId,
+      configDir: p.configDir,
+      extraWritable: cfg.sandbox.writable,
+    });
+  };
   const w = await startWorker({
+    contain,
     redisUrl: redis,
     name,
     jobs,
@@ -81,7 +96,7 @@ export async function worker(_globals: () => GlobalOptions, f: WorkerFlags): Pro
     ...(lockMs ? { lockMs } : {}),
     log: (l) => process.stderr.write(`[orch worker] ${l}\n`),
   });
-  process.stdout.write(`worker ${name} ready: ${jobs} job(s) at once, agents ${[...backends.keys()].join(', ')}, build/test/lint (sandbox: ${sandbox.mode})\n`);
+  process.stdout.write(`worker ${name} ready: ${jobs} job(s) at once, agents ${[...backends.keys()].join(', ')}, build/test/lint (sandbox for agents and commands: ${sandbox.mode})\n`);
   await new Promise<void>((done) => {
     let stops = 0;
     const onSignal = (): void => {
