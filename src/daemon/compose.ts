@@ -180,6 +180,7 @@ export async function composeDaemon(o: ComposeOptions): Promise<{
       }
     },
     notifyOnComplete: (id) => engine.scheduleOf(id)?.notifyOnComplete,
+    report: (id) => engine.report({ batch: id }),
     sent: (channel, n, messageId) => {
       if (channel === 'telegram') telegram?.sent(n, messageId);
     },

@@ -118,6 +118,7 @@ export function registerRoutes(router: Router, d: RouteDeps): void {
   router.get('/api/schedule', async () => engine.schedules());
   router.post('/api/schedule/run', ScheduleRunRequest, async (_q, _r, { body }) => engine.runSchedule(body.name));
   router.get('/api/budget', async () => engine.budget());
+  router.get('/api/report', async (_q, _r, { url }) => engine.report({ ...optionalParam(url, 'date'), ...optionalParam(url, 'batch') }));
   router.post('/api/notify/test', NotifyTestRequest, async (_q, _r, { body }) => {
     const channels = d.notify?.channels ?? [];
     if (channels.length === 0) throw new HttpError(400, 'no_channels', 'no notification channel is configured; add [notify.slack], [notify.telegram], [notify.webhook] or [notify.desktop] to ~/.config/orch/config.toml (docs/unattended.md), then orch daemon restart');
@@ -184,6 +185,12 @@ export function registerRoutes(router: Router, d: RouteDeps): void {
 function callerName(p: Principal): string {
   if (p.kind !== 'admin') throw new HttpError(403, 'forbidden', 'only the user may answer or approve');
   return p.name;
+}
+
+/** `{ [key]: value }` when the query has the parameter, else `{}`. */
+function optionalParam(url: URL, key: string): Record<string, string> {
+  const v = url.searchParams.get(key);
+  return v ? { [key]: v } : {};
 }
 
 function required(url: URL, key: string): string {

@@ -7,6 +7,7 @@ import type { AgentRunRequest } from '../agents/index.js';
 import { createCircuitBreaker, createStuckDetector } from '../resilience/index.js';
 import { agentNames, type Config } from '../config/index.js';
 import { createRunner } from './runner.js';
+import { createReportView } from './report-view.js';
 import { createBatchSchedule } from '../schedule/index.js';
 import { createBudgetGuard } from './budget-guard.js';
 import { createScheduler, RequestError } from './scheduler.js';
@@ -395,6 +396,8 @@ export function createEngine(d: EngineDeps) {
     resume: pauses.resume,
     /** `orch budget`: every budget that applies now, with spend. */
     budget: () => guard.budget.status(),
+    /** `orch report [DATE|--batch ID]` (O5): written to .orch/reports/ and returned. */
+    report: createReportView({ store: d.store, root: d.root, timezone: () => cfg.timezone, budgets: () => guard.budget.status().lines, waitsForPerson, now: d.now ?? (() => new Date()) }),
     raiseBudget: (key: string, value: string) => ({ ...guard.raise(key, value), ...guard.budget.status() }),
     get paused(): boolean {
       return scheduler.paused;
