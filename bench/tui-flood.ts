@@ -1,7 +1,8 @@
 /**
  * The TUI's render loop under a flood: ten agents each printing 5,000 lines a second into the real App (event
  * batching, pane caps, Ink rendering), with a key pressed every 200 ms. Prints frames per second, key-to-screen
- * latency p50/p99 and memory. `npm run bench:tui [-- --seconds 10 --agents 10 --rate 5000]`.
+ * latency p50/p99 and memory. `npm run bench:tui [-- --seconds 10 --agents 10 --rate 5000]`; with
+ * `node --expose-gc dist/bench/tui-flood.js` memory is sampled after a collection (what is kept, not garbage).
  */
 import './production.js';
 import { performance } from 'node:perf_hooks';

@@ -1,4 +1,5 @@
 import { EventEmitter } from 'node:events';
+import type { SettingsSource } from '../src/tui/settings.js';
 import type { Theme } from '../src/tui/theme.js';
 import type { Client } from '../src/client/index.js';
 
@@ -47,9 +48,9 @@ export function memoryTerminal(columns: number, rows: number) {
 const bundle = '../src/tui/bundle.js';
 const { renderApp } = (await import(bundle)) as typeof import('../src/tui/index.js');
 
-export function mountApp(client: Client, columns: number, rows: number, theme: Theme = { color: false, ascii: false }) {
+export function mountApp(client: Client, columns: number, rows: number, theme: Theme = { color: false, ascii: false }, settings?: SettingsSource) {
   const term = memoryTerminal(columns, rows);
-  const app = renderApp({ connect: async () => client, theme, size: { columns, rows }, frameMs: 33 }, {
+  const app = renderApp({ connect: async () => client, theme, size: { columns, rows }, frameMs: 33, settings }, {
     stdout: term.stdout as unknown as NodeJS.WriteStream,
     stdin: term.stdin as unknown as NodeJS.ReadStream,
     debug: false,

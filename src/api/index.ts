@@ -7,3 +7,5 @@ export * from './web.js';
 export * from './plan.js';
 export * from './notify.js';
 export * from './workflow.js';
+export * from './report.js';
+export { RequestError } from './request-error.js';

@@ -142,8 +142,10 @@ export const SyncResult = z.object({
   durationMs: z.number(),
   /** Runs of the removed tasks, and what became of them. */
   removedRuns: z.array(RemovedRun).optional(),
-  /** The plan README's status table, when this sync created or extended it (`written: false` when it could not). */
-  statusTable: z.object({ path: z.string(), created: z.boolean(), added: z.array(z.string()), written: z.boolean() }).optional(),
+  /** The plan README's status table, when this sync created, extended or pruned it (`written: false` when it could not). */
+  statusTable: z
+    .object({ path: z.string(), created: z.boolean(), added: z.array(z.string()), written: z.boolean(), /** Rows of epics removed from the plan. */ dropped: z.array(z.string()).optional() })
+    .optional(),
 });
 export type SyncResult = z.infer<typeof SyncResult>;
 
@@ -224,6 +226,11 @@ export const Status = z.object({
   lastSync: z.object({ at: z.string(), ok: z.boolean(), issues: z.number() }).nullable(),
   /** The worker pool, when `[cluster]` is configured. */
   cluster: ClusterStatus.optional(),
+  /**
+   * The seq of the newest event in the store: a client that has applied a later one talks to a daemon that lost
+   * its history (a new state directory) and reloads instead of waiting for seqs that will not come.
+   */
+  lastSeq: z.number().optional(),
 });
 export type Status = z.infer<typeof Status>;
 
@@ -366,9 +373,6 @@ export const ReviewItem = z.object({
 });
 export type ReviewItem = z.infer<typeof ReviewItem>;
 
-/** `GET /api/reviews/diff?task=`: the flagged change as `git diff base...head` (cut at `truncated`). */
-export const ReviewDiff = z.object({ taskId: z.string(), runId: z.string(), base: z.string(), head: z.string(), diff: z.string(), truncated: z.boolean() });
-export type ReviewDiff = z.infer<typeof ReviewDiff>;
 
 /** A `[[batch]]` of schedule.toml with its next run (`GET /api/schedule`, `orch batch list --json`). */
 export const ScheduleEntry = z.object({

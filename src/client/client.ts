@@ -102,7 +102,9 @@ async function startDaemon(o: ClientOptions): Promise<DaemonInfo> {
     wait = Math.min(wait * 2, 100);
     const info = readDaemonInfo(o.daemonFile);
     if (info && (await health(info, 1000))) return info;
-    if (exited !== null) break;
+    // Exit 3: another command started a daemon for this project at the same moment and holds its lock; that one is
+    // the daemon to talk to once it answers.
+    if (exited !== null && exited !== 3) break;
   }
   const tail = safeTail(o.daemonLog);
   throw new ClientError(

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { DelayedError, Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { fileURLToPath } from 'node:url';
-import { emptyUsage, type AgentBackend, type AgentEvent } from '../agents/index.js';
+import { emptyUsage, type AgentBackend, type AgentEvent, type Contain } from '../agents/index.js';
 import { isCanceled } from './remote.js';
 import { connect, redactRedisUrl } from './connection.js';
 import { createCapacity } from './capacity.js';
@@ -28,6 +28,11 @@ export interface WorkerOptions {
   dir: string;
   /** BullMQ lock: a worker silent for this long is presumed dead and its job retried elsewhere. */
   lockMs?: number;
+  /**
+   * The sandbox of an agent job, as for a local agent (issue 9, issue 13): its worktree and the cache's objects
+   * writable, the job's MCP config dir readable, the worker's home, state and other jobs hidden.
+   */
+  contain?: (place: { worktree: string; cache: string; backendId: string; configDir: string }) => Contain | undefined;
   /** Also take the build, test and lint jobs of `repos` (commands from each repository's own config). */
   commands?: WorkerCommandOptions;
   log?: (line: string) => void;
@@ -146,6 +151,8 @@ export async function startWorker(o: WorkerOptions): Promise<{ close: (force?: b
     await push(id, { k: 'start', worker: o.name, attempt: attemptOf(job), worktree });
     try {
       let pending: Promise<unknown> = Promise.resolve();
+      const configDir = join(o.dir, 'mcp', id);
+      const box = o.contain?.({ worktree, cache, backendId: j.backend, configDir });
       const handle = b.backend.start({
         runId: j.runId,
         cwd: worktree,
@@ -154,7 +161,8 @@ export async function startWorker(o: WorkerOptions): Promise<{ close: (force?: b
         ...(j.model ? { model: j.model } : {}),
         ...(j.systemPrompt ? { systemPrompt: j.systemPrompt } : {}),
         env: { ...b.env, ORCH_RUN_ID: j.runId },
-        ...(j.mcpEnv ? { mcp: { command: process.execPath, args: [mcpEntry], env: j.mcpEnv, tools: [], configDir: join(o.dir, 'mcp', id) } } : {}),
+        ...(j.mcpEnv ? { mcp: { command: process.execPath, args: [mcpEntry], env: j.mcpEnv, tools: [], configDir } } : {}),
+        ...(box ? { contain: box } : {}),
         signal: abort.signal,
         onLine: (s, l) => {
           pending = push(id, { k: 'line', s, l });

@@ -21,6 +21,12 @@ const BeadsSourceSchema = z
     command: z.string().min(1).default('bd').describe('The Beads CLI (bd), by name on PATH or as a path.'),
     epic: z.string().default('').describe('Only issues under this Beads epic id (e.g. "bd-a3f8"); "" = all ready issues.'),
     claim: z.boolean().default(true).describe('Claim an issue (`bd update --claim`) when its run starts, and set its status as work progresses.'),
+    actor: z
+      .string()
+      .min(1)
+      .max(100)
+      .default('orch')
+      .describe("Who Orch claims and closes issues as (`bd --actor`). An issue in progress under another assignee is someone else's work: Orch never starts it."),
   })
   .describe('Beads (https://github.com/steveyegge/beads) as a source and state store, through `bd ... --json` (P5).');
 

@@ -1,11 +1,12 @@
 import { createRedactor, secretValues } from '../secrets/index.js';
 import { createPaths, secureStateDir, type OrchPaths, type ProjectPaths } from '../paths/index.js';
 import { loadConfig, type Config } from '../config/index.js';
-import { createStore } from '../store/index.js';
+import { createStore, type Store } from '../store/index.js';
+import type { SessionKeep } from './session.js';
 import { createGit, defaultBranch, repoRoot } from '../git/index.js';
 import { commandEnv, createAgentResolver, isAlive, isOurProcess, killGroup, sanitizeEnv } from '../agents/index.js';
 import { createEngine, RUN_ENV_KEY, type ContainFor, type Engine } from '../engine/index.js';
-import { createSandboxer, guardGit, worktreeGitDir, type Sandboxer } from '../sandbox/index.js';
+import { createSandboxer, detectBwrapAsync, guardGit, worktreeGitDir, type Sandboxer } from '../sandbox/index.js';
 import type { Contain } from '../agents/index.js';
 import { createRepoPort } from './repo.js';
 import { basename, join } from 'node:path';
@@ -53,6 +54,8 @@ export async function composeDaemon(o: ComposeOptions): Promise<{
   engine: Engine;
   decomposer: Decomposer;
   sandbox: Sandboxer;
+  webSessions: SessionKeep;
+  meta: Store['meta'];
   notifier: Notifier;
   answers: AnswerInbox;
   /** Replies to Telegram messages answer questions, when [notify.telegram] is set. */
@@ -74,9 +77,12 @@ export async function composeDaemon(o: ComposeOptions): Promise<{
   const config = loaded.config;
   // Orch's own git calls run no repository hooks unless the user's config opts in.
   const projectGit = createGit({ hooks: config.sandbox.git_hooks });
-  const sandbox = createSandboxer(config.sandbox.mode, env.PATH ?? '');
+  // PERF: the sandbox check (two bwrap processes) runs while git answers the questions below (issue 12).
+  const sandboxCheck = config.sandbox.mode === 'off' ? undefined : detectBwrapAsync(env.PATH ?? '');
+  const [commonDir, targetBranch] = await Promise.all([gitCommonDir(projectGit, root), config.target_branch || defaultBranch(git, root)]);
+  const found = sandboxCheck ? await sandboxCheck : undefined;
+  const sandbox = createSandboxer(config.sandbox.mode, env.PATH ?? '', found ? () => found : undefined);
   log(`sandbox: ${sandbox.note}`);
-  const commonDir = await gitCommonDir(projectGit, root);
   const containFor: ContainFor = (place) =>
     sandbox.contain({
       worktree: place.cwd,
@@ -89,7 +95,6 @@ export async function composeDaemon(o: ComposeOptions): Promise<{
       ...(place.runId ? { commonDir, configDir: join(paths.stateDir, 'runs', place.runId) } : {}),
       ...(place.runId ? optional('gitDir', worktreeGitDir(place.cwd)) : {}),
     });
-  const targetBranch = config.target_branch || (await defaultBranch(git, root));
   if (!targetBranch) throw new ProjectError(`cannot tell the target branch of ${root}: the repository has no commits; make a first commit or set target_branch in .orch/config.toml`);
   // Every secret value of the daemon's environment (provider keys, tokens) and every known secret shape is blanked
   // from what Orch stores (events, signals, run errors and verification), logs and posts (PR bodies).
@@ -175,6 +180,7 @@ export async function composeDaemon(o: ComposeOptions): Promise<{
       }
     },
     notifyOnComplete: (id) => engine.scheduleOf(id)?.notifyOnComplete,
+    report: (id) => engine.report({ batch: id }),
     sent: (channel, n, messageId) => {
       if (channel === 'telegram') telegram?.sent(n, messageId);
     },
@@ -195,6 +201,9 @@ export async function composeDaemon(o: ComposeOptions): Promise<{
     engine,
     decomposer,
     sandbox,
+    // The web page's sessions and the port last listened on, kept in the store across restarts.
+    webSessions: store.webSessions,
+    meta: store.meta,
     notifier: notify,
     answers,
     ...(telegram ? { telegram } : {}),

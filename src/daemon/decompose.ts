@@ -37,6 +37,7 @@ export function createDaemonDecomposer(d: { config: Config; root: string; git: G
     targetBranch: d.targetBranch,
     plansDir: d.config.plans_dir,
     ask: plannerTurn(d),
+    statusTable: d.config.writeback.readme,
     scratchDir: tmpdir(),
     log: d.log,
   });

@@ -22,5 +22,6 @@ try {
   const expected = name === 'DaemonRunningError' || name === 'ProjectError' || name === 'ConfigError';
   process.stderr.write(`error: ${e instanceof Error ? (expected ? e.message : (e.stack ?? e.message)) : String(e)}\n`);
   // The CLI's exit codes: 2 bad input (project, config), 3 daemon unavailable (another one runs), 1 anything else.
-  process.exitCode = name === 'DaemonRunningError' ? 3 : expected ? 2 : 1;
+  // A start that failed half-way must not linger on a handle it left open: exit now, as a stopped daemon does.
+  process.exit(name === 'DaemonRunningError' ? 3 : expected ? 2 : 1);
 }

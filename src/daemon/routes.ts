@@ -3,18 +3,22 @@ import { join } from 'node:path';
 import type { ServerResponse } from 'node:http';
 import type { Engine } from '../engine/index.js';
 import type { Decomposer } from '../decompose/index.js';
-import { AnswerRequest, DecomposeRequest, BudgetRaiseRequest, NotifyTestRequest, type ChannelResult, type NotifyChannelName, EmptyRequest, ScheduleRunRequest, MaintainRequest, MergeRequest, PauseRequest, ResumeRequest, SignalRequest, StartRequest, StopRequest, type DaemonState, type ReloadResult, type Status } from '../api/index.js';
+import { AnswerRequest, DecomposeRequest, BudgetRaiseRequest, NotifyTestRequest, type ChannelResult, type NotifyChannelName, EmptyRequest, ScheduleRunRequest, MaintainRequest, MergeRequest, PauseRequest, ResumeRequest, SignalRequest, StartRequest, StopRequest, type DaemonState, type ReloadResult, type Status, type Event } from '../api/index.js';
 import type { ClusterStatus, CommandAnswer, JobLogs, RunWorkers } from '../api/cluster.js';
 import { parseAgentLine } from '../agents/index.js';
 import { HttpError, type Router } from './http.js';
 import type { Principal } from './auth.js';
 import { createEventSender } from './sse.js';
 
+const EVENT_PAGE = 1000;
+
 export interface RouteDeps {
   engine: Engine;
   /** `orch plan decompose` and `orch plan diff` (P6). */
   decomposer?: Decomposer;
   logsDir: string;
+  /** The open event streams, which a stopping daemon ends cleanly (a client then reconnects from its last seq). */
+  streams?: Set<ServerResponse>;
   daemon: () => Status['daemon'];
   health: () => unknown;
   /** Ends the agents (the tasks whose agents were ended), then stops the daemon. */
@@ -114,6 +118,7 @@ export function registerRoutes(router: Router, d: RouteDeps): void {
   router.get('/api/schedule', async () => engine.schedules());
   router.post('/api/schedule/run', ScheduleRunRequest, async (_q, _r, { body }) => engine.runSchedule(body.name));
   router.get('/api/budget', async () => engine.budget());
+  router.get('/api/report', async (_q, _r, { url }) => engine.report({ ...optionalParam(url, 'date'), ...optionalParam(url, 'batch') }));
   router.post('/api/notify/test', NotifyTestRequest, async (_q, _r, { body }) => {
     const channels = d.notify?.channels ?? [];
     if (channels.length === 0) throw new HttpError(400, 'no_channels', 'no notification channel is configured; add [notify.slack], [notify.telegram], [notify.webhook] or [notify.desktop] to ~/.config/orch/config.toml (docs/unattended.md), then orch daemon restart');
@@ -121,8 +126,9 @@ export function registerRoutes(router: Router, d: RouteDeps): void {
     return { results: (await d.notify?.test(body.channel)) ?? [] };
   });
   router.post('/api/budget/raise', BudgetRaiseRequest, async (_q, _r, { body }) => engine.raiseBudget(body.key, String(body.value)));
+  // A run's change, parsed: the web page's diff view and the terminal UI's flagged change read this one endpoint.
+  router.get('/api/runs/:id/diff', async (_q, _r, { params }) => engine.diff(params.id ?? ''));
   router.get('/api/reviews', async () => engine.reviewQueue());
-  router.get('/api/reviews/diff', async (_q, _r, { url }) => engine.reviewDiff(required(url, 'task')));
   // Who approved is the authenticated caller; a `by` in the body is ignored.
   router.post('/api/reviews/merge', MergeRequest, async (_q, _r, { body, principal }) => engine.approve(body.task, callerName(principal)));
   router.get('/api/batches/:id', async (_q, _r, { params }) => engine.batch(params.id ?? ''));
@@ -153,14 +159,21 @@ export function registerRoutes(router: Router, d: RouteDeps): void {
     // Headers now, not with the first event: a browser's EventSource reports the stream open only then.
     res.flushHeaders();
     const send = createEventSender(res, { output });
-    if (Number.isSafeInteger(since) && since >= 0) for (const e of engine.eventsSince(since)) send(e);
+    // Every event after `since`, a page (1,000) at a time: a client away for longer than one page misses none.
+    for (let after = since, page: Event[] = []; Number.isSafeInteger(after) && after >= 0; after = page.at(-1)?.seq ?? -1) {
+      page = engine.eventsSince(after, EVENT_PAGE);
+      for (const e of page) send(e);
+      if (page.length < EVENT_PAGE) break;
+    }
     const off = engine.subscribe(send);
+    d.streams?.add(res);
     const ping = setInterval(() => {
       if (!res.destroyed) res.write(': ping\n\n');
     }, 15_000);
     req.once('close', () => {
       clearInterval(ping);
       off();
+      d.streams?.delete(res);
     });
     return undefined;
   });
@@ -172,6 +185,12 @@ export function registerRoutes(router: Router, d: RouteDeps): void {
 function callerName(p: Principal): string {
   if (p.kind !== 'admin') throw new HttpError(403, 'forbidden', 'only the user may answer or approve');
   return p.name;
+}
+
+/** `{ [key]: value }` when the query has the parameter, else `{}`. */
+function optionalParam(url: URL, key: string): Record<string, string> {
+  const v = url.searchParams.get(key);
+  return v ? { [key]: v } : {};
 }
 
 function required(url: URL, key: string): string {

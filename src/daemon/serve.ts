@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import type { Server } from 'node:http';
+import type { Server, ServerResponse } from 'node:http';
 import { createRouter } from './http.js';
 import { createAuth, ownerName } from './auth.js';
 import { allowedHosts } from './guard.js';
@@ -72,6 +72,7 @@ export async function serve(o: ServeOptions): Promise<{ port: number; url: strin
   let server: Server | undefined;
   let remoteServer: Server | undefined;
   let port = 0;
+  const streams = new Set<ServerResponse>();
   let resolveStopped: () => void = () => undefined;
   const stopped = new Promise<void>((r) => (resolveStopped = r));
   let stopping: Promise<void> | undefined;
@@ -91,6 +92,7 @@ export async function serve(o: ServeOptions): Promise<{ port: number; url: strin
       log('stopping: ending agents, writing state');
       const { ended } = await endAgents();
       if (ended.length > 0) log(`ended the agents of ${ended.join(', ')}; they resume on the next orch start`);
+      await endStreams(streams);
       for (const srv of [server, remoteServer]) {
         if (!srv) continue;
         srv.closeAllConnections();
@@ -123,7 +125,7 @@ export async function serve(o: ServeOptions): Promise<{ port: number; url: strin
     const host = o.host ?? c.config.daemon.host;
     const plan = planBind({ ...c.config.daemon, host, port: o.port ?? c.config.daemon.port });
     if (!plan.ok) throw new Error(plan.message);
-    const sessions = createSessions({ port: () => port });
+    const sessions = createSessions({ port: () => port, keep: c.webSessions });
     let hosts = new Set<string>();
     const web = createWebHandler({ dir: findWebDir(), sessions, hosts: () => hosts });
     const router = createRouter({
@@ -143,6 +145,7 @@ export async function serve(o: ServeOptions): Promise<{ port: number; url: strin
       engine: c.engine,
       decomposer: c.decomposer,
       logsDir: c.paths.logsDir,
+      streams,
       daemon,
       health: () => ({ ok: true, pid: process.pid, root: c.root, version: VERSION, startedAt }),
       shutdown: async () => {
@@ -173,10 +176,11 @@ export async function serve(o: ServeOptions): Promise<{ port: number; url: strin
       url: () => address.url ?? '',
       daemon,
     });
-    server = await router.listen(plan.local.host, plan.local.port);
+    server = await listenLocal(plan.local, (p) => router.listen(plan.local.host, p), o.port === undefined && c.config.daemon.port === 0 ? Number(c.meta.get(LAST_PORT_KEY) ?? 0) : 0);
     const addr = server.address();
     port = typeof addr === 'object' && addr ? addr.port : 0;
     hosts = allowedHosts(plan.local.host, port);
+    c.meta.set(LAST_PORT_KEY, String(port));
     if (plan.remote) {
       remoteServer = await router.listen(plan.remote.host, plan.remote.port, plan.remote.tls);
       const ra = remoteServer.address();
@@ -213,4 +217,30 @@ export async function serve(o: ServeOptions): Promise<{ port: number; url: strin
     throw e;
   }
   return { port, url: address.url ?? '', stopped, stop };
+}
+
+/** The port this project's daemon last listened on (store meta). */
+const LAST_PORT_KEY = 'daemon.last_port';
+
+/**
+ * With `daemon.port = 0` a restarted daemon first asks for the port it had: an open page reconnects to the same
+ * address and keeps its session cookie (named after the port). Taken by something else meanwhile: any free port.
+ */
+async function listenLocal(l: { port: number }, listen: (port: number) => Promise<Server>, previous: number): Promise<Server> {
+  if (l.port === 0 && Number.isInteger(previous) && previous > 0 && previous < 65_536) {
+    try {
+      return await listen(previous);
+    } catch (e) {
+      if ((e as { code?: string }).code !== 'EADDRINUSE' && (e as { code?: string }).code !== 'EACCES') throw e;
+    }
+  }
+  return listen(l.port);
+}
+
+/** Ends each open event stream with its last chunk written (a browser sees a closed stream, not a broken one), at most 1 s. */
+async function endStreams(streams: Set<ServerResponse>): Promise<void> {
+  const ended = [...streams].map((res) => new Promise<void>((r) => (res.writableFinished || res.destroyed ? r() : res.end(r))));
+  let bound: NodeJS.Timeout | undefined;
+  await Promise.race([Promise.all(ended), new Promise((r) => (bound = setTimeout(r, 1000)))]);
+  clearTimeout(bound);
 }

@@ -1,41 +1,66 @@
-import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 
 /** How long a login link from `orch open` works: long enough to open a browser, short enough to go stale in a history. */
 export const LOGIN_LINK_MS = 120_000;
-/** A browser session lasts while the daemon runs, at most this long; `orch open` logs in again. */
+/** A browser session lasts at most this long, across daemon restarts; then `orch open` logs in again. */
 export const SESSION_MS = 7 * 24 * 3600_000;
+
+/** Where sessions live: the project's store in the daemon (they survive a restart), a Map in unit tests. */
+export interface SessionKeep {
+  add(hash: string, expiresAt: number): void;
+  expiry(hash: string): number | undefined;
+  remove(hash: string): void;
+  sweep(now: number): void;
+}
+
+export function memorySessionKeep(): SessionKeep {
+  const m = new Map<string, number>();
+  return {
+    add: (h, until) => void m.set(h, until),
+    expiry: (h) => m.get(h),
+    remove: (h) => void m.delete(h),
+    sweep: (now) => {
+      for (const [k, until] of m) if (until <= now) m.delete(k);
+    },
+  };
+}
+
+/** Only this digest of a session id is kept: the store's copy logs nobody in, and a lookup by it leaks nothing usable. */
+const digest = (id: string): string => createHash('sha256').update(id).digest('hex');
 
 /**
  * Browser sessions of the web page: `orch open` asks the daemon (with its bearer token) for a one-time login link,
  * the browser exchanges it for an HttpOnly SameSite=Strict cookie. Cookies ignore ports, so the cookie is named after
- * the daemon's port: the daemons of several projects on one machine keep separate sessions in one browser.
+ * the daemon's port (which a restarted daemon takes again, see serve.ts): the daemons of several projects on one
+ * machine keep separate sessions in one browser, and a page stays logged in across a restart of its daemon.
  */
-export function createSessions(opts: { port: () => number; now?: () => number }) {
+export function createSessions(opts: { port: () => number; now?: () => number; keep?: SessionKeep }) {
   const now = opts.now ?? Date.now;
+  const keep = opts.keep ?? memorySessionKeep();
   const links = new Map<string, number>();
-  const sessions = new Map<string, number>();
   const cookieName = (): string => `orch_${opts.port()}`;
-  const sweep = (m: Map<string, number>): void => {
+  let swept = 0;
+  const sweepLinks = (): void => {
     const t = now();
-    for (const [k, until] of m) if (until <= t) m.delete(k);
+    for (const [k, until] of links) if (until <= t) links.delete(k);
   };
   return {
     cookieName,
     /** A one-time secret for `/login?t=`; valid for LOGIN_LINK_MS. */
     newLoginToken(): string {
-      sweep(links);
+      sweepLinks();
       const t = randomBytes(24).toString('base64url');
       links.set(t, now() + LOGIN_LINK_MS);
       return t;
     },
     /** Spends a login token; the session id for the cookie, or undefined when unknown, used or expired. */
     exchange(token: string): string | undefined {
-      sweep(links);
+      sweepLinks();
       if (!links.has(token)) return undefined;
       links.delete(token);
       const id = randomBytes(32).toString('base64url');
-      sessions.set(id, now() + SESSION_MS);
+      keep.add(digest(id), now() + SESSION_MS);
       return id;
     },
     setCookie(id: string): string {
@@ -48,17 +73,17 @@ export function createSessions(opts: { port: () => number; now?: () => number })
     valid(req: IncomingMessage): boolean {
       const given = readCookie(req.headers.cookie, cookieName());
       if (!given) return false;
-      sweep(sessions);
-      const a = Buffer.from(given);
-      for (const id of sessions.keys()) {
-        const b = Buffer.from(id);
-        if (a.length === b.length && timingSafeEqual(a, b)) return true;
+      const t = now();
+      if (t - swept > 60_000) {
+        swept = t;
+        keep.sweep(t);
       }
-      return false;
+      const until = keep.expiry(digest(given));
+      return until !== undefined && until > t;
     },
     end(req: IncomingMessage): void {
       const given = readCookie(req.headers.cookie, cookieName());
-      if (given) sessions.delete(given);
+      if (given) keep.remove(digest(given));
     },
   };
 }

@@ -72,7 +72,7 @@ export function createSources(d: SourceDeps): PlanSource[] {
   }
   const beads = d.config.sources.beads;
   if (beads !== false) {
-    factories.beads = () => createBeadsSource({ bd: bdRunner(beads.command, d.root, d.env), epic: beads.epic, claim: beads.claim, log: d.log });
+    factories.beads = () => createBeadsSource({ bd: bdRunner(beads.command, d.root, d.env), epic: beads.epic, claim: beads.claim, actor: beads.actor, log: d.log });
   }
   const backlog = d.config.sources.backlog;
   if (backlog !== false) {

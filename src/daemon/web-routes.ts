@@ -28,7 +28,7 @@ function parse<S extends z.ZodTypeAny>(schema: S, value: unknown, what: string):
 
 const query = (url: URL): Record<string, string> => Object.fromEntries(url.searchParams.entries());
 
-/** The endpoints the web page needs beyond the CLI's: login links, history, diffs, paged logs, other projects. */
+/** The endpoints the web page needs beyond the CLI's: login links, history, paged logs, other projects. */
 export function registerWebRoutes(router: Router, d: WebRouteDeps): void {
   const { engine } = d;
   // Only a holder of the daemon's token (the CLI: `orch open`) mints a login link; a browser session cannot.
@@ -37,7 +37,6 @@ export function registerWebRoutes(router: Router, d: WebRouteDeps): void {
     return { url: `${d.url()}/login?t=${d.sessions.newLoginToken()}` };
   });
   router.get('/api/history', async (_q, _r, { url }) => engine.history(parse(HistoryQuery, query(url), 'history query').days));
-  router.get('/api/runs/:id/diff', async (_q, _r, { params }) => engine.diff(params.id ?? ''));
   router.get('/api/runs/:id/log/page', async (_q, _r, { params, url }) => {
     const id = params.id ?? '';
     const run = engine.run(id);

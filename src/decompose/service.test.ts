@@ -61,6 +61,7 @@ describe('plan decompose', () => {
       ['docs/plans/auth/00-overview.md', 'added'],
       ['docs/plans/auth/epic-01-login.md', 'added'],
       ['docs/plans/auth/epic-02-session.md', 'added'],
+      ['docs/plans/README.md', 'added'],
     ]);
     expect(result.diff?.added.map((t) => [t.id, t.dependsOn])).toEqual([
       ['auth/E01', ['core/E01']],
@@ -72,6 +73,10 @@ describe('plan decompose', () => {
     expect((await git('branch', '--show-current')).trim()).toBe('feature');
     expect(await git('status', '--porcelain')).toBe(' M README.md\n?? wip.txt\n');
     expect(readFileSync(join(r.root, 'README.md'), 'utf8')).toBe('# app, edited\n');
+    // The status table lists the new epics (not the ones already on main: orch sync adds those with their marks).
+    const table = await git('show', 'plan/auth-sessions:docs/plans/README.md');
+    expect(table).toContain('## auth\n\n| Epic | Title | Status | Notes |\n|---|---|---|---|\n| [auth/E01](auth/epic-01-login.md) | Login | 🔴 | |\n| [auth/E02](auth/epic-02-session.md) | Session | 🔴 | |\n');
+    expect(table).not.toContain('core/E01');
 
     // The diff of the branch says the same; a second decompose to the same branch is refused.
     const diff = await d.diff('');
@@ -120,5 +125,18 @@ describe('parseProposal', () => {
     expect(p.problems[1]).toContain('outside module search');
     expect(slugOf('Billing & Invoices: v2!')).toBe('billing-invoices-v2');
     expect(slugOf('日本')).toBe('plan');
+  });
+
+  it('adds the new epics to the status table of the README on the target, keeping what is there', async () => {
+    const { d, r } = await setup([block('docs/plans/core/epic-02-more.md', epic('More'))]);
+    const readme = '# Plan\n\n## core\n\n| Epic | Title | Status |\n|---|---|---|\n| [core/E01](core/epic-01-base.md) | Base | 🟢 |\n\nNotes of ours.\n';
+    await r.git.ok(['switch', '-q', 'main'], { cwd: r.root });
+    await r.write({ 'docs/plans/README.md': readme });
+    await r.git.ok(['add', 'docs/plans/README.md'], { cwd: r.root });
+    await r.git.ok(['commit', '-q', '-m', 'plan readme'], { cwd: r.root });
+    const result = await d.decompose({ name: 'more.md', spec: '# More\n' });
+    expect(result.files).toContainEqual({ path: 'docs/plans/README.md', change: 'changed' });
+    const table = await r.git.ok(['show', 'plan/more:docs/plans/README.md'], { cwd: r.root });
+    expect(table).toBe(readme.replace('| Base | 🟢 |\n', '| Base | 🟢 |\n| [core/E02](core/epic-02-more.md) | More | 🔴 |\n'));
   });
 });

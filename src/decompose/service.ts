@@ -1,8 +1,8 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import type { DecomposeRequest, DecomposeResult, PlanDiff, PlanIssue } from '../api/index.js';
+import { RequestError, type DecomposeRequest, type DecomposeResult, type PlanDiff, type PlanIssue } from '../api/index.js';
 import { commitFilesOnto, type GitRunner } from '../git/index.js';
-import { isModuleName } from '../plans/index.js';
+import { isModuleName, withStatusTable, type ParsedPlan, type PlanTask } from '../plans/index.js';
 import { diffPlans } from './diff.js';
 import { decomposePrompt, retryPrompt } from './prompt.js';
 import { parseProposal, slugOf, type ProposedFile } from './proposal.js';
@@ -22,18 +22,8 @@ export interface DecomposerDeps {
   log: (msg: string) => void;
   /** Proposals the planner may make before Orch gives up (the first included). */
   maxAttempts?: number;
-}
-
-/** An expected refusal, answered with its HTTP status (the CLI turns 4xx into exit code 2). */
-export class DecomposeError extends Error {
-  constructor(
-    readonly code: string,
-    message: string,
-    readonly status = 400,
-  ) {
-    super(message);
-    this.name = 'DecomposeError';
-  }
+  /** `[writeback] readme`: the branch also adds the new epics to the plan README's status table (default true). */
+  statusTable?: boolean;
 }
 
 const PLAN_BRANCH = 'plan/';
@@ -68,20 +58,36 @@ export function createDecomposer(d: DecomposerDeps) {
     }
   }
 
+  /**
+   * The plan README (`<plans>/README.md`) with a 🔴 row for each epic the proposal adds, as `orch sync` would add
+   * them after the merge: the README of the proposal if it has one, else the target's; created when neither has one.
+   */
+  async function statusRows(base: string, proposed: readonly ProposedFile[], after: ParsedPlan, added: readonly string[]): Promise<ProposedFile | undefined> {
+    if (added.length === 0) return undefined;
+    const path = `${d.plansDir}/README.md`;
+    const own = proposed.find((f) => f.path === path)?.content;
+    const atBase = await d.git.run(['cat-file', 'blob', `${base}:${path}`], { cwd: d.root });
+    const readme = own ?? (atBase.exitCode === 0 ? atBase.stdout : undefined);
+    // Every epic places the rows (after the last row of its module); only the added ones get a row, as 🔴.
+    const epics = after.tasks.map((t: PlanTask) => ({ id: t.id, module: t.module, epic: t.epic, title: t.title, file: t.file, status: 'not_started' as const }));
+    const table = withStatusTable(readme, d.plansDir, after.modules, epics, new Set(added));
+    return table.text === readme ? undefined : { path, content: table.text };
+  }
+
   async function decompose(req: DecomposeRequest): Promise<DecomposeResult> {
     if (req.module !== undefined && !isModuleName(req.module)) {
-      throw new DecomposeError('bad_module', `--module "${req.module}" is not a module name; use letters, digits, - _ . (e.g. billing)`);
+      throw new RequestError('bad_module', `--module "${req.module}" is not a module name; use letters, digits, - _ . (e.g. billing)`);
     }
     const base = await tip(`refs/heads/${d.targetBranch}`);
-    if (!base) throw new DecomposeError('no_target', `target branch ${d.targetBranch} has no commit; make a first commit or set target_branch in .orch/config.toml`, 409);
+    if (!base) throw new RequestError('no_target', `target branch ${d.targetBranch} has no commit; make a first commit or set target_branch in .orch/config.toml`, 409);
     const title = /^#\s+(.+)$/m.exec(req.spec)?.[1] ?? req.name.replace(/^.*[\\/]/, '').replace(/\.[^.]*$/, '');
     const branch = `${PLAN_BRANCH}${slugOf(req.module ?? title)}`;
     if (await tip(`refs/heads/${branch}`)) {
-      throw new DecomposeError('branch_exists', `branch ${branch} already exists; review it with \`orch plan diff ${branch}\`, merge or delete it (git branch -D ${branch}), then run decompose again`, 409);
+      throw new RequestError('branch_exists', `branch ${branch} already exists; review it with \`orch plan diff ${branch}\`, merge or delete it (git branch -D ${branch}), then run decompose again`, 409);
     }
     const current = await check(base, []);
     if (current.errors.length > 0) {
-      throw new DecomposeError('plan_invalid', `the plan on ${d.targetBranch} is invalid (${current.errors[0]!.file}:${current.errors[0]!.line}: ${current.errors[0]!.message}); fix it first (\`orch sync\` lists every problem)`, 409);
+      throw new RequestError('plan_invalid', `the plan on ${d.targetBranch} is invalid (${current.errors[0]!.file}:${current.errors[0]!.line}: ${current.errors[0]!.message}); fix it first (\`orch sync\` lists every problem)`, 409);
     }
     const fail = (attempts: number, error: string | null, issues: PlanIssue[], problems: string[]): DecomposeResult => ({
       ok: false, branch: null, target: d.targetBranch, commit: null, files: [], diff: null, attempts, issues, problems, error,
@@ -108,18 +114,20 @@ export function createDecomposer(d: DecomposerDeps) {
       const checked = proposal.files.length > 0 ? await check(base, proposal.files) : undefined;
       const issues = checked?.errors ?? [];
       if (proposal.problems.length === 0 && checked && issues.length === 0) {
-        const files = await Promise.all(
-          proposal.files.map(async (f) => ({ path: f.path, change: (await d.git.run(['cat-file', '-e', `${base}:${f.path}`], { cwd: d.root })).exitCode === 0 ? ('changed' as const) : ('added' as const) })),
-        );
         const diff = diffPlans(checked.before.tasks, checked.after.tasks);
+        const readme = d.statusTable === false ? undefined : await statusRows(base, proposal.files, checked.after, diff.added.map((t) => t.id));
+        const written = readme ? [...proposal.files.filter((f) => f.path !== readme.path), readme] : proposal.files;
+        const files = await Promise.all(
+          written.map(async (f) => ({ path: f.path, change: (await d.git.run(['cat-file', '-e', `${base}:${f.path}`], { cwd: d.root })).exitCode === 0 ? ('changed' as const) : ('added' as const) })),
+        );
         const made = await commitFilesOnto(d.git, d.root, {
           target: base,
-          files: proposal.files,
+          files: written,
           message: `docs(plan): decompose ${req.name} into ${diff.added.length} epics\n\nProposed by Orch's planner role for review (orch plan decompose); merging this branch is a person's decision.`,
         });
         // An empty old value: the ref is created only if it still does not exist.
         const ref = await d.git.run(['update-ref', `refs/heads/${branch}`, made.commit, ''], { cwd: d.root });
-        if (ref.exitCode !== 0) throw new DecomposeError('branch_exists', `branch ${branch} appeared meanwhile; run decompose again`, 409);
+        if (ref.exitCode !== 0) throw new RequestError('branch_exists', `branch ${branch} appeared meanwhile; run decompose again`, 409);
         d.log(`plan decompose: ${branch} at ${made.commit.slice(0, 7)} (${files.length} files, attempt ${attempt})`);
         return {
           ok: true, branch, target: d.targetBranch, commit: made.commit, files, attempts: attempt, issues: [], problems: [], error: null,
@@ -139,12 +147,12 @@ export function createDecomposer(d: DecomposerDeps) {
     if (!branch) {
       const r = await d.git.run(['for-each-ref', '--format=%(refname:short)', `refs/heads/${PLAN_BRANCH}`], { cwd: d.root });
       const all = r.stdout.split('\n').filter(Boolean);
-      if (all.length === 0) throw new DecomposeError('no_plan_branch', 'there is no plan/ branch; `orch plan decompose FILE` makes one', 404);
-      if (all.length > 1) throw new DecomposeError('which_branch', `several plan branches: ${all.join(', ')}; name one: orch plan diff <branch>`);
+      if (all.length === 0) throw new RequestError('no_plan_branch', 'there is no plan/ branch; `orch plan decompose FILE` makes one', 404);
+      if (all.length > 1) throw new RequestError('which_branch', `several plan branches: ${all.join(', ')}; name one: orch plan diff <branch>`);
       branch = all[0]!;
     }
     const head = await tip(`refs/heads/${branch}`);
-    if (!head) throw new DecomposeError('unknown_branch', `there is no branch ${branch}; \`git branch --list 'plan/*'\` lists the plan branches`, 404);
+    if (!head) throw new RequestError('unknown_branch', `there is no branch ${branch}; \`git branch --list 'plan/*'\` lists the plan branches`, 404);
     const target = await tip(`refs/heads/${d.targetBranch}`);
     const mb = target ? await d.git.run(['merge-base', target, head], { cwd: d.root }) : undefined;
     const base = mb?.exitCode === 0 ? mb.stdout.trim() : head;

@@ -1,19 +1,16 @@
 import type { Redactor } from '../secrets/index.js';
-import { dispatchOrder } from '../graph/index.js';
 import type { Emit } from './emit.js';
-import { AnswerRequest, MaintainRequest, SignalRequest, makeEvent, type Event, type EventData, type ReviewDiff, type Run, type Signal, type Status, type SyncResult, type Task, type TaskStatus, type Verification } from '../api/index.js';
+import { MaintainRequest, makeEvent, type Event, type EventData, type Run, type Status, type SyncResult, type TaskStatus, type Verification } from '../api/index.js';
 import type { DependencySource, ModuleInfo } from '../plans/index.js';
-import type { RunRow, Store, TaskRow } from '../store/index.js';
+import type { RunRow, Store } from '../store/index.js';
 import type { AgentRunRequest } from '../agents/index.js';
 import { createCircuitBreaker, createStuckDetector } from '../resilience/index.js';
-import { buildPrompt } from './prompt.js';
 import { agentNames, type Config } from '../config/index.js';
 import { createRunner } from './runner.js';
-import { dailyPlanTasks, readDailyFile } from '../sources/daily.js';
+import { createReportView } from './report-view.js';
 import { createBatchSchedule } from '../schedule/index.js';
-import { parkOverdueQuestions } from '../questions/index.js';
-import { BUDGET_PAUSE, createBudgetGuard } from './budget-guard.js';
-import { createScheduler, normalizeTaskId, RequestError } from './scheduler.js';
+import { createBudgetGuard } from './budget-guard.js';
+import { createScheduler, RequestError } from './scheduler.js';
 import { createWriteback } from './writeback.js';
 import { createMutex } from './mutex.js';
 import { createUnseenChanges, syncSources } from './sync.js';
@@ -24,9 +21,19 @@ import { maintenanceTask } from './maintenance.js';
 import { createPlanner } from './planner.js';
 import { tmpdir } from 'node:os';
 import { reapOrphans } from './orphans.js';
-import { graphStatus, isReady, toRunView, toTaskView } from './views.js';
+import { toRunView } from './views.js';
+import { createAnswers } from './answers.js';
+import { createReviewDesk } from './review-desk.js';
+import { configReload } from './config-reload.js';
+import { createTaskQueries } from './task-queries.js';
+import { batchView } from './batch-view.js';
+import { loadDaily } from './daily-batch.js';
+import { createAgentCheck } from './agent-check.js';
+import { createResumePrompts } from './resume-prompts.js';
+import { createResync } from './resync.js';
+import { housekeeping } from './housekeeping.js';
+import { createPauseControl } from './pause-control.js';
 import { runDiff } from './diff-view.js';
-import { workflowSpec } from './workflow/steps.js';
 import type { BackendFor, ContainFor, ForgePort, ProcessPort, RepoPort, ResolvedAgent } from './ports.js';
 
 export interface EngineDeps {
@@ -90,7 +97,7 @@ export function createEngine(d: EngineDeps) {
   let cfg = d.config;
   const sources = d.sources ?? [createMarkdownSource({ root: d.root, plansDir: cfg.plans_dir, agents: agentNames(cfg) })];
   const progress = createProgressReporter(sources, d.log);
-  let resync = (): void => undefined;
+  const resync = createResync(() => engine.sync(), d.log, () => stopping);
   for (const s of sources) s.watch?.(() => resync());
   /** Until a command asks for work, a daemon started by a read-only command serves reads and resumes no agent. */
   let passive = false;
@@ -138,7 +145,7 @@ export function createEngine(d: EngineDeps) {
     const w = d.forge ? undefined : await targetCheckoutWarning(d.repo, d.targetBranch, cfg.plans_dir).catch(() => undefined);
     return w ? { ...res, warnings: [w] } : res;
   };
-  const guard = createBudgetGuard({ store: d.store, config: cfg, now: d.now ?? (() => new Date()), emit, runner: () => runner, log: d.log, scheduleSoon: () => scheduleSoon(), resumePrompt: (taskId) => budgetResumePrompt(taskId) });
+  const guard = createBudgetGuard({ store: d.store, config: cfg, now: d.now ?? (() => new Date()), emit, runner: () => runner, log: d.log, scheduleSoon: () => scheduleSoon(), resumePrompt: (taskId) => prompts.budget(taskId) });
   const runner = createRunner({
     store: d.store,
     repo: d.repo,
@@ -179,52 +186,13 @@ export function createEngine(d: EngineDeps) {
     },
     emit,
     onSettled: () => scheduleSoon(),
-    undeliveredAnswer: (signals) => {
-      const q = signals.find((sig) => sig.kind === 'question' && sig.answer !== null && !delivered.has(sig.id));
-      return q?.answer == null ? undefined : answerPrompt(q.taskId, q.answer);
-    },
+    undeliveredAnswer: (signals) => answers.undelivered(signals),
   });
+  const dirs = { projectRoot: d.root, userConfigDir: d.userConfigDir };
+  const prompts = createResumePrompts({ store: d.store, dirs, targetBranch: d.targetBranch });
+  const answers = createAnswers({ store: d.store, emit, runner: () => runner, answerPrompt: prompts.answer, toPlanner: (sig) => planner.answer(sig) });
+  const reviews = createReviewDesk({ store: d.store, runner: () => runner });
 
-  /**
-   * A run paused by a budget may wait hours for a raise: its agent is reminded of the task (the session may have been
-   * cut mid-step, before it wrote anything).
-   */
-  const budgetResumePrompt = (taskId: string): string => {
-    const t = d.store.tasks.get(taskId);
-    const base = 'You were paused because a budget was reached; it has been raised. Continue the task where you left off.';
-    if (!t) return base;
-    const resume = buildPrompt({ task: t, completedDeps: [], targetBranch: d.targetBranch }, { projectRoot: d.root, userConfigDir: d.userConfigDir }, 'resume');
-    return `${base}\n\n${resume}\n## The task, for reference\n\n${t.body.trim()}\n`;
-  };
-  /** `orch start tasks/DATE.yaml` (P4): the file's tasks into the store, then one batch with its budget. */
-  function loadDaily(path: string): { tasks: string[]; name: string; budgetUsd?: number; daily: undefined } {
-    const { daily, issues } = readDailyFile(d.root, path);
-    const errors = issues.filter((i) => i.severity === 'error');
-    if (!daily || errors.length > 0) {
-      throw new RequestError('bad_daily_file', `${errors.map((i) => `${i.file}:${i.line}: ${i.message}. Fix: ${i.fix}`).join('\n')}\nNothing was started.`, 400);
-    }
-    const tasks = dailyPlanTasks(daily);
-    if (!d.store.tasks.putDaily(tasks)) throw new RequestError('id_taken', `a task id of ${daily.file} is already a task of the plan; give the tasks other ids`, 409);
-    for (const t of tasks) if (d.store.tasks.get(t.id)?.status === 'failed') d.store.tasks.setStatus(t.id, 'not_started', 'daily file started again');
-    return { tasks: tasks.map((t) => t.id), name: `daily ${daily.date}`, ...(daily.maxCostUsd !== undefined ? { budgetUsd: daily.maxCostUsd } : {}), daily: undefined };
-  }
-
-  /** Answers whose agent has seen them in its open tool call (in memory: after a restart, runs resume anyway). */
-  const delivered = new Set<string>();
-  const answerPrompt = (taskId: string, answer: string): string | undefined => {
-    const t = d.store.tasks.get(taskId);
-    return t && buildPrompt({ task: t, completedDeps: [], targetBranch: d.targetBranch }, { projectRoot: d.root, userConfigDir: d.userConfigDir }, 'answer', { answer });
-  };
-  function answerQuestion(id: string, text: string, by: string): Signal {
-    const sig = d.store.signals.get(id);
-    if (!sig) throw new RequestError('unknown_question', `unknown question ${id}; \`orch questions\` lists the open ones`, 404);
-    if (!d.store.signals.answer(id, text, by)) throw new RequestError('already_answered', `question ${id} was already answered`, 409);
-    const answered = d.store.signals.get(id) ?? sig;
-    emit('run.answer', sig.taskId, sig.runId, { signal: answered });
-    const prompt = answerPrompt(sig.taskId, text);
-    if (prompt) runner.wake(sig.runId, 'answer', prompt);
-    return answered;
-  }
   const planner = createPlanner({
     store: d.store,
     // The planner reads text another agent chose: read-only tools, inside the sandbox, in an empty directory.
@@ -232,14 +200,14 @@ export function createEngine(d: EngineDeps) {
     containFor: d.containFor,
     agentName: cfg.roles.planner,
     modules: () => modules,
-    templateDirs: { projectRoot: d.root, userConfigDir: d.userConfigDir },
+    templateDirs: dirs,
     targetBranch: d.targetBranch,
     timeoutMs: Math.min(cfg.agent.timeout_minutes, 10) * 60_000,
     scratchDir: tmpdir(),
     note: (runId, msg) => runner.note(runId, msg),
     answer: (id, text, by) => {
       try {
-        answerQuestion(id, text, by);
+        answers.answerQuestion(id, text, by);
       } catch (e) {
         // A human answered first: theirs stands.
         d.log(`planner answer to ${id} not used: ${(e as Error).message}`);
@@ -252,6 +220,13 @@ export function createEngine(d: EngineDeps) {
     },
   });
 
+  /**
+   * A run only a person moves on: flagged for review, a question, stuck, a conflict. Not one that retries by itself,
+   * whose question the planner is still answering, or that a budget paused (a raise resumes it within its batch).
+   */
+  const waitsForPerson = (r: RunRow): boolean =>
+    (r.state === 'waiting' && !r.waitingReason?.startsWith('retrying') && !r.waitingReason?.startsWith('paused') && !planner.busyFor(r.id)) ||
+    (r.state === 'merging' && (r.waitingReason?.startsWith('merge waits:') ?? false));
   const scheduler = createScheduler({
     store: d.store,
     runner,
@@ -264,27 +239,9 @@ export function createEngine(d: EngineDeps) {
     emit,
     budgetHold: (t, batch) => guard.blocks(t.id, batch.id),
     now: d.now,
-    agentProblem: async (t) => {
-      let name: string;
-      let backendId: string;
-      try {
-        ({ name, backendId } = d.backendFor(t.agent));
-      } catch (e) {
-        return (e as Error).message;
-      }
-      if (!breaker.canStart(backendId)) {
-        const until = breaker.openUntil(backendId);
-        return `${backendId} keeps failing; new starts paused until ${until ? new Date(until).toISOString().slice(11, 19) : 'it recovers'} (circuit breaker)`;
-      }
-      const hit = agentChecks.get(name);
-      if (hit && Date.now() - hit.at < 30_000) return hit.problem;
-      const c = await d.backendFor(t.agent).backend.check();
-      const problem = c.ok ? undefined : c.error;
-      agentChecks.set(name, { at: Date.now(), problem });
-      return problem;
-    },
+    waitsForPerson: (r) => waitsForPerson(r),
+    agentProblem: createAgentCheck(d.backendFor, breaker),
   });
-  const agentChecks = new Map<string, { at: number; problem: string | undefined }>();
   const schedule = createBatchSchedule({
     store: d.store,
     files: () => d.scheduleFiles ?? [],
@@ -307,39 +264,15 @@ export function createEngine(d: EngineDeps) {
   };
   let stopping = false;
 
-  /** A task held back by a live run (G4) waits for that run's task too. */
-  const withHolder = (v: Task): Task => {
-    const by = scheduler.heldBy(v.id);
-    return by && !v.waitingFor.includes(by) ? { ...v, waitingFor: [...v.waitingFor, by] } : v;
-  };
-
-  /** An unknown module is bad input (exit 2), said with the modules there are. */
-  const knownModule = (m: string): void => {
-    const all = [...new Set(d.store.tasks.list().map((t) => t.module))].sort();
-    if (!all.includes(m)) throw new RequestError('unknown_module', `unknown module "${m}"; modules in the plan: ${all.join(', ') || '(none: run orch sync)'}`, 404);
-  };
-  /** Unknown task ids are bad input, said with the ids there are (the first few). */
-  const knownTasks = (ids: string[]): void => {
-    const rows = d.store.tasks.list();
-    const have = new Set(rows.map((t) => t.id));
-    const bad = ids.filter((id) => !have.has(normalizeTaskId(id)));
-    if (bad.length === 0) return;
-    const sample = rows.filter((t) => t.removedAt === null).map((t) => t.id);
-    throw new RequestError('unknown_task', `unknown task${bad.length > 1 ? 's' : ''} ${bad.map((b) => `"${b}"`).join(', ')}; tasks are ${sample.slice(0, 12).join(', ')}${sample.length > 12 ? `, ... (${sample.length} in all: orch list)` : sample.length === 0 ? '(none: run orch sync)' : ''}`, 404);
-  };
-
-  const taskViews = (): Task[] => {
-    const rows = d.store.tasks.list();
-    const byId = new Map(rows.map((t) => [t.id, t]));
-    return rows.map((t) => withHolder(toTaskView(t, byId)));
-  };
+  const pauses = createPauseControl({ store: d.store, scheduler, runner, emit, knownTasks: (ids) => queries.knownTasks(ids), budgetBlocks: (t, b) => guard.blocks(t, b), scheduleSoon: () => scheduleSoon() });
+  const queries = createTaskQueries({ store: d.store, heldBy: (id) => scheduler.heldBy(id), depSources: () => depSources, workflow: () => cfg.workflow });
 
   const engine = {
     subscribe(fn: (e: Event) => void): () => void {
       listeners.add(fn);
       return () => listeners.delete(fn);
     },
-    eventsSince: (seq: number) => d.store.events.since(seq),
+    eventsSince: (seq: number, limit?: number) => d.store.events.since(seq, limit),
     /** Clients following the event stream (a `start --wait`, the TUI): a daemon they watch is not idle. */
     subscribers: (): number => listeners.size,
 
@@ -375,33 +308,9 @@ export function createEngine(d: EngineDeps) {
       return result;
     },
 
-    list(filter: { status?: string; module?: string } = {}): Task[] {
-      if (filter.module) knownModule(filter.module);
-      const statuses = filter.status?.split(',').map((s) => s.trim()).filter(Boolean);
-      return taskViews().filter(
-        (t) => (!statuses?.length || statuses.includes(t.status) || (statuses.includes('ready') && t.ready)) && (!filter.module || t.module === filter.module),
-      );
-    },
-
-    next(filter: { module?: string } = {}): Task[] {
-      if (filter.module) knownModule(filter.module);
-      const rows = d.store.tasks.list();
-      const byId = new Map(rows.map((t) => [t.id, t]));
-      const busy = new Set(d.store.runs.active().map((r) => r.taskId));
-      const ready = rows.filter((t) => isReady(t, byId) && !busy.has(t.id) && (!filter.module || t.module === filter.module));
-      const ordered = dispatchOrder(ready, rows, (id: string) => graphStatus(byId.get(id)?.status));
-      return ordered.map((t) => withHolder(toTaskView(t, byId)));
-    },
-
-    task(id: string): { task: Task; runs: Run[] } {
-      const norm = normalizeTaskId(id);
-      const rows = d.store.tasks.list();
-      const byId = new Map(rows.map((t) => [t.id, t]));
-      const t = byId.get(norm);
-      if (!t) throw new RequestError('unknown_task', `unknown task "${id}"; run \`orch list\` to see task ids`, 404);
-      const spec = workflowSpec(t, cfg.workflow);
-      return { task: { ...withHolder(toTaskView(t, byId)), workflow: spec, dependencySources: depSources.get(norm) ?? [] }, runs: d.store.runs.forTask(norm).map((r) => toRunView(r, spec)) };
-    },
+    list: queries.list,
+    next: queries.next,
+    task: queries.task,
 
     run(id: string): Run | undefined {
       const r = d.store.runs.get(id);
@@ -425,29 +334,10 @@ export function createEngine(d: EngineDeps) {
     /** Aggregates for the history page. */
     history: (days: number) => d.store.history.history(days),
 
-    batch(id: string) {
-      const batch = d.store.batches.get(id);
-      if (!batch) throw new RequestError('unknown_batch', `unknown batch ${id}`, 404);
-      const runs = d.store.runs.forBatch(id).map((r) => toRunView(r));
-      const latest = new Map<string, Run>();
-      for (const r of runs) latest.set(r.taskId, r);
-      // A run whose question the planner is still answering waits for Orch, not for a person.
-      // So does a merge that waits for the target checkout to be clean: only its owner can commit or stash.
-      const waitsForPerson = (r: Run): boolean =>
-        (r.state === 'waiting' && !r.waitingReason?.startsWith('retrying') && !planner.busyFor(r.id)) || (r.state === 'merging' && r.waitingReason !== null);
-      return {
-        batch,
-        runs,
-        merged: [...latest.values()].filter((r) => r.state === 'done').map((r) => r.taskId),
-        failed: [...latest.values()].filter((r) => r.state === 'failed' || r.state === 'stopped').map((r) => r.taskId),
-        needsHuman: [...latest.values()].filter(waitsForPerson).map((r) => ({ taskId: r.taskId, reason: r.waitingReason ?? '' })),
-        busy: [...latest.values()].some((r) => !['done', 'failed', 'stopped'].includes(r.state) && !waitsForPerson(r)),
-        done: batch.state !== 'active',
-      };
-    },
+    batch: (id: string) => batchView(d.store, id, (runId) => planner.busyFor(runId)),
 
     status(daemon: Status['daemon']): Status {
-      const tasks = taskViews();
+      const tasks = queries.taskViews();
       const counts = { not_started: 0, in_progress: 0, complete: 0, failed: 0, needs_review: 0 } as Record<TaskStatus, number>;
       for (const t of tasks) if (!t.removed) counts[t.status]++;
       const active = d.store.runs.active().map((r) => ({ ...toRunView(r), activity: runner.activity(r.id) }));
@@ -467,6 +357,7 @@ export function createEngine(d: EngineDeps) {
         totals: d.store.runs.totals(),
         today: d.store.runs.since(new Date(new Date().setHours(0, 0, 0, 0)).toISOString()),
         lastSync,
+        lastSeq: d.store.events.latest(),
       };
     },
 
@@ -476,7 +367,7 @@ export function createEngine(d: EngineDeps) {
         if (!pre.ok) throw new RequestError('forge_not_ready', `${pre.problem}. Fix: ${pre.fix}. Nothing was started.`, 412);
       }
       const daily = (body as { daily?: unknown } | null)?.daily;
-      return withCheckoutWarning(await scheduler.start(typeof daily === 'string' ? { ...(body as object), ...loadDaily(daily) } : body));
+      return withCheckoutWarning(await scheduler.start(typeof daily === 'string' ? { ...(body as object), ...loadDaily(d.store, d.root, daily) } : body));
     },
     forgeReady: () => d.forge?.preflight(),
 
@@ -484,7 +375,7 @@ export function createEngine(d: EngineDeps) {
     async maintain(body: unknown) {
       const req = MaintainRequest.safeParse(body);
       if (!req.success) throw new RequestError('bad_request', req.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
-      const t = maintenanceTask(req.data, { modules, dirs: { projectRoot: d.root, userConfigDir: d.userConfigDir }, targetBranch: d.targetBranch });
+      const t = maintenanceTask(req.data, { modules, dirs, targetBranch: d.targetBranch });
       const existing = d.store.tasks.get(t.id);
       if (existing?.status === 'in_progress' || d.store.runs.active().some((r) => r.taskId === t.id)) {
         throw new RequestError('already_running', `${t.id} is already running; \`orch logs ${t.id}\` follows it, \`orch stop ${t.id}\` stops it`, 409);
@@ -494,101 +385,25 @@ export function createEngine(d: EngineDeps) {
       return this.start({ tasks: [t.id] });
     },
 
-    /** A signal from a run's agent through its MCP server (A7). */
-    signal(runId: string, body: unknown): Signal {
-      const run = d.store.runs.get(runId);
-      if (!run) throw new RequestError('unknown_run', `unknown run ${runId}`, 404);
-      const req = SignalRequest.safeParse(body);
-      if (!req.success) throw new RequestError('bad_request', req.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
-      const sig = d.store.signals.add(runId, run.taskId, req.data.kind, req.data.text, req.data.kind === 'question' ? (req.data.audience ?? 'human') : null);
-      emit(req.data.kind === 'question' ? 'run.question' : 'run.signal', run.taskId, runId, { signal: sig });
-      if (sig.kind === 'question' && sig.audience === 'orchestrator') planner.answer(sig);
-      return sig;
-    },
-    /** The agent's MCP server polls its question here; an answer it has seen counts as delivered. */
-    getSignal(runId: string, id: string): Signal {
-      const sig = d.store.signals.get(id);
-      if (!sig || sig.runId !== runId) throw new RequestError('unknown_signal', `unknown signal ${id} for run ${runId}`, 404);
-      if (sig.answer !== null) delivered.add(sig.id);
-      return sig;
-    },
-    questions: (): Signal[] => d.store.signals.openQuestions(),
-    /** A human's answer (`by`: the authenticated caller): the agent gets it in its open tool call, or its session resumes with it (O4). */
-    answer(id: string, body: unknown, by: string): Signal {
-      const req = AnswerRequest.safeParse(body);
-      if (!req.success) throw new RequestError('bad_request', req.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
-      return answerQuestion(id, req.data.answer, by);
-    },
-    /** Changes that wait for a human review, with the reasons (W6 attention queue). */
-    reviewQueue() {
-      return d.store.runs
-        .active()
-        .filter((r) => r.state === 'waiting' && r.review !== null && !r.approvedBy)
-        .map((r) => ({ taskId: r.taskId, run: toRunView(r), decision: JSON.parse(r.review ?? '{}') as Record<string, unknown> }));
-    },
-    /** The change a flagged run waits with, for a person to read before `approve` (cut at 400 KB). */
-    async reviewDiff(taskId: string): Promise<ReviewDiff> {
-      const id = normalizeTaskId(taskId);
-      const run = d.store.runs.forTask(id).find((r) => r.state === 'waiting' && r.review !== null);
-      if (!run) throw new RequestError('not_in_review', `${id} is not waiting for review; \`orch pr review\` lists what is`, 409);
-      const base = run.baseSha ?? run.targetBranch;
-      const head = run.commitSha ?? run.branch;
-      const full = await d.repo.diff(base, head);
-      const max = 400_000;
-      return { taskId: id, runId: run.id, base, head, diff: full.slice(0, max), truncated: full.length > max };
-    },
-    /** A human says merge it. */
-    approve(taskId: string, by: string): { runId: string } {
-      const id = normalizeTaskId(taskId);
-      const run = d.store.runs.forTask(id).find((r) => r.state === 'waiting' && r.review !== null);
-      if (!run) throw new RequestError('not_in_review', `${id} is not waiting for review; \`orch pr review\` lists what is`, 409);
-      runner.approve(run.id, by);
-      return { runId: run.id };
-    },
-    /** Pauses all work (no new starts, agents stopped gracefully) or the named tasks' runs. */
-    async pause(taskIds: string[]): Promise<{ paused: string[] }> {
-      knownTasks(taskIds);
-      const ids = new Set(taskIds.map(normalizeTaskId));
-      if (ids.size === 0) {
-        scheduler.setPaused(true);
-        d.store.meta.set('paused', '1');
-      }
-      const paused: string[] = [];
-      for (const r of d.store.runs.active()) {
-        if (ids.size > 0 && !ids.has(r.taskId)) continue;
-        if (await runner.cancel(r.id, 'pause')) paused.push(r.taskId);
-      }
-      emit('run.waiting', null, null, { paused, all: ids.size === 0 });
-      return { paused };
-    },
-    /** Resumes everything paused (and new starts), or one task's waiting run, optionally with guidance. */
-    resumeAll(): { resumed: string[] } {
-      scheduler.setPaused(false);
-      d.store.meta.set('paused', '0');
-      const resumed: string[] = [];
-      for (const r of d.store.runs.active()) {
-        if (r.state === 'waiting' && r.waitingReason?.startsWith(BUDGET_PAUSE) && guard.blocks(r.taskId, r.batchId)) continue;
-        if (r.state === 'waiting' && r.waitingReason?.startsWith('paused') && runner.wake(r.id, 'guidance', 'You were paused. Continue the task where you left off.')) resumed.push(r.taskId);
-      }
-      scheduleSoon();
-      return { resumed };
-    },
+    signal: answers.signal,
+    getSignal: answers.getSignal,
+    questions: answers.questions,
+    answer: answers.answer,
+    reviewQueue: reviews.reviewQueue,
+    approve: reviews.approve,
+    pause: pauses.pause,
+    resumeAll: pauses.resumeAll,
+    resume: pauses.resume,
     /** `orch budget`: every budget that applies now, with spend. */
     budget: () => guard.budget.status(),
+    /** `orch report [DATE|--batch ID]` (O5): written to .orch/reports/ and returned. */
+    report: createReportView({ store: d.store, root: d.root, timezone: () => cfg.timezone, budgets: () => guard.budget.status().lines, waitsForPerson, now: d.now ?? (() => new Date()) }),
     raiseBudget: (key: string, value: string) => ({ ...guard.raise(key, value), ...guard.budget.status() }),
     get paused(): boolean {
       return scheduler.paused;
     },
-    /** Resumes a waiting run (stuck, paused, or after a question) with guidance for its agent, in the same session. */
-    resume(taskId: string, guidance: string | undefined): { runId: string } {
-      const id = normalizeTaskId(taskId);
-      const run = d.store.runs.forTask(id).find((r) => r.state === 'waiting');
-      if (!run) throw new RequestError('not_waiting', `${id} has no run waiting for guidance; \`orch status\` shows what waits`, 409);
-      runner.wake(run.id, 'guidance', guidance ?? 'Continue the task where you left off.');
-      return { runId: run.id };
-    },
     stop: (tasks: string[]) => {
-      knownTasks(tasks);
+      queries.knownTasks(tasks);
       return scheduler.stop(tasks);
     },
 
@@ -612,24 +427,9 @@ export function createEngine(d: EngineDeps) {
     },
     /** Settings that can change under a running daemon (limits); the rest is reported as needing a restart. */
     reload(next: Config): { applied: string[]; restart: string[] } {
-      const applied: string[] = [];
-      const restart: string[] = [];
-      const flat = (o: unknown, pre = ''): Map<string, string> => {
-        const m = new Map<string, string>();
-        if (o && typeof o === 'object' && !Array.isArray(o)) for (const [k, v] of Object.entries(o)) for (const [kk, vv] of flat(v, pre ? `${pre}.${k}` : k)) m.set(kk, vv);
-        else m.set(pre, JSON.stringify(o));
-        return m;
-      };
-      const before = flat(cfg);
-      const after = flat(next);
-      const reloadable = ['max_parallel_agents', 'daemon.idle_minutes'];
-      for (const key of new Set([...before.keys(), ...after.keys()])) {
-        if (before.get(key) === after.get(key)) continue;
-        if (reloadable.includes(key)) applied.push(`${key} ${before.get(key) ?? 'unset'} -> ${after.get(key) ?? 'unset'}`);
-        else restart.push(key);
-      }
+      const { applied, restart, config } = configReload(cfg, next);
       if (applied.length > 0) {
-        cfg = { ...cfg, max_parallel_agents: next.max_parallel_agents, daemon: { ...cfg.daemon, idle_minutes: next.daemon.idle_minutes } };
+        cfg = config;
         scheduleSoon();
       }
       return { applied, restart };
@@ -649,22 +449,10 @@ export function createEngine(d: EngineDeps) {
         const waiting = d.store.runs.active().length;
         if (waiting > 0) d.log(`started for a read-only command: ${waiting} unfinished run(s) resume when a command asks for work (orch start, resume, ...)`);
       } else for (const run of d.store.runs.active()) void runner.drive(run.id);
+      const chores = { store: d.store, runner, stuck, emit, now: d.now ?? (() => new Date()), plannerBusy: (runId: string) => planner.busyFor(runId), questionTimeout: () => cfg.agent.question_timeout };
       timer = setInterval(() => {
         scheduleSoon();
-        parkOverdueQuestions(
-          {
-            open: () => d.store.signals.openQuestions(),
-            run: (id) => d.store.runs.get(id),
-            busy: (runId) => planner.busyFor(runId),
-            park: (run, reason) => {
-              d.store.runs.update(run.id, { waitingReason: reason });
-              emit('run.waiting', run.taskId, run.id, { reason });
-            },
-            now: d.now ?? (() => new Date()),
-          },
-          cfg.agent.question_timeout,
-        );
-        for (const s of stuck.stuckRuns()) if (runner.hasAgent(s.runId)) void runner.cancel(s.runId, 'stuck');
+        housekeeping(chores);
       }, 2000);
       timer.unref();
       scheduleSoon();
@@ -703,27 +491,6 @@ export function createEngine(d: EngineDeps) {
       clearTimeout(bound);
       return { ended };
     },
-  };
-  // A source that changed by itself (a readiness check answered) is read again; changes during a sync run one more.
-  let resyncing = false;
-  let again = false;
-  resync = () => {
-    if (stopping) return;
-    if (resyncing) {
-      again = true;
-      return;
-    }
-    resyncing = true;
-    void engine
-      .sync()
-      .catch((e: unknown) => d.log(`sync after a source change failed: ${(e as Error).message}`))
-      .finally(() => {
-        resyncing = false;
-        if (again) {
-          again = false;
-          resync();
-        }
-      });
   };
   return engine;
 }

@@ -190,7 +190,6 @@ export function createRunner(d: RunnerDeps) {
       return fail(run, (e as Error).message);
     }
     const abort = new AbortController();
-    const timer = setTimeout(() => abort.abort(new Error('timeout')), d.agentTimeoutMs);
     const turnStarted = new Date().toISOString();
     const before = usageBefore(run);
     const events: AgentEvent[] = [];
@@ -198,6 +197,8 @@ export function createRunner(d: RunnerDeps) {
     const seen = { unparsed: 0, result: false, version: undefined as string | undefined };
     const remoteRefs = await d.repo.snapshotRemoteRefs();
     const guard = d.guardFor?.(run);
+    // The agent timer is armed only once the agent is started: a start that throws (spawn refused an argument, the
+    // sandbox could not be set up) left a one-hour timer that kept a stopped daemon alive (issue 9).
     const handle = backend.start({
       runId: run.id,
       cwd: run.worktree,
@@ -236,6 +237,7 @@ export function createRunner(d: RunnerDeps) {
       else if (e.type === 'session' && e.version) seen.version = e.version;
       onAgentEvent(run.id, run.taskId, kept, usage);
     }
+    const timer = setTimeout(() => abort.abort(new Error('timeout')), d.agentTimeoutMs);
     handles.set(run.id, { handle, abort });
     log(run.id, 'orch', `${backend.id} started, pid ${handle.pid}${run.sessionId ? `, resuming session ${run.sessionId}` : ''}`);
     run = setState(run, 'running', {

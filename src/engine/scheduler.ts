@@ -1,5 +1,5 @@
 import { dispatchOrder } from '../graph/index.js';
-import { StartRequest, type Batch, type StartResponse } from '../api/index.js';
+import { RequestError, StartRequest, type Batch, type StartResponse } from '../api/index.js';
 import type { Emit } from './emit.js';
 import type { RunRow, Store, TaskRow } from '../store/index.js';
 import type { Runner } from './runner.js';
@@ -26,18 +26,11 @@ export interface SchedulerDeps {
   budgetHold?: (task: TaskRow, batch: Batch) => string | undefined;
   /** Why the task's agent cannot start now (CLI missing, unknown agent), or undefined when it can. */
   agentProblem: (task: TaskRow) => Promise<string | undefined>;
+  /** A live run that only a person moves on (a review, an answer, guidance): it does not keep its batch open. */
+  waitsForPerson?: (run: RunRow) => boolean;
 }
 
-export class RequestError extends Error {
-  constructor(
-    readonly code: string,
-    message: string,
-    readonly status = 400,
-  ) {
-    super(message);
-    this.name = 'RequestError';
-  }
-}
+export { RequestError };
 
 /** States in which a run holds an agent slot. Runs waiting to merge do not. */
 const slotStates = new Set(['queued', 'preparing', 'spawning', 'running', 'agent_done', 'committed']);
@@ -189,12 +182,14 @@ export function createScheduler(d: SchedulerDeps) {
   function finishIfDone(batchId: string, ordered: TaskRow[]): void {
     const batch = d.store.batches.get(batchId);
     if (!batch || batch.state !== 'active') return;
-    // Live while any run works on a task in scope, its own or one an earlier batch started.
+    // Live while any run works on a task in scope, its own or one an earlier batch started. A run that waits for a
+    // person does not keep it open: the batch finishes and its report counts that run as waiting for you.
+    const working = (r: RunRow): boolean => r.state !== 'done' && r.state !== 'failed' && r.state !== 'stopped' && !(d.waitsForPerson?.(r) ?? false);
     const live =
-      d.store.runs.forBatch(batchId).some((r) => r.state !== 'done' && r.state !== 'failed' && r.state !== 'stopped') ||
+      d.store.runs.forBatch(batchId).some(working) ||
       d.store.runs.active().some((r) => {
         const t = d.store.tasks.get(r.taskId);
-        return t !== undefined && inScope(batch, t);
+        return t !== undefined && inScope(batch, t) && working(r);
       });
     if (live) return;
     const left = pastDeadline(batch) ? 0 : batch.maxTasks === null ? Infinity : batch.maxTasks - batch.started;

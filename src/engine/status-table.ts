@@ -1,6 +1,6 @@
 import { posix } from 'node:path';
 import type { PlanIssue, SyncResult } from '../api/index.js';
-import { readmeTable, rowNames, withStatusTable, type ModuleInfo, type PlanStatus, type TableEpic } from '../plans/index.js';
+import { readmeTable, rowNames, withoutRows, withStatusTable, type ModuleInfo, type PlanStatus, type TableEpic } from '../plans/index.js';
 import type { TaskRow } from '../store/index.js';
 import type { Mutex } from './mutex.js';
 import type { RepoPort } from './ports.js';
@@ -27,30 +27,46 @@ export async function syncStatusTable(d: StatusTableDeps, tasks: readonly TaskRo
   const plans = inPlans(d.plansDir);
   const current = tasks.filter((t) => t.source === 'plan' && t.removedAt === null && plans(t.file) && t.file.endsWith('.md'));
   const epics: TableEpic[] = current.map((t) => ({ id: t.id, module: t.module, epic: t.epic, title: t.title, file: t.file, status: planStatus(t) }));
+  const gone = tasks.filter((t) => t.source === 'plan' && t.removedAt !== null && plans(t.file) && !current.some((c) => c.id === t.id));
   return d.targetMutex.run(async () => {
     const issues: PlanIssue[] = [];
     const tip = await d.repo.revParse(`refs/heads/${d.target}`);
     if (!tip) return { issues };
     const readme = await d.repo.readFileAt(tip, path);
-    const out = epics.length > 0 ? withStatusTable(readme, d.plansDir, d.modules, epics) : { text: readme ?? '', created: false, added: [] };
+    // Rows of epics removed from the plan go: a table that lists them would say they are still to do.
+    const dropped = readme === undefined ? [] : removedRows(readme, d, current, gone);
+    const base = dropped.length > 0 ? withoutRows(readme!, dropped.map((r) => r.line)) : readme;
+    const out = epics.length > 0 ? withStatusTable(base, d.plansDir, d.modules, epics) : { text: base ?? '', created: false, added: [] };
     let text = readme ?? '';
     let table: NonNullable<SyncResult['statusTable']> | undefined;
-    if (out.added.length > 0) {
-      const what = out.created ? `status table for ${out.added.length} epic${out.added.length === 1 ? '' : 's'}` : `status table: add ${out.added.join(', ')}`;
+    if (out.added.length > 0 || dropped.length > 0) {
+      const what = [
+        ...(out.added.length === 0 ? [] : out.created ? [`status table for ${out.added.length} epic${out.added.length === 1 ? '' : 's'}`] : [`status table: add ${out.added.join(', ')}`]),
+        ...(dropped.length === 0 ? [] : [`${out.added.length > 0 ? '' : 'status table: '}drop ${dropped.map((r) => r.id).join(', ')}`]),
+      ].join('; ');
       const commit = await d.repo.commitFilesOnto({ target: tip, files: [{ path, content: out.text }], message: `chore(plan): ${what}` });
       const moved = await d.repo.advanceBranch({ branch: d.target, from: tip, to: commit, mayBeDirty: plans });
-      table = { path, created: out.created, added: out.added, written: moved.ok };
+      table = { path, created: out.created, added: out.added, written: moved.ok, ...(dropped.length > 0 ? { dropped: dropped.map((r) => r.id) } : {}) };
       if (moved.ok) text = out.text;
       else {
         d.log(`plan status table not written to ${d.target}: ${moved.detail}`);
-        issues.push({
-          severity: 'warning',
-          code: 'status_table_missing',
-          file: path,
-          line: 0,
-          message: `${out.added.length} epic${out.added.length === 1 ? ' is' : 's are'} missing from the status table (${out.added.slice(0, 6).join(', ')}${out.added.length > 6 ? ', ...' : ''}); Orch could not add ${out.added.length === 1 ? 'it' : 'them'} to ${d.target}: ${moved.detail}`,
-          fix: `commit or stash the changes named, then run orch sync again`,
-        });
+        if (out.added.length > 0) {
+          issues.push({
+            severity: 'warning',
+            code: 'status_table_missing',
+            file: path,
+            line: 0,
+            message: `${out.added.length} epic${out.added.length === 1 ? ' is' : 's are'} missing from the status table (${out.added.slice(0, 6).join(', ')}${out.added.length > 6 ? ', ...' : ''}); Orch could not add ${out.added.length === 1 ? 'it' : 'them'} to ${d.target}: ${moved.detail}`,
+            fix: `commit or stash the changes named, then run orch sync again`,
+          });
+        }
+      }
+      for (const r of dropped) {
+        issues.push(
+          moved.ok
+            ? { severity: 'warning', code: 'status_row_removed', file: path, line: 0, message: `dropped the status row of ${r.id}: its epic was removed from the plan`, fix: `nothing to do; if the removal was a mistake, put ${r.file} back and orch sync adds the row again` }
+            : { severity: 'warning', code: 'status_row_removed', file: path, line: r.line, message: `this status row names ${r.id}, which was removed from the plan; Orch could not drop it on ${d.target}: ${moved.detail}`, fix: 'commit or stash the changes named, then run orch sync again (or remove the row yourself)' },
+        );
       }
     }
     if (readme === undefined && !table?.written) return { ...(table ? { table } : {}), issues };
@@ -60,9 +76,21 @@ export async function syncStatusTable(d: StatusTableDeps, tasks: readonly TaskRo
     }
     for (const r of parsed.rows) {
       if (current.some((t) => rowNames(r.target, t.id, t.file))) continue;
+      if (text === readme && dropped.some((x) => x.line === r.line)) continue;
       const named = r.target.kind === 'file' ? r.target.path : `${r.target.module}/E${String(r.target.epic).padStart(2, '0')}`;
       issues.push({ severity: 'warning', code: 'status_row_unknown', file: path, line: r.line, message: `this status row names ${named}, which is not an epic of the plan`, fix: 'fix its link or id, or remove the row' });
     }
     return { ...(table ? { table } : {}), issues };
   });
+}
+
+/** The rows that name a task removed from the plan (and no task still in it). */
+function removedRows(readme: string, d: StatusTableDeps, current: readonly TaskRow[], gone: readonly TaskRow[]): Array<{ id: string; file: string; line: number }> {
+  const out: Array<{ id: string; file: string; line: number }> = [];
+  for (const r of readmeTable(readme, d.plansDir, d.modules).rows) {
+    if (current.some((t) => rowNames(r.target, t.id, t.file))) continue;
+    const t = gone.find((g) => rowNames(r.target, g.id, g.file));
+    if (t) out.push({ id: t.id, file: t.file, line: r.line });
+  }
+  return out;
 }

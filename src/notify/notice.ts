@@ -9,6 +9,15 @@ export interface Notice extends WebhookItem {
 export interface NoticeContext {
   /** The finished batch's report (what merged, failed, waits), for its summary. */
   batch?: (batchId: string) => BatchReport | undefined;
+  /** O5: the batch's report, written to its file; its summary sections travel in the notice. */
+  report?: (batchId: string) => { file: string; markdown: string } | undefined;
+}
+
+/** The person-facing part of a report (merged with commits or PRs, failures and why, what waits), capped for chats. */
+export function reportExcerpt(markdown: string, file: string, max = 3000): string {
+  const body = markdown.split('\n## Tasks')[0]?.split('\n').slice(2).join('\n').trim() ?? '';
+  const cut = body.length > max ? `${body.slice(0, max)}…` : body;
+  return `${cut}\n\nFull report: ${file} (orch report)`;
 }
 
 const notice = (kind: Notice['kind'], e: AnyEvent, title: string, text: string): Notice => ({
@@ -63,7 +72,13 @@ export function noticeOf(e: AnyEvent, ctx: NoticeContext = {}): Notice | undefin
     case 'batch.finished': {
       const report = ctx.batch?.(e.data.batchId);
       const s = batchSummary(e.data.batchId, report);
-      return notice('batch.finished', e, s.title, s.text);
+      let full: { file: string; markdown: string } | undefined;
+      try {
+        full = ctx.report?.(e.data.batchId);
+      } catch {
+        full = undefined;
+      }
+      return notice('batch.finished', e, s.title, full ? reportExcerpt(full.markdown, full.file) : s.text);
     }
     default:
       return undefined;

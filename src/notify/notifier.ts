@@ -28,6 +28,8 @@ export interface NotifierDeps {
   now?: () => Date;
   /** A finished batch's report, for its summary. */
   batch?: (batchId: string) => BatchReport | undefined;
+  /** O5: a finished batch's report (written to .orch/reports/), whose summary the batch.finished notice carries. */
+  report?: (batchId: string) => { file: string; markdown: string } | undefined;
   /** A scheduled batch's `notify_on_complete` (true, false or channel names); undefined for other batches. */
   notifyOnComplete?: (batchId: string) => boolean | string[] | undefined;
   /** A notice went out through a channel (Telegram: as message `messageId`, which a reply can answer). */
@@ -171,7 +173,7 @@ export function createNotifier(d: NotifierDeps): Notifier {
     onEvent(e) {
       if (lanes.size === 0) return;
       try {
-        const n = noticeOf(e, { ...(d.batch ? { batch: d.batch } : {}) });
+        const n = noticeOf(e, { ...(d.batch ? { batch: d.batch } : {}), ...(d.report ? { report: d.report } : {}) });
         if (!n) return;
         for (const l of lanes.values()) if (wants(l, n)) offer(l, n);
       } catch (err) {

@@ -1,4 +1,6 @@
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { mkdirSync, mkdtempSync, realpathSync, rmSync, symlinkSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -69,5 +71,43 @@ describe('createPaths', () => {
     const p = createPaths({}, '/home/ada');
     expect(p.project('/').key).toMatch(/^root-[0-9a-f]{10}$/);
     expect(p.project('/x/my repo:v2').key).toMatch(/^my_repo_v2-[0-9a-f]{10}$/);
+  });
+});
+
+describe('one project per repository (linked worktrees)', () => {
+  const git = (cwd: string, ...args: string[]) => execFileSync('git', args, { cwd, encoding: 'utf8', env: { ...process.env, GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@e', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@e' } }).trim();
+
+  it('keys a linked worktree on the git common dir: its main checkout, state dir and key', () => {
+    const main = path.join(tmp, 'shop');
+    mkdirSync(main);
+    git(main, 'init', '-q', '-b', 'main');
+    git(main, 'commit', '-q', '--allow-empty', '-m', 'init');
+    const wt = path.join(tmp, 'shop-feature');
+    git(main, 'worktree', 'add', '-q', wt, '-b', 'feature');
+    const p = createPaths({}, '/home/ada');
+    const [a, b] = [p.project(main), p.project(path.join(wt, '.'))];
+    expect(b.key).toBe(a.key);
+    expect(b.stateDir).toBe(a.stateDir);
+    expect(b.root).toBe(realpathSync(main));
+    // The same answer git gives.
+    expect(path.dirname(path.resolve(wt, git(wt, 'rev-parse', '--git-common-dir')))).toBe(realpathSync(main));
+    // A main checkout keeps the key it always had (sha256 of its root): existing state dirs stay in use.
+    expect(a.key).toBe(`shop-${createHash('sha256').update(realpathSync(main)).digest('hex').slice(0, 10)}`);
+  });
+
+  it('keys worktrees of a bare repository on the bare repository', () => {
+    const bare = path.join(tmp, 'lib.git');
+    git(tmp, 'init', '-q', '--bare', '-b', 'main', bare);
+    const seed = path.join(tmp, 'seed');
+    git(tmp, 'clone', '-q', bare, seed);
+    git(seed, 'commit', '-q', '--allow-empty', '-m', 'init');
+    git(seed, 'push', '-q', 'origin', 'HEAD:main');
+    const [w1, w2] = [path.join(tmp, 'lib-a'), path.join(tmp, 'lib-b')];
+    git(bare, 'worktree', 'add', '-q', w1, 'main');
+    git(bare, 'worktree', 'add', '-q', '-b', 'b', w2, 'main');
+    const p = createPaths({}, '/home/ada');
+    expect(p.project(w1).key).toBe(p.project(w2).key);
+    expect(p.project(w1).root).toBe(realpathSync(w1));
+    expect(p.project(w1).key).not.toBe(p.project(seed).key);
   });
 });

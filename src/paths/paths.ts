@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { realpathSync } from 'node:fs';
+import { lstatSync, readFileSync, realpathSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
@@ -7,9 +7,15 @@ export type Env = Record<string, string | undefined>;
 
 /** Every location Orch uses for one project. All absolute. */
 export interface ProjectPaths {
-  /** The project root, resolved through symlinks when it exists. */
+  /**
+   * The project root, resolved through symlinks when it exists. In a linked worktree (`git worktree add`), the
+   * repository's main checkout: every worktree of one repository shares one project and one daemon.
+   */
   root: string;
-  /** `<basename>-<first 10 hex of sha256(root)>`: stable per root, distinct between roots. */
+  /**
+   * `<basename>-<first 10 hex of sha256(main checkout)>`: one per repository, keyed on its git common dir (the
+   * main checkout is the common dir's parent; for a bare repository, the common dir itself).
+   */
   key: string;
   /** `$XDG_STATE_HOME/orch/projects/<key>` */
   stateDir: string;
@@ -57,8 +63,8 @@ export function createPaths(env: Env = process.env, homedir: string = os.homedir
   const dataDir = path.join(dataHome, 'orch');
 
   const project = (rootArg: string): ProjectPaths => {
-    const root = resolveRoot(rootArg);
-    const key = projectKey(root);
+    const { root, keyed } = repository(resolveRoot(rootArg));
+    const key = projectKey(keyed);
     const projectState = path.join(stateDir, 'projects', key);
     return {
       root,
@@ -99,6 +105,31 @@ function resolveRoot(root: string): string {
     return realpathSync.native(resolved);
   } catch {
     return resolved;
+  }
+}
+
+/**
+ * The repository `root` belongs to, by its git common dir, read the way git reads it (`.git` is a file
+ * `gitdir: <dir>` in a linked worktree, and `<dir>/commondir` names the common dir) so no git process is spawned
+ * on every command. A main checkout, a submodule or a folder outside git stays itself, keyed as before: existing
+ * projects keep their state directories. A linked worktree becomes its main checkout; a worktree of a bare
+ * repository keeps its own root but is keyed on the bare repository, so its sibling worktrees find its daemon.
+ */
+function repository(root: string): { root: string; keyed: string } {
+  const self = { root, keyed: root };
+  const dotGit = path.join(root, '.git');
+  try {
+    if (!lstatSync(dotGit).isFile()) return self;
+    const gitdir = /^gitdir:[ \t]*(.+?)[ \t]*$/m.exec(readFileSync(dotGit, 'utf8'))?.[1];
+    if (gitdir === undefined) return self;
+    const privateDir = path.resolve(root, gitdir);
+    // No commondir: a submodule's own repository, not a linked worktree.
+    const common = realpathSync.native(path.resolve(privateDir, readFileSync(path.join(privateDir, 'commondir'), 'utf8').trim()));
+    if (path.basename(common) !== '.git') return { root, keyed: common };
+    const main = path.dirname(common);
+    return lstatSync(path.join(main, '.git')).isDirectory() ? { root: main, keyed: main } : { root, keyed: common };
+  } catch {
+    return self;
   }
 }
 

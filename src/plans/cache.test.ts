@@ -36,4 +36,36 @@ describe('parsePlan with a file cache (a daemon syncing the same plan again)', (
     expect([...cache.files.keys()].map((f) => f.split('/').pop())).toEqual(['epic-01-invoices.md', 'epic-03-refunds.md']);
     expect(cache.parsed.size).toBe(2);
   });
+
+  it('answers an unchanged plan with the plan it made (no README table, dependency or cycle work), and any change with a new one', async () => {
+    const repo = await writeRepo({
+      [`${P}/README.md`]: '| Epic | Status |\n|---|---|\n| [E01](billing-module/epic-01-invoices.md) | 🔴 |\n',
+      [`${P}/billing-module/epic-01-invoices.md`]: '# Invoices\n\nCreate invoices.\n',
+      [`${P}/billing-module/epic-02-dunning.md`]: '# Dunning\n\nRequires billing/E01.\n',
+    });
+    cleanups.push(repo.cleanup);
+    const cache = createPlanFileCache();
+    const first = await parsePlan(repo.root, { cache });
+    expect(await parsePlan(repo.root, { cache })).toBe(first);
+
+    const changes: [string, () => void][] = [
+      ['an epic edited', () => writeFileSync(join(repo.root, P, 'billing-module', 'epic-02-dunning.md'), '# Dunning\n\nRequires nothing.\n')],
+      ['the README edited', () => writeFileSync(join(repo.root, P, 'README.md'), '| Epic | Status |\n|---|---|\n| [E01](billing-module/epic-01-invoices.md) | 🟢 |\n')],
+      ['a badly named file added', () => writeFileSync(join(repo.root, P, 'billing-module', 'epic-3-x.md'), '# X\n')],
+      ['an overview added', () => writeFileSync(join(repo.root, P, 'billing-module', '00-overview.md'), '# Billing\n')],
+    ];
+    let before = first;
+    for (const [what, change] of changes) {
+      change();
+      const after = await parsePlan(repo.root, { cache });
+      expect({ what, same: after === before }).toEqual({ what, same: false });
+      expect({ what, plan: after }).toEqual({ what, plan: await parsePlan(repo.root) });
+      expect(await parsePlan(repo.root, { cache })).toBe(after);
+      before = after;
+    }
+    // Another agent list is another plan (an unknown agent: is an error of the plan).
+    const agents = await parsePlan(repo.root, { cache, agents: ['claude'] });
+    expect(agents).not.toBe(before);
+    expect(agents).toEqual(await parsePlan(repo.root, { agents: ['claude'] }));
+  });
 });

@@ -34,6 +34,8 @@ export interface PlanFileCache {
   files: Map<string, { stamp: string; content: string }>;
   /** Parsed epics by file, reused while the content is the same string. */
   parsed: Map<string, { content: string; value: unknown }>;
+  /** The last whole plan and what it was made of: read again unchanged, it is the answer (see ./parse.ts). */
+  plan?: { inputs: readonly string[]; value: unknown };
 }
 
 export const createPlanFileCache = (): PlanFileCache => ({ files: new Map(), parsed: new Map() });

@@ -69,6 +69,13 @@ export function followLink(path: string, root: string): { ok: true; real: string
  * one swapped for a FIFO or a device between the check and the read is refused too.
  */
 export function readPlanFileSafely(path: string, root: string, limit: number, known?: string): SafeRead {
+  // PERF: a file never read before is opened straight away (O_NOFOLLOW says whether it is a link): open, fstat,
+  // read, close, for the 2,000 epics of a first sync (issue 12). A file read before is only lstat'ed.
+  if (known === undefined) {
+    const fd = openPlanFile(path, false);
+    if (typeof fd === 'number') return readOpen(fd, limit, false);
+    if (fd.code !== 'ELOOP') return { ok: false, code: 'unsafe_file', message: `cannot be read (${fd.code})`, fix: 'check that the file exists and is readable' };
+  }
   let st: BigIntStats;
   try {
     st = lstatSync(path, { bigint: true });
@@ -84,15 +91,25 @@ export function readPlanFileSafely(path: string, root: string, limit: number, kn
     if (!followed.ok) return followed;
     target = followed.real;
   }
-  let fd: number;
-  try {
-    // O_NONBLOCK: opening a FIFO with no writer would otherwise block the daemon's thread forever.
-    fd = openSync(target, constants.O_RDONLY | constants.O_NONBLOCK | (link ? 0 : constants.O_NOFOLLOW));
-  } catch (cause) {
-    const code = (cause as NodeJS.ErrnoException).code;
-    if (code === 'ELOOP') return { ok: false, code: 'unsafe_file', message: 'became a symbolic link while it was read, so it is not read', fix: 'sync again' };
-    return { ok: false, code: 'unsafe_file', message: `cannot be read (${code ?? String(cause)})`, fix: 'check that the file is readable' };
+  const fd = openPlanFile(target, link);
+  if (typeof fd !== 'number') {
+    if (fd.code === 'ELOOP') return { ok: false, code: 'unsafe_file', message: 'became a symbolic link while it was read, so it is not read', fix: 'sync again' };
+    return { ok: false, code: 'unsafe_file', message: `cannot be read (${fd.code})`, fix: 'check that the file is readable' };
   }
+  return readOpen(fd, limit, link);
+}
+
+/** O_NONBLOCK: opening a FIFO with no writer would otherwise block the daemon's thread forever. */
+function openPlanFile(path: string, followLinks: boolean): number | { code: string } {
+  try {
+    return openSync(path, constants.O_RDONLY | constants.O_NONBLOCK | (followLinks ? 0 : constants.O_NOFOLLOW));
+  } catch (cause) {
+    return { code: (cause as NodeJS.ErrnoException).code ?? String(cause) };
+  }
+}
+
+/** Checks what the descriptor is (a regular file, at most `limit` bytes), reads it and closes it. */
+function readOpen(fd: number, limit: number, link: boolean): SafeRead {
   try {
     const open = fstatSync(fd, { bigint: true });
     if (!open.isFile()) return { ok: false, code: 'unsafe_file', message: `is ${fileKind(open)}, not a regular file, so it is not read`, fix: REPLACE };
@@ -115,9 +132,11 @@ function readAll(fd: number, expected: number, limit: number): string {
   const buf = Buffer.allocUnsafe(Math.min(limit, Math.max(expected, 0)) + 1);
   let length = 0;
   while (length < buf.length) {
-    const n = readSync(fd, buf, length, buf.length - length, null);
-    if (n === 0) break;
+    const want = buf.length - length;
+    const n = readSync(fd, buf, length, want, null);
     length += n;
+    // A short read of a regular file is its end: no further read to be told so (issue 12).
+    if (n < want) break;
   }
   return buf.subarray(0, Math.min(length, limit)).toString('utf8');
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { readmeRows, readmeTable } from './readme-table.js';
-import { withStatusTable, type TableEpic } from './status-table.js';
+import { withoutRows, withStatusTable, type TableEpic } from './status-table.js';
 
 const modules = [{ name: 'core', dir: 'docs/plans/core-module' }, { name: 'web', dir: 'docs/plans/web-module' }];
 const e = (module: string, n: number, status: TableEpic['status'] = 'not_started'): TableEpic => ({
@@ -31,5 +31,14 @@ describe('the plan status table', () => {
     const t = readmeTable(readme, 'docs/plans', modules);
     expect(t.rows).toHaveLength(1);
     expect(t.unreadable.map((u) => [u.line, u.why.slice(0, 20)])).toEqual([[3, 'has no status mark i'], [4, 'names no epic: link ']]);
+  });
+});
+
+describe('withoutRows', () => {
+  it('removes each row with its line ending, keeps CRLF, and the last line takes the ending before it', () => {
+    expect(withoutRows('a\nb\nc\n', [2])).toBe('a\nc\n');
+    expect(withoutRows('a\r\nb\r\nc', [3])).toBe('a\r\nb');
+    expect(withoutRows('a\nb\nc\nd\n', [3, 2])).toBe('a\nd\n');
+    expect(withoutRows('only', [1])).toBe('');
   });
 });

@@ -57,17 +57,21 @@ export function withStatusTable(
   plansDirRel: string,
   modules: readonly Pick<ModuleInfo, 'name' | 'dir'>[],
   epics: readonly TableEpic[],
+  /** Add only these epics; the others only place them (after the last row of their module). Default: all. */
+  only?: ReadonlySet<string>,
 ): { text: string; created: boolean; added: string[] } {
   const sorted = [...epics].sort((a, b) => a.module.localeCompare(b.module) || a.epic - b.epic);
+  const wanted = (e: TableEpic): boolean => !only || only.has(e.id);
   const byModule = new Map<string, TableEpic[]>();
   for (const e of sorted) byModule.set(e.module, [...(byModule.get(e.module) ?? []), e]);
   if (readme === undefined) {
-    const text = [...README_INTRO, ...[...byModule].map(([m, es]) => `\n${section(m, es, plansDirRel, '\n')}`)].join('\n') + '\n';
-    return { text, created: true, added: sorted.map((e) => e.id) };
+    const sections = [...byModule].map(([m, es]) => [m, es.filter(wanted)] as const).filter(([, es]) => es.length > 0);
+    const text = [...README_INTRO, ...sections.map(([m, es]) => `\n${section(m, es, plansDirRel, '\n')}`)].join('\n') + '\n';
+    return { text, created: true, added: sorted.filter(wanted).map((e) => e.id) };
   }
   const nl = readme.includes('\r\n') ? '\r\n' : '\n';
   const rows = readmeTable(readme, plansDirRel, modules).rows;
-  const missing = sorted.filter((e) => !rows.some((r) => rowNames(r.target, e.id, e.file)));
+  const missing = sorted.filter((e) => wanted(e) && !rows.some((r) => rowNames(r.target, e.id, e.file)));
   if (missing.length === 0) return { text: readme, created: false, added: [] };
   const lines = lineSpans(readme);
   // Inserts after a line, right to left so earlier offsets stay valid.
@@ -89,4 +93,20 @@ export function withStatusTable(
   const unread = missing.filter((e) => !after.some((r) => rowNames(r.target, e.id, e.file)));
   if (unread.length > 0) text = `${text.replace(/(\r?\n)*$/, '')}${nl}${nl}${section('Epics added by orch sync', unread, plansDirRel, nl)}${nl}`;
   return { text, created: false, added: missing.map((e) => e.id) };
+}
+
+/** The README without the given rows (1-based line numbers), each removed with its line ending. */
+export function withoutRows(readme: string, lines: readonly number[]): string {
+  const spans = lineSpans(readme);
+  let text = readme;
+  for (const n of [...new Set(lines)].sort((a, b) => b - a)) {
+    const span = spans[n - 1];
+    if (!span) continue;
+    const next = spans[n];
+    // The line and the ending after it; the last line takes the ending before it instead.
+    const start = next ? span.start : Math.max(0, span.start - (readme[span.start - 2] === '\r' ? 2 : 1));
+    const end = next ? next.start : span.end;
+    text = text.slice(0, start) + text.slice(end);
+  }
+  return text;
 }

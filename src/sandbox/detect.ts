@@ -2,7 +2,7 @@
  * Whether bubblewrap can contain agents on this machine: the binary on PATH, and a trial run (user namespaces
  * may be off, or AppArmor may refuse them). Checked once per process.
  */
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -23,15 +23,58 @@ export const detectBwrap = (path: string = process.env.PATH ?? ''): SandboxAvail
   return result;
 };
 
+/** What a probe needs of a finished process. */
+type Ran = { status: number | null; stdout: string; stderr: string; error?: Error };
+const VERSION_ARGS = ['--version'];
+// A trial run as agents are run: its own pid namespace, the system read-only, a private /tmp.
+const TRIAL_ARGS = ['--die-with-parent', '--unshare-pid', '--ro-bind', '/', '/', '--dev', '/dev', '--proc', '/proc', '--tmpfs', '/tmp', '--', 'true'];
+
+const runSync = (cmd: string, args: string[]): Ran => {
+  const r = spawnSync(cmd, args, { encoding: 'utf8', timeout: 10_000 });
+  return { status: r.status, stdout: r.stdout ?? '', stderr: r.stderr ?? '', ...(r.error ? { error: r.error } : {}) };
+};
+
+const run = (cmd: string, args: string[]): Promise<Ran> =>
+  new Promise((resolve) => {
+    const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'], timeout: 10_000 });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (c: string) => (stdout += c));
+    child.stderr.setEncoding('utf8').on('data', (c: string) => (stderr += c));
+    child.once('error', (error) => resolve({ status: null, stdout, stderr, error }));
+    child.once('close', (status) => resolve({ status, stdout, stderr }));
+  });
+
+/**
+ * The same check as detectBwrap without blocking the thread: the daemon starts it first and awaits it once its
+ * other start-up work is done (issue 12: two processes, 100-300 ms, no longer on the way to the first answer).
+ */
+export const detectBwrapAsync = async (path: string = process.env.PATH ?? ''): Promise<SandboxAvailability> => {
+  const hit = cache.get(path);
+  if (hit) return hit;
+  const found = precheck(path);
+  const result = typeof found !== 'string' ? found : judge(found, ...(await Promise.all([run(found, VERSION_ARGS), run(found, TRIAL_ARGS)])));
+  cache.set(path, result);
+  return result;
+};
+
 const probe = (path: string): SandboxAvailability => {
+  const found = precheck(path);
+  return typeof found !== 'string' ? found : judge(found, runSync(found, VERSION_ARGS), runSync(found, TRIAL_ARGS));
+};
+
+/** The bwrap binary to try, or why there is none. */
+const precheck = (path: string): string | SandboxAvailability => {
   if (process.platform !== 'linux') return { ok: false, reason: `bubblewrap needs Linux (this is ${process.platform})`, fix: 'run Orch on Linux, or accept agents without OS containment with [sandbox] mode = "off"' };
   const bwrap = findBwrap(path);
   if (!bwrap) return { ok: false, reason: 'bwrap is not on PATH', fix: INSTALL };
-  const v = spawnSync(bwrap, ['--version'], { encoding: 'utf8', timeout: 10_000 });
-  const version = /[\d.]+/.exec(v.stdout ?? '')?.[0] ?? 'unknown';
-  const t = spawnSync(bwrap, ['--die-with-parent', '--unshare-pid', '--ro-bind', '/', '/', '--dev', '/dev', '--proc', '/proc', '--tmpfs', '/tmp', '--', 'true'], { encoding: 'utf8', timeout: 10_000 });
+  return bwrap;
+};
+
+const judge = (bwrap: string, v: Ran, t: Ran): SandboxAvailability => {
+  const version = /[\d.]+/.exec(v.stdout)?.[0] ?? 'unknown';
   if (t.status !== 0) {
-    const why = (t.stderr ?? '').trim() || t.error?.message || `exit code ${String(t.status)}`;
+    const why = t.stderr.trim() || t.error?.message || `exit code ${String(t.status)}`;
     return {
       ok: false,
       reason: `${bwrap} cannot create a sandbox here: ${why}`,

@@ -7,7 +7,7 @@ import { detectBwrap, type SandboxAvailability } from './detect.js';
 import { cliStateDirs, planSandbox, type SandboxPlace } from './plan.js';
 
 export { bwrapArgs, within, wrapInBwrap, type SandboxSpec } from './bwrap.js';
-export { detectBwrap, findBwrap, type SandboxAvailability } from './detect.js';
+export { detectBwrap, detectBwrapAsync, findBwrap, type SandboxAvailability } from './detect.js';
 export { guardGit, type GitGuardPlace } from './tamper.js';
 export { cliStateDirs, planSandbox, worktreeGitDir, type SandboxPlace } from './plan.js';
 

@@ -25,6 +25,7 @@ export function createEventStore(db: Db, redact?: (text: string) => string) {
   const insert = db.prepare('INSERT INTO events (ts, type, task_id, run_id, data) VALUES (?, ?, ?, ?, ?)');
   const since = db.prepare('SELECT * FROM events WHERE seq > ? ORDER BY seq LIMIT ?');
   const forRun = db.prepare('SELECT * FROM events WHERE run_id = ? ORDER BY seq');
+  const latest = db.prepare('SELECT MAX(seq) AS seq FROM events');
   return {
     append<T extends EventType>(type: T, taskId: string | null, runId: string | null, data: EventData<T>): EventOf<T> {
       const ts = new Date().toISOString();
@@ -36,6 +37,10 @@ export function createEventStore(db: Db, redact?: (text: string) => string) {
     },
     since(seq: number, limit = 1000): Event[] {
       return (since.all(seq, limit) as RawEvent[]).map(toEvent);
+    },
+    /** The seq of the newest event, 0 when there is none. */
+    latest(): number {
+      return (latest.get() as { seq: number | null }).seq ?? 0;
     },
     forRun(runId: string): Event[] {
       return (forRun.all(runId) as RawEvent[]).map(toEvent);

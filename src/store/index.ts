@@ -5,6 +5,7 @@ import { createEventStore } from './events.js';
 import { createBatchStore } from './batches.js';
 import { createSignalStore } from './signals.js';
 import { createHistoryStore } from './history.js';
+import { createWebSessionStore } from './web-sessions.js';
 
 export type { Db } from './db.js';
 export { isDiskFull } from './errors.js';
@@ -14,6 +15,7 @@ export type { EventStore } from './events.js';
 export type { BatchStore, BatchExtra } from './batches.js';
 export type { SignalStore } from './signals.js';
 export type { HistoryStore } from './history.js';
+export type { WebSessionStore } from './web-sessions.js';
 
 /** `redact`: blanks secrets in what is stored from outside (events' payloads, agents' signals). */
 export function createStore(file: string, o: { redact?: (text: string) => string } = {}) {
@@ -26,6 +28,7 @@ export function createStore(file: string, o: { redact?: (text: string) => string
     batches: createBatchStore(db),
     signals: createSignalStore(db, o.redact),
     history: createHistoryStore(db),
+    webSessions: createWebSessionStore(db),
     meta: {
       get(key: string): string | undefined {
         const r = db.prepare('SELECT value FROM meta WHERE key = ?').get(key) as { value: string } | undefined;

@@ -154,4 +154,13 @@ ALTER TABLE tasks ADD COLUMN workflow TEXT;
 ALTER TABLE runs ADD COLUMN workflow TEXT;
 `,
   },
+  {
+    version: 10,
+    sql: `
+CREATE TABLE web_sessions (
+  hash TEXT PRIMARY KEY,
+  expires_at INTEGER NOT NULL
+);
+`,
+  },
 ];

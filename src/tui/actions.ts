@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ReviewDiff, Run, StartResponse, Task, type Signal } from '../api/index.js';
+import { RunDiff, Run, StartResponse, Task, type Signal } from '../api/index.js';
 import type { Client } from '../client/index.js';
 import type { Pending } from './state.js';
 
@@ -80,6 +80,7 @@ export async function resumeAll(c: Client): Promise<Outcome> {
 
 export const taskDetail = (c: Client, taskId: string) => c.get(`/api/task?id=${encodeURIComponent(taskId)}`, z.object({ task: Task, runs: z.array(Run) }));
 
-export const reviewDiff = (c: Client, taskId: string) => c.get(`/api/reviews/diff?task=${encodeURIComponent(taskId)}`, ReviewDiff);
+/** The change a run made, parsed by the daemon (the endpoint the web page's diff view reads). */
+export const runDiff = (c: Client, runId: string) => c.get(`/api/runs/${encodeURIComponent(runId)}/diff`, RunDiff);
 
 export type { Signal };

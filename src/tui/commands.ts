@@ -1,7 +1,8 @@
 import { LogEntry } from '../api/index.js';
 import type { Client } from '../client/index.js';
 import { logEntryLines, type ViewLine } from '../view/index.js';
-import { perform, resumeAll, reviewDiff, taskDetail } from './actions.js';
+import { perform, resumeAll, runDiff, taskDetail } from './actions.js';
+import { diffText } from './diff-text.js';
 import type { Command } from './keys.js';
 import { dashboardRows, modulesOf, planRows, running, selectedTask } from './select.js';
 import { paneGrid } from './screens/Agents.js';
@@ -203,7 +204,7 @@ export function run(ctx: CommandContext, cmd: Command): void {
       d({ type: 'diff', diff: null });
       d({ type: 'view', view: { name: 'diff', taskId: id, back: s.view } });
       const c = ctx.client();
-      if (c) void reviewDiff(c, id).then((r) => d({ type: 'diff', diff: { text: r.diff, truncated: r.truncated, reasons: item.decision.reasons } }), (e: Error) => say(d, e.message, 'error'));
+      if (c) void runDiff(c, item.run.id).then((r) => d({ type: 'diff', diff: { ...diffText(r), reasons: item.decision.reasons } }), (e: Error) => say(d, e.message, 'error'));
       return undefined;
     }
     case 'merge': {

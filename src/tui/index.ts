@@ -13,7 +13,22 @@ import { themeFromEnv } from './theme.js';
  * hands events over at most once per frame (33 ms); Ink may draw twice as often, so a key pressed just after a frame
  * of output is on screen within 17 ms instead of waiting out the rest of a 33 ms throttle.
  */
-export const renderApp = (props: AppProps, options: RenderOptions): Instance => render(createElement(App, props), { exitOnCtrlC: false, maxFps: 60, ...options });
+export const renderApp = (props: AppProps, options: RenderOptions): Instance =>
+  render(createElement(App, props), { exitOnCtrlC: false, maxFps: 60, ...options, ...(props.theme.ascii && options.stdout ? { stdout: asciiOnly(options.stdout) } : {}) });
+
+/**
+ * Ink marks a line it cut with `…` and has no option for another mark; with no Unicode (ORCH_ASCII=1, a non-UTF-8
+ * locale) the screen gets `.` instead, one column as well. Every other glyph of the TUI has its ASCII form.
+ */
+export function asciiOnly(out: NodeJS.WriteStream): NodeJS.WriteStream {
+  return new Proxy(out, {
+    get(target, key) {
+      if (key === 'write') return (chunk: unknown, ...rest: unknown[]) => (target.write as (...a: unknown[]) => boolean)(typeof chunk === 'string' ? chunk.replaceAll('…', '.') : chunk, ...rest);
+      const v: unknown = Reflect.get(target, key, target);
+      return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(target) : v;
+    },
+  });
+}
 
 export interface TuiOptions {
   root: string;

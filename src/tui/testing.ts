@@ -13,6 +13,12 @@ export function fakeClient(o: { status: Status; tasks: Task[]; questions?: Signa
       if (path === '/api/tasks') return data.tasks;
       if (path === '/api/questions') return data.questions;
       if (path === '/api/reviews') return data.reviews;
+      if (path.startsWith('/api/task?id=')) {
+        const id = decodeURIComponent(path.slice('/api/task?id='.length));
+        const t = data.tasks.find((x) => x.id === id);
+        if (!t) throw new Error(`no task ${id}`);
+        return { task: t, runs: data.status.active.filter((r) => r.taskId === id) };
+      }
       throw new Error(`no fake answer for GET ${path}`);
     },
     async post(path: string, body: unknown) {

@@ -102,4 +102,29 @@ describe('the plan status table (docs/plans/README.md)', () => {
     const dirty = s.orch('sync');
     expect(dirty.stderr).toMatch(/docs\/plans\/README\.md: warning 1 epic is missing from the status table \(web\/E02\); Orch could not add it to main: .*docs\/plans\/README\.md/);
   });
+
+  it('drops the rows of epics removed from the plan, with a warning; a row that never named an epic stays', () => {
+    sb = sandbox(plan());
+    const s = sb;
+    expect(s.orch('sync').status).toBe(0);
+    const table = readFileSync(join(s.repo, 'docs/plans/README.md'), 'utf8');
+    s.write('docs/plans/README.md', `${table}\n## Later\n\n| Epic | Status |\n|---|---|\n| [X](core-module/epic-09-x.md) | 🔴 |\n`);
+    s.git('rm', '-q', 'docs/plans/core-module/epic-02-b.md');
+    s.write('docs/plans/web-module/epic-02-d.md', epic('D', 'Web two.', { 'web/d.txt': 'd' }));
+    s.commitAll('plan: core/E02 is not wanted');
+    const r = s.orch('sync');
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).toContain('docs/plans/README.md: added web/E02 to the status table; dropped core/E02 from the status table (removed from the plan) (committed as chore(plan))');
+    expect(r.stderr).toContain('docs/plans/README.md: warning dropped the status row of core/E02: its epic was removed from the plan');
+    expect(r.stderr).toMatch(/warning this status row names docs\/plans\/core-module\/epic-09-x\.md, which is not an epic of the plan/);
+    expect(s.git('log', '-1', '--format=%s', 'main').trim()).toBe('chore(plan): status table: add web/E02; drop core/E02');
+    const after = readFileSync(join(s.repo, 'docs/plans/README.md'), 'utf8');
+    expect(after).toContain('| [core/E01](core-module/epic-01-a.md) | A | 🔴 | |\n\n## web');
+    expect(after).not.toContain('core/E02');
+    expect(after).toContain('| [X](core-module/epic-09-x.md) | 🔴 |');
+    // Said once: the next sync finds nothing to drop.
+    const again = s.orch('sync');
+    expect(again.stderr).not.toContain('core/E02');
+    expect(again.stdout).not.toContain('status table');
+  });
 });

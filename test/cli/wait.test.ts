@@ -45,6 +45,15 @@ describe('orch start --wait && echo deployed', () => {
     expect(r.stdout).toMatch(/core\/E01 and web\/E01: not started: .*claude-not-installed/);
   });
 
+  it('orch start without --wait that can start nothing (agent CLI missing) exits 1 saying so', async () => {
+    sb = one({ '.orch/config.toml': '[agent]\ncommand = "claude-not-installed"\n' });
+    const r = await sh(sb, 'orch start && echo started');
+    expect(r.status).toBe(1);
+    expect(r.stdout).not.toContain('started\n');
+    expect(r.stdout).toMatch(/not started now: core\/E01: .*claude-not-installed/);
+    expect(r.stdout).toContain('nothing was started: fix what is said above, then `orch start` again');
+  });
+
   it('--module web while web tasks wait for api/E02 outside the module: exit 1 and says so', async () => {
     sb = sandbox({
       'docs/plans/api-module/epic-01-a.md': epic('A', 'Api one.', { 'api/a.txt': 'a' }),
@@ -103,6 +112,22 @@ describe('orch start --wait && echo deployed', () => {
     expect(r.status).toBe(3);
     expect(r.stdout).not.toContain('deployed');
     expect(r.stderr).toContain('daemon');
+  });
+
+  it('a daemon too busy to answer at once is waited for, not replaced (no exit 3 from the lock it holds)', async () => {
+    sb = one();
+    expect(sb.orch('sync').status).toBe(0);
+    const pid = daemonPid(sb) ?? 0;
+    // The daemon stops answering (as under load): the next command's daemon meets the lock and exits 3; the command
+    // must then wait for the daemon that holds the lock. It answers again a moment after the newcomer gave up.
+    const log = '"$(dirname "$(find "$XDG_STATE_HOME" -name daemon.log | head -1)")/daemon.log"';
+    const r = await sh(
+      sb,
+      `kill -STOP ${pid}; orch status --json > /dev/null & c=$!; until grep -q 'already running' ${log}; do sleep 0.1; done; sleep 1.5; kill -CONT ${pid}; wait $c`,
+    );
+    process.kill(pid, 'SIGCONT');
+    expect(r.status, r.stderr).toBe(0);
+    expect(daemonPid(sb)).toBe(pid);
   });
 
   it('a config problem exits 2 before anything starts', async () => {

@@ -1,4 +1,5 @@
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { epic, sandbox, until, type Sandbox } from '../harness.js';
 import { startRedis } from '../../src/cluster/testing/redis.js';
@@ -68,6 +69,23 @@ describe('scale-out: agent runs on orch worker processes through BullMQ on a rea
     expect(log).toMatch(/running on worker w[12]/);
   }, 180_000);
 
+  it('runs agents on a worker inside the sandbox: a secret in the worker\'s home stays unread (issue 9, 13)', async () => {
+    const sb = project({});
+    // The worker runs with this HOME (the sandbox's env): a file there is what a hostile agent would go for.
+    const secret = join(String(sb.env.HOME), 'secret.txt');
+    mkdirSync(dirname(secret), { recursive: true });
+    writeFileSync(secret, 'worker-home-secret\n');
+    sb.write('docs/plans/a-module/epic-01-one.md', epic('One', `Peek. [[fake:peek=${secret}]]`, { 'src/a1.txt': 'a1' }));
+    sb.commitAll('plan');
+    const w = await worker(sb, 'boxed');
+    const r = await sb.orchAsync('start', '--wait');
+    expect(r.status, r.stdout + r.stderr).toBe(0);
+    expect(agentCalls(sb).every((c) => c.cwd.startsWith(w.dir))).toBe(true);
+    // The agent ran on the worker (its file came back over git) but could not see the file.
+    expect(sb.git('show', 'main:src/a1.txt').trim()).toBe('a1');
+    expect(sb.git('show', 'main:peek.txt').trim()).toBe('denied: ENOENT');
+  }, 120_000);
+
   it('never runs more than --jobs at once on a worker shared by two orchestrators', async () => {
     const one = project(fourEpics('[[fake:slow=600]]'));
     const two = project(fourEpics('[[fake:slow=600]]'));
@@ -134,17 +152,24 @@ describe('scale-out: agent runs on orch worker processes through BullMQ on a rea
     sb.orch('start');
     const call = await until(() => agentCalls(sb)[0], 'the agent started on the worker', 60_000);
     expect(call.cwd.startsWith(w.dir)).toBe(true);
+    // The agent runs in the worker's sandbox (its own pid namespace): the pid it reports is not a host pid. Its host
+    // processes are the live ones whose environment names this project's fake-agent log and a run.
+    const agentPids = (): string[] =>
+      readdirSync('/proc').filter((pid) => {
+        if (!/^\d+$/.test(pid)) return false;
+        try {
+          const env = readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0');
+          if (!env.includes(`FAKE_CLAUDE_LOG=${sb.agentLog}`) || !env.some((e) => e.startsWith('ORCH_RUN_ID='))) return false;
+          return readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.[0] !== 'Z';
+        } catch {
+          return false;
+        }
+      });
+    await until(() => agentPids().length > 0, 'the agent process seen on the host', 30_000);
     const stop = sb.orch('stop', 'a/E01');
     expect(stop.status, stop.stdout + stop.stderr).toBe(0);
     await until(() => w.log().includes('cancelled by its daemon'), 'the cancel reached the worker', 30_000);
-    await until(() => {
-      try {
-        const stat = readFileSync(`/proc/${call.pid}/stat`, 'utf8');
-        return stat.split(') ')[1]?.startsWith('Z');
-      } catch {
-        return true;
-      }
-    }, 'the agent process gone', 30_000);
+    await until(() => agentPids().length === 0, 'the agent process gone', 30_000);
   }, 120_000);
 
   it('goes on through a Redis restart mid-batch: nothing lost, nothing merged twice', async () => {

@@ -1,10 +1,15 @@
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { createGitHubServer, type GitHubTestServer } from '../../src/forge/testing/github-server.js';
 import { sandbox, until, type Sandbox } from '../harness.js';
 
 let sb: Sandbox | undefined;
-afterEach(() => {
+let server: GitHubTestServer | undefined;
+afterEach(async () => {
   sb?.cleanup();
+  await server?.close();
   sb = undefined;
+  server = undefined;
 });
 
 /** A task file as Backlog.md 1.52 writes it (test/fixtures/backlog), its description asking for one file. */
@@ -76,5 +81,45 @@ describe('Backlog.md task files as a plan source, through the CLI and the daemon
       ['backlog/task-1', 'complete'],
       ['backlog/task-2', 'complete'],
     ]);
+  }, 120_000);
+
+  it('with the GitHub forge, Done travels inside the pull request: the PR branch holds it, main gets it with the merge only', async () => {
+    const TOKEN = 'ghp_orch_test';
+    const srv = (server = await createGitHubServer());
+    const s = (sb = sandbox({
+      'backlog/config.yml': 'project_name: "app"\ndefault_status: "To Do"\nstatuses: ["To Do", "In Progress", "Done"]\ntask_prefix: "task"\n',
+      'backlog/tasks/task-1 - Greeting.md': taskFile(1, 'Greeting', 'src/greet.js', "export const greet = () => 'hi';"),
+    }));
+    const bare = join(s.base, 'origin.git');
+    s.git('init', '-q', '--bare', bare);
+    s.git('remote', 'add', 'origin', bare);
+    srv.addUser({ login: 'orch-bot', token: TOKEN, scopes: ['repo'] });
+    srv.addRepo({ owner: 'acme', repo: 'app', bare, permissions: { 'orch-bot': 'write' } });
+    s.write(
+      '.orch/config.toml',
+      `[agent]\npass_env = ["FAKE_CLAUDE_*"]\n\n[sources.backlog]\ndir = "backlog"\n\n[forge]\nkind = "github"\nbase_url = "${srv.baseUrl}"\nowner = "acme"\nrepo = "app"\ncheck_poll_seconds = 1\nrequired_checks = ["ci"]\n`,
+    );
+    s.commitAll('configure backlog and the forge');
+    s.git('push', '-q', 'origin', 'main');
+    for (const k of ['GITHUB_TOKEN', 'GH_TOKEN', 'GITHUB_ENTERPRISE_TOKEN']) delete s.env[k];
+    s.env.GH_ENTERPRISE_TOKEN = TOKEN;
+    const file = 'backlog/tasks/task-1 - Greeting.md';
+    const origin = (rev: string) => s.git('--git-dir', bare, 'show', `${rev}:${file}`);
+
+    const started = await s.orchAsync('start');
+    expect(started.status, started.stdout + started.stderr).toBe(0);
+    const pr = await until(() => srv.repo('acme', 'app').pulls[0], 'the pull request');
+    // Pushed with its Done mark; the required check `ci` has not run, so nothing merged yet.
+    expect(origin(`refs/heads/${pr.head}`)).toMatch(/^status: Done$/m);
+    expect(origin('main')).not.toMatch(/^status: Done$/m);
+    const head = s.git('--git-dir', bare, 'rev-parse', `refs/heads/${pr.head}`).trim();
+    srv.setCheckRuns('acme', 'app', head, [{ name: 'ci', status: 'completed', conclusion: 'success' }]);
+    await until(() => srv.repo('acme', 'app').pulls[0]?.merged, 'the merge');
+    expect(origin('main')).toMatch(/^status: Done$/m);
+    expect(s.git('--git-dir', bare, 'show', 'main:src/greet.js')).toContain('greet');
+    // Done came with the merge (squashed into it by the server): the merge commit is what changed the task file.
+    expect(s.git('--git-dir', bare, 'log', '--format=%s', 'main').trim().split('\n')).toEqual(['feat(backlog): implement E01 - Greeting', 'configure backlog and the forge', 'initial']);
+    expect(s.git('--git-dir', bare, 'show', '--name-only', '--format=', 'main')).toContain(file);
+    expect(srv.violations).toEqual([]);
   }, 120_000);
 });

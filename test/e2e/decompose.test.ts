@@ -47,6 +47,9 @@ describe('orch plan decompose and orch plan diff, with the real Claude Code as t
     expect(made.stdout).toContain('created branch plan/search from main');
     expect(made.stdout).toContain('2 attempts');
     expect(made.stdout).toContain('+ docs/plans/search/epic-02-query.md');
+    // The branch lists its new epics in the plan's status table too.
+    expect(made.stdout).toContain('+ docs/plans/README.md');
+    expect(s.git('show', 'plan/search:docs/plans/README.md')).toContain('| [search/E02](search/epic-02-query.md) | Query the index | 🔴 | |');
     expect(made.stdout).toMatch(/\+ search\/E01 {2}Build the index {2}after core\/E01/);
     expect(made.stdout).toContain('merge:  git merge plan/search && orch sync');
     expect(s.git('branch', '--show-current').trim()).toBe('my-work');
@@ -77,5 +80,6 @@ describe('orch plan decompose and orch plan diff, with the real Claude Code as t
     const sync = s.orch('sync');
     expect(sync.status, sync.stdout + sync.stderr).toBe(0);
     expect(s.orchJson<Array<{ id: string }>>('list').map((t) => t.id)).toEqual(['core/E01', 'search/E01', 'search/E02']);
+    expect(sync.stdout).toContain('added core/E01 to the status table');
   }, 180_000);
 });

@@ -2,8 +2,8 @@ import { createHmac } from 'node:crypto';
 import { appendFileSync, existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { WebhookPayload } from '../../src/api/index.js';
-import { epic, sandbox, type Sandbox } from '../harness.js';
+import { WebhookPayload, type Report } from '../../src/api/index.js';
+import { epic, sandbox, until, type Sandbox } from '../harness.js';
 import { startReceiver, type Receiver } from '../notify-receiver.js';
 
 const SECRET = 'e2e-hook-signing-key';
@@ -36,28 +36,60 @@ describe('notifications through the real daemon', () => {
 
   const bodies = () => hook.received.map((r) => ({ r, body: WebhookPayload.parse(JSON.parse(r.body)) }));
 
-  it('a flagged change, then the batch its approval finishes, reach the webhook, signed', async () => {
+  it('a flagged change, and the batch that finishes with it waiting for a person, reach the webhook, signed', async () => {
     const r = await sb.orchAsync('start', '--wait');
     expect(r.status, r.stdout + r.stderr).toBe(1);
     expect(r.stdout).toMatch(/1 merged, 0 failed, 1 waiting for you/);
-    await hook.waitFor(1, 20_000);
+    // The change waiting for review does not keep the batch open: it finishes, counting the change as waiting for you.
+    await hook.waitFor(2, 20_000);
     const flagged = bodies().find((g) => g.body.kind === 'task.needs_review');
     expect(flagged?.body).toMatchObject({ version: 1, project: 'repo', taskId: 'app/E01', title: 'app/E01 needs your review' });
     expect(flagged?.body.text).toContain('src/auth/login.js');
-    // A batch with a change waiting for review is not finished; approving it finishes the batch.
+    const batch = bodies().find((g) => g.body.kind === 'batch.finished');
+    expect(batch?.body.title).toMatch(/^Batch \S+ finished: 1 merged, 0 failed, 1 waiting for you$/);
+    // The batch's report (O5) travels in the notice and is written to .orch/reports/.
+    const sha = sb.git('rev-parse', 'main').trim().slice(0, 10);
+    expect(batch?.body.text).toContain(`## Merged\n\n- docs/E01: Docs \`${sha}\``);
+    expect(batch?.body.text).toMatch(/## Waiting for you\n\n- app\/E01: Login — needs review \(security\)/);
+    const file = /Full report: (\.orch\/reports\/\d{4}-\d{2}-\d{2}-\S+\.md) \(orch report\)$/.exec(batch?.body.text ?? '')?.[1];
+    expect(file).toBeDefined();
+    expect(readFileSync(join(sb.repo, file ?? ''), 'utf8')).toContain('1 merged, 0 failed, 1 waiting for you');
+    const status = sb.orchJson<{ batches: Array<{ state: string }> }>('status');
+    expect(status.batches[0]?.state).toBe('finished');
+    // Approving it later merges it; the batch is not finished a second time.
     const merge = await sb.orchAsync('pr', 'merge', 'app/E01');
     expect(merge.status, merge.stdout + merge.stderr).toBe(0);
-    await hook.waitFor(2, 20_000);
+    await until(() => sb.orchJson<Array<{ id: string; status: string }>>('list').find((t) => t.id === 'app/E01')?.status === 'complete', 'the approved merge');
     const got = bodies();
     for (const { r: req } of got) {
       expect(req.headers['x-orch-signature']).toBe(`sha256=${createHmac('sha256', SECRET).update(req.body).digest('hex')}`);
     }
-    const batch = got.find((g) => g.body.kind === 'batch.finished');
-    expect(batch?.body.title).toMatch(/^Batch \S+ finished: 2 merged, 0 failed, 0 waiting for you$/);
-    expect(batch?.body.text).toMatch(/Merged: (docs\/E01, app\/E01|app\/E01, docs\/E01)/);
+    expect(got.filter((g) => g.body.kind === 'batch.finished')).toHaveLength(1);
     // task.merged is not notified by default, and Telegram listens to budget.exceeded only.
     expect(got.some((g) => g.body.kind === 'task.merged')).toBe(false);
     expect(telegram.received).toHaveLength(0);
+  });
+
+  it('orch report: the day and the batch, by task and module, written to .orch/reports/; a bad date says how to write one', async () => {
+    const day = sb.orchJson<Report>('report');
+    expect(day.period.kind).toBe('day');
+    expect(day.totals).toMatchObject({ tasks: 2, merged: 2, failed: 0, waiting: 0 });
+    expect(day.tasks.map((t) => [t.taskId, t.outcome, t.runs])).toEqual([['app/E01', 'merged', 1], ['docs/E01', 'merged', 1]]);
+    expect(day.tasks[0]?.mergeCommit).toMatch(/^[0-9a-f]{40}$/);
+    expect(day.tasks[0]?.tokens).toBeGreaterThan(0);
+    expect(day.modules.map((m) => [m.module, m.tasks, m.merged])).toEqual([['app', 1, 1], ['docs', 1, 1]]);
+    expect(day.file).toBe(`.orch/reports/${day.period.key}.md`);
+    expect(readFileSync(join(sb.repo, day.file), 'utf8')).toBe(day.markdown);
+    const text = sb.orch('report', day.period.key);
+    expect(text.status).toBe(0);
+    expect(text.stdout).toContain(`# Orch report for ${day.period.key}`);
+    expect(text.stdout).toMatch(/\| app\/E01 \| merged \| 1 \|/);
+    const batches = sb.orchJson<{ batches: Array<{ id: string }> }>('status').batches;
+    const byBatch = sb.orchJson<Report>('report', '--batch', batches[0]?.id ?? '');
+    expect(byBatch.period).toMatchObject({ kind: 'batch', key: batches[0]?.id });
+    const bad = sb.orch('report', '2026-13-45x');
+    expect(bad.status).not.toBe(0);
+    expect(bad.stderr).toContain('is not a date; write it as YYYY-MM-DD');
   });
 
   it('orch notify test names the failing channel and why, exits 1; one channel alone passes; doctor shows the failure', async () => {

@@ -128,7 +128,7 @@ describe('Beads as a plan source (fake bd), with the real Claude Code on the sim
     ]);
     expect(after[1]?.close_reason).toMatch(/^Merged by Orch in commit [0-9a-f]{40}$/);
     const calls = readFileSync(join(s.base, 'bd.log'), 'utf8');
-    expect(calls).toContain('update bd-a3f8.1 --claim --json');
+    expect(calls).toContain('update bd-a3f8.1 --claim --actor orch --json');
     expect(calls).not.toContain('update bd-b111');
   }, 240_000);
 });

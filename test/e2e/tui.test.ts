@@ -92,6 +92,25 @@ describe('orch tui in a real terminal (tmux) against a daemon running the real C
     // The batch started for b/E01 may already have taken c/E01 when it became ready: then nothing is left to start.
     await term.waitFor(/started c\/E01|nothing ready to start/);
     await term.waitFor(/review\s+c\/E01/, 120_000);
+
+    // Narrow and resized: the agents view collapses to a list plus the focused pane; a line wider than the terminal
+    // would wrap and push the header off the top, so each frame must start with it and end on the last row.
+    const fits = (screen: string, rows: number) => {
+      const lines = screen.replace(/\n+$/, '').split('\n');
+      expect(lines[0], screen).toMatch(/^Orch /);
+      expect(lines.length, screen).toBe(rows);
+    };
+    term.keys('2');
+    await term.waitFor('1 agents, page 1/1');
+    for (const [columns, rows] of [[80, 24], [60, 20]] as const) {
+      term.resize(columns, rows);
+      screen = await term.waitFor((s) => /^Orch .*\n[^]*⏸ c\/E01 waiting/.test(s) && !s.includes('page 1/1') && s.replace(/\n+$/, '').split('\n').length === rows);
+      fits(screen, rows);
+    }
+    term.resize(160, 48);
+    fits(await term.waitFor('1 agents, page 1/1'), 48);
+    term.keys('1');
+    fits(await term.waitFor(/review\s+c\/E01/), 48);
     term.keys('d');
     screen = await term.waitFor('flagged change of c/E01');
     expect(screen).toContain('+export const ttl = 3600;');

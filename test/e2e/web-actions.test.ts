@@ -1,12 +1,9 @@
-import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Step } from '../../src/simulator/types.js';
-import { epic, repoRootDir, sandbox, until, type Sandbox } from '../harness.js';
-import { launchBrowser } from './browser.js';
+import { epic, until, type Sandbox } from '../harness.js';
 import { showTask } from './runs.js';
-import { startModel } from './model.js';
-import { daemonInfo, watchedPage } from './web.js';
+import { daemonInfo, startWebSuite, type WebSuite } from './web.js';
 
 const write = (path: string, content: string) => ({ name: 'Write', input: { file_path: `{{cwd}}/${path}`, content } });
 const scenarios: Record<string, Step[]> = {
@@ -22,13 +19,12 @@ type Seqs = { last: number; applied: number; dropped: number; gaps: number };
 
 /** The page's actions (send back, stop, pause, resume, retry) and its event stream across a drop, in real Chromium. */
 describe('web page actions in Chromium', () => {
+  let suite: WebSuite;
   let sb: Sandbox;
-  let model: { url: string; close: () => void };
-  let browser: Awaited<ReturnType<typeof launchBrowser>>;
   let page: Page;
   let problems: string[] = [];
   let shot: (name: string) => Promise<void>;
-  const base = () => daemonInfo(sb).base;
+  const base = () => suite.base();
   const status = async (task: string) => (await showTask(sb, task)).task.status;
   const runs = async (task: string) => (await showTask(sb, task)).runs;
   const seqs = async (): Promise<Seqs> =>
@@ -38,28 +34,22 @@ describe('web page actions in Chromium', () => {
     });
 
   beforeAll(async () => {
-    sb = sandbox(
+    suite = await startWebSuite(
       {
         '.orch/config.toml': 'max_parallel_agents = 4\n\n[agent]\nanswer_wait_seconds = 0\nmax_retries = 0\n',
         'docs/plans/pay-module/epic-01-charge.md': epic('Charge cards', 'Charge a card.', { 'src/pay.ts': 'export function charge(cents: number): boolean {\n  return cents > 0;\n}\n' }, 'needs_review: true'),
         'docs/plans/ctl-module/epic-01-slow.md': '# Slow work\n\nTake your time. [[scenario:slow]]\n',
         'docs/plans/flaky-module/epic-01-flaky.md': '# Flaky work\n\nFails once. [[scenario:flaky]]\n',
         'docs/plans/feed-module/epic-01-feed.md': epic('Feed', 'Something to merge.', { 'src/feed.ts': 'export const feed = 1;\n' }),
+        'docs/plans/late-module/epic-01-after.md': epic('After a restart', 'Something to merge after the daemon restarted.', { 'src/after.ts': 'export const after = 2;\n' }),
       },
-      { realClaude: true },
+      scenarios,
     );
-    model = await startModel({ scenarios, dir: sb.base });
-    Object.assign(sb.env, { ANTHROPIC_BASE_URL: model.url, ANTHROPIC_API_KEY: 'sk-simulated', CLAUDE_CONFIG_DIR: join(sb.base, 'claude'), CLAUDE_CODE_MAX_RETRIES: '0' });
-    browser = await launchBrowser();
-    ({ page, problems, shot } = await watchedPage(await browser.context()));
-    await page.goto((await sb.orchAsync('open', '--print-url')).stdout.trim());
-    await page.waitForSelector('[data-testid="connection"].on');
+    ({ sb, page, problems, shot } = suite);
   }, 120_000);
 
   afterAll(async () => {
-    await browser?.close();
-    model?.close();
-    sb?.cleanup();
+    await suite?.close();
   }, 120_000);
 
   it('a flagged change sent back with a comment resumes its session, comes back with the fix and merges', async () => {
@@ -134,5 +124,37 @@ describe('web page actions in Chromium', () => {
     expect(feed.some((s) => s > before.last)).toBe(true);
     for (let i = 1; i < feed.length; i++) expect(feed[i - 1]! - feed[i]!).toBe(1);
     expect(problems.filter((p) => !p.includes('ERR_INTERNET_DISCONNECTED'))).toEqual([]);
+  }, 200_000);
+
+  it('after the daemon restarts, the page reconnects by itself, still logged in, and follows from where it was', async () => {
+    await page.goto(`${base()}/#/dashboard`);
+    await page.waitForSelector('[data-testid="connection"].on');
+    const complete = Number(await page.getByTestId('count-complete').innerText());
+    // The page has applied an event of its own (a sync) to resume after.
+    expect((await sb.orchAsync('sync')).status).toBe(0);
+    await until(async () => (await seqs()).last > 0, 'an event on the page', 30_000);
+    const before = await seqs();
+    const port = daemonInfo(sb).port;
+    expect((await sb.orchAsync('daemon', 'stop')).status).toBe(0);
+    await page.locator('[data-testid="connection"]:not(.on)').waitFor({ timeout: 30_000 });
+    await page.getByText('reconnecting', { exact: true }).waitFor();
+    expect((await sb.orchAsync('daemon', 'start')).status).toBe(0);
+    // The same address (the port it had), the same session cookie: live again with no login and no reload.
+    expect(daemonInfo(sb).port).toBe(port);
+    await page.waitForSelector('[data-testid="connection"].on', { timeout: 30_000 });
+    await page.getByText('live', { exact: true }).waitFor();
+    expect((await suite.ctx.request.get(`${base()}/api/status`)).status()).toBe(200);
+    expect((await sb.orchAsync('start', 'late/E01')).status).toBe(0);
+    await until(async () => (await status('late/E01')) === 'complete', 'the task to merge after the restart', 90_000);
+    await page.locator('[data-testid="count-complete"]', { hasText: new RegExp(`^${complete + 1}$`) }).waitFor({ timeout: 30_000 });
+    await expect.poll(() => page.locator('[data-testid="active"] tr[data-task="late/E01"]').count()).toBe(0);
+    const after = await seqs();
+    expect(after.last).toBeGreaterThan(before.last + 3);
+    expect(after.gaps).toBe(0);
+    const feed = await page.locator('[data-testid="feed"] tr').evaluateAll((rows) => rows.map((r) => Number((r as unknown as { dataset: Record<string, string> }).dataset.seq)));
+    expect(feed).toContain(before.last + 1);
+    for (let i = 1; i < feed.length; i++) expect(feed[i - 1]! - feed[i]!).toBe(1);
+    expect(await page.locator('[data-testid="login"]').count()).toBe(0);
+    expect(problems.filter((p) => !/ERR_INTERNET_DISCONNECTED|ERR_CONNECTION_REFUSED|ERR_EMPTY_RESPONSE|ERR_CONNECTION_RESET/.test(p))).toEqual([]);
   }, 200_000);
 });

@@ -1,36 +1,33 @@
 import { createServer, type Server } from 'node:http';
-import { join } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generatePlan } from '../../bench/gen-plan.js';
-import { epic, repoRootDir, sandbox, until, type Sandbox } from '../harness.js';
-import { launchBrowser } from './browser.js';
+import type { Step } from '../../src/simulator/types.js';
+import { epic, sandbox, until, type Sandbox } from '../harness.js';
 import { showTask } from './runs.js';
-import { startModel } from './model.js';
-import { daemonInfo, watchedPage } from './web.js';
+import { daemonInfo, startWebSuite, type WebSuite } from './web.js';
 
 const HOSTILE = '<img src=x onerror="window.__pwned=1">';
 const write = (path: string, content: string) => ({ name: 'Write', input: { file_path: `{{cwd}}/${path}`, content } });
-const scenarios = {
+const scenarios: Record<string, Step[]> = {
   ask: [{ text: 'I need a decision.', tools: [{ name: 'mcp__orch__orch_ask', input: { question: 'Which currency should prices use?' } }] }, { text: 'Waiting for the answer.' }],
   answered: [{ text: 'Using the answer.', tools: [write('currency.txt', 'EUR\n')] }, { text: 'Done: wrote currency.txt' }],
 };
 
 /** The web page in real Chromium against a daemon that runs the real Claude Code on the simulated model. */
 describe('web page in Chromium', () => {
+  let suite: WebSuite;
   let sb: Sandbox;
   let big: Sandbox;
-  let model: { url: string; close: () => void };
-  let browser: Awaited<ReturnType<typeof launchBrowser>>;
   let ctx: BrowserContext;
   let page: Page;
   let problems: string[] = [];
   let shot: (name: string) => Promise<void>;
-  const base = () => daemonInfo(sb).base;
+  const base = () => suite.base();
   const status = async (task: string) => (await showTask(sb, task)).task.status;
 
   beforeAll(async () => {
-    sb = sandbox(
+    suite = await startWebSuite(
       {
         '.orch/config.toml': 'max_parallel_agents = 4\n\n[agent]\nanswer_wait_seconds = 0\n',
         'docs/plans/core-module/epic-01-alpha.md': epic('Alpha greeting', 'Write the greeting.', { 'src/alpha.ts': 'export const alpha = (name: string): string => `hello ${name}`;\n' }),
@@ -38,23 +35,13 @@ describe('web page in Chromium', () => {
         'docs/plans/ask-module/epic-01-prices.md': '# Prices\n\nPick a currency. [[scenario:ask]]\n',
         'docs/plans/evil-module/epic-01-x.md': `# ${HOSTILE}\n\nA title that is markup.\n`,
       },
-      { realClaude: true },
+      scenarios,
     );
-    model = await startModel({ scenarios, dir: sb.base });
-    Object.assign(sb.env, { ANTHROPIC_BASE_URL: model.url, ANTHROPIC_API_KEY: 'sk-simulated', CLAUDE_CONFIG_DIR: join(sb.base, 'claude'), CLAUDE_CODE_MAX_RETRIES: '0' });
-    browser = await launchBrowser();
-    ctx = await browser.context();
-    ({ page, problems, shot } = await watchedPage(ctx));
-    const url = (await sb.orchAsync('open', '--print-url')).stdout.trim();
-    expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/login\?t=/);
-    await page.goto(url);
-    await page.waitForSelector('[data-testid="connection"].on');
+    ({ sb, ctx, page, problems, shot } = suite);
   }, 120_000);
 
   afterAll(async () => {
-    await browser?.close();
-    model?.close();
-    sb?.cleanup();
+    await suite?.close();
     big?.cleanup();
   }, 200_000);
 
@@ -84,9 +71,14 @@ describe('web page in Chromium', () => {
     await page.getByTestId('log-search').fill('export const alpha');
     await page.getByRole('button', { name: 'Search' }).click();
     await page.locator('[data-testid="log-results"] .ll').first().waitFor();
-    await page.locator('[data-testid="log-results"] summary', { hasText: 'Write' }).first().click();
-    await page.locator('[data-testid="log-results"]', { hasText: 'export const alpha' }).first().waitFor();
+    // A hit's folded tool call opens in place; its own button shows the log around it.
+    const hit = page.locator('[data-testid="log-results"] .hit').filter({ has: page.locator('summary', { hasText: 'Write' }) }).first();
+    await hit.locator('summary').click();
+    await hit.locator('pre', { hasText: 'export const alpha' }).waitFor();
     await shot('logs-search');
+    await hit.getByRole('button', { name: 'show in log' }).click();
+    await page.locator('[data-testid="log-lines"] .ll').first().waitFor();
+    expect(await page.getByTestId('log-results').count()).toBe(0);
   }, 200_000);
 
   it('a flagged change is reviewed in the diff view and merged', async () => {
@@ -138,7 +130,7 @@ describe('web page in Chromium', () => {
   }, 200_000);
 
   it('refuses a request without the cookie, and one from a foreign page that carries it', async () => {
-    const fresh = await browser.context();
+    const fresh = await suite.browser.context();
     const res = await fresh.request.get(`${base()}/api/status`);
     expect(res.status()).toBe(401);
     await fresh.close();

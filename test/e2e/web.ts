@@ -2,7 +2,10 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
 import { createPaths } from '../../src/paths/index.js';
-import { repoRootDir, type Sandbox } from '../harness.js';
+import type { Step } from '../../src/simulator/types.js';
+import { repoRootDir, sandbox, type Sandbox } from '../harness.js';
+import { launchBrowser } from './browser.js';
+import { startModel } from './model.js';
 
 export interface DaemonFile {
   pid: number;
@@ -43,4 +46,47 @@ export async function watchedPage(ctx: BrowserContext): Promise<{ page: Page; pr
     if (process.env.ORCH_DOCS_SHOTS === '1') await page.screenshot({ path: join(repoRootDir, 'docs', 'web', `${name}.png`), fullPage: false });
   };
   return { page, problems, shot };
+}
+
+export interface WebSuite {
+  sb: Sandbox;
+  browser: Awaited<ReturnType<typeof launchBrowser>>;
+  ctx: BrowserContext;
+  page: Page;
+  problems: string[];
+  shot: (name: string) => Promise<void>;
+  /** `http://127.0.0.1:<port>` of the sandbox's daemon, as its daemon file says now. */
+  base: () => string;
+  close: () => Promise<void>;
+}
+
+/**
+ * The set-up of a browser suite: a project with `files` whose daemon runs the real Claude Code on the simulated model
+ * (with `scenarios`), one Chromium for the whole file, and a page logged in through `orch open --print-url`.
+ */
+export async function startWebSuite(files: Record<string, string>, scenarios: Record<string, Step[]>): Promise<WebSuite> {
+  const sb = sandbox(files, { realClaude: true });
+  const model = await startModel({ scenarios, dir: sb.base });
+  Object.assign(sb.env, { ANTHROPIC_BASE_URL: model.url, ANTHROPIC_API_KEY: 'sk-simulated', CLAUDE_CONFIG_DIR: join(sb.base, 'claude'), CLAUDE_CODE_MAX_RETRIES: '0' });
+  const browser = await launchBrowser();
+  const ctx = await browser.context();
+  const { page, problems, shot } = await watchedPage(ctx);
+  const url = (await sb.orchAsync('open', '--print-url')).stdout.trim();
+  if (!/^http:\/\/127\.0\.0\.1:\d+\/login\?t=/.test(url)) throw new Error(`orch open --print-url printed ${JSON.stringify(url)}, not a login link`);
+  await page.goto(url);
+  await page.waitForSelector('[data-testid="connection"].on');
+  return {
+    sb,
+    browser,
+    ctx,
+    page,
+    problems,
+    shot,
+    base: () => daemonInfo(sb).base,
+    close: async () => {
+      await browser.close();
+      model.close();
+      sb.cleanup();
+    },
+  };
 }

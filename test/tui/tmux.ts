@@ -29,11 +29,11 @@ export function tmuxTerminal(o: { name: string; columns: number; rows: number; c
     },
     /** `#{alternate_on}`, `#{cursor_flag}`: whether the terminal was given back as it was. */
     format: (f: string): string => tmux('display-message', '-p', '-t', 't', f).trim(),
-    async waitFor(what: string | RegExp, timeoutMs = 60_000): Promise<string> {
+    async waitFor(what: string | RegExp | ((screen: string) => boolean), timeoutMs = 60_000): Promise<string> {
       const deadline = Date.now() + timeoutMs;
       for (;;) {
         const s = screen();
-        if (typeof what === 'string' ? s.includes(what) : what.test(s)) return s;
+        if (typeof what === 'string' ? s.includes(what) : typeof what === 'function' ? what(s) : what.test(s)) return s;
         if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${String(what)} on the terminal:\n${s}`);
         await new Promise((r) => setTimeout(r, 100));
       }

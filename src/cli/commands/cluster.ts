@@ -53,23 +53,28 @@ export async function worker(_globals: () => GlobalOptions, f: WorkerFlags): Pro
   if (backends.size === 0) throw new CliError(`no agent CLI found on PATH (${SUPPORTED_BACKENDS.join(', ')}); install one or pass --agents`, Exit.input);
   const lockMs = Number(process.env.ORCH_WORKER_LOCK_MS) || undefined;
   const cfg = loaded.config;
-  // Build, test and lint of the repositories it serves run as they would for a local agent: the worker's own
-  // sanitised environment, inside the same sandbox (the job's worktree writable, the cache's objects writable).
+  // Agents and the build, test and lint of the repositories it serves run as they would locally: inside the same
+  // sandbox (the job's worktree and the cache's objects writable, an agent's MCP config readable; the worker's home,
+  // Orch's directories and other jobs hidden), commands with the worker's own sanitised environment.
   const sandbox = createSandboxer(cfg.sandbox.mode, process.env.PATH ?? '');
+  const contain = (p: { worktree: string; cache: string; backendId?: string; configDir?: string }) => {
+    const gitDir = worktreeGitDir(p.worktree);
+    return sandbox.contain({
+      worktree: p.worktree,
+      orchDirs: [paths.stateDir, paths.dataDir, paths.configDir, dir],
+      commonDir: p.cache,
+      ...(gitDir ? { gitDir } : {}),
+      ...(p.backendId ? { backendId: p.backendId } : {}),
+      ...(p.configDir ? { configDir: p.configDir } : {}),
+      extraWritable: cfg.sandbox.writable,
+    });
+  };
   const commands = {
     env: commandEnv(sanitizeEnv(process.env, cfg.agent.env, { allow: cfg.agent.pass_env }), cfg.agent.pass_env),
-    contain: (p: { worktree: string; cache: string }) => {
-      const gitDir = worktreeGitDir(p.worktree);
-      return sandbox.contain({
-        worktree: p.worktree,
-        orchDirs: [paths.stateDir, paths.dataDir, paths.configDir, dir],
-        commonDir: p.cache,
-        ...(gitDir ? { gitDir } : {}),
-        extraWritable: cfg.sandbox.writable,
-      });
-    },
+    contain,
   };
   const w = await startWorker({
+    contain,
     redisUrl: redis,
     name,
     jobs,
@@ -81,7 +86,7 @@ export async function worker(_globals: () => GlobalOptions, f: WorkerFlags): Pro
     ...(lockMs ? { lockMs } : {}),
     log: (l) => process.stderr.write(`[orch worker] ${l}\n`),
   });
-  process.stdout.write(`worker ${name} ready: ${jobs} job(s) at once, agents ${[...backends.keys()].join(', ')}, build/test/lint (sandbox: ${sandbox.mode})\n`);
+  process.stdout.write(`worker ${name} ready: ${jobs} job(s) at once, agents ${[...backends.keys()].join(', ')}, build/test/lint (sandbox for agents and commands: ${sandbox.mode})\n`);
   await new Promise<void>((done) => {
     let stops = 0;
     const onSignal = (): void => {

@@ -23,7 +23,13 @@ export async function sync(globals: () => GlobalOptions, o: { json?: boolean }):
         : 'nothing changed since the last sync';
       out(`synced ${plural(r.tasks, 'task')} in ${plural(r.modules, 'module')} (${counts}) in ${r.durationMs} ms\n`);
       const st = r.statusTable;
-      if (st?.written) out(`${st.path}: ${st.created ? `status table created with ${plural(st.added.length, 'epic')}` : `added ${listOf(st.added)} to the status table`} (committed as chore(plan))\n`);
+      if (st?.written) {
+        const did = [
+          ...(st.added.length === 0 ? [] : [st.created ? `status table created with ${plural(st.added.length, 'epic')}` : `added ${listOf(st.added)} to the status table`]),
+          ...(st.dropped?.length ? [`dropped ${listOf(st.dropped)} from the status table (removed from the plan)`] : []),
+        ];
+        out(`${st.path}: ${did.join('; ')} (committed as chore(plan))\n`);
+      }
       for (const id of r.removed) out(`${yellow('removed from the plan:')} ${id}: ${removedFate(id, r.removedRuns?.find((x) => x.taskId === id))}\n`);
     } else {
       const errors = r.issues.filter((i) => i.severity === 'error').length;

@@ -48,7 +48,11 @@ export async function followStart(c: Client, res: StartResponse, o: FollowOption
   }
   if (!o.wait) {
     if (o.json) printJson(res);
-    return Exit.ok;
+    // Nothing started, nothing runs, nothing left queued, and tasks were turned away (a missing agent CLI, a budget):
+    // only a person can move things on, so a script hears it.
+    const refused = res.started.length === 0 && running.length === 0 && res.skipped.length > 0 && batch.state !== 'active';
+    if (refused && !o.json) out('nothing was started: fix what is said above, then `orch start` again\n');
+    return refused ? Exit.failed : Exit.ok;
   }
   // The exit code of a --wait is its answer: a reader closing the pipe does not change it.
   keepGoingWhenStdoutCloses();

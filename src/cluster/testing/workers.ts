@@ -24,7 +24,8 @@ export function startWorkerProc(o: { base: string; name: string; redis: string; 
   const dir = join(o.base, `worker-${o.name}`);
   const config = join(dir, 'config');
   mkdirSync(join(config, 'orch'), { recursive: true });
-  writeFileSync(join(config, 'orch', 'config.toml'), '[agent]\npass_env = ["FAKE_CLAUDE_*"]\n');
+  // The fake agent's log is outside its worktree: the worker's user config lets the sandbox show it (as a local test's).
+  writeFileSync(join(config, 'orch', 'config.toml'), `[agent]\npass_env = ["FAKE_CLAUDE_*"]\n\n[sandbox]\nwritable = [${JSON.stringify(join(o.base, 'agent'))}]\n`);
   const args = [orchBin, 'worker', '--redis', o.redis, '--name', o.name, '--jobs', String(o.jobs ?? 1), '--dir', join(dir, 'work'), '--agents', 'claude'];
   for (const r of o.repos) args.push('--repo', r);
   if (o.labels) args.push('--labels', o.labels);

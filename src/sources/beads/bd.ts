@@ -10,6 +10,7 @@ export interface BeadsIssue {
   priority?: number;
   issue_type?: string;
   close_reason?: string;
+  assignee?: string;
   dependencies?: Array<{ id: string; status?: string; dependency_type?: string }>;
 }
 

@@ -22,7 +22,7 @@ function beads(issues: object[], epic = '') {
   let changes = 0;
   const src = createBeadsSource({ bd: bdRunner(fakeBd, dir, env), epic, claim: true, log: () => undefined });
   src.watch!(() => changes++);
-  return { src, env, state: () => JSON.parse(readFileSync(state, 'utf8')) as Array<{ id: string; status: string; close_reason?: string }>, calls: () => readFileSync(join(dir, 'calls.log'), 'utf8').trim().split('\n'), changes: () => changes };
+  return { src, env, state: () => JSON.parse(readFileSync(state, 'utf8')) as Array<{ id: string; status: string; close_reason?: string; assignee?: string }>, calls: () => readFileSync(join(dir, 'calls.log'), 'utf8').trim().split('\n'), changes: () => changes };
 }
 
 const issue = (id: string, title: string, extra: object = {}) => ({ id, title, description: `Do ${title}.`, status: 'open', priority: 2, issue_type: 'task', ...extra });
@@ -57,7 +57,7 @@ describe('Beads as a source (fake bd following the documented JSON shapes)', () 
       ['bd-a3f8.1', 'complete', []],
       ['bd-a3f8.2', null, []],
     ]);
-    expect(b.calls()).toContain('update bd-a3f8.1 --claim --json');
+    expect(b.calls()).toContain('update bd-a3f8.1 --claim --actor orch --json');
     expect(b.calls()).toContain('show bd-a3f8.2 --json');
   });
 
@@ -83,5 +83,25 @@ describe('Beads as a source (fake bd following the documented JSON shapes)', () 
     const read = await readSources([b.src]);
     expect(read.tasks.map((t) => [t.id, t.planStatus ?? null])).toEqual([['bd-d1', 'complete']]);
     expect(b.calls()).toContain('list --status closed --json');
+  });
+
+  it('an issue in progress under someone else is no task (Orch never starts it); one Orch claimed stays', async () => {
+    const logs: string[] = [];
+    const b = beads([
+      issue('bd-e1', 'Open'),
+      issue('bd-e2', 'Taken by Ann', { status: 'in_progress', assignee: 'ann' }),
+      issue('bd-e3', 'In progress, no assignee', { status: 'in_progress' }),
+    ]);
+    const src = createBeadsSource({ bd: bdRunner(fakeBd, tmpdir(), b.env), epic: '', claim: true, log: (m) => logs.push(m) });
+    expect((await readSources([src])).tasks.map((t) => t.id)).toEqual(['bd-e1']);
+    expect(logs).toEqual(['Beads: in progress under someone else, not started by Orch: bd-e2 (ann), bd-e3 (no assignee)']);
+    await src.report!({ taskId: 'bd-e1', status: 'in_progress' });
+    expect(b.state().find((i) => i.id === 'bd-e1')).toMatchObject({ status: 'in_progress', assignee: 'orch' });
+    expect((await readSources([src])).tasks.map((t) => t.id)).toEqual(['bd-e1']);
+    // Said once, not at every sync.
+    expect(logs).toHaveLength(1);
+    // Another actor's Orch (or a person) claiming it takes it out of this one's set.
+    const other = createBeadsSource({ bd: bdRunner(fakeBd, tmpdir(), b.env), epic: '', claim: true, actor: 'orch-ci', log: () => undefined });
+    expect((await readSources([other])).tasks.map((t) => t.id)).toEqual([]);
   });
 });

@@ -19,6 +19,8 @@ export interface BeadsSourceOptions {
   /** Only issues under this epic ("" = all). */
   epic: string;
   claim: boolean;
+  /** Who Orch claims as (`bd --actor`, default "orch"): in-progress issues of any other assignee are not Orch's to run. */
+  actor?: string;
   log: (msg: string) => void;
 }
 
@@ -27,11 +29,17 @@ export interface BeadsSourceOptions {
  * claimed in view, `bd show` gives each issue's details and dependencies; progress goes back through `bd update
  * --claim`, `bd update --status` and `bd close`. Every closed issue asks for a new sync: its dependents may be ready.
  * An issue Orch closed stays a complete task (`bd list --status closed`, by its close reason); one closed by anyone
- * else leaves the set, so the sync marks its task removed (and stops a run of it).
+ * else leaves the set, so the sync marks its task removed (and stops a run of it). An issue in progress under
+ * another assignee (a person, another Orch) is someone else's work: it is no task here, so Orch never starts it.
  */
 export function createBeadsSource(o: BeadsSourceOptions): PlanSource {
   let changed: () => void = () => undefined;
+  let lastOthers = '';
   const inScope = (id: string): boolean => !o.epic || id === o.epic || id.startsWith(`${o.epic}.`);
+  const actor = o.actor ?? 'orch';
+  const as = ['--actor', actor];
+  /** In progress and claimed by Orch itself (a claim without an assignee is someone's too). */
+  const ours = (i: BeadsIssue): boolean => i.status !== 'in_progress' || (o.claim && i.assignee === actor);
   return {
     kind: 'beads',
     label: `Beads (bd ready${o.epic ? ` under ${o.epic}` : ''})`,
@@ -43,7 +51,10 @@ export function createBeadsSource(o: BeadsSourceOptions): PlanSource {
       const closed = issuesOf(await o.bd(['list', '--status', 'closed'])).filter(
         (i) => inScope(i.id) && i.issue_type !== 'epic' && (i.close_reason ?? '').startsWith(CLOSED_BY_ORCH) && !ids.includes(i.id),
       );
-      const open = details.filter((i): i is BeadsIssue => i !== undefined && i.issue_type !== 'epic' && i.status !== 'closed');
+      const open = details.filter((i): i is BeadsIssue => i !== undefined && i.issue_type !== 'epic' && i.status !== 'closed' && ours(i));
+      const others = details.filter((i) => i !== undefined && i.status === 'in_progress' && !ours(i)).map((i) => `${i!.id} (${i!.assignee || 'no assignee'})`);
+      if (others.length > 0 && others.join() !== lastOthers) o.log(`Beads: in progress under someone else, not started by Orch: ${others.join(', ')}`);
+      lastOthers = others.join();
       const tasks = [...open, ...closed]
         .map((i) => {
           const done = i.status === 'closed';
@@ -65,11 +76,11 @@ export function createBeadsSource(o: BeadsSourceOptions): PlanSource {
       return { tasks, issues: [], modules: [] };
     },
     async report(p: TaskProgress) {
-      if (p.status === 'in_progress' && o.claim) await o.bd(['update', p.taskId, '--claim']);
-      else if (p.status === 'failed' || p.status === 'not_started') await o.bd(['update', p.taskId, '--status', 'open']);
+      if (p.status === 'in_progress' && o.claim) await o.bd(['update', p.taskId, '--claim', ...as]);
+      else if (p.status === 'failed' || p.status === 'not_started') await o.bd(['update', p.taskId, '--status', 'open', ...as]);
       else if (p.status === 'complete') {
         const link = p.prUrl ?? (p.mergeCommit ? `commit ${p.mergeCommit}` : 'the target branch');
-        await o.bd(['close', p.taskId, '--reason', `${CLOSED_BY_ORCH} in ${link}`]);
+        await o.bd(['close', p.taskId, '--reason', `${CLOSED_BY_ORCH} in ${link}`, ...as]);
         changed();
       }
     },

@@ -67,7 +67,7 @@ export function Dashboard({ height }: { height: number }) {
       <Line text={`QUEUED ${queue.length}${more(queue.length, queueRows)}`} bold color="cyan" />
       {queue.slice(0, queueRows).map((q, i) => (
         <Text key={q.task.id} wrap="truncate-end" inverse={sel === run.length + needs.length + i}>
-          {pad(q.task.id, 16)} {width >= 100 ? `${pad(shorten(q.task.title, 30), 30)} ` : ''}
+          {pad(q.task.id, 16)} {width >= 100 ? `${pad(shorten(q.task.title, 30, glyph(t).ellipsis), 30)} ` : ''}
           <Text color={colorOf(t, q.waitsFor === 'ready' ? 'green' : undefined)} dimColor={t.color && q.waitsFor !== 'ready'}>
             {q.waitsFor}
           </Text>

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { EventCursor } from './cursor.js';
+import { EventCursor, reconnectDelay } from './cursor.js';
 
 describe('EventCursor', () => {
   it('applies each persisted event once, drops a replayed overlap, passes live events', () => {
@@ -17,5 +17,19 @@ describe('EventCursor', () => {
     c.accept({ seq: 5 });
     c.accept({ seq: 9 });
     expect(c.gaps).toEqual([[6, 8]]);
+  });
+
+  it('rebases on a daemon that lost its history, so its new events apply', () => {
+    const c = new EventCursor();
+    c.accept({ seq: 40 });
+    expect(c.rebase(50)).toBe(false);
+    expect(c.rebase(3)).toBe(true);
+    expect(c.accept({ seq: 4 })).toBe(true);
+    expect(c).toMatchObject({ last: 4, gaps: [] });
+  });
+
+  it('backs off from half a second to ten, with jitter below the full delay', () => {
+    expect([0, 1, 2, 3, 4, 5, 9].map((a) => reconnectDelay(a, () => 0))).toEqual([500, 1000, 2000, 4000, 8000, 10_000, 10_000]);
+    expect(reconnectDelay(2, () => 1)).toBe(1333);
   });
 });

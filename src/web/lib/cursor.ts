@@ -24,8 +24,28 @@ export class EventCursor {
     return true;
   }
 
+  /**
+   * The daemon's newest seq is below the last one applied: it lost its history (a new state directory). Events from
+   * there on are new; what happened before is in the snapshot the caller reloads.
+   */
+  rebase(latest: number): boolean {
+    if (latest >= this.last) return false;
+    this.last = latest;
+    this.gaps = [];
+    return true;
+  }
+
   /** The URL to (re)open the stream from: after the last event applied. */
   url(base = '/api/events'): string {
     return this.last > 0 ? `${base}?since=${this.last}` : base;
   }
+}
+
+/**
+ * How long to wait before reopening the stream after its `attempt`-th failure in a row: 0.5 s doubling to 10 s,
+ * each with up to a third taken off at random so that many pages of a restarted daemon do not return at once.
+ */
+export function reconnectDelay(attempt: number, random: () => number = Math.random): number {
+  const full = Math.min(10_000, 500 * 2 ** Math.min(attempt, 10));
+  return Math.round(full * (1 - random() / 3));
 }

@@ -1,6 +1,6 @@
 import type { Event, EventType, Signal, Status } from '../../api/index.js';
 import { get } from './api.js';
-import { EventCursor } from './cursor.js';
+import { EventCursor, reconnectDelay } from './cursor.js';
 
 const TYPES = [
   'sync', 'task.status', 'run.state', 'run.usage', 'run.verified', 'run.output', 'run.waiting', 'run.signal', 'run.question',
@@ -36,6 +36,9 @@ export class Live {
   private pendingActivity = new Map<string, Activity>();
   private frame = 0;
   private retry: ReturnType<typeof setTimeout> | undefined;
+  /** Failed (re)connections in a row, for the backoff; whether the stream was ever open. */
+  private attempt = 0;
+  private opened = false;
 
   start(): void {
     this.connect();
@@ -60,11 +63,19 @@ export class Live {
     this.connected = false;
   };
 
-  private readonly onOnline = (): void => this.connect();
+  private readonly onOnline = (): void => {
+    this.attempt = 0;
+    this.connect();
+  };
 
   async refresh(): Promise<void> {
     try {
       const [status, questions] = await Promise.all([get<Status>('/api/status'), get<Signal[]>('/api/questions')]);
+      // A daemon whose newest event is older than the page's lost its history: start over from its snapshot.
+      if (status.lastSeq !== undefined && this.cursor.rebase(status.lastSeq)) {
+        this.feed = [];
+        this.version++;
+      }
       this.status = status;
       this.questions = questions;
       this.auth = 'ok';
@@ -84,22 +95,33 @@ export class Live {
     }, 150);
   }
 
+  /**
+   * Opens the stream after the last seq applied. Any failure (the daemon closed it, restarted, or cannot be reached)
+   * closes it and reopens it here with backoff, from `?since=` the cursor's seq: the browser's own retry would
+   * reopen the first URL on a fixed delay and give up for good on an HTTP error.
+   */
   private connect(): void {
     this.es?.close();
+    clearTimeout(this.retry);
     const es = new EventSource(this.cursor.url());
     this.es = es;
     es.onopen = () => {
       this.connected = true;
-      // Whatever happened while disconnected that the replay does not carry (live output) is in the snapshot.
+      const again = this.opened;
+      this.attempt = 0;
+      this.opened = true;
+      // Whatever happened while disconnected that the replay does not carry (live output) is in the snapshot; pages
+      // that show other data refetch once.
+      if (again) this.version++;
       this.refreshSoon();
     };
     es.onerror = () => {
       this.connected = false;
-      // CONNECTING: the browser retries by itself with Last-Event-ID. CLOSED (an HTTP error): reopen after the last seq.
-      if (es.readyState === EventSource.CLOSED) {
-        clearTimeout(this.retry);
-        this.retry = setTimeout(() => this.connect(), 2000);
-      }
+      es.close();
+      if (this.es !== es) return;
+      this.es = undefined;
+      if (!navigator.onLine) return;
+      this.retry = setTimeout(() => this.connect(), reconnectDelay(this.attempt++));
     };
     for (const t of TYPES) es.addEventListener(t, (m) => this.onEvent(JSON.parse((m as MessageEvent<string>).data) as Event));
   }

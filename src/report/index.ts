@@ -1,0 +1,2 @@
+export { buildReport, type ReportInput } from './build.js';
+export { renderReport } from './markdown.js';

@@ -1,0 +1,177 @@
+import { EventEmitter } from 'node:events';
+import chalk from 'chalk';
+import { render } from 'ink-testing-library';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { App } from './App.js';
+import { renderApp } from './index.js';
+import { fakeClient, output, run, status, task } from './testing.js';
+import { themeFromEnv, type Theme } from './theme.js';
+
+let unmount: (() => void) | undefined;
+afterEach(() => unmount?.());
+// Ink colors through chalk, which finds no color terminal under a test runner: force it, so NO_COLOR means something.
+const level = chalk.level;
+beforeAll(() => {
+  chalk.level = 1;
+});
+afterAll(() => {
+  chalk.level = level;
+});
+
+// eslint-disable-next-line no-control-regex
+const ESC = /\u001b\[[0-9;]*m/g;
+// eslint-disable-next-line no-control-regex
+const COLOR = /\u001b\[(3[0-79]|9[0-7])m/;
+
+async function until(what: () => string, fn: () => boolean, timeoutMs = 5000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!fn()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what()}`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+const world = () => {
+  const active = [run('r1', 'a/E01', 'running', { worktree: '/w/r1' }), run('r2', 'b/E01', 'waiting', { waitingReason: 'question: Which currency?' }), run('r3', 'c/E01')];
+  return fakeClient({
+    status: status(active),
+    tasks: [
+      task('a/E01', { status: 'in_progress', title: 'Greeting' }),
+      task('b/E01', { status: 'in_progress' }),
+      task('c/E01', { status: 'in_progress', dependsOn: ['a/E01'] }),
+      task('a/E02', { ready: true, title: 'A very long title that goes on and on well past the width of any narrow terminal' }),
+      task('a/E03', { ready: false, dependsOn: ['a/E02'], waitingFor: ['a/E02'] }),
+      task('d/E01', { status: 'failed', statusNote: 'tests failed' }),
+    ],
+    questions: [{ id: 'q1', runId: 'r2', taskId: 'b/E01', kind: 'question', text: 'Which currency?', audience: 'human', answer: null, answeredBy: null, createdAt: '', answeredAt: null }],
+  });
+};
+
+/** The App on a terminal whose size it reads from stdout (no fixed size), so a resize is what it follows. */
+function mount(theme: Theme, columns: number, rows: number) {
+  const w = world();
+  const r = render(<App connect={async () => w.client} theme={theme} frameMs={5} backoff={{ initialMs: 20, maxMs: 40 }} />);
+  unmount = r.unmount;
+  const out = r.stdout as unknown as EventEmitter;
+  // Read at mount as 100x24 (ink-testing-library's); the test resizes to the size it starts from.
+  const size = { columns, rows };
+  const resize = (c: number, h: number) => {
+    size.columns = c;
+    size.rows = h;
+    out.emit('resize');
+  };
+  Object.defineProperty(out, 'columns', { get: () => size.columns, configurable: true });
+  Object.defineProperty(out, 'rows', { get: () => size.rows, configurable: true });
+  /** The last frame without its escapes (colors, inverse). */
+  const frame = () => (r.lastFrame() ?? '').replace(ESC, '');
+  const shows = (text: string | RegExp) => until(() => `"${String(text)}" on screen; last frame:\n${frame()}`, () => (typeof text === 'string' ? frame().includes(text) : text.test(frame())));
+  const press = async (keys: string) => {
+    for (const k of keys) r.stdin.write(k);
+    await new Promise((res) => setImmediate(res));
+  };
+  /** Every line of the frame within the width, the frame within the height. */
+  const fits = () => {
+    const lines = frame().split('\n');
+    expect(lines.length, frame()).toBeLessThanOrEqual(size.rows);
+    for (const l of lines) expect(l.length, `a line wider than ${size.columns}:\n${l}`).toBeLessThanOrEqual(size.columns);
+  };
+  return { w, frame, raw: () => r.lastFrame() ?? '', shows, press, resize, fits };
+}
+
+describe('orch tui degrades well', () => {
+  it('follows a resize: a grid of panes at 160x48, a list plus the focused pane at 80x24 and narrower, back again', async () => {
+    const ui = mount({ color: true, ascii: false }, 160, 48);
+    await ui.shows('RUNNING 3');
+    ui.resize(160, 48);
+    ui.w.streams[0]!.push(output('r1', 'a/E01', { type: 'tool_call', id: '1', name: 'Bash', input: { command: 'npm test' } }));
+    await ui.press('2');
+    await ui.shows('3 agents, page 1/1');
+    await ui.shows('→ Bash npm test');
+    ui.fits();
+
+    ui.resize(80, 24);
+    await until(() => ui.frame(), () => !ui.frame().includes('page 1/1') && ui.frame().includes('⏸ b/E01 waiting: question'));
+    expect(ui.frame()).toContain('→ Bash npm test');
+    ui.fits();
+
+    for (const [c, h] of [[60, 20], [40, 12]] as const) {
+      ui.resize(c, h);
+      await until(() => ui.frame(), () => ui.frame().split('\n').every((l) => l.length <= c));
+      expect(ui.frame()).toContain('a/E01');
+      ui.fits();
+      await ui.press('1');
+      await ui.shows('RUNNING 3');
+      ui.fits();
+      await ui.press('3');
+      await ui.shows('a/E01');
+      ui.fits();
+      await ui.press('?');
+      await ui.shows('KEYS');
+      ui.fits();
+      await ui.press('\u001b');
+      await ui.press('2');
+    }
+
+    ui.resize(160, 48);
+    await ui.shows('3 agents, page 1/1');
+    ui.fits();
+  });
+
+  it('NO_COLOR: no color codes, Unicode marks kept; ORCH_ASCII: nothing outside ASCII on any screen', async () => {
+    const plain = mount({ color: false, ascii: false }, 160, 48);
+    await plain.shows('RUNNING 3');
+    plain.resize(160, 48);
+    for (const key of ['1', '2', '3', '?']) {
+      await plain.press(key);
+      await plain.shows(key === '?' ? 'KEYS' : `[${key} `);
+      expect(plain.raw()).not.toMatch(COLOR);
+    }
+    await plain.press('\u001b');
+    await plain.press('1');
+    await plain.shows(/[▶⏸]/);
+    unmount?.();
+
+    const ascii = mount({ color: true, ascii: true }, 160, 48);
+    await ascii.shows('RUNNING 3');
+    ascii.resize(160, 48);
+    ascii.w.streams[0]!.push(output('r1', 'a/E01', { type: 'tool_call', id: '1', name: 'Edit', input: { file_path: '/w/r1/src/a.ts' } }));
+    ascii.w.streams[0]!.push(output('r1', 'a/E01', { type: 'tool_result', id: '1', isError: true, output: 'old_string not found' }));
+    for (const [key, expected] of [['1', '[1 dashboard]'], ['2', '-> Edit src/a.ts'], ['3', '[3 plan]'], ['?', 'KEYS']] as const) {
+      await ascii.press(key);
+      await ascii.shows(expected);
+      const wide = [...ascii.frame()].filter((ch) => ch.charCodeAt(0) > 0x7e);
+      expect(wide.join(''), `non-ASCII on the ${key} screen:\n${ascii.frame()}`).toBe('');
+    }
+  });
+
+  it('ORCH_ASCII on a narrow terminal: the lines Ink cuts end in "." (Ink itself knows only "…")', async () => {
+    const w = world();
+    const writes: string[] = [];
+    const stdout = Object.assign(new EventEmitter(), { columns: 50, rows: 16, isTTY: false, write: (s: string) => writes.push(s) > 0 });
+    const stdin = Object.assign(new EventEmitter(), { isTTY: true, setEncoding() {}, setRawMode() {}, resume() {}, pause() {}, ref() {}, unref() {}, read: () => null });
+    const app = renderApp(
+      { connect: async () => w.client, theme: { color: false, ascii: true }, frameMs: 5 },
+      { stdout: stdout as unknown as NodeJS.WriteStream, stdin: stdin as unknown as NodeJS.ReadStream, patchConsole: false, debug: true },
+    );
+    unmount = () => app.unmount();
+    await until(() => writes.at(-1) ?? '', () => (writes.at(-1) ?? '').includes('question b/E01'));
+    const frame = writes.at(-1) ?? '';
+    expect(frame).toMatch(/\.$/m);
+    expect([...frame].filter((ch) => ch.charCodeAt(0) > 0x7e).join(''), frame).toBe('');
+  });
+
+  it('reads the theme from the environment: NO_COLOR, ORCH_ASCII, a non-UTF-8 locale', () => {
+    expect(themeFromEnv({})).toEqual({ color: true, ascii: false });
+    expect(themeFromEnv({ NO_COLOR: '1' })).toEqual({ color: false, ascii: false });
+    expect(themeFromEnv({ NO_COLOR: '' })).toEqual({ color: true, ascii: false });
+    expect(themeFromEnv({ ORCH_ASCII: '1', LANG: 'en_US.UTF-8' })).toEqual({ color: true, ascii: true });
+    expect(themeFromEnv({ LANG: 'C' }).ascii).toBe(true);
+    expect(themeFromEnv({ LANG: 'POSIX' }).ascii).toBe(true);
+    expect(themeFromEnv({ LANG: 'de_DE.ISO-8859-1' }).ascii).toBe(true);
+    expect(themeFromEnv({ LANG: 'en_US.utf8' }).ascii).toBe(false);
+    // LC_ALL overrides LC_CTYPE overrides LANG, as for every program.
+    expect(themeFromEnv({ LC_ALL: 'C.UTF-8', LANG: 'C' }).ascii).toBe(false);
+    expect(themeFromEnv({ LC_ALL: 'C', LANG: 'en_US.UTF-8' }).ascii).toBe(true);
+    expect(themeFromEnv({ LC_CTYPE: 'en_US.UTF-8', LANG: 'C' }).ascii).toBe(false);
+  });
+});
