@@ -53,35 +53,25 @@ export async function worker(_globals: () => GlobalOptions, f: WorkerFlags): Pro
   if (backends.size === 0) throw new CliError(`no agent CLI found on PATH (${SUPPORTED_BACKENDS.join(', ')}); install one or pass --agents`, Exit.input);
   const lockMs = Number(process.env.ORCH_WORKER_LOCK_MS) || undefined;
   const cfg = loaded.config;
-  // Build, test and lint of the repositories it serves run as they would for a local agent: the worker's own
-  // sanitised environment, inside the same sandbox (the job's worktree writable, the cache's objects writable).
+  // Agents and the build, test and lint of the repositories it serves run as they would locally: inside the same
+  // sandbox (the job's worktree and the cache's objects writable, an agent's MCP config readable; the worker's home,
+  // Orch's directories and other jobs hidden), commands with the worker's own sanitised environment.
   const sandbox = createSandboxer(cfg.sandbox.mode, process.env.PATH ?? '');
-  const commands = {
-    env: commandEnv(sanitizeEnv(process.env, cfg.agent.env, { allow: cfg.agent.pass_env }), cfg.agent.pass_env),
-    contain: (p: { worktree: string; cache: string }) => {
-      const gitDir = worktreeGitDir(p.worktree);
-      return sandbox.contain({
-        worktree: p.worktree,
-        orchDirs: [paths.stateDir, paths.dataDir, paths.configDir, dir],
-        commonDir: p.cache,
-        ...(gitDir ? { gitDir } : {}),
-        extraWritable: cfg.sandbox.writable,
-      });
-    },
-  };
-  // Agents run in the same bwrap sandbox as local ones: the job's worktree, the cache's objects, the job's MCP
-  // config; the worker's home, Orch's directories and the other jobs hidden.
-  const contain = (p: { worktree: string; cache: string; backendId: string; configDir: string }) => {
+  const contain = (p: { worktree: string; cache: string; backendId?: string; configDir?: string }) => {
     const gitDir = worktreeGitDir(p.worktree);
     return sandbox.contain({
       worktree: p.worktree,
       orchDirs: [paths.stateDir, paths.dataDir, paths.configDir, dir],
       commonDir: p.cache,
       ...(gitDir ? { gitDir } : {}),
-      backendId: p.backendId,
-      configDir: p.configDir,
+      ...(p.backendId ? { backendId: p.backendId } : {}),
+      ...(p.configDir ? { configDir: p.configDir } : {}),
       extraWritable: cfg.sandbox.writable,
     });
+  };
+  const commands = {
+    env: commandEnv(sanitizeEnv(process.env, cfg.agent.env, { allow: cfg.agent.pass_env }), cfg.agent.pass_env),
+    contain,
   };
   const w = await startWorker({
     contain,
