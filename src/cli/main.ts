@@ -86,6 +86,20 @@ function exitCodeFor(e: unknown): number {
   return Exit.failed;
 }
 
+/** The (sub)command the arguments name (`daemon start`), for the hint under a usage error. */
+function commandPath(args: readonly string[]): string | undefined {
+  let cmd: Command = program;
+  const names: string[] = [];
+  for (const a of args) {
+    if (a.startsWith('-')) continue;
+    const sub = cmd.commands.find((c) => c.name() === a || c.aliases().includes(a));
+    if (!sub) break;
+    names.push(sub.name());
+    cmd = sub;
+  }
+  return names.length > 0 ? names.join(' ') : undefined;
+}
+
 if (process.argv.slice(2).filter((a) => a !== '--no-color').length === 0) out(SHORT_HELP);
 else {
   try {
@@ -94,7 +108,8 @@ else {
     const code = exitCodeFor(e);
     if (e instanceof CommanderError) {
       if (e.exitCode !== 0 && e.code !== 'commander.helpDisplayed' && e.code !== 'commander.version') {
-        process.stderr.write('run `orch --help` for the commands, `orch <command> --help` for one\n');
+        const path = e.code === 'commander.unknownCommand' ? undefined : commandPath(process.argv.slice(2));
+        process.stderr.write(path ? `run \`orch ${path} --help\` for its usage and examples\n` : 'run `orch --help` for the commands, `orch <command> --help` for one\n');
       }
     } else {
       const msg = e instanceof Error ? (code === Exit.failed && !isClientError(e) ? (e.stack ?? e.message) : e.message) : String(e);

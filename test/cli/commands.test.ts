@@ -28,6 +28,11 @@ describe('the CLI a script can trust', () => {
     expect(typo.stdout).toBe('');
     expect(typo.stderr.trim().split('\n')).toHaveLength(2);
     expect(typo.stderr).toContain("unknown command 'banana'");
+    // A usage error of one command points at that command's help.
+    const missing = s.orch('logs');
+    expect(missing.status).toBe(2);
+    expect(missing.stderr.trim().split('\n')).toEqual(["error: missing required argument 'task'", 'run `orch logs --help` for its usage and examples']);
+    expect(s.orch('daemon', 'start', '--bogus').stderr).toContain('run `orch daemon start --help` for its usage and examples');
   });
 
   it('-C with a folder that does not exist says so (exit 2); --version is package.json\'s', () => {
