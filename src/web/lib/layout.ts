@@ -6,10 +6,61 @@ export interface GraphTask {
   status: string;
   title: string;
   dependsOn: string[];
+  /** A collapsed module drawn as one node: how many tasks it stands for. */
+  count?: number;
+}
+
+/** Above this many tasks the graph opens with each module folded to one node; a click unfolds it. */
+export const COLLAPSE_AT = 500;
+/** The id of a folded module's node (no task id starts with it). */
+export const MODULE_NODE = '▸';
+
+const rank: Record<string, number> = { failed: 0, in_progress: 1, needs_review: 2, not_started: 3, complete: 4 };
+
+/**
+ * The graph with every module not in `expanded` folded to one node: its dependencies are those of its tasks on other
+ * modules (or on their folded nodes), its status the least finished of its tasks'. Folded nodes go together in one
+ * group, laid out as a graph of modules.
+ */
+export function foldModules(tasks: GraphTask[], expanded: ReadonlySet<string>): GraphTask[] {
+  const folded = (m: string): boolean => !expanded.has(m);
+  const nodeOf = new Map(tasks.map((t) => [t.id, folded(t.module) ? `${MODULE_NODE}${t.module}` : t.id]));
+  const out: GraphTask[] = [];
+  const groups = new Map<string, GraphTask>();
+  for (const t of tasks) {
+    const deps = t.dependsOn.map((d) => nodeOf.get(d) ?? d);
+    if (!folded(t.module)) {
+      out.push({ ...t, dependsOn: [...new Set(deps)] });
+      continue;
+    }
+    const id = `${MODULE_NODE}${t.module}`;
+    let g = groups.get(id);
+    if (!g) {
+      g = { id, module: MODULE_NODE, status: t.status, title: t.module, dependsOn: [], count: 0 };
+      groups.set(id, g);
+      out.push(g);
+    }
+    g.count = (g.count ?? 0) + 1;
+    if ((rank[t.status] ?? 3) < (rank[g.status] ?? 3)) g.status = t.status;
+    for (const d of deps) if (d !== id && !g.dependsOn.includes(d)) g.dependsOn.push(d);
+  }
+  return out;
+}
+
+/** A short digest of what decides a layout (ids and edges, not statuses): the key of the layout cache. */
+export function shapeKey(tasks: GraphTask[]): string {
+  let h = 0x811c9dc5;
+  let n = 0;
+  for (const t of tasks) {
+    const part = `${t.id}<${t.dependsOn.join(',')}|`;
+    for (let i = 0; i < part.length; i++) h = Math.imul(h ^ part.charCodeAt(i), 0x01000193);
+    n += part.length;
+  }
+  return `${tasks.length}.${n}.${(h >>> 0).toString(36)}`;
 }
 
 export interface Placed {
-  nodes: Array<{ id: string; x: number; y: number; w: number; h: number; status: string; title: string; module: string }>;
+  nodes: Array<{ id: string; x: number; y: number; w: number; h: number; status: string; title: string; module: string; count?: number }>;
   edges: Array<{ from: string; to: string; points: Array<{ x: number; y: number }>; blocked: 'no' | 'pending' | 'failed' }>;
   width: number;
   height: number;
@@ -55,7 +106,7 @@ export function layoutTasks(tasks: GraphTask[]): Placed {
     for (const t of group) {
       const n = g.node(t.id) as { x: number; y: number };
       pos.set(t.id, { x: n.x, y: n.y + top });
-      nodes.push({ id: t.id, x: n.x, y: n.y + top, w: NODE_W, h: NODE_H, status: t.status, title: t.title, module: t.module });
+      nodes.push({ id: t.id, x: n.x, y: n.y + top, w: NODE_W, h: NODE_H, status: t.status, title: t.title, module: t.module, ...(t.count !== undefined ? { count: t.count } : {}) });
     }
     for (const e of g.edges()) {
       const points = ((g.edge(e) as { points?: Array<{ x: number; y: number }> }).points ?? []).map((p) => ({ x: p.x, y: p.y + top }));
