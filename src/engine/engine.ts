@@ -214,6 +214,8 @@ export function createEngine(d: EngineDeps) {
       }
     },
     // Whoever waits on the run (orch start --wait) looks again: it may now wait for a person.
+    // O4: a question the planner leaves to a person reaches people like any other (notified as question.waiting).
+    escalated: (sig, why) => emit('run.question', sig.taskId, sig.runId, { signal: { ...sig, audience: 'human', text: `${sig.text}\n(${why})` } }),
     settled: (sig) => {
       const run = d.store.runs.get(sig.runId);
       if (run?.state === 'waiting') emit('run.waiting', run.taskId, run.id, { reason: run.waitingReason ?? '' });

@@ -45,6 +45,7 @@ function setup(reply: string | Error) {
   const seen: AgentRunRequest[] = [];
   const notes: string[] = [];
   const answers: Array<{ id: string; text: string; by: string }> = [];
+  const escalated: string[] = [];
   const planner = createPlanner({
     store,
     backendFor: () => ({ name: 'lead', backendId: 'claude', backend: replying(reply, seen), model: null, systemPrompt: null, env: {} }),
@@ -56,8 +57,9 @@ function setup(reply: string | Error) {
     scratchDir: dir,
     note: (_r, m) => notes.push(m),
     answer: (id, text, by) => answers.push({ id, text, by }),
+    escalated: (s, why) => escalated.push(`${s.id}: ${why}`),
   });
-  return { store, sig, planner, seen, notes, answers, dir };
+  return { store, sig, planner, seen, notes, answers, dir, escalated };
 }
 
 const settle = () => new Promise((r) => setTimeout(r, 20));
@@ -84,6 +86,8 @@ describe('planner answers questions for the orchestrator', () => {
     await settle();
     expect(e.answers).toEqual([]);
     expect(e.notes.at(-1)).toMatch(/the planner escalated: the plan does not say; product must decide; question \S+ waits for a human/);
+    // A person is told (the engine emits it as a question for a human: notified as question.waiting).
+    expect(e.escalated).toEqual([`${e.sig.id}: the planner escalated: the plan does not say; product must decide`]);
     e.store.close();
     rmSync(e.dir, { recursive: true, force: true });
     const f = setup(new Error('rate limited'));
@@ -91,6 +95,7 @@ describe('planner answers questions for the orchestrator', () => {
     await settle();
     expect(f.answers).toEqual([]);
     expect(f.notes.at(-1)).toMatch(/the planner failed: rate limited/);
+    expect(f.escalated).toEqual([`${f.sig.id}: the planner failed: rate limited`]);
     f.store.close();
   });
 

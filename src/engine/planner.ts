@@ -23,6 +23,8 @@ export interface PlannerDeps {
   answer: (signalId: string, text: string, by: string) => void;
   /** The planner is done with this question (answered or left to a human). */
   settled?: (sig: Signal) => void;
+  /** The planner left the question to a human (escalated, no answer, failed), with why: a person must be told. */
+  escalated?: (sig: Signal, why: string) => void;
 }
 
 const OUTLINE_LIMIT = 200;
@@ -75,12 +77,14 @@ export function createPlanner(d: PlannerDeps) {
       if (!outcome.ok || !text || escalated) {
         const why = escalated ? `the planner escalated: ${escalated[1]?.trim() || 'no reason'}` : outcome.ok ? 'the planner gave no answer' : `the planner failed: ${outcome.error ?? 'unknown error'}`;
         d.note(sig.runId, `${why.slice(0, 500)}; question ${sig.id} waits for a human (orch questions)`);
+        d.escalated?.(sig, why.slice(0, 500));
         return;
       }
       d.note(sig.runId, `the planner answered question ${sig.id}`);
       d.answer(sig.id, text, `planner (${agent.name})`);
     } catch (e) {
       d.note(sig.runId, `the planner failed: ${(e as Error).message}; question ${sig.id} waits for a human`);
+      d.escalated?.(sig, `the planner failed: ${(e as Error).message.slice(0, 300)}`);
     } finally {
       if (cwd) rmSync(cwd, { recursive: true, force: true });
     }

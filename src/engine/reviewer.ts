@@ -3,6 +3,7 @@ import { categories, type Category, type Decision, type Reason } from '../review
 import type { RunRow, TaskRow } from '../store/index.js';
 import { RUN_ENV_KEY, type ContainFor, type ResolvedAgent } from './ports.js';
 import { oneShotTurn } from './one-shot.js';
+import { lastVerdict } from './workflow/prompts.js';
 
 /** What the reviewer agent answered, or why there is no answer. */
 export interface ReviewerVerdict {
@@ -54,30 +55,17 @@ const isCategory = (v: unknown): v is Category => typeof v === 'string' && (cate
 
 /** The last `{"verdict": ...}` JSON object in the reviewer's answer, validated; undefined when there is none. */
 export function parseVerdict(text: string, agent: string): Omit<ReviewerVerdict, 'usage'> | undefined {
-  const starts = [...text.matchAll(/\{\s*"verdict"/g)].map((m) => m.index ?? 0).reverse();
-  for (const start of starts) {
-    for (let end = text.lastIndexOf('}'); end > start; end = text.lastIndexOf('}', end - 1)) {
-      let v: unknown;
-      try {
-        v = JSON.parse(text.slice(start, end + 1));
-      } catch {
-        continue;
-      }
-      if (typeof v !== 'object' || v === null) break;
-      const o = v as { verdict?: unknown; category?: unknown; reasons?: unknown };
-      if (o.verdict !== 'routine' && o.verdict !== 'flag') break;
-      const category: Category = isCategory(o.category) ? o.category : 'routine';
-      const reasons: Reason[] = (Array.isArray(o.reasons) ? o.reasons : []).slice(0, 20).flatMap((r: unknown): Reason[] => {
-        if (typeof r !== 'object' || r === null) return [];
-        const x = r as { file?: unknown; line?: unknown; detail?: unknown };
-        const detail = typeof x.detail === 'string' ? x.detail.slice(0, 300) : '';
-        if (!detail) return [];
-        return [{ category, rule: `reviewer/${agent}`, file: typeof x.file === 'string' && x.file ? x.file : '(change)', ...(typeof x.line === 'number' && x.line > 0 ? { line: Math.floor(x.line) } : {}), detail }];
-      });
-      return { agent, flag: o.verdict === 'flag', category, reasons };
-    }
-  }
-  return undefined;
+  const o = lastVerdict(text, ['routine', 'flag']);
+  if (!o) return undefined;
+  const category: Category = isCategory(o.category) ? o.category : 'routine';
+  const reasons: Reason[] = (Array.isArray(o.reasons) ? o.reasons : []).slice(0, 20).flatMap((r: unknown): Reason[] => {
+    if (typeof r !== 'object' || r === null) return [];
+    const x = r as { file?: unknown; line?: unknown; detail?: unknown };
+    const detail = typeof x.detail === 'string' ? x.detail.slice(0, 300) : '';
+    if (!detail) return [];
+    return [{ category, rule: `reviewer/${agent}`, file: typeof x.file === 'string' && x.file ? x.file : '(change)', ...(typeof x.line === 'number' && x.line > 0 ? { line: Math.floor(x.line) } : {}), detail }];
+  });
+  return { agent, flag: o.verdict === 'flag', category, reasons };
 }
 
 /**
