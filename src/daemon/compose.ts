@@ -21,6 +21,8 @@ import { createNotifier, createTelegramReplies, notifyStateFile, readSecret, sec
 import { VERSION } from '../version.js';
 import { createAnswerInbox, type AnswerInbox } from '../questions/index.js';
 
+/** The seq of the last event that became a notification (meta key). */
+const NOTIFY_CURSOR = 'notify.seq';
 const mcpEntry = fileURLToPath(new URL('../mcp/main.js', import.meta.url));
 
 export interface ComposeOptions {
@@ -111,7 +113,7 @@ export async function composeDaemon(o: ComposeOptions): Promise<{
   const redisUrl = env.ORCH_REDIS_URL || config.cluster.redis_url;
   // BullMQ and ioredis load only when there is a cluster (a second of start-up otherwise spent for nothing).
   const cluster = redisUrl
-    ? (await import('../cluster/service.js')).createClusterService({ cfg: { ...config.cluster, redis_url: redisUrl }, root, projectKey: paths.key, stateDir: paths.stateDir, log })
+    ? (await import('../cluster/service.js')).createClusterService({ cfg: { ...config.cluster, redis_url: redisUrl }, agentTimeoutMs: config.agent.timeout_minutes * 60_000, root, projectKey: paths.key, stateDir: paths.stateDir, log })
     : undefined;
   await cluster?.ready();
   const resolveAgent = createAgentResolver(config, env);
@@ -184,8 +186,19 @@ export async function composeDaemon(o: ComposeOptions): Promise<{
     sent: (channel, n, messageId) => {
       if (channel === 'telegram') telegram?.sent(n, messageId);
     },
+    outbox: store.outbox,
+    events: store.events,
+    cursor: {
+      get: () => {
+        const v = store.meta.get(NOTIFY_CURSOR);
+        return v === undefined ? undefined : Number(v);
+      },
+      set: (seq) => store.meta.set(NOTIFY_CURSOR, String(seq)),
+    },
   });
   notifier = notify;
+  // Events of the engine's start (recovery) and of a daemon killed between an event and its notice.
+  notify.replay();
   const answers = createAnswerInbox({
     dir: join(root, '.orch', 'answers'),
     open: () => engine.questions(),

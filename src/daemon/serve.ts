@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import type { Server, ServerResponse } from 'node:http';
+import { hostname } from 'node:os';
 import { createRouter } from './http.js';
 import { createAuth, ownerName } from './auth.js';
 import { allowedHosts } from './guard.js';
@@ -136,6 +137,7 @@ export async function serve(o: ServeOptions): Promise<{ port: number; url: strin
     if (!plan.ok) throw new Error(plan.message);
     const sessions = createSessions({ port: () => port, keep: c.webSessions });
     let hosts = new Set<string>();
+    let remoteUrl: string | undefined;
     const web = createWebHandler({ dir: findWebDir(), sessions, hosts: () => hosts });
     const router = createRouter({
       auth,
@@ -183,6 +185,7 @@ export async function serve(o: ServeOptions): Promise<{ port: number; url: strin
       ownKey: c.paths.key,
       sessions,
       url: () => address.url ?? '',
+      remoteUrl: () => remoteUrl,
       daemon,
     });
     server = await listenLocal(plan.local, (p) => router.listen(plan.local.host, p), o.port === undefined && c.config.daemon.port === 0 ? Number(c.meta.get(LAST_PORT_KEY) ?? 0) : 0);
@@ -196,6 +199,8 @@ export async function serve(o: ServeOptions): Promise<{ port: number; url: strin
       const remotePort = typeof ra === 'object' && ra ? ra.port : 0;
       const wildcard = plan.remote.host === '0.0.0.0' || plan.remote.host === '::';
       hosts = new Set([...hosts, ...allowedHosts(plan.remote.host, remotePort), ...(wildcard ? machineHosts(remotePort) : [])]);
+      // The address a browser elsewhere uses: a wildcard bind is reached by this machine's name.
+      remoteUrl = baseUrl(wildcard ? hostname().toLowerCase() : plan.remote.host, remotePort, plan.remote.tls !== undefined);
       log(`serving the API on ${baseUrl(plan.remote.host, remotePort, plan.remote.tls !== undefined)}${plan.remote.tls ? ' (TLS)' : ' WITHOUT TLS (daemon.insecure_remote = true)'}`);
     }
     address.url = baseUrl(plan.local.host, port);

@@ -50,7 +50,7 @@ export function parseEpic(content: string, file: string): EpicDraft {
         message: parsed.limit ? `${parsed.message}, so it is not parsed` : `frontmatter is not valid YAML: ${parsed.message}`,
         fix: parsed.limit
           ? 'keep frontmatter to a few `key: value` lines and short lists; move long text into the epic body'
-          : 'fix the YAML between the `---` lines (quote values that contain `:` or `#`, indent list items evenly)',
+          : (parsed.fix ?? 'fix the YAML between the `---` lines (quote values that contain `:` or `#`, indent list items evenly)'),
       });
     } else {
       const read = readEpicMeta(parsed.data, parsed.lines, file);

@@ -123,13 +123,13 @@ export function readEpicMeta(data: Record<string, unknown>, lines: KeyLines, fil
         const refused = globs && checkGlobs(globs);
         if (globs && !refused) meta[key === 'touches' ? 'touches' : 'conflictsWith'] = globs;
         else if (refused) bad(key, value, `globs within Orch's limits (${refused})`, `shorten the glob or split it: write \`${key}: [src/billing/**, db/schema.sql]\``);
-        else bad(key, value, 'a path or glob, or a list of them', `write \`${key}: [src/billing/**, db/schema.sql]\``);
+        else bad(key, value, 'a path or glob, or a list of them', braceMappingFix(key, value) ?? `write \`${key}: [src/billing/**, db/schema.sql]\``);
         break;
       }
       case 'deliverables': {
         const files = readStringList(value);
         if (files) meta.deliverables = files;
-        else bad(key, value, 'a file path, or a list of them', 'write `deliverables: [src/billing/invoice.ts, docs/billing.md]`');
+        else bad(key, value, 'a file path, or a list of them', braceMappingFix(key, value) ?? 'write `deliverables: [src/billing/invoice.ts, docs/billing.md]`');
         break;
       }
       case 'depends_on':
@@ -212,6 +212,23 @@ function readStringList(value: unknown): string[] | undefined {
     if (item.trim() !== '') out.push(item.trim());
   }
   return out;
+}
+
+/** `{a,b}` written unquoted is the mapping `{a: null, b: null}` to YAML: what the user meant, quoted. */
+function braceMappingFix(key: string, value: unknown): string | undefined {
+  const asGlob = (v: unknown): string | undefined => {
+    if (typeof v === 'string') return JSON.stringify(v);
+    if (v === null || typeof v !== 'object' || Array.isArray(v) || v instanceof Date) return undefined;
+    const entries = Object.entries(v as Record<string, unknown>);
+    return entries.length > 0 && entries.every(([, x]) => x === null) ? JSON.stringify(`{${entries.map(([k]) => k).join(',')}}`) : undefined;
+  };
+  const isMapping = (v: unknown): boolean => v !== null && typeof v === 'object' && !Array.isArray(v) && !(v instanceof Date);
+  const items = Array.isArray(value) ? (value as unknown[]) : [value];
+  if (!items.some(isMapping)) return undefined;
+  const globs = items.map(asGlob);
+  if (globs.some((g) => g === undefined)) return undefined;
+  const shown = Array.isArray(value) ? `[${globs.join(', ')}]` : (globs[0] ?? '');
+  return `\`{\` starts a YAML mapping, so a glob with braces must be quoted: write \`${key}: ${shown}\``;
 }
 
 /** `"urgent" (string)`, `[1, 2] (list)`: the value as received, short. */

@@ -1,5 +1,6 @@
 import { isMap, isScalar, isSeq, LineCounter, parseDocument } from 'yaml';
 import type { Node } from 'yaml';
+import { braceFix } from './quote-hint.js';
 import { parseSimpleYaml } from './simple-yaml.js';
 
 /** Where each top-level key sits: the key's line and, for a list, each item's line (file lines, 1-based). */
@@ -41,7 +42,15 @@ function lineEnd(text: string, from: number): { end: number; next: number } {
 
 export type YamlResult =
   | { ok: true; data: Record<string, unknown>; lines: KeyLines }
-  | { ok: false; line: number; message: string; /** Refused by a size or depth limit before parsing. */ limit?: true };
+  | {
+      ok: false;
+      line: number;
+      message: string;
+      /** Refused by a size or depth limit before parsing. */
+      limit?: true;
+      /** What to write instead, when Orch knows (an unquoted brace glob). */
+      fix?: string;
+    };
 
 /**
  * Parses a frontmatter block into a plain object. Lines are file lines (`yamlLine` is where the block starts).
@@ -114,7 +123,11 @@ function parseWithYaml(yaml: string, yamlLine: number): YamlResult {
   const lastLine = yamlLine + Math.max(0, yaml.replace(/\n$/, '').split('\n').length - 1);
   const lineOf = (offset: number) => Math.min(counter.linePos(offset).line + yamlLine - 1, lastLine);
   const error = doc.errors[0];
-  if (error) return { ok: false, line: lineOf(error.pos[0]), message: firstLine(error.message) };
+  if (error) {
+    const line = lineOf(error.pos[0]);
+    const fix = braceFix(yaml, line - yamlLine + 1);
+    return { ok: false, line, message: firstLine(error.message), ...(fix ? { fix } : {}) };
+  }
   const contents = doc.contents;
   if (contents === null || (isScalar(contents) && contents.value === null)) return { ok: true, data: {}, lines: new Map() };
   if (!isMap(contents)) {

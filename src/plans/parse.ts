@@ -185,7 +185,7 @@ function folderModule(folder: ModuleFolder, issues: PlanIssue[]): string {
       file,
       line: parsed.line,
       message: parsed.limit ? `${parsed.message}, so it is not parsed` : `frontmatter is not valid YAML: ${parsed.message}`,
-      fix: parsed.limit ? 'keep frontmatter to a few `key: value` lines; move long text into the body' : 'fix the YAML between the `---` lines',
+      fix: parsed.limit ? 'keep frontmatter to a few `key: value` lines; move long text into the body' : (parsed.fix ?? 'fix the YAML between the `---` lines'),
     });
     return fallback;
   }

@@ -100,6 +100,24 @@ describe('parsePlan: broken plans', () => {
     expect(parsed.tasks.map((t) => t.title)).toEqual(['X', 'Y', 'Z']);
   });
 
+  it('says to quote an unquoted brace glob, at its line, whether YAML fails on it or reads a mapping', async () => {
+    const parsed = await plan({
+      [`${P}/a/epic-01-x.md`]: '---\ntitle: X\ntouches: {a,b}/**\n---\n# X\n',
+      [`${P}/a/epic-02-y.md`]: '---\ntitle: Y\ntouches:\n  - src/**\n  - {a,b}.ts\n---\n# Y\n',
+      [`${P}/a/epic-03-z.md`]: '---\ntitle: Z\nconflicts_with: [db/**, src/{auth,pay}/**]\n---\n# Z\n',
+      [`${P}/a/epic-04-w.md`]: '---\ntitle: W\ntouches: {auth,pay}\ndeliverables: [{a,b}]\n---\n# W\n',
+    });
+    const got = errors(parsed).map((i) => [i.file.replace(`${P}/a/`, ''), i.line, i.fix]);
+    expect(got).toEqual([
+      ['epic-01-x.md', 3, '`{` starts a YAML mapping, so a glob with braces must be quoted: write `touches: "{a,b}/**"`'],
+      ['epic-02-y.md', 5, '`{` starts a YAML mapping, so a glob with braces must be quoted: write `- "{a,b}.ts"`'],
+      ['epic-03-z.md', 3, '`{` starts a YAML mapping, so a glob with braces must be quoted: write `conflicts_with: [db/**, "src/{auth,pay}/**"]`'],
+      ['epic-04-w.md', 3, '`{` starts a YAML mapping, so a glob with braces must be quoted: write `touches: "{auth,pay}"`'],
+      ['epic-04-w.md', 4, '`{` starts a YAML mapping, so a glob with braces must be quoted: write `deliverables: ["{a,b}"]`'],
+    ]);
+    expect(formatIssue(errors(parsed)[0]!)).toContain('docs/plans/a/epic-01-x.md:3');
+  });
+
   it('reports fields of the wrong type with key, value and expected type', async () => {
     const parsed = await plan({
       [`${P}/a/epic-01-x.md`]: [

@@ -34,7 +34,7 @@ export function parseTaskFile(text: string, file: string, fileName: string): Par
   const split = splitFrontmatter(text);
   if (split.kind !== 'block') return bad(1, 'a Backlog.md task file starts with `---` frontmatter (id, title, status)', 'recreate the task with `backlog task create` or add the frontmatter block');
   const yaml = parseFrontmatterYaml(split.yaml, split.yamlLine);
-  if (!yaml.ok) return bad(yaml.line, `frontmatter: ${yaml.message}`, 'fix the YAML on that line (`backlog task edit` rewrites the file)');
+  if (!yaml.ok) return bad(yaml.line, `frontmatter: ${yaml.message}`, yaml.fix ?? 'fix the YAML on that line (`backlog task edit` rewrites the file)');
   const d = yaml.data;
   const rawId = typeof d.id === 'string' ? d.id.trim() : (FILE_ID.exec(fileName)?.[1] ?? '');
   if (!BACKLOG_TASK_ID.test(rawId)) return bad(yaml.lines.get('id')?.line ?? 1, `id "${rawId}" is not a Backlog.md task id`, 'use an id like task-7 (prefix, dash, number)');
