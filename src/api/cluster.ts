@@ -15,6 +15,9 @@ export const WorkerInfo = z.object({
   commands: z.boolean().optional(),
   startedAt: z.string(),
   heartbeat: z.number(),
+  /** Its Orch version and wire protocol; a worker of another protocol (or of before protocols) takes no job of this daemon. */
+  orch: z.string().optional(),
+  protocol: z.number().int().optional(),
 });
 export type WorkerInfo = z.infer<typeof WorkerInfo>;
 
@@ -27,6 +30,9 @@ export const ClusterStatus = z.object({
   /** Why the cluster is unavailable; local work goes on meanwhile. */
   error: z.string().optional(),
   workers: z.array(WorkerInfo),
+  /** The daemon's Orch version and wire protocol: workers of another protocol are listed but take none of its jobs. */
+  orch: z.string().optional(),
+  protocol: z.number().int().optional(),
 });
 export type ClusterStatus = z.infer<typeof ClusterStatus>;
 

@@ -7,13 +7,14 @@ import type { CommandAnswer } from '../api/cluster.js';
 import type { RemoteDeps } from './remote.js';
 import { connect } from './connection.js';
 import { CommandJobResult, type CommandJob } from './jobs.js';
-import { CANCEL_CHANNEL, commandQueue, jobIdFor, jobRef, outputStream, PREFIX, runJobsKey } from './names.js';
+import { CANCEL_CHANNEL, commandQueue, jobIdFor, jobRef, outputStream, PREFIX, PROTOCOL, runJobsKey } from './names.js';
+import { VERSION } from '../version.js';
 import { serves } from './registry.js';
 import { snapshotWorktree } from './snapshot.js';
 import { readOutput } from './output.js';
 
 /** What the daemon's side of a command job needs: the agent backend's wiring, minus sessions and its log. */
-export type CommandDeps = Omit<RemoteDeps, 'sessions' | 'log' | 'onWorker'> & {
+export type CommandDeps = Omit<RemoteDeps, 'sessions' | 'log' | 'onWorker' | 'jobTimeoutMs'> & {
   /** Runs whose agent turn is on a worker now: their MCP server runs there, and so do their commands. */
   onWorker: ReadonlySet<string>;
 };
@@ -59,7 +60,7 @@ export async function runCommandRemote(d: CommandDeps, req: CommandRequest): Pro
   const published = await git.run(['update-ref', jobRef(jobId), snap.sha], { cwd: d.root });
   if (published.exitCode !== 0) return local(`could not publish the snapshot: ${published.stderr.trim()}`);
   const job: CommandJob = {
-    v: 1, kind: 'command', command: req.kind, project: d.projectKey, repoUrl: d.repoUrl, fetchRef: jobRef(jobId),
+    v: PROTOCOL, orch: VERSION, kind: 'command', command: req.kind, project: d.projectKey, repoUrl: d.repoUrl, fetchRef: jobRef(jobId),
     snapshotSha: snap.sha, baseSha: req.baseSha, runId: req.runId, labels: d.labels,
   };
   const queue = d.queue(commandQueue(d.repoUrl, d.labels));

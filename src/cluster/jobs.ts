@@ -1,12 +1,15 @@
 import { z } from 'zod';
 import { CommandRunResult } from '../api/cluster.js';
+import { PROTOCOL } from './names.js';
 
 /**
  * What travels through Redis between a daemon and its workers. No secrets: a worker uses its own provider
  * credentials; the only credential here is the run's MCP token, which allows that run's signals and nothing else.
  */
 export const AgentJob = z.object({
-  v: z.literal(1),
+  v: z.literal(PROTOCOL),
+  /** The Orch version of the daemon that queued it: for the message of a worker that refuses it. */
+  orch: z.string().max(100),
   kind: z.literal('agent'),
   /** The project's key; for listings only. */
   project: z.string().max(200),
@@ -67,7 +70,8 @@ export { WorkerInfo } from '../api/cluster.js';
  * `commands.<kind>` from `.orch/config.toml` at `baseSha` (the run's start commit), as a CI runner reads its CI file.
  */
 export const CommandJob = z.object({
-  v: z.literal(1),
+  v: z.literal(PROTOCOL),
+  orch: z.string().max(100),
   kind: z.literal('command'),
   command: z.enum(['build', 'test', 'lint']),
   project: z.string().max(200),

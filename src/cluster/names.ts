@@ -8,6 +8,13 @@ export const CANCEL_CHANNEL = `${PREFIX}:cancel`;
 export const WORKER_TTL_MS = 15_000;
 export const HEARTBEAT_MS = 3_000;
 
+/**
+ * The wire protocol between a daemon and its workers: the shape of jobs, results, output entries and queue names.
+ * Bump it on any change either side reads; a daemon and a worker of different protocols never share a queue (the
+ * queue names carry it), the daemon counts only workers of its own protocol, and a worker refuses any job of another.
+ */
+export const PROTOCOL = 2;
+
 const LABEL = /^[a-z0-9][a-z0-9_-]{0,31}$/;
 export const isLabel = (s: string): boolean => LABEL.test(s);
 
@@ -16,11 +23,11 @@ export const repoKey = (repoUrl: string): string => createHash('sha256').update(
 
 /** The queue for agent jobs of one repository and backend that need exactly these labels (sorted, deduplicated). */
 export const agentQueue = (repoUrl: string, backend: string, labels: readonly string[] = []): string =>
-  labelled(`agent.${repoKey(repoUrl)}.${backend}`, labels);
+  labelled(`v${PROTOCOL}.agent.${repoKey(repoUrl)}.${backend}`, labels);
 /** Build, test and lint jobs of one repository that need exactly these labels: taken only by workers serving it. */
-export const commandQueue = (repoUrl: string, labels: readonly string[] = []): string => labelled(`command.${repoKey(repoUrl)}`, labels);
+export const commandQueue = (repoUrl: string, labels: readonly string[] = []): string => labelled(`v${PROTOCOL}.command.${repoKey(repoUrl)}`, labels);
 /** Jobs pinned to one worker (a session that lives there). */
-export const pinnedQueue = (worker: string): string => `pinned.${worker.replace(/[^A-Za-z0-9_-]/g, '_')}`;
+export const pinnedQueue = (worker: string): string => `v${PROTOCOL}.pinned.${worker.replace(/[^A-Za-z0-9_-]/g, '_')}`;
 
 const labelled = (base: string, labels: readonly string[]): string => {
   const set = [...new Set(labels)].sort();

@@ -1,5 +1,5 @@
 import type { Redis } from 'ioredis';
-import { WORKER_TTL_MS, WORKERS_KEY } from './names.js';
+import { PROTOCOL, WORKER_TTL_MS, WORKERS_KEY } from './names.js';
 import { WorkerInfo } from '../api/cluster.js';
 
 export async function publishWorker(redis: Redis, info: WorkerInfo): Promise<void> {
@@ -30,8 +30,12 @@ export async function listWorkers(redis: Redis, now = Date.now()): Promise<Worke
   return out.sort((a, b) => a.name.localeCompare(b.name));
 }
 
+/** Whether a worker speaks this daemon's protocol: one that does not listens on other queues and takes none of its jobs. */
+export const compatible = (w: WorkerInfo): boolean => w.protocol === PROTOCOL;
+
 /** Whether a worker can take an agent job for this backend, labels and repository. */
 export const serves = (w: WorkerInfo, o: { backend?: string; labels: readonly string[]; repoUrl: string }): boolean =>
+  compatible(w) &&
   (o.backend === undefined || w.agents.some((a) => a.id === o.backend)) &&
   o.labels.every((l) => w.labels.includes(l)) &&
   (w.repos.length === 0 || w.repos.includes(o.repoUrl));

@@ -7,7 +7,8 @@ import { readOutput } from './output.js';
 import { connect } from './connection.js';
 import { AgentJobResult, type AgentJob } from './jobs.js';
 import type { WorkerInfo } from '../api/cluster.js';
-import { agentQueue, CANCEL_CHANNEL, jobIdFor, jobRef, outputStream, pinnedQueue, PREFIX } from './names.js';
+import { agentQueue, CANCEL_CHANNEL, jobIdFor, jobRef, outputStream, pinnedQueue, PREFIX, PROTOCOL } from './names.js';
+import { VERSION } from '../version.js';
 import { serves } from './registry.js';
 
 export interface RemoteDeps {
@@ -18,6 +19,8 @@ export interface RemoteDeps {
   repoUrl: string;
   labels: string[];
   tmpDir: string;
+  /** How long a worker lets a turn run before it ends the agent itself. */
+  jobTimeoutMs: number;
   /** Live workers as last seen (refreshed in the background): the choice local/remote is made from it. */
   workers: () => WorkerInfo[] | undefined;
   /** Redis for commands (not blocking reads). */
@@ -85,7 +88,8 @@ async function runRemote(req: AgentRunRequest, target: { queue: string; resume?:
   const jobId = jobIdFor(req.runId, head, req.prompt, target.resume ?? '');
   await run(['update-ref', jobRef(jobId), head], d.root);
   const job: AgentJob = {
-    v: 1,
+    v: PROTOCOL,
+    orch: VERSION,
     kind: 'agent',
     project: d.projectKey,
     repoUrl: d.repoUrl,
@@ -99,7 +103,7 @@ async function runRemote(req: AgentRunRequest, target: { queue: string; resume?:
     ...(req.model ? { model: req.model } : {}),
     ...(req.systemPrompt ? { systemPrompt: req.systemPrompt } : {}),
     ...(target.resume ? { resumeSessionId: target.resume } : {}),
-    timeoutMs: 24 * 3600_000,
+    timeoutMs: d.jobTimeoutMs,
     ...(req.mcp ? { mcpEnv: req.mcp.env } : {}),
   };
   const queue = d.queue(target.queue);

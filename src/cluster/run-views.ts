@@ -2,6 +2,7 @@ import type { Redis } from 'ioredis';
 import { z } from 'zod';
 import type { ClusterStatus, JobLogs, RunWorkers } from '../api/cluster.js';
 import { outputStream, runJobsKey } from './names.js';
+import { compatible } from './registry.js';
 import type { OutputEntry } from './jobs.js';
 
 /** The pool as a run's agent may see it: names, load, labels, agents; no hosts, repositories or Redis URL. */
@@ -10,7 +11,7 @@ export const runWorkersView = (s: ClusterStatus | undefined): RunWorkers => {
   return {
     available: s.available,
     ...(s.error ? { error: s.error } : {}),
-    workers: s.workers.map((w) => ({ name: w.name, running: w.running.length, jobs: w.jobs, labels: w.labels, agents: w.agents.map((a) => a.id), commands: w.commands === true })),
+    workers: s.workers.filter(compatible).map((w) => ({ name: w.name, running: w.running.length, jobs: w.jobs, labels: w.labels, agents: w.agents.map((a) => a.id), commands: w.commands === true })),
   };
 };
 

@@ -4,8 +4,9 @@ import type { ResolvedAgent } from '../engine/index.js';
 import { connect, redactRedisUrl } from './connection.js';
 import type { ClusterStatus, WorkerInfo } from '../api/cluster.js';
 export type { ClusterStatus };
-import { PREFIX } from './names.js';
-import { listWorkers } from './registry.js';
+import { PREFIX, PROTOCOL } from './names.js';
+import { compatible, listWorkers } from './registry.js';
+import { VERSION } from '../version.js';
 import { remoteBackend } from './remote.js';
 import { runCommandRemote, type CommandRequest } from './command-remote.js';
 import { runJobLogs, runWorkersView } from './run-views.js';
@@ -27,7 +28,7 @@ const REFRESH_MS = 2000;
  * refreshed in the background, and agents wrapped so their turns go to workers when any can take them.
  * Without Redis (or without workers) every turn runs here, as it does with no cluster at all.
  */
-export function createClusterService(o: { cfg: ClusterConfig; root: string; projectKey: string; stateDir: string; log: (m: string) => void }) {
+export function createClusterService(o: { cfg: ClusterConfig; /** `agent.timeout_minutes`: a worker ends a turn still going a minute after it. */ agentTimeoutMs?: number; root: string; projectKey: string; stateDir: string; log: (m: string) => void }) {
   const url = o.cfg.redis_url;
   const redis = connect(url, { name: 'orch-daemon' });
   const queues = new Map<string, Queue>();
@@ -44,10 +45,16 @@ export function createClusterService(o: { cfg: ClusterConfig; root: string; proj
   let workers: WorkerInfo[] | undefined;
   let error: string | undefined = 'connecting';
   let wasAvailable = false;
+  const told = new Set<string>();
   const refresh = async (): Promise<void> => {
     try {
       if (redis.status !== 'ready') throw new Error(`Redis at ${redactRedisUrl(url)} is ${redis.status === 'reconnecting' ? 'unreachable (reconnecting)' : redis.status}`);
       workers = await listWorkers(redis);
+      for (const w of workers) {
+        if (compatible(w) || told.has(w.name)) continue;
+        told.add(w.name);
+        o.log(`cluster: worker ${w.name} runs ${w.orch ? `Orch ${w.orch}` : 'an older Orch'} (job protocol ${w.protocol ?? 1}), this daemon Orch ${VERSION} (protocol ${PROTOCOL}): it takes none of this daemon's jobs until both run the same version`);
+      }
       error = undefined;
       if (!wasAvailable) o.log(`cluster: connected to ${redactRedisUrl(url)}, ${workers.length} worker(s)`);
       wasAvailable = true;
@@ -69,7 +76,7 @@ export function createClusterService(o: { cfg: ClusterConfig; root: string; proj
   const served = o.cfg.git_daemon ? serveRepository({ listen: o.cfg.git_daemon, root: o.root, log: o.log }) : undefined;
   const repoUrl = o.cfg.repo_url || served?.url() || o.root;
 
-  const status = (): ClusterStatus => ({ url: redactRedisUrl(url), repoUrl, available: error === undefined, ...(error ? { error } : {}), workers: workers ?? [] });
+  const status = (): ClusterStatus => ({ url: redactRedisUrl(url), repoUrl, available: error === undefined, ...(error ? { error } : {}), workers: workers ?? [], orch: VERSION, protocol: PROTOCOL });
 
   return {
     /** The first look at Redis and the workers, bounded: the daemon does not wait long for a cluster that is away. */
@@ -84,6 +91,8 @@ export function createClusterService(o: { cfg: ClusterConfig; root: string; proj
           repoUrl,
           labels: o.cfg.labels,
           tmpDir: join(o.stateDir, 'cluster'),
+          // The daemon's own timer ends the turn (and cancels the job) first; the worker's is for a daemon that is gone.
+          jobTimeoutMs: (o.agentTimeoutMs ?? 24 * 3600_000) + 60_000,
           workers: () => workers,
           redis,
           queue,

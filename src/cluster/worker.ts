@@ -1,6 +1,6 @@
 import { hostname } from 'node:os';
 import { join } from 'node:path';
-import { DelayedError, Worker, type Job } from 'bullmq';
+import { DelayedError, UnrecoverableError, Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { fileURLToPath } from 'node:url';
 import { emptyUsage, type AgentBackend, type AgentEvent, type Contain } from '../agents/index.js';
@@ -11,7 +11,8 @@ import { createCheckouts } from './checkout.js';
 import { AgentJob, CommandJob, type AgentJobResult, type CommandJobResult, type OutputEntry } from './jobs.js';
 import { runCommandJob, type WorkerCommandOptions } from './command-job.js';
 import type { WorkerInfo } from '../api/cluster.js';
-import { agentQueue, CANCEL_CHANNEL, commandQueue, HEARTBEAT_MS, labelSubsets, outputStream, pinnedQueue, PREFIX } from './names.js';
+import { agentQueue, CANCEL_CHANNEL, commandQueue, HEARTBEAT_MS, labelSubsets, outputStream, pinnedQueue, PREFIX, PROTOCOL } from './names.js';
+import { VERSION } from '../version.js';
 import { publishWorker, removeWorker } from './registry.js';
 
 const mcpEntry = fileURLToPath(new URL('../mcp/main.js', import.meta.url));
@@ -40,6 +41,14 @@ export interface WorkerOptions {
 
 /** Which start of the job this is: a job whose worker was lost (stalled) starts again without failing first. */
 const attemptOf = (job: Job): number => Math.max(job.attemptsStarted || 0, job.attemptsMade + 1);
+
+/** Why this worker refuses a job queued by a daemon of another wire protocol, or undefined when it speaks it. */
+export function protocolRefusal(job: Pick<Job, 'id' | 'data'>, worker: string): string | undefined {
+  const data = (job.data ?? {}) as { v?: unknown; orch?: unknown };
+  if (data.v === PROTOCOL) return undefined;
+  const theirs = `${typeof data.orch === 'string' ? `Orch ${data.orch}` : 'an older Orch'} (job protocol ${typeof data.v === 'number' ? data.v : 'unknown'})`;
+  return `job ${job.id ?? '?'} refused: it was queued by ${theirs} and worker ${worker} runs Orch ${VERSION} (job protocol ${PROTOCOL}); run the same Orch version on the daemon and its workers`;
+}
 
 /** Bundles larger than this are refused by the worker (the job fails with the reason) rather than clogging Redis. */
 const MAX_BUNDLE_BYTES = 256 * 1024 * 1024;
@@ -73,6 +82,8 @@ export async function startWorker(o: WorkerOptions): Promise<{ close: (force?: b
     ...(o.commands ? { commands: true } : {}),
     startedAt,
     heartbeat: Date.now(),
+    orch: VERSION,
+    protocol: PROTOCOL,
   });
   const beat = async (): Promise<void> => {
     try {
@@ -117,6 +128,12 @@ export async function startWorker(o: WorkerOptions): Promise<{ close: (force?: b
   const workers: Worker[] = [];
 
   const take = async (job: Job, token: string | undefined, queue: string): Promise<AgentJobResult | CommandJobResult> => {
+    const refusal = protocolRefusal(job, o.name);
+    if (refusal) {
+      log(refusal);
+      // Failed at once and never retried: no worker of this version can run it; the daemon reports the reason.
+      throw new UnrecoverableError(refusal);
+    }
     if (!capacity.tryAcquire()) {
       // Full across all queues: back to the queue for another worker (or this one, later).
       await job.moveToDelayed(Date.now() + 250, token);

@@ -97,10 +97,11 @@ describe('the real Claude Code on an orch worker, driven by the simulated model'
 
     // What went through Redis: the job (kept a day after completion) with its prompt, and never a provider key.
     const held = await everything(redis.url);
-    const jobs = held.filter((h) => /^orch:agent\.[0-9a-f]+\.claude:/.test(h.key) && h.text.includes('"data"'));
+    const jobs = held.filter((h) => /^orch:v\d+\.agent\.[0-9a-f]+\.claude:/.test(h.key) && h.text.includes('"data"'));
     expect(jobs.length, held.map((h) => h.key).join('\n')).toBe(1);
     const data = JSON.parse((JSON.parse(jobs[0]?.text ?? '{}') as { data?: string }).data ?? '{}') as Record<string, unknown>;
-    expect(data).toMatchObject({ kind: 'agent', backend: 'claude', repoUrl: own.repo });
+    // The worker's own timer: agent.timeout_minutes (60 by default) and a minute, for a daemon that is gone.
+    expect(data).toMatchObject({ kind: 'agent', backend: 'claude', repoUrl: own.repo, timeoutMs: 61 * 60_000 });
     expect(String(data.prompt)).toContain('A greeting function.');
     for (const h of held) {
       expect(h.text, h.key).not.toContain(DAEMON_KEY);

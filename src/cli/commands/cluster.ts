@@ -112,6 +112,9 @@ export async function workers(globals: () => GlobalOptions, o: { json?: boolean 
     for (const w of s.workers) {
       const agents = w.agents.map((a) => (a.version ? `${a.id} ${a.version}` : a.id)).join(', ');
       process.stdout.write(`${w.name} (${w.host}) ${w.running.length}/${w.jobs} busy  agents: ${agents || '-'}${w.labels.length ? `  labels: ${w.labels.join(',')}` : ''}\n`);
+      if (s.protocol !== undefined && w.protocol !== s.protocol) {
+        process.stdout.write(red(`  incompatible: it runs ${w.orch ? `Orch ${w.orch}` : 'an older Orch'} (job protocol ${w.protocol ?? 1}), the daemon Orch ${s.orch ?? '?'} (protocol ${s.protocol}); it takes none of these jobs: run the same Orch version on both\n`));
+      }
       for (const r of w.running) process.stdout.write(`  ${r.taskId ?? r.id}  since ${r.startedAt}\n`);
     }
   }
