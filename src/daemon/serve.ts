@@ -176,6 +176,7 @@ export async function serve(o: ServeOptions): Promise<{ port: number; url: strin
       },
       ...(c.cluster ? { cluster: () => c.cluster?.status(), runJobs: c.cluster } : {}),
       notify: { channels: c.notifier.channels, test: (channel) => c.notifier.test(channel) },
+      lessons: c.lessons,
     });
     if (o.readOnly) c.engine.setPassive(true);
     registerWebRoutes(router, {
