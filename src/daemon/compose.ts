@@ -97,6 +97,8 @@ export async function composeDaemon(o: ComposeOptions): Promise<{
       orchDirs: [allPaths.stateDir, allPaths.dataDir, allPaths.configDir],
       extraWritable: config.sandbox.writable,
       privateDir: join(allPaths.stateDir, 'sandbox'),
+      // The planner works in the user's own checkout: it sees what git tracks, not their .env.
+      ...(place.cwd === root ? { hideUntracked: true } : {}),
       ...(place.backendId ? { backendId: place.backendId } : {}),
       ...(place.readOnly ? { readOnly: true } : {}),
       // A run's worktree brings its git dirs (read-only .git, writable objects); a scratch dir brings nothing.
