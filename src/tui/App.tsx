@@ -124,7 +124,7 @@ export function App(p: AppProps) {
         dispatch({ type: 'modal', modal: null });
         void accept(ctx(), m.pending);
       } else if (input === 'n' || input === 'N' || key.escape || (key.ctrl && input === 'c')) {
-        dispatch({ type: 'modal', modal: null });
+        dispatch({ type: 'modal', modal: m.pending.kind === 'quit' ? (m.pending.restore ?? null) : null });
         dispatch({ type: 'status-line', text: 'cancelled', kind: 'info' });
       }
       return;
@@ -136,7 +136,7 @@ export function App(p: AppProps) {
       } else if (key.escape) dispatch({ type: 'modal', modal: null });
       else if (key.ctrl && input === 'c') {
         // Quitting would lose what was typed: ask.
-        dispatch({ type: 'modal', modal: { kind: 'confirm', message: 'quit and lose what you typed?', pending: { kind: 'quit' } } });
+        dispatch({ type: 'modal', modal: { kind: 'confirm', message: 'quit and lose what you typed?', pending: { kind: 'quit', restore: m } } });
       } else if (key.backspace || key.delete || input === '\u007f' || input === '\b') dispatch({ type: 'modal-input', value: m.value.slice(0, -1) });
       else if (input && !key.ctrl && !key.meta) {
         // Typed text and Enter can arrive in one read (fast keys, a paste): text up to the newline, then send.

@@ -119,7 +119,13 @@ describe('orch tui', () => {
     r.stdin.write('M');
     await until('input', () => (r.lastFrame() ?? '').includes('maintenance kind'));
     r.stdin.write('q');
-    await until('q typed', () => (r.lastFrame() ?? '').includes('maintenance kind [module] (e.g. deps, docs, tests): q'));
+    await until('q typed', () => (r.lastFrame() ?? '').includes('maintenance kind [module] (e.g. docs, tests, refactor): q'));
+    expect(exited).toBe(false);
+    // Ctrl-C in an input box asks first; no gives the box back with what was typed.
+    r.stdin.write('\u0003');
+    await until('asked', () => (r.lastFrame() ?? '').includes('quit and lose what you typed?'));
+    r.stdin.write('n');
+    await until('the box back', () => (r.lastFrame() ?? '').includes('maintenance kind [module] (e.g. docs, tests, refactor): q'));
     expect(exited).toBe(false);
     r.stdin.write('\u001b');
     await until('input closed', () => !(r.lastFrame() ?? '').includes('maintenance kind'));
