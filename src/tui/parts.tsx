@@ -3,7 +3,7 @@ import { memo } from 'react';
 import type { ViewLine } from '../view/index.js';
 import { colorOf, glyph, lineColor, type Color } from './theme.js';
 import { useTheme, useTuiState } from './context.js';
-import { compact, money, totalTokens } from '../view/index.js';
+import { clusterBrief, compact, money, totalTokens } from '../view/index.js';
 
 /** A single line, cut to the width (never wrapped: layouts count rows). */
 export function Line({ text, color, bold, dim, inverse }: { text: string; color?: Color; bold?: boolean; dim?: boolean; inverse?: boolean }) {
@@ -27,7 +27,7 @@ export const ViewLineText = memo(function ViewLineText({ line, showTime, highlig
   );
 });
 
-/** Running/max, queued, merged today, failed, waiting for a person, tokens and spend today; connection state. */
+/** Running/max, queued, merged today, failed, waiting for a person, tokens and spend today, the worker pool; connection state. */
 export function Header({ tabs }: { tabs: string }) {
   const s = useTuiState();
   const t = useTheme();
@@ -41,6 +41,8 @@ export function Header({ tabs }: { tabs: string }) {
   const counts = st
     ? [
         `agents ${running}/${st.maxParallel}`,
+        // Right after the agents: the header is cut to the terminal's width from the right.
+        ...(st.cluster ? [clusterBrief(st.cluster) ?? ''] : []),
         `queued ${st.ready}`,
         `merged today ${today?.merged ?? 0}`,
         `failed ${today?.failed ?? st.counts.failed}`,
