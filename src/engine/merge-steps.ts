@@ -8,7 +8,7 @@ import { decideReview } from './review-step.js';
 import type { Reviewer } from './reviewer.js';
 import type { ForgeSteps } from './forge-steps.js';
 import type { RebaseStep, RebaseSteps } from './rebase-step.js';
-import type { RunnerDeps } from './runner.js';
+import type { RunnerDeps } from './runner-deps.js';
 import { commitMessage } from './commit-message.js';
 import { checksPrompt, deliverablesPrompt, failingSummary, missingDeliverables } from './gates.js';
 import type { Verification } from '../api/index.js';

@@ -96,3 +96,5 @@ export function createRunLogs(logsDir: string, onError: (runId: string, e: Error
     },
   };
 }
+
+export type RunLogs = ReturnType<typeof createRunLogs>;

@@ -41,6 +41,11 @@ export interface PlanSource {
    * leaving a checkout dirty, the final status inside the merge (or the pull request).
    */
   statusFiles?(task: { id: string; file: string }, status: PlanStatus, read: (path: string) => Promise<string | undefined>): Promise<Array<{ path: string; content: string }>>;
+  /**
+   * Takes the task for Orch before its run prepares anything (Beads' `bd update --claim`). `ok: false` when someone
+   * else holds it (another person, another Orch): the run must not start, and `reason` says who and what next.
+   */
+  claim?(taskId: string): Promise<{ ok: true } | { ok: false; reason: string }>;
   /** Writes progress back where the source keeps state. Best effort: a failure is logged, never fails the run. */
   report?(progress: TaskProgress): Promise<void>;
   /**

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { repoRootDir, sandbox, until, type Sandbox } from '../harness.js';
@@ -47,5 +47,28 @@ describe('Beads issues closed outside Orch (fake bd, through the CLI and the dae
     const again = s.orch('start', '--wait', 'bd-e2');
     expect(again.stdout + again.stderr).toContain('removed from the plan');
     expect(s.git('log', '--format=%s', 'main')).not.toContain('Farewell');
+  }, 120_000);
+
+  it('a claim someone else won first: the task does not run, start --wait exits 1 saying who has it, their claim stays', async () => {
+    const s = (sb = sandbox({ '.orch/config.toml': `[sources.beads]\ncommand = ${JSON.stringify(fakeBd)}\n` }));
+    const state = join(s.base, 'beads.json');
+    writeFileSync(state, JSON.stringify([issue('bd-r1', 'Raced', 'src/raced.js')]));
+    // alice claims bd-r1 between Orch's `bd ready` and its `bd update --claim`.
+    Object.assign(s.env, { BD_FAKE_STATE: state, BD_FAKE_LOG: join(s.base, 'bd.log'), BD_FAKE_RACE: 'bd-r1=alice' });
+    const start = s.orch('start', '--wait', 'bd-r1');
+    const out = start.stdout + start.stderr;
+    expect(start.status, out).toBe(1);
+    expect(out).toContain('bd-r1 was claimed in Beads by alice before Orch could claim it, so Orch did not run it');
+    const issues = JSON.parse(readFileSync(state, 'utf8')) as Array<{ id: string; status: string; assignee?: string }>;
+    expect(issues[0]).toMatchObject({ status: 'in_progress', assignee: 'alice' });
+    // No agent ran: nothing was committed and no agent was started for it.
+    expect(s.git('log', '--format=%s', '--all')).not.toContain('Raced');
+    expect(existsSync(s.agentLog)).toBe(false);
+    expect(readFileSync(join(s.base, 'bd.log'), 'utf8')).not.toContain('update bd-r1 --status open');
+    const shown = s.orchJson<{ runs: Array<{ state: string; pid: number | null }> }>('show', 'bd-r1');
+    expect(shown.runs.map((r) => r.state)).toEqual(['failed']);
+    // The next sync drops it: in progress under alice, it is not Orch's task.
+    const sync = s.orch('sync');
+    expect(sync.stdout).toContain('removed from the plan: bd-r1');
   }, 120_000);
 });

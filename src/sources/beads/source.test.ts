@@ -43,7 +43,7 @@ describe('Beads as a source (fake bd following the documented JSON shapes)', () 
     expect(first.tasks.map((t) => [t.id, t.module, t.priority])).toEqual([['bd-a3f8.1', 'bd-a3f8', 'high']]);
     expect(first.tasks[0]!.body).toContain('Do Login form.');
 
-    await b.src.report!({ taskId: 'bd-a3f8.1', status: 'in_progress' });
+    expect(await b.src.claim!('bd-a3f8.1')).toEqual({ ok: true });
     expect(b.state().find((i) => i.id === 'bd-a3f8.1')?.status).toBe('in_progress');
     // Claimed issues leave `bd ready` but stay tasks.
     expect((await readSources([b.src])).tasks.map((t) => t.id)).toEqual(['bd-a3f8.1']);
@@ -63,7 +63,7 @@ describe('Beads as a source (fake bd following the documented JSON shapes)', () 
 
   it('a failed run gives the issue back; a missing bd fails the sync naming the source', async () => {
     const b = beads([issue('bd-c1', 'One')]);
-    await b.src.report!({ taskId: 'bd-c1', status: 'in_progress' });
+    await b.src.claim!('bd-c1');
     await b.src.report!({ taskId: 'bd-c1', status: 'failed' });
     expect(b.state()[0]?.status).toBe('open');
     const missing = createBeadsSource({ bd: bdRunner('bd-not-installed-here', tmpdir(), process.env), epic: '', claim: true, log: () => undefined });
@@ -75,7 +75,7 @@ describe('Beads as a source (fake bd following the documented JSON shapes)', () 
   it('an issue closed outside Orch leaves the set, claimed or not; one Orch closed stays complete', async () => {
     const b = beads([issue('bd-d1', 'Done by Orch'), issue('bd-d2', 'Claimed, then closed by a person'), issue('bd-d3', 'Closed by a person')]);
     await b.src.report!({ taskId: 'bd-d1', status: 'complete', mergeCommit: 'abc' });
-    await b.src.report!({ taskId: 'bd-d2', status: 'in_progress' });
+    await b.src.claim!('bd-d2');
     expect((await readSources([b.src])).tasks.map((t) => t.id)).toEqual(['bd-d1', 'bd-d2', 'bd-d3']);
     const closeOutside = (id: string) => execFileSync(fakeBd, ['close', id, '--reason', 'not needed', '--json'], { env: b.env });
     closeOutside('bd-d2');
@@ -95,7 +95,9 @@ describe('Beads as a source (fake bd following the documented JSON shapes)', () 
     const src = createBeadsSource({ bd: bdRunner(fakeBd, tmpdir(), b.env), epic: '', claim: true, log: (m) => logs.push(m) });
     expect((await readSources([src])).tasks.map((t) => t.id)).toEqual(['bd-e1']);
     expect(logs).toEqual(['Beads: in progress under someone else, not started by Orch: bd-e2 (ann), bd-e3 (no assignee)']);
-    await src.report!({ taskId: 'bd-e1', status: 'in_progress' });
+    expect(await src.claim!('bd-e1')).toEqual({ ok: true });
+    // Its own claim again (a retry, a restart) is no conflict.
+    expect(await src.claim!('bd-e1')).toEqual({ ok: true });
     expect(b.state().find((i) => i.id === 'bd-e1')).toMatchObject({ status: 'in_progress', assignee: 'orch' });
     expect((await readSources([src])).tasks.map((t) => t.id)).toEqual(['bd-e1']);
     // Said once, not at every sync.
@@ -103,5 +105,18 @@ describe('Beads as a source (fake bd following the documented JSON shapes)', () 
     // Another actor's Orch (or a person) claiming it takes it out of this one's set.
     const other = createBeadsSource({ bd: bdRunner(fakeBd, tmpdir(), b.env), epic: '', claim: true, actor: 'orch-ci', log: () => undefined });
     expect((await readSources([other])).tasks.map((t) => t.id)).toEqual([]);
+  });
+
+  it('a claim another actor won first is refused with who holds it; the failed run does not reopen their issue', async () => {
+    const b = beads([issue('bd-f1', 'Raced')]);
+    expect((await readSources([b.src])).tasks.map((t) => t.id)).toEqual(['bd-f1']);
+    // Between Orch's `bd ready` and its claim, alice claims it.
+    execFileSync(fakeBd, ['update', 'bd-f1', '--claim', '--actor', 'alice', '--json'], { env: b.env });
+    const c = await b.src.claim!('bd-f1');
+    expect(c).toMatchObject({ ok: false, reason: expect.stringContaining('bd-f1 was claimed in Beads by alice before Orch could claim it, so Orch did not run it') });
+    expect(b.changes()).toBe(1);
+    await b.src.report!({ taskId: 'bd-f1', status: 'failed' });
+    expect(b.state()[0]).toMatchObject({ status: 'in_progress', assignee: 'alice' });
+    expect((await readSources([b.src])).tasks).toEqual([]);
   });
 });

@@ -35,6 +35,8 @@ export interface BeadsSourceOptions {
 export function createBeadsSource(o: BeadsSourceOptions): PlanSource {
   let changed: () => void = () => undefined;
   let lastOthers = '';
+  /** Issues whose claim someone else won: their run fails, and their status is theirs, not reopened by Orch. */
+  const lost = new Set<string>();
   const inScope = (id: string): boolean => !o.epic || id === o.epic || id.startsWith(`${o.epic}.`);
   const actor = o.actor ?? 'orch';
   const as = ['--actor', actor];
@@ -75,10 +77,34 @@ export function createBeadsSource(o: BeadsSourceOptions): PlanSource {
         .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
       return { tasks, issues: [], modules: [] };
     },
+    async claim(taskId) {
+      if (!o.claim) return { ok: true };
+      const show = async (): Promise<BeadsIssue | undefined> => issuesOf(await o.bd(['show', taskId]))[0];
+      const isOurs = (i: BeadsIssue | undefined): boolean => i?.status === 'in_progress' && i.assignee === actor;
+      // A retry or a restart finds its own claim: `bd update --claim` refuses an issue that is already claimed.
+      if (isOurs(await show())) return { ok: true };
+      try {
+        await o.bd(['update', taskId, '--claim', ...as]);
+        return { ok: true };
+      } catch (e) {
+        const now = await show().catch(() => undefined);
+        if (isOurs(now)) return { ok: true };
+        const why = e instanceof Error ? e.message : String(e);
+        if (now?.status === 'in_progress' || now?.status === 'closed') {
+          // Someone else's now: leave their claim alone (no `--status open` when the run fails) and drop the task.
+          lost.add(taskId);
+          changed();
+        }
+        const who = now?.assignee ? ` by ${now.assignee}` : '';
+        return { ok: false, reason: `${taskId} was claimed in Beads${who} before Orch could claim it, so Orch did not run it (${why}); it leaves Orch's tasks at the next sync` };
+      }
+    },
     async report(p: TaskProgress) {
-      if (p.status === 'in_progress' && o.claim) await o.bd(['update', p.taskId, '--claim', ...as]);
-      else if (p.status === 'failed' || p.status === 'not_started') await o.bd(['update', p.taskId, '--status', 'open', ...as]);
-      else if (p.status === 'complete') {
+      if (p.status === 'failed' || p.status === 'not_started') {
+        // Not ours to reopen: someone else claimed it first.
+        if (lost.delete(p.taskId)) return;
+        await o.bd(['update', p.taskId, '--status', 'open', ...as]);
+      } else if (p.status === 'complete') {
         const link = p.prUrl ?? (p.mergeCommit ? `commit ${p.mergeCommit}` : 'the target branch');
         await o.bd(['close', p.taskId, '--reason', `${CLOSED_BY_ORCH} in ${link}`, ...as]);
         changed();
