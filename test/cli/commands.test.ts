@@ -135,6 +135,12 @@ describe('the daemon a person can see', () => {
     const r = s.orch('status');
     expect(r.status).toBe(0);
     expect(r.stderr).toMatch(/\.orch\/config\.toml:2: unknown key "max_paralel_agents" is ignored; did you mean "max_parallel_agents"\?/);
+    // Said by every command that loads the config, once each, not only by the first after the edit.
+    for (const cmd of [['list'], ['status'], ['config', 'show'], ['next']]) {
+      const again = s.orch(...cmd);
+      expect(again.status, cmd.join(' ')).toBe(0);
+      expect(again.stderr.match(/unknown key "max_paralel_agents"/g), cmd.join(' ')).toHaveLength(1);
+    }
     s.write('.orch/config.toml', 'max_parallel_agents = 5\n\n[agent]\npass_env = ["FAKE_CLAUDE_*"]\n');
     const again = s.orch('status');
     expect(again.stderr).toContain('config reloaded by the daemon: max_parallel_agents 3 -> 5');
