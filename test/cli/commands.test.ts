@@ -75,12 +75,20 @@ describe('the CLI a script can trust', () => {
     expect(off.stdout).not.toMatch(/\u001b\[/);
   });
 
-  it('every command has --help with examples and exit codes; serve hides its internal options', () => {
-    for (const cmd of [['start'], ['status'], ['daemon', 'stop'], ['list']]) {
-      const r = s.orch(...cmd, '--help');
-      expect(r.status).toBe(0);
-      expect(r.stdout).toContain('Exit codes:');
-      expect(r.stdout).toContain('Examples:');
+  it('every command has --help with examples and exit codes; serve hides its internal options', async () => {
+    // Every command and subcommand, as `orch --help` and each group's --help list them.
+    const listed = (help: string): string[] =>
+      (help.split('\nCommands:\n')[1] ?? '').split('\n').map((l) => /^  ([a-z][\w-]*)/.exec(l)?.[1]).filter((c): c is string => !!c && c !== 'help');
+    const commands = listed(s.orch('--help').stdout);
+    expect(commands.length).toBeGreaterThanOrEqual(30);
+    const helps = await Promise.all(commands.map(async (top) => ({ cmd: [top], r: await s.orchAsync(top, '--help') })));
+    const subs = helps.flatMap(({ cmd, r }) => listed(r.stdout).map((sub) => [...cmd, sub]));
+    helps.push(...(await Promise.all(subs.map(async (cmd) => ({ cmd, r: await s.orchAsync(...cmd, '--help') })))));
+    expect(subs.length).toBeGreaterThanOrEqual(14);
+    for (const { cmd, r } of helps) {
+      expect(r.status, cmd.join(' ')).toBe(0);
+      expect(r.stdout.match(/\nExit codes:\n/g), cmd.join(' ')).toHaveLength(1);
+      expect(r.stdout, cmd.join(' ')).toContain('Examples:\n  $ orch');
     }
     const serve = s.orch('serve', '--help').stdout;
     expect(serve).not.toContain('--background');
