@@ -1,3 +1,4 @@
+import { plural } from '../../api/index.js';
 import { mkdirSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -86,7 +87,7 @@ export async function worker(_globals: () => GlobalOptions, f: WorkerFlags): Pro
     ...(lockMs ? { lockMs } : {}),
     log: (l) => process.stderr.write(`[orch worker] ${l}\n`),
   });
-  process.stdout.write(`worker ${name} ready: ${jobs} job(s) at once, agents ${[...backends.keys()].join(', ')}, build/test/lint (sandbox for agents and commands: ${sandbox.mode})\n`);
+  process.stdout.write(`worker ${name} ready: ${plural(Number(jobs), 'job')} at once, agents ${[...backends.keys()].join(', ')}, build/test/lint (sandbox for agents and commands: ${sandbox.mode})\n`);
   await new Promise<void>((done) => {
     let stops = 0;
     const onSignal = (): void => {

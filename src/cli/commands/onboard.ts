@@ -1,3 +1,4 @@
+import { plural } from '../../api/index.js';
 import type { SyncResult } from '../../api/index.js';
 import { createPaths } from '../../paths/index.js';
 import { onboard as runOnboard, defaultsPrompter, linePrompter, type OnboardResult, type Prompter } from '../../onboard/index.js';
@@ -57,7 +58,7 @@ export async function onboard(globals: () => GlobalOptions, o: OnboardFlags): Pr
     if (result.problem) process.stderr.write(`${red('onboarding stopped:')} ${result.problem}\n`);
     if (sync) {
       for (const i of sync.issues) process.stderr.write(`${formatPlanIssue(i)}\n`);
-      process.stdout.write(sync.ok ? `${green('synced')} ${sync.tasks} task(s); next: orch start --wait\n` : `${red('sync failed')}: fix the files above and run orch sync\n`);
+      process.stdout.write(sync.ok ? `${green('synced')} ${plural(sync.tasks, 'task')}; next: orch start --wait\n` : `${red('sync failed')}: fix the files above and run orch sync\n`);
     }
   }
   process.exitCode = !result.ok || (sync && !sync.ok) ? Exit.input : Exit.ok;
