@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { epic, repoRootDir, sandbox, until, type Sandbox } from '../harness.js';
 import { installOrch, sh } from './cli.js';
+import { width } from '../../src/cli/table.js';
 
 // Issue 16: the CLI as a script and a person meet it: exit codes, short help, typos, pipes, colour, help texts,
 // completions, config warnings, drift, read-only commands and idle daemons. One project for the whole file.
@@ -93,6 +94,20 @@ describe('the CLI a script can trust', () => {
     const serve = s.orch('serve', '--help').stdout;
     expect(serve).not.toContain('--background');
     expect(serve).not.toContain('--read-only');
+  });
+
+  it('on a terminal, a task list cuts its titles to the width (wide characters counted by their cells); in a pipe rows are whole', async () => {
+    s.write('docs/plans/wide-module/epic-01-w.md', epic('日本語のタイトルがとても長い ❌ and a long English tail', 'Wide.', { 'src/w.txt': 'w' }));
+    s.commitAll('a wide title');
+    expect(s.orch('sync').status).toBe(0);
+    const tty = await sh(s, `script -qfec 'stty cols 60; orch list --module wide' /dev/null`);
+    const row = tty.stdout.split(/\r?\n/).find((l) => l.includes('wide/E01')) ?? '';
+    expect(row).toContain('…');
+    expect(width(row.replace(/\u001b\[[0-9;]*m/g, ''))).toBeLessThanOrEqual(60);
+    expect(s.orch('list', '--module', 'wide').stdout).toContain('and a long English tail');
+    s.git('rm', '-q', '-r', 'docs/plans/wide-module');
+    s.commitAll('drop the wide module');
+    expect(s.orch('sync').status).toBe(0);
   });
 
   it('completions for bash, zsh and fish complete commands, task ids and modules', () => {

@@ -86,6 +86,11 @@ describe('orch start --wait && echo deployed', () => {
   it('paused: exit 1 with the reason at once instead of hanging', async () => {
     sb = one();
     expect(sb.orch('pause').status).toBe(0);
+    // The pause outlives a daemon restart, and `orch next` says so above the order it would start in.
+    expect(sb.orch('daemon', 'restart').status).toBe(0);
+    const next = sb.orch('next');
+    expect(next.status).toBe(0);
+    expect(next.stdout).toMatch(/^Orch is paused: none of these starts until `orch resume`\n.*core\/E01/s);
     const r = await sh(sb, DEPLOY, { timeoutMs: 30_000 });
     expect(r.status).toBe(1);
     expect(r.stdout).not.toContain('deployed');
