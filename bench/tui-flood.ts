@@ -48,6 +48,7 @@ let peakRss = 0;
 let peakHeap = 0;
 const rssAt: number[] = [];
 const framesAtStart = ui.stdout.frames;
+const renderAtStart = ui.renderTimes.length;
 const cpuAtStart = process.cpuUsage();
 const t0 = performance.now();
 let view = 2;
@@ -75,11 +76,14 @@ const frames = ui.stdout.frames - framesAtStart;
 const cpu = process.cpuUsage(cpuAtStart);
 const cpuS = (cpu.user + cpu.system) / 1e6;
 latencies.sort((a, b) => a - b);
-const pct = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))] ?? NaN;
+const pctOf = (xs: number[], p: number) => xs[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))] ?? NaN;
+const pct = (p: number) => pctOf(latencies, p);
+const renders = ui.renderTimes.slice(renderAtStart).sort((a, b) => a - b);
 const mb = (b: number) => (b / 1024 / 1024).toFixed(0);
 process.stdout.write(
   `tui flood: ${agents} agents x ${rate} lines/s for ${elapsed.toFixed(1)} s (${sent.toLocaleString('en-US')} events, ${Math.round(sent / elapsed).toLocaleString('en-US')}/s offered)\n` +
     `frames: ${frames} (${(frames / elapsed).toFixed(1)} fps); cpu ${cpuS.toFixed(1)} s (${Math.round((cpuS / elapsed) * 100)}% of a core, the load included)\n` +
+    `ink render per frame: p50 ${pctOf(renders, 50).toFixed(1)} ms, p99 ${pctOf(renders, 99).toFixed(1)} ms over ${renders.length} renders\n` +
     `key to screen: p50 ${pct(50).toFixed(1)} ms, p99 ${pct(99).toFixed(1)} ms, max ${(latencies[latencies.length - 1] ?? NaN).toFixed(1)} ms over ${latencies.length} keys\n` +
     `memory: peak rss ${mb(peakRss)} MB, peak heap ${mb(peakHeap)} MB; rss at each quarter ${rssAt.map((b) => mb(b)).join(', ')} MB\n`,
 );

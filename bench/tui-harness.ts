@@ -50,11 +50,16 @@ const { renderApp } = (await import(bundle)) as typeof import('../src/tui/index.
 
 export function mountApp(client: Client, columns: number, rows: number, theme: Theme = { color: false, ascii: false }, settings?: SettingsSource) {
   const term = memoryTerminal(columns, rows);
+  /** Ink's own time to turn the laid-out tree into the frame's text, per frame (ms). */
+  const renderTimes: number[] = [];
   const app = renderApp({ connect: async () => client, theme, size: { columns, rows }, frameMs: 33, settings }, {
     stdout: term.stdout as unknown as NodeJS.WriteStream,
     stdin: term.stdin as unknown as NodeJS.ReadStream,
     debug: false,
     patchConsole: false,
+    // Whole frames, so the last write is the screen (`orch tui` writes only the lines that changed).
+    incrementalRendering: false,
+    onRender: ({ renderTime }) => renderTimes.push(renderTime),
   });
   const waitFor = (pred: (frame: string) => boolean, timeoutMs = 5000) =>
     new Promise<string>((resolve, reject) => {
@@ -68,5 +73,5 @@ export function mountApp(client: Client, columns: number, rows: number, theme: T
       };
       term.stdout.on('frame', on);
     });
-  return { ...term, app, waitFor };
+  return { ...term, app, waitFor, renderTimes };
 }

@@ -10,3 +10,4 @@ export * from './workflow.js';
 export * from './report.js';
 export { RequestError } from './request-error.js';
 export { plural } from './plural.js';
+export * from './lessons.js';

@@ -65,5 +65,7 @@ export const ChannelHealth = z.object({
   sent: z.number(),
   failed: z.number(),
   held: z.number(),
+  /** Deliveries that failed and wait for their next attempt (kept in the store across restarts). */
+  waiting: z.number().default(0),
 });
 export type ChannelHealth = z.infer<typeof ChannelHealth>;

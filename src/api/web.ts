@@ -137,5 +137,6 @@ export const Project = z.object({
 export type Project = z.infer<typeof Project>;
 
 export const ProjectOpenRequest = z.strictObject({ key: z.string().min(1).max(200) });
-export const LoginLink = z.object({ url: z.string() });
+/** `url` on loopback; `remoteUrl` (the same one-time token) on the network listener when the daemon is bound beyond loopback. */
+export const LoginLink = z.object({ url: z.string(), remoteUrl: z.string().optional() });
 export type LoginLink = z.infer<typeof LoginLink>;

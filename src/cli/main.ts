@@ -34,6 +34,7 @@ import { registerBatchCommands } from './specs/batch.js';
 import { registerTrustCommand } from './specs/trust.js';
 import { registerClusterCommands } from './specs/cluster.js';
 import { registerNotifyCommands } from './specs/notify.js';
+import { registerLessonCommands } from './specs/lessons.js';
 
 installPipeHandlers();
 if (process.argv.includes('--no-color')) setNoColor(true);
@@ -62,6 +63,7 @@ registerOpenCommand(program);
 registerTuiCommand(program);
 registerBudgetCommands(program);
 registerReportCommands(program);
+registerLessonCommands(program);
 registerBatchCommands(program);
 registerTrustCommand(program);
 registerClusterCommands(program);

@@ -20,7 +20,12 @@ import type { Decomposer } from '../decompose/index.js';
 import { createNotifier, createTelegramReplies, notifyStateFile, readSecret, secretsFileValues, type Notifier, type TelegramReplies } from '../notify/index.js';
 import { VERSION } from '../version.js';
 import { createAnswerInbox, type AnswerInbox } from '../questions/index.js';
+import { createLessons, type Lessons } from '../lessons/index.js';
 
+/** The seq of the last event that became a notification (meta key). */
+const NOTIFY_CURSOR = 'notify.seq';
+/** Lesson ids removed with `orch lessons remove` (meta key, a JSON array). */
+const REMOVED_LESSONS = 'lessons.removed';
 const mcpEntry = fileURLToPath(new URL('../mcp/main.js', import.meta.url));
 
 export interface ComposeOptions {
@@ -60,6 +65,7 @@ export async function composeDaemon(o: ComposeOptions): Promise<{
   meta: Store['meta'];
   notifier: Notifier;
   answers: AnswerInbox;
+  lessons: Lessons;
   /** Replies to Telegram messages answer questions, when [notify.telegram] is set. */
   telegram?: TelegramReplies;
   cluster?: ClusterService;
@@ -118,6 +124,15 @@ export async function composeDaemon(o: ComposeOptions): Promise<{
   await cluster?.ready();
   const resolveAgent = createAgentResolver(config, env);
   let notifier: Notifier | undefined;
+  const lessons = createLessons({
+    root,
+    moduleOf: (id) => store.tasks.get(id)?.module,
+    removed: {
+      get: () => JSON.parse(store.meta.get(REMOVED_LESSONS) ?? '[]') as string[],
+      set: (ids) => store.meta.set(REMOVED_LESSONS, JSON.stringify(ids)),
+    },
+    log,
+  });
   const engine = createEngine({
     root,
     projectKey: paths.key,
@@ -148,6 +163,7 @@ export async function composeDaemon(o: ComposeOptions): Promise<{
     scheduleFiles: [join(allPaths.configDir, 'schedule.toml'), join(root, '.orch', 'schedule.toml')],
     redact,
     observe: (e) => notifier?.onEvent(e),
+    lessons: (module) => lessons.forPrompt(module),
     mcpFor: (run) => {
       const a = o.address;
       if (!a?.url) return undefined;
@@ -186,8 +202,19 @@ export async function composeDaemon(o: ComposeOptions): Promise<{
     sent: (channel, n, messageId) => {
       if (channel === 'telegram') telegram?.sent(n, messageId);
     },
+    outbox: store.outbox,
+    events: store.events,
+    cursor: {
+      get: () => {
+        const v = store.meta.get(NOTIFY_CURSOR);
+        return v === undefined ? undefined : Number(v);
+      },
+      set: (seq) => store.meta.set(NOTIFY_CURSOR, String(seq)),
+    },
   });
   notifier = notify;
+  // Events of the engine's start (recovery) and of a daemon killed between an event and its notice.
+  notify.replay();
   const answers = createAnswerInbox({
     dir: join(root, '.orch', 'answers'),
     open: () => engine.questions(),
@@ -209,6 +236,7 @@ export async function composeDaemon(o: ComposeOptions): Promise<{
     meta: store.meta,
     notifier: notify,
     answers,
+    lessons,
     ...(telegram ? { telegram } : {}),
     ...(cluster ? { cluster } : {}),
     close: () => {

@@ -9,6 +9,7 @@ import { parseAgentLine } from '../agents/index.js';
 import { HttpError, type Router } from './http.js';
 import type { Principal } from './auth.js';
 import { createEventSender } from './sse.js';
+import { LessonError, type Lessons } from '../lessons/index.js';
 
 const EVENT_PAGE = 1000;
 
@@ -33,6 +34,8 @@ export interface RouteDeps {
     jobLogs(runId: string, job: string | undefined, lines: number): Promise<JobLogs>;
     runWorkers(): RunWorkers;
   };
+  /** Lessons from feedback files (O5). */
+  lessons?: Pick<Lessons, 'list' | 'remove'>;
   /** Notification channels (O2). */
   notify?: { channels: NotifyChannelName[]; test: (channel?: NotifyChannelName) => Promise<ChannelResult[]> };
 }
@@ -124,6 +127,16 @@ export function registerRoutes(router: Router, d: RouteDeps): void {
     if (channels.length === 0) throw new HttpError(400, 'no_channels', 'no notification channel is configured; add [notify.slack], [notify.telegram], [notify.webhook] or [notify.desktop] to ~/.config/orch/config.toml (docs/unattended.md), then orch daemon restart');
     if (body.channel && !channels.includes(body.channel)) throw new HttpError(404, 'unknown_channel', `the ${body.channel} channel is not configured; configured: ${channels.join(', ')}`);
     return { results: (await d.notify?.test(body.channel)) ?? [] };
+  });
+  router.get('/api/lessons', async () => d.lessons?.list() ?? { lessons: [], removed: [], problems: [] });
+  router.post('/api/lessons/:id/remove', EmptyRequest, async (_q, _r, { params }) => {
+    try {
+      if (!d.lessons) throw new LessonError('lessons are not available in this daemon');
+      return d.lessons.remove(params.id ?? '');
+    } catch (e) {
+      if (e instanceof LessonError) throw new HttpError(404, 'unknown_lesson', e.message);
+      throw e;
+    }
   });
   router.post('/api/budget/raise', BudgetRaiseRequest, async (_q, _r, { body }) => engine.raiseBudget(body.key, String(body.value)));
   // A run's change, parsed: the web page's diff view and the terminal UI's flagged change read this one endpoint.

@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import type { Server, ServerResponse } from 'node:http';
+import { hostname } from 'node:os';
 import { createRouter } from './http.js';
 import { createAuth, ownerName } from './auth.js';
 import { allowedHosts } from './guard.js';
@@ -40,6 +41,14 @@ export class DaemonRunningError extends Error {
 const ROOT_CHECK_MS = 5000;
 
 export async function serve(o: ServeOptions): Promise<{ port: number; url: string; stopped: Promise<void>; stop: () => Promise<void> }> {
+  // Milliseconds since the process started (performance's time origin): the start-up's steps, logged once ready.
+  const cpuMs = (): number => {
+    const c = process.cpuUsage();
+    return (c.user + c.system) / 1000;
+  };
+  const marks: Array<[string, number, number]> = [];
+  const mark = (what: string): void => void marks.push([what, performance.now(), cpuMs()]);
+  mark('code loaded');
   // The daemon's stderr is daemon.log: a full disk must not end the daemon, its log lines are dropped meanwhile.
   if (!o.log) process.stderr.on('error', () => undefined);
   const log =
@@ -63,6 +72,7 @@ export async function serve(o: ServeOptions): Promise<{ port: number; url: strin
   let c: Awaited<ReturnType<typeof composeDaemon>>;
   try {
     c = await composeDaemon({ ...o, log, address, claim });
+    mark('composed');
   } catch (e) {
     lock?.release();
     throw e;
@@ -127,6 +137,7 @@ export async function serve(o: ServeOptions): Promise<{ port: number; url: strin
     if (!plan.ok) throw new Error(plan.message);
     const sessions = createSessions({ port: () => port, keep: c.webSessions });
     let hosts = new Set<string>();
+    let remoteUrl: string | undefined;
     const web = createWebHandler({ dir: findWebDir(), sessions, hosts: () => hosts });
     const router = createRouter({
       auth,
@@ -167,6 +178,7 @@ export async function serve(o: ServeOptions): Promise<{ port: number; url: strin
       },
       ...(c.cluster ? { cluster: () => c.cluster?.status(), runJobs: c.cluster } : {}),
       notify: { channels: c.notifier.channels, test: (channel) => c.notifier.test(channel) },
+      lessons: c.lessons,
     });
     if (o.readOnly) c.engine.setPassive(true);
     registerWebRoutes(router, {
@@ -176,6 +188,7 @@ export async function serve(o: ServeOptions): Promise<{ port: number; url: strin
       ownKey: c.paths.key,
       sessions,
       url: () => address.url ?? '',
+      remoteUrl: () => remoteUrl,
       daemon,
     });
     server = await listenLocal(plan.local, (p) => router.listen(plan.local.host, p), o.port === undefined && c.config.daemon.port === 0 ? Number(c.meta.get(LAST_PORT_KEY) ?? 0) : 0);
@@ -189,10 +202,14 @@ export async function serve(o: ServeOptions): Promise<{ port: number; url: strin
       const remotePort = typeof ra === 'object' && ra ? ra.port : 0;
       const wildcard = plan.remote.host === '0.0.0.0' || plan.remote.host === '::';
       hosts = new Set([...hosts, ...allowedHosts(plan.remote.host, remotePort), ...(wildcard ? machineHosts(remotePort) : [])]);
+      // The address a browser elsewhere uses: a wildcard bind is reached by this machine's name.
+      remoteUrl = baseUrl(wildcard ? hostname().toLowerCase() : plan.remote.host, remotePort, plan.remote.tls !== undefined);
       log(`serving the API on ${baseUrl(plan.remote.host, remotePort, plan.remote.tls !== undefined)}${plan.remote.tls ? ' (TLS)' : ' WITHOUT TLS (daemon.insecure_remote = true)'}`);
     }
     address.url = baseUrl(plan.local.host, port);
+    mark('listening');
     await c.engine.boot();
+    mark('booted (plan synced)');
     c.notifier.start();
     c.answers.start();
     c.telegram?.start();
@@ -214,6 +231,9 @@ export async function serve(o: ServeOptions): Promise<{ port: number; url: strin
     idleWatch.unref();
     writeDaemonInfo(c.paths.daemonFile, { pid: process.pid, host: plan.local.host, port, token, root: c.root, version: VERSION, startedAt });
     log(`daemon for ${c.root} on ${address.url} (pid ${process.pid}), target branch ${c.targetBranch}`);
+    const mem = process.memoryUsage();
+    const mb = (n: number): string => `${Math.round(n / 2 ** 20)} MB`;
+    log(`ready: ${marks.map(([what, ms, cpu]) => `${what} at ${Math.round(ms)} ms (${Math.round(cpu)} ms of CPU)`).join(', ')}; rss ${mb(mem.rss)}, heap ${mb(mem.heapUsed)} of ${mb(mem.heapTotal)}, external ${mb(mem.external)}`);
   } catch (e) {
     await stop();
     throw e;

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createStore } from '../store/index.js';
-import { createSessions, SESSION_MS } from './session.js';
+import { browserRequestProblem, createSessions, SESSION_MS } from './session.js';
 
 const withCookie = (cookie: string): IncomingMessage => ({ headers: { cookie } }) as IncomingMessage;
 
@@ -43,5 +43,18 @@ describe('browser sessions', () => {
     c.end(withCookie(`orch_4100=${other}`));
     expect(c.valid(withCookie(`orch_4100=${other}`))).toBe(false);
     second.close();
+  });
+
+  it('over TLS: the cookie is Secure and the page\'s Origin is https', () => {
+    const sessions = createSessions({ port: () => 4000 });
+    expect(sessions.setCookie('abc', true)).toMatch(/; HttpOnly; SameSite=Strict; .*; Secure$/);
+    expect(sessions.setCookie('abc')).not.toContain('Secure');
+    const hosts = new Set(['box:4001']);
+    const post = (origin: string, encrypted: boolean): IncomingMessage =>
+      ({ method: 'POST', headers: { host: 'box:4001', origin }, socket: { encrypted } }) as unknown as IncomingMessage;
+    expect(browserRequestProblem(post('https://box:4001', true), hosts)).toBeUndefined();
+    expect(browserRequestProblem(post('http://box:4001', true), hosts)).toMatch(/Origin/);
+    expect(browserRequestProblem(post('http://box:4001', false), hosts)).toBeUndefined();
+    expect(browserRequestProblem(post('https://box:4001', false), hosts)).toMatch(/Origin/);
   });
 });

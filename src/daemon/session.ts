@@ -63,8 +63,9 @@ export function createSessions(opts: { port: () => number; now?: () => number; k
       keep.add(digest(id), now() + SESSION_MS);
       return id;
     },
-    setCookie(id: string): string {
-      return `${cookieName()}=${id}; Path=/; HttpOnly; SameSite=Strict; Max-Age=${Math.floor(SESSION_MS / 1000)}`;
+    /** `secure`: the login came over TLS (a network listener), so the browser must never send the cookie in clear. */
+    setCookie(id: string, secure = false): string {
+      return `${cookieName()}=${id}; Path=/; HttpOnly; SameSite=Strict; Max-Age=${Math.floor(SESSION_MS / 1000)}${secure ? '; Secure' : ''}`;
     },
     clearCookie(): string {
       return `${cookieName()}=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0`;
@@ -102,8 +103,14 @@ export function readCookie(header: string | undefined, name: string): string | u
 /** The `host:port` names of this daemon (one definition, in ./guard.ts). */
 export { allowedHosts } from './guard.js';
 
+/** Whether the request came over TLS (the network listener with daemon.tls_cert): its page's origin is https. */
+export function overTls(req: IncomingMessage): boolean {
+  return (req.socket as { encrypted?: boolean }).encrypted === true;
+}
+
 /** A cookie-authenticated request: Host must name this daemon; a state-changing one needs a same-origin Origin. */
-export function browserRequestProblem(req: IncomingMessage, hosts: Set<string>, scheme: 'http' | 'https' = 'http'): string | undefined {
+export function browserRequestProblem(req: IncomingMessage, hosts: Set<string>): string | undefined {
+  const scheme = overTls(req) ? 'https' : 'http';
   const host = (req.headers.host ?? '').toLowerCase();
   if (!hosts.has(host)) return `Host "${host}" is not this daemon's address`;
   const method = req.method ?? 'GET';

@@ -17,6 +17,8 @@ export interface WebRouteDeps {
   sessions: Sessions;
   /** `http://127.0.0.1:<port>` once listening. */
   url: () => string;
+  /** The network listener's base URL (`https://<host>:<port>`), when the daemon is bound beyond loopback. */
+  remoteUrl: () => string | undefined;
   daemon: () => Status['daemon'];
 }
 
@@ -34,7 +36,9 @@ export function registerWebRoutes(router: Router, d: WebRouteDeps): void {
   // Only a holder of the daemon's token (the CLI: `orch open`) mints a login link; a browser session cannot.
   router.post('/api/login-link', EmptyRequest, async (_q, _r, { principal }) => {
     if (principal.kind !== 'admin' || principal.session) throw new HttpError(403, 'forbidden', 'login links are made by `orch open`, with the token from the daemon file');
-    return { url: `${d.url()}/login?t=${d.sessions.newLoginToken()}` };
+    const t = d.sessions.newLoginToken();
+    const remote = d.remoteUrl();
+    return { url: `${d.url()}/login?t=${t}`, ...(remote ? { remoteUrl: `${remote}/login?t=${t}` } : {}) };
   });
   router.get('/api/history', async (_q, _r, { url }) => engine.history(parse(HistoryQuery, query(url), 'history query').days));
   router.get('/api/runs/:id/log/page', async (_q, _r, { params, url }) => {

@@ -3,7 +3,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { extname, join, normalize, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
-import { browserRequestProblem, type Sessions } from './session.js';
+import { browserRequestProblem, overTls, type Sessions } from './session.js';
 
 /**
  * No inline script, no eval, nothing from another origin; the page cannot be framed. Styles come from the built CSS
@@ -95,7 +95,7 @@ export function createWebHandler(o: { dir: string | undefined; sessions: Session
       if (hostProblem) return void text(res, 403, `refused: ${hostProblem}`), true;
       const id = o.sessions.exchange(url.searchParams.get('t') ?? '');
       if (!id) return void text(res, 401, 'This login link was already used or has expired. Run `orch open` (or `orch open --print-url`) for a new one.\n'), true;
-      res.writeHead(303, { ...SECURITY_HEADERS, 'set-cookie': o.sessions.setCookie(id), location: '/', 'cache-control': 'no-store' });
+      res.writeHead(303, { ...SECURITY_HEADERS, 'set-cookie': o.sessions.setCookie(id, overTls(req)), location: '/', 'cache-control': 'no-store' });
       res.end();
       return true;
     }

@@ -31,8 +31,9 @@ export async function notifyChecks(config: Config, env: NodeJS.ProcessEnv, confi
     }
     const h = state.channels[c];
     const failing = h?.lastErrorAt && (!h.lastOkAt || h.lastErrorAt > h.lastOkAt);
+    const waiting = h?.waiting ? `; ${h.waiting} waiting for another attempt, ${h.held} held for a digest after it` : '';
     if (h && failing) {
-      checks.push({ name, ok: false, level: 'warn', detail: `the last delivery failed (${h.lastErrorAt}): ${h.lastError ?? 'unknown error'}; ${h.failed} failed, ${h.sent} delivered in all`, fix: `fix the channel, then orch notify test ${c}` });
+      checks.push({ name, ok: false, level: 'warn', detail: `the last delivery failed (${h.lastErrorAt}): ${h.lastError ?? 'unknown error'}; ${h.failed} failed, ${h.sent} delivered in all${waiting}`, fix: `fix the channel, then orch notify test ${c}` });
     } else {
       const held = h?.held ? `, ${h.held} held for the next digest` : '';
       checks.push({ name, ok: true, level: 'info', detail: h ? `${h.sent} delivered, last ${h.lastOkAt ?? 'never'}${held}` : 'configured; nothing sent yet (orch notify test)' });

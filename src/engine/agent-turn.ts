@@ -29,6 +29,15 @@ export interface AgentTurnContext {
  * verdict on how the turn ended. Also the live handles, so a run's agent can be ended (stop, pause, stuck, shutdown).
  */
 export function createAgentTurn({ d, log, setState, task, end, rebaseGaveUp, wake }: AgentTurnContext) {
+  /** Lessons never keep an agent from starting: a feedback folder that cannot be read is logged and skipped. */
+  const lessonsFor = (module: string): string => {
+    try {
+      return d.lessons?.(module) ?? '';
+    } catch (e) {
+      d.daemonLog?.(`lessons not added to the prompt: ${(e as Error).message}`);
+      return '';
+    }
+  };
   const { park, fail, finishStopped } = end;
   /** Live and in memory: the last API retry of a running agent, until its next event. */
   const activity = new Map<string, string>();
@@ -53,7 +62,7 @@ export function createAgentTurn({ d, log, setState, task, end, rebaseGaveUp, wak
         run.nextPrompt ??
         // A maintenance task's body is its prompt, rendered when `orch maintain` asked for it.
         (t.source === 'maintenance' && !run.sessionId ? t.body : undefined) ??
-        buildPrompt({ task: t, moduleOverview: overview, completedDeps: deps, targetBranch: run.targetBranch }, d.templateDirs, run.sessionId ? 'resume' : 'coder');
+        buildPrompt({ task: t, moduleOverview: overview, completedDeps: deps, targetBranch: run.targetBranch }, d.templateDirs, run.sessionId ? 'resume' : 'coder', run.sessionId ? {} : { lessons: lessonsFor(t.module) });
     } catch (e) {
       return fail(run, (e as Error).message);
     }

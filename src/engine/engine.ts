@@ -71,6 +71,8 @@ export interface EngineDeps {
   redact?: Redactor;
   /** Sees every persisted event (notifications); unlike a subscriber it does not keep an idle daemon up. */
   observe?: (e: Event) => void;
+  /** O5: the `{{lessons}}` of a coder prompt for a task of this module (feedback files' lessons), "" for none. */
+  lessons?: (module: string) => string;
 }
 
 /** `[review] reviewer_agent`: "reviewer" is the reviewer role (unless an agent has that name), else an agent name or backend id. */
@@ -165,6 +167,7 @@ export function createEngine(d: EngineDeps) {
     agentTimeoutMs: cfg.agent.timeout_minutes * 60_000,
     modules: () => modules,
     templateDirs: { projectRoot: d.root, userConfigDir: d.userConfigDir },
+    ...(d.lessons ? { lessons: d.lessons } : {}),
     mcpFor: d.mcpFor,
     containFor: d.containFor,
     guardFor: d.guardFor,

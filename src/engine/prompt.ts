@@ -26,6 +26,8 @@ export function taskVariables({ task, moduleOverview, completedDeps, targetBranc
       ? completedDeps.map((d) => `- ${d.id}: ${d.title} (${d.file})${d.description ? ` — ${d.description}` : ''}`).join('\n')
       : '- none',
     target_branch: targetBranch,
+    // O5: filled for a coder's first prompt from feedback files (src/lessons); "" elsewhere.
+    lessons: '',
   };
 }
 

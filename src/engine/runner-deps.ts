@@ -39,6 +39,8 @@ export interface RunnerDeps {
   agentTimeoutMs: number;
   modules: () => ModuleInfo[];
   templateDirs: TemplateDirs;
+  /** O5: the `{{lessons}}` of a coder prompt for a task of this module, "" for none. */
+  lessons?: (module: string) => string;
   review: Config['review'];
   /** Runs the project's build/test/lint commands in a worktree; undefined or [] when none are configured. */
   verify?: (worktree: string, signal?: AbortSignal) => Promise<Verification[]>;

@@ -15,6 +15,8 @@ export interface Delivery {
   detail: string;
   /** The chat message it became (Telegram), so a reply to it can be matched. */
   messageId?: number;
+  /** A failure that may pass later (network, timeout, 429, 5xx): the notice is kept for another round. */
+  retry?: boolean;
 }
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms).unref());
@@ -26,7 +28,7 @@ export async function deliver(ch: Channel, n: Notice, deliveryId: string, p: Ret
     if (r.ok) return { ok: true, attempts: attempt, detail: 'skipped' in r ? r.skipped : 'delivered', ...('messageId' in r ? { messageId: r.messageId } : {}) };
     if (!r.retry || attempt > p.retries) {
       const tries = attempt > 1 ? ` (after ${attempt} attempts)` : '';
-      return { ok: false, attempts: attempt, detail: `${r.error}${tries}` };
+      return { ok: false, attempts: attempt, detail: `${r.error}${tries}`, retry: r.retry };
     }
     const backoff = Math.min(p.maxDelayMs, p.baseDelayMs * 2 ** (attempt - 1)) * (0.8 + Math.random() * 0.4);
     await sleep(Math.min(p.maxDelayMs, Math.max(backoff, r.retryAfterMs ?? 0)));

@@ -4,15 +4,15 @@ import { z } from 'zod';
 import { ChannelHealth, WebhookItem } from '../api/index.js';
 
 /**
- * `<project state>/notify.json` (0600): each channel's last delivery and failure, and the notifications quiet hours
- * or a rate limit hold, so a restart loses none. Written by the daemon only; `orch doctor` reads it.
+ * `<project state>/notify.json` (0600): each channel's last delivery and failure, for `orch doctor`. Written by the
+ * daemon only. What is not delivered yet lives in the store's outbox; `held` here is only read from older files.
  */
 export const notifyStateFile = (stateDir: string): string => join(stateDir, 'notify.json');
 
 const Held = WebhookItem.extend({ items: z.array(WebhookItem) });
 export const NotifyState = z.object({
   channels: z.record(z.string(), ChannelHealth),
-  held: z.record(z.string(), z.array(Held)),
+  held: z.record(z.string(), z.array(Held)).default({}),
 });
 export type NotifyState = z.infer<typeof NotifyState>;
 
@@ -33,4 +33,4 @@ export function writeNotifyState(file: string, s: NotifyState): void {
   renameSync(tmp, file);
 }
 
-export const emptyHealth = (): ChannelHealth => ({ lastOkAt: null, lastErrorAt: null, lastError: null, sent: 0, failed: 0, held: 0 });
+export const emptyHealth = (): ChannelHealth => ({ lastOkAt: null, lastErrorAt: null, lastError: null, sent: 0, failed: 0, held: 0, waiting: 0 });

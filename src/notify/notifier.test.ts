@@ -8,16 +8,22 @@ import { NotifySchema } from '../config/notify-schema.js';
 import { startReceiver, type Receiver } from '../../test/notify-receiver.js';
 import { createNotifier, type NotifierDeps } from './notifier.js';
 import { readNotifyState } from './health.js';
+import { createStore, type Store } from '../store/index.js';
 
 let dir: string;
 let servers: Receiver[] = [];
 let seq = 0;
+let stores: Store[] = [];
+let made: Array<{ settled: () => Promise<void> }> = [];
 beforeEach(() => {
   dir = mkdtempSync(join(tmpdir(), 'orch-notify-'));
 });
 afterEach(async () => {
+  // What is still in flight settles into its store before the store closes.
+  for (const n of made.splice(0)) await n.settled();
   await Promise.all(servers.map((s) => s.close()));
   servers = [];
+  for (const s of stores.splice(0)) s.close();
   rmSync(dir, { recursive: true, force: true });
 });
 
@@ -30,8 +36,16 @@ const receiver = async (reply?: Parameters<typeof startReceiver>[0]): Promise<Re
 const ev = <T extends EventType>(type: T, taskId: string | null, data: EventData<T>): AnyEvent => makeEvent(++seq, new Date().toISOString(), type, taskId, taskId ? `run-${seq}` : null, data) as AnyEvent;
 const flagged = (task = 'app/E01') => ev('task.status', task, { status: 'needs_review', category: 'security', reasons: [{ category: 'security', rule: 'path', file: 'src/auth/login.js', line: 3, detail: 'touches authentication' }] });
 
+/** The project's store (real SQLite): one file per state file, as one daemon's state dir holds both. */
+const storeFor = (stateFile: string): Store => {
+  const s = createStore(`${stateFile}.db`);
+  stores.push(s);
+  return s;
+};
+
 function notifier(cfg: unknown, o: Partial<NotifierDeps> = {}) {
   const lines: string[] = [];
+  const store = storeFor(o.stateFile ?? join(dir, 'notify.json'));
   const n = createNotifier({
     config: NotifySchema.parse(cfg),
     timezone: 'UTC',
@@ -42,9 +56,11 @@ function notifier(cfg: unknown, o: Partial<NotifierDeps> = {}) {
     version: '0.0.0-test',
     log: (m) => lines.push(m),
     backoffMs: 5,
+    outbox: store.outbox,
     ...o,
   });
-  return { n, lines };
+  made.push(n);
+  return { n, lines, store };
 }
 
 describe('the generic webhook', () => {

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { OutboxStore } from '../store/index.js';
 import type { AnyEvent, BatchReport, ChannelHealth, ChannelResult, NotifyChannelName } from '../api/index.js';
 import type { NotifyConfig } from '../config/notify-schema.js';
 import { createChannels, type Channel } from './channels/index.js';
@@ -8,6 +9,8 @@ import { digestOf, noticeOf, testNotice, type Notice } from './notice.js';
 import { isQuiet } from './quiet.js';
 
 const HOUR_MS = 3_600_000;
+/** A notice no channel took for this long is dropped (and logged): a day-old "question waiting" helps nobody. */
+const GIVE_UP_MS = 24 * HOUR_MS;
 /** More than this waiting for one channel (a dead endpoint and a busy night) become one digest. */
 const MAX_QUEUED = 20;
 const TICK_MS = 30_000;
@@ -36,8 +39,18 @@ export interface NotifierDeps {
   sent?: (channel: NotifyChannelName, n: Notice, messageId?: number) => void;
   /** First retry delay (ms); tests shorten it. */
   backoffMs?: number;
+  /** First wait between rounds of attempts of a failing channel (doubled each round, at most an hour); tests shorten it. */
+  roundMs?: number;
   /** Channels other than the configured ones (tests). */
   channels?: Channel[];
+  /** The store's outbox: every notice is written here before its first attempt and removed once delivered. */
+  outbox: Pick<OutboxStore, 'add' | 'list' | 'remove' | 'later' | 'replace'>;
+  /**
+   * Events persisted while no notifier listened (before it was created, or a daemon killed between an event and its
+   * notice): `replay()` offers those after `cursor`, the seq of the last event that became a notice.
+   */
+  events?: { since: (seq: number, limit?: number) => AnyEvent[]; latest: () => number };
+  cursor?: { get: () => number | undefined; set: (seq: number) => void };
 }
 
 export interface Notifier {
@@ -49,6 +62,8 @@ export interface Notifier {
   tick: () => void;
   health: () => Record<string, ChannelHealth>;
   channels: NotifyChannelName[];
+  /** Offers the events persisted after the last one notified (see `NotifierDeps.events`); the daemon calls it once. */
+  replay: () => void;
   /** Resolves when every queued delivery is done (tests, shutdown). */
   settled: () => Promise<void>;
   start: () => void;
@@ -58,69 +73,102 @@ export interface Notifier {
 interface Lane {
   ch: Channel;
   chain: Promise<void>;
-  queued: number;
+  /** Outbox ids being sent (or waiting in the chain). */
+  inflight: Set<string>;
   sentAt: number[];
-  held: Notice[];
   heldWhy: string;
   health: ChannelHealth;
+  /** A round of attempts failed: nothing new goes out before this (ms); new notices are held for a digest. */
+  downUntil: number;
+}
+
+interface Pending {
+  id: string;
+  notice: Notice;
+  attempts: number;
+  createdAt: string;
 }
 
 export function createNotifier(d: NotifierDeps): Notifier {
   const now = d.now ?? (() => new Date());
   const redact = d.redact ?? ((s: string) => s);
+  const roundMs = d.roundMs ?? 60_000;
   const policy: RetryPolicy = { retries: d.config.retries, baseDelayMs: d.backoffMs ?? 1000, maxDelayMs: Math.max(d.backoffMs ?? 1000, 60_000) };
   const channels = d.channels ?? createChannels(d.config, { env: d.env, secretsFile: d.secretsFile, project: d.project, timeoutMs: d.config.timeout_seconds * 1000, version: d.version });
   const saved = readNotifyState(d.stateFile);
+  const ob = d.outbox;
   const lanes = new Map<string, Lane>(
     channels.map((ch) => {
-      const held = (saved.held[ch.name] ?? []) as Notice[];
-      return [ch.name, { ch, chain: Promise.resolve(), queued: 0, sentAt: [], held, heldWhy: 'during quiet hours', health: { ...emptyHealth(), ...saved.channels[ch.name], held: held.length } }];
+      // Held in notify.json by an older Orch: into the outbox, once.
+      for (const n of (saved.held[ch.name] ?? []) as Notice[]) ob.add(ch.name, n, 'held', now());
+      return [ch.name, { ch, chain: Promise.resolve(), inflight: new Set<string>(), sentAt: [], heldWhy: 'during quiet hours', health: { ...emptyHealth(), ...saved.channels[ch.name] }, downUntil: 0 }];
     }),
   );
   let timer: NodeJS.Timeout | undefined;
 
+  const healthOf = (name: string, l: Lane): ChannelHealth => ({ ...l.health, held: ob.list(name, 'held').length, waiting: ob.list(name, 'queued').filter((r) => r.attempts > 0).length });
   const save = (): void => {
-    const s = { channels: {} as Record<string, ChannelHealth>, held: {} as Record<string, Notice[]> };
-    for (const [name, l] of lanes) {
-      s.channels[name] = { ...l.health, held: l.held.length };
-      if (l.held.length) s.held[name] = l.held;
-    }
+    const s = { channels: {} as Record<string, ChannelHealth>, held: {} };
+    for (const [name, l] of lanes) s.channels[name] = healthOf(name, l);
     try {
       writeNotifyState(d.stateFile, s);
     } catch (e) {
       d.log(`notify: cannot record channel state in ${d.stateFile}: ${(e as Error).message}`);
     }
   };
+  if (lanes.size && Object.keys(saved.held).length) save();
 
   const record = (l: Lane, ok: boolean, detail: string): void => {
     const at = now().toISOString();
     if (ok) l.health = { ...l.health, lastOkAt: at, sent: l.health.sent + 1 };
     else l.health = { ...l.health, lastErrorAt: at, lastError: redact(detail), failed: l.health.failed + 1 };
-    save();
   };
 
   /** Delivers one notice now (not behind the channel's queue), records and logs the outcome. */
-  const attempt = async (l: Lane, n: Notice): Promise<{ ok: boolean; attempts: number; detail: string }> => {
+  const attempt = async (l: Lane, n: Notice, deliveryId: string): Promise<{ ok: boolean; attempts: number; detail: string; retry: boolean }> => {
     try {
-      const r = await deliver(l.ch, n, randomUUID(), policy);
+      const r = await deliver(l.ch, n, deliveryId, policy);
       if (!r.ok) d.log(`notify: ${l.ch.name}: "${n.title}" not delivered: ${redact(r.detail)}; \`orch notify test ${l.ch.name}\` checks the channel`);
       record(l, r.ok, r.detail);
       if (r.ok) d.sent?.(l.ch.name, n, r.messageId);
-      return { ok: r.ok, attempts: r.attempts, detail: redact(r.detail) };
+      return { ok: r.ok, attempts: r.attempts, detail: redact(r.detail), retry: r.retry ?? false };
     } catch (e) {
       const detail = redact(`${(e as Error).message}`);
       d.log(`notify: ${l.ch.name}: ${detail}`);
       record(l, false, detail);
-      return { ok: false, attempts: 1, detail };
+      return { ok: false, attempts: 1, detail, retry: false };
     }
   };
 
-  /** Queues one notice on its channel: deliveries of a channel go out one at a time, in order. */
-  const send = (l: Lane, n: Notice): Promise<{ ok: boolean; attempts: number; detail: string }> => {
-    l.queued++;
-    const run = l.chain.then(() => attempt(l, n)).finally(() => l.queued--);
+  /** What a round's outcome leaves in the outbox: nothing once delivered (or refused for good), else the next round. */
+  const settle = (l: Lane, p: Pending, r: { ok: boolean; detail: string; retry: boolean }): void => {
+    const t = now().getTime();
+    if (r.ok || !r.retry) ob.remove([p.id]);
+    else if (t - Date.parse(p.createdAt) >= GIVE_UP_MS) {
+      ob.remove([p.id]);
+      d.log(`notify: ${l.ch.name}: "${p.notice.title}" dropped: not delivered in 24 h of attempts`);
+    } else {
+      const rounds = p.attempts + 1;
+      const next = t + Math.min(HOUR_MS, roundMs * 2 ** (rounds - 1));
+      ob.later(p.id, rounds, next, redact(r.detail));
+      l.downUntil = Math.max(l.downUntil, next);
+      d.log(`notify: ${l.ch.name}: "${p.notice.title}" kept; next attempt ${new Date(next).toISOString()}, new notices held until then`);
+    }
+    save();
+  };
+
+  /** Queues one outbox row on its channel: deliveries of a channel go out one at a time, in order. */
+  const send = (l: Lane, p: Pending): void => {
+    if (l.inflight.has(p.id)) return;
+    l.inflight.add(p.id);
+    const run = l.chain
+      .then(async () => {
+        // A round failed while this one waited: it stays in the outbox for the next round.
+        if (l.downUntil > now().getTime()) return;
+        settle(l, p, await attempt(l, p.notice, p.id));
+      })
+      .finally(() => l.inflight.delete(p.id));
     l.chain = run.then(() => undefined);
-    return run;
   };
 
   const rateFull = (l: Lane, t: number): boolean => {
@@ -129,32 +177,44 @@ export function createNotifier(d: NotifierDeps): Notifier {
   };
 
   const hold = (l: Lane, n: Notice, why: string): void => {
-    if (l.held.length === 0) l.heldWhy = why;
-    l.held.push(n);
+    if (ob.list(l.ch.name, 'held').length === 0) l.heldWhy = why;
+    ob.add(l.ch.name, n, 'held', now());
     save();
   };
 
-  /** Sends now, or holds for the digest (quiet hours, rate limit, a long queue). */
+  /** Sends now, or holds for the digest (quiet hours, rate limit, a failing or long queue). */
   const offer = (l: Lane, n: Notice): void => {
     const at = now();
+    const t = at.getTime();
     if (isQuiet(l.ch.quiet, at, d.timezone)) return hold(l, n, 'during quiet hours');
-    if (rateFull(l, at.getTime())) return hold(l, n, `by the rate limit (${l.ch.maxPerHour}/hour)`);
-    if (l.queued >= MAX_QUEUED) return hold(l, n, 'while the channel was slow');
-    if (l.held.length) {
-      l.held.push(n);
+    if (rateFull(l, t)) return hold(l, n, `by the rate limit (${l.ch.maxPerHour}/hour)`);
+    if (l.downUntil > t) return hold(l, n, 'while the channel was failing');
+    if (l.inflight.size >= MAX_QUEUED) return hold(l, n, 'while the channel was slow');
+    if (ob.list(l.ch.name, 'held').length) {
+      ob.add(l.ch.name, n, 'held', at);
       return flush(l, at);
     }
-    l.sentAt.push(at.getTime());
-    void send(l, n);
+    l.sentAt.push(t);
+    send(l, { id: ob.add(l.ch.name, n, 'queued', at), notice: n, attempts: 0, createdAt: at.toISOString() });
   };
 
   const flush = (l: Lane, at: Date): void => {
-    const digest = l.held.length === 1 ? l.held[0] : digestOf(l.held, l.heldWhy, at);
-    l.held = [];
-    save();
-    if (!digest) return;
+    const held = ob.list(l.ch.name, 'held');
+    if (!held.length) return;
+    const notices = held.map((r) => r.notice as Notice);
+    const digest = notices.length === 1 && notices[0] ? notices[0] : digestOf(notices, l.heldWhy, at);
+    const id = ob.replace(held.map((r) => r.id), l.ch.name, digest, at);
     l.sentAt.push(at.getTime());
-    void send(l, digest);
+    send(l, { id, notice: digest, attempts: 0, createdAt: held[0]?.createdAt ?? at.toISOString() });
+    save();
+  };
+
+  /** Queued rows whose next attempt is due (all of them after a restart: `force`). */
+  const retryDue = (l: Lane, t: number, force: boolean): void => {
+    if (!force && l.downUntil > t) return;
+    for (const r of ob.list(l.ch.name, 'queued')) {
+      if (force || r.nextAt <= t) send(l, { id: r.id, notice: r.notice as Notice, attempts: r.attempts, createdAt: r.createdAt });
+    }
   };
 
   const wants = (l: Lane, n: Notice): boolean => {
@@ -168,32 +228,52 @@ export function createNotifier(d: NotifierDeps): Notifier {
     return l.ch.events.includes(n.kind);
   };
 
+  const onEvent = (e: AnyEvent): void => {
+    if (lanes.size === 0) return;
+    try {
+      const n = noticeOf(e, { ...(d.batch ? { batch: d.batch } : {}), ...(d.report ? { report: d.report } : {}) });
+      if (!n) return;
+      for (const l of lanes.values()) if (wants(l, n)) offer(l, n);
+      d.cursor?.set(e.seq);
+    } catch (err) {
+      d.log(`notify: event ${e.seq} (${e.type}) not notified: ${(err as Error).message}`);
+    }
+  };
+
   return {
     channels: channels.map((c) => c.name),
-    onEvent(e) {
-      if (lanes.size === 0) return;
-      try {
-        const n = noticeOf(e, { ...(d.batch ? { batch: d.batch } : {}), ...(d.report ? { report: d.report } : {}) });
-        if (!n) return;
-        for (const l of lanes.values()) if (wants(l, n)) offer(l, n);
-      } catch (err) {
-        d.log(`notify: event ${e.seq} (${e.type}) not notified: ${(err as Error).message}`);
+    onEvent,
+    replay() {
+      if (lanes.size === 0 || !d.events || !d.cursor) return;
+      const from = d.cursor.get();
+      // A first start (or the first with channels) notifies what happens from now on, not the project's history.
+      if (from === undefined) return d.cursor.set(d.events.latest());
+      const oldest = now().getTime() - GIVE_UP_MS;
+      for (let seq = from; ; ) {
+        const page = d.events.since(seq, 500);
+        for (const e of page) if (Date.parse(e.ts) >= oldest) onEvent(e);
+        if (page.length < 500) break;
+        seq = page[page.length - 1]?.seq ?? seq;
       }
     },
     async test(channel) {
       const picked = [...lanes.values()].filter((l) => !channel || l.ch.name === channel);
       const n = testNotice(now());
       // Not behind a queue of retries to a dead endpoint: the person asking waits for this message only.
-      return Promise.all(picked.map(async (l) => ({ channel: l.ch.name, ...(await attempt(l, n)) })));
+      const results = await Promise.all(picked.map(async (l) => ({ channel: l.ch.name, ...(await attempt(l, n, randomUUID())) })));
+      save();
+      return results.map(({ retry: _retry, ...r }) => r);
     },
     tick() {
       const at = now();
+      const t = at.getTime();
       for (const l of lanes.values()) {
-        if (!l.held.length || isQuiet(l.ch.quiet, at, d.timezone) || rateFull(l, at.getTime()) || l.queued >= MAX_QUEUED) continue;
+        retryDue(l, t, false);
+        if (l.downUntil > t || isQuiet(l.ch.quiet, at, d.timezone) || rateFull(l, t) || l.inflight.size >= MAX_QUEUED) continue;
         flush(l, at);
       }
     },
-    health: () => Object.fromEntries([...lanes].map(([name, l]) => [name, { ...l.health, held: l.held.length }])),
+    health: () => Object.fromEntries([...lanes].map(([name, l]) => [name, healthOf(name, l)])),
     settled: async () => {
       await Promise.all([...lanes.values()].map((l) => l.chain));
     },
@@ -201,7 +281,8 @@ export function createNotifier(d: NotifierDeps): Notifier {
       if (lanes.size === 0 || timer) return;
       timer = setInterval(() => this.tick(), TICK_MS);
       timer.unref();
-      // Held from before a restart: out as soon as they may.
+      // What a stopped (or killed) daemon had not delivered goes out first, under the same delivery ids.
+      for (const l of lanes.values()) retryDue(l, now().getTime(), true);
       this.tick();
     },
     stop() {

@@ -7,6 +7,7 @@ import { NotifySchema } from '../config/notify-schema.js';
 import { startReceiver, type Receiver } from '../../test/notify-receiver.js';
 import { createNotifier } from './notifier.js';
 import { createTelegramReplies } from './telegram-replies.js';
+import { createStore } from '../store/index.js';
 
 let dir: string;
 let tg: Receiver | undefined;
@@ -57,7 +58,8 @@ describe('answers from Telegram', () => {
       log: () => undefined,
     };
     const replies = createTelegramReplies(deps);
-    const n = createNotifier({ config: cfg, timezone: 'UTC', env: deps.env, secretsFile: deps.secretsFile, stateFile: join(dir, 'notify.json'), project: 'shop', version: 't', log: () => undefined, sent: (_c, notice, id) => replies.sent(notice, id) });
+    const store = createStore(join(dir, 'orch.db'));
+    const n = createNotifier({ outbox: store.outbox, config: cfg, timezone: 'UTC', env: deps.env, secretsFile: deps.secretsFile, stateFile: join(dir, 'notify.json'), project: 'shop', version: 't', log: () => undefined, sent: (_c, notice, id) => replies.sent(notice, id) });
     const ask = (q: Signal): AnyEvent => makeEvent(1, new Date().toISOString(), 'run.question', q.taskId, q.runId, { signal: q }) as AnyEvent;
     n.onEvent(ask(question('qa', 'app/E01')));
     await tg.waitFor(1);

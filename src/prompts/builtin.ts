@@ -26,7 +26,7 @@ Epic file: {{epic_file}}
 
 {{completed_dependencies}}
 
-${workRules}
+{{lessons}}${workRules}
 `,
   resume: `Your previous session on {{task_id}} ({{title}}) was interrupted. Continue where you left off, in this same
 directory. When the task is done, reply with a short summary.

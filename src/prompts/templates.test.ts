@@ -30,7 +30,7 @@ describe('prompt templates', () => {
   });
 
   it('renders every built-in template with the variables the engine provides', () => {
-    const vars = { task_id: 'a/E01', title: 'T', epic_file: 'f', epic_content: 'c', module: 'a', module_context: 'm', completed_dependencies: '- none', target_branch: 'main', answer: 'yes', kind: 'docs', scope: 'the whole repository' };
+    const vars = { task_id: 'a/E01', title: 'T', epic_file: 'f', epic_content: 'c', module: 'a', module_context: 'm', completed_dependencies: '- none', target_branch: 'main', answer: 'yes', kind: 'docs', scope: 'the whole repository', lessons: '' };
     for (const name of ['coder', 'resume', 'answer', ...maintenanceKinds.map((k) => `maintenance/${k}`)]) {
       const out = renderTemplate(loadTemplate(name, { projectRoot: '/nonexistent', userConfigDir: '/nonexistent' }), vars);
       expect(out).not.toMatch(/\{\{/);

@@ -6,6 +6,7 @@ import { createBatchStore } from './batches.js';
 import { createSignalStore } from './signals.js';
 import { createHistoryStore } from './history.js';
 import { createWebSessionStore } from './web-sessions.js';
+import { createOutboxStore } from './outbox.js';
 
 export type { Db } from './db.js';
 export { isDiskFull } from './errors.js';
@@ -16,6 +17,8 @@ export type { BatchStore, BatchExtra } from './batches.js';
 export type { SignalStore } from './signals.js';
 export type { HistoryStore } from './history.js';
 export type { WebSessionStore } from './web-sessions.js';
+export { createOutboxStore, type OutboxStore, type OutboxRow, type OutboxState } from './outbox.js';
+export { openDb } from './db.js';
 
 /** `redact`: blanks secrets in what is stored from outside (events' payloads, agents' signals). */
 export function createStore(file: string, o: { redact?: (text: string) => string } = {}) {
@@ -29,6 +32,7 @@ export function createStore(file: string, o: { redact?: (text: string) => string
     signals: createSignalStore(db, o.redact),
     history: createHistoryStore(db),
     webSessions: createWebSessionStore(db),
+    outbox: createOutboxStore(db),
     meta: {
       get(key: string): string | undefined {
         const r = db.prepare('SELECT value FROM meta WHERE key = ?').get(key) as { value: string } | undefined;

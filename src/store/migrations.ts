@@ -163,4 +163,21 @@ CREATE TABLE web_sessions (
 );
 `,
   },
+  {
+    version: 11,
+    sql: `
+CREATE TABLE notify_outbox (
+  seq INTEGER PRIMARY KEY AUTOINCREMENT,
+  id TEXT NOT NULL UNIQUE,
+  channel TEXT NOT NULL,
+  state TEXT NOT NULL,
+  notice TEXT NOT NULL,
+  attempts INTEGER NOT NULL DEFAULT 0,
+  next_at INTEGER NOT NULL DEFAULT 0,
+  last_error TEXT,
+  created_at TEXT NOT NULL
+);
+CREATE INDEX notify_outbox_channel ON notify_outbox(channel, state, seq);
+`,
+  },
 ];

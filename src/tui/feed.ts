@@ -1,3 +1,4 @@
+import { performance } from 'node:perf_hooks';
 import { z } from 'zod';
 import { ReviewItem, Signal, Status, Task, type Event } from '../api/index.js';
 import type { Client } from '../client/index.js';
@@ -47,6 +48,11 @@ export function createFeed(o: FeedOptions): Feed {
   let refreshTimer: NodeJS.Timeout | undefined;
   let lastRefresh = 0;
 
+  // PERF: what the last frame of events cost to draw (dispatch to the next turn of the event loop: React and Ink
+  // render in the microtasks between). Event frames come no more often than every two of those, so drawing output
+  // takes at most a third of the time and a key (drawn at once, not through here) rarely waits behind a frame: under
+  // a flood on a loaded machine a frame of six full panes cost 30 to 60 ms, and 30 of them a second left keys queued.
+  let frameCost = 0;
   const flush = (): void => {
     timer = undefined;
     const events = others;
@@ -59,10 +65,20 @@ export function createFeed(o: FeedOptions): Feed {
     outputs.clear();
     const skip = Object.fromEntries(skipped);
     skipped.clear();
-    if (events.length > 0 || Object.keys(skip).length > 0) o.dispatch({ type: 'events', events, skipped: skip });
+    if (events.length === 0 && Object.keys(skip).length === 0) return;
+    const start = performance.now();
+    o.dispatch({ type: 'events', events, skipped: skip });
+    // React renders (and Ink draws) in a microtask queued by the dispatch: known before the next timer runs; later
+    // work of the frame is added on the next turn.
+    queueMicrotask(() => {
+      frameCost = performance.now() - start;
+    });
+    setImmediate(() => {
+      frameCost = Math.max(frameCost, performance.now() - start);
+    });
   };
   const schedule = (): void => {
-    timer ??= setTimeout(flush, frameMs);
+    timer ??= setTimeout(flush, Math.max(frameMs, 2 * frameCost));
   };
 
   const push = (e: Event): void => {

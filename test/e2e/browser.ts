@@ -13,8 +13,9 @@ export const CHROMIUM_ARGS = [
   '--disable-sync',
 ];
 
-export async function launchBrowser(): Promise<{ browser: Browser; context: (viewport?: { width: number; height: number }) => Promise<BrowserContext>; close: () => Promise<void> }> {
-  const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+/** `args`: more Chromium switches, e.g. `--host-resolver-rules` to reach a daemon by this machine's name. */
+export async function launchBrowser(args: string[] = []): Promise<{ browser: Browser; context: (viewport?: { width: number; height: number }) => Promise<BrowserContext>; close: () => Promise<void> }> {
+  const browser = await chromium.launch({ executablePath: CHROMIUM, args: [...CHROMIUM_ARGS, ...args] });
   return {
     browser,
     context: (viewport = { width: 1360, height: 860 }) => browser.newContext({ viewport }),

@@ -109,6 +109,11 @@ describe('web page in Chromium', () => {
     const q = page.getByTestId('question').filter({ hasText: 'Which currency should prices use?' });
     await q.waitFor({ timeout: 90_000 });
     await shot('questions');
+    // The dashboard lists the waiting run once, by its question (not again by its waiting reason).
+    await page.goto(`${base()}/#/dashboard`);
+    await page.locator('[data-testid="waiting"] tr[data-task="ask/E01"]', { hasText: 'Which currency should prices use?' }).waitFor();
+    expect(await page.locator('[data-testid="waiting"] tr[data-task="ask/E01"]').count()).toBe(1);
+    await page.goto(`${base()}/#/questions`);
     await q.getByRole('textbox').fill('EUR [[scenario:answered]]');
     await q.getByRole('button', { name: 'Answer' }).click();
     await until(async () => (await status('ask/E01')) === 'complete', 'the answered run to merge', 90_000);

@@ -64,11 +64,11 @@ export interface WebSuite {
  * The set-up of a browser suite: a project with `files` whose daemon runs the real Claude Code on the simulated model
  * (with `scenarios`), one Chromium for the whole file, and a page logged in through `orch open --print-url`.
  */
-export async function startWebSuite(files: Record<string, string>, scenarios: Record<string, Step[]>): Promise<WebSuite> {
+export async function startWebSuite(files: Record<string, string>, scenarios: Record<string, Step[]>, browserArgs: string[] = []): Promise<WebSuite> {
   const sb = sandbox(files, { realClaude: true });
   const model = await startModel({ scenarios, dir: sb.base });
   Object.assign(sb.env, { ANTHROPIC_BASE_URL: model.url, ANTHROPIC_API_KEY: 'sk-simulated', CLAUDE_CONFIG_DIR: join(sb.base, 'claude'), CLAUDE_CODE_MAX_RETRIES: '0' });
-  const browser = await launchBrowser();
+  const browser = await launchBrowser(browserArgs);
   const ctx = await browser.context();
   const { page, problems, shot } = await watchedPage(ctx);
   const url = (await sb.orchAsync('open', '--print-url')).stdout.trim();

@@ -27,9 +27,11 @@ function openInBrowser(url: string): Promise<string | undefined> {
 /** `orch open [--print-url]`: a one-time login link from the daemon (started if need be), opened or printed. */
 export async function open(globals: () => GlobalOptions, o: { printUrl?: boolean; json?: boolean }): Promise<void> {
   const c = await client(globals());
-  const { url } = await c.post('/api/login-link', {}, LoginLink);
-  if (o.json || globals().json) return printJson({ url });
-  if (o.printUrl) return void process.stdout.write(`${url}\n`);
+  const link = await c.post('/api/login-link', {}, LoginLink);
+  const { url } = link;
+  if (o.json || globals().json) return printJson(link);
+  // Bound beyond loopback, the link to print is the network one: the reader of --print-url is on another machine.
+  if (o.printUrl) return void process.stdout.write(`${link.remoteUrl ?? url}\n`);
   const problem = await openInBrowser(url);
   if (problem) {
     process.stdout.write(`could not start a browser (${problem}); open this one-time link yourself:\n${url}\n`);

@@ -1,5 +1,6 @@
 import type { Event, EventType, Signal, Status } from '../../api/index.js';
 import { get } from './api.js';
+import { ACTED } from './actions.svelte.js';
 import { EventCursor, reconnectDelay } from './cursor.js';
 
 const TYPES = [
@@ -47,6 +48,7 @@ export class Live {
     // offline, reopen after the last seq applied when it is back (the cursor drops whatever the replay repeats).
     window.addEventListener('offline', this.onOffline);
     window.addEventListener('online', this.onOnline);
+    window.addEventListener(ACTED, this.onActed);
   }
 
   stop(): void {
@@ -54,7 +56,13 @@ export class Live {
     clearTimeout(this.retry);
     window.removeEventListener('offline', this.onOffline);
     window.removeEventListener('online', this.onOnline);
+    window.removeEventListener(ACTED, this.onActed);
   }
+
+  private readonly onActed = (): void => {
+    this.version++;
+    this.refreshSoon();
+  };
 
   private readonly onOffline = (): void => {
     this.es?.close();
