@@ -1,6 +1,6 @@
-import { BudgetStatus, type BudgetLine, plural } from '../../api/index.js';
+import { BudgetStatus, type BudgetLine } from '../../api/index.js';
 import { client, printJson, type GlobalOptions } from '../context.js';
-import { bold, dim, green, red, yellow } from '../format.js';
+import { bold, dim, green, red, yellow, plural } from '../format.js';
 import { table } from '../table.js';
 
 const amount = (unit: BudgetLine['unit'], n: number): string => (unit === 'usd' ? `$${n.toFixed(2)}` : Math.round(n).toLocaleString('en-US'));

@@ -1,4 +1,3 @@
-import { plural } from '../../api/index.js';
 import { mkdirSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -10,7 +9,7 @@ import { isLabel } from '../../cluster/names.js';
 import { loadConfig } from '../../config/index.js';
 import { createPaths } from '../../paths/index.js';
 import { client, CliError, Exit, printJson, type GlobalOptions } from '../context.js';
-import { dim, green, red } from '../format.js';
+import { dim, green, red, plural } from '../format.js';
 
 const list = (v: string | undefined): string[] => (v ? v.split(',').map((s) => s.trim()).filter(Boolean) : []);
 

@@ -1,10 +1,9 @@
-import { plural } from '../../api/index.js';
 import type { SyncResult } from '../../api/index.js';
 import { createPaths } from '../../paths/index.js';
 import { onboard as runOnboard, defaultsPrompter, linePrompter, type OnboardResult, type Prompter } from '../../onboard/index.js';
 import { client, printJson, runningClient, type GlobalOptions } from '../context.js';
 import { Exit } from '../errors.js';
-import { green, red } from '../format.js';
+import { green, red, plural } from '../format.js';
 import { formatPlanIssue } from './plan.js';
 
 interface OnboardFlags {
