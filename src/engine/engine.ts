@@ -363,6 +363,7 @@ export function createEngine(d: EngineDeps) {
         today: d.store.runs.since(new Date(new Date().setHours(0, 0, 0, 0)).toISOString()),
         lastSync,
         lastSeq: d.store.events.latest(),
+        firstSeq: d.store.events.oldest(),
       };
     },
 

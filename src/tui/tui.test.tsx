@@ -56,6 +56,17 @@ describe('orch tui', () => {
     await ui.shows('editing src/x.ts');
   });
 
+  it('header: the worker pool when a cluster is configured, and when it is unavailable', async () => {
+    const worker = { name: 'w1', host: 'h', pid: 1, jobs: 2, running: [{ id: 'j', queue: 'q', taskId: 'a/E01', startedAt: '' }], labels: [], agents: [{ id: 'claude' }], repos: [], startedAt: '', heartbeat: 0, orch: '0.1.0', protocol: 2 };
+    const up = fakeClient({ status: status([run('r1', 'a/E01')], { cluster: { url: 'redis://q', repoUrl: '/r', available: true, workers: [worker, { ...worker, name: 'w2', running: [] }], orch: '0.1.0', protocol: 2 } }), tasks: [task('a/E01', { status: 'in_progress' })] });
+    const ui = mount(async () => up.client);
+    await ui.shows('agents 1/4 │ workers 2 (1/4) │ queued');
+    ui.unmount();
+    const down = fakeClient({ status: status([], { cluster: { url: 'redis://q', repoUrl: '/r', available: false, error: 'Redis at redis://q is unreachable (reconnecting)', workers: [] } }), tasks: [] });
+    const ui2 = mount(async () => down.client);
+    await ui2.shows('agents 0/4 │ cluster unavailable │ queued');
+  });
+
   it('agents view: readable panes, h j k l focus, enter zooms, esc back', async () => {
     const w = world();
     const ui = mount(async () => w.client);
