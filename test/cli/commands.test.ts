@@ -36,6 +36,21 @@ describe('the CLI a script can trust', () => {
     expect(s.orch('daemon', 'start', '--bogus').stderr).toContain('run `orch daemon start --help` for its usage and examples');
   });
 
+  it('a project with no plan: sync exits 2 naming the folder (no `:0`) and suggests orch onboard', () => {
+    const fresh = sandbox({});
+    try {
+      const r = fresh.orch('sync');
+      expect(r.status).toBe(2);
+      expect(r.stderr).toMatch(/^docs\/plans: error plans folder docs\/plans does not exist$/m);
+      expect(r.stderr).toContain('run `orch onboard`');
+      expect(r.stderr).not.toMatch(/:0\b/);
+      expect(r.stderr).toContain('1 error;');
+      fresh.orch('daemon', 'stop');
+    } finally {
+      fresh.cleanup();
+    }
+  });
+
   it('-C with a folder that does not exist says so (exit 2); --version is package.json\'s', () => {
     const r = s.orch('-C', '/nonexistent/project', 'status');
     expect(r.status).toBe(2);
