@@ -89,6 +89,14 @@ describe('the CLI a script can trust', () => {
     expect(forced.stdout).toMatch(/\u001b\[1m/);
     const off = await sh(s, 'NO_COLOR= FORCE_COLOR=1 orch --no-color list');
     expect(off.stdout).not.toMatch(/\u001b\[/);
+    // Per stream, on a terminal: the stream sent to a file is plain, the one left on the terminal is coloured.
+    const err = join(s.base, 'err.txt');
+    const out = join(s.base, 'out.txt');
+    const tty = await sh(s, `env -u CI NO_COLOR= TERM=xterm-256color script -qfec 'orch list --module apu 2>${err}; orch list > ${out}; orch list --module apu; orch list' /dev/null`);
+    expect(readFileSync(err, 'utf8')).toMatch(/^error: unknown module "apu"/);
+    expect(readFileSync(out, 'utf8')).not.toMatch(/\u001b\[/);
+    expect(tty.stdout).toContain('\u001b[31merror:\u001b[0m unknown module "apu"');
+    expect(tty.stdout).toMatch(/\u001b\[1mTASK/);
   });
 
   it('every command has --help with examples and exit codes; serve hides its internal options', async () => {
