@@ -1,6 +1,6 @@
 import { posix } from 'node:path';
 import type { PlanIssue, SyncResult } from '../api/index.js';
-import { readmeTable, rowNames, withoutRows, withStatusTable, type ModuleInfo, type PlanStatus, type TableEpic } from '../plans/index.js';
+import { readmeTable, taskFinder, withoutRows, withStatusTable, type ModuleInfo, type PlanStatus, type TableEpic } from '../plans/index.js';
 import type { TaskRow } from '../store/index.js';
 import type { Mutex } from './mutex.js';
 import type { RepoPort } from './ports.js';
@@ -27,7 +27,8 @@ export async function syncStatusTable(d: StatusTableDeps, tasks: readonly TaskRo
   const plans = inPlans(d.plansDir);
   const current = tasks.filter((t) => t.source === 'plan' && t.removedAt === null && plans(t.file) && t.file.endsWith('.md'));
   const epics: TableEpic[] = current.map((t) => ({ id: t.id, module: t.module, epic: t.epic, title: t.title, file: t.file, status: planStatus(t) }));
-  const gone = tasks.filter((t) => t.source === 'plan' && t.removedAt !== null && plans(t.file) && !current.some((c) => c.id === t.id));
+  const currentIds = new Set(current.map((t) => t.id));
+  const gone = tasks.filter((t) => t.source === 'plan' && t.removedAt !== null && plans(t.file) && !currentIds.has(t.id));
   return d.targetMutex.run(async () => {
     const issues: PlanIssue[] = [];
     const tip = await d.repo.revParse(`refs/heads/${d.target}`);
@@ -74,8 +75,9 @@ export async function syncStatusTable(d: StatusTableDeps, tasks: readonly TaskRo
     for (const u of parsed.unreadable) {
       issues.push({ severity: 'warning', code: 'status_row_unreadable', file: path, line: u.line, message: `Orch cannot read this status row: ${u.why}`, fix: 'a row names its epic by a link to the epic file and holds 🔴, 🟡 or 🟢 in its Status cell (docs/cli.md)' });
     }
+    const inPlan = taskFinder(current);
     for (const r of parsed.rows) {
-      if (current.some((t) => rowNames(r.target, t.id, t.file))) continue;
+      if (inPlan(r.target)) continue;
       if (text === readme && dropped.some((x) => x.line === r.line)) continue;
       const named = r.target.kind === 'file' ? r.target.path : `${r.target.module}/E${String(r.target.epic).padStart(2, '0')}`;
       issues.push({ severity: 'warning', code: 'status_row_unknown', file: path, line: r.line, message: `this status row names ${named}, which is not an epic of the plan`, fix: 'fix its link or id, or remove the row' });
@@ -87,9 +89,11 @@ export async function syncStatusTable(d: StatusTableDeps, tasks: readonly TaskRo
 /** The rows that name a task removed from the plan (and no task still in it). */
 function removedRows(readme: string, d: StatusTableDeps, current: readonly TaskRow[], gone: readonly TaskRow[]): Array<{ id: string; file: string; line: number }> {
   const out: Array<{ id: string; file: string; line: number }> = [];
+  const inPlan = taskFinder(current);
+  const removed = taskFinder(gone);
   for (const r of readmeTable(readme, d.plansDir, d.modules).rows) {
-    if (current.some((t) => rowNames(r.target, t.id, t.file))) continue;
-    const t = gone.find((g) => rowNames(r.target, g.id, g.file));
+    if (inPlan(r.target)) continue;
+    const t = removed(r.target);
     if (t) out.push({ id: t.id, file: t.file, line: r.line });
   }
   return out;

@@ -59,8 +59,21 @@ export function readmeRows(readme: string, plansDirRel: string, modules: readonl
   return readmeTable(readme, plansDirRel, modules).rows;
 }
 
+// PERF: one `orch sync` reads the same README up to four times (the plan's marks, the rows to drop, the rows to add,
+// the rows to report): the last answer is kept, for the same text, folder and modules (issue 12). Rows are not
+// mutated by any caller; the arrays are copied.
+let last: { readme: string; plansDirRel: string; modulesKey: string; rows: ReadmeRow[]; unreadable: UnreadableRow[] } | undefined;
+
 /** The status rows, and the rows of status tables that Orch cannot read (with why). */
 export function readmeTable(readme: string, plansDirRel: string, modules: readonly Pick<ModuleInfo, 'name' | 'dir'>[]): { rows: ReadmeRow[]; unreadable: UnreadableRow[] } {
+  const modulesKey = modules.map((m) => `${m.name}\0${m.dir}`).join('\n');
+  if (last === undefined || last.readme !== readme || last.plansDirRel !== plansDirRel || last.modulesKey !== modulesKey) {
+    last = { readme, plansDirRel, modulesKey, ...parseTable(readme, plansDirRel, modules) };
+  }
+  return { rows: [...last.rows], unreadable: [...last.unreadable] };
+}
+
+function parseTable(readme: string, plansDirRel: string, modules: readonly Pick<ModuleInfo, 'name' | 'dir'>[]): { rows: ReadmeRow[]; unreadable: UnreadableRow[] } {
   const lines = lineSpans(readme);
   const texts = lines.map((s) => readme.slice(s.start, s.end));
   const code = codeLines(texts);

@@ -10,6 +10,39 @@ export function rowNames(target: RowTarget, taskId: string, taskFile: string): b
   return ref?.module !== undefined && taskKey(target.module, target.epic) === taskKey(ref.module, ref.epic);
 }
 
+// PERF: a sync of 2,000 epics asked rowNames of every row for every task (4 million calls, each parsing an id:
+// about a second per `orch sync`); these answer the same questions from one pass over each side (issue 12).
+
+/** `rows.some((r) => rowNames(r.target, taskId, taskFile))`, for many tasks. */
+export function rowIndex(rows: readonly { target: RowTarget }[]): (taskId: string, taskFile: string) => boolean {
+  const files = new Set<string>();
+  const keys = new Set<string>();
+  for (const { target } of rows) {
+    if (target.kind === 'file') files.add(target.path);
+    else keys.add(taskKey(target.module, target.epic));
+  }
+  return (taskId, taskFile) => {
+    if (files.has(taskFile)) return true;
+    if (keys.size === 0) return false;
+    const ref = parseTaskRef(taskId);
+    return ref?.module !== undefined && keys.has(taskKey(ref.module, ref.epic));
+  };
+}
+
+/** `tasks.find((t) => rowNames(target, t.id, t.file))`, for many rows. */
+export function taskFinder<T extends { id: string; file: string }>(tasks: readonly T[]): (target: RowTarget) => T | undefined {
+  const byFile = new Map<string, T>();
+  const byKey = new Map<string, T>();
+  for (const t of tasks) {
+    if (!byFile.has(t.file)) byFile.set(t.file, t);
+    const ref = parseTaskRef(t.id);
+    if (ref?.module === undefined) continue;
+    const key = taskKey(ref.module, ref.epic);
+    if (!byKey.has(key)) byKey.set(key, t);
+  }
+  return (target) => (target.kind === 'file' ? byFile.get(target.path) : byKey.get(taskKey(target.module, target.epic)));
+}
+
 /**
  * Sets the status mark of every README row that names the task. Only the emoji changes; every other byte,
  * line endings included, stays as it was.

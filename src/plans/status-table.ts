@@ -1,5 +1,5 @@
 import { posix } from 'node:path';
-import { rowNames } from './readme.js';
+import { rowIndex, taskFinder } from './readme.js';
 import { lineSpans, readmeTable, STATUS_EMOJI, type ReadmeRow } from './readme-table.js';
 import type { ModuleInfo, PlanStatus } from './types.js';
 
@@ -71,16 +71,19 @@ export function withStatusTable(
   }
   const nl = readme.includes('\r\n') ? '\r\n' : '\n';
   const rows = readmeTable(readme, plansDirRel, modules).rows;
-  const missing = sorted.filter((e) => wanted(e) && !rows.some((r) => rowNames(r.target, e.id, e.file)));
+  const listed = rowIndex(rows);
+  const missing = sorted.filter((e) => wanted(e) && !listed(e.id, e.file));
   if (missing.length === 0) return { text: readme, created: false, added: [] };
+  const isMissing = new Set(missing);
   const lines = lineSpans(readme);
   // Inserts after a line, right to left so earlier offsets stay valid.
   const inserts: Array<{ at: number; text: string }> = [];
   const sections: string[] = [];
   for (const [module, all] of byModule) {
-    const want = all.filter((e) => missing.includes(e));
+    const want = all.filter((e) => isMissing.has(e));
     if (want.length === 0) continue;
-    const mine = rows.filter((r) => all.some((e) => rowNames(r.target, e.id, e.file)));
+    const ofModule = taskFinder(all);
+    const mine = rows.filter((r) => ofModule(r.target) !== undefined);
     const last = mine.sort((a, b) => a.line - b.line).at(-1);
     if (last) inserts.push({ at: lines[last.line - 1]!.end, text: want.map((e) => nl + rowLike(last, e, plansDirRel)).join('') });
     else sections.push(section(module, want, plansDirRel, nl));
@@ -89,8 +92,8 @@ export function withStatusTable(
   for (const ins of inserts.sort((a, b) => b.at - a.at)) text = text.slice(0, ins.at) + ins.text + text.slice(ins.at);
   if (sections.length > 0) text = `${text.replace(/(\r?\n)*$/, '')}${nl}${nl}${sections.join(nl + nl)}${nl}`;
   // A row Orch wrote must read back; any that does not (an odd table) gets a section of its own.
-  const after = readmeTable(text, plansDirRel, modules).rows;
-  const unread = missing.filter((e) => !after.some((r) => rowNames(r.target, e.id, e.file)));
+  const readBack = rowIndex(readmeTable(text, plansDirRel, modules).rows);
+  const unread = missing.filter((e) => !readBack(e.id, e.file));
   if (unread.length > 0) text = `${text.replace(/(\r?\n)*$/, '')}${nl}${nl}${section('Epics added by orch sync', unread, plansDirRel, nl)}${nl}`;
   return { text, created: false, added: missing.map((e) => e.id) };
 }
