@@ -41,7 +41,7 @@ rmSync(home, { recursive: true, force: true });
 const root = join(home, 'repo');
 mkdirSync(join(root, '.orch'), { recursive: true });
 writeFileSync(join(root, '.orch', 'config.toml'), '# project settings\nmax_parallel_agents = 4 # agents at once\n\n[agent]\nbackend = "claude"\n');
-const settings = createSettings(createPaths({ HOME: home, XDG_CONFIG_HOME: join(home, 'config'), XDG_STATE_HOME: join(home, 'state'), XDG_DATA_HOME: join(home, 'data') }), root);
+const settings = createSettings(createPaths({ HOME: home, XDG_CONFIG_HOME: join(home, 'config'), XDG_STATE_HOME: join(home, 'state'), XDG_DATA_HOME: join(home, 'data') }), root, home);
 
 async function capture(columns: number, rows: number): Promise<Record<string, string>> {
   const w = world();

@@ -5,6 +5,7 @@ import { accept, run, streamLog, type CommandContext } from './commands.js';
 import { DispatchContext, StateContext, ThemeContext } from './context.js';
 import { createFeed } from './feed.js';
 import { commandFor } from './keys.js';
+import { headerRows } from './header.js';
 import { Header, ModalLine, StatusLine } from './parts.js';
 import { Agents } from './screens/Agents.js';
 import { Dashboard } from './screens/Dashboard.js';
@@ -28,16 +29,6 @@ export interface AppProps {
   backoff?: { initialMs: number; maxMs: number };
   onExit?: () => void;
 }
-
-const tabsOf = (s: State): string => {
-  const names: Array<[string, string]> = [
-    ['dashboard', '1 dashboard'],
-    ['agents', '2 agents'],
-    ['plan', '3 plan'],
-    ['settings', '4 settings'],
-  ];
-  return names.map(([n, label]) => (s.view.name === n ? `[${label}]` : ` ${label} `)).join(' ') + (['task', 'log', 'diff', 'help'].includes(s.view.name) ? `  > ${s.view.name}` : '');
-};
 
 /** The container: holds state, owns the daemon feed, turns keys into commands. Screens below only draw. */
 export function App(p: AppProps) {
@@ -154,7 +145,7 @@ export function App(p: AppProps) {
     if (cmd) run(ctx(), cmd);
   });
 
-  const height = Math.max(4, state.size.rows - 3 - (state.modal ? 1 : 0));
+  const height = Math.max(4, state.size.rows - headerRows(state, p.theme) - 1 - (state.modal ? 1 : 0));
   const screen = (() => {
     switch (state.view.name) {
       case 'dashboard':
@@ -184,7 +175,7 @@ export function App(p: AppProps) {
       <StateContext.Provider value={state}>
         <DispatchContext.Provider value={dispatch}>
           <Box flexDirection="column" width={state.size.columns} height={state.size.rows}>
-            <Header tabs={tabsOf(state)} />
+            <Header />
             {screen}
             <ModalLine />
             <StatusLine />

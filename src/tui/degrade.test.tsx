@@ -117,6 +117,27 @@ describe('orch tui degrades well', () => {
     ui.fits();
   });
 
+  it('at 80x24 and 60x20 the header keeps every count whole (shorter forms, then two lines), titles where they fit', async () => {
+    const ui = mount({ color: false, ascii: false }, 160, 48);
+    await ui.shows('RUNNING 3');
+    const header = () => ui.frame().split('\n').slice(0, ui.frame().split('\n').findIndex((l) => l.startsWith('RUNNING')));
+    for (const [c, h, lines] of [[160, 48, 2], [80, 24, 2], [60, 20, 3], [40, 12, 3]] as const) {
+      ui.resize(c, h);
+      await until(() => ui.frame(), () => ui.frame().split('\n').every((l) => l.length <= c) && ui.frame().includes('RUNNING 3'), 20_000);
+      ui.fits();
+      const head = header();
+      expect(head.length, ui.frame()).toBe(lines);
+      // Nothing cut: no line of the header ends in Ink's mark, and every number is there.
+      for (const l of head) expect(l, ui.frame()).not.toMatch(/…$/);
+      const text = head.join('\n');
+      for (const n of [/2\/4/, /queued? 2/, /you 1/, /merged (today )?3/, /failed 1/, /12k tok \$1\.50/]) expect(text, ui.frame()).toMatch(n);
+      expect(head[0], ui.frame()).toMatch(/^Orch .*\[1 dashboard\]/);
+    }
+    // At 80 columns a running task and a queued one show their titles.
+    ui.resize(80, 24);
+    await until(() => ui.frame(), () => /a\/E01\s+Greeting\s+1m/.test(ui.frame()) && /a\/E02\s+A very long title[^\n]*…\s+ready/.test(ui.frame()), 20_000);
+  });
+
   it('NO_COLOR: no color codes, Unicode marks kept; ORCH_ASCII: nothing outside ASCII on any screen', async () => {
     const plain = mount({ color: false, ascii: false }, 160, 48);
     await plain.shows('RUNNING 3');

@@ -1,5 +1,6 @@
 /** `orch tui`: the terminal UI, a client of the daemon's API and event stream like the CLI. */
 import './live-frames.js';
+import { homedir } from 'node:os';
 import { setFlagsFromString } from 'node:v8';
 import { render, type Instance, type RenderOptions } from 'ink';
 import { createElement } from 'react';
@@ -81,7 +82,7 @@ export async function runTui(o: TuiOptions): Promise<void> {
   process.once('SIGHUP', onSignal);
   try {
     const app = renderApp(
-      { connect: () => connect({ ...base, start: false }), theme, settings: createSettings(paths, o.root) },
+      { connect: () => connect({ ...base, start: false }), theme, settings: createSettings(paths, o.root, o.env.HOME || homedir()) },
       { stdout: out, stdin: o.stdin ?? process.stdin, patchConsole: true },
     );
     await app.waitUntilExit();

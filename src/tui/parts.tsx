@@ -1,9 +1,9 @@
 import { Box, Text } from 'ink';
 import { memo } from 'react';
 import type { ViewLine } from '../view/index.js';
-import { colorOf, glyph, lineColor, type Color } from './theme.js';
+import { headerText } from './header.js';
+import { colorOf, lineColor, type Color } from './theme.js';
 import { useTheme, useTuiState } from './context.js';
-import { compact, money, totalTokens } from '../view/index.js';
 
 /** A single line, cut to the width (never wrapped: layouts count rows). */
 export function Line({ text, color, bold, dim, inverse }: { text: string; color?: Color; bold?: boolean; dim?: boolean; inverse?: boolean }) {
@@ -28,26 +28,12 @@ export const ViewLineText = memo(function ViewLineText({ line, showTime, highlig
 });
 
 /** Running/max, queued, merged today, failed, waiting for a person, tokens and spend today; connection state. */
-export function Header({ tabs }: { tabs: string }) {
+export function Header() {
   const s = useTuiState();
   const t = useTheme();
-  const g = glyph(t);
-  const st = s.status;
+  const h = headerText(s, t, s.size.columns);
   const conn =
     s.conn.state === 'live' ? null : s.conn.state === 'connecting' && s.conn.attempt === 0 ? 'connecting to the daemon' : (s.conn.message ?? 'reconnecting to the daemon');
-  const running = st ? st.active.filter((r) => r.state !== 'waiting').length : 0;
-  const waitingYou = s.reviews.length + s.questions.filter((q) => q.audience !== 'orchestrator').length;
-  const today = st?.today;
-  const counts = st
-    ? [
-        `agents ${running}/${st.maxParallel}`,
-        `queued ${st.ready}`,
-        `merged today ${today?.merged ?? 0}`,
-        `failed ${today?.failed ?? st.counts.failed}`,
-        `needs you ${waitingYou}`,
-        `${compact(today?.tokens ?? totalTokens(st.totals))} tok ${money(today?.costUsd ?? st.totals.costUsd)} today`,
-      ].join(` ${g.sep} `)
-    : '';
   return (
     <Box flexDirection="column">
       <Box>
@@ -55,11 +41,11 @@ export function Header({ tabs }: { tabs: string }) {
           <Text bold color={colorOf(t, 'cyan')}>
             Orch{' '}
           </Text>
-          <Text>{tabs}</Text>
-          {st?.paused ? <Text color={colorOf(t, 'magenta')}> PAUSED (r resumes)</Text> : null}
+          <Text>{h.tabs.slice('Orch '.length)}</Text>
+          {h.paused ? <Text color={colorOf(t, 'magenta')}>{h.paused}</Text> : null}
         </Text>
       </Box>
-      {conn ? <Line text={conn} color="red" bold /> : <Line text={counts} dim={false} />}
+      {conn ? <Line text={conn} color="red" bold /> : h.counts.length === 0 ? <Line text="" /> : h.counts.map((l, i) => <Line key={i} text={l} />)}
     </Box>
   );
 }

@@ -22,7 +22,12 @@ export function runRow(r: Run, activity: string | null, now: number, width: numb
   const elapsed = duration(r.startedAt ? since(r.startedAt, now) : null);
   const tok = `${compact(totalTokens(r.usage))} tok`;
   const act = r.state === 'waiting' ? `waiting: ${r.waitingReason ?? ''}` : (activity ?? r.state);
-  if (width < 120) return `${pad(r.taskId, 14)} ${pad(elapsed, 6)} ${pad(tok, 9)} ${act}`;
+  if (width < 120) {
+    // Narrow: the title only where the activity keeps 30 columns (at 80, 16 of a title; at 60, none).
+    const titleW = Math.min(24, width - 34 - 30);
+    const named = titleW >= 10 ? `${pad(shorten(title, titleW, g.ellipsis), titleW)} ` : '';
+    return `${pad(r.taskId, 14)} ${named}${pad(elapsed, 6)} ${pad(tok, 9)} ${act}`;
+  }
   return `${pad(r.taskId, 16)} ${pad(shorten(title, 24, g.ellipsis), 24)} ${pad(shorten(agent, 18, g.ellipsis), 18)} ${pad(elapsed, 7)} ${pad(tok, 10)} ${g.bar(progressOf(r), 8)} ${act}`;
 }
 
@@ -40,6 +45,8 @@ export function Dashboard({ height }: { height: number }) {
   const needRows = Math.min(needs.length, Math.max(1, Math.floor((body - runRows) / 2)));
   const queueRows = Math.max(0, body - Math.max(1, runRows) - Math.max(1, needRows));
   const sel = s.sel.dashboard;
+  // What a queued task waits for keeps 24 columns; the title gets the rest, up to 30.
+  const queueTitleW = Math.min(30, width - 17 - 24);
   const more = (n: number, shown: number) => (n > shown ? `  (+${n - shown} more)` : '');
   return (
     <Box flexDirection="column" height={height}>
@@ -67,7 +74,7 @@ export function Dashboard({ height }: { height: number }) {
       <Line text={`QUEUED ${queue.length}${more(queue.length, queueRows)}`} bold color="cyan" />
       {queue.slice(0, queueRows).map((q, i) => (
         <Text key={q.task.id} wrap="truncate-end" inverse={sel === run.length + needs.length + i}>
-          {pad(q.task.id, 16)} {width >= 100 ? `${pad(shorten(q.task.title, 30, glyph(t).ellipsis), 30)} ` : ''}
+          {pad(q.task.id, 16)} {queueTitleW >= 10 ? `${pad(shorten(q.task.title, queueTitleW, glyph(t).ellipsis), queueTitleW)} ` : ''}
           <Text color={colorOf(t, q.waitsFor === 'ready' ? 'green' : undefined)} dimColor={t.color && q.waitsFor !== 'ready'}>
             {q.waitsFor}
           </Text>
