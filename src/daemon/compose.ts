@@ -6,6 +6,7 @@ import type { SessionKeep } from './session.js';
 import { createGit, defaultBranch, repoRoot } from '../git/index.js';
 import { commandEnv, createAgentResolver, isAlive, isOurProcess, killGroup, sanitizeEnv } from '../agents/index.js';
 import { createEngine, RUN_ENV_KEY, type ContainFor, type Engine } from '../engine/index.js';
+import { hostOfBaseUrl, remoteMayGetCredentials, tokenVariables } from '../forge/index.js';
 import { createSandboxer, detectBwrapAsync, guardGit, worktreeGitDir, type Sandboxer } from '../sandbox/index.js';
 import type { Contain } from '../agents/index.js';
 import { createRepoPort } from './repo.js';
@@ -95,6 +96,7 @@ export async function composeDaemon(o: ComposeOptions): Promise<{
       root,
       orchDirs: [allPaths.stateDir, allPaths.dataDir, allPaths.configDir],
       extraWritable: config.sandbox.writable,
+      privateDir: join(allPaths.stateDir, 'sandbox'),
       ...(place.backendId ? { backendId: place.backendId } : {}),
       ...(place.readOnly ? { readOnly: true } : {}),
       // A run's worktree brings its git dirs (read-only .git, writable objects); a scratch dir brings nothing.
@@ -139,7 +141,13 @@ export async function composeDaemon(o: ComposeOptions): Promise<{
     config,
     targetBranch,
     store,
-    repo: createRepoPort(projectGit, root),
+    repo: createRepoPort(projectGit, root, {
+      remoteCredentials: async (remote) => {
+        if (config.forge.kind !== 'github') return false;
+        const host = hostOfBaseUrl(config.forge.base_url || undefined);
+        return (await remoteMayGetCredentials(projectGit, root, { remote, host, direction: 'fetch' })) ? tokenVariables(host) : false;
+      },
+    }),
     // PERF: Octokit is loaded only for a project that uses GitHub (issue 12: daemon start and idle RSS).
     forge: config.forge.kind === 'github' ? (await import('./forge.js')).createGitHubPort(projectGit, root, config.forge, env, redact) : undefined,
     procs: {

@@ -7,8 +7,12 @@ import { checkWorktreeHistory, snapshotRemoteRefs } from '../resilience/index.js
 /** Plan status commits Orch makes on a run's branch; regenerated after a rebase rather than resolved. */
 const isPlanCommit = (subject: string): boolean => subject.startsWith('chore(plan): ');
 
-/** Binds the git layer to one repository for the engine. */
-export function createRepoPort(git: GitRunner, root: string): RepoPort {
+/**
+ * Binds the git layer to one repository for the engine. `remoteCredentials` says which secret variables git may
+ * see when it asks a remote for its refs (the forge token, for the forge's own host only).
+ */
+export function createRepoPort(git: GitRunner, root: string, o: { remoteCredentials?: (remote: string) => Promise<boolean | readonly string[]> } = {}): RepoPort {
+  const remoteCredentials = o.remoteCredentials ?? (async () => false);
   return {
     root,
     revParse: (ref) => g.revParse(git, root, ref),
@@ -77,8 +81,8 @@ export function createRepoPort(git: GitRunner, root: string): RepoPort {
       await g.deleteBranch(git, root, name, { force: true });
     },
     reapOrphanWorktrees: (dir, owned) => g.reapOrphanWorktrees(git, root, dir, owned),
-    snapshotRemoteRefs: () => snapshotRemoteRefs(git, root),
-    checkHistory: ({ worktree, baseSha, branch, remoteRefs }) => checkWorktreeHistory(git, { root, worktree, baseSha, branch, remoteRefs }),
+    snapshotRemoteRefs: () => snapshotRemoteRefs(git, root, { remotes: remoteCredentials, timeoutMs: 10_000 }),
+    checkHistory: ({ worktree, baseSha, branch, remoteRefs }) => checkWorktreeHistory(git, { root, worktree, baseSha, branch, remoteRefs, remoteCredentials }),
     async repair() {
       await git.run(['worktree', 'prune'], { cwd: root });
       await this.clearStaleLocks();

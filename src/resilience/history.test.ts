@@ -71,6 +71,46 @@ describe('checkWorktreeHistory', () => {
     expect(await checkWorktreeHistory(repo.git, { ...opts, remoteRefs })).toEqual([]);
   });
 
+  // Inside the sandbox the shared .git is read-only: the agent's `git commit` writes the commit object but cannot move
+  // its branch, and a push that gets through (a script it wrote, its own transport) moves no remote-tracking ref.
+  // Only the remote can tell.
+  it("flags a push seen only on the remote itself: a commit made in the worktree that no local ref holds", async () => {
+    const { worktree, opts } = await setup();
+    const asked: string[] = [];
+    const remotes = async (remote: string) => (asked.push(remote), false as const);
+    const remoteRefs = await snapshotRemoteRefs(repo.git, repo.root, { remotes });
+    expect(remoteRefs.get('origin\trefs/heads/main')).toBe(repo.head);
+    const tree = (await repo.git.ok(['rev-parse', 'HEAD^{tree}'], { cwd: worktree })).trim();
+    const loose = (await repo.git.ok(['commit-tree', tree, '-p', repo.head, '-m', 'exfiltrate'], { cwd: worktree })).trim();
+    const originUrl = join(repo.dir, 'origin.git');
+    await repo.git.ok(['push', '--quiet', originUrl, `${loose}:refs/heads/pwn`], { cwd: worktree });
+    expect(await snapshotRemoteRefs(repo.git, repo.root)).toEqual(await snapshotRemoteRefs(repo.git, repo.root));
+    expect(await checkWorktreeHistory(repo.git, { ...opts, remoteRefs, remoteCredentials: remotes })).toEqual([
+      { rule: 'push', detail: `new refs/heads/pwn on remote origin at ${loose}` },
+    ]);
+    expect(asked).toEqual(['origin', 'origin']);
+    // Without asking the remote (the snapshot before this change), nothing is seen.
+    expect(await checkWorktreeHistory(repo.git, { ...opts, remoteRefs: await snapshotRemoteRefs(repo.git, repo.root) })).toEqual([]);
+  });
+
+  it('does not blame the run for what others pushed to the remote, nor compare a remote that did not answer', async () => {
+    const { opts } = await setup();
+    const remoteRefs = await snapshotRemoteRefs(repo.git, repo.root, { remotes: async () => false });
+    // Someone else pushes a commit this repository has never seen.
+    const other = join(repo.dir, 'other');
+    await repo.git.ok(['clone', '--quiet', '--branch', 'main', join(repo.dir, 'origin.git'), other], { cwd: repo.dir });
+    await repo.git.ok(['-c', 'user.email=o@o', '-c', 'user.name=o', 'commit', '--quiet', '--allow-empty', '-m', 'theirs'], { cwd: other });
+    await repo.git.ok(['push', '--quiet', 'origin', 'HEAD:main', 'HEAD:refs/heads/theirs'], { cwd: other });
+    expect(await checkWorktreeHistory(repo.git, { ...opts, remoteRefs, remoteCredentials: async () => false })).toEqual([]);
+    // A remote that did not answer before the turn is not compared after it.
+    await repo.git.ok(['remote', 'add', 'late', join(repo.dir, 'late.git')], { cwd: repo.root });
+    const before = await snapshotRemoteRefs(repo.git, repo.root, { remotes: async () => false });
+    expect(before.has('late\t')).toBe(false);
+    await repo.git.ok(['init', '--quiet', '--bare', join(repo.dir, 'late.git')], { cwd: repo.dir });
+    await repo.git.ok(['push', '--quiet', 'late', 'main'], { cwd: repo.root });
+    expect(await checkWorktreeHistory(repo.git, { ...opts, remoteRefs: before, remoteCredentials: async () => false })).toEqual([]);
+  });
+
   it('flags a branch that no longer descends from its base', async () => {
     const { worktree, opts } = await setup();
     const base = await repo.commit('feat: base of the run', { 'base.txt': 'x\n' }, worktree);

@@ -1,18 +1,52 @@
 import { isAncestor, rebasingBranch, revParse, type GitRunner } from '../git/index.js';
 import type { Violation } from './safety.js';
 
-/** Remote-tracking refs (`refs/remotes/...`) and the commit each points at. */
+/**
+ * Remote-tracking refs (`refs/remotes/...`) and the commit each points at; with `remotes`, also each configured
+ * remote's own refs as `git ls-remote` sees them, keyed `<remote>\t<ref>`, and `<remote>\t` for a remote that answered.
+ */
 export type RemoteRefs = ReadonlyMap<string, string>;
 
+export interface SnapshotOptions {
+  /**
+   * Ask every configured remote for its refs too: inside the sandbox the shared `.git` is read-only, so a push that
+   * got through moves no remote-tracking ref, and only the remote itself can tell. The value says which secret
+   * variables git may see for that remote (the forge token for the forge's own host), as for a fetch.
+   */
+  remotes?: (remote: string) => Promise<boolean | readonly string[]>;
+  /** How long one remote may take to answer; one that does not is left out of the comparison. */
+  timeoutMs?: number;
+}
+
 /** Take before a run starts; `checkWorktreeHistory` compares against it afterwards. */
-export async function snapshotRemoteRefs(git: GitRunner, root: string): Promise<RemoteRefs> {
+export async function snapshotRemoteRefs(git: GitRunner, root: string, o: SnapshotOptions = {}): Promise<RemoteRefs> {
   const out = await git.ok(['for-each-ref', '--format=%(refname)%00%(objectname)', 'refs/remotes/'], { cwd: root });
   const refs = new Map<string, string>();
   for (const line of out.split('\n')) {
     const [name, sha] = line.split('\0');
     if (name && sha) refs.set(name, sha);
   }
+  if (!o.remotes) return refs;
+  const names = (await git.run(['remote'], { cwd: root })).stdout.split('\n').map((n) => n.trim()).filter(Boolean);
+  await Promise.all(
+    names.map(async (remote) => {
+      const credentials = await o.remotes!(remote);
+      const r = await git.run(['ls-remote', '--quiet', '--', remote], { cwd: root, credentials, timeoutMs: o.timeoutMs ?? 20_000, env: { GIT_TERMINAL_PROMPT: '0' } });
+      if (r.exitCode !== 0) return;
+      refs.set(`${remote}\t`, '');
+      for (const line of r.stdout.split('\n')) {
+        const [sha, name] = line.split('\t');
+        if (sha && name && !name.endsWith('^{}')) refs.set(`${remote}\t${name}`, sha);
+      }
+    }),
+  );
   return refs;
+}
+
+/** The commit has history no local ref holds: it was made in a worktree and never committed to a branch (by Orch). */
+async function unreachableLocally(git: GitRunner, root: string, sha: string): Promise<boolean> {
+  const r = await git.run(['rev-list', '-n', '1', sha, '--not', '--all'], { cwd: root });
+  return r.exitCode === 0 && r.stdout.trim() !== '';
 }
 
 export interface CheckHistoryOptions {
@@ -26,6 +60,8 @@ export interface CheckHistoryOptions {
   branch: string;
   /** Snapshot from before the run; without it, pushes are not checked. */
   remoteRefs?: RemoteRefs;
+  /** As `SnapshotOptions.remotes`, for asking the remotes again when the snapshot holds their refs. */
+  remoteCredentials?: (remote: string) => Promise<boolean | readonly string[]>;
 }
 
 /**
@@ -59,15 +95,26 @@ export async function checkWorktreeHistory(git: GitRunner, options: CheckHistory
   }
 
   if (remoteRefs) {
-    const now = await snapshotRemoteRefs(git, root);
+    const now = await snapshotRemoteRefs(git, root, remoteRefs.size > 0 && [...remoteRefs.keys()].some((k) => k.includes('\t')) ? { remotes: options.remoteCredentials ?? (async () => false) } : {});
     const headSha = (await git.run(['rev-parse', '--verify', '--quiet', 'HEAD^{commit}'], { cwd: worktree })).stdout.trim();
     for (const [name, sha] of now) {
       const before = remoteRefs.get(name);
-      if (before === sha) continue;
+      if (before === sha || sha === '') continue;
+      const tab = name.indexOf('\t');
+      // A remote that did not answer before the turn has nothing to compare with.
+      if (tab >= 0 && !remoteRefs.has(name.slice(0, tab + 1))) continue;
       // Orch itself moves remote-tracking refs while agents work (other runs push their branches, fetch the
-      // target): only a ref that now carries this run's own commits was pushed from this worktree.
-      if (!headSha || !(await isAncestor(git, root, sha, headSha)) || (await isAncestor(git, root, sha, baseSha))) continue;
-      violations.push({ rule: 'push', detail: before === undefined ? `new remote ref ${name} at ${sha}` : `remote ref ${name} moved from ${before} to ${sha}` });
+      // target), and people push to the remote: only a ref that now carries this run's own commits (on its HEAD, or
+      // made in a worktree and held by no local ref, as a commit the sandbox could not put on its branch) was
+      // pushed from this worktree.
+      // A commit this repository does not have was not made here (someone else pushed it).
+      if (tab >= 0 && (await git.run(['cat-file', '-e', `${sha}^{commit}`], { cwd: root })).exitCode !== 0) continue;
+      const ours =
+        (headSha !== '' && (await isAncestor(git, root, sha, headSha)) && !(await isAncestor(git, root, sha, baseSha))) ||
+        (await unreachableLocally(git, root, sha));
+      if (!ours) continue;
+      const shown = tab >= 0 ? `${name.slice(tab + 1)} on remote ${name.slice(0, tab)}` : `remote ref ${name}`;
+      violations.push({ rule: 'push', detail: before === undefined ? `new ${shown} at ${sha}` : `${shown} moved from ${before} to ${sha}` });
     }
   }
   return violations;

@@ -19,6 +19,8 @@ export interface SandboxSpec {
   writable: string[];
   /** Files (or directories) bound read-only last, on top of writable ones. */
   readOnlyFiles: string[];
+  /** Files bound read-only from elsewhere, last (a scrubbed copy over `.git/config`). */
+  overlays?: { source: string; target: string }[];
   /** The process's working directory inside. */
   cwd: string;
 }
@@ -48,6 +50,7 @@ export const bwrapArgs = (spec: SandboxSpec): string[] => {
   binds.sort((a, b) => depth(a[1]) - depth(b[1]));
   for (const [flag, p] of binds) args.push(flag, p, p);
   for (const f of clean(spec.readOnlyFiles)) args.push('--ro-bind', f, f);
+  for (const o of spec.overlays ?? []) if (existsSync(o.source) && existsSync(o.target)) args.push('--ro-bind', o.source, o.target);
   args.push('--chdir', spec.cwd);
   return args;
 };

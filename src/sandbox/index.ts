@@ -1,15 +1,30 @@
 /** OS containment of agents (bubblewrap): what each one may see and change, and whether this machine can do it. */
-import { existsSync, mkdirSync } from 'node:fs';
-import { extname, isAbsolute } from 'node:path';
+import { existsSync, mkdirSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { extname, isAbsolute, join } from 'node:path';
 import type { Contain } from '../agents/types.js';
 import { wrapInBwrap } from './bwrap.js';
 import { detectBwrap, type SandboxAvailability } from './detect.js';
+import { scrubbedGitConfigs } from './git-config.js';
 import { cliStateDirs, planSandbox, type SandboxPlace } from './plan.js';
 
 export { bwrapArgs, within, wrapInBwrap, type SandboxSpec } from './bwrap.js';
 export { detectBwrap, detectBwrapAsync, findBwrap, type SandboxAvailability } from './detect.js';
 export { guardGit, type GitGuardPlace } from './tamper.js';
 export { cliStateDirs, planSandbox, worktreeGitDir, type SandboxPlace } from './plan.js';
+export { scrubGitConfig } from './git-config.js';
+
+let fallbackDir: string | undefined;
+const privateDirOf = (place: { privateDir?: string }): string =>
+  place.privateDir ?? (fallbackDir ??= mkdtempSync(join(tmpdir(), 'orch-sandbox-')));
+
+/** Every git config file the contained process can read: the shared one, the worktree's, a checkout's own. */
+const gitConfigFiles = (place: Omit<SandboxPlace, 'env' | 'command'>): string[] => [
+  ...(place.commonDir ? [join(place.commonDir, 'config'), join(place.commonDir, 'config.worktree')] : []),
+  ...(place.gitDir ? [join(place.gitDir, 'config.worktree')] : []),
+  join(place.worktree, '.git', 'config'),
+  ...(place.root ? [join(place.root, '.git', 'config')] : []),
+];
 
 /** Creates each CLI state directory (not the files among them, such as ~/.claude.json) that is missing, private. */
 export const ensureCliDirs = (backendId: string | undefined, env: Record<string, string | undefined>): void => {
@@ -55,6 +70,7 @@ export const createSandboxer = (configured: SandboxSetting | undefined, path: st
     note: `bwrap ${found.version} (${bwrap}): each agent sees its worktree, its CLI's own config and a read-only system; your home, Orch's state and other worktrees are hidden`,
     contain: (place) => (launch) => {
       const spec = planSandbox({ ...place, env: launch.env, command: launch.command });
+      spec.overlays = scrubbedGitConfigs(gitConfigFiles(place), privateDirOf(place));
       // A CLI's own dir that does not exist yet (a first run) is made now: bubblewrap binds only what exists,
       // and what the CLI wrote into the sandbox's tmpfs instead (its sessions) would be gone for the next turn.
       ensureCliDirs(place.backendId, launch.env);

@@ -30,6 +30,8 @@ export interface SandboxPlace {
   readOnly?: boolean;
   /** `[sandbox] writable`: more paths the user lets agents write. */
   extraWritable?: string[];
+  /** A private (0700) directory of Orch's, hidden inside, for the scrubbed git config copies. */
+  privateDir?: string;
 }
 
 const ORCH_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
@@ -96,9 +98,24 @@ export const worktreeGitDir = (worktree: string): string | undefined => {
   }
 };
 
+/**
+ * Host services listen on Unix sockets under /run: the user's systemd and D-Bus (`systemd-run --user` runs a command
+ * outside any sandbox), ssh and gpg agents, docker, databases with peer authentication. A read-only bind does not stop
+ * `connect()`, so /run is hidden and only what name resolution and the PATH need comes back.
+ */
+const RUN = '/run';
+
+const runKept = (path: string): string[] => {
+  const kept = ['/run/systemd/resolve', '/run/current-system', '/run/wrappers/bin', '/run/opengl-driver'];
+  const resolv = real('/etc/resolv.conf');
+  if (within(RUN, resolv) && resolv !== RUN) kept.push(dirname(resolv));
+  for (const d of path.split(':')) if (isAbsolute(d) && within(RUN, d) && d !== RUN) kept.push(d);
+  return kept.filter((d) => existsSync(d) && !within(join(RUN, 'user'), d));
+};
+
 export const planSandbox = (p: SandboxPlace): SandboxSpec => {
   const home = p.env.HOME && p.env.HOME !== '/' ? p.env.HOME : undefined;
-  const hide = [...(home ? [home] : []), ...p.orchDirs, ...(p.root ? [p.root] : [])];
+  const hide = [...(home ? [home] : []), ...p.orchDirs, ...(p.root ? [p.root] : []), ...(existsSync(RUN) ? [RUN] : [])];
   const hidden = (d: string): boolean => hide.some((h) => within(h, d)) || within('/tmp', d);
   // Binaries put back: never a directory that would reveal a hidden one (a PATH entry of $HOME itself).
   const tool = (d: string | undefined): d is string => !!d && hidden(d) && !hide.some((h) => within(d, h)) && !within(d, '/tmp');
@@ -106,6 +123,7 @@ export const planSandbox = (p: SandboxPlace): SandboxSpec => {
   const command = p.command ? which(p.command, path) : undefined;
   const readOnly = [
     ...path.split(':').filter((d) => isAbsolute(d)).map(real),
+    ...runKept(path),
     ...(command ? [installDir(command)] : []),
     dirname(dirname(real(process.execPath))),
     orchPackageRoot(),

@@ -1,10 +1,13 @@
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { execFile, spawnSync } from 'node:child_process';
+import { accessSync, constants, existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
+import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
-import { createSandboxer, detectBwrap, ensureCliDirs } from './index.js';
+import { createSandboxer, detectBwrap, ensureCliDirs, scrubGitConfig } from './index.js';
 
+const execFileP = promisify(execFile);
 const base = mkdtempSync(join(tmpdir(), 'orch-sandbox-'));
 afterAll(() => rmSync(base, { recursive: true, force: true }));
 
@@ -27,5 +30,103 @@ describe('CLI state directories', () => {
     const r = spawnSync(launch.command, launch.args, { env: launch.env, encoding: 'utf8', cwd: worktree });
     expect(r.status, r.stderr).toBe(0);
     expect(readFileSync(join(configDir, 'session.jsonl'), 'utf8')).toBe('kept');
+  });
+});
+
+describe('scrubGitConfig', () => {
+  it('blanks credentials and keeps everything else byte for byte', () => {
+    const text = [
+      '[core]',
+      '\trepositoryformatversion = 0',
+      '[remote "origin"]',
+      '\turl = https://x-access-token:ghs_abcdefghijklmnopqrstuvwxyz0123456789@github.com/o/r.git',
+      '\tpushurl = https://ghp_abcdefghijklmnopqrstuvwxyz0123456789AB@github.com/o/r.git',
+      '\tfetch = +refs/heads/*:refs/remotes/origin/*',
+      '[remote "mirror"]',
+      '\turl = ssh://git@example.com/o/r.git',
+      '[http "https://github.com/"]',
+      '\textraheader = AUTHORIZATION: basic eC1hY2Nlc3MtdG9rZW46Z2hzX3NlY3JldA==',
+      '[sendemail]',
+      '\tsmtpPass = hunter2',
+      '',
+    ].join('\n');
+    const clean = scrubGitConfig(text);
+    for (const secret of ['ghs_', 'ghp_', 'eC1hY2Nl', 'hunter2']) expect(clean).not.toContain(secret);
+    expect(clean).toContain('\turl = https://x-access-token@github.com/o/r.git');
+    expect(clean).toContain('\tpushurl = https://github.com/o/r.git');
+    expect(clean).toContain('\turl = ssh://git@example.com/o/r.git');
+    expect(clean).toContain('\textraheader =\n');
+    expect(clean.split('\n')).toHaveLength(text.split('\n').length);
+    const plain = '[core]\n\tbare = false\n[remote "origin"]\n\turl = https://github.com/o/r.git\n';
+    expect(scrubGitConfig(plain)).toBe(plain);
+  });
+});
+
+const git = (cwd: string, ...args: string[]): string => {
+  const r = spawnSync('git', args, { cwd, encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`git ${args.join(' ')}: ${r.stderr}`);
+  return r.stdout;
+};
+
+describe.skipIf(!detectBwrap(process.env.PATH ?? '').ok)('a contained process', () => {
+  // A socket under /run (a user's systemd or D-Bus, an ssh agent, docker) answers through a read-only bind.
+  const runDir = [process.env.XDG_RUNTIME_DIR, '/run'].find((d) => {
+    if (!d?.startsWith('/run')) return false;
+    try {
+      accessSync(d, constants.W_OK);
+      return true;
+    } catch {
+      return false;
+    }
+  });
+
+  it.skipIf(!runDir)('cannot connect to a host service socket under /run', async () => {
+    const dir = mkdtempSync(join(runDir!, 'orch-sandbox-test-'));
+    const sock = join(dir, 'service.sock');
+    const server = createServer((c) => c.end('secret-from-the-host\n'));
+    await new Promise<void>((ok) => server.listen(sock, ok));
+    try {
+      const worktree = mkdtempSync(join(base, 'wt-'));
+      const contain = createSandboxer('bwrap').contain({ worktree, orchDirs: [] });
+      const probe = `require('node:net').connect(${JSON.stringify(sock)}).on('data', (d) => console.log('GOT ' + d)).on('error', (e) => console.log('ERR ' + e.code))`;
+      const launch = contain!({ command: process.execPath, args: ['-e', probe], env: { PATH: process.env.PATH ?? '', HOME: join(base, 'home-s') } });
+      // Asynchronous: the server answers from this process's event loop.
+      const inside = await execFileP(launch.command, launch.args, { env: launch.env, encoding: 'utf8', cwd: worktree });
+      expect(inside.stdout).toMatch(/^ERR ENOENT/);
+      // The host side still works: the probe would have reached it.
+      const outside = await execFileP(process.execPath, ['-e', probe], { encoding: 'utf8' });
+      expect(outside.stdout).toContain('GOT secret-from-the-host');
+    } finally {
+      server.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('still resolves names (the resolver under /run comes back)', () => {
+    const worktree = mkdtempSync(join(base, 'wt-'));
+    const contain = createSandboxer('bwrap').contain({ worktree, orchDirs: [] });
+    const launch = contain!({ command: process.execPath, args: ['-e', `require('node:dns').lookup('localhost', (e, a) => console.log(e ? 'ERR ' + e.code : 'OK ' + a))`], env: { PATH: process.env.PATH ?? '', HOME: join(base, 'home-d') } });
+    const r = spawnSync(launch.command, launch.args, { env: launch.env, encoding: 'utf8', cwd: worktree });
+    expect(r.stdout).toMatch(/^OK /);
+  });
+
+  it("reads the shared .git/config without its credentials, and git still works with it", () => {
+    const root = mkdtempSync(join(base, 'repo-'));
+    git(root, 'init', '-q', '-b', 'main');
+    git(root, '-c', 'user.email=t@t', '-c', 'user.name=t', 'commit', '-q', '--allow-empty', '-m', 'init');
+    git(root, 'remote', 'add', 'origin', 'https://x-access-token:ghs_abcdefghijklmnopqrstuvwxyz0123456789@github.com/o/r.git');
+    git(root, 'config', 'http.https://github.com/.extraheader', 'AUTHORIZATION: basic c2VjcmV0LWhlYWRlcg==');
+    const worktree = join(base, `wt-cfg-${Date.now()}`);
+    git(root, 'worktree', 'add', '-q', '-b', 'feat', worktree);
+    const before = readFileSync(join(root, '.git', 'config'), 'utf8');
+    const contain = createSandboxer('bwrap').contain({ worktree, root, commonDir: join(root, '.git'), gitDir: join(root, '.git', 'worktrees', basename(worktree)), orchDirs: [], privateDir: join(base, 'private') });
+    const script = `cat ${join(root, '.git', 'config')}; git config --get remote.origin.url; git rev-parse --abbrev-ref HEAD`;
+    const launch = contain!({ command: 'bash', args: ['-c', script], env: { PATH: process.env.PATH ?? '', HOME: join(base, 'home-g') } });
+    const r = spawnSync(launch.command, launch.args, { env: launch.env, encoding: 'utf8', cwd: worktree });
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).not.toMatch(/ghs_|c2VjcmV0/);
+    expect(r.stdout).toContain('https://x-access-token@github.com/o/r.git\nfeat\n');
+    expect(readFileSync(join(root, '.git', 'config'), 'utf8')).toBe(before);
+    expect(statSync(join(base, 'private')).mode & 0o777).toBe(0o700);
   });
 });
