@@ -15,7 +15,7 @@ const heavy = [
   'test/cluster/**/*.test.ts',
   'test/stress/**/*.test.ts',
   'test/security/agent-hostile.test.ts',
-  'test/e2e/{answer-files,budget,claude,codex,decompose,gates,gemini,onboard,opencode,reviewer,signals,sources,tui,web-access,web-actions,web-ui}.test.ts',
+  'test/e2e/{answer-files,budget,claude,codex,decompose,gates,gemini,onboard,opencode,reviewer,signals,sources,tui,web-access,web-actions,web-stream,web-ui}.test.ts',
 ];
 
 export default defineConfig({

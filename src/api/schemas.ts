@@ -231,6 +231,11 @@ export const Status = z.object({
    * its history (a new state directory) and reloads instead of waiting for seqs that will not come.
    */
   lastSeq: z.number().optional(),
+  /**
+   * The seq of the oldest event the store still holds (it keeps the newest daemon.events_kept): a client whose last
+   * applied seq is below firstSeq - 1 missed events that no replay brings back, and reloads.
+   */
+  firstSeq: z.number().optional(),
 });
 export type Status = z.infer<typeof Status>;
 

@@ -47,7 +47,7 @@ describe('loadConfig', () => {
     expect(r.sources).toEqual([]);
     expect(r.config.max_parallel_agents).toBe(3);
     expect(r.config.agent.allowed_tools).toContain('Bash');
-    expect(r.config.daemon).toEqual({ host: '127.0.0.1', port: 0, idle_minutes: 30, tls_cert: '', tls_key: '', insecure_remote: false });
+    expect(r.config.daemon).toEqual({ host: '127.0.0.1', port: 0, idle_minutes: 30, events_kept: 100_000, tls_cert: '', tls_key: '', insecure_remote: false });
   });
 
   it('merges defaults < user < project < flags, table by table, arrays replaced', () => {
@@ -85,7 +85,7 @@ BAR = "project"
     expect(r.config.agent.allowed_tools).toEqual(['Read']);
     expect(r.config.agent.env).toEqual({ FOO: 'user', BAR: 'project' });
     expect(r.config.agent.timeout_minutes).toBe(60);
-    expect(r.config.daemon).toEqual({ host: '127.0.0.1', port: 4000, idle_minutes: 30, tls_cert: '', tls_key: '', insecure_remote: false });
+    expect(r.config.daemon).toEqual({ host: '127.0.0.1', port: 4000, idle_minutes: 30, events_kept: 100_000, tls_cert: '', tls_key: '', insecure_remote: false });
   });
 
   it('warns about unknown keys with a suggestion, and still loads', () => {

@@ -211,6 +211,12 @@ const DaemonSchema = z
       .min(0)
       .default(30)
       .describe('A daemon with nothing running, waiting or scheduled and no client connected exits after this many minutes. 0 = never.'),
+    events_kept: z
+      .number()
+      .int()
+      .min(100)
+      .default(100_000)
+      .describe('Persisted events the store keeps, the newest (older ones are deleted at start and as new ones come). A page or client away for longer reloads its state.'),
     tls_cert: z.string().default('').describe('PEM certificate for serving the API over TLS on a non-loopback host. "" = none.'),
     tls_key: z.string().default('').describe('PEM private key matching tls_cert. "" = none.'),
     insecure_remote: z

@@ -115,7 +115,7 @@ export async function composeDaemon(o: ComposeOptions): Promise<{
     if (s.ok) redact.add(s.value);
   }
   secureStateDir(paths.stateDir);
-  const store = createStore(paths.dbFile, { redact });
+  const store = createStore(paths.dbFile, { redact, eventsKept: config.daemon.events_kept });
   const redisUrl = env.ORCH_REDIS_URL || config.cluster.redis_url;
   // BullMQ and ioredis load only when there is a cluster (a second of start-up otherwise spent for nothing).
   const cluster = redisUrl

@@ -20,14 +20,17 @@ export type { WebSessionStore } from './web-sessions.js';
 export { createOutboxStore, type OutboxStore, type OutboxRow, type OutboxState } from './outbox.js';
 export { openDb } from './db.js';
 
-/** `redact`: blanks secrets in what is stored from outside (events' payloads, agents' signals). */
-export function createStore(file: string, o: { redact?: (text: string) => string } = {}) {
+/**
+ * `redact`: blanks secrets in what is stored from outside (events' payloads, agents' signals). `eventsKept`: persisted
+ * events to hold, the newest (daemon.events_kept); all when not given.
+ */
+export function createStore(file: string, o: { redact?: (text: string) => string; eventsKept?: number } = {}) {
   const db: Db = openDb(file);
   return {
     db,
     tasks: createTaskStore(db),
     runs: createRunStore(db, o.redact),
-    events: createEventStore(db, o.redact),
+    events: createEventStore(db, o.redact, o.eventsKept),
     batches: createBatchStore(db),
     signals: createSignalStore(db, o.redact),
     history: createHistoryStore(db),

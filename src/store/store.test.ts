@@ -79,4 +79,19 @@ describe('store', () => {
     expect(() => s.runs.create({ id: 'r2', taskId: 'nope/E01', batchId: null, attempt: 1, branch: 'b', worktree: 'w', targetBranch: 'main', backend: 'claude', model: null })).toThrow(/FOREIGN KEY/);
     s.close();
   });
+
+  it('keeps the newest events_kept events: older ones go at open and as new ones come; seqs are never given again', () => {
+    dir = mkdtempSync(join(tmpdir(), 'orch-store-'));
+    const file = join(dir, 'orch.db');
+    let s = createStore(file);
+    for (let i = 0; i < 1200; i++) s.events.append('sync', null, null, { ok: true, added: i, updated: 0, removed: [], issues: 0 });
+    s.close();
+    s = createStore(file, { eventsKept: 300 });
+    expect([s.events.oldest(), s.events.latest()]).toEqual([901, 1200]);
+    for (let i = 0; i < 500; i++) s.events.append('sync', null, null, { ok: true, added: i, updated: 0, removed: [], issues: 0 });
+    // Pruned every 500 appends: the newest 300 again.
+    expect([s.events.oldest(), s.events.latest()]).toEqual([1401, 1700]);
+    expect(s.events.since(0, 1000).map((e) => e.seq)).toEqual(Array.from({ length: 300 }, (_, i) => 1401 + i));
+    s.close();
+  });
 });

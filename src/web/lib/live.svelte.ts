@@ -1,6 +1,6 @@
 import type { Event, EventType, Signal, Status } from '../../api/index.js';
 import { get } from './api.js';
-import { ACTED } from './actions.svelte.js';
+import { ACTED, say } from './actions.svelte.js';
 import { EventCursor, reconnectDelay } from './cursor.js';
 
 const TYPES = [
@@ -29,8 +29,11 @@ export class Live {
   feed = $state<Event[]>([]);
   /** Bumped on every persisted event: pages that show other data refetch on it. */
   version = $state(0);
-  /** Where the page is in the stream (shown on the connection dot): the last seq applied, how many, repeats dropped, gaps. */
-  stream = $state({ last: 0, applied: 0, dropped: 0, gaps: 0 });
+  /**
+   * Where the page is in the stream (shown on the connection dot): the last seq applied, how many, repeats dropped,
+   * gaps, and reloads (the state fetched again because the daemon no longer held the events the page missed).
+   */
+  stream = $state({ last: 0, applied: 0, dropped: 0, gaps: 0, reloads: 0 });
   readonly cursor = new EventCursor();
   private es: EventSource | undefined;
   private refreshing: ReturnType<typeof setTimeout> | undefined;
@@ -82,6 +85,7 @@ export class Live {
       // A daemon whose newest event is older than the page's lost its history: start over from its snapshot.
       if (status.lastSeq !== undefined && this.cursor.rebase(status.lastSeq)) {
         this.feed = [];
+        this.stream = { ...this.stream, reloads: this.stream.reloads + 1 };
         this.version++;
       }
       this.status = status;
@@ -135,8 +139,10 @@ export class Live {
   }
 
   private onEvent(e: Event): void {
+    const gaps = this.cursor.gaps.length;
     const accepted = this.cursor.accept(e);
-    if (e.seq > 0) this.stream = { last: this.cursor.last, applied: this.cursor.applied, dropped: this.cursor.dropped, gaps: this.cursor.gaps.length };
+    if (this.cursor.gaps.length > gaps) this.lostHistory();
+    if (e.seq > 0) this.stream = { ...this.stream, last: this.cursor.last, applied: this.cursor.applied, dropped: this.cursor.dropped, gaps: this.cursor.gaps.length };
     if (!accepted) return;
     if (e.type === 'run.usage' && e.runId && this.status) {
       const run = this.status.active.find((r) => r.id === e.runId);
@@ -150,6 +156,19 @@ export class Live {
     this.feed = [e, ...this.feed].slice(0, 100);
     this.version++;
     if (e.type !== 'run.usage') this.refreshSoon();
+  }
+
+  /**
+   * The replay after a reconnect skipped seqs: the daemon deleted them (it keeps the newest daemon.events_kept). What
+   * they changed is not patched in by events: the feed starts over and every page fetches its state again.
+   */
+  private lostHistory(): void {
+    const [from, to] = this.cursor.gaps.at(-1) ?? [0, 0];
+    this.feed = [];
+    this.stream = { ...this.stream, reloads: this.stream.reloads + 1 };
+    this.version++;
+    void this.refresh();
+    say(`The daemon no longer holds the ${to - from + 1} events from while this page was away (it keeps the newest daemon.events_kept): the page reloaded its state.`);
   }
 
   /** Agent output arrives per line; the page takes the latest per run once a frame. */
