@@ -17,8 +17,8 @@ export interface TaskRow {
   conflictsWith: string[];
   /** Files the run must leave behind; checked after the agent finishes (G5, P4). */
   deliverables: string[];
-  /** A daily task's `estimated_complexity` (low, medium, high); null for others. */
-  complexity: string | null;
+  /** A daily task's `estimated_complexity` (low, medium, high); null (or absent) for others. */
+  complexity?: string | null;
   agent: string | null;
   model: string | null;
   /** `code -> review -> test` from the frontmatter (G5); null = the project's `[workflow] default`. */
