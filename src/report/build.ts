@@ -1,4 +1,5 @@
 import type { BudgetLine, Report, ReportTask, Signal, Verification, Workflow } from '../api/index.js';
+import { plural } from '../api/index.js';
 import type { RunRow, TaskRow } from '../store/index.js';
 import { renderReport } from './markdown.js';
 
@@ -32,7 +33,7 @@ function testsOf(r: RunRow): string | null {
 function workflowOf(r: RunRow): string | null {
   if (!r.workflow) return null;
   const wf = JSON.parse(r.workflow) as Workflow;
-  return wf.steps.filter((s) => s.name !== 'code').map((s) => `${s.name} ${s.status.replace('_', ' ')}${s.rounds ? ` after ${s.rounds} round(s)` : ''}`).join(', ') || null;
+  return wf.steps.filter((s) => s.name !== 'code').map((s) => `${s.name} ${s.status.replace('_', ' ')}${s.rounds ? ` after ${plural(s.rounds, 'round')}` : ''}`).join(', ') || null;
 }
 
 /** O5: a report of the runs of a day or a batch, by task and module, with open questions and budgets. Pure. */

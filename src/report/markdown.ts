@@ -1,3 +1,4 @@
+import { plural } from '../api/index.js';
 import type { Report } from '../api/index.js';
 
 const usd = (n: number): string => `$${n.toFixed(2)}`;
@@ -18,7 +19,7 @@ export function renderReport(r: Omit<Report, 'markdown'>): string {
   const out = [
     `# ${title}`,
     '',
-    `${t.merged} merged, ${t.failed} failed, ${t.waiting} waiting for you; ${t.tasks} task(s) over ${t.runs} run(s); ${usd(t.costUsd)}${t.unpriced ? ` + unknown price (${t.unpriced} run(s))` : ''}, ${num(t.tokens)} tokens; agents worked ${mins(t.durationMs)}.`,
+    `${t.merged} merged, ${t.failed} failed, ${t.waiting} waiting for you; ${plural(t.tasks, 'task')} over ${plural(t.runs, 'run')}; ${usd(t.costUsd)}${t.unpriced ? ` + unknown price (${plural(t.unpriced, 'run')})` : ''}, ${num(t.tokens)} tokens; agents worked ${mins(t.durationMs)}.`,
     '',
   ];
   const merged = r.tasks.filter((x) => x.outcome === 'merged');
