@@ -64,7 +64,12 @@ async function timeStart(p: { repo: string; env: NodeJS.ProcessEnv }): Promise<n
   const ms = performance.now() - t0;
   if (r !== 0) {
     const list = orch(p, 'list');
-    throw new Error(`orch start --wait exited ${r} in ${p.repo} (kept):\n${list.stdout}${list.stderr}`);
+    // Why each task that did not complete stopped: the end of its run log (the worker's logs are kept beside it).
+    const why = (JSON.parse(orch(p, 'list', '--json').stdout || '[]') as Array<{ id: string; status: string }>)
+      .filter((t) => t.status !== 'complete')
+      .map((t) => `--- ${t.id} (${t.status}):\n${orch(p, 'logs', t.id).stdout.trim().split('\n').slice(-12).join('\n')}`)
+      .join('\n');
+    throw new Error(`orch start --wait exited ${r} in ${p.repo} (kept):\n${list.stdout}${list.stderr}\n${why}`);
   }
   orch(p, 'daemon', 'stop');
   return ms;
@@ -96,6 +101,7 @@ async function main(): Promise<void> {
         row({ setup: `${slots} worker(s), 1 job each`, slots, ms: await timeStart(p) });
       } finally {
         await Promise.all(workers.map((w) => w.stop('SIGKILL')));
+        for (const w of workers) writeFileSync(join(w.dir, 'worker.log'), w.log());
       }
     }
   } catch (e) {

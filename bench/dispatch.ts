@@ -33,6 +33,8 @@ const realGit = execFileSync('sh', ['-c', 'command -v git'], { encoding: 'utf8' 
 interface Pass {
   toRunning: number[];
   toMerged: number[];
+  /** Time spent in each run state (entered -> the next state entered), every run's, by state. */
+  inState: Map<string, number[]>;
   wallMs: number;
   loop: { p99: number; max: number };
   git: Map<string, number[]>;
@@ -118,6 +120,11 @@ async function pass(parallel: number, timing: boolean): Promise<Pass & { floor: 
   }
   const toRunning: number[] = [];
   const toMerged: number[] = [];
+  const inState = new Map<string, number[]>();
+  for (const m of at.values()) {
+    const steps = [...m].sort((a, b) => a[1] - b[1]);
+    for (let i = 0; i + 1 < steps.length; i++) inState.set(steps[i]![0], [...(inState.get(steps[i]![0]) ?? []), steps[i + 1]![1] - steps[i]![1]]);
+  }
   for (const m of at.values()) {
     const begin = m.get('preparing');
     if (begin !== undefined && m.has('running')) toRunning.push(m.get('running')! - begin);
@@ -134,7 +141,7 @@ async function pass(parallel: number, timing: boolean): Promise<Pass & { floor: 
     }
   }
   rmSync(base, { recursive: true, force: true });
-  return { toRunning, toMerged, wallMs, loop: { p99: loop.percentile(99) / 1e6, max: loop.max / 1e6 }, git, floor };
+  return { toRunning, toMerged, inState, wallMs, loop: { p99: loop.percentile(99) / 1e6, max: loop.max / 1e6 }, git, floor };
 }
 
 const rows: Row[] = [];
@@ -148,6 +155,13 @@ for (const parallel of [3, 10]) {
     ratioRow(`${parallel} at a time: agent exit -> squash commit on main`, p.toMerged, floor, 1.5),
     row(`${parallel} at a time: batch wall time`, 'ms', [p.wallMs], { detail: `${(p.wallMs / tasks).toFixed(0)} ms per task` }),
   );
+  // The share of each step of a run: the time from entering a state to entering the next (preparing = worktree and
+  // status commit, spawning = the agent's process, running = the agent, agent_done/committed/merging = squash,
+  // merge-tree, commit-tree and advancing the target, cleanup = worktree removal).
+  const sum = [...p.inState.values()].flat().reduce((a, b) => a + b, 0);
+  for (const [state, ms] of [...p.inState].sort((a, b) => b[1].reduce((x, y) => x + y, 0) - a[1].reduce((x, y) => x + y, 0))) {
+    rows.push(row(`${parallel} at a time: share of run time in ${state}`, '%', [(ms.reduce((a, b) => a + b, 0) / sum) * 100], { detail: `median ${stats(ms).median.toFixed(0)} ms, ${ms.length} runs` }));
+  }
 }
 
 // 50 at a time: the event loop while every agent starts at once.

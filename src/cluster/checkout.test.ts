@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -45,6 +45,34 @@ describe('moving an agent turn to a worker and back over git', () => {
     expect(git(r.root, 'for-each-ref', outRef('j1'))).toBe('');
     await worker.cleanup(cache, 'j1');
     expect(git(cache, 'worktree', 'list', '--porcelain')).not.toContain(worktree);
+    // No ref made for the job in the cache: its objects are kept while its worktree is there, by the worktree's HEAD.
+    expect(git(cache, 'for-each-ref')).toBe('');
+    expect(existsSync(worktree)).toBe(false);
+  });
+
+  it('prepares many jobs of one repository at once: fetches never see a worktree being made', async () => {
+    const r = repo();
+    // A commit per job, each on a branch of its own: every job fetches.
+    const jobs = Array.from({ length: 8 }, (_, i) => {
+      git(r.root, 'commit', '-q', '--allow-empty', '-m', `job ${i}`);
+      git(r.root, 'branch', `job-${i}`);
+      return { id: `p${i}`, repoUrl: r.root, fetchRef: `refs/heads/job-${i}`, startSha: git(r.root, 'rev-parse', 'HEAD') };
+    });
+    const worker = createCheckouts({ dir: join(r.base, 'worker'), env });
+    const got = await Promise.all(jobs.map((j) => worker.prepare(j)));
+    for (const [i, g] of got.entries()) expect(git(g.worktree, 'rev-parse', 'HEAD')).toBe(jobs[i]?.startSha);
+    await Promise.all(got.map((g, i) => worker.cleanup(g.cache, `p${i}`)));
+  });
+
+  it('refuses a bundle that does not hold the head the worker named; nothing moves', async () => {
+    const r = repo();
+    const worker = createCheckouts({ dir: join(r.base, 'worker'), env });
+    const { cache, worktree } = await worker.prepare({ id: 'j5', repoUrl: r.root, fetchRef: 'refs/heads/main', startSha: r.start });
+    writeFileSync(join(worktree, 'b.txt'), 'agent\n');
+    const got = await worker.collect(cache, worktree, { id: 'j5', startSha: r.start });
+    const claimed = 'f'.repeat(40);
+    await expect(applyBundle({ root: r.root, worktree: r.run, jobId: 'j5', startSha: r.start, head: claimed, bundle: got.bundle!, tmpDir: join(r.base, 'tmp'), env })).rejects.toThrow(`the worker said its work ends at ${claimed} but its bundle does not hold that commit`);
+    expect(git(r.run, 'rev-parse', 'HEAD')).toBe(r.start);
   });
 
   it('reports no work when the agent changed nothing, and its own commits as they are', async () => {

@@ -1,8 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdirSync, existsSync, renameSync, rmSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { isAbsolute, join } from 'node:path';
 import { createRunner, type GitResult } from '../git/index.js';
-import { jobRef, outRef } from './names.js';
 
 type Run = (args: string[], cwd: string, input?: Buffer) => Promise<GitResult>;
 
@@ -54,15 +53,39 @@ export function createCheckouts(o: { dir: string; env?: NodeJS.ProcessEnv }) {
     return made;
   };
 
+  // A fetch checks the connectivity of every ref of the cache, the HEADs of its job worktrees included, and `worktree
+  // add` writes a new worktree's HEAD as zeros before it sets it: a fetch next to it fails with "bad object
+  // worktrees/<job>/HEAD". Fetches and worktree changes of one cache take turns (jobs of this worker only; a worker
+  // has its directory to itself).
+  const turns = new Map<string, Promise<unknown>>();
+  const inTurn = <T>(cache: string, fn: () => Promise<T>): Promise<T> => {
+    const mine = (turns.get(cache) ?? Promise.resolve()).then(fn, fn);
+    const settled = mine.catch(() => undefined);
+    turns.set(cache, settled);
+    void settled.then(() => {
+      if (turns.get(cache) === settled) turns.delete(cache);
+    });
+    return mine;
+  };
+  const removeWorktree = async (cache: string, worktree: string): Promise<void> => {
+    // PERF: one git call when removing works (it also drops the worktree's admin files).
+    if ((await run(['worktree', 'remove', '--force', worktree], cache)).exitCode === 0) return;
+    rmSync(worktree, { recursive: true, force: true });
+    await run(['worktree', 'prune'], cache);
+  };
+
   return {
     /** Fetches the job's start ref into the cache and makes a detached worktree at it. */
     async prepare(job: { id: string; repoUrl: string; fetchRef: string; startSha: string }): Promise<{ cache: string; worktree: string }> {
       const cache = await cacheFor(job.repoUrl);
-      const have = await run(['cat-file', '-e', `${job.startSha}^{commit}`], cache);
-      if (have.exitCode !== 0) mustOk(await run(['fetch', '-q', '--no-tags', '--', job.repoUrl, `+${job.fetchRef}:${jobRef(job.id)}`], cache), `fetching ${job.fetchRef} from ${job.repoUrl}`);
       const worktree = join(o.dir, 'jobs', job.id);
-      if (existsSync(worktree)) await this.cleanup(cache, job.id);
-      mustOk(await run(['worktree', 'add', '-q', '--detach', worktree, job.startSha], cache), 'creating the job worktree');
+      await inTurn(cache, async () => {
+        const have = await run(['cat-file', '-e', `${job.startSha}^{commit}`], cache);
+        // PERF: objects only, no ref to make (and delete at cleanup): the job worktree's HEAD keeps them from pruning.
+        if (have.exitCode !== 0) mustOk(await run(['fetch', '-q', '--no-tags', '--no-write-fetch-head', '--', job.repoUrl, job.fetchRef], cache), `fetching ${job.fetchRef} from ${job.repoUrl}`);
+        if (existsSync(worktree)) await removeWorktree(cache, worktree);
+        mustOk(await run(['worktree', 'add', '-q', '--detach', worktree, job.startSha], cache), 'creating the job worktree');
+      });
       return { cache, worktree };
     },
 
@@ -73,11 +96,12 @@ export function createCheckouts(o: { dir: string; env?: NodeJS.ProcessEnv }) {
       const st = await readStatus(run, worktree);
       if (st.dirty) {
         mustOk(await run(['add', '-A'], worktree), 'staging the agent work');
+        // PERF: no `diff --cached` first (`commit` says when nothing is staged) and no automatic maintenance of the
+        // cache after it (a process per job; the fetches of later jobs run it).
+        const c = await run(['-c', 'user.name=Orch worker', '-c', 'user.email=orch@localhost', '-c', 'commit.gpgsign=false', '-c', 'maintenance.auto=false', 'commit', '-q', '--no-verify', '-m', 'wip: agent turn on a worker'], worktree);
+        if (c.exitCode !== 0 && !/nothing (added )?to commit|no changes added/.test(c.stdout + c.stderr)) mustOk(c, 'committing the agent work');
       }
-      if (st.dirty && (await run(['diff', '--cached', '--quiet'], worktree)).exitCode === 1) {
-        mustOk(await run(['-c', 'user.name=Orch worker', '-c', 'user.email=orch@localhost', '-c', 'commit.gpgsign=false', 'commit', '-q', '--no-verify', '-m', 'wip: agent turn on a worker'], worktree), 'committing the agent work');
-      }
-      const head = st.dirty || !st.head ? mustOk(await run(['rev-parse', 'HEAD'], worktree), 'reading HEAD').stdout.trim() : st.head;
+      const head = (st.dirty || !st.head ? detachedHead(worktree) : st.head) ?? mustOk(await run(['rev-parse', 'HEAD'], worktree), 'reading HEAD').stdout.trim();
       if (head === job.startSha) return { head };
       // The bundle's one ref is the worktree's HEAD (no ref to name it first, none to delete after).
       const file = join(o.dir, `${job.id}.bundle`);
@@ -88,23 +112,20 @@ export function createCheckouts(o: { dir: string; env?: NodeJS.ProcessEnv }) {
     },
 
     async cleanup(cache: string, jobId: string): Promise<void> {
-      const worktree = join(o.dir, 'jobs', jobId);
-      await run(['worktree', 'remove', '--force', worktree], cache);
-      rmSync(worktree, { recursive: true, force: true });
-      await run(['worktree', 'prune'], cache);
-      await run(['update-ref', '-d', jobRef(jobId)], cache);
+      await inTurn(cache, () => removeWorktree(cache, join(o.dir, 'jobs', jobId)));
     },
   };
 }
 
 /**
- * Whether a worktree has anything uncommitted (untracked files included) and its HEAD, from one `git status`.
- * `head` is undefined on an unborn branch.
+ * Whether a worktree has anything uncommitted (untracked files included), its HEAD and its branch, from one
+ * `git status`. `head` is undefined on an unborn branch, `branch` when HEAD is detached.
  */
-export async function readStatus(run: (args: string[], cwd: string) => Promise<GitResult>, cwd: string): Promise<{ dirty: boolean; head?: string }> {
+export async function readStatus(run: (args: string[], cwd: string) => Promise<GitResult>, cwd: string): Promise<{ dirty: boolean; head?: string; branch?: string }> {
   const out = mustOk(await run(['status', '--porcelain=v2', '--branch', '--untracked-files=all'], cwd), `reading the status of ${cwd}`).stdout;
   const head = /^# branch\.oid ([0-9a-f]{40,64})$/m.exec(out)?.[1];
-  return { dirty: out.split('\n').some((l) => l !== '' && !l.startsWith('#')), ...(head ? { head } : {}) };
+  const branch = /^# branch\.head (.+)$/m.exec(out)?.[1];
+  return { dirty: out.split('\n').some((l) => l !== '' && !l.startsWith('#')), ...(head ? { head } : {}), ...(branch && branch !== '(detached)' ? { branch } : {}) };
 }
 
 /**
@@ -118,24 +139,31 @@ export async function applyBundle(o: { root: string; worktree: string; jobId: st
   const file = join(o.tmpDir, `${o.jobId}.bundle`);
   writeFileSync(file, o.bundle, { mode: 0o600 });
   try {
-    // PERF: no separate `bundle verify`: fetching from a bundle verifies it (its prerequisites must be here, every
-    // object it brings is checked for connectivity) and fails otherwise.
-    mustOk(await run(['fetch', '-q', '--no-tags', file, `+HEAD:${outRef(o.jobId)}`], o.root), 'fetching the worker bundle');
+    // PERF: two git calls. No separate `bundle verify`: fetching from a bundle verifies it (its prerequisites must be
+    // here, every object it brings is checked for connectivity). No ref to make, read and delete: the fetch runs in
+    // the run's worktree (whose FETCH_HEAD is its own), and the fast-forward goes to the head the worker named.
+    mustOk(await run(['fetch', '-q', '--no-tags', file, 'HEAD'], o.worktree), 'fetching the worker bundle');
   } finally {
     rmSync(file, { force: true });
   }
-  const got = mustOk(await run(['rev-parse', outRef(o.jobId)], o.root), 'reading the worker result').stdout.trim();
-  if (got !== o.head) throw new Error(`the worker said its work ends at ${o.head} but the bundle holds ${got}`);
+  // The worktree is clean at startSha (committed before the job); --ff-only refuses a head that does not descend
+  // from it, and a head the bundle did not bring is not here. No automatic maintenance after it (a process per turn;
+  // the daemon's own commits and merges run it). The ancestry is asked only to explain a refusal.
+  const merged = await run(['-c', 'maintenance.auto=false', 'merge', '-q', '--ff-only', o.head], o.worktree);
+  if (merged.exitCode === 0) return;
+  if ((await run(['cat-file', '-e', `${o.head}^{commit}`], o.root)).exitCode !== 0) throw new Error(`the worker said its work ends at ${o.head} but its bundle does not hold that commit`);
+  if ((await run(['merge-base', '--is-ancestor', o.startSha, o.head], o.root)).exitCode !== 0) throw new Error(`the worker's result ${o.head.slice(0, 10)} does not descend from ${o.startSha.slice(0, 10)}; refusing it`);
+  mustOk(merged, 'moving the run branch to the worker result');
+}
+
+/** The commit a detached worktree is at, read from its HEAD file (no git process), or undefined when it is not that simple. */
+function detachedHead(worktree: string): string | undefined {
   try {
-    // The worktree is clean at startSha (committed before the job); a fast-forward to the worker's head, which
-    // --ff-only refuses unless the result descends from it (PERF: the ancestry is asked only to explain a refusal).
-    const merged = await run(['merge', '-q', '--ff-only', got], o.worktree);
-    if (merged.exitCode !== 0) {
-      const ancestor = await run(['merge-base', '--is-ancestor', o.startSha, got], o.root);
-      if (ancestor.exitCode !== 0) throw new Error(`the worker's result ${got.slice(0, 10)} does not descend from ${o.startSha.slice(0, 10)}; refusing it`);
-      mustOk(merged, 'moving the run branch to the worker result');
-    }
-  } finally {
-    await run(['update-ref', '-d', outRef(o.jobId)], o.root);
+    const pointer = /^gitdir: (.+)$/m.exec(readFileSync(join(worktree, '.git'), 'utf8'))?.[1]?.trim();
+    if (!pointer) return undefined;
+    const head = readFileSync(join(isAbsolute(pointer) ? pointer : join(worktree, pointer), 'HEAD'), 'utf8').trim();
+    return /^[0-9a-f]{40,64}$/.test(head) ? head : undefined;
+  } catch {
+    return undefined;
   }
 }

@@ -10,6 +10,7 @@ import { CommandJobResult, type CommandJob } from './jobs.js';
 import { CANCEL_CHANNEL, commandQueue, jobIdFor, jobRef, outputStream, PREFIX, PROTOCOL, runJobsKey } from './names.js';
 import { VERSION } from '../version.js';
 import { serves } from './registry.js';
+import { readJob } from './job-state.js';
 import { snapshotWorktree } from './snapshot.js';
 import { readOutput } from './output.js';
 
@@ -126,8 +127,7 @@ async function follow(d: CommandDeps, req: CommandRequest, j: { jobId: string; q
     let state: string;
     let found: Job | undefined;
     try {
-      found = await Job.fromId(j.queue, jobId);
-      state = found ? await found.getState() : 'unknown';
+      ({ state, job: found } = await readJob(j.queue, jobId));
     } catch {
       continue;
     }

@@ -10,6 +10,7 @@ import type { WorkerInfo } from '../api/cluster.js';
 import { agentQueue, CANCEL_CHANNEL, jobIdFor, jobRef, outputStream, pinnedQueue, PREFIX, PROTOCOL } from './names.js';
 import { VERSION } from '../version.js';
 import { serves } from './registry.js';
+import { readJob } from './job-state.js';
 
 export interface RemoteDeps {
   redisUrl: string;
@@ -78,7 +79,7 @@ async function runRemote(req: AgentRunRequest, target: { queue: string; resume?:
   const failed = (error: string, canceled = false): AgentOutcome => ({ ok: false, usage: emptyUsage(), resultText: '', error, exitCode: null, signal: null, durationMs: Date.now() - started, canceled });
   // What the worker starts from must be a commit it can fetch: earlier uncommitted work is committed first.
   // PERF: one `status` (dirty? HEAD?) when the worktree is clean, the usual case.
-  const st = await readStatus(run, req.cwd).catch(() => ({ dirty: true, head: undefined }));
+  const st: { dirty: boolean; head?: string; branch?: string } = await readStatus(run, req.cwd).catch(() => ({ dirty: true }));
   if (st.dirty) await run(['add', '-A'], req.cwd);
   if (st.dirty && (await run(['diff', '--cached', '--quiet'], req.cwd)).exitCode === 1) {
     await run(['-c', 'user.name=Orch', '-c', 'user.email=orch@localhost', '-c', 'commit.gpgsign=false', 'commit', '-q', '--no-verify', '-m', 'wip: work before a worker turn'], req.cwd);
@@ -86,14 +87,17 @@ async function runRemote(req: AgentRunRequest, target: { queue: string; resume?:
   const head = st.dirty || !st.head ? (await run(['rev-parse', 'HEAD'], req.cwd)).stdout.trim() : st.head;
   if (!/^[0-9a-f]{40,64}$/.test(head)) return failed(`cannot read the worktree head of ${req.cwd}`);
   const jobId = jobIdFor(req.runId, head, req.prompt, target.resume ?? '');
-  await run(['update-ref', jobRef(jobId), head], d.root);
+  // The worker fetches the run's branch, which stays at `head` while the turn is away (nothing here moves it); a
+  // detached worktree's commit is published under a job ref instead. PERF: no ref to make and delete per turn.
+  const fetchRef = st.branch && /^[A-Za-z0-9/_.-]+$/.test(st.branch) ? `refs/heads/${st.branch}` : jobRef(jobId);
+  if (fetchRef === jobRef(jobId)) await run(['update-ref', jobRef(jobId), head], d.root);
   const job: AgentJob = {
     v: PROTOCOL,
     orch: VERSION,
     kind: 'agent',
     project: d.projectKey,
     repoUrl: d.repoUrl,
-    fetchRef: jobRef(jobId),
+    fetchRef,
     startSha: head,
     runId: req.runId,
     taskId: req.env.ORCH_TASK_ID ?? req.runId,
@@ -176,8 +180,7 @@ async function runRemote(req: AgentRunRequest, target: { queue: string; resume?:
       let j: Job | undefined;
       let state: string | undefined;
       try {
-        j = await Job.fromId(queue, jobId);
-        state = j ? await j.getState() : 'unknown';
+        ({ state, job: j } = await readJob(queue, jobId));
       } catch {
         continue;
       }
@@ -225,7 +228,7 @@ async function runRemote(req: AgentRunRequest, target: { queue: string; resume?:
     d.onWorker?.delete(req.runId);
     reader.disconnect();
     // PERF: the turn's outcome does not wait for this tidying.
-    void run(['update-ref', '-d', jobRef(jobId)], d.root).catch(() => undefined);
+    if (fetchRef === jobRef(jobId)) void run(['update-ref', '-d', jobRef(jobId)], d.root).catch(() => undefined);
     void d.redis.del(outputStream(jobId)).catch(() => undefined);
   }
 }

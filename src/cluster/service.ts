@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { Queue } from 'bullmq';
 import type { ResolvedAgent } from '../engine/index.js';
-import { connect, redactRedisUrl } from './connection.js';
+import { connect, lastRedisError, redactRedisUrl, redisErrorHint } from './connection.js';
 import type { ClusterStatus, WorkerInfo } from '../api/cluster.js';
 export type { ClusterStatus };
 import { PREFIX, PROTOCOL } from './names.js';
@@ -48,7 +48,11 @@ export function createClusterService(o: { cfg: ClusterConfig; /** `agent.timeout
   const told = new Set<string>();
   const refresh = async (): Promise<void> => {
     try {
-      if (redis.status !== 'ready') throw new Error(`Redis at ${redactRedisUrl(url)} is ${redis.status === 'reconnecting' ? 'unreachable (reconnecting)' : redis.status}`);
+      if (redis.status !== 'ready') {
+        const last = lastRedisError(redis);
+        const why = last ? `: ${redisErrorHint(last) ?? last}` : '';
+        throw new Error(`Redis at ${redactRedisUrl(url)} is ${redis.status === 'reconnecting' ? 'unreachable (reconnecting)' : redis.status}${why}`);
+      }
       workers = await listWorkers(redis);
       for (const w of workers) {
         if (compatible(w) || told.has(w.name)) continue;

@@ -97,6 +97,7 @@ export async function serve(o: ServeOptions): Promise<{ port: number; url: strin
     }));
   const stop = (): Promise<void> => {
     stopping ??= (async () => {
+      const began = performance.now();
       clearInterval(rootWatch);
       clearInterval(idleWatch);
       log('stopping: ending agents, writing state');
@@ -114,7 +115,7 @@ export async function serve(o: ServeOptions): Promise<{ port: number; url: strin
       process.off('SIGINT', onSignal);
       process.off('SIGTERM', onSignal);
       process.off('uncaughtException', onUncaught);
-      log('stopped');
+      log(`stopped in ${Math.round(performance.now() - began)} ms`);
       resolveStopped();
     })();
     return stopping;

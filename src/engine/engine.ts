@@ -446,10 +446,14 @@ export function createEngine(d: EngineDeps) {
 
     /** Startup: sync the plan, reconcile every unfinished run with reality, then keep scheduling. */
     async boot(): Promise<void> {
-      await d.repo.clearStaleLocks();
-      await reapOrphans({ repo: d.repo, store: d.store, worktreesDir: d.worktreesDir, log: d.log, emit });
       if (d.store.meta.get('paused') === '1') scheduler.setPaused(true);
-      const res = await this.sync({ seen: false });
+      // PERF: git checks Orch's own worktrees (two git processes) while this process reads the plan; neither touches
+      // what the other does (issue 12: the first command of a fresh project).
+      const worktrees = (async () => {
+        await d.repo.clearStaleLocks();
+        await reapOrphans({ repo: d.repo, store: d.store, worktreesDir: d.worktreesDir, log: d.log, emit });
+      })();
+      const [, res] = await Promise.all([worktrees, this.sync({ seen: false })]);
       if (!res.ok) d.log(`plan has ${res.issues.length} problem(s); runs continue, new tasks wait for a valid plan`);
       if (passive) {
         const waiting = d.store.runs.active().length;

@@ -1,11 +1,10 @@
-import { dispatchOrder } from '../graph/index.js';
 import { RequestError, StartRequest, type Batch, type StartResponse } from '../api/index.js';
 import type { Emit } from './emit.js';
 import type { RunRow, Store, TaskRow } from '../store/index.js';
 import type { Runner } from './runner.js';
 import type { RepoPort } from './ports.js';
 import { branchFor, newBatchId, newRunId, STOPPED_NOTE, worktreeFor } from './names.js';
-import { graphStatus, isReady } from './views.js';
+import { createReadyOrder } from './ready-order.js';
 import { createMutex } from './mutex.js';
 import { globsOverlap } from './overlap.js';
 import { continuationFor } from './continue.js';
@@ -49,6 +48,7 @@ export function createScheduler(d: SchedulerDeps) {
   const blocked = new Map<string, string>();
   /** G4: tasks held back because a live run's worktree already changes files they declare; the holder's task id. */
   const held = new Map<string, { reason: string; by: string }>();
+  const readyOrder = createReadyOrder();
 
   function hold(t: TaskRow, reason: string, by: string): void {
     if (held.get(t.id)?.reason !== reason) d.emit('task.status', t.id, null, { status: t.status, held: reason, by });
@@ -123,13 +123,10 @@ export function createScheduler(d: SchedulerDeps) {
     let free = d.maxParallel() - active.filter((r) => slotStates.has(r.state)).length;
     const batches = d.store.batches.active();
     if (batches.length === 0) return started;
-    const tasks = d.store.tasks.list();
-    const byId = new Map(tasks.map((t) => [t.id, t]));
     const busy = new Set(active.map((r) => r.taskId));
-    const ready = tasks.filter((t) => isReady(t, byId) && !busy.has(t.id));
-    const ordered = dispatchOrder(ready, tasks, (id: string) => graphStatus(byId.get(id)?.status));
+    const { byId, ready, ordered } = readyOrder(d.store.tasks.list(), busy);
     const changed = new Map<string, Promise<string[]>>();
-    for (const id of held.keys()) if (!ready.some((t) => t.id === id)) held.delete(id);
+    for (const id of held.keys()) if (!ready.has(id)) held.delete(id);
     for (const batch of batches) {
       // G6 max_duration: past its deadline a batch starts nothing new; its running work finishes (winds down).
       let left = pastDeadline(batch) ? 0 : batch.maxTasks === null ? Infinity : batch.maxTasks - batch.started;
@@ -179,7 +176,7 @@ export function createScheduler(d: SchedulerDeps) {
     return started;
   }
 
-  function finishIfDone(batchId: string, ordered: TaskRow[]): void {
+  function finishIfDone(batchId: string, ordered: readonly TaskRow[]): void {
     const batch = d.store.batches.get(batchId);
     if (!batch || batch.state !== 'active') return;
     // Live while any run works on a task in scope, its own or one an earlier batch started. A run that waits for a

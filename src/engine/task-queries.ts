@@ -1,10 +1,10 @@
 import type { Run, Task } from '../api/index.js';
-import { dispatchOrder } from '../graph/index.js';
 import type { Config } from '../config/index.js';
 import type { DependencySource } from '../plans/index.js';
 import type { Store } from '../store/index.js';
 import { normalizeTaskId, RequestError } from './scheduler.js';
-import { graphStatus, isReady, toRunView, toTaskView } from './views.js';
+import { toRunView, toTaskView } from './views.js';
+import { createReadyOrder } from './ready-order.js';
 import { workflowSpec } from './workflow/steps.js';
 
 export interface TaskQueriesDeps {
@@ -19,6 +19,7 @@ export interface TaskQueriesDeps {
 
 /** The plan as readers see it (`orch list`, `next`, `show`), and the checks that name what a typo could have meant. */
 export function createTaskQueries(d: TaskQueriesDeps) {
+  const readyOrder = createReadyOrder();
   /** A task held back by a live run (G4) waits for that run's task too. */
   const withHolder = (v: Task): Task => {
     const by = d.heldBy(v.id);
@@ -57,12 +58,10 @@ export function createTaskQueries(d: TaskQueriesDeps) {
     },
     next(filter: { module?: string } = {}): Task[] {
       if (filter.module) knownModule(filter.module);
-      const rows = d.store.tasks.list();
-      const byId = new Map(rows.map((t) => [t.id, t]));
       const busy = new Set(d.store.runs.active().map((r) => r.taskId));
-      const ready = rows.filter((t) => isReady(t, byId) && !busy.has(t.id) && (!filter.module || t.module === filter.module));
-      const ordered = dispatchOrder(ready, rows, (id: string) => graphStatus(byId.get(id)?.status));
-      return ordered.map((t) => withHolder(toTaskView(t, byId)));
+      // The order is total (it ends on the id), so the module's tasks in the whole order are the module's order.
+      const { byId, ordered } = readyOrder(d.store.tasks.list(), busy);
+      return ordered.filter((t) => !filter.module || t.module === filter.module).map((t) => withHolder(toTaskView(t, byId)));
     },
     task(id: string): { task: Task; runs: Run[] } {
       const norm = normalizeTaskId(id);

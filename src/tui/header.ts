@@ -1,10 +1,10 @@
-import { compact, money, totalTokens } from '../view/index.js';
+import { clusterBrief, compact, money, totalTokens } from '../view/index.js';
 import { queued } from './select.js';
 import type { State } from './state.js';
 import { glyph, type Theme } from './theme.js';
 
 /**
- * The header's text, fitted to the width: the view tabs, then running/max, queued, merged and failed today, waiting
+ * The header's text, fitted to the width: the view tabs, then running/max (and the worker pool), queued, merged and failed today, waiting
  * for a person, tokens and spend today. Narrower terminals get shorter forms (today's numbers grouped, other tabs by
  * their number), then the counts on two lines: every number stays on screen, none is cut, nothing wraps.
  */
@@ -46,7 +46,9 @@ export function headerText(s: State, t: Theme, width: number): HeaderText {
   const merged = today?.merged ?? 0;
   const failed = today?.failed ?? st.counts.failed;
   const spend = `${compact(today?.tokens ?? totalTokens(st.totals))} tok ${money(today?.costUsd ?? st.totals.costUsd)}`;
-  const agents = `agents ${running}/${st.maxParallel}`;
+  // The worker pool, when a cluster is configured, goes with the agents: `workers 2 (1/4)` or `cluster unavailable`.
+  const pool = clusterBrief(st.cluster);
+  const agents = `agents ${running}/${st.maxParallel}${pool ? `${sep}${pool}` : ''}`;
   const withReady = `queued ${queue} (${st.ready} ready)`;
   const plain = `queued ${queue}`;
   const needs = `needs you ${you}`;

@@ -56,6 +56,17 @@ describe('orch tui', () => {
     await ui.shows('editing src/x.ts');
   });
 
+  it('header: the worker pool when a cluster is configured, and when it is unavailable', async () => {
+    const worker = { name: 'w1', host: 'h', pid: 1, jobs: 2, running: [{ id: 'j', queue: 'q', taskId: 'a/E01', startedAt: '' }], labels: [], agents: [{ id: 'claude' }], repos: [], startedAt: '', heartbeat: 0, orch: '0.1.0', protocol: 2 };
+    const up = fakeClient({ status: status([run('r1', 'a/E01')], { cluster: { url: 'redis://q', repoUrl: '/r', available: true, workers: [worker, { ...worker, name: 'w2', running: [] }], orch: '0.1.0', protocol: 2 } }), tasks: [task('a/E01', { status: 'in_progress' })] });
+    const ui = mount(async () => up.client);
+    await ui.shows('agents 1/4 │ workers 2 (1/4) │ queued');
+    ui.unmount();
+    const down = fakeClient({ status: status([], { cluster: { url: 'redis://q', repoUrl: '/r', available: false, error: 'Redis at redis://q is unreachable (reconnecting)', workers: [] } }), tasks: [] });
+    const ui2 = mount(async () => down.client);
+    await ui2.shows('agents 0/4 │ cluster unavailable │ queued');
+  });
+
   it('agents view: readable panes, h j k l focus, enter zooms, esc back', async () => {
     const w = world();
     const ui = mount(async () => w.client);
@@ -119,7 +130,13 @@ describe('orch tui', () => {
     r.stdin.write('M');
     await until('input', () => (r.lastFrame() ?? '').includes('maintenance kind'));
     r.stdin.write('q');
-    await until('q typed', () => (r.lastFrame() ?? '').includes('maintenance kind [module] (e.g. deps, docs, tests): q'));
+    await until('q typed', () => (r.lastFrame() ?? '').includes('maintenance kind [module] (e.g. docs, tests, refactor): q'));
+    expect(exited).toBe(false);
+    // Ctrl-C in an input box asks first; no gives the box back with what was typed.
+    r.stdin.write('\u0003');
+    await until('asked', () => (r.lastFrame() ?? '').includes('quit and lose what you typed?'));
+    r.stdin.write('n');
+    await until('the box back', () => (r.lastFrame() ?? '').includes('maintenance kind [module] (e.g. docs, tests, refactor): q'));
     expect(exited).toBe(false);
     r.stdin.write('\u001b');
     await until('input closed', () => !(r.lastFrame() ?? '').includes('maintenance kind'));
@@ -145,13 +162,30 @@ describe('orch tui', () => {
     expect(ui.frame()).not.toContain('→ Bash');
   });
 
-  it('keys that arrive in one read ("jL") are each a key: move, then open the log of the new selection', async () => {
+  it('keys that arrive in one read ("jL", "1P", "sy") are each a key; a paste into an input box stops at its newline', async () => {
     const w = world();
     const ui = mount(async () => w.client);
     await ui.shows('RUNNING 2');
-    await ui.press('jL');
+    // One write is one read for Ink: as a terminal delivers keys typed fast or sent together under load.
+    ui.stdin.write('jL');
     await ui.shows(/> log/);
     expect(ui.frame()).not.toContain('RUNNING 2');
+    ui.stdin.write('1P');
+    await ui.shows('pause everything?');
+    expect(ui.frame()).toContain('[1 dashboard]');
+    ui.stdin.write('n');
+    await ui.shows('cancelled');
+    ui.stdin.write('jjsy');
+    await until('the start posted', () => w.posts.some((p) => p.path === '/api/start'));
+    expect(w.posts.find((p) => p.path === '/api/start')?.body).toEqual({ tasks: ['a/E02'] });
+    ui.stdin.write('a');
+    await ui.shows('answer b/E01');
+    ui.stdin.write('EUR\rq2');
+    await until('the answer posted', () => w.posts.some((p) => p.path.endsWith('/answer')));
+    expect(w.posts.find((p) => p.path.endsWith('/answer'))?.body).toEqual({ answer: 'EUR' });
+    await ui.shows('answered b/E01');
+    // "q2" came in the same paste: not keys (no quit, no view change).
+    expect(ui.frame()).toContain('[1 dashboard]');
   });
 
   it('keeps up with a flood: panes capped, skipped lines counted, memory bounded', async () => {

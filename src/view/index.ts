@@ -5,3 +5,4 @@
 export * from './lines.js';
 export * from './tools.js';
 export * from './format.js';
+export * from './cluster.js';

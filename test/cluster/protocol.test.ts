@@ -3,7 +3,7 @@
  * `orch worker`'s queue directly (as a daemon of another version would), through BullMQ on a real redis-server.
  */
 import { readdirSync, readFileSync } from 'node:fs';
-import { Job, Queue } from 'bullmq';
+import { Queue, type Job } from 'bullmq';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { epic, sandbox, until, type Sandbox } from '../harness.js';
@@ -11,6 +11,7 @@ import { startRedis } from '../../src/cluster/testing/redis.js';
 import { startWorkerProc, type WorkerProc } from '../../src/cluster/testing/workers.js';
 import { agentQueue, PREFIX, PROTOCOL, WORKERS_KEY } from '../../src/cluster/names.js';
 import { VERSION } from '../../src/version.js';
+import { readJob } from '../../src/cluster/job-state.js';
 
 /** Host processes of the fake agent of this sandbox that are alive (not zombies); the worker itself has no run id. */
 const agentPids = (sb: Sandbox): string[] =>
@@ -49,9 +50,8 @@ describe('cluster protocol: versions and per-job timeouts', () => {
 
   const waitFinished = (q: Queue, id: string): Promise<Job> =>
     until(async () => {
-      const j = await Job.fromId(q, id);
-      const state = await j?.getState();
-      return state === 'failed' || state === 'completed' ? j : undefined;
+      const { state, job } = await readJob(q, id);
+      return state === 'failed' || state === 'completed' ? job : undefined;
     }, `job ${id} finished`, 90_000);
 
   it('a worker refuses a job of another protocol, saying which versions differ; a job over its timeout ends the agent there', async () => {

@@ -5,6 +5,7 @@ import { ClusterStatus } from '../../api/cluster.js';
 import { commandEnv, createAgentResolver, sanitizeEnv, SUPPORTED_BACKENDS, type AgentBackend } from '../../agents/index.js';
 import { createSandboxer, worktreeGitDir } from '../../sandbox/index.js';
 import { redisUrlProblem, startWorker } from '../../cluster/index.js';
+import { connect, firstConnection, redactRedisUrl } from '../../cluster/connection.js';
 import { isLabel } from '../../cluster/names.js';
 import { loadConfig } from '../../config/index.js';
 import { createPaths } from '../../paths/index.js';
@@ -33,6 +34,16 @@ export async function worker(_globals: () => GlobalOptions, f: WorkerFlags): Pro
   if (repos.length === 0) throw new CliError('name the repositories this worker accepts jobs for: --repo URL (repeatable)', Exit.input);
   const unknown = agents.find((a) => !(SUPPORTED_BACKENDS as readonly string[]).includes(a));
   if (unknown) throw new CliError(`--agents: "${unknown}" is not an agent CLI Orch drives (${SUPPORTED_BACKENDS.join(', ')})`, Exit.input);
+
+  // A wrong password or certificate is said now, not by a worker that looks ready and never takes a job.
+  const probe = connect(redis, { name: `orch-worker-probe:${name}` });
+  try {
+    await firstConnection(probe, 10_000);
+  } catch (e) {
+    throw new CliError(`--redis ${redactRedisUrl(redis)}: ${(e as Error).message}`, Exit.input);
+  } finally {
+    probe.disconnect();
+  }
 
   const paths = createPaths(process.env);
   const dir = f.dir ? resolve(f.dir) : join(paths.dataDir, 'worker', name);

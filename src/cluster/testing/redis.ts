@@ -1,5 +1,5 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,11 +14,18 @@ const freePort = (): Promise<number> =>
     });
   });
 
-/** A real redis-server (Debian's package) on a free loopback port, with an append-only file so a restart keeps jobs. */
-export async function startRedis(o: { port?: number; dir?: string } = {}): Promise<{ url: string; port: number; dir: string; stop: () => Promise<void>; child: ChildProcess }> {
+/**
+ * A real redis-server (Debian's package) on a free loopback port, with an append-only file so a restart keeps jobs.
+ * `tls`: the port speaks only TLS with this certificate (the URL is rediss://); `password`: `requirepass`.
+ */
+export async function startRedis(o: { port?: number; dir?: string; password?: string; tls?: { cert: string; key: string; ca: string } } = {}): Promise<{ url: string; port: number; dir: string; stop: () => Promise<void>; child: ChildProcess }> {
   const port = o.port ?? (await freePort());
   const dir = o.dir ?? mkdtempSync(join(tmpdir(), 'orch-redis-'));
-  const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--appendonly', 'yes', '--save', '', '--protected-mode', 'yes'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const listen = o.tls
+    ? ['--port', '0', '--tls-port', String(port), '--tls-cert-file', o.tls.cert, '--tls-key-file', o.tls.key, '--tls-ca-cert-file', o.tls.ca, '--tls-auth-clients', 'no']
+    : ['--port', String(port)];
+  const auth = o.password ? ['--requirepass', o.password] : [];
+  const child = spawn('redis-server', [...listen, ...auth, '--bind', '127.0.0.1', '--dir', dir, '--appendonly', 'yes', '--save', '', '--protected-mode', 'yes'], { stdio: ['ignore', 'pipe', 'inherit'] });
   await new Promise<void>((resolve, reject) => {
     let out = '';
     child.stdout?.on('data', (b: Buffer) => {
@@ -28,7 +35,7 @@ export async function startRedis(o: { port?: number; dir?: string } = {}): Promi
     child.once('exit', (c) => reject(new Error(`redis-server exited with ${c}: ${out.slice(-500)}`)));
   });
   return {
-    url: `redis://127.0.0.1:${port}`,
+    url: `${o.tls ? 'rediss' : 'redis'}://${o.password ? `:${encodeURIComponent(o.password)}@` : ''}127.0.0.1:${port}`,
     port,
     dir,
     child,
@@ -42,3 +49,15 @@ export async function startRedis(o: { port?: number; dir?: string } = {}): Promi
 }
 
 export const removeDir = (dir: string): void => rmSync(dir, { recursive: true, force: true });
+
+/** A CA and a certificate for 127.0.0.1 signed by it, made with openssl in `dir`: what a TLS Redis of a test serves. */
+export function makeTlsFiles(dir: string): { cert: string; key: string; ca: string } {
+  mkdirSync(dir, { recursive: true });
+  const f = (n: string): string => join(dir, n);
+  const ssl = (...args: string[]): void => void execFileSync('openssl', args, { cwd: dir, stdio: 'ignore' });
+  ssl('req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', f('ca.key'), '-out', f('ca.crt'), '-days', '2', '-subj', '/CN=orch test CA');
+  ssl('req', '-newkey', 'rsa:2048', '-nodes', '-keyout', f('redis.key'), '-out', f('redis.csr'), '-subj', '/CN=127.0.0.1');
+  writeFileSync(f('ext'), 'subjectAltName=IP:127.0.0.1,DNS:localhost\n');
+  ssl('x509', '-req', '-in', f('redis.csr'), '-CA', f('ca.crt'), '-CAkey', f('ca.key'), '-CAcreateserial', '-out', f('redis.crt'), '-days', '2', '-extfile', f('ext'));
+  return { cert: f('redis.crt'), key: f('redis.key'), ca: f('ca.crt') };
+}
