@@ -15,6 +15,9 @@ export interface ReportInput {
   now: Date;
 }
 
+/** Seed 004's estimates: low 1 h, medium 2.5 h, high 4 h. */
+const ESTIMATE_MS: Record<string, number> = { low: 3_600_000, medium: 9_000_000, high: 14_400_000 };
+
 const tokensOf = (r: RunRow): number => r.inputTokens + r.outputTokens + r.cacheReadTokens + r.cacheWriteTokens;
 
 function outcomeOf(r: RunRow, waits: boolean): ReportTask['outcome'] {
@@ -60,6 +63,8 @@ export function buildReport(i: ReportInput): Report {
       tokens: runs.reduce((sum, r) => sum + tokensOf(r), 0),
       costUsd: runs.reduce((sum, r) => sum + r.costUsd, 0),
       durationMs,
+      complexity: t?.complexity && ESTIMATE_MS[t.complexity] ? (t.complexity as ReportTask['complexity']) : null,
+      estimateMs: t?.complexity ? (ESTIMATE_MS[t.complexity] ?? null) : null,
     });
   }
   const order: Record<ReportTask['outcome'], number> = { merged: 0, failed: 1, waiting: 2, stopped: 3, running: 4 };
