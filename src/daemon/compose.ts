@@ -1,6 +1,6 @@
 import { cliCredentialValues, createRedactor, secretValues } from '../secrets/index.js';
 import { createPaths, secureStateDir, type OrchPaths, type ProjectPaths } from '../paths/index.js';
-import { loadConfig, type Config } from '../config/index.js';
+import { formatWarning, loadConfig, type Config } from '../config/index.js';
 import { createStore, type Store } from '../store/index.js';
 import type { SessionKeep } from './session.js';
 import { createGit, defaultBranch, repoRoot } from '../git/index.js';
@@ -56,6 +56,8 @@ export async function composeDaemon(o: ComposeOptions): Promise<{
   paths: ProjectPaths;
   allPaths: OrchPaths;
   config: Config;
+  /** The config's warnings (unknown keys, file:line, did-you-mean), said again by every command that asks the daemon. */
+  configWarnings: string[];
   targetBranch: string;
   engine: Engine;
   decomposer: Decomposer;
@@ -241,6 +243,7 @@ export async function composeDaemon(o: ComposeOptions): Promise<{
     paths,
     allPaths,
     config,
+    configWarnings: loaded.warnings.map(formatWarning),
     targetBranch,
     engine,
     decomposer,

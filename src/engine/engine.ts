@@ -1,6 +1,6 @@
 import type { Redactor } from '../secrets/index.js';
 import type { Emit } from './emit.js';
-import { MaintainRequest, makeEvent, type Event, type EventData, type Run, type Status, type SyncResult, type TaskStatus, type Verification } from '../api/index.js';
+import { MaintainRequest, makeEvent, type Event, type EventData, type Run, type Status, type SyncResult, type TaskStatus, type Verification, plural } from '../api/index.js';
 import type { DependencySource, ModuleInfo } from '../plans/index.js';
 import type { RunRow, Store } from '../store/index.js';
 import type { AgentRunRequest } from '../agents/index.js';
@@ -454,10 +454,10 @@ export function createEngine(d: EngineDeps) {
         await reapOrphans({ repo: d.repo, store: d.store, worktreesDir: d.worktreesDir, log: d.log, emit });
       })();
       const [, res] = await Promise.all([worktrees, this.sync({ seen: false })]);
-      if (!res.ok) d.log(`plan has ${res.issues.length} problem(s); runs continue, new tasks wait for a valid plan`);
+      if (!res.ok) d.log(`plan has ${plural(res.issues.length, 'problem')}; runs continue, new tasks wait for a valid plan`);
       if (passive) {
         const waiting = d.store.runs.active().length;
-        if (waiting > 0) d.log(`started for a read-only command: ${waiting} unfinished run(s) resume when a command asks for work (orch start, resume, ...)`);
+        if (waiting > 0) d.log(`started for a read-only command: ${plural(waiting, 'unfinished run')} resume when a command asks for work (orch start, resume, ...)`);
       } else for (const run of d.store.runs.active()) void runner.drive(run.id);
       const chores = { store: d.store, runner, stuck, emit, now: d.now ?? (() => new Date()), plannerBusy: (runId: string) => planner.busyFor(runId), questionTimeout: () => cfg.agent.question_timeout };
       timer = setInterval(() => {

@@ -227,10 +227,10 @@ describe('orch tui', () => {
     await ui.shows('RUNNING 2');
     await until('a stream', () => w.streams.length === 1);
     w.streams[0]!.push(persisted({ type: 'run.state', taskId: 'a/E01', runId: 'r1', data: { from: 'running', to: 'agent_done', error: null } }));
-    await new Promise((r) => setTimeout(r, 50));
+    await ui.shows(/a\/E01.*agent_done/);
     up = false;
     w.streams[0]!.end();
-    await ui.shows('daemon unreachable (connect ECONNREFUSED); retrying');
+    await ui.shows(/daemon unreachable, retrying in \d+\.\d s \(connect ECONNREFUSED\)/);
     const lost = connects;
     up = true;
     await until('reconnected', () => w.streams.length === 2);
