@@ -101,7 +101,13 @@ describe('orch start --wait && echo deployed', () => {
 
   it('paused: exit 1 with the reason at once instead of hanging', async () => {
     sb = one();
-    expect(sb.orch('pause').status).toBe(0);
+    // A task that is not running is said to be so, not "no agent was running".
+    const idle = sb.orch('pause', 'core/e1');
+    expect(idle.status).toBe(0);
+    expect(idle.stdout).toBe('core/E01 was not running: nothing to pause (`orch pause` alone stops new starts)\n');
+    const all = sb.orch('pause');
+    expect(all.status).toBe(0);
+    expect(all.stdout).toBe('paused: nothing new starts until `orch resume`\nno agent was running\n');
     // The pause outlives a daemon restart, and `orch next` says so above the order it would start in.
     expect(sb.orch('daemon', 'restart').status).toBe(0);
     const next = sb.orch('next');
