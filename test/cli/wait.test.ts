@@ -68,6 +68,10 @@ describe('orch start --wait && echo deployed', () => {
     expect(r.stdout).not.toContain('started\n');
     expect(r.stdout).toMatch(/not started now: core\/E01: .*claude-not-installed/);
     expect(r.stdout).toContain('nothing was started: fix what is said above, then `orch start` again');
+    // orch status says why it did not start and that the fix comes before another start (not "wait for dependencies").
+    const st = sb.orch('status');
+    expect(st.stdout).toMatch(/not started core\/E01: .*claude-not-installed/);
+    expect(st.stdout).toMatch(/\nnext: core\/E01 is ready but not started \(why: above\); fix that, then `orch start`\n$/);
   });
 
   it('--module web while web tasks wait for api/E02 outside the module: exit 1 and says so', async () => {
