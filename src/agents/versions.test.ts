@@ -28,7 +28,7 @@ describe('agent CLI versions', () => {
   });
 
   it('explains a failed turn with output it did not understand', () => {
-    expect(unparsedNote('gemini', '2.0.1', 7)).toMatch(/^7 line\(s\) of the agent's output were not understood .* Gemini CLI 2\.0\.1 is outside/);
+    expect(unparsedNote('gemini', '2.0.1', 7)).toMatch(/^7 lines of the agent's output were not understood .* Gemini CLI 2\.0\.1 is outside/);
   });
 });
 

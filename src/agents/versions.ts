@@ -1,3 +1,4 @@
+import { plural } from '../api/index.js';
 import semver from 'semver';
 
 /**
@@ -51,4 +52,4 @@ export function versionSupport(backend: string, version: string | undefined): { 
 
 /** Said when a turn failed without a result while lines of its output were not understood. */
 export const unparsedNote = (backend: string, version: string | undefined, unparsed: number): string =>
-  `${unparsed} line(s) of the agent's output were not understood (kept in \`orch logs\`). ${versionSupport(backend, version).message}`;
+  `${plural(unparsed, 'line')} of the agent's output ${unparsed === 1 ? 'was' : 'were'} not understood (kept in \`orch logs\`). ${versionSupport(backend, version).message}`;

@@ -9,4 +9,5 @@ export * from './notify.js';
 export * from './workflow.js';
 export * from './report.js';
 export { RequestError } from './request-error.js';
+export { plural } from './plural.js';
 export * from './lessons.js';

@@ -19,6 +19,9 @@ export const ReportTask = z.object({
   tokens: z.number(),
   costUsd: z.number(),
   durationMs: z.number(),
+  /** P4: a daily task's `estimated_complexity`, and what it stands for (low 1 h, medium 2.5 h, high 4 h); null for others. */
+  complexity: z.enum(['low', 'medium', 'high']).nullable().default(null),
+  estimateMs: z.number().nullable().default(null),
 });
 export type ReportTask = z.infer<typeof ReportTask>;
 

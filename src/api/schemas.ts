@@ -272,6 +272,8 @@ export const DaemonState = z.object({
   /** Started by a read-only command: serves reads, resumes no agent until a command asks for work. */
   passive: z.boolean(),
   fingerprint: z.object({ env: z.record(z.string(), z.string()), config: z.record(z.string(), z.string()) }),
+  /** The warnings of the config the daemon runs with (`file:line: unknown key ...`), for every command to repeat. */
+  configWarnings: z.array(z.string()).optional(),
 });
 export type DaemonState = z.infer<typeof DaemonState>;
 

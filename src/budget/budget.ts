@@ -1,3 +1,4 @@
+import { plural } from '../api/index.js';
 import type { Batch, EventData } from '../api/index.js';
 import type { Config } from '../config/index.js';
 import type { RunRow, Spend, Store } from '../store/index.js';
@@ -34,7 +35,7 @@ export const formatAmount = (unit: 'usd' | 'tokens', n: number): string => (unit
 export function describeLine(l: BudgetLine): string {
   const spent = formatAmount(l.unit, l.spent);
   const limit = formatAmount(l.unit, l.limit);
-  const price = l.unit === 'usd' && l.unpriced > 0 ? ` (+ ${l.unpriced} run(s) at unknown price)` : '';
+  const price = l.unit === 'usd' && l.unpriced > 0 ? ` (+ ${plural(l.unpriced, 'run')} at unknown price)` : '';
   const what = l.scope === 'day' ? `the daily budget (${l.id})` : `the ${l.scope} budget of ${l.id}`;
   if (l.state === 'exceeded') {
     const over = l.spent - l.limit;

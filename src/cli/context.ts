@@ -47,7 +47,12 @@ export async function checkConfig(root: string): Promise<void> {
   const { loadConfig, formatWarning } = await import('../config/index.js');
   const loaded = loadConfig({ paths, root });
   if (!loaded.ok) throw new CliError(loaded.error.message, Exit.input);
-  for (const w of loaded.warnings) process.stderr.write(`${warn('warning:')} ${formatWarning(w)}\n`);
+  warnConfig(loaded.warnings.map(formatWarning));
+}
+
+/** The config's warnings (`file:line: unknown key "x" is ignored; did you mean "y"?`), on stderr. */
+export function warnConfig(lines: readonly string[]): void {
+  for (const l of lines) process.stderr.write(`${warn('warning:')} ${l}\n`);
 }
 
 /**
@@ -57,6 +62,8 @@ export async function checkConfig(root: string): Promise<void> {
 export async function client(opts: GlobalOptions, start: boolean | 'read' = true): Promise<Client> {
   const paths = projectPaths(opts);
   let c: Client;
+  /** The config was checked (and its warnings said) before this command started the daemon. */
+  let checked = false;
   try {
     c = await connect({
       root: paths.root,
@@ -66,13 +73,16 @@ export async function client(opts: GlobalOptions, start: boolean | 'read' = true
       readOnly: start === 'read',
       // Fail fast with the file, key and line rather than as a daemon that would not start. A running daemon
       // has read its config already, so the check (and its TOML, YAML and zod) is only paid before a start.
-      beforeStart: () => checkConfig(paths.root),
+      beforeStart: () => {
+        checked = true;
+        return checkConfig(paths.root);
+      },
     });
   } catch (e) {
     if (e instanceof CliError) throw e;
     throw new CliError((e as Error).message, Exit.daemon);
   }
-  await checkDrift(c, paths.root).catch((e: unknown) => {
+  await checkDrift(c, paths.root, checked).catch((e: unknown) => {
     if (e instanceof CliError) throw e;
   });
   return c;
@@ -82,12 +92,14 @@ export async function client(opts: GlobalOptions, start: boolean | 'read' = true
  * The daemon keeps the environment and config it started with: said when this shell or the config files differ
  * (hashes, so no secret crosses the API). Limits are reloaded in place; the rest needs `orch daemon restart`.
  */
-async function checkDrift(c: Client, root: string): Promise<void> {
+async function checkDrift(c: Client, root: string, checked: boolean): Promise<void> {
   const state = await c.get<DaemonState>('/api/daemon');
   const all = createPaths(process.env);
   const mine = fingerprint(process.env, [all.userConfigFile, all.project(root).projectConfigFile]);
   const diff = drift(state.fingerprint, mine);
   const notes: string[] = [];
+  // Unknown keys are said by every command, as long as they are in the files (the daemon's load, or this one's below).
+  if (diff.config.length === 0 && !checked) warnConfig(state.configWarnings ?? []);
   if (diff.config.length > 0) {
     // The config changed under the daemon: check it here (file:line, unknown keys), then let the daemon reload.
     await checkConfig(root);

@@ -30,7 +30,7 @@ export const statusMark = new Proxy(emojiMarks, {
 });
 
 /** "1 error", "2 errors"; `many` for irregular plurals. */
-export const plural = (n: number, one: string, many = `${one}s`): string => `${n} ${n === 1 ? one : many}`;
+export { plural } from '../api/plural.js';
 
 /** "a", "a and b", "a, b and c" (at most `max` named, then "and N more"). */
 export function listOf(items: string[], max = 5): string {

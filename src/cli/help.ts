@@ -32,6 +32,53 @@ const EXAMPLES: Record<string, string[]> = {
   'daemon restart': ['orch daemon restart'],
   'pr review': ['orch pr review'],
   'pr merge': ['orch pr merge billing/E03'],
+  onboard: ['orch onboard', 'orch onboard --yes', 'orch onboard --yes --agent codex --source github --no-commit'],
+  config: ['orch config show', 'orch config path'],
+  'config show': ['orch config show', 'orch config show --json | jq .sources'],
+  'config path': ['orch config path'],
+  plan: ['orch plan decompose docs/prd/billing.md', 'orch plan diff'],
+  'plan decompose': ['orch plan decompose docs/prd/billing.md', 'orch plan decompose notes.txt --module search'],
+  'plan diff': ['orch plan diff', 'orch plan diff plan/billing --json'],
+  daemon: ['orch daemon status', 'orch daemon restart', 'orch daemon stop'],
+  pr: ['orch pr review', 'orch pr merge billing/E03'],
+  open: ['orch open', 'orch open --print-url'],
+  tui: ['orch tui'],
+  budget: ['orch budget raise daily_usd 40'],
+  'budget raise': ['orch budget raise daily_usd 40', 'orch budget raise task_tokens 2000000'],
+  report: ['orch report', 'orch report 2026-01-12', 'orch report --json | jq .cost'],
+  batch: ['orch batch list', 'orch batch run nightly'],
+  'batch list': ['orch batch list', 'orch batch list --json'],
+  'batch run': ['orch batch run nightly'],
+  trust: ['orch trust', 'orch trust --revoke'],
+  worker: ['orch worker --redis redis://queue:6379 --repo git@github.com:acme/app.git --jobs 2', 'ORCH_REDIS_URL=rediss://:secret@queue:6380 orch worker --repo git://coordinator:9418/srv/app --labels gpu'],
+  workers: ['orch workers', 'orch workers --json'],
+  notify: ['orch notify test', 'orch notify test slack'],
+  'notify test': ['orch notify test', 'orch notify test slack'],
+  lessons: ['orch lessons', "orch lessons --json | jq '.lessons[].id'", 'orch lessons remove L3f9a2c1'],
+  'lessons remove': ['orch lessons remove L3f9a2c1'],
+};
+
+/** Commands whose exit codes say more than the shared ones. */
+const OWN_EXIT_CODES: Record<string, string> = {
+  'plan decompose': `Exit codes:
+  0    the plan branch was created
+  1    the planner failed, or its plan stayed invalid
+  2    bad input: no file, a branch of that name exists, an invalid plan on the target
+  3    the daemon is unavailable
+  130  interrupted (Ctrl+C)`,
+  'plan diff': `Exit codes:
+  0    shown
+  2    no such branch (or several and none named), or the branch's plan is invalid
+  3    the daemon is unavailable`,
+  worker: `Exit codes:
+  0    stopped (Ctrl+C or SIGTERM)
+  2    bad options
+See docs/cluster.md.`,
+  workers: `Exit codes:
+  0    the cluster is reachable
+  1    configured but unavailable
+  2    no cluster configured
+  3    the daemon is unavailable`,
 };
 
 const pathOf = (c: Command): string => {
@@ -44,9 +91,10 @@ const pathOf = (c: Command): string => {
 export function addHelpTexts(program: Command): void {
   const visit = (c: Command): void => {
     for (const sub of c.commands) {
-      const ex = EXAMPLES[pathOf(sub)];
-      if (ex) sub.addHelpText('after', `\nExamples:\n${ex.map((e) => `  $ ${e}`).join('\n')}\n\n${EXIT_CODES_HELP}\n`);
-      else if (sub.commands.length === 0) sub.addHelpText('after', `\n${EXIT_CODES_HELP}\n`);
+      const path = pathOf(sub);
+      const ex = EXAMPLES[path];
+      const examples = ex ? `\nExamples:\n${ex.map((e) => `  $ ${e}`).join('\n')}\n` : '';
+      sub.addHelpText('after', `${examples}\n${OWN_EXIT_CODES[path] ?? EXIT_CODES_HELP}\n`);
       visit(sub);
     }
   };

@@ -25,22 +25,25 @@ export function truncate(s: string, max: number): string {
 }
 
 /**
- * Aligned columns measured in terminal cells; no trailing blanks. On a terminal, the last column is cut so each
- * row fits its width; in a pipe rows are whole.
+ * Aligned columns measured in terminal cells; no trailing blanks. On a terminal, column `cut` (default: the last,
+ * a task list passes its titles) is cut with … so that every row fits the width; in a pipe rows are whole.
  */
-export function table(rows: string[][], columns = terminalColumns()): string {
+export function table(rows: string[][], columns = terminalColumns(), cut?: number): string {
   const widths: number[] = [];
   for (const r of rows) r.forEach((c, i) => (widths[i] = Math.max(widths[i] ?? 0, width(c))));
-  return rows
-    .map((r) => {
-      const cells = r.map((c, i) => (i === r.length - 1 ? c : c + ' '.repeat((widths[i] ?? 0) - width(c))));
-      let line = cells.join('  ');
-      if (columns !== undefined && width(line) > columns) {
-        const head = cells.slice(0, -1).join('  ');
-        const room = columns - width(head) - (cells.length > 1 ? 2 : 0);
-        line = room > 8 ? `${head}${cells.length > 1 ? '  ' : ''}${truncate(r[r.length - 1] ?? '', room)}` : line;
-      }
-      return line.trimEnd();
-    })
+  const n = widths.length;
+  const col = cut ?? n - 1;
+  const total = widths.reduce((a, b) => a + b, 0) + 2 * Math.max(0, n - 1);
+  let shown = rows;
+  if (columns !== undefined && total > columns && col < n) {
+    const room = (widths[col] ?? 0) - (total - columns);
+    // Too narrow to cut one column to something readable: rows stay whole (the terminal wraps them).
+    if (room >= 8) {
+      widths[col] = room;
+      shown = rows.map((r) => r.map((c, i) => (i === col ? truncate(c, room) : c)));
+    }
+  }
+  return shown
+    .map((r) => r.map((c, i) => (i === r.length - 1 ? c : c + ' '.repeat(Math.max(0, (widths[i] ?? 0) - width(c))))).join('  ').trimEnd())
     .join('\n');
 }

@@ -1,3 +1,4 @@
+import { plural } from '../api/index.js';
 import { join } from 'node:path';
 import { Queue } from 'bullmq';
 import type { ResolvedAgent } from '../engine/index.js';
@@ -60,7 +61,7 @@ export function createClusterService(o: { cfg: ClusterConfig; /** `agent.timeout
         o.log(`cluster: worker ${w.name} runs ${w.orch ? `Orch ${w.orch}` : 'an older Orch'} (job protocol ${w.protocol ?? 1}), this daemon Orch ${VERSION} (protocol ${PROTOCOL}): it takes none of this daemon's jobs until both run the same version`);
       }
       error = undefined;
-      if (!wasAvailable) o.log(`cluster: connected to ${redactRedisUrl(url)}, ${workers.length} worker(s)`);
+      if (!wasAvailable) o.log(`cluster: connected to ${redactRedisUrl(url)}, ${plural(workers.length, 'worker')}`);
       wasAvailable = true;
     } catch (e) {
       workers = undefined;

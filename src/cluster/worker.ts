@@ -1,3 +1,4 @@
+import { plural } from '../api/index.js';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { DelayedError, UnrecoverableError, Worker, type Job } from 'bullmq';
@@ -246,7 +247,7 @@ export async function startWorker(o: WorkerOptions): Promise<{ close: (force?: b
     w.on('failed', (job) => ended(job?.id));
     workers.push(w);
   }
-  log(`worker ${o.name} on ${redactRedisUrl(o.redisUrl)}: ${o.jobs} job(s) at once, ${queues.length} queues for ${o.repos.join(', ')}`);
+  log(`worker ${o.name} on ${redactRedisUrl(o.redisUrl)}: ${plural(o.jobs, 'job')} at once, ${queues.length} queues for ${o.repos.join(', ')}`);
 
   return {
     info,

@@ -4,6 +4,7 @@ import type { OrchPaths } from '../paths/index.js';
 import { isPlainObject } from './keys.js';
 import { loadConfig } from './load.js';
 import type { Config } from './schema.js';
+import type { ConfigWarning } from './errors.js';
 
 export interface ExplainedValue {
   key: string;
@@ -13,7 +14,7 @@ export interface ExplainedValue {
 }
 
 export type ExplainResult =
-  | { ok: true; config: Config; values: ExplainedValue[]; files: { user: string; project: string } }
+  | { ok: true; config: Config; values: ExplainedValue[]; files: { user: string; project: string }; warnings: ConfigWarning[] }
   | { ok: false; error: Error };
 
 /** The merged config (defaults < user file < project file) with, for every value, the file it came from. */
@@ -33,7 +34,7 @@ export function explainConfig(o: { paths: OrchPaths; root: string }): ExplainRes
     values.push({ key: path.join('.'), value, source });
   };
   walk(loaded.config, []);
-  return { ok: true, config: loaded.config, values, files };
+  return { ok: true, config: loaded.config, values, files, warnings: loaded.warnings };
 }
 
 function has(obj: Record<string, unknown>, path: string[]): boolean {

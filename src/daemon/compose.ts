@@ -1,6 +1,6 @@
-import { createRedactor, secretValues } from '../secrets/index.js';
+import { cliCredentialValues, createRedactor, secretValues } from '../secrets/index.js';
 import { createPaths, secureStateDir, type OrchPaths, type ProjectPaths } from '../paths/index.js';
-import { loadConfig, type Config } from '../config/index.js';
+import { formatWarning, loadConfig, type Config } from '../config/index.js';
 import { createStore, type Store } from '../store/index.js';
 import type { SessionKeep } from './session.js';
 import { createGit, defaultBranch, repoRoot } from '../git/index.js';
@@ -56,6 +56,8 @@ export async function composeDaemon(o: ComposeOptions): Promise<{
   paths: ProjectPaths;
   allPaths: OrchPaths;
   config: Config;
+  /** The config's warnings (unknown keys, file:line, did-you-mean), said again by every command that asks the daemon. */
+  configWarnings: string[];
   targetBranch: string;
   engine: Engine;
   decomposer: Decomposer;
@@ -97,6 +99,8 @@ export async function composeDaemon(o: ComposeOptions): Promise<{
       orchDirs: [allPaths.stateDir, allPaths.dataDir, allPaths.configDir],
       extraWritable: config.sandbox.writable,
       privateDir: join(allPaths.stateDir, 'sandbox'),
+      // The planner works in the user's own checkout: it sees what git tracks, not their .env.
+      ...(place.cwd === root ? { hideUntracked: true } : {}),
       ...(place.backendId ? { backendId: place.backendId } : {}),
       ...(place.readOnly ? { readOnly: true } : {}),
       // A run's worktree brings its git dirs (read-only .git, writable objects); a scratch dir brings nothing.
@@ -110,6 +114,8 @@ export async function composeDaemon(o: ComposeOptions): Promise<{
   // The channels' secrets (a Slack URL is not named like one) are blanked too, wherever they come from.
   const secretsFile = join(allPaths.configDir, 'secrets.env');
   for (const v of secretsFileValues(secretsFile)) redact.add(v);
+  // What the agent CLIs' own credential files hold: the agent can read them.
+  for (const v of cliCredentialValues(env)) redact.add(v);
   for (const name of notifySecretNames(config)) {
     const s = readSecret(name, env, secretsFile);
     if (s.ok) redact.add(s.value);
@@ -232,6 +238,7 @@ export async function composeDaemon(o: ComposeOptions): Promise<{
     paths,
     allPaths,
     config,
+    configWarnings: loaded.warnings.map(formatWarning),
     targetBranch,
     engine,
     decomposer,

@@ -15,7 +15,7 @@ import { composeDaemon, type ComposeOptions } from './compose.js';
 import type { ProjectPaths } from '../paths/index.js';
 import { VERSION } from '../version.js';
 import { isDiskFull } from '../store/index.js';
-import { fingerprint, loadConfig } from '../config/index.js';
+import { fingerprint, formatWarning, loadConfig } from '../config/index.js';
 
 export interface ServeOptions extends ComposeOptions {
   host?: string;
@@ -151,6 +151,7 @@ export async function serve(o: ServeOptions): Promise<{ port: number; url: strin
     const env = o.env ?? process.env;
     const configFiles = [c.allPaths.userConfigFile, c.paths.projectConfigFile];
     let print = fingerprint(env, configFiles);
+    let configWarnings = c.configWarnings;
     let lastRequest = Date.now();
     router.use(() => void (lastRequest = Date.now()));
     registerRoutes(router, {
@@ -165,11 +166,12 @@ export async function serve(o: ServeOptions): Promise<{ port: number; url: strin
         setImmediate(() => void stop());
         return r;
       },
-      state: () => ({ pid: process.pid, version: VERSION, passive: c.engine.passive, fingerprint: print }),
+      state: () => ({ pid: process.pid, version: VERSION, passive: c.engine.passive, fingerprint: print, configWarnings }),
       reload: () => {
         const loaded = loadConfig({ paths: c.allPaths, root: c.root });
         if (!loaded.ok) return { applied: [], restart: [], error: loaded.error.message };
         const r = c.engine.reload(loaded.config);
+        configWarnings = loaded.warnings.map(formatWarning);
         // The files as read now: what could not be applied stays reported until a restart.
         if (r.restart.length === 0) print = { ...print, config: fingerprint(env, configFiles).config };
         if (r.applied.length) log(`config reloaded: ${r.applied.join(', ')}`);

@@ -1,6 +1,6 @@
 import type { Redactor } from '../secrets/index.js';
 import type { Emit } from './emit.js';
-import { MaintainRequest, makeEvent, type Event, type EventData, type Run, type Status, type SyncResult, type TaskStatus, type Verification } from '../api/index.js';
+import { MaintainRequest, makeEvent, type Event, type EventData, type Run, type Status, type SyncResult, type TaskStatus, type Verification, plural } from '../api/index.js';
 import type { DependencySource, ModuleInfo } from '../plans/index.js';
 import type { RunRow, Store } from '../store/index.js';
 import type { AgentRunRequest } from '../agents/index.js';
@@ -321,6 +321,10 @@ export function createEngine(d: EngineDeps) {
       const r = d.store.runs.get(id);
       return r ? toRunView(r) : undefined;
     },
+    /** The newest `limit` runs of every task, newest first. */
+    recentRuns(limit: number): Run[] {
+      return d.store.runs.recent(limit).map((r) => toRunView(r));
+    },
     /** Where a live run's project commands run: its worktree and its start commit (whose config names them). */
     commandPlace(id: string): { worktree: string; baseSha: string | null } | undefined {
       const r = d.store.runs.get(id);
@@ -454,10 +458,10 @@ export function createEngine(d: EngineDeps) {
         await reapOrphans({ repo: d.repo, store: d.store, worktreesDir: d.worktreesDir, log: d.log, emit });
       })();
       const [, res] = await Promise.all([worktrees, this.sync({ seen: false })]);
-      if (!res.ok) d.log(`plan has ${res.issues.length} problem(s); runs continue, new tasks wait for a valid plan`);
+      if (!res.ok) d.log(`plan has ${plural(res.issues.length, 'problem')}; runs continue, new tasks wait for a valid plan`);
       if (passive) {
         const waiting = d.store.runs.active().length;
-        if (waiting > 0) d.log(`started for a read-only command: ${waiting} unfinished run(s) resume when a command asks for work (orch start, resume, ...)`);
+        if (waiting > 0) d.log(`started for a read-only command: ${plural(waiting, 'unfinished run')} resume when a command asks for work (orch start, resume, ...)`);
       } else for (const run of d.store.runs.active()) void runner.drive(run.id);
       const chores = { store: d.store, runner, stuck, emit, now: d.now ?? (() => new Date()), plannerBusy: (runId: string) => planner.busyFor(runId), questionTimeout: () => cfg.agent.question_timeout };
       timer = setInterval(() => {

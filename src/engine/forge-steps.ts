@@ -1,3 +1,4 @@
+import { plural } from '../api/index.js';
 import type { RunRow, Store, TaskRow } from '../store/index.js';
 import type { Config } from '../config/index.js';
 import type { ForgePort, RepoPort } from './ports.js';
@@ -89,7 +90,7 @@ export function prBody(run: RunRow, t: TaskRow, epicUrl: string): string {
     `| duration | ${minutes} min |`,
     `| tokens | ${tokens.toLocaleString('en-US')} (${run.inputTokens} in, ${run.outputTokens} out, ${run.cacheReadTokens} cache read, ${run.cacheWriteTokens} cache write) |`,
     `| cost | ${fmtUsd(run.costUsd)} |`,
-    `| tests | ${tests.summary}${run.fixAttempts ? `; the agent went back to fix checks or conflicts ${run.fixAttempts} time(s)` : ''} |`,
+    `| tests | ${tests.summary}${run.fixAttempts ? `; the agent went back to fix checks or conflicts ${plural(run.fixAttempts, 'time')}` : ''} |`,
     '',
     ...tests.section,
     ...workflowMarkdown(run),
@@ -194,7 +195,7 @@ export function createForgeSteps(d: ForgeStepDeps) {
           d.store.runs.update(run.id, { fixAttempts: run.fixAttempts + 1 });
           return { kind: 'fix', prompt: `The checks of your pull request #${n} failed:\n${list}\n\nFix the code in this directory so they pass. Do not commit or push: Orch does that and runs the checks again.` };
         }
-        return { kind: 'park', reason: `checks still failing after ${run.fixAttempts} fix attempt(s) on PR #${n} ${run.prUrl ?? ''}:\n${list}` };
+        return { kind: 'park', reason: `checks still failing after ${plural(run.fixAttempts, 'fix attempt')} on PR #${n} ${run.prUrl ?? ''}:\n${list}` };
       }
       const m = await d.forge.merge(n, { sha: pr.headSha, title: d.title(t) });
       if (!m.merged) {

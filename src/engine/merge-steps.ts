@@ -1,3 +1,4 @@
+import { plural } from '../api/index.js';
 import type { RunState } from '../api/index.js';
 import type { RunRow, TaskRow } from '../store/index.js';
 import { formatDecision, type Decision, type Reason } from '../review/index.js';
@@ -83,7 +84,7 @@ export function createMergeSteps({ d, log, setState, park, fail, stopRemoved, ta
     if (missing.length > 0) {
       // G5/P4: listed deliverables are part of done. Back to the agent (same session), then the run fails with the list.
       const max = d.forgeCfg.max_fix_attempts;
-      if (run.fixAttempts >= max) return fail(run, `deliverables missing after ${run.fixAttempts} fix attempt(s): ${missing.join(', ')}`);
+      if (run.fixAttempts >= max) return fail(run, `deliverables missing after ${plural(run.fixAttempts, 'fix attempt')}: ${missing.join(', ')}`);
       run = d.store.runs.update(run.id, { fixAttempts: run.fixAttempts + 1 });
       log(run.id, 'orch', `deliverables missing (${missing.join(', ')}); back to the agent (attempt ${run.fixAttempts} of ${max})`);
       setState(run, 'spawning', { nextPrompt: deliverablesPrompt(missing), waitingReason: null });
@@ -96,7 +97,7 @@ export function createMergeSteps({ d, log, setState, park, fail, stopRemoved, ta
         // committed by a later turn nor get in the way of a rebase.
         const left = run.commitSha ? await d.repo.changedFiles(run.worktree, run.commitSha) : [];
         if (left.length > 0) {
-          log(run.id, 'orch', `the project's commands left ${left.length} changed file(s) (${left.slice(0, 5).join(', ')}); worktree restored to ${run.commitSha?.slice(0, 10)}`);
+          log(run.id, 'orch', `the project's commands left ${plural(left.length, 'changed file')} (${left.slice(0, 5).join(', ')}); worktree restored to ${run.commitSha?.slice(0, 10)}`);
           await d.repo.restoreWorktree(run.worktree);
         }
       }
@@ -130,7 +131,7 @@ export function createMergeSteps({ d, log, setState, park, fail, stopRemoved, ta
       setState(run, 'spawning', { nextPrompt: checksPrompt(failing, run.fixAttempts, max), waitingReason: null });
       return 'continue';
     }
-    const why = `checks still failing after ${run.fixAttempts} fix attempt(s): ${failingSummary(failing)}`;
+    const why = `checks still failing after ${plural(run.fixAttempts, 'fix attempt')}: ${failingSummary(failing)}`;
     d.store.tasks.setStatus(t.id, 'needs_review', why);
     d.emit('task.status', t.id, run.id, { status: 'needs_review', note: why });
     if (forgeSteps) {

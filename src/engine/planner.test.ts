@@ -113,7 +113,7 @@ describe('planner answers questions for the orchestrator', () => {
   });
 
   it('outlines the plan without the asking task, removed tasks or maintenance work, and caps it', () => {
-    const base = { module: 'm', epic: 1, description: '', file: '', body: '', priority: 'medium' as const, dependsOn: [], needsReview: false, touches: [], conflictsWith: [], deliverables: [], agent: null, model: null, workflow: null, planStatus: null, status: 'not_started' as const, statusNote: null };
+    const base = { module: 'm', epic: 1, description: '', file: '', body: '', priority: 'medium' as const, dependsOn: [], needsReview: false, touches: [], conflictsWith: [], deliverables: [], complexity: null, agent: null, model: null, workflow: null, planStatus: null, status: 'not_started' as const, statusNote: null };
     const rows: TaskRow[] = Array.from({ length: 250 }, (_, i) => ({ ...base, id: `m/E${i}`, title: `T${i}`, removedAt: null, source: 'plan' }));
     rows.push({ ...base, id: 'maintenance/docs', title: 'docs', removedAt: null, source: 'maintenance' as const });
     const out = planOutline(rows, 'm/E0').split('\n');

@@ -1,3 +1,4 @@
+import { plural } from '../api/index.js';
 import type { RunRow, Store, TaskRow } from '../store/index.js';
 import type { Decision } from '../review/index.js';
 import type { RebaseOutcome, RepoPort } from './ports.js';
@@ -48,7 +49,7 @@ export function createRebaseSteps(d: RebaseStepDeps) {
     run = d.store.runs.update(run.id, { review: JSON.stringify({ ...decision, flagged: true, reasons: [...reasons, ...decision.reasons.filter((r) => r.rule !== 'conflict/unresolved')] }) });
     await d.flag?.(run);
     d.store.tasks.setStatus(t.id, 'needs_review', `conflict with ${target} in ${files.join(', ')}`);
-    const reason = `rebase onto ${target} conflicts in ${files.join(', ')}; the agent did not resolve it after ${run.fixAttempts} attempt(s). Resolve the conflicts in ${run.worktree} (the rebase is in progress there), then orch pr merge ${t.id}; or orch resume ${t.id} --guidance "..." to give the agent another go${run.prUrl ? ` (${run.prUrl})` : ''}`;
+    const reason = `rebase onto ${target} conflicts in ${files.join(', ')}; the agent did not resolve it after ${plural(run.fixAttempts, 'attempt')}. Resolve the conflicts in ${run.worktree} (the rebase is in progress there), then orch pr merge ${t.id}; or orch resume ${t.id} --guidance "..." to give the agent another go${run.prUrl ? ` (${run.prUrl})` : ''}`;
     return { kind: 'human', run, reason };
   }
 

@@ -1,4 +1,4 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { RequestError, type BudgetLine, type Report } from '../api/index.js';
 import { dayKey, endOfDay, startOfDay } from '../budget/index.js';
@@ -55,8 +55,19 @@ export function createReportView(d: ReportViewDeps) {
       file,
       now,
     });
-    mkdirSync(join(d.root, '.orch', 'reports'), { recursive: true });
+    ensureReportsDir(join(d.root, '.orch', 'reports'));
     writeFileSync(join(d.root, file), report.markdown);
     return report;
   };
+}
+
+/**
+ * Reports are Orch's output, not the team's source: a new `.orch/reports/` ignores itself (a `.gitignore` of `*`),
+ * so they never show in `git status` or get committed by accident. A team that wants them in git deletes that file;
+ * a folder that already exists is left as it is.
+ */
+function ensureReportsDir(dir: string): void {
+  if (existsSync(dir)) return;
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, '.gitignore'), '# Written by orch report: reports stay out of git. Delete this file to commit them.\n*\n');
 }

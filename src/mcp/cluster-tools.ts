@@ -1,3 +1,4 @@
+import { plural } from '../api/index.js';
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { z } from 'zod';
@@ -19,7 +20,7 @@ export const registerClusterTools = (server: McpServer, daemon: DaemonClient): v
     if (s.workers.length === 0) return text('No workers are connected; run_build, run_test and run_lint run next to you.');
     const lines = s.workers.map((w) =>
       `- ${w.name}: ${w.running}/${w.jobs} busy; labels: ${w.labels.join(', ') || 'none'}; agents: ${w.agents.join(', ') || 'none'}; ${w.commands ? 'takes build/test/lint' : 'agents only'}`);
-    return text(`${s.workers.length} worker(s):\n${lines.join('\n')}`);
+    return text(`${plural(s.workers.length, 'worker')}:\n${lines.join('\n')}`);
   });
 
   server.registerTool('job_logs', {
@@ -36,6 +37,6 @@ export const registerClusterTools = (server: McpServer, daemon: DaemonClient): v
     if (!v.job) return text('None of your commands ran on a worker yet: their whole output was in the run_* answer.');
     const others = v.jobs.filter((j) => j.id !== v.job).map((j) => `${j.id} (${j.kind}, ${j.at})`);
     const kind = v.jobs.find((j) => j.id === v.job)?.kind ?? 'command';
-    return text(`job ${v.job} (${kind}), last ${v.lines.length} line(s):\n${v.lines.join('\n') || '(no output)'}${others.length ? `\n\nYour other jobs: ${others.join(', ')}` : ''}`);
+    return text(`job ${v.job} (${kind}), last ${plural(v.lines.length, 'line')}:\n${v.lines.join('\n') || '(no output)'}${others.length ? `\n\nYour other jobs: ${others.join(', ')}` : ''}`);
   });
 };

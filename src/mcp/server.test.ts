@@ -229,9 +229,9 @@ describe('agent MCP server: with a worker pool', () => {
       },
     });
     const client = await connect({ daemonUrl: d.url, cluster: true });
-    expect((await call(client, 'worker_status')).text).toBe('1 worker(s):\n- w1: 1/2 busy; labels: gpu; agents: claude; takes build/test/lint');
+    expect((await call(client, 'worker_status')).text).toBe('1 worker:\n- w1: 1/2 busy; labels: gpu; agents: claude; takes build/test/lint');
     const logs = await call(client, 'job_logs', { lines: 5 });
-    expect(logs.text).toBe('job j2 (test), last 1 line(s):\nlast 5\n\nYour other jobs: j1 (build, t1)');
+    expect(logs.text).toBe('job j2 (test), last 1 line:\nlast 5\n\nYour other jobs: j1 (build, t1)');
     const denied = await call(client, 'job_logs', { job: 'other' });
     expect(denied.isError).toBe(true);
     expect(denied.text).toContain('HTTP 404');

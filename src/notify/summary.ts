@@ -1,3 +1,4 @@
+import { plural } from '../api/index.js';
 import type { BatchReport } from '../api/index.js';
 
 const list = (ids: string[], max = 10): string => (ids.length <= max ? ids.join(', ') : `${ids.slice(0, max).join(', ')} and ${ids.length - max} more`);
@@ -13,7 +14,7 @@ export function batchSummary(batchId: string, r: BatchReport | undefined): { tit
     r.merged.length ? `Merged: ${list(r.merged)}` : '',
     r.failed.length ? `Failed: ${list(r.failed)}` : '',
     ...r.needsHuman.slice(0, 10).map((n) => `Waits for you: ${n.taskId}: ${n.reason.split(' — ')[0] ?? n.reason}`),
-    `Cost: $${cost.toFixed(2)}, ${tokens.toLocaleString('en-US')} tokens over ${r.runs.length} run(s)`,
+    `Cost: $${cost.toFixed(2)}, ${tokens.toLocaleString('en-US')} tokens over ${plural(r.runs.length, 'run')}`,
   ];
   return { title, text: lines.filter(Boolean).join('\n') };
 }

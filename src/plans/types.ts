@@ -21,6 +21,8 @@ export interface PlanTask {
   conflictsWith: string[];
   /** Files the run must leave (frontmatter `deliverables`, or a daily task file's), checked after the agent finishes. */
   deliverables?: string[];
+  /** A daily task file's `estimated_complexity` (P4): low, medium or high; the report sets time against it. */
+  complexity?: 'low' | 'medium' | 'high';
   agent?: string;
   model?: string;
   /** Steps after the coder (`code -> review -> test`); unset = the project's `[workflow] default`. */

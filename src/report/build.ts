@@ -1,4 +1,5 @@
 import type { BudgetLine, Report, ReportTask, Signal, Verification, Workflow } from '../api/index.js';
+import { plural } from '../api/index.js';
 import type { RunRow, TaskRow } from '../store/index.js';
 import { renderReport } from './markdown.js';
 
@@ -13,6 +14,9 @@ export interface ReportInput {
   file: string;
   now: Date;
 }
+
+/** Seed 004's estimates: low 1 h, medium 2.5 h, high 4 h. */
+const ESTIMATE_MS: Record<string, number> = { low: 3_600_000, medium: 9_000_000, high: 14_400_000 };
 
 const tokensOf = (r: RunRow): number => r.inputTokens + r.outputTokens + r.cacheReadTokens + r.cacheWriteTokens;
 
@@ -32,7 +36,7 @@ function testsOf(r: RunRow): string | null {
 function workflowOf(r: RunRow): string | null {
   if (!r.workflow) return null;
   const wf = JSON.parse(r.workflow) as Workflow;
-  return wf.steps.filter((s) => s.name !== 'code').map((s) => `${s.name} ${s.status.replace('_', ' ')}${s.rounds ? ` after ${s.rounds} round(s)` : ''}`).join(', ') || null;
+  return wf.steps.filter((s) => s.name !== 'code').map((s) => `${s.name} ${s.status.replace('_', ' ')}${s.rounds ? ` after ${plural(s.rounds, 'round')}` : ''}`).join(', ') || null;
 }
 
 /** O5: a report of the runs of a day or a batch, by task and module, with open questions and budgets. Pure. */
@@ -59,6 +63,8 @@ export function buildReport(i: ReportInput): Report {
       tokens: runs.reduce((sum, r) => sum + tokensOf(r), 0),
       costUsd: runs.reduce((sum, r) => sum + r.costUsd, 0),
       durationMs,
+      complexity: t?.complexity && ESTIMATE_MS[t.complexity] ? (t.complexity as ReportTask['complexity']) : null,
+      estimateMs: t?.complexity ? (ESTIMATE_MS[t.complexity] ?? null) : null,
     });
   }
   const order: Record<ReportTask['outcome'], number> = { merged: 0, failed: 1, waiting: 2, stopped: 3, running: 4 };

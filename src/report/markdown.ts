@@ -1,8 +1,10 @@
+import { plural } from '../api/index.js';
 import type { Report } from '../api/index.js';
 
 const usd = (n: number): string => `$${n.toFixed(2)}`;
 const num = (n: number): string => Math.round(n).toLocaleString('en-US');
 const mins = (ms: number): string => (ms < 60_000 ? `${Math.round(ms / 1000)} s` : `${Math.round(ms / 60_000)} min`);
+const hours = (ms: number): string => `${Number((ms / 3_600_000).toFixed(1))} h`;
 const cell = (t: string): string => t.replaceAll('|', '\\|').replaceAll('\n', ' ');
 const line = (t: string | null, max = 200): string => {
   const first = (t ?? '').split('\n')[0] ?? '';
@@ -18,9 +20,16 @@ export function renderReport(r: Omit<Report, 'markdown'>): string {
   const out = [
     `# ${title}`,
     '',
-    `${t.merged} merged, ${t.failed} failed, ${t.waiting} waiting for you; ${t.tasks} task(s) over ${t.runs} run(s); ${usd(t.costUsd)}${t.unpriced ? ` + unknown price (${t.unpriced} run(s))` : ''}, ${num(t.tokens)} tokens; agents worked ${mins(t.durationMs)}.`,
+    `${t.merged} merged, ${t.failed} failed, ${t.waiting} waiting for you; ${plural(t.tasks, 'task')} over ${plural(t.runs, 'run')}; ${usd(t.costUsd)}${t.unpriced ? ` + unknown price (${plural(t.unpriced, 'run')})` : ''}, ${num(t.tokens)} tokens; agents worked ${mins(t.durationMs)}.`,
     '',
   ];
+  const estimated = r.tasks.filter((x) => x.estimateMs !== null && x.outcome !== 'running');
+  if (estimated.length) {
+    const took = estimated.reduce((s, x) => s + x.durationMs, 0);
+    const est = estimated.reduce((s, x) => s + (x.estimateMs ?? 0), 0);
+    const over = estimated.filter((x) => x.durationMs > (x.estimateMs ?? 0)).map((x) => x.taskId);
+    out.push(`Time against estimates: ${estimated.length} estimated task(s) took ${mins(took)} of ${hours(est)} estimated (${Math.round((took / est) * 100)}%)${over.length ? `; over their estimate: ${over.join(', ')}` : ''}.`, '');
+  }
   const merged = r.tasks.filter((x) => x.outcome === 'merged');
   if (merged.length) out.push('## Merged', '', ...merged.map((x) => `- ${x.taskId}: ${x.title} ${where(x)}${x.tests ? ` (${x.tests})` : ''}`), '');
   const failed = r.tasks.filter((x) => x.outcome === 'failed' || x.outcome === 'stopped');
@@ -36,7 +45,7 @@ export function renderReport(r: Omit<Report, 'markdown'>): string {
   if (running.length) out.push('## Still running', '', ...running.map((x) => `- ${x.taskId}: ${x.title}`), '');
   if (r.tasks.length) {
     out.push('## Tasks', '', '| task | outcome | runs | time | tokens | cost | checks | workflow | merged as |', '|---|---|---|---|---|---|---|---|---|');
-    for (const x of r.tasks) out.push(`| ${x.taskId} | ${x.outcome} | ${x.runs} | ${mins(x.durationMs)} | ${num(x.tokens)} | ${usd(x.costUsd)} | ${cell(x.tests ?? '')} | ${cell(x.workflow ?? '')} | ${where(x)} |`);
+    for (const x of r.tasks) out.push(`| ${x.taskId} | ${x.outcome} | ${x.runs} | ${mins(x.durationMs)}${x.complexity ? ` of ${hours(x.estimateMs ?? 0)} (${x.complexity})` : ''} | ${num(x.tokens)} | ${usd(x.costUsd)} | ${cell(x.tests ?? '')} | ${cell(x.workflow ?? '')} | ${where(x)} |`);
     out.push('', '## Modules', '', '| module | tasks | merged | failed | tokens | cost |', '|---|---|---|---|---|---|');
     for (const m of r.modules) out.push(`| ${m.module} | ${m.tasks} | ${m.merged} | ${m.failed} | ${num(m.tokens)} | ${usd(m.costUsd)} |`);
     out.push('');

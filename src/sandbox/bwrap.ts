@@ -21,6 +21,8 @@ export interface SandboxSpec {
   readOnlyFiles: string[];
   /** Files bound read-only from elsewhere, last (a scrubbed copy over `.git/config`). */
   overlays?: { source: string; target: string }[];
+  /** Paths shown empty, very last (over anything put back): a directory as a tmpfs, a file as /dev/null. */
+  masks?: { path: string; dir: boolean }[];
   /** The process's working directory inside. */
   cwd: string;
 }
@@ -51,6 +53,7 @@ export const bwrapArgs = (spec: SandboxSpec): string[] => {
   for (const [flag, p] of binds) args.push(flag, p, p);
   for (const f of clean(spec.readOnlyFiles)) args.push('--ro-bind', f, f);
   for (const o of spec.overlays ?? []) if (existsSync(o.source) && existsSync(o.target)) args.push('--ro-bind', o.source, o.target);
+  for (const m of spec.masks ?? []) args.push(...(m.dir ? ['--tmpfs', m.path] : ['--ro-bind', '/dev/null', m.path]));
   args.push('--chdir', spec.cwd);
   return args;
 };

@@ -1,5 +1,6 @@
 /** OS containment of agents (bubblewrap): what each one may see and change, and whether this machine can do it. */
-import { existsSync, mkdirSync, mkdtempSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, lstatSync, mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { extname, isAbsolute, join } from 'node:path';
 import type { Contain } from '../agents/types.js';
@@ -13,6 +14,29 @@ export { detectBwrap, detectBwrapAsync, findBwrap, type SandboxAvailability } fr
 export { guardGit, type GitGuardPlace } from './tamper.js';
 export { cliStateDirs, planSandbox, worktreeGitDir, type SandboxPlace } from './plan.js';
 export { scrubGitConfig } from './git-config.js';
+
+const MAX_MASKS = 2000;
+
+/** Every untracked or ignored file and directory of a checkout (a directory as one entry), or undefined. */
+const untrackedIn = (checkout: string, path: string): { path: string; dir: boolean }[] | undefined => {
+  // No hook, no fsmonitor command from the repository, no inherited GIT_* variables.
+  const r = spawnSync('git', ['-c', 'core.fsmonitor=false', '-c', 'core.hooksPath=/dev/null', 'ls-files', '-z', '--others', '--directory'], {
+    cwd: checkout, env: { PATH: path, GIT_CONFIG_NOSYSTEM: '1', HOME: '/nonexistent' }, encoding: 'utf8', maxBuffer: 16 * 1024 * 1024, timeout: 30_000,
+  });
+  if (r.status !== 0) return undefined;
+  const entries = r.stdout.split('\0').filter(Boolean);
+  if (entries.length > MAX_MASKS) return undefined;
+  // A link needs no mask: what it points to inside the checkout is masked itself, outside it is hidden or system.
+  return entries
+    .map((e) => ({ path: join(checkout, e.replace(/\/$/, '')), dir: e.endsWith('/') }))
+    .filter((m) => {
+      try {
+        return !lstatSync(m.path).isSymbolicLink();
+      } catch {
+        return false;
+      }
+    });
+};
 
 let fallbackDir: string | undefined;
 const privateDirOf = (place: { privateDir?: string }): string =>
@@ -71,6 +95,12 @@ export const createSandboxer = (configured: SandboxSetting | undefined, path: st
     contain: (place) => (launch) => {
       const spec = planSandbox({ ...place, env: launch.env, command: launch.command });
       spec.overlays = scrubbedGitConfigs(gitConfigFiles(place), privateDirOf(place));
+      if (place.hideUntracked) {
+        const masks = untrackedIn(place.worktree, launch.env.PATH ?? '');
+        // Too many to mask, or git could not say: the checkout stays hidden as a whole.
+        if (masks) spec.masks = masks;
+        else spec.readOnly = spec.readOnly.filter((d) => d !== place.worktree);
+      }
       // A CLI's own dir that does not exist yet (a first run) is made now: bubblewrap binds only what exists,
       // and what the CLI wrote into the sandbox's tmpfs instead (its sessions) would be gone for the next turn.
       ensureCliDirs(place.backendId, launch.env);

@@ -32,6 +32,11 @@ export interface SandboxPlace {
   extraWritable?: string[];
   /** A private (0700) directory of Orch's, hidden inside, for the scrubbed git config copies. */
   privateDir?: string;
+  /**
+   * The worktree is a checkout of the user's (the planner reads the repository): only what git tracks is shown,
+   * every untracked or ignored file and directory (`.env`, local keys, build output) is shown empty.
+   */
+  hideUntracked?: boolean;
 }
 
 const ORCH_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');

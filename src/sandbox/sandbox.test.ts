@@ -1,5 +1,5 @@
 import { execFile, spawnSync } from 'node:child_process';
-import { accessSync, constants, existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { accessSync, constants, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
@@ -128,5 +128,29 @@ describe.skipIf(!detectBwrap(process.env.PATH ?? '').ok)('a contained process', 
     expect(r.stdout).toContain('https://x-access-token@github.com/o/r.git\nfeat\n');
     expect(readFileSync(join(root, '.git', 'config'), 'utf8')).toBe(before);
     expect(statSync(join(base, 'private')).mode & 0o777).toBe(0o700);
+  });
+});
+
+describe.skipIf(!detectBwrap(process.env.PATH ?? '').ok)("the planner in the user's checkout", () => {
+  it('sees what git tracks, and every untracked or ignored file and directory empty', () => {
+    const root = mkdtempSync(join(base, 'checkout-'));
+    git(root, 'init', '-q', '-b', 'main');
+    writeFileSync(join(root, 'README.md'), 'tracked\n');
+    writeFileSync(join(root, '.gitignore'), 'secrets/\n');
+    mkdirSync(join(root, 'src'));
+    writeFileSync(join(root, 'src', 'a.ts'), 'export {};\n');
+    git(root, 'add', '-A');
+    git(root, '-c', 'user.email=t@t', '-c', 'user.name=t', 'commit', '-q', '-m', 'init');
+    writeFileSync(join(root, '.env'), 'API_KEY=untracked-secret\n');
+    writeFileSync(join(root, 'src', 'local.key'), 'untracked-in-tracked-dir\n');
+    mkdirSync(join(root, 'secrets'));
+    writeFileSync(join(root, 'secrets', 'prod.pem'), 'ignored-secret\n');
+    symlinkSync(join(root, '.env'), join(root, 'env-link'));
+    const contain = createSandboxer('bwrap').contain({ worktree: root, root, orchDirs: [], readOnly: true, hideUntracked: true });
+    const script = 'cat README.md src/a.ts .env src/local.key env-link; ls -A secrets; echo END';
+    const launch = contain!({ command: 'bash', args: ['-c', script], env: { PATH: process.env.PATH ?? '', HOME: join(base, 'home-p') } });
+    const r = spawnSync(launch.command, launch.args, { env: launch.env, encoding: 'utf8', cwd: root });
+    expect(r.stdout).toBe('tracked\nexport {};\nEND\n');
+    expect(readFileSync(join(root, '.env'), 'utf8')).toContain('untracked-secret');
   });
 });

@@ -1,8 +1,9 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createStore } from '../store/index.js';
+import { cliCredentialValues } from './cli-credentials.js';
 import { createRedactor, redactJson, REDACTED } from './redact.js';
 
 // A token with every character JSON escapes or URL-encodes, and one a Go or Python serialiser writes as \uXXXX.
@@ -73,5 +74,33 @@ describe('the store keeps events redacted whatever the secret holds', () => {
     expect(leaks(stored)).toBe(false);
     expect(leaks(JSON.stringify(event))).toBe(false);
     store.close();
+  });
+});
+
+describe("the agent CLIs' credential files", () => {
+  it('give every token and key they hold to the redactor; JWTs and Google tokens are blanked by shape', () => {
+    const home = mkdtempSync(join(tmpdir(), 'orch-cred-'));
+    try {
+      mkdirSync(join(home, '.codex'));
+      const jwt = `eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ1c2VyLTEyMyJ9.${'s'.repeat(40)}`;
+      writeFileSync(join(home, '.codex', 'auth.json'), JSON.stringify({ OPENAI_API_KEY: null, tokens: { id_token: jwt, access_token: 'opaque-access-0123456789abcdef', refresh_token: 'rt_opaque_refresh_0123456789', account_id: 'acct-0123456789abcdef' }, last_refresh: '2026-12-01T00:00:00Z' }));
+      const claudeDir = join(home, 'claude-cfg');
+      mkdirSync(claudeDir);
+      writeFileSync(join(claudeDir, '.credentials.json'), JSON.stringify({ claudeAiOauth: { accessToken: 'opaque-claude-access-0123456789', refreshToken: 'opaque-claude-refresh-0123456789', expiresAt: 1, scopes: ['user:inference'] } }));
+      mkdirSync(join(home, '.gemini'));
+      writeFileSync(join(home, '.gemini', 'oauth_creds.json'), '{"access_token": "ya29.a0AfH6SMBx0123456789abcdefghij", "refresh_token": "1//0gopaque-gemini-refresh-0123", "token_type": "Bearer"}');
+      const values = cliCredentialValues({ HOME: home, CLAUDE_CONFIG_DIR: claudeDir });
+      expect(values.sort()).toEqual(
+        [jwt, 'opaque-access-0123456789abcdef', 'rt_opaque_refresh_0123456789', 'acct-0123456789abcdef', 'opaque-claude-access-0123456789', 'opaque-claude-refresh-0123456789', 'ya29.a0AfH6SMBx0123456789abcdefghij', '1//0gopaque-gemini-refresh-0123'].sort(),
+      );
+      const redact = createRedactor(values);
+      expect(redact(`cat auth.json: ${values.join(' ')} done`)).toBe(`cat auth.json: ${values.map(() => '[redacted]').join(' ')} done`);
+      // Refreshed during a run (a value Orch never read): the shapes.
+      const fresh = createRedactor([]);
+      expect(fresh(`Bearer ${jwt} and ya29.b0fresh0123456789abcdefghij`)).toBe('Bearer [redacted] and [redacted]');
+      expect(cliCredentialValues({ HOME: join(home, 'nobody') })).toEqual([]);
+    } finally {
+      rmSync(home, { recursive: true, force: true });
+    }
   });
 });

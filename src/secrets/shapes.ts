@@ -12,6 +12,9 @@ export const SECRET_SHAPES: readonly { kind: string; pattern: RegExp }[] = [
   { kind: 'a Slack token', pattern: /\bxox[abprse]-[A-Za-z0-9-]{10,}/g },
   { kind: 'a Google API key', pattern: /\bAIza[0-9A-Za-z_-]{35}/g },
   { kind: 'a Stripe key', pattern: /\b[rs]k_live_[A-Za-z0-9]{16,}/g },
+  // OAuth access and id tokens (Codex's and Gemini CLI's logins, most web APIs) are JWTs; Google's are `ya29.`.
+  { kind: 'a JSON Web Token', pattern: /\beyJ[A-Za-z0-9_-]{10,}\.eyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,}/g },
+  { kind: 'a Google OAuth token', pattern: /\bya29\.[A-Za-z0-9_-]{20,}/g },
   { kind: 'a private key', pattern: /-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]*?(?:-----END [A-Z ]*PRIVATE KEY-----|$)/g },
   // `:\/\/` too: some JSON serialisers escape `/`.
   { kind: 'a URL with a password', pattern: /\b[a-z][a-z0-9+.-]*:(?:\/\/|\\\/\\\/)[^\s/:@\\]+:[^\s/@]+@/gi },

@@ -166,6 +166,7 @@ export function dailyPlanTasks(d: DailyFile): PlanTask[] {
       dependsOn: t.dependsOn.map((dep) => dailyTaskId(d.date, dep)),
     }),
     ...(t.deliverables.length ? { deliverables: t.deliverables } : {}),
+    complexity: t.complexity,
   }));
 }
 

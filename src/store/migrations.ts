@@ -180,4 +180,10 @@ CREATE TABLE notify_outbox (
 CREATE INDEX notify_outbox_channel ON notify_outbox(channel, state, seq);
 `,
   },
+  {
+    version: 12,
+    sql: `
+ALTER TABLE tasks ADD COLUMN complexity TEXT;
+`,
+  },
 ];

@@ -17,6 +17,8 @@ export interface TaskRow {
   conflictsWith: string[];
   /** Files the run must leave behind; checked after the agent finishes (G5, P4). */
   deliverables: string[];
+  /** A daily task's `estimated_complexity` (low, medium, high); null (or absent) for others. */
+  complexity?: string | null;
   agent: string | null;
   model: string | null;
   /** `code -> review -> test` from the frontmatter (G5); null = the project's `[workflow] default`. */
@@ -55,6 +57,7 @@ interface RawTask {
   touches: string;
   conflicts_with: string;
   deliverables: string;
+  complexity?: string | null;
   agent: string | null;
   model: string | null;
   workflow: string | null;
@@ -79,6 +82,7 @@ const toRow = (r: RawTask): TaskRow => ({
   touches: JSON.parse(r.touches) as string[],
   conflictsWith: JSON.parse(r.conflicts_with) as string[],
   deliverables: JSON.parse(r.deliverables) as string[],
+  complexity: r.complexity ?? null,
   agent: r.agent,
   model: r.model,
   workflow: r.workflow ?? null,
@@ -116,11 +120,11 @@ export function createTaskStore(db: Db) {
     WHERE tasks.source = 'maintenance'`);
 
   const upsertDaily = db.prepare(`INSERT INTO tasks (id, module, epic, title, description, file, body, priority, depends_on,
-      needs_review, touches, conflicts_with, deliverables, agent, model, plan_status, status, source, created_at, updated_at)
-    VALUES (@id, @module, @epic, @title, @description, @file, @body, 'medium', @depends_on, 0, '[]', '[]', @deliverables, NULL, NULL,
+      needs_review, touches, conflicts_with, deliverables, complexity, agent, model, plan_status, status, source, created_at, updated_at)
+    VALUES (@id, @module, @epic, @title, @description, @file, @body, 'medium', @depends_on, 0, '[]', '[]', @deliverables, @complexity, NULL, NULL,
       NULL, 'not_started', 'daily', @now, @now)
     ON CONFLICT(id) DO UPDATE SET module=excluded.module, epic=excluded.epic, title=excluded.title, description=excluded.description,
-      file=excluded.file, body=excluded.body, depends_on=excluded.depends_on, deliverables=excluded.deliverables, removed_at=NULL,
+      file=excluded.file, body=excluded.body, depends_on=excluded.depends_on, deliverables=excluded.deliverables, complexity=excluded.complexity, removed_at=NULL,
       updated_at=excluded.updated_at
     WHERE tasks.source = 'daily'`);
   // PERF: the daemon is the only writer, so it may keep the rows in memory: `next` on 5,000 tasks went from
@@ -156,7 +160,7 @@ export function createTaskStore(db: Db) {
       let ok = true;
       db.transaction(() => {
         for (const t of tasks) {
-          const r = upsertDaily.run({ id: t.id, module: t.module, epic: t.epic, title: t.title, description: t.description, file: t.file, body: t.body, depends_on: JSON.stringify(t.dependsOn), deliverables: JSON.stringify(t.deliverables ?? []), now });
+          const r = upsertDaily.run({ id: t.id, module: t.module, epic: t.epic, title: t.title, description: t.description, file: t.file, body: t.body, depends_on: JSON.stringify(t.dependsOn), deliverables: JSON.stringify(t.deliverables ?? []), complexity: t.complexity ?? null, now });
           if (r.changes !== 1) ok = false;
         }
       })();

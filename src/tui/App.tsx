@@ -1,4 +1,4 @@
-import { Box, useApp, useInput, useStdout } from 'ink';
+import { Box, useApp, useInput, useStdout, type Key } from 'ink';
 import { useCallback, useEffect, useMemo, useRef, useState, useSyncExternalStore } from 'react';
 import type { Client } from '../client/index.js';
 import { accept, run, streamLog, type CommandContext } from './commands.js';
@@ -28,6 +28,16 @@ export interface AppProps {
   size?: { columns: number; rows: number };
   backoff?: { initialMs: number; maxMs: number };
   onExit?: () => void;
+}
+
+/** One read's characters as the keys they are (Ink names Enter, Tab and Backspace, and gives them no text). */
+export function splitKeys(input: string): Array<{ input: string; key: Partial<Key> }> {
+  return [...input].map((ch) => {
+    if (ch === '\r' || ch === '\n') return { input: '', key: { return: true } };
+    if (ch === '\t') return { input: '', key: { tab: true } };
+    if (ch === '\u007f' || ch === '\b') return { input: '', key: { backspace: true } };
+    return { input: ch, key: {} };
+  });
 }
 
 /** The container: holds state, owns the daemon feed, turns keys into commands. Screens below only draw. */
@@ -106,7 +116,7 @@ export function App(p: AppProps) {
     },
   });
 
-  useInput((input, key) => {
+  const handleKey = (input: string, key: Partial<Key>): void => {
     const s = ref.current;
     const m = s.modal;
     if (m?.kind === 'confirm') {
@@ -114,7 +124,7 @@ export function App(p: AppProps) {
         dispatch({ type: 'modal', modal: null });
         void accept(ctx(), m.pending);
       } else if (input === 'n' || input === 'N' || key.escape || (key.ctrl && input === 'c')) {
-        dispatch({ type: 'modal', modal: null });
+        dispatch({ type: 'modal', modal: m.pending.kind === 'quit' ? (m.pending.restore ?? null) : null });
         dispatch({ type: 'status-line', text: 'cancelled', kind: 'info' });
       }
       return;
@@ -126,7 +136,7 @@ export function App(p: AppProps) {
       } else if (key.escape) dispatch({ type: 'modal', modal: null });
       else if (key.ctrl && input === 'c') {
         // Quitting would lose what was typed: ask.
-        dispatch({ type: 'modal', modal: { kind: 'confirm', message: 'quit and lose what you typed?', pending: { kind: 'quit' } } });
+        dispatch({ type: 'modal', modal: { kind: 'confirm', message: 'quit and lose what you typed?', pending: { kind: 'quit', restore: m } } });
       } else if (key.backspace || key.delete || input === '\u007f' || input === '\b') dispatch({ type: 'modal-input', value: m.value.slice(0, -1) });
       else if (input && !key.ctrl && !key.meta) {
         // Typed text and Enter can arrive in one read (fast keys, a paste): text up to the newline, then send.
@@ -143,6 +153,17 @@ export function App(p: AppProps) {
     }
     const cmd = commandFor(s.view.name, input, key);
     if (cmd) run(ctx(), cmd);
+  };
+  useInput((input, key) => {
+    // Ink hands over a read as one input when it holds no escape: keys typed fast, or sent together by a terminal
+    // under load ("1P", "j\r"), are one string there. Each is a key of its own, seeing what the one before did.
+    if (input.length <= 1 || input.startsWith('\u001b') || key.ctrl || key.meta) return handleKey(input, key);
+    for (const k of splitKeys(input)) {
+      const typing = ref.current.modal?.kind === 'input';
+      handleKey(k.input, k.key);
+      // A paste into an input box that went out on its newline: what follows was text, not commands.
+      if (typing && k.key.return) return;
+    }
   });
 
   const height = Math.max(4, state.size.rows - headerRows(state, p.theme) - 1 - (state.modal ? 1 : 0));

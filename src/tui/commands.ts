@@ -214,7 +214,7 @@ export function run(ctx: CommandContext, cmd: Command): void {
       return confirm(`merge ${id} (flagged ${item.decision.category}) into ${item.run.targetBranch}?`, { kind: 'merge', taskId: id });
     }
     case 'maintain':
-      return ask('maintenance kind [module] (e.g. deps, docs, tests)', { kind: 'maintain' });
+      return ask('maintenance kind [module] (e.g. docs, tests, refactor)', { kind: 'maintain' });
     case 'search':
       return ask('search', { kind: 'search' }, s.log.search);
     case 'search-next':

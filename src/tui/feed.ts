@@ -157,7 +157,8 @@ export function createFeed(o: FeedOptions): Feed {
         const delay = Math.min(backoff.maxMs, backoff.initialMs * 2 ** (attempt - 1));
         o.dispatch({
           type: 'conn',
-          conn: { state: 'lost', message: `daemon unreachable (${(e as Error).message.split('\n')[0] ?? ''}); retrying in ${(delay / 1000).toFixed(1)} s`, attempt },
+          // The retry first: on a narrow terminal the reason is what gets cut.
+          conn: { state: 'lost', message: `daemon unreachable, retrying in ${(delay / 1000).toFixed(1)} s (${(e as Error).message.split('\n')[0] ?? ''})`, attempt },
         });
         await sleep(delay, abort.signal);
       }

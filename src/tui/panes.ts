@@ -27,6 +27,11 @@ export function addToPane(old: Pane, add: Event[], root: string | undefined): Pa
   for (const e of add) if (e.type === 'run.output' && e.data.event.type === 'tool_call') pane.tools++;
   for (let i = add.length - 1; i >= 0; i--) {
     const e = add[i]!;
+    // A run that left waiting (resumed, answered) is no longer doing what it waited for.
+    if (e.type === 'run.state' && e.data.to !== 'waiting' && old.activity?.startsWith('waiting')) {
+      pane.activity = null;
+      break;
+    }
     const a = e.type === 'run.output' ? activityOf(e.data.event, root) : e.type === 'run.question' ? 'waiting for an answer' : e.type === 'run.waiting' && 'reason' in e.data ? `waiting: ${e.data.reason}` : undefined;
     if (a) {
       pane.activity = a;

@@ -30,7 +30,8 @@ export type Pending =
   | { kind: 'maintain' }
   | { kind: 'setting'; key: string }
   | { kind: 'search' }
-  | { kind: 'quit' };
+  /** `restore`: the input box the question interrupted, given back when the answer is no. */
+  | { kind: 'quit'; restore?: Modal };
 
 export type Modal = { kind: 'confirm'; message: string; pending: Pending } | { kind: 'input'; label: string; value: string; pending: Pending } | null;
 

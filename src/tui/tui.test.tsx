@@ -130,7 +130,13 @@ describe('orch tui', () => {
     r.stdin.write('M');
     await until('input', () => (r.lastFrame() ?? '').includes('maintenance kind'));
     r.stdin.write('q');
-    await until('q typed', () => (r.lastFrame() ?? '').includes('maintenance kind [module] (e.g. deps, docs, tests): q'));
+    await until('q typed', () => (r.lastFrame() ?? '').includes('maintenance kind [module] (e.g. docs, tests, refactor): q'));
+    expect(exited).toBe(false);
+    // Ctrl-C in an input box asks first; no gives the box back with what was typed.
+    r.stdin.write('\u0003');
+    await until('asked', () => (r.lastFrame() ?? '').includes('quit and lose what you typed?'));
+    r.stdin.write('n');
+    await until('the box back', () => (r.lastFrame() ?? '').includes('maintenance kind [module] (e.g. docs, tests, refactor): q'));
     expect(exited).toBe(false);
     r.stdin.write('\u001b');
     await until('input closed', () => !(r.lastFrame() ?? '').includes('maintenance kind'));
@@ -156,13 +162,30 @@ describe('orch tui', () => {
     expect(ui.frame()).not.toContain('→ Bash');
   });
 
-  it('keys that arrive in one read ("jL") are each a key: move, then open the log of the new selection', async () => {
+  it('keys that arrive in one read ("jL", "1P", "sy") are each a key; a paste into an input box stops at its newline', async () => {
     const w = world();
     const ui = mount(async () => w.client);
     await ui.shows('RUNNING 2');
-    await ui.press('jL');
+    // One write is one read for Ink: as a terminal delivers keys typed fast or sent together under load.
+    ui.stdin.write('jL');
     await ui.shows(/> log/);
     expect(ui.frame()).not.toContain('RUNNING 2');
+    ui.stdin.write('1P');
+    await ui.shows('pause everything?');
+    expect(ui.frame()).toContain('[1 dashboard]');
+    ui.stdin.write('n');
+    await ui.shows('cancelled');
+    ui.stdin.write('jjsy');
+    await until('the start posted', () => w.posts.some((p) => p.path === '/api/start'));
+    expect(w.posts.find((p) => p.path === '/api/start')?.body).toEqual({ tasks: ['a/E02'] });
+    ui.stdin.write('a');
+    await ui.shows('answer b/E01');
+    ui.stdin.write('EUR\rq2');
+    await until('the answer posted', () => w.posts.some((p) => p.path.endsWith('/answer')));
+    expect(w.posts.find((p) => p.path.endsWith('/answer'))?.body).toEqual({ answer: 'EUR' });
+    await ui.shows('answered b/E01');
+    // "q2" came in the same paste: not keys (no quit, no view change).
+    expect(ui.frame()).toContain('[1 dashboard]');
   });
 
   it('keeps up with a flood: panes capped, skipped lines counted, memory bounded', async () => {
@@ -204,10 +227,10 @@ describe('orch tui', () => {
     await ui.shows('RUNNING 2');
     await until('a stream', () => w.streams.length === 1);
     w.streams[0]!.push(persisted({ type: 'run.state', taskId: 'a/E01', runId: 'r1', data: { from: 'running', to: 'agent_done', error: null } }));
-    await new Promise((r) => setTimeout(r, 50));
+    await ui.shows(/a\/E01.*agent_done/);
     up = false;
     w.streams[0]!.end();
-    await ui.shows('daemon unreachable (connect ECONNREFUSED); retrying');
+    await ui.shows(/daemon unreachable, retrying in \d+\.\d s \(connect ECONNREFUSED\)/);
     const lost = connects;
     up = true;
     await until('reconnected', () => w.streams.length === 2);

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { epic, repoRootDir, sandbox, until, type Sandbox } from '../harness.js';
 import { installOrch, sh } from './cli.js';
+import { width } from '../../src/cli/table.js';
 
 // Issue 16: the CLI as a script and a person meet it: exit codes, short help, typos, pipes, colour, help texts,
 // completions, config warnings, drift, read-only commands and idle daemons. One project for the whole file.
@@ -33,6 +34,21 @@ describe('the CLI a script can trust', () => {
     expect(missing.status).toBe(2);
     expect(missing.stderr.trim().split('\n')).toEqual(["error: missing required argument 'task'", 'run `orch logs --help` for its usage and examples']);
     expect(s.orch('daemon', 'start', '--bogus').stderr).toContain('run `orch daemon start --help` for its usage and examples');
+  });
+
+  it('a project with no plan: sync exits 2 naming the folder (no `:0`) and suggests orch onboard', () => {
+    const fresh = sandbox({});
+    try {
+      const r = fresh.orch('sync');
+      expect(r.status).toBe(2);
+      expect(r.stderr).toMatch(/^docs\/plans: error plans folder docs\/plans does not exist$/m);
+      expect(r.stderr).toContain('run `orch onboard`');
+      expect(r.stderr).not.toMatch(/:0\b/);
+      expect(r.stderr).toContain('1 error;');
+      fresh.orch('daemon', 'stop');
+    } finally {
+      fresh.cleanup();
+    }
   });
 
   it('-C with a folder that does not exist says so (exit 2); --version is package.json\'s', () => {
@@ -78,18 +94,48 @@ describe('the CLI a script can trust', () => {
     expect(forced.stdout).toMatch(/\u001b\[1m/);
     const off = await sh(s, 'NO_COLOR= FORCE_COLOR=1 orch --no-color list');
     expect(off.stdout).not.toMatch(/\u001b\[/);
+    // Per stream, on a terminal: the stream sent to a file is plain, the one left on the terminal is coloured.
+    const err = join(s.base, 'err.txt');
+    const out = join(s.base, 'out.txt');
+    const tty = await sh(s, `env -u CI NO_COLOR= TERM=xterm-256color script -qfec 'orch list --module apu 2>${err}; orch list > ${out}; orch list --module apu; orch list' /dev/null`);
+    expect(readFileSync(err, 'utf8')).toMatch(/^error: unknown module "apu"/);
+    expect(readFileSync(out, 'utf8')).not.toMatch(/\u001b\[/);
+    expect(tty.stdout).toContain('\u001b[31merror:\u001b[0m unknown module "apu"');
+    expect(tty.stdout).toMatch(/\u001b\[1mTASK/);
   });
 
-  it('every command has --help with examples and exit codes; serve hides its internal options', () => {
-    for (const cmd of [['start'], ['status'], ['daemon', 'stop'], ['list']]) {
-      const r = s.orch(...cmd, '--help');
-      expect(r.status).toBe(0);
-      expect(r.stdout).toContain('Exit codes:');
-      expect(r.stdout).toContain('Examples:');
+  it('every command has --help with examples and exit codes; serve hides its internal options', async () => {
+    // Every command and subcommand, as `orch --help` and each group's --help list them.
+    const listed = (help: string): string[] =>
+      (help.split('\nCommands:\n')[1] ?? '').split('\n').map((l) => /^  ([a-z][\w-]*)/.exec(l)?.[1]).filter((c): c is string => !!c && c !== 'help');
+    const commands = listed(s.orch('--help').stdout);
+    expect(commands.length).toBeGreaterThanOrEqual(30);
+    const helps = await Promise.all(commands.map(async (top) => ({ cmd: [top], r: await s.orchAsync(top, '--help') })));
+    const subs = helps.flatMap(({ cmd, r }) => listed(r.stdout).map((sub) => [...cmd, sub]));
+    helps.push(...(await Promise.all(subs.map(async (cmd) => ({ cmd, r: await s.orchAsync(...cmd, '--help') })))));
+    expect(subs.length).toBeGreaterThanOrEqual(14);
+    for (const { cmd, r } of helps) {
+      expect(r.status, cmd.join(' ')).toBe(0);
+      expect(r.stdout.match(/\nExit codes:\n/g), cmd.join(' ')).toHaveLength(1);
+      expect(r.stdout, cmd.join(' ')).toContain('Examples:\n  $ orch');
     }
     const serve = s.orch('serve', '--help').stdout;
     expect(serve).not.toContain('--background');
     expect(serve).not.toContain('--read-only');
+  });
+
+  it('on a terminal, a task list cuts its titles to the width (wide characters counted by their cells); in a pipe rows are whole', async () => {
+    s.write('docs/plans/wide-module/epic-01-w.md', epic('日本語のタイトルがとても長い ❌ and a long English tail', 'Wide.', { 'src/w.txt': 'w' }));
+    s.commitAll('a wide title');
+    expect(s.orch('sync').status).toBe(0);
+    const tty = await sh(s, `script -qfec 'stty cols 60; orch list --module wide' /dev/null`);
+    const row = tty.stdout.split(/\r?\n/).find((l) => l.includes('wide/E01')) ?? '';
+    expect(row).toContain('…');
+    expect(width(row.replace(/\u001b\[[0-9;]*m/g, ''))).toBeLessThanOrEqual(60);
+    expect(s.orch('list', '--module', 'wide').stdout).toContain('and a long English tail');
+    s.git('rm', '-q', '-r', 'docs/plans/wide-module');
+    s.commitAll('drop the wide module');
+    expect(s.orch('sync').status).toBe(0);
   });
 
   it('completions for bash, zsh and fish complete commands, task ids and modules', () => {
@@ -140,6 +186,12 @@ describe('the daemon a person can see', () => {
     const r = s.orch('status');
     expect(r.status).toBe(0);
     expect(r.stderr).toMatch(/\.orch\/config\.toml:2: unknown key "max_paralel_agents" is ignored; did you mean "max_parallel_agents"\?/);
+    // Said by every command that loads the config, once each, not only by the first after the edit.
+    for (const cmd of [['list'], ['status'], ['config', 'show'], ['next']]) {
+      const again = s.orch(...cmd);
+      expect(again.status, cmd.join(' ')).toBe(0);
+      expect(again.stderr.match(/unknown key "max_paralel_agents"/g), cmd.join(' ')).toHaveLength(1);
+    }
     s.write('.orch/config.toml', 'max_parallel_agents = 5\n\n[agent]\npass_env = ["FAKE_CLAUDE_*"]\n');
     const again = s.orch('status');
     expect(again.stderr).toContain('config reloaded by the daemon: max_parallel_agents 3 -> 5');

@@ -1,5 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { epic, sandbox, until, type Sandbox } from '../harness.js';
 import { installOrch, sh } from './cli.js';
@@ -40,6 +41,19 @@ describe('an endpoint the agent cannot reach', () => {
     for (const n of [1, 2, 3]) expect(logs.stdout).toContain(`retrying API: connection refused (${n}/10), next try in 4 s`);
     expect(logs.stdout).not.toContain('system api_retry');
     expect(s.orch('stop', 'core/E01').status).toBe(0);
+  });
+
+  it('retries do not multiply: a CLI that retried an endpoint that never answered is not run again by Orch', async () => {
+    sb = sandbox({ 'docs/plans/core-module/epic-01-a.md': epic('A', 'First. [[fake:apiretry-fail=10]]', { 'src/a.txt': 'a' }) });
+    installOrch(sb);
+    const r = await sh(sb, 'orch start --wait && echo deployed');
+    expect(r.status, r.stdout + r.stderr).toBe(1);
+    expect(r.stdout).not.toContain('deployed');
+    expect(r.stdout).toContain("the model API did not answer after the agent CLI's own 10 retries");
+    expect(r.stdout).toContain('`orch doctor` checks the endpoint');
+    // One agent process for the whole task: Orch's own retries did not multiply the CLI's ten.
+    const calls = readFileSync(sb.agentLog, 'utf8').trim().split('\n').filter((l) => l.includes('First.'));
+    expect(calls).toHaveLength(1);
   });
 });
 

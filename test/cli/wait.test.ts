@@ -31,6 +31,22 @@ describe('orch start --wait && echo deployed', () => {
     expect(r.stdout).not.toContain('agent_done');
   });
 
+  it('joining a batch already running: says it follows them, and its end counts the merges it followed', async () => {
+    sb = sandbox({ 'docs/plans/core-module/epic-01-a.md': epic('A', 'First thing. [[fake:slow=3000]]', { 'src/a.txt': 'a' }) });
+    installOrch(sb);
+    const s = sb;
+    expect(s.orch('start').status).toBe(0);
+    await until(() => s.orchJson<{ active: Array<{ state: string }> }>('status').active.some((r) => r.state === 'running'), 'the agent to run');
+    const r = await sh(s, DEPLOY);
+    expect(r.status, r.stdout + r.stderr).toBe(0);
+    expect(r.stdout).toContain('core/E01 already running; following them');
+    expect(r.stdout).not.toContain('nothing ready to start');
+    expect(r.stdout).toMatch(/merged core\/E01 as [0-9a-f]{7}/);
+    expect(r.stdout).toMatch(/core\/E01 +merged .* on main/);
+    expect(r.stdout).toContain('1 merged, 0 failed');
+    expect(r.stdout).toContain('deployed');
+  });
+
   it('agent CLI missing: exit 1, the reason said once for both tasks, no deployed', async () => {
     sb = one({
       'docs/plans/web-module/epic-01-b.md': epic('B', 'Independent.', { 'src/b.txt': 'b' }),
@@ -86,6 +102,11 @@ describe('orch start --wait && echo deployed', () => {
   it('paused: exit 1 with the reason at once instead of hanging', async () => {
     sb = one();
     expect(sb.orch('pause').status).toBe(0);
+    // The pause outlives a daemon restart, and `orch next` says so above the order it would start in.
+    expect(sb.orch('daemon', 'restart').status).toBe(0);
+    const next = sb.orch('next');
+    expect(next.status).toBe(0);
+    expect(next.stdout).toMatch(/^Orch is paused: none of these starts until `orch resume`\n.*core\/E01/s);
     const r = await sh(sb, DEPLOY, { timeoutMs: 30_000 });
     expect(r.status).toBe(1);
     expect(r.stdout).not.toContain('deployed');

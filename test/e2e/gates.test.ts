@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Report } from '../../src/api/index.js';
 import { epic, sandbox, type Sandbox } from '../harness.js';
 import { startModel } from './model.js';
 import { showTask } from './runs.js';
@@ -109,9 +110,17 @@ describe('quality gates with the real Claude Code on the simulated model', () =>
     expect(r.status, r.stdout + r.stderr).toBe(0);
     expect(sb.git('show', 'main:docs/glossary.md')).toContain('Write the glossary');
     expect(sb.git('show', 'main:src/totals.js')).toContain('totals');
-    const status = JSON.parse((await sb.orchAsync('status', '--json')).stdout) as { batches: Array<{ name: string | null; budgetUsd: number | null; scope: { tasks: string[] } }> };
+    const status = JSON.parse((await sb.orchAsync('status', '--json')).stdout) as { batches: Array<{ id: string; name: string | null; budgetUsd: number | null; scope: { tasks: string[] } }> };
     const batch = status.batches.find((b) => b.name === 'daily 2026-12-03');
     expect(batch?.budgetUsd).toBe(25);
     expect(batch?.scope.tasks).toEqual(['2026-12-03/task-001', '2026-12-03/task-002']);
+    // P4: the report sets each task's time against its estimated_complexity (task-002 has none: medium).
+    const report = Report.parse(JSON.parse((await sb.orchAsync('report', '--batch', batch?.id ?? '', '--json')).stdout));
+    expect(report.tasks.map((t) => [t.taskId, t.complexity, t.estimateMs])).toEqual([
+      ['2026-12-03/task-001', 'low', 3_600_000],
+      ['2026-12-03/task-002', 'medium', 9_000_000],
+    ]);
+    expect(report.markdown).toMatch(/Time against estimates: 2 estimated task\(s\) took \d+ s of 3\.5 h estimated \(\d+%\)\./);
+    expect(report.markdown).toMatch(/\| 2026-12-03\/task-001 \| merged \| \d+ \| \d+ s of 1 h \(low\) \|/);
   });
 });

@@ -80,6 +80,8 @@ describe('notifications through the real daemon', () => {
     expect(day.modules.map((m) => [m.module, m.tasks, m.merged])).toEqual([['app', 1, 1], ['docs', 1, 1]]);
     expect(day.file).toBe(`.orch/reports/${day.period.key}.md`);
     expect(readFileSync(join(sb.repo, day.file), 'utf8')).toBe(day.markdown);
+    // Reports are Orch's output: the new folder ignores itself, so the checkout stays clean.
+    expect(sb.git('status', '--porcelain', '--untracked-files=all')).not.toContain('.orch/reports');
     const text = sb.orch('report', day.period.key);
     expect(text.status).toBe(0);
     expect(text.stdout).toContain(`# Orch report for ${day.period.key}`);

@@ -26,7 +26,7 @@ describe('orch onboard on a new repository, then the real Claude Code on the sim
     expect(first.stdout).toContain('ok   agent claude: Claude Code 2.1.197');
     expect(first.stdout).toContain('provider env: ANTHROPIC_API_KEY, ANTHROPIC_BASE_URL');
     expect(first.stdout).toContain('+ backend = "claude"');
-    expect(first.stdout).toContain('synced 1 task(s)');
+    expect(first.stdout).toContain('synced 1 task; next: orch start --wait');
     const config = readFileSync(join(sb.repo, '.orch/config.toml'), 'utf8');
     expect(config).toContain('# my settings\nmax_parallel_agents = 2\n');
     expect(config).toContain('[agent]\nbackend = "claude"');

@@ -99,6 +99,9 @@ describe('orch tui in a real terminal (tmux) against a daemon running the real C
       const lines = screen.replace(/\n+$/, '').split('\n');
       expect(lines[0], screen).toMatch(/^Orch /);
       expect(lines.length, screen).toBe(rows);
+      // The header keeps every count whole at any width (shorter forms, then two lines): none ends cut.
+      for (const l of lines.slice(0, lines.findIndex((x) => !/^(Orch |agents |run |today: |merged )/.test(x)))) expect(l, screen).not.toMatch(/…$/);
+      expect(screen).toMatch(/needs you \d|you \d/);
     };
     term.keys('2');
     await term.waitFor('1 agents, page 1/1');
@@ -106,6 +109,10 @@ describe('orch tui in a real terminal (tmux) against a daemon running the real C
       term.resize(columns, rows);
       screen = await term.waitFor((s) => /^Orch .*\n[^]*⏸ c\/E01 waiting/.test(s) && !s.includes('page 1/1') && s.replace(/\n+$/, '').split('\n').length === rows);
       fits(screen, rows);
+      term.keys('1');
+      fits(await term.waitFor((s) => /^Orch \[1 dashboard\]/.test(s) && s.includes('RUNNING') && s.replace(/\n+$/, '').split('\n').length === rows), rows);
+      term.keys('2');
+      await term.waitFor(/^Orch .*\[2 agents\]/);
     }
     term.resize(160, 48);
     fits(await term.waitFor('1 agents, page 1/1'), 48);

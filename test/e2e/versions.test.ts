@@ -29,7 +29,7 @@ describe('agent CLI versions Orch does not understand', () => {
     expect(r.status).toBe(1);
     const shown = sb.orchJson<{ runs: Array<{ state: string; error: string | null }> }>('show', 'core/E01');
     expect(shown.runs[0]?.state).toBe('failed');
-    expect(shown.runs[0]?.error).toMatch(/2 line\(s\) of the agent's output were not understood/);
+    expect(shown.runs[0]?.error).toMatch(/2 lines of the agent's output were not understood/);
     expect(shown.runs[0]?.error).toContain('Claude Code 3.4.0 is outside the versions Orch understands, >=2.0.0 <3.0.0');
   });
 });

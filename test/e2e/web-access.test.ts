@@ -4,7 +4,7 @@ import { hostname } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { epic, until, type Sandbox } from '../harness.js';
+import { epic, sandbox, until, type Sandbox } from '../harness.js';
 import { showTask } from './runs.js';
 import { startWebSuite, type WebSuite } from './web.js';
 
@@ -17,6 +17,7 @@ const sideways = (page: Page): Promise<number> => page.evaluate<number>('documen
 describe('web page access in Chromium', () => {
   let suite: WebSuite;
   let sb: Sandbox;
+  let other: Sandbox | undefined;
   let page: Page;
   const base = () => suite.base();
   const paused = async (): Promise<boolean> => (JSON.parse((await sb.orchAsync('status', '--json')).stdout) as { paused: boolean }).paused;
@@ -38,6 +39,7 @@ describe('web page access in Chromium', () => {
   }, 200_000);
 
   afterAll(async () => {
+    other?.cleanup();
     await suite?.close();
   }, 120_000);
 
@@ -105,7 +107,7 @@ describe('web page access in Chromium', () => {
     expect(await page.title()).toBe(`${id} · Orch`);
   }, 120_000);
 
-  it('bound beyond loopback with TLS: --print-url gives the network link, the cookie is Secure, actions work, a foreign Origin is refused', async () => {
+  it('bound beyond loopback with TLS: --print-url gives the network link, the cookie is Secure, actions work, a foreign Origin is refused, Switch follows the network link', async () => {
     const key = join(sb.base, 'key.pem');
     const cert = join(sb.base, 'cert.pem');
     execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', key, '-out', cert, '-days', '1', '-subj', `/CN=${MACHINE}`], { stdio: 'ignore' });
@@ -139,6 +141,16 @@ describe('web page access in Chromium', () => {
       const foreign = await ctx.request.post(`${remote}/api/pause`, { data: {}, headers: { origin: `http://${MACHINE}:1` } });
       expect(foreign.status()).toBe(403);
       expect(await paused()).toBe(false);
+      // Another project of this user, its daemon on the network too (the same user config): Switch follows its network link.
+      other = sandbox({ 'docs/plans/web-module/epic-01-site.md': '# Site\n\nA page.\n' }, { env: { XDG_STATE_HOME: sb.env.XDG_STATE_HOME, XDG_CONFIG_HOME: sb.env.XDG_CONFIG_HOME } });
+      const otherLink = (await other.orchAsync('open', '--print-url')).stdout.trim();
+      const otherOrigin = new URL(otherLink).origin;
+      expect(otherOrigin).not.toBe(remote);
+      await p.goto(`${remote}/#/projects`);
+      await p.locator('[data-testid="projects"] tr', { hasText: other.repo }).getByRole('button', { name: 'Switch' }).click();
+      await p.waitForURL(`${otherOrigin}/`);
+      await p.waitForSelector('[data-testid="connection"].on');
+      await p.locator('header', { hasText: 'repo' }).waitFor();
       expect(problems).toEqual([]);
     } finally {
       await ctx.close();

@@ -1,6 +1,6 @@
 import { BudgetStatus, type BudgetLine } from '../../api/index.js';
 import { client, printJson, type GlobalOptions } from '../context.js';
-import { bold, dim, green, red, yellow } from '../format.js';
+import { bold, dim, green, red, yellow, plural } from '../format.js';
 import { table } from '../table.js';
 
 const amount = (unit: BudgetLine['unit'], n: number): string => (unit === 'usd' ? `$${n.toFixed(2)}` : Math.round(n).toLocaleString('en-US'));
@@ -8,7 +8,7 @@ const amount = (unit: BudgetLine['unit'], n: number): string => (unit === 'usd' 
 function render(s: BudgetStatus): string {
   const rows = [[bold('BUDGET'), bold('FOR'), bold('SPENT'), bold('LIMIT'), bold('USED'), bold('STATE')]];
   for (const l of s.lines) {
-    const price = l.unit === 'usd' && l.unpriced > 0 ? ` + unknown price (${l.unpriced} run(s))` : '';
+    const price = l.unit === 'usd' && l.unpriced > 0 ? ` + unknown price (${plural(l.unpriced, 'run')})` : '';
     const limit = l.limit > 0 ? `${amount(l.unit, l.limit)}${l.configured !== undefined ? dim(` (raised from ${l.configured > 0 ? amount(l.unit, l.configured) : 'none'})`) : ''}` : dim('none');
     const used = l.limit > 0 ? `${Math.floor((l.spent / l.limit) * 100)}%` : '';
     const state = l.state === 'exceeded' ? red('exceeded') : l.state === 'warning' ? yellow('warning') : green('ok');

@@ -10,7 +10,7 @@ import { isLabel } from '../../cluster/names.js';
 import { loadConfig } from '../../config/index.js';
 import { createPaths } from '../../paths/index.js';
 import { client, CliError, Exit, printJson, type GlobalOptions } from '../context.js';
-import { dim, green, red } from '../format.js';
+import { dim, green, red, plural } from '../format.js';
 
 const list = (v: string | undefined): string[] => (v ? v.split(',').map((s) => s.trim()).filter(Boolean) : []);
 
@@ -97,7 +97,7 @@ export async function worker(_globals: () => GlobalOptions, f: WorkerFlags): Pro
     ...(lockMs ? { lockMs } : {}),
     log: (l) => process.stderr.write(`[orch worker] ${l}\n`),
   });
-  process.stdout.write(`worker ${name} ready: ${jobs} job(s) at once, agents ${[...backends.keys()].join(', ')}, build/test/lint (sandbox for agents and commands: ${sandbox.mode})\n`);
+  process.stdout.write(`worker ${name} ready: ${plural(Number(jobs), 'job')} at once, agents ${[...backends.keys()].join(', ')}, build/test/lint (sandbox for agents and commands: ${sandbox.mode})\n`);
   await new Promise<void>((done) => {
     let stops = 0;
     const onSignal = (): void => {

@@ -82,7 +82,7 @@ async function printShow(info: TaskInfo): Promise<void> {
       const status = st.status.replace('_', ' ');
       const color = st.status === 'flagged' || st.status === 'failed' || st.status === 'changes_requested' ? yellow : st.status === 'pending' || st.status === 'running' ? dim : green;
       const who = st.agent ? ` by ${st.agent}${st.model ? ` (${st.model})` : ''}` : '';
-      const rounds = st.rounds ? `, ${st.rounds} round(s) back to the coder` : '';
+      const rounds = st.rounds ? `, ${plural(st.rounds, 'round')} back to the coder` : '';
       out(`  ${st.name}: ${color(status)}${who}${rounds}${st.summary ? ` — ${st.summary.split('\n')[0]}` : ''}\n`);
       for (const c of st.comments.slice(0, 5)) out(`    - ${c.split('\n')[0]}\n`);
     }

@@ -3,7 +3,7 @@ import { createPaths } from '../../paths/index.js';
 import { onboard as runOnboard, defaultsPrompter, linePrompter, type OnboardResult, type Prompter } from '../../onboard/index.js';
 import { client, printJson, runningClient, type GlobalOptions } from '../context.js';
 import { Exit } from '../errors.js';
-import { green, red } from '../format.js';
+import { green, red, plural } from '../format.js';
 import { formatPlanIssue } from './plan.js';
 
 interface OnboardFlags {
@@ -57,7 +57,7 @@ export async function onboard(globals: () => GlobalOptions, o: OnboardFlags): Pr
     if (result.problem) process.stderr.write(`${red('onboarding stopped:')} ${result.problem}\n`);
     if (sync) {
       for (const i of sync.issues) process.stderr.write(`${formatPlanIssue(i)}\n`);
-      process.stdout.write(sync.ok ? `${green('synced')} ${sync.tasks} task(s); next: orch start --wait\n` : `${red('sync failed')}: fix the files above and run orch sync\n`);
+      process.stdout.write(sync.ok ? `${green('synced')} ${plural(sync.tasks, 'task')}; next: orch start --wait\n` : `${red('sync failed')}: fix the files above and run orch sync\n`);
     }
   }
   process.exitCode = !result.ok || (sync && !sync.ok) ? Exit.input : Exit.ok;

@@ -1,4 +1,4 @@
-import type { PlanIssue, RemovedRun, SyncResult, Task } from '../../api/index.js';
+import type { PlanIssue, RemovedRun, Status, SyncResult, Task } from '../../api/index.js';
 import { client, CliError, Exit, printJson, type GlobalOptions } from '../context.js';
 import { bold, dim, errColor, listOf, plural, statusMark, yellow } from '../format.js';
 import { out } from '../io.js';
@@ -84,6 +84,9 @@ export async function next(globals: () => GlobalOptions, o: { module?: string; j
   const c = await client(globals(), 'read');
   const tasks = await c.get<Task[]>(`/api/next${o.module ? `?module=${encodeURIComponent(o.module)}` : ''}`);
   if (o.json || globals().json) return printJson(tasks);
+  // The order holds, but nothing of it starts while Orch is paused (a pause outlives a daemon restart).
+  const { paused } = await c.get<Status>('/api/status');
+  if (paused) out(`${yellow('Orch is paused')}: none of these starts until \`orch resume\`\n`);
   if (tasks.length === 0) out(`nothing is ready${o.module ? ` in ${o.module}` : ''}; \`orch status\` says what runs and what waits\n`);
   else await printTasks(tasks, true);
 }
@@ -106,5 +109,6 @@ async function printTasks(tasks: Task[], numbered: boolean): Promise<void> {
       t.status === 'complete' ? '' : t.ready ? 'ready' : t.waitingFor.join(', '),
     ]),
   );
-  out(`${table(rows)}\n`);
+  // Titles are cut to the terminal's width, not the ids and states a person reads the row by.
+  out(`${table(rows, undefined, numbered ? 4 : 3)}\n`);
 }

@@ -67,9 +67,11 @@ export async function followStart(c: Client, res: StartResponse, o: FollowOption
     if (o.json) printJson({ ...res, report: followed.report, verdict: { ok: false, left: [], lines: [followed.end.message] } });
     throw new CliError(followed.end.message, Exit.daemon);
   }
-  const verdict = verdictOf(followed.report, followed.tasks, followed.status);
-  if (o.json) printJson({ ...res, report: followed.report, verdict });
-  else printVerdict(followed.report, verdict);
+  // Runs this start joined (already running) belong to an earlier batch: what they did is part of this answer.
+  const report = await withJoined(c, followed.report, running);
+  const verdict = verdictOf(report, followed.tasks, followed.status);
+  if (o.json) printJson({ ...res, report, verdict });
+  else printVerdict(report, verdict);
   return verdict.ok ? Exit.ok : Exit.failed;
 }
 
@@ -96,4 +98,23 @@ function printVerdict(r: BatchReport, v: Verdict): void {
     return;
   }
   out(`${v.lines.map((l, i) => (i === 0 ? red(l) : l)).join('\n')}\n`);
+}
+
+/** The report with the runs a start joined: each one's end (merged, failed), as `orch show` has it. */
+async function withJoined(c: Client, r: BatchReport, joined: ReadonlyArray<{ id: string; taskId: string }>): Promise<BatchReport> {
+  const own = new Set(r.runs.map((x) => x.id));
+  const todo = joined.filter((j) => !own.has(j.id));
+  if (todo.length === 0) return r;
+  const infos = await Promise.all(todo.map((j) => c.get<{ runs: BatchReport['runs'] }>(`/api/task?id=${encodeURIComponent(j.taskId)}`).catch(() => undefined)));
+  const runs = [...r.runs];
+  const merged = [...r.merged];
+  const failed = [...r.failed];
+  todo.forEach((j, i) => {
+    const run = infos[i]?.runs.find((x) => x.id === j.id);
+    if (!run) return;
+    runs.push(run);
+    if (run.state === 'done' && !merged.includes(run.taskId)) merged.push(run.taskId);
+    if ((run.state === 'failed' || run.state === 'stopped') && !failed.includes(run.taskId)) failed.push(run.taskId);
+  });
+  return { ...r, runs, merged, failed };
 }

@@ -15,16 +15,11 @@ export function registerClusterCommands(program: Command): void {
     .option('--agents <list>', 'agent CLIs this worker runs, comma-separated (default: every one found on PATH)')
     .option('--repo <url>', 'a repository URL this worker accepts jobs for (repeatable; required)', collect, [])
     .option('--dir <dir>', 'where the repository caches and job worktrees live')
-    .addHelpText(
-      'after',
-      '\nExamples:\n  orch worker --redis redis://queue:6379 --repo git@github.com:acme/app.git --jobs 2\n  ORCH_REDIS_URL=rediss://:secret@queue:6380 orch worker --repo git://coordinator:9418/srv/app --labels gpu\n\nExit codes: 0 stopped, 2 bad options. See docs/cluster.md.',
-    )
     .action(lazy(impl, 'worker'));
 
   program
     .command('workers')
     .description('the cluster: workers, their load and jobs, and whether Redis is reachable')
     .option('--json', 'print JSON')
-    .addHelpText('after', '\nExit codes: 0 the cluster is reachable, 1 configured but unavailable, 2 no cluster configured, 3 no daemon.')
     .action(lazy(impl, 'workers'));
 }

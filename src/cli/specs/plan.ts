@@ -35,7 +35,7 @@ export function registerPlanCommands(program: Command): void {
     .option('--json', 'print the result as JSON')
     .addHelpText(
       'after',
-      '\nNothing is written to your branch or checkout: the plan goes on a new branch plan/<slug>, validated like\n`orch sync` (an invalid proposal goes back to the planner, 3 attempts at most). Review it with\n`orch plan diff`, then merge it yourself.\n\nExamples:\n  orch plan decompose docs/prd/billing.md\n  orch plan decompose notes.txt --module search\n\nExit codes: 0 branch created, 1 the planner failed or its plan stayed invalid, 2 bad input (no file, a\nbranch of that name exists, an invalid plan on the target), 3 no daemon.',
+      '\nNothing is written to your branch or checkout: the plan goes on a new branch plan/<slug>, validated like\n`orch sync` (an invalid proposal goes back to the planner, 3 attempts at most). Review it with\n`orch plan diff`, then merge it yourself.',
     )
     .action(lazy(branchImpl, 'decompose'));
   plan
@@ -43,6 +43,5 @@ export function registerPlanCommands(program: Command): void {
     .description('the epics a plan branch adds, changes and removes, against where it left the target branch')
     .argument('[branch]', 'a plan branch (default: the only plan/* branch)')
     .option('--json', 'print JSON')
-    .addHelpText('after', '\nExit codes: 0 shown, 2 no such branch (or several and none named) or the branch\'s plan is invalid, 3 no daemon.')
     .action(lazy(branchImpl, 'diff'));
 }

@@ -1,3 +1,4 @@
+import { plural } from '../../api/index.js';
 import type { TaskRow } from '../../store/index.js';
 
 /** Characters of diff put in a role's prompt; the role can read the rest in the worktree. */
@@ -24,7 +25,7 @@ export function reviewPrompt(t: TaskRow, diff: string, round: number, maxRounds:
   return [
     `You are the reviewer of a change another agent (the coder) made for task ${t.id}: ${t.title}. The change is checked out in this directory. Read only: do not edit, create or delete any file, and do not run commands that change anything.`,
     '',
-    `Review the change against the epic (review round ${round}; the coder can be asked for changes ${maxRounds} time(s) in all). Does it do what the epic asks, correctly and safely, with nothing missing? Answer one of:`,
+    `Review the change against the epic (review round ${round}; the coder can be asked for changes ${plural(maxRounds, 'time')} in all). Does it do what the epic asks, correctly and safely, with nothing missing? Answer one of:`,
     '- approve: it is ready to merge;',
     '- changes: the coder must change something; give each change as a comment the coder can act on (file, line, what to do);',
     '- flag: a person must decide (security, data loss, the epic is unclear or wrong, or you are not sure).',

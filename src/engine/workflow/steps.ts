@@ -1,4 +1,4 @@
-import { freshWorkflow, parseWorkflow, type Verification, type Workflow, type WorkflowStep } from '../../api/index.js';
+import { freshWorkflow, parseWorkflow, type Verification, type Workflow, type WorkflowStep, plural } from '../../api/index.js';
 import type { AgentOutcome } from '../../agents/index.js';
 import type { WorkflowConfig } from '../../config/workflow-schema.js';
 import type { Reason } from '../../review/index.js';
@@ -116,7 +116,7 @@ export function createWorkflowSteps(d: WorkflowDeps) {
     s.comments = v.items;
     if (s.rounds >= max) {
       const what = s.name === 'review' ? 'the reviewer still asks for changes' : "the tester's tests still fail";
-      return flagged(run, wf, s, `${what} after ${s.rounds} round(s) with the coder: ${v.summary}${v.items.length ? ` (${v.items.slice(0, 3).join('; ')})` : ''}`);
+      return flagged(run, wf, s, `${what} after ${plural(s.rounds, 'round')} with the coder: ${v.summary}${v.items.length ? ` (${v.items.slice(0, 3).join('; ')})` : ''}`);
     }
     s.rounds += 1;
     for (const later of wf.steps) if (later.name !== 'code' && later !== s && later.status !== 'flagged') later.status = 'pending';
