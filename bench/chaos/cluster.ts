@@ -71,7 +71,13 @@ export async function startChaosCluster(p: Project, workers: number): Promise<Ch
   return {
     live: () => [...live],
     killWorker: async (pick, log) => {
-      const victim = pick(live);
+      // A worker killed mid-job is what this kill is for: wait a little for one with an agent (or git) under it.
+      let busy: WorkerProc[] = [];
+      for (let i = 0; i < 80 && busy.length === 0; i++) {
+        busy = live.filter((w) => w.child.pid && tree(w.child.pid).length > 1);
+        if (busy.length === 0) await sleep(100);
+      }
+      const victim = pick(busy.length ? busy : live);
       if (!victim?.child.pid) return false;
       const pids = tree(victim.child.pid);
       log(`  kill -9 worker ${victim.name} and ${pids.length - 1} process(es) under it`);

@@ -20,6 +20,11 @@ export interface ChaosOptions {
   forge?: ForgeName;
   /** Run agents on this many `orch worker` processes through a real Redis, and kill workers and Redis too. */
   cluster?: number;
+  /**
+   * The kinds of kill of the first trials, in this order, instead of the seeded dice (the timing stays seeded): a short
+   * run can be sure to kill what it checks.
+   */
+  kills?: Array<'agent' | 'daemon' | 'worker' | 'redis'>;
   /** Time allowed for the plan to finish after the last trial. */
   finishTimeoutMs?: number;
   keep?: boolean;
@@ -125,9 +130,9 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosReport> {
         await recordHeads();
         const dice = rng.next();
         // In cluster mode a quarter of the kills take a worker (with everything under it) and a fifth Redis.
-        const kind = cluster
+        const kind = o.kills?.[trial] ?? (cluster
           ? dice < 0.25 ? 'agent' : dice < 0.5 ? 'worker' : dice < 0.7 ? 'redis' : 'daemon'
-          : dice < 0.45 ? 'agent' : forge.holdNextPr && dice < 0.7 ? 'pr-gap' : 'daemon';
+          : dice < 0.45 ? 'agent' : forge.holdNextPr && dice < 0.7 ? 'pr-gap' : 'daemon');
         if (kind === 'worker' && cluster) {
           log(`trial ${trial}: kill -9 a worker (${cluster.live().map((w) => w.name).join(', ')} live)`);
           if (await cluster.killWorker((ws) => rng.pick(ws), log)) report.kills.worker++;

@@ -104,7 +104,12 @@ export async function createProject(files: Record<string, string>, forge: ChaosF
   mkdirSync(repo, { recursive: true });
   mkdirSync(bin, { recursive: true });
   symlinkSync(fakeClaude, join(bin, 'claude'));
-  const agentLog = join(base, 'agent.log');
+  // The fake agent's log, outside its worktree: the user config below lets the sandbox show it (local agents' and
+  // those of the cluster's workers, whose own config does the same for this directory).
+  const agentLog = join(base, 'agent', 'agent.log');
+  mkdirSync(dirname(agentLog), { recursive: true });
+  mkdirSync(join(base, 'config', 'orch'), { recursive: true });
+  writeFileSync(join(base, 'config', 'orch', 'config.toml'), `[sandbox]\nwritable = [${JSON.stringify(dirname(agentLog))}]\n`);
   const prepared = await forge.prepare(base);
   const env: NodeJS.ProcessEnv = {
     ...process.env,

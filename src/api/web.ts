@@ -3,6 +3,11 @@ import { Verification } from './schemas.js';
 
 /** Wire shapes the web page needs beyond the CLI's: history, paged logs, diffs, projects, login links. */
 
+/** `GET /api/runs`: the newest runs of every task, newest first (the logs page's list). */
+export const RunsQuery = z.object({
+  limit: z.coerce.number().int().min(1).max(500).default(50),
+});
+
 export const HistoryQuery = z.object({
   /** Days back from today, today included. */
   days: z.coerce.number().int().min(1).max(366).default(30),

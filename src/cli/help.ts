@@ -54,6 +54,8 @@ const EXAMPLES: Record<string, string[]> = {
   workers: ['orch workers', 'orch workers --json'],
   notify: ['orch notify test', 'orch notify test slack'],
   'notify test': ['orch notify test', 'orch notify test slack'],
+  lessons: ['orch lessons', "orch lessons --json | jq '.lessons[].id'", 'orch lessons remove L3f9a2c1'],
+  'lessons remove': ['orch lessons remove L3f9a2c1'],
 };
 
 /** Commands whose exit codes say more than the shared ones. */

@@ -26,7 +26,9 @@ export function colorsFor(stream: Out, env: NodeJS.ProcessEnv = process.env): bo
   if (force !== undefined && force !== '' && force !== '0' && force !== 'false') return true;
   if (env.NO_COLOR !== undefined && env.NO_COLOR !== '') return false;
   if (force === '0' || force === 'false') return false;
-  return stream.isTTY === true && (stream.hasColors?.() ?? true) && env.TERM !== 'dumb';
+  // Node's hasColors() takes any NO_COLOR, even an empty one, as "off"; no-color.org says only a non-empty one is.
+  const asked = env.NO_COLOR === '' ? { ...env, NO_COLOR: undefined } : env;
+  return stream.isTTY === true && (stream.hasColors?.(asked) ?? true) && env.TERM !== 'dumb';
 }
 
 /** Emoji marks only on a terminal, unless asked for with ORCH_EMOJI=1 (or off with ORCH_EMOJI=0). */

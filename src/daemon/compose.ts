@@ -7,7 +7,7 @@ import { createGit, defaultBranch, repoRoot } from '../git/index.js';
 import { commandEnv, createAgentResolver, isAlive, isOurProcess, killGroup, sanitizeEnv } from '../agents/index.js';
 import { createEngine, RUN_ENV_KEY, type ContainFor, type Engine } from '../engine/index.js';
 import { hostOfBaseUrl, remoteMayGetCredentials, tokenVariables } from '../forge/index.js';
-import { createSandboxer, detectBwrapAsync, guardGit, worktreeGitDir, type Sandboxer } from '../sandbox/index.js';
+import { cliExecConfig, cliManagedConfig, createSandboxer, detectBwrapAsync, guardGit, worktreeGitDir, type Sandboxer } from '../sandbox/index.js';
 import type { Contain } from '../agents/index.js';
 import { createRepoPort } from './repo.js';
 import { basename, join } from 'node:path';
@@ -92,6 +92,11 @@ export async function composeDaemon(o: ComposeOptions): Promise<{
   const found = sandboxCheck ? await sandboxCheck : undefined;
   const sandbox = createSandboxer(config.sandbox.mode, env.PATH ?? '', found ? () => found : undefined);
   log(`sandbox: ${sandbox.note}`);
+  // Every agent CLI's command-running config, where the agents' environment puts it: no agent may plant any (issue 9).
+  const clis = ['claude', 'codex', 'gemini', 'opencode', 'goose'];
+  const cliEnv = { ...env, ...config.agent.env };
+  const cliConfig = [...new Set(clis.flatMap((b) => cliExecConfig(b, cliEnv)))];
+  const cliManaged = clis.flatMap((b) => cliManagedConfig(b, cliEnv));
   const containFor: ContainFor = (place) =>
     sandbox.contain({
       worktree: place.cwd,
@@ -125,7 +130,7 @@ export async function composeDaemon(o: ComposeOptions): Promise<{
   const redisUrl = env.ORCH_REDIS_URL || config.cluster.redis_url;
   // BullMQ and ioredis load only when there is a cluster (a second of start-up otherwise spent for nothing).
   const cluster = redisUrl
-    ? (await import('../cluster/service.js')).createClusterService({ cfg: { ...config.cluster, redis_url: redisUrl }, agentTimeoutMs: config.agent.timeout_minutes * 60_000, root, projectKey: paths.key, stateDir: paths.stateDir, log })
+    ? (await import('../cluster/service.js')).createClusterService({ cfg: { ...config.cluster, redis_url: redisUrl }, agentTimeoutMs: config.agent.timeout_minutes * 60_000, root, projectKey: paths.key, stateDir: paths.stateDir, targetBranch, log })
     : undefined;
   await cluster?.ready();
   const resolveAgent = createAgentResolver(config, env);
@@ -167,14 +172,17 @@ export async function composeDaemon(o: ComposeOptions): Promise<{
     backendFor: cluster ? (name) => cluster.wrap(resolveAgent(name)) : resolveAgent,
     verify: createVerifier(config, env, COMMAND_TIMEOUT_MS, (worktree) => containFor({ cwd: worktree })),
     containFor,
-    guardFor: (run) => (commonDir ? guardGit({ commonDir, worktree: run.worktree, ...optional('gitDir', worktreeGitDir(run.worktree)) }) : undefined),
+    guardFor: (run) => (commonDir ? guardGit({ commonDir, worktree: run.worktree, cliConfig, cliManaged, ...optional('gitDir', worktreeGitDir(run.worktree)) }) : undefined),
     reviewerFor: createAgentResolver(config, env, { readOnly: true }),
     log,
     sources: createSources({ config, root, git, env, stateDir: paths.stateDir, readOnlyAgents: createAgentResolver(config, env, { readOnly: true }), log }),
     userConfigDir: allPaths.configDir,
     scheduleFiles: [join(allPaths.configDir, 'schedule.toml'), join(root, '.orch', 'schedule.toml')],
     redact,
-    observe: (e) => notifier?.onEvent(e),
+    observe: (e) => {
+      notifier?.onEvent(e);
+      cluster?.observe(e);
+    },
     lessons: (module) => lessons.forPrompt(module),
     mcpFor: (run) => {
       const a = o.address;

@@ -1,7 +1,7 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import type { z } from 'zod';
-import { EmptyRequest, HistoryQuery, LogPageQuery, LoginLink, ProjectOpenRequest, Status, type Project } from '../api/index.js';
+import { EmptyRequest, HistoryQuery, LogPageQuery, LoginLink, ProjectOpenRequest, RunsQuery, Status, type Project } from '../api/index.js';
 import { createClient, findDaemon } from '../client/index.js';
 import type { Engine } from '../engine/index.js';
 import { HttpError, type Router } from './http.js';
@@ -41,6 +41,7 @@ export function registerWebRoutes(router: Router, d: WebRouteDeps): void {
     return { url: `${d.url()}/login?t=${t}`, ...(remote ? { remoteUrl: `${remote}/login?t=${t}` } : {}) };
   });
   router.get('/api/history', async (_q, _r, { url }) => engine.history(parse(HistoryQuery, query(url), 'history query').days));
+  router.get('/api/runs', async (_q, _r, { url }) => engine.recentRuns(parse(RunsQuery, query(url), 'runs query').limit));
   router.get('/api/runs/:id/log/page', async (_q, _r, { params, url }) => {
     const id = params.id ?? '';
     const run = engine.run(id);

@@ -1,6 +1,8 @@
 /**
  * `npm run demo`: a temporary git repository with a 3-module, 9-epic plan, orchestrated end to end by the real
  * Claude Code CLI against the simulated model (src/simulator). No API key and no network needed.
+ * `npm run demo -- --web`: the same, watched in the web page: `orch open` runs before the tasks start (the browser,
+ * or the one-time link printed when there is none), and the daemon stays up after them until Ctrl-C.
  */
 import { execFile, execFileSync, spawn, spawnSync } from 'node:child_process';
 import { promisify } from 'node:util';
@@ -18,6 +20,15 @@ const orchBin = join(pkgRoot, 'bin', 'orch.js');
 function git(cwd: string, ...args: string[]): string {
   return execFileSync('git', args, { cwd, encoding: 'utf8', env: { ...process.env, GIT_AUTHOR_NAME: 'Demo', GIT_AUTHOR_EMAIL: 'demo@example.com', GIT_COMMITTER_NAME: 'Demo', GIT_COMMITTER_EMAIL: 'demo@example.com' } });
 }
+
+const web = process.argv.includes('--web');
+
+/** Resolves on Ctrl-C (or SIGTERM): the demo's daemon and model stay up for the page until then. */
+const interrupted = (): Promise<void> =>
+  new Promise((done) => {
+    process.once('SIGINT', () => done());
+    process.once('SIGTERM', () => done());
+  });
 
 async function main(): Promise<number> {
   const base = mkdtempSync(join(tmpdir(), 'orch-demo-'));
@@ -57,6 +68,10 @@ async function main(): Promise<number> {
     if ((await orch('sync')) !== 0) return 2;
     process.stdout.write('\n$ orch next\n');
     (await orch('next'));
+    if (web) {
+      process.stdout.write('\n$ orch open\n');
+      await orch('open');
+    }
     process.stdout.write('\n$ orch start --wait\n');
     const t0 = Date.now();
     code = (await orch('start', '--wait'));
@@ -80,6 +95,10 @@ async function main(): Promise<number> {
       ].join('\n'),
     );
     if (tests.status !== 0) code = 1;
+    if (web) {
+      process.stdout.write(`== the page stays live until Ctrl-C (another login link: cd ${repo} && XDG_CONFIG_HOME=${env.XDG_CONFIG_HOME} XDG_STATE_HOME=${env.XDG_STATE_HOME} XDG_DATA_HOME=${env.XDG_DATA_HOME} node ${orchBin} open --print-url)\n`);
+      await interrupted();
+    }
   } finally {
     (await orch('daemon', 'stop'));
     await model.close();

@@ -321,6 +321,10 @@ export function createEngine(d: EngineDeps) {
       const r = d.store.runs.get(id);
       return r ? toRunView(r) : undefined;
     },
+    /** The newest `limit` runs of every task, newest first. */
+    recentRuns(limit: number): Run[] {
+      return d.store.runs.recent(limit).map((r) => toRunView(r));
+    },
     /** Where a live run's project commands run: its worktree and its start commit (whose config names them). */
     commandPlace(id: string): { worktree: string; baseSha: string | null } | undefined {
       const r = d.store.runs.get(id);

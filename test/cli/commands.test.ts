@@ -36,6 +36,21 @@ describe('the CLI a script can trust', () => {
     expect(s.orch('daemon', 'start', '--bogus').stderr).toContain('run `orch daemon start --help` for its usage and examples');
   });
 
+  it('a project with no plan: sync exits 2 naming the folder (no `:0`) and suggests orch onboard', () => {
+    const fresh = sandbox({});
+    try {
+      const r = fresh.orch('sync');
+      expect(r.status).toBe(2);
+      expect(r.stderr).toMatch(/^docs\/plans: error plans folder docs\/plans does not exist$/m);
+      expect(r.stderr).toContain('run `orch onboard`');
+      expect(r.stderr).not.toMatch(/:0\b/);
+      expect(r.stderr).toContain('1 error;');
+      fresh.orch('daemon', 'stop');
+    } finally {
+      fresh.cleanup();
+    }
+  });
+
   it('-C with a folder that does not exist says so (exit 2); --version is package.json\'s', () => {
     const r = s.orch('-C', '/nonexistent/project', 'status');
     expect(r.status).toBe(2);
@@ -45,7 +60,7 @@ describe('the CLI a script can trust', () => {
   });
 
   it('unknown modules, tasks and states exit 2 with the valid ones', () => {
-    for (const args of [['list', '--module', 'apu'], ['next', '--module', 'apu'], ['start', '--module', 'apu']]) {
+    for (const args of [['list', '--module', 'apu'], ['list', '--json', '--module', 'apu'], ['next', '--module', 'apu'], ['start', '--module', 'apu']]) {
       const r = s.orch(...args);
       expect({ args, status: r.status }).toEqual({ args, status: 2 });
       expect(r.stderr).toContain('modules in the plan: core');
@@ -58,6 +73,11 @@ describe('the CLI a script can trust', () => {
     const bad = s.orch('list', '--status', 'nope');
     expect(bad.status).toBe(2);
     expect(bad.stderr).toContain('not_started');
+    // `list --json` prints the daemon's indented answer as it comes: the same text printJson makes.
+    const json = s.orch('list', '--json', '--status', 'not_started');
+    expect(json.status).toBe(0);
+    expect((JSON.parse(json.stdout) as Array<{ id: string }>).map((t) => t.id)).toContain('core/E01');
+    expect(json.stdout).toBe(`${JSON.stringify(JSON.parse(json.stdout), null, 2)}\n`);
     const none = s.orch('list', '--status', 'failed');
     expect(none.status).toBe(0);
     expect(none.stdout).toContain('no task is failed');
@@ -74,6 +94,14 @@ describe('the CLI a script can trust', () => {
     expect(forced.stdout).toMatch(/\u001b\[1m/);
     const off = await sh(s, 'NO_COLOR= FORCE_COLOR=1 orch --no-color list');
     expect(off.stdout).not.toMatch(/\u001b\[/);
+    // Per stream, on a terminal: the stream sent to a file is plain, the one left on the terminal is coloured.
+    const err = join(s.base, 'err.txt');
+    const out = join(s.base, 'out.txt');
+    const tty = await sh(s, `env -u CI NO_COLOR= TERM=xterm-256color script -qfec 'orch list --module apu 2>${err}; orch list > ${out}; orch list --module apu; orch list' /dev/null`);
+    expect(readFileSync(err, 'utf8')).toMatch(/^error: unknown module "apu"/);
+    expect(readFileSync(out, 'utf8')).not.toMatch(/\u001b\[/);
+    expect(tty.stdout).toContain('\u001b[31merror:\u001b[0m unknown module "apu"');
+    expect(tty.stdout).toMatch(/\u001b\[1mTASK/);
   });
 
   it('every command has --help with examples and exit codes; serve hides its internal options', async () => {

@@ -123,6 +123,17 @@ describe('web API', () => {
     expect(a?.lines).toContainEqual(expect.objectContaining({ kind: 'add', text: 'export const a = 1;' }));
   });
 
+  it('lists the newest runs, newest first; a bad limit is a 400', async () => {
+    for (const q of ['limit=0', 'limit=x', 'limit=501', 'limit=1.5']) {
+      const res = await browser(`/api/runs?${q}`);
+      expect(res.status, q).toBe(400);
+      expect(((await res.json()) as { error: { message: string } }).error.message).toContain('runs query: limit');
+    }
+    const runs = (await (await browser('/api/runs')).json()) as Array<{ id: string; taskId: string; state: string }>;
+    expect(runs[0]).toMatchObject({ id: runId, taskId: 'core/E01', state: 'done' });
+    expect((await (await browser('/api/runs?limit=1')).json()) as unknown[]).toHaveLength(1);
+  });
+
   it('the log is paged; bad queries are a 400; a 50 MB log is never sent whole', async () => {
     expect((await browser('/api/runs/nope/log/page')).status).toBe(404);
     for (const q of ['limit=0', 'limit=5000', 'after=-1', 'streams=bogus', 'after=0&before=10', 'q=' + 'x'.repeat(600)]) {

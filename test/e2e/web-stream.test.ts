@@ -49,6 +49,36 @@ describe('web page event stream in Chromium', () => {
     await suite?.close();
   }, 120_000);
 
+  it('a status snapshot that comes back after newer events were applied is not lost history', async () => {
+    await page.goto(`${suite.base()}/#/dashboard`);
+    await page.waitForSelector('[data-testid="connection"].on');
+    await syncs(1);
+    await until(async () => (await stream()).last === (await latest()), 'the page to be caught up', 30_000);
+    const before = await stream();
+    // The next snapshot the page asks for is held until the page has applied an event newer than it.
+    let held = false;
+    await page.route('**/api/status', async (route) => {
+      const res = await route.fetch();
+      if (!held) {
+        held = true;
+        const seq = ((await res.json()) as { lastSeq: number }).lastSeq;
+        await syncs(1);
+        await until(async () => (await stream()).last > seq, 'the page to apply an event newer than its snapshot', 30_000);
+      }
+      await route.fulfill({ response: res });
+    });
+    try {
+      await syncs(1);
+      await until(async () => held && (await stream()).last === (await latest()), 'the held snapshot and the page caught up', 30_000);
+      await syncs(1);
+      await until(async () => (await stream()).last === (await latest()), 'the page to apply the event after the snapshot', 30_000);
+    } finally {
+      await page.unrouteAll({ behavior: 'wait' });
+    }
+    expect(await stream()).toMatchObject({ applied: before.applied + 3, dropped: 0, gaps: 0, reloads: 0 });
+    expect(await page.getByTestId('notice').count()).toBe(0);
+  }, 120_000);
+
   it('after missing more than 1,000 events, the page gets all of them (the daemon replays them a page at a time), each once', async () => {
     await page.goto(`${suite.base()}/#/dashboard`);
     await page.waitForSelector('[data-testid="connection"].on');

@@ -64,7 +64,14 @@ describe('web page in Chromium', () => {
 
   it('log search finds a line of the run', async () => {
     const run = (await showTask(sb, 'core/E01')).runs[0]!;
-    await page.goto(`${base()}/#/logs/${run.id}`);
+    // Logs with no run picked lists the recent runs; a click opens one.
+    await page.goto(`${base()}/#/logs`);
+    const row = page.locator(`[data-testid="recent-runs"] tr[data-run="${run.id}"]`);
+    await row.waitFor();
+    expect(await row.locator('td').nth(0).innerText()).toBe('core/E01');
+    await shot('logs-runs');
+    await row.getByRole('link', { name: run.id }).click();
+    await page.waitForURL(`${base()}/#/logs/${run.id}`);
     await page.locator('[data-testid="log-lines"] .ll').first().waitFor();
     await page.locator('[data-testid="log-lines"] summary', { hasText: '→ Write' }).first().waitFor();
     await shot('logs');

@@ -28,6 +28,22 @@ describe('EventCursor', () => {
     expect(c).toMatchObject({ last: 4, gaps: [] });
   });
 
+  it('does not rebase on a snapshot asked for before the events it lacks were applied', () => {
+    const c = new EventCursor();
+    c.accept({ seq: 40 });
+    const asked = c.last;
+    c.accept({ seq: 41 });
+    c.accept({ seq: 42 });
+    // The snapshot says 40 (or 41): it left the daemon before 41 and 42 reached the page.
+    expect(c.rebase(40, asked)).toBe(false);
+    expect(c.rebase(41, asked)).toBe(false);
+    expect(c.accept({ seq: 43 })).toBe(true);
+    expect(c).toMatchObject({ last: 43, gaps: [] });
+    // Below what the page had when it asked: the daemon lost its history.
+    expect(c.rebase(7, asked)).toBe(true);
+    expect(c.last).toBe(7);
+  });
+
   it('backs off from half a second to ten, with jitter below the full delay', () => {
     expect([0, 1, 2, 3, 4, 5, 9].map((a) => reconnectDelay(a, () => 0))).toEqual([500, 1000, 2000, 4000, 8000, 10_000, 10_000]);
     expect(reconnectDelay(2, () => 1)).toBe(1333);

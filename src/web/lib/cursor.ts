@@ -25,11 +25,13 @@ export class EventCursor {
   }
 
   /**
-   * The daemon's newest seq is below the last one applied: it lost its history (a new state directory). Events from
-   * there on are new; what happened before is in the snapshot the caller reloads.
+   * The daemon's newest seq (`latest`, in a snapshot asked for when the page had applied up to `asked`) is below what
+   * the page had applied then: it lost its history (a new state directory). Events from there on are new; what happened
+   * before is in the snapshot the caller reloads. A snapshot older than events applied while it was on its way is
+   * no loss: those events came after it.
    */
-  rebase(latest: number): boolean {
-    if (latest >= this.last) return false;
+  rebase(latest: number, asked = this.last): boolean {
+    if (latest >= Math.min(asked, this.last)) return false;
     this.last = latest;
     this.gaps = [];
     return true;

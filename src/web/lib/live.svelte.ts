@@ -80,10 +80,12 @@ export class Live {
   };
 
   async refresh(): Promise<void> {
+    // What the page had applied when it asked: events applied while the snapshot is on its way are newer than it.
+    const asked = this.cursor.last;
     try {
       const [status, questions] = await Promise.all([get<Status>('/api/status'), get<Signal[]>('/api/questions')]);
-      // A daemon whose newest event is older than the page's lost its history: start over from its snapshot.
-      if (status.lastSeq !== undefined && this.cursor.rebase(status.lastSeq)) {
+      // A daemon whose newest event is older than what the page had when it asked lost its history: start over from its snapshot.
+      if (status.lastSeq !== undefined && this.cursor.rebase(status.lastSeq, asked)) {
         this.feed = [];
         this.stream = { ...this.stream, reloads: this.stream.reloads + 1 };
         this.version++;
