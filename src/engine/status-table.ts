@@ -4,7 +4,7 @@ import { readmeTable, taskFinder, withMovedLinks, withoutRows, withStatusTable, 
 import type { TaskRow } from '../store/index.js';
 import type { Mutex } from './mutex.js';
 import type { RepoPort } from './ports.js';
-import { inPlans } from './writeback.js';
+import { inPlans, mayStayDirty } from './writeback.js';
 
 export interface StatusTableDeps {
   repo: RepoPort;
@@ -52,7 +52,7 @@ export async function syncStatusTable(d: StatusTableDeps, tasks: readonly TaskRo
       ];
       const what = out.created ? `status table for ${out.added.length} epic${out.added.length === 1 ? '' : 's'}` : `status table: ${edits.join('; ')}`;
       const commit = await d.repo.commitFilesOnto({ target: tip, files: [{ path, content: out.text }], message: `chore(plan): ${what}` });
-      const advanced = await d.repo.advanceBranch({ branch: d.target, from: tip, to: commit, mayBeDirty: plans });
+      const advanced = await d.repo.advanceBranch({ branch: d.target, from: tip, to: commit, mayBeDirty: mayStayDirty(d.plansDir) });
       table = {
         path,
         created: out.created,
