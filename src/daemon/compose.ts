@@ -7,7 +7,7 @@ import { createGit, defaultBranch, repoRoot } from '../git/index.js';
 import { commandEnv, createAgentResolver, isAlive, isOurProcess, killGroup, sanitizeEnv } from '../agents/index.js';
 import { createEngine, RUN_ENV_KEY, type ContainFor, type Engine } from '../engine/index.js';
 import { hostOfBaseUrl, remoteMayGetCredentials, tokenVariables } from '../forge/index.js';
-import { createSandboxer, detectBwrapAsync, guardGit, worktreeGitDir, type Sandboxer } from '../sandbox/index.js';
+import { cliExecConfig, cliManagedConfig, createSandboxer, detectBwrapAsync, guardGit, worktreeGitDir, type Sandboxer } from '../sandbox/index.js';
 import type { Contain } from '../agents/index.js';
 import { createRepoPort } from './repo.js';
 import { basename, join } from 'node:path';
@@ -92,6 +92,11 @@ export async function composeDaemon(o: ComposeOptions): Promise<{
   const found = sandboxCheck ? await sandboxCheck : undefined;
   const sandbox = createSandboxer(config.sandbox.mode, env.PATH ?? '', found ? () => found : undefined);
   log(`sandbox: ${sandbox.note}`);
+  // Every agent CLI's command-running config, where the agents' environment puts it: no agent may plant any (issue 9).
+  const clis = ['claude', 'codex', 'gemini', 'opencode', 'goose'];
+  const cliEnv = { ...env, ...config.agent.env };
+  const cliConfig = [...new Set(clis.flatMap((b) => cliExecConfig(b, cliEnv)))];
+  const cliManaged = clis.flatMap((b) => cliManagedConfig(b, cliEnv));
   const containFor: ContainFor = (place) =>
     sandbox.contain({
       worktree: place.cwd,
@@ -167,7 +172,7 @@ export async function composeDaemon(o: ComposeOptions): Promise<{
     backendFor: cluster ? (name) => cluster.wrap(resolveAgent(name)) : resolveAgent,
     verify: createVerifier(config, env, COMMAND_TIMEOUT_MS, (worktree) => containFor({ cwd: worktree })),
     containFor,
-    guardFor: (run) => (commonDir ? guardGit({ commonDir, worktree: run.worktree, ...optional('gitDir', worktreeGitDir(run.worktree)) }) : undefined),
+    guardFor: (run) => (commonDir ? guardGit({ commonDir, worktree: run.worktree, cliConfig, cliManaged, ...optional('gitDir', worktreeGitDir(run.worktree)) }) : undefined),
     reviewerFor: createAgentResolver(config, env, { readOnly: true }),
     log,
     sources: createSources({ config, root, git, env, stateDir: paths.stateDir, readOnlyAgents: createAgentResolver(config, env, { readOnly: true }), log }),

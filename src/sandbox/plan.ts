@@ -3,7 +3,7 @@
  * dirs, its private config dir), the backend (its CLI's own config and credentials) and where things live.
  */
 import { existsSync, readFileSync, realpathSync } from 'node:fs';
-import { dirname, isAbsolute, join, resolve } from 'node:path';
+import { dirname, extname, isAbsolute, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { SandboxSpec } from './bwrap.js';
 import { within } from './bwrap.js';
@@ -93,6 +93,36 @@ export const cliStateDirs = (backendId: string | undefined, env: Record<string, 
   }
 };
 
+/**
+ * What in a CLI's own dir runs commands or instructs the model in the user's next session of that CLI, outside any
+ * sandbox: Claude Code's settings (hooks, status line), plugins, commands, agents and skills; Codex's config.toml
+ * (MCP servers, `notify`); Gemini CLI's settings and extensions; OpenCode's config and plugins; Goose's config; and
+ * each one's user-level instructions file. The agent may write the rest of its CLI's dir (sessions, caches).
+ */
+const EXEC_CONFIG: Record<string, readonly string[]> = {
+  claude: ['settings.json', 'settings.local.json', 'plugins', 'commands', 'agents', 'skills', 'hooks', 'CLAUDE.md'],
+  codex: ['config.toml', 'AGENTS.md', 'AGENTS.override.md', 'prompts', 'skills', 'rules'],
+  gemini: ['settings.json', 'extensions', 'commands', 'policies', 'GEMINI.md'],
+  opencode: ['opencode.json', 'opencode.jsonc', 'config.json', 'plugin', 'plugins', 'agent', 'agents', 'command', 'commands', 'AGENTS.md'],
+  goose: ['config.yaml', 'permission.yaml', '.goosehints'],
+};
+
+/** What a CLI puts into that config by itself on its first start: Codex installs its system skills. */
+const CLI_MANAGED: Record<string, readonly string[]> = {
+  codex: ['skills/.system'],
+};
+
+const underCliDirs = (table: Record<string, readonly string[]>, backendId: string | undefined, env: Record<string, string | undefined>): string[] => {
+  const names = table[backendId ?? ''] ?? [];
+  return cliStateDirs(backendId, env).filter((d) => extname(d) !== '.json').flatMap((d) => names.map((n) => join(d, n)));
+};
+
+/** The command-running config of a backend's CLI dirs, existing or not. */
+export const cliExecConfig = (backendId: string | undefined, env: Record<string, string | undefined>): string[] => underCliDirs(EXEC_CONFIG, backendId, env);
+
+/** The parts of `cliExecConfig` the CLI itself creates (a new one is the CLI's, not the agent's). */
+export const cliManagedConfig = (backendId: string | undefined, env: Record<string, string | undefined>): string[] => underCliDirs(CLI_MANAGED, backendId, env);
+
 /** The git dir a worktree's `.git` file names, read before the agent can touch it. */
 export const worktreeGitDir = (worktree: string): string | undefined => {
   try {
@@ -149,5 +179,7 @@ export const planSandbox = (p: SandboxPlace): SandboxSpec => {
     }
     readOnlyFiles.push(join(p.worktree, '.git'));
   }
+  // Existing ones read-only (Orch's own per-run files in its config dir are the run's business).
+  readOnlyFiles.push(...cliExecConfig(p.backendId, p.env).filter((f) => !(p.configDir && within(p.configDir, f))));
   return { hide, readOnly, writable, readOnlyFiles, cwd: p.worktree };
 };

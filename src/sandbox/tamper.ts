@@ -4,8 +4,9 @@
  * sandbox makes these read-only; without it (or if anything got through) the change is reported and undone
  * before Orch's next git call could run it.
  */
-import { existsSync, lstatSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, lstatSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { within } from './bwrap.js';
 
 type Snapshot = Map<string, Buffer | null>;
 
@@ -27,7 +28,34 @@ export interface GitGuardPlace {
   /** The worktree's own git dir (`<commonDir>/worktrees/<name>`). */
   gitDir?: string;
   worktree: string;
+  /**
+   * The agent CLIs' command-running config (`cliExecConfig`): read-only inside the sandbox when it exists; one the
+   * turn created is moved aside (`<name>.orch-quarantine-<time>`, nothing is lost) and reported.
+   */
+  cliConfig?: readonly string[];
+  /** Inside `cliConfig`: what the CLI creates itself on its first start (`cliManagedConfig`), left alone. */
+  cliManaged?: readonly string[];
 }
+
+/** Exists, even as a dangling symlink. */
+const present = (f: string): boolean => {
+  try {
+    lstatSync(f);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+/**
+ * What the turn added of a config entry that did not exist before it: the entry itself, or for a directory the
+ * children it holds except what the CLI manages itself (Codex's `skills/.system`).
+ */
+const addedEntries = (f: string, managed: ReadonlySet<string>): string[] => {
+  if (!lstatSync(f).isDirectory()) return [f];
+  if (![...managed].some((m) => within(f, m))) return [f];
+  return readdirSync(f).map((c) => join(f, c)).filter((c) => !managed.has(c));
+};
 
 const watched = (p: GitGuardPlace): string[] => [
   join(p.commonDir, 'config'),
@@ -43,8 +71,22 @@ const watched = (p: GitGuardPlace): string[] => [
  */
 export const guardGit = (p: GitGuardPlace): (() => string[]) => {
   const before: Snapshot = new Map(watched(p).map((f) => [f, read(f)]));
+  const cliBefore = new Set((p.cliConfig ?? []).filter(present));
+  const managed = new Set(p.cliManaged ?? []);
   return () => {
     const found: string[] = [];
+    for (const entry of p.cliConfig ?? []) {
+      if (cliBefore.has(entry) || !present(entry)) continue;
+      for (const f of addedEntries(entry, managed)) {
+        const aside = `${f}.orch-quarantine-${Date.now()}`;
+        try {
+          renameSync(f, aside);
+          found.push(`${f} added during the agent's turn (it would run in your next session of that CLI); Orch moved it to ${aside}`);
+        } catch (e) {
+          found.push(`${f} added during the agent's turn and could not be moved aside (${(e as Error).message}); check it before running that CLI`);
+        }
+      }
+    }
     for (const f of new Set([...before.keys(), ...watched(p)])) {
       const was = before.get(f) ?? null;
       const now = read(f);

@@ -69,8 +69,11 @@ export async function list(globals: () => GlobalOptions, o: { status?: string; m
   if (o.status) q.set('status', o.status);
   if (o.module) q.set('module', o.module);
   const c = await client(globals(), 'read');
+  if (o.json || globals().json) {
+    q.set('pretty', '1');
+    return void out(`${await c.getText(`/api/tasks?${q.toString()}`)}\n`);
+  }
   const tasks = await c.get<Task[]>(`/api/tasks?${q.toString()}`);
-  if (o.json || globals().json) return printJson(tasks);
   if (tasks.length === 0 && (o.status || o.module)) {
     return void out(`no task${o.module ? ` of ${o.module}` : ''}${o.status ? ` is ${o.status.split(',').join(' or ')}` : ''}; \`orch list\` shows all\n`);
   }
