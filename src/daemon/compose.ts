@@ -130,7 +130,7 @@ export async function composeDaemon(o: ComposeOptions): Promise<{
   const redisUrl = env.ORCH_REDIS_URL || config.cluster.redis_url;
   // BullMQ and ioredis load only when there is a cluster (a second of start-up otherwise spent for nothing).
   const cluster = redisUrl
-    ? (await import('../cluster/service.js')).createClusterService({ cfg: { ...config.cluster, redis_url: redisUrl }, agentTimeoutMs: config.agent.timeout_minutes * 60_000, root, projectKey: paths.key, stateDir: paths.stateDir, log })
+    ? (await import('../cluster/service.js')).createClusterService({ cfg: { ...config.cluster, redis_url: redisUrl }, agentTimeoutMs: config.agent.timeout_minutes * 60_000, root, projectKey: paths.key, stateDir: paths.stateDir, targetBranch, log })
     : undefined;
   await cluster?.ready();
   const resolveAgent = createAgentResolver(config, env);
@@ -179,7 +179,10 @@ export async function composeDaemon(o: ComposeOptions): Promise<{
     userConfigDir: allPaths.configDir,
     scheduleFiles: [join(allPaths.configDir, 'schedule.toml'), join(root, '.orch', 'schedule.toml')],
     redact,
-    observe: (e) => notifier?.onEvent(e),
+    observe: (e) => {
+      notifier?.onEvent(e);
+      cluster?.observe(e);
+    },
     lessons: (module) => lessons.forPrompt(module),
     mcpFor: (run) => {
       const a = o.address;
