@@ -4,7 +4,7 @@ import { readmeTable, taskFinder, withoutRows, withStatusTable, type ModuleInfo,
 import type { TaskRow } from '../store/index.js';
 import type { Mutex } from './mutex.js';
 import type { RepoPort } from './ports.js';
-import { inPlans } from './writeback.js';
+import { inPlans, mayStayDirty } from './writeback.js';
 
 export interface StatusTableDeps {
   repo: RepoPort;
@@ -46,7 +46,7 @@ export async function syncStatusTable(d: StatusTableDeps, tasks: readonly TaskRo
         ...(dropped.length === 0 ? [] : [`${out.added.length > 0 ? '' : 'status table: '}drop ${dropped.map((r) => r.id).join(', ')}`]),
       ].join('; ');
       const commit = await d.repo.commitFilesOnto({ target: tip, files: [{ path, content: out.text }], message: `chore(plan): ${what}` });
-      const moved = await d.repo.advanceBranch({ branch: d.target, from: tip, to: commit, mayBeDirty: plans });
+      const moved = await d.repo.advanceBranch({ branch: d.target, from: tip, to: commit, mayBeDirty: mayStayDirty(d.plansDir) });
       table = { path, created: out.created, added: out.added, written: moved.ok, ...(dropped.length > 0 ? { dropped: dropped.map((r) => r.id) } : {}) };
       if (moved.ok) text = out.text;
       else {

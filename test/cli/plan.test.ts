@@ -68,6 +68,18 @@ describe('the plan edited while tasks run', () => {
     expect(readFileSync(join(sb.repo, 'docs/plans/core-module/epic-02-b.md'), 'utf8')).toBe(edited);
   });
 
+  it('the project config edited and not committed (as orch tui settings write it): merges go on, the edit stays', async () => {
+    sb = sandbox({ ...plan(), '.orch/config.toml': '# project settings\nmax_parallel_agents = 3 # agents at once\n' });
+    installOrch(sb);
+    sb.write('.orch/config.toml', '# project settings\nmax_parallel_agents = 2 # agents at once\n');
+    const r = await sh(sb, 'orch start --wait');
+    expect(r.status, r.stdout + r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/warning: main is checked out in \S+ with uncommitted config edits \(\.orch\/config\.toml\): merges go on unless they change those files/);
+    expect(r.stdout).toContain('all merged');
+    expect(readFileSync(join(sb.repo, '.orch/config.toml'), 'utf8')).toBe('# project settings\nmax_parallel_agents = 2 # agents at once\n');
+    expect(sb.git('status', '--porcelain', '--untracked-files=no').trim()).toBe('M .orch/config.toml');
+  });
+
   it('orch start without --wait warns when the target checkout has other uncommitted changes', () => {
     sb = sandbox({ ...plan(), 'README.md': 'hello\n' });
     sb.write('README.md', 'edited, not committed\n');
