@@ -3,7 +3,8 @@
  * on 1, 2 and 4 `orch worker` processes through a real redis-server. Prints wall times, the speed-up against local,
  * and the queue's overhead per job over local dispatch at the same parallelism (target: under 100 ms per job).
  * Usage: node dist/bench/cluster.js [tasks=40] [agentMs=1500] [slots=1,2,4]. Exits 1 when the overhead target is
- * missed. Each row is printed as it is measured; a failed batch keeps its directory and prints its task list.
+ * missed. Each row is printed as it is measured; a failed batch keeps its directory and prints its task list;
+ * ORCH_BENCH_KEEP=1 keeps it after a good run too (run logs, daemon and worker logs, to see where a job's time goes).
  */
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
@@ -109,7 +110,8 @@ async function main(): Promise<void> {
     throw e;
   } finally {
     await redis.stop();
-    if (!failed) rmSync(base, { recursive: true, force: true });
+    if (!failed && !process.env.ORCH_BENCH_KEEP) rmSync(base, { recursive: true, force: true });
+    else process.stderr.write(`kept ${base}\n`);
   }
   const local1 = rows[0]?.ms ?? 1;
   process.stdout.write(`bench/cluster: ${tasks} tasks, fake agent ${agentMs} ms each\n\n| setup | wall | speed-up vs local x1 | overhead per job vs local at the same parallelism |\n|---|---|---|---|\n`);

@@ -1,6 +1,8 @@
+import { spawnSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { orchBin } from '../../test/harness.js';
 import { srcDir, staticLoads } from '../../test/static-imports.js';
 
 const loads = (file: string) => staticLoads(file.slice(srcDir.length + 1));
@@ -43,4 +45,16 @@ describe('CLI start-up', () => {
     expect(files).toContain('store/index.ts');
     expect(loads(join(srcDir, 'cli', 'lazy.ts')).packages).toEqual([]);
   });
+
+  it('the built `orch --help` loads no child_process (commander loads it only to spawn)', () => {
+    // Node's own list of the built-in modules this process loaded, printed as it exits.
+    const probe = "process.on('exit', () => process.stderr.write('\\n@@' + process.moduleLoadList.join(',')))";
+    const r = spawnSync(process.execPath, ['--import', `data:text/javascript,${encodeURIComponent(probe)}`, orchBin, '--help'], { encoding: 'utf8' });
+    expect(r.status).toBe(0);
+    expect(r.stdout).toContain('Usage: orch');
+    const loaded = r.stderr.split('@@')[1]?.split(',') ?? [];
+    expect(loaded).toContain('NativeModule fs');
+    expect(loaded.filter((m) => /child_process|dgram/.test(m))).toEqual([]);
+  });
 });
+

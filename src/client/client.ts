@@ -79,10 +79,17 @@ export async function findDaemon(daemonFile: string): Promise<DaemonInfo | undef
 /** The daemon's own entry point: a process of its own that imports nothing of the CLI. */
 const daemonEntry = (): string => fileURLToPath(new URL('../daemon/main.js', import.meta.url));
 
+/**
+ * Node flags of the daemon process. PERF: V8 lets the young generation grow to two 16 MB semi-spaces, committed for
+ * good, while an idle daemon uses well under 1 MB of them; 4 MB each keeps 15-20 MB off the idle daemon's RSS and
+ * costs no measurable time syncing 2,000 epics (issue 12: idle under 80 MB).
+ */
+const DAEMON_NODE_FLAGS = ['--max-semi-space-size=4'];
+
 async function startDaemon(o: ClientOptions): Promise<DaemonInfo> {
   mkdirSync(dirname(o.daemonLog), { recursive: true, mode: 0o700 });
   const out = openSync(o.daemonLog, 'a', 0o600);
-  const child = spawn(process.execPath, [daemonEntry(), '--root', o.root, '--background', ...(o.readOnly ? ['--read-only'] : [])], {
+  const child = spawn(process.execPath, [...DAEMON_NODE_FLAGS, daemonEntry(), '--root', o.root, '--background', ...(o.readOnly ? ['--read-only'] : [])], {
     cwd: o.root,
     detached: true,
     stdio: ['ignore', out, out],
@@ -141,16 +148,17 @@ export function createClient(info: DaemonInfo) {
   const base = daemonUrl(info);
   const headers = { authorization: `Bearer ${info.token}`, 'content-type': 'application/json' };
 
-  async function request(method: string, path: string, schema: z.ZodTypeAny | undefined, body?: unknown): Promise<unknown> {
-    let text: string;
-    let status: number;
+  async function exchange(method: string, path: string, body?: unknown): Promise<{ status: number; text: string }> {
     try {
       const res = await send(base + path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
-      status = res.status;
-      text = await readText(res);
+      return { status: res.status, text: await readText(res) };
     } catch (e) {
       throw new ClientError(`cannot reach the Orch daemon at ${base}: ${(e as Error).message}`, 'unreachable');
     }
+  }
+
+  async function request(method: string, path: string, schema: z.ZodTypeAny | undefined, body?: unknown): Promise<unknown> {
+    const { status, text } = await exchange(method, path, body);
     let json: unknown;
     try {
       json = JSON.parse(text);
@@ -180,9 +188,27 @@ export function createClient(info: DaemonInfo) {
     return request('POST', path, schema, body);
   }
 
+  /**
+   * The daemon's answer as it sent it, for a command that prints it unchanged (`?pretty=1` answers are indented as
+   * printJson indents). PERF: `orch list --json` of 2,000 tasks need not parse and re-print 1 MB (issue 12).
+   */
+  async function getText(path: string): Promise<string> {
+    const { status, text } = await exchange('GET', path);
+    if (status >= 200 && status < 300) return text;
+    let err: ReturnType<typeof errorOf>;
+    try {
+      err = errorOf(JSON.parse(text));
+    } catch {
+      err = undefined;
+    }
+    if (err) throw new ClientError(err.message, err.code, status, err.details);
+    throw new ClientError(`GET ${path} failed with HTTP ${status}`, 'http_error', status);
+  }
+
   return {
     info,
     get,
+    getText,
     post,
 
     /** Subscribes to the SSE stream; resolves when `signal` aborts or the daemon goes away. */

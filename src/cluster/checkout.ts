@@ -67,6 +67,8 @@ export function createCheckouts(o: { dir: string; env?: NodeJS.ProcessEnv }) {
     });
     return mine;
   };
+  // The newest hint per cache not yet fetched: hints that come while one is fetched collapse into one fetch.
+  const warming = new Map<string, { ref: string; sha: string }>();
   const removeWorktree = async (cache: string, worktree: string): Promise<void> => {
     // PERF: one git call when removing works (it also drops the worktree's admin files).
     if ((await run(['worktree', 'remove', '--force', worktree], cache)).exitCode === 0) return;
@@ -76,17 +78,38 @@ export function createCheckouts(o: { dir: string; env?: NodeJS.ProcessEnv }) {
 
   return {
     /** Fetches the job's start ref into the cache and makes a detached worktree at it. */
-    async prepare(job: { id: string; repoUrl: string; fetchRef: string; startSha: string }): Promise<{ cache: string; worktree: string }> {
+    async prepare(job: { id: string; repoUrl: string; fetchRef: string; startSha: string }): Promise<{ cache: string; worktree: string; fetched: boolean }> {
       const cache = await cacheFor(job.repoUrl);
       const worktree = join(o.dir, 'jobs', job.id);
+      let fetched = false;
       await inTurn(cache, async () => {
         const have = await run(['cat-file', '-e', `${job.startSha}^{commit}`], cache);
+        fetched = have.exitCode !== 0;
         // PERF: objects only, no ref to make (and delete at cleanup): the job worktree's HEAD keeps them from pruning.
-        if (have.exitCode !== 0) mustOk(await run(['fetch', '-q', '--no-tags', '--no-write-fetch-head', '--', job.repoUrl, job.fetchRef], cache), `fetching ${job.fetchRef} from ${job.repoUrl}`);
+        // No automatic maintenance on the way to the agent (a process): the cleanup after the answer runs it.
+        if (have.exitCode !== 0) mustOk(await run(['fetch', '-q', '--no-tags', '--no-write-fetch-head', '--no-auto-maintenance', '--', job.repoUrl, job.fetchRef], cache), `fetching ${job.fetchRef} from ${job.repoUrl}`);
         if (existsSync(worktree)) await removeWorktree(cache, worktree);
         mustOk(await run(['worktree', 'add', '-q', '--detach', worktree, job.startSha], cache), 'creating the job worktree');
       });
-      return { cache, worktree };
+      return { cache, worktree, fetched };
+    },
+
+    /**
+     * Fetches `ref` of a repository into its cache unless `sha` is there already, in turn with the jobs' fetches and
+     * worktrees; a job that comes meanwhile waits for it and then finds its start commit. Best effort: a failure is
+     * the next job's fetch to report. Resolves to whether it fetched.
+     */
+    async warm(hint: { repoUrl: string; ref: string; sha: string }): Promise<boolean> {
+      const cache = await cacheFor(hint.repoUrl);
+      const queued = warming.has(cache);
+      warming.set(cache, { ref: hint.ref, sha: hint.sha });
+      if (queued) return false;
+      return inTurn(cache, async () => {
+        const h = warming.get(cache);
+        warming.delete(cache);
+        if (!h || (await run(['cat-file', '-e', `${h.sha}^{commit}`], cache)).exitCode === 0) return false;
+        return (await run(['fetch', '-q', '--no-tags', '--no-write-fetch-head', '--no-auto-maintenance', '--', hint.repoUrl, h.ref], cache)).exitCode === 0;
+      });
     },
 
     /** Commits what the agent left and bundles every commit since the start; undefined when nothing changed. */
@@ -111,8 +134,12 @@ export function createCheckouts(o: { dir: string; env?: NodeJS.ProcessEnv }) {
       return { head, bundle };
     },
 
+    /** Removes the job's worktree, then lets git tidy the cache if it wants to (each fetch leaves a small pack). */
     async cleanup(cache: string, jobId: string): Promise<void> {
-      await inTurn(cache, () => removeWorktree(cache, join(o.dir, 'jobs', jobId)));
+      await inTurn(cache, async () => {
+        await removeWorktree(cache, join(o.dir, 'jobs', jobId));
+        await run(['maintenance', 'run', '--auto', '--quiet'], cache);
+      });
     },
   };
 }
@@ -142,7 +169,8 @@ export async function applyBundle(o: { root: string; worktree: string; jobId: st
     // PERF: two git calls. No separate `bundle verify`: fetching from a bundle verifies it (its prerequisites must be
     // here, every object it brings is checked for connectivity). No ref to make, read and delete: the fetch runs in
     // the run's worktree (whose FETCH_HEAD is its own), and the fast-forward goes to the head the worker named.
-    mustOk(await run(['fetch', '-q', '--no-tags', file, 'HEAD'], o.worktree), 'fetching the worker bundle');
+    // No automatic maintenance after it either (a process per turn; the daemon's own commits and merges run it).
+    mustOk(await run(['fetch', '-q', '--no-tags', '--no-auto-maintenance', file, 'HEAD'], o.worktree), 'fetching the worker bundle');
   } finally {
     rmSync(file, { force: true });
   }

@@ -15,6 +15,18 @@ export const HEARTBEAT_MS = 3_000;
  */
 export const PROTOCOL = 2;
 
+/**
+ * The daemon's hint that a repository's target branch moved (a merge, a plan status commit): `WarmHint` JSON. A worker
+ * with a free slot fetches it into its cache then, so the next job's start commit is already there (no fetch on the
+ * way to the agent). Only a hint: a worker that misses it fetches when the job comes, as before.
+ */
+export const WARM_CHANNEL = `${PREFIX}:v${PROTOCOL}:warm`;
+export interface WarmHint {
+  repoUrl: string;
+  ref: string;
+  sha: string;
+}
+
 const LABEL = /^[a-z0-9][a-z0-9_-]{0,31}$/;
 export const isLabel = (s: string): boolean => LABEL.test(s);
 

@@ -214,6 +214,7 @@ async function runRemote(req: AgentRunRequest, target: { queue: string; resume?:
       if (!parsed.success) return failed(`the worker returned a result Orch does not understand: ${parsed.error.issues[0]?.message ?? ''}`);
       const r = parsed.data;
       if (r.outcome.sessionId) d.sessions.set(r.outcome.sessionId, r.worker);
+      const applying = Date.now();
       if (r.bundle) {
         try {
           await applyBundle({ root: d.root, worktree: req.cwd, jobId, startSha: head, head: r.head, bundle: Buffer.from(r.bundle, 'base64'), tmpDir: d.tmpDir });
@@ -221,7 +222,7 @@ async function runRemote(req: AgentRunRequest, target: { queue: string; resume?:
           return failed(`the work of worker ${r.worker} could not be applied: ${(e as Error).message}`);
         }
       }
-      await note(`worker ${r.worker} finished${r.bundle ? ` at ${r.head.slice(0, 10)}` : ' with no changes'}`);
+      await note(`worker ${r.worker} finished${r.bundle ? ` at ${r.head.slice(0, 10)} (applied here in ${Date.now() - applying} ms)` : ' with no changes'}`);
       return { ...r.outcome, durationMs: Date.now() - started };
     }
   } finally {

@@ -5,8 +5,10 @@ import type { ResolvedAgent } from '../engine/index.js';
 import { connect, lastRedisError, redactRedisUrl, redisErrorHint } from './connection.js';
 import type { ClusterStatus, WorkerInfo } from '../api/cluster.js';
 export type { ClusterStatus };
-import { PREFIX, PROTOCOL } from './names.js';
-import { compatible, listWorkers } from './registry.js';
+import { PREFIX, PROTOCOL, WARM_CHANNEL, type WarmHint } from './names.js';
+import { compatible, listWorkers, serves } from './registry.js';
+import { createRunner } from '../git/index.js';
+import type { Event } from '../api/events.js';
 import { VERSION } from '../version.js';
 import { remoteBackend } from './remote.js';
 import { runCommandRemote, type CommandRequest } from './command-remote.js';
@@ -29,7 +31,17 @@ const REFRESH_MS = 2000;
  * refreshed in the background, and agents wrapped so their turns go to workers when any can take them.
  * Without Redis (or without workers) every turn runs here, as it does with no cluster at all.
  */
-export function createClusterService(o: { cfg: ClusterConfig; /** `agent.timeout_minutes`: a worker ends a turn still going a minute after it. */ agentTimeoutMs?: number; root: string; projectKey: string; stateDir: string; log: (m: string) => void }) {
+export function createClusterService(o: {
+  cfg: ClusterConfig;
+  /** `agent.timeout_minutes`: a worker ends a turn still going a minute after it. */
+  agentTimeoutMs?: number;
+  root: string;
+  projectKey: string;
+  stateDir: string;
+  /** The branch runs start from: workers with a free slot fetch it when it moves (WARM_CHANNEL). */
+  targetBranch?: string;
+  log: (m: string) => void;
+}) {
   const url = o.cfg.redis_url;
   const redis = connect(url, { name: 'orch-daemon' });
   const queues = new Map<string, Queue>();
@@ -81,6 +93,21 @@ export function createClusterService(o: { cfg: ClusterConfig; /** `agent.timeout
   const served = o.cfg.git_daemon ? serveRepository({ listen: o.cfg.git_daemon, root: o.root, log: o.log }) : undefined;
   const repoUrl = o.cfg.repo_url || served?.url() || o.root;
 
+  // PERF: a job's start commit is usually the target branch's tip; a worker that fetched it when it moved has no
+  // fetch to do on the way to the agent (a round trip to the coordinator or the forge per job otherwise).
+  const git = createRunner();
+  let warmed: string | undefined;
+  let warmTimer: NodeJS.Timeout | undefined;
+  const warm = async (): Promise<void> => {
+    warmTimer = undefined;
+    if (!o.targetBranch || !workers?.some((w) => serves(w, { labels: o.cfg.labels, repoUrl }))) return;
+    const ref = `refs/heads/${o.targetBranch}`;
+    const sha = (await git.run(['rev-parse', '--verify', '-q', `${ref}^{commit}`], { cwd: o.root })).stdout.trim();
+    if (!/^[0-9a-f]{40,64}$/.test(sha) || sha === warmed) return;
+    warmed = sha;
+    await redis.publish(WARM_CHANNEL, JSON.stringify({ repoUrl, ref, sha } satisfies WarmHint));
+  };
+
   const status = (): ClusterStatus => ({ url: redactRedisUrl(url), repoUrl, available: error === undefined, ...(error ? { error } : {}), workers: workers ?? [], orch: VERSION, protocol: PROTOCOL });
 
   return {
@@ -118,8 +145,15 @@ export function createClusterService(o: { cfg: ClusterConfig; /** `agent.timeout
       return runWorkersView(status());
     },
     status,
+    /** The engine's events: a merge or a plan status commit moves the target branch (told to workers a moment later, once). */
+    observe(e: Event): void {
+      if (warmTimer || !(e.type === 'task.status' || (e.type === 'run.state' && e.data.to === 'cleanup'))) return;
+      warmTimer = setTimeout(() => void warm().catch(() => undefined), 50);
+      warmTimer.unref();
+    },
     async close(): Promise<void> {
       clearInterval(timer);
+      if (warmTimer) clearTimeout(warmTimer);
       served?.close();
       await Promise.allSettled([...queues.values()].map((q) => q.close()));
       redis.disconnect();

@@ -12,7 +12,7 @@ import { createCheckouts } from './checkout.js';
 import { AgentJob, CommandJob, type AgentJobResult, type CommandJobResult, type OutputEntry } from './jobs.js';
 import { runCommandJob, type WorkerCommandOptions } from './command-job.js';
 import type { WorkerInfo } from '../api/cluster.js';
-import { agentQueue, CANCEL_CHANNEL, commandQueue, HEARTBEAT_MS, labelSubsets, outputStream, pinnedQueue, PREFIX, PROTOCOL } from './names.js';
+import { agentQueue, CANCEL_CHANNEL, commandQueue, HEARTBEAT_MS, labelSubsets, outputStream, pinnedQueue, PREFIX, PROTOCOL, WARM_CHANNEL, type WarmHint } from './names.js';
 import { VERSION } from '../version.js';
 import { publishWorker, removeWorker } from './registry.js';
 
@@ -96,14 +96,30 @@ export async function startWorker(o: WorkerOptions): Promise<{ close: (force?: b
   await beat();
   const heartbeat = setInterval(() => void beat(), HEARTBEAT_MS);
 
-  await sub.subscribe(CANCEL_CHANNEL);
-  sub.on('message', (_ch: string, jobId: string) => {
+  await sub.subscribe(CANCEL_CHANNEL, WARM_CHANNEL);
+  sub.on('message', (ch: string, message: string) => {
+    if (ch === WARM_CHANNEL) return warm(message);
+    const jobId = message;
     const r = running.get(jobId);
     if (r) {
       log(`job ${jobId}: cancelled by its daemon`);
       r.abort.abort(new Error('canceled'));
     }
   });
+
+  /** A daemon's target branch moved: fetch it now when a slot is free (a busy worker fetches when it takes a job). */
+  const warm = (message: string): void => {
+    let hint: Partial<WarmHint>;
+    try {
+      hint = JSON.parse(message) as Partial<WarmHint>;
+    } catch {
+      return;
+    }
+    const { repoUrl, ref, sha } = hint;
+    if (typeof repoUrl !== 'string' || !o.repos.includes(repoUrl) || capacity.free <= 0) return;
+    if (typeof ref !== 'string' || !/^refs\/heads\/[A-Za-z0-9/_.-]+$/.test(ref) || ref.includes('..') || typeof sha !== 'string' || !/^[0-9a-f]{40,64}$/.test(sha)) return;
+    void checkouts.warm({ repoUrl, ref, sha }).catch(() => undefined);
+  };
 
   const later = (id: string, run: () => Promise<void>): void => {
     const p = run().catch((e: unknown) => log(`job ${id}: cleanup failed: ${(e as Error).message}`)).finally(() => cleanups.delete(p));
@@ -165,7 +181,10 @@ export async function startWorker(o: WorkerOptions): Promise<{ close: (force?: b
     running.set(id, { abort, queue, taskId: j.taskId, startedAt: new Date().toISOString() });
     void beat();
     log(`job ${id}: ${j.taskId} with ${j.backend} (attempt ${attemptOf(job)})`);
-    const { cache, worktree } = await checkouts.prepare({ id, repoUrl: j.repoUrl, fetchRef: j.fetchRef, startSha: j.startSha });
+    // Where a job's time goes, in its last log line: queued (the daemon's add to this worker's take), checkout, agent, collect.
+    const times = { queued: job.processedOn && job.timestamp ? Math.max(0, job.processedOn - job.timestamp) : 0, took: Date.now() };
+    const { cache, worktree, fetched } = await checkouts.prepare({ id, repoUrl: j.repoUrl, fetchRef: j.fetchRef, startSha: j.startSha });
+    const checkedOut = Date.now();
     await push(id, { k: 'start', worker: o.name, attempt: attemptOf(job), worktree });
     try {
       let pending: Promise<unknown> = Promise.resolve();
@@ -190,9 +209,11 @@ export async function startWorker(o: WorkerOptions): Promise<{ close: (force?: b
       });
       const outcome = await handle.result;
       await pending;
+      const agentEnded = Date.now();
       const collected = await checkouts.collect(cache, worktree, { id, startSha: j.startSha });
       if (collected.bundle && collected.bundle.length > MAX_BUNDLE_BYTES) throw new Error(`the agent's work is ${collected.bundle.length} bytes, over the ${MAX_BUNDLE_BYTES}-byte limit of a worker result`);
-      log(`job ${id}: ${outcome.ok ? 'done' : `failed: ${outcome.error ?? 'unknown'}`}${collected.bundle ? `, ${collected.bundle.length} bytes of work` : ', no changes'}`);
+      const spent = `queued ${times.queued} ms, checkout ${checkedOut - times.took} ms${fetched ? ' with a fetch' : ''}, agent ${agentEnded - checkedOut} ms, collect ${Date.now() - agentEnded} ms`;
+      log(`job ${id}: ${outcome.ok ? 'done' : `failed: ${outcome.error ?? 'unknown'}`}${collected.bundle ? `, ${collected.bundle.length} bytes of work` : ', no changes'} (${spent})`);
       const { sessionId, costUsd, error, ...rest } = outcome;
       return {
         worker: o.name,

@@ -6,7 +6,9 @@ import type { SessionKeep } from './session.js';
 import { createGit, defaultBranch, repoRoot } from '../git/index.js';
 import { commandEnv, createAgentResolver, isAlive, isOurProcess, killGroup, sanitizeEnv } from '../agents/index.js';
 import { createEngine, RUN_ENV_KEY, type ContainFor, type Engine } from '../engine/index.js';
-import { hostOfBaseUrl, remoteMayGetCredentials, tokenVariables } from '../forge/index.js';
+// PERF: the two files, not forge/index.js, whose GitHub forge loads Octokit at start (issue 12); forge.ts loads it.
+import { hostOfBaseUrl, remoteMayGetCredentials } from '../forge/remote.js';
+import { tokenVariables } from '../forge/token.js';
 import { cliExecConfig, cliManagedConfig, createSandboxer, detectBwrapAsync, guardGit, worktreeGitDir, type Sandboxer } from '../sandbox/index.js';
 import type { Contain } from '../agents/index.js';
 import { createRepoPort } from './repo.js';
@@ -130,7 +132,7 @@ export async function composeDaemon(o: ComposeOptions): Promise<{
   const redisUrl = env.ORCH_REDIS_URL || config.cluster.redis_url;
   // BullMQ and ioredis load only when there is a cluster (a second of start-up otherwise spent for nothing).
   const cluster = redisUrl
-    ? (await import('../cluster/service.js')).createClusterService({ cfg: { ...config.cluster, redis_url: redisUrl }, agentTimeoutMs: config.agent.timeout_minutes * 60_000, root, projectKey: paths.key, stateDir: paths.stateDir, log })
+    ? (await import('../cluster/service.js')).createClusterService({ cfg: { ...config.cluster, redis_url: redisUrl }, agentTimeoutMs: config.agent.timeout_minutes * 60_000, root, projectKey: paths.key, stateDir: paths.stateDir, targetBranch, log })
     : undefined;
   await cluster?.ready();
   const resolveAgent = createAgentResolver(config, env);
@@ -179,7 +181,10 @@ export async function composeDaemon(o: ComposeOptions): Promise<{
     userConfigDir: allPaths.configDir,
     scheduleFiles: [join(allPaths.configDir, 'schedule.toml'), join(root, '.orch', 'schedule.toml')],
     redact,
-    observe: (e) => notifier?.onEvent(e),
+    observe: (e) => {
+      notifier?.onEvent(e);
+      cluster?.observe(e);
+    },
     lessons: (module) => lessons.forPrompt(module),
     mcpFor: (run) => {
       const a = o.address;

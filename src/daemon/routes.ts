@@ -68,9 +68,14 @@ export function registerRoutes(router: Router, d: RouteDeps): void {
   router.post('/api/sync', EmptyRequest, async () => engine.sync({ seen: true }));
   router.post('/api/plan/decompose', DecomposeRequest, async (_q, _r, { body }) => planning().decompose(body));
   router.get('/api/plan/diff', async (_q, _r, { url }) => planning().diff(url.searchParams.get('branch') ?? ''));
-  router.get('/api/tasks', async (_q, _r, { url }) =>
-    engine.list({ status: url.searchParams.get('status') ?? undefined, module: url.searchParams.get('module') ?? undefined }),
-  );
+  router.get('/api/tasks', async (_q, res, { url }) => {
+    const tasks = engine.list({ status: url.searchParams.get('status') ?? undefined, module: url.searchParams.get('module') ?? undefined });
+    if (url.searchParams.get('pretty') !== '1') return tasks;
+    // Indented as the CLI prints it, so `orch list --json` writes the answer as it comes (issue 12).
+    res.writeHead(200, { 'content-type': 'application/json' });
+    res.end(JSON.stringify(tasks, null, 2));
+    return undefined;
+  });
   router.get('/api/task', async (_q, _r, { url }) => engine.task(required(url, 'id')));
   router.get('/api/next', async (_q, _r, { url }) => engine.next({ module: url.searchParams.get('module') ?? undefined }));
   router.post('/api/start', StartRequest, async (_q, _r, { body }) => engine.start(body));

@@ -13,10 +13,11 @@ export function batchView(store: Store, id: string, plannerBusy: (runId: string)
   const runs = store.runs.forBatch(id).map((r) => toRunView(r));
   const latest = new Map<string, Run>();
   for (const r of runs) latest.set(r.taskId, r);
-  // A run whose question the planner is still answering waits for Orch, not for a person.
-  // So does a merge that waits for the target checkout to be clean: only its owner can commit or stash.
+  // A run whose question the planner is still answering waits for Orch, not for a person. A merge waits for a person
+  // only when the target checkout has uncommitted changes ("merge waits:", only its owner can commit or stash); a
+  // merge waiting for a forge's checks, a rebase or a retry of the forge's API goes on by itself.
   const waitsForPerson = (r: Run): boolean =>
-    (r.state === 'waiting' && !r.waitingReason?.startsWith('retrying') && !plannerBusy(r.id)) || (r.state === 'merging' && r.waitingReason !== null);
+    (r.state === 'waiting' && !r.waitingReason?.startsWith('retrying') && !plannerBusy(r.id)) || (r.state === 'merging' && (r.waitingReason?.startsWith('merge waits:') ?? false));
   return {
     batch,
     runs,

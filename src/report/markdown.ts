@@ -28,7 +28,7 @@ export function renderReport(r: Omit<Report, 'markdown'>): string {
     const took = estimated.reduce((s, x) => s + x.durationMs, 0);
     const est = estimated.reduce((s, x) => s + (x.estimateMs ?? 0), 0);
     const over = estimated.filter((x) => x.durationMs > (x.estimateMs ?? 0)).map((x) => x.taskId);
-    out.push(`Time against estimates: ${estimated.length} estimated task(s) took ${mins(took)} of ${hours(est)} estimated (${Math.round((took / est) * 100)}%)${over.length ? `; over their estimate: ${over.join(', ')}` : ''}.`, '');
+    out.push(`Time against estimates: ${plural(estimated.length, 'estimated task')} took ${mins(took)} of ${hours(est)} estimated (${Math.round((took / est) * 100)}%)${over.length ? `; over their estimate: ${over.join(', ')}` : ''}.`, '');
   }
   const merged = r.tasks.filter((x) => x.outcome === 'merged');
   if (merged.length) out.push('## Merged', '', ...merged.map((x) => `- ${x.taskId}: ${x.title} ${where(x)}${x.tests ? ` (${x.tests})` : ''}`), '');

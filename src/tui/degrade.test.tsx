@@ -117,6 +117,26 @@ describe('orch tui degrades well', () => {
     ui.fits();
   });
 
+  it('a long answer or error is read whole on up to three rows above the bottom, the frame still fits', async () => {
+    const ui = mount({ color: false, ascii: false }, 80, 24);
+    await ui.shows('RUNNING 3');
+    ui.resize(80, 24);
+    await until(() => ui.frame(), () => ui.frame().split('\n').every((l) => l.length <= 80));
+    const message = `the daemon refused: ${'a reason that goes on and on '.repeat(5)}until here`;
+    ui.w.data.fail['/api/stop'] = message;
+    await ui.press('x');
+    await ui.shows('stop a/E01?');
+    await ui.press('y');
+    await ui.shows('until here');
+    ui.fits();
+    const lines = ui.frame().split('\n');
+    expect(lines.length).toBe(24);
+    expect(lines.slice(-3).join(' ')).toBe(message);
+    // The screen above gave up the rows: its first lines are still there.
+    expect(lines[0]).toMatch(/^Orch /);
+    expect(ui.frame()).toContain('RUNNING 3');
+  });
+
   it('at 80x24 and 60x20 the header keeps every count whole (shorter forms, then two lines), titles where they fit', async () => {
     const ui = mount({ color: false, ascii: false }, 160, 48);
     await ui.shows('RUNNING 3');

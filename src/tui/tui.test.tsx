@@ -124,6 +124,10 @@ describe('orch tui', () => {
     r.stdin.write('?');
     await until('help', () => (r.lastFrame() ?? '').includes('KEYS'));
     expect(r.lastFrame()).toContain('start the next N ready tasks');
+    // Narrower than the views column: a key bound in a view or two says where (`f` is two keys), space is named.
+    expect(r.lastFrame()).toMatch(/^f\s+log: follow mode on\/off$/m);
+    expect(r.lastFrame()).toMatch(/^f\s+plan: filter by module/m);
+    expect(r.lastFrame()).toMatch(/^pagedown space\s+page down$/m);
     r.stdin.write('\u001b');
     // ESC then a key at once reads as Alt+key, as in a terminal.
     await until('help closed', () => !(r.lastFrame() ?? '').includes('KEYS'));

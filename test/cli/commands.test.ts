@@ -60,7 +60,7 @@ describe('the CLI a script can trust', () => {
   });
 
   it('unknown modules, tasks and states exit 2 with the valid ones', () => {
-    for (const args of [['list', '--module', 'apu'], ['next', '--module', 'apu'], ['start', '--module', 'apu']]) {
+    for (const args of [['list', '--module', 'apu'], ['list', '--json', '--module', 'apu'], ['next', '--module', 'apu'], ['start', '--module', 'apu']]) {
       const r = s.orch(...args);
       expect({ args, status: r.status }).toEqual({ args, status: 2 });
       expect(r.stderr).toContain('modules in the plan: core');
@@ -73,6 +73,11 @@ describe('the CLI a script can trust', () => {
     const bad = s.orch('list', '--status', 'nope');
     expect(bad.status).toBe(2);
     expect(bad.stderr).toContain('not_started');
+    // `list --json` prints the daemon's indented answer as it comes: the same text printJson makes.
+    const json = s.orch('list', '--json', '--status', 'not_started');
+    expect(json.status).toBe(0);
+    expect((JSON.parse(json.stdout) as Array<{ id: string }>).map((t) => t.id)).toContain('core/E01');
+    expect(json.stdout).toBe(`${JSON.stringify(JSON.parse(json.stdout), null, 2)}\n`);
     const none = s.orch('list', '--status', 'failed');
     expect(none.status).toBe(0);
     expect(none.stdout).toContain('no task is failed');
@@ -233,6 +238,8 @@ describe('the daemon a person can see', () => {
     s.write('.orch/config.toml', '[daemon]\nidle_minutes = 0.02\n\n[agent]\npass_env = ["FAKE_CLAUDE_*"]\n');
     expect(s.orch('list').status).toBe(0);
     const pid = s.orchJson<{ pid: number }>('daemon', 'status').pid;
+    // The daemon runs with a small young generation (client.ts, DAEMON_NODE_FLAGS: idle RSS).
+    expect(readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0')).toContain('--max-semi-space-size=4');
     // Watched from outside: asking the daemon would keep it busy.
     const alive = (): boolean => {
       try {

@@ -62,7 +62,7 @@ describe('quality gates with the real Claude Code on the simulated model', () =>
     const shown = await showTask(sb, 'core/E01');
     expect(shown.task.status).toBe('needs_review');
     expect(shown.runs[0]?.state).toBe('waiting');
-    expect(shown.runs[0]?.waitingReason).toMatch(/checks still failing after 1 fix attempt\(s\): lint \(node -e .*\) failed with exit code 2/);
+    expect(shown.runs[0]?.waitingReason).toMatch(/checks still failing after 1 fix attempt: lint \(node -e .*\) failed with exit code 2/);
     expect(() => sb.git('show', 'main:src/greet.js')).toThrow();
     // orch pr merge does not merge a change whose checks fail.
     expect((await sb.orchAsync('pr', 'merge', 'core/E01')).status).not.toBe(0);
@@ -120,7 +120,7 @@ describe('quality gates with the real Claude Code on the simulated model', () =>
       ['2026-12-03/task-001', 'low', 3_600_000],
       ['2026-12-03/task-002', 'medium', 9_000_000],
     ]);
-    expect(report.markdown).toMatch(/Time against estimates: 2 estimated task\(s\) took \d+ s of 3\.5 h estimated \(\d+%\)\./);
+    expect(report.markdown).toMatch(/Time against estimates: 2 estimated tasks took \d+ s of 3\.5 h estimated \(\d+%\)\./);
     expect(report.markdown).toMatch(/\| 2026-12-03\/task-001 \| merged \| \d+ \| \d+ s of 1 h \(low\) \|/);
   });
 });

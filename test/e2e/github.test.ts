@@ -1,6 +1,7 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { createPaths } from '../../src/paths/index.js';
 import { createGitHubServer, type GitHubTestServer } from '../../src/forge/testing/github-server.js';
 import { epic, sandbox, until, type Sandbox } from '../harness.js';
 
@@ -40,6 +41,13 @@ async function githubProject(files: Record<string, string>, env: NodeJS.ProcessE
 const orchAsync = (s: Sandbox, ...args: string[]) => s.orchAsync(...args);
 const originLog = (s: Sandbox, bare: string) => s.git('--git-dir', bare, 'log', '--format=%s', 'main');
 const pulls = (srv: GitHubTestServer) => srv.repo('acme', 'app').pulls;
+/** GET from the sandbox's daemon with the CLI's admin token (its daemon file). */
+async function daemonGet(s: Sandbox, path: string): Promise<unknown> {
+  const info = JSON.parse(readFileSync(createPaths(s.env).project(s.repo).daemonFile, 'utf8')) as { port: number; token: string };
+  const res = await fetch(`http://127.0.0.1:${info.port}${path}`, { headers: { authorization: `Bearer ${info.token}` } });
+  if (!res.ok) throw new Error(`GET ${path}: HTTP ${res.status} ${await res.text()}`);
+  return res.json();
+}
 
 describe('orch with the GitHub forge (API test server checked against GitHub\'s OpenAPI description)', () => {
   it('refuses to start without a token, naming the fix, and pushes nothing', async () => {
@@ -66,6 +74,13 @@ describe('orch with the GitHub forge (API test server checked against GitHub\'s 
     srv.setCheckRuns('acme', 'app', head, [{ name: 'ci', status: 'in_progress' }]);
     await until(async () => JSON.parse((await orchAsync(s, 'status', '--json')).stdout).waiting.some((w: { reason: string }) => /checks pending on PR #1/.test(w.reason)), 'checks pending');
     expect(pulls(srv)[0]?.merged).toBe(false);
+    // Checks on their way wait for nobody: the batch is still busy (so `orch start --wait` keeps waiting), nothing
+    // is listed as waiting for you, and the report agrees.
+    const batchId = (JSON.parse((await orchAsync(s, 'show', 'core/E01', '--json')).stdout) as { runs: { batchId: string }[] }).runs[0]?.batchId ?? '';
+    const batch = (await daemonGet(s, `/api/batches/${batchId}`)) as { busy: boolean; done: boolean; needsHuman: unknown[] };
+    expect(batch).toMatchObject({ busy: true, done: false, needsHuman: [] });
+    const report = JSON.parse((await orchAsync(s, 'report', '--batch', batchId, '--json')).stdout) as { totals: { waiting: number } };
+    expect(report.totals.waiting).toBe(0);
     srv.setCheckRuns('acme', 'app', head, [{ name: 'ci', status: 'completed', conclusion: 'success' }]);
     await until(() => pulls(srv)[0]?.merged, 'the merge');
     await until(async () => JSON.parse((await orchAsync(s, 'list', '--json')).stdout)[0]?.status === 'complete', 'the task to complete');
@@ -92,7 +107,7 @@ describe('orch with the GitHub forge (API test server checked against GitHub\'s 
     expect(calls[1]?.resume).toBeTruthy();
     expect(calls[1]?.prompt).toContain('unit tests: 2 tests failed');
     // The PR body follows: it now says the agent went back once.
-    await until(() => pulls(srv)[0]?.body.includes('the agent went back to fix checks or conflicts 1 time(s)'), 'the updated PR body');
+    await until(() => pulls(srv)[0]?.body.includes('the agent went back to fix checks or conflicts 1 time'), 'the updated PR body');
     srv.setCheckRuns('acme', 'app', second, [{ name: 'unit tests', status: 'completed', conclusion: 'success' }]);
     await until(() => pulls(srv)[0]?.merged, 'the merge');
     expect(pulls(srv)).toHaveLength(1);
@@ -127,7 +142,7 @@ describe('orch with the GitHub forge (API test server checked against GitHub\'s 
     const wt = (JSON.parse((await orchAsync(s, 'show', 'core/E01', '--json')).stdout) as { runs: Array<{ worktree: string }> }).runs[0]?.worktree ?? '';
     expect(existsSync(join(wt, 'src/a.txt'))).toBe(true);
     expect(existsSync(join(wt, 'lint-report.txt'))).toBe(false);
-    expect((await orchAsync(s, 'logs', 'core/E01')).stdout).toMatch(/left 1 changed file\(s\) \(lint-report.txt\); worktree restored/);
+    expect((await orchAsync(s, 'logs', 'core/E01')).stdout).toMatch(/left 1 changed file \(lint-report.txt\); worktree restored/);
     // A failing lint is a failing check: the PR is flagged for a person, never merged.
     await until(() => srv.repo('acme', 'app').labels.get(1)?.includes('needs-human-review'), 'the label');
     expect(pulls(srv)[0]?.merged).toBeFalsy();

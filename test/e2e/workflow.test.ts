@@ -82,7 +82,7 @@ describe('workflows (G5): code -> review -> test', () => {
 
     const text = s.orch('show', 'a/E01').stdout;
     expect(text).toContain('workflow: code -> review -> test');
-    expect(text).toMatch(/review: approved by default, 1 round\(s\) back to the coder — does what the epic asks/);
+    expect(text).toMatch(/review: approved by default, 1 round back to the coder — does what the epic asks/);
     expect(text).toMatch(/test: passed by default — tests written and passing/);
 
     // The built-in default stays code, then the checks: no workflow steps, no reviewer or tester.
@@ -126,7 +126,7 @@ describe('workflows (G5): code -> review -> test', () => {
     expect(a).toEqual([['code', 'done'], ['review', 'flagged'], ['test', 'pending']]);
 
     const loop = queue.find((q) => q.taskId === 'c/E01');
-    expect(loop?.decision.reasons[0]?.detail).toMatch(/^the reviewer still asks for changes after 1 round\(s\) with the coder/);
+    expect(loop?.decision.reasons[0]?.detail).toMatch(/^the reviewer still asks for changes after 1 round with the coder/);
     const c = s.orchJson<Shown>('show', 'c/E01').runs[0]?.workflow?.steps[1];
     expect(c).toMatchObject({ status: 'flagged', rounds: 1 });
 

@@ -27,6 +27,7 @@ export async function sync(globals: () => GlobalOptions, o: { json?: boolean }):
         const did = [
           ...(st.added.length === 0 ? [] : [st.created ? `status table created with ${plural(st.added.length, 'epic')}` : `added ${listOf(st.added)} to the status table`]),
           ...(st.dropped?.length ? [`dropped ${listOf(st.dropped)} from the status table (removed from the plan)`] : []),
+          ...(st.relinked?.length ? [`linked ${listOf(st.relinked.map((m) => m.id))} to ${st.relinked.length === 1 ? 'its renamed file' : 'their renamed files'}`] : []),
         ];
         out(`${st.path}: ${did.join('; ')} (committed as chore(plan))\n`);
       }
@@ -69,8 +70,11 @@ export async function list(globals: () => GlobalOptions, o: { status?: string; m
   if (o.status) q.set('status', o.status);
   if (o.module) q.set('module', o.module);
   const c = await client(globals(), 'read');
+  if (o.json || globals().json) {
+    q.set('pretty', '1');
+    return void out(`${await c.getText(`/api/tasks?${q.toString()}`)}\n`);
+  }
   const tasks = await c.get<Task[]>(`/api/tasks?${q.toString()}`);
-  if (o.json || globals().json) return printJson(tasks);
   if (tasks.length === 0 && (o.status || o.module)) {
     return void out(`no task${o.module ? ` of ${o.module}` : ''}${o.status ? ` is ${o.status.split(',').join(' or ')}` : ''}; \`orch list\` shows all\n`);
   }
