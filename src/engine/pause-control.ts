@@ -42,7 +42,7 @@ export function createPauseControl(d: PauseControlDeps) {
       const resumed: string[] = [];
       for (const r of d.store.runs.active()) {
         if (r.state === 'waiting' && r.waitingReason?.startsWith(BUDGET_PAUSE) && d.budgetBlocks(r.taskId, r.batchId)) continue;
-        if (r.state === 'waiting' && r.waitingReason?.startsWith('paused') && d.runner.wake(r.id, 'guidance', 'You were paused. Continue the task where you left off.')) resumed.push(r.taskId);
+        if (r.state === 'waiting' && r.waitingReason?.startsWith('paused') && d.runner.wake(r.id, 'guidance', r.nextPrompt ?? 'You were paused. Continue the task where you left off.')) resumed.push(r.taskId);
       }
       d.scheduleSoon();
       return { resumed };

@@ -55,6 +55,14 @@ describe('web page in Chromium', () => {
     await page.locator('[data-testid="count-complete"]', { hasText: /^1$/ }).waitFor({ timeout: 90_000 });
     expect(await page.evaluate(() => (globalThis as unknown as { __same?: number }).__same)).toBe(1);
     await expect.poll(() => status('core/E01')).toBe('complete');
+    // Today's totals count the run (merged, its tokens and cost); the feed says what each event did.
+    const today = (JSON.parse((await sb.orchAsync('status', '--json')).stdout) as { today: { merged: number; tokens: number } }).today;
+    expect(today.merged).toBe(1);
+    expect(today.tokens).toBeGreaterThan(0);
+    await page.locator('[data-testid="today-merged"]', { hasText: /^1$/ }).waitFor();
+    expect(await page.getByTestId('today-tokens').innerText()).toBe(`${(today.tokens / 1000).toFixed(1)}k`);
+    await page.locator('[data-testid="feed"] tr', { hasText: 'merged as' }).first().waitFor();
+    await page.locator('[data-testid="feed"] tr', { hasText: 'queued → preparing' }).first().waitFor();
     // Every persisted event applied once, none missed: the feed's seqs run without gaps.
     const seqs = await page.locator('[data-testid="feed"] tr').evaluateAll((rows) => rows.map((r) => Number((r as unknown as { dataset: Record<string, string> }).dataset.seq)));
     expect(seqs.length).toBeGreaterThan(3);
