@@ -144,7 +144,7 @@ export const SyncResult = z.object({
   removedRuns: z.array(RemovedRun).optional(),
   /** The plan README's status table, when this sync created, extended or pruned it (`written: false` when it could not). */
   statusTable: z
-    .object({ path: z.string(), created: z.boolean(), added: z.array(z.string()), written: z.boolean(), /** Rows of epics removed from the plan. */ dropped: z.array(z.string()).optional() })
+    .object({ path: z.string(), created: z.boolean(), added: z.array(z.string()), written: z.boolean(), /** Rows of epics removed from the plan. */ dropped: z.array(z.string()).optional(), /** Rows pointed at their epic's renamed file. */ relinked: z.array(z.object({ id: z.string(), from: z.string(), to: z.string() })).optional() })
     .optional(),
 });
 export type SyncResult = z.infer<typeof SyncResult>;

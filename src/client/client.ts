@@ -79,10 +79,17 @@ export async function findDaemon(daemonFile: string): Promise<DaemonInfo | undef
 /** The daemon's own entry point: a process of its own that imports nothing of the CLI. */
 const daemonEntry = (): string => fileURLToPath(new URL('../daemon/main.js', import.meta.url));
 
+/**
+ * Node flags of the daemon process. PERF: V8 lets the young generation grow to two 16 MB semi-spaces, committed for
+ * good, while an idle daemon uses well under 1 MB of them; 4 MB each keeps 15-20 MB off the idle daemon's RSS and
+ * costs no measurable time syncing 2,000 epics (issue 12: idle under 80 MB).
+ */
+const DAEMON_NODE_FLAGS = ['--max-semi-space-size=4'];
+
 async function startDaemon(o: ClientOptions): Promise<DaemonInfo> {
   mkdirSync(dirname(o.daemonLog), { recursive: true, mode: 0o700 });
   const out = openSync(o.daemonLog, 'a', 0o600);
-  const child = spawn(process.execPath, [daemonEntry(), '--root', o.root, '--background', ...(o.readOnly ? ['--read-only'] : [])], {
+  const child = spawn(process.execPath, [...DAEMON_NODE_FLAGS, daemonEntry(), '--root', o.root, '--background', ...(o.readOnly ? ['--read-only'] : [])], {
     cwd: o.root,
     detached: true,
     stdio: ['ignore', out, out],

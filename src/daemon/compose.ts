@@ -6,7 +6,9 @@ import type { SessionKeep } from './session.js';
 import { createGit, defaultBranch, repoRoot } from '../git/index.js';
 import { commandEnv, createAgentResolver, isAlive, isOurProcess, killGroup, sanitizeEnv } from '../agents/index.js';
 import { createEngine, RUN_ENV_KEY, type ContainFor, type Engine } from '../engine/index.js';
-import { hostOfBaseUrl, remoteMayGetCredentials, tokenVariables } from '../forge/index.js';
+// PERF: the two files, not forge/index.js, whose GitHub forge loads Octokit at start (issue 12); forge.ts loads it.
+import { hostOfBaseUrl, remoteMayGetCredentials } from '../forge/remote.js';
+import { tokenVariables } from '../forge/token.js';
 import { cliExecConfig, cliManagedConfig, createSandboxer, detectBwrapAsync, guardGit, worktreeGitDir, type Sandboxer } from '../sandbox/index.js';
 import type { Contain } from '../agents/index.js';
 import { createRepoPort } from './repo.js';

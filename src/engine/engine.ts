@@ -171,6 +171,7 @@ export function createEngine(d: EngineDeps) {
     mcpFor: d.mcpFor,
     containFor: d.containFor,
     guardFor: d.guardFor,
+    turnHold: (run) => guard.holdsTurn(run),
     review: cfg.review,
     forge: d.forge,
     verify: d.verify,
