@@ -20,7 +20,7 @@ export interface PauseControlDeps {
 export function createPauseControl(d: PauseControlDeps) {
   return {
     /** Pauses all work (no new starts, agents stopped gracefully) or the named tasks' runs. */
-    async pause(taskIds: string[]): Promise<{ paused: string[] }> {
+    async pause(taskIds: string[]): Promise<{ paused: string[]; notRunning: string[] }> {
       d.knownTasks(taskIds);
       const ids = new Set(taskIds.map(normalizeTaskId));
       if (ids.size === 0) {
@@ -33,7 +33,7 @@ export function createPauseControl(d: PauseControlDeps) {
         if (await d.runner.cancel(r.id, 'pause')) paused.push(r.taskId);
       }
       d.emit('run.waiting', null, null, { paused, all: ids.size === 0 });
-      return { paused };
+      return { paused, notRunning: [...ids].filter((id) => !paused.includes(id)) };
     },
     /** Resumes everything paused (and new starts), or one task's waiting run, optionally with guidance. */
     resumeAll(): { resumed: string[] } {
