@@ -339,7 +339,7 @@ export function createEngine(d: EngineDeps) {
     async diff(runId: string) {
       const r = d.store.runs.get(runId);
       if (!r) throw new RequestError('unknown_run', `unknown run ${runId}`, 404);
-      return runDiff(d.repo, r);
+      return runDiff(d.repo, r, d.redact);
     },
     /** Aggregates for the history page. */
     history: (days: number) => d.store.history.history(days),
