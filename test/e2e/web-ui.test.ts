@@ -101,6 +101,9 @@ describe('web page in Chromium', () => {
     await until(async () => (await showTask(sb, 'pay/E01')).runs[0]?.state === 'waiting', 'the change to wait for review', 90_000);
     await page.goto(`${base()}/#/reviews/pay/E01`);
     await page.locator('[data-testid="reasons"]', { hasText: 'needs_review: true' }).waitFor();
+    // The nav says a change waits, and so does the tab's title (for a page in a background tab).
+    await page.locator('[data-testid="badge-reviews"]', { hasText: /^1$/ }).waitFor();
+    await expect.poll(() => page.title()).toBe('(1) Reviews · Orch');
     await page.locator('[data-testid="file-tree"]', { hasText: 'pay.ts' }).waitFor();
     const code = page.getByTestId('diff-code');
     await code.locator('.tok-keyword', { hasText: 'function' }).first().waitFor();
@@ -110,6 +113,8 @@ describe('web page in Chromium', () => {
     await page.getByRole('button', { name: 'Unified' }).click();
     await page.getByRole('button', { name: 'Approve and merge' }).click();
     await until(async () => (await status('pay/E01')) === 'complete', 'the approved change to merge', 60_000);
+    await page.getByTestId('badge-reviews').waitFor({ state: 'detached' });
+    await expect.poll(() => page.title()).toBe('Reviews · Orch');
     expect(sb.git('show', 'main:src/pay.ts')).toContain('export function charge');
   }, 200_000);
 
