@@ -67,6 +67,8 @@ export async function composeDaemon(o: ComposeOptions): Promise<{
   webSessions: SessionKeep;
   meta: Store['meta'];
   notifier: Notifier;
+  /** `[notify]` changed (config reload): its channels' secrets blanked like those read at start, channels rebuilt. */
+  reloadNotify: (config: Config) => void;
   answers: AnswerInbox;
   lessons: Lessons;
   /** Replies to Telegram messages answer questions, when [notify.telegram] is set. */
@@ -123,10 +125,13 @@ export async function composeDaemon(o: ComposeOptions): Promise<{
   for (const v of secretsFileValues(secretsFile)) redact.add(v);
   // What the agent CLIs' own credential files hold: the agent can read them.
   for (const v of cliCredentialValues(env)) redact.add(v);
-  for (const name of notifySecretNames(config)) {
-    const s = readSecret(name, env, secretsFile);
-    if (s.ok) redact.add(s.value);
-  }
+  const redactNotifySecrets = (c: Config): void => {
+    for (const name of notifySecretNames(c)) {
+      const s = readSecret(name, env, secretsFile);
+      if (s.ok) redact.add(s.value);
+    }
+  };
+  redactNotifySecrets(config);
   secureStateDir(paths.stateDir);
   const store = createStore(paths.dbFile, { redact, eventsKept: config.daemon.events_kept });
   const redisUrl = env.ORCH_REDIS_URL || config.cluster.redis_url;
@@ -257,6 +262,10 @@ export async function composeDaemon(o: ComposeOptions): Promise<{
     webSessions: store.webSessions,
     meta: store.meta,
     notifier: notify,
+    reloadNotify: (c) => {
+      redactNotifySecrets(c);
+      notify.reconfigure(c.notify);
+    },
     answers,
     lessons,
     ...(telegram ? { telegram } : {}),

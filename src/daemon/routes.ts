@@ -37,7 +37,7 @@ export interface RouteDeps {
   /** Lessons from feedback files (O5). */
   lessons?: Pick<Lessons, 'list' | 'remove'>;
   /** Notification channels (O2). */
-  notify?: { channels: NotifyChannelName[]; test: (channel?: NotifyChannelName) => Promise<ChannelResult[]> };
+  notify?: { channels: () => NotifyChannelName[]; test: (channel?: NotifyChannelName) => Promise<ChannelResult[]> };
 }
 
 const KINDS = ['build', 'test', 'lint'] as const;
@@ -135,8 +135,8 @@ export function registerRoutes(router: Router, d: RouteDeps): void {
   router.get('/api/budget', async () => engine.budget());
   router.get('/api/report', async (_q, _r, { url }) => engine.report({ ...optionalParam(url, 'date'), ...optionalParam(url, 'batch') }));
   router.post('/api/notify/test', NotifyTestRequest, async (_q, _r, { body }) => {
-    const channels = d.notify?.channels ?? [];
-    if (channels.length === 0) throw new HttpError(400, 'no_channels', 'no notification channel is configured; add [notify.slack], [notify.telegram], [notify.webhook] or [notify.desktop] to ~/.config/orch/config.toml (docs/unattended.md), then orch daemon restart');
+    const channels = d.notify?.channels() ?? [];
+    if (channels.length === 0) throw new HttpError(400, 'no_channels', 'no notification channel is configured; add [notify.slack], [notify.telegram], [notify.webhook] or [notify.desktop] to ~/.config/orch/config.toml (docs/unattended.md), then run this again (the daemon takes the change over)');
     if (body.channel && !channels.includes(body.channel)) throw new HttpError(404, 'unknown_channel', `the ${body.channel} channel is not configured; configured: ${channels.join(', ')}`);
     return { results: (await d.notify?.test(body.channel)) ?? [] };
   });
