@@ -4,8 +4,9 @@
  * latency p50/p99 and memory. `npm run bench:tui [-- --seconds 10 --agents 10 --rate 5000]`; with
  * `node --expose-gc dist/bench/tui-flood.js` memory is sampled after a collection (what is kept, not garbage).
  */
-import './production.js';
+import './tui-start.js';
 import { performance } from 'node:perf_hooks';
+import { getHeapSpaceStatistics } from 'node:v8';
 import { fakeClient, run, status, task } from '../src/tui/testing.js';
 import { mountApp } from './tui-harness.js';
 
@@ -46,6 +47,7 @@ const flood = setInterval(() => {
 const latencies: number[] = [];
 let peakRss = 0;
 let peakHeap = 0;
+let peakNewSpace = 0;
 const rssAt: number[] = [];
 const framesAtStart = ui.stdout.frames;
 const renderAtStart = ui.renderTimes.length;
@@ -69,6 +71,7 @@ while (performance.now() - t0 < seconds * 1000) {
   const q = Math.min(3, Math.floor(((performance.now() - t0) / (seconds * 1000)) * 4));
   rssAt[q] = m.rss;
   peakHeap = Math.max(peakHeap, m.heapUsed);
+  peakNewSpace = Math.max(peakNewSpace, getHeapSpaceStatistics().find((s) => s.space_name === 'new_space')?.space_size ?? 0);
 }
 clearInterval(flood);
 const elapsed = (performance.now() - t0) / 1000;
@@ -85,7 +88,7 @@ process.stdout.write(
     `frames: ${frames} (${(frames / elapsed).toFixed(1)} fps); cpu ${cpuS.toFixed(1)} s (${Math.round((cpuS / elapsed) * 100)}% of a core, the load included)\n` +
     `ink render per frame: p50 ${pctOf(renders, 50).toFixed(1)} ms, p99 ${pctOf(renders, 99).toFixed(1)} ms over ${renders.length} renders\n` +
     `key to screen: p50 ${pct(50).toFixed(1)} ms, p99 ${pct(99).toFixed(1)} ms, max ${(latencies[latencies.length - 1] ?? NaN).toFixed(1)} ms over ${latencies.length} keys\n` +
-    `memory: peak rss ${mb(peakRss)} MB, peak heap ${mb(peakHeap)} MB; rss at each quarter ${rssAt.map((b) => mb(b)).join(', ')} MB\n`,
+    `memory: peak rss ${mb(peakRss)} MB, peak heap ${mb(peakHeap)} MB (young generation ${mb(peakNewSpace)} MB); rss at each quarter ${rssAt.map((b) => mb(b)).join(', ')} MB\n`,
 );
 ui.app.unmount();
 process.exit(0);

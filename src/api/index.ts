@@ -4,6 +4,7 @@ export { apiRetryText } from './retry.js';
 export * from './agent.js';
 export * from './events.js';
 export * from './web.js';
+export * from './slots.js';
 export * from './plan.js';
 export * from './notify.js';
 export * from './workflow.js';

@@ -144,7 +144,7 @@ export const SyncResult = z.object({
   removedRuns: z.array(RemovedRun).optional(),
   /** The plan README's status table, when this sync created, extended or pruned it (`written: false` when it could not). */
   statusTable: z
-    .object({ path: z.string(), created: z.boolean(), added: z.array(z.string()), written: z.boolean(), /** Rows of epics removed from the plan. */ dropped: z.array(z.string()).optional() })
+    .object({ path: z.string(), created: z.boolean(), added: z.array(z.string()), written: z.boolean(), /** Rows of epics removed from the plan. */ dropped: z.array(z.string()).optional(), /** Rows pointed at their epic's renamed file. */ relinked: z.array(z.object({ id: z.string(), from: z.string(), to: z.string() })).optional() })
     .optional(),
 });
 export type SyncResult = z.infer<typeof SyncResult>;
@@ -256,14 +256,6 @@ export const ErrorBody = z.object({
 });
 export type ErrorBody = z.infer<typeof ErrorBody>;
 
-export const Health = z.object({
-  ok: z.literal(true),
-  pid: z.number(),
-  root: z.string(),
-  version: z.string(),
-  startedAt: z.string(),
-});
-export type Health = z.infer<typeof Health>;
 
 /** `GET /api/daemon`: what the daemon runs with, for clients to tell when it is out of date. */
 export const DaemonState = z.object({
@@ -276,6 +268,20 @@ export const DaemonState = z.object({
   configWarnings: z.array(z.string()).optional(),
 });
 export type DaemonState = z.infer<typeof DaemonState>;
+
+export const Health = z.object({
+  ok: z.literal(true),
+  pid: z.number(),
+  root: z.string(),
+  version: z.string(),
+  startedAt: z.string(),
+  /**
+   * `GET /api/health?state=1`: the daemon's state too (as `GET /api/daemon`), so a command learns in one round trip
+   * that the daemon answers and whether it is out of date (issue 12).
+   */
+  state: DaemonState.optional(),
+});
+export type Health = z.infer<typeof Health>;
 
 /** `POST /api/reload`: settings applied in place, and those that need `orch daemon restart`. */
 export const ReloadResult = z.object({ applied: z.array(z.string()), restart: z.array(z.string()), error: z.string().optional() });

@@ -46,7 +46,8 @@ export function describeLine(l: BudgetLine): string {
 
 export interface BudgetDeps {
   store: Store;
-  config: Config['budget'];
+  /** `[budget]` as the daemon runs with it now (a config reload changes it). */
+  config: Config['budget'] | (() => Config['budget']);
   timezone: string;
   now: () => Date;
   emit: <T extends 'budget.warning' | 'budget.exceeded'>(type: T, taskId: string | null, runId: string | null, data: EventData<T>) => void;
@@ -68,9 +69,10 @@ export function budgetValueProblem(key: string, value: string): string | undefin
  */
 export function createBudget(d: BudgetDeps) {
   const overrideKey = (key: BudgetKey): string => `budget.limit.${key}`;
+  const cfg = (): Config['budget'] => (typeof d.config === 'function' ? d.config() : d.config);
   const limitOf = (key: BudgetKey): number => {
     const raised = d.store.meta.get(overrideKey(key));
-    return raised !== undefined ? Number(raised) : d.config[key];
+    return raised !== undefined ? Number(raised) : cfg()[key];
   };
   const today = (): { key: string; from: string; to: string } => {
     const key = dayKey(d.now(), d.timezone);
@@ -82,7 +84,7 @@ export function createBudget(d: BudgetDeps) {
     const spent = unit === 'usd' ? spend.usd : spend.tokens;
     const state = limit > 0 && spent >= limit ? 'exceeded' : limit > 0 && spent >= limit * WARN_AT ? 'warning' : 'ok';
     const raised = d.store.meta.get(overrideKey(key));
-    return { key, scope: scopeOf(key), id, unit, spent, limit, state, unpriced: spend.unpriced, ...(raised !== undefined ? { configured: d.config[key] } : {}) };
+    return { key, scope: scopeOf(key), id, unit, spent, limit, state, unpriced: spend.unpriced, ...(raised !== undefined ? { configured: cfg()[key] } : {}) };
   }
 
   const batchLimit = (b: Batch): number => (b.budgetUsd !== null && !d.store.meta.get(overrideKey('batch_usd')) ? b.budgetUsd : limitOf('batch_usd'));

@@ -1,1 +1,1 @@
-export { connect, createClient, daemonUrl, findDaemon, ClientError, type Client, type ClientOptions } from './client.js';
+export { connect, createClient, daemonUrl, findClient, findDaemon, ClientError, type Client, type ClientOptions } from './client.js';

@@ -6,7 +6,9 @@ import type { SessionKeep } from './session.js';
 import { createGit, defaultBranch, repoRoot } from '../git/index.js';
 import { commandEnv, createAgentResolver, isAlive, isOurProcess, killGroup, sanitizeEnv } from '../agents/index.js';
 import { createEngine, RUN_ENV_KEY, type ContainFor, type Engine } from '../engine/index.js';
-import { hostOfBaseUrl, remoteMayGetCredentials, tokenVariables } from '../forge/index.js';
+// PERF: the two files, not forge/index.js, whose GitHub forge loads Octokit at start (issue 12); forge.ts loads it.
+import { hostOfBaseUrl, remoteMayGetCredentials } from '../forge/remote.js';
+import { tokenVariables } from '../forge/token.js';
 import { cliExecConfig, cliManagedConfig, createSandboxer, detectBwrapAsync, guardGit, worktreeGitDir, type Sandboxer } from '../sandbox/index.js';
 import type { Contain } from '../agents/index.js';
 import { createRepoPort } from './repo.js';
@@ -65,6 +67,8 @@ export async function composeDaemon(o: ComposeOptions): Promise<{
   webSessions: SessionKeep;
   meta: Store['meta'];
   notifier: Notifier;
+  /** `[notify]` changed (config reload): its channels' secrets blanked like those read at start, channels rebuilt. */
+  reloadNotify: (config: Config) => void;
   answers: AnswerInbox;
   lessons: Lessons;
   /** Replies to Telegram messages answer questions, when [notify.telegram] is set. */
@@ -121,10 +125,13 @@ export async function composeDaemon(o: ComposeOptions): Promise<{
   for (const v of secretsFileValues(secretsFile)) redact.add(v);
   // What the agent CLIs' own credential files hold: the agent can read them.
   for (const v of cliCredentialValues(env)) redact.add(v);
-  for (const name of notifySecretNames(config)) {
-    const s = readSecret(name, env, secretsFile);
-    if (s.ok) redact.add(s.value);
-  }
+  const redactNotifySecrets = (c: Config): void => {
+    for (const name of notifySecretNames(c)) {
+      const s = readSecret(name, env, secretsFile);
+      if (s.ok) redact.add(s.value);
+    }
+  };
+  redactNotifySecrets(config);
   secureStateDir(paths.stateDir);
   const store = createStore(paths.dbFile, { redact, eventsKept: config.daemon.events_kept });
   const redisUrl = env.ORCH_REDIS_URL || config.cluster.redis_url;
@@ -255,6 +262,10 @@ export async function composeDaemon(o: ComposeOptions): Promise<{
     webSessions: store.webSessions,
     meta: store.meta,
     notifier: notify,
+    reloadNotify: (c) => {
+      redactNotifySecrets(c);
+      notify.reconfigure(c.notify);
+    },
     answers,
     lessons,
     ...(telegram ? { telegram } : {}),

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { ServerResponse } from 'node:http';
 import type { Engine } from '../engine/index.js';
 import type { Decomposer } from '../decompose/index.js';
-import { AnswerRequest, DecomposeRequest, BudgetRaiseRequest, NotifyTestRequest, type ChannelResult, type NotifyChannelName, EmptyRequest, ScheduleRunRequest, MaintainRequest, MergeRequest, PauseRequest, ResumeRequest, SignalRequest, StartRequest, StopRequest, type DaemonState, type ReloadResult, type Status, type Event } from '../api/index.js';
+import { AnswerRequest, DecomposeRequest, BudgetRaiseRequest, NotifyTestRequest, type ChannelResult, type NotifyChannelName, EmptyRequest, ScheduleRunRequest, MaintainRequest, MergeRequest, PauseRequest, ResumeRequest, SignalRequest, StartRequest, StopRequest, type DaemonState, type Health, type ReloadResult, type Status, type Event } from '../api/index.js';
 import type { ClusterStatus, CommandAnswer, JobLogs, RunWorkers } from '../api/cluster.js';
 import { parseAgentLine } from '../agents/index.js';
 import { HttpError, type Router } from './http.js';
@@ -21,7 +21,7 @@ export interface RouteDeps {
   /** The open event streams, which a stopping daemon ends cleanly (a client then reconnects from its last seq). */
   streams?: Set<ServerResponse>;
   daemon: () => Status['daemon'];
-  health: () => unknown;
+  health: () => Omit<Health, 'state'>;
   /** Ends the agents (the tasks whose agents were ended), then stops the daemon. */
   shutdown: () => Promise<{ ended: string[] }>;
   state: () => DaemonState;
@@ -37,7 +37,7 @@ export interface RouteDeps {
   /** Lessons from feedback files (O5). */
   lessons?: Pick<Lessons, 'list' | 'remove'>;
   /** Notification channels (O2). */
-  notify?: { channels: NotifyChannelName[]; test: (channel?: NotifyChannelName) => Promise<ChannelResult[]> };
+  notify?: { channels: () => NotifyChannelName[]; test: (channel?: NotifyChannelName) => Promise<ChannelResult[]> };
 }
 
 const KINDS = ['build', 'test', 'lint'] as const;
@@ -59,7 +59,14 @@ export function registerRoutes(router: Router, d: RouteDeps): void {
   router.post('/api/reload', EmptyRequest, async () => d.reload());
   router.post('/api/activate', EmptyRequest, async () => ({ ok: true }));
   // Without a token: alive, nothing else (a stranger learns no pid, path or version).
-  router.get('/api/health', async (_q, _r, { principal }) => (principal.kind === 'admin' ? d.health() : { ok: true }), { open: true });
+  router.get(
+    '/api/health',
+    async (_q, _r, { principal, url }) => {
+      if (principal.kind !== 'admin') return { ok: true };
+      return url.searchParams.get('state') === '1' ? { ...d.health(), state: d.state() } : d.health();
+    },
+    { open: true },
+  );
   router.get('/api/status', async () => {
     const cluster = d.cluster?.();
     return cluster ? { ...engine.status(d.daemon()), cluster } : engine.status(d.daemon());
@@ -128,8 +135,8 @@ export function registerRoutes(router: Router, d: RouteDeps): void {
   router.get('/api/budget', async () => engine.budget());
   router.get('/api/report', async (_q, _r, { url }) => engine.report({ ...optionalParam(url, 'date'), ...optionalParam(url, 'batch') }));
   router.post('/api/notify/test', NotifyTestRequest, async (_q, _r, { body }) => {
-    const channels = d.notify?.channels ?? [];
-    if (channels.length === 0) throw new HttpError(400, 'no_channels', 'no notification channel is configured; add [notify.slack], [notify.telegram], [notify.webhook] or [notify.desktop] to ~/.config/orch/config.toml (docs/unattended.md), then orch daemon restart');
+    const channels = d.notify?.channels() ?? [];
+    if (channels.length === 0) throw new HttpError(400, 'no_channels', 'no notification channel is configured; add [notify.slack], [notify.telegram], [notify.webhook] or [notify.desktop] to ~/.config/orch/config.toml (docs/unattended.md), then run this again (the daemon takes the change over)');
     if (body.channel && !channels.includes(body.channel)) throw new HttpError(404, 'unknown_channel', `the ${body.channel} channel is not configured; configured: ${channels.join(', ')}`);
     return { results: (await d.notify?.test(body.channel)) ?? [] };
   });

@@ -171,6 +171,7 @@ export async function serve(o: ServeOptions): Promise<{ port: number; url: strin
         const loaded = loadConfig({ paths: c.allPaths, root: c.root });
         if (!loaded.ok) return { applied: [], restart: [], error: loaded.error.message };
         const r = c.engine.reload(loaded.config);
+        if (r.applied.some((a) => a.startsWith('notify.'))) c.reloadNotify(c.engine.config);
         configWarnings = loaded.warnings.map(formatWarning);
         // The files as read now: what could not be applied stays reported until a restart.
         if (r.restart.length === 0) print = { ...print, config: fingerprint(env, configFiles).config };
@@ -178,7 +179,7 @@ export async function serve(o: ServeOptions): Promise<{ port: number; url: strin
         return r;
       },
       ...(c.cluster ? { cluster: () => c.cluster?.status(), runJobs: c.cluster } : {}),
-      notify: { channels: c.notifier.channels, test: (channel) => c.notifier.test(channel) },
+      notify: { channels: () => c.notifier.channels, test: (channel) => c.notifier.test(channel) },
       lessons: c.lessons,
     });
     if (o.readOnly) c.engine.setPassive(true);

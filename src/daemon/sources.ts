@@ -1,8 +1,9 @@
 import { join } from 'node:path';
 import type { Config } from '../config/index.js';
 import { oneShotTurn, type BackendFor } from '../engine/index.js';
-import { discoverToken, hostOfBaseUrl, repositoryFromRemote } from '../forge/index.js';
-import { createGitHubClient } from '../forge/github/client.js';
+// PERF: not forge/index.js, and Octokit only once a GitHub source asks for its API (issue 12: daemon start).
+import { hostOfBaseUrl, repositoryFromRemote } from '../forge/remote.js';
+import { discoverToken } from '../forge/token.js';
 import type { GitRunner } from '../git/index.js';
 import { configuredSources, type PlanSource, type SourceFactories } from '../sources/index.js';
 import { createGitHubSource, octokitIssues } from '../sources/github/index.js';
@@ -53,6 +54,7 @@ export function createSources(d: SourceDeps): PlanSource[] {
       }
       const token = await discoverToken({ env: d.env, host });
       if (!token.ok) throw new Error(`${token.problem}; ${token.fix}`);
+      const { createGitHubClient } = await import('../forge/github/client.js');
       return octokitIssues(createGitHubClient({ token: token.token, ...(baseUrl ? { baseUrl } : {}), timeoutMs: cfg.request_timeout_seconds * 1000 }), owner, repo);
     };
     factories.github = () =>

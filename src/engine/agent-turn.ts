@@ -47,6 +47,10 @@ export function createAgentTurn({ d, log, setState, task, end, rebaseGaveUp, wak
     const t = task(run);
     // Its epic left the plan since the run started: no new agent turn (an `orch sync` stopped the one running).
     if (t.removedAt) return finishStopped(run, REMOVED_NOTE);
+    // A spent budget starts no new turn, whatever asked for it (failing checks, a retry, recovery after a restart):
+    // the run waits, its next prompt kept, until `orch budget raise`.
+    const held = d.turnHold?.(run);
+    if (held) return park(run, held);
     let agent;
     try {
       agent = d.backendFor(t.agent);

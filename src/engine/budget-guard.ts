@@ -11,12 +11,12 @@ export const BUDGET_PAUSE = 'paused by budget';
  * Budgets enforced on the engine (O3): usage that crosses a limit pauses the agents in its scope (partial work
  * committed, sessions kept) and keeps new runs from starting; a raise resumes what it paused.
  */
-export function createBudgetGuard(d: { store: Store; config: Config; now: () => Date; emit: Emit; runner: () => Runner; log: (msg: string) => void; scheduleSoon: () => void; resumePrompt: (taskId: string) => string }) {
-  const budget = createBudget({ store: d.store, config: d.config.budget, timezone: d.config.timezone, now: d.now, emit: d.emit });
+export function createBudgetGuard(d: { store: Store; config: () => Config; now: () => Date; emit: Emit; runner: () => Runner; log: (msg: string) => void; scheduleSoon: () => void; resumePrompt: (taskId: string) => string }) {
+  const budget = createBudget({ store: d.store, config: () => d.config().budget, timezone: d.config().timezone, now: d.now, emit: d.emit });
   const pending = new Set<string>();
   const pausing = new Set<string>();
-  const configured = BUDGET_KEYS.some((k) => d.config.budget[k] > 0);
-  const anyLimit = (): boolean => configured || BUDGET_KEYS.some((k) => budget.limitOf(k) > 0);
+  // A batch's own budget (a daily file's max_cost_usd, a schedule's budget_usd) counts with no [budget] at all.
+  const anyLimit = (): boolean => BUDGET_KEYS.some((k) => budget.limitOf(k) > 0) || d.store.batches.active().some((b) => (b.budgetUsd ?? 0) > 0);
 
   function pauseCovered(lines: BudgetLine[]): void {
     for (const r of d.store.runs.active()) {
@@ -58,6 +58,12 @@ export function createBudgetGuard(d: { store: Store; config: Config; now: () => 
       const hit = budget.blocks(taskId, batchId ? d.store.batches.get(batchId) : undefined);
       return hit ? `held by budget: ${describeLine(hit)}` : undefined;
     },
+    /** Why this run may not start another agent turn (`paused by budget: ...`), or undefined. */
+    holdsTurn(run: { taskId: string; batchId: string | null }): string | undefined {
+      if (!anyLimit()) return undefined;
+      const hit = budget.blocks(run.taskId, run.batchId ? d.store.batches.get(run.batchId) : undefined);
+      return hit ? `${BUDGET_PAUSE}: ${describeLine(hit)}` : undefined;
+    },
     /** `orch budget raise KEY VALUE`: the new limit, then whatever it no longer holds back continues. */
     raise(key: string, value: string): { resumed: string[] } {
       const problem = budgetValueProblem(key, value);
@@ -67,7 +73,8 @@ export function createBudgetGuard(d: { store: Store; config: Config; now: () => 
       for (const r of d.store.runs.active()) {
         if (r.state !== 'waiting' || !r.waitingReason?.startsWith(BUDGET_PAUSE)) continue;
         if (this.blocks(r.taskId, r.batchId)) continue;
-        if (d.runner().wake(r.id, 'guidance', d.resumePrompt(r.taskId))) resumed.push(r.taskId);
+        // A turn held before it started keeps its prompt (the failing checks to fix); a paused one is told to go on.
+        if (d.runner().wake(r.id, 'guidance', r.nextPrompt ?? d.resumePrompt(r.taskId))) resumed.push(r.taskId);
       }
       d.scheduleSoon();
       return { resumed };

@@ -1,6 +1,6 @@
 import type { PlanIssue } from '../api/index.js';
 import type { RepoPort } from './ports.js';
-import { inPlans } from './writeback.js';
+import { inPlans, mayStayDirty } from './writeback.js';
 
 const some = (paths: readonly string[]): string => `${paths.slice(0, 5).join(', ')}${paths.length > 5 ? ` and ${paths.length - 5} more` : ''}`;
 
@@ -27,10 +27,13 @@ export async function uncommittedPlanIssues(repo: Pick<RepoPort, 'uncommittedFil
 export async function targetCheckoutWarning(repo: Pick<RepoPort, 'checkoutOf'>, target: string, plansDir: string): Promise<string | undefined> {
   const co = await repo.checkoutOf(target);
   if (!co || co.dirty.length === 0) return undefined;
-  const plans = inPlans(plansDir);
-  const others = co.dirty.filter((p) => !plans(p));
+  const allowed = mayStayDirty(plansDir);
+  const others = co.dirty.filter((p) => !allowed(p));
   if (others.length === 0) {
-    return `${target} is checked out in ${co.path} with uncommitted plan edits (${some(co.dirty)}): merges go on unless they change those files; agents read the committed plan, so commit the edit`;
+    const plans = co.dirty.filter(inPlans(plansDir));
+    const what = plans.length === 0 ? 'config edits' : plans.length < co.dirty.length ? 'plan and config edits' : 'plan edits';
+    const why = plans.length === 0 ? 'agents read the committed config' : 'agents read the committed plan';
+    return `${target} is checked out in ${co.path} with uncommitted ${what} (${some(co.dirty)}): merges go on unless they change those files; ${why}, so commit the edit`;
   }
   return `${target} is checked out in ${co.path} with uncommitted changes (${some(others)}): merges into ${target} wait until you commit or stash them`;
 }

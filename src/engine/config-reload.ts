@@ -2,6 +2,12 @@ import type { Config } from '../config/index.js';
 
 /** Settings a running daemon takes over in place; every other change needs `orch daemon restart`. */
 const RELOADABLE = ['max_parallel_agents', 'daemon.idle_minutes'];
+/**
+ * Whole tables a running daemon takes over: budgets (read at each check) and notifications (channels rebuilt).
+ * Telegram replies are polled by a part made at start: a change under `notify.telegram` needs a restart.
+ */
+const RELOADABLE_TABLES = ['budget.', 'notify.'];
+const reloadable = (key: string): boolean => RELOADABLE.includes(key) || (RELOADABLE_TABLES.some((t) => key.startsWith(t)) && !key.startsWith('notify.telegram'));
 
 const flat = (o: unknown, pre = ''): Map<string, string> => {
   const m = new Map<string, string>();
@@ -21,9 +27,20 @@ export function configReload(cfg: Config, next: Config): { applied: string[]; re
   const after = flat(next);
   for (const key of new Set([...before.keys(), ...after.keys()])) {
     if (before.get(key) === after.get(key)) continue;
-    if (RELOADABLE.includes(key)) applied.push(`${key} ${before.get(key) ?? 'unset'} -> ${after.get(key) ?? 'unset'}`);
+    if (reloadable(key)) applied.push(`${key} ${before.get(key) ?? 'unset'} -> ${after.get(key) ?? 'unset'}`);
     else restart.push(key);
   }
-  const config = applied.length > 0 ? { ...cfg, max_parallel_agents: next.max_parallel_agents, daemon: { ...cfg.daemon, idle_minutes: next.daemon.idle_minutes } } : cfg;
+  const changed = (table: string): boolean => applied.some((a) => a.startsWith(table));
+  const config =
+    applied.length > 0
+      ? {
+          ...cfg,
+          max_parallel_agents: next.max_parallel_agents,
+          daemon: { ...cfg.daemon, idle_minutes: next.daemon.idle_minutes },
+          ...(changed('budget.') ? { budget: next.budget } : {}),
+          // Telegram stays as the daemon started with it (see RELOADABLE_TABLES).
+          ...(changed('notify.') ? { notify: { ...next.notify, telegram: cfg.notify.telegram } } : {}),
+        }
+      : cfg;
   return { applied, restart, config };
 }

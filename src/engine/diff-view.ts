@@ -11,8 +11,9 @@ export const DIFF_TOTAL_LINES = 40_000;
 /**
  * A run's change as the page shows it: for a merged run its merge commit, otherwise its branch's head against the
  * base it started from. Parsed here so that the page renders lines as text and never parses git's output itself.
+ * `redact`: the daemon's redactor, applied to every line.
  */
-export async function runDiff(repo: RepoPort, run: RunRow): Promise<RunDiff> {
+export async function runDiff(repo: RepoPort, run: RunRow, redact: (text: string) => string = (t) => t): Promise<RunDiff> {
   const merged = run.state === 'done' && run.mergeCommit;
   const base = merged ? `${run.mergeCommit}^` : (run.baseSha ?? run.targetBranch);
   const head = merged ? (run.mergeCommit ?? '') : (run.commitSha ?? run.savedRef ?? run.branch);
@@ -33,7 +34,8 @@ export async function runDiff(repo: RepoPort, run: RunRow): Promise<RunDiff> {
       binary: f.binary,
       additions: f.added.length,
       deletions: f.removed.length,
-      lines: f.lines.slice(0, keep).map((l) => ({ kind: l.kind, line: l.line, ...(l.oldLine !== undefined ? { oldLine: l.oldLine } : {}), text: l.text })),
+      // A secret the agent wrote (a key of the daemon's, a token's shape) is not sent to a page: the review flags it.
+      lines: f.lines.slice(0, keep).map((l) => ({ kind: l.kind, line: l.line, ...(l.oldLine !== undefined ? { oldLine: l.oldLine } : {}), text: redact(l.text) })),
       truncated: f.lines.length > keep,
     };
   });

@@ -147,7 +147,7 @@ export function createEngine(d: EngineDeps) {
     const w = d.forge ? undefined : await targetCheckoutWarning(d.repo, d.targetBranch, cfg.plans_dir).catch(() => undefined);
     return w ? { ...res, warnings: [w] } : res;
   };
-  const guard = createBudgetGuard({ store: d.store, config: cfg, now: d.now ?? (() => new Date()), emit, runner: () => runner, log: d.log, scheduleSoon: () => scheduleSoon(), resumePrompt: (taskId) => prompts.budget(taskId) });
+  const guard = createBudgetGuard({ store: d.store, config: () => cfg, now: d.now ?? (() => new Date()), emit, runner: () => runner, log: d.log, scheduleSoon: () => scheduleSoon(), resumePrompt: (taskId) => prompts.budget(taskId) });
   const runner = createRunner({
     store: d.store,
     repo: d.repo,
@@ -171,6 +171,7 @@ export function createEngine(d: EngineDeps) {
     mcpFor: d.mcpFor,
     containFor: d.containFor,
     guardFor: d.guardFor,
+    turnHold: (run) => guard.holdsTurn(run),
     review: cfg.review,
     forge: d.forge,
     verify: d.verify,
@@ -338,7 +339,7 @@ export function createEngine(d: EngineDeps) {
     async diff(runId: string) {
       const r = d.store.runs.get(runId);
       if (!r) throw new RequestError('unknown_run', `unknown run ${runId}`, 404);
-      return runDiff(d.repo, r);
+      return runDiff(d.repo, r, d.redact);
     },
     /** Aggregates for the history page. */
     history: (days: number) => d.store.history.history(days),

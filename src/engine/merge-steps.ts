@@ -4,7 +4,7 @@ import type { RunRow, TaskRow } from '../store/index.js';
 import { formatDecision, type Decision, type Reason } from '../review/index.js';
 import type { WorkflowSteps } from './workflow/steps.js';
 import { runTrailer } from './names.js';
-import { inPlans, statusFiles } from './writeback.js';
+import { mayStayDirty, statusFiles } from './writeback.js';
 import { decideReview } from './review-step.js';
 import type { Reviewer } from './reviewer.js';
 import type { ForgeSteps } from './forge-steps.js';
@@ -286,7 +286,7 @@ export function createMergeSteps({ d, log, setState, park, fail, stopRemoved, ta
           return park(run, `merge into ${target} conflicts in ${squash.conflicts.join(', ')}; resolve it on ${run.branch} (worktree ${run.worktree}), then orch resume ${run.taskId}`);
         }
         run = d.store.runs.update(run.id, { mergeCommit: squash.commit });
-        const adv = await d.repo.advanceBranch({ branch: target, from: tip, to: squash.commit, mayBeDirty: inPlans(d.plansDir) });
+        const adv = await d.repo.advanceBranch({ branch: target, from: tip, to: squash.commit, mayBeDirty: mayStayDirty(d.plansDir) });
         if (adv.ok) return merged(run);
         if (adv.reason === 'moved') continue;
         const reason =

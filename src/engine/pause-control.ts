@@ -20,7 +20,7 @@ export interface PauseControlDeps {
 export function createPauseControl(d: PauseControlDeps) {
   return {
     /** Pauses all work (no new starts, agents stopped gracefully) or the named tasks' runs. */
-    async pause(taskIds: string[]): Promise<{ paused: string[] }> {
+    async pause(taskIds: string[]): Promise<{ paused: string[]; notRunning: string[] }> {
       d.knownTasks(taskIds);
       const ids = new Set(taskIds.map(normalizeTaskId));
       if (ids.size === 0) {
@@ -33,7 +33,7 @@ export function createPauseControl(d: PauseControlDeps) {
         if (await d.runner.cancel(r.id, 'pause')) paused.push(r.taskId);
       }
       d.emit('run.waiting', null, null, { paused, all: ids.size === 0 });
-      return { paused };
+      return { paused, notRunning: [...ids].filter((id) => !paused.includes(id)) };
     },
     /** Resumes everything paused (and new starts), or one task's waiting run, optionally with guidance. */
     resumeAll(): { resumed: string[] } {
@@ -42,7 +42,7 @@ export function createPauseControl(d: PauseControlDeps) {
       const resumed: string[] = [];
       for (const r of d.store.runs.active()) {
         if (r.state === 'waiting' && r.waitingReason?.startsWith(BUDGET_PAUSE) && d.budgetBlocks(r.taskId, r.batchId)) continue;
-        if (r.state === 'waiting' && r.waitingReason?.startsWith('paused') && d.runner.wake(r.id, 'guidance', 'You were paused. Continue the task where you left off.')) resumed.push(r.taskId);
+        if (r.state === 'waiting' && r.waitingReason?.startsWith('paused') && d.runner.wake(r.id, 'guidance', r.nextPrompt ?? 'You were paused. Continue the task where you left off.')) resumed.push(r.taskId);
       }
       d.scheduleSoon();
       return { resumed };

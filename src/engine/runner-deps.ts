@@ -60,6 +60,11 @@ export interface RunnerDeps {
   containFor?: ContainFor;
   /** Watches the shared .git (hooks, config) across a turn; the check undoes and describes what changed. */
   guardFor?: (run: RunRow) => (() => string[]) | undefined;
+  /**
+   * O3: why a run may not start another agent turn (a budget of its task, batch or day is spent), or undefined. A
+   * turn after the one that crossed the line (a fix of failing checks, a retry, a restart) waits for a raise.
+   */
+  turnHold?: (run: RunRow) => string | undefined;
   maxRetries: number;
   maxTestFailures: number;
   stuckMs: number;

@@ -1,4 +1,4 @@
-import { RequestError, StartRequest, type Batch, type StartResponse } from '../api/index.js';
+import { RequestError, SLOT_STATES, StartRequest, type Batch, type StartResponse } from '../api/index.js';
 import type { Emit } from './emit.js';
 import type { RunRow, Store, TaskRow } from '../store/index.js';
 import type { Runner } from './runner.js';
@@ -31,8 +31,6 @@ export interface SchedulerDeps {
 
 export { RequestError };
 
-/** States in which a run holds an agent slot. Runs waiting to merge do not. */
-const slotStates = new Set(['queued', 'preparing', 'spawning', 'running', 'agent_done', 'committed']);
 
 const heldByStop = (t: TaskRow): boolean => t.status === 'not_started' && (t.statusNote?.startsWith(STOPPED_NOTE) ?? false);
 
@@ -120,7 +118,7 @@ export function createScheduler(d: SchedulerDeps) {
     // Runs parked in merging without a driver (waiting on a dirty checkout) are retried on every tick.
     for (const r of active) if (!d.runner.isDriving(r.id)) void d.runner.drive(r.id);
     if (paused) return started;
-    let free = d.maxParallel() - active.filter((r) => slotStates.has(r.state)).length;
+    let free = d.maxParallel() - active.filter((r) => SLOT_STATES.has(r.state)).length;
     const batches = d.store.batches.active();
     if (batches.length === 0) return started;
     const busy = new Set(active.map((r) => r.taskId));

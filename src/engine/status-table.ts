@@ -1,10 +1,10 @@
 import { posix } from 'node:path';
 import type { PlanIssue, SyncResult } from '../api/index.js';
-import { readmeTable, taskFinder, withoutRows, withStatusTable, type ModuleInfo, type PlanStatus, type TableEpic } from '../plans/index.js';
+import { readmeTable, taskFinder, withMovedLinks, withoutRows, withStatusTable, type ModuleInfo, type PlanStatus, type TableEpic } from '../plans/index.js';
 import type { TaskRow } from '../store/index.js';
 import type { Mutex } from './mutex.js';
 import type { RepoPort } from './ports.js';
-import { inPlans } from './writeback.js';
+import { inPlans, mayStayDirty } from './writeback.js';
 
 export interface StatusTableDeps {
   repo: RepoPort;
@@ -22,7 +22,7 @@ const planStatus = (t: TaskRow): PlanStatus => (t.status === 'complete' ? 'compl
  * extended when epics are missing), as a `chore(plan):` commit like the status marks. It says which rows Orch cannot
  * read, which name no task of the plan, and which epics are still missing when the commit could not be made.
  */
-export async function syncStatusTable(d: StatusTableDeps, tasks: readonly TaskRow[]): Promise<{ table?: NonNullable<SyncResult['statusTable']>; issues: PlanIssue[] }> {
+export async function syncStatusTable(d: StatusTableDeps, tasks: readonly TaskRow[]): Promise<{ table?: NonNullable<SyncResult['statusTable']>; issues: PlanIssue[]; /** The table on the target was read and reported on. */ checked?: boolean }> {
   const path = posix.join(d.plansDir, 'README.md');
   const plans = inPlans(d.plansDir);
   const current = tasks.filter((t) => t.source === 'plan' && t.removedAt === null && plans(t.file) && t.file.endsWith('.md'));
@@ -36,37 +36,50 @@ export async function syncStatusTable(d: StatusTableDeps, tasks: readonly TaskRo
     const readme = await d.repo.readFileAt(tip, path);
     // Rows of epics removed from the plan go: a table that lists them would say they are still to do.
     const dropped = readme === undefined ? [] : removedRows(readme, d, current, gone);
-    const base = dropped.length > 0 ? withoutRows(readme!, dropped.map((r) => r.line)) : readme;
+    const kept = dropped.length > 0 ? withoutRows(readme!, dropped.map((r) => r.line)) : readme;
+    // A renamed epic file: its row follows it (a new row would list the task twice, the old one a missing file).
+    const relinked = kept === undefined ? { text: kept, moved: [] } : withMovedLinks(kept, d.plansDir, d.modules, epics);
+    const base = relinked.text;
+    const moved = relinked.moved;
     const out = epics.length > 0 ? withStatusTable(base, d.plansDir, d.modules, epics) : { text: base ?? '', created: false, added: [] };
     let text = readme ?? '';
     let table: NonNullable<SyncResult['statusTable']> | undefined;
-    if (out.added.length > 0 || dropped.length > 0) {
-      const what = [
-        ...(out.added.length === 0 ? [] : out.created ? [`status table for ${out.added.length} epic${out.added.length === 1 ? '' : 's'}`] : [`status table: add ${out.added.join(', ')}`]),
-        ...(dropped.length === 0 ? [] : [`${out.added.length > 0 ? '' : 'status table: '}drop ${dropped.map((r) => r.id).join(', ')}`]),
-      ].join('; ');
+    if (out.added.length > 0 || dropped.length > 0 || moved.length > 0) {
+      const edits = [
+        ...(out.added.length === 0 || out.created ? [] : [`add ${out.added.join(', ')}`]),
+        ...(dropped.length === 0 ? [] : [`drop ${dropped.map((r) => r.id).join(', ')}`]),
+        ...(moved.length === 0 ? [] : [`link ${moved.map((m) => m.id).join(', ')} to ${moved.length === 1 ? 'its renamed file' : 'their renamed files'}`]),
+      ];
+      const what = out.created ? `status table for ${out.added.length} epic${out.added.length === 1 ? '' : 's'}` : `status table: ${edits.join('; ')}`;
       const commit = await d.repo.commitFilesOnto({ target: tip, files: [{ path, content: out.text }], message: `chore(plan): ${what}` });
-      const moved = await d.repo.advanceBranch({ branch: d.target, from: tip, to: commit, mayBeDirty: plans });
-      table = { path, created: out.created, added: out.added, written: moved.ok, ...(dropped.length > 0 ? { dropped: dropped.map((r) => r.id) } : {}) };
-      if (moved.ok) text = out.text;
+      const advanced = await d.repo.advanceBranch({ branch: d.target, from: tip, to: commit, mayBeDirty: mayStayDirty(d.plansDir) });
+      table = {
+        path,
+        created: out.created,
+        added: out.added,
+        written: advanced.ok,
+        ...(dropped.length > 0 ? { dropped: dropped.map((r) => r.id) } : {}),
+        ...(moved.length > 0 ? { relinked: moved.map((m) => ({ id: m.id, from: m.from, to: m.to })) } : {}),
+      };
+      if (advanced.ok) text = out.text;
       else {
-        d.log(`plan status table not written to ${d.target}: ${moved.detail}`);
+        d.log(`plan status table not written to ${d.target}: ${advanced.detail}`);
         if (out.added.length > 0) {
           issues.push({
             severity: 'warning',
             code: 'status_table_missing',
             file: path,
             line: 0,
-            message: `${out.added.length} epic${out.added.length === 1 ? ' is' : 's are'} missing from the status table (${out.added.slice(0, 6).join(', ')}${out.added.length > 6 ? ', ...' : ''}); Orch could not add ${out.added.length === 1 ? 'it' : 'them'} to ${d.target}: ${moved.detail}`,
+            message: `${out.added.length} epic${out.added.length === 1 ? ' is' : 's are'} missing from the status table (${out.added.slice(0, 6).join(', ')}${out.added.length > 6 ? ', ...' : ''}); Orch could not add ${out.added.length === 1 ? 'it' : 'them'} to ${d.target}: ${advanced.detail}`,
             fix: `commit or stash the changes named, then run orch sync again`,
           });
         }
       }
       for (const r of dropped) {
         issues.push(
-          moved.ok
+          advanced.ok
             ? { severity: 'warning', code: 'status_row_removed', file: path, line: 0, message: `dropped the status row of ${r.id}: its epic was removed from the plan`, fix: `nothing to do; if the removal was a mistake, put ${r.file} back and orch sync adds the row again` }
-            : { severity: 'warning', code: 'status_row_removed', file: path, line: r.line, message: `this status row names ${r.id}, which was removed from the plan; Orch could not drop it on ${d.target}: ${moved.detail}`, fix: 'commit or stash the changes named, then run orch sync again (or remove the row yourself)' },
+            : { severity: 'warning', code: 'status_row_removed', file: path, line: r.line, message: `this status row names ${r.id}, which was removed from the plan; Orch could not drop it on ${d.target}: ${advanced.detail}`, fix: 'commit or stash the changes named, then run orch sync again (or remove the row yourself)' },
         );
       }
     }
@@ -82,7 +95,7 @@ export async function syncStatusTable(d: StatusTableDeps, tasks: readonly TaskRo
       const named = r.target.kind === 'file' ? r.target.path : `${r.target.module}/E${String(r.target.epic).padStart(2, '0')}`;
       issues.push({ severity: 'warning', code: 'status_row_unknown', file: path, line: r.line, message: `this status row names ${named}, which is not an epic of the plan`, fix: 'fix its link or id, or remove the row' });
     }
-    return { ...(table ? { table } : {}), issues };
+    return { ...(table ? { table } : {}), issues, checked: true };
   });
 }
 

@@ -36,7 +36,10 @@ export async function afterSync(d: SyncReportDeps, fresh: SyncResult, seen: bool
   if (d.markdown) result = { ...result, issues: [...result.issues, ...(await uncommittedPlanIssues(d.repo, d.plansDir))] };
   if (seen && d.markdown && d.statusTable) {
     const st = await syncStatusTable({ repo: d.repo, plansDir: d.plansDir, target: d.target, targetMutex: d.targetMutex, modules: d.modules, log: d.log }, d.store.tasks.list());
-    result = { ...result, issues: [...result.issues, ...st.issues], ...(st.table ? { statusTable: st.table } : {}) };
+    // The table on the target branch was just checked (and rows of removed or renamed epics fixed): its findings
+    // replace the plan reader's about the same rows, so a row is not reported twice or after it was fixed.
+    const own = st.checked ? result.issues.filter((i) => i.code !== 'readme_unknown_task') : result.issues;
+    result = { ...result, issues: [...own, ...st.issues], ...(st.table ? { statusTable: st.table } : {}) };
   }
   if (fresh.removed.length > 0) {
     const removedRuns = await stopRemovedRuns({ store: d.store, runner: d.runner }, fresh.removed);

@@ -28,6 +28,18 @@ export const inPlans = (plansDir: string) => {
   return (path: string): boolean => path.startsWith(prefix);
 };
 
+/** The project's own config, relative to the repository: `orch tui` settings write it in the target's checkout. */
+export const PROJECT_CONFIG_PATH = '.orch/config.toml';
+
+/**
+ * Uncommitted edits a merge may advance the target's checkout around (when it does not change them): the plan's, and
+ * the project config's (a setting changed in `orch tui` must not hold every merge until the user commits it).
+ */
+export const mayStayDirty = (plansDir: string) => {
+  const plans = inPlans(plansDir);
+  return (path: string): boolean => plans(path) || path === PROJECT_CONFIG_PATH;
+};
+
 export type StatusChange = { status: PlanStatus; note?: string; fields?: Record<string, string> };
 
 /** Plan files as they must read on `ref` after `task` moves to `change`; only files that really change. */
@@ -78,7 +90,7 @@ export function createWriteback(o: WritebackOptions) {
             files,
             message: `chore(plan): ${mark} ${task.id} - ${task.title}${change.note ? `\n\n${change.note}` : ''}`,
           });
-          const moved = await o.repo.advanceBranch({ branch: target, from: tip, to: commit, mayBeDirty: inPlans(o.plansDir) });
+          const moved = await o.repo.advanceBranch({ branch: target, from: tip, to: commit, mayBeDirty: mayStayDirty(o.plansDir) });
           if (moved.ok) return { ok: true };
           if (moved.reason !== 'moved') {
             o.log(`plan status for ${task.id} not written to ${target}: ${moved.detail}`);

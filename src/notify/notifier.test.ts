@@ -63,6 +63,34 @@ function notifier(cfg: unknown, o: Partial<NotifierDeps> = {}) {
   return { n, lines, store };
 }
 
+describe('a config reload', () => {
+  it('adds a channel to a daemon that had none, narrows its events keeping its health, and takes it out', async () => {
+    const hook = await receiver();
+    const { n, lines } = notifier({});
+    n.start();
+    expect(n.channels).toEqual([]);
+    n.reconfigure(NotifySchema.parse({ webhook: { url: `${hook.url}/hook` } }));
+    expect(n.channels).toEqual(['webhook']);
+    n.onEvent(flagged());
+    await hook.waitFor(1);
+    await n.settled();
+    n.reconfigure(NotifySchema.parse({ webhook: { url: `${hook.url}/hook`, events: ['budget.exceeded'] } }));
+    n.onEvent(flagged('app/E02'));
+    n.onEvent(ev('budget.exceeded', null, { key: 'daily_usd', scope: 'day', id: '2026-12-04', unit: 'usd', spent: 61, limit: 60, unpriced: 0, message: 'daily_usd: spent', overshoot: 1 }));
+    await hook.waitFor(2);
+    await n.settled();
+    expect(hook.received.map((r) => r.headers['x-orch-event'])).toEqual(['task.needs_review', 'budget.exceeded']);
+    expect(n.health()['webhook']).toMatchObject({ sent: 2, failed: 0 });
+    n.reconfigure(NotifySchema.parse({}));
+    expect(n.channels).toEqual([]);
+    n.onEvent(ev('budget.exceeded', null, { key: 'daily_usd', scope: 'day', id: '2026-12-04', unit: 'usd', spent: 62, limit: 60, unpriced: 0, message: 'daily_usd: spent', overshoot: 2 }));
+    await n.settled();
+    expect(hook.received).toHaveLength(2);
+    expect(lines.join('\n')).toContain('notify: channels now none');
+    n.stop();
+  });
+});
+
 describe('the generic webhook', () => {
   it('POSTs the versioned JSON body, signed with HMAC-SHA256 of the exact body', async () => {
     const hook = await receiver();

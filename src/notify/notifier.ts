@@ -61,7 +61,14 @@ export interface Notifier {
   /** Sends the digests that are due (quiet hours over, rate window free); the daemon calls it every 30 s. */
   tick: () => void;
   health: () => Record<string, ChannelHealth>;
-  channels: NotifyChannelName[];
+  /** The channels configured now. */
+  readonly channels: NotifyChannelName[];
+  /**
+   * `[notify]` changed under a running daemon (config reload): channels, events, quiet hours, rate limits and
+   * retries apply from the next notice on. A channel kept keeps its queue and health; a channel removed is no longer
+   * offered anything, and what waited for it stays in the outbox until it is configured again (or 24 h pass).
+   */
+  reconfigure: (config: NotifyConfig) => void;
   /** Offers the events persisted after the last one notified (see `NotifierDeps.events`); the daemon calls it once. */
   replay: () => void;
   /** Resolves when every queued delivery is done (tests, shutdown). */
@@ -94,17 +101,22 @@ export function createNotifier(d: NotifierDeps): Notifier {
   const redact = d.redact ?? ((s: string) => s);
   const roundMs = d.roundMs ?? 60_000;
   const policy: RetryPolicy = { retries: d.config.retries, baseDelayMs: d.backoffMs ?? 1000, maxDelayMs: Math.max(d.backoffMs ?? 1000, 60_000) };
-  const channels = d.channels ?? createChannels(d.config, { env: d.env, secretsFile: d.secretsFile, project: d.project, timeoutMs: d.config.timeout_seconds * 1000, version: d.version });
+  const channelsOf = (cfg: NotifyConfig): Channel[] =>
+    createChannels(cfg, { env: d.env, secretsFile: d.secretsFile, project: d.project, timeoutMs: cfg.timeout_seconds * 1000, version: d.version });
+  const channels = d.channels ?? channelsOf(d.config);
   const saved = readNotifyState(d.stateFile);
   const ob = d.outbox;
+  const laneOf = (ch: Channel): Lane => ({ ch, chain: Promise.resolve(), inflight: new Set<string>(), sentAt: [], heldWhy: 'during quiet hours', health: { ...emptyHealth(), ...saved.channels[ch.name] }, downUntil: 0 });
   const lanes = new Map<string, Lane>(
     channels.map((ch) => {
       // Held in notify.json by an older Orch: into the outbox, once.
       for (const n of (saved.held[ch.name] ?? []) as Notice[]) ob.add(ch.name, n, 'held', now());
-      return [ch.name, { ch, chain: Promise.resolve(), inflight: new Set<string>(), sentAt: [], heldWhy: 'during quiet hours', health: { ...emptyHealth(), ...saved.channels[ch.name] }, downUntil: 0 }];
+      return [ch.name, laneOf(ch)];
     }),
   );
   let timer: NodeJS.Timeout | undefined;
+  /** The daemon asked for delivery (start): a channel added later by a reload starts the timer. */
+  let started = false;
 
   const healthOf = (name: string, l: Lane): ChannelHealth => ({ ...l.health, held: ob.list(name, 'held').length, waiting: ob.list(name, 'queued').filter((r) => r.attempts > 0).length });
   const save = (): void => {
@@ -241,7 +253,27 @@ export function createNotifier(d: NotifierDeps): Notifier {
   };
 
   return {
-    channels: channels.map((c) => c.name),
+    get channels() {
+      return [...lanes.values()].map((l) => l.ch.name);
+    },
+    reconfigure(config) {
+      const next = channelsOf(config);
+      policy.retries = config.retries;
+      // Channels where there were none: notices from now on (a later start must not replay the quiet time before).
+      if (lanes.size === 0 && next.length > 0 && d.events) d.cursor?.set(d.events.latest());
+      for (const name of [...lanes.keys()]) if (!next.some((ch) => ch.name === name)) lanes.delete(name);
+      for (const ch of next) {
+        const l = lanes.get(ch.name);
+        if (l) l.ch = ch;
+        else {
+          lanes.set(ch.name, laneOf(ch));
+          if (timer) retryDue(lanes.get(ch.name) as Lane, now().getTime(), true);
+        }
+      }
+      if (lanes.size > 0 && !timer && started) this.start();
+      save();
+      d.log(`notify: channels now ${[...lanes.keys()].join(', ') || 'none'}`);
+    },
     onEvent,
     replay() {
       if (lanes.size === 0 || !d.events || !d.cursor) return;
@@ -278,6 +310,7 @@ export function createNotifier(d: NotifierDeps): Notifier {
       await Promise.all([...lanes.values()].map((l) => l.chain));
     },
     start() {
+      started = true;
       if (lanes.size === 0 || timer) return;
       timer = setInterval(() => this.tick(), TICK_MS);
       timer.unref();

@@ -17,4 +17,4 @@ export { setEpicMarker, parseMarker, markerStatus } from './marker.js';
 export { formatTaskId, isModuleName, moduleName, parseTaskRef, taskKey, type TaskRef } from './ids.js';
 export { EPIC_FILE } from './files.js';
 export { splitFrontmatter, parseFrontmatterYaml, type KeyLines } from './frontmatter.js';
-export { withoutRows, withStatusTable, type TableEpic } from './status-table.js';
+export { withMovedLinks, withoutRows, withStatusTable, type TableEpic } from './status-table.js';

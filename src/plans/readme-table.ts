@@ -140,8 +140,15 @@ function readRow(readme: string, span: Span, line: number, header: readonly stri
 }
 
 function linkTarget(row: string, plansDirRel: string): RowTarget | undefined {
+  const link = epicLink(row, plansDirRel);
+  return link && { kind: 'file', path: link.path };
+}
+
+/** The first link of a row to an epic file: where its URL sits in the row text and the repo-relative path it names. */
+export function epicLink(row: string, plansDirRel: string): { start: number; end: number; path: string } | undefined {
   for (const match of row.matchAll(LINK)) {
-    const raw = match[1]!.replace(/[#?].*$/, '');
+    const url = match[1]!;
+    const raw = url.replace(/[#?].*$/, '');
     if (/^[a-z][a-z0-9+.-]*:/i.test(raw) || !/\.md$/i.test(raw) || !/^epic/i.test(posix.basename(raw))) continue;
     let decoded = raw;
     try {
@@ -150,9 +157,16 @@ function linkTarget(row: string, plansDirRel: string): RowTarget | undefined {
       // A stray % stays as written.
     }
     const path = decoded.startsWith('/') ? posix.normalize(decoded.slice(1)) : posix.normalize(posix.join(plansDirRel, decoded));
-    return { kind: 'file', path };
+    const start = match.index + match[0].indexOf(`](${url}`) + 2;
+    return { start, end: start + url.length, path };
   }
   return undefined;
+}
+
+/** A full task id (`billing/E01`) written anywhere in the row's cells other than its status cell. */
+export function rowFullId(row: Pick<ReadmeRow, 'cells' | 'statusCell'>, readme: string): { module: string; epic: number } | undefined {
+  const t = fullIdTarget(row.cells.map((c) => readme.slice(c.start, c.end)), row.statusCell);
+  return t?.kind === 'id' ? { module: t.module, epic: t.epic } : undefined;
 }
 
 function fullIdTarget(contents: readonly string[], statusCell: number): RowTarget | undefined {

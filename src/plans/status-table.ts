@@ -1,6 +1,7 @@
 import { posix } from 'node:path';
 import { rowIndex, taskFinder } from './readme.js';
-import { lineSpans, readmeTable, STATUS_EMOJI, type ReadmeRow } from './readme-table.js';
+import { epicLink, lineSpans, readmeTable, rowFullId, STATUS_EMOJI, type ReadmeRow } from './readme-table.js';
+import { taskKey } from './ids.js';
 import type { ModuleInfo, PlanStatus } from './types.js';
 
 /** An epic as the status table lists it. */
@@ -96,6 +97,38 @@ export function withStatusTable(
   const unread = missing.filter((e) => !readBack(e.id, e.file));
   if (unread.length > 0) text = `${text.replace(/(\r?\n)*$/, '')}${nl}${nl}${section('Epics added by orch sync', unread, plansDirRel, nl)}${nl}`;
   return { text, created: false, added: missing.map((e) => e.id) };
+}
+
+/**
+ * Rows whose link names an epic file that is gone while the row's id (`[web/E01](...)`) is still an epic of the plan
+ * under another file name (a renamed epic): the link is pointed at the epic's file now. Only the link's URL changes;
+ * titles and notes are the user's. A task some other row already links keeps that row, and this one is left alone.
+ */
+export function withMovedLinks(
+  readme: string,
+  plansDirRel: string,
+  modules: readonly Pick<ModuleInfo, 'name' | 'dir'>[],
+  epics: readonly TableEpic[],
+): { text: string; moved: Array<{ id: string; from: string; to: string; line: number }> } {
+  const rows = readmeTable(readme, plansDirRel, modules).rows;
+  const byFile = new Set(epics.map((e) => e.file));
+  const byKey = new Map(epics.map((e) => [taskKey(e.module, e.epic), e]));
+  const linked = new Set(rows.flatMap((r) => (r.target.kind === 'file' && byFile.has(r.target.path) ? [r.target.path] : [])));
+  const edits: Array<{ start: number; end: number; url: string }> = [];
+  const moved: Array<{ id: string; from: string; to: string; line: number }> = [];
+  for (const r of rows) {
+    if (r.target.kind !== 'file' || byFile.has(r.target.path)) continue;
+    const id = rowFullId(r, readme);
+    const e = id && byKey.get(taskKey(id.module, id.epic));
+    const link = epicLink(r.text, plansDirRel);
+    if (!e || !link || linked.has(e.file)) continue;
+    linked.add(e.file);
+    edits.push({ start: r.span.start + link.start, end: r.span.start + link.end, url: encodeURI(posix.relative(plansDirRel, e.file)) });
+    moved.push({ id: e.id, from: r.target.path, to: e.file, line: r.line });
+  }
+  let text = readme;
+  for (const x of edits.sort((a, b) => b.start - a.start)) text = text.slice(0, x.start) + x.url + text.slice(x.end);
+  return { text, moved };
 }
 
 /** The README without the given rows (1-based line numbers), each removed with its line ending. */

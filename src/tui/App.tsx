@@ -1,12 +1,13 @@
 import { Box, useApp, useInput, useStdout, type Key } from 'ink';
 import { useCallback, useEffect, useMemo, useRef, useState, useSyncExternalStore } from 'react';
 import type { Client } from '../client/index.js';
+import { applySetting } from './actions.js';
 import { accept, run, streamLog, type CommandContext } from './commands.js';
 import { DispatchContext, StateContext, ThemeContext } from './context.js';
 import { createFeed } from './feed.js';
 import { commandFor } from './keys.js';
 import { headerRows } from './header.js';
-import { Header, ModalLine, StatusLine } from './parts.js';
+import { Header, ModalLine, StatusLine, statusRows } from './parts.js';
 import { Agents } from './screens/Agents.js';
 import { Dashboard } from './screens/Dashboard.js';
 import { Diff } from './screens/Diff.js';
@@ -112,6 +113,12 @@ export function App(p: AppProps) {
         const r = p.settings.set(key, value);
         dispatch({ type: 'status-line', text: r.text, kind: r.ok ? 'ok' : 'error' });
         setSettings(p.settings.list());
+        if (!r.ok) return;
+        void applySetting(feed.client(), r.text).then((o) => {
+          dispatch({ type: 'status-line', text: o.text, kind: o.kind });
+          // A limit applied at once shows in the header (running/max) without waiting for the next event.
+          return feed.refresh().catch(() => undefined);
+        });
       },
     },
   });
@@ -166,7 +173,7 @@ export function App(p: AppProps) {
     }
   });
 
-  const height = Math.max(4, state.size.rows - headerRows(state, p.theme) - 1 - (state.modal ? 1 : 0));
+  const height = Math.max(4, state.size.rows - headerRows(state, p.theme) - statusRows(state).length - (state.modal ? 1 : 0));
   const screen = (() => {
     switch (state.view.name) {
       case 'dashboard':

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { RunDiff, Run, StartResponse, Task, type Signal } from '../api/index.js';
+import { ReloadResult, RunDiff, Run, StartResponse, Task, type Signal } from '../api/index.js';
 import type { Client } from '../client/index.js';
 import type { Pending } from './state.js';
 
@@ -84,3 +84,19 @@ export const taskDetail = (c: Client, taskId: string) => c.get(`/api/task?id=${e
 export const runDiff = (c: Client, runId: string) => c.get(`/api/runs/${encodeURIComponent(runId)}/diff`, RunDiff);
 
 export type { Signal };
+
+/**
+ * After a setting is written to its file: the daemon reloads its config, as when a CLI command finds the files
+ * changed. Limits apply at once; the rest waits for `orch daemon restart`, which the status line says.
+ */
+export async function applySetting(c: Client | undefined, written: string): Promise<Outcome & { kind: 'ok' | 'info' | 'error' }> {
+  if (!c) return { ok: true, kind: 'info', text: `${written}; the daemon, not connected, reloads it at the next command` };
+  try {
+    const r = await c.post('/api/reload', {}, ReloadResult);
+    if (r.error) return { ok: false, kind: 'error', text: `${written}; the daemon could not load it: ${r.error.replace(/\s+/g, ' ')}` };
+    if (r.restart.length > 0) return { ok: true, kind: 'info', text: `${written}; used after \`orch daemon restart\`` };
+    return { ok: true, kind: 'ok', text: `${written}; applied now` };
+  } catch (e) {
+    return { ok: false, kind: 'error', text: `${written}; the daemon did not reload it: ${(e as Error).message}` };
+  }
+}

@@ -4,6 +4,7 @@ import { render } from 'ink-testing-library';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { App } from './App.js';
 import { renderApp } from './index.js';
+import type { SettingItem, SettingsSource } from './settings.js';
 import { fakeClient, output, run, status, task } from './testing.js';
 import { themeFromEnv, type Theme } from './theme.js';
 
@@ -48,9 +49,9 @@ const world = () => {
 };
 
 /** The App on a terminal whose size it reads from stdout (no fixed size), so a resize is what it follows. */
-function mount(theme: Theme, columns: number, rows: number) {
+function mount(theme: Theme, columns: number, rows: number, settings?: SettingsSource) {
   const w = world();
-  const r = render(<App connect={async () => w.client} theme={theme} frameMs={5} backoff={{ initialMs: 20, maxMs: 40 }} />);
+  const r = render(<App connect={async () => w.client} theme={theme} frameMs={5} backoff={{ initialMs: 20, maxMs: 40 }} settings={settings} />);
   unmount = r.unmount;
   const out = r.stdout as unknown as EventEmitter;
   // Read at mount as 100x24 (ink-testing-library's); the test resizes to the size it starts from.
@@ -115,6 +116,52 @@ describe('orch tui degrades well', () => {
     ui.resize(160, 48);
     await ui.shows('3 agents, page 1/1');
     ui.fits();
+  });
+
+  it('a long answer or error is read whole on up to three rows above the bottom, the frame still fits', async () => {
+    const ui = mount({ color: false, ascii: false }, 80, 24);
+    await ui.shows('RUNNING 3');
+    ui.resize(80, 24);
+    await until(() => ui.frame(), () => ui.frame().split('\n').every((l) => l.length <= 80));
+    const message = `the daemon refused: ${'a reason that goes on and on '.repeat(5)}until here`;
+    ui.w.data.fail['/api/stop'] = message;
+    await ui.press('x');
+    await ui.shows('stop a/E01?');
+    await ui.press('y');
+    await ui.shows('until here');
+    ui.fits();
+    const lines = ui.frame().split('\n');
+    expect(lines.length).toBe(24);
+    expect(lines.slice(-3).join(' ')).toBe(message);
+    // The screen above gave up the rows: its first lines are still there.
+    expect(lines[0]).toMatch(/^Orch /);
+    expect(ui.frame()).toContain('RUNNING 3');
+  });
+
+  it('settings at 60x20: each row names its file whole; more settings than rows scroll with the selection', async () => {
+    const items: SettingItem[] = Array.from({ length: 24 }, (_, i) => ({
+      key: i === 0 ? 'max_parallel_agents' : `agents.agent${i}.model`,
+      value: i === 0 ? '4' : '',
+      file: '/r/.orch/config.toml',
+      shown: 'project .orch/config.toml',
+      setIn: 'project',
+      kind: i === 0 ? 'number' : 'string',
+      help: 'a setting',
+    }));
+    const ui = mount({ color: false, ascii: false }, 60, 20, { list: () => ({ items }), set: () => ({ ok: true, text: 'written' }) });
+    await ui.shows('RUNNING 3');
+    ui.resize(60, 20);
+    await ui.press('4');
+    await ui.shows('max_parallel_agents');
+    await until(() => ui.frame(), () => ui.frame().split('\n').every((l) => l.length <= 60));
+    ui.fits();
+    expect(ui.frame()).toMatch(/^max_parallel_agents\s+4\s+project \.orch\/config\.toml$/m);
+    expect(ui.frame()).toMatch(/^agents\.agent1\.model\s+""\s+project \.orch\/config\.toml$/m);
+    expect(ui.frame()).not.toContain('agents.agent23.model');
+    for (let i = 0; i < 23; i++) await ui.press('j');
+    await ui.shows('agents.agent23.model');
+    ui.fits();
+    expect(ui.frame()).not.toContain('max_parallel_agents');
   });
 
   it('at 80x24 and 60x20 the header keeps every count whole (shorter forms, then two lines), titles where they fit', async () => {

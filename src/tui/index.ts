@@ -1,12 +1,12 @@
 /** `orch tui`: the terminal UI, a client of the daemon's API and event stream like the CLI. */
 import './live-frames.js';
 import { homedir } from 'node:os';
-import { setFlagsFromString } from 'node:v8';
 import { render, type Instance, type RenderOptions } from 'ink';
 import { createElement } from 'react';
 import { connect } from '../client/index.js';
 import { createPaths } from '../paths/index.js';
 import { App, type AppProps } from './App.js';
+import { boundHeap } from './heap.js';
 import { createSettings } from './settings.js';
 import { themeFromEnv } from './theme.js';
 
@@ -20,16 +20,6 @@ export const renderApp = (props: AppProps, options: RenderOptions): Instance => 
   boundHeap();
   return render(createElement(App, props), { exitOnCtrlC: false, maxFps: 60, incrementalRendering: true, ...options, ...(props.theme.ascii && options.stdout ? { stdout: asciiOnly(options.stdout) } : {}) });
 };
-
-/**
- * PERF: under a flood most of what the UI allocates is garbage within a frame or two, yet V8 let the old space grow
- * to four times what was alive before collecting it (bench:tui: heap 110-130 MB, RSS near 200 MB, of which some 30 MB
- * live). Growing it by half instead keeps RSS under 150 MB for a few more collections. The flag is read at each
- * collection, so setting it now takes effect (measured); the process is the TUI's alone.
- */
-function boundHeap(): void {
-  setFlagsFromString('--heap-growing-percent=50');
-}
 
 /**
  * Ink marks a line it cut with `…` and has no option for another mark; with no Unicode (ORCH_ASCII=1, a non-UTF-8

@@ -128,4 +128,4 @@ export function commandFor(view: ViewName, input: string, key: Partial<InkKey>):
 
 /** Help rows: keys, views, what they do. */
 export const helpRows = (): Array<[string, string, string]> =>
-  keyTable.map((b) => [b.keys.join(' '), b.views === 'all' ? 'everywhere' : b.views.join(','), b.help]);
+  keyTable.map((b) => [b.keys.map((k) => (k === ' ' ? 'space' : k)).join(' '), b.views === 'all' ? 'everywhere' : b.views.join(','), b.help]);

@@ -2,6 +2,7 @@ import { Box, Text } from 'ink';
 import { memo } from 'react';
 import type { ViewLine } from '../view/index.js';
 import { headerText } from './header.js';
+import type { State } from './state.js';
 import { colorOf, lineColor, type Color } from './theme.js';
 import { useTheme, useTuiState } from './context.js';
 
@@ -50,11 +51,40 @@ export function Header() {
   );
 }
 
+/** Most rows the status line takes: an answer or an error is read whole, the screen above gives up the rows. */
+const STATUS_ROWS = 3;
+
+/** Text in rows of at most `width` columns, broken between words; past `max` rows the rest goes on the last (cut). */
+export function wrapWords(text: string, width: number, max: number): string[] {
+  const rows: string[] = [];
+  let row = '';
+  for (const word of text.split(' ')) {
+    const next = row ? `${row} ${word}` : word;
+    if (next.length <= width || !row) row = next;
+    else {
+      rows.push(row);
+      row = word;
+    }
+  }
+  rows.push(row);
+  return rows.length > max ? [...rows.slice(0, max - 1), rows.slice(max - 1).join(' ')] : rows;
+}
+
+/** The status line's rows at this width: the last action's answer or error, or the key hint. */
+export const statusRows = (s: State): string[] => (s.statusLine ? wrapWords(s.statusLine.text, Math.max(1, s.size.columns), STATUS_ROWS) : ['? keys  q quit']);
+
 export function StatusLine() {
   const s = useTuiState();
-  if (!s.statusLine) return <Line text="? keys  q quit" dim />;
+  const rows = statusRows(s);
+  if (!s.statusLine) return <Line text={rows[0]!} dim />;
   const color: Color = s.statusLine.kind === 'error' ? 'red' : s.statusLine.kind === 'ok' ? 'green' : undefined;
-  return <Line text={s.statusLine.text} color={color} />;
+  return (
+    <Box flexDirection="column">
+      {rows.map((r, i) => (
+        <Line key={i} text={r} color={color} />
+      ))}
+    </Box>
+  );
 }
 
 /** A confirmation (y/n) or an input box, at the bottom. */

@@ -87,7 +87,7 @@ export interface PlanRow {
   id: string;
   label: string;
   status?: TaskStatus;
-  /** Tasks this one blocks (unfinished dependents). */
+  /** Tasks this one blocks (unfinished dependents of an unfinished task: a merged one blocks nothing). */
   blocks: string[];
   waitsFor: string[];
   critical: boolean;
@@ -110,7 +110,7 @@ export function planRows(s: State): PlanRow[] {
     const done = s.tasks.filter((t) => t.module === m && t.status === 'complete').length;
     const all = s.tasks.filter((t) => t.module === m && !t.removed).length;
     rows.push({ kind: 'module', id: m, label: `${m}  ${done}/${all}`, blocks: [], waitsFor: [], critical: false });
-    for (const t of tasks) rows.push({ kind: 'task', id: t.id, label: t.title, status: t.status, blocks: dependents.get(t.id) ?? [], waitsFor: t.waitingFor, critical: crit.has(t.id) });
+    for (const t of tasks) rows.push({ kind: 'task', id: t.id, label: t.title, status: t.status, blocks: t.status === 'complete' ? [] : (dependents.get(t.id) ?? []), waitsFor: t.waitingFor, critical: crit.has(t.id) });
   }
   return rows;
 }

@@ -107,7 +107,7 @@ export function createSettings(paths: OrchPaths, root: string, home: string): Se
         else rmSync(file);
         return { ok: false, text: check.error.message.replace(/\s+/g, ' ') };
       }
-      return { ok: true, text: `${key} = ${String(value)} written to ${at.replace(/^default \((.*) on edit\)$/, '$1')}; the daemon uses it from its next start (orch daemon stop, then any command)` };
+      return { ok: true, text: `${key} = ${String(value)} written to ${at.replace(/^default \((.*) on edit\)$/, '$1')}` };
     },
   };
 }

@@ -5,7 +5,8 @@ import type { Client } from '../client/index.js';
 export function fakeClient(o: { status: Status; tasks: Task[]; questions?: Signal[] }) {
   const posts: Array<{ path: string; body: unknown }> = [];
   const streams: Array<{ since?: number; push: (e: Event) => void; end: (err?: Error) => void }> = [];
-  const data = { status: o.status, tasks: o.tasks, questions: o.questions ?? [], reviews: [] as unknown[] };
+  /** `fail[path]`: a POST there throws this message, as the client does with the daemon's error. */
+  const data = { status: o.status, tasks: o.tasks, questions: o.questions ?? [], reviews: [] as unknown[], fail: {} as Record<string, string> };
   const client = {
     info: { pid: 1, host: '127.0.0.1', port: 1, token: 't', root: '/r', version: 't', startedAt: '' },
     async get(path: string) {
@@ -23,9 +24,11 @@ export function fakeClient(o: { status: Status; tasks: Task[]; questions?: Signa
     },
     async post(path: string, body: unknown) {
       posts.push({ path, body });
+      if (data.fail[path]) throw new Error(data.fail[path]);
       if (path === '/api/start') return { batch: { id: 'b', scope: { tasks: [] }, maxTasks: null, started: 1, state: 'active', createdAt: '', endedAt: null }, started: [{ taskId: 'a/E02', runId: 'r9' }], skipped: [] };
       if (path === '/api/stop') return { stopped: (body as { tasks: string[] }).tasks };
       if (path.endsWith('/answer')) return {};
+      if (path === '/api/reload') return { applied: [], restart: [] };
       return {};
     },
     events(onEvent: (e: Event) => void, opts: { since?: number; signal?: AbortSignal } = {}) {

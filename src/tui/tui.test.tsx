@@ -124,6 +124,10 @@ describe('orch tui', () => {
     r.stdin.write('?');
     await until('help', () => (r.lastFrame() ?? '').includes('KEYS'));
     expect(r.lastFrame()).toContain('start the next N ready tasks');
+    // Narrower than the views column: a key bound in a view or two says where (`f` is two keys), space is named.
+    expect(r.lastFrame()).toMatch(/^f\s+log: follow mode on\/off$/m);
+    expect(r.lastFrame()).toMatch(/^f\s+plan: filter by module/m);
+    expect(r.lastFrame()).toMatch(/^pagedown space\s+page down$/m);
     r.stdin.write('\u001b');
     // ESC then a key at once reads as Alt+key, as in a terminal.
     await until('help closed', () => !(r.lastFrame() ?? '').includes('KEYS'));
@@ -142,6 +146,52 @@ describe('orch tui', () => {
     await until('input closed', () => !(r.lastFrame() ?? '').includes('maintenance kind'));
     r.stdin.write('q');
     await until('exit', () => exited);
+  });
+
+  it('plan view: the tree with marks, what blocks what, the critical path, filters, enter shows a task', async () => {
+    const active = [run('r1', 'a/E02')];
+    const w = fakeClient({
+      status: status(active),
+      tasks: [
+        task('a/E01', { status: 'complete', title: 'Invoice model' }),
+        task('a/E02', { status: 'in_progress', title: 'Webhooks', dependsOn: ['a/E01'] }),
+        task('a/E03', { title: 'Refunds', ready: false, dependsOn: ['a/E02'], waitingFor: ['a/E02'] }),
+        task('b/E01', { title: 'Sessions' }),
+      ],
+    });
+    const ui = mount(async () => w.client, { theme: { color: false, ascii: false } });
+    await ui.shows('RUNNING 1');
+    await ui.press('3');
+    await ui.shows('critical path (2): a/E02 → a/E03');
+    // A merged task blocks nothing; an unfinished one names its unfinished dependents.
+    expect(ui.frame()).toMatch(/^a {2}1\/3$/m);
+    expect(ui.frame()).toMatch(/^├─ ● a\/E01 Invoice model$/m);
+    expect(ui.frame()).toMatch(/^├─ ◐ a\/E02 Webhooks {2}blocks a\/E03$/m);
+    expect(ui.frame()).toMatch(/^└─ ○ a\/E03 Refunds {2}waits for a\/E02$/m);
+    await ui.press('f');
+    await ui.shows('filter: module a');
+    expect(ui.frame()).not.toContain('b/E01');
+    await ui.press('f');
+    await ui.shows('filter: module b');
+    expect(ui.frame()).not.toContain('a/E01');
+    await ui.press('fF');
+    await ui.shows('filter: status not_started');
+    expect(ui.frame()).toContain('a/E03 Refunds');
+    expect(ui.frame()).not.toContain('a/E02 Webhooks');
+    await ui.press('c');
+    await ui.shows('filter: status not_started, critical path');
+    expect(ui.frame()).not.toContain('b/E01');
+    await ui.press('Fc');
+    await ui.shows('filter: status in_progress');
+    await ui.press('F');
+    await ui.press('F');
+    await ui.press('F');
+    await ui.press('F');
+    await ui.shows('filter: none');
+    // The first row is a module; j moves to a/E01, j again to a/E02: enter shows it.
+    await ui.press('jj\r');
+    await ui.shows('a/E02 Webhooks (in_progress; L log');
+    expect(ui.frame()).toContain('depends on a/E01');
   });
 
   it('log view: search with / n N, filter, follow', async () => {

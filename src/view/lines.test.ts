@@ -31,6 +31,7 @@ describe('readable lines for every backend', () => {
 
   it('shortens tool arguments to a path, a command or key=value pairs, relative to the worktree', () => {
     expect(toolArgs('Write', { file_path: '/w/r1/src/x.ts', content: 'x'.repeat(5000) }, { root: '/w/r1' })).toBe('src/x.ts');
+    expect(agentEventLines({ type: 'tool_result', id: '1', isError: false, output: 'File created successfully at: /w/r1/src/x.ts' }, { root: '/w/r1' })).toEqual([{ kind: 'result', text: '← File created successfully at: src/x.ts' }]);
     expect(toolArgs('Bash', { command: 'npm test -- --run   src' })).toBe('npm test -- --run src');
     expect(toolArgs('command_execution', { command: ['bash', '-lc', 'ls'] })).toBe('bash -lc ls');
     expect(toolArgs('TodoWrite', { todos: [{ a: 1 }] }, { max: 20 })).toBe('todos=[{"a":1}]');

@@ -40,7 +40,8 @@ export function agentEventLines(e: AgentEvent, o: LineOptions = {}): ViewLine[] 
     }
     case 'tool_result': {
       const lines = e.output.split('\n').filter((l) => l.trim() !== '');
-      const first = shorten(lines[0] ?? '', o.argsMax ?? 80);
+      // "File created successfully at: /home/.../worktrees/r1/src/x.ts" reads as the tool call did: src/x.ts.
+      const first = shorten(o.root ? (lines[0] ?? '').replaceAll(`${o.root}/`, '') : (lines[0] ?? ''), o.argsMax ?? 80);
       const more = lines.length > 1 ? ` (+${lines.length - 1} lines)` : '';
       if (e.isError) return [{ kind: 'error', text: `${back} error: ${first}${more}` }];
       return [{ kind: 'result', text: lines.length === 0 ? `${back} ok` : `${back} ${first}${more}` }];

@@ -238,6 +238,8 @@ describe('the daemon a person can see', () => {
     s.write('.orch/config.toml', '[daemon]\nidle_minutes = 0.02\n\n[agent]\npass_env = ["FAKE_CLAUDE_*"]\n');
     expect(s.orch('list').status).toBe(0);
     const pid = s.orchJson<{ pid: number }>('daemon', 'status').pid;
+    // The daemon runs with a small young generation (client.ts, DAEMON_NODE_FLAGS: idle RSS).
+    expect(readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0')).toContain('--max-semi-space-size=4');
     // Watched from outside: asking the daemon would keep it busy.
     const alive = (): boolean => {
       try {

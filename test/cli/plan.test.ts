@@ -68,6 +68,18 @@ describe('the plan edited while tasks run', () => {
     expect(readFileSync(join(sb.repo, 'docs/plans/core-module/epic-02-b.md'), 'utf8')).toBe(edited);
   });
 
+  it('the project config edited and not committed (as orch tui settings write it): merges go on, the edit stays', async () => {
+    sb = sandbox({ ...plan(), '.orch/config.toml': '# project settings\nmax_parallel_agents = 3 # agents at once\n' });
+    installOrch(sb);
+    sb.write('.orch/config.toml', '# project settings\nmax_parallel_agents = 2 # agents at once\n');
+    const r = await sh(sb, 'orch start --wait');
+    expect(r.status, r.stdout + r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/warning: main is checked out in \S+ with uncommitted config edits \(\.orch\/config\.toml\): merges go on unless they change those files/);
+    expect(r.stdout).toContain('all merged');
+    expect(readFileSync(join(sb.repo, '.orch/config.toml'), 'utf8')).toBe('# project settings\nmax_parallel_agents = 2 # agents at once\n');
+    expect(sb.git('status', '--porcelain', '--untracked-files=no').trim()).toBe('M .orch/config.toml');
+  });
+
   it('orch start without --wait warns when the target checkout has other uncommitted changes', () => {
     sb = sandbox({ ...plan(), 'README.md': 'hello\n' });
     sb.write('README.md', 'edited, not committed\n');
@@ -126,5 +138,27 @@ describe('the plan status table (docs/plans/README.md)', () => {
     const again = s.orch('sync');
     expect(again.stderr).not.toContain('core/E02');
     expect(again.stdout).not.toContain('status table');
+  });
+
+  it('a renamed epic file keeps its row: the link follows the file, the task is listed once, nothing is warned twice', () => {
+    sb = sandbox(plan());
+    const s = sb;
+    expect(s.orch('sync').status).toBe(0);
+    s.git('mv', 'docs/plans/web-module/epic-01-c.md', 'docs/plans/web-module/epic-01-checkout.md');
+    s.commitAll('plan: a better file name');
+    const r = s.orch('sync');
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).toContain('docs/plans/README.md: linked web/E01 to its renamed file (committed as chore(plan))');
+    expect(r.stderr).toBe('');
+    expect(s.git('log', '-1', '--format=%s', 'main').trim()).toBe('chore(plan): status table: link web/E01 to its renamed file');
+    const after = readFileSync(join(s.repo, 'docs/plans/README.md'), 'utf8');
+    expect(after.match(/web\/E01/g)).toHaveLength(1);
+    expect(after.match(/## web/g)).toHaveLength(1);
+    expect(after).toContain('| [web/E01](web-module/epic-01-checkout.md) | C | 🔴 | |');
+    // A row for a file that is gone and names no epic of the plan is still said, once.
+    s.write('docs/plans/README.md', `${after}\n## Later\n\n| Epic | Status |\n|---|---|\n| [X](core-module/epic-09-x.md) | 🔴 |\n`);
+    s.commitAll('plan: a stray row');
+    const stray = s.orch('sync');
+    expect(stray.stderr.match(/epic-09-x\.md/g)).toHaveLength(1);
   });
 });

@@ -68,6 +68,10 @@ describe('orch start --wait && echo deployed', () => {
     expect(r.stdout).not.toContain('started\n');
     expect(r.stdout).toMatch(/not started now: core\/E01: .*claude-not-installed/);
     expect(r.stdout).toContain('nothing was started: fix what is said above, then `orch start` again');
+    // orch status says why it did not start and that the fix comes before another start (not "wait for dependencies").
+    const st = sb.orch('status');
+    expect(st.stdout).toMatch(/not started core\/E01: .*claude-not-installed/);
+    expect(st.stdout).toMatch(/\nnext: core\/E01 is ready but not started \(why: above\); fix that, then `orch start`\n$/);
   });
 
   it('--module web while web tasks wait for api/E02 outside the module: exit 1 and says so', async () => {
@@ -101,7 +105,13 @@ describe('orch start --wait && echo deployed', () => {
 
   it('paused: exit 1 with the reason at once instead of hanging', async () => {
     sb = one();
-    expect(sb.orch('pause').status).toBe(0);
+    // A task that is not running is said to be so, not "no agent was running".
+    const idle = sb.orch('pause', 'core/e1');
+    expect(idle.status).toBe(0);
+    expect(idle.stdout).toBe('core/E01 was not running: nothing to pause (`orch pause` alone stops new starts)\n');
+    const all = sb.orch('pause');
+    expect(all.status).toBe(0);
+    expect(all.stdout).toBe('paused: nothing new starts until `orch resume`\nno agent was running\n');
     // The pause outlives a daemon restart, and `orch next` says so above the order it would start in.
     expect(sb.orch('daemon', 'restart').status).toBe(0);
     const next = sb.orch('next');

@@ -1,5 +1,5 @@
 import { createHmac } from 'node:crypto';
-import { appendFileSync, existsSync, readFileSync } from 'node:fs';
+import { appendFileSync, existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebhookPayload, type Report } from '../../src/api/index.js';
@@ -123,4 +123,48 @@ describe('notifications through the real daemon', () => {
     expect(existsSync(state)).toBe(true);
     expect(readFileSync(join(sb.base, 'config', 'orch', 'config.toml'), 'utf8')).not.toContain(SECRET);
   });
+
+  it('[notify] and [budget] edited under a running daemon apply at the next command, without a restart', async () => {
+    const slack = await startReceiver();
+    try {
+      const pid = sb.orchJson<{ daemon: { pid: number } }>('status').daemon.pid;
+      const userConfig = join(sb.base, 'config', 'orch', 'config.toml');
+      // The Slack URL is a secret: in the secrets file (0600), never in a config.
+      const url = `${slack.url}/services/T000/B000/e2e-slack-secret`;
+      writeFileSync(join(sb.base, 'config', 'orch', 'secrets.env'), `ORCH_E2E_SLACK=${url}\n`, { mode: 0o600 });
+      appendFileSync(userConfig, '\n[notify.slack]\nwebhook_url_env = "ORCH_E2E_SLACK"\n\n[budget]\ndaily_usd = 55\n');
+      const r = await sb.orchAsync('notify', 'test', 'slack');
+      expect(r.status, r.stdout + r.stderr).toBe(0);
+      expect(r.stderr).toMatch(/config reloaded by the daemon: .*notify\.slack\.webhook_url_env/);
+      expect(r.stderr).not.toContain('orch daemon restart');
+      expect(r.stdout).toMatch(/ok {3}slack: delivered/);
+      expect(slack.received).toHaveLength(1);
+      expect(slack.received[0]?.path).toBe('/services/T000/B000/e2e-slack-secret');
+      expect(JSON.parse(slack.received[0]?.body ?? '{}')).toMatchObject({ text: expect.stringContaining('test') as unknown });
+      const budget = JSON.parse((await sb.orchAsync('budget', '--json')).stdout) as { lines: Array<{ key: string; limit: number }> };
+      expect(budget.lines.find((l) => l.key === 'daily_usd')?.limit).toBe(55);
+      // The same daemon: nothing was restarted, and the secret is in none of its logs.
+      expect(sb.orchJson<{ daemon: { pid: number } }>('status').daemon.pid).toBe(pid);
+      const logs = join(sb.base, 'state', 'orch');
+      expect(grepTree(logs, 'e2e-slack-secret')).toEqual([]);
+      // A channel taken out is no longer offered anything.
+      writeFileSync(userConfig, readFileSync(userConfig, 'utf8').replace(/\n\[notify\.slack\]\nwebhook_url_env = "ORCH_E2E_SLACK"\n/, '\n'));
+      const gone = await sb.orchAsync('notify', 'test', 'slack');
+      expect(gone.status).toBe(2);
+      expect(gone.stderr).toMatch(/the slack channel is not configured; configured: telegram, webhook/);
+    } finally {
+      await slack.close();
+    }
+  });
 });
+
+/** Files under `dir` whose text contains `needle` (logs, state, the store). */
+function grepTree(dir: string, needle: string): string[] {
+  const hits: string[] = [];
+  for (const e of readdirSync(dir, { withFileTypes: true, recursive: true })) {
+    if (!e.isFile()) continue;
+    const p = join(e.parentPath, e.name);
+    if (readFileSync(p).includes(needle)) hits.push(p);
+  }
+  return hits;
+}

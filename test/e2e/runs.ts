@@ -8,6 +8,7 @@ export interface RunJson {
   state: string;
   backend: string;
   sessionId: string | null;
+  batchId: string | null;
   attempt: number;
   waitingReason: string | null;
   error: string | null;

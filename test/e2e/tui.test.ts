@@ -59,6 +59,20 @@ describe('orch tui in a real terminal (tmux) against a daemon running the real C
     expect(screen).toContain('QUEUED 3');
     expect(screen).toMatch(/a\/E01\s+Greeting\s+ready/);
 
+    // Settings: a limit written to the file it came from (comments kept), reloaded by the daemon at once.
+    term.keys('4');
+    await term.waitFor(/max_parallel_agents\s+3\s+project \.orch\/config\.toml/);
+    term.keys('Enter');
+    await term.waitFor('max_parallel_agents (how many agents');
+    term.keys('BSpace');
+    term.type('4');
+    term.keys('Enter');
+    await term.waitFor('max_parallel_agents = 4 written to project .orch/config.toml; applied now');
+    await term.waitFor(/agents 0\/4/);
+    expect(readFileSync(join(sb.repo, '.orch/config.toml'), 'utf8')).toContain('max_parallel_agents = 4 # agents at once');
+    term.keys('1');
+    await term.waitFor(/^Orch \[1 dashboard\]/);
+
     // Start the selected task (the first ready one), confirmed.
     term.keys('s');
     await term.waitFor('start a/E01?  [y/n]');

@@ -74,7 +74,8 @@ describe('web page access in Chromium', () => {
   it('works from the keyboard: Tab reaches the pages and the tasks of the graph, arrows pan it, Enter opens a task', async () => {
     await page.goto(`${base()}/#/graph`);
     await page.locator('[data-testid="graph"] g.node').first().waitFor();
-    expect(await page.title()).toBe('Graph · Orch');
+    // pay/E01 waits for review: the title counts it.
+    expect(await page.title()).toBe('(1) Graph · Orch');
     expect(await page.locator('nav a[aria-current="page"]').innerText()).toBe('Graph');
     // What has focus: `a`, `svg:graph`, `g:<task id>`.
     const focused = () =>
@@ -104,7 +105,7 @@ describe('web page access in Chromium', () => {
     expect(outline).toBe('3px');
     await page.keyboard.press('Enter');
     await expect.poll(() => page.getByTestId('task-title').innerText().catch(() => '')).toMatch(new RegExp(`^${id}`));
-    expect(await page.title()).toBe(`${id} · Orch`);
+    expect(await page.title()).toBe(`(1) ${id} · Orch`);
   }, 120_000);
 
   it('bound beyond loopback with TLS: --print-url gives the network link, the cookie is Secure, actions work, a foreign Origin is refused, Switch follows the network link', async () => {

@@ -19,6 +19,9 @@ const rawStatus = (port: number, path: string, headers: Record<string, string>) 
   });
 
 /** The web page's endpoints, as the browser calls them (cookie, Origin) and with bad input. */
+/** A GitHub token's shape, put together at run time (no token in this file for scanners to find). */
+const LEAKED = ['ghp', 'abcdefghijklmnopqrstuvwxyz0123456789AB'].join('_');
+
 describe('web API', () => {
   let sb: Sandbox;
   let other: Sandbox;
@@ -33,6 +36,7 @@ describe('web API', () => {
     sb = sandbox({
       'docs/plans/core-module/epic-01-a.md': epic('Alpha', 'Write a.', { 'src/a.ts': 'export const a = 1;\n' }),
       'docs/plans/core-module/epic-02-b.md': epic('Beta', 'Write b.', { 'b.txt': 'b\n' }, 'depends_on: [core/E01]'),
+      'docs/plans/keys-module/epic-01-k.md': epic('Key', 'Write the key.', { 'src/k.ts': `export const token = '${LEAKED}';\n` }),
     });
     const r = await sb.orchAsync('start', 'core/E01', '--wait');
     expect(r.status, r.stdout + r.stderr).toBe(0);
@@ -115,6 +119,17 @@ describe('web API', () => {
     expect(h.timePerTask.count).toBe(1);
   });
 
+  it('a secret the agent committed is not in the diff sent to the page', async () => {
+    await sb.orchAsync('start', 'keys/E01', '--wait');
+    const run = (await showTask(sb, 'keys/E01')).runs[0]!;
+    const diff = (await (await admin(`/api/runs/${run.id}/diff`)).json()) as { head: string };
+    expect(sb.git('show', `${diff.head}:src/k.ts`)).toContain(LEAKED);
+    const text = await (await browser(`/api/runs/${run.id}/diff`)).text();
+    expect(text).not.toContain(LEAKED);
+    const k = (JSON.parse(text) as { files: Array<{ path: string; lines: Array<{ text: string }> }> }).files.find((f) => f.path === 'src/k.ts');
+    expect(k?.lines[0]?.text).toBe("export const token = '[redacted]';");
+  });
+
   it('a run diff is parsed per file; an unknown run is a 404', async () => {
     expect((await browser('/api/runs/nope/diff')).status).toBe(404);
     const diff = (await (await browser(`/api/runs/${runId}/diff`)).json()) as { files: Array<{ path: string; status: string; lines: Array<{ kind: string; text: string }> }> };
@@ -130,7 +145,7 @@ describe('web API', () => {
       expect(((await res.json()) as { error: { message: string } }).error.message).toContain('runs query: limit');
     }
     const runs = (await (await browser('/api/runs')).json()) as Array<{ id: string; taskId: string; state: string }>;
-    expect(runs[0]).toMatchObject({ id: runId, taskId: 'core/E01', state: 'done' });
+    expect(runs.find((r) => r.id === runId)).toMatchObject({ taskId: 'core/E01', state: 'done' });
     expect((await (await browser('/api/runs?limit=1')).json()) as unknown[]).toHaveLength(1);
   });
 

@@ -55,6 +55,14 @@ describe('web page in Chromium', () => {
     await page.locator('[data-testid="count-complete"]', { hasText: /^1$/ }).waitFor({ timeout: 90_000 });
     expect(await page.evaluate(() => (globalThis as unknown as { __same?: number }).__same)).toBe(1);
     await expect.poll(() => status('core/E01')).toBe('complete');
+    // Today's totals count the run (merged, its tokens and cost); the feed says what each event did.
+    const today = (JSON.parse((await sb.orchAsync('status', '--json')).stdout) as { today: { merged: number; tokens: number } }).today;
+    expect(today.merged).toBe(1);
+    expect(today.tokens).toBeGreaterThan(0);
+    await page.locator('[data-testid="today-merged"]', { hasText: /^1$/ }).waitFor();
+    expect(await page.getByTestId('today-tokens').innerText()).toBe(`${(today.tokens / 1000).toFixed(1)}k`);
+    await page.locator('[data-testid="feed"] tr', { hasText: 'merged as' }).first().waitFor();
+    await page.locator('[data-testid="feed"] tr', { hasText: 'queued → preparing' }).first().waitFor();
     // Every persisted event applied once, none missed: the feed's seqs run without gaps.
     const seqs = await page.locator('[data-testid="feed"] tr').evaluateAll((rows) => rows.map((r) => Number((r as unknown as { dataset: Record<string, string> }).dataset.seq)));
     expect(seqs.length).toBeGreaterThan(3);
@@ -93,6 +101,9 @@ describe('web page in Chromium', () => {
     await until(async () => (await showTask(sb, 'pay/E01')).runs[0]?.state === 'waiting', 'the change to wait for review', 90_000);
     await page.goto(`${base()}/#/reviews/pay/E01`);
     await page.locator('[data-testid="reasons"]', { hasText: 'needs_review: true' }).waitFor();
+    // The nav says a change waits, and so does the tab's title (for a page in a background tab).
+    await page.locator('[data-testid="badge-reviews"]', { hasText: /^1$/ }).waitFor();
+    await expect.poll(() => page.title()).toBe('(1) Reviews · Orch');
     await page.locator('[data-testid="file-tree"]', { hasText: 'pay.ts' }).waitFor();
     const code = page.getByTestId('diff-code');
     await code.locator('.tok-keyword', { hasText: 'function' }).first().waitFor();
@@ -102,6 +113,8 @@ describe('web page in Chromium', () => {
     await page.getByRole('button', { name: 'Unified' }).click();
     await page.getByRole('button', { name: 'Approve and merge' }).click();
     await until(async () => (await status('pay/E01')) === 'complete', 'the approved change to merge', 60_000);
+    await page.getByTestId('badge-reviews').waitFor({ state: 'detached' });
+    await expect.poll(() => page.title()).toBe('Reviews · Orch');
     expect(sb.git('show', 'main:src/pay.ts')).toContain('export function charge');
   }, 200_000);
 

@@ -94,7 +94,7 @@ const outcomeOf = (r: ProcessResult, events: { sessionId?: string; result?: Extr
   if (!res) return { ...base, ok: false, error: `Command ${describeExit(r)} without a result event: ${r.command}${lastLines}` };
   if (!res.ok) {
     const detail = res.text || res.errors?.join('; ') || 'no message';
-    return { ...base, ok: false, error: `Claude Code reported an error (${res.subtype ?? 'unknown'}, exit code ${String(r.exitCode)}): ${detail}` };
+    return { ...base, ok: false, error: `Claude Code reported an error (${res.subtype && res.subtype !== 'success' ? `${res.subtype}, ` : ''}exit code ${String(r.exitCode)}): ${detail}` };
   }
   if (r.exitCode !== 0) return { ...base, ok: false, error: `Command ${describeExit(r)} after a successful result: ${r.command}${lastLines}` };
   return { ...base, ok: true };

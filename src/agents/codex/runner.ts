@@ -80,7 +80,7 @@ export const outcomeOf = (spec: CliBackendSpec, r: ProcessResult, s: CliRunState
   if (!res) return { ...base, ok: false, error: `Command ${describeExit(r)} without a result event: ${r.command}${lastLines}` };
   if (!res.ok) {
     const detail = res.text || res.errors?.join('; ') || s.errors.at(-1) || 'no message';
-    return { ...base, ok: false, error: `${spec.label} reported an error (${res.subtype ?? 'unknown'}, exit code ${String(r.exitCode)}): ${detail}` };
+    return { ...base, ok: false, error: `${spec.label} reported an error (${res.subtype && res.subtype !== 'success' ? `${res.subtype}, ` : ''}exit code ${String(r.exitCode)}): ${detail}` };
   }
   if (r.exitCode !== 0) return { ...base, ok: false, error: `Command ${describeExit(r)} after a successful result: ${r.command}${lastLines}` };
   return { ...base, ok: true };

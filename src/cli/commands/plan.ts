@@ -27,6 +27,7 @@ export async function sync(globals: () => GlobalOptions, o: { json?: boolean }):
         const did = [
           ...(st.added.length === 0 ? [] : [st.created ? `status table created with ${plural(st.added.length, 'epic')}` : `added ${listOf(st.added)} to the status table`]),
           ...(st.dropped?.length ? [`dropped ${listOf(st.dropped)} from the status table (removed from the plan)`] : []),
+          ...(st.relinked?.length ? [`linked ${listOf(st.relinked.map((m) => m.id))} to ${st.relinked.length === 1 ? 'its renamed file' : 'their renamed files'}`] : []),
         ];
         out(`${st.path}: ${did.join('; ')} (committed as chore(plan))\n`);
       }

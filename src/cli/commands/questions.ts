@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { Signal } from '../../api/index.js';
 import { client, printJson, type GlobalOptions } from '../context.js';
-import { bold, dim } from '../format.js';
+import { bold, dim, listOf } from '../format.js';
 import { table } from '../table.js';
 
 export async function questions(globals: () => GlobalOptions, o: { json?: boolean }): Promise<void> {
@@ -23,9 +23,16 @@ export async function answer(globals: () => GlobalOptions, id: string, words: st
 
 export async function pause(globals: () => GlobalOptions, tasks: string[], o: { json?: boolean }): Promise<void> {
   const c = await client(globals());
-  const r = await c.post('/api/pause', { tasks }, z.object({ paused: z.array(z.string()) }));
+  const r = await c.post('/api/pause', { tasks }, z.object({ paused: z.array(z.string()), notRunning: z.array(z.string()).default([]) }));
   if (o.json || globals().json) return printJson(r);
-  process.stdout.write(`${tasks.length ? '' : 'paused: no new starts. '}${r.paused.length ? `paused ${r.paused.join(', ')}` : 'no agent was running'}\n`);
+  const idle = r.notRunning;
+  const lines = [
+    ...(tasks.length ? [] : ['paused: nothing new starts until `orch resume`']),
+    ...(r.paused.length ? [`paused ${listOf(r.paused)}: partial work committed, sessions kept; \`orch resume${tasks.length ? ' TASK' : ''}\` continues ${r.paused.length === 1 ? 'it' : 'them'}`] : []),
+    ...(tasks.length === 0 && r.paused.length === 0 ? ['no agent was running'] : []),
+    ...(idle.length ? [`${listOf(idle)} ${idle.length === 1 ? 'was' : 'were'} not running: nothing to pause (\`orch pause\` alone stops new starts)`] : []),
+  ];
+  process.stdout.write(`${lines.join('\n')}\n`);
 }
 
 export async function resume(globals: () => GlobalOptions, task: string | undefined, o: { guidance?: string; json?: boolean }): Promise<void> {

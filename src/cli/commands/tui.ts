@@ -1,7 +1,10 @@
+import { holdNewSpace } from '../../tui/heap.js';
 import { client, projectPaths, type GlobalOptions } from '../context.js';
 
 /** `orch tui`: checks the config and starts the daemon with the CLI's messages, then hands the terminal to Ink. */
 export async function tui(globals: () => GlobalOptions): Promise<void> {
+  // Before anything else loads: the TUI's young generation is kept small (src/tui/heap.ts).
+  holdNewSpace();
   const paths = projectPaths(globals());
   await client(globals());
   // Ink and React are loaded only here, from one bundled file (tools/bundle-tui.mjs: React's production build, Ink's

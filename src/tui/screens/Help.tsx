@@ -15,8 +15,11 @@ export function Help({ height }: { height: number }) {
     <Box flexDirection="column" height={height}>
       <Line text="KEYS (j/k scroll, esc back)" bold color="cyan" />
       {rows.slice(top, top + body).map(([keys, views, help], i) => (
-        <Line key={i} text={`${keys.padEnd(keyW)}${wide ? (views.length > viewW - 2 ? `${views.slice(0, viewW - 4)}..` : views).padEnd(viewW) : ''}${help}`} />
+        <Line key={i} text={`${keys.padEnd(keyW)}${wide ? (views.length > viewW - 2 ? `${views.slice(0, viewW - 4)}..` : views).padEnd(viewW) : narrowScope(views)}${help}`} />
       ))}
     </Box>
   );
 }
+
+/** Without the views column (narrower than 120), a key bound in one or two views says where: `f` follows in the log and filters the plan. */
+const narrowScope = (views: string): string => (views !== 'everywhere' && views.split(',').length <= 2 ? `${views.replace(',', ', ')}: ` : '');

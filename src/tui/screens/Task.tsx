@@ -34,7 +34,7 @@ export function TaskScreen({ height }: { height: number }) {
     <Box flexDirection="column" height={height}>
       <Text wrap="truncate-end">
         <Text color={colorOf(t, taskColor[task.status])}>{taskMark(t, task.status)} </Text>
-        <Text bold>{task.id}</Text> {task.title} <Text dimColor={t.color}>({task.status}; L log, s start, esc back)</Text>
+        <Text bold>{task.id}</Text> {task.title} <Text dimColor={t.color}>({task.status}; L log{task.status === 'not_started' ? ', s start' : task.status === 'failed' ? ', R retry' : ''}, esc back)</Text>
       </Text>
       {lines.slice(top, top + body).map((l, i) => (
         <Line key={top + i} text={l.text} color={l.color} bold={l.bold} />

@@ -149,7 +149,16 @@ export class Live {
     if (e.type === 'run.usage' && e.runId && this.status) {
       const run = this.status.active.find((r) => r.id === e.runId);
       const d = e.data as Partial<Status['totals']>;
-      if (run) run.usage = { ...run.usage, ...pickUsage(d) };
+      if (run) {
+        const next = { ...run.usage, ...pickUsage(d) };
+        // Today's totals in the snapshot hold this run's usage as it was then: they move by what it used since.
+        const today = this.status.today;
+        if (today) {
+          today.tokens += total(next) - total(run.usage);
+          today.costUsd += next.costUsd - run.usage.costUsd;
+        }
+        run.usage = next;
+      }
     }
     if (e.seq === 0) {
       if (e.type === 'run.output' && e.runId) this.noteActivity(e.runId, e.data);
@@ -190,6 +199,8 @@ export class Live {
     });
   }
 }
+
+const total = (u: Status['totals']): number => u.inputTokens + u.outputTokens + u.cacheReadTokens + u.cacheWriteTokens;
 
 function pickUsage(d: Partial<Status['totals']>): Partial<Status['totals']> {
   const out: Partial<Status['totals']> = {};
