@@ -7,6 +7,7 @@
 import { build } from 'esbuild';
 import { readFileSync } from 'node:fs';
 import { relative, resolve } from 'node:path';
+import { narrowClass, narrowTest } from './narrow-chars.mjs';
 
 const srcDir = resolve('src');
 const tuiDir = resolve('src/tui');
@@ -32,8 +33,13 @@ const edits = {
     ['    caches = new OutputCaches();', '    caches = sharedCaches;'],
     ['export default class Output {', 'const sharedCaches = new OutputCaches();\nexport default class Output {'],
     [
-      "                row.push({\n                    type: 'char',\n                    value: ' ',\n                    fullWidth: false,\n                    styles: [],\n                });",
-      '                row.push(BLANK_CELL);',
+      "            const row = [];\n            for (let x = 0; x < this.width; x++) {\n                row.push({\n                    type: 'char',\n                    value: ' ',\n                    fullWidth: false,\n                    styles: [],\n                });\n            }\n            output.push(row);",
+      '            output.push(new Array(this.width).fill(BLANK_CELL));',
+    ],
+    [
+      // A row has holes only where a write went past the width: copied without them only then.
+      'const lineWithoutEmptyItems = line.filter(item => item !== undefined);',
+      'const lineWithoutEmptyItems = line.includes(undefined) ? line.filter(item => item !== undefined) : line;',
     ],
     [
       'const characterWidth = Math.max(1, this.caches.getStringWidth(character.value));',
@@ -47,9 +53,81 @@ const edits = {
   // of a full-screen UI. Taller frames (after a terminal shrank) still clear.
   'ink.js': [['if (this.lastOutputHeight >= this.options.stdout.rows) {', 'if (this.lastOutputHeight > this.options.stdout.rows) {']],
   'styledChars.js': [
-    // Nothing writes into a cell's styles: cells between two codes share one array (reduce returns a new one).
-    ['                styles: [...codes],', '                styles: codes,'],['            ret += ansiCodesToString(diffAnsiCodes(chars[i - 1].styles, char.styles));', '            const from = chars[i - 1].styles;\n            if (!sameStyles(from, char.styles)) ret += ansiCodesToString(diffAnsiCodes(from, char.styles));'],
-    ['export function styledCharsToString(chars) {', 'const sameStyles = (a, b) => a === b || (a.length === b.length && a.every((c, i) => c.code === b[i].code && c.endCode === b[i].endCode));\nexport function styledCharsToString(chars) {']],
+    // Nothing writes into a cell's styles: cells between two codes share one array (reduce returns a new one), and a
+    // cell is made from its token without an object spread (a frame makes thousands).
+    ['            ret.push({\n                ...token,\n                styles: [...codes],\n            });', '            ret.push({ type: "char", value: token.value, fullWidth: token.fullWidth, styles: codes });'],[
+      // PERF: a row's text is its cells' values joined once, not a string grown cell by cell (a rope of a cell each,
+      // flattened by trimEnd: the largest garbage of a frame), and neighbours of one style need no style diff.
+      `export function styledCharsToString(chars) {
+    let ret = "";
+    for (let i = 0; i < chars.length; i++) {
+        const char = chars[i];
+        if (i === 0) {
+            ret += ansiCodesToString(char.styles);
+        }
+        else {
+            ret += ansiCodesToString(diffAnsiCodes(chars[i - 1].styles, char.styles));
+        }
+        ret += char.value;
+        // reset active styles at the end of the string
+        if (i === chars.length - 1) {
+            ret += ansiCodesToString(diffAnsiCodes(char.styles, []));
+        }
+    }
+    return ret;
+}`,
+      `const sameStyles = (a, b) => a === b || (a.length === b.length && a.every((c, i) => c.code === b[i].code && c.endCode === b[i].endCode));
+export function styledCharsToString(chars) {
+    const parts = [];
+    for (let i = 0; i < chars.length; i++) {
+        const char = chars[i];
+        if (i === 0) {
+            if (char.styles.length > 0) parts.push(ansiCodesToString(char.styles));
+        }
+        else {
+            const from = chars[i - 1].styles;
+            if (!sameStyles(from, char.styles)) parts.push(ansiCodesToString(diffAnsiCodes(from, char.styles)));
+        }
+        parts.push(char.value);
+        if (i === chars.length - 1 && char.styles.length > 0) parts.push(ansiCodesToString(diffAnsiCodes(char.styles, [])));
+    }
+    return parts.join("");
+}
+`,
+    ],
+  ],
+  // PERF: under a flood every line is new, and each went through Intl.Segmenter twice (its width for the layout, its
+  // tokens for the frame) as soon as it held one arrow or box character (a pane's `→ Bash ...`): some 150 MB of garbage
+  // in 10 s of bench:tui, the garbage collector's largest source after the frame grid. Lines of narrow characters only
+  // (tools/narrow-chars.mjs) are measured by their length and split per UTF-16 unit; anything else takes the full path.
+  'tokenize.js': [
+    [
+      'export function tokenize(str, endChar = Number.POSITIVE_INFINITY) {',
+      `const orchNarrow = (c) => ${narrowTest('c')};
+function orchTokenizeNarrow(str, endChar) {
+    const ret = [];
+    let visible = 0;
+    for (let i = 0; i < str.length;) {
+        const c = str.charCodeAt(i);
+        if (c === 0x1b && str.charCodeAt(i + 1) === 0x5b) {
+            const code = parseSGRSequence(str, i);
+            if (!code) return undefined;
+            for (const individualCode of splitCompoundSGRSequences(code)) ret.push({ type: "ansi", code: individualCode, endCode: getEndCode(individualCode) });
+            i += code.length;
+            continue;
+        }
+        if (!orchNarrow(c)) return undefined;
+        ret.push({ type: "char", value: str[i], fullWidth: false });
+        i++;
+        if (++visible >= endChar) break;
+    }
+    return ret;
+}
+export function tokenize(str, endChar = Number.POSITIVE_INFINITY) {
+    const narrow = orchTokenizeNarrow(str, endChar);
+    if (narrow) return narrow;`,
+    ],
+  ],
   'wrap-text.js': [
     ['const cache = {};', 'const cache = new Map();'],
     ['const cachedText = cache[cacheKey];', 'const cachedText = cache.get(cacheKey);'],
@@ -60,7 +138,7 @@ const edits = {
 const tui = {
   name: 'orch-tui',
   setup(b) {
-    b.onLoad({ filter: /[\\/](ink[\\/]build[\\/](measure-text|wrap-text|output|ink)|@alcalzone[\\/]ansi-tokenize[\\/]build[\\/]styledChars)\.js$/ }, (args) => {
+    b.onLoad({ filter: /[\\/](ink[\\/]build[\\/](measure-text|wrap-text|output|ink)|@alcalzone[\\/]ansi-tokenize[\\/]build[\\/](styledChars|tokenize))\.js$/ }, (args) => {
       const name = args.path.split(/[\\/]/).pop();
       let text = readFileSync(args.path, 'utf8');
       for (const [from, to] of edits[name]) {
@@ -68,6 +146,14 @@ const tui = {
         text = text.replace(from, to);
       }
       return { contents: text, loader: 'js' };
+    });
+    // PERF: the string-width copies Ink, its layout (widest-line) and cli-truncate use: narrow characters only are as
+    // wide as they are long, without Intl.Segmenter (see 'tokenize.js' above).
+    const asciiOnly = 'if (/^[\\u0020-\\u007E]*$/.test(string)) {';
+    b.onLoad({ filter: /[\\/](ink|widest-line|cli-truncate)[\\/]node_modules[\\/]string-width[\\/]index\.js$/ }, (args) => {
+      const text = readFileSync(args.path, 'utf8');
+      if (text.split(asciiOnly).length !== 2) throw new Error(`bundle-tui: ${args.path} no longer holds \`${asciiOnly}\` once; update tools/bundle-tui.mjs`);
+      return { contents: text.replace(asciiOnly, `if (/^[${narrowClass()}]*$/.test(string)) {`), loader: 'js' };
     });
     // React DevTools (Ink loads it only when DEV=true) is not a dependency: leave it out.
     b.onLoad({ filter: /[\\/]ink[\\/]build[\\/]devtools\.js$/ }, () => ({ contents: 'export {};', loader: 'js' }));
