@@ -1,9 +1,10 @@
-import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { epic, sandbox, until, type Sandbox } from '../harness.js';
 import { startRedis } from '../../src/cluster/testing/redis.js';
 import { startWorkerProc, type WorkerProc } from '../../src/cluster/testing/workers.js';
+import { agentPids } from './fixtures.js';
 
 interface TaskJson { id: string; status: string }
 interface AgentLogLine { pid: number; cwd: string; prompt: string }
@@ -152,24 +153,11 @@ describe('scale-out: agent runs on orch worker processes through BullMQ on a rea
     sb.orch('start');
     const call = await until(() => agentCalls(sb)[0], 'the agent started on the worker', 60_000);
     expect(call.cwd.startsWith(w.dir)).toBe(true);
-    // The agent runs in the worker's sandbox (its own pid namespace): the pid it reports is not a host pid. Its host
-    // processes are the live ones whose environment names this project's fake-agent log and a run.
-    const agentPids = (): string[] =>
-      readdirSync('/proc').filter((pid) => {
-        if (!/^\d+$/.test(pid)) return false;
-        try {
-          const env = readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0');
-          if (!env.includes(`FAKE_CLAUDE_LOG=${sb.agentLog}`) || !env.some((e) => e.startsWith('ORCH_RUN_ID='))) return false;
-          return readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.[0] !== 'Z';
-        } catch {
-          return false;
-        }
-      });
-    await until(() => agentPids().length > 0, 'the agent process seen on the host', 30_000);
+    await until(() => agentPids(sb).length > 0, 'the agent process seen on the host', 30_000);
     const stop = sb.orch('stop', 'a/E01');
     expect(stop.status, stop.stdout + stop.stderr).toBe(0);
     await until(() => w.log().includes('cancelled by its daemon'), 'the cancel reached the worker', 30_000);
-    await until(() => agentPids().length === 0, 'the agent process gone', 30_000);
+    await until(() => agentPids(sb).length === 0, 'the agent process gone', 30_000);
   }, 120_000);
 
   it('goes on through a Redis restart mid-batch: nothing lost, nothing merged twice', async () => {

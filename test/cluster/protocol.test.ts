@@ -2,29 +2,16 @@
  * A worker and a daemon of different Orch versions, and a job's own timeout on its worker. Jobs are put on a real
  * `orch worker`'s queue directly (as a daemon of another version would), through BullMQ on a real redis-server.
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { Queue, type Job } from 'bullmq';
-import { Redis } from 'ioredis';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { epic, sandbox, until, type Sandbox } from '../harness.js';
-import { startRedis } from '../../src/cluster/testing/redis.js';
+import { agentPids, useRedis } from './fixtures.js';
 import { startWorkerProc, type WorkerProc } from '../../src/cluster/testing/workers.js';
 import { agentQueue, PREFIX, PROTOCOL, WORKERS_KEY } from '../../src/cluster/names.js';
 import { VERSION } from '../../src/version.js';
 import { readJob } from '../../src/cluster/job-state.js';
 
-/** Host processes of the fake agent of this sandbox that are alive (not zombies); the worker itself has no run id. */
-const agentPids = (sb: Sandbox): string[] =>
-  readdirSync('/proc').filter((pid) => {
-    if (!/^\d+$/.test(pid)) return false;
-    try {
-      const env = readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0');
-      if (!env.includes(`FAKE_CLAUDE_LOG=${sb.agentLog}`) || !env.some((e) => e.startsWith('ORCH_RUN_ID='))) return false;
-      return readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.[0] !== 'Z';
-    } catch {
-      return false;
-    }
-  });
 
 const agentCwds = (sb: Sandbox): string[] => {
   try {
@@ -35,18 +22,8 @@ const agentCwds = (sb: Sandbox): string[] => {
 };
 
 describe('cluster protocol: versions and per-job timeouts', () => {
-  let redis: Awaited<ReturnType<typeof startRedis>>;
-  let conn: Redis;
-  const cleanups: Array<() => unknown> = [];
-  beforeAll(async () => {
-    redis = await startRedis();
-    conn = new Redis(redis.url, { maxRetriesPerRequest: null });
-  });
-  afterAll(async () => {
-    for (const c of cleanups.reverse()) await c();
-    conn.disconnect();
-    await redis.stop();
-  });
+  const fx = useRedis();
+  const { cleanups } = fx;
 
   const waitFinished = (q: Queue, id: string): Promise<Job> =>
     until(async () => {
@@ -57,10 +34,10 @@ describe('cluster protocol: versions and per-job timeouts', () => {
   it('a worker refuses a job of another protocol, saying which versions differ; a job over its timeout ends the agent there', async () => {
     const sb = sandbox({ 'README.md': 'hello\n' });
     cleanups.push(() => sb.cleanup());
-    const w: WorkerProc = startWorkerProc({ base: sb.base, name: 'v-now', redis: redis.url, repos: [sb.repo], env: sb.env });
+    const w: WorkerProc = startWorkerProc({ base: sb.base, name: 'v-now', redis: fx.redis.url, repos: [sb.repo], env: sb.env });
     cleanups.push(() => w.stop('SIGKILL'));
     await w.ready;
-    const q = new Queue(agentQueue(sb.repo, 'claude'), { connection: conn, prefix: PREFIX });
+    const q = new Queue(agentQueue(sb.repo, 'claude'), { connection: fx.conn, prefix: PREFIX });
     cleanups.push(() => q.close());
     const startSha = sb.git('rev-parse', 'HEAD').trim();
     const job = { kind: 'agent', project: 'p', repoUrl: sb.repo, fetchRef: 'refs/heads/main', startSha, runId: 'run-1', taskId: 'a/E01', backend: 'claude', labels: [] };
@@ -83,11 +60,11 @@ describe('cluster protocol: versions and per-job timeouts', () => {
   }, 180_000);
 
   it('the daemon lists a worker of another version as incompatible and runs the turn here', async () => {
-    const sb = sandbox({ 'docs/plans/a-module/epic-01-one.md': epic('One', 'Here.', { 'src/a1.txt': 'a1' }) }, { env: { ORCH_REDIS_URL: redis.url } });
+    const sb = sandbox({ 'docs/plans/a-module/epic-01-one.md': epic('One', 'Here.', { 'src/a1.txt': 'a1' }) }, { env: { ORCH_REDIS_URL: fx.redis.url } });
     cleanups.push(() => sb.cleanup());
     // A worker of an Orch from before versioned protocols: it registers without one, for every repository.
     const beat = (): Promise<number> =>
-      conn.hset(WORKERS_KEY, 'old', JSON.stringify({ name: 'old', host: 'h', pid: 1, jobs: 4, running: [], labels: [], agents: [{ id: 'claude' }], repos: [], startedAt: new Date().toISOString(), heartbeat: Date.now() }));
+      fx.conn.hset(WORKERS_KEY, 'old', JSON.stringify({ name: 'old', host: 'h', pid: 1, jobs: 4, running: [], labels: [], agents: [{ id: 'claude' }], repos: [], startedAt: new Date().toISOString(), heartbeat: Date.now() }));
     await beat();
     const timer = setInterval(() => void beat(), 1000);
     cleanups.push(() => clearInterval(timer));

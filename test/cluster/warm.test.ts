@@ -8,9 +8,9 @@ import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { Queue, type Job } from 'bullmq';
 import { Redis } from 'ioredis';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { sandbox, until } from '../harness.js';
-import { startRedis } from '../../src/cluster/testing/redis.js';
+import { useRedis } from './fixtures.js';
 import { startWorkerProc } from '../../src/cluster/testing/workers.js';
 import { createClusterService } from '../../src/cluster/index.js';
 import { agentQueue, PREFIX, PROTOCOL, WARM_CHANNEL } from '../../src/cluster/names.js';
@@ -35,27 +35,17 @@ const cached = (workerDir: string, sha: string): boolean => {
 const merged = { seq: 1, ts: new Date().toISOString(), type: 'task.status', taskId: 'a/E01', runId: 'r1', data: { status: 'complete' } } as unknown as Event;
 
 describe('cluster: workers fetch the target branch when it moves', () => {
-  let redis: Awaited<ReturnType<typeof startRedis>>;
-  let conn: Redis;
-  const cleanups: Array<() => unknown> = [];
-  beforeAll(async () => {
-    redis = await startRedis();
-    conn = new Redis(redis.url, { maxRetriesPerRequest: null });
-  });
-  afterAll(async () => {
-    for (const c of cleanups.reverse()) await c();
-    conn.disconnect();
-    await redis.stop();
-  });
+  const fx = useRedis();
+  const { cleanups } = fx;
 
   it('a merge on the target branch reaches an idle worker\'s cache before the next job, which then fetches nothing', async () => {
     const sb = sandbox({ 'README.md': 'hello\n' });
     cleanups.push(() => sb.cleanup());
-    const w = startWorkerProc({ base: sb.base, name: 'warm', redis: redis.url, repos: [sb.repo], env: sb.env });
+    const w = startWorkerProc({ base: sb.base, name: 'warm', redis: fx.redis.url, repos: [sb.repo], env: sb.env });
     cleanups.push(() => w.stop('SIGKILL'));
     await w.ready;
     const service = createClusterService({
-      cfg: { redis_url: redis.url, repo_url: '', labels: [], git_daemon: '' },
+      cfg: { redis_url: fx.redis.url, repo_url: '', labels: [], git_daemon: '' },
       root: sb.repo,
       projectKey: 'warm',
       stateDir: join(sb.base, 'state'),
@@ -65,7 +55,7 @@ describe('cluster: workers fetch the target branch when it moves', () => {
     cleanups.push(() => service.close());
     await until(() => service.status().workers.some((x) => x.name === 'warm'), 'the daemon sees the worker', 30_000);
     const hints: string[] = [];
-    const sub = new Redis(redis.url, { maxRetriesPerRequest: null });
+    const sub = new Redis(fx.redis.url, { maxRetriesPerRequest: null });
     cleanups.push(() => sub.disconnect());
     await sub.subscribe(WARM_CHANNEL);
     sub.on('message', (_c: string, m: string) => hints.push(m));
@@ -86,7 +76,7 @@ describe('cluster: workers fetch the target branch when it moves', () => {
     expect(hints).toHaveLength(1);
 
     // The next job starts from that commit: its checkout finds it in the cache.
-    const q = new Queue(agentQueue(sb.repo, 'claude'), { connection: conn, prefix: PREFIX });
+    const q = new Queue(agentQueue(sb.repo, 'claude'), { connection: fx.conn, prefix: PREFIX });
     cleanups.push(() => q.close());
     const job = { v: PROTOCOL, orch: VERSION, kind: 'agent', project: 'p', repoUrl: sb.repo, fetchRef: 'refs/heads/main', startSha: sha, runId: 'run-w', taskId: 'b/E01', backend: 'claude', labels: [], prompt: 'Next. ```file:src/b.txt\nb\n```', timeoutMs: 60_000 };
     await q.add('agent', job, { jobId: 'warm-1', attempts: 1 });
@@ -99,8 +89,8 @@ describe('cluster: workers fetch the target branch when it moves', () => {
     expect(line).toMatch(/checkout \d+ ms, agent/);
 
     // A hint for a repository the worker does not serve is not fetched (nor is a ref outside refs/heads).
-    await conn.publish(WARM_CHANNEL, JSON.stringify({ repoUrl: '/elsewhere/repo', ref: 'refs/heads/main', sha: 'a'.repeat(40) }));
-    await conn.publish(WARM_CHANNEL, JSON.stringify({ repoUrl: sb.repo, ref: '--upload-pack=touch /tmp/x', sha: 'b'.repeat(40) }));
+    await fx.conn.publish(WARM_CHANNEL, JSON.stringify({ repoUrl: '/elsewhere/repo', ref: 'refs/heads/main', sha: 'a'.repeat(40) }));
+    await fx.conn.publish(WARM_CHANNEL, JSON.stringify({ repoUrl: sb.repo, ref: '--upload-pack=touch /tmp/x', sha: 'b'.repeat(40) }));
     await new Promise((r) => setTimeout(r, 500));
     expect(readdirSync(join(w.dir, 'work', 'cache')).filter((d) => d.endsWith('.git'))).toHaveLength(1);
     expect(w.log()).not.toMatch(/elsewhere|upload-pack/);
