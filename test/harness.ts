@@ -107,7 +107,17 @@ export function sandbox(files: Record<string, string>, opts: { realClaude?: bool
     cleanup: () => {
       orch('daemon', 'stop');
       // A tracker CLI or agent the daemon started just before it stopped may still write a last line meanwhile.
-      rmSync(base, { recursive: true, force: true, maxRetries: 15, retryDelay: 200 });
+      // rmSync's own retries only retry the last rmdir, so a file written after it emptied the folder would fail it:
+      // the whole removal is tried again instead.
+      for (let i = 0; ; i++) {
+        try {
+          rmSync(base, { recursive: true, force: true, maxRetries: 2, retryDelay: 100 });
+          break;
+        } catch (e) {
+          if (i >= 20) throw e;
+          spawnSync('sleep', ['0.2']);
+        }
+      }
     },
   };
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { sanitizeEnv } from './env.js';
+import { commandEnv, sanitizeEnv } from './env.js';
 
 describe('sanitizeEnv', () => {
   const parent = {
@@ -29,6 +29,19 @@ describe('sanitizeEnv', () => {
     const env = sanitizeEnv(parent, { HOME: '/other', ORCH_RUN_ID: 'r1' }, { allow: ['OPENAI_*', 'NPM_TOKEN'] });
     expect(env).toMatchObject({ HOME: '/other', ORCH_RUN_ID: 'r1', OPENAI_API_KEY: 'o', NPM_TOKEN: 'secret' });
     expect(env.GIT_DIR).toBeUndefined();
+  });
+});
+
+describe("the session's sockets", () => {
+  const session = { SSH_AUTH_SOCK: '/s', DISPLAY: ':0', DBUS_SESSION_BUS_ADDRESS: 'unix:abstract=/x', TMUX: '/t', KITTY_LISTEN_ON: 'unix:@k', VSCODE_GIT_ASKPASS_MAIN: '/a', DOCKER_HOST: 'tcp://h', NPM_CONFIG_CACHE: '/c' };
+
+  it('reach an agent only by their exact name in pass_env, never through a wildcard', () => {
+    const env = sanitizeEnv({ PATH: '/bin', ...session }, {}, { allow: ['*', 'DOCKER_HOST'] });
+    expect(Object.keys(session).filter((k) => k in env)).toEqual(['DOCKER_HOST', 'NPM_CONFIG_CACHE']);
+  });
+
+  it("are not in the project's commands' environment unless named exactly", () => {
+    expect(Object.keys(commandEnv({ PATH: '/bin', ...session }, ['*', 'SSH_AUTH_SOCK']))).toEqual(['PATH', 'SSH_AUTH_SOCK', 'NPM_CONFIG_CACHE']);
   });
 });
 

@@ -13,6 +13,24 @@ const PASS_PREFIXES = ['LC_', 'ANTHROPIC_', 'CLAUDE_', 'AWS_', 'GOOGLE_', 'GCLOU
 const DENY_NAMES = new Set(['CLAUDECODE', 'CLAUDE_CODE_ENTRYPOINT', 'CLAUDE_CODE_SSE_PORT']);
 
 /**
+ * Variables that lead to a service of the user's session outside the sandbox: key agents, the session bus, displays
+ * (X11's socket is abstract: no mount hides it), terminal, multiplexer and editor remote control, container engines,
+ * systemd's notify socket, Kerberos tickets. A wildcard in `pass_env` does not carry them, only their exact name
+ * does (the user's decision), and the project's build, test and lint get them only then too.
+ */
+const SESSION_NAMES = new Set([
+  'SSH_AUTH_SOCK', 'SSH_AGENT_PID', 'SSH_ASKPASS', 'SUDO_ASKPASS', 'GIT_ASKPASS', 'GPG_AGENT_INFO', 'GNOME_KEYRING_CONTROL',
+  'DBUS_SESSION_BUS_ADDRESS', 'DBUS_SYSTEM_BUS_ADDRESS', 'XDG_RUNTIME_DIR', 'SESSION_MANAGER',
+  'DISPLAY', 'WAYLAND_DISPLAY', 'XAUTHORITY', 'PULSE_SERVER',
+  'TMUX', 'TMUX_PANE', 'STY', 'ZELLIJ', 'ZELLIJ_SESSION_NAME', 'KITTY_LISTEN_ON', 'KITTY_WINDOW_ID', 'KITTY_PUBLIC_KEY',
+  'WEZTERM_UNIX_SOCKET', 'ALACRITTY_SOCKET', 'NVIM', 'NVIM_LISTEN_ADDRESS', 'VSCODE_IPC_HOOK', 'VSCODE_IPC_HOOK_CLI', 'VSCODE_GIT_IPC_HANDLE',
+  'DOCKER_HOST', 'CONTAINER_HOST', 'PODMAN_HOST', 'KRB5CCNAME',
+  'NOTIFY_SOCKET', 'LISTEN_FDS', 'LISTEN_PID', 'LISTEN_FDNAMES', 'WATCHDOG_PID', 'WATCHDOG_USEC', 'JOURNAL_STREAM', 'INVOCATION_ID', 'MANAGERPID',
+]);
+const SESSION_PREFIXES = ['VSCODE_GIT_ASKPASS', 'KITTY_', 'WEZTERM_', 'ZELLIJ_', 'TERMINATOR_', 'GNOME_TERMINAL_', 'KONSOLE_DBUS'];
+const isSession = (name: string): boolean => SESSION_NAMES.has(name) || SESSION_PREFIXES.some((p) => name.startsWith(p));
+
+/**
  * The git-level half of the push deny-list, for every CLI (only Claude Code has a tool deny-list of its own):
  * an empty `pushInsteadOf` prefix matches every remote URL, so each `git push` from the agent is rewritten to the
  * nonexistent transport `orch-push-denied::` and fails at once, without network, printing
@@ -41,9 +59,9 @@ const allowed = (name: string, extra: readonly string[]): boolean =>
   !DENY_NAMES.has(name) &&
   // Git plumbing variables (GIT_DIR, GIT_WORK_TREE, GIT_INDEX_FILE, GIT_CONFIG_*) would point the agent's git
   // at the wrong repository or inject config; they are never on the list.
-  (PASS_NAMES.has(name) ||
-    PASS_PREFIXES.some((p) => name.startsWith(p)) ||
-    extra.some((a) => (a.endsWith('*') ? name.startsWith(a.slice(0, -1)) : name === a)));
+  (extra.includes(name) ||
+    (!isSession(name) &&
+      (PASS_NAMES.has(name) || PASS_PREFIXES.some((p) => name.startsWith(p)) || extra.some((a) => a.endsWith('*') && name.startsWith(a.slice(0, -1))))));
 
 /**
  * The environment for an agent: an allow-list of the parent's variables (locale, shell basics, proxies,
@@ -67,7 +85,7 @@ const SECRET_NAMED = /(_KEY|_TOKEN|_SECRET|SECRET_|PASSWORD|PASSWD|_PAT|CREDENTI
 
 /**
  * The environment for the project's own commands (build, test, lint, from the daemon or an agent's MCP tools):
- * an environment minus provider credentials, forge tokens and anything named like a secret. A name the user put
+ * an environment minus provider credentials, forge tokens, anything named like a secret and the session's sockets. A name the user put
  * in `pass_env` exactly (no `*`) is their decision and stays.
  */
 export const commandEnv = (env: Record<string, string | undefined>, explicit: readonly string[] = []): Record<string, string> => {
@@ -75,7 +93,7 @@ export const commandEnv = (env: Record<string, string | undefined>, explicit: re
   const out: Record<string, string> = {};
   for (const [k, v] of Object.entries(env)) {
     if (v === undefined) continue;
-    if (!keep.has(k) && (CREDENTIAL_PREFIXES.some((p) => k.startsWith(p)) || SECRET_NAMED.test(k))) continue;
+    if (!keep.has(k) && (CREDENTIAL_PREFIXES.some((p) => k.startsWith(p)) || SECRET_NAMED.test(k) || isSession(k))) continue;
     out[k] = v;
   }
   return out;

@@ -99,12 +99,13 @@ export function addHelpTexts(program: Command): void {
     }
   };
   visit(program);
-  program.addHelpText('after', `\nStart here: orch sync, then orch next, then orch start --wait. More: orch <command> --help.\n\n${EXIT_CODES_HELP}\n`);
+  program.addHelpText('after', `\nStart here: orch onboard (first time), then orch sync, orch next, orch start --wait. More: orch <command> --help.\n\n${EXIT_CODES_HELP}\n`);
 }
 
-/** `orch` with nothing else: what it is and the five commands to know, on stdout. */
+/** `orch` with nothing else: what it is and the six commands to know, on stdout. */
 export const SHORT_HELP = `orch: plans in docs/plans/ -> coding agents in git worktrees -> merged work
 
+  orch onboard          first time here: check the tools, write config, a starter plan
   orch sync             read docs/plans/ (file:line for anything wrong)
   orch next             what would start, in order
   orch start --wait     run every ready task until the plan is merged (exit 0 only if all merged)

@@ -143,12 +143,17 @@ async function runRemote(req: AgentRunRequest, target: { queue: string; resume?:
   let there: string | undefined;
   const here = (text: string): string => (there && there.length > 1 ? text.split(there).join(req.cwd) : text);
   let unservedSince: number | undefined;
-  /** Reads what the worker streamed since `last`; `block` ms waiting for more, or none (0 would block forever). */
-  const drain = async (block?: number): Promise<void> => {
+  /**
+   * Reads what the worker streamed since `last`; `block` ms waiting for more, or none (0 would block forever). True when
+   * the job's state is worth asking: nothing came (the block ran out) or the worker said the job ended.
+   */
+  const drain = async (block?: number): Promise<boolean> => {
     const got = await readOutput(reader, jobId, last, block);
     last = got.last;
+    let ended = got.entries.length === 0;
     for (const e of got.entries) {
-      if (e.k === 'line') await req.onLine?.(e.s, here(e.l));
+      if (e.k === 'end') ended = true;
+      else if (e.k === 'line') await req.onLine?.(e.s, here(e.l));
       else if (e.k === 'event') {
         try {
           req.onEvent?.(JSON.parse(here(e.e)) as AgentEvent);
@@ -160,6 +165,7 @@ async function runRemote(req: AgentRunRequest, target: { queue: string; resume?:
         await note(`running on worker ${e.worker}${e.attempt > 1 ? ` (attempt ${e.attempt}: the previous worker was lost)` : ''}`);
       }
     }
+    return ended;
   };
   const drainAll = async (): Promise<void> => {
     for (let i = 0; i < 1000; i++) {
@@ -168,15 +174,20 @@ async function runRemote(req: AgentRunRequest, target: { queue: string; resume?:
       if (last === before) return;
     }
   };
+  // PERF: while the agent streams, its job's state is asked at most once a second (two Redis calls and the job's data
+  // each time), and at once when the worker says the job ended.
+  let askedAt = 0;
   try {
     for (;;) {
       if (detaching()) return failed('detached: the daemon is stopping; the job goes on on its worker', true);
       try {
-        await drain(1000);
+        const ask = await drain(1000);
+        if (!ask && Date.now() - askedAt < 1000) continue;
       } catch {
         // Redis away: the connection retries with backoff; the job's state is asked again below.
         await new Promise((r) => setTimeout(r, 500));
       }
+      askedAt = Date.now();
       let j: Job | undefined;
       let state: string | undefined;
       try {

@@ -312,7 +312,7 @@ export const ConfigSchema = z
       .string()
       .min(1)
       .default('feat({module}): implement E{epic} - {title}')
-      .describe('Commit message for a finished task. Placeholders: {module}, {epic}, {title}.'),
+      .describe("Commit message for a finished task. Placeholders: {module}, {epic}, {title}, {id}; `E{epic}` is the task's own reference for work from outside the markdown plan (#12, bd-a3f8.1, task-7)."),
     timezone: z
       .string()
       .refine((tz) => {

@@ -137,7 +137,7 @@ export async function composeDaemon(o: ComposeOptions): Promise<{
   const redisUrl = env.ORCH_REDIS_URL || config.cluster.redis_url;
   // BullMQ and ioredis load only when there is a cluster (a second of start-up otherwise spent for nothing).
   const cluster = redisUrl
-    ? (await import('../cluster/service.js')).createClusterService({ cfg: { ...config.cluster, redis_url: redisUrl }, agentTimeoutMs: config.agent.timeout_minutes * 60_000, root, projectKey: paths.key, stateDir: paths.stateDir, targetBranch, log })
+    ? (await import('../cluster/service.js')).createClusterService({ cfg: { ...config.cluster, redis_url: redisUrl }, agentTimeoutMs: config.agent.timeout_minutes * 60_000, root, projectKey: paths.key, stateDir: paths.stateDir, targetBranch, ...(commonDir ? { commonDir } : {}), log })
     : undefined;
   await cluster?.ready();
   const resolveAgent = createAgentResolver(config, env);

@@ -223,10 +223,18 @@ export async function serve(o: ServeOptions): Promise<{ port: number; url: strin
     }, ROOT_CHECK_MS);
     rootWatch.unref();
     // An idle daemon (nothing running, waiting or scheduled; no client asking or watching) goes away by itself.
+    // One with a [[batch]] in schedule.toml stays: nobody would be there to start it when the batch is due.
+    let keptFor = '';
     idleWatch = setInterval(() => {
       const minutes = c.engine.config.daemon.idle_minutes;
       if (minutes <= 0 || !c.engine.idle()) return;
       if (Date.now() - lastRequest < minutes * 60_000 || c.engine.subscribers() > 0) return;
+      const next = nextScheduled(c.engine);
+      if (next) {
+        if (keptFor !== next) log(`idle for ${minutes} min, staying up for the scheduled batch ${next} (schedule.toml)`);
+        keptFor = next;
+        return;
+      }
       log(`idle for ${minutes} min with nothing running or scheduled; stopping (daemon.idle_minutes)`);
       void stop();
     }, Math.min(IDLE_CHECK_MS, Math.max(1000, c.engine.config.daemon.idle_minutes * 15_000)));
@@ -267,4 +275,14 @@ async function endStreams(streams: Set<ServerResponse>): Promise<void> {
   let bound: NodeJS.Timeout | undefined;
   await Promise.race([Promise.all(ended), new Promise((r) => (bound = setTimeout(r, 1000)))]);
   clearTimeout(bound);
+}
+
+/** The scheduled batch that comes next ("nightly at <ISO>"), or undefined when schedule.toml has none. */
+function nextScheduled(engine: { schedules: () => { batches: Array<{ name: string; next: string | null }> } }): string | undefined {
+  try {
+    const next = engine.schedules().batches.filter((b) => b.next !== null).sort((a, b) => (a.next ?? '').localeCompare(b.next ?? ''))[0];
+    return next ? `${next.name} at ${next.next}` : undefined;
+  } catch {
+    return undefined;
+  }
 }

@@ -74,7 +74,7 @@ export function findings(f: Facts): Finding[] {
     out.push({
       name: `agent ${a.backend}`,
       level: unsupported ? 'warn' : 'ok',
-      detail: `${a.label} ${a.version ?? '(version unknown)'} at ${a.command}; ${a.support?.message ?? ''}; ${env}`,
+      detail: `${a.label} ${a.version ?? '(version unknown)'} at ${a.command}${support(a)}; ${env}`,
       ...(unsupported ? { fix: a.install } : a.providerEnv.length === 0 ? { fix: a.login } : {}),
     });
   }
@@ -95,4 +95,12 @@ function versionAtLeast(v: string, major: number, minor: number): boolean {
   const m = /^(\d+)\.(\d+)/.exec(v);
   if (!m) return false;
   return Number(m[1]) > major || (Number(m[1]) === major && Number(m[2]) >= minor);
+}
+
+/** The version verdict without repeating the name and version the line already starts with. */
+function support(a: { label: string; version?: string; support?: { message: string } }): string {
+  const msg = a.support?.message ?? '';
+  const head = `${a.label} ${a.version ?? ''} `;
+  if (!msg) return '';
+  return msg.startsWith(head) ? ` ${msg.slice(head.length)}` : `; ${msg}`;
 }

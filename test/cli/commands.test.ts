@@ -23,6 +23,7 @@ describe('the CLI a script can trust', () => {
     const bare = s.orch();
     expect(bare.status).toBe(0);
     expect(bare.stdout).toContain('orch start --wait');
+    expect(bare.stdout).toContain('orch onboard          first time here');
     expect(bare.stdout.split('\n').length).toBeLessThan(15);
     const typo = s.orch('banana');
     expect(typo.status).toBe(2);

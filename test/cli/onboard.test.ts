@@ -21,6 +21,9 @@ describe('orch onboard with plain questions (no terminal)', () => {
     const r = await sh(s, `printf '\\n\\n\\ny\\ny\\nn\\n' | orch onboard --no-sync`);
     expect(r.status, r.stdout + r.stderr).toBe(0);
     expect(r.stdout).toContain('Which coding agent should work on tasks?');
+    // Each agent line says its name and version once, then where it is and the supported range.
+    expect(r.stdout).toMatch(/^ok {3}agent claude: Claude Code 2\.1\.197 at \S+ \(supported: [^)]*\(tested with 2\.1\.197\)\); /m);
+    expect(r.stdout.match(/Claude Code 2\.1\.197/g)).toHaveLength(1);
     expect(r.stdout).toMatch(/1\) Claude Code \(2\.1\.197\) \[default\]/);
     expect(r.stdout).toContain('+ backend = "claude"');
     expect(r.stdout.indexOf('+ backend = "claude"')).toBeLessThan(r.stdout.indexOf('Write these changes'));

@@ -69,7 +69,7 @@ describe('Backlog.md task files as a plan source, through the CLI and the daemon
     expect(show('task-3 - Theirs.md')).toBe(taskFile(3, 'Theirs', 'src/theirs.js', 'x', { status: 'In Progress', assignee: ['@alice'] }));
     const log = s.git('log', '--format=%s', 'main').split('\n');
     expect(log).toContain('chore(plan): start backlog/task-1 - Greeting');
-    expect(log.indexOf('feat(backlog): implement E02 - Farewell')).toBeLessThan(log.indexOf('feat(backlog): implement E01 - Greeting'));
+    expect(log.indexOf('feat(backlog): implement task-2 - Farewell')).toBeLessThan(log.indexOf('feat(backlog): implement task-1 - Greeting'));
     // The In Progress mark went in its own commit; Done travelled inside the merge commit.
     expect(s.git('show', 'main~0:backlog/tasks/task-2 - Farewell.md')).toMatch(/^status: Done$/m);
     expect(s.git('show', '--stat', '--format=%s', 'HEAD')).toContain('backlog/tasks/task-2 - Farewell.md');
@@ -118,7 +118,7 @@ describe('Backlog.md task files as a plan source, through the CLI and the daemon
     expect(origin('main')).toMatch(/^status: Done$/m);
     expect(s.git('--git-dir', bare, 'show', 'main:src/greet.js')).toContain('greet');
     // Done came with the merge (squashed into it by the server): the merge commit is what changed the task file.
-    expect(s.git('--git-dir', bare, 'log', '--format=%s', 'main').trim().split('\n')).toEqual(['feat(backlog): implement E01 - Greeting', 'configure backlog and the forge', 'initial']);
+    expect(s.git('--git-dir', bare, 'log', '--format=%s', 'main').trim().split('\n')).toEqual(['feat(backlog): implement task-1 - Greeting', 'configure backlog and the forge', 'initial']);
     expect(s.git('--git-dir', bare, 'show', '--name-only', '--format=', 'main')).toContain(file);
     expect(srv.violations).toEqual([]);
   }, 120_000);

@@ -1,3 +1,4 @@
+import { existsSync, readFileSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { epic, sandbox, until, type Sandbox } from '../harness.js';
 import { showTask } from './runs.js';
@@ -29,6 +30,23 @@ describe('scheduled batches', () => {
     const unknown = await sb.orchAsync('batch', 'run', 'weekly');
     expect(unknown.status).toBe(2);
     expect(unknown.stderr).toMatch(/no \[\[batch\]\] named "weekly"/);
+  });
+
+  it('an idle daemon with a [[batch]] to run stays up for it (daemon.idle_minutes stops only one with nothing scheduled)', async () => {
+    const sb = sandbox({
+      'docs/plans/core-module/epic-01-a.md': epic('Alpha', 'a', { 'src/a.txt': 'alpha' }),
+      '.orch/config.toml': '[daemon]\nidle_minutes = 0.02\n\n[agent]\npass_env = ["FAKE_CLAUDE_*"]\n',
+      '.orch/schedule.toml': '[[batch]]\nname = "nightly"\ncron = "0 2 * * *"\nmodule = "core"\n',
+    });
+    boxes.push(sb);
+    expect(sb.orch('list').status).toBe(0);
+    const status = sb.orchJson<{ pid: number; log: string }>('daemon', 'status');
+    // Watched from outside: asking the daemon would keep it busy.
+    await until(() => existsSync(status.log) && /idle for 0\.02 min, staying up for the scheduled batch nightly at \d{4}-/.test(readFileSync(status.log, 'utf8')), 'the idle daemon to say it stays for the batch', 30_000).catch((e: unknown) => {
+      throw new Error(`${String(e)}\n${existsSync(status.log) ? readFileSync(status.log, 'utf8') : 'no log at ' + status.log}`);
+    });
+    expect(readFileSync(`/proc/${status.pid}/stat`, 'utf8').split(' ')[2]).not.toBe('Z');
+    expect(readFileSync(status.log, 'utf8')).not.toMatch(/stopping \(daemon\.idle_minutes\)/);
   });
 
   it('a bad schedule.toml is reported with file, line, key and fix', async () => {

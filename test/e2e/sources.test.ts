@@ -70,8 +70,8 @@ describe('GitHub issues as a plan source, with the real Claude Code on the simul
     expect(start.status, start.stdout + start.stderr).toBe(0);
     const repo = server.repo('acme', 'app');
     expect(repo.pulls.map((p) => [p.title, p.merged])).toEqual([
-      ['feat(gh): implement E01 - Add a health module', true],
-      ['feat(gh): implement E02 - Add a version module', true],
+      ['feat(gh): implement #1 - Add a health module', true],
+      ['feat(gh): implement #2 - Add a version module', true],
     ]);
     expect(s.git('--git-dir', bare, 'show', 'main:src/version.js')).toContain('version');
     for (const n of [health, version]) {
@@ -115,7 +115,7 @@ describe('Beads as a plan source (fake bd), with the real Claude Code on the sim
     expect(start.status, start.stdout + start.stderr).toBe(0);
     expect(s.git('show', 'main:src/greet.js')).toContain('greet');
     expect(s.git('show', 'main:src/bye.js')).toContain('bye');
-    expect(s.git('log', '--format=%s', 'main')).toContain('feat(bd-a3f8): implement E01 - Greeting module');
+    expect(s.git('log', '--format=%s', 'main')).toContain('feat(bd-a3f8): implement bd-a3f8.1 - Greeting module');
     // Progress reaches the tracker right after the merge, asynchronously: wait for it.
     const read = () => JSON.parse(readFileSync(state, 'utf8')) as Array<{ id: string; status: string; close_reason?: string }>;
     await until(() => read().filter((i) => i.status === 'closed').length === 2, 'bd close of both issues');

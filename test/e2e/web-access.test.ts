@@ -52,6 +52,7 @@ describe('web page access in Chromium', () => {
         ['reviews/pay/E01', '[data-testid="diff-code"] .tok-keyword'],
         ['task/pay/E01', '[data-testid="task-title"]'],
         [`logs/${run.id}`, '[data-testid="log-lines"] .ll'],
+        ['logs', `[data-testid="recent-runs"] tr[data-run="${run.id}"]`],
         ['projects', '[data-testid="projects"] tr'],
         ['history', '.u-title'],
         ['graph', '[data-testid="graph"] g.node'],

@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { epic, sandbox, type Sandbox } from '../harness.js';
@@ -49,6 +49,31 @@ describe('secrets stay secret', () => {
         expect(bytes.includes(LEAKED), `${f} holds the token`).toBe(false);
         expect(bytes.includes(PROVIDER_KEY), `${f} holds the provider key`).toBe(false);
       }
+    }
+  });
+
+  it("gives build/test none of the session's sockets, even through pass_env wildcards; a name the user gave exactly is theirs", () => {
+    const session = {
+      SSH_AUTH_SOCK: '/tmp/ssh-x/agent.1', DBUS_SESSION_BUS_ADDRESS: 'unix:abstract=/tmp/dbus-x', DISPLAY: ':0', XDG_RUNTIME_DIR: '/run/user/0',
+      TMUX: '/tmp/tmux-0/default,1,0', KITTY_LISTEN_ON: 'unix:@kitty', NOTIFY_SOCKET: '/run/systemd/notify', DOCKER_HOST: 'tcp://127.0.0.1:2375',
+    };
+    const print = `console.log("session=" + ${JSON.stringify(Object.keys(session))}.filter((k) => process.env[k] !== undefined).join(","))`;
+    const s2 = sandbox(
+      {
+        'docs/plans/core-module/epic-01-a.md': epic('A', 'a', { 'a.txt': 'a' }),
+        '.orch/config.toml': `[commands]\ntest = ["node", "-e", ${JSON.stringify(print)}]\n`,
+      },
+      { env: session },
+    );
+    try {
+      const user = join(s2.base, 'config', 'orch', 'config.toml');
+      writeFileSync(user, readFileSync(user, 'utf8').replace('pass_env = ["FAKE_CLAUDE_*"]', 'pass_env = ["FAKE_CLAUDE_*", "SSH_*", "DBUS_*", "DISPLAY*", "XDG_*", "TMUX*", "KITTY_*", "NOTIFY_*", "DOCKER_HOST"]'));
+      const r = s2.orch('start', 'core/E01', '--wait');
+      expect(r.status, r.stdout + r.stderr).toBe(0);
+      const v = (JSON.parse(s2.orch('show', 'core/E01', '--json').stdout) as { runs: Array<{ verification: Array<{ kind: string; outputTail: string }> | null }> }).runs[0]?.verification ?? [];
+      expect(v.find((x) => x.kind === 'test')?.outputTail ?? '').toMatch(/^session=DOCKER_HOST$/m);
+    } finally {
+      s2.cleanup();
     }
   });
 });
