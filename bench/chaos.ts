@@ -4,7 +4,9 @@
  * through the CLI each time, and at the end of every plan checks that nothing was lost, duplicated or orphaned.
  * Everything random comes from one seeded PRNG, so a seed replays a run.
  *
- *   node dist/bench/chaos.js --trials 100 --seed 42 [--forge local|github] [--cluster N] [--tasks 12] [--parallel 3] [--keep] [--json]
+ *   node dist/bench/chaos.js --trials 100 --seed 42 [--forge local|github] [--cluster N] [--tasks 12] [--parallel 3] [--kills worker,redis] [--keep] [--json]
+ *
+ * `--kills`: the kinds of kill of the first trials, in order (agent, daemon, worker, redis), instead of the dice.
  *
  * `--cluster N`: agents run on N `orch worker` processes through a real redis-server, and the loop also kills a
  * worker with everything under it (a machine gone) and Redis (kill -9, restarted on the same append-only file).
@@ -32,9 +34,16 @@ async function main(): Promise<void> {
       keep: { type: 'boolean', default: false },
       json: { type: 'boolean', default: false },
       quiet: { type: 'boolean', default: false },
+      kills: { type: 'string', default: '' },
     },
   });
   if (values.forge !== 'local' && values.forge !== 'github') throw new Error(`--forge must be local or github, not ${values.forge}`);
+  const kinds = ['agent', 'daemon', 'worker', 'redis'] as const;
+  const kills = values.kills ? values.kills.split(',').map((k) => k.trim()) : [];
+  for (const k of kills) {
+    if (!(kinds as readonly string[]).includes(k)) throw new Error(`--kills takes ${kinds.join(', ')} (comma-separated), not "${k}"`);
+    if ((k === 'worker' || k === 'redis') && !Number(values.cluster)) throw new Error(`--kills ${k} needs --cluster N`);
+  }
   const report = await runChaos({
     seed: Number(values.seed),
     trials: Number(values.trials),
@@ -42,6 +51,7 @@ async function main(): Promise<void> {
     cluster: Number(values.cluster),
     tasks: Number(values.tasks),
     maxParallel: Number(values.parallel),
+    ...(kills.length ? { kills: kills as Array<(typeof kinds)[number]> } : {}),
     keep: values.keep,
     log: values.quiet ? undefined : (l) => process.stderr.write(`${l}\n`),
   });

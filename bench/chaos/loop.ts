@@ -44,6 +44,8 @@ export interface ChaosReport {
   forge: ForgeName;
   /** Workers in cluster mode (0: everything runs in the daemon's machine). */
   cluster: number;
+  /** The kinds of kill set for the first trials (`--kills`), when set. */
+  killKinds?: string[];
   trials: number;
   rounds: number;
   tasks: number;
@@ -65,7 +67,7 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosReport> {
   const nTasks = Math.max(10, o.tasks ?? 12);
   const finishMs = o.finishTimeoutMs ?? 180_000;
   const workers = o.cluster ?? 0;
-  const report: ChaosReport = { seed: o.seed, forge: forgeName, cluster: workers, trials: 0, rounds: 0, tasks: 0, kills: { daemon: 0, agent: 0, prGap: 0, worker: 0, redis: 0 }, retries: 0, agentsSpawned: 0, wallMs: 0, violations: [] };
+  const report: ChaosReport = { seed: o.seed, forge: forgeName, cluster: workers, ...(o.kills?.length ? { killKinds: [...o.kills] } : {}), trials: 0, rounds: 0, tasks: 0, kills: { daemon: 0, agent: 0, prGap: 0, worker: 0, redis: 0 }, retries: 0, agentsSpawned: 0, wallMs: 0, violations: [] };
 
   while (report.trials < o.trials || report.rounds === 0) {
     const round = report.rounds++;
@@ -195,7 +197,7 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosReport> {
 }
 
 export function formatReport(r: ChaosReport): string {
-  const cl = r.cluster ? ` --cluster ${r.cluster}` : '';
+  const cl = `${r.cluster ? ` --cluster ${r.cluster}` : ''}${r.killKinds?.length ? ` --kills ${r.killKinds.join(',')}` : ''}`;
   const lines = [
     `chaos (seed ${r.seed}, forge ${r.forge}${r.cluster ? `, ${r.cluster} workers on Redis` : ''}): ${r.trials} trials in ${r.rounds} round(s), ${r.tasks} tasks, ${r.agentsSpawned} agent processes`,
     `kills: ${r.kills.daemon + r.kills.agent + r.kills.prGap + r.kills.worker + r.kills.redis} (${r.kills.daemon} daemon, ${r.kills.agent} agent, ${r.kills.prGap} daemon between push and PR create${r.cluster ? `, ${r.kills.worker} worker, ${r.kills.redis} Redis` : ''}; ${r.retries} failed task(s) retried)`,

@@ -34,6 +34,7 @@ const samples: { [T in EventTypeT]: Array<EventData<T>> } = {
   'run.answer': [{ signal: { ...signal, answer: '8080', answeredBy: 'human', answeredAt: 'later' } }],
   'batch.started': [{ batchId: 'b1', scope: { tasks: [], module: 'a' }, maxTasks: null }],
   'batch.finished': [{ batchId: 'b1' }],
+  'batch.missed': [{ name: 'nightly', due: '2026-12-04T01:00:00.000Z', reason: 'it could not start: the plan has 2 problems' }],
   'budget.warning': [{ key: 'daily_usd', scope: 'day', id: '2026-12-03', unit: 'usd', spent: 7.5, limit: 10, unpriced: 0, message: '75% used' }],
   'budget.exceeded': [{ key: 'task_tokens', scope: 'task', id: 'a/E01', unit: 'tokens', spent: 1200, limit: 1000, unpriced: 1, message: 'spent', overshoot: 200 }],
   'daemon.started': [{}],

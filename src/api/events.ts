@@ -69,6 +69,8 @@ export const eventPayloads = {
   'run.answer': z.object({ signal: Signal }),
   'batch.started': z.object({ batchId: z.string(), scope: z.object({ tasks: z.array(z.string()), module: z.string().optional() }), maxTasks: z.number().nullable() }),
   'batch.finished': z.object({ batchId: z.string() }),
+  /** A scheduled batch (schedule.toml) whose time came and that did not run: the daemon was down past its window, or it could not start. */
+  'batch.missed': z.object({ name: z.string(), due: z.string(), reason: z.string() }),
   'budget.warning': BudgetData,
   /** `overshoot`: how far the turn that crossed the line went past it. */
   'budget.exceeded': BudgetData.extend({ overshoot: z.number() }),

@@ -6,12 +6,12 @@ import { z } from 'zod';
  */
 
 /** What can be notified, as named in `[notify] events`. */
-export const NOTIFY_KINDS = ['task.merged', 'task.failed', 'task.needs_review', 'agent.stuck', 'question.waiting', 'budget.warning', 'budget.exceeded', 'batch.finished'] as const;
+export const NOTIFY_KINDS = ['task.merged', 'task.failed', 'task.needs_review', 'agent.stuck', 'question.waiting', 'budget.warning', 'budget.exceeded', 'batch.finished', 'batch.missed'] as const;
 export const NotifyKind = z.enum(NOTIFY_KINDS);
 export type NotifyKind = z.infer<typeof NotifyKind>;
 
 /** Notified unless `events` says otherwise: what needs a person, what costs money, and the end of a batch. */
-export const DEFAULT_NOTIFY_KINDS: readonly NotifyKind[] = ['task.failed', 'task.needs_review', 'agent.stuck', 'question.waiting', 'budget.warning', 'budget.exceeded', 'batch.finished'];
+export const DEFAULT_NOTIFY_KINDS: readonly NotifyKind[] = ['task.failed', 'task.needs_review', 'agent.stuck', 'question.waiting', 'budget.warning', 'budget.exceeded', 'batch.finished', 'batch.missed'];
 
 export const NOTIFY_CHANNELS = ['desktop', 'slack', 'telegram', 'webhook'] as const;
 export const NotifyChannelName = z.enum(NOTIFY_CHANNELS);

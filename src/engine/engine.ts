@@ -255,6 +255,7 @@ export function createEngine(d: EngineDeps) {
     now: d.now ?? (() => new Date()),
     start: async (req) => engine.start(req),
     log: d.log,
+    missed: (name, due, reason) => emit('batch.missed', null, null, { name, due: due.toISOString(), reason }),
   });
   let scheduleTimer: NodeJS.Timeout | undefined;
 

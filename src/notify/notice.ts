@@ -80,6 +80,8 @@ export function noticeOf(e: AnyEvent, ctx: NoticeContext = {}): Notice | undefin
       }
       return notice('batch.finished', e, s.title, full ? reportExcerpt(full.markdown, full.file) : s.text);
     }
+    case 'batch.missed':
+      return notice('batch.missed', e, `Scheduled batch ${e.data.name} did not run`, `${e.data.reason}\nDue: ${e.data.due}. Run it now: orch batch run ${e.data.name}`);
     default:
       return undefined;
   }

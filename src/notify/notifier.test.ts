@@ -63,6 +63,18 @@ function notifier(cfg: unknown, o: Partial<NotifierDeps> = {}) {
   return { n, lines, store };
 }
 
+describe('a scheduled batch that did not run', () => {
+  it('is told by default (batch.missed) with the reason and how to run it now', async () => {
+    const hook = await receiver();
+    const { n } = notifier({ webhook: { url: hook.url } });
+    n.onEvent(ev('batch.missed', null, { name: 'nightly', due: '2026-12-04T01:00:00.000Z', reason: 'it could not start: the plan has 2 problems' }));
+    const [r] = await hook.waitFor(1);
+    const body = WebhookPayload.parse(JSON.parse(r?.body ?? ''));
+    expect(body).toMatchObject({ kind: 'batch.missed', title: 'Scheduled batch nightly did not run' });
+    expect(body.text).toBe('it could not start: the plan has 2 problems\nDue: 2026-12-04T01:00:00.000Z. Run it now: orch batch run nightly');
+  });
+});
+
 describe('a config reload', () => {
   it('adds a channel to a daemon that had none, narrows its events keeping its health, and takes it out', async () => {
     const hook = await receiver();

@@ -7,7 +7,7 @@ import { createStore } from '../store/index.js';
 import { parseDuration, readScheduleText } from './file.js';
 import { createBatchSchedule } from './service.js';
 
-function setup(toml: string) {
+function setup(toml: string, startFails?: string) {
   const dir = mkdtempSync(join(tmpdir(), 'orch-schedule-'));
   const file = join(dir, 'schedule.toml');
   writeFileSync(file, toml);
@@ -15,6 +15,7 @@ function setup(toml: string) {
   let clock = new Date('2026-12-03T10:00:00Z');
   const starts: StartRequest[] = [];
   const logs: string[] = [];
+  const missed: string[] = [];
   let n = 0;
   const s = createBatchSchedule({
     store,
@@ -22,12 +23,14 @@ function setup(toml: string) {
     timezone: 'Europe/Berlin',
     now: () => clock,
     start: async (req) => {
+      if (startFails) throw new Error(startFails);
       starts.push(req);
       return { batch: { id: `b${++n}` } };
     },
     log: (m) => logs.push(m),
+    missed: (name, due, reason) => missed.push(`${name} ${due.toISOString()}: ${reason}`),
   });
-  return { s, starts, logs, store, at: (iso: string) => (clock = new Date(iso)) };
+  return { s, starts, logs, missed, store, at: (iso: string) => (clock = new Date(iso)) };
 }
 
 const NIGHTLY = '[[batch]]\nname = "nightly"\ncron = "0 2 * * *"\nmax_tasks = 3\nmax_duration = "4h"\nmodule = "billing"\nbudget_usd = 20\nnotify_on_complete = true\n';
@@ -61,6 +64,19 @@ describe('cron batches (fake clock)', () => {
     expect(await t.s.tick()).toEqual([]);
     expect(t.logs.at(-1)).toMatch(/nightly of 2026-12-07T01:00:00.000Z was missed/);
     expect(t.starts).toHaveLength(1);
+    // Told to people (batch.missed), once: the next tick does not say it again.
+    expect(t.missed).toEqual(['nightly 2026-12-07T01:00:00.000Z: the daemon was down from before 2026-12-07T01:00:00.000Z until 2026-12-07T07:00:00.000Z, past the batch\'s 240 min window; next at 2026-12-08T01:00:00.000Z']);
+    expect(await t.s.tick()).toEqual([]);
+    expect(t.missed).toHaveLength(1);
+  });
+
+  it('a batch that cannot start when its time comes is said once (batch.missed), with the reason', async () => {
+    const t = setup(NIGHTLY, 'the plan has 2 problems; orch sync shows them');
+    await t.s.tick();
+    t.at('2026-12-04T01:00:30Z');
+    expect(await t.s.tick()).toEqual([]);
+    expect(await t.s.tick()).toEqual([]);
+    expect(t.missed).toEqual(['nightly 2026-12-04T01:00:00.000Z: it could not start: the plan has 2 problems; orch sync shows them']);
   });
 
   it('a clock that jumps back does not run a batch twice', async () => {

@@ -18,6 +18,8 @@ export interface ScheduleDeps {
   now: () => Date;
   start: (req: StartRequest) => Promise<{ batch: { id: string } }>;
   log: (msg: string) => void;
+  /** A batch whose time came did not run (missed past its window, or its start failed): said to people. */
+  missed?: (name: string, due: Date, reason: string) => void;
 }
 
 /** Without `max_duration`, a batch missed while the daemon was down still runs if started within this long. */
@@ -93,13 +95,16 @@ export function createBatchSchedule(d: ScheduleDeps) {
         const window = (b.maxDurationMin ?? DEFAULT_WINDOW_MIN) * 60_000;
         if (now.getTime() - due.getTime() > window) {
           d.store.meta.set(lastKey(b.name), now.toISOString());
-          d.log(`scheduled batch ${b.name} of ${due.toISOString()} was missed (the daemon was down past its window); next at ${at?.toISOString() ?? 'never'}`);
+          const why = `the daemon was down from before ${due.toISOString()} until ${now.toISOString()}, past the batch's ${window / 60_000} min window`;
+          d.log(`scheduled batch ${b.name} of ${due.toISOString()} was missed (${why}); next at ${at?.toISOString() ?? 'never'}`);
+          d.missed?.(b.name, due, `${why}; next at ${at?.toISOString() ?? 'never'}`);
           continue;
         }
         try {
           started.push(await run(b, now, due));
         } catch (e) {
           d.log(`scheduled batch ${b.name} could not start: ${(e as Error).message}`);
+          d.missed?.(b.name, due, `it could not start: ${(e as Error).message}`);
         }
       }
       return started;

@@ -118,6 +118,7 @@ export function eventLines(e: Event, o: LineOptions = {}): ViewLine[] {
     case 'sync':
     case 'batch.started':
     case 'batch.finished':
+    case 'batch.missed':
     case 'daemon.started':
     case 'daemon.stopping':
     case 'worktree.orphan':

@@ -5,7 +5,7 @@ import { EventCursor, reconnectDelay } from './cursor.js';
 
 const TYPES = [
   'sync', 'task.status', 'run.state', 'run.usage', 'run.verified', 'run.output', 'run.waiting', 'run.signal', 'run.question',
-  'run.answer', 'run.retry', 'batch.started', 'batch.finished', 'daemon.started', 'daemon.stopping', 'worktree.orphan', 'budget.warning',
+  'run.answer', 'run.retry', 'batch.started', 'batch.finished', 'batch.missed', 'daemon.started', 'daemon.stopping', 'worktree.orphan', 'budget.warning',
   'budget.exceeded', 'run.step',
 ] as const satisfies readonly EventType[];
 // Every event type the daemon sends has a listener: a new type fails the typecheck here until it is added above.
