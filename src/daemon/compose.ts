@@ -9,7 +9,7 @@ import { createEngine, RUN_ENV_KEY, type ContainFor, type Engine } from '../engi
 // PERF: the two files, not forge/index.js, whose GitHub forge loads Octokit at start (issue 12); forge.ts loads it.
 import { hostOfBaseUrl, remoteMayGetCredentials } from '../forge/remote.js';
 import { tokenVariables } from '../forge/token.js';
-import { cliExecConfig, cliManagedConfig, createSandboxer, detectBwrapAsync, guardGit, worktreeGitDir, type Sandboxer } from '../sandbox/index.js';
+import { claudeStateFiles, cliExecConfig, cliManagedConfig, createSandboxer, detectBwrapAsync, guardGit, worktreeGitDir, type Sandboxer } from '../sandbox/index.js';
 import type { Contain } from '../agents/index.js';
 import { createRepoPort } from './repo.js';
 import { basename, join } from 'node:path';
@@ -101,6 +101,7 @@ export async function composeDaemon(o: ComposeOptions): Promise<{
   const cliEnv = { ...env, ...config.agent.env };
   const cliConfig = [...new Set(clis.flatMap((b) => cliExecConfig(b, cliEnv)))];
   const cliManaged = clis.flatMap((b) => cliManagedConfig(b, cliEnv));
+  const cliState = claudeStateFiles(cliEnv);
   const containFor: ContainFor = (place) =>
     sandbox.contain({
       worktree: place.cwd,
@@ -179,7 +180,7 @@ export async function composeDaemon(o: ComposeOptions): Promise<{
     backendFor: cluster ? (name) => cluster.wrap(resolveAgent(name)) : resolveAgent,
     verify: createVerifier(config, env, COMMAND_TIMEOUT_MS, (worktree) => containFor({ cwd: worktree })),
     containFor,
-    guardFor: (run) => (commonDir ? guardGit({ commonDir, worktree: run.worktree, cliConfig, cliManaged, ...optional('gitDir', worktreeGitDir(run.worktree)) }) : undefined),
+    guardFor: (run) => (commonDir ? guardGit({ commonDir, worktree: run.worktree, cliConfig, cliManaged, cliState, worktreesDir: join(allPaths.dataDir, 'worktrees'), ...optional('gitDir', worktreeGitDir(run.worktree)) }) : undefined),
     reviewerFor: createAgentResolver(config, env, { readOnly: true }),
     log,
     sources: createSources({ config, root, git, env, stateDir: paths.stateDir, readOnlyAgents: createAgentResolver(config, env, { readOnly: true }), log }),

@@ -12,6 +12,7 @@ import { cliStateDirs, planSandbox, type SandboxPlace } from './plan.js';
 export { bwrapArgs, within, wrapInBwrap, type SandboxSpec } from './bwrap.js';
 export { detectBwrap, detectBwrapAsync, findBwrap, type SandboxAvailability } from './detect.js';
 export { guardGit, type GitGuardPlace } from './tamper.js';
+export { claudeStateFiles, guardCliState } from './cli-state.js';
 export { cliExecConfig, cliManagedConfig, cliStateDirs, planSandbox, worktreeGitDir, type SandboxPlace } from './plan.js';
 export { scrubGitConfig } from './git-config.js';
 

@@ -7,6 +7,7 @@
 import { existsSync, lstatSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { within } from './bwrap.js';
+import { guardCliState } from './cli-state.js';
 
 type Snapshot = Map<string, Buffer | null>;
 
@@ -35,6 +36,10 @@ export interface GitGuardPlace {
   cliConfig?: readonly string[];
   /** Inside `cliConfig`: what the CLI creates itself on its first start (`cliManagedConfig`), left alone. */
   cliManaged?: readonly string[];
+  /** JSON state files of the CLIs (`claudeStateFiles`) whose command-starting keys are put back after the turn. */
+  cliState?: readonly string[];
+  /** Where Orch's worktrees live: their projects in a CLI's state file are the runs' own. */
+  worktreesDir?: string;
 }
 
 /** Exists, even as a dangling symlink. */
@@ -73,8 +78,9 @@ export const guardGit = (p: GitGuardPlace): (() => string[]) => {
   const before: Snapshot = new Map(watched(p).map((f) => [f, read(f)]));
   const cliBefore = new Set((p.cliConfig ?? []).filter(present));
   const managed = new Set(p.cliManaged ?? []);
+  const state = guardCliState(p.cliState ?? [], p.worktreesDir ? [p.worktreesDir] : []);
   return () => {
-    const found: string[] = [];
+    const found: string[] = state();
     for (const entry of p.cliConfig ?? []) {
       if (cliBefore.has(entry) || !present(entry)) continue;
       for (const f of addedEntries(entry, managed)) {
