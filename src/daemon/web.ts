@@ -94,7 +94,14 @@ export function createWebHandler(o: { dir: string | undefined; sessions: Session
     if (url.pathname === '/login') {
       if (hostProblem) return void text(res, 403, `refused: ${hostProblem}`), true;
       const id = o.sessions.exchange(url.searchParams.get('t') ?? '');
-      if (!id) return void text(res, 401, 'This login link was already used or has expired. Run `orch open` (or `orch open --print-url`) for a new one.\n'), true;
+      if (!id) {
+        // A used link opened again (back, reload, history) by a browser that holds a session: it is logged in.
+        if (o.sessions.valid(req)) {
+          res.writeHead(303, { ...SECURITY_HEADERS, location: '/', 'cache-control': 'no-store' });
+          return void res.end(), true;
+        }
+        return void text(res, 401, 'This login link was already used or has expired. Run `orch open` (or `orch open --print-url`) for a new one.\n'), true;
+      }
       res.writeHead(303, { ...SECURITY_HEADERS, 'set-cookie': o.sessions.setCookie(id, overTls(req)), location: '/', 'cache-control': 'no-store' });
       res.end();
       return true;

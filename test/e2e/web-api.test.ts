@@ -74,6 +74,10 @@ describe('web API', () => {
     expect(first.headers.get('set-cookie')).toMatch(new RegExp(`^orch_${d.port}=[\\w-]+; Path=/; HttpOnly; SameSite=Strict`));
     expect((await fetch(url, { redirect: 'manual' })).status).toBe(401);
     expect((await fetch(`${d.base}/login?t=forged`, { redirect: 'manual' })).status).toBe(401);
+    // The used link again from a browser that holds a session (back, reload): to the page, no new cookie.
+    const again = await fetch(url, { redirect: 'manual', headers: { cookie: first.headers.get('set-cookie')!.split(';')[0]! } });
+    expect([again.status, again.headers.get('location'), again.headers.get('set-cookie')]).toEqual([303, '/', null]);
+    expect((await fetch(url, { redirect: 'manual', headers: { cookie: `orch_${d.port}=forged` } })).status).toBe(401);
     // A browser session cannot mint links (a page script could otherwise hand one out).
     expect((await browser('/api/login-link', { method: 'POST', body: '{}' })).status).toBe(403);
   });
