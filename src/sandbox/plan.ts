@@ -102,7 +102,7 @@ export const cliStateDirs = (backendId: string | undefined, env: Record<string, 
 const EXEC_CONFIG: Record<string, readonly string[]> = {
   claude: ['settings.json', 'settings.local.json', 'plugins', 'commands', 'agents', 'skills', 'hooks', 'CLAUDE.md'],
   codex: ['config.toml', 'AGENTS.md', 'AGENTS.override.md', 'prompts', 'skills', 'rules'],
-  gemini: ['settings.json', 'extensions', 'commands', 'policies', 'GEMINI.md'],
+  gemini: ['settings.json', 'trustedFolders.json', 'extensions', 'commands', 'policies', 'GEMINI.md'],
   opencode: ['opencode.json', 'opencode.jsonc', 'config.json', 'plugin', 'plugins', 'agent', 'agents', 'command', 'commands', 'AGENTS.md'],
   goose: ['config.yaml', 'permission.yaml', '.goosehints'],
 };
