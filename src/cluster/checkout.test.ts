@@ -50,6 +50,22 @@ describe('moving an agent turn to a worker and back over git', () => {
     expect(existsSync(worktree)).toBe(false);
   });
 
+  it("applies a bundle while another run's worktree is half made (its HEAD still zeros): the fetch tries again", async () => {
+    const r = repo();
+    const worker = createCheckouts({ dir: join(r.base, 'worker'), env });
+    const { cache, worktree } = await worker.prepare({ id: 'j6', repoUrl: r.root, fetchRef: 'refs/heads/main', startSha: r.start });
+    writeFileSync(join(worktree, 'b.txt'), 'agent\n');
+    const got = await worker.collect(cache, worktree, { id: 'j6', startSha: r.start });
+    // Another run's `worktree add` caught between writing its HEAD as zeros and setting it.
+    git(r.root, 'worktree', 'add', '-q', '--detach', join(r.base, 'other'));
+    const otherHead = join(r.root, '.git', 'worktrees', 'other', 'HEAD');
+    const real = readFileSync(otherHead, 'utf8');
+    writeFileSync(otherHead, `${'0'.repeat(40)}\n`);
+    setTimeout(() => writeFileSync(otherHead, real), 120);
+    await applyBundle({ root: r.root, worktree: r.run, jobId: 'j6', startSha: r.start, head: got.head, bundle: got.bundle!, tmpDir: join(r.base, 'tmp'), env });
+    expect(git(r.run, 'rev-parse', 'HEAD')).toBe(got.head);
+  });
+
   it('prepares many jobs of one repository at once: fetches never see a worktree being made', async () => {
     const r = repo();
     // A commit per job, each on a branch of its own: every job fetches.

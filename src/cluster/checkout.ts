@@ -170,7 +170,15 @@ export async function applyBundle(o: { root: string; worktree: string; jobId: st
     // here, every object it brings is checked for connectivity). No ref to make, read and delete: the fetch runs in
     // the run's worktree (whose FETCH_HEAD is its own), and the fast-forward goes to the head the worker named.
     // No automatic maintenance after it either (a process per turn; the daemon's own commits and merges run it).
-    mustOk(await run(['fetch', '-q', '--no-tags', '--no-auto-maintenance', file, 'HEAD'], o.worktree), 'fetching the worker bundle');
+    // A fetch checks the connectivity of every ref, the HEADs of the other runs' worktrees included, and `worktree
+    // add` writes a new worktree's HEAD as zeros before it sets it: a run starting next to this one fails the fetch
+    // with "bad object worktrees/<run>/HEAD". That is another run's moment, not this bundle's fault: try again.
+    let fetched = await run(['fetch', '-q', '--no-tags', '--no-auto-maintenance', file, 'HEAD'], o.worktree);
+    for (let attempt = 1; attempt <= 5 && fetched.exitCode !== 0 && /bad object worktrees\//.test(fetched.stderr); attempt++) {
+      await new Promise((r) => setTimeout(r, 50 * attempt));
+      fetched = await run(['fetch', '-q', '--no-tags', '--no-auto-maintenance', file, 'HEAD'], o.worktree);
+    }
+    mustOk(fetched, 'fetching the worker bundle');
   } finally {
     rmSync(file, { force: true });
   }
