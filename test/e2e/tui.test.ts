@@ -96,7 +96,10 @@ describe('orch tui in a real terminal (tmux) against a daemon running the real C
     term.type('EUR [[scenario:answered]]');
     term.keys('Enter');
     await term.waitFor('answered b/E01');
-    await until(() => status('b/E01') === 'complete', 'b/E01 to resume and merge', 120_000);
+    await until(() => status('b/E01') === 'complete', 'b/E01 to resume and merge', 120_000).catch((e: Error) => {
+      // What the run did instead, for whoever reads the failure.
+      throw new Error(`${e.message}\n${sb.orch('show', 'b/E01').stdout}\n${sb.orch('logs', 'b/E01').stdout.slice(-4000)}`);
+    });
     expect(sb.git('show', 'main:currency.txt')).toBe('EUR\n');
 
     // The flagged change: its reasons and diff, then merged after a confirmation.
