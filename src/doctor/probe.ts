@@ -64,6 +64,11 @@ export async function probeEndpoint(backend: string, env: Record<string, string 
     return { url, custom: t.custom, outcome: 'unexpected', detail: `answers HTTP ${res.status}; is this the API's base URL?` };
   } catch (e) {
     const cause = (e as { cause?: { code?: string; message?: string } }).cause;
+    if (cause?.message === 'bad port') {
+      // The Fetch standard refuses a list of ports (1, 7, 9, 6000, 10080, ...) before connecting: nothing was asked.
+      const port = new URL(url).port;
+      return { url, custom: t.custom, outcome: 'unreachable', detail: `port ${port} is one that fetch refuses to use (the Fetch standard's blocked ports), so it was not asked; Node-based agent CLIs refuse it too: serve the endpoint on another port` };
+    }
     const why = (e as Error).name === 'TimeoutError' ? `no answer within ${timeoutMs / 1000} s` : (cause?.code ?? cause?.message ?? (e as Error).message);
     return { url, custom: t.custom, outcome: 'unreachable', detail: `does not answer: ${why}` };
   }
