@@ -56,6 +56,7 @@ describe('orch start --wait && echo deployed', () => {
     expect(r.status).toBe(1);
     expect(r.stdout).not.toContain('deployed');
     expect(r.stdout).toContain('2 of 2 tasks not merged');
+    expect(r.stdout).not.toContain('0 merged, 0 failed');
     // Once when it did not start, once in what is left: not once per task.
     expect(r.stdout.match(/is not an executable file/g)).toHaveLength(2);
     expect(r.stdout).toMatch(/core\/E01 and web\/E01: not started: .*claude-not-installed/);
@@ -122,6 +123,9 @@ describe('orch start --wait && echo deployed', () => {
     expect(r.stdout).not.toContain('deployed');
     expect(r.stdout).toContain('Orch is paused');
     expect(r.stdout).toContain('orch resume');
+    // Nothing ran: no "0 merged, 0 failed" as if something had been tried.
+    expect(r.stdout).toContain('no task ran in this start');
+    expect(r.stdout).not.toContain('0 merged');
   });
 
   it('target checkout dirty: the merge waits for a person, so exit 1 saying why', async () => {

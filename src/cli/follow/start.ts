@@ -92,7 +92,10 @@ function printVerdict(r: BatchReport, v: Verdict): void {
     out(`${table(rows)}\n`);
   }
   const merged = r.merged.length;
-  out(`${merged} merged, ${r.failed.length} failed${r.needsHuman.length ? `, ${r.needsHuman.length} waiting for you` : ''}\n`);
+  // A start that ran nothing has no counts to give ("0 merged, 0 failed" read as if work had been tried): what is
+  // left, and why, follows.
+  if (r.runs.length === 0 && merged === 0 && r.failed.length === 0 && r.needsHuman.length === 0) out('no task ran in this start\n');
+  else out(`${merged} merged, ${r.failed.length} failed${r.needsHuman.length ? `, ${r.needsHuman.length} waiting for you` : ''}\n`);
   if (v.ok) {
     out(`${green('all merged')}${merged ? ` (${plural(merged, 'task')} in this run)` : ''}\n`);
     return;
