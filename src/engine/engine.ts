@@ -34,7 +34,8 @@ import { createResync } from './resync.js';
 import { housekeeping } from './housekeeping.js';
 import { createPauseControl } from './pause-control.js';
 import { runDiff } from './diff-view.js';
-import type { BackendFor, ContainFor, ForgePort, ProcessPort, RepoPort, ResolvedAgent } from './ports.js';
+import type { BackendFor, ContainFor, ForgePort, ProcessPort, RepoPort } from './ports.js';
+import { reviewerAgent, waitsForAPerson, workflowAgent } from './role-agents.js';
 
 export interface EngineDeps {
   root: string;
@@ -73,20 +74,6 @@ export interface EngineDeps {
   observe?: (e: Event) => void;
   /** O5: the `{{lessons}}` of a coder prompt for a task of this module (feedback files' lessons), "" for none. */
   lessons?: (module: string) => string;
-}
-
-/** `[review] reviewer_agent`: "reviewer" is the reviewer role (unless an agent has that name), else an agent name or backend id. */
-function reviewerAgent(cfg: Config, resolve: BackendFor | undefined): (() => ResolvedAgent) | undefined {
-  const name = cfg.review.reviewer_agent;
-  if (!name || !resolve) return undefined;
-  const key = name === 'reviewer' && !cfg.agents.reviewer ? cfg.roles.reviewer || 'default' : name;
-  return () => resolve(key);
-}
-
-/** `[workflow.review|test] agent`, else the role (`[roles] reviewer|tester`), else [agent]. */
-function workflowAgent(cfg: Config, role: 'reviewer' | 'tester', resolve: BackendFor): ResolvedAgent {
-  const step = role === 'reviewer' ? cfg.workflow.review : cfg.workflow.test;
-  return resolve(step.agent || cfg.roles[role] || 'default');
 }
 
 export function createEngine(d: EngineDeps) {
@@ -226,13 +213,7 @@ export function createEngine(d: EngineDeps) {
     },
   });
 
-  /**
-   * A run only a person moves on: flagged for review, a question, stuck, a conflict. Not one that retries by itself,
-   * whose question the planner is still answering, or that a budget paused (a raise resumes it within its batch).
-   */
-  const waitsForPerson = (r: RunRow): boolean =>
-    (r.state === 'waiting' && !r.waitingReason?.startsWith('retrying') && !r.waitingReason?.startsWith('paused') && !planner.busyFor(r.id)) ||
-    (r.state === 'merging' && (r.waitingReason?.startsWith('merge waits:') ?? false));
+  const waitsForPerson = (r: RunRow): boolean => waitsForAPerson(r, planner.busyFor);
   const scheduler = createScheduler({
     store: d.store,
     runner,
