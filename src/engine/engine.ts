@@ -16,6 +16,7 @@ import { createMutex } from './mutex.js';
 import { createUnseenChanges, syncSources } from './sync.js';
 import { targetCheckoutWarning } from './checkout.js';
 import { afterSync } from './sync-report.js';
+import type { StatusTableMemo } from './status-table.js';
 import { createMarkdownSource, createProgressReporter, type PlanSource, type TaskProgress } from '../sources/index.js';
 import { maintenanceTask } from './maintenance.js';
 import { createPlanner } from './planner.js';
@@ -83,6 +84,8 @@ export function createEngine(d: EngineDeps) {
   let modules: ModuleInfo[] = [];
   let lastSync: Status['lastSync'] = null;
   const targetMutex = createMutex();
+  /** The status table's findings of the last `orch sync` that changed nothing (engine/status-table.ts). */
+  const statusMemo: StatusTableMemo = {};
   let cfg = d.config;
   const sources = d.sources ?? [createMarkdownSource({ root: d.root, plansDir: cfg.plans_dir, agents: agentNames(cfg) })];
   const progress = createProgressReporter(sources, d.log);
@@ -286,6 +289,7 @@ export function createEngine(d: EngineDeps) {
           targetMutex,
           modules,
           log: d.log,
+          statusMemo,
         },
         fresh,
         o.seen === true,
