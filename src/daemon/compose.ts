@@ -284,7 +284,7 @@ export async function composeDaemon(o: ComposeOptions): Promise<{
 
 /**
  * Fault injection (tests only): `ORCH_FAULT_AT=schedule.intent` kills the daemon with SIGKILL the first time it reaches
- * that point (`schedule.intent`, `schedule.started`), as a power cut would. A daemon started again without the variable
+ * that point (`schedule.intent`, `schedule.started`, `budget.warning`, `budget.exceeded`), as a power cut would. A daemon started again without the variable
  * shows what survives.
  */
 function faultAt(point: string, log: (msg: string) => void): (at: string) => void {

@@ -136,7 +136,7 @@ export function createEngine(d: EngineDeps) {
     const w = d.forge ? undefined : await targetCheckoutWarning(d.repo, d.targetBranch, cfg.plans_dir).catch(() => undefined);
     return w ? { ...res, warnings: [w] } : res;
   };
-  const guard = createBudgetGuard({ store: d.store, config: () => cfg, now: d.now ?? (() => new Date()), emit, runner: () => runner, log: d.log, scheduleSoon: () => scheduleSoon(), resumePrompt: (taskId) => prompts.budget(taskId) });
+  const guard = createBudgetGuard({ store: d.store, config: () => cfg, now: d.now ?? (() => new Date()), emit, runner: () => runner, log: d.log, scheduleSoon: () => scheduleSoon(), resumePrompt: (taskId) => prompts.budget(taskId), ...(d.fault ? { fault: d.fault } : {}) });
   const runner = createRunner({
     store: d.store,
     repo: d.repo,

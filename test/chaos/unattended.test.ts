@@ -1,7 +1,7 @@
 import Database from 'better-sqlite3';
 import { appendFileSync, existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { isAlive } from '../../src/agents/index.js';
 import { WebhookPayload } from '../../src/api/index.js';
 import { createPaths } from '../../src/paths/index.js';
@@ -103,7 +103,6 @@ async function finishedOnce(s: Setup): Promise<void> {
 
 describe('chaos: a scheduled batch killed -9 at each step, and at the budget line', () => {
   const setups: Setup[] = [];
-  beforeAll(() => undefined);
   afterAll(async () => {
     for (const s of setups) {
       s.sb.cleanup();
@@ -149,5 +148,38 @@ describe('chaos: a scheduled batch killed -9 at each step, and at the budget lin
     expect(ev.filter((e) => e.type === 'batch.missed')).toEqual([]);
     expect(mergedOnce(s.sb)).toEqual([1, 1]);
     expect(delivered(s)).toEqual({ 'batch.finished': 1 });
+  });
+
+  it('killed just after budget.exceeded was recorded: the run stays paused, spend counted once, one notification, a raise finishes', { timeout: 180_000 }, async () => {
+    // One fake turn costs $0.0123: the first one crosses the batch's $0.01.
+    const s = await setup(TWO, 'tasks = ["core/E01", "core/E02"]\nbudget_usd = 0.01\n');
+    setups.push(s);
+    await killAt(s, 'budget.exceeded');
+    expect(events(s).filter((e) => e.type === 'budget.exceeded')).toHaveLength(1);
+    expect((await s.sb.orchAsync('status')).status).toBe(0);
+    const paused = await until(async () => {
+      const r = (await showTask(s.sb, 'core/E01')).runs[0];
+      return r?.state === 'waiting' && r.waitingReason?.startsWith('paused by budget') ? r : undefined;
+    }, 'core/E01 paused by the batch budget after the restart');
+    await until(() => delivered(s)['budget.exceeded'], 'budget.exceeded at the webhook', 30_000);
+    const line = () => (JSON.parse(s.sb.orch('budget', '--json').stdout) as { lines: Array<{ key: string; spent: number }> }).lines.find((l) => l.key === 'batch_usd');
+    expect(line()?.spent).toBeCloseTo(0.0123, 6);
+    expect((await showTask(s.sb, 'core/E02')).runs).toHaveLength(0);
+    // Another restart changes nothing: no second event, no second delivery, no second turn.
+    const pid = s.sb.orchJson<{ daemon: { pid: number } }>('status').daemon.pid;
+    process.kill(pid, 'SIGKILL');
+    await until(() => !isAlive(pid), 'the daemon to die', 20_000);
+    expect((await s.sb.orchAsync('resume')).status).toBe(0);
+    expect((await showTask(s.sb, 'core/E01')).runs[0]).toMatchObject({ id: paused.id, state: 'waiting' });
+    expect(line()?.spent).toBeCloseTo(0.0123, 6);
+    const turns = agentCalls(s.sb).length;
+    expect(turns, JSON.stringify(agentCalls(s.sb).map((c) => [c.resume, c.prompt.slice(0, 80)]))).toBe(1);
+    expect(s.sb.orch('budget', 'raise', 'batch_usd', '1').status).toBe(0);
+    await until(async () => (await showTask(s.sb, 'core/E02')).task.status === 'complete' && (await showTask(s.sb, 'core/E01')).task.status === 'complete', 'both merged after the raise', 90_000);
+    await until(() => delivered(s)['batch.finished'], 'batch.finished at the webhook', 30_000);
+    expect(events(s).filter((e) => e.type === 'budget.exceeded')).toHaveLength(1);
+    expect(events(s).filter((e) => e.type === 'batch.started')).toHaveLength(1);
+    expect(mergedOnce(s.sb)).toEqual([1, 1]);
+    expect(delivered(s)).toEqual({ 'budget.exceeded': 1, 'batch.finished': 1 });
   });
 });
