@@ -269,7 +269,7 @@ export function createEngine(d: EngineDeps) {
      * daemon's own at start, a source that changed by itself) are kept, in the store, for the next `orch sync`, so
      * it counts what changed since the last sync the user saw.
      */
-    async sync(o: { seen?: boolean } = {}): Promise<SyncResult> {
+    async sync(o: { seen?: boolean; fix?: boolean } = {}): Promise<SyncResult> {
       const { result: fresh, modules: mods, depSources: deps } = await syncSources(d.store, sources);
       if (mods) modules = mods;
       if (deps) depSources = deps;
@@ -286,6 +286,7 @@ export function createEngine(d: EngineDeps) {
           targetMutex,
           modules,
           log: d.log,
+          fix: o.fix === true,
         },
         fresh,
         o.seen === true,
