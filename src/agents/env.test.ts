@@ -45,6 +45,42 @@ describe("the session's sockets", () => {
   });
 });
 
+describe('variables that inject code into what an agent starts', () => {
+  it('never reach an agent through a wildcard: node, bash and git run nothing planted (the control run does)', async () => {
+    const { execFileSync } = await import('node:child_process');
+    const { mkdtempSync, rmSync, writeFileSync, existsSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const dir = mkdtempSync(join(tmpdir(), 'orch-inject-'));
+    try {
+      const mark = (n: string) => join(dir, `ran-${n}`);
+      writeFileSync(join(dir, 'req.cjs'), `require('fs').writeFileSync(${JSON.stringify(mark('node'))}, '')`);
+      writeFileSync(join(dir, 'env.sh'), `: > ${mark('bash')}\n`);
+      const planted = {
+        NODE_OPTIONS: `--require ${join(dir, 'req.cjs')}`, BASH_ENV: join(dir, 'env.sh'),
+        GIT_CONFIG_PARAMETERS: `'alias.st=!touch ${mark('git')}'`, LD_PRELOAD: '/nonexistent.so', PYTHONSTARTUP: '/x.py', ENV: '/x.sh',
+      };
+      const parent = { PATH: process.env.PATH, HOME: dir, ...planted };
+      const run = (env: NodeJS.ProcessEnv) => {
+        execFileSync(process.execPath, ['-e', ''], { env, stdio: 'ignore' });
+        execFileSync('bash', ['-c', 'true'], { env, stdio: 'ignore' });
+        execFileSync('git', ['st'], { env, cwd: dir, stdio: 'ignore' });
+      };
+      const env = sanitizeEnv(parent, {}, { allow: ['*', 'NODE_*', 'LD_*', 'GIT_*', 'PYTHON*', 'BASH*'] });
+      expect(Object.keys(planted).filter((k) => k in env)).toEqual([]);
+      expect(() => run(env)).toThrow(); // git: no alias st
+      expect(['node', 'bash', 'git'].filter((n) => existsSync(mark(n)))).toEqual([]);
+      // Control: the same variables, unfiltered, do run the planted code (so the check above can fail).
+      run({ ...parent, LD_PRELOAD: '' });
+      expect(['node', 'bash', 'git'].filter((n) => existsSync(mark(n)))).toEqual(['node', 'bash', 'git']);
+      // The user's exact name is their decision.
+      expect(sanitizeEnv(parent, {}, { allow: ['NODE_OPTIONS'] }).NODE_OPTIONS).toBe(planted.NODE_OPTIONS);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('the push guard in the agent environment', () => {
   it('makes every git push fail without touching the remote, and leaves fetch alone', async () => {
     const { execFileSync } = await import('node:child_process');

@@ -31,6 +31,27 @@ const SESSION_PREFIXES = ['VSCODE_GIT_ASKPASS', 'KITTY_', 'WEZTERM_', 'ZELLIJ_',
 const isSession = (name: string): boolean => SESSION_NAMES.has(name) || SESSION_PREFIXES.some((p) => name.startsWith(p));
 
 /**
+ * Variables that make a program load or run code it was not asked to: the dynamic loader's preload and search path,
+ * Node's `--require`/`--import` and module path, Python's, Perl's and Ruby's start-up code, the files a shell sources
+ * (BASH_ENV, ENV, ZDOTDIR), the JVM's agent options, and git's config and helper commands (GIT_CONFIG_*, GIT_SSH_COMMAND,
+ * GIT_EXEC_PATH, GIT_EXTERNAL_DIFF, ...). An IDE's debugger, a profiler or a shell plugin often leaves one in the
+ * daemon's environment (VS Code's auto-attach sets NODE_OPTIONS=--require <a file of the user's>). Like the session's
+ * sockets, they reach an agent only by their exact name in pass_env, never through a wildcard; Orch's own git
+ * settings for agents (the push guard) are added after.
+ */
+const INJECTION_NAMES = new Set([
+  'NODE_OPTIONS', 'NODE_PATH', 'NODE_REPL_EXTERNAL_MODULE', 'BUN_OPTIONS', 'DENO_OPTIONS', 'ELECTRON_RUN_AS_NODE',
+  'LD_PRELOAD', 'LD_LIBRARY_PATH', 'LD_AUDIT', 'LD_DEBUG_OUTPUT', 'LD_PROFILE',
+  'PYTHONSTARTUP', 'PYTHONPATH', 'PYTHONHOME', 'PYTHONUSERBASE', 'PYTHONINSPECT', 'PYTHONBREAKPOINT', 'PERL5OPT', 'PERL5LIB', 'PERLLIB', 'RUBYOPT', 'RUBYLIB',
+  'BASH_ENV', 'ENV', 'ZDOTDIR', 'PROMPT_COMMAND', 'SHELLOPTS', 'BASHOPTS', 'PS4', 'IFS',
+  'JAVA_TOOL_OPTIONS', '_JAVA_OPTIONS', 'JDK_JAVA_OPTIONS', 'MAVEN_OPTS', 'GRADLE_OPTS', 'LUA_INIT', 'TCLLIBPATH',
+  'EDITOR', 'VISUAL', 'PAGER', 'LESSOPEN', 'LESSCLOSE', 'MANPAGER', 'BROWSER',
+]);
+const INJECTION_PREFIXES = ['LD_', 'DYLD_', 'GIT_', 'BASH_FUNC_', 'PYTHON', 'NODE_OPTIONS', 'npm_config_node_options', 'NPM_CONFIG_NODE_OPTIONS'];
+/** A variable that injects code or config into the programs an agent starts (exported for the project commands' tests). */
+export const isInjection = (name: string): boolean => INJECTION_NAMES.has(name) || INJECTION_PREFIXES.some((p) => name.startsWith(p));
+
+/**
  * The git-level half of the push deny-list, for every CLI (only Claude Code has a tool deny-list of its own):
  * an empty `pushInsteadOf` prefix matches every remote URL, so each `git push` from the agent is rewritten to the
  * nonexistent transport `orch-push-denied::` and fails at once, without network, printing
@@ -60,7 +81,7 @@ const allowed = (name: string, extra: readonly string[]): boolean =>
   // Git plumbing variables (GIT_DIR, GIT_WORK_TREE, GIT_INDEX_FILE, GIT_CONFIG_*) would point the agent's git
   // at the wrong repository or inject config; they are never on the list.
   (extra.includes(name) ||
-    (!isSession(name) &&
+    (!isSession(name) && !isInjection(name) &&
       (PASS_NAMES.has(name) || PASS_PREFIXES.some((p) => name.startsWith(p)) || extra.some((a) => a.endsWith('*') && name.startsWith(a.slice(0, -1))))));
 
 /**

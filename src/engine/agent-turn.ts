@@ -144,7 +144,8 @@ export function createAgentTurn({ d, log, setState, task, end, rebaseGaveUp, wak
       sessionId: outcome.sessionId ?? run.sessionId ?? null,
       ...usageFields(before, spent.usage, spent.costUsd),
     });
-    d.emit('run.usage', run.taskId, run.id, { ...spent.usage, costUsd: spent.costUsd });
+    // The run's totals, earlier turns included (what the event carries), not this turn's.
+    d.emit('run.usage', run.taskId, run.id, { inputTokens: run.inputTokens, outputTokens: run.outputTokens, cacheReadTokens: run.cacheReadTokens, cacheWriteTokens: run.cacheWriteTokens, costUsd: run.costUsd });
     if (entry?.stopping === 'shutdown') {
       // The daemon is going down: the run resumes from its session on the next start.
       log(run.id, 'orch', 'agent ended by daemon shutdown; will resume on next start');
