@@ -11,6 +11,7 @@ export {
   isAncestor,
   readFileAt,
   repoRoot,
+  repoPlace,
   resolveCommit,
   revParse,
   saveRef,
