@@ -196,6 +196,7 @@ export async function composeDaemon(o: ComposeOptions): Promise<{
       cluster?.observe(e);
     },
     lessons: (module) => lessons.forPrompt(module),
+    ...(env.ORCH_FAULT_AT ? { fault: faultAt(env.ORCH_FAULT_AT, log) } : {}),
     mcpFor: (run) => {
       const a = o.address;
       if (!a?.url) return undefined;
@@ -283,6 +284,19 @@ export async function composeDaemon(o: ComposeOptions): Promise<{
       void cluster?.close();
       store.close();
     },
+  };
+}
+
+/**
+ * Fault injection (tests only): `ORCH_FAULT_AT=schedule.intent` kills the daemon with SIGKILL the first time it reaches
+ * that point (`schedule.intent`, `schedule.started`, `budget.warning`, `budget.exceeded`), as a power cut would. A daemon started again without the variable
+ * shows what survives.
+ */
+function faultAt(point: string, log: (msg: string) => void): (at: string) => void {
+  return (at) => {
+    if (at !== point) return;
+    log(`fault injection: killed at ${at} (ORCH_FAULT_AT)`);
+    process.kill(process.pid, 'SIGKILL');
   };
 }
 

@@ -167,14 +167,14 @@ export function createAgentTurn({ d, log, setState, task, end, rebaseGaveUp, wak
     if (outcome.canceled && abort.signal.reason instanceof Error && abort.signal.reason.message === 'timeout') {
       return fail(run, `agent timed out after ${Math.round(d.agentTimeoutMs / 60000)} min (agent.timeout_minutes)`);
     }
+    const historyViolations = [
+      ...tampered.map((detail) => ({ rule: 'git-tamper' as const, detail })),
+      ...(await d.repo.checkHistory({ worktree: run.worktree, baseSha: run.baseSha ?? '', branch: run.branch, remoteRefs })),
+    ];
+    // No await from here until the run's next state is written: an answer given at any time before (while the agent
+    // ran, or while its history was checked above) is in these signals; one given after finds the run waiting and
+    // wakes it. Signals read before the last await lost an answer given during it: the run waited for it forever.
     const turnSignals = d.store.signals.forRun(run.id).filter((sig) => sig.createdAt >= turnStarted);
-    const late = outcome.ok ? d.undeliveredAnswer?.(turnSignals) : undefined;
-    if (late) {
-      // Answered in the gap between the agent giving up waiting and its turn ending: resume with the answer.
-      log(run.id, 'orch', 'a question of this turn was answered after the agent stopped waiting; resuming with the answer');
-      setState(run, 'spawning', { nextPrompt: late });
-      return 'continue';
-    }
     const verdict = judgeTurn({
       outcome,
       events,
@@ -184,11 +184,16 @@ export function createAgentTurn({ d, log, setState, task, end, rebaseGaveUp, wak
       maxTestFailures: d.maxTestFailures,
       worktree: run.worktree,
       taskId: run.taskId,
-      historyViolations: [
-        ...tampered.map((detail) => ({ rule: 'git-tamper' as const, detail })),
-        ...(await d.repo.checkHistory({ worktree: run.worktree, baseSha: run.baseSha ?? '', branch: run.branch, remoteRefs })),
-      ],
+      historyViolations,
     });
+    // A turn that broke the safety rules fails even if its question was answered meanwhile.
+    const late = outcome.ok && verdict.kind !== 'fail' ? d.undeliveredAnswer?.(turnSignals) : undefined;
+    if (late) {
+      // Answered in the gap between the agent giving up waiting and its turn ending: resume with the answer.
+      log(run.id, 'orch', 'a question of this turn was answered after the agent stopped waiting; resuming with the answer');
+      setState(run, 'spawning', { nextPrompt: late });
+      return 'continue';
+    }
     d.onTurnEnd(agent.backendId, verdict);
     switch (verdict.kind) {
       case 'done':
