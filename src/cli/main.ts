@@ -35,6 +35,7 @@ function exitCodeFor(e: unknown): number {
   if (e instanceof Error && e.name === 'DaemonRunningError') return Exit.daemon;
   if (isClientError(e)) {
     if (e.code === 'unreachable' || e.code === 'no_daemon' || e.code === 'daemon_start_failed') return Exit.daemon;
+    if (e.code === 'daemon_refused') return Exit.input;
     return e.status !== undefined && e.status < 500 ? Exit.input : Exit.failed;
   }
   return Exit.failed;

@@ -3,7 +3,7 @@ import { createPaths, secureStateDir, type OrchPaths, type ProjectPaths } from '
 import { formatWarning, loadConfig, type Config } from '../config/index.js';
 import { createStore, type Store } from '../store/index.js';
 import type { SessionKeep } from './session.js';
-import { createGit, defaultBranch, repoPlace } from '../git/index.js';
+import { createGit, defaultBranch, noDefaultBranchReason, repoPlace } from '../git/index.js';
 import { commandEnv, createAgentResolver, isAlive, isOurProcess, killGroup, sanitizeEnv } from '../agents/index.js';
 import { createEngine, RUN_ENV_KEY, type ContainFor, type Engine } from '../engine/index.js';
 // PERF: the two files, not forge/index.js, whose GitHub forge loads Octokit at start (issue 12); forge.ts loads it.
@@ -83,8 +83,8 @@ export async function composeDaemon(o: ComposeOptions): Promise<{
   const log = o.log ?? (() => undefined);
   const children = createChildTracker();
   const git = createGit();
-  const place = await repoPlace(git, o.root);
-  const root = place?.root;
+  const checkout = await repoPlace(git, o.root);
+  const root = checkout?.root;
   if (!root) throw new ProjectError(`${o.root} is not inside a git repository; run orch from your project's checkout (or \`git init\` it first)`);
   const allPaths = createPaths(env);
   const paths = allPaths.project(root);
@@ -97,7 +97,7 @@ export async function composeDaemon(o: ComposeOptions): Promise<{
   const projectGit = createGit({ hooks: config.sandbox.git_hooks });
   // PERF: the sandbox check (two bwrap processes) runs while git answers the questions below (issue 12).
   const sandboxCheck = config.sandbox.mode === 'off' ? undefined : detectBwrapAsync(env.PATH ?? '', join(allPaths.stateDir, 'sandbox-check.json'));
-  const commonDir = place.commonDir;
+  const commonDir = checkout.commonDir;
   const targetBranch = config.target_branch || (await defaultBranch(git, root));
   const found = sandboxCheck ? await sandboxCheck : undefined;
   const sandbox = createSandboxer(config.sandbox.mode, env.PATH ?? '', found ? () => found : undefined);
@@ -123,7 +123,7 @@ export async function composeDaemon(o: ComposeOptions): Promise<{
       ...(place.runId ? { commonDir, configDir: join(paths.stateDir, 'runs', place.runId) } : {}),
       ...(place.runId ? optional('gitDir', worktreeGitDir(place.cwd)) : {}),
     });
-  if (!targetBranch) throw new ProjectError(`cannot tell the target branch of ${root}: the repository has no commits; make a first commit or set target_branch in .orch/config.toml`);
+  if (!targetBranch) throw new ProjectError(`cannot tell the target branch of ${root}: ${await noDefaultBranchReason(git, root)}`);
   // Every secret value of the daemon's environment (provider keys, tokens) and every known secret shape is blanked
   // from what Orch stores (events, signals, run errors and verification), logs and posts (PR bodies).
   const redact = createRedactor(secretValues(env));
