@@ -3,7 +3,7 @@ import { createPaths, secureStateDir, type OrchPaths, type ProjectPaths } from '
 import { formatWarning, loadConfig, type Config } from '../config/index.js';
 import { createStore, type Store } from '../store/index.js';
 import type { SessionKeep } from './session.js';
-import { createGit, defaultBranch, repoRoot } from '../git/index.js';
+import { createGit, defaultBranch, noDefaultBranchReason, repoRoot } from '../git/index.js';
 import { commandEnv, createAgentResolver, isAlive, isOurProcess, killGroup, sanitizeEnv } from '../agents/index.js';
 import { createEngine, RUN_ENV_KEY, type ContainFor, type Engine } from '../engine/index.js';
 // PERF: the two files, not forge/index.js, whose GitHub forge loads Octokit at start (issue 12); forge.ts loads it.
@@ -24,6 +24,7 @@ import { createNotifier, createTelegramReplies, notifyStateFile, readSecret, sec
 import { VERSION } from '../version.js';
 import { createAnswerInbox, type AnswerInbox } from '../questions/index.js';
 import { createLessons, type Lessons } from '../lessons/index.js';
+import { createChildTracker } from './children.js';
 
 /** The seq of the last event that became a notification (meta key). */
 const NOTIFY_CURSOR = 'notify.seq';
@@ -74,10 +75,13 @@ export async function composeDaemon(o: ComposeOptions): Promise<{
   /** Replies to Telegram messages answer questions, when [notify.telegram] is set. */
   telegram?: TelegramReplies;
   cluster?: ClusterService;
+  /** Ends the helper processes sources started (a `bd` call), waiting for them; before `close`. */
+  endChildren: () => Promise<void>;
   close: () => void;
 }> {
   const env = o.env ?? process.env;
   const log = o.log ?? (() => undefined);
+  const children = createChildTracker();
   const git = createGit();
   const root = await repoRoot(git, o.root);
   if (!root) throw new ProjectError(`${o.root} is not inside a git repository; run orch from your project's checkout (or \`git init\` it first)`);
@@ -119,7 +123,7 @@ export async function composeDaemon(o: ComposeOptions): Promise<{
       ...(place.runId ? { commonDir, configDir: join(paths.stateDir, 'runs', place.runId) } : {}),
       ...(place.runId ? optional('gitDir', worktreeGitDir(place.cwd)) : {}),
     });
-  if (!targetBranch) throw new ProjectError(`cannot tell the target branch of ${root}: the repository has no commits; make a first commit or set target_branch in .orch/config.toml`);
+  if (!targetBranch) throw new ProjectError(`cannot tell the target branch of ${root}: ${await noDefaultBranchReason(git, root)}`);
   // Every secret value of the daemon's environment (provider keys, tokens) and every known secret shape is blanked
   // from what Orch stores (events, signals, run errors and verification), logs and posts (PR bodies).
   const redact = createRedactor(secretValues(env));
@@ -185,7 +189,7 @@ export async function composeDaemon(o: ComposeOptions): Promise<{
     guardFor: (run) => (commonDir ? guardGit({ commonDir, worktree: run.worktree, cliConfig, cliManaged, cliState, worktreesDir: join(allPaths.dataDir, 'worktrees'), ...optional('gitDir', worktreeGitDir(run.worktree)) }) : undefined),
     reviewerFor: createAgentResolver(config, env, { readOnly: true }),
     log,
-    sources: createSources({ config, root, git, env, stateDir: paths.stateDir, readOnlyAgents: createAgentResolver(config, env, { readOnly: true }), log }),
+    sources: createSources({ config, root, git, env, stateDir: paths.stateDir, readOnlyAgents: createAgentResolver(config, env, { readOnly: true }), log, children }),
     userConfigDir: allPaths.configDir,
     scheduleFiles: [join(allPaths.configDir, 'schedule.toml'), join(root, '.orch', 'schedule.toml')],
     redact,
@@ -194,6 +198,7 @@ export async function composeDaemon(o: ComposeOptions): Promise<{
       cluster?.observe(e);
     },
     lessons: (module) => lessons.forPrompt(module),
+    ...(env.ORCH_FAULT_AT ? { fault: faultAt(env.ORCH_FAULT_AT, log) } : {}),
     mcpFor: (run) => {
       const a = o.address;
       if (!a?.url) return undefined;
@@ -273,6 +278,7 @@ export async function composeDaemon(o: ComposeOptions): Promise<{
     lessons,
     ...(telegram ? { telegram } : {}),
     ...(cluster ? { cluster } : {}),
+    endChildren: () => children.endAll(),
     close: () => {
       notify.stop();
       answers.stop();
@@ -280,6 +286,19 @@ export async function composeDaemon(o: ComposeOptions): Promise<{
       void cluster?.close();
       store.close();
     },
+  };
+}
+
+/**
+ * Fault injection (tests only): `ORCH_FAULT_AT=schedule.intent` kills the daemon with SIGKILL the first time it reaches
+ * that point (`schedule.intent`, `schedule.started`, `budget.warning`, `budget.exceeded`), as a power cut would. A daemon started again without the variable
+ * shows what survives.
+ */
+function faultAt(point: string, log: (msg: string) => void): (at: string) => void {
+  return (at) => {
+    if (at !== point) return;
+    log(`fault injection: killed at ${at} (ORCH_FAULT_AT)`);
+    process.kill(process.pid, 'SIGKILL');
   };
 }
 

@@ -1,44 +1,25 @@
 import { describe, expect, it } from 'vitest';
-import { readFileSync } from 'node:fs';
-import { createTurnMeter } from './meter.js';
-import { parseClaudeLine } from '../agents/claude/parse.js';
-import type { Usage } from '../agents/index.js';
+import { createLiveUsage } from './meter.js';
 
-const u = (i: number, o: number, cr = 0, cw = 0): Usage => ({ inputTokens: i, outputTokens: o, cacheReadTokens: cr, cacheWriteTokens: cw });
-
-describe('turn meter (live A6)', () => {
-  it('counts a keyed message once however many lines repeat it, latest count wins', () => {
-    const m = createTurnMeter();
-    m.see({ type: 'usage', usage: u(10, 1), key: 'msg_1' });
-    m.see({ type: 'usage', usage: u(10, 7), key: 'msg_1' });
-    m.see({ type: 'usage', usage: u(20, 3, 5), key: 'msg_2' });
-    expect(m.total).toEqual({ usage: u(30, 10, 5), costUsd: 0, final: false });
-  });
-
-  it('sums unkeyed steps and lets the final result replace the estimate', () => {
-    const m = createTurnMeter();
-    m.see({ type: 'usage', usage: u(100, 10) });
-    m.see({ type: 'usage', usage: u(50, 5) });
-    expect(m.total.usage).toEqual(u(150, 15));
-    expect(m.see({ type: 'result', ok: true, text: '', usage: u(160, 16), costUsd: 0.02 })).toBe(true);
-    expect(m.see({ type: 'usage', usage: u(1, 1) })).toBe(false);
-    expect(m.total).toEqual({ usage: u(160, 16), costUsd: 0.02, final: true });
-  });
-
-  it('moves during a real Claude transcript before its result, and ends at the result total', () => {
-    const lines = readFileSync(new URL('../agents/claude/fixtures/success-tools.jsonl', import.meta.url), 'utf8').trim().split('\n');
-    const m = createTurnMeter();
-    const seen: number[] = [];
-    let resultAt = -1;
-    lines.forEach((line, i) => {
-      for (const e of parseClaudeLine(line)) {
-        if (e.type === 'result') resultAt = i;
-        if (m.see(e) && !m.total.final) seen.push(m.total.usage.outputTokens);
-      }
+describe('live usage of an agent turn', () => {
+  it("a resumed run's live updates carry the run's totals, earlier turns included (followers never see it fall back)", () => {
+    const updates: Array<Record<string, unknown>> = [];
+    const events: Array<Record<string, unknown>> = [];
+    // Turn 1 used 35,000 tokens in and cost $0.19; turn 2 starts.
+    const live = createLiveUsage({
+      update: (_id, f) => updates.push(f),
+      emit: ((_type: string, _task: string | null, _run: string | null, data: Record<string, unknown>) => void events.push(data)) as never,
+      runId: 'r1',
+      taskId: 'm/E01',
+      before: { i: 35_000, o: 300, cr: 0, cw: 0, c: 0.19 },
+      intervalMs: 0,
     });
-    expect(resultAt).toBe(lines.length - 1);
-    expect(seen.length).toBeGreaterThan(0);
-    expect(seen.at(-1)).toBeGreaterThan(0);
-    expect(m.total.final).toBe(true);
+    live.see({ type: 'usage', key: 'msg1', usage: { inputTokens: 2_000, outputTokens: 10, cacheReadTokens: 0, cacheWriteTokens: 0 } });
+    expect(events).toEqual([{ inputTokens: 37_000, outputTokens: 310, cacheReadTokens: 0, cacheWriteTokens: 0, costUsd: 0.19, live: true }]);
+    expect(updates.at(-1)).toEqual({ inputTokens: 37_000, outputTokens: 310, cacheReadTokens: 0, cacheWriteTokens: 0, costUsd: 0.19 });
+    // The turn's final count is written, not sent as a live update (the turn's end sends the run's own).
+    live.see({ type: 'result', ok: true, text: 'done', usage: { inputTokens: 2_500, outputTokens: 40, cacheReadTokens: 0, cacheWriteTokens: 0 }, costUsd: 0.02 });
+    expect(events).toHaveLength(1);
+    expect(updates.at(-1)).toMatchObject({ inputTokens: 37_500, costUsd: 0.21 });
   });
 });

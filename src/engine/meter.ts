@@ -69,7 +69,7 @@ export const usageBefore = (run: RunRow): UsageBefore => ({ i: run.inputTokens, 
 
 /**
  * Writes a turn's usage on its run while the agent works (A6 live): at most once per `intervalMs`, always the
- * final count, with a `run.usage` event (not stored) for followers.
+ * final count, with a `run.usage` event (not stored) for followers carrying the run's totals.
  */
 export function createLiveUsage(o: {
   update: (runId: string, fields: Partial<RunRow>) => unknown;
@@ -89,8 +89,11 @@ export function createLiveUsage(o: {
       if (e.type !== 'result' && now - last < (o.intervalMs ?? 1000)) return;
       last = now;
       const { usage, costUsd, final } = meter.total;
-      o.update(o.runId, usageFields(o.before, usage, costUsd));
-      if (!final) o.emit('run.usage', o.taskId, o.runId, { ...usage, costUsd, live: true }, false);
+      const fields = usageFields(o.before, usage, costUsd);
+      o.update(o.runId, fields);
+      // The run's usage so far (earlier turns included, as the event says), not this turn's: a resumed run's
+      // followers would see its tokens and cost fall back when its next turn began.
+      if (!final) o.emit('run.usage', o.taskId, o.runId, { ...fields, live: true }, false);
     },
     /** What the turn's messages reported so far (an interrupted turn has no final count of its own). */
     get total(): { usage: Usage; costUsd: number } {

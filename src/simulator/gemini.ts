@@ -7,8 +7,8 @@
  * Main requests are those offering tools; the rest (router, session summary) get a short text, or a JSON object
  * when `generationConfig` asks for one.
  */
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { sendJson, serveModel } from './http.js';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { estimateTokens } from './conversation.js';
 import { newId } from './sse.js';
@@ -126,10 +126,6 @@ export const geminiFrames = (t: PlannedTurn, model: string): Array<Record<string
   return parts.map((p, i) => frameJson({ parts: p, last: i === parts.length - 1 }, model, responseId, t));
 };
 
-const sendJson = (res: ServerResponse, status: number, body: string, headers: Record<string, string> = {}): void => {
-  res.writeHead(status, { 'content-type': 'application/json', ...headers });
-  res.end(body);
-};
 
 /** Starts the simulated Gemini API on 127.0.0.1; point `GOOGLE_GEMINI_BASE_URL` at `url`. */
 export const startGeminiServer = async (opts: ModelServerOptions = {}): Promise<ModelServer> => {
@@ -217,25 +213,5 @@ export const startGeminiServer = async (opts: ModelServerOptions = {}): Promise<
     return answer(decodeURIComponent(route[1] ?? ''), route[2] ?? '', body, res, rec);
   };
 
-  const server = createServer((req, res) => {
-    handle(req, res).catch((err: unknown) => {
-      if (!res.headersSent) sendJson(res, 500, geminiErrorBody(500, `simulated Gemini server bug: ${String(err)}`));
-      else res.destroy();
-    });
-  });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(opts.port ?? 0, opts.host ?? '127.0.0.1', () => resolve());
-  });
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://${opts.host ?? '127.0.0.1'}:${port}`,
-    port,
-    requests,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
+  return serveModel(opts, requests, handle, (m) => geminiErrorBody(500, `simulated Gemini server bug: ${m}`));
 };

@@ -7,8 +7,8 @@
  * {filePath, oldString, newString}; others unchanged). Requests offering no tools (OpenCode's title request)
  * get a short text.
  */
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { sendJson, serveModel } from './http.js';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { newId } from './sse.js';
 import {
@@ -115,10 +115,6 @@ const completionJson = (t: PlannedTurn, model: string): Record<string, unknown> 
   usage: usageJson(t),
 });
 
-const sendJson = (res: ServerResponse, status: number, body: string, headers: Record<string, string> = {}): void => {
-  res.writeHead(status, { 'content-type': 'application/json', ...headers });
-  res.end(body);
-};
 
 /** `retry-after-ms` too: OpenCode reads it first, and without it backs off for seconds per retry (AGENT-CLIS.md 7.8). */
 const retryHeaders = (seconds: number | undefined): Record<string, string> =>
@@ -199,25 +195,5 @@ export const startOpenAIChatServer = async (opts: ModelServerOptions = {}): Prom
     return answer(body, res, rec);
   };
 
-  const server = createServer((req, res) => {
-    handle(req, res).catch((err: unknown) => {
-      if (!res.headersSent) sendJson(res, 500, openAIErrorBody(500, `simulated OpenAI server bug: ${String(err)}`));
-      else res.destroy();
-    });
-  });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(opts.port ?? 0, opts.host ?? '127.0.0.1', () => resolve());
-  });
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://${opts.host ?? '127.0.0.1'}:${port}`,
-    port,
-    requests,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
+  return serveModel(opts, requests, handle, (m) => openAIErrorBody(500, `simulated OpenAI server bug: ${m}`));
 };

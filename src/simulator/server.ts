@@ -1,6 +1,6 @@
 import { chooseScenario } from './steps.js';
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { sendJson, serveModel } from './http.js';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { analyzeConversation, estimateTokens, isMainRequest } from './conversation.js';
 import { epicScenario } from './epic.js';
@@ -68,10 +68,6 @@ const buildTurn = (body: MessagesRequestBody, step: Step, cwd: string | undefine
   };
 };
 
-const sendJson = (res: ServerResponse, status: number, body: string, headers: Record<string, string> = {}): void => {
-  res.writeHead(status, { 'content-type': 'application/json', ...headers });
-  res.end(body);
-};
 
 /**
  * Starts the simulated model server (test and demo tooling, not a real LLM) on 127.0.0.1.
@@ -164,25 +160,5 @@ export const startModelServer = async (opts: ModelServerOptions = {}): Promise<M
     return answerMessages(body as MessagesRequestBody, res, rec);
   };
 
-  const server = createServer((req, res) => {
-    handle(req, res).catch((err: unknown) => {
-      if (!res.headersSent) sendJson(res, 500, errorBody(500, undefined, `simulated model server bug: ${String(err)}`));
-      else res.destroy();
-    });
-  });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(opts.port ?? 0, opts.host ?? '127.0.0.1', () => resolve());
-  });
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://${opts.host ?? '127.0.0.1'}:${port}`,
-    port,
-    requests,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
+  return serveModel(opts, requests, handle, (m) => errorBody(500, undefined, `simulated model server bug: ${m}`));
 };

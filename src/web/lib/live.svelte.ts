@@ -38,6 +38,8 @@ export class Live {
   private es: EventSource | undefined;
   private refreshing: ReturnType<typeof setTimeout> | undefined;
   private pendingActivity = new Map<string, Activity>();
+  /** The newest usage the events gave for each active run (see keepLiveUsage). */
+  private usageSeen = new Map<string, Status['totals']>();
   private frame = 0;
   private retry: ReturnType<typeof setTimeout> | undefined;
   /** Failed (re)connections in a row, for the backoff; whether the stream was ever open. */
@@ -90,6 +92,7 @@ export class Live {
         this.stream = { ...this.stream, reloads: this.stream.reloads + 1 };
         this.version++;
       }
+      this.keepLiveUsage(status);
       this.status = status;
       this.questions = questions;
       this.auth = 'ok';
@@ -151,6 +154,7 @@ export class Live {
       const d = e.data as Partial<Status['totals']>;
       if (run) {
         const next = { ...run.usage, ...pickUsage(d) };
+        this.usageSeen.set(run.id, next);
         // Today's totals in the snapshot hold this run's usage as it was then: they move by what it used since.
         const today = this.status.today;
         if (today) {
@@ -173,6 +177,32 @@ export class Live {
    * The replay after a reconnect skipped seqs: the daemon deleted them (it keeps the newest daemon.events_kept). What
    * they changed is not patched in by events: the feed starts over and every page fetches its state again.
    */
+  /**
+   * A run's usage only grows, and a snapshot asked for before a live usage event may arrive after it: the page keeps
+   * what the events said when it is more (cards would step back until the next event), and today's totals with it.
+   */
+  private keepLiveUsage(status: Status): void {
+    const active = new Set(status.active.map((r) => r.id));
+    for (const id of this.usageSeen.keys()) if (!active.has(id)) this.usageSeen.delete(id);
+    for (const run of status.active) {
+      const seen = this.usageSeen.get(run.id);
+      if (!seen) continue;
+      const next = {
+        inputTokens: Math.max(seen.inputTokens, run.usage.inputTokens),
+        outputTokens: Math.max(seen.outputTokens, run.usage.outputTokens),
+        cacheReadTokens: Math.max(seen.cacheReadTokens, run.usage.cacheReadTokens),
+        cacheWriteTokens: Math.max(seen.cacheWriteTokens, run.usage.cacheWriteTokens),
+        costUsd: Math.max(seen.costUsd, run.usage.costUsd),
+      };
+      if (status.today) {
+        status.today.tokens += total(next) - total(run.usage);
+        status.today.costUsd += next.costUsd - run.usage.costUsd;
+      }
+      run.usage = next;
+      this.usageSeen.set(run.id, next);
+    }
+  }
+
   private lostHistory(): void {
     const [from, to] = this.cursor.gaps.at(-1) ?? [0, 0];
     this.feed = [];
