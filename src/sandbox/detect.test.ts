@@ -37,17 +37,18 @@ describe('the bubblewrap check', () => {
       let n = 0;
       const check = () => detectBwrapAsync(`${dir}${':'.repeat(++n)}`, saved);
       fake(0);
-      expect(await check()).toEqual({ ok: true, bwrap: join(dir, 'bwrap'), version: '9.9.0' });
+      expect(await check()).toEqual({ ok: true, bwrap: join(dir, 'bwrap'), version: '9.9.0', net: true });
       expect(calls()).toBe(2);
-      expect(await check()).toEqual({ ok: true, bwrap: join(dir, 'bwrap'), version: '9.9.0' });
+      expect(await check()).toEqual({ ok: true, bwrap: join(dir, 'bwrap'), version: '9.9.0', net: true });
       expect(calls()).toBe(2);
       // Another binary (a new mtime): tried again; it fails, and the failure is not kept.
       fake(1);
       utimesSync(join(dir, 'bwrap'), new Date(), new Date(Date.now() + 5000));
+      // (--version, the trial with a network namespace, the one without)
       expect(await check()).toMatchObject({ ok: false });
-      expect(calls()).toBe(4);
+      expect(calls()).toBe(5);
       expect(await check()).toMatchObject({ ok: false });
-      expect(calls()).toBe(6);
+      expect(calls()).toBe(8);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
