@@ -3,7 +3,7 @@ import { createPaths, secureStateDir, type OrchPaths, type ProjectPaths } from '
 import { formatWarning, loadConfig, type Config } from '../config/index.js';
 import { createStore, type Store } from '../store/index.js';
 import type { SessionKeep } from './session.js';
-import { createGit, defaultBranch, repoRoot } from '../git/index.js';
+import { createGit, defaultBranch, noDefaultBranchReason, repoRoot } from '../git/index.js';
 import { commandEnv, createAgentResolver, isAlive, isOurProcess, killGroup, sanitizeEnv } from '../agents/index.js';
 import { createEngine, RUN_ENV_KEY, type ContainFor, type Engine } from '../engine/index.js';
 // PERF: the two files, not forge/index.js, whose GitHub forge loads Octokit at start (issue 12); forge.ts loads it.
@@ -121,7 +121,7 @@ export async function composeDaemon(o: ComposeOptions): Promise<{
       ...(place.runId ? { commonDir, configDir: join(paths.stateDir, 'runs', place.runId) } : {}),
       ...(place.runId ? optional('gitDir', worktreeGitDir(place.cwd)) : {}),
     });
-  if (!targetBranch) throw new ProjectError(`cannot tell the target branch of ${root}: the repository has no commits; make a first commit or set target_branch in .orch/config.toml`);
+  if (!targetBranch) throw new ProjectError(`cannot tell the target branch of ${root}: ${await noDefaultBranchReason(git, root)}`);
   // Every secret value of the daemon's environment (provider keys, tokens) and every known secret shape is blanked
   // from what Orch stores (events, signals, run errors and verification), logs and posts (PR bodies).
   const redact = createRedactor(secretValues(env));

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { createPaths } from '../paths/index.js';
 import { loadConfig, formatIssue as formatConfigIssue } from '../config/index.js';
-import { createGit, defaultBranch, repoRoot } from '../git/index.js';
+import { createGit, defaultBranch, noDefaultBranchReason, repoRoot } from '../git/index.js';
 import { createAgentResolver, versionSupport } from '../agents/index.js';
 import { probeEndpoint } from './probe.js';
 import { detectBwrap } from '../sandbox/index.js';
@@ -54,8 +54,8 @@ export async function runDoctor(cwd: string, env: NodeJS.ProcessEnv = process.en
     name: 'target branch',
     ok: !!targetSha,
     level: 'error',
-    detail: target ? `${target}${targetSha ? ` at ${targetSha.slice(0, 10)}` : ' does not exist'}` : 'the repository has no commits',
-    fix: targetSha ? undefined : 'make a first commit, or set target_branch in .orch/config.toml',
+    detail: target ? `${target}${targetSha ? ` at ${targetSha.slice(0, 10)}` : ' does not exist'}` : (await noDefaultBranchReason(git, root)).replace(/; .*/, ''),
+    fix: targetSha ? undefined : target ? 'make a first commit, or set target_branch in .orch/config.toml' : (await noDefaultBranchReason(git, root)).replace(/^[^;]*; /, ''),
   });
   const plans = join(root, config.plans_dir);
   checks.push({ name: 'plans', ok: existsSync(plans), level: 'warn', detail: existsSync(plans) ? plans : `${plans} does not exist`, fix: existsSync(plans) ? undefined : `create ${config.plans_dir}/<module>/epic-01-<slug>.md (see README)` });
