@@ -27,8 +27,12 @@ const red = errPaint(31);
 const inputErrors = new Set(['ConfigError', 'ProjectError']);
 const isClientError = (e: unknown): e is ClientError => e instanceof Error && e.name === 'ClientError';
 
+/** The current directory was removed under the shell (`rm -rf` of the checkout it is in): Node cannot even resolve it. */
+const isGoneCwd = (e: unknown): boolean => e instanceof Error && (e as NodeJS.ErrnoException).code === 'ENOENT' && (e as NodeJS.ErrnoException).syscall === 'uv_cwd';
+
 /** The one top-level handler: a clear message and a meaningful exit code. */
 function exitCodeFor(e: unknown): number {
+  if (isGoneCwd(e)) return Exit.input;
   if (e instanceof CommanderError) return e.exitCode === 0 ? Exit.ok : Exit.input;
   if (e instanceof CliError) return e.exitCode;
   if (e instanceof Error && inputErrors.has(e.name)) return Exit.input;
@@ -67,7 +71,9 @@ else {
         process.stderr.write(path ? `run \`orch ${path} --help\` for its usage and examples\n` : 'run `orch --help` for the commands, `orch <command> --help` for one\n');
       }
     } else {
-      const msg = e instanceof Error ? (code === Exit.failed && !isClientError(e) ? (e.stack ?? e.message) : e.message) : String(e);
+      const msg = isGoneCwd(e)
+        ? 'the current directory no longer exists (removed after this shell entered it); cd into your project\'s checkout, or pass -C <dir>'
+        : e instanceof Error ? (code === Exit.failed && !isClientError(e) ? (e.stack ?? e.message) : e.message) : String(e);
       process.stderr.write(`${red('error:')} ${msg}\n`);
     }
     process.exitCode = code;

@@ -33,4 +33,13 @@ describe('repositories a new user has', () => {
     s.git('checkout', '-q', 'trunk');
     expect((await sh(s, 'orch sync')).status).toBe(0);
   });
+
+  it('a current directory removed under the shell: one line saying so, exit 2, no stack trace', async () => {
+    sb = sandbox(plan);
+    installOrch(sb);
+    const r = await sh(sb, 'mkdir gone && cd gone && rmdir ../gone && orch status');
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain("error: the current directory no longer exists (removed after this shell entered it); cd into your project's checkout, or pass -C <dir>\n");
+    expect(r.stderr).not.toContain('    at ');
+  });
 });
