@@ -15,7 +15,7 @@
 import { CommanderError, type Command } from 'commander';
 import type { ClientError } from '../client/index.js';
 import { CliError, Exit } from './errors.js';
-import { errPaint, installPipeHandlers, out, setNoColor } from './io.js';
+import { errPaint, installPipeHandlers, out, setNoColor, wroteStdout } from './io.js';
 import { SHORT_HELP } from './help.js';
 import { program } from './program.js';
 
@@ -75,6 +75,14 @@ else {
         ? 'the current directory no longer exists (removed after this shell entered it); cd into your project\'s checkout, or pass -C <dir>'
         : e instanceof Error ? (code === Exit.failed && !isClientError(e) ? (e.stack ?? e.message) : e.message) : String(e);
       process.stderr.write(`${red('error:')} ${msg}\n`);
+    }
+    // `--json` asked for a document on stdout: a failure before any answer is one too, so `| jq` always has JSON.
+    const args = process.argv.slice(2);
+    const jsonAsked = args.slice(0, args.includes('--') ? args.indexOf('--') : undefined).includes('--json');
+    if (jsonAsked && !wroteStdout() && code !== Exit.ok) {
+      const errCode = e instanceof CommanderError || isClientError(e) ? e.code : undefined;
+      const message = (e instanceof Error ? e.message : String(e)).replace(/^error: /, '').trim();
+      out(`${JSON.stringify({ ok: false, error: { message, exitCode: code, ...(errCode ? { code: errCode } : {}) } }, null, 2)}\n`);
     }
     process.exitCode = code;
   }

@@ -42,4 +42,24 @@ describe('repositories a new user has', () => {
     expect(r.stderr).toContain("error: the current directory no longer exists (removed after this shell entered it); cd into your project's checkout, or pass -C <dir>\n");
     expect(r.stderr).not.toContain('    at ');
   });
+
+  it('--json prints a JSON document on stdout even when the command fails, with the exit code in it', async () => {
+    sb = sandbox(plan);
+    installOrch(sb);
+    const s = sb;
+    expect(s.orch('sync').status).toBe(0);
+    for (const line of ['orch show nope --json', 'orch show --json', 'orch frobnicate --json', 'orch sync --bogus --json', 'orch list --module zz --json', 'orch -C /nonexistent status --json', 'orch start --count 0 --json']) {
+      const r = await sh(s, line);
+      expect(r.status, line).toBe(2);
+      const doc = JSON.parse(r.stdout) as { ok: boolean; error: { message: string; exitCode: number; code?: string } };
+      expect(doc.ok, line).toBe(false);
+      expect(doc.error.exitCode, line).toBe(2);
+      // The same words as on stderr, for a person.
+      expect(r.stderr, line).toContain(doc.error.message);
+    }
+    expect(JSON.parse((await sh(s, 'orch show nope --json')).stdout).error.code).toBe('unknown_task');
+    // A command that answers with JSON of its own on failure is not given a second document.
+    const doctor = await sh(s, 'orch doctor --json');
+    expect(() => JSON.parse(doctor.stdout)).not.toThrow();
+  });
 });
