@@ -98,7 +98,7 @@ export async function composeDaemon(o: ComposeOptions): Promise<{
   const sandboxCheck = config.sandbox.mode === 'off' ? undefined : detectBwrapAsync(env.PATH ?? '');
   const [commonDir, targetBranch] = await Promise.all([gitCommonDir(projectGit, root), config.target_branch || defaultBranch(git, root)]);
   const found = sandboxCheck ? await sandboxCheck : undefined;
-  const sandbox = createSandboxer(config.sandbox.mode, env.PATH ?? '', found ? () => found : undefined);
+  const sandbox = createSandboxer(config.sandbox.mode, env.PATH ?? '', found ? () => found : undefined, { mode: config.sandbox.network, allowHosts: config.sandbox.allow_hosts });
   log(`sandbox: ${sandbox.note}`);
   // Every agent CLI's command-running config, where the agents' environment puts it: no agent may plant any (issue 9).
   const clis = ['claude', 'codex', 'gemini', 'opencode', 'goose'];
@@ -113,6 +113,8 @@ export async function composeDaemon(o: ComposeOptions): Promise<{
       orchDirs: [allPaths.stateDir, allPaths.dataDir, allPaths.configDir],
       extraWritable: config.sandbox.writable,
       privateDir: join(allPaths.stateDir, 'sandbox'),
+      // The daemon's address (the MCP server inside calls it), known once it listens.
+      ...(o.address?.url ? { endpoints: [o.address.url] } : {}),
       // The planner works in the user's own checkout: it sees what git tracks, not their .env.
       ...(place.cwd === root ? { hideUntracked: true } : {}),
       ...(place.backendId ? { backendId: place.backendId } : {}),
