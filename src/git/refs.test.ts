@@ -1,7 +1,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { repoPlace } from './refs.js';
+import { repoPlace, resolveCommit } from './refs.js';
 import { makeTempRepo, type TempRepo } from './testing.js';
 
 let repo: TempRepo;
@@ -39,6 +39,20 @@ describe('repository queries', () => {
     // A broken origin/HEAD (the branch it names was pruned) names no branch to target: main, as without one.
     await repo.git.ok(['update-ref', '-d', 'refs/remotes/origin/develop'], { cwd: repo.root });
     expect(await repo.git.defaultBranch(repo.root)).toBe('main');
+  });
+
+  it('resolves a branch before a same-named short sha or tag, and a full object name as the object git names', async () => {
+    repo = await makeTempRepo({});
+    const first = repo.head;
+    await repo.git.ok(['-c', 'user.name=t', '-c', 'user.email=t@t', 'commit', '-q', '--allow-empty', '-m', 'two'], { cwd: repo.root });
+    const second = (await repo.git.ok(['rev-parse', 'HEAD'], { cwd: repo.root })).trim();
+    expect(await resolveCommit(repo.git, repo.root, 'main')).toBe(second);
+    // A branch named like the first commit's short name wins over it; one named like its full name does not.
+    await repo.git.ok(['branch', first.slice(0, 12), second], { cwd: repo.root });
+    await repo.git.ok(['branch', first, second], { cwd: repo.root });
+    expect(await resolveCommit(repo.git, repo.root, first.slice(0, 12))).toBe(second);
+    expect(await resolveCommit(repo.git, repo.root, first)).toBe(first);
+    expect(await resolveCommit(repo.git, repo.root, 'nope')).toBeUndefined();
   });
 
   it('a branch under main/ is not main; the place of a checkout is its root and the shared git dir', async () => {
