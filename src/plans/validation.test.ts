@@ -34,6 +34,21 @@ describe('parsePlan: broken plans', () => {
     expect(cycles[0]!.fix).toContain('b/E02 -> c/E01 (frontmatter, docs/plans/b/epic-02-z.md:2)');
   });
 
+  it('hand-written YAML mistakes say what to do: a tab used to indent, a `[` list never closed', async () => {
+    const parsed = await plan({
+      [`${P}/m/epic-01-a.md`]: '---\npriority: high\n\ttouches: [src/]\n---\n# A\n',
+      [`${P}/m/epic-02-b.md`]: '---\ndepends_on: [m/E01\npriority: high\n---\n# B\n',
+      [`${P}/m/epic-03-c.md`]: '---\ndepends_on: [\n  m/E01,\n]\npriority: [high\n---\n# C\n',
+    });
+    const bad = only(parsed, 'bad_frontmatter');
+    expect(bad.map((i) => [i.file, i.fix])).toEqual([
+      ['docs/plans/m/epic-01-a.md', 'line 3 is indented with a tab: YAML indents with spaces only; replace the tab with spaces (or remove the indent of a top-level key)'],
+      ['docs/plans/m/epic-02-b.md', 'line 2 opens a `[` list that is not closed: end it with `]` on the same line (`depends_on: [core/E01, core/E02]`)'],
+      // A list over several lines that is closed is not the one blamed.
+      ['docs/plans/m/epic-03-c.md', 'line 5 opens a `[` list that is not closed: end it with `]` on the same line (`depends_on: [core/E01, core/E02]`)'],
+    ]);
+  });
+
   it('finds a cycle made of an implicit and an explicit dependency', async () => {
     const parsed = await plan({
       [`${P}/m/epic-01-a.md`]: '---\ndepends_on: E02\n---\n# A\n',
