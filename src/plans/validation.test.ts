@@ -49,6 +49,19 @@ describe('parsePlan: broken plans', () => {
     ]);
   });
 
+  it('a cycle names the written dependency a person can remove; a previous-epic one says how it goes', async () => {
+    const parsed = await plan({
+      [`${P}/core/epic-01-a.md`]: '---\ndepends_on: [web/E01]\n---\n# A\n',
+      [`${P}/core/epic-02-b.md`]: '---\ndepends_on: [core/E01]\n---\n# B\n',
+      [`${P}/web/epic-01-w.md`]: '---\ndepends_on: [core/E02]\n---\n# W\n',
+      [`${P}/m/epic-01-x.md`]: '---\ndepends_on: [m/E02]\n---\n# X\n',
+      [`${P}/m/epic-02-y.md`]: '# Y\n',
+    });
+    const fixes = only(parsed, 'cycle').map((i) => i.fix ?? '');
+    expect(fixes.find((f) => f.includes('core/E02 -> core/E01'))).toContain('core/E02 -> core/E01 (frontmatter, docs/plans/core/epic-02-b.md:2)');
+    expect(fixes.find((f) => f.includes('m/E02 -> m/E01'))).toContain('m/E02 -> m/E01 (previous epic of the module, docs/plans/m/epic-02-y.md: it goes only if m/E02 is numbered before m/E01)');
+  });
+
   it('finds a cycle made of an implicit and an explicit dependency', async () => {
     const parsed = await plan({
       [`${P}/m/epic-01-a.md`]: '---\ndepends_on: E02\n---\n# A\n',
