@@ -115,6 +115,7 @@ async function printStatus(s: Status, tasks: Task[]): Promise<void> {
       `agents: ${s.active.filter((r) => r.state !== 'waiting').length}/${s.maxParallel}   total usage: ${tokens(s.totals)}${s.paused ? `   ${yellow('PAUSED')}` : ''}\n`,
   );
   if (s.cluster) out(`${clusterLine(s.cluster)}\n`);
+  if (s.configError) out(red(`config not applied, the daemon keeps the one it had: ${s.configError}\n`));
   if (s.lastSync && !s.lastSync.ok) out(red(`the plan is invalid (${plural(s.lastSync.issues, 'problem')}): \`orch sync\` shows them\n`));
   if (s.active.length) {
     const rows = [[bold('TASK'), bold('STATE'), bold('ELAPSED'), bold('USAGE'), bold('NOW')]];
