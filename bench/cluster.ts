@@ -114,7 +114,7 @@ async function timeStart(p: { repo: string; env: NodeJS.ProcessEnv }, others: Ar
     throw new Error(`orch start --wait exited ${r} in ${p.repo} (kept):\n${list.stdout}${list.stderr}\n${why}`);
   }
   const cpu = cpuMs(pid) + others.reduce((s: number, o) => s + cpuMs(o), 0) - before;
-  if (others.length) process.stderr.write(`  CPU: daemon ${cpuMs(pid) - beforeDaemon} ms, ${others.map((o, i) => `${i === others.length - 1 ? 'redis' : `worker ${i + 1}`} ${cpuMs(o) - (beforeOthers[i] ?? 0)} ms`).join(', ')}\n`);
+  process.stderr.write(`  CPU: daemon ${cpuMs(pid) - beforeDaemon} ms (its git and agents included)${others.map((o, i) => `, ${i === others.length - 1 ? 'redis' : `worker ${i + 1}`} ${cpuMs(o) - (beforeOthers[i] ?? 0)} ms`).join('')}\n`);
   orch(p, 'daemon', 'stop');
   return { ms, cpuMs: cpu };
 }

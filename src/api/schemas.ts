@@ -144,7 +144,7 @@ export const SyncResult = z.object({
   removedRuns: z.array(RemovedRun).optional(),
   /** The plan README's status table, when this sync created, extended or pruned it (`written: false` when it could not). */
   statusTable: z
-    .object({ path: z.string(), created: z.boolean(), added: z.array(z.string()), written: z.boolean(), /** Rows of epics removed from the plan. */ dropped: z.array(z.string()).optional(), /** Rows pointed at their epic's renamed file. */ relinked: z.array(z.object({ id: z.string(), from: z.string(), to: z.string() })).optional() })
+    .object({ path: z.string(), created: z.boolean(), added: z.array(z.string()), written: z.boolean(), /** Rows of epics removed from the plan. */ dropped: z.array(z.string()).optional(), /** Rows pointed at their epic's renamed file. */ relinked: z.array(z.object({ id: z.string(), from: z.string(), to: z.string() })).optional(), /** Stale duplicate rows removed by `orch sync --fix` (the file each linked). */ deduplicated: z.array(z.object({ id: z.string(), from: z.string() })).optional() })
     .optional(),
 });
 export type SyncResult = z.infer<typeof SyncResult>;
@@ -336,6 +336,9 @@ export type AnswerRequest = z.input<typeof AnswerRequest>;
 /** Request bodies of the remaining POST routes. Every body is validated (unknown keys refused) before it reaches the engine. */
 const TaskId = z.string().min(1).max(200);
 export const EmptyRequest = z.strictObject({});
+/** `orch sync`; `fix` removes stale duplicate rows of the plan status table (never a row holding anything another lacks). */
+export const SyncRequest = z.strictObject({ fix: z.boolean().optional() });
+export type SyncRequest = z.input<typeof SyncRequest>;
 export const StopRequest = z.strictObject({ tasks: z.array(TaskId).max(10_000).optional() });
 export type StopRequest = z.input<typeof StopRequest>;
 export const PauseRequest = z.strictObject({ tasks: z.array(TaskId).max(10_000).optional() });

@@ -51,6 +51,8 @@ export interface BudgetDeps {
   timezone: string;
   now: () => Date;
   emit: <T extends 'budget.warning' | 'budget.exceeded'>(type: T, taskId: string | null, runId: string | null, data: EventData<T>) => void;
+  /** Fault injection for the chaos tests: called once an event is recorded (`budget.warning`, `budget.exceeded`). */
+  fault?: (point: string) => void;
 }
 
 /** Why a budget value given on the command line is refused, or undefined. */
@@ -105,11 +107,15 @@ export function createBudget(d: BudgetDeps) {
     if (l.state === 'ok') return;
     const mark = `budget.fired.${l.state}.${l.key}.${l.id}.${l.limit}`;
     if (d.store.meta.get(mark)) return;
-    d.store.meta.set(mark, d.now().toISOString());
     const data = { key: l.key, scope: l.scope, id: l.id, unit: l.unit, spent: l.spent, limit: l.limit, unpriced: l.unpriced, message: describeLine(l) };
     const taskId = l.scope === 'task' ? l.id : null;
-    if (l.state === 'warning') d.emit('budget.warning', taskId, null, data);
-    else d.emit('budget.exceeded', taskId, null, { ...data, overshoot: Math.max(0, l.spent - l.limit) });
+    // The mark and the event in one transaction: a daemon killed between them would neither say it nor say it again.
+    d.store.db.transaction(() => {
+      d.store.meta.set(mark, d.now().toISOString());
+      if (l.state === 'warning') d.emit('budget.warning', taskId, null, data);
+      else d.emit('budget.exceeded', taskId, null, { ...data, overshoot: Math.max(0, l.spent - l.limit) });
+    })();
+    d.fault?.(`budget.${l.state}`);
   }
 
   return {

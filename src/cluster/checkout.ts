@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdirSync, existsSync, renameSync, rmSync, readFileSync, writeFileSync } from 'node:fs';
-import { isAbsolute, join } from 'node:path';
+import { mkdirSync, existsSync, readdirSync, renameSync, rmSync, readFileSync } from 'node:fs';
+import { basename, isAbsolute, join } from 'node:path';
 import { createRunner, type GitResult } from '../git/index.js';
 
 type Run = (args: string[], cwd: string, input?: Buffer) => Promise<GitResult>;
@@ -15,7 +15,7 @@ const NO_HOOKS = ['-c', 'core.hooksPath=/dev/null'];
 
 /**
  * The worker's side of moving code: one bare cache per repository URL (so a second job only fetches what is new),
- * a worktree per job from it, and the agent's work back as a git bundle.
+ * a worktree per job slot from it (kept between jobs), and the agent's work back as a git pack.
  */
 export function createCheckouts(o: { dir: string; env?: NodeJS.ProcessEnv }) {
   const runner = createRunner({ env: o.env ?? process.env });
@@ -75,23 +75,105 @@ export function createCheckouts(o: { dir: string; env?: NodeJS.ProcessEnv }) {
     rmSync(worktree, { recursive: true, force: true });
     await run(['worktree', 'prune'], cache);
   };
+  const fetch = (cache: string, url: string, ref: string): Promise<GitResult> =>
+    // PERF: objects only, no ref to make (and delete at cleanup): the worktree's HEAD keeps them from pruning. No
+    // automatic maintenance on the way to the agent (a process): the cleanups run it now and then.
+    run(['fetch', '-q', '--no-tags', '--no-write-fetch-head', '--no-auto-maintenance', '--', url, ref], cache);
+
+  /**
+   * PERF: a worktree per job slot, kept between jobs. A job checks its slot out at its start commit (one git process,
+   * which rewrites only the files that differ) instead of `worktree add` and `worktree remove` (four processes, every
+   * file written). Slots of a cache are `slots/<cache>-<n>`; those a previous worker process left are taken again.
+   * `clean` holds the slots known to have nothing untracked or ignored (cleaned after their last job).
+   */
+  const idle = new Map<string, string[]>();
+  const clean = new Set<string>();
+  const slotsDir = join(o.dir, 'slots');
+  const slotPrefix = (cache: string): string => `${basename(cache, '.git')}-`;
+  const takeSlot = (cache: string): string => {
+    let free = idle.get(cache);
+    if (!free) {
+      // The first job of this cache since the worker started: the slots an earlier worker process left.
+      const left = existsSync(slotsDir) ? readdirSync(slotsDir).filter((n) => n.startsWith(slotPrefix(cache))) : [];
+      free = left.map((n) => join(slotsDir, n));
+      idle.set(cache, free);
+    }
+    const slot = free.pop();
+    if (slot) return slot;
+    for (let n = 0; ; n++) {
+      const name = join(slotsDir, `${slotPrefix(cache)}${n}`);
+      if (!existsSync(name) && !busy.has(name) && !free.includes(name)) return name;
+    }
+  };
+  const busy = new Set<string>();
+  /** A slot still pointing at its own admin files in this cache (an agent can rewrite `.git` in its worktree). */
+  const linked = (cache: string, slot: string): boolean => {
+    try {
+      const pointer = /^gitdir: (.+)$/m.exec(readFileSync(join(slot, '.git'), 'utf8'))?.[1]?.trim() ?? '';
+      return pointer === join(cache, 'worktrees', basename(slot));
+    } catch {
+      return false;
+    }
+  };
+  /** Checks a kept slot out at `sha`, fetching it first when it is missing; false when the slot is unusable. */
+  const checkoutSlot = async (cache: string, slot: string, job: { repoUrl: string; fetchRef: string; startSha: string }): Promise<{ ok: boolean; fetched: boolean }> => {
+    if (!linked(cache, slot)) return { ok: false, fetched: false };
+    const checkout = (): Promise<GitResult> => run(['checkout', '-q', '--force', '--detach', job.startSha], slot);
+    let r = await checkout();
+    let fetched = false;
+    if (r.exitCode !== 0 && (await run(['cat-file', '-e', `${job.startSha}^{commit}`], cache)).exitCode !== 0) {
+      mustOk(await fetch(cache, job.repoUrl, job.fetchRef), `fetching ${job.fetchRef} from ${job.repoUrl}`);
+      fetched = true;
+      r = await checkout();
+    }
+    if (r.exitCode !== 0) return { ok: false, fetched };
+    // A slot an earlier worker process left (killed mid-job, say): whatever its last job left goes. So does a
+    // repository the last agent nested in it and committed (git leaves its directory when it moves away from it).
+    if (!clean.has(slot) || /unable to rmdir/.test(r.stderr)) mustOk(await run(['clean', '-q', '-ffdx'], slot), 'cleaning the job worktree');
+    return { ok: true, fetched };
+  };
+  const addSlot = async (cache: string, slot: string, job: { repoUrl: string; fetchRef: string; startSha: string }): Promise<boolean> => {
+    mkdirSync(slotsDir, { recursive: true });
+    if (existsSync(slot)) await removeWorktree(cache, slot);
+    const add = (): Promise<GitResult> => run(['worktree', 'add', '-q', '--detach', slot, job.startSha], cache);
+    let r = await add();
+    let fetched = false;
+    if (r.exitCode !== 0 && (await run(['cat-file', '-e', `${job.startSha}^{commit}`], cache)).exitCode !== 0) {
+      mustOk(await fetch(cache, job.repoUrl, job.fetchRef), `fetching ${job.fetchRef} from ${job.repoUrl}`);
+      fetched = true;
+      if (existsSync(slot)) await removeWorktree(cache, slot);
+      r = await add();
+    }
+    mustOk(r, 'creating the job worktree');
+    return fetched;
+  };
+  const cleanups = new Map<string, number>();
+  /** Worktrees whose agent left nothing ignored (all else it left is in its commit): no `clean` needed after it. */
+  const pristine = new Set<string>();
 
   return {
-    /** Fetches the job's start ref into the cache and makes a detached worktree at it. */
+    /** Checks a worktree of the repository's cache out at the job's start commit, fetching it when it is not there. */
     async prepare(job: { id: string; repoUrl: string; fetchRef: string; startSha: string }): Promise<{ cache: string; worktree: string; fetched: boolean }> {
       const cache = await cacheFor(job.repoUrl);
-      const worktree = join(o.dir, 'jobs', job.id);
-      let fetched = false;
-      await inTurn(cache, async () => {
-        const have = await run(['cat-file', '-e', `${job.startSha}^{commit}`], cache);
-        fetched = have.exitCode !== 0;
-        // PERF: objects only, no ref to make (and delete at cleanup): the job worktree's HEAD keeps them from pruning.
-        // No automatic maintenance on the way to the agent (a process): the cleanup after the answer runs it.
-        if (have.exitCode !== 0) mustOk(await run(['fetch', '-q', '--no-tags', '--no-write-fetch-head', '--no-auto-maintenance', '--', job.repoUrl, job.fetchRef], cache), `fetching ${job.fetchRef} from ${job.repoUrl}`);
-        if (existsSync(worktree)) await removeWorktree(cache, worktree);
-        mustOk(await run(['worktree', 'add', '-q', '--detach', worktree, job.startSha], cache), 'creating the job worktree');
-      });
-      return { cache, worktree, fetched };
+      const slot = takeSlot(cache);
+      busy.add(slot);
+      try {
+        const fetched = await inTurn(cache, async () => {
+          if (existsSync(slot)) {
+            const kept = await checkoutSlot(cache, slot, job);
+            if (kept.ok) return kept.fetched;
+          }
+          clean.delete(slot);
+          return addSlot(cache, slot, job);
+        });
+        clean.delete(slot);
+        return { cache, worktree: slot, fetched };
+      } catch (e) {
+        busy.delete(slot);
+        clean.delete(slot);
+        idle.get(cache)?.push(slot);
+        throw e;
+      }
     },
 
     /**
@@ -107,89 +189,76 @@ export function createCheckouts(o: { dir: string; env?: NodeJS.ProcessEnv }) {
       return inTurn(cache, async () => {
         const h = warming.get(cache);
         warming.delete(cache);
-        if (!h || (await run(['cat-file', '-e', `${h.sha}^{commit}`], cache)).exitCode === 0) return false;
-        return (await run(['fetch', '-q', '--no-tags', '--no-write-fetch-head', '--no-auto-maintenance', '--', hint.repoUrl, h.ref], cache)).exitCode === 0;
+        // PERF: a commit fetched before is usually a loose object (small fetches are unpacked); no process to ask.
+        if (!h || existsSync(join(cache, 'objects', h.sha.slice(0, 2), h.sha.slice(2)))) return false;
+        return (await fetch(cache, hint.repoUrl, h.ref)).exitCode === 0;
       });
     },
 
-    /** Commits what the agent left and bundles every commit since the start; undefined when nothing changed. */
-    async collect(cache: string, worktree: string, job: { id: string; startSha: string }): Promise<{ head: string; bundle?: Buffer }> {
+    /** Commits what the agent left and packs the objects of every commit since the start; no pack when nothing changed. */
+    async collect(cache: string, worktree: string, job: { id: string; startSha: string }): Promise<{ head: string; pack?: Buffer }> {
       // PERF: one `status` says both whether anything is uncommitted and where HEAD is, when the agent committed
       // everything itself (as agents are told to).
-      const st = await readStatus(run, worktree);
+      const st = await readStatus(run, worktree, { ignored: true });
+      if (!st.ignored) pristine.add(worktree);
       if (st.dirty) {
         mustOk(await run(['add', '-A'], worktree), 'staging the agent work');
         // PERF: no `diff --cached` first (`commit` says when nothing is staged) and no automatic maintenance of the
-        // cache after it (a process per job; the fetches of later jobs run it).
+        // cache after it (a process per job; the cleanups run it now and then).
         const c = await run(['-c', 'user.name=Orch worker', '-c', 'user.email=orch@localhost', '-c', 'commit.gpgsign=false', '-c', 'maintenance.auto=false', 'commit', '-q', '--no-verify', '-m', 'wip: agent turn on a worker'], worktree);
         if (c.exitCode !== 0 && !/nothing (added )?to commit|no changes added/.test(c.stdout + c.stderr)) mustOk(c, 'committing the agent work');
       }
       const head = (st.dirty || !st.head ? detachedHead(worktree) : st.head) ?? mustOk(await run(['rev-parse', 'HEAD'], worktree), 'reading HEAD').stdout.trim();
       if (head === job.startSha) return { head };
-      // The bundle's one ref is the worktree's HEAD (no ref to name it first, none to delete after).
-      const file = join(o.dir, `${job.id}.bundle`);
-      mustOk(await run(['bundle', 'create', '-q', file, 'HEAD', `^${job.startSha}`], worktree), 'bundling the agent work');
-      const bundle = readFileSync(file);
-      rmSync(file, { force: true });
-      return { head, bundle };
+      // PERF: one process, a plain pack of the objects the start commit does not have (no bundle header to write and
+      // verify, no fetch on the daemon: it unpacks it). Not thin: the daemon needs no object of the pack's deltas.
+      const base = join(o.dir, 'out', job.id);
+      mkdirSync(join(o.dir, 'out'), { recursive: true, mode: 0o700 });
+      const packed = mustOk(await run(['pack-objects', '-q', '--revs', base], worktree, Buffer.from(`${head}\n^${job.startSha}\n`)), 'packing the agent work');
+      const name = `${base}-${packed.stdout.trim()}`;
+      try {
+        return { head, pack: readFileSync(`${name}.pack`) };
+      } finally {
+        rmSync(`${name}.pack`, { force: true });
+        rmSync(`${name}.idx`, { force: true });
+      }
     },
 
-    /** Removes the job's worktree, then lets git tidy the cache if it wants to (each fetch leaves a small pack). */
-    async cleanup(cache: string, jobId: string): Promise<void> {
-      await inTurn(cache, async () => {
-        await removeWorktree(cache, join(o.dir, 'jobs', jobId));
-        await run(['maintenance', 'run', '--auto', '--quiet'], cache);
-      });
+    /**
+     * Readies the job's worktree for the next job (nothing untracked or ignored left: one job's build output is no
+     * other's), then lets git tidy the cache now and then (each fetch leaves a small pack or loose objects).
+     */
+    async cleanup(cache: string, worktree: string): Promise<void> {
+      try {
+        // PERF: nothing to clean when the agent's commit holds all it left (no build output, nothing ignored).
+        if (linked(cache, worktree) && (pristine.has(worktree) || (await run(['clean', '-q', '-ffdx'], worktree)).exitCode === 0)) clean.add(worktree);
+        else await inTurn(cache, () => removeWorktree(cache, worktree));
+      } finally {
+        pristine.delete(worktree);
+        busy.delete(worktree);
+        idle.get(cache)?.push(worktree);
+      }
+      const n = (cleanups.get(cache) ?? 0) + 1;
+      cleanups.set(cache, n);
+      if (n % MAINTENANCE_EVERY === 1) await inTurn(cache, () => run(['maintenance', 'run', '--auto', '--quiet'], cache));
     },
   };
 }
+
+/** The cleanups run `git maintenance run --auto` on the first job and every this many after it (a process). */
+const MAINTENANCE_EVERY = 20;
 
 /**
  * Whether a worktree has anything uncommitted (untracked files included), its HEAD and its branch, from one
  * `git status`. `head` is undefined on an unborn branch, `branch` when HEAD is detached.
  */
-export async function readStatus(run: (args: string[], cwd: string) => Promise<GitResult>, cwd: string): Promise<{ dirty: boolean; head?: string; branch?: string }> {
-  const out = mustOk(await run(['status', '--porcelain=v2', '--branch', '--untracked-files=all'], cwd), `reading the status of ${cwd}`).stdout;
+export async function readStatus(run: (args: string[], cwd: string) => Promise<GitResult>, cwd: string, o: { ignored?: boolean } = {}): Promise<{ dirty: boolean; ignored: boolean; head?: string; branch?: string }> {
+  // `matching`: an ignored directory is one line, not walked.
+  const out = mustOk(await run(['status', '--porcelain=v2', '--branch', '--untracked-files=all', ...(o.ignored ? ['--ignored=matching'] : [])], cwd), `reading the status of ${cwd}`).stdout;
   const head = /^# branch\.oid ([0-9a-f]{40,64})$/m.exec(out)?.[1];
   const branch = /^# branch\.head (.+)$/m.exec(out)?.[1];
-  return { dirty: out.split('\n').some((l) => l !== '' && !l.startsWith('#')), ...(head ? { head } : {}), ...(branch && branch !== '(detached)' ? { branch } : {}) };
-}
-
-/**
- * The daemon's side: applies a worker's bundle to the run's worktree (which must still be at `startSha`), so the
- * rest of the run (checks, review, merge) works on the agent's result as if it had run here.
- */
-export async function applyBundle(o: { root: string; worktree: string; jobId: string; startSha: string; head: string; bundle: Buffer; tmpDir: string; env?: NodeJS.ProcessEnv }): Promise<void> {
-  const runner = createRunner({ env: o.env ?? process.env });
-  const run: Run = (args, cwd) => runner.run([...NO_HOOKS, ...args], { cwd });
-  mkdirSync(o.tmpDir, { recursive: true, mode: 0o700 });
-  const file = join(o.tmpDir, `${o.jobId}.bundle`);
-  writeFileSync(file, o.bundle, { mode: 0o600 });
-  try {
-    // PERF: two git calls. No separate `bundle verify`: fetching from a bundle verifies it (its prerequisites must be
-    // here, every object it brings is checked for connectivity). No ref to make, read and delete: the fetch runs in
-    // the run's worktree (whose FETCH_HEAD is its own), and the fast-forward goes to the head the worker named.
-    // No automatic maintenance after it either (a process per turn; the daemon's own commits and merges run it).
-    // A fetch checks the connectivity of every ref, the HEADs of the other runs' worktrees included, and `worktree
-    // add` writes a new worktree's HEAD as zeros before it sets it: a run starting next to this one fails the fetch
-    // with "bad object worktrees/<run>/HEAD". That is another run's moment, not this bundle's fault: try again.
-    let fetched = await run(['fetch', '-q', '--no-tags', '--no-auto-maintenance', file, 'HEAD'], o.worktree);
-    for (let attempt = 1; attempt <= 5 && fetched.exitCode !== 0 && /bad object worktrees\//.test(fetched.stderr); attempt++) {
-      await new Promise((r) => setTimeout(r, 50 * attempt));
-      fetched = await run(['fetch', '-q', '--no-tags', '--no-auto-maintenance', file, 'HEAD'], o.worktree);
-    }
-    mustOk(fetched, 'fetching the worker bundle');
-  } finally {
-    rmSync(file, { force: true });
-  }
-  // The worktree is clean at startSha (committed before the job); --ff-only refuses a head that does not descend
-  // from it, and a head the bundle did not bring is not here. No automatic maintenance after it (a process per turn;
-  // the daemon's own commits and merges run it). The ancestry is asked only to explain a refusal.
-  const merged = await run(['-c', 'maintenance.auto=false', 'merge', '-q', '--ff-only', o.head], o.worktree);
-  if (merged.exitCode === 0) return;
-  if ((await run(['cat-file', '-e', `${o.head}^{commit}`], o.root)).exitCode !== 0) throw new Error(`the worker said its work ends at ${o.head} but its bundle does not hold that commit`);
-  if ((await run(['merge-base', '--is-ancestor', o.startSha, o.head], o.root)).exitCode !== 0) throw new Error(`the worker's result ${o.head.slice(0, 10)} does not descend from ${o.startSha.slice(0, 10)}; refusing it`);
-  mustOk(merged, 'moving the run branch to the worker result');
+  const lines = out.split('\n').filter((l) => l !== '' && !l.startsWith('#'));
+  return { dirty: lines.some((l) => !l.startsWith('! ')), ignored: lines.some((l) => l.startsWith('! ')), ...(head ? { head } : {}), ...(branch && branch !== '(detached)' ? { branch } : {}) };
 }
 
 /** The commit a detached worktree is at, read from its HEAD file (no git process), or undefined when it is not that simple. */

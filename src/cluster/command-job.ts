@@ -40,7 +40,7 @@ export async function runCommandJob(j: CommandJob, o: {
   push: (e: OutputEntry) => Promise<unknown>;
   signal: AbortSignal;
   commands: WorkerCommandOptions;
-  /** Removes the job's worktree later: the answer does not wait for it. */
+  /** Readies the job's worktree for the next job later: the answer does not wait for it. */
   cleanupLater: (run: () => Promise<void>) => void;
 }): Promise<CommandJobResult> {
   const { cache, worktree } = await o.checkouts.prepare({ id: o.id, repoUrl: j.repoUrl, fetchRef: j.fetchRef, startSha: j.snapshotSha });
@@ -69,7 +69,7 @@ export async function runCommandJob(j: CommandJob, o: {
     await o.push({ k: 'end' });
     return { worker: o.worker, configured: true, ok: run.ok, text: run.text, ...(run.result ? { result: run.result } : {}) };
   } finally {
-    // PERF: removing the worktree and its refs takes ~4 git calls; the agent is waiting for the answer, not for them.
-    o.cleanupLater(() => o.checkouts.cleanup(cache, o.id));
+    // PERF: cleaning the worktree for the next job is a git call; the agent is waiting for the answer, not for it.
+    o.cleanupLater(() => o.checkouts.cleanup(cache, worktree));
   }
 }

@@ -49,9 +49,10 @@ export const AgentJobResult = z.object({
     durationMs: z.number(),
     canceled: z.boolean(),
   }),
-  /** The agent's work: commits from startSha to head, as a base64 git bundle of `refs/orch/out/<job>`; absent when nothing changed. */
+  /** Where the agent's work ends: a commit descending from startSha (startSha itself when nothing changed). */
   head: z.string(),
-  bundle: z.string().optional(),
+  /** The objects of the commits from startSha to head, as a base64 git pack (not thin); absent when nothing changed. */
+  pack: z.string().optional(),
 });
 export type AgentJobResult = z.infer<typeof AgentJobResult>;
 

@@ -13,7 +13,7 @@ export const HEARTBEAT_MS = 3_000;
  * Bump it on any change either side reads; a daemon and a worker of different protocols never share a queue (the
  * queue names carry it), the daemon counts only workers of its own protocol, and a worker refuses any job of another.
  */
-export const PROTOCOL = 2;
+export const PROTOCOL = 3;
 
 /**
  * The daemon's hint that a repository's target branch moved (a merge, a plan status commit): `WarmHint` JSON. A worker

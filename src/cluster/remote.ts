@@ -2,7 +2,8 @@ import { Job, Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { createRunner } from '../git/index.js';
 import { emptyUsage, type AgentBackend, type AgentEvent, type AgentHandle, type AgentOutcome, type AgentRunRequest } from '../agents/index.js';
-import { applyBundle, readStatus } from './checkout.js';
+import { readStatus } from './checkout.js';
+import { applyPack } from './apply.js';
 import { readOutput } from './output.js';
 import { connect } from './connection.js';
 import { AgentJobResult, type AgentJob } from './jobs.js';
@@ -226,14 +227,14 @@ async function runRemote(req: AgentRunRequest, target: { queue: string; resume?:
       const r = parsed.data;
       if (r.outcome.sessionId) d.sessions.set(r.outcome.sessionId, r.worker);
       const applying = Date.now();
-      if (r.bundle) {
+      if (r.pack) {
         try {
-          await applyBundle({ root: d.root, worktree: req.cwd, jobId, startSha: head, head: r.head, bundle: Buffer.from(r.bundle, 'base64'), tmpDir: d.tmpDir });
+          await applyPack({ root: d.root, worktree: req.cwd, startSha: head, head: r.head, pack: Buffer.from(r.pack, 'base64') });
         } catch (e) {
           return failed(`the work of worker ${r.worker} could not be applied: ${(e as Error).message}`);
         }
       }
-      await note(`worker ${r.worker} finished${r.bundle ? ` at ${r.head.slice(0, 10)} (applied here in ${Date.now() - applying} ms)` : ' with no changes'}`);
+      await note(`worker ${r.worker} finished${r.pack ? ` at ${r.head.slice(0, 10)} (applied here in ${Date.now() - applying} ms)` : ' with no changes'}`);
       return { ...r.outcome, durationMs: Date.now() - started };
     }
   } finally {

@@ -26,6 +26,9 @@ export interface ClusterConfig {
 
 
 const REFRESH_MS = 2000;
+/** The target branch is told to workers once no event moved it for this long, or this long after the first one. */
+const WARM_QUIET_MS = 250;
+const WARM_MAX_WAIT_MS = 1000;
 
 /**
  * The daemon's side of the cluster: a Redis connection that reconnects with backoff, the live worker list
@@ -101,8 +104,10 @@ export function createClusterService(o: {
   const git = createRunner();
   let warmed: string | undefined;
   let warmTimer: NodeJS.Timeout | undefined;
+  let warmFirst: number | undefined;
   const warm = async (): Promise<void> => {
     warmTimer = undefined;
+    warmFirst = undefined;
     if (!o.targetBranch || !workers?.some((w) => serves(w, { labels: o.cfg.labels, repoUrl }))) return;
     const ref = `refs/heads/${o.targetBranch}`;
     // PERF: the ref's file when it can be read (a spawn costs the daemon's main thread 15-30 ms on a loaded machine).
@@ -149,10 +154,16 @@ export function createClusterService(o: {
       return runWorkersView(status());
     },
     status,
-    /** The engine's events: a merge or a plan status commit moves the target branch (told to workers a moment later, once). */
+    /**
+     * The engine's events: a merge or a plan status commit moves the target branch, told to workers once it has
+     * stood still for a moment. PERF: a merge is usually followed at once by the next task's status commit, which
+     * the next job starts from: one fetch per worker for both, not two.
+     */
     observe(e: Event): void {
-      if (warmTimer || !(e.type === 'task.status' || (e.type === 'run.state' && e.data.to === 'cleanup'))) return;
-      warmTimer = setTimeout(() => void warm().catch(() => undefined), 50);
+      if (!(e.type === 'task.status' || (e.type === 'run.state' && e.data.to === 'cleanup'))) return;
+      warmFirst ??= Date.now();
+      if (warmTimer) clearTimeout(warmTimer);
+      warmTimer = setTimeout(() => void warm().catch(() => undefined), Date.now() - warmFirst > WARM_MAX_WAIT_MS ? 0 : WARM_QUIET_MS);
       warmTimer.unref();
     },
     async close(): Promise<void> {

@@ -51,14 +51,14 @@ export function protocolRefusal(job: Pick<Job, 'id' | 'data'>, worker: string): 
   return `job ${job.id ?? '?'} refused: it was queued by ${theirs} and worker ${worker} runs Orch ${VERSION} (job protocol ${PROTOCOL}); run the same Orch version on the daemon and its workers`;
 }
 
-/** Bundles larger than this are refused by the worker (the job fails with the reason) rather than clogging Redis. */
-const MAX_BUNDLE_BYTES = 256 * 1024 * 1024;
+/** Packs larger than this are refused by the worker (the job fails with the reason) rather than clogging Redis. */
+const MAX_PACK_BYTES = 256 * 1024 * 1024;
 const STREAM_MAXLEN = 200_000;
 
 /**
  * `orch worker`: takes agent jobs from the queues it matches (backend x label subsets, plus its own pinned queue),
  * never more than `jobs` at once across all of them, runs each in a worktree of its repository cache with the
- * local backend (the same sandbox as local agents), streams output to Redis and returns the work as a bundle.
+ * local backend (the same sandbox as local agents), streams output to Redis and returns the work as a git pack.
  * It decides nothing: the daemon owns state.
  */
 export async function startWorker(o: WorkerOptions): Promise<{ close: (force?: boolean) => Promise<void>; info: () => WorkerInfo }> {
@@ -211,21 +211,21 @@ export async function startWorker(o: WorkerOptions): Promise<{ close: (force?: b
       await pending;
       const agentEnded = Date.now();
       const collected = await checkouts.collect(cache, worktree, { id, startSha: j.startSha });
-      if (collected.bundle && collected.bundle.length > MAX_BUNDLE_BYTES) throw new Error(`the agent's work is ${collected.bundle.length} bytes, over the ${MAX_BUNDLE_BYTES}-byte limit of a worker result`);
+      if (collected.pack && collected.pack.length > MAX_PACK_BYTES) throw new Error(`the agent's work is ${collected.pack.length} bytes, over the ${MAX_PACK_BYTES}-byte limit of a worker result`);
       const spent = `queued ${times.queued} ms, checkout ${checkedOut - times.took} ms${fetched ? ' with a fetch' : ''}, agent ${agentEnded - checkedOut} ms, collect ${Date.now() - agentEnded} ms`;
-      log(`job ${id}: ${outcome.ok ? 'done' : `failed: ${outcome.error ?? 'unknown'}`}${collected.bundle ? `, ${collected.bundle.length} bytes of work` : ', no changes'} (${spent})`);
+      log(`job ${id}: ${outcome.ok ? 'done' : `failed: ${outcome.error ?? 'unknown'}`}${collected.pack ? `, ${collected.pack.length} bytes of work` : ', no changes'} (${spent})`);
       const { sessionId, costUsd, error, ...rest } = outcome;
       return {
         worker: o.name,
         outcome: { ...rest, ...(sessionId ? { sessionId } : {}), ...(costUsd !== undefined ? { costUsd } : {}), ...(error ? { error } : {}) },
         head: collected.head,
-        ...(collected.bundle ? { bundle: collected.bundle.toString('base64') } : {}),
+        ...(collected.pack ? { pack: collected.pack.toString('base64') } : {}),
       };
     } finally {
       clearTimeout(timer);
       running.delete(id);
-      // PERF: removing the worktree and refs takes ~4 git calls; the daemon waits for the result, not for them.
-      later(id, () => checkouts.cleanup(cache, id));
+      // PERF: cleaning the worktree for the next job is a git call; the daemon waits for the result, not for it.
+      later(id, () => checkouts.cleanup(cache, worktree));
     }
   }
 

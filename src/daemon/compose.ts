@@ -24,6 +24,7 @@ import { createNotifier, createTelegramReplies, notifyStateFile, readSecret, sec
 import { VERSION } from '../version.js';
 import { createAnswerInbox, type AnswerInbox } from '../questions/index.js';
 import { createLessons, type Lessons } from '../lessons/index.js';
+import { createChildTracker } from './children.js';
 
 /** The seq of the last event that became a notification (meta key). */
 const NOTIFY_CURSOR = 'notify.seq';
@@ -74,10 +75,13 @@ export async function composeDaemon(o: ComposeOptions): Promise<{
   /** Replies to Telegram messages answer questions, when [notify.telegram] is set. */
   telegram?: TelegramReplies;
   cluster?: ClusterService;
+  /** Ends the helper processes sources started (a `bd` call), waiting for them; before `close`. */
+  endChildren: () => Promise<void>;
   close: () => void;
 }> {
   const env = o.env ?? process.env;
   const log = o.log ?? (() => undefined);
+  const children = createChildTracker();
   const git = createGit();
   const root = await repoRoot(git, o.root);
   if (!root) throw new ProjectError(`${o.root} is not inside a git repository; run orch from your project's checkout (or \`git init\` it first)`);
@@ -183,7 +187,7 @@ export async function composeDaemon(o: ComposeOptions): Promise<{
     guardFor: (run) => (commonDir ? guardGit({ commonDir, worktree: run.worktree, cliConfig, cliManaged, cliState, worktreesDir: join(allPaths.dataDir, 'worktrees'), ...optional('gitDir', worktreeGitDir(run.worktree)) }) : undefined),
     reviewerFor: createAgentResolver(config, env, { readOnly: true }),
     log,
-    sources: createSources({ config, root, git, env, stateDir: paths.stateDir, readOnlyAgents: createAgentResolver(config, env, { readOnly: true }), log }),
+    sources: createSources({ config, root, git, env, stateDir: paths.stateDir, readOnlyAgents: createAgentResolver(config, env, { readOnly: true }), log, children }),
     userConfigDir: allPaths.configDir,
     scheduleFiles: [join(allPaths.configDir, 'schedule.toml'), join(root, '.orch', 'schedule.toml')],
     redact,
@@ -192,6 +196,7 @@ export async function composeDaemon(o: ComposeOptions): Promise<{
       cluster?.observe(e);
     },
     lessons: (module) => lessons.forPrompt(module),
+    ...(env.ORCH_FAULT_AT ? { fault: faultAt(env.ORCH_FAULT_AT, log) } : {}),
     mcpFor: (run) => {
       const a = o.address;
       if (!a?.url) return undefined;
@@ -271,6 +276,7 @@ export async function composeDaemon(o: ComposeOptions): Promise<{
     lessons,
     ...(telegram ? { telegram } : {}),
     ...(cluster ? { cluster } : {}),
+    endChildren: () => children.endAll(),
     close: () => {
       notify.stop();
       answers.stop();
@@ -278,6 +284,19 @@ export async function composeDaemon(o: ComposeOptions): Promise<{
       void cluster?.close();
       store.close();
     },
+  };
+}
+
+/**
+ * Fault injection (tests only): `ORCH_FAULT_AT=schedule.intent` kills the daemon with SIGKILL the first time it reaches
+ * that point (`schedule.intent`, `schedule.started`, `budget.warning`, `budget.exceeded`), as a power cut would. A daemon started again without the variable
+ * shows what survives.
+ */
+function faultAt(point: string, log: (msg: string) => void): (at: string) => void {
+  return (at) => {
+    if (at !== point) return;
+    log(`fault injection: killed at ${at} (ORCH_FAULT_AT)`);
+    process.kill(process.pid, 'SIGKILL');
   };
 }
 

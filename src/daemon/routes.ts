@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { ServerResponse } from 'node:http';
 import type { Engine } from '../engine/index.js';
 import type { Decomposer } from '../decompose/index.js';
-import { AnswerRequest, DecomposeRequest, BudgetRaiseRequest, NotifyTestRequest, type ChannelResult, type NotifyChannelName, EmptyRequest, ScheduleRunRequest, MaintainRequest, MergeRequest, PauseRequest, ResumeRequest, SignalRequest, StartRequest, StopRequest, type DaemonState, type Health, type ReloadResult, type Status, type Event } from '../api/index.js';
+import { AnswerRequest, DecomposeRequest, BudgetRaiseRequest, NotifyTestRequest, type ChannelResult, type NotifyChannelName, EmptyRequest, ScheduleRunRequest, MaintainRequest, MergeRequest, PauseRequest, ResumeRequest, SignalRequest, StartRequest, SyncRequest, StopRequest, type DaemonState, type Health, type ReloadResult, type Status, type Event } from '../api/index.js';
 import type { ClusterStatus, CommandAnswer, JobLogs, RunWorkers } from '../api/cluster.js';
 import { parseAgentLine } from '../agents/index.js';
 import { HttpError, type Router } from './http.js';
@@ -72,7 +72,7 @@ export function registerRoutes(router: Router, d: RouteDeps): void {
     return cluster ? { ...engine.status(d.daemon()), cluster } : engine.status(d.daemon());
   });
   router.get('/api/workers', async () => d.cluster?.() ?? { url: '', repoUrl: '', available: false, error: 'no cluster configured: set [cluster] redis_url in ~/.config/orch/config.toml or ORCH_REDIS_URL', workers: [] });
-  router.post('/api/sync', EmptyRequest, async () => engine.sync({ seen: true }));
+  router.post('/api/sync', SyncRequest, async (_q, _r, { body }) => engine.sync({ seen: true, fix: body.fix === true }));
   router.post('/api/plan/decompose', DecomposeRequest, async (_q, _r, { body }) => planning().decompose(body));
   router.get('/api/plan/diff', async (_q, _r, { url }) => planning().diff(url.searchParams.get('branch') ?? ''));
   router.get('/api/tasks', async (_q, res, { url }) => {

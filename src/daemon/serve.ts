@@ -103,6 +103,7 @@ export async function serve(o: ServeOptions): Promise<{ port: number; url: strin
       log('stopping: ending agents, writing state');
       const { ended } = await endAgents();
       if (ended.length > 0) log(`ended the agents of ${ended.join(', ')}; they resume on the next orch start`);
+      await c.endChildren();
       await endStreams(streams);
       for (const srv of [server, remoteServer]) {
         if (!srv) continue;

@@ -9,6 +9,7 @@ import { configuredSources, type PlanSource, type SourceFactories } from '../sou
 import { createGitHubSource, octokitIssues } from '../sources/github/index.js';
 import { bdRunner, createBeadsSource } from '../sources/beads/index.js';
 import { createBacklogSource } from '../sources/backlog/index.js';
+import type { ChildTracker } from './children.js';
 
 export interface SourceDeps {
   config: Config;
@@ -19,6 +20,8 @@ export interface SourceDeps {
   /** Read-only agents: the planner reads the repository, never edits it. */
   readOnlyAgents: BackendFor;
   log: (msg: string) => void;
+  /** Tracker CLIs (`bd`) started for a source: the daemon ends them when it stops. */
+  children?: ChildTracker;
 }
 
 const PLANNER_TIMEOUT_MS = 5 * 60_000;
@@ -74,7 +77,7 @@ export function createSources(d: SourceDeps): PlanSource[] {
   }
   const beads = d.config.sources.beads;
   if (beads !== false) {
-    factories.beads = () => createBeadsSource({ bd: bdRunner(beads.command, d.root, d.env), epic: beads.epic, claim: beads.claim, actor: beads.actor, log: d.log });
+    factories.beads = () => createBeadsSource({ bd: bdRunner(beads.command, d.root, d.env, { ...(d.children ? { track: d.children.track } : {}) }), epic: beads.epic, claim: beads.claim, actor: beads.actor, log: d.log });
   }
   const backlog = d.config.sources.backlog;
   if (backlog !== false) {

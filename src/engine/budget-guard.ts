@@ -11,8 +11,8 @@ export const BUDGET_PAUSE = 'paused by budget';
  * Budgets enforced on the engine (O3): usage that crosses a limit pauses the agents in its scope (partial work
  * committed, sessions kept) and keeps new runs from starting; a raise resumes what it paused.
  */
-export function createBudgetGuard(d: { store: Store; config: () => Config; now: () => Date; emit: Emit; runner: () => Runner; log: (msg: string) => void; scheduleSoon: () => void; resumePrompt: (taskId: string) => string }) {
-  const budget = createBudget({ store: d.store, config: () => d.config().budget, timezone: d.config().timezone, now: d.now, emit: d.emit });
+export function createBudgetGuard(d: { store: Store; config: () => Config; now: () => Date; emit: Emit; runner: () => Runner; log: (msg: string) => void; scheduleSoon: () => void; resumePrompt: (taskId: string) => string; fault?: (point: string) => void }) {
+  const budget = createBudget({ store: d.store, config: () => d.config().budget, timezone: d.config().timezone, now: d.now, emit: d.emit, ...(d.fault ? { fault: d.fault } : {}) });
   const pending = new Set<string>();
   const pausing = new Set<string>();
   // A batch's own budget (a daily file's max_cost_usd, a schedule's budget_usd) counts with no [budget] at all.

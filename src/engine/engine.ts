@@ -74,6 +74,8 @@ export interface EngineDeps {
   observe?: (e: Event) => void;
   /** O5: the `{{lessons}}` of a coder prompt for a task of this module (feedback files' lessons), "" for none. */
   lessons?: (module: string) => string;
+  /** Fault injection for the chaos tests (ORCH_FAULT_AT): called at named points where a kill -9 must lose nothing. */
+  fault?: (point: string) => void;
 }
 
 export function createEngine(d: EngineDeps) {
@@ -134,7 +136,7 @@ export function createEngine(d: EngineDeps) {
     const w = d.forge ? undefined : await targetCheckoutWarning(d.repo, d.targetBranch, cfg.plans_dir).catch(() => undefined);
     return w ? { ...res, warnings: [w] } : res;
   };
-  const guard = createBudgetGuard({ store: d.store, config: () => cfg, now: d.now ?? (() => new Date()), emit, runner: () => runner, log: d.log, scheduleSoon: () => scheduleSoon(), resumePrompt: (taskId) => prompts.budget(taskId) });
+  const guard = createBudgetGuard({ store: d.store, config: () => cfg, now: d.now ?? (() => new Date()), emit, runner: () => runner, log: d.log, scheduleSoon: () => scheduleSoon(), resumePrompt: (taskId) => prompts.budget(taskId), ...(d.fault ? { fault: d.fault } : {}) });
   const runner = createRunner({
     store: d.store,
     repo: d.repo,
@@ -237,6 +239,7 @@ export function createEngine(d: EngineDeps) {
     start: async (req) => engine.start(req),
     log: d.log,
     missed: (name, due, reason) => emit('batch.missed', null, null, { name, due: due.toISOString(), reason }),
+    ...(d.fault ? { fault: d.fault } : {}),
   });
   let scheduleTimer: NodeJS.Timeout | undefined;
 
@@ -269,7 +272,7 @@ export function createEngine(d: EngineDeps) {
      * daemon's own at start, a source that changed by itself) are kept, in the store, for the next `orch sync`, so
      * it counts what changed since the last sync the user saw.
      */
-    async sync(o: { seen?: boolean } = {}): Promise<SyncResult> {
+    async sync(o: { seen?: boolean; fix?: boolean } = {}): Promise<SyncResult> {
       const { result: fresh, modules: mods, depSources: deps } = await syncSources(d.store, sources);
       if (mods) modules = mods;
       if (deps) depSources = deps;
@@ -286,6 +289,7 @@ export function createEngine(d: EngineDeps) {
           targetMutex,
           modules,
           log: d.log,
+          fix: o.fix === true,
         },
         fresh,
         o.seen === true,

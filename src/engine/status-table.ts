@@ -1,6 +1,6 @@
 import { posix } from 'node:path';
 import type { PlanIssue, SyncResult } from '../api/index.js';
-import { readmeTable, taskFinder, withMovedLinks, withoutRows, withStatusTable, type ModuleInfo, type PlanStatus, type TableEpic } from '../plans/index.js';
+import { readmeTable, staleDuplicateRows, taskFinder, withMovedLinks, withoutRows, withoutStaleRows, withStatusTable, type ModuleInfo, type PlanStatus, type TableEpic } from '../plans/index.js';
 import type { TaskRow } from '../store/index.js';
 import type { Mutex } from './mutex.js';
 import type { RepoPort } from './ports.js';
@@ -13,6 +13,8 @@ export interface StatusTableDeps {
   targetMutex: Mutex;
   modules: readonly ModuleInfo[];
   log: (msg: string) => void;
+  /** `orch sync --fix`: remove stale duplicate rows (a renamed epic listed twice) that hold nothing the kept row lacks. */
+  fix?: boolean;
 }
 
 const planStatus = (t: TaskRow): PlanStatus => (t.status === 'complete' ? 'complete' : t.status === 'in_progress' ? 'in_progress' : 'not_started');
@@ -39,16 +41,19 @@ export async function syncStatusTable(d: StatusTableDeps, tasks: readonly TaskRo
     const kept = dropped.length > 0 ? withoutRows(readme!, dropped.map((r) => r.line)) : readme;
     // A renamed epic file: its row follows it (a new row would list the task twice, the old one a missing file).
     const relinked = kept === undefined ? { text: kept, moved: [] } : withMovedLinks(kept, d.plansDir, d.modules, epics);
-    const base = relinked.text;
     const moved = relinked.moved;
+    // Rows an older Orch left when an epic file was renamed (a second row for the same epic): removed on request only.
+    const stale = d.fix && relinked.text !== undefined ? staleDuplicateRows(relinked.text, d.plansDir, d.modules, epics).filter((r) => r.differs === undefined) : [];
+    const base = stale.length > 0 ? withoutStaleRows(relinked.text!, stale.map((r) => r.line)) : relinked.text;
     const out = epics.length > 0 ? withStatusTable(base, d.plansDir, d.modules, epics) : { text: base ?? '', created: false, added: [] };
     let text = readme ?? '';
     let table: NonNullable<SyncResult['statusTable']> | undefined;
-    if (out.added.length > 0 || dropped.length > 0 || moved.length > 0) {
+    if (out.added.length > 0 || dropped.length > 0 || moved.length > 0 || stale.length > 0) {
       const edits = [
         ...(out.added.length === 0 || out.created ? [] : [`add ${out.added.join(', ')}`]),
         ...(dropped.length === 0 ? [] : [`drop ${dropped.map((r) => r.id).join(', ')}`]),
         ...(moved.length === 0 ? [] : [`link ${moved.map((m) => m.id).join(', ')} to ${moved.length === 1 ? 'its renamed file' : 'their renamed files'}`]),
+        ...(stale.length === 0 ? [] : [`remove the stale duplicate row${stale.length === 1 ? '' : 's'} of ${[...new Set(stale.map((r) => r.id))].join(', ')}`]),
       ];
       const what = out.created ? `status table for ${out.added.length} epic${out.added.length === 1 ? '' : 's'}` : `status table: ${edits.join('; ')}`;
       const commit = await d.repo.commitFilesOnto({ target: tip, files: [{ path, content: out.text }], message: `chore(plan): ${what}` });
@@ -60,6 +65,7 @@ export async function syncStatusTable(d: StatusTableDeps, tasks: readonly TaskRo
         written: advanced.ok,
         ...(dropped.length > 0 ? { dropped: dropped.map((r) => r.id) } : {}),
         ...(moved.length > 0 ? { relinked: moved.map((m) => ({ id: m.id, from: m.from, to: m.to })) } : {}),
+        ...(stale.length > 0 ? { deduplicated: stale.map((r) => ({ id: r.id, from: r.from })) } : {}),
       };
       if (advanced.ok) text = out.text;
       else {
@@ -88,9 +94,17 @@ export async function syncStatusTable(d: StatusTableDeps, tasks: readonly TaskRo
     for (const u of parsed.unreadable) {
       issues.push({ severity: 'warning', code: 'status_row_unreadable', file: path, line: u.line, message: `Orch cannot read this status row: ${u.why}`, fix: 'a row names its epic by a link to the epic file and holds 🔴, 🟡 or 🟢 in its Status cell (docs/cli.md)' });
     }
+    const staleNow = staleDuplicateRows(text, d.plansDir, d.modules, epics);
+    for (const r of staleNow) {
+      const fix = r.differs
+        ? `this row holds ${r.differs}, which line ${r.keptLine} does not: move what you want to keep to line ${r.keptLine} and delete this row (or empty those cells and run \`orch sync --fix\`)`
+        : `\`orch sync --fix\` removes this duplicate row (it holds nothing line ${r.keptLine} does not)`;
+      issues.push({ severity: 'warning', code: 'status_row_stale', file: path, line: r.line, message: `this status row lists ${r.id} by ${r.from}, a file that is gone; line ${r.keptLine} lists ${r.id} by its file now`, fix });
+    }
+    const staleLines = new Set(staleNow.map((r) => r.line));
     const inPlan = taskFinder(current);
     for (const r of parsed.rows) {
-      if (inPlan(r.target)) continue;
+      if (inPlan(r.target) || staleLines.has(r.line)) continue;
       if (text === readme && dropped.some((x) => x.line === r.line)) continue;
       const named = r.target.kind === 'file' ? r.target.path : `${r.target.module}/E${String(r.target.epic).padStart(2, '0')}`;
       issues.push({ severity: 'warning', code: 'status_row_unknown', file: path, line: r.line, message: `this status row names ${named}, which is not an epic of the plan`, fix: 'fix its link or id, or remove the row' });

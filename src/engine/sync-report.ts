@@ -23,6 +23,8 @@ export interface SyncReportDeps {
   targetMutex: Mutex;
   modules: readonly ModuleInfo[];
   log: (msg: string) => void;
+  /** `orch sync --fix`. */
+  fix?: boolean;
 }
 
 /**
@@ -35,7 +37,7 @@ export async function afterSync(d: SyncReportDeps, fresh: SyncResult, seen: bool
   // The markdown plan lives in this checkout: an edit not committed yet is not what agents will read.
   if (d.markdown) result = { ...result, issues: [...result.issues, ...(await uncommittedPlanIssues(d.repo, d.plansDir))] };
   if (seen && d.markdown && d.statusTable) {
-    const st = await syncStatusTable({ repo: d.repo, plansDir: d.plansDir, target: d.target, targetMutex: d.targetMutex, modules: d.modules, log: d.log }, d.store.tasks.list());
+    const st = await syncStatusTable({ repo: d.repo, plansDir: d.plansDir, target: d.target, targetMutex: d.targetMutex, modules: d.modules, log: d.log, fix: d.fix === true }, d.store.tasks.list());
     // The table on the target branch was just checked (and rows of removed or renamed epics fixed): its findings
     // replace the plan reader's about the same rows, so a row is not reported twice or after it was fixed.
     const own = st.checked ? result.issues.filter((i) => i.code !== 'readme_unknown_task') : result.issues;

@@ -3,7 +3,7 @@ import { createUnseenChanges } from './sync.js';
 
 const meta = () => {
   const m = new Map<string, string>();
-  return { meta: { get: (k: string) => m.get(k), set: (k: string, v: string) => void m.set(k, v) } };
+  return { meta: { get: (k: string) => m.get(k), set: (k: string, v: string) => void m.set(k, v), delete: (k: string) => void m.delete(k) } };
 };
 const none = { added: [], updated: [], removed: [] };
 

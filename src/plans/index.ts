@@ -18,3 +18,4 @@ export { formatTaskId, isModuleName, moduleName, parseTaskRef, taskKey, type Tas
 export { EPIC_FILE } from './files.js';
 export { splitFrontmatter, parseFrontmatterYaml, type KeyLines } from './frontmatter.js';
 export { withMovedLinks, withoutRows, withStatusTable, type TableEpic } from './status-table.js';
+export { staleDuplicateRows, withoutStaleRows, type StaleRow } from './stale-rows.js';

@@ -7,8 +7,8 @@ import { createStore } from '../store/index.js';
 import { parseDuration, readScheduleText } from './file.js';
 import { createBatchSchedule } from './service.js';
 
-function setup(toml: string, startFails?: string) {
-  const dir = mkdtempSync(join(tmpdir(), 'orch-schedule-'));
+function setup(toml: string, startFails?: string, o: { fault?: string; dir?: string } = {}) {
+  const dir = o.dir ?? mkdtempSync(join(tmpdir(), 'orch-schedule-'));
   const file = join(dir, 'schedule.toml');
   writeFileSync(file, toml);
   const store = createStore(join(dir, 'orch.db'));
@@ -16,7 +16,7 @@ function setup(toml: string, startFails?: string) {
   const starts: StartRequest[] = [];
   const logs: string[] = [];
   const missed: string[] = [];
-  let n = 0;
+  let n = store.batches.recent(100).length;
   const s = createBatchSchedule({
     store,
     files: () => [file],
@@ -25,12 +25,17 @@ function setup(toml: string, startFails?: string) {
     start: async (req) => {
       if (startFails) throw new Error(startFails);
       starts.push(req);
-      return { batch: { id: `b${++n}` } };
+      // The batch row, as the engine's start writes it: what a restarted daemon finds.
+      return { batch: store.batches.create(`b${++n}`, { tasks: [] }, null, { ...(req.name ? { name: req.name } : {}) }) };
     },
     log: (m) => logs.push(m),
     missed: (name, due, reason) => missed.push(`${name} ${due.toISOString()}: ${reason}`),
+    // A kill -9 at that point: nothing after it runs (the test restarts on the same database).
+    ...(o.fault ? { fault: (p: string) => {
+      if (p === o.fault) throw new Error(`killed at ${p}`);
+    } } : {}),
   });
-  return { s, starts, logs, missed, store, at: (iso: string) => (clock = new Date(iso)) };
+  return { s, starts, logs, missed, store, dir, at: (iso: string) => (clock = new Date(iso)) };
 }
 
 const NIGHTLY = '[[batch]]\nname = "nightly"\ncron = "0 2 * * *"\nmax_tasks = 3\nmax_duration = "4h"\nmodule = "billing"\nbudget_usd = 20\nnotify_on_complete = true\n';
@@ -88,6 +93,62 @@ describe('cron batches (fake clock)', () => {
     expect(await t.s.tick()).toEqual([]);
     t.at('2026-12-04T01:01:00Z');
     expect(await t.s.tick()).toEqual([]);
+  });
+
+  it('a daemon killed after deciding a start and before the batch exists starts it on restart, once, inside its window', async () => {
+    const a = setup(NIGHTLY, undefined, { fault: 'schedule.intent' });
+    await a.s.tick();
+    a.at('2026-12-04T01:00:30Z');
+    await a.s.tick().catch(() => undefined);
+    expect(a.store.batches.named('schedule nightly')).toEqual([]);
+    expect(a.store.meta.get('schedule.intent.nightly')).toMatch(/"due":"2026-12-04T01:00:00.000Z"/);
+    a.store.close();
+    // Back 40 minutes later (window 4 h): it starts now, with its deadline from the cron time, and is linked.
+    const b = setup(NIGHTLY, undefined, { dir: a.dir });
+    b.at('2026-12-04T01:40:00Z');
+    expect(await b.s.tick()).toEqual(['b1']);
+    expect(b.starts[0]?.deadline).toBe('2026-12-04T05:00:00.000Z');
+    expect(b.s.scheduleOf('b1')?.name).toBe('nightly');
+    expect(b.store.meta.get('schedule.intent.nightly')).toBeUndefined();
+    expect(b.logs.join('\n')).toMatch(/nightly of 2026-12-04T01:00:00.000Z was about to start when the daemon stopped; starting it now/);
+    expect(await b.s.tick()).toEqual([]);
+    expect(b.missed).toEqual([]);
+    expect(b.store.batches.named('schedule nightly')).toHaveLength(1);
+  });
+
+  it('killed there and back past the window: one batch.missed, nothing started, the next night runs', async () => {
+    const a = setup(NIGHTLY, undefined, { fault: 'schedule.intent' });
+    await a.s.tick();
+    a.at('2026-12-04T01:00:30Z');
+    await a.s.tick().catch(() => undefined);
+    a.store.close();
+    const b = setup(NIGHTLY, undefined, { dir: a.dir });
+    b.at('2026-12-04T09:00:00Z');
+    expect(await b.s.tick()).toEqual([]);
+    expect(await b.s.tick()).toEqual([]);
+    expect(b.missed).toEqual([expect.stringMatching(/^nightly 2026-12-04T01:00:00.000Z: the daemon stopped as it was starting it \(2026-12-04T01:00:30.000Z\) and was back at 2026-12-04T09:00:00.000Z, past the batch's 240 min window$/)]);
+    expect(b.starts).toEqual([]);
+    b.at('2026-12-05T01:00:10Z');
+    expect(await b.s.tick()).toEqual(['b1']);
+    expect(b.missed).toHaveLength(1);
+  });
+
+  it('killed after the batch started and before it was linked: the batch is kept and linked, not started again', async () => {
+    const a = setup(NIGHTLY, undefined, { fault: 'schedule.started' });
+    await a.s.tick();
+    a.at('2026-12-04T01:00:30Z');
+    await a.s.tick().catch(() => undefined);
+    expect(a.store.batches.named('schedule nightly')).toHaveLength(1);
+    expect(a.s.scheduleOf('b1')).toBeUndefined();
+    a.store.close();
+    const b = setup(NIGHTLY, undefined, { dir: a.dir });
+    b.at('2026-12-04T01:02:00Z');
+    expect(await b.s.tick()).toEqual([]);
+    expect(b.starts).toEqual([]);
+    expect(b.missed).toEqual([]);
+    // notify_on_complete still reaches the channels for it.
+    expect(b.s.scheduleOf('b1')?.notifyOnComplete).toBe(true);
+    expect(b.logs.join('\n')).toMatch(/had started as b1 before the daemon stopped; kept/);
   });
 
   it('orch batch run NAME starts one now', async () => {

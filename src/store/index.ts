@@ -44,6 +44,9 @@ export function createStore(file: string, o: { redact?: (text: string) => string
       set(key: string, value: string): void {
         db.prepare('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value').run(key, value);
       },
+      delete(key: string): void {
+        db.prepare('DELETE FROM meta WHERE key = ?').run(key);
+      },
     },
     close(): void {
       db.close();

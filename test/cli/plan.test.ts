@@ -161,4 +161,38 @@ describe('the plan status table (docs/plans/README.md)', () => {
     const stray = s.orch('sync');
     expect(stray.stderr.match(/epic-09-x\.md/g)).toHaveLength(1);
   });
+
+  it('stale duplicate rows an older Orch left for a renamed epic: warned with what to do; sync --fix removes them, never a row holding something', () => {
+    sb = sandbox(plan());
+    const s = sb;
+    expect(s.orch('sync').status).toBe(0);
+    // What the old rename bug wrote: a second `## web` section listing the epic by its new file.
+    s.git('mv', 'docs/plans/web-module/epic-01-c.md', 'docs/plans/web-module/epic-01-checkout.md');
+    const table = readFileSync(join(s.repo, 'docs/plans/README.md'), 'utf8');
+    s.write('docs/plans/README.md', `${table}\n## web\n\n| Epic | Title | Status | Notes |\n|---|---|---|---|\n| [web/E01](web-module/epic-01-checkout.md) | C | 🔴 | |\n`);
+    s.commitAll('plan: renamed by an older orch');
+    const warned = s.orch('sync');
+    expect(warned.status, warned.stderr).toBe(0);
+    expect(warned.stderr).toMatch(/docs\/plans\/README\.md:\d+: warning this status row lists web\/E01 by docs\/plans\/web-module\/epic-01-c\.md, a file that is gone; line \d+ lists web\/E01 by its file now\n  fix: `orch sync --fix` removes this duplicate row/);
+    expect(warned.stderr).not.toContain('not an epic of the plan');
+    // A stale row with a note of its own is kept by --fix, and the warning says what to move.
+    const before = readFileSync(join(s.repo, 'docs/plans/README.md'), 'utf8');
+    s.write('docs/plans/README.md', before.replace('| [core/E02](core-module/epic-02-b.md) | B | 🔴 | |', '| [core/E02](core-module/epic-02-b.md) | B | 🔴 | |\n| [core/E02](core-module/epic-02-old.md) | B | 🔴 | ask Ann |'));
+    s.commitAll('plan: another stale row, with a note');
+    const fixed = s.orch('sync', '--fix');
+    expect(fixed.status, fixed.stderr).toBe(0);
+    expect(fixed.stdout).toContain('docs/plans/README.md: removed the stale duplicate row of web/E01 (linking docs/plans/web-module/epic-01-c.md, which is gone) (committed as chore(plan))');
+    expect(s.git('log', '-1', '--format=%s', 'main').trim()).toBe('chore(plan): status table: remove the stale duplicate row of web/E01');
+    expect(fixed.stderr).toMatch(/warning this status row lists core\/E02 by docs\/plans\/core-module\/epic-02-old\.md.*\n  fix: this row holds Notes "ask Ann", which line \d+ does not/);
+    const after = readFileSync(join(s.repo, 'docs/plans/README.md'), 'utf8');
+    expect(after.match(/web\/E01/g)).toHaveLength(1);
+    expect(after).toContain('| [web/E01](web-module/epic-01-checkout.md) | C | 🔴 | |');
+    expect(after).toContain('ask Ann');
+    // The section left empty went with the row (heading, header); every other byte is as it was.
+    const staleSection = '## web\n\n| Epic | Title | Status | Notes |\n|---|---|---|---|\n| [web/E01](web-module/epic-01-c.md) | C | 🔴 | |\n\n';
+    expect(before).toContain(staleSection);
+    expect(after).toBe(before.replace('| [core/E02](core-module/epic-02-b.md) | B | 🔴 | |', '| [core/E02](core-module/epic-02-b.md) | B | 🔴 | |\n| [core/E02](core-module/epic-02-old.md) | B | 🔴 | ask Ann |').replace(staleSection, ''));
+    const json = s.orchJson<{ statusTable?: unknown }>('sync', '--fix');
+    expect(json.statusTable).toBeUndefined();
+  });
 });

@@ -9,9 +9,9 @@ export function formatPlanIssue(i: PlanIssue): string {
   return i.fix ? `${head}\n  ${errColor.dim('fix:')} ${i.fix}` : head;
 }
 
-export async function sync(globals: () => GlobalOptions, o: { json?: boolean }): Promise<void> {
+export async function sync(globals: () => GlobalOptions, o: { json?: boolean; fix?: boolean }): Promise<void> {
   const c = await client(globals());
-  const r = await c.post<SyncResult>('/api/sync', {});
+  const r = await c.post<SyncResult>('/api/sync', o.fix ? { fix: true } : {});
   if (o.json || globals().json) printJson(r);
   else {
     for (const i of r.issues) process.stderr.write(`${formatPlanIssue(i)}\n`);
@@ -28,6 +28,7 @@ export async function sync(globals: () => GlobalOptions, o: { json?: boolean }):
           ...(st.added.length === 0 ? [] : [st.created ? `status table created with ${plural(st.added.length, 'epic')}` : `added ${listOf(st.added)} to the status table`]),
           ...(st.dropped?.length ? [`dropped ${listOf(st.dropped)} from the status table (removed from the plan)`] : []),
           ...(st.relinked?.length ? [`linked ${listOf(st.relinked.map((m) => m.id))} to ${st.relinked.length === 1 ? 'its renamed file' : 'their renamed files'}`] : []),
+          ...(st.deduplicated?.length ? [`removed the stale duplicate ${st.deduplicated.length === 1 ? 'row' : 'rows'} of ${listOf([...new Set(st.deduplicated.map((x) => x.id))])} (linking ${listOf(st.deduplicated.map((x) => x.from))}, which ${st.deduplicated.length === 1 ? 'is' : 'are'} gone)`] : []),
         ];
         out(`${st.path}: ${did.join('; ')} (committed as chore(plan))\n`);
       }

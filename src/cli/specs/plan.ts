@@ -8,6 +8,7 @@ export function registerPlanCommands(program: Command): void {
   program
     .command('sync')
     .description('read docs/plans/ into the store (all or nothing: an invalid plan changes nothing)')
+    .option('--fix', 'also remove stale duplicate rows of the plan status table (a row left by a renamed epic file, holding nothing the kept row lacks)')
     .option('--json', 'print the result as JSON')
     .action(lazy(impl, 'sync'));
 

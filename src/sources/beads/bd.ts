@@ -1,4 +1,4 @@
-import { execFile } from 'node:child_process';
+import { execFile, type ChildProcess } from 'node:child_process';
 
 /** One issue as `bd ... --json` prints it (the fields Orch reads; others are ignored). */
 export interface BeadsIssue {
@@ -16,11 +16,15 @@ export interface BeadsIssue {
 
 export type RunBd = (args: string[]) => Promise<unknown>;
 
-/** Runs `bd <args> --json` in `cwd` (argv, no shell) and parses its stdout; rejects with bd's stderr. */
-export function bdRunner(command: string, cwd: string, env: NodeJS.ProcessEnv, timeoutMs = 30_000): RunBd {
+/**
+ * Runs `bd <args> --json` in `cwd` (argv, no shell) and parses its stdout; rejects with bd's stderr. `track` sees each
+ * process started (the daemon ends them when it stops).
+ */
+export function bdRunner(command: string, cwd: string, env: NodeJS.ProcessEnv, opts: { timeoutMs?: number; track?: (child: ChildProcess) => void } = {}): RunBd {
+  const timeoutMs = opts.timeoutMs ?? 30_000;
   return (args) =>
     new Promise((resolve, reject) => {
-      execFile(command, [...args, '--json'], { cwd, env, timeout: timeoutMs, maxBuffer: 32 * 1024 * 1024 }, (err, stdout, stderr) => {
+      const child = execFile(command, [...args, '--json'], { cwd, env, timeout: timeoutMs, maxBuffer: 32 * 1024 * 1024 }, (err, stdout, stderr) => {
         if (err) {
           const code = (err as NodeJS.ErrnoException).code;
           const why = code === 'ENOENT' ? `${command} is not installed (see https://github.com/steveyegge/beads)` : `${command} ${args.join(' ')} failed: ${stderr.trim().split('\n').slice(-2).join(' ') || err.message}`;
@@ -33,6 +37,7 @@ export function bdRunner(command: string, cwd: string, env: NodeJS.ProcessEnv, t
           reject(new Error(`${command} ${args.join(' ')} --json printed no JSON: ${stdout.slice(0, 200)}`));
         }
       });
+      opts.track?.(child);
     });
 }
 
