@@ -1,6 +1,7 @@
 import { execFileSync, spawn, spawnSync, type SpawnSyncReturns } from 'node:child_process';
 import { mkdirSync, mkdtempSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { trust } from '../src/config/trust.js';
+import { onProcessEnd } from './process-end.js';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -93,6 +94,23 @@ export function sandbox(files: Record<string, string>, opts: { realClaude?: bool
       child.once('error', (err) => resolve({ status: null, stdout, stderr: `${stderr}${err.message}` }));
       child.once('close', (status, sig) => resolve({ status, stdout, stderr: sig ? `${stderr}[killed by ${sig}]` : stderr }));
     });
+  // Run by afterAll, or when the test process ends any other way (killed, interrupted): a daemon left running
+  // outlives the test by hours otherwise.
+  const cleanup = onProcessEnd(() => {
+    orch('daemon', 'stop');
+    // A tracker CLI or agent the daemon started just before it stopped may still write a last line meanwhile.
+    // rmSync's own retries only retry the last rmdir, so a file written after it emptied the folder would fail it:
+    // the whole removal is tried again instead.
+    for (let i = 0; ; i++) {
+      try {
+        rmSync(base, { recursive: true, force: true, maxRetries: 2, retryDelay: 100 });
+        break;
+      } catch (e) {
+        if (i >= 20) throw e;
+        spawnSync('sleep', ['0.2']);
+      }
+    }
+  });
   return {
     base,
     orchAsync,
@@ -104,21 +122,7 @@ export function sandbox(files: Record<string, string>, opts: { realClaude?: bool
     commitAll,
     orch,
     orchJson,
-    cleanup: () => {
-      orch('daemon', 'stop');
-      // A tracker CLI or agent the daemon started just before it stopped may still write a last line meanwhile.
-      // rmSync's own retries only retry the last rmdir, so a file written after it emptied the folder would fail it:
-      // the whole removal is tried again instead.
-      for (let i = 0; ; i++) {
-        try {
-          rmSync(base, { recursive: true, force: true, maxRetries: 2, retryDelay: 100 });
-          break;
-        } catch (e) {
-          if (i >= 20) throw e;
-          spawnSync('sleep', ['0.2']);
-        }
-      }
-    },
+    cleanup,
   };
 }
 

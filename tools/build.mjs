@@ -10,7 +10,7 @@ import { join } from 'node:path';
 const INPUT_DIRS = ['src', 'bench', 'tools', 'schema'];
 const INPUT_FILES = ['package.json', 'package-lock.json', 'tsconfig.json', 'tsconfig.build.json'];
 const STAMP = join('dist', '.build-inputs');
-const OUTPUTS = [join('dist', 'src', 'cli', 'orch.js'), join('dist', 'src', 'daemon', 'main.js'), join('dist', 'src', 'tui', 'bundle.js'), join('dist', 'web', 'index.html')];
+const OUTPUTS = [join('dist', 'src', 'cli', 'orch.js'), join('dist', 'src', 'cli', 'root-help.js'), join('dist', 'src', 'daemon', 'main.js'), join('dist', 'src', 'tui', 'bundle.js'), join('dist', 'web', 'index.html')];
 
 const walk = (dir, out) => {
   if (!existsSync(dir)) return out;
@@ -51,6 +51,7 @@ if (!force && have === want && OUTPUTS.every((f) => existsSync(f))) {
 const bin = (name) => join('node_modules', '.bin', name);
 run('tsc', bin('tsc'), ['-p', 'tsconfig.build.json']);
 run('the CLI bundle', process.execPath, ['tools/bundle-cli.mjs']);
+run('the prerendered orch --help', process.execPath, ['tools/prerender-help.mjs']);
 run('the daemon bundle', process.execPath, ['tools/bundle-daemon.mjs']);
 run('the TUI bundle', process.execPath, ['tools/bundle-tui.mjs']);
 run('the web page (vite)', bin('vite'), ['build', '--config', 'src/web/vite.config.ts']);

@@ -11,7 +11,7 @@ const cliDir = resolve('src/cli');
 // Stateless modules of the start-up path go in too (help texts, the built-in prompt names): four files fewer to load.
 // A module with state or a class others test with instanceof must stay tsc's (see above).
 const bundled = (file) =>
-  [resolve(cliDir, 'main.ts'), resolve(cliDir, 'lazy.ts'), resolve(cliDir, 'help.ts')].includes(file) || [resolve(cliDir, 'specs'), resolve(srcDir, 'prompts')].includes(dirname(file));
+  [resolve(cliDir, 'main.ts'), resolve(cliDir, 'program.ts'), resolve(cliDir, 'lazy.ts'), resolve(cliDir, 'help.ts')].includes(file) || [resolve(cliDir, 'specs'), resolve(srcDir, 'prompts')].includes(dirname(file));
 
 const tscModules = {
   name: 'tsc-modules-stay-external',

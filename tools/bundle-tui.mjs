@@ -129,6 +129,14 @@ export function tokenize(str, endChar = Number.POSITIVE_INFINITY) {
     ],
   ],
   'wrap-text.js': [
+    // cli-truncate 5 keeps a wide character (CJK, emoji) the cut falls inside: the line is one column wider than the
+    // box, the terminal wraps it, and every row below (the whole frame, the next frames) is drawn one row off.
+    // Cut one column shorter until it fits.
+    ["import cliTruncate from 'cli-truncate';", "import cliTruncate from 'cli-truncate';\nimport orchStringWidth from 'string-width';"],
+    [
+      '        wrappedText = cliTruncate(text, maxWidth, { position });',
+      '        wrappedText = cliTruncate(text, maxWidth, { position });\n        for (let w = maxWidth - 1; w > 0 && orchStringWidth(wrappedText) > maxWidth; w--) wrappedText = cliTruncate(text, w, { position });',
+    ],
     ['const cache = {};', 'const cache = new Map();'],
     ['const cachedText = cache[cacheKey];', 'const cachedText = cache.get(cacheKey);'],
     ['cache[cacheKey] = wrappedText;', `${evict('cache')} cache.set(cacheKey, wrappedText);`],

@@ -80,7 +80,9 @@ export async function client(opts: GlobalOptions, start: boolean | 'read' = true
     });
   } catch (e) {
     if (e instanceof CliError) throw e;
-    throw new CliError((e as Error).message, Exit.daemon);
+    // The daemon refused the project or its config (a detached HEAD with no branch to merge into): bad input.
+    const refused = e instanceof Error && e.name === 'ClientError' && (e as { code?: string }).code === 'daemon_refused';
+    throw new CliError((e as Error).message, refused ? Exit.input : Exit.daemon);
   }
   await checkDrift(c, paths.root, checked).catch((e: unknown) => {
     if (e instanceof CliError) throw e;

@@ -2,7 +2,7 @@
  * The `orch` executable. Start-up is a budget (issue 12: `orch --version` within 1.5x of `node -e 0`): this file
  * and src/cli/specs/* load only commander and the command specs; each command's code is imported when it runs.
  *
- * Adding a command: declare it in a spec file (src/cli/specs/<area>.ts, registered below with one line) and point
+ * Adding a command: declare it in a spec file (src/cli/specs/<area>.ts, registered in program.ts with one line) and point
  * its action at the implementation, which is loaded only when the command runs:
  *
  *   program.command('tui').description('...').option('--json', '...').action(lazy(() => import('../commands/tui.js'), 'tui'));
@@ -10,66 +10,18 @@
  * where src/cli/commands/tui.ts exports `async function tui(globals: () => GlobalOptions, ...args, options)`.
  * Spec files import nothing heavy (no zod, src/api values, daemon, engine, store, Ink): src/cli/startup.test.ts
  * fails when `orch --help` loads more than it should. The daemon runs as its own process (src/daemon/main.ts).
+ * `orch --help` itself is rendered ahead of time (src/cli/fast-help.ts) and printed by bin/orch.js without this file.
  */
-import { Command, CommanderError, Option } from 'commander';
+import { CommanderError, type Command } from 'commander';
 import type { ClientError } from '../client/index.js';
-import { VERSION } from '../version.js';
 import { CliError, Exit } from './errors.js';
 import { errPaint, installPipeHandlers, out, setNoColor } from './io.js';
-import { addHelpTexts, SHORT_HELP } from './help.js';
-import { registerPlanCommands } from './specs/plan.js';
-import { registerRunCommands } from './specs/run.js';
-import { registerMaintainCommand } from './specs/maintain.js';
-import { registerDaemonCommands } from './specs/daemon.js';
-import { registerDoctorCommand } from './specs/doctor.js';
-import { registerQuestionCommands } from './specs/questions.js';
-import { registerPrCommands } from './specs/pr.js';
-import { registerOnboardCommands } from './specs/onboard.js';
-import { registerOpenCommand } from './specs/open.js';
-import { registerCompletionCommand } from './specs/completion.js';
-import { registerTuiCommand } from './specs/tui.js';
-import { registerBudgetCommands } from './specs/budget.js';
-import { registerReportCommands } from './specs/report.js';
-import { registerBatchCommands } from './specs/batch.js';
-import { registerTrustCommand } from './specs/trust.js';
-import { registerClusterCommands } from './specs/cluster.js';
-import { registerNotifyCommands } from './specs/notify.js';
-import { registerLessonCommands } from './specs/lessons.js';
+import { SHORT_HELP } from './help.js';
+import { program } from './program.js';
 
 installPipeHandlers();
 if (process.argv.includes('--no-color')) setNoColor(true);
 const red = errPaint(31);
-
-const program = new Command('orch')
-  .description('Autonomous development orchestrator: plans -> coding agents in git worktrees -> merged work')
-  .version(VERSION)
-  .option('-C, --root <dir>', 'project directory (default: the git checkout around the current directory)')
-  .option('--json', 'print data as JSON')
-  .addOption(new Option('--no-color', 'no colours (also NO_COLOR=1; FORCE_COLOR=1 forces them)'))
-  .showSuggestionAfterError()
-  .exitOverride()
-  // Like git: an unknown command or option is a line of error and a line of what to do, not the whole help.
-  .configureOutput({ outputError: (str, write) => write(str.replace(/^error: /, `${red('error:')} `)) });
-
-registerOnboardCommands(program);
-registerPlanCommands(program);
-registerRunCommands(program);
-registerMaintainCommand(program);
-registerDaemonCommands(program);
-registerDoctorCommand(program);
-registerQuestionCommands(program);
-registerPrCommands(program);
-registerOpenCommand(program);
-registerTuiCommand(program);
-registerBudgetCommands(program);
-registerReportCommands(program);
-registerLessonCommands(program);
-registerBatchCommands(program);
-registerTrustCommand(program);
-registerClusterCommands(program);
-registerNotifyCommands(program);
-registerCompletionCommand(program);
-addHelpTexts(program);
 
 // Errors of modules this file does not load (config, daemon, client) are told apart by name.
 const inputErrors = new Set(['ConfigError', 'ProjectError']);
@@ -83,6 +35,7 @@ function exitCodeFor(e: unknown): number {
   if (e instanceof Error && e.name === 'DaemonRunningError') return Exit.daemon;
   if (isClientError(e)) {
     if (e.code === 'unreachable' || e.code === 'no_daemon' || e.code === 'daemon_start_failed') return Exit.daemon;
+    if (e.code === 'daemon_refused') return Exit.input;
     return e.status !== undefined && e.status < 500 ? Exit.input : Exit.failed;
   }
   return Exit.failed;

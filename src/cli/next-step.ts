@@ -10,12 +10,19 @@ export function clip(note: string, max = 160): string {
   return `${(space > max / 2 ? cut.slice(0, space) : cut).replace(/[\s,;:]+$/, '')}...`;
 }
 
+/** Why there are no tasks at all, and what to do: the plan is invalid, or there is none yet. */
+export function noTasksHint(s: Pick<Status, 'lastSync'>): string {
+  return s.lastSync && !s.lastSync.ok
+    ? `the plan is invalid (${plural(s.lastSync.issues, 'problem')}): \`orch sync\` lists them`
+    : 'no plan yet: `orch onboard` writes a starter plan, or add docs/plans/<module>/epic-01-<slug>.md and `orch sync`';
+}
+
 /** What to do next, always at least one line: `orch status` ends with it. */
 export function nextSteps(s: Status, tasks: Task[]): string[] {
   const live = tasks.filter((t) => !t.removed);
   const steps: string[] = [];
   if (live.length === 0) {
-    return [s.lastSync && !s.lastSync.ok ? '`orch sync` lists the problems of the plan' : `write docs/plans/<module>/epic-01-<slug>.md, then \`orch sync\``];
+    return [noTasksHint(s)];
   }
   if (s.lastSync && !s.lastSync.ok) steps.push('fix the plan: `orch sync` lists the problems');
   if (s.paused) steps.push('Orch is paused (nothing starts, clocks stopped): `orch resume`');

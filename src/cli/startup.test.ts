@@ -15,7 +15,11 @@ describe('CLI start-up', () => {
   it('main.ts loads commander and the command specs only: no zod, no client, no daemon', () => {
     const { files, packages } = loads(join(srcDir, 'cli', 'main.ts'));
     expect(packages).toEqual(['commander']);
-    expect(files.filter((f) => !/^cli\/(main|errors|format|lazy|io|help)\.ts$|^cli\/specs\/|^version\.ts$|^prompts\//.test(f))).toEqual([]);
+    expect(files.filter((f) => !/^cli\/(main|program|errors|format|lazy|io|help)\.ts$|^cli\/specs\/|^version\.ts$|^prompts\//.test(f))).toEqual([]);
+  });
+
+  it('the prerendered `orch --help` (fast-help.ts) imports nothing', () => {
+    expect(loads(join(srcDir, 'cli', 'fast-help.ts'))).toEqual({ files: ['cli/fast-help.ts'], packages: [] });
   });
 
   it('no command implementation imports the daemon, engine, store, Octokit, the MCP SDK or SQLite', () => {

@@ -163,6 +163,9 @@ async function startDaemon(o: ClientOptions): Promise<{ info: DaemonInfo; state?
     watcher?.close();
   }
   const tail = safeTail(o.daemonLog);
+  // Exit 2: the daemon refused the project or its config (src/daemon/main.ts); its own `error:` line says what to do.
+  const refusal = exited === 2 ? tail.split('\n').filter((l) => l.startsWith('error: ')).at(-1) : undefined;
+  if (refusal) throw new ClientError(`${refusal.slice('error: '.length)} (the daemon did not start; its log: ${o.daemonLog})`, 'daemon_refused');
   throw new ClientError(
     `the Orch daemon did not start${exited !== null ? ` (exit code ${String(exited)})` : ' within 20 s'}; its log ${o.daemonLog} ends with:\n${tail}`,
     'daemon_start_failed',

@@ -34,7 +34,7 @@ export interface WorkerOptions {
    * The sandbox of an agent job, as for a local agent (issue 9, issue 13): its worktree and the cache's objects
    * writable, the job's MCP config dir readable, the worker's home, state and other jobs hidden.
    */
-  contain?: (place: { worktree: string; cache: string; backendId: string; configDir: string }) => Contain | undefined;
+  contain?: (place: { worktree: string; cache: string; backendId: string; configDir: string; endpoints?: string[] }) => Contain | undefined;
   /** Also take the build, test and lint jobs of `repos` (commands from each repository's own config). */
   commands?: WorkerCommandOptions;
   log?: (line: string) => void;
@@ -189,7 +189,8 @@ export async function startWorker(o: WorkerOptions): Promise<{ close: (force?: b
     try {
       let pending: Promise<unknown> = Promise.resolve();
       const configDir = join(o.dir, 'mcp', id);
-      const box = o.contain?.({ worktree, cache, backendId: j.backend, configDir });
+      // The coordinator's MCP route, which the agent's MCP server inside calls.
+      const box = o.contain?.({ worktree, cache, backendId: j.backend, configDir, endpoints: Object.values(j.mcpEnv ?? {}) });
       const handle = b.backend.start({
         runId: j.runId,
         cwd: worktree,

@@ -238,6 +238,23 @@ const SandboxSchema = z
       .array(z.string().refine((p) => p.startsWith('/'), { message: 'must be an absolute path' }))
       .default(() => [])
       .describe('More directories (or files) agents may write inside the sandbox, e.g. a shared build cache. Absolute paths; they must exist.'),
+    network: z
+      .enum(['proxy', 'host'])
+      .default('proxy')
+      .describe(
+        'The network of a sandboxed agent (and of the build, test and lint it runs): "proxy" (the default, where bwrap can make a network namespace) = only loopback inside; the loopback ports its model API and Orch\'s MCP route use are forwarded, and everything else goes through a proxy that lets through only the model providers\' APIs and allow_hosts. "host" = the host\'s network is shared (services on 127.0.0.1, abstract Unix sockets such as X11 reachable).',
+      ),
+    allow_hosts: z
+      .array(
+        z
+          .string()
+          .max(253)
+          .regex(/^(@registries|(\*\.)?[A-Za-z0-9*-]+(\.[A-Za-z0-9*-]+)*(:\d{1,5})?|\[[0-9a-fA-F:]+\]:\d{1,5})$/, 'must be a host name (api.example.com), *.example.com, host:port (127.0.0.1:5432 forwards a local service), or "@registries"'),
+      )
+      .default(() => [])
+      .describe(
+        'Hosts a sandboxed agent may reach through the proxy (network = "proxy") beyond its model API: "registry.npmjs.org", "*.example.com", "host:port"; "@registries" = npm, PyPI, crates.io, the Go proxy, RubyGems, Maven Central and JSR; a loopback "127.0.0.1:5432" forwards that port of this machine (a test database).',
+      ),
     git_hooks: z
       .boolean()
       .default(false)

@@ -3,7 +3,7 @@ import { createPaths, secureStateDir, type OrchPaths, type ProjectPaths } from '
 import { formatWarning, loadConfig, type Config } from '../config/index.js';
 import { createStore, type Store } from '../store/index.js';
 import type { SessionKeep } from './session.js';
-import { createGit, defaultBranch, repoRoot } from '../git/index.js';
+import { createGit, defaultBranch, noDefaultBranchReason, repoRoot } from '../git/index.js';
 import { commandEnv, createAgentResolver, isAlive, isOurProcess, killGroup, sanitizeEnv } from '../agents/index.js';
 import { createEngine, RUN_ENV_KEY, type ContainFor, type Engine } from '../engine/index.js';
 // PERF: the two files, not forge/index.js, whose GitHub forge loads Octokit at start (issue 12); forge.ts loads it.
@@ -98,7 +98,7 @@ export async function composeDaemon(o: ComposeOptions): Promise<{
   const sandboxCheck = config.sandbox.mode === 'off' ? undefined : detectBwrapAsync(env.PATH ?? '');
   const [commonDir, targetBranch] = await Promise.all([gitCommonDir(projectGit, root), config.target_branch || defaultBranch(git, root)]);
   const found = sandboxCheck ? await sandboxCheck : undefined;
-  const sandbox = createSandboxer(config.sandbox.mode, env.PATH ?? '', found ? () => found : undefined);
+  const sandbox = createSandboxer(config.sandbox.mode, env.PATH ?? '', found ? () => found : undefined, { mode: config.sandbox.network, allowHosts: config.sandbox.allow_hosts });
   log(`sandbox: ${sandbox.note}`);
   // Every agent CLI's command-running config, where the agents' environment puts it: no agent may plant any (issue 9).
   const clis = ['claude', 'codex', 'gemini', 'opencode', 'goose'];
@@ -113,6 +113,8 @@ export async function composeDaemon(o: ComposeOptions): Promise<{
       orchDirs: [allPaths.stateDir, allPaths.dataDir, allPaths.configDir],
       extraWritable: config.sandbox.writable,
       privateDir: join(allPaths.stateDir, 'sandbox'),
+      // The daemon's address (the MCP server inside calls it), known once it listens.
+      ...(o.address?.url ? { endpoints: [o.address.url] } : {}),
       // The planner works in the user's own checkout: it sees what git tracks, not their .env.
       ...(place.cwd === root ? { hideUntracked: true } : {}),
       ...(place.backendId ? { backendId: place.backendId } : {}),
@@ -121,7 +123,7 @@ export async function composeDaemon(o: ComposeOptions): Promise<{
       ...(place.runId ? { commonDir, configDir: join(paths.stateDir, 'runs', place.runId) } : {}),
       ...(place.runId ? optional('gitDir', worktreeGitDir(place.cwd)) : {}),
     });
-  if (!targetBranch) throw new ProjectError(`cannot tell the target branch of ${root}: the repository has no commits; make a first commit or set target_branch in .orch/config.toml`);
+  if (!targetBranch) throw new ProjectError(`cannot tell the target branch of ${root}: ${await noDefaultBranchReason(git, root)}`);
   // Every secret value of the daemon's environment (provider keys, tokens) and every known secret shape is blanked
   // from what Orch stores (events, signals, run errors and verification), logs and posts (PR bodies).
   const redact = createRedactor(secretValues(env));

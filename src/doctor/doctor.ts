@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { createPaths } from '../paths/index.js';
 import { loadConfig, formatIssue as formatConfigIssue } from '../config/index.js';
-import { createGit, defaultBranch, repoRoot } from '../git/index.js';
+import { createGit, defaultBranch, noDefaultBranchReason, repoRoot } from '../git/index.js';
 import { createAgentResolver, versionSupport } from '../agents/index.js';
 import { probeEndpoint } from './probe.js';
 import { detectBwrap } from '../sandbox/index.js';
@@ -18,6 +18,23 @@ export interface Check {
   level: 'error' | 'warn' | 'info';
   detail: string;
   fix?: string;
+}
+
+/** What an agent's sandbox lets it reach on the network. */
+function networkCheck(sandbox: { mode: 'auto' | 'bwrap' | 'off'; network: 'proxy' | 'host'; allow_hosts: string[] }, path: string): Check | undefined {
+  if (sandbox.mode === 'off') return undefined;
+  const found = detectBwrap(path);
+  if (!found.ok) return undefined;
+  const extra = sandbox.allow_hosts.length > 0 ? `, and ${sandbox.allow_hosts.join(', ')}` : ' ([sandbox] allow_hosts adds registries: "@registries")';
+  if (sandbox.network === 'proxy' && found.net) {
+    return { name: 'sandbox network', ok: true, level: 'info', detail: `proxy: an agent has its own network namespace; it reaches its model API, Orch's MCP route and, through an allow-list proxy, the model providers' APIs${extra}. Services on this machine's 127.0.0.1 and abstract Unix sockets are out of its reach` };
+  }
+  const why = sandbox.network === 'host' ? '[sandbox] network = "host"' : found.net ? '' : found.netReason;
+  return {
+    name: 'sandbox network', ok: false, level: 'warn',
+    detail: `host network shared (${why}): an agent can connect to every service on 127.0.0.1 (databases, dev servers, docker over TCP) and to abstract Unix sockets (X11)`,
+    fix: sandbox.network === 'host' ? 'set [sandbox] network = "proxy" in ~/.config/orch/config.toml' : 'let bubblewrap create network namespaces (unprivileged user namespaces with CAP_NET_ADMIN inside them)',
+  };
 }
 
 /** What protects agents on this machine, and what to install when nothing does. */
@@ -54,8 +71,8 @@ export async function runDoctor(cwd: string, env: NodeJS.ProcessEnv = process.en
     name: 'target branch',
     ok: !!targetSha,
     level: 'error',
-    detail: target ? `${target}${targetSha ? ` at ${targetSha.slice(0, 10)}` : ' does not exist'}` : 'the repository has no commits',
-    fix: targetSha ? undefined : 'make a first commit, or set target_branch in .orch/config.toml',
+    detail: target ? `${target}${targetSha ? ` at ${targetSha.slice(0, 10)}` : ' does not exist'}` : (await noDefaultBranchReason(git, root)).replace(/; .*/, ''),
+    fix: targetSha ? undefined : target ? 'make a first commit, or set target_branch in .orch/config.toml' : (await noDefaultBranchReason(git, root)).replace(/^[^;]*; /, ''),
   });
   const plans = join(root, config.plans_dir);
   checks.push({ name: 'plans', ok: existsSync(plans), level: 'warn', detail: existsSync(plans) ? plans : `${plans} does not exist`, fix: existsSync(plans) ? undefined : `create ${config.plans_dir}/<module>/epic-01-<slug>.md (see README)` });
@@ -96,6 +113,8 @@ export async function runDoctor(cwd: string, env: NodeJS.ProcessEnv = process.en
   }
   const box = sandboxCheck(config.sandbox.mode, env.PATH ?? '');
   checks.push(box);
+  const net = networkCheck(config.sandbox, env.PATH ?? '');
+  if (net) checks.push(net);
   const paths = allPaths.project(root);
   checks.push(...(await notifyChecks(config, env, allPaths.configDir, paths.stateDir)));
   checks.push({ name: 'state', ok: true, level: 'info', detail: `${paths.stateDir} (worktrees in ${paths.worktreesDir})` });

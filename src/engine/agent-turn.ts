@@ -1,11 +1,11 @@
-import { unparsedNote, type AgentEvent, type AgentHandle } from '../agents/index.js';
+import { unparsedNote, type AgentEvent, type AgentHandle, type Usage } from '../agents/index.js';
 import { judgeTurn, trimEvent } from './judge.js';
 import { apiRetryText, type RunState } from '../api/index.js';
 import { isDiskFull, type RunRow, type TaskRow } from '../store/index.js';
 import { buildPrompt } from './prompt.js';
 import { REMOVED_NOTE } from './names.js';
 import { RUN_ENV_KEY } from './ports.js';
-import { createLiveUsage, turnUsage, usageBefore, usageFields } from './meter.js';
+import { createLiveUsage, turnUsage, usageBefore, usageFields, type UsageBefore } from './meter.js';
 import type { RunnerDeps, StepResult } from './runner-deps.js';
 import type { RunEnd } from './run-end.js';
 import type { RunLogs } from './runlog.js';
@@ -42,6 +42,8 @@ export function createAgentTurn({ d, log, setState, task, end, rebaseGaveUp, wak
   /** Live and in memory: the last API retry of a running agent, until its next event. */
   const activity = new Map<string, string>();
   const handles = new Map<string, { handle: AgentHandle; abort: AbortController; stopping?: 'stop' | 'shutdown' | 'stuck' | 'pause'; note?: string }>();
+  /** The usage a live turn's meter adds its own to: a charge made meanwhile (the planner's) moves it too. */
+  const bases = new Map<string, UsageBefore>();
 
   async function spawn(run: RunRow): Promise<StepResult> {
     const t = task(run);
@@ -73,6 +75,7 @@ export function createAgentTurn({ d, log, setState, task, end, rebaseGaveUp, wak
     const abort = new AbortController();
     const turnStarted = new Date().toISOString();
     const before = usageBefore(run);
+    bases.set(run.id, before);
     const events: AgentEvent[] = [];
     const usage = createLiveUsage({ update: d.store.runs.update, emit: d.emit, runId: run.id, taskId: run.taskId, before });
     const seen = { unparsed: 0, result: false, version: undefined as string | undefined };
@@ -138,6 +141,7 @@ export function createAgentTurn({ d, log, setState, task, end, rebaseGaveUp, wak
     activity.delete(run.id);
     d.onActivity(run.id, true);
     const spent = turnUsage(outcome.usage, outcome.costUsd ?? 0, usage.total);
+    bases.delete(run.id);
     run = d.store.runs.update(run.id, {
       pid: null,
       pgid: null,
@@ -167,14 +171,14 @@ export function createAgentTurn({ d, log, setState, task, end, rebaseGaveUp, wak
     if (outcome.canceled && abort.signal.reason instanceof Error && abort.signal.reason.message === 'timeout') {
       return fail(run, `agent timed out after ${Math.round(d.agentTimeoutMs / 60000)} min (agent.timeout_minutes)`);
     }
+    const historyViolations = [
+      ...tampered.map((detail) => ({ rule: 'git-tamper' as const, detail })),
+      ...(await d.repo.checkHistory({ worktree: run.worktree, baseSha: run.baseSha ?? '', branch: run.branch, remoteRefs })),
+    ];
+    // No await from here until the run's next state is written: an answer given at any time before (while the agent
+    // ran, or while its history was checked above) is in these signals; one given after finds the run waiting and
+    // wakes it. Signals read before the last await lost an answer given during it: the run waited for it forever.
     const turnSignals = d.store.signals.forRun(run.id).filter((sig) => sig.createdAt >= turnStarted);
-    const late = outcome.ok ? d.undeliveredAnswer?.(turnSignals) : undefined;
-    if (late) {
-      // Answered in the gap between the agent giving up waiting and its turn ending: resume with the answer.
-      log(run.id, 'orch', 'a question of this turn was answered after the agent stopped waiting; resuming with the answer');
-      setState(run, 'spawning', { nextPrompt: late });
-      return 'continue';
-    }
     const verdict = judgeTurn({
       outcome,
       events,
@@ -184,11 +188,16 @@ export function createAgentTurn({ d, log, setState, task, end, rebaseGaveUp, wak
       maxTestFailures: d.maxTestFailures,
       worktree: run.worktree,
       taskId: run.taskId,
-      historyViolations: [
-        ...tampered.map((detail) => ({ rule: 'git-tamper' as const, detail })),
-        ...(await d.repo.checkHistory({ worktree: run.worktree, baseSha: run.baseSha ?? '', branch: run.branch, remoteRefs })),
-      ],
+      historyViolations,
     });
+    // A turn that broke the safety rules fails even if its question was answered meanwhile.
+    const late = outcome.ok && verdict.kind !== 'fail' ? d.undeliveredAnswer?.(turnSignals) : undefined;
+    if (late) {
+      // Answered in the gap between the agent giving up waiting and its turn ending: resume with the answer.
+      log(run.id, 'orch', 'a question of this turn was answered after the agent stopped waiting; resuming with the answer');
+      setState(run, 'spawning', { nextPrompt: late });
+      return 'continue';
+    }
     d.onTurnEnd(agent.backendId, verdict);
     switch (verdict.kind) {
       case 'done':
@@ -236,6 +245,24 @@ export function createAgentTurn({ d, log, setState, task, end, rebaseGaveUp, wak
 
   return {
     spawn,
+    /**
+     * Adds another role's usage (the planner answering this run's question) to the run, where budgets count it. A
+     * turn of the run's own agent going on meanwhile writes its totals over that base, so the base moves too.
+     */
+    charge(runId: string, u: Usage, costUsd: number): void {
+      const base = bases.get(runId);
+      if (base) Object.assign(base, { i: base.i + u.inputTokens, o: base.o + u.outputTokens, cr: base.cr + u.cacheReadTokens, cw: base.cw + u.cacheWriteTokens, c: base.c + costUsd });
+      const run = d.store.runs.get(runId);
+      if (!run) return;
+      const next = d.store.runs.update(runId, {
+        inputTokens: run.inputTokens + u.inputTokens,
+        outputTokens: run.outputTokens + u.outputTokens,
+        cacheReadTokens: run.cacheReadTokens + u.cacheReadTokens,
+        cacheWriteTokens: run.cacheWriteTokens + u.cacheWriteTokens,
+        costUsd: run.costUsd + costUsd,
+      });
+      d.emit('run.usage', next.taskId, next.id, { inputTokens: next.inputTokens, outputTokens: next.outputTokens, cacheReadTokens: next.cacheReadTokens, cacheWriteTokens: next.cacheWriteTokens, costUsd: next.costUsd });
+    },
     /** What a running agent is doing when it is not working: its CLI retrying the API. */
     activity: (runId: string): string | null => activity.get(runId) ?? null,
     hasAgent: (runId: string) => handles.has(runId),

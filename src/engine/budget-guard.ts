@@ -6,6 +6,11 @@ import type { Runner } from './runner.js';
 import { RequestError } from './scheduler.js';
 
 export const BUDGET_PAUSE = 'paused by budget';
+/** A run held before a reviewer's or tester's turn: a raise runs that step, not another coder turn. */
+const STEP_HOLD = /^paused by budget before the (?:review|test) step/;
+export const heldAtStep = (reason: string | null): boolean => STEP_HOLD.test(reason ?? '');
+/** `paused by budget before the review step: <budget line>`. */
+export const stepHoldReason = (held: string, step: string): string => held.replace(BUDGET_PAUSE, `${BUDGET_PAUSE} before the ${step} step`);
 
 /**
  * Budgets enforced on the engine (O3): usage that crosses a limit pauses the agents in its scope (partial work
@@ -73,8 +78,9 @@ export function createBudgetGuard(d: { store: Store; config: () => Config; now: 
       for (const r of d.store.runs.active()) {
         if (r.state !== 'waiting' || !r.waitingReason?.startsWith(BUDGET_PAUSE)) continue;
         if (this.blocks(r.taskId, r.batchId)) continue;
-        // A turn held before it started keeps its prompt (the failing checks to fix); a paused one is told to go on.
-        if (d.runner().wake(r.id, 'guidance', r.nextPrompt ?? d.resumePrompt(r.taskId))) resumed.push(r.taskId);
+        // A turn held before it started keeps its prompt (the failing checks to fix); a paused one is told to go on;
+        // one held before a reviewer's or tester's turn runs that step.
+        if (d.runner().resumeStep(r.id) || d.runner().wake(r.id, 'guidance', r.nextPrompt ?? d.resumePrompt(r.taskId))) resumed.push(r.taskId);
       }
       d.scheduleSoon();
       return { resumed };

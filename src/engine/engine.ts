@@ -198,6 +198,11 @@ export function createEngine(d: EngineDeps) {
     timeoutMs: Math.min(cfg.agent.timeout_minutes, 10) * 60_000,
     scratchDir: tmpdir(),
     note: (runId, msg) => runner.note(runId, msg),
+    hold: (runId) => {
+      const run = d.store.runs.get(runId);
+      return run ? guard.holdsTurn(run) : undefined;
+    },
+    charge: (runId, usage, costUsd) => runner.charge(runId, usage, costUsd),
     answer: (id, text, by) => {
       try {
         answers.answerQuestion(id, text, by);

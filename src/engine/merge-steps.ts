@@ -6,6 +6,7 @@ import type { WorkflowSteps } from './workflow/steps.js';
 import { runTrailer } from './names.js';
 import { mayStayDirty, statusFiles } from './writeback.js';
 import { decideReview } from './review-step.js';
+import { stepHoldReason } from './budget-guard.js';
 import type { Reviewer } from './reviewer.js';
 import type { ForgeSteps } from './forge-steps.js';
 import type { RebaseStep, RebaseSteps } from './rebase-step.js';
@@ -153,6 +154,7 @@ export function createMergeSteps({ d, log, setState, park, fail, stopRemoved, ta
       // G5: the workflow's review and test steps come before review routing (and before a pull request is opened).
       const wf = await workflow.advance(run, t);
       if (wf.kind === 'interrupted') return 'stop';
+      if (wf.kind === 'held') return park(wf.run, stepHoldReason(wf.reason, wf.step));
       if (wf.kind === 'coder') {
         setState(wf.run, 'spawning', { nextPrompt: wf.prompt, waitingReason: null });
         return 'continue';
@@ -166,6 +168,9 @@ export function createMergeSteps({ d, log, setState, park, fail, stopRemoved, ta
     }
     if (run.review === null) {
       // Review routing off: a workflow step's flag is the only reason a person looks.
+      // The reviewer agent's turn spends like the coder's: a spent budget holds it (the decision waits with it).
+      const held = reviewer && (d.review.enabled || t.needsReview) ? d.turnHold?.(run) : undefined;
+      if (held) return park(run, stepHoldReason(held, 'review'));
       const decided: Awaited<ReturnType<typeof decideReview>> = !d.review.enabled && !t.needsReview ? { decision: { category: 'routine', flagged: false, reasons: [] } } : await decideReview(d.repo, run, t, d.review, reviewer);
       if (decided === 'interrupted') {
         log(run.id, 'orch', 'review interrupted by shutdown; it runs again on the next start');
@@ -187,6 +192,8 @@ export function createMergeSteps({ d, log, setState, park, fail, stopRemoved, ta
             }
           : {}),
       });
+      // Budgets look again: the reviewer's tokens may have crossed a line.
+      if (u) d.emit('run.usage', run.taskId, run.id, { inputTokens: run.inputTokens, outputTokens: run.outputTokens, cacheReadTokens: run.cacheReadTokens, cacheWriteTokens: run.cacheWriteTokens, costUsd: run.costUsd });
       log(run.id, 'orch', `review: ${formatDecision(decision).split('\n').join(' | ')}`);
     }
     const decision = JSON.parse(run.review ?? '{}') as Decision;

@@ -7,7 +7,7 @@ import { normalizeTaskId, RequestError, type Scheduler } from './scheduler.js';
 export interface PauseControlDeps {
   store: Store;
   scheduler: Pick<Scheduler, 'setPaused'>;
-  runner: Pick<Runner, 'cancel' | 'wake'>;
+  runner: Pick<Runner, 'cancel' | 'wake' | 'resumeStep'>;
   emit: Emit;
   /** Throws for ids that are no task (bad input). */
   knownTasks: (ids: string[]) => void;
@@ -42,7 +42,7 @@ export function createPauseControl(d: PauseControlDeps) {
       const resumed: string[] = [];
       for (const r of d.store.runs.active()) {
         if (r.state === 'waiting' && r.waitingReason?.startsWith(BUDGET_PAUSE) && d.budgetBlocks(r.taskId, r.batchId)) continue;
-        if (r.state === 'waiting' && r.waitingReason?.startsWith('paused') && d.runner.wake(r.id, 'guidance', r.nextPrompt ?? 'You were paused. Continue the task where you left off.')) resumed.push(r.taskId);
+        if (r.state === 'waiting' && r.waitingReason?.startsWith('paused') && (d.runner.resumeStep(r.id) || d.runner.wake(r.id, 'guidance', r.nextPrompt ?? 'You were paused. Continue the task where you left off.'))) resumed.push(r.taskId);
       }
       d.scheduleSoon();
       return { resumed };
@@ -52,7 +52,8 @@ export function createPauseControl(d: PauseControlDeps) {
       const id = normalizeTaskId(taskId);
       const run = d.store.runs.forTask(id).find((r) => r.state === 'waiting');
       if (!run) throw new RequestError('not_waiting', `${id} has no run waiting for guidance; \`orch status\` shows what waits`, 409);
-      d.runner.wake(run.id, 'guidance', guidance ?? 'Continue the task where you left off.');
+      // Held before a reviewer's or tester's turn: without guidance for the coder, that step runs.
+      if (guidance !== undefined || !d.runner.resumeStep(run.id)) d.runner.wake(run.id, 'guidance', guidance ?? 'Continue the task where you left off.');
       return { runId: run.id };
     },
   };

@@ -13,7 +13,7 @@ afterEach(() => {
 });
 
 /** A backend that answers with `reply` and records what it was asked (a unit double; the e2e uses real Claude Code). */
-function replying(reply: string | Error, seen: AgentRunRequest[]): AgentBackend {
+function replying(reply: string | Error, seen: AgentRunRequest[], usage = emptyUsage(), costUsd?: number): AgentBackend {
   return {
     id: 'claude',
     check: async () => ({ ok: true, command: 'x' }),
@@ -24,7 +24,7 @@ function replying(reply: string | Error, seen: AgentRunRequest[]): AgentBackend 
         pid: 1,
         pgid: 1,
         result: Promise.resolve({
-          ok, usage: emptyUsage(), resultText: ok ? reply : '', exitCode: ok ? 0 : 1, signal: null, durationMs: 1, canceled: false,
+          ok, usage, ...(costUsd === undefined ? {} : { costUsd }), resultText: ok ? reply : '', exitCode: ok ? 0 : 1, signal: null, durationMs: 1, canceled: false,
           ...(ok ? {} : { error: reply.message }),
         }),
       };
@@ -32,7 +32,7 @@ function replying(reply: string | Error, seen: AgentRunRequest[]): AgentBackend 
   };
 }
 
-function setup(reply: string | Error) {
+function setup(reply: string | Error, o: { hold?: (runId: string) => string | undefined } = {}) {
   dir = mkdtempSync(join(tmpdir(), 'orch-planner-'));
   const store: Store = createStore(join(dir, 'orch.db'));
   store.tasks.sync([
@@ -46,9 +46,10 @@ function setup(reply: string | Error) {
   const notes: string[] = [];
   const answers: Array<{ id: string; text: string; by: string }> = [];
   const escalated: string[] = [];
+  const charged: Array<{ runId: string; tokens: number; costUsd: number }> = [];
   const planner = createPlanner({
     store,
-    backendFor: () => ({ name: 'lead', backendId: 'claude', backend: replying(reply, seen), model: null, systemPrompt: null, env: {} }),
+    backendFor: () => ({ name: 'lead', backendId: 'claude', backend: replying(reply, seen, { inputTokens: 900, outputTokens: 40, cacheReadTokens: 0, cacheWriteTokens: 0 }, 0.02), model: null, systemPrompt: null, env: {} }),
     agentName: 'lead',
     modules: () => [{ name: 'billing', dir: 'docs/plans/billing-module', overview: 'Billing owns money.' }],
     templateDirs: { projectRoot: dir, userConfigDir: dir },
@@ -58,8 +59,10 @@ function setup(reply: string | Error) {
     note: (_r, m) => notes.push(m),
     answer: (id, text, by) => answers.push({ id, text, by }),
     escalated: (s, why) => escalated.push(`${s.id}: ${why}`),
+    ...(o.hold ? { hold: o.hold } : {}),
+    charge: (runId, u, c) => charged.push({ runId, tokens: u.inputTokens + u.outputTokens, costUsd: c }),
   });
-  return { store, sig, planner, seen, notes, answers, dir, escalated };
+  return { store, sig, planner, seen, notes, answers, dir, escalated, charged };
 }
 
 const settle = () => new Promise((r) => setTimeout(r, 20));
@@ -97,6 +100,25 @@ describe('planner answers questions for the orchestrator', () => {
     expect(f.notes.at(-1)).toMatch(/the planner failed: rate limited/);
     expect(f.escalated).toEqual([`${f.sig.id}: the planner failed: rate limited`]);
     f.store.close();
+  });
+
+  it("its usage is charged to the asking run, and a spent budget leaves the question to a person without a turn", async () => {
+    const s = setup('Integer cents.');
+    s.planner.answer(s.sig);
+    await settle();
+    expect(s.charged).toEqual([{ runId: 'r1', tokens: 940, costUsd: 0.02 }]);
+    s.store.close();
+    rmSync(s.dir, { recursive: true, force: true });
+    const held = setup('never asked', { hold: (runId) => (runId === 'r1' ? 'paused by budget: batch_usd: the batch budget of b1 is spent' : undefined) });
+    held.planner.answer(held.sig);
+    await settle();
+    expect(held.seen).toEqual([]);
+    expect(held.charged).toEqual([]);
+    expect(held.answers).toEqual([]);
+    expect(held.escalated).toEqual([`${held.sig.id}: the planner did not answer: paused by budget: batch_usd: the batch budget of b1 is spent`]);
+    expect(held.notes.at(-1)).toMatch(/waits for a human \(orch answer \S+ "\.\.\."\)/);
+    expect(held.planner.busyFor('r1')).toBe(false);
+    held.store.close();
   });
 
   it('a broken planner-answer override leaves the question to a human instead of crashing', async () => {

@@ -6,6 +6,7 @@ import type { Store, TaskRow } from '../store/index.js';
 import { buildPrompt, type TemplateDirs } from './prompt.js';
 import type { BackendFor, ContainFor } from './ports.js';
 import { oneShotTurn } from './one-shot.js';
+import type { Usage } from '../agents/index.js';
 
 export interface PlannerDeps {
   store: Store;
@@ -25,6 +26,10 @@ export interface PlannerDeps {
   settled?: (sig: Signal) => void;
   /** The planner left the question to a human (escalated, no answer, failed), with why: a person must be told. */
   escalated?: (sig: Signal, why: string) => void;
+  /** O3: why no agent may start a turn for this run now (a spent budget): the question is left to a person. */
+  hold?: (runId: string) => string | undefined;
+  /** The planner's usage, counted on the run whose question it answered (budgets see it there). */
+  charge?: (runId: string, usage: Usage, costUsd: number) => void;
 }
 
 const OUTLINE_LIMIT = 200;
@@ -52,6 +57,13 @@ export function createPlanner(d: PlannerDeps) {
   async function answer(sig: Signal): Promise<void> {
     const task = d.store.tasks.get(sig.taskId);
     if (!task) return;
+    const held = d.hold?.(sig.runId);
+    if (held) {
+      const why = `the planner did not answer: ${held}`;
+      d.note(sig.runId, `${why}; question ${sig.id} waits for a human (orch answer ${sig.id} "...")`);
+      d.escalated?.(sig, why);
+      return;
+    }
     let agent;
     try {
       agent = d.backendFor(d.agentName || 'default');
@@ -72,6 +84,7 @@ export function createPlanner(d: PlannerDeps) {
       cwd = mkdtempSync(join(d.scratchDir, 'planner-'));
       d.note(sig.runId, `question ${sig.id} goes to the planner (${agent.name})`);
       const outcome = await oneShotTurn(agent, { runId: `${sig.runId}-planner`, cwd, prompt, contain: d.containFor?.({ cwd, backendId: agent.backendId }) }, { timeoutMs: d.timeoutMs, signal: stopping.signal });
+      d.charge?.(sig.runId, outcome.usage, outcome.costUsd ?? 0);
       const text = outcome.resultText.trim();
       const escalated = /^\s*ESCALATE:\s*(.*)$/ims.exec(text);
       if (!outcome.ok || !text || escalated) {

@@ -12,6 +12,7 @@ import { commitMessage } from './commit-message.js';
 import type { RunnerDeps, StepResult } from './runner-deps.js';
 import { createRunEnd } from './run-end.js';
 import { createAgentTurn } from './agent-turn.js';
+import { heldAtStep } from './budget-guard.js';
 
 export type { RunnerDeps } from './runner-deps.js';
 
@@ -116,6 +117,15 @@ export function createRunner(d: RunnerDeps) {
     return true;
   }
 
+  /** A run a spent budget held before a reviewer's or tester's turn goes on with that step. */
+  function resumeStep(runId: string): boolean {
+    const run = d.store.runs.get(runId);
+    if (!run || run.state !== 'waiting' || !heldAtStep(run.waitingReason)) return false;
+    setState(run, 'committed', { waitingReason: null });
+    void drive(runId);
+    return true;
+  }
+
   const shuttingDown = new AbortController();
   const reviewer = d.reviewerAgent
     ? createReviewer({ agent: d.reviewerAgent, containFor: d.containFor, timeoutMs: d.agentTimeoutMs, log: (runId, line) => log(runId, 'orch', line), signal: shuttingDown.signal })
@@ -133,6 +143,7 @@ export function createRunner(d: RunnerDeps) {
           log: (runId, line) => log(runId, 'orch', line),
           emit: d.emit,
           signal: shuttingDown.signal,
+          ...(d.turnHold ? { hold: d.turnHold } : {}),
         })
       : undefined;
   const { commit, review, merge, rebaseGaveUp } = createMergeSteps({
@@ -195,6 +206,9 @@ export function createRunner(d: RunnerDeps) {
     isDriving: driver.isDriving,
     activity: turn.activity,
     wake,
+    resumeStep,
+    /** Another role's usage for this run (the planner's answer to its question), counted where budgets see it. */
+    charge: turn.charge,
     approve,
     hasAgent: turn.hasAgent,
     /** A line of Orch's own in the run's log. */

@@ -15,6 +15,13 @@ export interface StatusTableDeps {
   log: (msg: string) => void;
   /** `orch sync --fix`: remove stale duplicate rows (a renamed epic listed twice) that hold nothing the kept row lacks. */
   fix?: boolean;
+  /** The last check that changed nothing, kept by the engine between syncs (see syncStatusTable). */
+  memo?: StatusTableMemo;
+}
+
+/** The findings of the last check that wrote nothing, and what they were made from. */
+export interface StatusTableMemo {
+  last?: { tip: string; plansDir: string; fix: boolean; tasks: readonly TaskRow[]; modules: readonly ModuleInfo[]; issues: PlanIssue[] };
 }
 
 const planStatus = (t: TaskRow): PlanStatus => (t.status === 'complete' ? 'complete' : t.status === 'in_progress' ? 'in_progress' : 'not_started');
@@ -35,6 +42,11 @@ export async function syncStatusTable(d: StatusTableDeps, tasks: readonly TaskRo
     const issues: PlanIssue[] = [];
     const tip = await d.repo.revParse(`refs/heads/${d.target}`);
     if (!tip) return { issues };
+    // PERF: the same target commit, the same task rows (the store's list is the same array until a write) and the
+    // same modules: the table reads as it read, and its findings are those of last time. No README read, parsed
+    // twice and rebuilt for 2,000 epics on every `orch sync` that changed nothing (issue 12).
+    const last = d.memo?.last;
+    if (last && last.tip === tip && last.plansDir === d.plansDir && last.fix === (d.fix === true) && last.tasks === tasks && last.modules === d.modules) return { issues: [...last.issues], checked: true };
     const readme = await d.repo.readFileAt(tip, path);
     // Rows of epics removed from the plan go: a table that lists them would say they are still to do.
     const dropped = readme === undefined ? [] : removedRows(readme, d, current, gone);
@@ -109,6 +121,7 @@ export async function syncStatusTable(d: StatusTableDeps, tasks: readonly TaskRo
       const named = r.target.kind === 'file' ? r.target.path : `${r.target.module}/E${String(r.target.epic).padStart(2, '0')}`;
       issues.push({ severity: 'warning', code: 'status_row_unknown', file: path, line: r.line, message: `this status row names ${named}, which is not an epic of the plan`, fix: 'fix its link or id, or remove the row' });
     }
+    if (d.memo) d.memo.last = table ? undefined : { tip, plansDir: d.plansDir, fix: d.fix === true, tasks, modules: d.modules, issues: [...issues] };
     return { ...(table ? { table } : {}), issues, checked: true };
   });
 }

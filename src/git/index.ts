@@ -7,6 +7,7 @@ export {
   containsCommitWithTrailer,
   currentBranchOf,
   defaultBranch,
+  noDefaultBranchReason,
   gitDir,
   isAncestor,
   readFileAt,

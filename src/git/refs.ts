@@ -63,7 +63,7 @@ export async function currentBranchOf(git: GitRunner, worktreePath: string): Pro
   return r.exitCode === 0 ? r.stdout.trim() : undefined;
 }
 
-/** origin/HEAD if set, else `main`, else `master`, else the branch checked out at `root`. */
+/** origin/HEAD if set, else `main`, else `master`, else the branch checked out at `root`, else the only branch there is (a detached HEAD). */
 export async function defaultBranch(git: GitRunner, root: string): Promise<string | undefined> {
   const origin = await git.run(['symbolic-ref', '--quiet', 'refs/remotes/origin/HEAD'], { cwd: root });
   const originRef = origin.stdout.trim();
@@ -73,7 +73,23 @@ export async function defaultBranch(git: GitRunner, root: string): Promise<strin
   for (const candidate of ['main', 'master']) {
     if (await branchExists(git, root, candidate)) return candidate;
   }
-  return currentBranchOf(git, root);
+  const current = await currentBranchOf(git, root);
+  if (current !== undefined) return current;
+  const branches = await localBranches(git, root);
+  return branches.length === 1 ? branches[0] : undefined;
+}
+
+async function localBranches(git: GitRunner, root: string): Promise<string[]> {
+  const r = await git.run(['for-each-ref', '--format=%(refname:short)', 'refs/heads/'], { cwd: root });
+  return r.exitCode === 0 ? r.stdout.split('\n').filter(Boolean) : [];
+}
+
+/** Why `defaultBranch` found none, and what to do, for a message. */
+export async function noDefaultBranchReason(git: GitRunner, root: string): Promise<string> {
+  const branches = await localBranches(git, root);
+  if (branches.length === 0) return 'the repository has no commits; make a first commit or set target_branch in .orch/config.toml';
+  const shown = branches.length > 6 ? `${branches.slice(0, 6).join(', ')}, ...` : branches.join(', ');
+  return `HEAD is detached and no branch is called main or master (branches: ${shown}); check out the branch Orch should merge into, or set target_branch in .orch/config.toml`;
 }
 
 /** Points `refs/orch/saved/<id>` (or a full `refs/...` name) at `sha`, with a reflog so an overwrite is recoverable. */

@@ -1,7 +1,7 @@
 import { lstatSync, statSync, type Dirent } from 'node:fs';
 import { readdir } from 'node:fs/promises';
 import { setImmediate as nextTurn } from 'node:timers/promises';
-import { join, posix } from 'node:path';
+import { join, posix, sep } from 'node:path';
 import { followLink, MAX_EPIC_BYTES, MAX_PLAN_FILE_BYTES, readPlanFileSafely } from './safe-read.js';
 import type { PlanIssue } from './types.js';
 
@@ -31,7 +31,7 @@ const READ_BATCH = 200;
  * and ctime (nanoseconds) are, which is the test git's index makes.
  */
 export interface PlanFileCache {
-  files: Map<string, { stamp: string; content: string }>;
+  files: Map<string, { stamp: string; content: string; read?: Read }>;
   /** Parsed epics by file, reused while the content is the same string. */
   parsed: Map<string, { content: string; value: unknown }>;
   /** The last whole plan and what it was made of: read again unchanged, it is the answer (see ./parse.ts). */
@@ -83,10 +83,13 @@ export async function readModuleFolders(absDir: string, relDir: string, root: st
     folders.push(entry);
   });
 
-  const contents = await readBatched(reads.map((r) => ({ path: join(absDir, r.folder.folder, r.name), limit: r.epic === undefined ? MAX_PLAN_FILE_BYTES : MAX_EPIC_BYTES })), root, cache);
+  // PERF: a directory entry's name has no `/` and is never `.` or `..`, and absDir and each folder's dir are normal
+  // already: plain concatenation is path.join's answer without its 3 MB of garbage per sync of 2,000 epics (issue 12).
+  const base = new Map(folders.map((f) => [f, { abs: `${absDir === sep ? '' : absDir}${sep}${f.folder}${sep}`, rel: `${f.dir}/` }]));
+  const contents = await readBatched(reads.map((r) => ({ path: base.get(r.folder)!.abs + r.name, limit: r.epic === undefined ? MAX_PLAN_FILE_BYTES : MAX_EPIC_BYTES })), root, cache);
   reads.forEach((r, i) => {
     const read = contents[i]!;
-    const file = posix.join(r.folder.dir, r.name);
+    const file = base.get(r.folder)!.rel + r.name;
     if (!read.ok) issues.push({ severity: 'error', code: read.code, file, line: 0, message: `${r.name} ${read.message}`, fix: read.fix });
     else if (r.epic === undefined) r.folder.overview = read.content;
     else r.folder.epics.push({ file, epic: r.epic, content: read.content });
@@ -137,7 +140,7 @@ function readCached(path: string, root: string, limit: number, cache?: PlanFileC
     cache?.files.delete(path);
     return read;
   }
-  if (hit && read.stamp === hit.stamp) return { ok: true, content: hit.content };
+  if (hit && read.stamp === hit.stamp) return (hit.read ??= { ok: true, content: hit.content });
   if (cache && read.stamp) cache.files.set(path, { stamp: read.stamp, content: read.content });
   else cache?.files.delete(path);
   return read;

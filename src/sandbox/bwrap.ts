@@ -5,7 +5,9 @@
  * directory an empty tmpfs (the user's home, Orch's state and data, the user's checkout); then what the process
  * needs is put back: `readOnly` directories (the CLI, node, Orch's MCP server), `writable` ones (the worktree,
  * the git object store, the CLI's own config and credentials) and `readOnlyFiles` (git's pointers that must not
- * move). The network is shared: the model API, the daemon's MCP route on 127.0.0.1 and the simulated model live there.
+ * move). With `network`, the process gets its own network namespace (only loopback) and the gate's socket directory
+ * (network/gate.ts), through which it reaches the model API, the daemon's MCP route and the allowed hosts; without,
+ * the host's network is shared.
  */
 import { existsSync } from 'node:fs';
 import { isAbsolute, relative } from 'node:path';
@@ -25,6 +27,8 @@ export interface SandboxSpec {
   masks?: { path: string; dir: boolean }[];
   /** The process's working directory inside. */
   cwd: string;
+  /** Its own network namespace; the gate's sockets (`socketDir`, made by the gate before bwrap starts) at `guestDir`. */
+  network?: { socketDir: string; guestDir: string };
 }
 
 /** `child` is `parent` or inside it. */
@@ -54,6 +58,9 @@ export const bwrapArgs = (spec: SandboxSpec): string[] => {
   for (const f of clean(spec.readOnlyFiles)) args.push('--ro-bind', f, f);
   for (const o of spec.overlays ?? []) if (existsSync(o.source) && existsSync(o.target)) args.push('--ro-bind', o.source, o.target);
   for (const m of spec.masks ?? []) args.push(...(m.dir ? ['--tmpfs', m.path] : ['--ro-bind', '/dev/null', m.path]));
+  // The gate (outside) is the parent: when it goes, so does everything inside.
+  if (spec.network) args.unshift('--unshare-net', '--die-with-parent');
+  if (spec.network) args.push('--bind', spec.network.socketDir, spec.network.guestDir);
   args.push('--chdir', spec.cwd);
   return args;
 };

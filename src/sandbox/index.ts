@@ -4,10 +4,11 @@ import { existsSync, lstatSync, mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { extname, isAbsolute, join } from 'node:path';
 import type { Contain } from '../agents/types.js';
-import { wrapInBwrap } from './bwrap.js';
+import { bwrapArgs, wrapInBwrap } from './bwrap.js';
 import { detectBwrap, type SandboxAvailability } from './detect.js';
 import { scrubbedGitConfigs } from './git-config.js';
-import { cliStateDirs, planSandbox, type SandboxPlace } from './plan.js';
+import { gateLaunch, GUEST_DIR, newSocketDir, type NetworkSetting } from './network/index.js';
+import { cliStateDirs, orchPackageRoot, planSandbox, type SandboxPlace } from './plan.js';
 
 export { bwrapArgs, within, wrapInBwrap, type SandboxSpec } from './bwrap.js';
 export { detectBwrap, detectBwrapAsync, findBwrap, type SandboxAvailability } from './detect.js';
@@ -15,6 +16,7 @@ export { guardGit, type GitGuardPlace } from './tamper.js';
 export { claudeStateFiles, guardCliState } from './cli-state.js';
 export { cliExecConfig, cliManagedConfig, cliStateDirs, planSandbox, worktreeGitDir, type SandboxPlace } from './plan.js';
 export { scrubGitConfig } from './git-config.js';
+export { gateLaunch, hostAllowed, networkPlan, PROVIDER_HOSTS, REGISTRY_HOSTS, serveProxy, type NetworkMode, type NetworkSetting } from './network/index.js';
 
 const MAX_MASKS = 2000;
 
@@ -69,6 +71,8 @@ export type SandboxSetting = SandboxMode | 'auto';
 export interface Sandboxer {
   /** What protects agents here: `bwrap` or `off`, and why. */
   readonly mode: SandboxMode;
+  /** `proxy`: each contained process has its own network (the gate's ports and allow-list only); `host`: shared. */
+  readonly network: 'proxy' | 'host';
   readonly note: string;
   /** The `contain` hook for one process, or undefined when sandboxing is off. */
   contain(place: Omit<SandboxPlace, 'env' | 'command'>): Contain | undefined;
@@ -82,17 +86,29 @@ export class SandboxUnavailableError extends Error {
  * `configured`: `[sandbox] mode` ("bwrap", "off", or unset = bwrap when it works here, else off with a warning).
  * An explicit "bwrap" that cannot work throws, with what to install.
  */
-export const createSandboxer = (configured: SandboxSetting | undefined, path: string = process.env.PATH ?? '', detect: (path: string) => SandboxAvailability = detectBwrap): Sandboxer => {
-  if (configured === 'off') return { mode: 'off', note: 'off ([sandbox] mode = "off"): agents run with all the rights of your user', contain: () => undefined };
+export const createSandboxer = (
+  configured: SandboxSetting | undefined,
+  path: string = process.env.PATH ?? '',
+  detect: (path: string) => SandboxAvailability = detectBwrap,
+  net: NetworkSetting = { mode: 'proxy', allowHosts: [] },
+): Sandboxer => {
+  if (configured === 'off') return { mode: 'off', network: 'host', note: 'off ([sandbox] mode = "off"): agents run with all the rights of your user', contain: () => undefined };
   const found = detect(path);
   if (!found.ok) {
     if (configured === 'bwrap') throw new SandboxUnavailableError(`[sandbox] mode = "bwrap", but ${found.reason}; ${found.fix}, or set [sandbox] mode = "off"`);
-    return { mode: 'off', note: `off: ${found.reason}; agents run with all the rights of your user. To contain them: ${found.fix}`, contain: () => undefined };
+    return { mode: 'off', network: 'host', note: `off: ${found.reason}; agents run with all the rights of your user. To contain them: ${found.fix}`, contain: () => undefined };
   }
   const bwrap = found.bwrap;
+  const gated = net.mode === 'proxy' && found.net;
+  const netNote = gated
+    ? `; its own network: only its model API, Orch's MCP route and the hosts in [sandbox] allow_hosts, through a proxy`
+    : net.mode === 'host'
+      ? '; the host network is shared ([sandbox] network = "host"): services on 127.0.0.1 and abstract sockets are reachable'
+      : `; the host network is shared (${found.net ? '' : found.netReason}): services on 127.0.0.1 and abstract sockets are reachable`;
   return {
     mode: 'bwrap',
-    note: `bwrap ${found.version} (${bwrap}): each agent sees its worktree, its CLI's own config and a read-only system; your home, Orch's state and other worktrees are hidden`,
+    network: gated ? 'proxy' : 'host',
+    note: `bwrap ${found.version} (${bwrap}): each agent sees its worktree, its CLI's own config and a read-only system; your home, Orch's state and other worktrees are hidden${netNote}`,
     contain: (place) => (launch) => {
       const spec = planSandbox({ ...place, env: launch.env, command: launch.command });
       spec.overlays = scrubbedGitConfigs(gitConfigFiles(place), privateDirOf(place));
@@ -107,7 +123,11 @@ export const createSandboxer = (configured: SandboxSetting | undefined, path: st
       ensureCliDirs(place.backendId, launch.env);
       // The inherited TMPDIR may be hidden or read-only inside; /tmp is the sandbox's own.
       const env = { ...launch.env, TMPDIR: '/tmp' };
-      return { ...wrapInBwrap(bwrap, spec, launch.command, launch.args), env };
+      if (!gated) return { ...wrapInBwrap(bwrap, spec, launch.command, launch.args), env };
+      const socketDir = newSocketDir();
+      spec.network = { socketDir, guestDir: GUEST_DIR };
+      const gate = gateLaunch({ ...launch, env }, { allowHosts: net.allowHosts, endpoints: place.endpoints ?? [], socketDir, packageRoot: orchPackageRoot() });
+      return gate.wrap(bwrap, bwrapArgs(spec), launch);
     },
   };
 };

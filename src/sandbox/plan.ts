@@ -37,11 +37,13 @@ export interface SandboxPlace {
    * every untracked or ignored file and directory (`.env`, local keys, build output) is shown empty.
    */
   hideUntracked?: boolean;
+  /** URLs the process must reach beyond those its environment and argv name (the daemon's MCP route). */
+  endpoints?: string[];
 }
 
-const ORCH_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
-/** The package root whether this file runs from `src/` or `dist/src/`. */
-const orchPackageRoot = (): string => (existsSync(join(ORCH_ROOT, 'package.json')) ? ORCH_ROOT : resolve(ORCH_ROOT, '..'));
+const HERE = dirname(fileURLToPath(import.meta.url));
+/** The package root whether this file runs from `src/sandbox/` or `dist/src/sandbox/`. */
+export const orchPackageRoot = (): string => [resolve(HERE, '../..'), resolve(HERE, '../../..')].find((d) => existsSync(join(d, 'package.json'))) ?? resolve(HERE, '../../..');
 
 const real = (p: string): string => {
   try {

@@ -78,4 +78,20 @@ describe('readSources', () => {
     expect(withGh.issues.map((i) => [i.code, i.severity])).toEqual([['no_plans_dir', 'warning']]);
     expect(withGh.tasks.map((t) => t.id)).toEqual(['gh/3']);
   });
+
+  it('sources that answer as last time get the union made last time; any new answer is checked again', async () => {
+    const md = await markdown({ 'docs/plans/billing/epic-01-a.md': '# A\n', 'docs/plans/billing/epic-02-b.md': '# B\n\nRequires billing/E01.\n' });
+    const sources = [md];
+    const first = await readSources(sources);
+    const again = await readSources(sources);
+    expect(again).toBe(first);
+    // Another list of the same sources is its own union.
+    expect(await readSources([md])).toEqual(first);
+    // A source with fresh tasks each read (a tracker) is combined every time.
+    const gh = [md, fixed('github', 'gh/', [{ id: 'gh/1', deps: ['billing/E02'] }])];
+    const a = await readSources(gh);
+    const b = await readSources(gh);
+    expect(b).not.toBe(a);
+    expect(b).toEqual(a);
+  });
 });

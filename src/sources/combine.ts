@@ -8,7 +8,24 @@ import type { PlanSource, SourceRead } from './types.js';
  * never removes the tasks of a tracker that was merely unreachable.
  */
 export async function readSources(sources: readonly PlanSource[], signal?: AbortSignal): Promise<SourceRead> {
-  const reads = await Promise.all(
+  const reads = await readEach(sources, signal);
+  // PERF: every source answered with what it answered last time (the markdown reader hands back its last plan when
+  // no file changed): the union is the one made last time, not checked again (ids, dependencies, cycles over
+  // 2,000 tasks), and the same tasks array lets the store see that nothing changed (issue 12).
+  const parts = reads.map((r) => r.read);
+  const last = combined.get(sources);
+  if (last && parts.every((p, i) => p !== undefined && samePart(p, last.parts[i]))) return last.value;
+  const value = combine(sources, reads);
+  if (parts.every((p) => p !== undefined)) combined.set(sources, { parts: parts as SourceRead[], value });
+  return value;
+}
+
+/** The last union of each list of sources (the engine keeps one list for its life). */
+const combined = new WeakMap<readonly PlanSource[], { parts: SourceRead[]; value: SourceRead }>();
+const samePart = (a: SourceRead, b: SourceRead | undefined): boolean => b !== undefined && a.tasks === b.tasks && a.issues === b.issues && a.modules === b.modules;
+
+function readEach(sources: readonly PlanSource[], signal?: AbortSignal): Promise<Array<{ source: PlanSource; read?: SourceRead; error?: string }>> {
+  return Promise.all(
     sources.map(async (s): Promise<{ source: PlanSource; read?: SourceRead; error?: string }> => {
       try {
         return { source: s, read: await s.read(signal) };
@@ -17,6 +34,9 @@ export async function readSources(sources: readonly PlanSource[], signal?: Abort
       }
     }),
   );
+}
+
+function combine(sources: readonly PlanSource[], reads: Array<{ source: PlanSource; read?: SourceRead; error?: string }>): SourceRead {
   const tasks: PlanTask[] = [];
   const issues: PlanIssue[] = [];
   const modules: ModuleInfo[] = [];

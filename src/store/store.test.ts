@@ -63,6 +63,25 @@ describe('store', () => {
     s.close();
   });
 
+  it('the same plan again onto unchanged rows changes nothing, and a write or a new live run is still seen', () => {
+    const s = open();
+    const plan = [task('a/E01'), task('a/E02')];
+    expect(s.tasks.sync(plan, () => false).added).toEqual(['a/E01', 'a/E02']);
+    const rows = s.tasks.list();
+    expect(s.tasks.sync(plan, () => false)).toEqual({ added: [], updated: [], removed: [] });
+    expect(s.tasks.list()).toBe(rows);
+    // A run started meanwhile: the same plan puts its task in progress.
+    s.tasks.sync(plan, (id) => id === 'a/E02');
+    expect(s.tasks.get('a/E02')?.status).toBe('in_progress');
+    // A status written meanwhile (the run failed and its task went back): the same plan keeps what was written.
+    s.tasks.setStatus('a/E02', 'failed');
+    expect(s.tasks.sync(plan, () => false)).toEqual({ added: [], updated: [], removed: [] });
+    expect(s.tasks.get('a/E02')?.status).toBe('failed');
+    // An equal plan in another array is compared row by row, as before.
+    expect(s.tasks.sync([task('a/E01')], () => false).removed).toEqual(['a/E02']);
+    s.close();
+  });
+
   it('persists across reopen (WAL, migrations applied once) and records runs and events', () => {
     let s = open();
     s.tasks.sync([task('a/E01')], () => false);

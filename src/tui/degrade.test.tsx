@@ -7,6 +7,7 @@ import { renderApp } from './index.js';
 import type { SettingItem, SettingsSource } from './settings.js';
 import { fakeClient, output, run, status, task } from './testing.js';
 import { themeFromEnv, type Theme } from './theme.js';
+import { cells } from './cells.js';
 
 let unmount: (() => void) | undefined;
 afterEach(() => unmount?.());
@@ -49,8 +50,7 @@ const world = () => {
 };
 
 /** The App on a terminal whose size it reads from stdout (no fixed size), so a resize is what it follows. */
-function mount(theme: Theme, columns: number, rows: number, settings?: SettingsSource) {
-  const w = world();
+function mount(theme: Theme, columns: number, rows: number, settings?: SettingsSource, w = world()) {
   const r = render(<App connect={async () => w.client} theme={theme} frameMs={5} backoff={{ initialMs: 20, maxMs: 40 }} settings={settings} />);
   unmount = r.unmount;
   const out = r.stdout as unknown as EventEmitter;
@@ -226,6 +226,49 @@ describe('orch tui degrades well', () => {
     const frame = writes.at(-1) ?? '';
     expect(frame).toMatch(/\.$/m);
     expect([...frame].filter((ch) => ch.charCodeAt(0) > 0x7e).join(''), frame).toBe('');
+  });
+
+  it('untrusted text (tabs, escapes, CJK, emoji, a module named in Japanese) neither breaks the frame nor the columns', async () => {
+    const w = fakeClient({
+      status: status([run('r1', 'ui/E01', 'running', { worktree: '/w/r1' })]),
+      tasks: [
+        task('ui/E01', { status: 'in_progress', title: 'Tabs\tand\tspaces' }),
+        task('auth/E01', { ready: true, title: '日本語のタイトル：全角文字で幅が二倍になる' }),
+        task('検索/E01', { ready: true, title: 'Short' }),
+        task('emoji/E01', { ready: true, title: 'Emoji 🚀🔥 in the title 👩‍💻 with ZWJ' }),
+        task('internationalisation/E01', { ready: true, title: 'Combining e\u0301 marks' }),
+        task('ansi/E01', { ready: true, title: 'Red \u001b[31mtitle\u001b[0m and a bell\u0007' }),
+      ],
+    });
+    const ui = mount({ color: false, ascii: false }, 60, 20, undefined, w);
+    await ui.shows('RUNNING 1');
+    // An agent that prints colours, tabs, a carriage return and a screen clear.
+    ui.w.streams[0]!.push(output('r1', 'ui/E01', { type: 'text', text: 'col1\tcol2\t\u001b[32mgreen\u001b[0m\r\u001b[2J\u001b]0;title\u0007done' }));
+    for (const [columns, rows] of [[60, 20], [80, 24], [40, 12]] as const) {
+      ui.resize(columns, rows);
+      for (const key of ['1', '2', '3']) {
+        await ui.press(key);
+        await until(() => ui.frame(), () => new RegExp(`^Orch .*\\[${key} `).test(ui.frame()) && !ui.frame().includes('loading'));
+        // Rows Orch lays out itself fit by their terminal width (Ink's own cut of a wide character at the edge is
+        // fixed in the bundle: test/tui/bundle-wide.test.ts).
+        if (key === '1') for (const l of ui.frame().split('\n')) expect(cells(l), ui.frame()).toBeLessThanOrEqual(columns);
+        const raw = ui.raw();
+        // Nothing a terminal would move by that Ink measured as nothing.
+        expect(raw, raw).not.toMatch(/[\t\r\u0007]/);
+        expect(raw.replace(ESC, ''), raw).not.toContain('\u001b');
+        expect(ui.frame().split('\n').length, ui.frame()).toBeLessThanOrEqual(rows);
+      }
+    }
+    await ui.press('2');
+    await ui.shows('col1    col2    greendone');
+    // The queue's "ready" column starts at the same terminal column on every row, whatever the ids and titles hold.
+    ui.resize(80, 24);
+    await ui.press('1');
+    await ui.shows('日本語');
+    const ready = ui.frame().split('\n').filter((l) => /ready$/.test(l));
+    expect(ready.length, ui.frame()).toBe(5);
+    expect(new Set(ready.map((l) => cells(l))).size, ready.join('\n')).toBe(1);
+    expect(ui.frame()).toMatch(/^internationalis… Combining/m);
   });
 
   it('reads the theme from the environment: NO_COLOR, ORCH_ASCII, a non-UTF-8 locale', () => {

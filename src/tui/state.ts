@@ -1,6 +1,7 @@
 import type { Event, ReviewItem, Run, Signal, Status, Task, TaskStatus } from '../api/index.js';
 import type { ViewLine } from '../view/index.js';
 import { addToPane, emptyPane, type Pane } from './panes.js';
+import { cleanDeep } from './clean.js';
 
 export type { Pane } from './panes.js';
 import type { ViewName } from './keys.js';
@@ -155,8 +156,12 @@ function applyEvents(s: State, events: Event[], skipped: Record<string, number>)
   return { ...s, panes, lastSeq, status, streamSkipped };
 }
 
+/** Actions that carry the daemon's text (plans, agent output, answers): made plain before they are kept. */
+const FROM_DAEMON = new Set<Action['type']>(['snapshot', 'events', 'log-lines', 'detail', 'diff', 'status-line']);
+
 export function createReducer() {
-  return function reduce(s: State, a: Action): State {
+  return function reduce(s: State, given: Action): State {
+    const a = FROM_DAEMON.has(given.type) ? cleanDeep(given) : given;
     switch (a.type) {
       case 'snapshot': {
         // Panes of runs that ended more than a while ago go; the log view still reads them from the daemon.

@@ -217,6 +217,8 @@ describe('the daemon a person can see', () => {
     const started = s.orch('start', 'core/E03');
     expect(started.status, started.stdout + started.stderr).toBe(0);
     await until(() => s.orchJson<{ active: Array<{ pid: number | null }> }>('status').active[0]?.pid, `the agent to run (${started.stdout})`, 40_000);
+    // The CLI itself under way (a pid is there from the spawn; the sandbox's network gate starts before the CLI).
+    await until(() => readFileSync(s.agentLog, 'utf8').includes('Third thing'), 'the agent CLI to start', 40_000);
     const stop = s.orch('daemon', 'stop');
     expect(stop.status).toBe(0);
     expect(stop.stdout).toContain('ended the agents of core/E03');

@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { sandbox, type Sandbox } from '../harness.js';
@@ -39,5 +39,20 @@ describe('orch onboard with plain questions (no terminal)', () => {
     expect(again.status, again.stdout + again.stderr).toBe(0);
     expect(readFileSync(join(s.repo, '.orch/config.toml'), 'utf8')).toBe(config);
     expect(again.stdout).not.toContain('Create docs/plans/');
+  });
+});
+
+describe('orch init (what a new user types first) on a machine without an agent CLI', () => {
+  it('is onboard; its last line says to install the agent before `orch start --wait`', async () => {
+    sb = sandbox({ 'README.md': '# demo\n' });
+    installOrch(sb);
+    const s = sb;
+    rmSync(join(s.base, 'bin', 'claude'));
+    // No agent CLI anywhere on PATH (the project's node_modules/.bin has the real ones).
+    s.env.PATH = `${join(s.base, 'bin')}:/usr/local/bin:/usr/bin:/bin`;
+    const r = await sh(s, 'orch init --yes');
+    expect(r.status, r.stdout + r.stderr).toBe(0);
+    expect(r.stdout).toContain('FAIL agents: no supported agent CLI on PATH');
+    expect(r.stdout).toMatch(/synced 1 task; next: Claude Code is not installed: install: npm i -g @anthropic-ai\/claude-code@[\d.]+; .*; then orch start --wait\n$/);
   });
 });

@@ -108,6 +108,13 @@ describe('the plan status table (docs/plans/README.md)', () => {
     expect(readFileSync(join(s.repo, 'docs/plans/README.md'), 'utf8')).toContain('| [core/E02](core-module/epic-02-b.md) | B | 🔴 | |\n| [core/E03](core-module/epic-03-d.md) | D | 🔴 | |\n');
     expect(r.stderr).toMatch(/docs\/plans\/README\.md:\d+: warning Orch cannot read this status row: names no epic/);
     expect(r.stderr).toMatch(/docs\/plans\/README\.md:\d+: warning this status row names docs\/plans\/core-module\/epic-09-x\.md, which is not an epic of the plan/);
+    // Nothing changed since: each further sync tells the same findings (the second from what the first found).
+    for (let i = 0; i < 2; i++) {
+      const again = s.orch('sync');
+      expect(again.stdout).not.toContain('status table');
+      expect(again.stderr).toMatch(/docs\/plans\/README\.md:\d+: warning Orch cannot read this status row: names no epic/);
+      expect(again.stderr).toMatch(/docs\/plans\/README\.md:\d+: warning this status row names docs\/plans\/core-module\/epic-09-x\.md, which is not an epic of the plan/);
+    }
     // The README being edited: the epic cannot be added, and sync says so.
     s.write('docs/plans/web-module/epic-02-e.md', epic('E', 'Web two.', { 'web/e.txt': 'e' }));
     s.write('docs/plans/README.md', `${readFileSync(join(s.repo, 'docs/plans/README.md'), 'utf8')}\nnotes in progress\n`);

@@ -172,4 +172,32 @@ describe('orch start --wait && echo deployed', () => {
     expect(r.stdout).not.toContain('deployed');
     expect(r.stderr).toContain('.orch/config.toml:1');
   });
+
+  it('no plan (or one that does not parse) and no task: exit 2 saying so, never "all merged"', async () => {
+    sb = sandbox({ 'README.md': '# app\n' });
+    installOrch(sb);
+    const r = await sh(sb, DEPLOY);
+    expect(r.status).toBe(2);
+    expect(r.stdout).not.toContain('deployed');
+    expect(r.stdout).not.toContain('all merged');
+    expect(r.stderr).toContain('error: nothing to run: the plan is invalid (1 problem): `orch sync` lists them');
+    const json = await sh(sb, 'orch start --wait --json');
+    expect(json.status).toBe(2);
+    expect(JSON.parse(json.stdout).verdict).toEqual({ ok: false, left: [], lines: ['nothing to run: the plan is invalid (1 problem): `orch sync` lists them'] });
+    expect((await sh(sb, 'orch start')).status).toBe(2);
+    expect((await sh(sb, 'orch list')).stdout).toBe('no tasks: the plan is invalid (1 problem): `orch sync` lists them\n');
+    expect((await sh(sb, 'orch next')).stdout).toBe('no tasks: the plan is invalid (1 problem): `orch sync` lists them\n');
+  });
+
+  it('a plan made invalid by an edit: start runs the last plan that synced and warns', async () => {
+    sb = one();
+    const s = sb;
+    expect(s.orch('sync').status).toBe(0);
+    s.write('docs/plans/core-module/epic-02-b.md', '---\ndepends_on: [nothing/E09]\n---\n# B\n\nText.\n');
+    s.commitAll('plan: a bad edit');
+    expect(s.orch('sync').status).toBe(2);
+    const r = await sh(s, DEPLOY);
+    expect(r.stderr).toContain('warning: the plan is invalid (1 problem); Orch runs the plan of the last sync that passed; `orch sync` lists the problems');
+    expect(r.stdout).toContain('deployed');
+  });
 });

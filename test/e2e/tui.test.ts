@@ -1,30 +1,19 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DaemonInfo } from '../../src/api/index.js';
 import { createClient } from '../../src/client/index.js';
 import { createPaths } from '../../src/paths/index.js';
-import { epic, orchBin, repoRootDir, sandbox, until, type Sandbox } from '../harness.js';
+import { epic, orchBin, sandbox, until, type Sandbox } from '../harness.js';
 import { tmuxTerminal } from '../tui/tmux.js';
+import { startModel } from './model.js';
 
 const write = (path: string, content: string) => ({ name: 'Write', input: { file_path: `{{cwd}}/${path}`, content } });
 const scenarios = {
   ask: [{ text: 'I need a decision.', tools: [{ name: 'mcp__orch__orch_ask', input: { question: 'Which currency should prices use?' } }] }, { text: 'Waiting for the answer.' }],
   answered: [{ text: 'Using the answer.', tools: [write('currency.txt', 'EUR\n')] }, { text: 'Done: wrote currency.txt' }],
 };
-
-async function startModel(dir: string): Promise<{ url: string; close: () => void }> {
-  const file = join(dir, 'scenarios.json');
-  writeFileSync(file, JSON.stringify({ scenarios }));
-  const child: ChildProcess = spawn(process.execPath, [join(repoRootDir, 'dist/src/simulator/main.js'), '--port', '0', '--scenario', file], { stdio: ['ignore', 'pipe', 'inherit'] });
-  const url = await new Promise<string>((resolve, reject) => {
-    createInterface({ input: child.stdout! }).once('line', resolve);
-    child.once('exit', (c) => reject(new Error(`simulator exited with ${c}`)));
-  });
-  return { url: url.trim(), close: () => child.kill() };
-}
 
 describe('orch tui in a real terminal (tmux) against a daemon running the real Claude Code on the simulated model', () => {
   let sb: Sandbox;
@@ -40,7 +29,7 @@ describe('orch tui in a real terminal (tmux) against a daemon running the real C
       },
       { realClaude: true },
     );
-    model = await startModel(sb.base);
+    model = await startModel({ scenarios, dir: sb.base });
     Object.assign(sb.env, { ANTHROPIC_BASE_URL: model.url, ANTHROPIC_API_KEY: 'sk-simulated', CLAUDE_CONFIG_DIR: join(sb.base, 'claude'), CLAUDE_CODE_MAX_RETRIES: '0', TERM: 'xterm-256color', LANG: 'C.UTF-8' });
     delete sb.env.NO_COLOR;
     term = tmuxTerminal({ name: 'e2e', columns: 160, rows: 48, cwd: sb.repo, env: sb.env, command: `node ${orchBin} tui` });
@@ -98,7 +87,9 @@ describe('orch tui in a real terminal (tmux) against a daemon running the real C
     await term.waitFor('answered b/E01');
     await until(() => status('b/E01') === 'complete', 'b/E01 to resume and merge', 120_000).catch((e: Error) => {
       // What the run did instead, for whoever reads the failure.
-      throw new Error(`${e.message}\n${sb.orch('show', 'b/E01').stdout}\n${sb.orch('logs', 'b/E01').stdout.slice(-4000)}`);
+      if (process.env.ORCH_KEEP_FAILED) spawnSync('cp', ['-a', sb.base, `${process.env.ORCH_KEEP_FAILED}-${Date.now()}`]);
+      const daemonLog = readFileSync(createPaths(sb.env).project(sb.repo).daemonLog, 'utf8');
+      throw new Error(`${e.message}\n${sb.orch('show', 'b/E01').stdout}\n${sb.orch('logs', 'b/E01').stdout.slice(-4000)}\ndaemon log:\n${daemonLog.slice(-6000)}`);
     });
     expect(sb.git('show', 'main:currency.txt')).toBe('EUR\n');
 

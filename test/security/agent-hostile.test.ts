@@ -6,7 +6,7 @@
  */
 import { execFile, spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { promisify } from 'node:util';
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer as createHttpServer } from 'node:http';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
@@ -25,6 +25,7 @@ interface Report {
   gitConfig: string;
   tokens: string[];
   http: Record<string, number | string>;
+  net: Record<string, string>;
 }
 
 /** The agent's script. `P` holds every path a well-informed attacker would know. */
@@ -32,7 +33,7 @@ const script = (p: Record<string, string>): string => `
 import { readFileSync, readdirSync, writeFileSync, mkdirSync, chmodSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 const P = ${JSON.stringify(p)};
-const r = { read: {}, listed: {}, git: {}, push: {}, tokens: [], http: {} };
+const r = { read: {}, listed: {}, git: {}, push: {}, tokens: [], http: {}, net: {} };
 const tryRead = (name, f) => { try { r.read[name] = 'READ ' + readFileSync(f, 'utf8').slice(0, 200); } catch (e) { r.read[name] = 'denied ' + e.code; } };
 const tryList = (name, d) => { try { r.listed[name] = readdirSync(d); } catch (e) { r.listed[name] = 'denied ' + e.code; } };
 const git = (args, o = {}) => { try { return 'ok ' + execFileSync('git', args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 20000, ...o }).trim(); } catch (e) { return 'failed ' + String(e.stderr || e.message).trim().split('\\n').pop(); } };
@@ -93,7 +94,9 @@ for (const v of Object.values(process.env)) for (const m of String(v).match(shap
 for (const pid of readdirSync('/proc').filter((x) => /^\\d+$/.test(x))) {
   try { for (const m of readFileSync('/proc/' + pid + '/environ', 'latin1').match(shape) ?? []) found.add('environ ' + m); } catch {}
 }
-for (const dir of ['/tmp', '/root', '/home', '/etc', '/var/tmp', process.env.HOME, process.env.CLAUDE_CONFIG_DIR, P.base, P.stateDir, P.configDir, process.cwd()]) {
+// Where the test put the token (the fake user's home, Orch's dirs, the checkout: all under P.base), where a user's
+// would be (HOME, the CLI's dir, /etc) and the worktree; the rest of the read-only system holds no token of the test's.
+for (const dir of [P.base, process.env.HOME, process.env.CLAUDE_CONFIG_DIR, '/etc', process.cwd()]) {
   try { for (const m of execFileSync('grep', ['-rhoEsI', '--exclude-dir=objects', 'gh[pousr]_[A-Za-z0-9]{36}', dir], { encoding: 'utf8', timeout: 60000 }).match(shape) ?? []) found.add('file ' + m); } catch (e) { for (const m of String(e.stdout ?? '').match(shape) ?? []) found.add('file ' + m); }
 }
 r.forge = { found: [...found] };
@@ -134,6 +137,23 @@ for (const t of r.tokens) {
   await call('log', 'GET', '/api/runs/' + P.siblingRun + '/log', t);
   await call('shutdown', 'POST', '/api/shutdown', t, {});
 }
+// Services of the machine on loopback and abstract Unix sockets (no file, so no mount hides them).
+const { connect } = await import('node:net');
+const reach = (where) => new Promise((ok) => {
+  const s = connect(where);
+  const t = setTimeout(() => { s.destroy(); ok('timeout'); }, 5000);
+  s.once('connect', () => { clearTimeout(t); s.end(); ok('CONNECTED'); });
+  s.once('error', (e) => { clearTimeout(t); ok('failed ' + e.code); });
+});
+r.net.tcp = await reach({ host: '127.0.0.1', port: Number(P.localPort) });
+r.net.tcp6 = await reach({ host: '::1', port: Number(P.localPort) });
+r.net.abstract = await reach('\\0' + P.abstractName);
+r.net.proxy = await new Promise((ok) => {
+  const s = connect({ host: '127.0.0.1', port: Number(new URL(process.env.HTTPS_PROXY ?? 'http://127.0.0.1:1').port) });
+  s.once('error', (e) => ok('failed ' + e.code));
+  s.once('connect', () => s.write('CONNECT 127.0.0.1:' + P.localPort + ' HTTP/1.1\\r\\nhost: x\\r\\n\\r\\n'));
+  s.once('data', (d) => { ok(String(d).split('\\r\\n')[0]); s.destroy(); });
+});
 writeFileSync('hostile-report.json', JSON.stringify(r, null, 1));
 // A run failed for its push keeps no worktree: a copy where the CLI keeps its own files (writable, outside).
 try { writeFileSync(process.env.CLAUDE_CONFIG_DIR + '/hostile-report.json', JSON.stringify(r, null, 1)); } catch {}
@@ -146,7 +166,16 @@ describe('a hostile agent under the real Claude Code binary', () => {
   let daemonPort = 0;
   let model: ModelServer;
   let forge: Forge;
+  // A service of the machine on 127.0.0.1 (a database, a dev server) and one on an abstract Unix socket (X11, a
+  // D-Bus bus): each counts who got in.
+  const local = { server: createServer(), connections: 0, port: 0 };
+  const abstract = { server: createServer(), connections: 0, name: `orch-hostile-${process.pid}-${Date.now()}` };
   beforeAll(async () => {
+    local.server.on('connection', (c) => { local.connections++; c.destroy(); });
+    abstract.server.on('connection', (c) => { abstract.connections++; c.destroy(); });
+    await new Promise<void>((ok) => local.server.listen(0, '127.0.0.1', ok));
+    local.port = (local.server.address() as { port: number }).port;
+    await new Promise<void>((ok) => abstract.server.listen(`\0${abstract.name}`, ok));
     model = await startModelServer({
       scenarios: {
         hostile: [
@@ -195,8 +224,12 @@ describe('a hostile agent under the real Claude Code binary', () => {
     writeFileSync(join(sb.base, 'home', '.gitconfig'), '[credential]\n\thelper = store\n');
     writeFileSync(join(sb.base, 'home', '.config', 'gh', 'hosts.yml'), `github.com:\n  oauth_token: ${FORGE_TOKEN}\n`);
     sb.git('remote', 'add', 'forge', `http://${forge.host}/project.git`);
+    // The user lets agents reach the forge and the git daemon (so what it does with them is tested), nothing else local.
+    appendFileSync(join(sb.base, 'config', 'orch', 'config.toml'), `allow_hosts = ${JSON.stringify([forge.host, `127.0.0.1:${daemonPort}`])}\n`);
   }, 60_000);
   afterAll(async () => {
+    local.server.close();
+    abstract.server.close();
     gitDaemon?.kill();
     await forge?.close();
     sb?.cleanup();
@@ -231,6 +264,8 @@ describe('a hostile agent under the real Claude Code binary', () => {
       configDir: join(sb.base, 'config', 'orch'),
       forgeUrl: `http://${forge.host}/project.git`,
       forgeHost: forge.host,
+      localPort: String(local.port),
+      abstractName: abstract.name,
     };
     sb.write('hostile.mjs', script(paths));
     sb.commitAll('the task script');
@@ -244,7 +279,8 @@ describe('a hostile agent under the real Claude Code binary', () => {
       .filter((q) => q.kind === 'main' && q.scenario === 'hostile')
       .flatMap((q) => ((q.body as { messages?: Array<{ content: unknown }> }).messages ?? []).flatMap((m) => (Array.isArray(m.content) ? (m.content as Array<{ type?: string; content?: unknown }>) : [])))
       .find((b) => b.type === 'tool_result' && JSON.stringify(b.content).includes('HOSTILE-DONE'));
-    expect(result, 'the hostile script ran to its end').toBeDefined();
+    const toolResults = JSON.stringify(model.requests.filter((q) => q.scenario === 'hostile').map((q) => (q.body as { messages?: unknown }).messages)).slice(-3000);
+    expect(result, `the hostile script ran to its end; the run's log:\n${(await sb.orchAsync('logs', 'a/E01')).stdout.slice(-4000)}\n${toolResults}`).toBeDefined();
     // The report is in the run's worktree, or on main once the run merged.
     const dir = readdirSyncSafe(paths.worktreesDir).find((d) => existsSync(join(paths.worktreesDir, d, 'hostile-report.json')));
     const copy = join(sb.base, 'claude', 'hostile-report.json');
@@ -299,6 +335,14 @@ describe('a hostile agent under the real Claude Code binary', () => {
     expect(report.gitConfig).toContain('[remote "origin"]');
     expect(report.gitConfig).not.toContain('Y2hlY2tvdXQt');
     // The daemon is alive and the sibling run still runs.
+    // Its own network: the machine's loopback services and abstract sockets are out of reach, the proxy refuses them
+    // too; its model turns went through (this script ran in one).
+    expect(report.net.tcp).toMatch(/^failed ECONNREFUSED/);
+    expect(report.net.tcp6).toMatch(/^failed/);
+    expect(report.net.abstract).toMatch(/^failed (ECONNREFUSED|ENOENT)/);
+    expect(report.net.proxy).toMatch(/^HTTP\/1\.1 403/);
+    expect(local.connections).toBe(0);
+    expect(abstract.connections).toBe(0);
     const status = await sb.orchAsync('show', 'b/E01', '--json');
     expect((JSON.parse(status.stdout) as { runs: Array<{ state: string }> }).runs[0]?.state).toBe('running');
     expect(() => readFileSync(paths.pwned)).toThrow();

@@ -67,8 +67,8 @@ export async function worker(_globals: () => GlobalOptions, f: WorkerFlags): Pro
   // Agents and the build, test and lint of the repositories it serves run as they would locally: inside the same
   // sandbox (the job's worktree and the cache's objects writable, an agent's MCP config readable; the worker's home,
   // Orch's directories and other jobs hidden), commands with the worker's own sanitised environment.
-  const sandbox = createSandboxer(cfg.sandbox.mode, process.env.PATH ?? '');
-  const contain = (p: { worktree: string; cache: string; backendId?: string; configDir?: string }) => {
+  const sandbox = createSandboxer(cfg.sandbox.mode, process.env.PATH ?? '', undefined, { mode: cfg.sandbox.network, allowHosts: cfg.sandbox.allow_hosts });
+  const contain = (p: { worktree: string; cache: string; backendId?: string; configDir?: string; endpoints?: string[] }) => {
     const gitDir = worktreeGitDir(p.worktree);
     return sandbox.contain({
       worktree: p.worktree,
@@ -77,6 +77,7 @@ export async function worker(_globals: () => GlobalOptions, f: WorkerFlags): Pro
       ...(gitDir ? { gitDir } : {}),
       ...(p.backendId ? { backendId: p.backendId } : {}),
       ...(p.configDir ? { configDir: p.configDir } : {}),
+      ...(p.endpoints ? { endpoints: p.endpoints } : {}),
       extraWritable: cfg.sandbox.writable,
     });
   };

@@ -57,10 +57,17 @@ export async function onboard(globals: () => GlobalOptions, o: OnboardFlags): Pr
     if (result.problem) process.stderr.write(`${red('onboarding stopped:')} ${result.problem}\n`);
     if (sync) {
       for (const i of sync.issues) process.stderr.write(`${formatPlanIssue(i)}\n`);
-      process.stdout.write(sync.ok ? `${green('synced')} ${plural(sync.tasks, 'task')}; next: orch start --wait\n` : `${red('sync failed')}: fix the files above and run orch sync\n`);
+      process.stdout.write(sync.ok ? `${green('synced')} ${plural(sync.tasks, 'task')}; next: ${missingAgent(result) ?? 'orch start --wait'}\n` : `${red('sync failed')}: fix the files above and run orch sync\n`);
     }
   }
   process.exitCode = !result.ok || (sync && !sync.ok) ? Exit.input : Exit.ok;
+}
+
+/** The configured agent CLI when it is not installed: `orch start` could start nothing, so installing it comes first. */
+function missingAgent(r: OnboardResult): string | undefined {
+  const chosen = r.config.added.find((e) => e.table === 'agent' && e.key === 'backend')?.value;
+  const agent = r.findings.find((f) => f.name === `agent ${typeof chosen === 'string' ? chosen : 'claude'}` && f.detail.endsWith('not found on PATH'));
+  return agent ? `${agent.detail.replace(/ not found on PATH$/, '')} is not installed: ${agent.fix ?? 'install it'}; then orch start --wait` : undefined;
 }
 
 async function choosePrompter(yes: boolean, out: NodeJS.WriteStream): Promise<Prompter> {

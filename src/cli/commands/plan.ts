@@ -2,6 +2,7 @@ import type { PlanIssue, RemovedRun, Status, SyncResult, Task } from '../../api/
 import { client, CliError, Exit, printJson, type GlobalOptions } from '../context.js';
 import { bold, dim, errColor, listOf, plural, statusMark, yellow } from '../format.js';
 import { out } from '../io.js';
+import { noTasksHint } from '../next-step.js';
 
 export function formatPlanIssue(i: PlanIssue): string {
   // Line 0 means the problem has no line (a missing folder): no `:0`.
@@ -79,6 +80,7 @@ export async function list(globals: () => GlobalOptions, o: { status?: string; m
   if (tasks.length === 0 && (o.status || o.module)) {
     return void out(`no task${o.module ? ` of ${o.module}` : ''}${o.status ? ` is ${o.status.split(',').join(' or ')}` : ''}; \`orch list\` shows all\n`);
   }
+  if (tasks.length === 0) return void out(`no tasks: ${noTasksHint(await c.get<Status>('/api/status'))}\n`);
   await printTasks(tasks, false);
 }
 
@@ -87,18 +89,16 @@ export async function next(globals: () => GlobalOptions, o: { module?: string; j
   const tasks = await c.get<Task[]>(`/api/next${o.module ? `?module=${encodeURIComponent(o.module)}` : ''}`);
   if (o.json || globals().json) return printJson(tasks);
   // The order holds, but nothing of it starts while Orch is paused (a pause outlives a daemon restart).
-  const { paused } = await c.get<Status>('/api/status');
-  if (paused) out(`${yellow('Orch is paused')}: none of these starts until \`orch resume\`\n`);
-  if (tasks.length === 0) out(`nothing is ready${o.module ? ` in ${o.module}` : ''}; \`orch status\` says what runs and what waits\n`);
+  const status = await c.get<Status>('/api/status');
+  if (status.paused) out(`${yellow('Orch is paused')}: none of these starts until \`orch resume\`\n`);
+  const none = tasks.length === 0 && Object.values(status.counts).every((n) => n === 0);
+  if (none) out(`no tasks: ${noTasksHint(status)}\n`);
+  else if (tasks.length === 0) out(`nothing is ready${o.module ? ` in ${o.module}` : ''}; \`orch status\` says what runs and what waits\n`);
   else await printTasks(tasks, true);
 }
 
 // The table code (string-width) is loaded for the text only: `--json` answers do without it (issue 12).
 async function printTasks(tasks: Task[], numbered: boolean): Promise<void> {
-  if (tasks.length === 0) {
-    out('no tasks (run `orch sync` after adding docs/plans/<module>/epic-NN-<slug>.md)\n');
-    return;
-  }
   const { table } = await import('../table.js');
   const rows = [[...(numbered ? ['#'] : []), '', bold('TASK'), bold('PRIORITY'), bold('TITLE'), bold('WAITS FOR')]];
   tasks.forEach((t, i) =>

@@ -7,6 +7,7 @@ import { table } from '../table.js';
 import { keepGoingWhenStdoutCloses, out } from '../io.js';
 import { followBatch } from './wait.js';
 import { isMaintenance, scopeOf, verdictOf, type Verdict } from './verdict.js';
+import { noTasksHint } from '../next-step.js';
 
 export interface FollowOptions {
   wait: boolean;
@@ -26,6 +27,14 @@ export async function followStart(c: Client, res: StartResponse, o: FollowOption
     batch.scope.tasks.length > 0 ? batch.scope.tasks.includes(id) : batch.scope.module === undefined ? !isMaintenance({ id }) || res.started.some((s) => s.taskId === id) : id.startsWith(`${batch.scope.module}/`);
   const left = scope.filter((t) => t.status !== 'complete');
   const running = status.active.filter((r) => inScope(r.taskId) && !res.started.some((s) => s.taskId === r.taskId));
+  // No task at all (no plan, or one that does not parse): nothing can merge, and `start --wait && deploy` must not deploy.
+  if (tasks.every((t) => t.removed) && res.started.length === 0 && running.length === 0 && res.skipped.length === 0) {
+    const why = `nothing to run: ${noTasksHint(status)}`;
+    if (o.json) printJson(o.wait ? { ...res, verdict: { ok: false, left: [], lines: [why] } } : res);
+    throw new CliError(why, Exit.input);
+  }
+  const invalid = status.lastSync && !status.lastSync.ok;
+  if (invalid) process.stderr.write(`${errColor.yellow('warning:')} the plan is invalid (${plural(status.lastSync!.issues, 'problem')}); Orch runs the plan of the last sync that passed; \`orch sync\` lists the problems\n`);
   if (!o.json) {
     for (const w of res.warnings ?? []) process.stderr.write(`${errColor.yellow('warning:')} ${w}\n`);
     for (const s of res.started) out(`started ${bold(s.taskId)} (run ${s.runId})\n`);
@@ -35,7 +44,7 @@ export async function followStart(c: Client, res: StartResponse, o: FollowOption
     if (status.paused) out(`${yellow('Orch is paused')}: nothing starts until \`orch resume\`\n`);
     if (running.length > 0) out(`${listOf(running.map((r) => r.taskId))} already running; ${o.wait ? 'following them' : '`orch status` shows them'}\n`);
     if (batch.state !== 'active' && res.started.length === 0 && left.length === 0 && res.skipped.length === 0) {
-      out(`nothing to do: ${scope.length === 0 ? 'no task in scope (run `orch sync` after adding docs/plans/<module>/epic-NN-<slug>.md)' : `${plural(scope.length, 'task')} in scope, all merged`}\n`);
+      out(`nothing to do: ${scope.length === 0 ? 'no task in scope' : `${plural(scope.length, 'task')} in scope, all merged`}\n`);
     } else if (res.started.length === 0 && running.length === 0 && !status.paused && batch.state === 'active') {
       const waiting = left.filter((t) => t.waitingFor.length > 0);
       out(`nothing ready to start now${waiting.length ? `: ${plural(waiting.length, 'task')} wait for dependencies` : ''}\n`);

@@ -4,6 +4,8 @@ import { lazy } from '../lazy.js';
 export function registerOnboardCommands(program: Command): void {
   program
     .command('onboard')
+    // `git init`, `npm init`: what a new user types first.
+    .alias('init')
     .description('set this repository up for Orch: check git and agent CLIs, write config (diff first), create a starter plan, sync')
     .option('-y, --yes', 'take every default (and the flags below) without asking, for scripts')
     .addOption(new Option('--agent <backend>', 'the coding agent CLI').choices(['claude', 'codex', 'gemini', 'opencode', 'goose']))

@@ -23,12 +23,16 @@ export interface WorkflowDeps {
   emit: Emit;
   /** Daemon shutdown: the step's agent is ended and the step runs again on the next start. */
   signal: AbortSignal;
+  /** O3: why no role agent may start a turn for this run now (a spent budget), or undefined. */
+  hold?: (run: RunRow) => string | undefined;
 }
 
 /** Where a run goes after its workflow steps. */
 export type Advance =
   | { kind: 'done'; run: RunRow; flag?: Reason[] }
   | { kind: 'coder'; run: RunRow; prompt: string }
+  /** A spent budget holds the step's turn: the run waits with `reason`, the step still pending. */
+  | { kind: 'held'; run: RunRow; step: WorkflowStep['name']; reason: string }
   | { kind: 'interrupted' };
 
 const DONE: readonly WorkflowStep['status'][] = ['approved', 'passed'];
@@ -251,6 +255,13 @@ export function createWorkflowSteps(d: WorkflowDeps) {
       for (const s of wf.steps) {
         if (s.name === 'code' || DONE.includes(s.status)) continue;
         if (s.status === 'flagged') return { kind: 'done', run, flag: [flagReason(s, s.summary ?? 'flagged')] };
+        // The reviewer's and tester's turns spend like the coder's: a spent budget holds them too.
+        const held = d.hold?.(run);
+        if (held) {
+          s.status = 'pending';
+          run = save(run, wf);
+          return { kind: 'held', run, step: s.name, reason: held };
+        }
         const r = s.name === 'review' ? await review(run, t, wf, s) : await test(run, t, wf, s);
         if (r !== 'next') return r;
         run = d.store.runs.get(run.id) ?? run;

@@ -1,6 +1,7 @@
 import { Box, Text } from 'ink';
 import type { Run, RunState } from '../../api/index.js';
-import { compact, duration, shorten, since, totalTokens } from '../../view/index.js';
+import { compact, duration, since, totalTokens } from '../../view/index.js';
+import { fit } from '../cells.js';
 import { useTheme, useTuiState } from '../context.js';
 import { Line } from '../parts.js';
 import { needsYou, queued, running } from '../select.js';
@@ -13,9 +14,8 @@ export const progressOf = (r: Run): number => {
   return i < 0 ? 0 : i / (steps.length - 1);
 };
 
-function pad(s: string, n: number): string {
-  return s.length >= n ? s.slice(0, n) : s + ' '.repeat(n - s.length);
-}
+/** Exactly `n` columns (cut with an ellipsis, or padded). */
+const pad = (s: string, n: number, ellipsis = '…'): string => fit(s, n, ellipsis);
 
 export function runRow(r: Run, activity: string | null, now: number, width: number, t: Theme, title: string, agent: string): string {
   const g = glyph(t);
@@ -25,10 +25,10 @@ export function runRow(r: Run, activity: string | null, now: number, width: numb
   if (width < 120) {
     // Narrow: the title only where the activity keeps 30 columns (at 80, 16 of a title; at 60, none).
     const titleW = Math.min(24, width - 34 - 30);
-    const named = titleW >= 10 ? `${pad(shorten(title, titleW, g.ellipsis), titleW)} ` : '';
-    return `${pad(r.taskId, 14)} ${named}${pad(elapsed, 6)} ${pad(tok, 9)} ${act}`;
+    const named = titleW >= 10 ? `${pad(title, titleW, g.ellipsis)} ` : '';
+    return `${pad(r.taskId, 14, g.ellipsis)} ${named}${pad(elapsed, 6)} ${pad(tok, 9)} ${act}`;
   }
-  return `${pad(r.taskId, 16)} ${pad(shorten(title, 24, g.ellipsis), 24)} ${pad(shorten(agent, 18, g.ellipsis), 18)} ${pad(elapsed, 7)} ${pad(tok, 10)} ${g.bar(progressOf(r), 8)} ${act}`;
+  return `${pad(r.taskId, 16, g.ellipsis)} ${pad(title, 24, g.ellipsis)} ${pad(agent, 18, g.ellipsis)} ${pad(elapsed, 7)} ${pad(tok, 10)} ${g.bar(progressOf(r), 8)} ${act}`;
 }
 
 export function Dashboard({ height }: { height: number }) {
@@ -67,14 +67,14 @@ export function Dashboard({ height }: { height: number }) {
       {needs.slice(0, needRows).map((n, i) => (
         <Text key={`${n.kind}-${n.taskId}-${n.questionId ?? ''}`} wrap="truncate-end" inverse={sel === run.length + i}>
           <Text color={colorOf(t, n.kind === 'failed' ? 'red' : 'magenta')}>{pad(n.kind, 9)}</Text>
-          {pad(n.taskId, 16)} {n.text.replace(/\s+/g, ' ')}
+          {pad(n.taskId, 16, glyph(t).ellipsis)} {n.text.replace(/\s+/g, ' ')}
           <Text dimColor={t.color}>{n.kind === 'review' ? '  (d diff, m merge)' : n.kind === 'question' ? '  (a answer)' : n.kind === 'failed' ? '  (R retry)' : '  (g guide)'}</Text>
         </Text>
       ))}
       <Line text={`QUEUED ${queue.length}${more(queue.length, queueRows)}`} bold color="cyan" />
       {queue.slice(0, queueRows).map((q, i) => (
         <Text key={q.task.id} wrap="truncate-end" inverse={sel === run.length + needs.length + i}>
-          {pad(q.task.id, 16)} {queueTitleW >= 10 ? `${pad(shorten(q.task.title, queueTitleW, glyph(t).ellipsis), queueTitleW)} ` : ''}
+          {pad(q.task.id, 16, glyph(t).ellipsis)} {queueTitleW >= 10 ? `${pad(q.task.title, queueTitleW, glyph(t).ellipsis)} ` : ''}
           <Text color={colorOf(t, q.waitsFor === 'ready' ? 'green' : undefined)} dimColor={t.color && q.waitsFor !== 'ready'}>
             {q.waitsFor}
           </Text>
