@@ -10,6 +10,7 @@ let noColorFlag = false;
 /** What a closed stdout does: end the process quietly (reads), or keep going silently (a --wait that decides an exit code). */
 let onClosed: 'exit' | 'continue' = 'exit';
 let stdoutClosed = false;
+let stdoutWritten = false;
 
 export function setNoColor(v: boolean): void {
   noColorFlag = v;
@@ -18,6 +19,8 @@ export function keepGoingWhenStdoutCloses(): void {
   onClosed = 'continue';
 }
 export const isStdoutClosed = (): boolean => stdoutClosed;
+/** Something went to stdout through `out` (a `--json` answer already printed). */
+export const wroteStdout = (): boolean => stdoutWritten;
 
 /** FORCE_COLOR (not "0") turns colour on even in a pipe; NO_COLOR, --no-color and a dumb terminal turn it off. */
 export function colorsFor(stream: Out, env: NodeJS.ProcessEnv = process.env): boolean {
@@ -45,6 +48,7 @@ export const terminalColumns = (stream: Out = process.stdout): number | undefine
 export const errPaint = (code: number) => (s: string) => (colorsFor(process.stderr) ? `\u001b[${code}m${s}\u001b[0m` : s);
 
 export function out(text: string): void {
+  stdoutWritten = true;
   if (stdoutClosed) return;
   process.stdout.write(text);
 }

@@ -15,7 +15,7 @@
 import { CommanderError, type Command } from 'commander';
 import type { ClientError } from '../client/index.js';
 import { CliError, Exit } from './errors.js';
-import { errPaint, installPipeHandlers, out, setNoColor } from './io.js';
+import { errPaint, installPipeHandlers, out, setNoColor, wroteStdout } from './io.js';
 import { SHORT_HELP } from './help.js';
 import { program } from './program.js';
 
@@ -27,8 +27,12 @@ const red = errPaint(31);
 const inputErrors = new Set(['ConfigError', 'ProjectError']);
 const isClientError = (e: unknown): e is ClientError => e instanceof Error && e.name === 'ClientError';
 
+/** The current directory was removed under the shell (`rm -rf` of the checkout it is in): Node cannot even resolve it. */
+const isGoneCwd = (e: unknown): boolean => e instanceof Error && (e as NodeJS.ErrnoException).code === 'ENOENT' && (e as NodeJS.ErrnoException).syscall === 'uv_cwd';
+
 /** The one top-level handler: a clear message and a meaningful exit code. */
 function exitCodeFor(e: unknown): number {
+  if (isGoneCwd(e)) return Exit.input;
   if (e instanceof CommanderError) return e.exitCode === 0 ? Exit.ok : Exit.input;
   if (e instanceof CliError) return e.exitCode;
   if (e instanceof Error && inputErrors.has(e.name)) return Exit.input;
@@ -67,8 +71,18 @@ else {
         process.stderr.write(path ? `run \`orch ${path} --help\` for its usage and examples\n` : 'run `orch --help` for the commands, `orch <command> --help` for one\n');
       }
     } else {
-      const msg = e instanceof Error ? (code === Exit.failed && !isClientError(e) ? (e.stack ?? e.message) : e.message) : String(e);
+      const msg = isGoneCwd(e)
+        ? 'the current directory no longer exists (removed after this shell entered it); cd into your project\'s checkout, or pass -C <dir>'
+        : e instanceof Error ? (code === Exit.failed && !isClientError(e) ? (e.stack ?? e.message) : e.message) : String(e);
       process.stderr.write(`${red('error:')} ${msg}\n`);
+    }
+    // `--json` asked for a document on stdout: a failure before any answer is one too, so `| jq` always has JSON.
+    const args = process.argv.slice(2);
+    const jsonAsked = args.slice(0, args.includes('--') ? args.indexOf('--') : undefined).includes('--json');
+    if (jsonAsked && !wroteStdout() && code !== Exit.ok) {
+      const errCode = e instanceof CommanderError || isClientError(e) ? e.code : undefined;
+      const message = (e instanceof Error ? e.message : String(e)).replace(/^error: /, '').trim();
+      out(`${JSON.stringify({ ok: false, error: { message, exitCode: code, ...(errCode ? { code: errCode } : {}) } }, null, 2)}\n`);
     }
     process.exitCode = code;
   }

@@ -3,6 +3,7 @@ import { BatchReport, Status, Task, type Event } from '../../api/index.js';
 import type { Client } from '../../client/index.js';
 import { CliError, Exit } from '../context.js';
 import { createProgress, type Progress } from './progress.js';
+import { out } from '../io.js';
 
 export type WaitEnd =
   | { kind: 'done' }
@@ -32,7 +33,10 @@ export async function followBatch(c: Client, batchId: string, o: { quiet: boolea
   const onSigint = (): void => {
     abort.abort();
     progress.close();
-    process.stderr.write(`\ndetached; the daemon keeps working (orch status, orch stop)\n`);
+    const said = 'interrupted; the daemon keeps working: `orch status` shows it, `orch start --wait` follows it again, `orch stop` stops it';
+    process.stderr.write(`\n${said}\n`);
+    // `--json` promised a document on stdout.
+    if (o.quiet) out(`${JSON.stringify({ ok: false, error: { message: said, exitCode: Exit.interrupted, code: 'interrupted' } }, null, 2)}\n`);
     process.exit(Exit.interrupted);
   };
   process.once('SIGINT', onSigint);
