@@ -3,7 +3,7 @@ import { createPaths, secureStateDir, type OrchPaths, type ProjectPaths } from '
 import { formatWarning, loadConfig, type Config } from '../config/index.js';
 import { createStore, type Store } from '../store/index.js';
 import type { SessionKeep } from './session.js';
-import { createGit, defaultBranch, noDefaultBranchReason, repoRoot } from '../git/index.js';
+import { createGit, defaultBranch, noDefaultBranchReason, repoPlace } from '../git/index.js';
 import { commandEnv, createAgentResolver, isAlive, isOurProcess, killGroup, sanitizeEnv } from '../agents/index.js';
 import { createEngine, RUN_ENV_KEY, type ContainFor, type Engine } from '../engine/index.js';
 // PERF: the two files, not forge/index.js, whose GitHub forge loads Octokit at start (issue 12); forge.ts loads it.
@@ -83,7 +83,8 @@ export async function composeDaemon(o: ComposeOptions): Promise<{
   const log = o.log ?? (() => undefined);
   const children = createChildTracker();
   const git = createGit();
-  const root = await repoRoot(git, o.root);
+  const checkout = await repoPlace(git, o.root);
+  const root = checkout?.root;
   if (!root) throw new ProjectError(`${o.root} is not inside a git repository; run orch from your project's checkout (or \`git init\` it first)`);
   const allPaths = createPaths(env);
   const paths = allPaths.project(root);
@@ -95,8 +96,9 @@ export async function composeDaemon(o: ComposeOptions): Promise<{
   // Orch's own git calls run no repository hooks unless the user's config opts in.
   const projectGit = createGit({ hooks: config.sandbox.git_hooks });
   // PERF: the sandbox check (two bwrap processes) runs while git answers the questions below (issue 12).
-  const sandboxCheck = config.sandbox.mode === 'off' ? undefined : detectBwrapAsync(env.PATH ?? '');
-  const [commonDir, targetBranch] = await Promise.all([gitCommonDir(projectGit, root), config.target_branch || defaultBranch(git, root)]);
+  const sandboxCheck = config.sandbox.mode === 'off' ? undefined : detectBwrapAsync(env.PATH ?? '', join(allPaths.stateDir, 'sandbox-check.json'));
+  const commonDir = checkout.commonDir;
+  const targetBranch = config.target_branch || (await defaultBranch(git, root));
   const found = sandboxCheck ? await sandboxCheck : undefined;
   const sandbox = createSandboxer(config.sandbox.mode, env.PATH ?? '', found ? () => found : undefined, { mode: config.sandbox.network, allowHosts: config.sandbox.allow_hosts });
   log(`sandbox: ${sandbox.note}`);
@@ -310,12 +312,6 @@ function notifySecretNames(config: Config): string[] {
 
 const optional = <K extends string>(key: K, value: string | undefined): Partial<Record<K, string>> =>
   (value === undefined ? {} : { [key]: value }) as Partial<Record<K, string>>;
-
-/** The shared git dir of the repository (`.git` of the main checkout), absolute. */
-async function gitCommonDir(git: ReturnType<typeof createGit>, root: string): Promise<string | undefined> {
-  const r = await git.run(['rev-parse', '--path-format=absolute', '--git-common-dir'], { cwd: root });
-  return r.exitCode === 0 ? r.stdout.trim() || undefined : undefined;
-}
 
 type AgentConfig = Config['agent'];
 /**

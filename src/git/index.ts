@@ -12,6 +12,7 @@ export {
   isAncestor,
   readFileAt,
   repoRoot,
+  repoPlace,
   resolveCommit,
   revParse,
   saveRef,

@@ -1,6 +1,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { repoPlace } from './refs.js';
 import { makeTempRepo, type TempRepo } from './testing.js';
 
 let repo: TempRepo;
@@ -35,6 +36,17 @@ describe('repository queries', () => {
     await repo.git.ok(['update-ref', 'refs/remotes/origin/develop', repo.head], { cwd: repo.root });
     await repo.git.ok(['symbolic-ref', 'refs/remotes/origin/HEAD', 'refs/remotes/origin/develop'], { cwd: repo.root });
     expect(await repo.git.defaultBranch(repo.root)).toBe('develop');
+    // A broken origin/HEAD (the branch it names was pruned) names no branch to target: main, as without one.
+    await repo.git.ok(['update-ref', '-d', 'refs/remotes/origin/develop'], { cwd: repo.root });
+    expect(await repo.git.defaultBranch(repo.root)).toBe('main');
+  });
+
+  it('a branch under main/ is not main; the place of a checkout is its root and the shared git dir', async () => {
+    repo = await makeTempRepo({ branch: 'trunk' });
+    await repo.git.ok(['branch', 'main/feature'], { cwd: repo.root });
+    expect(await repo.git.defaultBranch(repo.root)).toBe('trunk');
+    expect(await repoPlace(repo.git, repo.root)).toEqual({ root: repo.root, commonDir: join(repo.root, '.git') });
+    expect(await repoPlace(repo.git, repo.dir)).toBeUndefined();
   });
 
   it('reports status entries and cleanliness, optionally ignoring untracked files', async () => {

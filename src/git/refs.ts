@@ -20,6 +20,17 @@ export async function repoRoot(git: GitRunner, cwd: string): Promise<string | un
   return r.exitCode === 0 ? r.stdout.trim() : undefined;
 }
 
+/**
+ * The checkout around `cwd` and the git dir all its worktrees share (absolute), from one git process: the daemon's
+ * start asked twice (issue 12: each git process costs the daemon's thread a fork). Undefined outside a work tree.
+ */
+export async function repoPlace(git: GitRunner, cwd: string): Promise<{ root: string; commonDir: string | undefined } | undefined> {
+  const r = await git.run(['rev-parse', '--path-format=absolute', '--show-toplevel', '--git-common-dir'], { cwd });
+  if (r.exitCode !== 0) return undefined;
+  const [root, commonDir] = r.stdout.split('\n');
+  return root ? { root, commonDir: commonDir || undefined } : undefined;
+}
+
 /** Absolute git dir of the checkout at `cwd` (`.git/worktrees/<name>` for a linked worktree). */
 export async function gitDir(git: GitRunner, cwd: string): Promise<string> {
   return (await git.ok(['rev-parse', '--absolute-git-dir'], { cwd })).trim();
@@ -65,14 +76,14 @@ export async function currentBranchOf(git: GitRunner, worktreePath: string): Pro
 
 /** origin/HEAD if set, else `main`, else `master`, else the branch checked out at `root`, else the only branch there is (a detached HEAD). */
 export async function defaultBranch(git: GitRunner, root: string): Promise<string | undefined> {
-  const origin = await git.run(['symbolic-ref', '--quiet', 'refs/remotes/origin/HEAD'], { cwd: root });
-  const originRef = origin.stdout.trim();
-  if (origin.exitCode === 0 && originRef.startsWith('refs/remotes/origin/')) {
-    return originRef.slice('refs/remotes/origin/'.length);
-  }
-  for (const candidate of ['main', 'master']) {
-    if (await branchExists(git, root, candidate)) return candidate;
-  }
+  // PERF: one git process answers all three (issue 12: the daemon's start forked two or three). An origin/HEAD that
+  // leads to a pruned branch is not listed, and names no branch to target.
+  const refs = await git.run(['for-each-ref', '--format=%(refname)%00%(symref)', 'refs/remotes/origin/HEAD', 'refs/heads/main', 'refs/heads/master'], { cwd: root });
+  const found = new Map((refs.exitCode === 0 ? refs.stdout : '').split('\n').filter(Boolean).map((l) => l.split('\0') as [string, string | undefined]));
+  const origin = found.get('refs/remotes/origin/HEAD') ?? '';
+  if (origin.startsWith('refs/remotes/origin/')) return origin.slice('refs/remotes/origin/'.length);
+  // for-each-ref matches a pattern up to a slash too (refs/heads/main/x): only the exact names count.
+  for (const candidate of ['main', 'master']) if (found.has(`refs/heads/${candidate}`)) return candidate;
   const current = await currentBranchOf(git, root);
   if (current !== undefined) return current;
   const branches = await localBranches(git, root);

@@ -1,10 +1,11 @@
 /**
  * Whether bubblewrap can contain agents on this machine: the binary on PATH, and a trial run (user namespaces
- * may be off, or AppArmor may refuse them). Checked once per process.
+ * may be off, or AppArmor may refuse them). Checked once per process; the daemon keeps a trial that worked (see
+ * detectBwrapAsync).
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 
 /** `net`: whether the sandbox can have a network namespace of its own (`[sandbox] network = "proxy"`), else why not. */
 export type SandboxAvailability = { ok: true; bwrap: string; version: string; net: true } | { ok: true; bwrap: string; version: string; net: false; netReason: string } | { ok: false; reason: string; fix: string };
@@ -52,19 +53,68 @@ const run = (cmd: string, args: string[]): Promise<Ran> =>
  * The same check as detectBwrap without blocking the thread: the daemon starts it first and awaits it once its
  * other start-up work is done (issue 12: two processes, 100-300 ms, no longer on the way to the first answer).
  */
-export const detectBwrapAsync = async (path: string = process.env.PATH ?? ''): Promise<SandboxAvailability> => {
+export const detectBwrapAsync = async (path: string = process.env.PATH ?? '', savedFile?: string): Promise<SandboxAvailability> => {
   const hit = cache.get(path);
   if (hit) return hit;
   const found = precheck(path);
   if (typeof found !== 'string') return remember(path, found);
+  // PERF: a trial that worked in full (a network namespace too) is kept in `savedFile` while nothing it depends on
+  // changed (issue 12: two or three processes fewer at each daemon start). Anything less is tried again each time:
+  // the user may just have fixed it.
+  const key = savedFile ? trialKey(found) : undefined;
+  if (savedFile && key) {
+    const saved = readSaved(savedFile);
+    if (saved?.key === key) return remember(path, { ok: true, bwrap: found, version: saved.version, net: true });
+  }
   const [v, t] = await Promise.all([run(found, VERSION_ARGS), run(found, TRIAL_ARGS)]);
-  return remember(path, judge(found, v, t, t.status === 0 ? undefined : await run(found, BASE_TRIAL)));
+  const result = judge(found, v, t, t.status === 0 ? undefined : await run(found, BASE_TRIAL));
+  if (result.ok && result.net && savedFile && key) writeSaved(savedFile, { key, version: result.version });
+  return remember(path, result);
 };
 
 const remember = (path: string, result: SandboxAvailability): SandboxAvailability => {
   cache.set(path, result);
   return result;
 };
+
+/**
+ * What a trial's outcome depends on: the binary (path, inode, size, mtime), this boot, and the kernel's switches for
+ * unprivileged user namespaces (Debian's, the count limit, Ubuntu's AppArmor one). Undefined when unreadable.
+ */
+function trialKey(bwrap: string): string | undefined {
+  try {
+    const st = statSync(bwrap);
+    const sys = (f: string): string => {
+      try {
+        return readFileSync(f, 'utf8').trim();
+      } catch {
+        return '-';
+      }
+    };
+    const switches = ['/proc/sys/kernel/unprivileged_userns_clone', '/proc/sys/user/max_user_namespaces', '/proc/sys/kernel/apparmor_restrict_unprivileged_userns'].map(sys);
+    return [bwrap, st.ino, st.size, st.mtimeMs, sys('/proc/sys/kernel/random/boot_id'), ...switches].join('|');
+  } catch {
+    return undefined;
+  }
+}
+
+function readSaved(file: string): { key: string; version: string } | undefined {
+  try {
+    const v = JSON.parse(readFileSync(file, 'utf8')) as { key?: unknown; version?: unknown };
+    return typeof v.key === 'string' && typeof v.version === 'string' ? { key: v.key, version: v.version } : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function writeSaved(file: string, v: { key: string; version: string }): void {
+  try {
+    mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
+    writeFileSync(file, `${JSON.stringify(v)}\n`, { mode: 0o600 });
+  } catch {
+    // Only a start-up shortcut: the next start tries bwrap again.
+  }
+}
 
 const probe = (path: string): SandboxAvailability => {
   const found = precheck(path);
