@@ -104,14 +104,20 @@ export const cliStateDirs = (backendId: string | undefined, env: Record<string, 
 const EXEC_CONFIG: Record<string, readonly string[]> = {
   claude: ['settings.json', 'settings.local.json', 'plugins', 'commands', 'agents', 'skills', 'hooks', 'CLAUDE.md'],
   codex: ['config.toml', 'AGENTS.md', 'AGENTS.override.md', 'prompts', 'skills', 'rules'],
-  gemini: ['settings.json', 'trustedFolders.json', 'extensions', 'commands', 'policies', 'GEMINI.md'],
-  opencode: ['opencode.json', 'opencode.jsonc', 'config.json', 'plugin', 'plugins', 'agent', 'agents', 'command', 'commands', 'AGENTS.md'],
+  // Gemini CLI: user agents and skills, which project hooks and agents are trusted without asking, the binaries it
+  // downloads and then runs (tmp/bin: ripgrep; bin/litert).
+  gemini: ['settings.json', 'trustedFolders.json', 'trusted_hooks.json', 'acknowledgments', 'extensions', 'commands', 'policies', 'agents', 'skills', 'bin', 'tmp/bin', 'GEMINI.md'],
+  // OpenCode: custom tools and modes (code it loads), skills, the plugins' own package.json and node_modules in its
+  // config dir, and the binaries it downloads into its data dir (bin: ripgrep, language servers).
+  opencode: ['opencode.json', 'opencode.jsonc', 'config.json', 'plugin', 'plugins', 'agent', 'agents', 'command', 'commands', 'tool', 'tools', 'mode', 'modes', 'skill', 'skills', 'package.json', 'node_modules', 'bin', 'AGENTS.md'],
   goose: ['config.yaml', 'permission.yaml', '.goosehints'],
 };
 
 /** What a CLI puts into that config by itself on its first start: Codex installs its system skills. */
 const CLI_MANAGED: Record<string, readonly string[]> = {
   codex: ['skills/.system'],
+  gemini: ['tmp/bin', 'bin'],
+  opencode: ['bin', 'node_modules', 'package.json'],
 };
 
 const underCliDirs = (table: Record<string, readonly string[]>, backendId: string | undefined, env: Record<string, string | undefined>): string[] => {

@@ -57,6 +57,8 @@ const present = (f: string): boolean => {
  * children it holds except what the CLI manages itself (Codex's `skills/.system`).
  */
 const addedEntries = (f: string, managed: ReadonlySet<string>): string[] => {
+  // What the CLI makes itself (OpenCode's bin/, Gemini's tmp/bin/ on a first run) is the CLI's.
+  if (managed.has(f)) return [];
   if (!lstatSync(f).isDirectory()) return [f];
   if (![...managed].some((m) => within(f, m))) return [f];
   return readdirSync(f).map((c) => join(f, c)).filter((c) => !managed.has(c));
