@@ -224,6 +224,8 @@ export const Status = z.object({
   /** Since local midnight on the daemon's clock: merged and failed runs, tokens and spend of the runs live today. */
   today: z.object({ merged: z.number(), failed: z.number(), tokens: z.number(), costUsd: z.number() }).optional(),
   lastSync: z.object({ at: z.string(), ok: z.boolean(), issues: z.number() }).nullable(),
+  /** The config files as last read cannot be used (file:line: key: problem): the daemon runs with the config it had. */
+  configError: z.string().optional(),
   /** The worker pool, when `[cluster]` is configured. */
   cluster: ClusterStatus.optional(),
   /**
@@ -266,6 +268,8 @@ export const DaemonState = z.object({
   fingerprint: z.object({ env: z.record(z.string(), z.string()), config: z.record(z.string(), z.string()) }),
   /** The warnings of the config the daemon runs with (`file:line: unknown key ...`), for every command to repeat. */
   configWarnings: z.array(z.string()).optional(),
+  /** The config files as last read cannot be used (file:line: key: problem): the daemon runs with the config it had. */
+  configError: z.string().optional(),
 });
 export type DaemonState = z.infer<typeof DaemonState>;
 

@@ -103,7 +103,10 @@ async function checkDrift(c: Client, root: string, checked: boolean): Promise<vo
   const notes: string[] = [];
   // Unknown keys are said by every command, as long as they are in the files (the daemon's load, or this one's below).
   if (diff.config.length === 0 && !checked) warnConfig(state.configWarnings ?? []);
-  if (diff.config.length > 0) {
+  if (state.configError) {
+    // The daemon watches its config files and already found this edit unusable: it runs on with the config it had.
+    process.stderr.write(`${warn('warning:')} the daemon keeps the config it had: ${state.configError}\n`);
+  } else if (diff.config.length > 0) {
     // The config changed under the daemon: check it here (file:line, unknown keys), then let the daemon reload.
     await checkConfig(root);
     const r = await c.post<ReloadResult>('/api/reload', {});

@@ -72,8 +72,8 @@ export async function composeDaemon(o: ComposeOptions): Promise<{
   reloadNotify: (config: Config) => void;
   answers: AnswerInbox;
   lessons: Lessons;
-  /** Replies to Telegram messages answer questions, when [notify.telegram] is set. */
-  telegram?: TelegramReplies;
+  /** Replies to Telegram messages answer questions, when [notify.telegram] is set (made again when it changes). */
+  readonly telegram: TelegramReplies | undefined;
   cluster?: ClusterService;
   /** Ends the helper processes sources started (a `bd` call), waiting for them; before `close`. */
   endChildren: () => Promise<void>;
@@ -213,9 +213,10 @@ export async function composeDaemon(o: ComposeOptions): Promise<{
     engine.activate();
     engine.answer(id, { answer: text }, by);
   };
-  const telegram = config.notify.telegram
-    ? createTelegramReplies({ cfg: config.notify.telegram, env, secretsFile, stateFile: join(paths.stateDir, 'telegram.json'), open: () => engine.questions(), answer: answerQuestion, log })
-    : undefined;
+  const makeTelegram = (cfg: Config['notify']['telegram']): TelegramReplies | undefined =>
+    cfg ? createTelegramReplies({ cfg, env, secretsFile, stateFile: join(paths.stateDir, 'telegram.json'), open: () => engine.questions(), answer: answerQuestion, log }) : undefined;
+  let telegram = makeTelegram(config.notify.telegram);
+  let telegramCfg = JSON.stringify(config.notify.telegram);
   const decomposer = createDaemonDecomposer({ config, root, git: projectGit, targetBranch, readOnlyAgents: createAgentResolver(config, env, { readOnly: true }), containFor, log });
   const notify = createNotifier({
     config: config.notify,
@@ -275,10 +276,20 @@ export async function composeDaemon(o: ComposeOptions): Promise<{
     reloadNotify: (c) => {
       redactNotifySecrets(c);
       notify.reconfigure(c.notify);
+      // [notify.telegram] changed: the reply poller is made again (its place in telegram.json is kept on disk).
+      const next = JSON.stringify(c.notify.telegram);
+      if (next === telegramCfg) return;
+      telegramCfg = next;
+      telegram?.stop();
+      telegram = makeTelegram(c.notify.telegram);
+      telegram?.start();
+      log(telegram ? 'telegram replies: polling with the new [notify.telegram]' : 'telegram replies: off ([notify.telegram] removed)');
     },
     answers,
     lessons,
-    ...(telegram ? { telegram } : {}),
+    get telegram() {
+      return telegram;
+    },
     ...(cluster ? { cluster } : {}),
     endChildren: () => children.endAll(),
     close: () => {

@@ -26,6 +26,8 @@ export interface RouteDeps {
   shutdown: () => Promise<{ ended: string[] }>;
   state: () => DaemonState;
   reload: () => ReloadResult;
+  /** Why the config files as last read are not used (the daemon keeps the config it had), or undefined. */
+  configError?: () => string | undefined;
   /** The worker pool, when `[cluster]` is configured. */
   cluster?: () => ClusterStatus | undefined;
   /** A run's build/test/lint on workers, its job logs and the pool as it may see them (the cluster service). */
@@ -69,7 +71,8 @@ export function registerRoutes(router: Router, d: RouteDeps): void {
   );
   router.get('/api/status', async () => {
     const cluster = d.cluster?.();
-    return cluster ? { ...engine.status(d.daemon()), cluster } : engine.status(d.daemon());
+    const configError = d.configError?.();
+    return { ...engine.status(d.daemon()), ...(configError ? { configError } : {}), ...(cluster ? { cluster } : {}) };
   });
   router.get('/api/workers', async () => d.cluster?.() ?? { url: '', repoUrl: '', available: false, error: 'no cluster configured: set [cluster] redis_url in ~/.config/orch/config.toml or ORCH_REDIS_URL', workers: [] });
   router.post('/api/sync', SyncRequest, async (_q, _r, { body }) => engine.sync({ seen: true, fix: body.fix === true }));

@@ -12,6 +12,8 @@ import { createWebHandler, findWebDir } from './web.js';
 import { dirname } from 'node:path';
 import { acquireLock, removeDaemonInfo, writeDaemonInfo } from './lockfile.js';
 import { composeDaemon, type ComposeOptions } from './compose.js';
+import { createConfigWatch, type ConfigWatch } from './config-watch.js';
+import type { ReloadResult } from '../api/index.js';
 import type { ProjectPaths } from '../paths/index.js';
 import { VERSION } from '../version.js';
 import { isDiskFull } from '../store/index.js';
@@ -88,6 +90,7 @@ export async function serve(o: ServeOptions): Promise<{ port: number; url: strin
   let stopping: Promise<void> | undefined;
 
   let rootWatch: NodeJS.Timeout | undefined;
+  let watcher: ConfigWatch | undefined;
   let idleWatch: NodeJS.Timeout | undefined;
   let ending: Promise<{ ended: string[] }> | undefined;
   const endAgents = (): Promise<{ ended: string[] }> =>
@@ -100,6 +103,7 @@ export async function serve(o: ServeOptions): Promise<{ port: number; url: strin
       const began = performance.now();
       clearInterval(rootWatch);
       clearInterval(idleWatch);
+      watcher?.stop();
       log('stopping: ending agents, writing state');
       const { ended } = await endAgents();
       if (ended.length > 0) log(`ended the agents of ${ended.join(', ')}; they resume on the next orch start`);
@@ -153,6 +157,32 @@ export async function serve(o: ServeOptions): Promise<{ port: number; url: strin
     const configFiles = [c.allPaths.userConfigFile, c.paths.projectConfigFile];
     let print = fingerprint(env, configFiles);
     let configWarnings = c.configWarnings;
+    /** The config files as last read could not be used: said in the log (once per problem) and by `orch status`. */
+    let configError: string | undefined;
+    let toldRestart = '';
+    /** `orch` commands (their drift check) and the config watch both reload through here; a reload is idempotent. */
+    const reload = (by: 'command' | 'watch'): ReloadResult => {
+      const loaded = loadConfig({ paths: c.allPaths, root: c.root });
+      if (!loaded.ok) {
+        if (configError !== loaded.error.message) log(`config not reloaded, the daemon keeps the config it had: ${loaded.error.message}`);
+        configError = loaded.error.message;
+        return { applied: [], restart: [], error: loaded.error.message };
+      }
+      if (configError) log('config files usable again');
+      configError = undefined;
+      const r = c.engine.reload(loaded.config);
+      if (r.applied.some((a) => a.startsWith('notify.'))) c.reloadNotify(c.engine.config);
+      configWarnings = loaded.warnings.map(formatWarning);
+      if (by === 'watch') for (const w of configWarnings) log(`config: ${w}`);
+      // The files as read now: what could not be applied stays reported until a restart.
+      if (r.restart.length === 0) print = { ...print, config: fingerprint(env, configFiles).config };
+      if (r.applied.length) log(`config reloaded${by === 'watch' ? ' (file changed)' : ''}: ${r.applied.join(', ')}`);
+      const restart = r.restart.join(', ');
+      if (restart && restart !== toldRestart) log(`config changed where a running daemon cannot take it over (${restart}): \`orch daemon restart\` applies it`);
+      toldRestart = restart;
+      return r;
+    };
+    watcher = createConfigWatch({ files: configFiles, changed: () => void reload('watch'), log });
     let lastRequest = Date.now();
     router.use(() => void (lastRequest = Date.now()));
     registerRoutes(router, {
@@ -167,18 +197,9 @@ export async function serve(o: ServeOptions): Promise<{ port: number; url: strin
         setImmediate(() => void stop());
         return r;
       },
-      state: () => ({ pid: process.pid, version: VERSION, passive: c.engine.passive, fingerprint: print, configWarnings }),
-      reload: () => {
-        const loaded = loadConfig({ paths: c.allPaths, root: c.root });
-        if (!loaded.ok) return { applied: [], restart: [], error: loaded.error.message };
-        const r = c.engine.reload(loaded.config);
-        if (r.applied.some((a) => a.startsWith('notify.'))) c.reloadNotify(c.engine.config);
-        configWarnings = loaded.warnings.map(formatWarning);
-        // The files as read now: what could not be applied stays reported until a restart.
-        if (r.restart.length === 0) print = { ...print, config: fingerprint(env, configFiles).config };
-        if (r.applied.length) log(`config reloaded: ${r.applied.join(', ')}`);
-        return r;
-      },
+      state: () => ({ pid: process.pid, version: VERSION, passive: c.engine.passive, fingerprint: print, configWarnings, ...(configError ? { configError } : {}) }),
+      reload: () => reload('command'),
+      configError: () => configError,
       ...(c.cluster ? { cluster: () => c.cluster?.status(), runJobs: c.cluster } : {}),
       notify: { channels: () => c.notifier.channels, test: (channel) => c.notifier.test(channel) },
       lessons: c.lessons,
@@ -216,6 +237,8 @@ export async function serve(o: ServeOptions): Promise<{ port: number; url: strin
     c.notifier.start();
     c.answers.start();
     c.telegram?.start();
+    // Config edits apply without an `orch` command (debounced; a file that does not load changes nothing).
+    watcher.start();
     // A project that was deleted (or a test sandbox removed) takes its daemon with it; runs would resume on a restart.
     rootWatch = setInterval(() => {
       if (existsSync(c.root)) return;

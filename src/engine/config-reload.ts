@@ -3,11 +3,11 @@ import type { Config } from '../config/index.js';
 /** Settings a running daemon takes over in place; every other change needs `orch daemon restart`. */
 const RELOADABLE = ['max_parallel_agents', 'daemon.idle_minutes'];
 /**
- * Whole tables a running daemon takes over: budgets (read at each check) and notifications (channels rebuilt).
- * Telegram replies are polled by a part made at start: a change under `notify.telegram` needs a restart.
+ * Whole tables a running daemon takes over: budgets (read at each check) and notifications (channels rebuilt, the
+ * Telegram reply poller with them).
  */
 const RELOADABLE_TABLES = ['budget.', 'notify.'];
-const reloadable = (key: string): boolean => RELOADABLE.includes(key) || (RELOADABLE_TABLES.some((t) => key.startsWith(t)) && !key.startsWith('notify.telegram'));
+const reloadable = (key: string): boolean => RELOADABLE.includes(key) || RELOADABLE_TABLES.some((t) => key.startsWith(t));
 
 const flat = (o: unknown, pre = ''): Map<string, string> => {
   const m = new Map<string, string>();
@@ -38,8 +38,7 @@ export function configReload(cfg: Config, next: Config): { applied: string[]; re
           max_parallel_agents: next.max_parallel_agents,
           daemon: { ...cfg.daemon, idle_minutes: next.daemon.idle_minutes },
           ...(changed('budget.') ? { budget: next.budget } : {}),
-          // Telegram stays as the daemon started with it (see RELOADABLE_TABLES).
-          ...(changed('notify.') ? { notify: { ...next.notify, telegram: cfg.notify.telegram } } : {}),
+          ...(changed('notify.') ? { notify: next.notify } : {}),
         }
       : cfg;
   return { applied, restart, config };

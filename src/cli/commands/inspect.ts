@@ -103,6 +103,7 @@ async function printStatus(s: Status, tasks: Task[]): Promise<void> {
       `tasks: ${plural(total, 'task')}: ${c.complete} merged, ${c.in_progress} in progress, ${c.not_started} not started (${s.ready} ready), ${c.failed} failed${c.needs_review ? `, ${c.needs_review} need review` : ''}\n` +
       `agents: ${s.active.filter((r) => r.state !== 'waiting').length}/${s.maxParallel}   total usage: ${tokens(s.totals)}${s.paused ? `   ${yellow('PAUSED')}` : ''}\n`,
   );
+  if (s.configError) out(red(`config not applied, the daemon keeps the one it had: ${s.configError}\n`));
   if (s.lastSync && !s.lastSync.ok) out(red(`the plan is invalid (${plural(s.lastSync.issues, 'problem')}): \`orch sync\` shows them\n`));
   if (s.active.length) {
     const rows = [[bold('TASK'), bold('STATE'), bold('ELAPSED'), bold('USAGE'), bold('NOW')]];
