@@ -3,8 +3,9 @@
  * 5,000-file repository, 3 and 10 agents at a time, through the real daemon (in this process, so its event loop can
  * be watched). For each run: from its start to the agent's process running, and from the agent's exit to the squash
  * commit on the target branch, against `git worktree add` + `git worktree remove` on the same repository in the same
- * run. A last pass with a timing `git` on PATH gives the share of each git step; a pass with 50 at a time gives the
- * event-loop delay while 50 agents start.
+ * run, and the daemon's event-loop delay meanwhile. A last pass with a timing `git` on PATH (10 at a time) gives the
+ * share of each git step and the git processes per run; a pass with 50 at a time checks the event-loop delay while
+ * 50 agents start.
  *
  *   node dist/bench/dispatch.js [tasks=50] [files=5000]
  */
@@ -154,6 +155,8 @@ for (const parallel of [3, 10]) {
     ratioRow(`${parallel} at a time: start -> agent running`, p.toRunning, floor, 1.5),
     ratioRow(`${parallel} at a time: agent exit -> squash commit on main`, p.toMerged, floor, 1.5),
     row(`${parallel} at a time: batch wall time`, 'ms', [p.wallMs], { detail: `${(p.wallMs / tasks).toFixed(0)} ms per task` }),
+    row(`${parallel} at a time: event-loop delay p99`, 'ms', [p.loop.p99]),
+    row(`${parallel} at a time: event-loop delay max`, 'ms', [p.loop.max]),
   );
   // The share of each step of a run: the time from entering a state to entering the next (preparing = worktree and
   // status commit, spawning = the agent's process, running = the agent, agent_done/committed/merging = squash,
@@ -171,11 +174,15 @@ rows.push(
   limitRow(`${tasks} at a time: event-loop delay max`, 'ms', [burst.loop.max], 50),
 );
 
-// Where a dispatch spends its git time (a timing `git` on PATH; it adds a few ms per call, so shares, not totals).
-const timed = await pass(3, true);
+// Where a dispatch spends its git time, 10 agents at a time (a timing `git` on PATH; it adds a few ms per call, so
+// shares and counts, not totals).
+const timedParallel = Math.min(10, tasks);
+const timed = await pass(timedParallel, true);
 const total = [...timed.git.values()].flat().reduce((a, b) => a + b, 0);
 const shares = [...timed.git.entries()].map(([sub, ms]) => ({ sub, ms: ms.reduce((a, b) => a + b, 0), n: ms.length, median: stats(ms).median })).sort((a, b) => b.ms - a.ms);
 for (const s of shares) rows.push(row(`git ${s.sub}: share of git time`, '%', [(s.ms / total) * 100], { detail: `${s.n} calls, median ${s.median.toFixed(1)} ms` }));
-notes.push(`git time per task (timed pass, 3 at a time): ${(total / tasks).toFixed(0)} ms in ${[...timed.git.values()].flat().length / tasks} git calls`);
+const calls = [...timed.git.values()].flat().length;
+rows.push(row(`git processes per run (${timedParallel} at a time)`, 'calls', [calls / tasks], { detail: `${calls} in ${tasks} runs, ${(total / tasks).toFixed(0)} ms of git per run` }));
+notes.push(`git time per task (timed pass, ${timedParallel} at a time): ${(total / tasks).toFixed(0)} ms in ${calls / tasks} git calls`);
 
 finish({ name: 'dispatch', title: `Dispatch: ${tasks} tasks, ${files}-file repository`, command: `node dist/bench/dispatch.js ${tasks} ${files}`, rows, notes });

@@ -3,7 +3,7 @@ import { writeFileSync } from 'node:fs';
 /** One measured line of a benchmark: a median of samples with its spread, and how it compares with its target. */
 export interface Row {
   what: string;
-  unit: 'ms' | 'MB' | 'x' | '%';
+  unit: 'ms' | 'MB' | 'x' | '%' | 'calls';
   median: number;
   min: number;
   max: number;
