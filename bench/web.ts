@@ -6,11 +6,12 @@
  * Usage: npm run build && node dist/bench/web.js [agents=20]
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
+import { installChattyClaude } from './lib/chatty.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const orchBin = join(root, 'bin', 'orch.js');
@@ -29,19 +30,6 @@ const env: NodeJS.ProcessEnv = {
   GIT_COMMITTER_NAME: 'Bench',
   GIT_COMMITTER_EMAIL: 'bench@example.com',
 };
-
-// A Claude Code stand-in that works forever and says so 20 times a second, in stream-json.
-const CHATTY = `#!/usr/bin/env node
-if (process.argv.includes('--version')) { console.log('2.1.197 (Claude Code)'); process.exit(0); }
-const session = require('node:crypto').randomUUID();
-const out = (o) => process.stdout.write(JSON.stringify({ ...o, session_id: session }) + '\\n');
-out({ type: 'system', subtype: 'init', cwd: process.cwd(), tools: ['Write'], model: 'bench', claude_code_version: '2.1.197' });
-let i = 0;
-setInterval(() => {
-  i++;
-  out({ type: 'assistant', message: { id: 'm' + i, usage: { input_tokens: 100 * i, output_tokens: 10 * i }, content: i % 3 ? [{ type: 'text', text: 'step ' + i + ': reading the code and thinking about it' }] : [{ type: 'tool_use', id: 't' + i, name: 'Read', input: { file_path: 'src/x.ts' } }] } });
-}, 50);
-`;
 
 const git = (cwd: string, ...args: string[]) => execFileSync('git', args, { cwd, env, stdio: 'ignore' });
 const orch = (cwd: string, ...args: string[]) => {
@@ -73,9 +61,7 @@ async function until(ok: () => Promise<boolean>, timeoutMs: number): Promise<voi
 }
 
 async function main(): Promise<void> {
-  mkdirSync(bin, { recursive: true });
-  writeFileSync(join(bin, 'claude'), CHATTY);
-  chmodSync(join(bin, 'claude'), 0o755);
+  installChattyClaude(bin);
   const live = await project('live', {
     '.orch/config.toml': `max_parallel_agents = ${agents}\n\n[agent]\nstuck_minutes = 60\n`,
     ...Object.fromEntries(Array.from({ length: agents }, (_, i) => [`docs/plans/m${i}-module/epic-01-work.md`, `# Work ${i}\n\nKeep working.\n`])),

@@ -6,6 +6,10 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { isAlive } from '../../src/agents/index.js';
 import { startRedis } from '../../src/cluster/testing/redis.js';
 import { startWorkerProc, type WorkerProc } from '../../src/cluster/testing/workers.js';
+import { Job, Queue } from 'bullmq';
+import { connect } from '../../src/cluster/connection.js';
+import { PREFIX } from '../../src/cluster/names.js';
+import { listWorkers } from '../../src/cluster/registry.js';
 import type { Project } from './project.js';
 
 /** The worker's lock: a killed worker's job goes to another one this long after its last renewal. */
@@ -47,8 +51,12 @@ const killAll = (pids: number[]): void => {
 
 export interface ChaosCluster {
   live: () => WorkerProc[];
-  /** kill -9 a worker and everything under it (its agents, their sandboxes), then start a new one in its place. */
-  killWorker: (pick: (ws: readonly WorkerProc[]) => WorkerProc | undefined, log: (l: string) => void) => Promise<boolean>;
+  /**
+   * kill -9 a worker that holds an agent job (with everything under it: its agents, their sandboxes), then start a new
+   * one in its place. `midJob`: the job was still active, held by that worker, when it died (read from Redis before and
+   * after the kill); false only when no worker took an agent job within 30 s or the job ended just before the kill.
+   */
+  killWorker: (pick: <T>(ws: readonly T[]) => T | undefined, log: (l: string) => void) => Promise<{ killed: boolean; midJob: boolean }>;
   /** kill -9 Redis, and start it again on the same port and data after `downMs`. */
   killRedis: (downMs: number, log: (l: string) => void) => Promise<void>;
   /** Stops the workers (SIGTERM: they wait for their jobs; SIGKILL after a while) and Redis. */
@@ -68,24 +76,59 @@ export async function startChaosCluster(p: Project, workers: number): Promise<Ch
   };
   for (let i = 0; i < workers; i++) add();
   await Promise.all(live.map((w) => w.ready));
+  // Who holds which job, as the workers tell Redis (their registration lists their running jobs) and as BullMQ has it.
+  const client = connect(redis.url, { name: 'orch-chaos' });
+  client.on('error', () => undefined);
+  const queues = new Map<string, Queue>();
+  const queueOf = (name: string): Queue => {
+    let q = queues.get(name);
+    if (!q) {
+      q = new Queue(name, { connection: client, prefix: PREFIX });
+      q.on('error', () => undefined);
+      queues.set(name, q);
+    }
+    return q;
+  };
+  /** Live workers holding an agent job that BullMQ has active, with the job. */
+  const holders = async (): Promise<Array<{ w: WorkerProc; job: string; queue: string }>> => {
+    const out: Array<{ w: WorkerProc; job: string; queue: string }> = [];
+    for (const info of await listWorkers(client).catch(() => [])) {
+      const w = live.find((x) => x.name === info.name);
+      for (const r of info.running) {
+        if (!w || r.queue.includes('.command.')) continue;
+        if ((await queueOf(r.queue).getJobState(r.id).catch(() => 'unknown')) === 'active') out.push({ w, job: r.id, queue: r.queue });
+      }
+    }
+    return out;
+  };
   return {
     live: () => [...live],
     killWorker: async (pick, log) => {
-      // A worker killed mid-job is what this kill is for: wait a little for one with an agent (or git) under it.
-      let busy: WorkerProc[] = [];
-      for (let i = 0; i < 80 && busy.length === 0; i++) {
-        busy = live.filter((w) => w.child.pid && tree(w.child.pid).length > 1);
+      // A worker killed mid-job is what this kill is for: wait for one that holds an active agent job.
+      let busy: Array<{ w: WorkerProc; job: string; queue: string }> = [];
+      for (const until = Date.now() + 30_000; busy.length === 0 && Date.now() < until; ) {
+        busy = await holders();
         if (busy.length === 0) await sleep(100);
       }
-      const victim = pick(busy.length ? busy : live);
-      if (!victim?.child.pid) return false;
+      const held = pick(busy);
+      const victim = held?.w ?? pick(live);
+      if (!victim?.child.pid) return { killed: false, midJob: false };
       const pids = tree(victim.child.pid);
-      log(`  kill -9 worker ${victim.name} and ${pids.length - 1} process(es) under it`);
+      const killedAt = Date.now();
+      log(`  kill -9 worker ${victim.name}${held ? ` holding job ${held.job}` : ' (no worker took an agent job within 30 s)'} and ${pids.length - 1} process(es) under it`);
       killAll(pids);
       for (let i = 0; i < 100 && pids.some(isAlive); i++) await sleep(20);
       live.splice(live.indexOf(victim), 1);
+      // The job ended on that worker just before it died: not a kill mid-job after all.
+      let midJob = false;
+      if (held) {
+        const job = await Job.fromId(queueOf(held.queue), held.job).catch(() => undefined);
+        const rv = job?.returnvalue as { worker?: string } | undefined;
+        midJob = !(job?.finishedOn !== undefined && job.finishedOn <= killedAt && rv?.worker === victim.name);
+        if (!midJob) log(`  job ${held.job} had just ended on ${victim.name}`);
+      }
       await add().ready.catch((e: unknown) => log(`  a new worker did not start: ${(e as Error).message}`));
-      return true;
+      return { killed: true, midJob };
     },
     killRedis: async (downMs, log) => {
       log(`  kill -9 redis-server ${redis.child.pid ?? '?'}, down ${downMs} ms`);
@@ -102,6 +145,8 @@ export async function startChaosCluster(p: Project, workers: number): Promise<Ch
         const late = await Promise.race([stopped.then(() => false), sleep(15_000).then(() => true)]);
         if (late) killAll(pids);
       }));
+      await Promise.allSettled([...queues.values()].map((q) => q.close()));
+      client.disconnect();
       await redis.stop();
     },
   };

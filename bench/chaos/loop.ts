@@ -50,7 +50,8 @@ export interface ChaosReport {
   rounds: number;
   tasks: number;
   /** `prGap`: the daemon killed while it held a pushed branch whose pull request was not yet created. */
-  kills: { daemon: number; agent: number; prGap: number; worker: number; redis: number };
+  /** `workerMidJob`: worker kills that hit a worker while it held an active agent job. */
+  kills: { daemon: number; agent: number; prGap: number; worker: number; workerMidJob: number; redis: number };
   /** Agent kills that left the task failed, retried with an explicit `orch start <task>`. */
   retries: number;
   agentsSpawned: number;
@@ -67,7 +68,7 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosReport> {
   const nTasks = Math.max(10, o.tasks ?? 12);
   const finishMs = o.finishTimeoutMs ?? 180_000;
   const workers = o.cluster ?? 0;
-  const report: ChaosReport = { seed: o.seed, forge: forgeName, cluster: workers, ...(o.kills?.length ? { killKinds: [...o.kills] } : {}), trials: 0, rounds: 0, tasks: 0, kills: { daemon: 0, agent: 0, prGap: 0, worker: 0, redis: 0 }, retries: 0, agentsSpawned: 0, wallMs: 0, violations: [] };
+  const report: ChaosReport = { seed: o.seed, forge: forgeName, cluster: workers, ...(o.kills?.length ? { killKinds: [...o.kills] } : {}), trials: 0, rounds: 0, tasks: 0, kills: { daemon: 0, agent: 0, prGap: 0, worker: 0, workerMidJob: 0, redis: 0 }, retries: 0, agentsSpawned: 0, wallMs: 0, violations: [] };
 
   while (report.trials < o.trials || report.rounds === 0) {
     const round = report.rounds++;
@@ -137,7 +138,9 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosReport> {
           : dice < 0.45 ? 'agent' : forge.holdNextPr && dice < 0.7 ? 'pr-gap' : 'daemon');
         if (kind === 'worker' && cluster) {
           log(`trial ${trial}: kill -9 a worker (${cluster.live().map((w) => w.name).join(', ')} live)`);
-          if (await cluster.killWorker((ws) => rng.pick(ws), log)) report.kills.worker++;
+          const k = await cluster.killWorker((ws) => rng.pick(ws), log);
+          if (k.killed) report.kills.worker++;
+          if (k.midJob) report.kills.workerMidJob++;
         } else if (kind === 'redis' && cluster) {
           log(`trial ${trial}: kill -9 Redis`);
           await cluster.killRedis(rng.int(200, 2000), log);
@@ -200,7 +203,7 @@ export function formatReport(r: ChaosReport): string {
   const cl = `${r.cluster ? ` --cluster ${r.cluster}` : ''}${r.killKinds?.length ? ` --kills ${r.killKinds.join(',')}` : ''}`;
   const lines = [
     `chaos (seed ${r.seed}, forge ${r.forge}${r.cluster ? `, ${r.cluster} workers on Redis` : ''}): ${r.trials} trials in ${r.rounds} round(s), ${r.tasks} tasks, ${r.agentsSpawned} agent processes`,
-    `kills: ${r.kills.daemon + r.kills.agent + r.kills.prGap + r.kills.worker + r.kills.redis} (${r.kills.daemon} daemon, ${r.kills.agent} agent, ${r.kills.prGap} daemon between push and PR create${r.cluster ? `, ${r.kills.worker} worker, ${r.kills.redis} Redis` : ''}; ${r.retries} failed task(s) retried)`,
+    `kills: ${r.kills.daemon + r.kills.agent + r.kills.prGap + r.kills.worker + r.kills.redis} (${r.kills.daemon} daemon, ${r.kills.agent} agent, ${r.kills.prGap} daemon between push and PR create${r.cluster ? `, ${r.kills.worker} worker (${r.kills.workerMidJob} mid-job), ${r.kills.redis} Redis` : ''}; ${r.retries} failed task(s) retried)`,
     `wall time: ${(r.wallMs / 1000).toFixed(1)} s`,
     `violations: ${r.violations.length}`,
     ...r.violations.map(

@@ -43,7 +43,7 @@ describe('moving an agent turn to a worker and back over git', () => {
     expect(git(r.run, 'log', '--format=%s', '-3').split('\n')).toEqual(['wip: agent turn on a worker', 'agent commit', 'start']);
     // Nothing left behind: no ref here, no ref and no pack file there (the job worktree's HEAD keeps its objects).
     expect(git(r.root, 'for-each-ref', 'refs/orch')).toBe('');
-    expect(git(cache, 'for-each-ref')).toBe('');
+    expect(git(cache, 'for-each-ref', '--format=%(refname)')).toBe('refs/orch/fetched');
     expect(readdirSync(join(r.base, 'worker', 'out'))).toEqual([]);
   });
 
@@ -88,6 +88,41 @@ describe('moving an agent turn to a worker and back over git', () => {
     expect(git(c.worktree, 'rev-parse', 'HEAD')).toBe(next);
     expect(readFileSync(join(c.worktree, '.git'), 'utf8')).toContain(join(c.cache, 'worktrees'));
     expect(git(r.root, 'rev-parse', 'HEAD')).toBe(next);
+  });
+
+  it('fetches only what is new (the cache keeps the last commit fetched as a ref); a fetch that cannot work says what to do', async () => {
+    const r = repo();
+    // A history of more than 100 objects: a fetch of all of it is kept as a pack, not unpacked.
+    for (let i = 0; i < 40; i++) {
+      writeFileSync(join(r.root, `h${i}.txt`), `history ${i}\n`);
+      git(r.root, 'add', '-A');
+      git(r.root, 'commit', '-q', '-m', `history ${i}`);
+    }
+    const worker = createCheckouts({ dir: join(r.base, 'worker'), env });
+    const first = await worker.prepare({ id: 'f1', repoUrl: r.root, fetchRef: 'refs/heads/main', startSha: git(r.root, 'rev-parse', 'HEAD') });
+    const count = (): number => {
+      const c = Object.fromEntries(git(first.cache, 'count-objects', '-v').split('\n').map((l) => l.split(': '))) as Record<string, string>;
+      return Number(c.count) + Number(c['in-pack']);
+    };
+    const before = count();
+    writeFileSync(join(r.root, 'new.txt'), 'new\n');
+    git(r.root, 'add', '-A');
+    git(r.root, 'commit', '-q', '-m', 'new');
+    const second = await worker.prepare({ id: 'f2', repoUrl: r.root, fetchRef: 'refs/heads/main', startSha: git(r.root, 'rev-parse', 'HEAD') });
+    expect(second.fetched).toBe(true);
+    // A commit, a tree and a blob: not the 120 objects of the history again.
+    expect(count() - before).toBeLessThanOrEqual(3);
+    await worker.cleanup(first.cache, first.worktree);
+    await worker.cleanup(second.cache, second.worktree);
+
+    // The run branch is not where the worker fetches (a forge remote has no run branches).
+    await expect(worker.prepare({ id: 'f3', repoUrl: r.root, fetchRef: 'refs/heads/feat/not-pushed', startSha: 'a'.repeat(40) })).rejects.toThrow(
+      /cannot check out the run's code: .* has no refs\/heads\/feat\/not-pushed .*set \[cluster\] repo_url/,
+    );
+    // The branch is there but at another commit than the run starts from.
+    await expect(worker.prepare({ id: 'f4', repoUrl: r.root, fetchRef: 'refs/heads/main', startSha: 'b'.repeat(40) })).rejects.toThrow(/refs\/heads\/main at .* is not at bbbbbbbbbb, the commit the run starts from/);
+    // A URL this machine cannot fetch.
+    await expect(worker.prepare({ id: 'f5', repoUrl: join(r.base, 'nowhere'), fetchRef: 'refs/heads/main', startSha: 'c'.repeat(40) })).rejects.toThrow(/cannot be fetched from this machine .*check the URL/);
   });
 
   it('leaves no repository an agent nested and committed in a kept worktree for the next job', async () => {

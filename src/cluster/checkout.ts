@@ -75,10 +75,19 @@ export function createCheckouts(o: { dir: string; env?: NodeJS.ProcessEnv }) {
     rmSync(worktree, { recursive: true, force: true });
     await run(['worktree', 'prune'], cache);
   };
+  // The last commit fetched is kept under FETCHED: a fetch tells the other side what it has from the refs, and a cache
+  // with none would be sent the whole history every time. No automatic maintenance on the way to the agent (a
+  // process): the cleanups run it now and then.
   const fetch = (cache: string, url: string, ref: string): Promise<GitResult> =>
-    // PERF: objects only, no ref to make (and delete at cleanup): the worktree's HEAD keeps them from pruning. No
-    // automatic maintenance on the way to the agent (a process): the cleanups run it now and then.
-    run(['fetch', '-q', '--no-tags', '--no-write-fetch-head', '--no-auto-maintenance', '--', url, ref], cache);
+    run(['fetch', '-q', '--no-tags', '--no-write-fetch-head', '--no-auto-maintenance', '--', url, `+${ref}:${FETCHED}`], cache);
+  /** Fetches a job's start commit, or fails saying why in words a user can act on. */
+  const fetchStart = async (cache: string, job: { repoUrl: string; fetchRef: string; startSha: string }): Promise<void> => {
+    const f = await fetch(cache, job.repoUrl, job.fetchRef);
+    if (f.exitCode !== 0) throw new Error(`${CHECKOUT_FAILED}: ${fetchProblem(f, job, cache)}`);
+    if ((await run(['cat-file', '-e', `${job.startSha}^{commit}`], cache)).exitCode !== 0) {
+      throw new Error(`${CHECKOUT_FAILED}: ${job.fetchRef} at ${job.repoUrl} is not at ${job.startSha.slice(0, 10)}, the commit the run starts from (the run branch lives on the coordinator: set [cluster] repo_url to a URL of the coordinator's repository, such as [cluster] git_daemon serves)`);
+    }
+  };
 
   /**
    * PERF: a worktree per job slot, kept between jobs. A job checks its slot out at its start commit (one git process,
@@ -122,7 +131,7 @@ export function createCheckouts(o: { dir: string; env?: NodeJS.ProcessEnv }) {
     let r = await checkout();
     let fetched = false;
     if (r.exitCode !== 0 && (await run(['cat-file', '-e', `${job.startSha}^{commit}`], cache)).exitCode !== 0) {
-      mustOk(await fetch(cache, job.repoUrl, job.fetchRef), `fetching ${job.fetchRef} from ${job.repoUrl}`);
+      await fetchStart(cache, job);
       fetched = true;
       r = await checkout();
     }
@@ -139,7 +148,7 @@ export function createCheckouts(o: { dir: string; env?: NodeJS.ProcessEnv }) {
     let r = await add();
     let fetched = false;
     if (r.exitCode !== 0 && (await run(['cat-file', '-e', `${job.startSha}^{commit}`], cache)).exitCode !== 0) {
-      mustOk(await fetch(cache, job.repoUrl, job.fetchRef), `fetching ${job.fetchRef} from ${job.repoUrl}`);
+      await fetchStart(cache, job);
       fetched = true;
       if (existsSync(slot)) await removeWorktree(cache, slot);
       r = await add();
@@ -243,6 +252,28 @@ export function createCheckouts(o: { dir: string; env?: NodeJS.ProcessEnv }) {
       if (n % MAINTENANCE_EVERY === 1) await inTurn(cache, () => run(['maintenance', 'run', '--auto', '--quiet'], cache));
     },
   };
+}
+
+/** The ref of a repository cache that holds the last commit fetched into it (what a fetch says it has). */
+const FETCHED = 'refs/orch/fetched';
+/** How a job's error starts when the worker could not get the run's code: the daemon then runs the turn itself. */
+export const CHECKOUT_FAILED = "cannot check out the run's code";
+
+/** Why a fetch of a job's start failed, and what to do about it. */
+function fetchProblem(f: GitResult, job: { repoUrl: string; fetchRef: string }, cache: string): string {
+  const lines = f.stderr.split('\n').map((l) => l.trim()).filter(Boolean);
+  const said = lines.filter((l) => /^(fatal|error):/.test(l));
+  const err = (said.length ? said : lines).slice(-3).join('; ');
+  if (/couldn't find remote ref|no such ref|not our ref/i.test(err)) {
+    return `${job.repoUrl} has no ${job.fetchRef} (${err}): the run branch lives on the coordinator; set [cluster] repo_url to a URL of the coordinator's repository (such as [cluster] git_daemon serves), or push run branches there`;
+  }
+  if (/missing|bad object|did not send all necessary objects|corrupt|fsck|unable to read/i.test(err)) {
+    return `the repository cache ${cache} is damaged (${err}): stop the worker, remove that directory and start it again; it fetches the repository anew`;
+  }
+  if (/does not appear to be a git repository|not found|Could not read from remote|unable to access|Connection refused|Permission denied|Host key/i.test(err)) {
+    return `${job.repoUrl} cannot be fetched from this machine (${err}): check the URL (--repo here, [cluster] repo_url on the coordinator), the network and this worker's git credentials`;
+  }
+  return `fetching ${job.fetchRef} from ${job.repoUrl} failed with exit code ${f.exitCode}: ${err}`;
 }
 
 /** The cleanups run `git maintenance run --auto` on the first job and every this many after it (a process). */

@@ -2,7 +2,7 @@ import { Job, Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { createRunner } from '../git/index.js';
 import { emptyUsage, type AgentBackend, type AgentEvent, type AgentHandle, type AgentOutcome, type AgentRunRequest } from '../agents/index.js';
-import { readStatus } from './checkout.js';
+import { CHECKOUT_FAILED, readStatus } from './checkout.js';
 import { applyPack } from './apply.js';
 import { readOutput } from './output.js';
 import { connect } from './connection.js';
@@ -205,6 +205,13 @@ async function runRemote(req: AgentRunRequest, target: { queue: string; resume?:
       }
       if (state === 'failed') {
         await drainAll();
+        // The worker could not get the code (a repo_url it cannot fetch, a damaged cache): nothing ran there. The turn
+        // runs here, and the run log and the daemon's log say what to fix.
+        if (!cancelSent && j.failedReason?.includes(CHECKOUT_FAILED)) {
+          await note(`${j.failedReason}; running the turn here`);
+          d.log(`cluster: ${j.failedReason}`);
+          return await local.start(req).result;
+        }
         return failed(`worker job failed: ${j.failedReason || 'no reason given'}`, cancelSent);
       }
       // Queued with no live worker that could take it, or held by a worker that is gone with none left to recover it

@@ -51,6 +51,9 @@ export function protocolRefusal(job: Pick<Job, 'id' | 'data'>, worker: string): 
   return `job ${job.id ?? '?'} refused: it was queued by ${theirs} and worker ${worker} runs Orch ${VERSION} (job protocol ${PROTOCOL}); run the same Orch version on the daemon and its workers`;
 }
 
+/** Errors that only say Redis is away (the connections reconnect by themselves). */
+const CONNECTION_ERROR = /ECONNREFUSED|ECONNRESET|ETIMEDOUT|EHOSTUNREACH|ENETUNREACH|EPIPE|ENOTFOUND|EAI_AGAIN|Connection is closed|Stream isn't writeable|Reached the max retries/i;
+
 /** Packs larger than this are refused by the worker (the job fails with the reason) rather than clogging Redis. */
 const MAX_PACK_BYTES = 256 * 1024 * 1024;
 const STREAM_MAXLEN = 200_000;
@@ -92,6 +95,26 @@ export async function startWorker(o: WorkerOptions): Promise<{ close: (force?: b
     } catch {
       // Redis away: the next beat after reconnecting registers again.
     }
+  };
+  // Redis going away is said once, and its return once: not a line per queue and retry.
+  let down: string | undefined;
+  redis.on('error', (e: Error) => {
+    if (down !== undefined || !CONNECTION_ERROR.test(e.message)) return;
+    down = e.message;
+    log(`Redis at ${redactRedisUrl(o.redisUrl)} is unreachable (${e.message}): reconnecting; running jobs go on and their results are sent when it is back`);
+  });
+  redis.on('ready', () => {
+    if (down === undefined) return;
+    down = undefined;
+    log(`Redis at ${redactRedisUrl(o.redisUrl)} is back: taking jobs again`);
+  });
+  const said = new Map<string, number>();
+  const queueError = (q: string, e: Error): void => {
+    if (CONNECTION_ERROR.test(e.message)) return;
+    const key = `${q}\0${e.message}`;
+    if (Date.now() - (said.get(key) ?? 0) < 60_000) return;
+    said.set(key, Date.now());
+    log(`queue ${q}: ${e.message}`);
   };
   await beat();
   const heartbeat = setInterval(() => void beat(), HEARTBEAT_MS);
@@ -183,7 +206,12 @@ export async function startWorker(o: WorkerOptions): Promise<{ close: (force?: b
     log(`job ${id}: ${j.taskId} with ${j.backend} (attempt ${attemptOf(job)})`);
     // Where a job's time goes, in its last log line: queued (the daemon's add to this worker's take), checkout, agent, collect.
     const times = { queued: job.processedOn && job.timestamp ? Math.max(0, job.processedOn - job.timestamp) : 0, took: Date.now() };
-    const { cache, worktree, fetched } = await checkouts.prepare({ id, repoUrl: j.repoUrl, fetchRef: j.fetchRef, startSha: j.startSha });
+    const { cache, worktree, fetched } = await checkouts.prepare({ id, repoUrl: j.repoUrl, fetchRef: j.fetchRef, startSha: j.startSha }).catch((e: unknown) => {
+      clearTimeout(timer);
+      running.delete(id);
+      log(`job ${id}: ${(e as Error).message}`);
+      throw new Error(`worker ${o.name} ${(e as Error).message}`);
+    });
     const checkedOut = Date.now();
     await push(id, { k: 'start', worker: o.name, attempt: attemptOf(job), worktree });
     try {
@@ -264,7 +292,7 @@ export async function startWorker(o: WorkerOptions): Promise<{ close: (force?: b
       maxStalledCount: 3,
       autorun: true,
     });
-    w.on('error', (e) => log(`queue ${q}: ${e.message}`));
+    w.on('error', (e) => queueError(q, e));
     w.on('completed', (job) => ended(job.id));
     w.on('failed', (job) => ended(job?.id));
     workers.push(w);

@@ -75,7 +75,7 @@ export async function runDoctor(cwd: string, env: NodeJS.ProcessEnv = process.en
     fix: targetSha ? undefined : target ? 'make a first commit, or set target_branch in .orch/config.toml' : (await noDefaultBranchReason(git, root)).replace(/^[^;]*; /, ''),
   });
   const plans = join(root, config.plans_dir);
-  checks.push({ name: 'plans', ok: existsSync(plans), level: 'warn', detail: existsSync(plans) ? plans : `${plans} does not exist`, fix: existsSync(plans) ? undefined : `create ${config.plans_dir}/<module>/epic-01-<slug>.md (see README)` });
+  checks.push({ name: 'plans', ok: existsSync(plans), level: 'warn', detail: existsSync(plans) ? plans : `${plans} does not exist`, fix: existsSync(plans) ? undefined : `\`orch onboard\` writes a starter plan, or create ${config.plans_dir}/<module>/epic-01-<slug>.md (see README)` });
   const resolve = createAgentResolver(config, env);
   const names = new Set<string>(['default', ...Object.keys(config.agents), ...Object.values(config.roles).filter(Boolean)]);
   const probed = new Set<string>();

@@ -1,6 +1,6 @@
 import { isMap, isScalar, isSeq, LineCounter, parseDocument } from 'yaml';
 import type { Node } from 'yaml';
-import { braceFix } from './quote-hint.js';
+import { braceFix, commonYamlFix } from './quote-hint.js';
 import { parseSimpleYaml } from './simple-yaml.js';
 
 /** Where each top-level key sits: the key's line and, for a list, each item's line (file lines, 1-based). */
@@ -125,7 +125,7 @@ function parseWithYaml(yaml: string, yamlLine: number): YamlResult {
   const error = doc.errors[0];
   if (error) {
     const line = lineOf(error.pos[0]);
-    const fix = braceFix(yaml, line - yamlLine + 1);
+    const fix = braceFix(yaml, line - yamlLine + 1) ?? commonYamlFix(yaml, line - yamlLine + 1, yamlLine);
     return { ok: false, line, message: firstLine(error.message), ...(fix ? { fix } : {}) };
   }
   const contents = doc.contents;

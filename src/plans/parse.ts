@@ -271,12 +271,18 @@ function reportCycles(tasks: readonly PlanTask[], issues: PlanIssue[]): void {
     const edges = cycle.map((id, i) => {
       const next = cycle[(i + 1) % cycle.length]!;
       const task = byId.get(id)!;
-      const source = task.dependencySources.find((s) => s.id === next);
+      // A dependency written down is the one a person can remove; the previous-epic one only goes by renumbering.
+      const of = task.dependencySources.filter((s) => s.id === next);
+      const source = of.find((s) => s.kind !== 'implicit') ?? of[0];
       return { task, next, source };
     });
     const first = edges[0]!;
     const where = edges
-      .map(({ task, next, source }) => `${task.id} -> ${next} (${source?.kind ?? 'unknown'}, ${task.file}:${source?.line ?? 1})`)
+      .map(({ task, next, source }) =>
+        source?.kind === 'implicit'
+          ? `${task.id} -> ${next} (previous epic of the module, ${task.file}: it goes only if ${task.id} is numbered before ${next})`
+          : `${task.id} -> ${next} (${source?.kind ?? 'unknown'}, ${task.file}:${source?.line ?? 1})`,
+      )
       .join('; ');
     issues.push({
       severity: 'error',

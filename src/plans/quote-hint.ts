@@ -51,3 +51,22 @@ export function braceFix(yaml: string, line: number): string | undefined {
     ? undefined
     : `\`{\` starts a YAML mapping, so a glob with braces must be quoted: write \`${fixed.trim()}\``;
 }
+
+/**
+ * The mistakes people make by hand that YAML reports obscurely: a tab used to indent ("Tabs are not allowed as
+ * indentation") and a `[` list never closed (reported on the next key's line). `line` is 1-based within `yaml`;
+ * `firstLine` is the file line of its first line.
+ */
+export function commonYamlFix(yaml: string, line: number, firstLine: number): string | undefined {
+  const lines = yaml.split('\n');
+  const tab = lines.findIndex((l, i) => i < line && /^ *\t/.test(l));
+  if (tab !== -1) return `line ${tab + firstLine} is indented with a tab: YAML indents with spaces only; replace the tab with spaces (or remove the indent of a top-level key)`;
+  // Upward from the reported line: the first line where more `[` were opened than closed below it is the open one.
+  let balance = 0;
+  for (let i = line - 1; i >= 0; i--) {
+    const l = (lines[i] ?? '').replace(/#.*$/, '');
+    balance += (l.match(/\[/g) ?? []).length - (l.match(/\]/g) ?? []).length;
+    if (balance > 0) return `line ${i + firstLine} opens a \`[\` list that is not closed: end it with \`]\` on the same line (\`depends_on: [core/E01, core/E02]\`)`;
+  }
+  return undefined;
+}

@@ -34,6 +34,34 @@ describe('parsePlan: broken plans', () => {
     expect(cycles[0]!.fix).toContain('b/E02 -> c/E01 (frontmatter, docs/plans/b/epic-02-z.md:2)');
   });
 
+  it('hand-written YAML mistakes say what to do: a tab used to indent, a `[` list never closed', async () => {
+    const parsed = await plan({
+      [`${P}/m/epic-01-a.md`]: '---\npriority: high\n\ttouches: [src/]\n---\n# A\n',
+      [`${P}/m/epic-02-b.md`]: '---\ndepends_on: [m/E01\npriority: high\n---\n# B\n',
+      [`${P}/m/epic-03-c.md`]: '---\ndepends_on: [\n  m/E01,\n]\npriority: [high\n---\n# C\n',
+    });
+    const bad = only(parsed, 'bad_frontmatter');
+    expect(bad.map((i) => [i.file, i.fix])).toEqual([
+      ['docs/plans/m/epic-01-a.md', 'line 3 is indented with a tab: YAML indents with spaces only; replace the tab with spaces (or remove the indent of a top-level key)'],
+      ['docs/plans/m/epic-02-b.md', 'line 2 opens a `[` list that is not closed: end it with `]` on the same line (`depends_on: [core/E01, core/E02]`)'],
+      // A list over several lines that is closed is not the one blamed.
+      ['docs/plans/m/epic-03-c.md', 'line 5 opens a `[` list that is not closed: end it with `]` on the same line (`depends_on: [core/E01, core/E02]`)'],
+    ]);
+  });
+
+  it('a cycle names the written dependency a person can remove; a previous-epic one says how it goes', async () => {
+    const parsed = await plan({
+      [`${P}/core/epic-01-a.md`]: '---\ndepends_on: [web/E01]\n---\n# A\n',
+      [`${P}/core/epic-02-b.md`]: '---\ndepends_on: [core/E01]\n---\n# B\n',
+      [`${P}/web/epic-01-w.md`]: '---\ndepends_on: [core/E02]\n---\n# W\n',
+      [`${P}/m/epic-01-x.md`]: '---\ndepends_on: [m/E02]\n---\n# X\n',
+      [`${P}/m/epic-02-y.md`]: '# Y\n',
+    });
+    const fixes = only(parsed, 'cycle').map((i) => i.fix ?? '');
+    expect(fixes.find((f) => f.includes('core/E02 -> core/E01'))).toContain('core/E02 -> core/E01 (frontmatter, docs/plans/core/epic-02-b.md:2)');
+    expect(fixes.find((f) => f.includes('m/E02 -> m/E01'))).toContain('m/E02 -> m/E01 (previous epic of the module, docs/plans/m/epic-02-y.md: it goes only if m/E02 is numbered before m/E01)');
+  });
+
   it('finds a cycle made of an implicit and an explicit dependency', async () => {
     const parsed = await plan({
       [`${P}/m/epic-01-a.md`]: '---\ndepends_on: E02\n---\n# A\n',

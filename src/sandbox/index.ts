@@ -115,7 +115,7 @@ export const createSandboxer = (
       if (place.hideUntracked) {
         const masks = untrackedIn(place.worktree, launch.env.PATH ?? '');
         // Too many to mask, or git could not say: the checkout stays hidden as a whole.
-        if (masks) spec.masks = masks;
+        if (masks) spec.masks = [...(spec.masks ?? []), ...masks];
         else spec.readOnly = spec.readOnly.filter((d) => d !== place.worktree);
       }
       // A CLI's own dir that does not exist yet (a first run) is made now: bubblewrap binds only what exists,

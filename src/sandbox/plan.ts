@@ -2,7 +2,7 @@
  * What one agent may see and change: the directories of a `SandboxSpec`, worked out from the run (worktree, git
  * dirs, its private config dir), the backend (its CLI's own config and credentials) and where things live.
  */
-import { existsSync, readFileSync, realpathSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, realpathSync } from 'node:fs';
 import { dirname, extname, isAbsolute, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { SandboxSpec } from './bwrap.js';
@@ -156,9 +156,49 @@ const runKept = (path: string): string[] => {
   return kept.filter((d) => existsSync(d) && !within(join(RUN, 'user'), d));
 };
 
+/** Top-level directories of the system itself; every other one (/home, /root, /srv, /mnt, /media, /work, /data...) holds people's or services' files. */
+const SYSTEM_ROOTS = new Set(['usr', 'bin', 'sbin', 'lib', 'lib32', 'lib64', 'libx32', 'etc', 'opt', 'nix', 'gnu', 'snap', 'var', 'run', 'proc', 'dev', 'sys', 'tmp']);
+
+/** Services' data and the machine's logs and mail under /var; the rest of /var (caches, the package database) stays. */
+const VAR_DATA = ['/var/lib/docker', '/var/lib/containerd', '/var/lib/containers', '/var/lib/postgresql', '/var/lib/mysql', '/var/lib/redis', '/var/lib/mongodb', '/var/lib/private', '/var/log', '/var/mail', '/var/spool', '/var/backups', '/var/tmp'];
+
+/** Secrets of the machine in /etc (readable by root, which an agent may be): shown empty. */
+const ETC_SECRETS = ['/etc/shadow', '/etc/shadow-', '/etc/gshadow', '/etc/gshadow-', '/etc/sudoers', '/etc/sudoers.d', '/etc/ssl/private', '/etc/security/opasswd'];
+
+/** What of the filesystem an agent never needs: other people's and projects' directories, services' data. */
+export const dataDirs = (root = '/'): string[] => {
+  let tops: string[] = [];
+  try {
+    tops = readdirSync(root, { withFileTypes: true }).filter((e) => e.isDirectory() && !SYSTEM_ROOTS.has(e.name)).map((e) => join(root, e.name));
+  } catch {
+    // Unreadable: only what is named below is hidden.
+  }
+  return [...tops, ...VAR_DATA.filter((d) => existsSync(d))];
+};
+
+/** /etc's secrets, and the host's ssh private keys, as masks (a directory shown empty, a file as /dev/null). */
+export const etcMasks = (): { path: string; dir: boolean }[] => {
+  const keys = (() => {
+    try {
+      return readdirSync('/etc/ssh').filter((f) => /^ssh_host_.*_key$/.test(f)).map((f) => join('/etc/ssh', f));
+    } catch {
+      return [];
+    }
+  })();
+  return [...ETC_SECRETS, ...keys].filter((f) => existsSync(f)).map((f) => {
+    let dir = false;
+    try {
+      dir = readdirSync(f) !== undefined;
+    } catch {
+      dir = false;
+    }
+    return { path: f, dir };
+  });
+};
+
 export const planSandbox = (p: SandboxPlace): SandboxSpec => {
   const home = p.env.HOME && p.env.HOME !== '/' ? p.env.HOME : undefined;
-  const hide = [...(home ? [home] : []), ...p.orchDirs, ...(p.root ? [p.root] : []), ...(existsSync(RUN) ? [RUN] : [])];
+  const hide = [...(home ? [home] : []), ...p.orchDirs, ...(p.root ? [p.root] : []), ...(existsSync(RUN) ? [RUN] : []), ...dataDirs()];
   const hidden = (d: string): boolean => hide.some((h) => within(h, d)) || within('/tmp', d);
   // Binaries put back: never a directory that would reveal a hidden one (a PATH entry of $HOME itself).
   const tool = (d: string | undefined): d is string => !!d && hidden(d) && !hide.some((h) => within(d, h)) && !within(d, '/tmp');
@@ -189,5 +229,5 @@ export const planSandbox = (p: SandboxPlace): SandboxSpec => {
   }
   // Existing ones read-only (Orch's own per-run files in its config dir are the run's business).
   readOnlyFiles.push(...cliExecConfig(p.backendId, p.env).filter((f) => !(p.configDir && within(p.configDir, f))));
-  return { hide, readOnly, writable, readOnlyFiles, cwd: p.worktree };
+  return { hide, readOnly, writable, readOnlyFiles, masks: etcMasks(), cwd: p.worktree };
 };

@@ -1,4 +1,4 @@
-import { execFile, spawnSync } from 'node:child_process';
+import { execFile, execFileSync, spawnSync } from 'node:child_process';
 import { accessSync, constants, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -100,6 +100,32 @@ describe.skipIf(!detectBwrap(process.env.PATH ?? '').ok)('a contained process', 
       server.close();
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+
+  it("sees the system, not other people's or projects' directories, services' data or /etc's secrets", () => {
+    const worktree = mkdtempSync(join(base, 'wt-'));
+    const contain = createSandboxer('bwrap').contain({ worktree, orchDirs: [] });
+    // Every top-level directory that is not the system's, /var's services' data, /etc/shadow: listed outside, then inside.
+    const probe = `const fs = require('node:fs');
+const tops = fs.readdirSync('/', { withFileTypes: true }).filter((e) => e.isDirectory() && !['usr','bin','sbin','lib','lib32','lib64','libx32','etc','opt','nix','gnu','snap','var','run','proc','dev','sys','tmp'].includes(e.name)).map((e) => '/' + e.name);
+const seen = {};
+for (const d of [...tops, '/var/log', '/var/lib/postgresql', '/var/lib/redis']) { try { seen[d] = fs.readdirSync(d).length; } catch (e) { seen[d] = e.code; } }
+try { seen['/etc/shadow'] = fs.readFileSync('/etc/shadow', 'utf8').length; } catch (e) { seen['/etc/shadow'] = e.code; }
+seen['/usr/bin'] = fs.readdirSync('/usr/bin').length > 10; seen['/etc/passwd'] = fs.readFileSync('/etc/passwd', 'utf8').length > 0;
+console.log(JSON.stringify(seen));`;
+    const outside = JSON.parse(execFileSync(process.execPath, ['-e', probe], { encoding: 'utf8' })) as Record<string, number | string | boolean>;
+    const launch = contain!({ command: process.execPath, args: ['-e', probe], env: { PATH: process.env.PATH ?? '', HOME: join(base, 'home-fs') } });
+    const inside = JSON.parse(execFileSync(launch.command, launch.args, { env: launch.env, encoding: 'utf8', cwd: worktree })) as Record<string, number | string | boolean>;
+    expect(inside['/usr/bin']).toBe(true);
+    expect(inside['/etc/passwd']).toBe(true);
+    for (const [d, n] of Object.entries(outside)) {
+      if (typeof n !== 'number' || d === '/usr/bin' || d === '/etc/passwd') continue;
+      // Empty inside, or (a top-level dir holding a PATH entry, node or Orch itself) only that put back.
+      // /etc/shadow is /dev/null on a nodev mount: empty or unreadable.
+      const hidden = d === '/etc/shadow' ? inside[d] === 0 || inside[d] === 'EACCES' : typeof inside[d] === 'number' && (inside[d] as number) <= 3;
+      expect(hidden, `${d}: ${String(n)} outside, ${String(inside[d])} inside`).toBe(true);
+    }
+    expect(Object.keys(outside).length).toBeGreaterThan(3);
   });
 
   it('still resolves names (the resolver under /run comes back)', () => {

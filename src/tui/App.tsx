@@ -173,7 +173,10 @@ export function App(p: AppProps) {
     }
   });
 
-  const height = Math.max(4, state.size.rows - headerRows(state, p.theme) - statusRows(state).length - (state.modal ? 1 : 0));
+  // Whatever the size, the frame is the terminal's height and no more: a taller one scrolls the header off the top
+  // and leaves stale rows behind (a 30x8 terminal). The screen gets what the header, input and status leave, and is
+  // clipped to it.
+  const height = Math.max(1, state.size.rows - headerRows(state, p.theme) - statusRows(state).length - (state.modal ? 1 : 0));
   const screen = (() => {
     switch (state.view.name) {
       case 'dashboard':
@@ -202,9 +205,11 @@ export function App(p: AppProps) {
     <ThemeContext.Provider value={p.theme}>
       <StateContext.Provider value={state}>
         <DispatchContext.Provider value={dispatch}>
-          <Box flexDirection="column" width={state.size.columns} height={state.size.rows}>
+          <Box flexDirection="column" width={state.size.columns} height={state.size.rows} overflow="hidden">
             <Header />
-            {screen}
+            <Box flexDirection="column" height={height} flexShrink={0} overflow="hidden">
+              {screen}
+            </Box>
             <ModalLine />
             <StatusLine />
           </Box>

@@ -228,6 +228,29 @@ describe('orch tui degrades well', () => {
     expect([...frame].filter((ch) => ch.charCodeAt(0) > 0x7e).join(''), frame).toBe('');
   });
 
+  it('a tiny terminal (30x8, 20x6) gets a frame of its height, header on top, on every screen and after a status message', async () => {
+    const ui = mount({ color: false, ascii: false }, 30, 8);
+    await ui.shows('RUNNING 3');
+    for (const [c, h] of [[30, 8], [20, 6], [60, 10]] as const) {
+      ui.resize(c, h);
+      for (const key of ['1', '2', '3', '4', '?']) {
+        await ui.press(key);
+        await until(() => ui.frame(), () => ui.frame().split('\n').length === h && ui.frame().split('\n').every((l) => l.length <= c));
+        expect(ui.frame(), ui.frame()).toMatch(/^Orch /);
+        await ui.press('\u001b');
+      }
+    }
+    // A long answer takes one row here, not three.
+    ui.resize(30, 8);
+    await ui.press('1');
+    ui.w.data.fail['/api/stop'] = `the daemon refused: ${'a reason that goes on '.repeat(5)}`;
+    await ui.press('x');
+    await ui.press('y');
+    await ui.shows('the daemon refused');
+    expect(ui.frame().split('\n').length, ui.frame()).toBe(8);
+    expect(ui.frame()).toMatch(/^Orch /);
+  });
+
   it('untrusted text (tabs, escapes, CJK, emoji, a module named in Japanese) neither breaks the frame nor the columns', async () => {
     const w = fakeClient({
       status: status([run('r1', 'ui/E01', 'running', { worktree: '/w/r1' })]),

@@ -70,8 +70,12 @@ export function wrapWords(text: string, width: number, max: number): string[] {
   return rows.length > max ? [...rows.slice(0, max - 1), rows.slice(max - 1).join(' ')] : rows;
 }
 
-/** The status line's rows at this width: the last action's answer or error, or the key hint. */
-export const statusRows = (s: State): string[] => (s.statusLine ? wrapWords(s.statusLine.text, Math.max(1, s.size.columns), STATUS_ROWS) : ['? keys  q quit']);
+/**
+ * The status line's rows at this width: the last action's answer or error, or the key hint. One row on a terminal
+ * of fewer than 16 rows (the screen needs the others).
+ */
+export const statusRows = (s: State): string[] =>
+  s.statusLine ? wrapWords(s.statusLine.text, Math.max(1, s.size.columns), s.size.rows < 16 ? 1 : STATUS_ROWS) : ['? keys  q quit'];
 
 export function StatusLine() {
   const s = useTuiState();

@@ -38,6 +38,8 @@ describe('chaos: kill -9 anywhere, restart, nothing lost, duplicated or orphaned
     const report = await runChaos({ seed: 11, trials: 2, kills: ['worker', 'redis'], forge: 'local', cluster: 2, tasks: 10, maxParallel: 4, finishTimeoutMs: 60_000 });
     expect(report.trials).toBe(2);
     expect(report.kills.worker).toBe(1);
+    // It held an active agent job when it died (read from Redis, not guessed from its process tree).
+    expect(report.kills.workerMidJob).toBe(1);
     expect(report.kills.redis).toBe(1);
     // The agents on the workers were seen (so was any overlap of two for one task).
     expect(report.agentsSpawned).toBeGreaterThanOrEqual(10);

@@ -121,6 +121,32 @@ describe('chaos: a scheduled batch killed -9 at each step, and at the budget lin
     expect(readFileSync(s.log, 'utf8')).toMatch(/scheduled batch night of \S+ was about to start when the daemon stopped; starting it now/);
   });
 
+  it('killed there and down past the window: one batch.missed, delivered once, nothing started', { timeout: 180_000 }, async () => {
+    const s = await setup(TWO, 'module = "core"\n');
+    setups.push(s);
+    await killAt(s, 'schedule.intent');
+    // Down for three hours (the batch's window is two): the intent is dated back as if the kill had been then.
+    const store = createStore(s.db);
+    const intent = JSON.parse(store.meta.get('schedule.intent.night') ?? '{}') as { due: string; at: string };
+    const back = (iso: string): string => new Date(new Date(iso).getTime() - 3 * 3_600_000).toISOString();
+    store.meta.set('schedule.intent.night', JSON.stringify({ ...intent, due: back(intent.due), at: back(intent.at) }));
+    store.close();
+    expect((await s.sb.orchAsync('status')).status).toBe(0);
+    await until(() => delivered(s)['batch.missed'], 'batch.missed at the webhook', 30_000);
+    const missed = events(s).filter((e) => e.type === 'batch.missed');
+    expect(missed).toHaveLength(1);
+    expect(missed[0]?.data.reason).toMatch(/the daemon stopped as it was starting it .* past the batch's 120 min window/);
+    // Another kill and start: said once, and nothing ran.
+    const pid = s.sb.orchJson<{ daemon: { pid: number } }>('status').daemon.pid;
+    process.kill(pid, 'SIGKILL');
+    await until(() => !isAlive(pid), 'the daemon to die', 20_000);
+    expect((await s.sb.orchAsync('status')).status).toBe(0);
+    expect(events(s).filter((e) => e.type === 'batch.missed')).toHaveLength(1);
+    expect(events(s).filter((e) => e.type === 'batch.started')).toEqual([]);
+    expect(agentCalls(s.sb)).toEqual([]);
+    expect(delivered(s)).toEqual({ 'batch.missed': 1 });
+  });
+
   it('killed after the batch started, before it was linked to its schedule: kept, not started again, still reported', { timeout: 180_000 }, async () => {
     const s = await setup(TWO, 'module = "core"\n');
     setups.push(s);

@@ -35,6 +35,13 @@ describe('repositories a new user has', () => {
     expect((await sh(s, 'orch sync')).status).toBe(0);
   });
 
+  it('doctor in a repository with no plan points at orch onboard', async () => {
+    sb = sandbox({ 'README.md': '# app\n' });
+    installOrch(sb);
+    const r = await sh(sb, 'orch doctor');
+    expect(r.stdout).toMatch(/warn plans: .*docs\/plans does not exist\n {5}fix: `orch onboard` writes a starter plan, or create docs\/plans\/<module>\/epic-01-<slug>\.md/);
+  });
+
   it('a current directory removed under the shell: one line saying so, exit 2, no stack trace', async () => {
     sb = sandbox(plan);
     installOrch(sb);

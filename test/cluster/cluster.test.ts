@@ -184,5 +184,7 @@ describe('scale-out: agent runs on orch worker processes through BullMQ on a rea
     const status = sb.orchJson<{ cluster?: { available: boolean; error?: string } }>('status');
     expect(status.cluster?.available).toBe(false);
     expect(status.cluster?.error).toMatch(/unreachable|reconnecting|connect/);
+    // The text says it too, with what happens meanwhile.
+    expect(sb.orch('status').stdout).toMatch(/cluster unavailable: Redis at redis:\/\/127\.0\.0\.1:1\/? is unreachable.*agents run on this machine meanwhile/);
   }, 120_000);
 });

@@ -205,6 +205,15 @@ describe('web page in Chromium', () => {
     await expect.poll(() => page.locator('[data-testid="graph"] g.node').count(), { timeout: 60_000 }).toBe(300);
     const info = await page.getByTestId('graph-info').innerText();
     expect(info).toMatch(/^300 tasks, \d+ dependencies, laid out in \d+ ms$/);
+    // At "Fit" the tasks fill the box both ways (modules packed to its shape, long ones wrapped), each module named.
+    await expect.poll(() => page.getByTestId('graph-label').count()).toBe(10);
+    const used = await page.locator('[data-testid="graph"] g.node').evaluateAll((els) => {
+      const r = els.map((e) => (e as unknown as { getBoundingClientRect: () => { left: number; right: number; top: number; bottom: number } }).getBoundingClientRect());
+      return { w: Math.max(...r.map((x) => x.right)) - Math.min(...r.map((x) => x.left)), h: Math.max(...r.map((x) => x.bottom)) - Math.min(...r.map((x) => x.top)) };
+    });
+    const area = (await page.getByTestId('graph').boundingBox())!;
+    expect(used.w / area.width, `${used.w} x ${used.h} of ${area.width} x ${area.height}`).toBeGreaterThan(0.5);
+    expect(used.h / area.height, `${used.w} x ${used.h} of ${area.width} x ${area.height}`).toBeGreaterThan(0.5);
     await shot('graph');
     // Find a task: the module filter (set to another module) gives way, the view centres on it at zoom 1, outlined.
     const wanted = (await page.locator('[data-testid="graph"] g.node').nth(250).getAttribute('data-task'))!;

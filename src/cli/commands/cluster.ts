@@ -5,12 +5,16 @@ import { ClusterStatus } from '../../api/cluster.js';
 import { commandEnv, createAgentResolver, sanitizeEnv, SUPPORTED_BACKENDS, type AgentBackend } from '../../agents/index.js';
 import { createSandboxer, worktreeGitDir } from '../../sandbox/index.js';
 import { redisUrlProblem, startWorker } from '../../cluster/index.js';
-import { connect, firstConnection, redactRedisUrl } from '../../cluster/connection.js';
+import { connect, firstConnection, lastRedisError, redactRedisUrl } from '../../cluster/connection.js';
 import { isLabel } from '../../cluster/names.js';
 import { loadConfig } from '../../config/index.js';
+import { createRunner } from '../../git/index.js';
 import { createPaths } from '../../paths/index.js';
 import { client, CliError, Exit, printJson, type GlobalOptions } from '../context.js';
 import { dim, green, red, plural } from '../format.js';
+
+/** The oldest git a worker runs with (fetch --no-write-fetch-head and --no-auto-maintenance, git maintenance). */
+const MIN_GIT = [2, 29] as const;
 
 const list = (v: string | undefined): string[] => (v ? v.split(',').map((s) => s.trim()).filter(Boolean) : []);
 
@@ -36,9 +40,24 @@ export async function worker(_globals: () => GlobalOptions, f: WorkerFlags): Pro
   if (unknown) throw new CliError(`--agents: "${unknown}" is not an agent CLI Orch drives (${SUPPORTED_BACKENDS.join(', ')})`, Exit.input);
 
   // A wrong password or certificate is said now, not by a worker that looks ready and never takes a job.
+  // Every job runs git here: one too old fails every job with an unknown option; say it now.
+  const git = await createRunner().run(['--version'], { cwd: process.cwd() }).catch(() => undefined);
+  const version = /git version (\d+)\.(\d+)/.exec(git?.stdout ?? '');
+  if (!git || git.exitCode !== 0 || !version) throw new CliError(`git is not installed here (${(git?.stderr ?? 'not found on PATH').trim()}): a worker needs git ${MIN_GIT.join('.')} or newer`, Exit.input);
+  if (Number(version[1]) * 1000 + Number(version[2]) < MIN_GIT[0] * 1000 + MIN_GIT[1]) {
+    throw new CliError(`${git.stdout.trim()} on this machine is too old for a worker: it needs git ${MIN_GIT.join('.')} or newer (fetch --no-write-fetch-head, maintenance); install a newer git`, Exit.input);
+  }
+
+  // Redis not there yet (a machine starting up, Redis restarting) is waited for, and said.
   const probe = connect(redis, { name: `orch-worker-probe:${name}` });
   try {
-    await firstConnection(probe, 10_000);
+    const ready = (): boolean => probe.status === 'ready';
+    for (let waited = 0; !ready(); waited++) {
+      await firstConnection(probe, waited === 0 ? 3000 : 30_000);
+      if (ready()) break;
+      const why = lastRedisError(probe);
+      process.stderr.write(`[orch worker] Redis at ${redactRedisUrl(redis)} is unreachable${why ? ` (${why})` : ''}; ${waited === 0 ? 'waiting for it (start Redis, or check --redis and the network; Ctrl+C stops)' : 'still waiting'}\n`);
+    }
   } catch (e) {
     throw new CliError(`--redis ${redactRedisUrl(redis)}: ${(e as Error).message}`, Exit.input);
   } finally {
@@ -126,6 +145,9 @@ export async function workers(globals: () => GlobalOptions, o: { json?: boolean 
       process.stdout.write(`${w.name} (${w.host}) ${w.running.length}/${w.jobs} busy  agents: ${agents || '-'}${w.labels.length ? `  labels: ${w.labels.join(',')}` : ''}\n`);
       if (s.protocol !== undefined && w.protocol !== s.protocol) {
         process.stdout.write(red(`  incompatible: it runs ${w.orch ? `Orch ${w.orch}` : 'an older Orch'} (job protocol ${w.protocol ?? 1}), the daemon Orch ${s.orch ?? '?'} (protocol ${s.protocol}); it takes none of these jobs: run the same Orch version on both\n`));
+      }
+      else if (w.repos.length && !w.repos.includes(s.repoUrl)) {
+        process.stdout.write(red(`  takes none of these jobs: it serves ${w.repos.join(', ')}, and this project's code is fetched from ${s.repoUrl}; start it with --repo ${s.repoUrl} (or set [cluster] repo_url)\n`));
       }
       for (const r of w.running) process.stdout.write(`  ${r.taskId ?? r.id}  since ${r.startedAt}\n`);
     }

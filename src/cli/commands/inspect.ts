@@ -94,6 +94,17 @@ async function printShow(info: TaskInfo): Promise<void> {
   if (last?.state === 'failed') out(`next: \`orch logs ${t.id}\` shows what the agent did; \`orch start ${t.id}\` retries\n`);
 }
 
+/** The cluster in one line: where, how many workers of this daemon's version and how busy, or why it is unavailable. */
+export function clusterLine(c: NonNullable<Status['cluster']>): string {
+  if (!c.available) return `${red(`cluster unavailable: ${c.error ?? 'unknown'}`)}${dim(' (agents run on this machine meanwhile; `orch workers` when it is back)')}`;
+  const ours = c.workers.filter((w) => c.protocol === undefined || w.protocol === c.protocol);
+  const busy = ours.reduce((n, w) => n + w.running.length, 0);
+  const slots = ours.reduce((n, w) => n + w.jobs, 0);
+  const other = c.workers.length - ours.length;
+  const workers = ours.length ? `${plural(ours.length, 'worker')}, ${busy}/${slots} slots busy` : 'no workers (agents run on this machine; `orch worker --redis URL --repo URL` starts one)';
+  return `cluster: ${c.url} ${workers}${other ? red(`, ${plural(other, 'worker')} of another Orch version (\`orch workers\`)`) : ''}`;
+}
+
 async function printStatus(s: Status, tasks: Task[]): Promise<void> {
   const { table } = await import('../table.js');
   const c = s.counts;
@@ -103,6 +114,7 @@ async function printStatus(s: Status, tasks: Task[]): Promise<void> {
       `tasks: ${plural(total, 'task')}: ${c.complete} merged, ${c.in_progress} in progress, ${c.not_started} not started (${s.ready} ready), ${c.failed} failed${c.needs_review ? `, ${c.needs_review} need review` : ''}\n` +
       `agents: ${s.active.filter((r) => r.state !== 'waiting').length}/${s.maxParallel}   total usage: ${tokens(s.totals)}${s.paused ? `   ${yellow('PAUSED')}` : ''}\n`,
   );
+  if (s.cluster) out(`${clusterLine(s.cluster)}\n`);
   if (s.configError) out(red(`config not applied, the daemon keeps the one it had: ${s.configError}\n`));
   if (s.lastSync && !s.lastSync.ok) out(red(`the plan is invalid (${plural(s.lastSync.issues, 'problem')}): \`orch sync\` shows them\n`));
   if (s.active.length) {

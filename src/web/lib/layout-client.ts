@@ -1,9 +1,10 @@
-import { layoutTasks, shapeKey, type GraphTask, type Placed } from './layout.js';
+import { aspectBucket, layoutTasks, shapeKey, type GraphTask, type Placed } from './layout.js';
 
 const memory = new Map<string, Placed>();
-const STORE_PREFIX = 'orch.layout.';
+// v2: modules packed to the box's shape, with labels (older layouts have neither).
+const STORE_PREFIX = 'orch.layout2.';
 let worker: Worker | undefined;
-const waiting = new Map<string, { tasks: GraphTask[]; done: Array<(p: Placed) => void> }>();
+const waiting = new Map<string, { tasks: GraphTask[]; aspect: number; done: Array<(p: Placed) => void> }>();
 
 function fromStorage(key: string): Placed | undefined {
   try {
@@ -16,10 +17,10 @@ function fromStorage(key: string): Placed | undefined {
 
 function toStorage(key: string, p: Placed): void {
   try {
-    // One plan's layouts at a time: older ones go first when the quota is reached.
+    // One plan's layouts at a time: older ones go first when the quota is reached, those of an older format at once.
     for (let i = localStorage.length - 1; i >= 0; i--) {
       const k = localStorage.key(i);
-      if (k?.startsWith(STORE_PREFIX) && localStorage.length > 8) localStorage.removeItem(k);
+      if (k?.startsWith('orch.layout') && (!k.startsWith(STORE_PREFIX) || localStorage.length > 8)) localStorage.removeItem(k);
     }
     localStorage.setItem(STORE_PREFIX + key, JSON.stringify(p));
   } catch {
@@ -29,10 +30,12 @@ function toStorage(key: string, p: Placed): void {
 
 /**
  * The layout of `tasks`, computed in a Web Worker and cached by the plan's shape (ids and edges; statuses recolour
- * without a new layout): in memory for this page, in localStorage across reloads. `cached` says whether it was.
+ * without a new layout) and the shape of the box it is shown in (`aspect`, width / height, in a few buckets): in memory
+ * for this page, in localStorage across reloads. `cached` says whether it was.
  */
-export function layoutCached(tasks: GraphTask[]): Promise<Placed & { cached: boolean }> {
-  const key = shapeKey(tasks);
+export function layoutCached(tasks: GraphTask[], boxAspect = 2): Promise<Placed & { cached: boolean }> {
+  const aspect = aspectBucket(boxAspect);
+  const key = `${shapeKey(tasks)}@${aspect}`;
   const hit = memory.get(key) ?? fromStorage(key);
   if (hit) {
     memory.set(key, hit);
@@ -44,13 +47,13 @@ export function layoutCached(tasks: GraphTask[]): Promise<Placed & { cached: boo
       toStorage(key, p);
       resolve({ ...p, cached: false });
     };
-    if (typeof Worker === 'undefined') return done(layoutTasks(tasks));
+    if (typeof Worker === 'undefined') return done(layoutTasks(tasks, aspect));
     const list = waiting.get(key);
     if (list) return void list.done.push(done);
     const copy = plain(tasks);
-    waiting.set(key, { tasks: copy, done: [done] });
+    waiting.set(key, { tasks: copy, aspect, done: [done] });
     worker ??= createWorker();
-    worker.postMessage({ key, tasks: copy });
+    worker.postMessage({ key, tasks: copy, aspect });
   });
 }
 
@@ -66,8 +69,8 @@ function createWorker(): Worker {
     worker = undefined;
     const owed = [...waiting.values()];
     waiting.clear();
-    for (const { tasks, done } of owed) {
-      const p = layoutTasks(tasks);
+    for (const { tasks, aspect, done } of owed) {
+      const p = layoutTasks(tasks, aspect);
       for (const f of done) f(p);
     }
   };
