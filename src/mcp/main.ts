@@ -6,6 +6,7 @@
  */
 import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
 import { readEnvFileArg, readMcpServerEnv } from './env.js';
+import { fetchFor } from './proxy-fetch.js';
 import { createAgentMcpServer } from './server.js';
 
 const main = async (): Promise<void> => {
@@ -19,7 +20,9 @@ const main = async (): Promise<void> => {
     process.stderr.write(`orch mcp: ${env.error}\n`);
     process.exit(2);
   }
-  const server = createAgentMcpServer(env.value);
+  // Inside the sandbox's network namespace a daemon on another machine is reached through the gate's proxy.
+  const viaProxy = fetchFor(env.value.daemonUrl, process.env);
+  const server = createAgentMcpServer({ ...env.value, ...(viaProxy ? { fetch: viaProxy } : {}) });
   const transport = new StdioServerTransport();
   transport.onclose = () => process.exit(0);
   await server.connect(transport);
