@@ -5,7 +5,7 @@ import { isDiskFull, type RunRow, type TaskRow } from '../store/index.js';
 import { buildPrompt } from './prompt.js';
 import { REMOVED_NOTE } from './names.js';
 import { RUN_ENV_KEY } from './ports.js';
-import { createLiveUsage, turnUsage, usageBefore, usageFields, type UsageBefore } from './meter.js';
+import { chargeRun, createLiveUsage, turnUsage, usageBefore, usageFields, type UsageBefore } from './meter.js';
 import type { RunnerDeps, StepResult } from './runner-deps.js';
 import type { RunEnd } from './run-end.js';
 import type { RunLogs } from './runlog.js';
@@ -254,14 +254,7 @@ export function createAgentTurn({ d, log, setState, task, end, rebaseGaveUp, wak
       if (base) Object.assign(base, { i: base.i + u.inputTokens, o: base.o + u.outputTokens, cr: base.cr + u.cacheReadTokens, cw: base.cw + u.cacheWriteTokens, c: base.c + costUsd });
       const run = d.store.runs.get(runId);
       if (!run) return;
-      const next = d.store.runs.update(runId, {
-        inputTokens: run.inputTokens + u.inputTokens,
-        outputTokens: run.outputTokens + u.outputTokens,
-        cacheReadTokens: run.cacheReadTokens + u.cacheReadTokens,
-        cacheWriteTokens: run.cacheWriteTokens + u.cacheWriteTokens,
-        costUsd: run.costUsd + costUsd,
-      });
-      d.emit('run.usage', next.taskId, next.id, { inputTokens: next.inputTokens, outputTokens: next.outputTokens, cacheReadTokens: next.cacheReadTokens, cacheWriteTokens: next.cacheWriteTokens, costUsd: next.costUsd });
+      chargeRun(d.store, d.emit, run, u, costUsd);
     },
     /** What a running agent is doing when it is not working: its CLI retrying the API. */
     activity: (runId: string): string | null => activity.get(runId) ?? null,

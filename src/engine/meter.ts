@@ -1,6 +1,6 @@
 import { emptyUsage, type AgentEvent, type Usage } from '../agents/index.js';
 import type { Emit } from './emit.js';
-import type { RunRow } from '../store/index.js';
+import type { RunRow, Store } from '../store/index.js';
 
 /**
  * Live metering of one agent turn (A6). CLIs report usage in two shapes: per API message, repeated on every
@@ -66,6 +66,13 @@ export const usageFields = (b: UsageBefore, usage: Usage, costUsd: number): Pick
 });
 
 export const usageBefore = (run: RunRow): UsageBefore => ({ i: run.inputTokens, o: run.outputTokens, cr: run.cacheReadTokens, cw: run.cacheWriteTokens, c: run.costUsd });
+
+/** Adds a turn's usage (a reviewer's, a tester's, the planner's) to the run's totals, and says the new totals. */
+export const chargeRun = (store: Store, emit: Emit, run: RunRow, u: Usage, costUsd: number): RunRow => {
+  const next = store.runs.update(run.id, usageFields(usageBefore(run), u, costUsd));
+  emit('run.usage', next.taskId, next.id, { inputTokens: next.inputTokens, outputTokens: next.outputTokens, cacheReadTokens: next.cacheReadTokens, cacheWriteTokens: next.cacheWriteTokens, costUsd: next.costUsd });
+  return next;
+};
 
 /**
  * Writes a turn's usage on its run while the agent works (A6 live): at most once per `intervalMs`, always the

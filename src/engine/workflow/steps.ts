@@ -5,6 +5,7 @@ import type { Reason } from '../../review/index.js';
 import type { RunRow, Store, TaskRow } from '../../store/index.js';
 import type { Emit } from '../emit.js';
 import { failingSummary } from '../gates.js';
+import { chargeRun } from '../meter.js';
 import { oneShotTurn } from '../one-shot.js';
 import { RUN_ENV_KEY, type ContainFor, type RepoPort, type ResolvedAgent } from '../ports.js';
 import { changesPrompt, parseReview, parseTest, reviewPrompt, testFailedPrompt, testPrompt, type RoleVerdict } from './prompts.js';
@@ -70,14 +71,7 @@ export function createWorkflowSteps(d: WorkflowDeps) {
     const cost = o.costUsd ?? 0;
     s.tokens += u.inputTokens + u.outputTokens + u.cacheReadTokens + u.cacheWriteTokens;
     s.costUsd += cost;
-    const next = d.store.runs.update(run.id, {
-      inputTokens: run.inputTokens + u.inputTokens,
-      outputTokens: run.outputTokens + u.outputTokens,
-      cacheReadTokens: run.cacheReadTokens + u.cacheReadTokens,
-      cacheWriteTokens: run.cacheWriteTokens + u.cacheWriteTokens,
-      costUsd: run.costUsd + cost,
-    });
-    d.emit('run.usage', run.taskId, run.id, { inputTokens: next.inputTokens, outputTokens: next.outputTokens, cacheReadTokens: next.cacheReadTokens, cacheWriteTokens: next.cacheWriteTokens, costUsd: next.costUsd });
+    const next = chargeRun(d.store, d.emit, run, u, cost);
     return next;
   }
 
