@@ -58,8 +58,10 @@ export const bwrapArgs = (spec: SandboxSpec): string[] => {
   for (const f of clean(spec.readOnlyFiles)) args.push('--ro-bind', f, f);
   for (const o of spec.overlays ?? []) if (existsSync(o.source) && existsSync(o.target)) args.push('--ro-bind', o.source, o.target);
   for (const m of spec.masks ?? []) args.push(...(m.dir ? ['--tmpfs', m.path] : ['--ro-bind', '/dev/null', m.path]));
-  // The gate (outside) is the parent: when it goes, so does everything inside.
-  if (spec.network) args.unshift('--unshare-net', '--die-with-parent');
+  // No --die-with-parent: Orch signals the agent's whole process group, bubblewrap included, and a bubblewrap ended by
+  // that SIGINT would SIGKILL the CLI inside before it saved its session (a paused run then could not resume). The
+  // group's SIGKILL after the grace period ends everything inside as well.
+  if (spec.network) args.unshift('--unshare-net');
   if (spec.network) args.push('--bind', spec.network.socketDir, spec.network.guestDir);
   args.push('--chdir', spec.cwd);
   return args;

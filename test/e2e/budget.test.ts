@@ -61,7 +61,7 @@ describe('budgets with the real Claude Code on the simulated model', () => {
       throw new Error(`${String(e)}\n${JSON.stringify(await showTask(sb, 'a/E01'))}\n${JSON.stringify(await showTask(sb, 'b/E01'))}\n${(await sb.orchAsync('logs', 'a/E01')).stdout.slice(-3000)}`);
     });
     const a = await showTask(sb, 'a/E01');
-    expect(a.task.status).toBe('complete');
+    expect(a.task.status, JSON.stringify(a.runs.map((r) => ({ state: r.state, error: (r as { error?: unknown }).error, waitingReason: r.waitingReason })))).toBe('complete');
     expect(a.runs[0]?.sessionId).toBe(paused.sessionId);
     expect(sb.git('show', 'main:src/a.js').trim()).toBe('export const a = 1;');
   }, 240_000);

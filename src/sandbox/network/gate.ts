@@ -64,8 +64,11 @@ const runChild = (argv: string[], cleanup: () => void): void => {
     process.exit(2);
   }
   const child = spawn(command, args, { stdio: 'inherit' });
+  // Orch signals the agent's process group, which the child is in: it has the signal already. Passing it on would
+  // give the CLI a second SIGINT (most CLIs then quit at once, without saving their session). The gate stays up,
+  // relaying, until the child ends.
   const signals: NodeJS.Signals[] = ['SIGTERM', 'SIGINT', 'SIGHUP', 'SIGQUIT', 'SIGUSR1', 'SIGUSR2'];
-  for (const s of signals) process.on(s, () => child.kill(s));
+  for (const s of signals) process.on(s, () => undefined);
   child.once('error', (e) => {
     cleanup();
     say(`cannot start ${command}: ${e.message}`);
