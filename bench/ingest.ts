@@ -82,7 +82,12 @@ const pct = (xs: number[], p: number): number => {
 
 /** Once every agent has printed its init line and waits at the barrier, lets them all flood. Returns when. */
 async function release(dir: string): Promise<number> {
-  while (barrier && readdirSync(dir).filter((f) => f.endsWith('.ready')).length < agents) await new Promise((r) => setTimeout(r, 100));
+  const deadline = Date.now() + 180_000;
+  while (barrier && readdirSync(dir).filter((f) => f.endsWith('.ready')).length < agents) {
+    // An agent that cannot start (or cannot write its report) would hold the barrier for ever.
+    if (Date.now() > deadline) throw new Error(`only ${readdirSync(dir).filter((f) => f.endsWith('.ready')).length} of ${agents} agents reached the start line in 180 s; see the run logs under ${base}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
   writeFileSync(join(dir, 'go'), '');
   return Date.now();
 }
@@ -109,7 +114,8 @@ async function main(): Promise<number> {
   mkdirSync(join(base, 'config', 'orch'), { recursive: true });
   writeFileSync(
     join(base, 'config', 'orch', 'config.toml'),
-    `max_parallel_agents = ${agents}\n\n[agent]\ncommand = ${JSON.stringify(floodAgent)}\npass_env = ["FLOOD_*"]\n`,
+    // The agents write their reports outside their worktrees: the sandbox must let them (it hides /tmp otherwise).
+    `max_parallel_agents = ${agents}\n\n[agent]\ncommand = ${JSON.stringify(floodAgent)}\npass_env = ["FLOOD_*"]\n\n[sandbox]\nwritable = [${JSON.stringify(reportDaemon)}]\n`,
   );
   const g = (...a: string[]) => execFileSync('git', a, { cwd: repo, env });
   g('init', '-q', '-b', 'main');
