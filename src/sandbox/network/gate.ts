@@ -17,7 +17,7 @@ import { connect, createServer, type Server, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { constants } from 'node:os';
 import type { Forward } from './allow.js';
-import { serveProxy } from './proxy.js';
+import { pipeBoth, serveProxy } from './proxy.js';
 
 export interface HostSpec {
   dir: string;
@@ -34,16 +34,6 @@ export interface GuestSpec {
 
 export const portSocket = (dir: string, port: number): string => join(dir, `p${port}.sock`);
 export const proxySocket = (dir: string): string => join(dir, 'proxy.sock');
-
-const relay = (a: Socket, b: Socket): void => {
-  a.pipe(b);
-  b.pipe(a);
-  const close = (): void => {
-    a.destroy();
-    b.destroy();
-  };
-  for (const s of [a, b]) s.once('error', close).once('close', close);
-};
 
 const listen = (server: Server, where: string | { host: string; port: number }): Promise<string | undefined> =>
   new Promise((resolve) => {
@@ -93,7 +83,7 @@ export const runHost = async (spec: HostSpec, argv: string[]): Promise<void> => 
       inside.on('error', () => undefined);
       const out = connect({ host: f.host, port: f.port, autoSelectFamily: true });
       out.on('error', () => inside.destroy());
-      relay(inside, out);
+      pipeBoth(inside, out);
     });
     servers.push(server);
     const err = await listen(server, portSocket(spec.dir, f.port));
@@ -116,7 +106,7 @@ export const runGuest = async (spec: GuestSpec, argv: string[]): Promise<void> =
         inside.on('error', () => undefined);
         const out = connect(socket);
         out.on('error', () => inside.destroy());
-        relay(inside, out);
+        pipeBoth(inside, out);
       });
       servers.push(server);
       const err = await listen(server, { host, port });

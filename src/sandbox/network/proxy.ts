@@ -49,7 +49,8 @@ const readHead = (client: Socket): Promise<{ head: string; rest: Buffer } | unde
     client.on('data', onData).once('end', onEnd).once('error', onEnd);
   });
 
-const pipeBoth = (a: Socket, b: Socket): void => {
+/** Relays two sockets both ways; either one's end or error ends both. */
+export const pipeBoth = (a: Socket, b: Socket): void => {
   a.pipe(b);
   b.pipe(a);
   const close = (): void => {
